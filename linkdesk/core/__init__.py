@@ -1,0 +1,1 @@
+"""LinkDesk's core: store, importers, normalisation, scoring and writers. Never imports Qt."""

@@ -1,0 +1,193 @@
+"""Merging staged import rows into the project's links, in SQL.
+
+The rules users rely on:
+- a link is one normalised (source URL, target URL); every vendor row is kept as an observation;
+- a link's fields are a function of the *set* of its observations, never of import order: dates
+  take the earliest first-seen and latest last-seen, metrics their maximum (each metric belongs
+  to one vendor), attributes the latest non-empty report (ties broken by a fixed vendor order);
+- a Search Console page marks every link from it as seen by Google, and stands in as a
+  placeholder link to the site root until a real link from that page is imported.
+
+All functions run inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from linkdesk.core.fields import FIELDS, VENDORS, Merge, vendor_bit
+
+STAGE = "temp.stage"
+
+# 11 characters: the last-seen date, then a rank that puts earlier VENDORS first on ties.
+_RECENCY_KEY = (
+    "coalesce(last_seen, '0000-00-00') || CASE vendor "
+    + " ".join(f"WHEN '{v}' THEN '{len(VENDORS) - i}'" for i, v in enumerate(VENDORS))
+    + " ELSE '0' END"
+)
+_VENDOR_BITS = (
+    "CASE vendor "
+    + " ".join(f"WHEN '{vendor}' THEN {vendor_bit(vendor)}" for vendor in VENDORS)
+    + " ELSE 0 END"
+)
+
+
+def _aggregate(name: str) -> str:
+    _, merge, sql_type = FIELDS[name]
+    if merge is Merge.MIN:
+        return f"min({name})"
+    if merge is Merge.MAX:
+        return f"max({name})"
+    latest = f"substr(max(CASE WHEN {name} IS NOT NULL THEN {_RECENCY_KEY} || {name} END), 12)"
+    return f"CAST({latest} AS {sql_type})" if sql_type != "TEXT" else latest
+
+
+def create_stage(db: sqlite3.Connection, cell_columns: int) -> None:
+    """Create the temporary table import rows stream into (raw cell text, normalised URLs)."""
+    cells = "".join(f", c{index} TEXT" for index in range(cell_columns))
+    db.execute(f"DROP TABLE IF EXISTS {STAGE}")
+    db.execute(
+        f"CREATE TABLE {STAGE} (line_no INTEGER, source_url TEXT, target_url TEXT, "
+        f"source_host TEXT, domain TEXT{cells})"
+    )
+
+
+def drop_stage(db: sqlite3.Connection) -> None:
+    """Drop the staging table."""
+    db.execute(f"DROP TABLE IF EXISTS {STAGE}")
+
+
+def merge_stage(
+    db: sqlite3.Connection, import_id: int, vendor: str, field_sql: dict[str, str]
+) -> tuple[int, int]:
+    """Merge the staged rows into links and observations; return (links added, links merged).
+
+    `field_sql` maps observation fields to SQL expressions over the stage's cell columns.
+    """
+    previous_link_max = db.execute("SELECT coalesce(max(id), 0) FROM links").fetchone()[0]
+    previous_observation_max = db.execute(
+        "SELECT coalesce(max(id), 0) FROM observations"
+    ).fetchone()[0]
+    fresh = previous_observation_max == 0
+
+    # GROUP BY hands rows over in index order, so the unique index grows by appending.
+    db.execute(
+        f"INSERT INTO links (source_url, target_url, source_host, domain) "
+        f"SELECT source_url, target_url, min(source_host), min(domain) FROM {STAGE} "
+        f"WHERE true GROUP BY source_url, target_url "
+        f"ON CONFLICT (source_url, target_url) DO NOTHING"
+    )
+    links_added = db.execute("SELECT changes()").fetchone()[0]
+
+    names = list(field_sql)
+    if fresh:  # load first, index after: far cheaper than growing the index row by row
+        db.execute("DROP INDEX IF EXISTS observations_link")
+    db.execute(
+        f"INSERT INTO observations (link_id, import_id, line_no, vendor, {', '.join(names)}) "
+        f"SELECT links.id, ?, s.line_no, ?, {', '.join(field_sql[n] for n in names)} "
+        f"FROM {STAGE} AS s JOIN links "
+        f"ON links.source_url = s.source_url AND links.target_url = s.target_url",
+        (import_id, vendor),
+    )
+    if fresh:
+        db.execute("CREATE INDEX observations_link ON observations(link_id)")
+
+    touched = "" if fresh else (
+        f"WHERE link_id IN (SELECT link_id FROM observations WHERE id > {previous_observation_max})"
+    )
+    links_merged = 0 if previous_link_max == 0 else db.execute(
+        "SELECT count(DISTINCT link_id) FROM observations "
+        "WHERE id > ? AND link_id <= ?",
+        (previous_observation_max, previous_link_max),
+    ).fetchone()[0]
+    recompute_links(db, touched)
+    return links_added, links_merged
+
+
+def recompute_links(db: sqlite3.Connection, where: str = "") -> None:
+    """Recompute the merged fields of links from their observations (`where` filters them)."""
+    assignments = ", ".join(f"{name} = agg.{name}" for name in FIELDS)
+    aggregates = ", ".join(f"{_aggregate(name)} AS {name}" for name in FIELDS)
+    db.execute(
+        f"UPDATE links SET vendors = agg.vendors, placeholder = 0, {assignments} "
+        f"FROM (SELECT link_id, sum(DISTINCT {_VENDOR_BITS}) AS vendors, {aggregates} "
+        f"FROM observations {where} GROUP BY link_id) AS agg "
+        f"WHERE links.id = agg.link_id"
+    )
+
+
+def refresh_google(db: sqlite3.Connection, site_root: str | None) -> int:
+    """Apply Search Console pages to links; return how many pages still lack a site to point to.
+
+    Marks links from known pages as seen by Google, drops placeholders that a real link from the
+    same page now replaces, and adds placeholders (to `site_root`) for pages without any link.
+    """
+    if db.execute("SELECT NOT EXISTS (SELECT 1 FROM google_pages)").fetchone()[0]:
+        return 0
+    db.execute(
+        "UPDATE links SET google_seen = 1 "
+        "WHERE google_seen = 0 AND source_url IN (SELECT source_url FROM google_pages)"
+    )
+    db.execute(
+        "DELETE FROM links WHERE placeholder = 1 AND EXISTS ("
+        "SELECT 1 FROM links AS real WHERE real.source_url = links.source_url "
+        "AND real.placeholder = 0)"
+    )
+    orphan_pages = "FROM google_pages AS g WHERE NOT EXISTS (" \
+        "SELECT 1 FROM links WHERE links.source_url = g.source_url)"
+    if site_root is None:
+        return db.execute(f"SELECT count(*) {orphan_pages}").fetchone()[0]
+    db.execute(
+        f"INSERT INTO links (source_url, target_url, source_host, domain, google_seen, "
+        f"placeholder, last_seen) SELECT g.source_url, ?, g.source_host, g.domain, 1, 1, "
+        f"g.last_crawled {orphan_pages} ON CONFLICT (source_url, target_url) DO NOTHING",
+        (site_root,),
+    )
+    return 0
+
+
+def rebuild_google_tables(db: sqlite3.Connection) -> None:
+    """Rebuild the per-page and per-site Search Console tables from every imported row."""
+    db.execute("DELETE FROM google_pages")
+    db.execute(
+        "INSERT INTO google_pages (source_url, source_host, domain, last_crawled) "
+        "SELECT r.source_url, min(r.source_host), min(r.domain), max(r.last_crawled) "
+        "FROM google_page_rows AS r GROUP BY r.source_url"
+    )
+    db.execute("DELETE FROM google_sites")
+    db.execute(
+        "INSERT INTO google_sites (domain, linking_pages, target_pages) "
+        "SELECT domain, max(linking_pages), max(target_pages) FROM google_site_rows "
+        "GROUP BY domain"
+    )
+
+
+_NOFOLLOWISH = "(coalesce(nofollow, 0) + coalesce(ugc, 0) + coalesce(sponsored, 0)) > 0"
+
+
+def rebuild_referring_domains(db: sqlite3.Connection) -> None:
+    """Rebuild the referring domains table from links and Search Console's linking sites."""
+    db.execute("DELETE FROM referring_domains")
+    db.execute(
+        f"""
+        INSERT INTO referring_domains (domain, links, hosts, dofollow_links, lost_links,
+            google_seen, google_linking_pages, first_seen, last_seen, domain_rating,
+            trust_flow, citation_flow, domain_authority, spam_score)
+        SELECT l.domain, count(*), count(DISTINCT l.source_host),
+            sum(l.placeholder = 0 AND NOT {_NOFOLLOWISH}), sum(coalesce(l.lost, 0)),
+            max(l.google_seen) OR gs.domain IS NOT NULL, gs.linking_pages,
+            min(l.first_seen), max(l.last_seen), max(l.domain_rating), max(l.trust_flow),
+            max(l.citation_flow), max(l.domain_authority), max(l.spam_score)
+        FROM links AS l LEFT JOIN google_sites AS gs ON gs.domain = l.domain
+        GROUP BY l.domain
+        """
+    )
+    db.execute(
+        "INSERT INTO referring_domains (domain, links, hosts, dofollow_links, lost_links, "
+        "google_seen, google_linking_pages) "
+        "SELECT domain, 0, 0, 0, 0, 1, linking_pages FROM google_sites "
+        "WHERE domain NOT IN (SELECT domain FROM referring_domains)"
+    )
+
+
+NOFOLLOWISH_SQL = _NOFOLLOWISH

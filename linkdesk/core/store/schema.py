@@ -1,0 +1,155 @@
+"""The project file's schema, as a list of migrations.
+
+`PRAGMA user_version` holds the number of migrations applied. A migration is appended, never
+edited once released: a project made by any earlier version upgrades step by step.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+from linkdesk.core.fields import FIELDS
+
+Migration = Callable[[sqlite3.Connection], None]
+
+
+def _field_columns() -> str:
+    return ",\n    ".join(f"{name} {sql_type}" for name, (_, _, sql_type) in FIELDS.items())
+
+
+def _v1_initial(db: sqlite3.Connection) -> None:
+    fields = _field_columns()
+    _run_script(
+        db,
+        f"""
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL            -- JSON
+);
+
+CREATE TABLE imports (
+    id INTEGER PRIMARY KEY,
+    file_name TEXT NOT NULL,
+    file_path TEXT NOT NULL,
+    file_sha256 TEXT NOT NULL UNIQUE,
+    file_size INTEGER NOT NULL,
+    vendor TEXT NOT NULL,          -- ahrefs, semrush, majestic, moz, gsc, generic
+    format TEXT NOT NULL,          -- e.g. ahrefs-backlinks, semrush-legacy, gsc-latest-links
+    member TEXT,                   -- the CSV inside a ZIP, if any
+    encoding TEXT NOT NULL,
+    delimiter TEXT NOT NULL,
+    header_line INTEGER NOT NULL,
+    columns TEXT NOT NULL,         -- JSON list of the header's column names
+    mapping TEXT NOT NULL,         -- JSON: field -> column name
+    rows_read INTEGER NOT NULL,
+    rows_imported INTEGER NOT NULL,
+    rows_skipped INTEGER NOT NULL,
+    links_added INTEGER NOT NULL,
+    links_merged INTEGER NOT NULL,
+    imported_at TEXT NOT NULL
+);
+
+-- The imported text itself, compressed in runs of lines: every original column of every row,
+-- including columns LinkDesk does not understand, stays in the project.
+CREATE TABLE import_chunks (
+    import_id INTEGER NOT NULL REFERENCES imports(id),
+    first_line INTEGER NOT NULL,
+    last_line INTEGER NOT NULL,
+    text_z BLOB NOT NULL,          -- zlib-compressed UTF-8 text of those lines
+    PRIMARY KEY (import_id, first_line)
+) WITHOUT ROWID;
+
+CREATE TABLE skipped_rows (
+    import_id INTEGER NOT NULL REFERENCES imports(id),
+    line_no INTEGER NOT NULL,
+    reason TEXT NOT NULL
+);
+CREATE INDEX skipped_rows_import ON skipped_rows(import_id);
+
+-- One row per imported data row: one vendor's view of one link.
+CREATE TABLE observations (
+    id INTEGER PRIMARY KEY,
+    link_id INTEGER NOT NULL,
+    import_id INTEGER NOT NULL,
+    line_no INTEGER NOT NULL,
+    vendor TEXT NOT NULL,
+    {fields}
+);
+CREATE INDEX observations_link ON observations(link_id);
+
+-- The merged links: one per normalised (source URL, target URL).
+CREATE TABLE links (
+    id INTEGER PRIMARY KEY,
+    source_url TEXT NOT NULL,
+    target_url TEXT NOT NULL,
+    source_host TEXT NOT NULL,
+    domain TEXT NOT NULL,          -- referring domain (registered domain, PSL private included)
+    vendors INTEGER NOT NULL DEFAULT 0,   -- bit set, see fields.vendor_bit
+    google_seen INTEGER NOT NULL DEFAULT 0,
+    placeholder INTEGER NOT NULL DEFAULT 0,  -- made from a Search Console page alone
+    {fields}
+);
+CREATE UNIQUE INDEX links_identity ON links(source_url, target_url);
+CREATE INDEX links_domain ON links(domain);
+
+-- Search Console "Latest links": pages Google knows link to the site.
+CREATE TABLE google_pages (
+    source_url TEXT PRIMARY KEY,
+    source_host TEXT NOT NULL,
+    domain TEXT NOT NULL,
+    last_crawled TEXT
+);
+CREATE TABLE google_page_rows (
+    source_url TEXT NOT NULL,
+    source_host TEXT NOT NULL,
+    domain TEXT NOT NULL,
+    import_id INTEGER NOT NULL,
+    line_no INTEGER NOT NULL,
+    last_crawled TEXT
+);
+
+-- Search Console "Top linking sites".
+CREATE TABLE google_sites (
+    domain TEXT PRIMARY KEY,
+    linking_pages INTEGER,
+    target_pages INTEGER
+);
+CREATE TABLE google_site_rows (
+    domain TEXT NOT NULL,
+    import_id INTEGER NOT NULL,
+    line_no INTEGER NOT NULL,
+    linking_pages INTEGER,
+    target_pages INTEGER
+);
+
+-- Referring domains, rebuilt from links (and Search Console sites) after every import.
+CREATE TABLE referring_domains (
+    domain TEXT PRIMARY KEY,
+    links INTEGER NOT NULL,
+    hosts INTEGER NOT NULL,
+    dofollow_links INTEGER NOT NULL,
+    lost_links INTEGER NOT NULL,
+    google_seen INTEGER NOT NULL,
+    google_linking_pages INTEGER,
+    first_seen TEXT,
+    last_seen TEXT,
+    domain_rating REAL,
+    trust_flow REAL,
+    citation_flow REAL,
+    domain_authority REAL,
+    spam_score REAL
+);
+"""
+    )
+
+
+def _run_script(db: sqlite3.Connection, script: str) -> None:
+    # Not executescript(): it would COMMIT the migration's transaction half-way.
+    for statement in script.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+
+
+MIGRATIONS: list[Migration] = [_v1_initial]
+SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,53 @@
+"""Headline counts of a project, as `linkdesk stats --json` prints them."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from linkdesk.core.fields import VENDORS, vendor_bit
+from linkdesk.core.store.merge import NOFOLLOWISH_SQL
+
+
+def project_stats(db: sqlite3.Connection) -> dict[str, Any]:
+    """Counts of links, domains, imports and observations, and links per vendor."""
+    links = db.execute(
+        f"""
+        SELECT count(*),
+            count(DISTINCT source_host),
+            coalesce(sum(google_seen), 0),
+            coalesce(sum(placeholder = 0 AND NOT {NOFOLLOWISH_SQL}), 0),
+            coalesce(sum({NOFOLLOWISH_SQL}), 0),
+            coalesce(sum(coalesce(lost, 0)), 0),
+            coalesce(sum(placeholder), 0)
+        FROM links
+        """
+    ).fetchone()
+    vendor_counts = ", ".join(
+        f"coalesce(sum((vendors & {vendor_bit(v)}) <> 0), 0)" for v in VENDORS
+    )
+    per_vendor = db.execute(f"SELECT {vendor_counts} FROM links").fetchone()
+    by_vendor = {vendor: count for vendor, count in zip(VENDORS, per_vendor, strict=True) if count}
+    if links[2]:
+        by_vendor["gsc"] = links[2]
+    imports, skipped = db.execute(
+        "SELECT count(*), coalesce(sum(rows_skipped), 0) FROM imports"
+    ).fetchone()
+    observations = db.execute("SELECT count(*) FROM observations").fetchone()[0]
+    google_rows = db.execute(
+        "SELECT (SELECT count(*) FROM google_page_rows) + (SELECT count(*) FROM google_site_rows)"
+    ).fetchone()[0]
+    return {
+        "links": links[0],
+        "referring_domains": db.execute("SELECT count(*) FROM referring_domains").fetchone()[0],
+        "referring_hosts": links[1],
+        "imports": imports,
+        "observations": observations + google_rows,
+        "google_seen_links": links[2],
+        "dofollow_links": links[3],
+        "nofollow_links": links[4],
+        "lost_links": links[5],
+        "placeholder_links": links[6],
+        "skipped_rows": skipped,
+        "by_vendor": by_vendor,
+    }

@@ -1,0 +1,112 @@
+"""Parsers for the cell values vendors write: booleans, dates, numbers.
+
+Every parser takes the raw cell text and returns None for an empty or unreadable cell: missing
+data is neutral, and one odd cell never rejects a row.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from functools import lru_cache
+
+_TRUE = frozenset({"true", "yes", "y", "1", "x", "on"})
+_FALSE = frozenset({"false", "no", "n", "0", "off", "-"})
+
+_MONTHS = {
+    name: index
+    for index, names in enumerate(
+        [
+            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
+            ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
+            ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_SLASHED = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})")
+_WORDY = re.compile(r"([A-Za-z]+)\.? (\d{1,2}),? (\d{4})")
+_NUMBER_NOISE = str.maketrans("", "", ", \u00a0%")
+
+
+def parse_bool(text: str) -> int | None:
+    """Read `true`/`TRUE`/`Yes`/`1` as 1 and `false`/`No`/`0` as 0; anything else is None."""
+    value = text.strip().lower()
+    if value in _TRUE:
+        return 1
+    if value in _FALSE:
+        return 0
+    return None
+
+
+def parse_flag(text: str) -> int:
+    """Majestic-style flag: empty means false, any other value means true."""
+    value = text.strip().lower()
+    return 0 if value in ("", "0", "false", "no") else 1
+
+
+def parse_date(text: str) -> str | None:
+    """Return an ISO date (`YYYY-MM-DD`) from the date formats vendors use, or None.
+
+    Accepts `YYYY-MM-DD[ HH:MM:SS]`, `MM/DD/YYYY` (US), `DD/MM/YYYY` and `DD.MM.YYYY` when the
+    day is unambiguous (over 12), and `Sep 15, 2026`. An ambiguous slashed date is read as US,
+    the format of the vendors that write slashes.
+    """
+    value = text.strip()
+    if not value:
+        return None
+    if len(value) >= 10 and value[4] == "-" and value[7] == "-":
+        candidate = value[:10]
+        if candidate[:4].isdigit() and candidate[5:7].isdigit() and candidate[8:10].isdigit():
+            return candidate if _valid(candidate) else None
+    match = _ISO.match(value)
+    if match:
+        return _iso(int(match[1]), int(match[2]), int(match[3]))
+    match = _SLASHED.match(value)
+    if match:
+        first, second, year = int(match[1]), int(match[2]), int(match[3])
+        if "." in value[:6] or first > 12:  # DD.MM.YYYY (European) or DD/MM/YYYY
+            return _iso(year, second, first)
+        return _iso(year, first, second)
+    match = _WORDY.match(value)
+    if match and match[1].lower() in _MONTHS:
+        return _iso(int(match[3]), _MONTHS[match[1].lower()], int(match[2]))
+    return None
+
+
+@lru_cache(maxsize=65_536)
+def _valid(iso: str) -> bool:
+    try:
+        datetime.strptime(iso, "%Y-%m-%d")
+    except ValueError:
+        return False
+    return True
+
+
+def _iso(year: int, month: int, day: int) -> str | None:
+    candidate = f"{year:04d}-{month:02d}-{day:02d}"
+    return candidate if _valid(candidate) else None
+
+
+def parse_number(text: str) -> float | None:
+    """Read `1,240`, `4.2`, `6%` or `1 240` as a number; None when empty or not a number."""
+    value = text.strip()
+    if not value:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        pass
+    try:
+        return float(value.translate(_NUMBER_NOISE))
+    except ValueError:
+        return None
+
+
+def parse_int(text: str) -> int | None:
+    """Like parse_number, rounded to an integer."""
+    number = parse_number(text)
+    return None if number is None else round(number)

@@ -1,0 +1,1 @@
+"""Data files shipped with LinkDesk (sample exports, icons); installed as `linkdesk.resources`."""
