@@ -7,6 +7,7 @@ data is neutral, and one odd cell never rejects a row.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 from functools import lru_cache
 
@@ -30,6 +31,17 @@ _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _SLASHED = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})")
 _WORDY = re.compile(r"([A-Za-z]+)\.? (\d{1,2}),? (\d{4})")
 _NUMBER_NOISE = str.maketrans("", "", ", \u00a0%")
+
+
+def parse_rel(text: str) -> int | None:
+    """A rel value or boolean meaning nofollow: `nofollow`, `ugc nofollow`, `true` are 1;
+    `dofollow`, `follow`, `false` are 0; empty is None."""
+    value = text.strip().lower()
+    if not value:
+        return None
+    if "nofollow" in value or value in _TRUE:
+        return 1
+    return 0
 
 
 def parse_bool(text: str) -> int | None:
@@ -104,6 +116,25 @@ def parse_number(text: str) -> float | None:
         return float(value.translate(_NUMBER_NOISE))
     except ValueError:
         return None
+
+
+class _Memo(dict):
+    """A cache that reads each distinct cell once: vendors repeat the same cells endlessly."""
+
+    def __init__(self, parse: Callable[[str], object]) -> None:
+        super().__init__()
+        self._parse = parse
+
+    def __missing__(self, text: str) -> object:
+        if len(self) > 200_000:  # bounded memory on columns with many distinct values
+            self.clear()
+        value = self[text] = self._parse(text)
+        return value
+
+
+def memoized(parse: Callable[[str], object]) -> Callable[[str], object]:
+    """A fast cached version of a cell parser, for `map()` over a column of cells."""
+    return _Memo(parse).__getitem__
 
 
 def parse_int(text: str) -> int | None:

@@ -7,9 +7,11 @@ columns present in the file; fields whose columns are all absent stay empty (neu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from linkdesk.core.fields import FIELDS, Kind
+from linkdesk.core.values import parse_bool, parse_date
 
 
 @dataclass(frozen=True)
@@ -22,13 +24,34 @@ class Column:
 
 @dataclass(frozen=True)
 class Derived:
-    """A field computed by an SQL expression over columns, written `{Column name}`.
+    """A field computed from the cells of one or more columns.
 
     Used when a vendor encodes a field indirectly (Ahrefs `Type` = `image`, Semrush
-    `Lost link` = true). Every referenced column must be present, or the field stays empty.
+    `Lost link` = true). Every column must be present, or the field stays empty.
     """
 
-    sql: str
+    columns: tuple[str, ...]
+    compute: Callable[..., object]
+
+
+def _is(word: str) -> Derived:
+    """Column `type`-like cell equals `word` (any case)."""
+    return Derived(("type",), lambda cell: int(cell.strip().lower() == word))
+
+
+def _mentions(column: str, word: str) -> Derived:
+    return Derived((column,), lambda cell: int(word in cell.lower()))
+
+
+def _filled(column: str) -> Derived:
+    return Derived((column,), lambda cell: int(bool(cell.strip())))
+
+
+def _date_if_true(flag_column: str, date_column: str) -> Derived:
+    return Derived(
+        (flag_column, date_column),
+        lambda flag, date: parse_date(date) if parse_bool(flag) else None,
+    )
 
 
 @dataclass(frozen=True)
@@ -73,12 +96,12 @@ AHREFS = ExportFormat(
         "nofollow": _c("nofollow"),
         "ugc": _c("ugc"),
         "sponsored": _c("sponsored"),
-        "image": Derived("lower(trim({type})) = 'image'"),
-        "redirect": Derived("trim({redirect chain urls}) <> ''"),
+        "image": _is("image"),
+        "redirect": _filled("redirect chain urls"),
         "first_seen": _c("first seen"),
         "last_seen": _c("last seen"),
         "lost_at": _c("lost"),
-        "lost": Derived("trim({lost}) <> ''"),
+        "lost": _filled("lost"),
     },
 )
 
@@ -98,15 +121,15 @@ AHREFS_2019 = ExportFormat(
         "page_traffic": _c("traffic"),
         "external_links": _c("external links count"),
         "internal_links": _c("internal links count"),
-        "nofollow": Derived("instr(lower({type}), 'nofollow') > 0"),
-        "ugc": Derived("instr(lower({type}), 'ugc') > 0"),
-        "sponsored": Derived("instr(lower({type}), 'sponsored') > 0"),
-        "image": Derived("instr(lower({type}), 'image') > 0"),
-        "redirect": Derived("instr(lower({type}), 'redirect') > 0"),
+        "nofollow": _mentions("type", "nofollow"),
+        "ugc": _mentions("type", "ugc"),
+        "sponsored": _mentions("type", "sponsored"),
+        "image": _mentions("type", "image"),
+        "redirect": _mentions("type", "redirect"),
         "first_seen": _c("first seen"),
         "last_seen": _c("last check", "last seen"),
         "lost_at": _c("day lost"),
-        "lost": Derived("trim({day lost}) <> '' OR lower(trim({backlink status})) = 'lost'"),
+        "lost": _filled("day lost"),
     },
 )
 
@@ -133,10 +156,7 @@ SEMRUSH = ExportFormat(
         "first_seen": _c("first seen"),
         "last_seen": _c("last seen"),
         "lost": _c("lost link"),
-        "lost_at": Derived(
-            "CASE WHEN lower(trim({lost link})) IN ('true', 'yes', '1') "
-            "THEN substr(trim({last seen}), 1, 10) END"
-        ),
+        "lost_at": _date_if_true("lost link", "last seen"),
         "toxicity": _c("toxicity score", "toxic score", "tox score"),
     },
 )
@@ -210,7 +230,7 @@ MOZ = ExportFormat(
         "redirect": _c("301"),
         "first_seen": _c("date first seen", "first seen"),
         "last_seen": _c("date last seen", "last seen"),
-        "lost": Derived("trim({date lost}) <> ''"),
+        "lost": _filled("date lost"),
         "lost_at": _c("date lost"),
     },
 )

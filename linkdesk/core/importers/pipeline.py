@@ -1,29 +1,27 @@
 """Importing export files into a project: streaming, all-or-nothing, with progress and cancel.
 
 Each file is imported in one transaction. Rows stream from the file in batches into a staging
-table (cells as text, URLs normalised); SQL then converts cells, merges links and rebuilds the
-referring domains. The file's own text is kept, compressed, beside the parsed rows. Any failure
-— a bad file, a cancel, a crash, `kill -9` — leaves the project as it was before the import.
+table (typed fields, normalised URLs); SQL then merges links and rebuilds referring domains.
+The file's own text is kept, compressed, beside the parsed rows. Any failure — a bad file, a
+cancel, a crash, `kill -9` — leaves the project as it was before the import.
 """
 
 from __future__ import annotations
 
-import csv
 import json
-import re
-import zlib
-from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from hashlib import sha256
 from itertools import chain, islice
-from operator import itemgetter
 from pathlib import Path
 
 from linkdesk.core import urls
 from linkdesk.core.importers import formats
-from linkdesk.core.importers.detect import Detected, GoogleReport, detect, parse_count
+from linkdesk.core.importers.cells import field_readers
+from linkdesk.core.importers.detect import HEAD_LINES, Detected, GoogleReport, detect
+from linkdesk.core.importers.google import LABELS, stage_google_batch
+from linkdesk.core.importers.original import OriginalTextCompressor, store_chunks
 from linkdesk.core.importers.reader import (
     ExportMember,
     ExportReadError,
@@ -32,14 +30,12 @@ from linkdesk.core.importers.reader import (
     open_lines,
     sniff_encoding,
 )
-from linkdesk.core.importers.sqlexpr import field_expression, register_functions
+from linkdesk.core.importers.rows import Batch, RowStream, SkippedRow
 from linkdesk.core.store import Project, merge, transaction
-from linkdesk.core.values import parse_date
+from linkdesk.core.store.settings import remember_site, site_root
 
-BATCH_ROWS = 10_000
 MAX_STORED_SKIPS = 10_000
 FORMAT_CHOICES = ("auto", "ahrefs", "semrush", "majestic", "moz", "gsc", "generic")
-csv.field_size_limit(16 * 1024 * 1024)  # long titles and contexts are legitimate
 
 
 class ImportFailed(Exception):
@@ -67,14 +63,6 @@ class ImportProgress:
     rows: int
     bytes_done: int
     bytes_total: int
-
-
-@dataclass(frozen=True)
-class SkippedRow:
-    """A row that could not be imported, and why."""
-
-    line: int
-    reason: str
 
 
 @dataclass
@@ -108,11 +96,13 @@ def import_file(
 ) -> list[ImportResult]:
     """Import one export file (a CSV, a .gz, or a ZIP of CSVs) in one transaction.
 
-    Returns one result per CSV imported. Raises ImportFailed (with a message for the user) or
-    ImportCancelled; in both cases the project is unchanged.
+    Returns one result per CSV in the file. Raises ImportFailed (with a message for the user)
+    or ImportCancelled; in both cases the project is unchanged.
     """
     path = Path(path)
     options = options or ImportOptions()
+    if options.format not in FORMAT_CHOICES:
+        raise ImportFailed(f"unknown format {options.format!r}; choose one of {FORMAT_CHOICES}")
     try:
         members = list_members(path)
         digest = file_sha256(path)
@@ -120,16 +110,15 @@ def import_file(
         raise ImportFailed(str(error)) from None
     except OSError as error:
         raise ImportFailed(f"{path.name}: cannot read the file ({error.strerror})") from None
-    job = _Job(project, options, progress, cancelled)
-    register_functions(project.db)
+    job = _Job(project, options, progress, cancelled or (lambda: False))
     try:
         with transaction(project.db):
-            if options.site:
-                job.remember_site(options.site)
-            results = [job.import_member(m, digest, len(members) > 1) for m in members]
-            if not any(result.duplicate_of is None for result in results):
-                return results
-            job.finish()
+            if options.site and not remember_site(project.db, options.site):
+                raise ImportFailed(f"--site {options.site!r} is not a domain or URL")
+            several = len(members) > 1
+            results = [job.import_member(m, _member_hash(digest, m, several)) for m in members]
+            if any(result.duplicate_of is None for result in results):
+                job.finish()
     except ExportReadError as error:
         raise ImportFailed(str(error)) from None
     finally:
@@ -142,56 +131,42 @@ def _member_hash(digest: str, member: ExportMember, several: bool) -> str:
 
 
 class _Job:
-    """The state of one file's import (inside its transaction)."""
+    """One file's import, inside its transaction."""
 
     def __init__(
         self,
         project: Project,
         options: ImportOptions,
         progress: ProgressCallback | None,
-        cancelled: CancelCheck | None,
+        cancelled: CancelCheck,
     ) -> None:
         self.project = project
         self.db = project.db
         self.options = options
         self.progress = progress
-        self.cancelled = cancelled or (lambda: False)
+        self.cancelled = cancelled
 
-    def remember_site(self, site: str) -> None:
-        root = urls.site_root(site)
-        if root is None:
-            raise ImportFailed(f"--site {site!r} is not a domain or URL")
-        sites = list(self.project.setting("sites", []))
-        host = root.split("://", 1)[1].rstrip("/")
-        if host not in sites:
-            sites.insert(0, host)
-            self.db.execute(
-                "INSERT INTO settings(key, value) VALUES ('sites', ?) "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                (json.dumps(sites),),
-            )
-
-    # -- one CSV -----------------------------------------------------------------------------
-
-    def import_member(self, member: ExportMember, digest: str, several: bool) -> ImportResult:
-        member_digest = _member_hash(digest, member, several)
+    def import_member(self, member: ExportMember, digest: str) -> ImportResult:
+        """Import one CSV (retrying as cp1252 if it turns out not to be UTF-8 after all)."""
         previous = self.db.execute(
-            "SELECT imported_at FROM imports WHERE file_sha256 = ?", (member_digest,)
+            "SELECT imported_at FROM imports WHERE file_sha256 = ?", (digest,)
         ).fetchone()
         if previous is not None:
             return ImportResult(member.display_name, duplicate_of=previous[0])
         encoding = sniff_encoding(member)
         self.db.execute("SAVEPOINT member")
         try:
-            result = self._import_member(member, member_digest, encoding)
-        except UnicodeDecodeError as error:
-            self.db.execute("ROLLBACK TO member")
-            if encoding != "utf-8":
-                raise ImportFailed(
-                    f"{member.display_name}: cannot be read as {encoding} text ({error.reason})"
-                ) from None
-            # Valid UTF-8 at the start, not further on: a legacy Windows export.
-            result = self._import_member(member, member_digest, "cp1252")
+            try:
+                result = self._import_member(member, digest, encoding)
+            except UnicodeDecodeError as error:
+                self.db.execute("ROLLBACK TO member")
+                if encoding != "utf-8":
+                    raise ImportFailed(
+                        f"{member.display_name}: cannot be read as {encoding} text "
+                        f"({error.reason})"
+                    ) from None
+                # Valid UTF-8 at the start but not further on: a legacy Windows export.
+                result = self._import_member(member, digest, "cp1252")
         except BaseException:
             self.db.execute("ROLLBACK TO member")
             self.db.execute("RELEASE member")
@@ -202,29 +177,36 @@ class _Job:
     def _import_member(self, member: ExportMember, digest: str, encoding: str) -> ImportResult:
         name = member.display_name
         total = member.size()
-        with open_lines(member, encoding) as (lines, position):
-            head = list(islice(lines, 64))
-            detected = self._detect(name, head)
-            rest = chain(head[detected.header_index + 1 :], lines)
-            stream = _RowStream(
-                rest,
-                head[: detected.header_index + 1],
-                detected,
-                on_batch=lambda rows: self._report(name, rows, position(), total),
-            )
-            import_id = self._record_import(member, digest, encoding, detected)
-            if detected.google_report is not None:
-                result = self._import_google(name, import_id, detected, stream)
-            else:
-                assert detected.export_format is not None
-                result = self._import_links(name, import_id, detected, stream)
-            self._store_chunks(import_id, stream)
-        self._store_skips(import_id, stream.skipped)
+        original = OriginalTextCompressor(member, encoding)
+        try:
+            with open_lines(member, encoding) as (lines, position):
+                head = list(islice(lines, HEAD_LINES))
+                detected = self._detect(name, head)
+                stream = RowStream(
+                    chain(head[detected.header_index + 1 :], lines),
+                    detected.header_index + 1,
+                    len(detected.columns),
+                    detected.delimiter,
+                    on_batch=lambda rows: self._report(name, rows, position(), total),
+                )
+                import_id = self._record_import(member, digest, encoding, detected)
+                if detected.google_report is not None:
+                    result = self._import_google(name, import_id, detected.google_report, stream)
+                else:
+                    result = self._import_links(name, import_id, detected, stream)
+        except BaseException:
+            original.cancel()
+            raise
+        store_chunks(self.db, import_id, original.result())
         result.rows_read = stream.rows_read
         result.rows_skipped = len(stream.skipped)
         result.skipped = stream.skipped[:20]
         if result.rows_imported == 0:
             raise ImportFailed(_nothing_imported(name, stream))
+        self.db.executemany(
+            "INSERT INTO skipped_rows VALUES (?, ?, ?)",
+            ((import_id, row.line, row.reason) for row in stream.skipped[:MAX_STORED_SKIPS]),
+        )
         self.db.execute(
             "UPDATE imports SET rows_read = ?, rows_imported = ?, rows_skipped = ?, "
             "links_added = ?, links_merged = ? WHERE id = ?",
@@ -235,11 +217,11 @@ class _Job:
         )
         return result
 
+    # -- recognising the file ----------------------------------------------------------------
+
     def _detect(self, name: str, head: list[str]) -> Detected:
         choice = self.options.format
         mapping = self.options.mapping
-        if choice not in FORMAT_CHOICES:
-            raise ImportFailed(f"unknown format {choice!r}; choose one of {FORMAT_CHOICES}")
         if not any(line.strip() for line in head):
             raise ImportFailed(f"{name}: the file is empty")
         if mapping and choice in ("auto", "generic"):
@@ -247,29 +229,30 @@ class _Job:
                 candidates: tuple[formats.ExportFormat, ...] = (formats.generic_format(mapping),)
             except ValueError as error:
                 raise ImportFailed(f"--map: {error}") from None
+        elif choice == "generic":
+            raise ImportFailed("--format generic needs a column mapping: --map FIELD=COLUMN")
         elif choice == "auto":
-            candidates = formats.VENDOR_FORMATS + self._remembered_mappings()
-        elif choice in ("gsc", "generic"):
+            candidates = formats.VENDOR_FORMATS + self._remembered_formats()
+        elif choice == "gsc":
             candidates = ()
-            if choice == "generic":
-                raise ImportFailed("--format generic needs a column mapping: --map FIELD=COLUMN")
         else:
             candidates = formats.format_by_vendor(choice)
         detected = detect(head, candidates, allow_google=choice in ("auto", "gsc"))
         if detected is None:
             raise ImportFailed(_unrecognised(name, head, choice, mapping))
-        if detected.export_format is not None and mapping and choice not in ("auto", "generic"):
-            detected = _with_overrides(detected, mapping)
         if detected.google_report is GoogleReport.TOP_LINKED_PAGES:
             raise ImportFailed(
                 f"{name}: this Search Console report (Top linked pages) lists your own pages, "
                 "not the pages linking to you; export 'Latest links' or 'Top linking sites'"
             )
-        if mapping and detected.export_format and detected.export_format.vendor == "generic":
+        fmt = detected.export_format
+        if fmt is not None and mapping and fmt.vendor != "generic":
+            detected = _with_overrides(detected, mapping)
+        elif fmt is not None and mapping:
             self._remember_mapping(detected, mapping)
         return detected
 
-    def _remembered_mappings(self) -> tuple[formats.ExportFormat, ...]:
+    def _remembered_formats(self) -> tuple[formats.ExportFormat, ...]:
         remembered = self.project.setting("column_mappings", {})
         return tuple(formats.generic_format(mapping) for mapping in remembered.values())
 
@@ -286,9 +269,11 @@ class _Job:
         self, member: ExportMember, digest: str, encoding: str, detected: Detected
     ) -> int:
         fmt = detected.export_format
-        vendor = fmt.vendor if fmt else "gsc"
-        format_name = fmt.name if fmt else detected.google_report.value  # type: ignore[union-attr]
-        mapping = _mapping_used(detected) if fmt else {}
+        if fmt is not None:
+            vendor, format_name, mapping = fmt.vendor, fmt.name, _mapping_used(detected)
+        else:
+            assert detected.google_report is not None
+            vendor, format_name, mapping = "gsc", detected.google_report.value, {}
         cursor = self.db.execute(
             "INSERT INTO imports (file_name, file_path, file_sha256, file_size, vendor, format, "
             "member, encoding, delimiter, header_line, columns, mapping, rows_read, "
@@ -306,58 +291,53 @@ class _Job:
     # -- vendor rows -------------------------------------------------------------------------
 
     def _import_links(
-        self, name: str, import_id: int, detected: Detected, stream: _RowStream
+        self, name: str, import_id: int, detected: Detected, stream: RowStream
     ) -> ImportResult:
         fmt = detected.export_format
         assert fmt is not None
         lowered = detected.lowered
-        position = {column: index for index, column in reversed(list(enumerate(lowered)))}
-        source_index = next(position[c] for c in fmt.source if c in position)
-        target_index = next((position[c] for c in fmt.target if c in position), None)
-        if target_index is None:
+        source_index = lowered.index(next(c for c in fmt.source if c in lowered))
+        target_column = next((c for c in fmt.target if c in lowered), None)
+        if target_column is None:
             raise ImportFailed(f"{name}: no target URL column ({', '.join(fmt.target)})")
-        cell_columns = sorted({position[c] for c in _columns_needed(fmt) if c in position})
-        staged = {lowered[index]: f"c{slot}" for slot, index in enumerate(cell_columns)}
-        field_sql: dict[str, str] = {}
-        for field_name, spec in fmt.fields.items():
-            expression = field_expression(field_name, spec, staged)
-            if expression is not None:
-                field_sql[field_name] = expression[0]
-
-        merge.create_stage(self.db, len(cell_columns))
-        placeholders = ", ".join("?" * (5 + len(cell_columns)))
-        insert = f"INSERT INTO {merge.STAGE} VALUES ({placeholders})"
-        pick = _picker(cell_columns)
+        target_index = lowered.index(target_column)
+        readers = field_readers(fmt, lowered)
+        fields = [reader.field for reader in readers]
+        merge.create_stage(self.db, fields)
+        insert = f"INSERT INTO {merge.STAGE} VALUES ({', '.join('?' * (5 + len(fields)))})"
         normalize = urls.normalize_url
         domain_of = urls.registered_domain
-        targets: dict[str, tuple[str, str] | None] = {}
-        skip = stream.skip
         imported = 0
         for batch in stream.batches():
-            rows = []
-            for line_no, row in batch:
-                source = normalize(row[source_index])
-                if source is None:
-                    skip(line_no, _bad_url("source", row[source_index]))
+            columns = batch.columns()
+            sources = list(map(normalize, columns[source_index]))
+            targets = list(map(_normalize_target, columns[target_index]))
+            if None in sources or None in targets:
+                batch, sources, targets = _drop_bad_urls(
+                    batch, sources, targets, stream, (source_index, target_index)
+                )
+                if not batch.rows:
                     continue
-                raw_target = row[target_index]
-                target = targets.get(raw_target)
-                if target is None:
-                    target = normalize(raw_target)
-                    if target is None:
-                        skip(line_no, _bad_url("target", raw_target))
-                        continue
-                    if len(targets) < 100_000:
-                        targets[raw_target] = target
-                rows.append((line_no, source[0], target[0], source[1], domain_of(source[1]),
-                             *pick(row)))
-            self.db.executemany(insert, rows)
-            imported += len(rows)
+                columns = batch.columns()
+            hosts = [source[1] for source in sources]
+            self.db.executemany(
+                insert,
+                zip(
+                    batch.lines,
+                    [source[0] for source in sources],
+                    [target[0] for target in targets],  # type: ignore[index]
+                    hosts,
+                    list(map(domain_of, hosts)),
+                    *(reader.read(columns) for reader in readers),
+                    strict=True,
+                ),
+            )
+            imported += len(batch.rows)
             self._check_cancel()
         result = ImportResult(name, fmt.vendor, fmt.name, fmt.label, rows_imported=imported)
         if imported:
             result.links_added, result.links_merged = merge.merge_stage(
-                self.db, import_id, fmt.vendor, field_sql
+                self.db, import_id, fmt.vendor, fields
             )
         merge.drop_stage(self.db)
         return result
@@ -365,89 +345,32 @@ class _Job:
     # -- Search Console rows -----------------------------------------------------------------
 
     def _import_google(
-        self, name: str, import_id: int, detected: Detected, stream: _RowStream
+        self, name: str, import_id: int, report: GoogleReport, stream: RowStream
     ) -> ImportResult:
-        report = detected.google_report
         imported = 0
         for batch in stream.batches():
-            if report is GoogleReport.TOP_LINKING_SITES:
-                rows = self._google_site_rows(import_id, batch, stream)
-                self.db.executemany(
-                    "INSERT INTO google_site_rows VALUES (?, ?, ?, ?, ?)", rows
-                )
-            else:
-                rows = self._google_page_rows(import_id, batch, stream)
-                self.db.executemany(
-                    "INSERT INTO google_page_rows VALUES (?, ?, ?, ?, ?, ?)", rows
-                )
-            imported += len(rows)
+            imported += stage_google_batch(self.db, report, import_id, batch, stream)
             self._check_cancel()
-        label = {
-            GoogleReport.LATEST_LINKS: "Search Console latest links",
-            GoogleReport.SAMPLE_LINKS: "Search Console sample links",
-            GoogleReport.TOP_LINKING_SITES: "Search Console top linking sites",
-        }[report]  # type: ignore[index]
-        result = ImportResult(name, "gsc", report.value, label, rows_imported=imported)  # type: ignore[union-attr]
-        if report is not GoogleReport.TOP_LINKING_SITES and imported:
-            known = self.db.execute(
+        result = ImportResult(name, "gsc", report.value, LABELS[report], rows_imported=imported)
+        if report is not GoogleReport.TOP_LINKING_SITES:
+            result.links_merged = self.db.execute(
                 "SELECT count(DISTINCT source_url) FROM google_page_rows WHERE import_id = ?",
                 (import_id,),
             ).fetchone()[0]
-            result.links_merged = known  # pages reported; their links get marked as seen
         return result
-
-    def _google_page_rows(
-        self, import_id: int, batch: list[tuple[int, list[str]]], stream: _RowStream
-    ) -> list[tuple[object, ...]]:
-        rows = []
-        for line_no, row in batch:
-            source = urls.normalize_url(row[0])
-            if source is None:
-                stream.skip(line_no, _bad_url("linking page", row[0]))
-                continue
-            crawled = parse_date(row[1]) if len(row) > 1 else None
-            host = source[1]
-            rows.append((source[0], host, urls.registered_domain(host), import_id, line_no,
-                         crawled))
-        return rows
-
-    def _google_site_rows(
-        self, import_id: int, batch: list[tuple[int, list[str]]], stream: _RowStream
-    ) -> list[tuple[object, ...]]:
-        rows = []
-        for line_no, row in batch:
-            host = urls.to_ascii_host(row[0])
-            if not host or "." not in host:
-                stream.skip(line_no, f"site {row[0]!r} is not a domain name")
-                continue
-            rows.append((urls.registered_domain(host), import_id, line_no,
-                         parse_count(row[1]), parse_count(row[2])))
-        return rows
 
     # -- finishing ---------------------------------------------------------------------------
 
     def finish(self) -> None:
         """Bring Search Console marks and referring domains up to date."""
         merge.rebuild_google_tables(self.db)
-        root = self._site_root()
-        orphans = merge.refresh_google(self.db, root)
+        orphans = merge.refresh_google(self.db, site_root(self.db))
         if orphans:
             raise ImportFailed(
-                f"{orphans} Search Console linking pages have no link to attach to, and the "
+                f"{orphans:,} Search Console linking pages have no link to attach to, and the "
                 "project does not know the client's site yet: import again with --site DOMAIN"
             )
         merge.rebuild_referring_domains(self.db)
-
-    def _site_root(self) -> str | None:
-        sites = self.project.setting("sites", [])
-        if sites:
-            return urls.site_root(sites[0])
-        row = self.db.execute(
-            "SELECT target_url FROM links WHERE placeholder = 0 "
-            "GROUP BY substr(target_url, 1, instr(substr(target_url, 9), '/') + 8) "
-            "ORDER BY count(*) DESC LIMIT 1"
-        ).fetchone()
-        return urls.site_root(row[0]) if row else None
 
     def _report(self, name: str, rows: int, done: int, total: int) -> None:
         if self.progress is not None:
@@ -457,137 +380,48 @@ class _Job:
         if self.cancelled():
             raise ImportCancelled("import cancelled; the project is unchanged")
 
-    def _store_chunks(self, import_id: int, stream: _RowStream) -> None:
-        stream.flush_chunk()
-        self.db.executemany(
-            "INSERT INTO import_chunks VALUES (?, ?, ?, ?)",
-            ((import_id, first, last, future.result()) for first, last, future in stream.chunks),
-        )
 
-    def _store_skips(self, import_id: int, skipped: list[SkippedRow]) -> None:
-        self.db.executemany(
-            "INSERT INTO skipped_rows VALUES (?, ?, ?)",
-            ((import_id, row.line, row.reason) for row in skipped[:MAX_STORED_SKIPS]),
-        )
+_TARGETS: dict[str, tuple[str, str] | None] = {}
 
 
-class _RowStream:
-    """Parsed rows of one CSV in batches, with line numbers, malformed rows set aside, and the
-    original text compressed in chunks along the way (on a second core: zlib drops the GIL)."""
-
-    def __init__(
-        self,
-        lines: Iterator[str],
-        head: list[str],
-        detected: Detected,
-        on_batch: Callable[[int], None],
-        compressor: ThreadPoolExecutor | None = None,
-    ) -> None:
-        self._tap: list[str] = list(head)
-        self._chunk_first_line = 1
-        self._header_line = detected.header_index + 1
-        self._width = len(detected.columns)
-        self._reader = csv.reader(self._tapped(lines), delimiter=detected.delimiter)
-        self._on_batch = on_batch
-        self._compressor = compressor or _shared_compressor()
-        self.chunks: list[tuple[int, int, Future[bytes]]] = []
-        self.skipped: list[SkippedRow] = []
-        self.rows_read = 0
-
-    def _tapped(self, lines: Iterator[str]) -> Iterator[str]:
-        tap = self._tap
-        for line in lines:
-            tap.append(line)
-            yield line
-
-    def skip(self, line: int, reason: str) -> None:
-        """Set a row aside, with the reason the user will read."""
-        self.skipped.append(SkippedRow(line, reason))
-
-    def batches(self) -> Iterator[list[tuple[int, list[str]]]]:
-        """Yield lists of (line number, cells) of rows with the header's width."""
-        reader = self._reader
-        width = self._width
-        base = self._header_line
-        consumed = 0
-        batch: list[tuple[int, list[str]]] = []
-        while True:
-            try:
-                row = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as error:
-                self.skip(base + consumed + 1, f"unreadable CSV ({error})")
-                consumed = reader.line_num
-                continue
-            line_no = base + consumed + 1
-            consumed = reader.line_num
-            if len(row) != width:
-                if not row or (len(row) == 1 and not row[0].strip()):
-                    continue  # blank line
-                if len(row) < width or any(cell.strip() for cell in row[width:]):
-                    self.rows_read += 1
-                    self.skip(line_no, f"expected {width} columns, found {len(row)}")
-                    continue
-                row = row[:width]
-            self.rows_read += 1
-            batch.append((line_no, row))
-            if len(batch) >= BATCH_ROWS:
-                yield batch
-                self.flush_chunk()
-                self._on_batch(self.rows_read)
-                batch = []
-        if batch:
-            yield batch
-        self._on_batch(self.rows_read)
-
-    def flush_chunk(self) -> None:
-        """Compress the lines read since the last chunk, in the background."""
-        if not self._tap:
-            return
-        text = "".join(self._tap)
-        first = self._chunk_first_line
-        last = first + len(self._tap) - 1
-        self._tap.clear()
-        self._chunk_first_line = last + 1
-        self.chunks.append((first, last, self._compressor.submit(_compress, text)))
+def _normalize_target(url: str) -> tuple[str, str] | None:
+    # Exports point at few target pages: normalise each once.
+    found = _TARGETS.get(url)
+    if found is None:
+        if len(_TARGETS) > 100_000:
+            _TARGETS.clear()
+        found = _TARGETS[url] = urls.normalize_url(url)
+    return found
 
 
-def _compress(text: str) -> bytes:
-    return zlib.compress(text.encode("utf-8"), 6)
+def _drop_bad_urls(
+    batch: Batch,
+    sources: list[tuple[str, str] | None],
+    targets: list[tuple[str, str] | None],
+    stream: RowStream,
+    url_columns: tuple[int, int],
+) -> tuple[Batch, list[tuple[str, str]], list[tuple[str, str]]]:
+    wanted = []
+    for line_no, row, source, target in zip(batch.lines, batch.rows, sources, targets,
+                                            strict=True):
+        if source is None:
+            stream.skip(line_no, _bad_url("source", row[url_columns[0]]))
+        elif target is None:
+            stream.skip(line_no, _bad_url("target", row[url_columns[1]]))
+        wanted.append(source is not None and target is not None)
+    kept = batch.keep(wanted)
+    good_sources = [s for s, ok in zip(sources, wanted, strict=True) if ok]
+    good_targets = [t for t, ok in zip(targets, wanted, strict=True) if ok]
+    return kept, good_sources, good_targets  # type: ignore[return-value]
 
 
-_COMPRESSOR: ThreadPoolExecutor | None = None
-
-
-def _shared_compressor() -> ThreadPoolExecutor:
-    global _COMPRESSOR
-    if _COMPRESSOR is None:
-        _COMPRESSOR = ThreadPoolExecutor(max_workers=1, thread_name_prefix="linkdesk-compress")
-    return _COMPRESSOR
-
-
-def _picker(indices: list[int]) -> Callable[[list[str]], tuple[str, ...]]:
-    if len(indices) >= 2:
-        return itemgetter(*indices)  # type: ignore[return-value]
-    if len(indices) == 1:
-        index = indices[0]
-        return lambda row: (row[index],)
-    return lambda row: ()
-
-
-def _columns_needed(fmt: formats.ExportFormat) -> set[str]:
-    needed: set[str] = set()
-    for spec in fmt.fields.values():
-        if isinstance(spec, formats.Column):
-            needed.update(spec.names)
-        else:
-            needed.update(_references(spec.sql))
-    return needed
-
-
-def _references(sql: str) -> list[str]:
-    return re.findall(r"\{([^}]+)\}", sql)
+def _bad_url(role: str, value: str) -> str:
+    shown = value.strip()
+    if not shown:
+        return f"{role} URL is empty"
+    if len(shown) > 80:
+        shown = shown[:77] + "..."
+    return f"{role} URL {shown!r} is not an http(s) URL"
 
 
 def _mapping_used(detected: Detected) -> dict[str, str]:
@@ -599,12 +433,10 @@ def _mapping_used(detected: Detected) -> dict[str, str]:
         "target_url": next((present[c] for c in fmt.target if c in present), ""),
     }
     for field_name, spec in fmt.fields.items():
-        if isinstance(spec, formats.Column):
-            column = next((present[c] for c in spec.names if c in present), None)
-            if column is not None:
-                used[field_name] = column
-        elif all(ref in present for ref in _references(spec.sql)):
-            used[field_name] = spec.sql
+        names = spec.names if isinstance(spec, formats.Column) else spec.columns
+        found = [present[column] for column in names if column in present]
+        if found and (isinstance(spec, formats.Column) or len(found) == len(names)):
+            used[field_name] = found[0] if isinstance(spec, formats.Column) else " + ".join(found)
     return used
 
 
@@ -626,20 +458,11 @@ def _with_overrides(detected: Detected, mapping: dict[str, str]) -> Detected:
     return Detected(detected.header_index, detected.delimiter, detected.columns, adjusted)
 
 
-def _bad_url(role: str, value: str) -> str:
-    shown = value.strip()
-    if not shown:
-        return f"{role} URL is empty"
-    if len(shown) > 80:
-        shown = shown[:77] + "..."
-    return f"{role} URL {shown!r} is not an http(s) URL"
-
-
-def _nothing_imported(name: str, stream: _RowStream) -> str:
+def _nothing_imported(name: str, stream: RowStream) -> str:
     if not stream.skipped:
         return f"{name}: the file has a header but no data rows; nothing was imported"
     examples = "; ".join(f"line {row.line}: {row.reason}" for row in stream.skipped[:3])
-    return f"{name}: no row could be imported ({len(stream.skipped)} bad rows, e.g. {examples})"
+    return f"{name}: no row could be imported ({len(stream.skipped):,} bad rows; {examples})"
 
 
 def _unrecognised(name: str, head: list[str], choice: str, mapping: dict[str, str] | None) -> str:

@@ -42,13 +42,13 @@ def _aggregate(name: str) -> str:
     return f"CAST({latest} AS {sql_type})" if sql_type != "TEXT" else latest
 
 
-def create_stage(db: sqlite3.Connection, cell_columns: int) -> None:
-    """Create the temporary table import rows stream into (raw cell text, normalised URLs)."""
-    cells = "".join(f", c{index} TEXT" for index in range(cell_columns))
+def create_stage(db: sqlite3.Connection, fields: list[str]) -> None:
+    """Create the temporary table import rows stream into (typed fields, normalised URLs)."""
+    columns = "".join(f", {name}" for name in fields)
     db.execute(f"DROP TABLE IF EXISTS {STAGE}")
     db.execute(
         f"CREATE TABLE {STAGE} (line_no INTEGER, source_url TEXT, target_url TEXT, "
-        f"source_host TEXT, domain TEXT{cells})"
+        f"source_host TEXT, domain TEXT{columns})"
     )
 
 
@@ -58,33 +58,44 @@ def drop_stage(db: sqlite3.Connection) -> None:
 
 
 def merge_stage(
-    db: sqlite3.Connection, import_id: int, vendor: str, field_sql: dict[str, str]
+    db: sqlite3.Connection, import_id: int, vendor: str, fields: list[str]
 ) -> tuple[int, int]:
     """Merge the staged rows into links and observations; return (links added, links merged).
 
-    `field_sql` maps observation fields to SQL expressions over the stage's cell columns.
+    New links take their fields straight from the staged row (the latest one, when a file lists
+    a link twice); links with several observations are then recomputed exactly.
     """
     previous_link_max = db.execute("SELECT coalesce(max(id), 0) FROM links").fetchone()[0]
     previous_observation_max = db.execute(
         "SELECT coalesce(max(id), 0) FROM observations"
     ).fetchone()[0]
     fresh = previous_observation_max == 0
-
+    columns = ", ".join(fields)
+    # One max() makes SQLite take the other (bare) columns from that row: the latest one.
+    latest = "max(coalesce(last_seen, '') || printf('%012d', line_no))" if "last_seen" in fields \
+        else "max(line_no)"
     # GROUP BY hands rows over in index order, so the unique index grows by appending.
     db.execute(
-        f"INSERT INTO links (source_url, target_url, source_host, domain) "
-        f"SELECT source_url, target_url, min(source_host), min(domain) FROM {STAGE} "
-        f"WHERE true GROUP BY source_url, target_url "
-        f"ON CONFLICT (source_url, target_url) DO NOTHING"
+        f"INSERT INTO links (source_url, target_url, source_host, domain, vendors, "
+        f"observation_count{', ' if fields else ''}{columns}) "
+        f"SELECT source_url, target_url, source_host, domain, {vendor_bit(vendor)}, n"
+        f"{', ' if fields else ''}{columns} FROM ("
+        f"SELECT count(*) AS n, {latest} AS latest, * FROM {STAGE} "
+        f"GROUP BY source_url, target_url) WHERE true "
+        f"ON CONFLICT (source_url, target_url) DO UPDATE SET "
+        f"observation_count = links.observation_count + excluded.observation_count"
     )
-    links_added = db.execute("SELECT changes()").fetchone()[0]
+    links_added = db.execute(
+        "SELECT count(*) FROM links WHERE id > ?", (previous_link_max,)
+    ).fetchone()[0]
 
-    names = list(field_sql)
     if fresh:  # load first, index after: far cheaper than growing the index row by row
         db.execute("DROP INDEX IF EXISTS observations_link")
+    staged = ", ".join(f"s.{name}" for name in fields)
     db.execute(
-        f"INSERT INTO observations (link_id, import_id, line_no, vendor, {', '.join(names)}) "
-        f"SELECT links.id, ?, s.line_no, ?, {', '.join(field_sql[n] for n in names)} "
+        f"INSERT INTO observations (link_id, import_id, line_no, vendor"
+        f"{', ' if fields else ''}{columns}) "
+        f"SELECT links.id, ?, s.line_no, ?{', ' if fields else ''}{staged} "
         f"FROM {STAGE} AS s JOIN links "
         f"ON links.source_url = s.source_url AND links.target_url = s.target_url",
         (import_id, vendor),
@@ -92,15 +103,18 @@ def merge_stage(
     if fresh:
         db.execute("CREATE INDEX observations_link ON observations(link_id)")
 
-    touched = "" if fresh else (
-        f"WHERE link_id IN (SELECT link_id FROM observations WHERE id > {previous_observation_max})"
+    links_merged = 0
+    if previous_link_max:
+        links_merged = db.execute(
+            "SELECT count(DISTINCT link_id) FROM observations WHERE id > ? AND link_id <= ?",
+            (previous_observation_max, previous_link_max),
+        ).fetchone()[0]
+    recompute_links(
+        db,
+        f"WHERE link_id IN (SELECT o.link_id FROM observations AS o JOIN links AS l "
+        f"ON l.id = o.link_id WHERE o.id > {int(previous_observation_max)} "
+        f"AND (l.observation_count > 1 OR l.id <= {int(previous_link_max)}))",
     )
-    links_merged = 0 if previous_link_max == 0 else db.execute(
-        "SELECT count(DISTINCT link_id) FROM observations "
-        "WHERE id > ? AND link_id <= ?",
-        (previous_observation_max, previous_link_max),
-    ).fetchone()[0]
-    recompute_links(db, touched)
     return links_added, links_merged
 
 
@@ -109,9 +123,10 @@ def recompute_links(db: sqlite3.Connection, where: str = "") -> None:
     assignments = ", ".join(f"{name} = agg.{name}" for name in FIELDS)
     aggregates = ", ".join(f"{_aggregate(name)} AS {name}" for name in FIELDS)
     db.execute(
-        f"UPDATE links SET vendors = agg.vendors, placeholder = 0, {assignments} "
-        f"FROM (SELECT link_id, sum(DISTINCT {_VENDOR_BITS}) AS vendors, {aggregates} "
-        f"FROM observations {where} GROUP BY link_id) AS agg "
+        f"UPDATE links SET vendors = agg.vendors, observation_count = agg.n, placeholder = 0, "
+        f"{assignments} "
+        f"FROM (SELECT link_id, count(*) AS n, sum(DISTINCT {_VENDOR_BITS}) AS vendors, "
+        f"{aggregates} FROM observations {where} GROUP BY link_id) AS agg "
         f"WHERE links.id = agg.link_id"
     )
 

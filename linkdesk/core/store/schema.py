@@ -86,6 +86,7 @@ CREATE TABLE links (
     source_host TEXT NOT NULL,
     domain TEXT NOT NULL,          -- referring domain (registered domain, PSL private included)
     vendors INTEGER NOT NULL DEFAULT 0,   -- bit set, see fields.vendor_bit
+    observation_count INTEGER NOT NULL DEFAULT 0,
     google_seen INTEGER NOT NULL DEFAULT 0,
     placeholder INTEGER NOT NULL DEFAULT 0,  -- made from a Search Console page alone
     {fields}
