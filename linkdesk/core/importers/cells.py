@@ -7,7 +7,7 @@ on 1M rows this is several times faster than converting in SQL with CASE express
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from linkdesk.core.fields import FIELDS, Kind
@@ -39,7 +39,7 @@ class FieldReader:
     column: str  # the header name it reads (the first one, for derived fields)
     convert: Callable[..., object] | None  # None: the cell text as it is
 
-    def read(self, columns: Sequence[Sequence[str]]) -> Sequence[object]:
+    def read(self, columns: Mapping[int, Sequence[str]]) -> Sequence[object]:
         """Convert this field for a batch, given the batch's cells column by column."""
         if self.convert is None:
             return columns[self.indices[0]]

@@ -303,13 +303,14 @@ class _Job:
         target_index = lowered.index(target_column)
         readers = field_readers(fmt, lowered)
         fields = [reader.field for reader in readers]
+        needed = sorted({source_index, target_index, *(i for r in readers for i in r.indices)})
         merge.create_stage(self.db, fields)
         insert = f"INSERT INTO {merge.STAGE} VALUES ({', '.join('?' * (5 + len(fields)))})"
         normalize = urls.normalize_url
         domain_of = urls.registered_domain
         imported = 0
         for batch in stream.batches():
-            columns = batch.columns()
+            columns = batch.columns(needed)
             sources = list(map(normalize, columns[source_index]))
             targets = list(map(_normalize_target, columns[target_index]))
             if None in sources or None in targets:
@@ -318,7 +319,7 @@ class _Job:
                 )
                 if not batch.rows:
                     continue
-                columns = batch.columns()
+                columns = batch.columns(needed)
             hosts = [source[1] for source in sources]
             self.db.executemany(
                 insert,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 BATCH_ROWS = 10_000
@@ -25,9 +25,10 @@ class Batch:
     lines: list[int] = field(default_factory=list)
     rows: list[list[str]] = field(default_factory=list)
 
-    def columns(self) -> list[tuple[str, ...]]:
-        """The batch's cells column by column."""
-        return list(zip(*self.rows, strict=True))
+    def columns(self, indices: Iterable[int]) -> dict[int, list[str]]:
+        """The cells of the columns at `indices`, column by column."""
+        rows = self.rows
+        return {index: [row[index] for row in rows] for index in indices}
 
     def keep(self, wanted: list[bool]) -> Batch:
         """A batch of the rows whose flag is true."""

@@ -66,21 +66,23 @@ def merge_stage(
     a link twice); links with several observations are then recomputed exactly.
     """
     previous_link_max = db.execute("SELECT coalesce(max(id), 0) FROM links").fetchone()[0]
+    if previous_link_max == 0:
+        return _merge_into_empty(db, import_id, vendor, fields), 0
     previous_observation_max = db.execute(
         "SELECT coalesce(max(id), 0) FROM observations"
     ).fetchone()[0]
-    fresh = previous_observation_max == 0
-    columns = ", ".join(fields)
+    columns = "".join(f", {name}" for name in fields)
     # One max() makes SQLite take the other (bare) columns from that row: the latest one.
-    latest = "max(coalesce(last_seen, '') || printf('%012d', line_no))" if "last_seen" in fields \
+    latest = (
+        "max(coalesce(last_seen, '') || printf('%012d', line_no))"
+        if "last_seen" in fields
         else "max(line_no)"
-    # GROUP BY hands rows over in index order, so the unique index grows by appending.
+    )
     db.execute(
         f"INSERT INTO links (source_url, target_url, source_host, domain, vendors, "
-        f"observation_count{', ' if fields else ''}{columns}) "
-        f"SELECT source_url, target_url, source_host, domain, {vendor_bit(vendor)}, n"
-        f"{', ' if fields else ''}{columns} FROM ("
-        f"SELECT count(*) AS n, {latest} AS latest, * FROM {STAGE} "
+        f"observation_count{columns}) "
+        f"SELECT source_url, target_url, source_host, domain, {vendor_bit(vendor)}, n{columns} "
+        f"FROM (SELECT count(*) AS n, {latest} AS latest, * FROM {STAGE} "
         f"GROUP BY source_url, target_url) WHERE true "
         f"ON CONFLICT (source_url, target_url) DO UPDATE SET "
         f"observation_count = links.observation_count + excluded.observation_count"
@@ -88,27 +90,17 @@ def merge_stage(
     links_added = db.execute(
         "SELECT count(*) FROM links WHERE id > ?", (previous_link_max,)
     ).fetchone()[0]
-
-    if fresh:  # load first, index after: far cheaper than growing the index row by row
-        db.execute("DROP INDEX IF EXISTS observations_link")
-    staged = ", ".join(f"s.{name}" for name in fields)
+    staged = "".join(f", s.{name}" for name in fields)
     db.execute(
-        f"INSERT INTO observations (link_id, import_id, line_no, vendor"
-        f"{', ' if fields else ''}{columns}) "
-        f"SELECT links.id, ?, s.line_no, ?{', ' if fields else ''}{staged} "
-        f"FROM {STAGE} AS s JOIN links "
+        f"INSERT INTO observations (link_id, import_id, line_no, vendor{columns}) "
+        f"SELECT links.id, ?, s.line_no, ?{staged} FROM {STAGE} AS s JOIN links "
         f"ON links.source_url = s.source_url AND links.target_url = s.target_url",
         (import_id, vendor),
     )
-    if fresh:
-        db.execute("CREATE INDEX observations_link ON observations(link_id)")
-
-    links_merged = 0
-    if previous_link_max:
-        links_merged = db.execute(
-            "SELECT count(DISTINCT link_id) FROM observations WHERE id > ? AND link_id <= ?",
-            (previous_observation_max, previous_link_max),
-        ).fetchone()[0]
+    links_merged = db.execute(
+        "SELECT count(DISTINCT link_id) FROM observations WHERE id > ? AND link_id <= ?",
+        (previous_observation_max, previous_link_max),
+    ).fetchone()[0]
     recompute_links(
         db,
         f"WHERE link_id IN (SELECT o.link_id FROM observations AS o JOIN links AS l "
@@ -116,6 +108,73 @@ def merge_stage(
         f"AND (l.observation_count > 1 OR l.id <= {int(previous_link_max)}))",
     )
     return links_added, links_merged
+
+
+_LINK_INDEXES = (
+    "CREATE UNIQUE INDEX links_identity ON links(source_url, target_url)",
+    "CREATE INDEX links_domain ON links(domain)",
+    "CREATE INDEX observations_link ON observations(link_id)",
+)
+
+
+def _merge_into_empty(
+    db: sqlite3.Connection, import_id: int, vendor: str, fields: list[str]
+) -> int:
+    """The first import into a project: load every row as a link, index afterwards.
+
+    Building the unique index once over loaded rows is several times faster than growing it
+    row by row; links a file lists twice are collapsed when that index finds them.
+    """
+    for index in ("links_identity", "links_domain", "observations_link"):
+        db.execute(f"DROP INDEX IF EXISTS {index}")
+    columns = "".join(f", {name}" for name in fields)
+    db.execute(
+        f"INSERT INTO links (id, source_url, target_url, source_host, domain, vendors, "
+        f"observation_count{columns}) SELECT rowid, source_url, target_url, source_host, "
+        f"domain, {vendor_bit(vendor)}, 1{columns} FROM {STAGE}"
+    )
+    db.execute(
+        f"INSERT INTO observations (link_id, import_id, line_no, vendor{columns}) "
+        f"SELECT rowid, ?, line_no, ?{columns} FROM {STAGE}",
+        (import_id, vendor),
+    )
+    try:
+        db.execute(_LINK_INDEXES[0])
+    except sqlite3.IntegrityError:
+        _collapse_duplicate_links(db)
+        db.execute(_LINK_INDEXES[0])
+    for statement in _LINK_INDEXES[1:]:
+        db.execute(statement)
+    return db.execute("SELECT count(*) FROM links").fetchone()[0]
+
+
+def _collapse_duplicate_links(db: sqlite3.Connection) -> None:
+    """Merge links listed more than once by one file into the first of them."""
+    db.execute(
+        "CREATE TEMP TABLE duplicate_keys AS SELECT source_url, target_url, count(*) AS n, "
+        "min(id) AS keep FROM links GROUP BY source_url, target_url HAVING count(*) > 1"
+    )
+    db.execute("CREATE INDEX temp.duplicate_keys_url ON duplicate_keys(source_url, target_url)")
+    db.execute(
+        "CREATE TEMP TABLE duplicate_ids AS SELECT l.id AS id, d.keep AS keep FROM links AS l "
+        "JOIN duplicate_keys AS d ON d.source_url = l.source_url "
+        "AND d.target_url = l.target_url WHERE l.id <> d.keep"
+    )
+    db.execute("CREATE UNIQUE INDEX temp.duplicate_ids_id ON duplicate_ids(id)")
+    db.execute(
+        "UPDATE observations SET link_id = d.keep FROM duplicate_ids AS d "
+        "WHERE observations.link_id = d.id"
+    )
+    db.execute("DELETE FROM links WHERE id IN (SELECT id FROM duplicate_ids)")
+    db.execute(
+        "UPDATE links SET observation_count = d.n FROM duplicate_keys AS d "
+        "WHERE links.id = d.keep"
+    )
+    db.execute("DROP TABLE temp.duplicate_ids")
+    db.execute("DROP TABLE temp.duplicate_keys")
+    recompute_links(
+        db, "WHERE link_id IN (SELECT id FROM links WHERE observation_count > 1)"
+    )
 
 
 def recompute_links(db: sqlite3.Connection, where: str = "") -> None:
