@@ -20,6 +20,8 @@ import tldextract
 
 _DEFAULT_PORTS = {"http": "80", "https": "443"}
 _AUTHORITY = re.compile(r"[^/?#\\]*")
+# `mailto:…`, `javascript:…`: a scheme, unlike the port in `example.com:8080/page`.
+_OTHER_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):(\d+(?:[/?#]|$))?")
 
 # Offline by design: the bundled Public Suffix List snapshot, private section included, so that
 # `foo.blogspot.com` is its own referring domain (as Google's disavow treats it).
@@ -43,7 +45,8 @@ def normalize_url(url: str) -> tuple[str, str] | None:
         scheme, rest = "http", text[2:]
     else:
         scheme, rest = "http", text
-        if "." not in rest.split("/", 1)[0]:
+        other_scheme = _OTHER_SCHEME.match(text)
+        if "." not in rest.split("/", 1)[0] or (other_scheme and not other_scheme[2]):
             return None
     if scheme not in _DEFAULT_PORTS:
         return None

@@ -1,0 +1,43 @@
+"""The layering rules: the core never imports Qt; the UI never writes SQL."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+PACKAGE = Path(__file__).parent.parent / "linkdesk"
+QT_MODULES = ("PySide6", "PyQt5", "PyQt6", "shiboken6", "pyqtgraph", "pytestqt")
+SQL = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|CREATE)\b[^\n]*\b(FROM|INTO|SET|TABLE)\b")
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def test_core_never_imports_qt_or_ui() -> None:
+    offenders = {
+        str(path.relative_to(PACKAGE)): sorted(
+            name for name in imported_modules(path)
+            if name.startswith(QT_MODULES) or name.startswith("linkdesk.ui")
+        )
+        for path in (PACKAGE / "core").rglob("*.py")
+    }
+    assert {path: names for path, names in offenders.items() if names} == {}
+    assert len(offenders) > 10  # the rule looked at the real core
+
+
+def test_ui_has_no_sql() -> None:
+    offenders = [
+        str(path.relative_to(PACKAGE))
+        for path in (PACKAGE / "ui").rglob("*.py")
+        if SQL.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
