@@ -1,0 +1,9 @@
+"""Headless subcommands of `linkdesk`, one module per group.
+
+Each module has `register(subparsers)`, which adds its subcommands and sets `run` on each
+parser to a function taking the parsed arguments and returning an exit status.
+"""
+
+from __future__ import annotations
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2

@@ -1,0 +1,107 @@
+"""`linkdesk import PROJECT FILE...`: import exports, print what each added."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from linkdesk.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from linkdesk.core.importers.pipeline import (
+    FORMAT_CHOICES,
+    ImportCancelled,
+    ImportFailed,
+    ImportOptions,
+    ImportProgress,
+    ImportResult,
+    import_file,
+)
+from linkdesk.core.store import Project
+
+
+def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the `import` subcommand."""
+    parser = commands.add_parser(
+        "import", help="import backlink exports into a project (created if needed)"
+    )
+    parser.add_argument("project", type=Path)
+    parser.add_argument("files", type=Path, nargs="+", metavar="FILE")
+    parser.add_argument("--format", choices=FORMAT_CHOICES, default="auto")
+    parser.add_argument(
+        "--map", action="append", default=[], metavar="FIELD=COLUMN",
+        help="map a column for a generic CSV (source_url, target_url, anchor, nofollow, ...)",
+    )
+    parser.add_argument("--site", help="the client's site, e.g. acme-widgets.com")
+    parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    parser.set_defaults(run=run_import)
+
+
+def run_import(options: argparse.Namespace) -> int:
+    """Import each file in its own transaction; a failed file changes nothing."""
+    try:
+        mapping = parse_mapping(options.map)
+    except ValueError as error:
+        print(f"linkdesk import: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    import_options = ImportOptions(options.format, mapping, options.site)
+    show_progress = not options.quiet and sys.stderr.isatty()
+    failures = 0
+    with Project.open(options.project) as project:
+        for path in options.files:
+            try:
+                results = import_file(
+                    project, path, import_options,
+                    progress=_print_progress if show_progress else None,
+                )
+            except (ImportFailed, ImportCancelled) as error:
+                _clear_progress(show_progress)
+                print(f"linkdesk import: {error}", file=sys.stderr)
+                print(f"  {path.name}: nothing imported; the project is unchanged",
+                      file=sys.stderr)
+                failures += 1
+                continue
+            _clear_progress(show_progress)
+            for result in results:
+                print(result_text(result))
+    return EXIT_FAILED if failures else EXIT_OK
+
+
+def parse_mapping(pairs: list[str]) -> dict[str, str] | None:
+    """Read `--map FIELD=COLUMN` options."""
+    mapping = {}
+    for pair in pairs:
+        field, equals, column = pair.partition("=")
+        if not equals or not field.strip() or not column.strip():
+            raise ValueError(f"--map wants FIELD=COLUMN, got {pair!r}")
+        mapping[field.strip().lower()] = column.strip()
+    return mapping or None
+
+
+def _print_progress(progress: ImportProgress) -> None:
+    percent = 100 * progress.bytes_done / progress.bytes_total if progress.bytes_total else 0
+    print(f"\r{progress.file}: {progress.rows:,} rows ({percent:.0f}%)", end="", file=sys.stderr)
+
+
+def _clear_progress(shown: bool) -> None:
+    if shown:
+        print("\r\033[K", end="", file=sys.stderr)
+
+
+def result_text(result: ImportResult) -> str:
+    """One import's summary, as the user reads it."""
+    if result.duplicate_of:
+        return f"{result.file}: already imported ({result.duplicate_of}); nothing added"
+    lines = [
+        f"{result.file}: {result.label}: {result.rows_read:,} rows read, "
+        f"{result.rows_imported:,} imported, {result.rows_skipped:,} skipped; "
+        + (
+            f"{result.links_added:,} links added, {result.links_merged:,} merged"
+            if result.vendor != "gsc"
+            else f"{result.links_merged:,} linking pages seen by Google"
+        )
+    ]
+    for skipped in result.skipped[:10]:
+        lines.append(f"  skipped line {skipped.line}: {skipped.reason}")
+    if result.rows_skipped > 10:
+        lines.append(f"  … and {result.rows_skipped - 10:,} more skipped rows")
+    return "\n".join(lines)

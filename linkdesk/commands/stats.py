@@ -1,0 +1,33 @@
+"""`linkdesk stats PROJECT [--json]`: a project's headline counts."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from linkdesk.commands import EXIT_OK
+from linkdesk.core.store import Project
+from linkdesk.core.store.stats import project_stats
+
+
+def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the `stats` subcommand."""
+    parser = commands.add_parser("stats", help="print a project's counts")
+    parser.add_argument("project", type=Path)
+    parser.add_argument("--json", action="store_true", help="one JSON object")
+    parser.set_defaults(run=run_stats)
+
+
+def run_stats(options: argparse.Namespace) -> int:
+    """Print the counts, as text or one JSON object."""
+    with Project.open(options.project, create=False) as project:
+        stats = project_stats(project.db)
+    print(json.dumps(stats, indent=2) if options.json else stats_text(stats))
+    return EXIT_OK
+
+
+def stats_text(stats: dict[str, object]) -> str:
+    """The counts as aligned `name  value` lines."""
+    width = max(len(key) for key in stats)
+    return "\n".join(f"{key.replace('_', ' '):<{width}}  {value}" for key, value in stats.items())
