@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import sys
 from collections.abc import Sequence
 
@@ -23,6 +24,7 @@ COMMAND_MODULES = (imports, stats)
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `linkdesk` console script."""
+    multiprocessing.freeze_support()  # big imports use a second process, also in a frozen app
     args = list(sys.argv[1:] if argv is None else argv)
     parser = _command_parser()
     commands = _subcommand_names(parser)

@@ -89,6 +89,8 @@ def _clear_progress(shown: bool) -> None:
 
 def result_text(result: ImportResult) -> str:
     """One import's summary, as the user reads it."""
+    if result.passed_over:
+        return f"{result.file}: not imported: {result.passed_over}"
     if result.duplicate_of:
         return f"{result.file}: already imported ({result.duplicate_of}); nothing added"
     lines = [

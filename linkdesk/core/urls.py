@@ -63,7 +63,7 @@ def normalize_url(url: str) -> tuple[str, str] | None:
     return f"{scheme}://{netloc}{tail}", host
 
 
-@lru_cache(maxsize=262_144)
+@lru_cache(maxsize=65_536)
 def _normalize_authority(scheme: str, authority: str) -> tuple[str, str]:
     """Normalise `user@host:port` to (netloc, host); host is '' when it is not valid."""
     userinfo, at, hostport = authority.rpartition("@")
@@ -91,7 +91,7 @@ def _normalize_authority(scheme: str, authority: str) -> tuple[str, str]:
     return netloc, host
 
 
-@lru_cache(maxsize=262_144)
+@lru_cache(maxsize=65_536)
 def to_ascii_host(host: str) -> str:
     """Return the punycode (IDNA) form of a host name; '' if it cannot be encoded."""
     host = host.strip().lower().rstrip(".")
@@ -116,7 +116,7 @@ def to_unicode_host(host: str) -> str:
         return host
 
 
-@lru_cache(maxsize=262_144)
+@lru_cache(maxsize=65_536)
 def registered_domain(host: str) -> str:
     """Return the referring domain of a host: its registered domain by the Public Suffix List.
 

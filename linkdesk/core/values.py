@@ -126,7 +126,7 @@ class _Memo(dict):
         self._parse = parse
 
     def __missing__(self, text: str) -> object:
-        if len(self) > 200_000:  # bounded memory on columns with many distinct values
+        if len(self) > 50_000:  # bounded memory on columns with many distinct values
             self.clear()
         value = self[text] = self._parse(text)
         return value

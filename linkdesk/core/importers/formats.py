@@ -65,6 +65,7 @@ class ExportFormat:
     target: tuple[str, ...]  # candidate names of the target URL column
     signature: tuple[tuple[str, ...], ...]  # each group: one of these names must be present
     fields: dict[str, Column | Derived] = field(default_factory=dict)
+    mapping: dict[str, str] | None = None  # the user's column mapping this format came from
 
     def matches(self, names: set[str]) -> bool:
         """True when a header (lower-cased names) carries this format's signature."""
@@ -275,6 +276,23 @@ def generic_format(mapping: dict[str, str]) -> ExportFormat:
         target=(mapping["target_url"].strip().lower(),),
         signature=tuple((name,) for name in sorted(columns)),
         fields=fields,
+        mapping=dict(mapping),
+    )
+
+
+def with_overrides(fmt: ExportFormat, mapping: dict[str, str]) -> ExportFormat:
+    """A vendor format whose columns the user re-mapped (`--format moz --map anchor=Text`)."""
+    fields: dict[str, Column | Derived] = dict(fmt.fields)
+    source, target = fmt.source, fmt.target
+    for name, column in mapping.items():
+        if name == "source_url":
+            source = (column.strip().lower(),)
+        elif name == "target_url":
+            target = (column.strip().lower(),)
+        else:
+            fields[name] = Column((column.strip().lower(),))
+    return ExportFormat(
+        fmt.name, fmt.vendor, fmt.label, source, target, fmt.signature, fields, dict(mapping)
     )
 
 

@@ -35,6 +35,7 @@ class OriginalTextCompressor:
         self._member = member
         self._encoding = encoding
         self._stop = threading.Event()
+        self._lock = threading.Lock()
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="linkdesk-original", daemon=True)
         self._thread.start()
@@ -67,8 +68,16 @@ class OriginalTextCompressor:
     def _store(self, piece: str, first_line: int, *, trailing: bool = False) -> int:
         count = _line_count(piece) + (1 if trailing and not piece.endswith(("\n", "\r")) else 0)
         last_line = first_line + max(count, 1) - 1
-        self.chunks.append((first_line, last_line, zlib.compress(piece.encode("utf-8"), _LEVEL)))
+        blob = zlib.compress(piece.encode("utf-8"), _LEVEL)
+        with self._lock:
+            self.chunks.append((first_line, last_line, blob))
         return last_line + 1
+
+    def drain(self) -> list[tuple[int, int, bytes]]:
+        """Take the chunks compressed so far (so they need not wait in memory)."""
+        with self._lock:
+            ready, self.chunks = self.chunks, []
+        return ready
 
     def cancel(self) -> None:
         """Stop early (the import failed or was cancelled)."""
@@ -80,7 +89,7 @@ class OriginalTextCompressor:
         self._thread.join()
         if self._error is not None:
             raise self._error
-        return self.chunks
+        return self.drain()
 
 
 def store_chunks(

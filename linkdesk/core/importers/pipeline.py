@@ -8,7 +8,10 @@ cancel, a crash, `kill -9` — leaves the project as it was before the import.
 
 from __future__ import annotations
 
+import gzip
 import json
+import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -16,9 +19,7 @@ from hashlib import sha256
 from itertools import chain, islice
 from pathlib import Path
 
-from linkdesk.core import urls
-from linkdesk.core.importers import formats
-from linkdesk.core.importers.cells import field_readers
+from linkdesk.core.importers import formats, parallel
 from linkdesk.core.importers.detect import HEAD_LINES, Detected, GoogleReport, detect
 from linkdesk.core.importers.google import LABELS, stage_google_batch
 from linkdesk.core.importers.original import OriginalTextCompressor, store_chunks
@@ -30,7 +31,8 @@ from linkdesk.core.importers.reader import (
     open_lines,
     sniff_encoding,
 )
-from linkdesk.core.importers.rows import Batch, RowStream, SkippedRow
+from linkdesk.core.importers.rows import RowStream, SkippedRow
+from linkdesk.core.importers.staging import LinkStager, NoTargetColumn
 from linkdesk.core.store import Project, merge, transaction
 from linkdesk.core.store.settings import remember_site, site_root
 
@@ -40,6 +42,10 @@ FORMAT_CHOICES = ("auto", "ahrefs", "semrush", "majestic", "moz", "gsc", "generi
 
 class ImportFailed(Exception):
     """An import failed and changed nothing; the message names file, line and problem."""
+
+
+class NotBacklinks(ImportFailed):
+    """The CSV is not a backlink export; inside a ZIP it is passed over, not fatal."""
 
 
 class ImportCancelled(Exception):
@@ -79,6 +85,7 @@ class ImportResult:
     links_added: int = 0
     links_merged: int = 0
     duplicate_of: str | None = None  # when the file had been imported before: when
+    passed_over: str | None = None  # why a CSV inside a ZIP was not imported
     skipped: list[SkippedRow] = field(default_factory=list)
 
 
@@ -116,13 +123,21 @@ def import_file(
             if options.site and not remember_site(project.db, options.site):
                 raise ImportFailed(f"--site {options.site!r} is not a domain or URL")
             several = len(members) > 1
-            results = [job.import_member(m, _member_hash(digest, m, several)) for m in members]
-            if any(result.duplicate_of is None for result in results):
-                job.finish()
+            results = [job.import_member(m, _member_hash(digest, m, several), several)
+                       for m in members]
+            if all(result.passed_over for result in results):
+                raise ImportFailed("; ".join(result.passed_over or "" for result in results))
+            if any(result.duplicate_of is None and not result.passed_over for result in results):
+                job.finish(path.name)
     except ExportReadError as error:
         raise ImportFailed(str(error)) from None
+    except (EOFError, zlib.error, zipfile.BadZipFile, gzip.BadGzipFile) as error:
+        raise ImportFailed(f"{path.name}: the file is damaged or cut short ({error})") from None
+    except OSError as error:
+        raise ImportFailed(f"{path.name}: cannot read the file ({error})") from None
     finally:
         merge.drop_stage(project.db)
+        job.cleanup()
     return results
 
 
@@ -145,9 +160,23 @@ class _Job:
         self.options = options
         self.progress = progress
         self.cancelled = cancelled
+        self.scratch: list[parallel.SecondHalf] = []  # second processes' scratch databases
+        self.original: OriginalTextCompressor | None = None  # of the CSV being imported
+        self.import_id = 0
 
-    def import_member(self, member: ExportMember, digest: str) -> ImportResult:
-        """Import one CSV (retrying as cp1252 if it turns out not to be UTF-8 after all)."""
+    def cleanup(self) -> None:
+        """Detach and delete scratch databases (after the transaction: it holds them)."""
+        for second in self.scratch:
+            if second.attached:
+                self.db.execute("DETACH DATABASE part")
+            second.remove()
+        self.scratch.clear()
+
+    def import_member(self, member: ExportMember, digest: str, in_archive: bool) -> ImportResult:
+        """Import one CSV (retrying as cp1252 if it turns out not to be UTF-8 after all).
+
+        In a ZIP holding several CSVs, one that is not a backlink export is passed over.
+        """
         previous = self.db.execute(
             "SELECT imported_at FROM imports WHERE file_sha256 = ?", (digest,)
         ).fetchone()
@@ -167,6 +196,12 @@ class _Job:
                     ) from None
                 # Valid UTF-8 at the start but not further on: a legacy Windows export.
                 result = self._import_member(member, digest, "cp1252")
+        except NotBacklinks as error:
+            self.db.execute("ROLLBACK TO member")
+            self.db.execute("RELEASE member")
+            if not in_archive:
+                raise
+            return ImportResult(member.display_name, passed_over=str(error))
         except BaseException:
             self.db.execute("ROLLBACK TO member")
             self.db.execute("RELEASE member")
@@ -177,7 +212,7 @@ class _Job:
     def _import_member(self, member: ExportMember, digest: str, encoding: str) -> ImportResult:
         name = member.display_name
         total = member.size()
-        original = OriginalTextCompressor(member, encoding)
+        original = self.original = OriginalTextCompressor(member, encoding)
         try:
             with open_lines(member, encoding) as (lines, position):
                 head = list(islice(lines, HEAD_LINES))
@@ -189,15 +224,16 @@ class _Job:
                     detected.delimiter,
                     on_batch=lambda rows: self._report(name, rows, position(), total),
                 )
-                import_id = self._record_import(member, digest, encoding, detected)
+                import_id = self.import_id = self._record_import(member, digest, encoding, detected)
                 if detected.google_report is not None:
                     result = self._import_google(name, import_id, detected.google_report, stream)
                 else:
-                    result = self._import_links(name, import_id, detected, stream)
+                    result = self._import_links(member, import_id, detected, stream, encoding)
         except BaseException:
             original.cancel()
             raise
         store_chunks(self.db, import_id, original.result())
+        stream.skipped.sort(key=lambda row: row.line)
         result.rows_read = stream.rows_read
         result.rows_skipped = len(stream.skipped)
         result.skipped = stream.skipped[:20]
@@ -239,9 +275,9 @@ class _Job:
             candidates = formats.format_by_vendor(choice)
         detected = detect(head, candidates, allow_google=choice in ("auto", "gsc"))
         if detected is None:
-            raise ImportFailed(_unrecognised(name, head, choice, mapping))
+            raise NotBacklinks(_unrecognised(name, head, choice, mapping))
         if detected.google_report is GoogleReport.TOP_LINKED_PAGES:
-            raise ImportFailed(
+            raise NotBacklinks(
                 f"{name}: this Search Console report (Top linked pages) lists your own pages, "
                 "not the pages linking to you; export 'Latest links' or 'Top linking sites'"
             )
@@ -291,57 +327,88 @@ class _Job:
     # -- vendor rows -------------------------------------------------------------------------
 
     def _import_links(
-        self, name: str, import_id: int, detected: Detected, stream: RowStream
+        self, member: ExportMember, import_id: int, detected: Detected, stream: RowStream,
+        encoding: str,
     ) -> ImportResult:
         fmt = detected.export_format
         assert fmt is not None
-        lowered = detected.lowered
-        source_index = lowered.index(next(c for c in fmt.source if c in lowered))
-        target_column = next((c for c in fmt.target if c in lowered), None)
-        if target_column is None:
-            raise ImportFailed(f"{name}: no target URL column ({', '.join(fmt.target)})")
-        target_index = lowered.index(target_column)
-        readers = field_readers(fmt, lowered)
-        fields = [reader.field for reader in readers]
-        needed = sorted({source_index, target_index, *(i for r in readers for i in r.indices)})
-        merge.create_stage(self.db, fields)
-        insert = f"INSERT INTO {merge.STAGE} VALUES ({', '.join('?' * (5 + len(fields)))})"
-        normalize = urls.normalize_url
-        domain_of = urls.registered_domain
-        imported = 0
-        for batch in stream.batches():
-            columns = batch.columns(needed)
-            sources = list(map(normalize, columns[source_index]))
-            targets = list(map(_normalize_target, columns[target_index]))
-            if None in sources or None in targets:
-                batch, sources, targets = _drop_bad_urls(
-                    batch, sources, targets, stream, (source_index, target_index)
-                )
-                if not batch.rows:
-                    continue
-                columns = batch.columns(needed)
-            hosts = [source[1] for source in sources]
-            self.db.executemany(
-                insert,
-                zip(
-                    batch.lines,
-                    [source[0] for source in sources],
-                    [target[0] for target in targets],  # type: ignore[index]
-                    hosts,
-                    list(map(domain_of, hosts)),
-                    *(reader.read(columns) for reader in readers),
-                    strict=True,
-                ),
-            )
-            imported += len(batch.rows)
-            self._check_cancel()
+        name = member.display_name
+        try:
+            stager = LinkStager(fmt, detected.columns)
+        except NoTargetColumn as error:
+            raise ImportFailed(f"{name}: no target URL column ({error})") from None
+        stager.create_table(self.db, merge.STAGE)
+        insert = stager.insert_sql(merge.STAGE)
+        split = parallel.plan(member, encoding, detected.header_index + 1)
+        if split is None:
+            imported = self._stage_rows(stager, insert, stream)
+        else:
+            imported = self._stage_in_two_halves(member, encoding, detected, stager, split, stream)
         result = ImportResult(name, fmt.vendor, fmt.name, fmt.label, rows_imported=imported)
         if imported:
             result.links_added, result.links_merged = merge.merge_stage(
-                self.db, import_id, fmt.vendor, fields
+                self.db, import_id, fmt.vendor, stager.fields
             )
         merge.drop_stage(self.db)
         return result
+
+    def _stage_rows(self, stager: LinkStager, insert: str, stream: RowStream) -> int:
+        staged = 0
+        for batch in stream.batches():
+            staged += stager.stage(self.db, insert, batch, stream)
+            self._after_batch()
+        return staged
+
+    def _stage_in_two_halves(
+        self,
+        member: ExportMember,
+        encoding: str,
+        detected: Detected,
+        stager: LinkStager,
+        split: parallel.Plan,
+        stream: RowStream,
+    ) -> int:
+        """Stage the first half here while a second process stages the second half."""
+        fmt = detected.export_format
+        assert fmt is not None
+        second = parallel.SecondHalf(
+            parallel.PartJob(
+                str(member.path), split.split, split.end, split.second_first_line, encoding,
+                detected.delimiter, detected.columns, fmt.name, fmt.mapping, scratch="",
+            )
+        )
+        self.scratch.append(second)
+        name, total = member.display_name, member.size()
+
+        def report(rows: int) -> None:  # both halves advance at about the same pace
+            done = split.data_start + 2 * (reader.position - split.data_start)
+            self._report(name, rows * 2, min(done, total), total)
+
+        try:
+            with parallel.range_lines(
+                member.path, split.data_start, split.split, encoding
+            ) as (lines, reader):
+                first = RowStream(
+                    lines, detected.header_index + 1, len(detected.columns), detected.delimiter,
+                    on_batch=report,
+                )
+                staged = self._stage_rows(stager, stager.insert_sql(merge.STAGE), first)
+            rows_read, skipped = second.result()
+        except RuntimeError as error:
+            second.stop()
+            raise ImportFailed(f"{name}: {error}") from None
+        except BaseException:
+            second.stop()
+            raise
+        self.db.execute("ATTACH DATABASE ? AS part", (second.scratch,))
+        second.attached = True
+        staged += self.db.execute(
+            f"INSERT INTO {merge.STAGE} SELECT * FROM {parallel.PART_TABLE}"
+        ).rowcount
+        stream.rows_read = first.rows_read + rows_read
+        stream.skipped = first.skipped + skipped
+        self._report(name, stream.rows_read, total, total)
+        return staged
 
     # -- Search Console rows -----------------------------------------------------------------
 
@@ -351,7 +418,7 @@ class _Job:
         imported = 0
         for batch in stream.batches():
             imported += stage_google_batch(self.db, report, import_id, batch, stream)
-            self._check_cancel()
+            self._after_batch()
         result = ImportResult(name, "gsc", report.value, LABELS[report], rows_imported=imported)
         if report is not GoogleReport.TOP_LINKING_SITES:
             result.links_merged = self.db.execute(
@@ -362,14 +429,15 @@ class _Job:
 
     # -- finishing ---------------------------------------------------------------------------
 
-    def finish(self) -> None:
+    def finish(self, file_name: str) -> None:
         """Bring Search Console marks and referring domains up to date."""
         merge.rebuild_google_tables(self.db)
         orphans = merge.refresh_google(self.db, site_root(self.db))
         if orphans:
             raise ImportFailed(
-                f"{orphans:,} Search Console linking pages have no link to attach to, and the "
-                "project does not know the client's site yet: import again with --site DOMAIN"
+                f"{file_name}: {orphans:,} Search Console linking pages have no link to attach to, "
+                "and the project does not know the client's site yet: import again with "
+                "--site DOMAIN"
             )
         merge.rebuild_referring_domains(self.db)
 
@@ -377,52 +445,11 @@ class _Job:
         if self.progress is not None:
             self.progress(ImportProgress(name, rows, done, total))
 
-    def _check_cancel(self) -> None:
+    def _after_batch(self) -> None:
         if self.cancelled():
             raise ImportCancelled("import cancelled; the project is unchanged")
-
-
-_TARGETS: dict[str, tuple[str, str] | None] = {}
-
-
-def _normalize_target(url: str) -> tuple[str, str] | None:
-    # Exports point at few target pages: normalise each once.
-    found = _TARGETS.get(url)
-    if found is None:
-        if len(_TARGETS) > 100_000:
-            _TARGETS.clear()
-        found = _TARGETS[url] = urls.normalize_url(url)
-    return found
-
-
-def _drop_bad_urls(
-    batch: Batch,
-    sources: list[tuple[str, str] | None],
-    targets: list[tuple[str, str] | None],
-    stream: RowStream,
-    url_columns: tuple[int, int],
-) -> tuple[Batch, list[tuple[str, str]], list[tuple[str, str]]]:
-    wanted = []
-    for line_no, row, source, target in zip(batch.lines, batch.rows, sources, targets,
-                                            strict=True):
-        if source is None:
-            stream.skip(line_no, _bad_url("source", row[url_columns[0]]))
-        elif target is None:
-            stream.skip(line_no, _bad_url("target", row[url_columns[1]]))
-        wanted.append(source is not None and target is not None)
-    kept = batch.keep(wanted)
-    good_sources = [s for s, ok in zip(sources, wanted, strict=True) if ok]
-    good_targets = [t for t, ok in zip(targets, wanted, strict=True) if ok]
-    return kept, good_sources, good_targets  # type: ignore[return-value]
-
-
-def _bad_url(role: str, value: str) -> str:
-    shown = value.strip()
-    if not shown:
-        return f"{role} URL is empty"
-    if len(shown) > 80:
-        shown = shown[:77] + "..."
-    return f"{role} URL {shown!r} is not an http(s) URL"
+        if self.original is not None:  # the file's text so far, out of memory into the project
+            store_chunks(self.db, self.import_id, self.original.drain())
 
 
 def _mapping_used(detected: Detected) -> dict[str, str]:
@@ -442,20 +469,8 @@ def _mapping_used(detected: Detected) -> dict[str, str]:
 
 
 def _with_overrides(detected: Detected, mapping: dict[str, str]) -> Detected:
-    fmt = detected.export_format
-    assert fmt is not None
-    fields = dict(fmt.fields)
-    source, target = fmt.source, fmt.target
-    for name, column in mapping.items():
-        if name == "source_url":
-            source = (column.strip().lower(),)
-        elif name == "target_url":
-            target = (column.strip().lower(),)
-        else:
-            fields[name] = formats.Column((column.strip().lower(),))
-    adjusted = formats.ExportFormat(
-        fmt.name, fmt.vendor, fmt.label, source, target, fmt.signature, fields
-    )
+    assert detected.export_format is not None
+    adjusted = formats.with_overrides(detected.export_format, mapping)
     return Detected(detected.header_index, detected.delimiter, detected.columns, adjusted)
 
 

@@ -42,16 +42,6 @@ def _aggregate(name: str) -> str:
     return f"CAST({latest} AS {sql_type})" if sql_type != "TEXT" else latest
 
 
-def create_stage(db: sqlite3.Connection, fields: list[str]) -> None:
-    """Create the temporary table import rows stream into (typed fields, normalised URLs)."""
-    columns = "".join(f", {name}" for name in fields)
-    db.execute(f"DROP TABLE IF EXISTS {STAGE}")
-    db.execute(
-        f"CREATE TABLE {STAGE} (line_no INTEGER, source_url TEXT, target_url TEXT, "
-        f"source_host TEXT, domain TEXT{columns})"
-    )
-
-
 def drop_stage(db: sqlite3.Connection) -> None:
     """Drop the staging table."""
     db.execute(f"DROP TABLE IF EXISTS {STAGE}")

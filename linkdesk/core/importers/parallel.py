@@ -1,0 +1,245 @@
+"""Importing a big export on two cores: the second half of the file is staged by a second process.
+
+Parsing CSV and normalising URLs is Python-bound, so one core is the limit of a single process.
+A big plain-text export is cut in two at a record boundary; a spawned process stages the second
+half into a scratch SQLite file while this process stages the first half; the scratch table is
+then copied into the import's own staging table (in C, inside the import's transaction).
+
+A record boundary is found without parsing: in RFC 4180 CSV a newline lies outside quotes exactly
+when an even number of `"` precede it, since quotes inside quoted cells are doubled.
+"""
+
+from __future__ import annotations
+
+import io
+import multiprocessing
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from linkdesk.core.importers import formats
+from linkdesk.core.importers.reader import ExportMember
+from linkdesk.core.importers.rows import RowStream, SkippedRow
+from linkdesk.core.importers.staging import LinkStager
+
+MIN_BYTES = 24 * 1024 * 1024  # below this, starting a process costs more than it saves
+_SINGLE_BYTE_NEWLINES = ("utf-8", "utf-8-sig", "cp1252")
+_BLOCK = 8 * 1024 * 1024
+PART_TABLE = "part.stage"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Where the halves of a file start and end (byte offsets) and the second half's first line."""
+
+    data_start: int
+    split: int
+    end: int
+    second_first_line: int
+
+
+@dataclass(frozen=True)
+class PartJob:
+    """Everything the second process needs: picklable, so the format travels by name."""
+
+    path: str
+    start: int
+    end: int
+    first_line: int
+    encoding: str
+    delimiter: str
+    header: tuple[str, ...]
+    format_name: str
+    mapping: dict[str, str] | None
+    scratch: str
+
+
+def plan(member: ExportMember, encoding: str, header_line: int) -> Plan | None:
+    """A split of the member in two halves, or None when it should be imported in one go."""
+    if member.member is not None or member.compressed or encoding not in _SINGLE_BYTE_NEWLINES:
+        return None
+    if (os.cpu_count() or 1) < 2:
+        return None
+    size = member.path.stat().st_size
+    if size < MIN_BYTES:
+        return None
+    with open(member.path, "rb") as raw:
+        data_start = _offset_after_lines(raw, header_line)
+        split, lines_before = _record_boundary_near(raw, data_start, (data_start + size) // 2)
+    if split <= data_start or split >= size:
+        return None
+    return Plan(data_start, split, size, header_line + lines_before + 1)
+
+
+def _offset_after_lines(raw: io.BufferedReader, lines: int) -> int:
+    raw.seek(0)
+    offset = 0
+    for _ in range(lines):
+        line = raw.readline()
+        if not line:
+            break
+        offset += len(line)
+    return offset
+
+
+def _record_boundary_near(raw: io.BufferedReader, start: int, middle: int) -> tuple[int, int]:
+    """The first newline at or after `middle` outside quotes, and the lines before it."""
+    raw.seek(start)
+    quotes = lines = 0
+    position = start
+    while position < middle:
+        block = raw.read(min(_BLOCK, middle - position))
+        if not block:
+            return position, lines
+        if block.endswith(b"\r"):
+            block += raw.read(1)
+        quotes += block.count(b'"')
+        lines += _line_ends(block)
+        position += len(block)
+    while True:
+        block = raw.read(_BLOCK)
+        if not block:
+            return position, lines
+        cursor = 0
+        while True:
+            newline = block.find(b"\n", cursor)
+            if newline < 0:
+                break
+            quotes += block.count(b'"', cursor, newline)
+            lines += _line_ends(block[cursor : newline + 1])
+            cursor = newline + 1
+            if quotes % 2 == 0:
+                return position + cursor, lines
+        quotes += block.count(b'"', cursor)
+        lines += _line_ends(block[cursor:])
+        position += len(block)
+
+
+def _line_ends(data: bytes) -> int:
+    """Line ends as `csv` counts them: \\n, \\r\\n and a lone \\r."""
+    return data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+
+
+class _RangeReader(io.RawIOBase):
+    """The bytes of a file between two offsets."""
+
+    def __init__(self, path: str | Path, start: int, end: int) -> None:
+        super().__init__()
+        self._file = open(path, "rb")  # noqa: SIM115 - closed by close()
+        self._file.seek(start)
+        self.position = start
+        self._end = end
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        wanted = min(len(buffer), self._end - self.position)
+        if wanted <= 0:
+            return 0
+        count = self._file.readinto(memoryview(buffer)[:wanted])
+        self.position += count or 0
+        return count or 0
+
+    def close(self) -> None:
+        self._file.close()
+        super().close()
+
+
+@contextmanager
+def range_lines(
+    path: str | Path, start: int, end: int, encoding: str
+) -> Iterator[tuple[Iterator[str], _RangeReader]]:
+    """Text lines of a byte range of a file, and the reader (its `position` is progress)."""
+    reader = _RangeReader(path, start, end)
+    decoding = "utf-8" if encoding == "utf-8-sig" else encoding
+    errors = "replace" if encoding == "cp1252" else "strict"
+    text = io.TextIOWrapper(
+        io.BufferedReader(reader, 1 << 16), encoding=decoding, errors=errors, newline=""
+    )
+    try:
+        yield iter(text), reader
+    finally:
+        text.close()
+
+
+def format_for(name: str, mapping: dict[str, str] | None) -> formats.ExportFormat:
+    """Rebuild an import's format from its name and mapping (formats hold functions)."""
+    if name == "generic":
+        assert mapping is not None
+        return formats.generic_format(mapping)
+    fmt = next(f for f in formats.VENDOR_FORMATS if f.name == name)
+    return formats.with_overrides(fmt, mapping) if mapping else fmt
+
+
+def _stage_part(job: PartJob, results: multiprocessing.connection.Connection) -> None:
+    """Second process: stage one half of the file into the scratch database."""
+    try:
+        db = sqlite3.connect(job.scratch, isolation_level=None)
+        db.execute("PRAGMA journal_mode = OFF")
+        db.execute("PRAGMA synchronous = OFF")
+        stager = LinkStager(format_for(job.format_name, job.mapping), job.header)
+        stager.create_table(db, "stage")
+        insert = stager.insert_sql("stage")
+        db.execute("BEGIN")
+        with range_lines(job.path, job.start, job.end, job.encoding) as (lines, _):
+            stream = RowStream(lines, job.first_line - 1, len(job.header), job.delimiter)
+            for batch in stream.batches():
+                stager.stage(db, insert, batch, stream)
+        db.execute("COMMIT")
+        db.close()
+        skipped = [(row.line, row.reason) for row in stream.skipped]
+        results.send(("ok", stream.rows_read, skipped))
+    except UnicodeDecodeError as error:
+        results.send(("decode", error.reason, []))
+    except Exception as error:  # reported to the importing process, which fails the import
+        results.send(("error", f"{type(error).__name__}: {error}", []))
+    finally:
+        results.close()
+
+
+class SecondHalf:
+    """The second process of a parallel import."""
+
+    def __init__(self, job_without_scratch: PartJob) -> None:
+        self.folder = tempfile.mkdtemp(prefix="linkdesk-import-")
+        self.scratch = os.path.join(self.folder, "part.db")
+        self.attached = False
+        job = PartJob(**{**job_without_scratch.__dict__, "scratch": self.scratch})
+        context = multiprocessing.get_context("spawn")
+        self._receiver, sender = context.Pipe(duplex=False)
+        self._process = context.Process(target=_stage_part, args=(job, sender), daemon=True)
+        self._process.start()
+        sender.close()
+
+    def result(self) -> tuple[int, list[SkippedRow]]:
+        """Wait for the process; return rows read and rows skipped.
+
+        Raises UnicodeDecodeError-like ValueError or RuntimeError when the half failed.
+        """
+        try:
+            status, value, skipped = self._receiver.recv()
+        except EOFError:
+            status, value, skipped = "error", "the import process stopped unexpectedly", []
+        self._process.join()
+        if status == "decode":
+            raise UnicodeDecodeError("utf-8", b"", 0, 1, str(value))
+        if status != "ok":
+            raise RuntimeError(str(value))
+        return int(value), [SkippedRow(line, reason) for line, reason in skipped]
+
+    def stop(self) -> None:
+        """End the process (a cancel or a failure of this half)."""
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+
+    def remove(self) -> None:
+        """Delete the scratch database."""
+        for name in os.listdir(self.folder):
+            os.unlink(os.path.join(self.folder, name))
+        os.rmdir(self.folder)
