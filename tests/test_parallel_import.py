@@ -1,0 +1,108 @@
+"""A big export is staged on two cores: the result must equal a one-core import exactly."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from exportgen import LinkRecord, make_profile, write_ahrefs
+
+from linkdesk.core.importers import parallel
+from linkdesk.core.importers.original import original_row
+from linkdesk.core.importers.pipeline import import_file
+from linkdesk.core.store import Project
+
+
+def tricky_profile(count: int) -> list[LinkRecord]:
+    """Titles with quotes and line breaks, so a naive split would cut a record in two."""
+    records = list(make_profile(count, seed=21))
+    for index in range(0, count, 7):
+        record = records[index]
+        records[index] = LinkRecord(
+            **{**{f: getattr(record, f) for f in record.__dataclass_fields__},
+               "title": f'Review "part {index}"\nsecond line, with, commas'}
+        )
+    return records
+
+
+def everything(project: Project) -> dict[str, list[tuple[object, ...]]]:
+    db = project.db
+    return {
+        "links": db.execute(
+            "SELECT source_url, target_url, domain, title, anchor, first_seen, domain_rating, "
+            "observation_count FROM links ORDER BY 1, 2"
+        ).fetchall(),
+        "observations": db.execute(
+            "SELECT line_no, vendor, title, anchor FROM observations ORDER BY line_no"
+        ).fetchall(),
+        "skipped": db.execute("SELECT line_no, reason FROM skipped_rows ORDER BY 1").fetchall(),
+        "imports": db.execute("SELECT rows_read, rows_imported, rows_skipped FROM imports")
+        .fetchall(),
+    }
+
+
+def import_with(tmp_path: Path, export: Path, name: str, min_bytes: int,
+                monkeypatch: pytest.MonkeyPatch) -> Project:
+    """Import, and check that a second process was used exactly when the file is big enough."""
+    monkeypatch.setattr(parallel, "MIN_BYTES", min_bytes)
+    started: list[parallel.SecondHalf] = []
+    original_init = parallel.SecondHalf.__init__
+
+    def spy(self: parallel.SecondHalf, job: parallel.PartJob) -> None:
+        started.append(self)
+        original_init(self, job)
+
+    monkeypatch.setattr(parallel.SecondHalf, "__init__", spy)
+    project = Project.open(tmp_path / name)
+    import_file(project, export)
+    assert bool(started) == (export.stat().st_size >= min_bytes)
+    assert all(not Path(second.folder).exists() for second in started)  # scratch removed
+    return project
+
+
+def test_two_halves_give_the_same_project_as_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    export = tmp_path / "ahrefs.csv"
+    write_ahrefs(export, tricky_profile(3_000))
+    text = export.read_text(encoding="utf-8").splitlines(keepends=True)
+    broken = len(text) * 3 // 4  # a malformed row and a bad URL in the second half
+    text[broken] = "just,three,cells\n"
+    text[broken + 3] = text[broken + 3].replace("https://", "gopher://", 1)
+    export.write_text("".join(text), encoding="utf-8")
+
+    one = import_with(tmp_path, export, "one.linkdesk", 1 << 40, monkeypatch)
+    two = import_with(tmp_path, export, "two.linkdesk", 1, monkeypatch)
+    assert everything(two) == everything(one)
+    assert len(everything(two)["skipped"]) == 2
+    line = everything(two)["observations"][-1][0]
+    import_id = two.db.execute("SELECT id FROM imports").fetchone()[0]
+    assert original_row(two.db, import_id, line)["Referring page URL"].startswith("http")
+
+
+def test_second_half_not_utf8_is_retried_as_cp1252(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    export = tmp_path / "ahrefs.csv"
+    write_ahrefs(export, make_profile(2_000, seed=3))
+    data = export.read_bytes()
+    last = data.rstrip(b"\n").rsplit(b"\n", 1)[1]
+    cells = last.split(b",")
+    cells[0] = "Caf\u00e9 cr\u00e8me".encode("cp1252")
+    export.write_bytes(data + b",".join(cells) + b"\n")
+    project = import_with(tmp_path, export, "p.linkdesk", 1, monkeypatch)
+    encoding = project.db.execute("SELECT encoding FROM imports").fetchone()[0]
+    titles = {row[0] for row in project.db.execute("SELECT title FROM observations")}
+    assert encoding == "cp1252"
+    assert "Café crème" in titles
+
+
+def test_split_point_is_outside_quotes() -> None:
+    head = b"a,b\n"
+    body = b'x,"one\ntwo"\n' * 50
+    raw = io.BufferedReader(io.BytesIO(head + body))  # type: ignore[arg-type]
+    split, lines = parallel._record_boundary_near(raw, len(head), len(head) + len(body) // 2 + 5)
+    record = b'x,"one\ntwo"\n'
+    assert (split - len(head)) % len(record) == 0
+    assert lines == 2 * (split - len(head)) // len(record)
