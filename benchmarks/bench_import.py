@@ -26,6 +26,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -46,6 +47,7 @@ class Run:
     seconds: float
     peak_mb: float
     returncode: int
+    tree_peak_mb: float  # sampled sum over the process and its children (a second process)
     stdout: str
     stderr: str
 
@@ -59,8 +61,10 @@ def run_measured(command: list[str]) -> Run:
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         child = subprocess.Popen(command, stdout=out, stderr=err, cwd=ROOT)
+        sampler = TreeMemorySampler(child.pid)
         _, status, usage = os.wait4(child.pid, 0)
         seconds = time.perf_counter() - start
+        sampler.stop()
         child.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
@@ -68,9 +72,60 @@ def run_measured(command: list[str]) -> Run:
             seconds,
             usage.ru_maxrss * 1024 / 1e6,
             child.returncode,
+            sampler.peak_kb * 1024 / 1e6,
             out.read().decode(errors="replace"),
             err.read().decode(errors="replace"),
         )
+
+
+class TreeMemorySampler:
+    """Samples the summed resident memory of a process and its descendants every 20 ms.
+
+    A big import stages half the file in a second process, whose memory counts too; `wait4`
+    sees only the one process.
+    """
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.peak_kb = 0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop sampling."""
+        self._done.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._done.wait(0.02):
+            self.peak_kb = max(self.peak_kb, sum(_rss_kb(pid) for pid in _tree(self.pid)))
+
+
+def _tree(root: int) -> list[int]:
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            parents[int(entry)] = int(fields[1])
+    found, frontier = [root], [root]
+    while frontier:
+        frontier = [pid for pid, parent in parents.items() if parent in frontier]
+        found += frontier
+    return found
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def warm_cache(path: Path) -> None:
@@ -235,7 +290,16 @@ def report(
         (
             "peak memory",
             f"{ours.peak_mb:,.0f} MB",
-            f"target <= {PEAK_MB_TARGET:.0f} MB: " + verdict(ours.peak_mb, PEAK_MB_TARGET),
+            f"target <= {PEAK_MB_TARGET:.0f} MB: " + verdict(ours.peak_mb, PEAK_MB_TARGET)
+            + " (import process)",
+        )
+    )
+    lines.append(
+        (
+            "peak, all procs",
+            f"{ours.tree_peak_mb:,.0f} MB",
+            f"target <= {PEAK_MB_TARGET:.0f} MB: " + verdict(ours.tree_peak_mb, PEAK_MB_TARGET)
+            + " (with the second process; sampled)",
         )
     )
     lines.append(

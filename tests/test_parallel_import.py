@@ -106,3 +106,19 @@ def test_split_point_is_outside_quotes() -> None:
     record = b'x,"one\ntwo"\n'
     assert (split - len(head)) % len(record) == 0
     assert lines == 2 * (split - len(head)) // len(record)
+
+
+def test_if_the_second_process_fails_this_one_stages_its_half(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    export = tmp_path / "ahrefs.csv"
+    write_ahrefs(export, tricky_profile(1_500))
+    one = import_with(tmp_path, export, "one.linkdesk", 1 << 40, monkeypatch)
+
+    def crashed(self: parallel.SecondHalf) -> tuple[int, list[object]]:
+        self.stop()
+        raise parallel.SecondHalfFailed("the import process stopped unexpectedly")
+
+    monkeypatch.setattr(parallel.SecondHalf, "result", crashed)
+    two = import_with(tmp_path, export, "two.linkdesk", 1, monkeypatch)
+    assert everything(two) == everything(one)

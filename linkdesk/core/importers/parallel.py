@@ -202,6 +202,10 @@ def _stage_part(job: PartJob, results: multiprocessing.connection.Connection) ->
         results.close()
 
 
+class SecondHalfFailed(Exception):
+    """The second process could not stage its half (it could not start, or it crashed)."""
+
+
 class SecondHalf:
     """The second process of a parallel import."""
 
@@ -219,7 +223,8 @@ class SecondHalf:
     def result(self) -> tuple[int, list[SkippedRow]]:
         """Wait for the process; return rows read and rows skipped.
 
-        Raises UnicodeDecodeError-like ValueError or RuntimeError when the half failed.
+        Raises UnicodeDecodeError when the half is not in the expected encoding, and
+        SecondHalfFailed when the process could not do its work.
         """
         try:
             status, value, skipped = self._receiver.recv()
@@ -229,7 +234,7 @@ class SecondHalf:
         if status == "decode":
             raise UnicodeDecodeError("utf-8", b"", 0, 1, str(value))
         if status != "ok":
-            raise RuntimeError(str(value))
+            raise SecondHalfFailed(str(value))
         return int(value), [SkippedRow(line, reason) for line, reason in skipped]
 
     def stop(self) -> None:

@@ -368,7 +368,10 @@ class _Job:
         split: parallel.Plan,
         stream: RowStream,
     ) -> int:
-        """Stage the first half here while a second process stages the second half."""
+        """Stage the first half here while a second process stages the second half.
+
+        Should the second process fail to run, this process stages that half too.
+        """
         fmt = detected.export_format
         assert fmt is not None
         second = parallel.SecondHalf(
@@ -379,32 +382,39 @@ class _Job:
         )
         self.scratch.append(second)
         name, total = member.display_name, member.size()
+        insert = stager.insert_sql(merge.STAGE)
+        staged = 0
 
-        def report(rows: int) -> None:  # both halves advance at about the same pace
-            done = split.data_start + 2 * (reader.position - split.data_start)
-            self._report(name, rows * 2, min(done, total), total)
+        def half(start: int, end: int, header_line: int, share: int) -> RowStream:
+            nonlocal staged
+            with parallel.range_lines(member.path, start, end, encoding) as (lines, reader):
+
+                def report(rows: int) -> None:  # the halves advance at about the same pace
+                    done = start + share * (reader.position - start)
+                    self._report(name, rows * share, min(done, total), total)
+
+                rows = RowStream(
+                    lines, header_line, len(detected.columns), detected.delimiter, report
+                )
+                staged += self._stage_rows(stager, insert, rows)
+            return rows
 
         try:
-            with parallel.range_lines(
-                member.path, split.data_start, split.split, encoding
-            ) as (lines, reader):
-                first = RowStream(
-                    lines, detected.header_index + 1, len(detected.columns), detected.delimiter,
-                    on_batch=report,
-                )
-                staged = self._stage_rows(stager, stager.insert_sql(merge.STAGE), first)
-            rows_read, skipped = second.result()
-        except RuntimeError as error:
-            second.stop()
-            raise ImportFailed(f"{name}: {error}") from None
+            first = half(split.data_start, split.split, detected.header_index + 1, 2)
+            try:
+                rows_read, skipped = second.result()
+            except parallel.SecondHalfFailed:
+                rest = half(split.split, split.end, split.second_first_line - 1, 1)
+                rows_read, skipped = rest.rows_read, rest.skipped
+            else:
+                self.db.execute("ATTACH DATABASE ? AS part", (second.scratch,))
+                second.attached = True
+                staged += self.db.execute(
+                    f"INSERT INTO {merge.STAGE} SELECT * FROM {parallel.PART_TABLE}"
+                ).rowcount
         except BaseException:
             second.stop()
             raise
-        self.db.execute("ATTACH DATABASE ? AS part", (second.scratch,))
-        second.attached = True
-        staged += self.db.execute(
-            f"INSERT INTO {merge.STAGE} SELECT * FROM {parallel.PART_TABLE}"
-        ).rowcount
         stream.rows_read = first.rows_read + rows_read
         stream.skipped = first.skipped + skipped
         self._report(name, stream.rows_read, total, total)
