@@ -37,30 +37,40 @@ def normalize_url(url: str) -> tuple[str, str] | None:
     export it that way.
     """
     text = url.strip()
-    sep = text.find("://")
-    if sep > 0:
-        scheme = text[:sep].lower()
-        rest = text[sep + 3 :]
-    elif text.startswith("//"):
-        scheme, rest = "http", text[2:]
+    # Nearly every URL in an export starts like this: skip the general parsing below.
+    if text[:8].lower() == "https://":
+        scheme, rest = "https", text[8:]
+    elif text[:7].lower() == "http://":
+        scheme, rest = "http", text[7:]
     else:
-        scheme, rest = "http", text
-        other_scheme = _OTHER_SCHEME.match(text)
-        if "." not in rest.split("/", 1)[0] or (other_scheme and not other_scheme[2]):
+        parsed = _scheme_and_rest(text)
+        if parsed is None:
             return None
-    if scheme not in _DEFAULT_PORTS:
-        return None
-    authority = _AUTHORITY.match(rest).group()  # type: ignore[union-attr]  # always matches
-    tail = rest[len(authority) :]
-    hash_at = tail.find("#")
-    if hash_at >= 0:
-        tail = tail[:hash_at]
+        scheme, rest = parsed
+    end = _AUTHORITY.match(rest).end()  # type: ignore[union-attr]  # always matches
+    authority, tail = rest[:end], rest[end:]
+    if "#" in tail:
+        tail = tail[: tail.index("#")]
     if not tail or tail[0] == "?":
         tail = "/" + tail
     netloc, host = _normalize_authority(scheme, authority)
     if not host:
         return None
     return f"{scheme}://{netloc}{tail}", host
+
+
+def _scheme_and_rest(text: str) -> tuple[str, str] | None:
+    sep = text.find("://")
+    if sep > 0:
+        scheme, rest = text[:sep].lower(), text[sep + 3 :]
+    elif text.startswith("//"):
+        scheme, rest = "http", text[2:]
+    else:  # no scheme: `example.com/page`, but not `mailto:…`
+        scheme, rest = "http", text
+        other_scheme = _OTHER_SCHEME.match(text)
+        if "." not in rest.split("/", 1)[0] or (other_scheme and not other_scheme[2]):
+            return None
+    return (scheme, rest) if scheme in _DEFAULT_PORTS else None
 
 
 @lru_cache(maxsize=65_536)

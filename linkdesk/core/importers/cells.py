@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from linkdesk.core.fields import FIELDS, Kind
 from linkdesk.core.importers.formats import Column, Derived, ExportFormat
 from linkdesk.core.values import (
+    iso_date_reader,
     memoized,
     parse_bool,
     parse_date,
@@ -57,7 +58,9 @@ def field_readers(fmt: ExportFormat, header: Sequence[str]) -> list[FieldReader]
                 continue
             kind = spec.kind or FIELDS[name][0]
             parser = _PARSERS.get(kind)
-            convert = memoized(parser) if parser else None
+            convert = (
+                iso_date_reader() if kind is Kind.DATE else memoized(parser) if parser else None
+            )
             readers.append(FieldReader(name, (position[present],), present, convert))
         elif isinstance(spec, Derived) and all(column in position for column in spec.columns):
             indices = tuple(position[column] for column in spec.columns)

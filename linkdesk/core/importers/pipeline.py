@@ -31,7 +31,7 @@ from linkdesk.core.importers.reader import (
     open_lines,
     sniff_encoding,
 )
-from linkdesk.core.importers.rows import RowStream, SkippedRow
+from linkdesk.core.importers.rows import RowStream, SkippedRow, cyclic_gc_paused
 from linkdesk.core.importers.staging import LinkStager, NoTargetColumn
 from linkdesk.core.store import Project, merge, transaction
 from linkdesk.core.store.settings import remember_site, site_root
@@ -119,7 +119,7 @@ def import_file(
         raise ImportFailed(f"{path.name}: cannot read the file ({error.strerror})") from None
     job = _Job(project, options, progress, cancelled or (lambda: False))
     try:
-        with transaction(project.db):
+        with cyclic_gc_paused(), transaction(project.db):
             if options.site and not remember_site(project.db, options.site):
                 raise ImportFailed(f"--site {options.site!r} is not a domain or URL")
             several = len(members) > 1

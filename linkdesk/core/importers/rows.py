@@ -3,11 +3,30 @@
 from __future__ import annotations
 
 import csv
+import gc
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 BATCH_ROWS = 10_000
 csv.field_size_limit(16 * 1024 * 1024)  # long titles and contexts are legitimate
+
+
+@contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while rows stream in.
+
+    Every parsed row is a new list; with thousands alive per batch, the collector keeps walking
+    them for nothing (rows hold no cycles). Measured: a third of the parsing time on 1M rows.
+    Reference counting still frees everything as usual.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @dataclass(frozen=True)
@@ -64,39 +83,43 @@ class RowStream:
         """Yield batches of rows that have the header's width."""
         reader = self._reader
         width = self._width
-        base = self._header_line
-        consumed = 0
+        previous_end = self._header_line  # the line the previous record ended on
         batch = Batch()
         lines, rows = batch.lines, batch.rows
         while True:
             try:
-                row = next(reader)
-            except StopIteration:
+                for row in reader:  # the hot loop of every import: keep it lean
+                    if len(row) == width:
+                        lines.append(previous_end + 1)
+                        rows.append(row)
+                        previous_end = self._header_line + reader.line_num
+                        if len(rows) >= BATCH_ROWS:
+                            yield batch
+                            self.rows_read += len(rows)
+                            self._on_batch(self.rows_read)
+                            batch = Batch()
+                            lines, rows = batch.lines, batch.rows
+                        continue
+                    start = previous_end + 1
+                    previous_end = self._header_line + reader.line_num
+                    self._odd_row(row, start, lines, rows)
                 break
             except csv.Error as error:
                 self.rows_read += 1
-                self.skip(base + consumed + 1, f"unreadable CSV ({error})")
-                consumed = reader.line_num
-                continue
-            line_no = base + consumed + 1
-            consumed = reader.line_num
-            if len(row) != width:
-                if not row or (len(row) == 1 and not row[0].strip()):
-                    continue  # blank line
-                self.rows_read += 1
-                if len(row) < width or any(cell.strip() for cell in row[width:]):
-                    self.skip(line_no, f"expected {width} columns, found {len(row)}")
-                    continue
-                row = row[:width]  # trailing empty cells: a stray delimiter at the end
-            else:
-                self.rows_read += 1
-            lines.append(line_no)
-            rows.append(row)
-            if len(rows) >= BATCH_ROWS:
-                yield batch
-                self._on_batch(self.rows_read)
-                batch = Batch()
-                lines, rows = batch.lines, batch.rows
+                self.skip(previous_end + 1, f"unreadable CSV ({error})")
+                previous_end = self._header_line + reader.line_num
         if rows:
             yield batch
+            self.rows_read += len(rows)
         self._on_batch(self.rows_read)
+
+    def _odd_row(self, row: list[str], line: int, lines: list[int], rows: list[list[str]]) -> None:
+        """A row of another width: blank, padded with empty cells, or malformed."""
+        if not row or (len(row) == 1 and not row[0].strip()):
+            return  # a blank line
+        if len(row) < self._width or any(cell.strip() for cell in row[self._width :]):
+            self.rows_read += 1
+            self.skip(line, f"expected {self._width} columns, found {len(row)}")
+            return
+        lines.append(line)
+        rows.append(row[: self._width])  # trailing empty cells: a stray delimiter at the end
