@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))  # `from exportgen import ...`
+# Qt tests run without a display, here and in CI.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from linkdesk.core.store import Project
 
