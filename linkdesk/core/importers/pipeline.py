@@ -442,7 +442,7 @@ class _Job:
     def finish(self, file_name: str) -> None:
         """Bring Search Console marks and referring domains up to date."""
         merge.rebuild_google_tables(self.db)
-        orphans = merge.refresh_google(self.db, site_root(self.db))
+        orphans = merge.refresh_google(self.db, lambda: site_root(self.db))
         if orphans:
             raise ImportFailed(
                 f"{file_name}: {orphans:,} Search Console linking pages have no link to attach to, "

@@ -14,6 +14,7 @@ All functions run inside the caller's transaction.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 
 from linkdesk.core.fields import FIELDS, VENDORS, Merge, vendor_bit
 
@@ -180,7 +181,7 @@ def recompute_links(db: sqlite3.Connection, where: str = "") -> None:
     )
 
 
-def refresh_google(db: sqlite3.Connection, site_root: str | None) -> int:
+def refresh_google(db: sqlite3.Connection, site_root: Callable[[], str | None]) -> int:
     """Apply Search Console pages to links; return how many pages still lack a site to point to.
 
     Marks links from known pages as seen by Google, drops placeholders that a real link from the
@@ -199,13 +200,14 @@ def refresh_google(db: sqlite3.Connection, site_root: str | None) -> int:
     )
     orphan_pages = "FROM google_pages AS g WHERE NOT EXISTS (" \
         "SELECT 1 FROM links WHERE links.source_url = g.source_url)"
-    if site_root is None:
+    root = site_root()  # only now: finding it may take a scan of the links
+    if root is None:
         return db.execute(f"SELECT count(*) {orphan_pages}").fetchone()[0]
     db.execute(
         f"INSERT INTO links (source_url, target_url, source_host, domain, google_seen, "
         f"placeholder, last_seen) SELECT g.source_url, ?, g.source_host, g.domain, 1, 1, "
         f"g.last_crawled {orphan_pages} ON CONFLICT (source_url, target_url) DO NOTHING",
-        (site_root,),
+        (root,),
     )
     return 0
 

@@ -152,5 +152,89 @@ def _run_script(db: sqlite3.Connection, script: str) -> None:
             db.execute(statement)
 
 
-MIGRATIONS: list[Migration] = [_v1_initial]
+def _v2_scores(db: sqlite3.Connection) -> None:
+    # Scores live in their own narrow tables, not in `links`: re-scoring rewrites every row,
+    # and rewriting a narrow table (and rebuilding its indexes) is several times cheaper than
+    # updating the wide links rows. See docs/scoring.md.
+    _run_script(
+        db,
+        """
+-- One row per referring domain with links: facts the scores need, then the domain's scores.
+CREATE TABLE domain_scores (
+    id INTEGER PRIMARY KEY,
+    domain TEXT NOT NULL UNIQUE,
+    links INTEGER NOT NULL,
+    live_links INTEGER NOT NULL,
+    hosts INTEGER NOT NULL,
+    top_target_links INTEGER NOT NULL,   -- links to the page this domain links to most
+    platform INTEGER NOT NULL,           -- a blog platform: repetition is counted per host
+    authority INTEGER,                   -- the domain's scaled authority, 0-1000
+    trust INTEGER NOT NULL,              -- signal values, thousandths (see docs/scoring.md)
+    traffic INTEGER,
+    country INTEGER NOT NULL,
+    repetition INTEGER NOT NULL,
+    footer INTEGER NOT NULL,
+    scope_flags INTEGER NOT NULL,        -- flags every link of the domain has
+    flags INTEGER NOT NULL,              -- the domain's flags (bit set)
+    quality REAL,                        -- its best link's quality, 0-100
+    best_link_id INTEGER,
+    band INTEGER,                        -- 0 risky, 1 weak, 2 fair, 3 strong
+    risk_level INTEGER,                  -- 0 none, 1 low, 2 medium, 3 high
+    risk_points INTEGER,
+    low_confidence INTEGER
+);
+CREATE INDEX domain_scores_quality ON domain_scores(quality, band, risk_level);
+CREATE INDEX domain_scores_risk ON domain_scores(risk_points, quality);
+
+-- Signal values per link (thousandths, 0 = neutral), recomputed when the data, the terms or
+-- the detection settings change; weights only recombine them.
+CREATE TABLE link_features (
+    link_id INTEGER PRIMARY KEY,
+    domain_id INTEGER NOT NULL,
+    authority INTEGER NOT NULL,
+    trust INTEGER NOT NULL,
+    traffic INTEGER NOT NULL,
+    page_traffic INTEGER NOT NULL,
+    follow INTEGER NOT NULL,
+    image INTEGER NOT NULL,
+    redirect INTEGER NOT NULL,
+    frame_form INTEGER NOT NULL,
+    relevance INTEGER NOT NULL,
+    market INTEGER NOT NULL,
+    page_links INTEGER NOT NULL,
+    repetition INTEGER NOT NULL,
+    sitewide INTEGER NOT NULL,
+    lost INTEGER NOT NULL,
+    age INTEGER NOT NULL,
+    stale INTEGER NOT NULL,
+    flags INTEGER NOT NULL,
+    anchor_class INTEGER NOT NULL,
+    confidence INTEGER NOT NULL          -- evidence groups present, 0-5
+);
+
+-- What tables sort and filter by.
+CREATE TABLE link_scores (
+    link_id INTEGER PRIMARY KEY,
+    domain_id INTEGER NOT NULL,
+    quality REAL NOT NULL,
+    band INTEGER NOT NULL,
+    risk_level INTEGER NOT NULL,
+    risk_points INTEGER NOT NULL,
+    flags INTEGER NOT NULL,
+    anchor_class INTEGER NOT NULL,
+    low_confidence INTEGER NOT NULL
+);
+CREATE INDEX link_scores_quality ON link_scores(quality, band, risk_level, anchor_class);
+CREATE INDEX link_scores_risk ON link_scores(risk_points, quality);
+
+-- What the stored scores were computed from (JSON values).
+CREATE TABLE scoring_state (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"""
+    )
+
+
+MIGRATIONS: list[Migration] = [_v1_initial, _v2_scores]
 SCHEMA_VERSION = len(MIGRATIONS)
