@@ -200,3 +200,21 @@ def test_every_link_has_its_observations(tmp_path: Path, exports: dict[str, Path
         "(SELECT count(*) FROM observations o WHERE o.link_id = l.id)"
     ).fetchone()[0]
     assert (orphans, counts) == (0, 0)
+
+
+def test_referring_domains_stay_exact_after_small_imports(
+    tmp_path: Path, exports: dict[str, Path]
+) -> None:
+    """Each import rebuilds only the domains it touched; the table must equal a full rebuild."""
+    project = build(tmp_path, list(exports.values()), "p")
+    kept = project.db.execute("SELECT * FROM referring_domains ORDER BY 1").fetchall()
+    project.db.execute("CREATE TEMP TABLE touched_domains AS SELECT domain FROM links")
+    project.db.execute(
+        "INSERT OR IGNORE INTO touched_domains SELECT domain FROM google_sites"
+    )
+    from linkdesk.core.store import merge
+
+    merge.rebuild_referring_domains(project.db)
+    full = project.db.execute("SELECT * FROM referring_domains ORDER BY 1").fetchall()
+    assert kept == full
+    assert len(full) > 50

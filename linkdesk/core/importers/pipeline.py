@@ -120,6 +120,7 @@ def import_file(
     job = _Job(project, options, progress, cancelled or (lambda: False))
     try:
         with cyclic_gc_paused(), transaction(project.db):
+            merge.start_touching(project.db)
             if options.site and not remember_site(project.db, options.site):
                 raise ImportFailed(f"--site {options.site!r} is not a domain or URL")
             several = len(members) > 1
@@ -346,6 +347,7 @@ class _Job:
             imported = self._stage_in_two_halves(member, encoding, detected, stager, split, stream)
         result = ImportResult(name, fmt.vendor, fmt.name, fmt.label, rows_imported=imported)
         if imported:
+            merge.touch_domains(self.db, f"SELECT DISTINCT domain FROM {merge.STAGE}")
             result.links_added, result.links_merged = merge.merge_stage(
                 self.db, import_id, fmt.vendor, stager.fields
             )
@@ -430,6 +432,11 @@ class _Job:
             imported += stage_google_batch(self.db, report, import_id, batch, stream)
             self._after_batch()
         result = ImportResult(name, "gsc", report.value, LABELS[report], rows_imported=imported)
+        sites = report is GoogleReport.TOP_LINKING_SITES
+        table = "google_site_rows" if sites else "google_page_rows"
+        merge.touch_domains(
+            self.db, f"SELECT DISTINCT domain FROM {table} WHERE import_id = ?", import_id
+        )
         if report is not GoogleReport.TOP_LINKING_SITES:
             result.links_merged = self.db.execute(
                 "SELECT count(DISTINCT source_url) FROM google_page_rows WHERE import_id = ?",

@@ -231,9 +231,28 @@ def rebuild_google_tables(db: sqlite3.Connection) -> None:
 _NOFOLLOWISH = "(coalesce(nofollow, 0) + coalesce(ugc, 0) + coalesce(sponsored, 0)) > 0"
 
 
+TOUCHED = "temp.touched_domains"
+
+
+def start_touching(db: sqlite3.Connection) -> None:
+    """Begin collecting the referring domains an import changes."""
+    db.execute(f"DROP TABLE IF EXISTS {TOUCHED}")
+    db.execute(f"CREATE TABLE {TOUCHED} (domain TEXT PRIMARY KEY) WITHOUT ROWID")
+
+
+def touch_domains(db: sqlite3.Connection, select_domains: str, *params: object) -> None:
+    """Note the domains a query returns as changed by this import."""
+    db.execute(f"INSERT OR IGNORE INTO {TOUCHED} {select_domains}", params)
+
+
 def rebuild_referring_domains(db: sqlite3.Connection) -> None:
-    """Rebuild the referring domains table from links and Search Console's linking sites."""
-    db.execute("DELETE FROM referring_domains")
+    """Rebuild the touched referring domains from links and Search Console's linking sites.
+
+    Only the domains an import touched are rebuilt, so a small import into a big project stays
+    quick.
+    """
+    touched = f"(SELECT domain FROM {TOUCHED})"
+    db.execute(f"DELETE FROM referring_domains WHERE domain IN {touched}")
     db.execute(
         f"""
         INSERT INTO referring_domains (domain, links, hosts, dofollow_links, lost_links,
@@ -245,15 +264,17 @@ def rebuild_referring_domains(db: sqlite3.Connection) -> None:
             min(l.first_seen), max(l.last_seen), max(l.domain_rating), max(l.trust_flow),
             max(l.citation_flow), max(l.domain_authority), max(l.spam_score)
         FROM links AS l LEFT JOIN google_sites AS gs ON gs.domain = l.domain
+        WHERE l.domain IN {touched}
         GROUP BY l.domain
         """
     )
     db.execute(
         "INSERT INTO referring_domains (domain, links, hosts, dofollow_links, lost_links, "
         "google_seen, google_linking_pages) "
-        "SELECT domain, 0, 0, 0, 0, 1, linking_pages FROM google_sites "
-        "WHERE domain NOT IN (SELECT domain FROM referring_domains)"
+        f"SELECT domain, 0, 0, 0, 0, 1, linking_pages FROM google_sites "
+        f"WHERE domain IN {touched} AND domain NOT IN (SELECT domain FROM referring_domains)"
     )
+    db.execute(f"DROP TABLE IF EXISTS {TOUCHED}")
 
 
 NOFOLLOWISH_SQL = _NOFOLLOWISH
