@@ -19,8 +19,8 @@ from hashlib import sha256
 from itertools import chain, islice
 from pathlib import Path
 
-from linkdesk.core.importers import formats, parallel
-from linkdesk.core.importers.detect import HEAD_LINES, Detected, GoogleReport, detect
+from linkdesk.core.importers import parallel
+from linkdesk.core.importers.detect import HEAD_LINES, Detected, GoogleReport
 from linkdesk.core.importers.google import LABELS, stage_google_batch
 from linkdesk.core.importers.original import OriginalTextCompressor, store_chunks
 from linkdesk.core.importers.reader import (
@@ -31,21 +31,19 @@ from linkdesk.core.importers.reader import (
     open_lines,
     sniff_encoding,
 )
+from linkdesk.core.importers.recognise import (
+    FORMAT_CHOICES,
+    ImportFailed,
+    NotBacklinks,
+    mapping_used,
+    recognise,
+)
 from linkdesk.core.importers.rows import RowStream, SkippedRow, cyclic_gc_paused
 from linkdesk.core.importers.staging import LinkStager, NoTargetColumn
 from linkdesk.core.store import Project, merge, transaction
 from linkdesk.core.store.settings import remember_site, site_root
 
 MAX_STORED_SKIPS = 10_000
-FORMAT_CHOICES = ("auto", "ahrefs", "semrush", "majestic", "moz", "gsc", "generic")
-
-
-class ImportFailed(Exception):
-    """An import failed and changed nothing; the message names file, line and problem."""
-
-
-class NotBacklinks(ImportFailed):
-    """The CSV is not a backlink export; inside a ZIP it is passed over, not fatal."""
 
 
 class ImportCancelled(Exception):
@@ -217,7 +215,9 @@ class _Job:
         try:
             with open_lines(member, encoding) as (lines, position):
                 head = list(islice(lines, HEAD_LINES))
-                detected = self._detect(name, head)
+                detected = recognise(
+                    self.project, name, head, self.options.format, self.options.mapping
+                )
                 stream = RowStream(
                     chain(head[detected.header_index + 1 :], lines),
                     detected.header_index + 1,
@@ -254,60 +254,12 @@ class _Job:
         )
         return result
 
-    # -- recognising the file ----------------------------------------------------------------
-
-    def _detect(self, name: str, head: list[str]) -> Detected:
-        choice = self.options.format
-        mapping = self.options.mapping
-        if not any(line.strip() for line in head):
-            raise ImportFailed(f"{name}: the file is empty")
-        if mapping and choice in ("auto", "generic"):
-            try:
-                candidates: tuple[formats.ExportFormat, ...] = (formats.generic_format(mapping),)
-            except ValueError as error:
-                raise ImportFailed(f"--map: {error}") from None
-        elif choice == "generic":
-            raise ImportFailed("--format generic needs a column mapping: --map FIELD=COLUMN")
-        elif choice == "auto":
-            candidates = formats.VENDOR_FORMATS + self._remembered_formats()
-        elif choice == "gsc":
-            candidates = ()
-        else:
-            candidates = formats.format_by_vendor(choice)
-        detected = detect(head, candidates, allow_google=choice in ("auto", "gsc"))
-        if detected is None:
-            raise NotBacklinks(_unrecognised(name, head, choice, mapping))
-        if detected.google_report is GoogleReport.TOP_LINKED_PAGES:
-            raise NotBacklinks(
-                f"{name}: this Search Console report (Top linked pages) lists your own pages, "
-                "not the pages linking to you; export 'Latest links' or 'Top linking sites'"
-            )
-        fmt = detected.export_format
-        if fmt is not None and mapping and fmt.vendor != "generic":
-            detected = _with_overrides(detected, mapping)
-        elif fmt is not None and mapping:
-            self._remember_mapping(detected, mapping)
-        return detected
-
-    def _remembered_formats(self) -> tuple[formats.ExportFormat, ...]:
-        remembered = self.project.setting("column_mappings", {})
-        return tuple(formats.generic_format(mapping) for mapping in remembered.values())
-
-    def _remember_mapping(self, detected: Detected, mapping: dict[str, str]) -> None:
-        remembered = dict(self.project.setting("column_mappings", {}))
-        remembered["|".join(detected.lowered)] = mapping
-        self.db.execute(
-            "INSERT INTO settings(key, value) VALUES ('column_mappings', ?) "
-            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            (json.dumps(remembered),),
-        )
-
     def _record_import(
         self, member: ExportMember, digest: str, encoding: str, detected: Detected
     ) -> int:
         fmt = detected.export_format
         if fmt is not None:
-            vendor, format_name, mapping = fmt.vendor, fmt.name, _mapping_used(detected)
+            vendor, format_name, mapping = fmt.vendor, fmt.name, mapping_used(detected)
         else:
             assert detected.google_report is not None
             vendor, format_name, mapping = "gsc", detected.google_report.value, {}
@@ -469,47 +421,8 @@ class _Job:
             store_chunks(self.db, self.import_id, self.original.drain())
 
 
-def _mapping_used(detected: Detected) -> dict[str, str]:
-    fmt = detected.export_format
-    assert fmt is not None
-    present = {name.lower(): name for name in detected.columns}
-    used = {
-        "source_url": next(present[c] for c in fmt.source if c in present),
-        "target_url": next((present[c] for c in fmt.target if c in present), ""),
-    }
-    for field_name, spec in fmt.fields.items():
-        names = spec.names if isinstance(spec, formats.Column) else spec.columns
-        found = [present[column] for column in names if column in present]
-        if found and (isinstance(spec, formats.Column) or len(found) == len(names)):
-            used[field_name] = found[0] if isinstance(spec, formats.Column) else " + ".join(found)
-    return used
-
-
-def _with_overrides(detected: Detected, mapping: dict[str, str]) -> Detected:
-    assert detected.export_format is not None
-    adjusted = formats.with_overrides(detected.export_format, mapping)
-    return Detected(detected.header_index, detected.delimiter, detected.columns, adjusted)
-
-
 def _nothing_imported(name: str, stream: RowStream) -> str:
     if not stream.skipped:
         return f"{name}: the file has a header but no data rows; nothing was imported"
     examples = "; ".join(f"line {row.line}: {row.reason}" for row in stream.skipped[:3])
     return f"{name}: no row could be imported ({len(stream.skipped):,} bad rows; {examples})"
-
-
-def _unrecognised(name: str, head: list[str], choice: str, mapping: dict[str, str] | None) -> str:
-    first = next((line.strip() for line in head if line.strip()), "")
-    if len(first) > 120:
-        first = first[:117] + "..."
-    if mapping:
-        wanted = ", ".join(sorted(set(mapping.values())))
-        return (
-            f"{name}: no header line with the mapped columns ({wanted}) in the first "
-            f"{len(head)} lines; line 1 reads: {first!r}"
-        )
-    kind = "a backlink export LinkDesk recognises" if choice == "auto" else f"a {choice} export"
-    return (
-        f"{name}: not {kind} (line 1 reads: {first!r}). For another tool's CSV, map its "
-        "columns: --format generic --map source_url=COLUMN --map target_url=COLUMN ..."
-    )
