@@ -134,6 +134,21 @@ AHREFS_2019 = ExportFormat(
     },
 )
 
+# Columns both Semrush layouts share; the legacy one lacks sponsored, ugc and lost links.
+_SEMRUSH_FIELDS: dict[str, Column | Derived] = {
+    "title": _c("source title"),
+    "anchor": _c("anchor"),
+    "external_links": _c("external links"),
+    "internal_links": _c("internal links"),
+    "nofollow": _c("nofollow"),
+    "image": _c("image"),
+    "frame": _c("frame"),
+    "form": _c("form"),
+    "sitewide": _c("sitewide"),
+    "first_seen": _c("first seen"),
+    "last_seen": _c("last seen"),
+}
+
 SEMRUSH = ExportFormat(
     name="semrush-backlinks",
     vendor="semrush",
@@ -142,20 +157,10 @@ SEMRUSH = ExportFormat(
     target=("target url",),
     signature=(("source url",), ("target url",), ("page ascore",)),
     fields={
+        **_SEMRUSH_FIELDS,
         "page_ascore": _c("page ascore"),
-        "title": _c("source title"),
-        "anchor": _c("anchor"),
-        "external_links": _c("external links"),
-        "internal_links": _c("internal links"),
-        "nofollow": _c("nofollow"),
         "sponsored": _c("sponsored"),
         "ugc": _c("ugc"),
-        "image": _c("image"),
-        "frame": _c("frame"),
-        "form": _c("form"),
-        "sitewide": _c("sitewide"),
-        "first_seen": _c("first seen"),
-        "last_seen": _c("last seen"),
         "lost": _c("lost link"),
         "lost_at": _date_if_true("lost link", "last seen"),
         "toxicity": _c("toxicity score", "toxic score", "tox score"),
@@ -169,20 +174,7 @@ SEMRUSH_LEGACY = ExportFormat(
     source=("source url",),
     target=("target url",),
     signature=(("source url",), ("target url",), ("page score",)),
-    fields={
-        "page_ascore": _c("page score"),
-        "title": _c("source title"),
-        "anchor": _c("anchor"),
-        "external_links": _c("external links"),
-        "internal_links": _c("internal links"),
-        "nofollow": _c("nofollow"),
-        "image": _c("image"),
-        "frame": _c("frame"),
-        "form": _c("form"),
-        "sitewide": _c("sitewide"),
-        "first_seen": _c("first seen"),
-        "last_seen": _c("last seen"),
-    },
+    fields={**_SEMRUSH_FIELDS, "page_ascore": _c("page score")},
 )
 
 MAJESTIC = ExportFormat(

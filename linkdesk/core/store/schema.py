@@ -183,7 +183,7 @@ CREATE TABLE domain_scores (
     risk_points INTEGER,
     low_confidence INTEGER
 );
-CREATE INDEX domain_scores_quality ON domain_scores(quality, band, risk_level);
+CREATE INDEX domain_scores_quality ON domain_scores(quality, risk_points);
 CREATE INDEX domain_scores_risk ON domain_scores(risk_points, quality);
 
 -- Signal values per link (thousandths, 0 = neutral), recomputed when the data, the terms or
@@ -224,7 +224,7 @@ CREATE TABLE link_scores (
     anchor_class INTEGER NOT NULL,
     low_confidence INTEGER NOT NULL
 );
-CREATE INDEX link_scores_quality ON link_scores(quality, band, risk_level, anchor_class);
+CREATE INDEX link_scores_quality ON link_scores(quality, risk_points);
 CREATE INDEX link_scores_risk ON link_scores(risk_points, quality);
 
 -- What the stored scores were computed from (JSON values).
