@@ -6,6 +6,7 @@ import sqlite3
 from typing import Any
 
 from linkdesk.core.fields import VENDORS, vendor_bit
+from linkdesk.core.scoring.model import ANCHOR_CLASSES, BANDS, RISK_LEVELS
 from linkdesk.core.store.merge import NOFOLLOWISH_SQL
 
 
@@ -50,4 +51,29 @@ def project_stats(db: sqlite3.Connection) -> dict[str, Any]:
         "placeholder_links": links[6],
         "skipped_rows": skipped,
         "by_vendor": by_vendor,
+        **_score_counts(db),
+    }
+
+
+def _score_counts(db: sqlite3.Connection) -> dict[str, dict[str, int]]:
+    """Links per band and anchor class, domains per band and risk level (all names listed)."""
+
+    def counts(sql: str, names: tuple[str, ...]) -> dict[str, int]:
+        found = dict(db.execute(sql).fetchall())
+        return {name: found.get(index, 0) for index, name in enumerate(names)}
+
+    return {
+        "bands": counts("SELECT band, count(*) FROM link_scores GROUP BY band", BANDS),
+        "domain_bands": counts(
+            "SELECT band, count(*) FROM domain_scores WHERE band IS NOT NULL GROUP BY band", BANDS
+        ),
+        "risk": counts(
+            "SELECT risk_level, count(*) FROM domain_scores WHERE risk_level IS NOT NULL "
+            "GROUP BY risk_level",
+            RISK_LEVELS,
+        ),
+        "anchor_classes": counts(
+            "SELECT anchor_class, count(*) FROM link_scores GROUP BY anchor_class",
+            ANCHOR_CLASSES,
+        ),
     }

@@ -1,0 +1,134 @@
+"""Turning stored signal values into scores, bands and risk levels (the fast half of scoring).
+
+Runs after every change of weights, flag points or thresholds: one INSERT … SELECT of integer
+arithmetic over the narrow `link_features` table, two index builds, and the domains' roll-up.
+Scores are summed in integer tenths of a point, so an explanation's contributions add up to
+the stored score exactly.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+
+from linkdesk.core.scoring.flags import risk_points
+from linkdesk.core.scoring.model import SIGNALS, Model
+
+SCORE_MAX = 1000  # tenths
+
+# Two indexes serve every sort and filter a table needs: a band other than risky is a quality
+# range (with risk below the risky level), risky and risk levels are risk-point ranges
+# (see `band_condition`). Each index costs about a second per million links to build.
+_LINK_INDEXES = (
+    "CREATE INDEX link_scores_quality ON link_scores(quality, risk_points)",
+    "CREATE INDEX link_scores_risk ON link_scores(risk_points, quality)",
+)
+_DOMAIN_INDEXES = (
+    "CREATE INDEX domain_scores_quality ON domain_scores(quality, risk_points)",
+    "CREATE INDEX domain_scores_risk ON domain_scores(risk_points, quality)",
+)
+
+
+def contribution_sql(model: Model) -> list[tuple[str, str]]:
+    """(signal, SQL) pairs: each signal's effect in tenths of a point, over `link_features f`.
+
+    Integer division truncates toward zero; the same expressions serve scoring and explaining.
+    """
+    return [(name, f"({model.weight_tenths(name)} * f.{name}) / 1000") for name in SIGNALS]
+
+
+def quality_sql(model: Model) -> str:
+    """The unclamped quality in tenths: base plus every weighted signal."""
+    terms = [sql for name, sql in contribution_sql(model) if model.weight_tenths(name)]
+    return " + ".join([str(model.weight_tenths("base")), *terms])
+
+
+def band_sql(model: Model, tenths: str, level: str) -> str:
+    """SQL for the band index from a quality in tenths and a risk level index."""
+    thresholds = model.thresholds
+    return (
+        f"CASE WHEN {level} >= {model.risky_level()} THEN 0 "
+        f"WHEN {tenths} >= {round(float(thresholds['strong']) * 10)} THEN 3 "
+        f"WHEN {tenths} >= {round(float(thresholds['fair']) * 10)} THEN 2 ELSE 1 END"
+    )
+
+
+def apply_weights(db: sqlite3.Connection, model: Model, flag_sets: Iterable[int]) -> None:
+    """Rewrite `link_scores` and the scores in `domain_scores` from the stored signal values."""
+    db.execute("DROP TABLE IF EXISTS temp.score_levels")
+    db.execute(
+        "CREATE TEMP TABLE score_levels (flags INTEGER PRIMARY KEY, points INTEGER, "
+        "level INTEGER)"
+    )
+    levels = []
+    for bits in flag_sets:
+        points = risk_points(bits, model)
+        levels.append((bits, points, model.risk_level(points)))
+    db.executemany("INSERT INTO temp.score_levels VALUES (?, ?, ?)", levels)
+    low_confidence = int(model.thresholds["low_confidence_below"])
+
+    # Bulk-loading and then indexing is several times faster than updating indexed rows.
+    db.execute("DROP INDEX IF EXISTS link_scores_quality")
+    db.execute("DROP INDEX IF EXISTS link_scores_risk")
+    db.execute("DELETE FROM link_scores")
+    db.execute(
+        f"""
+        INSERT INTO link_scores (link_id, domain_id, quality, band, risk_level, risk_points,
+            flags, anchor_class, low_confidence)
+        SELECT link_id, domain_id, max(0, min({SCORE_MAX}, q)) / 10.0,
+            {band_sql(model, "q", "level")}, level, points, flags, anchor_class,
+            confidence < {low_confidence}
+        FROM (
+            SELECT f.link_id, f.domain_id, {quality_sql(model)} AS q, s.level, s.points,
+                f.flags, f.anchor_class, f.confidence
+            FROM link_features AS f JOIN temp.score_levels AS s ON s.flags = f.flags
+            LIMIT -1 OFFSET 0  -- not flattened: q is computed once per row
+        )
+        """
+    )
+    for statement in _LINK_INDEXES:
+        db.execute(statement)
+    _roll_up_domains(db, model)
+    db.execute("DROP TABLE temp.score_levels")
+
+
+def _roll_up_domains(db: sqlite3.Connection, model: Model) -> None:
+    """A domain's quality is its best link's; its risk comes from the domain's own flags."""
+    for statement in _DOMAIN_INDEXES:
+        db.execute(f"DROP INDEX IF EXISTS {statement.split()[2]}")
+    # With max(), SQLite takes the bare columns from the row holding the maximum.
+    db.execute(
+        f"UPDATE domain_scores SET quality = best.quality, best_link_id = best.link_id, "
+        f"low_confidence = best.low_confidence, risk_points = s.points, risk_level = s.level, "
+        f"band = {band_sql(model, 'CAST(best.quality * 10 + 0.5 AS INTEGER)', 's.level')} "
+        f"FROM (SELECT domain_id, max(quality) AS quality, link_id, low_confidence "
+        f"FROM link_scores GROUP BY domain_id) AS best, temp.score_levels AS s "
+        f"WHERE domain_scores.id = best.domain_id AND s.flags = domain_scores.flags"
+    )
+    for statement in _DOMAIN_INDEXES:
+        db.execute(statement)
+
+
+def band_condition(model: Model, band: str, table: str = "link_scores") -> str:
+    """SQL selecting the rows of a band through the indexes (quality and risk-point ranges).
+
+    Equivalent to `band = <index>`; `table` is `link_scores` or `domain_scores`.
+    """
+    risky_points = _risky_points(model)
+    thresholds = model.thresholds
+    strong, fair = float(thresholds["strong"]), float(thresholds["fair"])
+    if band == "risky":
+        return f"{table}.risk_points >= {risky_points}"
+    ranges = {
+        "strong": f"{table}.quality >= {strong!r}",
+        "fair": f"{table}.quality >= {fair!r} AND {table}.quality < {strong!r}",
+        "weak": f"{table}.quality < {fair!r}",
+    }
+    if band not in ranges:
+        raise ValueError(f"unknown band {band!r}")
+    return f"{ranges[band]} AND {table}.risk_points < {risky_points}"
+
+
+def _risky_points(model: Model) -> int:
+    key = ("risk_low", "risk_medium", "risk_high")[model.risky_level() - 1]
+    return int(model.thresholds[key]) if model.risky_level() else 0

@@ -1,0 +1,301 @@
+"""Computing every link's signal values and flags (`link_features`) and the domains' facts.
+
+This is the expensive half of scoring, run when the data, the terms or the detection settings
+change: grouped passes over the links for the domains' facts (finished in Python, once per
+domain) and for repeated titles and paths; the distinct anchors classified in Python; one pass
+finding poison and topic words in titles (Python regular expressions, see matching.py); and one
+INSERT … SELECT that evaluates every per-link formula in SQL.
+"""
+
+from __future__ import annotations
+
+import datetime
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from linkdesk.core.scoring import flags, signals
+from linkdesk.core.scoring.anchors import AnchorClassifier
+from linkdesk.core.scoring.flags import BIT, NETWORK_PATH_MIN_LENGTH, NETWORK_TITLE_MIN_LENGTH
+from linkdesk.core.scoring.matching import POISON_TITLE, TopicMatcher, poison_in_title
+from linkdesk.core.scoring.model import SIGNALS, Model
+from linkdesk.core.scoring.words import PLATFORM_DOMAINS
+
+PATH_SQL = "substr(l.source_url, instr(substr(l.source_url, 9), '/') + 8)"
+"""The path and query of a normalised source URL (`https://host/path?q` -> `/path?q`)."""
+
+Step = Callable[[str], None]
+_METRICS = ("domain_rating", "trust_flow", "citation_flow", "domain_authority", "domain_traffic")
+
+
+def as_of(db: sqlite3.Connection) -> datetime.date | None:
+    """The date of the newest data: ages and staleness count to it, not to today."""
+    row = db.execute("SELECT max(last_seen), max(first_seen) FROM links").fetchone()
+    newest = max((value for value in row if value), default=None)
+    try:
+        return datetime.date.fromisoformat(newest[:10]) if newest else None
+    except ValueError:
+        return None
+
+
+def build_features(db: sqlite3.Connection, model: Model, step: Step) -> dict[str, Any]:
+    """Recompute `domain_scores` facts and `link_features`; return what the state records."""
+    day = as_of(db)
+    step("domains")
+    _build_domains(db, model)
+    step("anchors")
+    _build_anchors(db, model)
+    step("networks")
+    _build_networks(db, model)
+    step("titles")
+    _build_text_marks(db, model)
+    step("links")
+    _build_link_features(db, model, day)
+    step("domain flags")
+    _domain_flags(db, model)
+    flag_sets = [row[0] for row in db.execute(
+        "SELECT flags FROM link_features UNION SELECT flags FROM domain_scores"
+    )]
+    for table in ("score_anchors", "score_titles", "score_paths", "score_hosts", "score_text"):
+        db.execute(f"DROP TABLE IF EXISTS temp.{table}")
+    return {"as_of": day.isoformat() if day else None, "flag_sets": flag_sets}
+
+
+# -- domains ----------------------------------------------------------------------------------
+
+_HOST_SQL = "CASE WHEN source_host LIKE 'www.%' THEN substr(source_host, 5) ELSE source_host END"
+
+
+@dataclass(frozen=True)
+class SiteCounts:
+    """Counts for one referring domain (or, on a platform, one host) and its best metrics."""
+
+    links: int
+    live: int
+    hosts: int
+    top_target_links: int  # links to the page it links to most
+    metrics: dict[str, float | None]
+
+
+def domain_counts(db: sqlite3.Connection) -> Iterator[tuple[str, SiteCounts]]:
+    """Per referring domain: its counts (two grouped passes: cheaper than one finer one)."""
+    metrics = ", ".join(f"max({name})" for name in _METRICS)
+    top_targets = dict(db.execute(
+        "SELECT domain, max(n) FROM (SELECT domain, target_url, count(*) AS n FROM links "
+        "GROUP BY domain, target_url) GROUP BY domain"
+    ).fetchall())
+    rows = db.execute(
+        f"SELECT domain, count(*), sum(1 - coalesce(lost, 0)), count(DISTINCT {_HOST_SQL}), "
+        f"{metrics} FROM links GROUP BY domain"
+    )
+    for domain, links, live, hosts, *values in rows:
+        metrics_of = dict(zip(_METRICS, values, strict=True))
+        yield domain, SiteCounts(links, live, hosts, top_targets[domain], metrics_of)
+
+
+def host_counts(db: sqlite3.Connection, domain: str) -> Iterator[tuple[str, int, int]]:
+    """(host, links, links to its most linked page) for each host of a platform domain."""
+    return db.execute(
+        "SELECT source_host, sum(n), max(n) FROM (SELECT source_host, target_url, "
+        "count(*) AS n FROM links WHERE domain = ? GROUP BY source_host, target_url) "
+        "GROUP BY source_host",
+        (domain,),
+    )
+
+
+def domain_row(domain: str, site: SiteCounts, model: Model) -> tuple[object, ...]:
+    """The facts columns of one `domain_scores` row."""
+    platform = domain in PLATFORM_DOMAINS
+    scope = flags.bits_of(flags.domain_name_flags(domain))
+    if not platform and site.hosts >= model.detection["many_subdomains"]:
+        scope |= BIT["many_subdomains"]
+    metrics = site.metrics
+    return (
+        domain, site.links, site.live, site.hosts, site.top_target_links, int(platform),
+        signals.domain_authority(metrics),
+        signals.domain_trust(metrics["trust_flow"], metrics["citation_flow"]),
+        signals.domain_traffic(metrics["domain_traffic"]),
+        signals.domain_country(domain, model),
+        signals.site_repetition(site.links),
+        int(signals.site_footer(site.links, site.top_target_links, model)),
+        scope, scope,
+    )
+
+
+def _build_domains(db: sqlite3.Connection, model: Model) -> None:
+    db.execute("DELETE FROM domain_scores")
+    rows = [domain_row(domain, site, model) for domain, site in domain_counts(db)]
+    db.executemany(
+        "INSERT INTO domain_scores (domain, links, live_links, hosts, top_target_links, "
+        "platform, authority, trust, traffic, country, repetition, footer, scope_flags, flags) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+    # On blog platforms each host is somebody else's site: count repetition per host.
+    db.execute("DROP TABLE IF EXISTS temp.score_hosts")
+    db.execute(
+        "CREATE TEMP TABLE score_hosts (host TEXT PRIMARY KEY, repetition INTEGER, "
+        "footer INTEGER) WITHOUT ROWID"
+    )
+    platforms = [row[0] for row in db.execute(
+        "SELECT domain FROM domain_scores WHERE platform"
+    )]
+    db.executemany("INSERT INTO temp.score_hosts VALUES (?, ?, ?)", [
+        (host, signals.site_repetition(links), int(signals.site_footer(links, top, model)))
+        for domain in platforms for host, links, top in host_counts(db, domain)
+    ])
+
+
+# -- anchors, titles, paths -------------------------------------------------------------------
+
+
+def _build_anchors(db: sqlite3.Connection, model: Model) -> None:
+    classifier = AnchorClassifier(model.terms)
+    db.execute("DROP TABLE IF EXISTS temp.score_anchors")
+    db.execute(
+        "CREATE TEMP TABLE score_anchors (anchor TEXT PRIMARY KEY, class INTEGER, "
+        "flags INTEGER, relevance INTEGER) WITHOUT ROWID"
+    )
+    rows = []
+    for (anchor,) in db.execute(
+        "SELECT DISTINCT anchor FROM links WHERE anchor IS NOT NULL"
+    ).fetchall():
+        facts = classifier.facts(anchor)
+        bits = flags.anchor_flag_bits(facts.anchor_class, facts.poison_word)
+        rows.append((anchor, facts.anchor_class, bits, int(facts.topic_term is not None)))
+    db.executemany("INSERT INTO temp.score_anchors VALUES (?, ?, ?, ?)", rows)
+
+
+def _build_text_marks(db: sqlite3.Connection, model: Model) -> None:
+    """Mark links whose title has a poison word, or whose title or URL has a topic keyword.
+
+    Only marked links get a row; most links have none.
+    """
+    topics = TopicMatcher(model.terms.topics)
+    db.execute("DROP TABLE IF EXISTS temp.score_text")
+    db.execute(
+        "CREATE TEMP TABLE score_text (link_id INTEGER PRIMARY KEY, poison_title INTEGER, "
+        "title_topic INTEGER, url_topic INTEGER)"
+    )
+    marks = []
+    if topics.active:
+        for link_id, title, url in db.execute("SELECT id, title, source_url FROM links"):
+            poison = poison_in_title(title) is not None
+            in_title = topics.in_title(title) is not None
+            in_url = topics.in_url(url) is not None
+            if poison or in_title or in_url:
+                marks.append((link_id, poison, in_title, in_url))
+    else:
+        # The common case, kept tight: a million titles go through this loop.
+        search = POISON_TITLE.search
+        marks = [
+            (link_id, 1, 0, 0)
+            for link_id, title in db.execute("SELECT id, lower(title) FROM links WHERE title <> ''")
+            if search(title)
+        ]
+    db.executemany("INSERT INTO temp.score_text VALUES (?, ?, ?, ?)", marks)
+
+
+def _build_networks(db: sqlite3.Connection, model: Model) -> None:
+    detection = model.detection
+    for table in ("score_titles", "score_paths"):
+        db.execute(f"DROP TABLE IF EXISTS temp.{table}")
+    db.execute(
+        "CREATE TEMP TABLE score_titles (title TEXT PRIMARY KEY, domains INTEGER) WITHOUT ROWID"
+    )
+    db.execute(
+        f"INSERT INTO temp.score_titles SELECT title, count(DISTINCT domain) FROM links "
+        f"WHERE length(title) >= {NETWORK_TITLE_MIN_LENGTH} GROUP BY title "
+        f"HAVING count(DISTINCT domain) >= {int(detection['network_title_domains'])}"
+    )
+    db.execute(
+        "CREATE TEMP TABLE score_paths (path TEXT PRIMARY KEY, domains INTEGER) WITHOUT ROWID"
+    )
+    db.execute(
+        f"INSERT INTO temp.score_paths SELECT path, count(DISTINCT domain) "
+        f"FROM (SELECT {PATH_SQL} AS path, domain FROM links AS l) "
+        f"WHERE {network_path_sql('path')} AND instr(path, '?') = 0 GROUP BY path "
+        f"HAVING count(DISTINCT domain) >= {int(detection['network_path_domains'])}"
+    )
+
+
+def network_path_sql(path: str) -> str:
+    """SQL true for an article-like path, the only kind the mirror-page flag considers."""
+    return f"length({path}) >= {NETWORK_PATH_MIN_LENGTH} AND {path} GLOB '*-*-*'"
+
+
+# -- links ------------------------------------------------------------------------------------
+
+_LINK_COLUMNS = (
+    "nofollow", "ugc", "sponsored", "image", "redirect", "frame", "form", "sitewide", "lost",
+    "first_seen", "last_seen", "external_links", "page_traffic", "language", "is_spam",
+    "spam_score", "toxicity",
+)
+
+
+def link_features_select(model: Model, day: datetime.date | None) -> str:
+    """The SELECT computing `link_features` rows: signal values in `SIGNALS` order, then
+    flags, anchor class, confidence."""
+    as_of_day = None if day is None else day.toordinal() + 1_721_424.5  # Julian day
+    stale_before = None
+    if day is not None:
+        stale_day = day - datetime.timedelta(days=int(model.detection["stale_days"]))
+        stale_before = stale_day.isoformat()
+    values = signals.page_signal_sql(model, as_of_day, stale_before)
+    link_columns = ", ".join(f"l.{name}" for name in _LINK_COLUMNS)
+    confidence = (
+        "(dom_auth IS NOT NULL OR page_auth IS NOT NULL) "
+        "+ (traffic IS NOT NULL OR page_traffic IS NOT NULL) + (nofollow IS NOT NULL) "
+        "+ (first_seen IS NOT NULL) + (external_links IS NOT NULL)"
+    )
+    return f"""
+        SELECT id, domain_id, {", ".join(f"{values[name]} AS {name}" for name in SIGNALS)},
+            {flags.page_flags_sql(model, network_path_sql("x.path"))} AS flags, anchor_class,
+            {confidence} AS confidence
+        FROM (
+            SELECT l.id AS id, d.id AS domain_id, d.authority AS dom_auth, d.trust AS trust,
+                d.traffic AS traffic, d.country AS country, d.scope_flags AS scope_flags,
+                CASE WHEN d.platform THEN coalesce((SELECT h.repetition FROM temp.score_hosts
+                    AS h WHERE h.host = l.source_host), 0) ELSE d.repetition END AS repetition,
+                CASE WHEN d.platform THEN coalesce((SELECT h.footer FROM temp.score_hosts
+                    AS h WHERE h.host = l.source_host), 0) ELSE d.footer END AS footer,
+                {signals.page_authority_sql()} AS page_auth,
+                {PATH_SQL} AS path, coalesce(s.poison_title, 0) AS poison_title,
+                coalesce(s.title_topic, 0) AS title_topic, coalesce(s.url_topic, 0) AS url_topic,
+                coalesce(a.class, 0) AS anchor_class, coalesce(a.flags, 0) AS anchor_flags,
+                coalesce(a.relevance, 0) AS anchor_topic, t.domains AS title_domains,
+                {link_columns}
+            FROM links AS l
+            JOIN domain_scores AS d ON d.domain = l.domain
+            LEFT JOIN temp.score_anchors AS a ON a.anchor = l.anchor
+            LEFT JOIN temp.score_titles AS t ON t.title = l.title
+            LEFT JOIN temp.score_text AS s ON s.link_id = l.id
+            LIMIT -1 OFFSET 0  -- not flattened: each column above is computed once per row
+        ) AS x
+    """
+
+
+def _build_link_features(
+    db: sqlite3.Connection, model: Model, day: datetime.date | None
+) -> None:
+    db.execute("DELETE FROM link_features")
+    db.execute(
+        f"INSERT INTO link_features (link_id, domain_id, {', '.join(SIGNALS)}, flags, "
+        f"anchor_class, confidence) {link_features_select(model, day)}"
+    )
+
+
+def _domain_flags(db: sqlite3.Connection, model: Model) -> None:
+    """A domain has a per-link flag when at least `domain_flag_share` of its links have it."""
+    share = float(model.detection["domain_flag_share"])
+    per_flag = " | ".join(
+        f"CASE WHEN sum((flags & {BIT[name]}) <> 0) >= count(*) * {share!r} "
+        f"THEN {BIT[name]} ELSE 0 END"
+        for name in flags.PAGE_FLAGS
+    )
+    db.execute(
+        f"UPDATE domain_scores SET flags = scope_flags | agg.bits FROM ("
+        f"SELECT domain_id, {per_flag} AS bits FROM link_features GROUP BY domain_id) AS agg "
+        f"WHERE domain_scores.id = agg.domain_id"
+    )

@@ -1,0 +1,129 @@
+"""The scoring commands end to end: settings, score, explain, export, stats."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from exportgen import LinkRecord, make_profile, write_ahrefs
+
+SITE = "acme-widgets.com"
+HOSTILE = ('=HYPERLINK("http://evil.example","x")', "+1+2", "-3", "@SUM(A1)", "\tTab")
+
+
+def linkdesk(*args: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "linkdesk.cli", *map(str, args)],
+        capture_output=True, text=True, encoding="utf-8", timeout=120, check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("cli")
+    day = datetime.date(2026, 10, 1)
+    hostile = [
+        LinkRecord(f"https://hostile{i}.com/page", f"https://{SITE}/", anchor=anchor,
+                   title="Überraschung für Käufer", first_seen=day, last_seen=day,
+                   domain_rating=30.0)
+        for i, anchor in enumerate(HOSTILE)
+    ]
+    write_ahrefs(folder / "a.csv", [*make_profile(500, site=SITE, seed=8), *hostile])
+    path = folder / "acme.linkdesk"
+    run = linkdesk("import", path, folder / "a.csv", "--site", SITE, "--quiet")
+    assert run.returncode == 0, run.stderr
+    return path
+
+
+def test_settings_show_change_and_rescore(project: Path) -> None:
+    shown = linkdesk("settings", project, "--json")
+    assert shown.returncode == 0, shown.stderr
+    settings = json.loads(shown.stdout)
+    assert settings["terms"]["sites"] == [SITE]
+    assert settings["brand_terms_used"] == ["acme widgets", "acmewidgets"]
+    assert settings["weights"]["authority"] == 45
+
+    changed = linkdesk(
+        "settings", project, "--brand", "Acme Widgets", "Acme", "--money", "blue widgets",
+        "--site", SITE, "--topic", "widgets", "--weight", "authority=50",
+    )
+    assert changed.returncode == 0, changed.stderr
+    assert "money      blue widgets" in changed.stdout
+    assert "authority                  50" in changed.stdout
+    assert "scored 505 links" in changed.stdout
+
+    stats = json.loads(linkdesk("stats", project, "--json").stdout)
+    assert stats["anchor_classes"]["exact_match"] > 0
+    assert sum(stats["bands"].values()) == 505
+    assert set(stats) >= {"bands", "domain_bands", "risk", "anchor_classes"}
+
+    restored = linkdesk("settings", project, "--weight", "authority=", "--json")
+    assert json.loads(restored.stdout)["weights"]["authority"] == 45
+
+    refused = linkdesk("settings", project, "--weight", "authority=500")
+    assert refused.returncode == 2
+    assert "0-100" in refused.stderr and "nothing changed" in refused.stderr
+
+
+def test_score(project: Path) -> None:
+    run = linkdesk("score", project, "--json")
+    assert run.returncode == 0, run.stderr
+    summary = json.loads(run.stdout)
+    assert summary["links"] == 505
+    assert sum(summary["bands"].values()) == 505
+    text = linkdesk("score", project)
+    assert "links per band: risky" in text.stdout
+
+
+def test_explain_a_link_and_a_domain(project: Path) -> None:
+    url = "https://hostile0.com/page"
+    text = linkdesk("explain", project, "--url", url)
+    assert text.returncode == 0, text.stderr
+    assert "contributions:" in text.stdout and "= quality" in text.stdout
+    as_json = json.loads(linkdesk("explain", project, "--url", url, "--json").stdout)
+    assert len(as_json) == 1
+    explained = as_json[0]
+    total = sum(round(part["effect"] * 10) for part in explained["contributions"])
+    assert total == round(explained["quality"] * 10)
+
+    domain = json.loads(linkdesk("explain", project, "--domain", "www.hostile0.com",
+                                 "--json").stdout)
+    assert domain["domain"] == "hostile0.com"
+    assert domain["quality"] == explained["quality"]
+
+    missing = linkdesk("explain", project, "--domain", "nowhere.example")
+    assert missing.returncode == 1 and "no links from the domain" in missing.stderr
+    usage = linkdesk("explain", project)
+    assert usage.returncode == 2
+
+
+def test_export_neutralises_formulas_and_writes_utf8(project: Path, tmp_path: Path) -> None:
+    links_csv, domains_csv = tmp_path / "links.csv", tmp_path / "domains.csv"
+    run = linkdesk("export", project, "--links", "-o", links_csv)
+    assert run.returncode == 0, run.stderr
+    assert "505 links" in run.stdout
+    with links_csv.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 505
+    assert {"quality", "band", "risk_level", "flags", "anchor_class"} <= set(rows[0])
+    qualities = [float(row["quality"]) for row in rows]
+    assert qualities == sorted(qualities, reverse=True)
+    anchors = {row["anchor"] for row in rows if "hostile" in row["source_url"]}
+    assert anchors == {"'" + anchor for anchor in HOSTILE}
+    assert not any(row[column].startswith(("=", "+", "@", "\t")) for row in rows
+                   for column in row)
+
+    run = linkdesk("export", project, "--domains", "-o", domains_csv)
+    assert run.returncode == 0, run.stderr
+    with domains_csv.open(encoding="utf-8", newline="") as handle:
+        domains = list(csv.DictReader(handle))
+    assert {"domain", "quality", "band", "risk_level", "flags", "links", "best_link"} <= set(
+        domains[0]
+    )
+    stats = json.loads(linkdesk("stats", project, "--json").stdout)
+    assert len(domains) == sum(stats["domain_bands"].values())
