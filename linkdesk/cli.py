@@ -57,6 +57,9 @@ def _subcommand_names(parser: argparse.ArgumentParser) -> list[str]:
 
 
 def _open_window(args: list[str], commands: list[str]) -> int:
+    import os
+    from pathlib import Path
+
     parser = argparse.ArgumentParser(
         prog="linkdesk",
         description="LinkDesk, a desktop backlink manager. Commands: "
@@ -65,8 +68,13 @@ def _open_window(args: list[str], commands: list[str]) -> int:
     )
     parser.add_argument("project", nargs="?", help="project file to open (e.g. acme.linkdesk)")
     parser.add_argument("--demo", action="store_true", help="open the bundled sample project")
+    parser.add_argument("--screenshot", metavar="FILE.png", type=Path,
+                        help="render the window on PROJECT at 1400x900 into a PNG and exit")
+    parser.add_argument("--tab", choices=("links", "domains", "anchors"), default="links",
+                        help="the table the screenshot shows (default: links)")
     parser.add_argument("--version", action="version", version=f"linkdesk {__version__}")
     options = parser.parse_args(args)
+    path = Path(options.project) if options.project else None
     if options.demo:
         from linkdesk.core.demo import demo_project
 
@@ -75,13 +83,29 @@ def _open_window(args: list[str], commands: list[str]) -> int:
         except (ImportFailed, ProjectError) as error:
             print(f"linkdesk: cannot build the sample project: {error}", file=sys.stderr)
             return EXIT_FAILED
-        with Project.open(path) as project:
-            counts = project_stats(project.db)
         print(f"Sample project: {path}")
-        print(stats.stats_text(counts))
-    print("The main window is not built yet; use the commands: " + ", ".join(commands))
-    return EXIT_OK
+    if options.screenshot is not None:
+        if path is None:
+            parser.error("--screenshot needs a PROJECT (or --demo)")
+        from linkdesk.ui.app import screenshot
 
+        error = screenshot(path, options.screenshot, options.tab)
+        if error:
+            print(f"linkdesk: {error}", file=sys.stderr)
+            return EXIT_FAILED
+        print(f"Screenshot: {options.screenshot}")
+        return EXIT_OK
+    if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+        # No screen to show a window on: an invisible window would wait forever.
+        if path is not None and path.is_file():
+            with Project.open(path, create=False) as project:
+                print(stats.stats_text(project_stats(project.db)))
+        print("linkdesk: no display (QT_QPA_PLATFORM=offscreen); use --screenshot FILE.png "
+              "to render the window", file=sys.stderr)
+        return EXIT_OK
+    from linkdesk.ui.app import run_window
+
+    return run_window(path)
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -1,0 +1,50 @@
+"""The main window's tables in SQL: columns, filters, sorting, row fetching, details.
+
+Everything the UI shows from a project goes through here; `linkdesk.ui` never writes SQL.
+
+    TableQuery(db, LINKS, Filters(search="forum"), Sort("domain_rating", descending=True))
+        .count() / .ordered_ids() / .rows(ids)
+    link_details(db, link_id), domain_details(db, domain_id)
+    ensure_table_indexes(db)     indexes for the sortable columns (to become a migration)
+"""
+
+from linkdesk.core.tables.anchors import ANCHORS
+from linkdesk.core.tables.details import (
+    FIELD_LABELS,
+    DomainDetails,
+    LinkDetails,
+    Observation,
+    domain_details,
+    link_details,
+)
+from linkdesk.core.tables.domains import DOMAINS
+from linkdesk.core.tables.indexes import ensure_table_indexes, missing_table_indexes
+from linkdesk.core.tables.links import LINKS, VENDOR_NAMES
+from linkdesk.core.tables.query import TableQuery
+from linkdesk.core.tables.spec import Clause, Column, Filters, Follow, Kind, Sort, TableSpec
+
+TABLES = (LINKS, DOMAINS, ANCHORS)
+
+__all__ = [
+    "ANCHORS",
+    "DOMAINS",
+    "FIELD_LABELS",
+    "LINKS",
+    "TABLES",
+    "VENDOR_NAMES",
+    "Clause",
+    "Column",
+    "DomainDetails",
+    "Filters",
+    "Follow",
+    "Kind",
+    "LinkDetails",
+    "Observation",
+    "Sort",
+    "TableQuery",
+    "TableSpec",
+    "domain_details",
+    "ensure_table_indexes",
+    "link_details",
+    "missing_table_indexes",
+]

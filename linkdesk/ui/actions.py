@@ -1,0 +1,115 @@
+"""The main window's actions and menus; every shortcut is defined here, in one place."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMenu
+
+Key = QKeySequence.StandardKey
+
+# Standard keys where the platform has one (Cmd+N on macOS), else the usual Ctrl+ key: some
+# platforms define no Quit or Find key at all.
+SHORTCUTS: dict[str, tuple[QKeySequence.StandardKey | None, str]] = {
+    "new": (Key.New, "Ctrl+N"),
+    "open": (Key.Open, "Ctrl+O"),
+    "import": (None, "Ctrl+I"),
+    "quit": (Key.Quit, "Ctrl+Q"),
+    "copy": (Key.Copy, "Ctrl+C"),
+    "find": (Key.Find, "Ctrl+F"),
+    "open_url": (None, "Ctrl+Return"),
+    "clear_filters": (None, "Ctrl+Shift+L"),
+    "details": (None, "Ctrl+Shift+D"),
+    "tab_links": (None, "Ctrl+1"),
+    "tab_domains": (None, "Ctrl+2"),
+    "tab_anchors": (None, "Ctrl+3"),
+}
+
+
+def key_sequences(name: str) -> list[QKeySequence]:
+    """The shortcuts of an action: the platform's standard ones, or the usual one."""
+    standard, usual = SHORTCUTS[name]
+    sequences = QKeySequence.keyBindings(standard) if standard is not None else []
+    return sequences or [QKeySequence(usual)]
+
+
+@dataclass
+class Actions:
+    """The actions the window enables, disables and triggers."""
+
+    new: QAction
+    open: QAction
+    recent: QMenu
+    import_files: QAction
+    quit: QAction
+    copy: QAction
+    find: QAction
+    open_url: QAction
+    clear_filters: QAction
+    details: QAction
+    columns: QAction
+    tabs: list[QAction] = field(default_factory=list)
+
+    def project_actions(self) -> list[QAction]:
+        """Actions that need an open project."""
+        return [self.import_files, self.copy, self.find, self.open_url, self.clear_filters,
+                self.details, self.columns, *self.tabs]
+
+
+def _action(window: QMainWindow, text: str, slot: Callable[[], object],
+            shortcut: str | None = None, tip: str = "") -> QAction:
+    action = QAction(text, window)
+    if shortcut is not None:
+        action.setShortcuts(key_sequences(shortcut))
+    if tip:
+        action.setStatusTip(tip)
+    action.triggered.connect(lambda _checked=False: slot())
+    return action
+
+
+def build_menus(window: QMainWindow, handlers: dict[str, Callable[[], object]]) -> Actions:
+    """Create the actions, wire them to `handlers` (by name) and fill the menu bar."""
+    h = handlers
+    actions = Actions(
+        new=_action(window, "&New Project…", h["new"], "new", "Create an empty project file"),
+        open=_action(window, "&Open Project…", h["open"], "open", "Open a project file"),
+        recent=QMenu("Open &Recent", window),
+        import_files=_action(window, "&Import Exports…", h["import"], "import",
+                             "Import backlink exports (CSV, ZIP, GZ) into this project"),
+        quit=_action(window, "&Quit", h["quit"], "quit"),
+        copy=_action(window, "&Copy Rows", h["copy"], "copy",
+                     "Copy the selected rows as tab-separated text"),
+        find=_action(window, "&Find", h["find"], "find", "Type to filter the table"),
+        open_url=_action(window, "Open Source URL in &Browser", h["open_url"], "open_url"),
+        clear_filters=_action(window, "C&lear Filters", h["clear_filters"], "clear_filters"),
+        details=_action(window, "&Details Panel", h["details"], "details"),
+        columns=_action(window, "C&olumns…", h["columns"], None,
+                        "Choose the columns of this table"),
+    )
+    actions.details.setCheckable(True)
+    actions.details.setChecked(True)
+    for number, (name, title) in enumerate(
+        (("links", "&Links"), ("domains", "Referring &Domains"), ("anchors", "&Anchors"))
+    ):
+        tab = _action(window, title, lambda n=number: h["tab"](n), f"tab_{name}")  # type: ignore[misc]
+        actions.tabs.append(tab)
+
+    bar = window.menuBar()
+    file_menu = bar.addMenu("&File")
+    file_menu.addActions([actions.new, actions.open])
+    file_menu.addMenu(actions.recent)
+    file_menu.addSeparator()
+    file_menu.addAction(actions.import_files)
+    file_menu.addSeparator()
+    file_menu.addAction(actions.quit)
+    edit_menu = bar.addMenu("&Edit")
+    edit_menu.addActions([actions.copy, actions.find, actions.clear_filters])
+    edit_menu.addSeparator()
+    edit_menu.addAction(actions.open_url)
+    view_menu = bar.addMenu("&View")
+    view_menu.addActions(actions.tabs)
+    view_menu.addSeparator()
+    view_menu.addActions([actions.details, actions.columns])
+    return actions

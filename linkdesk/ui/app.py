@@ -1,0 +1,76 @@
+"""Starting the window: the application object, the project to open, screenshots."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QSettings, Qt
+from PySide6.QtWidgets import QApplication
+
+from linkdesk import __version__
+from linkdesk.ui.icons import app_icon
+from linkdesk.ui.main_window import MainWindow
+from linkdesk.ui.preferences import Preferences
+
+SCREENSHOT_SIZE = (1400, 900)
+TABS = ("links", "domains", "anchors")
+
+
+def application(offscreen: bool = False) -> QApplication:
+    """The QApplication (created once), named so QSettings has a stable place."""
+    if offscreen:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    QCoreApplication.setOrganizationName("LinkDesk")
+    QCoreApplication.setApplicationName("LinkDesk")
+    QCoreApplication.setApplicationVersion(__version__)
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(sys.argv[:1])
+    app.setWindowIcon(app_icon())
+    app.setDesktopFileName("linkdesk")
+    return app
+
+
+def run_window(project: Path | None = None) -> int:
+    """Open the window on `project`, else on the last project, else the welcome screen."""
+    app = application()
+    window = MainWindow(Preferences())
+    target = project or window.prefs.last_project()
+    if target is not None:
+        window.open_project(target)  # a missing file says so; New Project creates one
+    window.show()
+    return app.exec()
+
+
+def screenshot(project: Path, output: Path, tab: str = "links") -> str | None:
+    """Render the window on `project` at 1400×900 into a PNG; an error message, or None.
+
+    Uses throwaway settings: a screenshot shows the defaults, and never changes the user's
+    recent projects or window layout.
+    """
+    if not project.is_file():
+        return f"{project}: no such project file"
+    app = application(offscreen=True)
+    with tempfile.TemporaryDirectory() as folder:
+        settings = QSettings(str(Path(folder) / "settings.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(Preferences(settings))
+        window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
+        window.resize(*SCREENSHOT_SIZE)
+        if not window.open_project(project):
+            window.deleteLater()
+            return f"{project}: cannot be opened"
+        window.show()
+        window.workspace.show_tab(TABS.index(tab))
+        window.workspace.select_first_row()
+        app.processEvents()
+        window.resize(*SCREENSHOT_SIZE)  # showing can adjust the size; the image must not
+        app.processEvents()
+        image = window.grab()
+        saved = image.save(str(output), "PNG")
+        window.close()
+        window.deleteLater()
+        app.processEvents()
+    return None if saved else f"{output}: cannot write the PNG file"

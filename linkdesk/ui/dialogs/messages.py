@@ -1,0 +1,122 @@
+"""Messages in plain words: errors, and the summary after an import.
+
+Every text here can contain file names and imported text, so every widget shows plain text
+(QLabel with PlainText, QPlainTextEdit); QMessageBox's informative and detailed texts guess
+HTML and are not used. Dialogs are opened with `open()`, never `exec()`: the window keeps
+running (and tests can look at them).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QLocale, Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from linkdesk.core.importers.pipeline import ImportResult
+from linkdesk.ui.format import ui_locale
+from linkdesk.ui.workers.importer import ImportOutcome
+
+MAX_SKIPPED_SHOWN = 5
+
+
+def show_error(parent: QWidget | None, title: str, text: str) -> QMessageBox:
+    """A window-modal warning with plain text; returned so callers (and tests) can see it."""
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setWindowModality(Qt.WindowModality.WindowModal)
+    box.setObjectName("errorMessage")
+    box.open()
+    return box
+
+
+class TextReport(QDialog):
+    """A headline and a scrollable plain-text report, with OK."""
+
+    def __init__(self, title: str, headline: str, report: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.resize(640, 320)
+        self.headline = QLabel(headline)
+        self.headline.setTextFormat(Qt.TextFormat.PlainText)
+        self.headline.setWordWrap(True)
+        self.report = QPlainTextEdit(report)
+        self.report.setReadOnly(True)
+        self.report.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
+        buttons.accepted.connect(self.accept)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.headline)
+        layout.addWidget(self.report)
+        layout.addWidget(buttons)
+
+
+def import_headline(outcome: ImportOutcome, locale: QLocale | None = None) -> str:
+    """One sentence: what the import did to the project."""
+    locale = locale or ui_locale()
+    added = sum(r.links_added for r in outcome.results if r.vendor != "gsc")
+    merged = sum(r.links_merged for r in outcome.results if r.vendor != "gsc")
+    imported = [r for r in outcome.results if r.rows_imported]
+    parts = []
+    if imported:
+        files = len(imported)
+        parts.append(
+            f"Imported {files} file{'s' if files != 1 else ''}: "
+            f"{locale.toString(added)} new links, {locale.toString(merged)} merged with links "
+            f"already in the project."
+        )
+    if outcome.cancelled:
+        parts.append("Import cancelled: the file being read was rolled back, nothing of it "
+                     "was added.")
+    if outcome.failures:
+        count = len(outcome.failures)
+        parts.append(f"{count} file{'s' if count != 1 else ''} could not be imported and "
+                     "changed nothing.")
+    if not parts:
+        parts.append("Nothing new was imported.")
+    return " ".join(parts)
+
+
+def import_report(outcome: ImportOutcome, locale: QLocale | None = None) -> str:
+    """File by file: rows read, imported, skipped (with reasons), links added and merged."""
+    locale = locale or ui_locale()
+    lines = [result_line(r, locale) for r in outcome.results]
+    for result in outcome.results:
+        for skipped in result.skipped[:MAX_SKIPPED_SHOWN]:
+            lines.append(f"{result.file}, line {skipped.line}: skipped, {skipped.reason}")
+        hidden = result.rows_skipped - min(len(result.skipped), MAX_SKIPPED_SHOWN)
+        if hidden > 0:
+            lines.append(f"{result.file}: {locale.toString(hidden)} more skipped rows")
+    lines.extend(f"{name}: not imported: {message.removeprefix(name + ': ')}"
+                 for name, message in outcome.failures)
+    return "\n".join(lines)
+
+
+def result_line(result: ImportResult, locale: QLocale) -> str:
+    """One imported CSV in one line."""
+    if result.passed_over:
+        return f"{result.file}: passed over, {result.passed_over}"
+    if result.duplicate_of:
+        return f"{result.file}: already imported on {result.duplicate_of}; nothing added"
+    n = locale.toString
+    what = (f"{n(result.links_merged)} linking pages seen by Google" if result.vendor == "gsc"
+            else f"{n(result.links_added)} new links, {n(result.links_merged)} merged")
+    return (f"{result.file} ({result.label}): {n(result.rows_read)} rows read, "
+            f"{n(result.rows_imported)} imported, {n(result.rows_skipped)} skipped; {what}")
+
+
+def show_import_summary(parent: QWidget | None, outcome: ImportOutcome) -> TextReport:
+    """The window-modal summary after an import."""
+    dialog = TextReport("Import finished", import_headline(outcome), import_report(outcome),
+                        parent)
+    dialog.setObjectName("importSummary")
+    dialog.open()
+    return dialog

@@ -1,0 +1,336 @@
+"""The main window: projects, imports in the background, the workspace, the status bar."""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QStackedWidget,
+    QWidget,
+)
+
+from linkdesk.core.importers.pipeline import ImportFailed, ImportOptions
+from linkdesk.core.store import Project, ProjectError
+from linkdesk.core.store.project import PROJECT_SUFFIX
+from linkdesk.core.tables import DOMAINS, LINKS, TableQuery, ensure_table_indexes
+from linkdesk.ui.actions import Actions, build_menus
+from linkdesk.ui.dialogs.import_progress import ImportProgressDialog
+from linkdesk.ui.dialogs.messages import show_error, show_import_summary
+from linkdesk.ui.format import ui_locale
+from linkdesk.ui.icons import app_icon
+from linkdesk.ui.preferences import Preferences
+from linkdesk.ui.views.welcome import WelcomePage
+from linkdesk.ui.workers.importer import ImportJob, ImportOutcome
+from linkdesk.ui.workspace import Workspace
+
+log = logging.getLogger(__name__)
+EXPORT_FILTER = "Backlink exports (*.csv *.tsv *.txt *.gz *.zip);;All files (*)"
+PROJECT_FILTER = f"LinkDesk projects (*{PROJECT_SUFFIX})"
+
+
+class MainWindow(QMainWindow):
+    """One window, one project at a time."""
+
+    project_opened = Signal(object)  # Path
+    import_finished = Signal(object)  # ImportOutcome
+
+    def __init__(self, preferences: Preferences | None = None) -> None:
+        super().__init__()
+        self.prefs = preferences or Preferences()
+        self.project: Project | None = None
+        self.job: ImportJob | None = None
+        self.progress: ImportProgressDialog | None = None
+        self.last_dialog: QWidget | None = None  # the latest message, for tests to inspect
+        self.setWindowIcon(app_icon())
+        self.setAcceptDrops(True)
+        self.welcome = WelcomePage()
+        self.workspace = Workspace(self.prefs)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.welcome)
+        self.stack.addWidget(self.workspace)
+        self.setCentralWidget(self.stack)
+        self.actions: Actions = build_menus(self, {
+            "new": self.new_project, "open": self.choose_project, "import": self.choose_imports,
+            "quit": self.close, "copy": self._copy, "find": self.workspace.filter_bar.focus_search,
+            "open_url": self._open_url, "clear_filters": self.workspace.filter_bar.clear,
+            "details": self._toggle_details, "columns": self._choose_columns,
+            "tab": self.workspace.show_tab,
+        })
+        self.actions.recent.aboutToShow.connect(self._fill_recent_menu)
+        self.welcome.new_requested.connect(self.new_project)
+        self.welcome.open_requested.connect(self.choose_project)
+        self.welcome.demo_requested.connect(self.open_demo)
+        self.welcome.recent_chosen.connect(self.open_project)
+        self.workspace.counts_changed.connect(self._update_counts)
+        self.totals_label, self.shown_label = QLabel(), QLabel()
+        for label in (self.totals_label, self.shown_label):
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            self.statusBar().addPermanentWidget(label)
+        self._locale = ui_locale()
+        self._totals = (0, 0)
+        self._restore_window()
+        self._show_project(None)
+
+    # -- projects ----------------------------------------------------------------------------
+
+    def open_project(self, path: Path | str, *, create: bool = False) -> bool:
+        """Open (or create) a project file and show it; False, with a message, if it fails."""
+        path = Path(path)
+        try:
+            project = Project.open(path, create=create)
+        except ProjectError as error:
+            self._error("Cannot open the project", str(error))
+            return False
+        if self.job is not None:
+            project.close()
+            self._error("An import is running", "Wait for the import to finish, or cancel it.")
+            return False
+        self._close_project()
+        self._prepare_tables(project)
+        self.project = project
+        self.prefs.add_recent_project(path)
+        self._show_project(project)
+        self.project_opened.emit(path)
+        return True
+
+    def new_project(self) -> None:
+        """Ask where to create an empty project, then open it."""
+        name, _ = QFileDialog.getSaveFileName(
+            self, "New Project", str(Path.home() / f"client{PROJECT_SUFFIX}"), PROJECT_FILTER,
+            options=QFileDialog.Option.DontConfirmOverwrite)
+        if not name:
+            return
+        path = Path(name) if name.endswith(PROJECT_SUFFIX) else Path(name + PROJECT_SUFFIX)
+        if path.exists():
+            self._error("The file exists", f"{path} already exists. Use Open Project to open "
+                        "it, or choose another name.")
+            return
+        self.open_project(path, create=True)
+
+    def choose_project(self) -> None:
+        """Ask for a project file to open."""
+        name, _ = QFileDialog.getOpenFileName(self, "Open Project", str(Path.home()),
+                                              PROJECT_FILTER + ";;All files (*)")
+        if name:
+            self.open_project(Path(name))
+
+    def open_demo(self) -> None:
+        """Open the sample project (built on first use)."""
+        from linkdesk.core.demo import demo_project
+
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            path = demo_project()
+        except (ImportFailed, ProjectError, OSError) as error:
+            self._error("Cannot build the sample project", str(error))
+            return
+        finally:
+            QApplication.restoreOverrideCursor()
+        self.open_project(path)
+
+    def _prepare_tables(self, project: Project) -> None:
+        # Until the indexes come with a schema migration, a project gets them on first open.
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        self.statusBar().showMessage("Preparing the tables of this project…")
+        try:
+            ensure_table_indexes(project.db)
+        except Exception:  # read-only file or disk full: the tables still work, sorting slower
+            log.warning("could not create the table indexes of %s", project.path, exc_info=True)
+        finally:
+            self.statusBar().clearMessage()
+            QApplication.restoreOverrideCursor()
+
+    def _close_project(self) -> None:
+        self.workspace.set_project(None)
+        if self.project is not None:
+            self.project.close()
+            self.project = None
+
+    def _show_project(self, project: Project | None) -> None:
+        self.workspace.set_project(project)
+        self.stack.setCurrentWidget(self.workspace if project else self.welcome)
+        for action in self.actions.project_actions():
+            action.setEnabled(project is not None)
+        if project is None:
+            self.setWindowTitle("LinkDesk")
+            self.welcome.set_recent(self.prefs.recent_projects())
+        else:
+            self.setWindowTitle(f"{project.path.stem} — LinkDesk")
+        self._update_totals()
+
+    # -- importing ---------------------------------------------------------------------------
+
+    def choose_imports(self) -> None:
+        """Ask for export files, then import them."""
+        names, _ = QFileDialog.getOpenFileNames(self, "Import Exports", str(Path.home()),
+                                                EXPORT_FILTER)
+        if names:
+            self.import_files([Path(name) for name in names])
+
+    def import_files(self, paths: list[Path], options: ImportOptions | None = None) -> bool:
+        """Import files in the background; the window stays usable. False if it cannot start."""
+        if self.project is None:
+            self._error("No project is open",
+                        "Open or create a project first, then import exports into it.")
+            return False
+        if self.job is not None:
+            self._error("An import is running", "Wait for it to finish, or cancel it.")
+            return False
+        self.job = ImportJob(self.project.path, list(paths), options or ImportOptions(), self)
+        self.progress = ImportProgressDialog(len(paths), self)
+        self.progress.cancelled.connect(self.job.cancel)
+        self.job.progressed.connect(self.progress.update_progress)
+        self.job.finished.connect(self._import_done)
+        self.actions.import_files.setEnabled(False)
+        self.statusBar().showMessage("Importing…")
+        self.job.start()
+        self.progress.start()
+        return True
+
+    def cancel_import(self) -> None:
+        """Cancel the running import (as its Cancel button does)."""
+        if self.progress is not None:
+            self.progress.reject()
+
+    def _import_done(self, outcome: ImportOutcome) -> None:
+        if self.progress is not None:
+            self.progress.finish()
+            self.progress.deleteLater()
+        self.job, self.progress = None, None
+        self.actions.import_files.setEnabled(self.project is not None)
+        self.statusBar().clearMessage()
+        if outcome.changed and self.project is not None:
+            started = time.perf_counter()
+            self.workspace.reload()
+            self._update_totals()
+            log.info("tables reloaded in %.2f s", time.perf_counter() - started)
+        if outcome.cancelled and not outcome.results and not outcome.failures:
+            self.statusBar().showMessage("Import cancelled; the project is unchanged.", 10_000)
+        else:
+            self.last_dialog = show_import_summary(self, outcome)
+        self.import_finished.emit(outcome)
+
+    # -- drag and drop -----------------------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        """Accept local files: a project to open, or exports to import."""
+        if _local_files(event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        """Open a dropped project; import dropped exports."""
+        paths = _local_files(event.mimeData().urls())
+        if not paths:
+            return
+        event.acceptProposedAction()
+        if len(paths) == 1 and paths[0].suffix == PROJECT_SUFFIX:
+            self.open_project(paths[0])
+        else:
+            self.import_files(paths)
+
+    # -- status bar and small actions --------------------------------------------------------
+
+    def _update_totals(self) -> None:
+        if self.project is None:
+            self._totals = (0, 0)
+            self.totals_label.clear()
+        else:
+            self._totals = (TableQuery(self.project.db, LINKS, cache=self.workspace.cache).count(),
+                            TableQuery(self.project.db, DOMAINS, cache=self.workspace.cache)
+                            .count())
+            n = self._locale.toString
+            self.totals_label.setText(
+                f"{n(self._totals[0])} links · {n(self._totals[1])} referring domains")
+        self._update_counts()
+
+    def _update_counts(self) -> None:
+        if self.project is None:
+            self.shown_label.clear()
+            return
+        n = self._locale.toString
+        self.shown_label.setText(f"Shown: {n(self.workspace.shown_count())} · "
+                                 f"Selected: {n(self.workspace.selected_count())}")
+
+    def totals(self) -> tuple[int, int]:
+        """(links, referring domains) of the open project, as the status bar shows them."""
+        return self._totals
+
+    def _copy(self) -> None:
+        view = self.workspace.current_view()
+        copied = view.copy_selection() if view else 0
+        if copied:
+            self.statusBar().showMessage(f"Copied {self._locale.toString(copied)} rows.", 5000)
+
+    def _open_url(self) -> None:
+        view = self.workspace.current_view()
+        if view is not None and not view.open_current_url():
+            self.statusBar().showMessage("This row has no web address to open.", 5000)
+
+    def _toggle_details(self) -> None:
+        self.workspace.details.setVisible(self.actions.details.isChecked())
+
+    def _choose_columns(self) -> None:
+        view = self.workspace.current_view()
+        if view is not None:
+            view.column_menu().popup(self.mapToGlobal(view.geometry().topLeft()))
+
+    def _fill_recent_menu(self) -> None:
+        menu = self.actions.recent
+        menu.clear()
+        recent = self.prefs.recent_projects()
+        for path in recent:
+            action = menu.addAction(f"{path.stem}  ({path.parent})")
+            action.triggered.connect(lambda _checked=False, p=path: self.open_project(p))
+        if recent:
+            menu.addSeparator()
+            menu.addAction("Clear Menu", self.prefs.clear_recent_projects)
+        else:
+            menu.addAction("No recent projects").setEnabled(False)
+
+    def _error(self, title: str, text: str) -> None:
+        self.last_dialog = show_error(self, title, text)
+
+    # -- window state ------------------------------------------------------------------------
+
+    def _restore_window(self) -> None:
+        geometry = self.prefs.blob("window/geometry")
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1280, 800)
+        splitter = self.prefs.blob("window/splitter")
+        if splitter is None or not self.workspace.splitter.restoreState(splitter):
+            self.workspace.splitter.setSizes([540, 300])
+        details = self.prefs.value("window/details", True)
+        self.actions.details.setChecked(details not in (False, "false"))
+        self._toggle_details()
+
+    def save_state(self) -> None:
+        """Remember geometry, splitter, columns and the open project."""
+        self.prefs.set_blob("window/geometry", self.saveGeometry())
+        self.prefs.set_blob("window/splitter", self.workspace.splitter.saveState())
+        self.prefs.set_value("window/details", self.actions.details.isChecked())
+        self.workspace.save_layout()
+        if self.project is None:
+            self.prefs.forget_last_project()
+        self.prefs.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Cancel a running import (its file is rolled back), save state, close the project."""
+        if self.job is not None:
+            self.job.cancel()
+            self.job.wait()
+        self.save_state()
+        self._close_project()
+        super().closeEvent(event)
+
+
+def _local_files(urls: list[QUrl]) -> list[Path]:
+    paths = [Path(url.toLocalFile()) for url in urls if url.isLocalFile()]
+    return [path for path in paths if path.is_file()]

@@ -1,0 +1,261 @@
+"""Table models over SQL that hold only the ordered row ids (as Anki's browser does).
+
+A model never holds rows: the view asks for the cells it paints, the model fetches that block
+of rows by id (`TableQuery.rows`) into a small cache. A header click re-runs the query with a
+new `ORDER BY` (`sort`); there is no QSortFilterProxyModel (123 s to sort a million rows in
+memory, measured). Filtering is SQL too (`set_filters`).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from array import array
+from collections import OrderedDict
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QApplication
+
+from linkdesk.core.tables import Column, Filters, Kind, Sort, TableQuery, TableSpec
+from linkdesk.core.tables.query import QueryCache
+from linkdesk.ui.format import display_text, is_stand_in, plain_tooltip, ui_locale
+
+try:  # comes with pyqtgraph; finds a thousand selected ids among a million rows at once
+    import numpy as _numpy
+except ImportError:  # pragma: no cover
+    _numpy = None
+
+ID_ROLE = Qt.ItemDataRole.UserRole + 1  # the row's id (int)
+VALUE_ROLE = Qt.ItemDataRole.UserRole + 2  # the raw value from the project
+COLUMN_NAME_ROLE = Qt.ItemDataRole.UserRole + 3  # header: the column's name
+
+BLOCK_ROWS = 100  # rows fetched at once: about a screenful and a half
+CACHED_ROWS = 3_000
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_CENTER = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter
+
+
+class TableModel(QAbstractTableModel):
+    """One table (a `TableSpec`) of one project connection."""
+
+    loaded = Signal(float)  # seconds the last query took; emitted after every (re)load
+
+    def __init__(
+        self,
+        spec: TableSpec,
+        db: sqlite3.Connection,
+        cache: QueryCache | None = None,
+        parent: Any = None,
+    ) -> None:
+        super().__init__(parent)
+        self.spec = spec
+        self._db = db
+        self._cache = cache or QueryCache()
+        self._filters = Filters()
+        self._sort = spec.default_sort
+        self._ids: array[int] = array("q")
+        self._rows: OrderedDict[int, tuple[Any, ...]] = OrderedDict()
+        self._locale = ui_locale()
+        self.last_query_seconds = 0.0
+
+    # -- what is shown -----------------------------------------------------------------------
+
+    @property
+    def filters(self) -> Filters:
+        """The filters in force."""
+        return self._filters
+
+    @property
+    def sort_order(self) -> Sort:
+        """The sort in force."""
+        return self._sort
+
+    def set_filters(self, filters: Filters) -> None:
+        """Show only the rows that pass `filters` (the filters this table lacks are ignored)."""
+        self.configure(filters=filters)
+        self.reload()
+
+    def configure(self, filters: Filters | None = None, sort: Sort | None = None) -> None:
+        """Set filters and sort for the next `reload` (a table not on screen waits)."""
+        if filters is not None:
+            kept = {name: getattr(filters, name) for name in Filters.names()
+                    if name == "search" or self.spec.supports(name)}
+            self._filters = Filters(**kept)
+        if sort is not None and self.spec.column(sort.column).sortable:
+            self._sort = sort
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Qt's header click: sort in SQL by a sortable column (others are ignored)."""
+        if not 0 <= column < len(self.spec.columns) or not self.spec.columns[column].sortable:
+            return
+        descending = order == Qt.SortOrder.DescendingOrder
+        sort = Sort(self.spec.columns[column].name, descending)
+        if sort != self._sort:  # enabling sorting on a view "sorts" by the current order
+            self._sort = sort
+            self.reload()
+
+    def set_sort(self, sort: Sort) -> None:
+        """Sort by a column name (e.g. restored from the settings)."""
+        if self.spec.column(sort.column).sortable:
+            self._sort = sort
+            self.reload()
+
+    def reload(self) -> None:
+        """Run the query again (after a sort, a filter, or an import)."""
+        started = time.perf_counter()
+        ids = self._query().ordered_ids()
+        self.beginResetModel()
+        self._ids = ids
+        self._rows.clear()
+        self.endResetModel()
+        self.last_query_seconds = time.perf_counter() - started
+        self.loaded.emit(self.last_query_seconds)
+
+    # -- ids ---------------------------------------------------------------------------------
+
+    def row_id(self, row: int) -> int:
+        """The id of the row at `row`."""
+        return self._ids[row]
+
+    def row_of(self, row_id: int) -> int | None:
+        """The row showing `row_id`, if it is shown (a linear search: use it for a few ids)."""
+        try:
+            return self._ids.index(row_id)
+        except ValueError:
+            return None
+
+    def rows_of(self, row_ids: Sequence[int]) -> list[int]:
+        """The rows showing any of `row_ids`, top to bottom (one pass over the ids)."""
+        if len(row_ids) <= 4:
+            return sorted(row for row in map(self.row_of, row_ids) if row is not None)
+        if _numpy is not None:
+            shown = _numpy.frombuffer(self._ids, dtype=_numpy.int64)
+            wanted = _numpy.asarray(row_ids, dtype=_numpy.int64)
+            return [int(row) for row in _numpy.flatnonzero(_numpy.isin(shown, wanted))]
+        wanted_set = set(row_ids)
+        return [row for row, row_id in enumerate(self._ids) if row_id in wanted_set]
+
+    def values(self, row: int) -> tuple[Any, ...]:
+        """The raw values of the row at `row`, in column order (fetched if needed)."""
+        return self._row_values(row) or ()
+
+    def sort_column(self) -> int:
+        """The position of the sort column."""
+        return self.spec.column_index(self._sort.column)
+
+    # -- QAbstractTableModel -----------------------------------------------------------------
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        """Rows shown (0 under a valid parent: this is a flat table)."""
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        """Every column of the spec; the view hides the ones the user does not want."""
+        return 0 if parent.isValid() else len(self.spec.columns)
+
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
+        """Cells can be selected, not edited."""
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+                | Qt.ItemFlag.ItemNeverHasChildren)
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """A cell's text, alignment, tooltip, dimming, id or raw value."""
+        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+            return None
+        column = self.spec.columns[index.column()]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _alignment(column)
+        if role == ID_ROLE:
+            return self._ids[index.row()]
+        if role not in _VALUE_ROLES:
+            return None
+        values = self._row_values(index.row())
+        value = values[index.column()] if values else None
+        if role == VALUE_ROLE:
+            return value
+        if role == Qt.ItemDataRole.DisplayRole:
+            return display_text(column, value, self._locale)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if is_stand_in(column, value):
+                return QApplication.palette().brush(QPalette.ColorRole.PlaceholderText)
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            text = display_text(column, value, self._locale)
+            if column.kind in (Kind.TEXT, Kind.URL) and len(text) > column.width:
+                return plain_tooltip(text)
+            return None
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        """Column titles, tooltips, alignment and the first sort direction of a click."""
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.spec.columns):
+            return None
+        column = self.spec.columns[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.title
+        if role == Qt.ItemDataRole.ToolTipRole:
+            note = "" if column.sortable else " (not sortable)"
+            return plain_tooltip((column.tooltip or column.title) + note)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _alignment(column)
+        if role == Qt.ItemDataRole.InitialSortOrderRole:
+            # The first click on DR shows the strongest links, on a date the newest.
+            numeric = column.kind.numeric or column.kind in (Kind.DATE, Kind.LABEL)
+            return Qt.SortOrder.DescendingOrder if numeric else Qt.SortOrder.AscendingOrder
+        if role == COLUMN_NAME_ROLE:
+            return column.name
+        return None
+
+    # -- fetching ----------------------------------------------------------------------------
+
+    def _query(self) -> TableQuery:
+        return TableQuery(self._db, self.spec, self._filters, self._sort, self._cache)
+
+    def _row_values(self, row: int) -> tuple[Any, ...] | None:
+        row_id = self._ids[row]
+        values = self._rows.get(row_id)
+        if values is None:
+            self._fetch_block(row)
+            values = self._rows.get(row_id)
+        return values
+
+    def _fetch_block(self, row: int) -> None:
+        start = row - row % BLOCK_ROWS
+        wanted: Sequence[int] = self._ids[start : start + BLOCK_ROWS]
+        found = TableQuery(self._db, self.spec, self._filters, self._sort).rows(wanted)
+        for row_id in wanted:
+            # Rows deleted since the ids were read show blank instead of failing.
+            self._rows[row_id] = found.get(row_id, (None,) * len(self.spec.columns))
+        while len(self._rows) > CACHED_ROWS:
+            self._rows.popitem(last=False)
+
+
+_VALUE_ROLES = frozenset((
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.ForegroundRole,
+    VALUE_ROLE,
+))
+
+
+def _alignment(column: Column) -> int:
+    if column.right_aligned:
+        return int(_RIGHT)
+    if column.kind in (Kind.BOOL, Kind.DATE, Kind.LABEL):
+        return int(_CENTER)
+    return int(_LEFT)

@@ -1,0 +1,169 @@
+"""The details panel: the selected link with every tool's report side by side, or a domain.
+
+Everything shown comes from imported files, so every widget here shows plain text
+(QLabel with PlainText, QTableWidgetItem): a title such as "<img src=x>" reads as typed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from linkdesk.core.tables import FIELD_LABELS, DomainDetails, LinkDetails
+from linkdesk.core.tables.details import BOOL_FIELDS
+from linkdesk.ui.format import number_text, plain_tooltip, ui_locale
+
+SCORE_PLACEHOLDER = "Score: not computed yet"
+
+_DOMAIN_LABELS = {
+    "links": "Links", "hosts": "Hosts", "dofollow_links": "Dofollow links",
+    "lost_links": "Lost links", "google_seen": "Seen by Google",
+    "google_linking_pages": "Linking pages (Search Console)", "first_seen": "First seen",
+    "last_seen": "Last seen", "domain_rating": "Domain Rating (Ahrefs)",
+    "trust_flow": "Trust Flow (Majestic)", "citation_flow": "Citation Flow (Majestic)",
+    "domain_authority": "Domain Authority (Moz)", "spam_score": "Spam Score (Moz)",
+}
+
+
+def _label(object_name: str, *, bold: bool = False) -> QLabel:
+    label = QLabel()
+    label.setObjectName(object_name)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    if bold:
+        font = label.font()
+        font.setBold(True)
+        label.setFont(font)
+    return label
+
+
+class DetailsPanel(QWidget):
+    """Shows one link, domain or anchor; `clear()` when nothing is selected."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("details")
+        self.title = _label("detailsTitle", bold=True)
+        self.subtitle = _label("detailsSubtitle")
+        self.score = _label("detailsScore")
+        self.score.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.grid = QTableWidget()
+        self.grid.setObjectName("detailsGrid")
+        self.grid.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.grid.setSelectionMode(QAbstractItemView.SelectionMode.ContiguousSelection)
+        self.grid.setAlternatingRowColors(True)
+        self.grid.setWordWrap(False)
+        self.grid.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.grid.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        self.grid.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.grid.horizontalHeader().setStretchLastSection(False)
+        # Below the tables: what the row is on the left, every tool's values side by side
+        # on the right (five tools need the window's width, not a side panel's).
+        summary = QVBoxLayout()
+        for widget in (self.title, self.subtitle, self.score):
+            summary.addWidget(widget)
+        summary.addStretch(1)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 6, 0, 0)
+        layout.addLayout(summary, 1)
+        layout.addWidget(self.grid, 3)
+        self._locale = ui_locale()
+        self.clear()
+
+    def clear(self, hint: str = "Select a row to see its details.") -> None:
+        """Nothing selected."""
+        self.title.setText(hint)
+        self.subtitle.clear()
+        self.subtitle.hide()
+        self.score.hide()
+        self._fill([], [])
+
+    def show_link(self, details: LinkDetails) -> None:
+        """A link: the merged values, then each tool's observation in its own column."""
+        self.title.setText(details.source_url)
+        self.subtitle.setText(f"links to {details.target_url}")
+        self.subtitle.show()
+        self.score.setText(SCORE_PLACEHOLDER)
+        self.score.show()
+        observations = details.observations
+        headers = ["Merged"] + [obs.vendor_name for obs in observations]
+        rows: list[tuple[str, list[str]]] = [
+            ("Reported in", [""] + [f"{obs.file_name}, line {obs.line_no}"
+                                    for obs in observations]),
+            ("Domain", [details.domain] + [""] * len(observations)),
+            ("Seen by Google", [self._value("google_seen", details.google_seen)]
+             + [""] * len(observations)),
+        ]
+        if details.google_last_crawled:
+            rows.append(("Last crawled by Google",
+                         [details.google_last_crawled] + [""] * len(observations)))
+        if details.placeholder:
+            rows.append(("Note", ["Known from Search Console only; no tool reported the "
+                                  "link itself"] + [""] * len(observations)))
+        for name, label in FIELD_LABELS.items():
+            merged = details.values.get(name)
+            reported = [obs.values.get(name) for obs in observations]
+            if merged is None and all(value is None for value in reported):
+                continue  # no tool says anything about it
+            rows.append((label, [self._value(name, v) for v in (merged, *reported)]))
+        self._fill(headers, rows)
+
+    def show_domain(self, details: DomainDetails) -> None:
+        """A referring domain: its counts and metrics, and its links per tool."""
+        self.title.setText(details.domain)
+        by_tool = ", ".join(f"{tool} {self._locale.toString(n)}"
+                            for tool, n in details.links_by_vendor.items())
+        self.subtitle.setText(f"Links by tool: {by_tool}" if by_tool else "")
+        self.subtitle.setVisible(bool(by_tool))
+        self.score.setText(SCORE_PLACEHOLDER)
+        self.score.show()
+        rows = [(label, [self._value(name, details.values.get(name))])
+                for name, label in _DOMAIN_LABELS.items() if name in details.values]
+        self._fill(["Value"], rows)
+
+    def show_values(self, title: str, values: list[tuple[str, str]]) -> None:
+        """Any row as label/value pairs (the anchors table)."""
+        self.title.setText(title)
+        self.subtitle.hide()
+        self.score.hide()
+        self._fill(["Value"], [(label, [value]) for label, value in values])
+
+    def _value(self, name: str, value: Any) -> str:
+        if value is None or value == "":
+            return ""
+        if name in BOOL_FIELDS or name == "google_seen":
+            return "Yes" if value else "No"
+        if isinstance(value, int | float):
+            return number_text(value, self._locale)
+        return " ".join(str(value).split())
+
+    def _fill(self, headers: list[str], rows: list[tuple[str, list[str]]]) -> None:
+        grid = self.grid
+        grid.clear()
+        grid.setColumnCount(len(headers))
+        grid.setRowCount(len(rows))
+        grid.setHorizontalHeaderLabels(headers)
+        grid.setVerticalHeaderLabels([label for label, _ in rows])
+        for row, (_, values) in enumerate(rows):
+            for column, text in enumerate(values):
+                item = QTableWidgetItem(text)
+                if len(text) > 20:  # likely elided in the cell
+                    item.setToolTip(plain_tooltip(text))
+                grid.setItem(row, column, item)
+        grid.setVisible(bool(rows))
+        char = self.fontMetrics().averageCharWidth()
+        for column in range(len(headers)):
+            grid.setColumnWidth(column, 22 * char)

@@ -1,0 +1,124 @@
+"""The quick-search box and the filter menus above the tables."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QToolButton, QWidget
+
+from linkdesk.core.tables import VENDOR_NAMES, Filters, Follow, TableSpec
+
+SEARCH_DELAY_MS = 150  # one query per pause in typing, not one per key
+
+# (label, value) choices of each filter menu; None means "any".
+CHOICES: dict[str, list[tuple[str, Any]]] = {
+    "follow": [("Any rel", None), ("Dofollow", Follow.DOFOLLOW),
+               ("Nofollow, ugc, sponsored", Follow.NOFOLLOW)],
+    "vendor": [("All tools", None)] + [
+        (f"Seen by {VENDOR_NAMES[v]}", v)
+        for v in ("ahrefs", "majestic", "moz", "semrush", "generic", "gsc")
+    ],
+    "google_seen": [("Google: any", None), ("Seen by Google", True),
+                    ("Not seen by Google", False)],
+    "lost": [("Live and lost", None), ("Live", False), ("Lost", True)],
+}
+SEARCH_HINTS = {
+    "links": "Search URL, domain, title, anchor",
+    "domains": "Search domains",
+    "anchors": "Search anchor text",
+}
+
+
+class FilterBar(QWidget):
+    """Emits `filters_changed` with the new `Filters` when the user changes any of them."""
+
+    filters_changed = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.search = QLineEdit()
+        self.search.setObjectName("quickSearch")
+        self.search.setClearButtonEnabled(True)
+        self.search.setPlaceholderText(SEARCH_HINTS["links"] + " (Ctrl+F)")
+        self.search.setMinimumWidth(280)
+        self._delay = QTimer(self)
+        self._delay.setSingleShot(True)
+        self._delay.setInterval(SEARCH_DELAY_MS)
+        self._delay.timeout.connect(self._emit)
+        self.search.textEdited.connect(lambda _text: self._delay.start())
+        self.search.returnPressed.connect(self._emit)
+        self.search.textChanged.connect(self._cleared)
+        self.menus: dict[str, QComboBox] = {}
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.search, 3)
+        for name, choices in CHOICES.items():
+            menu = QComboBox()
+            menu.setObjectName(f"filter_{name}")
+            for label, value in choices:
+                menu.addItem(label, value)
+            menu.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            menu.currentIndexChanged.connect(self._emit)
+            self.menus[name] = menu
+            layout.addWidget(menu)
+        self.clear_button = QToolButton()
+        self.clear_button.setText("Clear filters")
+        self.clear_button.setToolTip("Show every row again")
+        self.clear_button.clicked.connect(self.clear)
+        layout.addWidget(self.clear_button)
+        self._last = Filters()
+        self._update_clear_button()
+
+    def filters(self) -> Filters:
+        """The filters as the controls show them."""
+        values = {name: menu.currentData() for name, menu in self.menus.items()}
+        return Filters(search=self.search.text().strip(), **values)
+
+    def set_table(self, spec: TableSpec) -> None:
+        """Adapt the hints and menus to the table shown."""
+        hint = SEARCH_HINTS.get(spec.name, "Search")
+        self.search.setPlaceholderText(f"{hint} (Ctrl+F)")
+        for name, menu in self.menus.items():
+            menu.setEnabled(spec.supports(name))
+
+    def clear(self) -> None:
+        """Back to every row."""
+        changed = self._last != Filters()
+        self.reset()
+        if changed:
+            self.filters_changed.emit(self._last)
+
+    def reset(self) -> None:
+        """Every control to "any", without telling anyone (another project opens)."""
+        self._delay.stop()
+        for menu in self.menus.values():
+            menu.blockSignals(True)
+            menu.setCurrentIndex(0)
+            menu.blockSignals(False)
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self._last = Filters()
+        self._update_clear_button()
+
+    def focus_search(self) -> None:
+        """Ctrl+F: type to search."""
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def _cleared(self, text: str) -> None:
+        # The clear button (×) empties the box without textEdited: apply at once.
+        if not text and self._last.search:
+            self._emit()
+
+    def _emit(self) -> None:
+        self._delay.stop()
+        filters = self.filters()
+        self._update_clear_button()
+        if filters != self._last:
+            self._last = filters
+            self.filters_changed.emit(filters)
+
+    def _update_clear_button(self) -> None:
+        self.clear_button.setEnabled(bool(self.filters().active()))

@@ -1,0 +1,213 @@
+"""A table of the main window: fixed row heights, column chooser, copy, kept selection."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, QPoint, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QMenu,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QWidget,
+)
+
+from linkdesk.core.tables import Kind
+from linkdesk.ui.models import VALUE_ROLE, TableModel
+
+MAX_COPIED_ROWS = 100_000
+KEPT_SELECTION = 1_000  # rows re-selected after a sort; more would cost a search each
+
+
+class _Delegate(QStyledItemDelegate):
+    """URLs elide in the middle: the host and the end of the path stay readable."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        super().initStyleOption(option, index)
+        model = index.model()
+        if isinstance(model, TableModel) and model.spec.columns[index.column()].kind is Kind.URL:
+            option.textElideMode = Qt.TextElideMode.ElideMiddle
+
+
+class TableView(QTableView):
+    """Shows a `TableModel`; the header sorts in SQL."""
+
+    def __init__(self, model: TableModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(f"table_{model.spec.name}")
+        self.setModel(model)
+        self.table = model
+        self.setItemDelegate(_Delegate(self))
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(False)
+        self.setShowGrid(False)
+        self.setCornerButtonEnabled(False)
+        rows = self.verticalHeader()
+        rows.hide()
+        # Fixed heights: Qt never measures a million rows.
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.horizontalHeader()
+        header.setSectionsMovable(True)
+        header.setHighlightSections(False)
+        header.setStretchLastSection(False)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._header_menu)
+        self.set_default_layout()
+        # The indicator first: enabling sorting "sorts" by it, which the model then ignores.
+        header.setSortIndicator(model.sort_column(), _qt_order(model.sort_order.descending))
+        self.setSortingEnabled(True)
+        header.sortIndicatorChanged.connect(self._sort_indicator_changed)
+        self._kept: tuple[int | None, list[int]] = (None, [])
+        model.modelAboutToBeReset.connect(self._remember_selection)
+        model.modelReset.connect(self._restore_selection)
+
+    # -- columns -----------------------------------------------------------------------------
+
+    def set_default_layout(self) -> None:
+        """Default widths from the spec (in average characters) and default visibility."""
+        char = self.fontMetrics().averageCharWidth()
+        for position, column in enumerate(self.table.spec.columns):
+            self.setColumnWidth(position, max(column.width, len(column.title) + 2) * char + 12)
+            self.setColumnHidden(position, not column.visible)
+
+    def column_layout(self) -> list[tuple[str, int, bool]]:
+        """(name, width, hidden) of every column, in the order shown."""
+        header = self.horizontalHeader()
+        layout = []
+        for visual in range(header.count()):
+            logical = header.logicalIndex(visual)
+            column = self.table.spec.columns[logical]
+            hidden = header.isSectionHidden(logical)
+            width = header.sectionSize(logical) if not hidden else self.columnWidth(logical)
+            layout.append((column.name, width, hidden))
+        return layout
+
+    def apply_column_layout(self, layout: list[tuple[str, int, bool]]) -> None:
+        """Restore a saved layout; unknown names are skipped, new columns keep defaults."""
+        header = self.horizontalHeader()
+        names = [column.name for column in self.table.spec.columns]
+        for visual, (name, width, hidden) in enumerate(layout):
+            if name not in names:
+                continue
+            logical = names.index(name)
+            header.moveSection(header.visualIndex(logical), min(visual, header.count() - 1))
+            if width > 8:
+                self.setColumnWidth(logical, width)
+            self.setColumnHidden(logical, hidden)
+
+    def _header_menu(self, position: QPoint) -> None:
+        self.column_menu().popup(self.horizontalHeader().mapToGlobal(position))
+
+    def column_menu(self) -> QMenu:
+        """The column chooser: one checkable entry per column."""
+        menu = QMenu(self)
+        for position, column in enumerate(self.table.spec.columns):
+            action = menu.addAction(column.title)
+            action.setCheckable(True)
+            action.setChecked(not self.isColumnHidden(position))
+            if column.tooltip:
+                action.setToolTip(column.tooltip)
+            action.toggled.connect(lambda shown, p=position: self.setColumnHidden(p, not shown))
+        menu.addSeparator()
+        menu.addAction("Default columns", self.set_default_layout)
+        return menu
+
+    # -- sorting and selection ---------------------------------------------------------------
+
+    def _sort_indicator_changed(self, section: int, order: Qt.SortOrder) -> None:
+        # Qt moves the indicator to any clicked column; put it back if that one cannot sort.
+        if not self.table.spec.columns[section].sortable:
+            header = self.horizontalHeader()
+            header.blockSignals(True)
+            header.setSortIndicator(self.table.sort_column(),
+                                    _qt_order(self.table.sort_order.descending))
+            header.blockSignals(False)
+
+    def selected_rows(self) -> list[tuple[int, int]]:
+        """Selected rows as (first, last) ranges: cheap even with a million selected."""
+        ranges = self.selectionModel().selection() if self.selectionModel() else QItemSelection()
+        return sorted({(r.top(), r.bottom()) for r in ranges})
+
+    def selected_count(self) -> int:
+        """How many rows are selected."""
+        return sum(last - first + 1 for first, last in self.selected_rows())
+
+    def selected_ids(self, limit: int | None = None) -> list[int]:
+        """Ids of the selected rows, top to bottom (the first `limit` of them)."""
+        ids: list[int] = []
+        for first, last in self.selected_rows():
+            ids.extend(self.table.row_id(row) for row in range(first, last + 1))
+            if limit is not None and len(ids) >= limit:
+                return ids[:limit]
+        return ids
+
+    def current_id(self) -> int | None:
+        """Id of the current row (the one the details panel shows)."""
+        index = self.currentIndex()
+        return self.table.row_id(index.row()) if index.isValid() else None
+
+    def _remember_selection(self) -> None:
+        self._kept = (self.current_id(), self.selected_ids(KEPT_SELECTION))
+
+    def _restore_selection(self) -> None:
+        current, selected = self._kept
+        model, selection = self.table, QItemSelection()
+        for row in model.rows_of(selected):
+            selection.select(model.index(row, 0), model.index(row, model.columnCount() - 1))
+        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect
+        self.selectionModel().select(selection, flags)
+        row = model.row_of(current) if current is not None else None
+        if row is not None:
+            self.selectionModel().setCurrentIndex(
+                model.index(row, 0), QItemSelectionModel.SelectionFlag.NoUpdate)
+            self.scrollTo(model.index(row, 0))
+        else:
+            self.scrollToTop()
+
+    # -- copy and open -----------------------------------------------------------------------
+
+    def copy_selection(self) -> int:
+        """Copy the selected rows (shown columns, as shown) as tab-separated text."""
+        header = self.horizontalHeader()
+        columns = [header.logicalIndex(v) for v in range(header.count())]
+        columns = [c for c in columns if not header.isSectionHidden(c)]
+        lines = ["\t".join(self.table.spec.columns[c].title for c in columns)]
+        copied = 0
+        for first, last in self.selected_rows():
+            for row in range(first, last + 1):
+                if copied >= MAX_COPIED_ROWS:
+                    break
+                cells = [str(self.table.index(row, c).data() or "") for c in columns]
+                lines.append("\t".join(cell.replace("\t", " ") for cell in cells))
+                copied += 1
+        if copied:
+            QGuiApplication.clipboard().setText("\n".join(lines) + "\n")
+        return copied
+
+    def current_url(self) -> str | None:
+        """The first URL of the current row (the source URL on the Links tab)."""
+        index = self.currentIndex()
+        if not index.isValid():
+            return None
+        for position, column in enumerate(self.table.spec.columns):
+            if column.kind is Kind.URL:
+                value = self.table.index(index.row(), position).data(VALUE_ROLE)
+                return str(value) if value else None
+        return None
+
+    def open_current_url(self) -> bool:
+        """Open the current row's URL in the browser (web addresses only)."""
+        url = self.current_url()
+        if not url or not url.startswith(("http://", "https://")):
+            return False
+        return QDesktopServices.openUrl(QUrl(url))
+
+
+def _qt_order(descending: bool) -> Qt.SortOrder:
+    return Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder

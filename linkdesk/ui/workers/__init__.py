@@ -1,0 +1,1 @@
+"""Background work: each worker opens its own project connection in its own thread."""

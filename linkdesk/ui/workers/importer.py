@@ -1,0 +1,186 @@
+"""Importing export files on a worker thread, with progress, cancel and per-file results.
+
+The worker opens its own `Project` (a connection belongs to its thread). Each file is one
+transaction in `import_file`: a failed or cancelled file leaves the project as it was.
+Signals cross to the GUI thread queued; Cancel only sets an event the import polls.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from linkdesk.core.importers.pipeline import (
+    ImportCancelled,
+    ImportFailed,
+    ImportOptions,
+    ImportProgress,
+    ImportResult,
+    import_file,
+)
+from linkdesk.core.store import Project, ProjectError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ImportOutcome:
+    """What an import job did, file by file."""
+
+    results: list[ImportResult] = field(default_factory=list)
+    failures: list[tuple[str, str]] = field(default_factory=list)  # (file name, message)
+    cancelled: bool = False
+    seconds: float = 0.0
+
+    @property
+    def changed(self) -> bool:
+        """Whether anything was added to the project."""
+        return any(r.rows_imported for r in self.results)
+
+
+@dataclass(frozen=True)
+class JobProgress:
+    """Progress over all files of a job."""
+
+    file: str
+    file_number: int
+    files: int
+    rows: int  # rows read so far, all files
+    fraction: float  # 0-1, by bytes
+    seconds: float  # since the job started
+
+    @property
+    def seconds_left(self) -> float | None:
+        """A linear estimate, once there is enough to go on."""
+        if self.fraction < 0.02 or self.seconds < 1.0:
+            return None
+        return self.seconds * (1 - self.fraction) / self.fraction
+
+
+class ImportWorker(QObject):
+    """Runs on the worker thread; talks to the GUI through signals only."""
+
+    progressed = Signal(object)  # JobProgress
+    finished = Signal(object)  # ImportOutcome
+
+    def __init__(self, project_path: Path, files: list[Path], options: ImportOptions) -> None:
+        super().__init__()
+        self.project_path = project_path
+        self.files = files
+        self.options = options
+        self._cancel = threading.Event()
+        self._sizes = [_size(path) for path in files]
+        self._rows_before = 0
+        self._started = 0.0
+
+    def cancel(self) -> None:
+        """Ask the import to stop (safe from any thread); the current file is rolled back."""
+        self._cancel.set()
+
+    @Slot()
+    def run(self) -> None:
+        """Import every file, then emit `finished` (always, whatever happened)."""
+        outcome = ImportOutcome()
+        self._started = time.monotonic()
+        try:
+            with Project.open(self.project_path, create=False) as project:
+                for number, path in enumerate(self.files):
+                    if self._cancel.is_set():
+                        outcome.cancelled = True
+                        break
+                    self._import_one(project, number, path, outcome)
+        except ProjectError as error:
+            outcome.failures.append((self.project_path.name, str(error)))
+        outcome.seconds = time.monotonic() - self._started
+        self.finished.emit(outcome)
+
+    def _import_one(
+        self, project: Project, number: int, path: Path, outcome: ImportOutcome
+    ) -> None:
+        rows_done = 0
+
+        def report(progress: ImportProgress) -> None:
+            nonlocal rows_done
+            rows_done = progress.rows
+            self._report(number, path, progress)
+
+        try:
+            outcome.results.extend(import_file(
+                project, path, self.options, progress=report, cancelled=self._cancel.is_set,
+            ))
+        except ImportCancelled:
+            outcome.cancelled = True
+        except ImportFailed as error:
+            outcome.failures.append((path.name, str(error)))
+        except Exception as error:  # a bug, not a bad file: say it plainly, log the details
+            log.exception("importing %s failed", path)
+            outcome.failures.append(
+                (path.name, f"could not be imported because of an internal error ({error}); "
+                            "the project is unchanged")
+            )
+        self._rows_before += rows_done
+
+    def _report(self, number: int, path: Path, progress: ImportProgress) -> None:
+        total = sum(self._sizes) or 1
+        within = progress.bytes_done / progress.bytes_total if progress.bytes_total else 0.0
+        done = sum(self._sizes[:number]) + min(within, 1.0) * self._sizes[number]
+        self.progressed.emit(JobProgress(
+            file=path.name, file_number=number + 1, files=len(self.files),
+            rows=self._rows_before + progress.rows, fraction=min(done / total, 1.0),
+            seconds=time.monotonic() - self._started,
+        ))
+
+
+class ImportJob(QObject):
+    """A worker and its thread, cleaned up when the import ends."""
+
+    progressed = Signal(object)  # JobProgress
+    finished = Signal(object)  # ImportOutcome
+
+    def __init__(self, project_path: Path, files: list[Path], options: ImportOptions,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.files = files
+        self.thread = QThread()
+        self.thread.setObjectName("import")
+        self.worker = ImportWorker(project_path, files, options)
+        self.worker.moveToThread(self.thread)
+        self.thread.started.connect(self.worker.run)
+        self.worker.progressed.connect(self.progressed)
+        self.worker.finished.connect(self._done)
+        self.outcome: ImportOutcome | None = None
+
+    def start(self) -> None:
+        """Start importing in the background."""
+        self.thread.start()
+
+    def cancel(self) -> None:
+        """Stop after rolling back the current file."""
+        self.worker.cancel()
+
+    def running(self) -> bool:
+        """Whether the thread still runs."""
+        return self.thread.isRunning()
+
+    def wait(self) -> None:
+        """Block until the thread has ended (closing the window mid-import)."""
+        self.thread.quit()
+        self.thread.wait()
+
+    def _done(self, outcome: ImportOutcome) -> None:
+        self.outcome = outcome
+        self.thread.quit()
+        self.thread.wait()
+        self.finished.emit(outcome)
+
+
+def _size(path: Path) -> int:
+    try:
+        return max(path.stat().st_size, 1)
+    except OSError:
+        return 1

@@ -1,0 +1,198 @@
+"""The open project's workspace: filter bar, the three tables, the details panel.
+
+Tables load lazily: only the table on screen runs its query; the others are marked stale and
+load when their tab is shown (the Anchors table groups every link, so it waits until asked).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
+
+from linkdesk.core.store import Project
+from linkdesk.core.tables import (
+    ANCHORS,
+    DOMAINS,
+    LINKS,
+    TABLES,
+    Filters,
+    Sort,
+    domain_details,
+    link_details,
+)
+from linkdesk.core.tables.query import QueryCache
+from linkdesk.ui.format import display_text
+from linkdesk.ui.models import TableModel
+from linkdesk.ui.preferences import Preferences
+from linkdesk.ui.views.details import DetailsPanel
+from linkdesk.ui.views.filter_bar import FilterBar
+from linkdesk.ui.views.table_view import TableView
+
+TAB_NAMES = tuple(spec.name for spec in TABLES)  # links, domains, anchors
+
+
+class Workspace(QWidget):
+    """Everything below the menu bar while a project is open."""
+
+    counts_changed = Signal()  # rows shown or selected changed
+
+    def __init__(self, preferences: Preferences, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.prefs = preferences
+        self.project: Project | None = None
+        self.cache = QueryCache()
+        self.models: dict[str, TableModel] = {}
+        self.views: dict[str, TableView] = {}
+        self._stale: set[str] = set()
+        self.filter_bar = FilterBar()
+        self.filter_bar.filters_changed.connect(self._filters_changed)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("tables")
+        self.tabs.setDocumentMode(True)
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self.details = DetailsPanel()
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.setObjectName("detailsSplitter")
+        self.splitter.addWidget(self.tabs)
+        self.splitter.addWidget(self.details)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 0)
+        layout.addWidget(self.filter_bar)
+        layout.addWidget(self.splitter, 1)
+
+    # -- project -----------------------------------------------------------------------------
+
+    def set_project(self, project: Project | None) -> None:
+        """Show a project's tables (or nothing); the previous tables' layouts are saved."""
+        self.save_layout()
+        self.tabs.blockSignals(True)
+        while self.tabs.count():
+            widget = self.tabs.widget(0)
+            self.tabs.removeTab(0)
+            widget.deleteLater()
+        self.tabs.blockSignals(False)
+        self.models.clear()
+        self.views.clear()
+        self.details.clear()
+        self.project = project
+        self.cache = QueryCache()
+        self.filter_bar.reset()  # a search for one client means nothing in another's project
+        if project is None:
+            return
+        filters = self.filter_bar.filters()
+        for spec in TABLES:
+            model = TableModel(spec, project.db, self.cache, self)
+            saved = self.prefs.sort(spec.name)
+            known = saved and any(c.name == saved[0] and c.sortable for c in spec.columns)
+            model.configure(filters, Sort(saved[0], saved[1]) if saved and known else None)
+            view = TableView(model)
+            view.apply_column_layout(self.prefs.column_layout(spec.name))
+            view.selectionModel().currentRowChanged.connect(self._current_changed)
+            view.selectionModel().selectionChanged.connect(lambda *_: self.counts_changed.emit())
+            view.doubleClicked.connect(lambda _index, v=view: v.open_current_url())
+            model.modelReset.connect(self._model_reset)
+            self.models[spec.name], self.views[spec.name] = model, view
+            self.tabs.addTab(view, spec.title)
+        self._filters_changed(filters)
+
+    def reload(self) -> None:
+        """The project changed (an import): every table reads again, the shown one now."""
+        self._stale = set(self.models)
+        self._load_current()
+
+    def save_layout(self) -> None:
+        """Remember each table's columns and sort."""
+        for name, view in self.views.items():
+            self.prefs.set_column_layout(name, view.column_layout())
+            sort = self.models[name].sort_order
+            self.prefs.set_sort(name, sort.column, sort.descending)
+
+    # -- what is shown -----------------------------------------------------------------------
+
+    def current_name(self) -> str:
+        """The name of the table on screen."""
+        index = self.tabs.currentIndex()
+        return TAB_NAMES[index] if 0 <= index < len(TAB_NAMES) else LINKS.name
+
+    def current_view(self) -> TableView | None:
+        """The table view on screen."""
+        return self.views.get(self.current_name())
+
+    def show_tab(self, name_or_index: str | int) -> None:
+        """Show a table by name ("links", "domains", "anchors") or position."""
+        index = TAB_NAMES.index(name_or_index) if isinstance(name_or_index, str) else name_or_index
+        if 0 <= index < self.tabs.count():
+            self.tabs.setCurrentIndex(index)
+
+    def shown_count(self) -> int:
+        """Rows of the table on screen."""
+        view = self.current_view()
+        return view.table.rowCount() if view else 0
+
+    def selected_count(self) -> int:
+        """Rows selected in the table on screen."""
+        view = self.current_view()
+        return view.selected_count() if view else 0
+
+    def select_first_row(self) -> None:
+        """Make the first row current (the screenshot shows its details)."""
+        view = self.current_view()
+        if view is not None and view.table.rowCount():
+            view.selectRow(0)
+
+    # -- reactions ---------------------------------------------------------------------------
+
+    def _filters_changed(self, filters: Filters) -> None:
+        for model in self.models.values():
+            model.configure(filters=filters)
+        self._stale = set(self.models)
+        self._load_current()
+
+    def _tab_changed(self, _index: int) -> None:
+        name = self.current_name()
+        spec = {s.name: s for s in TABLES}[name]
+        self.filter_bar.set_table(spec)
+        self._load_current()
+        self._current_changed(self.views[name].currentIndex() if name in self.views
+                              else QModelIndex())
+        self.counts_changed.emit()
+
+    def _load_current(self) -> None:
+        name = self.current_name()
+        if name in self._stale and name in self.models:
+            self._stale.discard(name)
+            self.models[name].reload()
+
+    def _model_reset(self) -> None:
+        self.counts_changed.emit()
+        view = self.current_view()
+        self._current_changed(view.currentIndex() if view else QModelIndex())
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex | None = None) -> None:
+        view = self.current_view()
+        if view is None or self.project is None or not current.isValid():
+            self.details.clear()
+            return
+        row_id = view.table.row_id(current.row())
+        name = view.table.spec.name
+        db = self.project.db
+        if name == LINKS.name:
+            details = link_details(db, row_id)
+            if details is None:
+                self.details.clear()
+            else:
+                self.details.show_link(details)
+        elif name == DOMAINS.name:
+            domain = domain_details(db, row_id)
+            if domain is None:
+                self.details.clear()
+            else:
+                self.details.show_domain(domain)
+        else:
+            values = view.table.values(current.row())
+            pairs = [(c.title, display_text(c, v)) for c, v in zip(ANCHORS.columns, values,
+                                                                     strict=False)]
+            self.details.show_values(pairs[0][1] if pairs else "", pairs[1:])
