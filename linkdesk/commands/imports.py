@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from linkdesk.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from linkdesk.commands.scoring import summary_text
 from linkdesk.core.importers.pipeline import (
     FORMAT_CHOICES,
     ImportCancelled,
@@ -16,6 +17,7 @@ from linkdesk.core.importers.pipeline import (
     ImportResult,
     import_file,
 )
+from linkdesk.core.scoring import ScoreCancelled, rescore, scores_current
 from linkdesk.core.store import Project
 
 
@@ -33,6 +35,10 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     )
     parser.add_argument("--site", help="the client's site, e.g. acme-widgets.com")
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    parser.add_argument(
+        "--no-score", action="store_true",
+        help="do not re-score after importing (scores are computed when next needed)",
+    )
     parser.set_defaults(run=run_import)
 
 
@@ -63,6 +69,15 @@ def run_import(options: argparse.Namespace) -> int:
             _clear_progress(show_progress)
             for result in results:
                 print(result_text(result))
+        if not options.no_score and not scores_current(project.db):
+            # Scores are derived data: computed after the imports, in their own transaction.
+            try:
+                summary = rescore(project.db)
+            except ScoreCancelled:
+                print("linkdesk import: scoring interrupted; run `linkdesk score`",
+                      file=sys.stderr)
+            else:
+                print(summary_text(summary))
     return EXIT_FAILED if failures else EXIT_OK
 
 

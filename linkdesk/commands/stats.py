@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from linkdesk.commands import EXIT_OK
+from linkdesk.core.scoring import rescore, scores_current
 from linkdesk.core.store import Project
 from linkdesk.core.store.stats import project_stats
 
@@ -22,6 +23,8 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
 def run_stats(options: argparse.Namespace) -> int:
     """Print the counts, as text or one JSON object."""
     with Project.open(options.project, create=False) as project:
+        if not scores_current(project.db):
+            rescore(project.db)  # bands and risk counts must describe the data as it is
         stats = project_stats(project.db)
     print(json.dumps(stats, indent=2) if options.json else stats_text(stats))
     return EXIT_OK

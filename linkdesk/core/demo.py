@@ -11,6 +11,7 @@ from pathlib import Path
 import platformdirs
 
 from linkdesk.core.importers.pipeline import ImportOptions, import_file
+from linkdesk.core.scoring import rescore
 from linkdesk.core.store import Project
 
 DEMO_SITE = "acme-widgets.com"
@@ -41,5 +42,6 @@ def demo_project(folder: Path | None = None) -> Path:
         for name in DEMO_EXPORTS:
             with as_file(samples.joinpath(name)) as export:
                 import_file(project, export, ImportOptions(site=DEMO_SITE))
+        rescore(project.db)
     partial.rename(path)
     return path
