@@ -218,3 +218,19 @@ def test_referring_domains_stay_exact_after_small_imports(
     full = project.db.execute("SELECT * FROM referring_domains ORDER BY 1").fetchall()
     assert kept == full
     assert len(full) > 50
+
+
+def test_first_import_keeps_every_index_the_project_had(tmp_path: Path) -> None:
+    project = Project.open(tmp_path / "p.linkdesk")
+    project.db.execute("CREATE INDEX links_by_anchor ON links(anchor COLLATE NOCASE)")
+    before = project.db.execute(
+        "SELECT name, sql FROM sqlite_schema WHERE type = 'index' ORDER BY 1"
+    ).fetchall()
+    base = LinkRecord(source_url="https://a.example.com/", target_url="https://acme-widgets.com/")
+    write_ahrefs(tmp_path / "a.csv", [base, base])  # a duplicate: the unique index collapses it
+    import_file(project, tmp_path / "a.csv")
+    after = project.db.execute(
+        "SELECT name, sql FROM sqlite_schema WHERE type = 'index' ORDER BY 1"
+    ).fetchall()
+    assert after == before
+    assert project.db.execute("SELECT count(*) FROM links").fetchone()[0] == 1

@@ -101,11 +101,7 @@ def merge_stage(
     return links_added, links_merged
 
 
-_LINK_INDEXES = (
-    "CREATE UNIQUE INDEX links_identity ON links(source_url, target_url)",
-    "CREATE INDEX links_domain ON links(domain)",
-    "CREATE INDEX observations_link ON observations(link_id)",
-)
+_IDENTITY_INDEX = "links_identity"
 
 
 def _merge_into_empty(
@@ -113,11 +109,18 @@ def _merge_into_empty(
 ) -> int:
     """The first import into a project: load every row as a link, index afterwards.
 
-    Building the unique index once over loaded rows is several times faster than growing it
-    row by row; links a file lists twice are collapsed when that index finds them.
+    Building each index once over loaded rows is several times faster than growing it row by
+    row. Every index on the two tables is dropped and rebuilt as it was, including those other
+    parts of LinkDesk add (the window's sort indexes). Links a file lists twice are collapsed
+    when the unique index finds them.
     """
-    for index in ("links_identity", "links_domain", "observations_link"):
-        db.execute(f"DROP INDEX IF EXISTS {index}")
+    indexes = db.execute(
+        "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL "
+        "AND tbl_name IN ('links', 'observations') ORDER BY name <> ?",
+        (_IDENTITY_INDEX,),
+    ).fetchall()
+    for name, _ in indexes:
+        db.execute(f'DROP INDEX "{name}"')
     columns = "".join(f", {name}" for name in fields)
     db.execute(
         f"INSERT INTO links (id, source_url, target_url, source_host, domain, vendors, "
@@ -129,13 +132,14 @@ def _merge_into_empty(
         f"SELECT rowid, ?, line_no, ?{columns} FROM {STAGE}",
         (import_id, vendor),
     )
-    try:
-        db.execute(_LINK_INDEXES[0])
-    except sqlite3.IntegrityError:
-        _collapse_duplicate_links(db)
-        db.execute(_LINK_INDEXES[0])
-    for statement in _LINK_INDEXES[1:]:
-        db.execute(statement)
+    for name, sql in indexes:  # the identity index first: it finds duplicate links
+        try:
+            db.execute(sql)
+        except sqlite3.IntegrityError:
+            if name != _IDENTITY_INDEX:
+                raise
+            _collapse_duplicate_links(db)
+            db.execute(sql)
     return db.execute("SELECT count(*) FROM links").fetchone()[0]
 
 
