@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from linkdesk.core.checker.store import check_stats
 from linkdesk.core.fields import VENDORS, vendor_bit
 from linkdesk.core.scoring.model import ANCHOR_CLASSES, BANDS, RISK_LEVELS
 from linkdesk.core.store.merge import NOFOLLOWISH_SQL
@@ -52,6 +53,7 @@ def project_stats(db: sqlite3.Connection) -> dict[str, Any]:
         "skipped_rows": skipped,
         "by_vendor": by_vendor,
         **_score_counts(db),
+        **check_stats(db),  # checked_links, check_status
     }
 
 

@@ -1,0 +1,265 @@
+"""`check_links`: fetch the links' source pages, classify every link, store the results.
+
+The asyncio loop runs in the calling thread (the window calls this from a worker thread) and
+so does every database write: the SQLite connection never leaves its thread. A bounded set of
+workers pulls pages from a `PageQueue`; there are never thousands of pending requests.
+Results are saved in batches as they come, so a cancelled check keeps what it checked.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import time
+from collections.abc import Coroutine, Iterable
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any, TypeVar
+
+import httpx
+
+from linkdesk.core.checker.classify import classify_link
+from linkdesk.core.checker.fetch import Fetched, fetch_page, open_client
+from linkdesk.core.checker.hosts import HostSlots, Page, PageQueue
+from linkdesk.core.checker.model import (
+    BLOCKED,
+    STATUSES,
+    CancelCheck,
+    CheckOptions,
+    CheckProgress,
+    CheckSummary,
+    LinkCheck,
+    ProgressCallback,
+)
+from linkdesk.core.checker.parse import ParsedPage, parse_page
+from linkdesk.core.checker.selection import select_pages
+from linkdesk.core.checker.store import (
+    changes,
+    ensure_check_tables,
+    finish_run,
+    save_checks,
+    start_run,
+)
+from linkdesk.core.store import Project
+from linkdesk.core.store.settings import sites
+from linkdesk.core.urls import normalize_url, site_root
+
+_SAVE_EVERY = 500  # checks per transaction…
+_SAVE_SECONDS = 1.0  # …or at least this often, so the window sees results arrive
+_PROGRESS_SECONDS = 0.1
+_CANCEL_POLL_SECONDS = 0.05
+
+T = TypeVar("T")
+
+
+def check_links(
+    db_path_or_project: str | Path | Project,
+    link_ids: Iterable[int] | None = None,
+    *,
+    limit: int | None = None,
+    concurrency: int | None = None,
+    progress: ProgressCallback | None = None,
+    cancelled: CancelCheck | None = None,
+    options: CheckOptions | None = None,
+) -> CheckSummary:
+    """Check that links still exist, and how; store one history row per link checked.
+
+    `db_path_or_project`: a project file path (opened and closed here: use this from another
+    thread) or an open `Project` of the calling thread. `link_ids`: the links to check (all
+    when None); `limit`: at most this many of them, never-checked and oldest-checked first.
+    `concurrency` overrides `options.concurrency`. `progress` is called in this thread at
+    most every 0.1 s and once at the end; `cancelled` is polled every 0.05 s: when it returns
+    True, requests in flight are dropped and the checks done so far are kept.
+    """
+    options = options or CheckOptions()
+    if concurrency is not None:
+        options = replace(options, concurrency=concurrency)
+    if options.concurrency < 1 or options.per_host < 1:
+        raise ValueError("concurrency and per_host must be at least 1")
+    if isinstance(db_path_or_project, Project):
+        return _check(db_path_or_project.db, link_ids, limit, options, progress, cancelled)
+    with Project.open(db_path_or_project, create=False) as project:
+        return _check(project.db, link_ids, limit, options, progress, cancelled)
+
+
+def _check(
+    db: sqlite3.Connection,
+    link_ids: Iterable[int] | None,
+    limit: int | None,
+    options: CheckOptions,
+    progress: ProgressCallback | None,
+    cancelled: CancelCheck | None,
+) -> CheckSummary:
+    started = time.perf_counter()
+    ensure_check_tables(db)
+    pages, links = select_pages(db, link_ids, limit=limit)
+    if not pages:
+        return CheckSummary(None, 0, 0, 0, 0, dict.fromkeys(STATUSES, 0))
+    run_id = start_run(db, links, asdict(options))
+    run = _Run(db, run_id, pages, len(pages), links, options, _site_hosts(db), progress,
+               cancelled)
+    try:
+        _run_loop(run.run())
+    finally:
+        run.save(force=True)
+        finish_run(
+            db, run_id, links=run.links_done, pages=run.pages_done, requests=run.requests,
+            cancelled=run.was_cancelled,
+        )
+    run.report(force=True)
+    return CheckSummary(
+        run_id=run_id,
+        links=run.links_done,
+        links_selected=links,
+        pages=run.pages_done,
+        requests=run.requests,
+        by_status=dict(run.by_status),
+        changes=len(changes(db, run_id)),
+        seconds=time.perf_counter() - started,
+        cancelled=run.was_cancelled,
+    )
+
+
+@dataclass
+class _Run:
+    """One check in progress: the workers, and the results waiting to be saved."""
+
+    db: sqlite3.Connection
+    run_id: int
+    pages: list[Page]
+    pages_total: int
+    links_total: int
+    options: CheckOptions
+    site_hosts: frozenset[str]
+    progress: ProgressCallback | None
+    cancelled: CancelCheck | None
+    pages_done: int = 0
+    links_done: int = 0
+    requests: int = 0
+    was_cancelled: bool = False
+    by_status: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUSES, 0))
+    unsaved: list[LinkCheck] = field(default_factory=list)
+    saved_at: float = field(default_factory=time.monotonic)
+    reported_at: float = 0.0
+
+    async def run(self) -> None:
+        """Fetch every page with `concurrency` workers; stop early when cancelled."""
+        slots = HostSlots(self.options.per_host)
+        queue = PageQueue(self.pages, slots)
+        self.pages = []  # the queue holds them now; let each go once checked
+        async with open_client(self.options) as client:
+            workers = [
+                asyncio.create_task(self._work(client, queue, slots))
+                for _ in range(min(self.options.concurrency, self.pages_total))
+            ]
+            watcher = asyncio.create_task(self._watch(queue, workers))
+            try:
+                await asyncio.wait(workers, return_when=asyncio.FIRST_EXCEPTION)
+            finally:
+                watcher.cancel()
+                for worker in workers:
+                    worker.cancel()
+                await asyncio.gather(watcher, *workers, return_exceptions=True)
+        for worker in workers:  # a bug in a worker (or the progress callback) is not hidden
+            error = None if worker.cancelled() else worker.exception()
+            if error is not None:
+                raise error
+
+    async def _work(self, client: httpx.AsyncClient, queue: PageQueue, slots: HostSlots) -> None:
+        while (page := await queue.get()) is not None:
+            fetched = await fetch_page(client, page.url, page.host, slots, self.options)
+            self._record(page, fetched)
+
+    async def _watch(self, queue: PageQueue, workers: list[asyncio.Task[None]]) -> None:
+        if self.cancelled is None:
+            return
+        while not self.cancelled():
+            await asyncio.sleep(_CANCEL_POLL_SECONDS)
+        self.was_cancelled = True
+        queue.close()
+        for worker in workers:
+            worker.cancel()
+
+    def _record(self, page: Page, fetched: Fetched) -> None:
+        parsed = _parse(page, fetched, self.site_hosts)
+        for link_id, target_url, placeholder in page.links:
+            check = classify_link(link_id, target_url, placeholder, fetched, parsed,
+                                  self.site_hosts)
+            self.unsaved.append(check)
+            self.by_status[check.status] += 1
+        self.pages_done += 1
+        self.links_done += len(page.links)
+        self.requests += fetched.requests
+        self.save()
+        self.report()
+
+    def save(self, *, force: bool = False) -> None:
+        """Save the checks gathered so far, in batches (or now, with `force`)."""
+        if not self.unsaved:
+            return
+        due = time.monotonic() - self.saved_at >= _SAVE_SECONDS
+        if force or due or len(self.unsaved) >= _SAVE_EVERY:
+            save_checks(self.db, self.run_id, self.unsaved)
+            self.unsaved = []
+            self.saved_at = time.monotonic()
+
+    def report(self, *, force: bool = False) -> None:
+        """Call the progress callback, at most every 0.1 s (or now, with `force`)."""
+        if self.progress is None:
+            return
+        moment = time.monotonic()
+        if force or moment - self.reported_at >= _PROGRESS_SECONDS:
+            self.reported_at = moment
+            self.progress(CheckProgress(
+                pages_done=self.pages_done, pages_total=self.pages_total,
+                links_done=self.links_done, links_total=self.links_total,
+                by_status=dict(self.by_status),
+            ))
+
+
+def _parse(page: Page, fetched: Fetched, site_hosts: frozenset[str]) -> ParsedPage | None:
+    """The page's links to the hosts its links point to; None when there is no HTML to read."""
+    if fetched.failure is not None or not fetched.html:
+        return None
+    hosts = {_host(target) for _, target, _ in page.links}
+    if any(placeholder for _, _, placeholder in page.links):
+        hosts |= site_hosts
+    try:
+        return parse_page(
+            fetched.body, url=fetched.final_url or page.url, content_type=fetched.content_type,
+            robots_header=fetched.robots_header, hosts=frozenset(hosts),
+        )
+    except Exception as error:  # the parser is robust; should it fail, only this page fails
+        fetched.failure, fetched.detail = BLOCKED, f"the page cannot be parsed: {error}"
+        return None
+
+
+def _site_hosts(db: sqlite3.Connection) -> frozenset[str]:
+    hosts = set()
+    for site in sites(db):
+        root = site_root(site)
+        if root is not None:
+            hosts.add(_host(root))
+    return frozenset(hosts)
+
+
+def _host(url: str) -> str:
+    normalized = normalize_url(url)
+    return normalized[1] if normalized else ""
+
+
+def _run_loop(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine on a new event loop in this thread.
+
+    Not `asyncio.run`: on exit it waits for the loop's default executor, where a DNS lookup
+    that hangs (an unreachable resolver) would hold up the end of the check. `loop.close()`
+    leaves such a thread to finish on its own.
+    """
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(coroutine)
+    finally:
+        try:
+            loop.run_until_complete(loop.shutdown_asyncgens())
+        finally:
+            loop.close()

@@ -1,0 +1,61 @@
+"""Which links a check covers, grouped by source page so that each page is fetched once."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+
+from linkdesk.core.checker.hosts import Page
+
+
+def select_pages(
+    db: sqlite3.Connection, link_ids: Iterable[int] | None = None, *, limit: int | None = None
+) -> tuple[list[Page], int]:
+    """The pages to fetch and the number of links they hold.
+
+    All links, or those of `link_ids`; with `limit`, the first `limit` of them in this order:
+    never checked first, then the longest unchecked, so repeated limited checks go round the
+    whole project. Needs the check tables (`store.ensure_check_tables`).
+    """
+    where = ""
+    if link_ids is not None:
+        # A temporary table, not `IN (?, ?, …)`: a window selection can hold 100,000 links.
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS check_selection (id INTEGER PRIMARY KEY)")
+        db.execute("DELETE FROM check_selection")
+        db.executemany(
+            "INSERT OR IGNORE INTO check_selection(id) VALUES (?)", ((i,) for i in link_ids)
+        )
+        where = "WHERE l.id IN (SELECT id FROM check_selection)"
+    rows = db.execute(
+        "SELECT l.id, l.source_url, l.source_host, l.target_url, l.placeholder FROM links AS l "
+        f"LEFT JOIN check_latest AS c ON c.link_id = l.id {where} "
+        "ORDER BY c.check_id IS NOT NULL, c.check_id, l.id "
+        f"{'LIMIT ?' if limit is not None else ''}",
+        (limit,) if limit is not None else (),
+    )
+    pages: dict[str, Page] = {}
+    targets: dict[str, str] = {}  # one string per target URL: most links share a few targets
+    count = 0
+    for link_id, source_url, source_host, target_url, placeholder in rows:
+        page = pages.get(source_url)
+        if page is None:
+            page = pages[source_url] = Page(source_url, source_host, [])
+        target = targets.setdefault(target_url, target_url)
+        page.links.append((link_id, target, bool(placeholder)))
+        count += 1
+    if link_ids is not None:
+        db.execute("DELETE FROM check_selection")
+    return list(pages.values()), count
+
+
+def marked_link_ids(db: sqlite3.Connection) -> list[int]:
+    """The links marked for disavow, for `linkdesk check --only-marked`.
+
+    Marks do not exist yet (another issue adds them): until then this reads the `link_id`
+    column of a `marks` table if there is one, and selects nothing otherwise. This is the one
+    place to change when marks land.
+    """
+    columns = {row[1] for row in db.execute("PRAGMA table_info(marks)")}
+    if "link_id" not in columns:
+        return []
+    return [row[0] for row in db.execute("SELECT DISTINCT link_id FROM marks")]

@@ -1,0 +1,253 @@
+"""The checker's parts on their own: parsing, error classification, retries, DNS failures."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import httpcore
+import httpx
+import pytest
+from test_checker_server import TARGET, make_project, page, page_server
+
+from linkdesk.core.checker import (
+    BLOCKED,
+    DNS_ERROR,
+    LIVE,
+    TIMEOUT,
+    TRANSPORTS,
+    CheckOptions,
+    check_links,
+    check_stats,
+    ensure_check_tables,
+    marked_link_ids,
+)
+from linkdesk.core.checker.classify import _same_page
+from linkdesk.core.checker.errors import classify_error
+from linkdesk.core.checker.fetch import _parse_retry_after, fetch_page
+from linkdesk.core.checker.hosts import HostSlots
+from linkdesk.core.checker.parse import parse_page
+from linkdesk.core.store import Project
+
+HOSTS = frozenset({"acme-widgets.com", "xn--bcher-kva.example"})
+
+
+def parse(html: str, robots: str = "", url: str = "http://blog.example/post") -> Any:
+    return parse_page(
+        html.encode(), url=url, content_type="text/html", robots_header=robots, hosts=HOSTS
+    )
+
+
+# -- parsing ----------------------------------------------------------------------------------
+
+
+def test_hrefs_are_resolved_and_normalised() -> None:
+    found = parse(
+        '<a href="HTTPS://Acme-Widgets.com:443/x#frag">a</a>'
+        '<a href="//acme-widgets.com/y">b</a>'
+        '<a href="http://bücher.example/">c</a>'
+        '<a href="/local">internal, ignored</a>'
+        '<a href="mailto:info@acme-widgets.com">not http</a>'
+        '<a href="https://example.org/?u=acme-widgets.com">mentions the host, elsewhere</a>'
+    )
+    assert sorted(found.by_url) == [  # `//host/y` takes the page's scheme
+        "http://acme-widgets.com/y", "http://xn--bcher-kva.example/", "https://acme-widgets.com/x"
+    ]
+    assert len(found.by_host["acme-widgets.com"]) == 2
+
+
+def test_base_href_is_resolved_against_the_page_and_only_the_first_counts() -> None:
+    found = parse(
+        '<html><head><base href="//acme-widgets.com/dir/"><base href="https://example.org/">'
+        '</head><body><a href="page">rel</a><a href="../up">up</a></body></html>'
+    )
+    assert sorted(found.by_url) == ["http://acme-widgets.com/dir/page", "http://acme-widgets.com/up"]
+
+
+@pytest.mark.parametrize(
+    ("meta", "header", "noindex", "nofollow"),
+    [
+        ("", "", False, False),
+        ('<meta name="robots" content="noindex">', "", True, False),
+        ('<meta name="googlebot" content="NOINDEX,NOFOLLOW">', "", True, True),
+        ('<meta name="bingbot" content="noindex">', "", False, False),
+        ('<meta name="robots" content="none">', "", True, True),
+        ("", "noindex, nofollow", True, True),
+        ("", "googlebot: noindex", True, False),
+        ("", "bingbot: noindex, nofollow", False, False),
+        ("", "unavailable_after: 25 Jun 2010 15:00:00 PST", False, False),
+        ("", "max-snippet: 20\nnoindex", True, False),
+    ],
+)
+def test_robots_rules(meta: str, header: str, noindex: bool, nofollow: bool) -> None:
+    found = parse(f"<html><head>{meta}</head><body></body></html>", robots=header)
+    assert (found.noindex, found.nofollow) == (noindex, nofollow)
+
+
+def test_rel_and_anchor_text() -> None:
+    found = parse(
+        f'<a href="{TARGET}" rel="external NOFOLLOW"> Acme\n  <b>widgets</b> </a>'
+        f'<a href="{TARGET}" rel="sponsored ugc"><img alt="logo"></a>'
+    )
+    first, second = found.by_url[TARGET]
+    assert (first.text, first.nofollow, first.ugc, first.sponsored) == ("Acme widgets", True,
+                                                                         False, False)
+    assert (second.text, second.followed, second.ugc, second.sponsored) == ("logo", False,
+                                                                             True, True)
+
+
+def test_charset_from_the_header_or_the_page() -> None:
+    body = f'<a href="{TARGET}">Grüße</a>'
+    latin = parse_page(body.encode("latin-1"), url="http://b.example/", robots_header="",
+                       content_type="text/html; charset=ISO-8859-1", hosts=HOSTS)
+    meta = parse_page(f'<meta charset="latin-1">{body}'.encode("latin-1"), url="http://b.example/",
+                      content_type="text/html", robots_header="", hosts=HOSTS)
+    unknown = parse_page(body.encode(), url="http://b.example/", robots_header="",
+                         content_type="text/html; charset=x-no-such", hosts=HOSTS)
+    assert [p.by_url[TARGET][0].text for p in (latin, meta, unknown)] == ["Grüße"] * 3
+
+
+def test_same_page_redirects() -> None:
+    assert _same_page("http://blog.example/post", "https://www.blog.example/post/")
+    assert not _same_page("http://blog.example/post", "http://blog.example/")
+    assert not _same_page("http://blog.example/post?id=1", "http://blog.example/post?id=2")
+
+
+# -- errors and retries -----------------------------------------------------------------------
+
+
+def _raised(make: Callable[[], BaseException]) -> BaseException:
+    try:
+        raise make()
+    except BaseException as error:
+        return error
+
+
+def _wrapped(inner: BaseException, *outer: type[Exception]) -> BaseException:
+    """`inner` re-raised through each `outer` in turn, as transports do."""
+    error = inner
+    for kind in outer:
+        try:
+            raise kind(str(error)) from error
+        except Exception as wrapper:
+            error = wrapper
+    return error
+
+
+def test_errors_are_classified_by_their_original_cause() -> None:
+    gai = socket.gaierror(-2, "Name or service not known")
+    assert classify_error(_wrapped(gai, httpcore.ConnectError, httpx.ConnectError))[0] == DNS_ERROR
+    # httpx-aiohttp reports a refused connection as ConnectTimeout: the cause decides.
+    refused = _wrapped(ConnectionRefusedError(111, "refused"), OSError, httpx.ConnectTimeout)
+    assert classify_error(refused) == (BLOCKED, "connection refused")
+    assert classify_error(httpx.ReadTimeout("slow"))[0] == TIMEOUT
+    assert classify_error(_raised(TimeoutError))[0] == TIMEOUT
+    assert classify_error(ConnectionResetError()) == (BLOCKED, "connection reset by the server")
+    assert classify_error(httpx.RemoteProtocolError("bad")) == (BLOCKED, "RemoteProtocolError: bad")
+
+
+def test_retry_after_seconds_or_date() -> None:
+    assert _parse_retry_after("120") == 120.0
+    assert _parse_retry_after("") is None and _parse_retry_after("soon") is None
+    assert _parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # in the past
+    future = time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(time.time() + 60))
+    assert 55 < _parse_retry_after(future) <= 60  # type: ignore[operator]
+
+
+def test_a_dns_failure_through_a_transport_is_a_dns_error() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise _wrapped(socket.gaierror(-2, "Name or service not known"), httpcore.ConnectError,
+                       httpx.ConnectError)
+
+    async def fetch() -> Any:
+        slots = HostSlots(2)
+        slots.try_take("blog.example")
+        async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
+            return await fetch_page(client, "http://blog.example/", "blog.example", slots,
+                                    CheckOptions())
+
+    fetched = asyncio.run(fetch())
+    assert (fetched.failure, fetched.detail) == (DNS_ERROR, "the host name does not resolve")
+
+
+@pytest.fixture
+def fake_dns(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """Name resolution that never leaves the machine: loopback IPs resolve as usual,
+    `unresolvable.example` fails at once, `hangs.example` hangs for 3 s, anything else fails.
+    The returned event is set when the hanging lookup ends."""
+    real = socket.getaddrinfo
+    done = threading.Event()
+
+    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+        name = host.decode() if isinstance(host, bytes) else str(host)
+        if name.startswith("127."):
+            return real(host, *args, **kwargs)
+        if name == "hangs.example":
+            time.sleep(3)
+            done.set()
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return done
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+def test_dns_failures_end_to_end(
+    tmp_path: Path, fake_dns: threading.Event, transport: str
+) -> None:
+    with page_server() as server:
+        server.routes["/live"] = page(f'<a href="{TARGET}">x</a>')
+        path = make_project(tmp_path / "p.linkdesk", [
+            ("http://unresolvable.example/page", TARGET),
+            ("http://hangs.example/page", TARGET),
+            (server.url("/live"), TARGET),
+        ])
+        options = CheckOptions(connect_timeout=0.5, read_timeout=0.5, page_timeout=1.0,
+                               transport=transport)
+        started = time.monotonic()
+        summary = check_links(path, options=options)
+        seconds = time.monotonic() - started
+    assert summary.by_status[DNS_ERROR] == 1, summary  # unresolvable.example
+    assert summary.by_status[TIMEOUT] == 1  # hangs.example: the resolver did not answer in time
+    assert summary.by_status[LIVE] == 1
+    assert seconds < 2.5  # the hanging lookup (3 s) was not waited for
+    assert not fake_dns.is_set()
+
+
+# -- store --------------------------------------------------------------------------------------
+
+
+def test_stats_are_zero_before_any_check(project: Project) -> None:
+    assert check_stats(project.db) == {
+        "checked_links": 0,
+        "check_status": {"live": 0, "missing": 0, "page_error": 0, "redirected": 0,
+                         "blocked": 0, "timeout": 0, "dns_error": 0},
+    }
+    assert project.db.execute(
+        "SELECT count(*) FROM sqlite_schema WHERE name LIKE '%check%'"
+    ).fetchone()[0] == 0  # reading stats creates nothing
+    ensure_check_tables(project.db)
+    ensure_check_tables(project.db)  # idempotent
+    assert check_stats(project.db)["checked_links"] == 0
+
+
+def test_marked_links_come_from_a_marks_table_if_there_is_one(project: Project) -> None:
+    assert marked_link_ids(project.db) == []
+    project.db.execute("CREATE TABLE marks (link_id INTEGER, reason TEXT)")
+    project.db.execute("INSERT INTO marks VALUES (3, 'spam'), (5, 'spam'), (3, 'again')")
+    assert sorted(marked_link_ids(project.db)) == [3, 5]
+
+
+def test_options_are_checked(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="at least 1"):
+        check_links(tmp_path / "none.linkdesk", concurrency=0)
+    with pytest.raises(ValueError, match="transport"):
+        from linkdesk.core.checker.fetch import open_client
+
+        open_client(replace(CheckOptions(), transport="carrier-pigeon"))
