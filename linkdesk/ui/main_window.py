@@ -14,10 +14,12 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QStackedWidget,
+    QToolButton,
     QWidget,
 )
 
 from linkdesk.core.importers.pipeline import ImportFailed, ImportOptions
+from linkdesk.core.scoring import ScoreProgress
 from linkdesk.core.store import Project, ProjectError
 from linkdesk.core.store.project import PROJECT_SUFFIX
 from linkdesk.core.tables import DOMAINS, LINKS, TableQuery, ensure_table_indexes
@@ -29,11 +31,13 @@ from linkdesk.ui.icons import app_icon
 from linkdesk.ui.preferences import Preferences
 from linkdesk.ui.views.welcome import WelcomePage
 from linkdesk.ui.workers.importer import ImportJob, ImportOutcome
+from linkdesk.ui.workers.scorer import ScoreJob, ScoreOutcome, progress_text
 from linkdesk.ui.workspace import Workspace
 
 log = logging.getLogger(__name__)
 EXPORT_FILTER = "Backlink exports (*.csv *.tsv *.txt *.gz *.zip);;All files (*)"
 PROJECT_FILTER = f"LinkDesk projects (*{PROJECT_SUFFIX})"
+SCORES_OUT_OF_DATE = "Scores out of date"
 
 
 class MainWindow(QMainWindow):
@@ -41,12 +45,14 @@ class MainWindow(QMainWindow):
 
     project_opened = Signal(object)  # Path
     import_finished = Signal(object)  # ImportOutcome
+    scoring_finished = Signal(object)  # ScoreOutcome
 
     def __init__(self, preferences: Preferences | None = None) -> None:
         super().__init__()
         self.prefs = preferences or Preferences()
         self.project: Project | None = None
         self.job: ImportJob | None = None
+        self.score_job: ScoreJob | None = None
         self.progress: ImportProgressDialog | None = None
         self.last_dialog: QWidget | None = None  # the latest message, for tests to inspect
         self.setWindowIcon(app_icon())
@@ -71,9 +77,19 @@ class MainWindow(QMainWindow):
         self.welcome.recent_chosen.connect(self.open_project)
         self.workspace.counts_changed.connect(self._update_counts)
         self.totals_label, self.shown_label = QLabel(), QLabel()
-        for label in (self.totals_label, self.shown_label):
+        self.scores_label = QLabel()
+        self.scores_label.setObjectName("scoresStatus")
+        self.scores_label.setToolTip("The tables show no scores until the project is re-scored")
+        self.rescore_button = QToolButton()
+        self.rescore_button.setObjectName("rescoreButton")
+        self.rescore_button.setAutoRaise(True)
+        self.rescore_button.clicked.connect(self._rescore_clicked)
+        self.rescore_button.hide()
+        for label in (self.scores_label, self.totals_label, self.shown_label):
             label.setTextFormat(Qt.TextFormat.PlainText)
             self.statusBar().addPermanentWidget(label)
+            if label is self.scores_label:
+                self.statusBar().addPermanentWidget(self.rescore_button)
         self._locale = ui_locale()
         self._totals = (0, 0)
         self._restore_window()
@@ -149,6 +165,7 @@ class MainWindow(QMainWindow):
             QApplication.restoreOverrideCursor()
 
     def _close_project(self) -> None:
+        self._stop_scoring()
         self.workspace.set_project(None)
         if self.project is not None:
             self.project.close()
@@ -184,6 +201,9 @@ class MainWindow(QMainWindow):
         if self.job is not None:
             self._error("An import is running", "Wait for it to finish, or cancel it.")
             return False
+        if self.score_job is not None:
+            self._error("Re-scoring is running", "Wait for it to finish, or cancel it.")
+            return False
         self.job = ImportJob(self.project.path, list(paths), options or ImportOptions(), self)
         self.progress = ImportProgressDialog(len(paths), self)
         self.progress.cancelled.connect(self.job.cancel)
@@ -218,6 +238,62 @@ class MainWindow(QMainWindow):
             self.last_dialog = show_import_summary(self, outcome)
         self.import_finished.emit(outcome)
 
+    # -- re-scoring ----------------------------------------------------------------------------
+
+    def rescore(self) -> bool:
+        """Re-score the project in the background; False if it cannot start now."""
+        if self.project is None or self.job is not None or self.score_job is not None:
+            return False
+        self.score_job = ScoreJob(self.project.path, self)
+        self.score_job.progressed.connect(self._score_progressed)
+        self.score_job.finished.connect(self._score_done)
+        self.scores_label.setText("Scoring…")
+        self.scores_label.show()
+        self.rescore_button.setText("Cancel")
+        self.rescore_button.setToolTip("Stop re-scoring; the scores stay as they were")
+        self.rescore_button.show()
+        self.actions.import_files.setEnabled(False)
+        self.score_job.start()
+        return True
+
+    def cancel_rescore(self) -> None:
+        """Stop a running re-score; the stored scores stay as they were."""
+        if self.score_job is not None:
+            self.score_job.cancel()
+
+    def _rescore_clicked(self) -> None:
+        if self.score_job is not None:
+            self.cancel_rescore()
+        else:
+            self.rescore()
+
+    def _score_progressed(self, progress: ScoreProgress) -> None:
+        if self.score_job is not None:
+            self.scores_label.setText(progress_text(progress))
+
+    def _score_done(self, outcome: ScoreOutcome) -> None:
+        self.score_job = None
+        self.actions.import_files.setEnabled(self.project is not None)
+        if self.project is not None and self.project.path == outcome.project_path:
+            if outcome.summary is not None:
+                self.workspace.reload()  # the tables gain their score columns
+            self._update_totals()
+            if outcome.cancelled:
+                self.statusBar().showMessage("Re-scoring cancelled; the scores are unchanged.",
+                                             10_000)
+            elif outcome.error:
+                self._error("Cannot re-score the project", outcome.error)
+        self.scoring_finished.emit(outcome)
+
+    def _stop_scoring(self) -> None:
+        if self.score_job is not None:
+            job, self.score_job = self.score_job, None
+            job.finished.disconnect(self._score_done)
+            job.cancel()
+            job.wait()
+            job.deleteLater()
+            self.actions.import_files.setEnabled(True)
+
     # -- drag and drop -----------------------------------------------------------------------
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
@@ -239,6 +315,13 @@ class MainWindow(QMainWindow):
     # -- status bar and small actions --------------------------------------------------------
 
     def _update_totals(self) -> None:
+        if self.score_job is None:
+            stale = self.project is not None and not self.workspace.scores_current
+            self.scores_label.setText(SCORES_OUT_OF_DATE if stale else "")
+            self.scores_label.setVisible(stale)
+            self.rescore_button.setText("Re-score")
+            self.rescore_button.setToolTip("Compute the scores in the background")
+            self.rescore_button.setVisible(stale)
         if self.project is None:
             self._totals = (0, 0)
             self.totals_label.clear()
@@ -258,6 +341,10 @@ class MainWindow(QMainWindow):
         n = self._locale.toString
         self.shown_label.setText(f"Shown: {n(self.workspace.shown_count())} · "
                                  f"Selected: {n(self.workspace.selected_count())}")
+
+    def scores_status(self) -> str:
+        """What the status bar says about the scores ("" while they are current)."""
+        return self.scores_label.text() if self.scores_label.isVisibleTo(self) else ""
 
     def totals(self) -> tuple[int, int]:
         """(links, referring domains) of the open project, as the status bar shows them."""
@@ -326,6 +413,7 @@ class MainWindow(QMainWindow):
         if self.job is not None:
             self.job.cancel()
             self.job.wait()
+        self._stop_scoring()
         self.save_state()
         self._close_project()
         super().closeEvent(event)

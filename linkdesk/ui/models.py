@@ -22,7 +22,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QBrush, QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
 from linkdesk.core.tables import Column, Filters, Kind, Sort, TableQuery, TableSpec
@@ -37,6 +37,16 @@ except ImportError:  # pragma: no cover
 ID_ROLE = Qt.ItemDataRole.UserRole + 1  # the row's id (int)
 VALUE_ROLE = Qt.ItemDataRole.UserRole + 2  # the raw value from the project
 COLUMN_NAME_ROLE = Qt.ItemDataRole.UserRole + 3  # header: the column's name
+TINT_ROLE = Qt.ItemDataRole.UserRole + 4  # a band's or risk level's colour (QColor), or None
+
+# Band and risk cells are tinted as well as labelled: translucent colours over the base, so the
+# palette's text stays readable on light and dark themes alike.
+_TINT_ALPHA = 90
+TINTS: dict[str, dict[int, QColor]] = {
+    "band": {0: QColor(211, 47, 47), 1: QColor(239, 108, 0), 2: QColor(192, 160, 0),
+             3: QColor(46, 160, 67)},
+    "risk": {1: QColor(192, 160, 0), 2: QColor(239, 108, 0), 3: QColor(211, 47, 47)},
+}
 
 BLOCK_ROWS = 100  # rows fetched at once: about a screenful and a half
 CACHED_ROWS = 3_000
@@ -187,6 +197,11 @@ class TableModel(QAbstractTableModel):
         value = values[index.column()] if values else None
         if role == VALUE_ROLE:
             return value
+        if role in (TINT_ROLE, Qt.ItemDataRole.BackgroundRole):
+            tint = _tint(column, value)
+            if tint is None or role == TINT_ROLE:
+                return tint
+            return QBrush(tint)
         if role == Qt.ItemDataRole.DisplayRole:
             return display_text(column, value, self._locale)
         if role == Qt.ItemDataRole.ForegroundRole:
@@ -249,8 +264,20 @@ class TableModel(QAbstractTableModel):
 
 _VALUE_ROLES = frozenset((
     Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.ForegroundRole,
-    VALUE_ROLE,
+    VALUE_ROLE, TINT_ROLE, Qt.ItemDataRole.BackgroundRole,
 ))
+
+
+def _tint(column: Column, value: Any) -> QColor | None:
+    colours = TINTS.get(column.name) if column.kind is Kind.LABEL else None
+    if colours is None or value is None:
+        return None
+    colour = colours.get(int(value))
+    if colour is None:
+        return None
+    tint = QColor(colour)
+    tint.setAlpha(_TINT_ALPHA)
+    return tint
 
 
 def _alignment(column: Column) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 
+from linkdesk.core.scoring import explain_domain, explain_link
 from linkdesk.core.store import Project
 from linkdesk.core.tables import (
     ANCHORS,
@@ -17,8 +18,10 @@ from linkdesk.core.tables import (
     TABLES,
     Filters,
     Sort,
+    TableSpec,
     domain_details,
     link_details,
+    scored_tables,
 )
 from linkdesk.core.tables.query import QueryCache
 from linkdesk.ui.format import display_text
@@ -44,6 +47,8 @@ class Workspace(QWidget):
         self.models: dict[str, TableModel] = {}
         self.views: dict[str, TableView] = {}
         self._stale: set[str] = set()
+        self.specs: dict[str, TableSpec] = {spec.name: spec for spec in TABLES}
+        self.scores_current = False  # the tables show Quality, Band and Risk
         self.filter_bar = FilterBar()
         self.filter_bar.filters_changed.connect(self._filters_changed)
         self.tabs = QTabWidget()
@@ -81,9 +86,18 @@ class Workspace(QWidget):
         self.cache = QueryCache()
         self.filter_bar.reset()  # a search for one client means nothing in another's project
         if project is None:
+            self.scores_current = False
+            self.specs = {spec.name: spec for spec in TABLES}
             return
-        filters = self.filter_bar.filters()
-        for spec in TABLES:
+        self._build_tables(project, self.filter_bar.filters())
+
+    def _build_tables(self, project: Project, filters: Filters) -> None:
+        # Scores are shown only while they match the data and settings (never computed here).
+        scored = scored_tables(project.db)
+        self.scores_current = scored is not None
+        specs = [*(scored or (LINKS, DOMAINS)), ANCHORS]
+        self.specs = {spec.name: spec for spec in specs}
+        for spec in specs:
             model = TableModel(spec, project.db, self.cache, self)
             saved = self.prefs.sort(spec.name)
             known = saved and any(c.name == saved[0] and c.sortable for c in spec.columns)
@@ -96,10 +110,34 @@ class Workspace(QWidget):
             model.modelReset.connect(self._model_reset)
             self.models[spec.name], self.views[spec.name] = model, view
             self.tabs.addTab(view, spec.title)
+        self.filter_bar.set_table(self.specs[self.current_name()])
         self._filters_changed(filters)
+
+    def _rebuild_tables(self) -> None:
+        """The scores became current or out of date: the same project, other columns."""
+        if self.project is None:
+            return
+        self.save_layout()
+        tab = self.tabs.currentIndex()
+        self.tabs.blockSignals(True)
+        while self.tabs.count():
+            widget = self.tabs.widget(0)
+            self.tabs.removeTab(0)
+            widget.deleteLater()
+        self.models.clear()
+        self.views.clear()
+        self.details.clear()
+        self._build_tables(self.project, self.filter_bar.filters())
+        self.tabs.blockSignals(False)
+        self.show_tab(max(tab, 0))
+        self._tab_changed(self.tabs.currentIndex())
 
     def reload(self) -> None:
         """The project changed (an import): every table reads again, the shown one now."""
+        if self.project is not None and (scored_tables(self.project.db) is not None
+                                         ) != self.scores_current:
+            self._rebuild_tables()
+            return
         self._stale = set(self.models)
         self._load_current()
 
@@ -153,8 +191,7 @@ class Workspace(QWidget):
 
     def _tab_changed(self, _index: int) -> None:
         name = self.current_name()
-        spec = {s.name: s for s in TABLES}[name]
-        self.filter_bar.set_table(spec)
+        self.filter_bar.set_table(self.specs[name])
         self._load_current()
         self._current_changed(self.views[name].currentIndex() if name in self.views
                               else QModelIndex())
@@ -185,12 +222,16 @@ class Workspace(QWidget):
                 self.details.clear()
             else:
                 self.details.show_link(details)
+                if self.scores_current:
+                    self.details.show_explanation(explain_link(db, row_id))
         elif name == DOMAINS.name:
             domain = domain_details(db, row_id)
             if domain is None:
                 self.details.clear()
             else:
                 self.details.show_domain(domain)
+                if self.scores_current:
+                    self.details.show_explanation(explain_domain(db, domain.domain))
         else:
             values = view.table.values(current.row())
             pairs = [(c.title, display_text(c, v)) for c, v in zip(ANCHORS.columns, values,

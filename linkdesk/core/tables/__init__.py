@@ -6,6 +6,7 @@ Everything the UI shows from a project goes through here; `linkdesk.ui` never wr
         .count() / .ordered_ids() / .rows(ids)
     link_details(db, link_id), domain_details(db, domain_id)
     ensure_table_indexes(db)     indexes for the sortable columns (to become a migration)
+    scored_tables(db)            LINKS and DOMAINS with Quality, Band, Risk (scores current)
 """
 
 from linkdesk.core.tables.anchors import ANCHORS
@@ -21,15 +22,24 @@ from linkdesk.core.tables.domains import DOMAINS
 from linkdesk.core.tables.indexes import ensure_table_indexes, missing_table_indexes
 from linkdesk.core.tables.links import LINKS, VENDOR_NAMES
 from linkdesk.core.tables.query import TableQuery
+from linkdesk.core.tables.scores import (
+    BAND_LABELS,
+    RISK_LABELS,
+    scored_domains,
+    scored_links,
+    scored_tables,
+)
 from linkdesk.core.tables.spec import Clause, Column, Filters, Follow, Kind, Sort, TableSpec
 
 TABLES = (LINKS, DOMAINS, ANCHORS)
 
 __all__ = [
     "ANCHORS",
+    "BAND_LABELS",
     "DOMAINS",
     "FIELD_LABELS",
     "LINKS",
+    "RISK_LABELS",
     "TABLES",
     "VENDOR_NAMES",
     "Clause",
@@ -47,4 +57,7 @@ __all__ = [
     "ensure_table_indexes",
     "link_details",
     "missing_table_indexes",
+    "scored_domains",
+    "scored_links",
+    "scored_tables",
 ]

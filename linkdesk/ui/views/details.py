@@ -15,17 +15,20 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPlainTextEdit,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from linkdesk.core.scoring import DomainExplanation, LinkExplanation
 from linkdesk.core.tables import FIELD_LABELS, DomainDetails, LinkDetails
 from linkdesk.core.tables.details import BOOL_FIELDS
 from linkdesk.ui.format import number_text, plain_tooltip, ui_locale
 
 SCORE_PLACEHOLDER = "Score: not computed yet"
+SCORE_OUT_OF_DATE = "Score: out of date (the data or settings changed since scoring)"
 
 _DOMAIN_LABELS = {
     "links": "Links", "hosts": "Hosts", "dofollow_links": "Dofollow links",
@@ -60,6 +63,13 @@ class DetailsPanel(QWidget):
         self.subtitle = _label("detailsSubtitle")
         self.score = _label("detailsScore")
         self.score.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        # Plain text only: evidence quotes imported anchors, titles and URLs.
+        self.explanation = QPlainTextEdit()
+        self.explanation.setObjectName("detailsExplanation")
+        self.explanation.setReadOnly(True)
+        self.explanation.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.explanation.setFrameShape(QPlainTextEdit.Shape.NoFrame)
+        self.explanation.viewport().setAutoFillBackground(False)
         self.grid = QTableWidget()
         self.grid.setObjectName("detailsGrid")
         self.grid.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -75,10 +85,11 @@ class DetailsPanel(QWidget):
         summary = QVBoxLayout()
         for widget in (self.title, self.subtitle, self.score):
             summary.addWidget(widget)
-        summary.addStretch(1)
+        summary.addWidget(self.explanation, 1)
+        summary.addStretch(0)  # keeps the labels at the top while there is no explanation
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 6, 0, 0)
-        layout.addLayout(summary, 1)
+        layout.addLayout(summary, 2)
         layout.addWidget(self.grid, 3)
         self._locale = ui_locale()
         self.clear()
@@ -89,6 +100,7 @@ class DetailsPanel(QWidget):
         self.subtitle.clear()
         self.subtitle.hide()
         self.score.hide()
+        self._hide_explanation()
         self._fill([], [])
 
     def show_link(self, details: LinkDetails) -> None:
@@ -96,8 +108,7 @@ class DetailsPanel(QWidget):
         self.title.setText(details.source_url)
         self.subtitle.setText(f"links to {details.target_url}")
         self.subtitle.show()
-        self.score.setText(SCORE_PLACEHOLDER)
-        self.score.show()
+        self._no_score()
         observations = details.observations
         headers = ["Merged"] + [obs.vendor_name for obs in observations]
         rows: list[tuple[str, list[str]]] = [
@@ -128,8 +139,7 @@ class DetailsPanel(QWidget):
                             for tool, n in details.links_by_vendor.items())
         self.subtitle.setText(f"Links by tool: {by_tool}" if by_tool else "")
         self.subtitle.setVisible(bool(by_tool))
-        self.score.setText(SCORE_PLACEHOLDER)
-        self.score.show()
+        self._no_score()
         rows = [(label, [self._value(name, details.values.get(name))])
                 for name, label in _DOMAIN_LABELS.items() if name in details.values]
         self._fill(["Value"], rows)
@@ -139,7 +149,32 @@ class DetailsPanel(QWidget):
         self.title.setText(title)
         self.subtitle.hide()
         self.score.hide()
+        self._hide_explanation()
         self._fill(["Value"], [(label, [value]) for label, value in values])
+
+    def show_explanation(self, explained: LinkExplanation | DomainExplanation | None) -> None:
+        """The score of the link or domain shown: what adds up to it, then its risk flags."""
+        if explained is None:
+            return
+        self.score.setText(score_summary(explained, self._locale))
+        self.score.setForegroundRole(QPalette.ColorRole.WindowText)
+        self.score.show()
+        self.explanation.setPlainText(explanation_text(explained))
+        self.explanation.show()
+
+    def explanation_text(self) -> str:
+        """The explanation as shown (empty when none is)."""
+        return self.explanation.toPlainText() if self.explanation.isVisible() else ""
+
+    def _no_score(self) -> None:
+        self.score.setText(SCORE_PLACEHOLDER)
+        self.score.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.score.show()
+        self._hide_explanation()
+
+    def _hide_explanation(self) -> None:
+        self.explanation.clear()
+        self.explanation.hide()
 
     def _value(self, name: str, value: Any) -> str:
         if value is None or value == "":
@@ -167,3 +202,51 @@ class DetailsPanel(QWidget):
         char = self.fontMetrics().averageCharWidth()
         for column in range(len(headers)):
             grid.setColumnWidth(column, 22 * char)
+
+
+def score_summary(explained: LinkExplanation | DomainExplanation, locale: Any = None) -> str:
+    """One line: quality, band and risk level."""
+    quality = number_text(explained.quality, locale, decimals=1)
+    text = (f"Quality {quality} · {explained.band.capitalize()} · "
+            f"risk {explained.risk_level} ({_points(explained.risk_points)})")
+    if explained.low_confidence:
+        text += " · low confidence (few tools report it)"
+    if not explained.current:
+        text += " · out of date"
+    return text
+
+
+def explanation_text(explained: LinkExplanation | DomainExplanation) -> str:
+    """The contributions (signal, evidence, effect), then the risk flags with their evidence."""
+    lines: list[str] = []
+    if isinstance(explained, DomainExplanation):
+        hosts = "1 host" if explained.hosts == 1 else f"{explained.hosts} hosts"
+        lines.append(f"{explained.links} links ({explained.live_links} live) from {hosts}; "
+                     "scored by its best link:")
+        lines.append(_one_line(explained.best_link.source_url))
+        lines.append("")
+    lines.append("Contributions:")
+    neutral = 0
+    for item in explained.contributions:
+        if item.effect == 0 and item.signal != "base":
+            neutral += 1
+            continue
+        lines.append(f"  {item.effect:+.1f}  {item.signal}: {_one_line(item.evidence)}")
+    if neutral:
+        lines.append(f"  (and {neutral} neutral signals)")
+    lines.append("")
+    if explained.flags:
+        lines.append("Risk flags:")
+        for flag in explained.flags:
+            lines.append(f"  {flag.flag} ({_points(flag.points)}): {_one_line(flag.evidence)}")
+    else:
+        lines.append("Risk flags: none")
+    return "\n".join(lines)
+
+
+def _points(points: int) -> str:
+    return "1 point" if points == 1 else f"{points} points"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())

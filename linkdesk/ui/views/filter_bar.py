@@ -22,6 +22,11 @@ CHOICES: dict[str, list[tuple[str, Any]]] = {
     "google_seen": [("Google: any", None), ("Seen by Google", True),
                     ("Not seen by Google", False)],
     "lost": [("Live and lost", None), ("Live", False), ("Lost", True)],
+    # Band and risk level indexes (scoring.BANDS, scoring.RISK_LEVELS); enabled while the
+    # table shown has current scores.
+    "band": [("Any band", None), ("Strong", 3), ("Fair", 2), ("Weak", 1), ("Risky", 0)],
+    "risk": [("Any risk", None), ("No risk", 0), ("Low risk", 1), ("Medium risk", 2),
+             ("High risk", 3)],
 }
 SEARCH_HINTS = {
     "links": "Search URL, domain, title, anchor",
@@ -81,6 +86,9 @@ class FilterBar(QWidget):
         self.search.setPlaceholderText(f"{hint} (Ctrl+F)")
         for name, menu in self.menus.items():
             menu.setEnabled(spec.supports(name))
+            if name in ("band", "risk"):
+                menu.setToolTip("" if spec.supports(name) else
+                                "Shown when the scores of this project are up to date")
 
     def clear(self) -> None:
         """Back to every row."""

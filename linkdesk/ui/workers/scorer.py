@@ -1,0 +1,104 @@
+"""Re-scoring a project on a worker thread, with progress and cancel (as importer.py imports).
+
+The worker opens its own `Project` (a connection belongs to its thread); `rescore` runs in one
+transaction, so a cancel or a failure leaves the stored scores as they were.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from linkdesk.core.scoring import ScoreCancelled, ScoreProgress, ScoreSummary, rescore
+from linkdesk.core.store import Project, ProjectError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ScoreOutcome:
+    """What a re-score job did: a summary, or why there is none."""
+
+    project_path: Path
+    summary: ScoreSummary | None = None
+    cancelled: bool = False
+    error: str = ""
+
+
+class ScoreWorker(QObject):
+    """Runs on the worker thread; talks to the GUI through signals only."""
+
+    progressed = Signal(object)  # ScoreProgress
+    finished = Signal(object)  # ScoreOutcome
+
+    def __init__(self, project_path: Path) -> None:
+        super().__init__()
+        self.project_path = project_path
+        self._cancel = threading.Event()
+
+    def cancel(self) -> None:
+        """Ask the re-score to stop (safe from any thread); the scores stay as they were."""
+        self._cancel.set()
+
+    @Slot()
+    def run(self) -> None:
+        """Re-score, then emit `finished` (always, whatever happened)."""
+        outcome = ScoreOutcome(self.project_path)
+        try:
+            with Project.open(self.project_path, create=False) as project:
+                outcome.summary = rescore(project.db, progress=self.progressed.emit,
+                                          cancelled=self._cancel.is_set)
+        except ScoreCancelled:
+            outcome.cancelled = True
+        except ProjectError as error:
+            outcome.error = str(error)
+        except Exception as error:  # a bug: say it plainly, log the details
+            log.exception("re-scoring %s failed", self.project_path)
+            outcome.error = f"internal error ({error}); the scores are unchanged"
+        self.finished.emit(outcome)
+
+
+class ScoreJob(QObject):
+    """A worker and its thread, cleaned up when the re-score ends."""
+
+    progressed = Signal(object)  # ScoreProgress
+    finished = Signal(object)  # ScoreOutcome
+
+    def __init__(self, project_path: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.thread = QThread()
+        self.thread.setObjectName("score")
+        self.worker = ScoreWorker(project_path)
+        self.worker.moveToThread(self.thread)
+        self.thread.started.connect(self.worker.run)
+        self.worker.progressed.connect(self.progressed)
+        self.worker.finished.connect(self._done)
+        self.outcome: ScoreOutcome | None = None
+
+    def start(self) -> None:
+        """Start re-scoring in the background."""
+        self.thread.start()
+
+    def cancel(self) -> None:
+        """Stop; the stored scores stay as they were."""
+        self.worker.cancel()
+
+    def wait(self) -> None:
+        """Block until the thread has ended (closing the window mid-score)."""
+        self.thread.quit()
+        self.thread.wait()
+
+    def _done(self, outcome: ScoreOutcome) -> None:
+        self.outcome = outcome
+        self.thread.quit()
+        self.thread.wait()
+        self.finished.emit(outcome)
+
+
+def progress_text(progress: ScoreProgress) -> str:
+    """"Scoring: <stage> (step 2 of 5)…" for the status bar."""
+    return f"Scoring: {progress.stage} (step {progress.step} of {progress.steps})…"
