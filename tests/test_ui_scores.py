@@ -255,3 +255,13 @@ def test_closing_mid_rescore_cancels_it(
     assert not window.rescore()  # already running
     window.close()
     assert window.score_job is None
+
+
+def test_quality_always_shows_one_decimal() -> None:
+    from linkdesk.core.tables.spec import Column, Kind
+    from linkdesk.ui.format import display_text
+
+    quality = Column("quality", "Quality", "q", Kind.NUMBER, decimals=1)
+    links = Column("links", "Links", "n", Kind.NUMBER)
+    assert [display_text(quality, v) for v in (30.0, 24.4, 100)] == ["30.0", "24.4", "100.0"]
+    assert [display_text(links, v) for v in (30, 1234)] == ["30", "1,234"]

@@ -31,7 +31,7 @@ def display_text(column: Column, value: Any, locale: QLocale | None = None) -> s
     if kind is Kind.LABEL:
         return (column.labels or {}).get(int(value), str(value))
     if kind is Kind.NUMBER:
-        return number_text(value, locale)
+        return number_text(value, locale, decimals=column.decimals)
     if kind is Kind.PERCENT:
         return number_text(value, locale, decimals=1) + "%"
     text = str(value)

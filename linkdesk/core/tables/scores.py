@@ -31,7 +31,7 @@ def _score_columns(alias: str, join: str) -> tuple[Column, ...]:
     return (
         Column("quality", "Quality", f"{alias}.quality", Kind.NUMBER, sortable=True,
                order=(f"{alias}.quality", f"{alias}.risk_points", rowid), join=join, width=6,
-               tooltip="Quality score, 0-100 (see the details panel for why)"),
+               decimals=1, tooltip="Quality score, 0-100 (see the details panel for why)"),
         Column("band", "Band", f"{alias}.band", Kind.LABEL, sortable=True,
                order=(f"{alias}.band", f"{alias}.quality", rowid), join=join, width=7,
                labels=BAND_LABELS, tooltip="Risky, weak, fair or strong"),

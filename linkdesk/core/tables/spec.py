@@ -55,6 +55,7 @@ class Column:
     blank: str = ""  # what an empty text reads as, e.g. "(no anchor text)"
     unknown: str = ""  # what a NULL (no tool gave a value) reads as
     labels: Mapping[int, str] | None = None  # for Kind.LABEL
+    decimals: int | None = None  # for numbers: fixed decimals (None: as many as the value has)
 
     @property
     def sort_keys(self) -> tuple[str, ...]:
