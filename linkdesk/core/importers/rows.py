@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-BATCH_ROWS = 10_000
+BATCH_ROWS = 5_000
 csv.field_size_limit(16 * 1024 * 1024)  # long titles and contexts are legitimate
 
 
