@@ -22,7 +22,7 @@ from exportgen import (
 )
 
 from linkdesk.core.importers.pipeline import ImportOptions, import_file
-from linkdesk.core.store import Project
+from linkdesk.core.store import Project, merge
 from linkdesk.core.store.stats import project_stats
 
 SITE = "acme-widgets.com"
@@ -212,8 +212,6 @@ def test_referring_domains_stay_exact_after_small_imports(
     project.db.execute(
         "INSERT OR IGNORE INTO touched_domains SELECT domain FROM google_sites"
     )
-    from linkdesk.core.store import merge
-
     merge.rebuild_referring_domains(project.db)
     full = project.db.execute("SELECT * FROM referring_domains ORDER BY 1").fetchall()
     assert kept == full

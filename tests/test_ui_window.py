@@ -141,7 +141,7 @@ def test_selecting_a_link_shows_every_observation_as_plain_text(
     grid = details.grid
     headers = [grid.horizontalHeaderItem(c).text() for c in range(grid.columnCount())]
     assert headers[0] == "Merged" and "Majestic" in headers
-    assert "Score: not computed yet" in details.score.text()
+    assert "Score: not up to date" in details.score.text()
     assert "Selected: 1" in window.shown_label.text()
 
 

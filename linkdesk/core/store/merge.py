@@ -232,7 +232,7 @@ def rebuild_google_tables(db: sqlite3.Connection) -> None:
     )
 
 
-_NOFOLLOWISH = "(coalesce(nofollow, 0) + coalesce(ugc, 0) + coalesce(sponsored, 0)) > 0"
+NOFOLLOWISH_SQL = "(coalesce(nofollow, 0) + coalesce(ugc, 0) + coalesce(sponsored, 0)) > 0"
 
 
 TOUCHED = "temp.touched_domains"
@@ -263,7 +263,7 @@ def rebuild_referring_domains(db: sqlite3.Connection) -> None:
             google_seen, google_linking_pages, first_seen, last_seen, domain_rating,
             trust_flow, citation_flow, domain_authority, spam_score)
         SELECT l.domain, count(*), count(DISTINCT l.source_host),
-            sum(l.placeholder = 0 AND NOT {_NOFOLLOWISH}), sum(coalesce(l.lost, 0)),
+            sum(l.placeholder = 0 AND NOT {NOFOLLOWISH_SQL}), sum(coalesce(l.lost, 0)),
             max(l.google_seen) OR gs.domain IS NOT NULL, gs.linking_pages,
             min(l.first_seen), max(l.last_seen), max(l.domain_rating), max(l.trust_flow),
             max(l.citation_flow), max(l.domain_authority), max(l.spam_score)
@@ -280,5 +280,3 @@ def rebuild_referring_domains(db: sqlite3.Connection) -> None:
     )
     db.execute(f"DROP TABLE IF EXISTS {TOUCHED}")
 
-
-NOFOLLOWISH_SQL = _NOFOLLOWISH

@@ -27,8 +27,9 @@ from linkdesk.core.tables import FIELD_LABELS, DomainDetails, LinkDetails
 from linkdesk.core.tables.details import BOOL_FIELDS
 from linkdesk.ui.format import number_text, plain_tooltip, ui_locale
 
-SCORE_PLACEHOLDER = "Score: not computed yet"
-SCORE_OUT_OF_DATE = "Score: out of date (the data or settings changed since scoring)"
+# Shown when the project's scores do not describe its data as it is (never scored, or changed
+# since): the status bar offers the re-score.
+SCORE_PLACEHOLDER = "Score: not up to date with the data (Re-score in the status bar)"
 
 _DOMAIN_LABELS = {
     "links": "Links", "hosts": "Hosts", "dofollow_links": "Dofollow links",
