@@ -24,6 +24,7 @@ from exportgen import (
 )
 
 from linkdesk.core.importers.pipeline import ImportOptions, import_file
+from linkdesk.core.scoring import rescore
 from linkdesk.core.store import Project
 from linkdesk.core.store.stats import project_stats
 from linkdesk.core.tables import (
@@ -34,6 +35,7 @@ from linkdesk.core.tables import (
     Column,
     Filters,
     Follow,
+    IndexingCancelled,
     Kind,
     Sort,
     TableQuery,
@@ -320,9 +322,37 @@ def test_domain_details(db: sqlite3.Connection) -> None:
 def test_indexes_are_created_once(project: Project) -> None:
     missing = missing_table_indexes(project.db)
     assert len(missing) >= 10
-    assert ensure_table_indexes(project.db) == len(missing)
+    steps: list[tuple[int, int]] = []
+    assert ensure_table_indexes(project.db, progress=lambda *step: steps.append(step)) == len(
+        missing
+    )
+    assert steps[0] == (0, len(missing)) and steps[-1] == (len(missing), len(missing))
     assert missing_table_indexes(project.db) == []
     assert ensure_table_indexes(project.db) == 0
+
+
+def test_building_indexes_stops_between_two_when_cancelled(project: Project) -> None:
+    missing = missing_table_indexes(project.db)
+    built: list[int] = []
+    with pytest.raises(IndexingCancelled):
+        ensure_table_indexes(project.db, progress=lambda done, _: built.append(done),
+                             cancelled=lambda: len(built) > 3)
+    # Those built before the cancel stay; the next call builds only the rest.
+    assert len(missing_table_indexes(project.db)) == len(missing) - 3
+    assert not project.db.in_transaction
+    assert ensure_table_indexes(project.db) == len(missing) - 3
+
+
+def test_bulk_writers_keep_the_sort_indexes(tmp_path: Path) -> None:
+    """The first import and re-scoring drop indexes to load faster, and rebuild every one."""
+    with Project.open(tmp_path / "kept.linkdesk") as project:
+        ensure_table_indexes(project.db)  # on empty tables, as the window does on a new project
+        for export in write_exports(tmp_path, 150, seed=5):
+            import_file(project, export, ImportOptions(site=SITE))
+        assert missing_table_indexes(project.db) == []
+        rescore(project.db)
+        assert missing_table_indexes(project.db) == []
+        assert TableQuery(project.db, LINKS).count() > 100
 
 
 def test_a_score_column_is_one_more_column(db: sqlite3.Connection) -> None:

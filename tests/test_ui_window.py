@@ -46,7 +46,11 @@ def copy(sample: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def prefs(tmp_path: Path) -> Preferences:
-    return Preferences(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    settings = Preferences(QSettings(str(tmp_path / "settings.ini"),
+                                     QSettings.Format.IniFormat))
+    # These tests look at unscored tables; automatic scoring has its own tests.
+    settings.set_value("scoring/automatic", "false")
+    return settings
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from linkdesk.core.importers.pipeline import ImportFailed, ImportOptions
 from linkdesk.core.scoring import ScoreProgress
 from linkdesk.core.store import Project, ProjectError
 from linkdesk.core.store.project import PROJECT_SUFFIX
-from linkdesk.core.tables import DOMAINS, LINKS, TableQuery, ensure_table_indexes
+from linkdesk.core.tables import DOMAINS, LINKS, TableQuery, missing_table_indexes
 from linkdesk.ui.actions import Actions, build_menus
 from linkdesk.ui.dialogs.import_progress import ImportProgressDialog
 from linkdesk.ui.dialogs.messages import show_error, show_import_summary
@@ -52,7 +52,8 @@ class MainWindow(QMainWindow):
         self.prefs = preferences or Preferences()
         self.project: Project | None = None
         self.job: ImportJob | None = None
-        self.score_job: ScoreJob | None = None
+        self.score_job: ScoreJob | None = None  # sort indexes and re-scoring
+        self._pending_import: tuple[list[Path], ImportOptions | None] | None = None
         self.progress: ImportProgressDialog | None = None
         self.last_dialog: QWidget | None = None  # the latest message, for tests to inspect
         self.setWindowIcon(app_icon())
@@ -110,11 +111,11 @@ class MainWindow(QMainWindow):
             self._error("An import is running", "Wait for the import to finish, or cancel it.")
             return False
         self._close_project()
-        self._prepare_tables(project)
         self.project = project
         self.prefs.add_recent_project(path)
         self._show_project(project)
         self.project_opened.emit(path)
+        self._start_upkeep()
         return True
 
     def new_project(self) -> None:
@@ -151,18 +152,6 @@ class MainWindow(QMainWindow):
         finally:
             QApplication.restoreOverrideCursor()
         self.open_project(path)
-
-    def _prepare_tables(self, project: Project) -> None:
-        # Until the indexes come with a schema migration, a project gets them on first open.
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        self.statusBar().showMessage("Preparing the tables of this project…")
-        try:
-            ensure_table_indexes(project.db)
-        except Exception:  # read-only file or disk full: the tables still work, sorting slower
-            log.warning("could not create the table indexes of %s", project.path, exc_info=True)
-        finally:
-            self.statusBar().clearMessage()
-            QApplication.restoreOverrideCursor()
 
     def _close_project(self) -> None:
         self._stop_scoring()
@@ -201,9 +190,14 @@ class MainWindow(QMainWindow):
         if self.job is not None:
             self._error("An import is running", "Wait for it to finish, or cancel it.")
             return False
-        if self.score_job is not None:
-            self._error("Re-scoring is running", "Wait for it to finish, or cancel it.")
+        if not paths:
             return False
+        if self.score_job is not None:
+            # One writer at a time: scoring gives way (it starts again after the import).
+            self._pending_import = (list(paths), options)
+            self.cancel_rescore()
+            self.statusBar().showMessage("Stopping the re-score to import…")
+            return True
         self.job = ImportJob(self.project.path, list(paths), options or ImportOptions(), self)
         self.progress = ImportProgressDialog(len(paths), self)
         self.progress.cancelled.connect(self.job.cancel)
@@ -237,24 +231,49 @@ class MainWindow(QMainWindow):
         else:
             self.last_dialog = show_import_summary(self, outcome)
         self.import_finished.emit(outcome)
+        self._start_upkeep()  # new links: score them
 
     # -- re-scoring ----------------------------------------------------------------------------
+
+    @property
+    def automatic_scoring(self) -> bool:
+        """Whether the window re-scores by itself when the scores are out of date."""
+        return str(self.prefs.value("scoring/automatic", "true")).lower() == "true"
+
+    @automatic_scoring.setter
+    def automatic_scoring(self, on: bool) -> None:
+        self.prefs.set_value("scoring/automatic", "true" if on else "false")
+
+    def _start_upkeep(self) -> None:
+        """Build missing sort indexes and, if automatic, re-score stale scores in the background.
+
+        Both derived from the data, so both run on a worker and give way to an import.
+        """
+        if self.project is None or self.job is not None or self.score_job is not None:
+            return
+        stale = self.automatic_scoring and not self.workspace.scores_current
+        if stale or missing_table_indexes(self.project.db):
+            self._start_score_job(force=False, scoring=stale)
 
     def rescore(self) -> bool:
         """Re-score the project in the background; False if it cannot start now."""
         if self.project is None or self.job is not None or self.score_job is not None:
             return False
-        self.score_job = ScoreJob(self.project.path, self)
+        self._start_score_job(force=True, scoring=True)
+        return True
+
+    def _start_score_job(self, *, force: bool, scoring: bool) -> None:
+        assert self.project is not None
+        self.score_job = ScoreJob(self.project.path, self, force=force, scoring=scoring)
         self.score_job.progressed.connect(self._score_progressed)
         self.score_job.finished.connect(self._score_done)
-        self.scores_label.setText("Scoring…")
+        self.scores_label.setText("Scoring…" if scoring else "Preparing sort indexes…")
         self.scores_label.show()
         self.rescore_button.setText("Cancel")
-        self.rescore_button.setToolTip("Stop re-scoring; the scores stay as they were")
+        self.rescore_button.setToolTip("Stop; the scores stay as they were (this runs again "
+                                       "when the project is next opened)")
         self.rescore_button.show()
-        self.actions.import_files.setEnabled(False)
         self.score_job.start()
-        return True
 
     def cancel_rescore(self) -> None:
         """Stop a running re-score; the stored scores stay as they were."""
@@ -273,17 +292,20 @@ class MainWindow(QMainWindow):
 
     def _score_done(self, outcome: ScoreOutcome) -> None:
         self.score_job = None
-        self.actions.import_files.setEnabled(self.project is not None)
+        pending, self._pending_import = self._pending_import, None
         if self.project is not None and self.project.path == outcome.project_path:
             if outcome.summary is not None:
                 self.workspace.reload()  # the tables gain their score columns
             self._update_totals()
-            if outcome.cancelled:
+            if outcome.cancelled and pending is None:
                 self.statusBar().showMessage("Re-scoring cancelled; the scores are unchanged.",
                                              10_000)
             elif outcome.error:
                 self._error("Cannot re-score the project", outcome.error)
         self.scoring_finished.emit(outcome)
+        if pending is not None:
+            self.statusBar().clearMessage()
+            self.import_files(*pending)
 
     def _stop_scoring(self) -> None:
         if self.score_job is not None:
@@ -292,7 +314,7 @@ class MainWindow(QMainWindow):
             job.cancel()
             job.wait()
             job.deleteLater()
-            self.actions.import_files.setEnabled(True)
+        self._pending_import = None
 
     # -- drag and drop -----------------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 """Turning stored signal values into scores, bands and risk levels (the fast half of scoring).
 
 Runs after every change of weights, flag points or thresholds: one INSERT … SELECT of integer
-arithmetic over the narrow `link_features` table, two index builds, and the domains' roll-up.
+arithmetic over the narrow `link_features` table, index builds, and the domains' roll-up.
 Scores are summed in integer tenths of a point, so an explanation's contributions add up to
 the stored score exactly.
 """
@@ -13,20 +13,10 @@ from collections.abc import Iterable
 
 from linkdesk.core.scoring.flags import risk_points
 from linkdesk.core.scoring.model import SIGNALS, Model
+from linkdesk.core.store.indexes import create_indexes, drop_indexes
 
 SCORE_MAX = 1000  # tenths
 
-# Two indexes serve every sort and filter a table needs: a band other than risky is a quality
-# range (with risk below the risky level), risky and risk levels are risk-point ranges
-# (see `band_condition`). Each index costs about a second per million links to build.
-_LINK_INDEXES = (
-    "CREATE INDEX link_scores_quality ON link_scores(quality, risk_points)",
-    "CREATE INDEX link_scores_risk ON link_scores(risk_points, quality)",
-)
-_DOMAIN_INDEXES = (
-    "CREATE INDEX domain_scores_quality ON domain_scores(quality, risk_points)",
-    "CREATE INDEX domain_scores_risk ON domain_scores(risk_points, quality)",
-)
 
 
 def contribution_sql(model: Model) -> list[tuple[str, str]]:
@@ -67,9 +57,10 @@ def apply_weights(db: sqlite3.Connection, model: Model, flag_sets: Iterable[int]
     db.executemany("INSERT INTO temp.score_levels VALUES (?, ?, ?)", levels)
     low_confidence = int(model.thresholds["low_confidence_below"])
 
-    # Bulk-loading and then indexing is several times faster than updating indexed rows.
-    db.execute("DROP INDEX IF EXISTS link_scores_quality")
-    db.execute("DROP INDEX IF EXISTS link_scores_risk")
+    # Bulk-loading and then indexing is several times faster than updating indexed rows. Two
+    # indexes (schema.py) serve every band and risk filter (see `band_condition`); the window
+    # may have added sort indexes. Each costs about a second per million links to build.
+    indexes = drop_indexes(db, "link_scores")
     db.execute("DELETE FROM link_scores")
     db.execute(
         f"""
@@ -86,16 +77,14 @@ def apply_weights(db: sqlite3.Connection, model: Model, flag_sets: Iterable[int]
         )
         """
     )
-    for statement in _LINK_INDEXES:
-        db.execute(statement)
+    create_indexes(db, indexes)
     _roll_up_domains(db, model)
     db.execute("DROP TABLE temp.score_levels")
 
 
 def _roll_up_domains(db: sqlite3.Connection, model: Model) -> None:
     """A domain's quality is its best link's; its risk comes from the domain's own flags."""
-    for statement in _DOMAIN_INDEXES:
-        db.execute(f"DROP INDEX IF EXISTS {statement.split()[2]}")
+    indexes = drop_indexes(db, "domain_scores")
     # With max(), SQLite takes the bare columns from the row holding the maximum.
     db.execute(
         f"UPDATE domain_scores SET quality = best.quality, best_link_id = best.link_id, "
@@ -105,8 +94,7 @@ def _roll_up_domains(db: sqlite3.Connection, model: Model) -> None:
         f"FROM link_scores GROUP BY domain_id) AS best, temp.score_levels AS s "
         f"WHERE domain_scores.id = best.domain_id AND s.flags = domain_scores.flags"
     )
-    for statement in _DOMAIN_INDEXES:
-        db.execute(statement)
+    create_indexes(db, indexes)
 
 
 def band_condition(model: Model, band: str, table: str = "link_scores") -> str:

@@ -17,6 +17,7 @@ import sqlite3
 from collections.abc import Callable
 
 from linkdesk.core.fields import FIELDS, VENDORS, Merge, vendor_bit
+from linkdesk.core.store.indexes import drop_indexes
 
 STAGE = "temp.stage"
 
@@ -114,13 +115,8 @@ def _merge_into_empty(
     parts of LinkDesk add (the window's sort indexes). Links a file lists twice are collapsed
     when the unique index finds them.
     """
-    indexes = db.execute(
-        "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL "
-        "AND tbl_name IN ('links', 'observations') ORDER BY name <> ?",
-        (_IDENTITY_INDEX,),
-    ).fetchall()
-    for name, _ in indexes:
-        db.execute(f'DROP INDEX "{name}"')
+    indexes = drop_indexes(db, "links", "observations")
+    indexes.sort(key=lambda index: index[0] != _IDENTITY_INDEX)
     columns = "".join(f", {name}" for name in fields)
     db.execute(
         f"INSERT INTO links (id, source_url, target_url, source_host, domain, vendors, "

@@ -5,7 +5,7 @@ Everything the UI shows from a project goes through here; `linkdesk.ui` never wr
     TableQuery(db, LINKS, Filters(search="forum"), Sort("domain_rating", descending=True))
         .count() / .ordered_ids() / .rows(ids)
     link_details(db, link_id), domain_details(db, domain_id)
-    ensure_table_indexes(db)     indexes for the sortable columns (to become a migration)
+    ensure_table_indexes(db)     indexes for the sortable columns (the window builds them)
     scored_tables(db)            LINKS and DOMAINS with Quality, Band, Risk (scores current)
 """
 
@@ -19,7 +19,11 @@ from linkdesk.core.tables.details import (
     link_details,
 )
 from linkdesk.core.tables.domains import DOMAINS
-from linkdesk.core.tables.indexes import ensure_table_indexes, missing_table_indexes
+from linkdesk.core.tables.indexes import (
+    IndexingCancelled,
+    ensure_table_indexes,
+    missing_table_indexes,
+)
 from linkdesk.core.tables.links import LINKS, VENDOR_NAMES
 from linkdesk.core.tables.query import TableQuery
 from linkdesk.core.tables.scores import (
@@ -47,6 +51,7 @@ __all__ = [
     "DomainDetails",
     "Filters",
     "Follow",
+    "IndexingCancelled",
     "Kind",
     "LinkDetails",
     "Observation",

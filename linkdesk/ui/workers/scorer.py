@@ -1,7 +1,10 @@
-"""Re-scoring a project on a worker thread, with progress and cancel (as importer.py imports).
+"""Keeping a project's derived data up to date on a worker thread: sort indexes, then scores.
 
-The worker opens its own `Project` (a connection belongs to its thread); `rescore` runs in one
-transaction, so a cancel or a failure leaves the stored scores as they were.
+The window starts this job when it opens a project and after an import (or the user starts it):
+it builds the table indexes that are missing (one short transaction each), then re-scores if
+the scores are out of date. The worker opens its own `Project` (a connection belongs to its
+thread); `rescore` runs in one transaction, so a cancel or a failure leaves the stored scores
+as they were; indexes built before a cancel stay.
 """
 
 from __future__ import annotations
@@ -13,8 +16,17 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from linkdesk.core.scoring import ScoreCancelled, ScoreProgress, ScoreSummary, rescore
+from linkdesk.core.scoring import (
+    ScoreCancelled,
+    ScoreProgress,
+    ScoreSummary,
+    rescore,
+    scores_current,
+)
 from linkdesk.core.store import Project, ProjectError
+from linkdesk.core.tables import IndexingCancelled, ensure_table_indexes
+
+INDEX_STAGE = "sort indexes"
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +36,8 @@ class ScoreOutcome:
     """What a re-score job did: a summary, or why there is none."""
 
     project_path: Path
-    summary: ScoreSummary | None = None
+    summary: ScoreSummary | None = None  # None: not re-scored (current already, or stopped)
+    indexes_built: int = 0
     cancelled: bool = False
     error: str = ""
 
@@ -35,9 +48,11 @@ class ScoreWorker(QObject):
     progressed = Signal(object)  # ScoreProgress
     finished = Signal(object)  # ScoreOutcome
 
-    def __init__(self, project_path: Path) -> None:
+    def __init__(self, project_path: Path, *, force: bool = False, scoring: bool = True) -> None:
         super().__init__()
         self.project_path = project_path
+        self.scoring = scoring  # False: only the sort indexes
+        self.force = force  # re-score even if the scores look current
         self._cancel = threading.Event()
 
     def cancel(self) -> None:
@@ -46,13 +61,16 @@ class ScoreWorker(QObject):
 
     @Slot()
     def run(self) -> None:
-        """Re-score, then emit `finished` (always, whatever happened)."""
+        """Build missing indexes, re-score if needed, then emit `finished` (always)."""
         outcome = ScoreOutcome(self.project_path)
         try:
             with Project.open(self.project_path, create=False) as project:
-                outcome.summary = rescore(project.db, progress=self.progressed.emit,
-                                          cancelled=self._cancel.is_set)
-        except ScoreCancelled:
+                outcome.indexes_built = ensure_table_indexes(
+                    project.db, progress=self._index_progress, cancelled=self._cancel.is_set)
+                if self.scoring and (self.force or not scores_current(project.db)):
+                    outcome.summary = rescore(project.db, progress=self.progressed.emit,
+                                              cancelled=self._cancel.is_set)
+        except (ScoreCancelled, IndexingCancelled):
             outcome.cancelled = True
         except ProjectError as error:
             outcome.error = str(error)
@@ -61,6 +79,10 @@ class ScoreWorker(QObject):
             outcome.error = f"internal error ({error}); the scores are unchanged"
         self.finished.emit(outcome)
 
+    def _index_progress(self, done: int, total: int) -> None:
+        if done < total:
+            self.progressed.emit(ScoreProgress(INDEX_STAGE, done + 1, total))
+
 
 class ScoreJob(QObject):
     """A worker and its thread, cleaned up when the re-score ends."""
@@ -68,11 +90,12 @@ class ScoreJob(QObject):
     progressed = Signal(object)  # ScoreProgress
     finished = Signal(object)  # ScoreOutcome
 
-    def __init__(self, project_path: Path, parent: QObject | None = None) -> None:
+    def __init__(self, project_path: Path, parent: QObject | None = None, *,
+                 force: bool = False, scoring: bool = True) -> None:
         super().__init__(parent)
         self.thread = QThread()
         self.thread.setObjectName("score")
-        self.worker = ScoreWorker(project_path)
+        self.worker = ScoreWorker(project_path, force=force, scoring=scoring)
         self.worker.moveToThread(self.thread)
         self.thread.started.connect(self.worker.run)
         self.worker.progressed.connect(self.progressed)
@@ -101,4 +124,6 @@ class ScoreJob(QObject):
 
 def progress_text(progress: ScoreProgress) -> str:
     """"Scoring: <stage> (step 2 of 5)…" for the status bar."""
+    if progress.stage == INDEX_STAGE:
+        return f"Preparing sort indexes ({progress.step} of {progress.steps})…"
     return f"Scoring: {progress.stage} (step {progress.step} of {progress.steps})…"
