@@ -4,8 +4,9 @@
 
 Builds (once) and caches a project of N links (default 1,000,000) under ``benchmarks/out/``
 from the import benchmark's Ahrefs export (``exportgen.make_profile`` + ``write_ahrefs``),
-creates the sortable columns' indexes (timed: a one-off cost, a migration later), then drives
-a real `MainWindow` offscreen and times, each up to the table's synchronous repaint:
+creates the sortable columns' indexes (timed: a one-off cost the window pays in the background
+on first open), then drives a real `MainWindow` offscreen and times, each up to the repaint
+after the answer arrived (at this size queries run on the loader thread):
 
 * opening the project until the first rows are painted         (target 1 s)
 * a sort by each sortable column, as a header click does        (target 0.5 s)
@@ -13,8 +14,9 @@ a real `MainWindow` offscreen and times, each up to the table's synchronous repa
 * 20 jumps across the scroll bar                                (must never block)
 
 The search is timed from the moment the filter applies; the window waits SEARCH_DELAY_MS
-(150 ms) after the last key first, so a burst of typing runs one query. Figures are printed,
-never asserted. The page cache is warm (the project was just built or read).
+(150 ms) after the last key first, so a burst of typing runs one query. Beside each figure,
+"GUI busy" is the longest time the GUI thread was blocked meanwhile (what a user feels as a
+freeze). Figures are printed, never asserted. The page cache is warm.
 """
 
 from __future__ import annotations
@@ -69,11 +71,15 @@ def build_project(rows: int) -> Path:
     return path
 
 
-def timed(action: Callable[[], object], settle: Callable[[], None]) -> float:
-    """Seconds from `action` to the end of the repaint it causes."""
+BUSY: list[float] = []  # the longest single GUI-thread step of each timed action
+
+
+def timed(action: Callable[[], object], settle: Callable[[], float]) -> float:
+    """Seconds from `action` to the end of the repaint it causes (GUI-busy time in BUSY)."""
     started = time.perf_counter()
     action()
-    settle()
+    acted = time.perf_counter() - started
+    BUSY.append(max(acted, settle()))
     return time.perf_counter() - started
 
 
@@ -98,19 +104,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     app = application(offscreen=True)
     with tempfile.TemporaryDirectory() as folder:
         prefs = Preferences(QSettings(str(Path(folder) / "s.ini"), QSettings.Format.IniFormat))
+        prefs.set_value("scoring/automatic", "false")  # bench_score measures scoring
         window = MainWindow(prefs)
         window.resize(1400, 900)
         window.show()
         app.processEvents()
 
-        def settle() -> None:
-            app.processEvents()
+        def settle() -> float:
+            """Wait for the answer and repaint; return the longest GUI-thread step."""
+            longest = 0.0
+            while True:
+                step = time.perf_counter()
+                app.processEvents()
+                longest = max(longest, time.perf_counter() - step)
+                if not window.workspace.loading():
+                    break
+                time.sleep(0.002)
+            step = time.perf_counter()
             view = window.workspace.current_view()
             if view is not None:
                 view.viewport().repaint()
+            return max(longest, time.perf_counter() - step)
 
         figures: dict[str, list[float]] = {}
         figures["open"] = [timed(lambda: window.open_project(path), settle)]
+        busy: dict[str, float] = {"open": BUSY[-1]}
         view = window.workspace.current_view()
         assert view is not None
         model = view.table
@@ -123,6 +141,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 order = model.headerData(position, header.orientation(), 0x0D)  # initial order
                 sorts[column.title] = timed(lambda p=position, o=order: model.sort(p, o), settle)
         figures["sort"] = list(sorts.values())
+        busy["sort"] = max(BUSY[-len(sorts):])
 
         bar = window.workspace.filter_bar
         keystrokes: list[float] = []
@@ -130,36 +149,43 @@ def main(argv: Sequence[str] | None = None) -> int:
             bar.search.setText(SEARCH_TEXT[:length])
             keystrokes.append(timed(bar._emit, settle))  # the debounce timer's slot
         figures["search"] = keystrokes
+        busy["search"] = max(BUSY[-len(keystrokes):])
         found = model.rowCount()
         clear = timed(bar.clear, settle)
+        busy["clear"] = BUSY[-1]
 
         scrollbar = view.verticalScrollBar()
         rng = random.Random(4)
         positions = [rng.randrange(scrollbar.maximum() + 1) for _ in range(20)]
         jumps = [timed(lambda v=v: scrollbar.setValue(v), settle) for v in positions]
-        tabs = {name: timed(lambda n=name: window.workspace.show_tab(n), settle)
-                for name in ("domains", "anchors")}
+        busy["jumps"] = max(BUSY[-len(jumps):])
+        tabs = {}
+        for name in ("domains", "anchors"):
+            tabs[name] = timed(lambda n=name: window.workspace.show_tab(n), settle)
+            busy[name] = BUSY[-1]
         window.close()
 
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6
     print(f"\nproject     {path.name}: {links:,} links, {size_mb:,.0f} MB")
-    print(f"indexes     {created} created in {index_seconds:.1f} s (one-off; a migration later)")
-    print(f"{'figure':<34}{'measured':>10}  target")
+    print(f"indexes     {created} created in {index_seconds:.1f} s (one-off, in the background "
+          "on first open)")
+    print(f"{'figure':<34}{'measured':>10}  {'GUI busy':>9}  target")
     report = [
-        ("first rows after opening", figures["open"][0], TARGETS["open"]),
-        ("sort, slowest column", max(figures["sort"]), TARGETS["sort"]),
-        ("sort, median column", statistics.median(figures["sort"]), TARGETS["sort"]),
-        ("search keystroke, slowest", max(keystrokes), TARGETS["search"]),
-        ("search keystroke, median", statistics.median(keystrokes), TARGETS["search"]),
-        ("clear the search", clear, TARGETS["search"]),
-        ("scroll jump, slowest of 20", max(jumps), None),
-        ("Referring domains tab, first show", tabs["domains"], None),
-        ("Anchors tab, first show", tabs["anchors"], None),
+        ("first rows after opening", figures["open"][0], busy["open"], TARGETS["open"]),
+        ("sort, slowest column", max(figures["sort"]), busy["sort"], TARGETS["sort"]),
+        ("sort, median column", statistics.median(figures["sort"]), None, TARGETS["sort"]),
+        ("search keystroke, slowest", max(keystrokes), busy["search"], TARGETS["search"]),
+        ("search keystroke, median", statistics.median(keystrokes), None, TARGETS["search"]),
+        ("clear the search", clear, busy["clear"], TARGETS["search"]),
+        ("scroll jump, slowest of 20", max(jumps), busy["jumps"], None),
+        ("Referring domains tab, first show", tabs["domains"], busy["domains"], None),
+        ("Anchors tab, first show", tabs["anchors"], busy["anchors"], None),
     ]
-    for label, seconds, target in report:
+    for label, seconds, gui, target in report:
         verdict = "" if target is None else (
             f"{target:.1f} s: {'met' if seconds <= target else 'MISSED'}")
-        print(f"{label:<34}{seconds:>9.3f}s  {verdict}")
+        gui_text = "" if gui is None else f"{gui:.3f}s"
+        print(f"{label:<34}{seconds:>9.3f}s  {gui_text:>9}  {verdict}")
     print("sort by column   " + ", ".join(f"{k} {v:.2f}" for k, v in sorts.items()))
     print(f"keystrokes       {' '.join(f'{t:.2f}' for t in keystrokes)} "
           f"({SEARCH_TEXT!r}, {found:,} links found; plus the 0.15 s typing pause)")

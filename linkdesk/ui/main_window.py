@@ -361,7 +361,8 @@ class MainWindow(QMainWindow):
             self.shown_label.clear()
             return
         n = self._locale.toString
-        self.shown_label.setText(f"Shown: {n(self.workspace.shown_count())} · "
+        shown = "…" if self.workspace.loading() else n(self.workspace.shown_count())
+        self.shown_label.setText(f"Shown: {shown} · "
                                  f"Selected: {n(self.workspace.selected_count())}")
 
     def scores_status(self) -> str:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import QApplication
 from linkdesk.core.tables import Column, Filters, Kind, Sort, TableQuery, TableSpec
 from linkdesk.core.tables.query import QueryCache
 from linkdesk.ui.format import display_text, is_stand_in, plain_tooltip, ui_locale
+from linkdesk.ui.workers.table_loader import IdRequest, IdResult, TableLoader
 
 try:  # comes with pyqtgraph; finds a thousand selected ids among a million rows at once
     import numpy as _numpy
@@ -61,6 +62,7 @@ class TableModel(QAbstractTableModel):
     """One table (a `TableSpec`) of one project connection."""
 
     loaded = Signal(float)  # seconds the last query took; emitted after every (re)load
+    loading_changed = Signal()  # a background query started or ended (see `loading`)
 
     def __init__(
         self,
@@ -79,6 +81,19 @@ class TableModel(QAbstractTableModel):
         self._rows: OrderedDict[int, tuple[Any, ...]] = OrderedDict()
         self._locale = ui_locale()
         self.last_query_seconds = 0.0
+        self.last_error = ""
+        # Big projects: queries run on a loader's thread (see workers/table_loader.py).
+        self._loader: TableLoader | None = None
+        self._generation = 0
+        self.loading = False
+
+    def load_in_background(self, loader: TableLoader | None) -> None:
+        """Run this table's queries on `loader` (None: on the GUI thread, for small projects)."""
+        if self._loader is not None:
+            self._loader.loaded.disconnect(self._ids_loaded)
+        self._loader = loader
+        if loader is not None:
+            loader.loaded.connect(self._ids_loaded)
 
     # -- what is shown -----------------------------------------------------------------------
 
@@ -123,15 +138,45 @@ class TableModel(QAbstractTableModel):
             self.reload()
 
     def reload(self) -> None:
-        """Run the query again (after a sort, a filter, or an import)."""
+        """Run the query again (after a sort, a filter, or an import).
+
+        In the background if the model has a loader: the rows shown stay until the new ids
+        arrive (`loading` meanwhile), and only the newest request's answer is shown.
+        """
+        self._generation += 1
+        if self._loader is not None:
+            self._loader.request(IdRequest(self.spec.name, self._generation, self.spec,
+                                           self._filters, self._sort))
+            self._set_loading(True)
+            return
         started = time.perf_counter()
-        ids = self._query().ordered_ids()
+        try:
+            ids = self._query().ordered_ids()
+        except sqlite3.Error as error:  # e.g. a project file gone bad: an empty table, a note
+            self._show_ids(array("q"), 0.0, str(error))
+            return
+        self._show_ids(ids, time.perf_counter() - started)
+
+    def _ids_loaded(self, result: IdResult) -> None:
+        if result.request.table != self.spec.name or result.request.generation != self._generation:
+            return  # an answer to an older question
+        self._set_loading(False)
+        ids = result.ids if result.ids is not None else array("q")
+        self._show_ids(ids, result.seconds, result.error)
+
+    def _show_ids(self, ids: Any, seconds: float, error: str = "") -> None:
         self.beginResetModel()
         self._ids = ids
         self._rows.clear()
         self.endResetModel()
-        self.last_query_seconds = time.perf_counter() - started
-        self.loaded.emit(self.last_query_seconds)
+        self.last_error = error
+        self.last_query_seconds = seconds
+        self.loaded.emit(seconds)
+
+    def _set_loading(self, loading: bool) -> None:
+        if loading != self.loading:
+            self.loading = loading
+            self.loading_changed.emit()
 
     # -- ids ---------------------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from linkdesk.core.tables import (
     TABLES,
     Filters,
     Sort,
+    TableQuery,
     TableSpec,
     domain_details,
     link_details,
@@ -30,8 +31,12 @@ from linkdesk.ui.preferences import Preferences
 from linkdesk.ui.views.details import DetailsPanel
 from linkdesk.ui.views.filter_bar import FilterBar
 from linkdesk.ui.views.table_view import TableView
+from linkdesk.ui.workers.table_loader import TableLoader
 
 TAB_NAMES = tuple(spec.name for spec in TABLES)  # links, domains, anchors
+# From this many links, sorting and filtering run on a loader thread (workers/table_loader.py):
+# below it every query takes a few milliseconds and the tables update at once.
+BACKGROUND_FROM_LINKS = 50_000
 
 
 class Workspace(QWidget):
@@ -49,6 +54,8 @@ class Workspace(QWidget):
         self._stale: set[str] = set()
         self.specs: dict[str, TableSpec] = {spec.name: spec for spec in TABLES}
         self.scores_current = False  # the tables show Quality, Band and Risk
+        self.loader: TableLoader | None = None
+        self.background_from_links = BACKGROUND_FROM_LINKS
         self.filter_bar = FilterBar()
         self.filter_bar.filters_changed.connect(self._filters_changed)
         self.tabs = QTabWidget()
@@ -82,6 +89,9 @@ class Workspace(QWidget):
         self.models.clear()
         self.views.clear()
         self.details.clear()
+        if self.loader is not None:
+            self.loader.close()
+            self.loader = None
         self.project = project
         self.cache = QueryCache()
         self.filter_bar.reset()  # a search for one client means nothing in another's project
@@ -97,8 +107,14 @@ class Workspace(QWidget):
         self.scores_current = scored is not None
         specs = [*(scored or (LINKS, DOMAINS)), ANCHORS]
         self.specs = {spec.name: spec for spec in specs}
+        if self.loader is None and TableQuery(project.db, LINKS, cache=self.cache).count() >= (
+                self.background_from_links):
+            self.loader = TableLoader(project.path, self)
         for spec in specs:
             model = TableModel(spec, project.db, self.cache, self)
+            if spec.prepare is None:  # Anchors group into a temporary table of this connection
+                model.load_in_background(self.loader)
+            model.loading_changed.connect(self.counts_changed)
             saved = self.prefs.sort(spec.name)
             known = saved and any(c.name == saved[0] and c.sortable for c in spec.columns)
             model.configure(filters, Sort(saved[0], saved[1]) if saved and known else None)
@@ -164,6 +180,11 @@ class Workspace(QWidget):
         index = TAB_NAMES.index(name_or_index) if isinstance(name_or_index, str) else name_or_index
         if 0 <= index < self.tabs.count():
             self.tabs.setCurrentIndex(index)
+
+    def loading(self) -> bool:
+        """Whether the table on screen is waiting for a background query."""
+        model = self.models.get(self.current_name())
+        return model is not None and model.loading
 
     def shown_count(self) -> int:
         """Rows of the table on screen."""

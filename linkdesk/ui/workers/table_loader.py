@@ -1,0 +1,163 @@
+"""Running the tables' slow queries (ordered ids for a sort, a search, a filter) off the GUI thread.
+
+On a million links a search's first keystrokes scan every row (0.3-0.6 s) and a first sort by
+a column reads its whole index: done on the GUI thread, typing would stutter. A `TableLoader`
+owns one worker thread with its own read connection to the project (WAL: reads never wait
+for a writer). A model asks for its ids with a generation number; a newer request from the
+same model supersedes an older one, and a query still running for a superseded request is
+interrupted (`sqlite3.Connection.interrupt`), so fast typing only ever pays for the last text.
+Rows on screen are still fetched by id on the GUI thread: 100 rows by primary key take ~1 ms.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+
+from linkdesk.core.store import Project, ProjectError
+from linkdesk.core.tables import Filters, Sort, TableQuery, TableSpec
+from linkdesk.core.tables.query import QueryCache
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class IdRequest:
+    """One model's query: which table, with what filters and sort."""
+
+    table: str
+    generation: int
+    spec: TableSpec
+    filters: Filters
+    sort: Sort
+
+
+@dataclass(frozen=True)
+class IdResult:
+    """The ordered ids a request found (`ids` is None if the query failed: see `error`)."""
+
+    request: IdRequest
+    ids: Any  # an int64 array, as TableQuery.ordered_ids returns
+    seconds: float
+    error: str = ""
+
+
+class _Latest:
+    """The newest generation asked for per table, shared by the two threads."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._generations: dict[str, int] = {}
+
+    def set(self, table: str, generation: int) -> None:
+        with self._lock:
+            self._generations[table] = generation
+
+    def current(self, request: IdRequest) -> bool:
+        with self._lock:
+            return self._generations.get(request.table) == request.generation
+
+
+class _LoaderWorker(QObject):
+    """Lives on the loader's thread; owns the read connection."""
+
+    loaded = Signal(object)  # IdResult
+
+    def __init__(self, project_path: Path, latest: _Latest) -> None:
+        super().__init__()
+        self.project_path = project_path
+        self.latest = latest
+        self.project: Project | None = None
+        self.cache = QueryCache()
+        self.busy = threading.Event()  # a query is running: interrupting it makes sense
+
+    @Slot(object)
+    def load(self, request: IdRequest) -> None:
+        """Run a request unless a newer one from the same table superseded it."""
+        while self.latest.current(request):
+            started = time.perf_counter()
+            try:
+                db = self._connection()
+                self.busy.set()
+                try:
+                    ids = TableQuery(db, request.spec, request.filters, request.sort,
+                                     self.cache).ordered_ids()
+                finally:
+                    self.busy.clear()
+            except sqlite3.OperationalError as error:
+                if "interrupted" in str(error):
+                    continue  # for another table's newer request: run again if still wanted
+                self._fail(request, str(error))
+                return
+            except (ProjectError, sqlite3.DatabaseError, ValueError) as error:
+                self._fail(request, str(error))
+                return
+            if self.latest.current(request):
+                self.loaded.emit(IdResult(request, ids, time.perf_counter() - started))
+            return
+
+    def interrupt(self) -> None:
+        """Stop the running query, if any (safe from any thread)."""
+        if self.busy.is_set() and self.project is not None:
+            self.project.db.interrupt()
+
+    @Slot()
+    def close(self) -> None:
+        """Close the connection (on this thread, which owns it)."""
+        if self.project is not None:
+            self.project.close()
+            self.project = None
+
+    def _connection(self) -> sqlite3.Connection:
+        if self.project is None:
+            self.project = Project.open(self.project_path, create=False)
+        return self.project.db
+
+    def _fail(self, request: IdRequest, error: str) -> None:
+        log.warning("loading %s failed: %s", request.table, error)
+        if self.latest.current(request):
+            self.loaded.emit(IdResult(request, None, 0.0, error))
+
+
+class TableLoader(QObject):
+    """The GUI side: `request` ids, receive them through `loaded` (on the GUI thread)."""
+
+    loaded = Signal(object)  # IdResult
+    _requested = Signal(object)  # IdRequest, to the worker
+
+    def __init__(self, project_path: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._latest = _Latest()
+        self.thread = QThread()
+        self.thread.setObjectName("table-loader")
+        self.worker = _LoaderWorker(project_path, self._latest)
+        self.worker.moveToThread(self.thread)
+        self._requested.connect(self.worker.load)
+        self.worker.loaded.connect(self.loaded)
+        # The connection belongs to the worker's thread: `finished` is emitted on that thread
+        # as it ends, and a direct connection closes the connection there.
+        self.thread.finished.connect(self.worker.close, Qt.ConnectionType.DirectConnection)
+        self.thread.start()
+
+    def request(self, request: IdRequest) -> None:
+        """Load ids in the background; supersedes this table's earlier requests."""
+        self._latest.set(request.table, request.generation)
+        self.worker.interrupt()  # whatever runs is older; if still wanted, it runs again
+        self._requested.emit(request)
+
+    def close(self) -> None:
+        """Stop: interrupt the running query, close the connection, end the thread."""
+        if not self.thread.isRunning():
+            return
+        self._latest = _Latest()
+        self.worker.latest = self._latest  # nothing asked for is wanted any more
+        self.worker.interrupt()
+        self.thread.quit()
+        self.thread.wait()

@@ -1,0 +1,117 @@
+"""Big projects: the tables' queries run on a loader thread, and only the newest answer shows.
+
+The sample project is small, so the tests lower the workspace's threshold to 0 links to take
+the background path a million-link project takes.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QPoint, QSettings, Qt
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from test_ui_window import WAIT_MS, sample, shown_ids  # noqa: F401 (sample is a fixture)
+
+from linkdesk.core.store import Project
+from linkdesk.core.tables import ANCHORS, LINKS, Filters, Sort, TableQuery
+from linkdesk.ui.main_window import MainWindow
+from linkdesk.ui.preferences import Preferences
+
+
+@pytest.fixture
+def window(qtbot: Any, tmp_path: Path) -> Iterator[MainWindow]:
+    prefs = Preferences(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    prefs.set_value("scoring/automatic", "false")
+    main = MainWindow(prefs)
+    main.workspace.background_from_links = 0  # every project counts as big
+    qtbot.addWidget(main)
+    main.resize(1200, 800)
+    main.show()
+    yield main
+    main.close()
+
+
+def _expected(path: Path, filters: Filters, sort: Sort | None = None) -> list[int]:
+    with Project.open(path, create=False) as project:
+        return list(TableQuery(project.db, LINKS, filters, sort).ordered_ids())
+
+
+def _open(qtbot: Any, window: MainWindow, path: Path) -> None:
+    assert window.open_project(path)
+    assert window.workspace.loading()  # the window is shown before its rows arrive
+    qtbot.waitUntil(lambda: not window.workspace.loading(), timeout=WAIT_MS)
+
+
+def test_the_first_rows_arrive_from_the_loader_thread(
+    qtbot: Any, window: MainWindow, sample: Path  # noqa: F811
+) -> None:
+    _open(qtbot, window, sample)
+    assert window.workspace.loader is not None
+    assert shown_ids(window) == _expected(sample, Filters())
+    assert not window.workspace.loading()
+    assert window.shown_label.text().startswith(f"Shown: {len(shown_ids(window))}")
+
+
+def test_a_header_click_sorts_in_the_background(
+    qtbot: Any, window: MainWindow, sample: Path  # noqa: F811
+) -> None:
+    _open(qtbot, window, sample)
+    view = window.workspace.current_view()
+    assert view is not None
+    header = view.horizontalHeader()
+    section = LINKS.column_index("first_seen")
+    x = header.sectionViewportPosition(section) + header.sectionSize(section) // 2
+    with qtbot.waitSignal(view.table.modelReset, timeout=WAIT_MS):
+        qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
+                         pos=QPoint(x, header.height() // 2))
+        assert window.workspace.loading()  # the old rows stay while the query runs
+        assert "Shown: …" in window.shown_label.text()
+    assert view.table.sort_order.column == "first_seen"
+    assert shown_ids(window) == _expected(sample, Filters(), view.table.sort_order)
+
+
+def test_fast_typing_shows_only_the_last_texts_rows(
+    qtbot: Any, window: MainWindow, sample: Path  # noqa: F811
+) -> None:
+    _open(qtbot, window, sample)
+    model = window.workspace.models["links"]
+    shown: list[float] = []
+    model.loaded.connect(shown.append)
+    for text in ("f", "fo", "for", "foru", "forum", "blog"):
+        window.workspace.filter_bar.search.setText(text)
+        window.workspace.filter_bar._emit()  # as the typing delay would, one per keystroke
+    qtbot.waitUntil(lambda: not window.workspace.loading(), timeout=WAIT_MS)
+    expected = _expected(sample, Filters(search="blog"))
+    assert 0 < len(expected) < len(_expected(sample, Filters()))
+    assert shown_ids(window) == expected
+    assert len(shown) <= 6  # superseded answers are dropped, never shown after a newer one
+    assert model.filters.search == "blog"
+
+
+def test_the_anchors_table_still_loads_on_its_own_connection(
+    qtbot: Any, window: MainWindow, sample: Path  # noqa: F811
+) -> None:
+    _open(qtbot, window, sample)
+    window.workspace.show_tab("anchors")
+    with Project.open(sample, create=False) as project:
+        expected = TableQuery(project.db, ANCHORS).count()
+    assert window.workspace.shown_count() == expected > 0
+
+
+def test_closing_the_project_mid_query_stops_the_loader(
+    qtbot: Any, window: MainWindow, sample: Path  # noqa: F811
+) -> None:
+    _open(qtbot, window, sample)
+    loader = window.workspace.loader
+    assert loader is not None
+    window.workspace.filter_bar.search.setText("a")
+    window.workspace.filter_bar._emit()
+    window.workspace.set_project(None)
+    assert not loader.thread.isRunning()
+    assert window.workspace.loader is None
