@@ -50,12 +50,15 @@ class Actions:
     clear_filters: QAction
     details: QAction
     columns: QAction
+    settings: QAction
+    rescore: QAction
+    auto_score: QAction
     tabs: list[QAction] = field(default_factory=list)
 
     def project_actions(self) -> list[QAction]:
         """Actions that need an open project."""
         return [self.import_files, self.copy, self.find, self.open_url, self.clear_filters,
-                self.details, self.columns, *self.tabs]
+                self.details, self.columns, self.settings, self.rescore, *self.tabs]
 
 
 def _action(window: QMainWindow, text: str, slot: Callable[[], object],
@@ -87,7 +90,15 @@ def build_menus(window: QMainWindow, handlers: dict[str, Callable[[], object]]) 
         details=_action(window, "&Details Panel", h["details"], "details"),
         columns=_action(window, "C&olumns…", h["columns"], None,
                         "Choose the columns of this table"),
+        settings=_action(window, "Project &Settings…", h["settings"], None,
+                         "The client's sites, brand and keywords; scoring weights and "
+                         "thresholds"),
+        rescore=_action(window, "Re-&score Now", h["rescore"], None,
+                        "Compute every score again, in the background"),
+        auto_score=_action(window, "Score &Automatically", lambda: None, None,
+                           "Re-score by itself after imports and setting changes"),
     )
+    actions.auto_score.setCheckable(True)
     actions.details.setCheckable(True)
     actions.details.setChecked(True)
     for number, (name, title) in enumerate(
@@ -102,6 +113,8 @@ def build_menus(window: QMainWindow, handlers: dict[str, Callable[[], object]]) 
     file_menu.addMenu(actions.recent)
     file_menu.addSeparator()
     file_menu.addAction(actions.import_files)
+    file_menu.addSeparator()
+    file_menu.addActions([actions.settings, actions.rescore, actions.auto_score])
     file_menu.addSeparator()
     file_menu.addAction(actions.quit)
     edit_menu = bar.addMenu("&Edit")

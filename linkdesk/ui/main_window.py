@@ -19,13 +19,15 @@ from PySide6.QtWidgets import (
 )
 
 from linkdesk.core.importers.pipeline import ImportFailed, ImportOptions
-from linkdesk.core.scoring import ScoreProgress
+from linkdesk.core.scoring import ScoreProgress, load_model
+from linkdesk.core.scoring.model import save_settings
 from linkdesk.core.store import Project, ProjectError
 from linkdesk.core.store.project import PROJECT_SUFFIX
 from linkdesk.core.tables import DOMAINS, LINKS, TableQuery, missing_table_indexes
 from linkdesk.ui.actions import Actions, build_menus
 from linkdesk.ui.dialogs.import_progress import ImportProgressDialog
 from linkdesk.ui.dialogs.messages import show_error, show_import_summary
+from linkdesk.ui.dialogs.project_settings import ProjectSettingsDialog, SettingsChange
 from linkdesk.ui.format import ui_locale
 from linkdesk.ui.icons import app_icon
 from linkdesk.ui.preferences import Preferences
@@ -70,7 +72,10 @@ class MainWindow(QMainWindow):
             "open_url": self._open_url, "clear_filters": self.workspace.filter_bar.clear,
             "details": self._toggle_details, "columns": self._choose_columns,
             "tab": self.workspace.show_tab,
+            "settings": self.edit_project_settings, "rescore": self.rescore,
         })
+        self.actions.auto_score.setChecked(self.automatic_scoring)
+        self.actions.auto_score.toggled.connect(self._automatic_scoring_toggled)
         self.actions.recent.aboutToShow.connect(self._fill_recent_menu)
         self.welcome.new_requested.connect(self.new_project)
         self.welcome.open_requested.connect(self.choose_project)
@@ -243,6 +248,31 @@ class MainWindow(QMainWindow):
     @automatic_scoring.setter
     def automatic_scoring(self, on: bool) -> None:
         self.prefs.set_value("scoring/automatic", "true" if on else "false")
+
+    def _automatic_scoring_toggled(self, on: bool) -> None:
+        self.automatic_scoring = on
+        if on:
+            self._start_upkeep()
+
+    def edit_project_settings(self) -> ProjectSettingsDialog | None:
+        """Open the Project Settings dialog; saving re-scores in the background."""
+        if self.project is None:
+            return None
+        dialog = ProjectSettingsDialog(load_model(self.project.db), self.project.path.stem,
+                                       self._save_settings, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        self.last_dialog = dialog
+        return dialog
+
+    def _save_settings(self, change: SettingsChange) -> None:
+        """Store the settings (ValueError if refused), then re-score in the background."""
+        assert self.project is not None
+        self._stop_scoring()  # its transaction would hold the settings' write back
+        save_settings(self.project.db, change.terms, change.overrides)
+        self.workspace.reload()  # the old scores no longer match the settings
+        self._update_totals()
+        self.rescore()
 
     def _start_upkeep(self) -> None:
         """Build missing sort indexes and, if automatic, re-score stale scores in the background.

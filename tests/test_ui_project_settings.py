@@ -1,0 +1,132 @@
+"""File → Project Settings: edits reach the project, refused values change nothing, re-scoring."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QDoubleSpinBox, QSpinBox
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from test_tables_scores import build_scored_project
+from test_ui_window import WAIT_MS
+
+from linkdesk.core.scoring import load_model, scores_current
+from linkdesk.core.scoring.model import DEFAULT_FLAG_POINTS, DEFAULT_WEIGHTS
+from linkdesk.core.store import Project
+from linkdesk.ui.dialogs.project_settings import ProjectSettingsDialog
+from linkdesk.ui.main_window import MainWindow
+from linkdesk.ui.preferences import Preferences
+
+
+@pytest.fixture(scope="module")
+def scored(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_scored_project(tmp_path_factory.mktemp("settings") / "scored.linkdesk",
+                                links=300)
+
+
+@pytest.fixture
+def window(qtbot: Any, tmp_path: Path, scored: Path) -> Iterator[MainWindow]:
+    prefs = Preferences(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    main = MainWindow(prefs)
+    qtbot.addWidget(main)
+    main.resize(1200, 800)
+    main.show()
+    path = tmp_path / "client.linkdesk"
+    path.write_bytes(scored.read_bytes())
+    assert main.open_project(path)
+    qtbot.waitUntil(lambda: main.score_job is None, timeout=WAIT_MS)
+    yield main
+    main.close()
+
+
+def _dialog(window: MainWindow) -> ProjectSettingsDialog:
+    dialog = window.edit_project_settings()
+    assert isinstance(dialog, ProjectSettingsDialog) and dialog.isVisible()
+    return dialog
+
+
+def _stored_scoring(path: Path) -> dict[str, Any]:
+    with Project.open(path, create=False) as project:
+        row = project.db.execute("SELECT value FROM settings WHERE key = 'scoring'").fetchone()
+        return json.loads(row[0]) if row else {}
+
+
+def test_saving_stores_the_settings_and_rescores_in_the_background(
+    qtbot: Any, window: MainWindow
+) -> None:
+    assert window.project is not None
+    path = window.project.path
+    dialog = _dialog(window)
+    dialog.terms["brands"].setPlainText("Acme Widgets\nacmewidgets, AW")
+    dialog.terms["money"].setPlainText("blue widgets")
+    authority = dialog.fields["weights"]["authority"]
+    assert isinstance(authority, QDoubleSpinBox)
+    authority.setValue(30.5)
+    closed: list[int] = []
+    dialog.finished.connect(closed.append)
+    with qtbot.waitSignal(window.scoring_finished, timeout=WAIT_MS) as finished:
+        dialog.accept()
+    assert closed == [1]  # accepted and closed
+    assert finished.args[0].summary is not None
+    with Project.open(path, create=False) as project:
+        model = load_model(project.db)
+        assert model.terms.brands == ("Acme Widgets", "acmewidgets", "AW")
+        assert model.terms.money == ("blue widgets",)
+        assert model.weights["authority"] == 30.5
+        assert scores_current(project.db)
+    # Only what differs from the defaults is stored: improved defaults still reach the project.
+    assert _stored_scoring(path)["weights"] == {"authority": 30.5}
+    assert window.workspace.scores_current
+
+
+def test_a_refused_value_keeps_the_dialog_open_and_changes_nothing(
+    qtbot: Any, window: MainWindow
+) -> None:
+    assert window.project is not None
+    path = window.project.path
+    before = _stored_scoring(path)
+    dialog = _dialog(window)
+    dialog.terms["sites"].setPlainText("not a site at all!")
+    dialog.fields["weights"]["trust"].setValue(20)  # type: ignore[attr-defined]
+    dialog.accept()
+    assert dialog.isVisible()
+    assert dialog.error.isVisible() and "not a domain" in dialog.error.text()
+    assert _stored_scoring(path) == before
+    assert window.score_job is None
+    dialog.reject()
+
+
+def test_restore_defaults_resets_the_page_on_screen(qtbot: Any, window: MainWindow) -> None:
+    dialog = _dialog(window)
+    points = dialog.fields["flag_points"]["poison_domain"]
+    weight = dialog.fields["weights"]["follow"]
+    assert isinstance(points, QSpinBox) and isinstance(weight, QDoubleSpinBox)
+    points.setValue(7)
+    weight.setValue(3)
+    dialog.tabs.setCurrentIndex(list(dialog.fields).index("flag_points") + 1)
+    dialog.restore_page_defaults()
+    assert points.value() == DEFAULT_FLAG_POINTS["poison_domain"]
+    assert weight.value() == 3  # another page: untouched
+    change = dialog.change()
+    assert change.overrides["weights"]["follow"] == 3
+    assert change.overrides["weights"]["authority"] is None  # default: nothing stored
+    assert DEFAULT_WEIGHTS["follow"] != 3
+    dialog.reject()
+
+
+def test_the_dialog_looks_right(qtbot: Any, window: MainWindow, tmp_path: Path) -> None:
+    dialog = _dialog(window)
+    dialog.resize(620, 560)
+    for index in (0, 1):
+        dialog.tabs.setCurrentIndex(index)
+        image = dialog.grab().toImage()
+        image.save(str(tmp_path / f"settings-{index}.png"))
+        assert image.width() >= 600 and image.height() >= 500
+    dialog.reject()
