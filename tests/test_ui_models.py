@@ -142,3 +142,34 @@ def test_display_text_is_plain_and_one_line() -> None:
     assert display_text(band, 3) == "strong"
     assert number_text(54.0) == ui_locale().toString(54)
     assert "&lt;script&gt;" in plain_tooltip("<script>")
+
+
+def test_a_saved_layout_without_score_columns_keeps_them_in_place(
+    qtbot: Any, tmp_path: Path
+) -> None:
+    """Once a project is scored, Quality/Band/Risk appear after Rel, not at the far right."""
+    from test_tables_scores import build_scored_project
+
+    from linkdesk.core.tables import scored_links
+    from linkdesk.ui.views.table_view import TableView
+
+    path = build_scored_project(tmp_path / "layout.linkdesk", links=120)
+    with Project.open(path) as project:
+        plain = TableView(TableModel(LINKS, project.db))
+        qtbot.addWidget(plain)
+        header = plain.horizontalHeader()
+        header.moveSection(LINKS.column_index("domain_rating"), 0)  # the user's own order
+        plain.setColumnHidden(LINKS.column_index("url_rating"), True)
+        plain.setColumnWidth(LINKS.column_index("anchor"), 333)
+        saved = plain.column_layout()
+        spec = scored_links(project.db)
+        view = TableView(TableModel(spec, project.db))
+        qtbot.addWidget(view)
+        view.apply_column_layout(saved)
+        shown = [name for name, _, _ in view.column_layout()]
+        assert shown[0] == "domain_rating"
+        rel = shown.index("rel")
+        assert shown[rel + 1 : rel + 4] == ["quality", "band", "risk"]
+        assert view.isColumnHidden(spec.column_index("url_rating"))
+        assert view.columnWidth(spec.column_index("anchor")) == 333
+        assert sorted(shown) == sorted(column.name for column in spec.columns)

@@ -62,7 +62,9 @@ class TableModel(QAbstractTableModel):
     """One table (a `TableSpec`) of one project connection."""
 
     loaded = Signal(float)  # seconds the last query took; emitted after every (re)load
-    loading_changed = Signal()  # a background query started or ended (see `loading`)
+    # A background query started or ended (see `loading`). No bool argument: with one,
+    # PySide6 6.12 crashed at exit (bool_dealloc) after queued loads; seen in bench_window.
+    loading_changed = Signal()
 
     def __init__(
         self,

@@ -89,17 +89,28 @@ class TableView(QTableView):
         return layout
 
     def apply_column_layout(self, layout: list[tuple[str, int, bool]]) -> None:
-        """Restore a saved layout; unknown names are skipped, new columns keep defaults."""
+        """Restore a saved layout; unknown names are skipped.
+
+        Columns the layout lacks (score columns appear once a project is scored) keep their
+        default width and sit after the column they follow in the table's own order, not at
+        the far right.
+        """
         header = self.horizontalHeader()
         names = [column.name for column in self.table.spec.columns]
-        for visual, (name, width, hidden) in enumerate(layout):
-            if name not in names:
-                continue
+        saved = {name: (width, hidden) for name, width, hidden in layout if name in names}
+        order = [name for name, _, _ in layout if name in names]
+        for position, name in enumerate(names):
+            if name not in saved:
+                before = [n for n in names[:position] if n in order]
+                order.insert(order.index(before[-1]) + 1 if before else 0, name)
+        for visual, name in enumerate(order):
             logical = names.index(name)
-            header.moveSection(header.visualIndex(logical), min(visual, header.count() - 1))
-            if width > 8:
-                self.setColumnWidth(logical, width)
-            self.setColumnHidden(logical, hidden)
+            header.moveSection(header.visualIndex(logical), visual)
+            if name in saved:
+                width, hidden = saved[name]
+                if width > 8:
+                    self.setColumnWidth(logical, width)
+                self.setColumnHidden(logical, hidden)
 
     def _header_menu(self, position: QPoint) -> None:
         self.column_menu().popup(self.horizontalHeader().mapToGlobal(position))
