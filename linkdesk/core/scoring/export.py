@@ -1,7 +1,7 @@
 """Writing the scored links or domains to a CSV file a spreadsheet can open safely.
 
-Cells starting with `=`, `+`, `-`, `@`, a tab or a carriage return get a leading apostrophe, so
-a hostile anchor text such as `=HYPERLINK(...)` stays text (CSV injection). UTF-8, streamed.
+Every cell goes through `safe_cell` (exports/cells.py, the CSV-injection guard, re-exported
+here for existing callers). UTF-8, streamed.
 """
 
 from __future__ import annotations
@@ -12,10 +12,11 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from linkdesk.core import urls
+from linkdesk.core.exports.cells import safe_cell
 from linkdesk.core.scoring.flags import flag_names
 from linkdesk.core.scoring.model import ANCHOR_CLASSES, BANDS, RISK_LEVELS
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+__all__ = ["DOMAIN_COLUMNS", "LINK_COLUMNS", "export_domains", "export_links", "safe_cell"]
 
 LINK_COLUMNS = (
     "source_url", "target_url", "domain", "anchor", "anchor_class", "quality", "band",
@@ -26,12 +27,6 @@ DOMAIN_COLUMNS = (
     "domain", "quality", "band", "risk_level", "risk_points", "flags", "links", "live_links",
     "hosts", "best_link", "confidence",
 )
-
-
-def safe_cell(value: object) -> str:
-    """A cell's text, with an apostrophe before anything a spreadsheet would run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 def export_links(db: sqlite3.Connection, path: str | Path) -> int:

@@ -236,5 +236,71 @@ CREATE TABLE scoring_state (
     )
 
 
-MIGRATIONS: list[Migration] = [_v1_initial, _v2_scores]
+def _v3_marks(db: sqlite3.Connection) -> None:
+    # Marks are keyed by what identifies a link or domain across re-imports, never by row id:
+    # a link's id belongs to one `links` row, while (source_url, target_url), normalised as
+    # `links` stores them, is the link itself. So a mark survives a rebuilt project, and a
+    # mark can exist for a link or domain the profile does not (or no longer) hold.
+    _run_script(
+        db,
+        """
+-- The user's decision on a referring domain: covers every link of the domain.
+CREATE TABLE domain_marks (
+    domain TEXT PRIMARY KEY,             -- registered domain, punycode, as links.domain
+    kind TEXT NOT NULL CHECK (kind IN ('disavow', 'keep', 'review')),
+    reason TEXT NOT NULL DEFAULT '',
+    marked_at TEXT NOT NULL,             -- ISO UTC, e.g. 2026-11-26T16:40:00Z
+    forced INTEGER NOT NULL DEFAULT 0    -- a disavow that wins over keep marks of its links
+);
+CREATE INDEX domain_marks_kind ON domain_marks(kind);
+
+-- The user's decision on one link; wins over its domain's mark (a domain keep wins over a
+-- link's disavow unless that disavow is forced).
+CREATE TABLE link_marks (
+    source_url TEXT NOT NULL,
+    target_url TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('disavow', 'keep', 'review')),
+    reason TEXT NOT NULL DEFAULT '',
+    marked_at TEXT NOT NULL,
+    forced INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (source_url, target_url)
+) WITHOUT ROWID;
+CREATE INDEX link_marks_kind ON link_marks(kind);
+
+-- Disavow files: the client's files imported, and the files LinkDesk wrote.
+CREATE TABLE disavow_files (
+    id INTEGER PRIMARY KEY,
+    direction TEXT NOT NULL CHECK (direction IN ('imported', 'exported')),
+    file_name TEXT NOT NULL,
+    file_sha256 TEXT NOT NULL,
+    lines INTEGER NOT NULL,
+    entries INTEGER NOT NULL,
+    problems INTEGER NOT NULL,
+    created_at TEXT NOT NULL
+);
+
+-- Every line of those files that means something: entries, and invalid lines kept as text.
+CREATE TABLE disavow_entries (
+    file_id INTEGER NOT NULL REFERENCES disavow_files(id),
+    line_no INTEGER NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('domain', 'url', 'invalid')),
+    value TEXT NOT NULL,                 -- punycode host, normalised URL, or the line as is
+    text TEXT NOT NULL,                  -- the line as written
+    comment TEXT NOT NULL DEFAULT '',    -- the comment lines just above it
+    PRIMARY KEY (file_id, line_no)
+) WITHOUT ROWID;
+CREATE INDEX disavow_entries_value ON disavow_entries(kind, value);
+
+-- Entries of imported files the user explicitly took back (cleared or kept since).
+CREATE TABLE disavow_withdrawn (
+    kind TEXT NOT NULL,
+    value TEXT NOT NULL,
+    withdrawn_at TEXT NOT NULL,
+    PRIMARY KEY (kind, value)
+) WITHOUT ROWID;
+"""
+    )
+
+
+MIGRATIONS: list[Migration] = [_v1_initial, _v2_scores, _v3_marks]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -7,6 +7,7 @@ from typing import Any
 
 from linkdesk.core.checker.store import check_stats
 from linkdesk.core.fields import VENDORS, vendor_bit
+from linkdesk.core.marks.store import mark_counts
 from linkdesk.core.scoring.model import ANCHOR_CLASSES, BANDS, RISK_LEVELS
 from linkdesk.core.store.merge import NOFOLLOWISH_SQL
 
@@ -54,7 +55,15 @@ def project_stats(db: sqlite3.Connection) -> dict[str, Any]:
         "by_vendor": by_vendor,
         **_score_counts(db),
         **check_stats(db),  # checked_links, check_status
+        **_marks(db),
     }
+
+
+def _marks(db: sqlite3.Connection) -> dict[str, int]:
+    """Links disavowed (own or domain mark), domains marked disavow and keep."""
+    counts = mark_counts(db)
+    return {name: counts[name] for name in ("disavowed_links", "disavowed_domains",
+                                            "kept_domains")}
 
 
 def _score_counts(db: sqlite3.Connection) -> dict[str, dict[str, int]]:

@@ -7,6 +7,7 @@ Everything the UI shows from a project goes through here; `linkdesk.ui` never wr
     link_details(db, link_id), domain_details(db, domain_id)
     ensure_table_indexes(db)     indexes for the sortable columns (the window builds them)
     scored_tables(db)            LINKS and DOMAINS with Quality, Band, Risk (scores current)
+    marked_tables(db)            LINKS and DOMAINS with the Mark column and filter (and scores)
 """
 
 from linkdesk.core.tables.anchors import ANCHORS
@@ -25,6 +26,7 @@ from linkdesk.core.tables.indexes import (
     missing_table_indexes,
 )
 from linkdesk.core.tables.links import LINKS, VENDOR_NAMES
+from linkdesk.core.tables.marks import MARK_LABELS, marked_tables, with_marks
 from linkdesk.core.tables.query import TableQuery
 from linkdesk.core.tables.scores import (
     BAND_LABELS,
@@ -43,6 +45,7 @@ __all__ = [
     "DOMAINS",
     "FIELD_LABELS",
     "LINKS",
+    "MARK_LABELS",
     "RISK_LABELS",
     "TABLES",
     "VENDOR_NAMES",
@@ -61,8 +64,10 @@ __all__ = [
     "domain_details",
     "ensure_table_indexes",
     "link_details",
+    "marked_tables",
     "missing_table_indexes",
     "scored_domains",
     "scored_links",
     "scored_tables",
+    "with_marks",
 ]

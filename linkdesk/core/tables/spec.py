@@ -103,7 +103,7 @@ class Filters:
     lost: bool | None = None
     band: int | None = None
     risk: int | None = None
-    marked: bool | None = None
+    marked: bool | str | None = None  # any mark / none, or a kind: "disavow", "keep"…
 
     def active(self) -> dict[str, Any]:
         """The filters that restrict anything, by name."""

@@ -1,0 +1,296 @@
+"""Marks and disavow files on the command line.
+
+    linkdesk mark PROJECT (--domain D | --url U)... (--disavow | --keep | --review | --clear)
+                  [--reason TEXT] [--force] [--dry-run]
+    linkdesk import-disavow PROJECT FILE
+    linkdesk disavow PROJECT -o FILE.txt [--force]
+    linkdesk validate-disavow FILE
+    linkdesk export-table PROJECT --table links|domains|anchors -o FILE.csv [--search TEXT]
+                  [--band NAME] [--risk NAME] [--marked [KIND]] [--sort COLUMN] [--desc] [--bom]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from linkdesk.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from linkdesk.core import urls
+from linkdesk.core.disavow import (
+    DisavowError,
+    DisavowPlan,
+    ImportReport,
+    import_disavow,
+    plan_disavow,
+    validate_file,
+    write_disavow,
+)
+from linkdesk.core.exports import export_table_csv
+from linkdesk.core.marks import (
+    MarkKind,
+    MarksError,
+    Target,
+    apply_change,
+    domain_key,
+    plan_marks,
+    preview,
+)
+from linkdesk.core.scoring import BANDS, RISK_LEVELS, rescore, scores_current
+from linkdesk.core.store import Project
+from linkdesk.core.tables import ANCHORS, Filters, Sort, marked_tables
+
+SAMPLE = 10  # lines of a list printed before "… and N more"
+
+
+def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add `mark`, `import-disavow`, `disavow`, `validate-disavow` and `export-table`."""
+    mark = commands.add_parser("mark", help="mark referring domains or links disavow, keep or "
+                                            "review (or clear their marks)")
+    mark.add_argument("project", type=Path)
+    mark.add_argument("--domain", action="append", default=[], metavar="DOMAIN",
+                      help="a referring domain (all its links); repeat for more")
+    mark.add_argument("--url", action="append", default=[], metavar="SOURCE_URL",
+                      help="a linking page (its links in the project); repeat for more")
+    kind = mark.add_mutually_exclusive_group(required=True)
+    for name in ("disavow", "keep", "review", "clear"):
+        kind.add_argument(f"--{name}", dest="kind", action="store_const", const=name,
+                          help="remove the marks" if name == "clear" else f"mark {name}")
+    mark.add_argument("--reason", default="", help="why (written into the disavow file)")
+    mark.add_argument("--force", action="store_true",
+                      help="disavow even what is marked keep (keep wins otherwise)")
+    mark.add_argument("--dry-run", action="store_true", help="show what would change, only")
+    mark.set_defaults(run=run_mark)
+
+    imported = commands.add_parser("import-disavow", help="import the client's existing "
+                                                          "disavow file")
+    imported.add_argument("project", type=Path)
+    imported.add_argument("file", type=Path)
+    imported.set_defaults(run=run_import_disavow)
+
+    disavow = commands.add_parser("disavow", help="write the Google disavow file")
+    disavow.add_argument("project", type=Path)
+    disavow.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.txt")
+    disavow.add_argument("--force", action="store_true",
+                         help="write even though warnings need confirmation")
+    disavow.set_defaults(run=run_disavow)
+
+    validate = commands.add_parser("validate-disavow", help="check a disavow file against "
+                                                            "Google's rules")
+    validate.add_argument("file", type=Path)
+    validate.set_defaults(run=run_validate)
+
+    export = commands.add_parser("export-table", help="write a table to CSV as filtered and "
+                                                      "sorted")
+    export.add_argument("project", type=Path)
+    export.add_argument("--table", choices=("links", "domains", "anchors"), required=True)
+    export.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.csv")
+    export.add_argument("--search", default="", help="the quick search text")
+    export.add_argument("--band", choices=BANDS, help="only this quality band")
+    export.add_argument("--risk", choices=RISK_LEVELS, help="only this risk level")
+    export.add_argument("--marked", nargs="?", const="any",
+                        choices=("any", "none", *(k.value for k in MarkKind)),
+                        help="only marked rows (any mark, none, or one kind)")
+    export.add_argument("--sort", metavar="COLUMN", help="a sortable column's name")
+    export.add_argument("--desc", action="store_true", help="sort descending")
+    export.add_argument("--bom", action="store_true", help="start with a BOM (for Excel)")
+    export.add_argument("--all-columns", action="store_true",
+                        help="every column, also those hidden by default")
+    export.set_defaults(run=run_export_table)
+
+
+# -- mark -------------------------------------------------------------------------------------
+
+
+def run_mark(options: argparse.Namespace) -> int:
+    """Mark or clear the given domains and pages."""
+    if not options.domain and not options.url:
+        print("linkdesk mark: give at least one --domain or --url", file=sys.stderr)
+        return EXIT_USAGE
+    kind = None if options.kind == "clear" else MarkKind(options.kind)
+    try:
+        domains = tuple(domain_key(text) for text in options.domain)
+    except MarksError as error:
+        print(f"linkdesk mark: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    with Project.open(options.project, create=False) as project:
+        db = project.db
+        links: list[tuple[str, str]] = []
+        for url in options.url:
+            normalized = urls.normalize_url(url)
+            found = db.execute("SELECT source_url, target_url FROM links WHERE source_url = ?",
+                               (normalized[0],)).fetchall() if normalized else []
+            if not found:
+                print(f"linkdesk mark: no link from {url} in this project", file=sys.stderr)
+                return EXIT_FAILED
+            links += [(s, t) for s, t in found]
+        change = plan_marks(db, Target(domains, tuple(links)), kind, options.reason,
+                            forced=options.force)
+        summary = preview(db, change)
+        if not options.dry_run and change:
+            apply_change(db, change)
+    verb = "would change" if options.dry_run else "changed"
+    print(f"{summary.text} ({verb}: {summary.added:,} added, {summary.changed:,} replaced, "
+          f"{summary.removed:,} cleared; {summary.unchanged:,} already so; "
+          f"{summary.links_affected:,} links affected)")
+    for line in summary.sample[:SAMPLE]:
+        print(f"  {line}")
+    if summary.skipped.get("keep"):
+        print(f"{summary.skipped['keep']:,} marked keep left alone (keep wins; --force to "
+              "disavow them)")
+    return EXIT_OK
+
+
+# -- import-disavow ---------------------------------------------------------------------------
+
+
+def run_import_disavow(options: argparse.Namespace) -> int:
+    """Import a disavow file and say what it covers."""
+    with Project.open(options.project, create=False) as project:
+        try:
+            report = import_disavow(project.db, options.file)
+        except DisavowError as error:
+            print(f"linkdesk import-disavow: {error}", file=sys.stderr)
+            return EXIT_FAILED
+    print(import_text(report, options.file))
+    return EXIT_OK
+
+
+def import_text(report: ImportReport, path: Path) -> str:
+    """What an import did, as the user reads it."""
+    parsed, cover = report.parsed, report.coverage
+    lines = [f"{path}: {parsed.lines:,} lines, {len(parsed.domains):,} domain entries, "
+             f"{len(parsed.urls):,} URL entries, {len(parsed.invalid):,} invalid lines"]
+    if report.already_imported:
+        lines.append("  this file was imported before: nothing added")
+    lines += [f"  line {e.line_no}: invalid, kept as text: {e.text.strip()[:100]}"
+              for e in parsed.invalid]
+    errors = sum(p.severity == "error" for p in parsed.problems)
+    if errors:
+        lines.append(f"  Google would reject this file as it is ({errors:,} errors; see "
+                     "`linkdesk validate-disavow`)")
+    lines.append(f"  covers {cover.links:,} links of the profile from {cover.domains:,} "
+                 f"referring domains ({cover.whole_domains:,} whole domains)")
+    if cover.not_in_profile:
+        lines.append(f"  {len(cover.not_in_profile):,} entries match nothing in the profile "
+                     "(kept, and carried into the next disavow file):")
+        lines += _sample([f"    line {e.line_no}: {e.line}" for e in cover.not_in_profile])
+    lines.append(f"  marks added: {report.domain_marks_added:,} domains, "
+                 f"{report.link_marks_added:,} links")
+    if report.still_withdrawn:
+        lines.append(f"  {report.still_withdrawn:,} entries you took back earlier stay "
+                     "withdrawn")
+    lines += [f"  conflict: {text} (keep wins)" for text in report.conflicts]
+    return "\n".join(lines)
+
+
+# -- disavow ----------------------------------------------------------------------------------
+
+
+def run_disavow(options: argparse.Namespace) -> int:
+    """Plan the disavow file, print warnings and diff, write it unless warnings stop it."""
+    with Project.open(options.project, create=False) as project:
+        db = project.db
+        if not scores_current(db):
+            rescore(db)  # the quality warnings must describe the data as it is
+        name = _project_name(project)
+        plan = plan_disavow(db, project_name=name)
+        print(plan_text(plan))
+        try:
+            write_disavow(db, plan, options.output, confirmed=options.force)
+        except DisavowError as error:
+            print(f"linkdesk disavow: {error}", file=sys.stderr)
+            if plan.needs_confirmation and not options.force and not plan.errors:
+                print("linkdesk disavow: check the warnings above; run again with --force to "
+                      "write the file anyway", file=sys.stderr)
+            return EXIT_FAILED
+    print(f"{options.output}: {plan.domains:,} domains, {plan.urls:,} URLs, "
+          f"{plan.lines:,} lines")
+    return EXIT_OK
+
+
+def plan_text(plan: DisavowPlan) -> str:
+    """The plan's entries, diff, conflicts and warnings, as the user reads them."""
+    lines = [f"disavow file: {plan.domains:,} domains, {plan.urls:,} URLs"]
+    against = plan.diff.against or "no earlier file"
+    lines.append(f"against {against}: {len(plan.diff.added):,} added, "
+                 f"{len(plan.diff.removed):,} removed")
+    lines += _sample([f"  + {line}" for line in plan.diff.added])
+    lines += _sample([f"  - {line}" for line in plan.diff.removed])
+    for warning in plan.warnings:
+        tag = "warning (needs --force)" if warning.needs_confirmation else "note"
+        lines.append(f"{tag}: {warning.message}")
+    if plan.comments_dropped:
+        lines.append("note: reasons left out of the file to stay within Google's limits")
+    lines += [f"error: {error}" for error in plan.errors]
+    return "\n".join(lines)
+
+
+def _project_name(project: Project) -> str:
+    sites = project.setting("sites", [])
+    return str(sites[0]) if sites else project.path.stem
+
+
+# -- validate-disavow -------------------------------------------------------------------------
+
+
+def run_validate(options: argparse.Namespace) -> int:
+    """Print every problem of a disavow file; non-zero exit when Google would reject it."""
+    try:
+        report = validate_file(options.file)
+    except OSError as error:
+        print(f"linkdesk validate-disavow: {options.file}: cannot read it ({error.strerror})",
+              file=sys.stderr)
+        return EXIT_FAILED
+    for problem in report.problems:
+        print(f"{options.file}: {problem}")
+    verdict = ("Google would reject it" if report.rejected else "valid")
+    print(f"{options.file}: {report.lines:,} lines, {report.entries:,} entries, "
+          f"{len(report.errors):,} errors, {len(report.warnings):,} warnings: {verdict}")
+    return EXIT_FAILED if report.rejected else EXIT_OK
+
+
+# -- export-table -----------------------------------------------------------------------------
+
+
+def run_export_table(options: argparse.Namespace) -> int:
+    """Write a table, filtered and sorted, to CSV."""
+    marked: bool | str | None = {"any": True, "none": False}.get(options.marked,
+                                                                  options.marked)
+    filters = Filters(
+        search=options.search,
+        band=BANDS.index(options.band) if options.band else None,
+        risk=RISK_LEVELS.index(options.risk) if options.risk else None,
+        marked=marked,
+    )
+    with Project.open(options.project, create=False) as project:
+        db = project.db
+        if not scores_current(db):
+            rescore(db)
+        if options.table == "anchors":
+            spec = ANCHORS
+        else:
+            links, domains = marked_tables(db)
+            spec = links if options.table == "links" else domains
+        sort = Sort(options.sort, options.desc) if options.sort else None
+        if sort is None and options.desc:
+            sort = Sort(spec.default_sort.column, True)
+        columns = [c.name for c in spec.columns] if options.all_columns else None
+        try:
+            count = export_table_csv(db, spec, filters, sort, options.output,
+                                     columns=columns, bom=options.bom)
+        except ValueError as error:
+            print(f"linkdesk export-table: {error}", file=sys.stderr)
+            return EXIT_USAGE
+        except OSError as error:
+            print(f"linkdesk export-table: cannot write {options.output}: {error.strerror}",
+                  file=sys.stderr)
+            return EXIT_FAILED
+    print(f"{options.output}: {count:,} rows of {spec.title}")
+    return EXIT_OK
+
+
+def _sample(lines: list[str]) -> list[str]:
+    if len(lines) <= SAMPLE:
+        return lines
+    return [*lines[:SAMPLE], f"    … and {len(lines) - SAMPLE:,} more"]

@@ -1,0 +1,64 @@
+"""Very large platforms: disavowing one as a whole domain is almost always a mistake.
+
+A `domain:` entry for blogspot.com or medium.com disavows every blog on it, not the one that
+links. The list is built in; a project can replace it (setting `disavow_platforms`). A user's
+own blog on a platform the Public Suffix List knows (`foo.blogspot.com`) is a domain of its
+own and raises no warning.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+
+from linkdesk.core.disavow.syntax import domain_value
+
+SETTING = "disavow_platforms"
+
+BUILTIN_PLATFORMS: tuple[str, ...] = (
+    "amazon.com", "apple.com", "archive.org", "behance.net", "blogger.com", "blogspot.com",
+    "disqus.com", "dribbble.com", "facebook.com", "flickr.com", "github.com", "github.io",
+    "gitlab.io", "google.com", "instagram.com", "linkedin.com", "livejournal.com",
+    "medium.com", "microsoft.com", "netlify.app", "pinterest.com", "quora.com", "reddit.com",
+    "scribd.com", "slideshare.net", "soundcloud.com", "substack.com", "t.co", "tiktok.com",
+    "tumblr.com", "twitter.com", "vimeo.com", "weebly.com", "wikimedia.org", "wikipedia.org",
+    "wix.com", "wixsite.com", "wordpress.com", "wordpress.org", "x.com", "yahoo.com",
+    "youtube.com",
+)
+
+
+def platforms(db: sqlite3.Connection) -> tuple[str, ...]:
+    """The project's list of large platforms (the built-in list unless the user changed it)."""
+    row = db.execute("SELECT value FROM settings WHERE key = ?", (SETTING,)).fetchone()
+    if row is None:
+        return BUILTIN_PLATFORMS
+    return tuple(json.loads(row[0]))
+
+
+def set_platforms(db: sqlite3.Connection, names: Iterable[str] | None) -> tuple[str, ...]:
+    """Replace the project's list (None restores the built-in one); returns the list.
+
+    Raises ValueError naming a name that is not a domain. Runs in the caller's transaction.
+    """
+    if names is None:
+        db.execute("DELETE FROM settings WHERE key = ?", (SETTING,))
+        return BUILTIN_PLATFORMS
+    cleaned = []
+    for name in names:
+        value = domain_value(name.removeprefix("domain:"))
+        if value is None:
+            raise ValueError(f"{name!r} is not a domain name")
+        cleaned.append(value)
+    stored = tuple(sorted(set(cleaned)))
+    db.execute(
+        "INSERT INTO settings(key, value) VALUES (?, ?) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (SETTING, json.dumps(stored)))
+    return stored
+
+
+def platform_of(domain: str, names: Iterable[str]) -> str | None:
+    """The platform a whole-domain entry would disavow (`domain` itself or its www.)."""
+    known = set(names)
+    bare = domain.removeprefix("www.")
+    return bare if bare in known else None

@@ -1,0 +1,93 @@
+"""Invertible edits of marks: what an undo stack holds.
+
+A `MarkChange` lists, for every row it touches, the row's state before and after. Applying it
+writes the after states; reverting writes the before states. Both are plain writes of known
+states, so redo after undo (and undo after redo) always lands exactly where it was; the Qt
+undo stack only has to call `apply_change` and `revert_change`.
+
+Marks never change links, so scores and the tables' sort orders stay valid.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from linkdesk.core.store import transaction
+
+# table -> (columns of the key, columns of the state)
+_TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "domain_marks": (("domain",), ("kind", "reason", "marked_at", "forced")),
+    "link_marks": (("source_url", "target_url"), ("kind", "reason", "marked_at", "forced")),
+    "disavow_withdrawn": (("kind", "value"), ("withdrawn_at",)),
+}
+
+State = tuple[object, ...] | None  # None: no row
+
+
+@dataclass(frozen=True)
+class RowEdit:
+    """One row of a marks table, before and after."""
+
+    table: str
+    key: tuple[str, ...]
+    before: State
+    after: State
+
+    def inverse(self) -> RowEdit:
+        """The edit that undoes this one."""
+        return RowEdit(self.table, self.key, self.after, self.before)
+
+
+@dataclass(frozen=True)
+class MarkChange:
+    """A set of row edits applied or reverted together (one undo step).
+
+    `unchanged` and `skipped` count the requested rows left alone (already so, or protected
+    by a keep mark); they are for the preview only.
+    """
+
+    text: str
+    edits: tuple[RowEdit, ...] = ()
+    unchanged: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)
+
+    def inverse(self) -> MarkChange:
+        """The change that undoes this one."""
+        return MarkChange(f"Undo {self.text}", tuple(e.inverse() for e in self.edits))
+
+    def __bool__(self) -> bool:
+        return bool(self.edits)
+
+
+def apply_change(db: sqlite3.Connection, change: MarkChange) -> None:
+    """Write every row's after state, in one transaction."""
+    _write(db, ((edit.table, edit.key, edit.after) for edit in change.edits))
+
+
+def revert_change(db: sqlite3.Connection, change: MarkChange) -> None:
+    """Write every row's before state, in one transaction."""
+    _write(db, ((edit.table, edit.key, edit.before) for edit in change.edits))
+
+
+def _write(db: sqlite3.Connection, rows: Iterable[tuple[str, tuple[str, ...], State]]) -> None:
+    deletes: dict[str, list[tuple[str, ...]]] = {}
+    upserts: dict[str, list[tuple[object, ...]]] = {}
+    for table, key, state in rows:
+        if state is None:
+            deletes.setdefault(table, []).append(key)
+        else:
+            upserts.setdefault(table, []).append((*key, *state))
+    with transaction(db):
+        for table, keys in deletes.items():
+            key_columns, _ = _TABLES[table]
+            where = " AND ".join(f"{name} = ?" for name in key_columns)
+            db.executemany(f"DELETE FROM {table} WHERE {where}", keys)
+        for table, values in upserts.items():
+            key_columns, state_columns = _TABLES[table]
+            names = (*key_columns, *state_columns)
+            marks = ", ".join("?" * len(names))
+            db.executemany(
+                f"INSERT OR REPLACE INTO {table} ({', '.join(names)}) VALUES ({marks})", values
+            )
