@@ -41,3 +41,17 @@ def test_ui_has_no_sql() -> None:
         if SQL.search(path.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+def test_every_package_is_in_the_wheel() -> None:
+    """`pip install .` ships only the packages pyproject.toml lists: a new folder must be there."""
+    import tomllib
+
+    root = Path(__file__).resolve().parent.parent
+    listed = set(tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]
+                 ["packages"])
+    found = {
+        ".".join(init.parent.relative_to(root).parts)
+        for init in (root / "linkdesk").rglob("__init__.py")
+    }
+    assert found - listed == set(), "add these to [tool.setuptools] packages"
