@@ -7,6 +7,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -43,3 +44,39 @@ def run_linkdesk() -> RunLinkdesk:
         )
 
     return run
+
+
+OpenWindow = Callable[..., Any]
+
+
+@pytest.fixture
+def open_window(qtbot: Any, tmp_path: Path) -> Iterator[OpenWindow]:
+    """A factory: a shown main window with throwaway settings, on a copy of a project.
+
+    `open_window(path)` copies `path` into the test's folder, opens the copy and waits until
+    the window's background upkeep (sort indexes, scores) is done; the window closes after
+    the test.
+    """
+    from PySide6.QtCore import QSettings
+
+    from linkdesk.ui.main_window import MainWindow
+    from linkdesk.ui.preferences import Preferences
+
+    windows: list[MainWindow] = []
+
+    def make(path: Path, size: tuple[int, int] = (1200, 800)) -> MainWindow:
+        settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(Preferences(settings))
+        qtbot.addWidget(window)
+        window.resize(*size)
+        window.show()
+        windows.append(window)
+        copy = tmp_path / "client.linkdesk"
+        copy.write_bytes(path.read_bytes())
+        assert window.open_project(copy)
+        qtbot.waitUntil(lambda: window.score_job is None, timeout=30_000)
+        return window
+
+    yield make
+    for window in windows:
+        window.close()

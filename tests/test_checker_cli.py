@@ -71,6 +71,29 @@ def test_limit_and_only_marked(tmp_path: Path, run_linkdesk: RunLinkdesk) -> Non
         assert sum(server.stats.hits.values()) == 2
 
 
+def test_only_marked_checks_the_links_marked_disavow_or_review(
+    tmp_path: Path, run_linkdesk: RunLinkdesk
+) -> None:
+    from linkdesk.core.marks import MarkKind, Target, mark
+    from linkdesk.core.store import Project
+
+    # Two loopback addresses: two referring domains (an IP address is its own domain).
+    with page_server(("127.0.0.2", "127.0.0.3")) as server:
+        for n in range(4):
+            server.routes[f"/p{n}"] = page(LINK)
+        urls = [server.url(f"/p{n}", n // 2) for n in range(4)]  # p0 p1 on .2, p2 p3 on .3
+        path = make_project(tmp_path / "p.linkdesk", [(url, TARGET) for url in urls])
+        with Project.open(path) as project:
+            mark(project.db, Target(domains=("127.0.0.2",)), MarkKind.DISAVOW, "spam")
+            mark(project.db, Target(links=((urls[2], TARGET),)), MarkKind.REVIEW, "unsure")
+            mark(project.db, Target(links=((urls[3], TARGET),)), MarkKind.KEEP, "editorial")
+        marked = run_linkdesk("check", path, "--only-marked", "--json")
+        hits = dict(server.stats.hits)
+    assert marked.returncode == 0, marked.stderr
+    assert json.loads(marked.stdout)["links"] == 3
+    assert hits == {"/p0": 1, "/p1": 1, "/p2": 1}
+
+
 def test_bad_arguments(tmp_path: Path, run_linkdesk: RunLinkdesk) -> None:
     assert run_linkdesk("check", tmp_path / "p.linkdesk", "--concurrency", "0").returncode == 2
     missing = run_linkdesk("check", tmp_path / "none.linkdesk")

@@ -229,19 +229,34 @@ def test_stats_are_zero_before_any_check(project: Project) -> None:
         "check_status": {"live": 0, "missing": 0, "page_error": 0, "redirected": 0,
                          "blocked": 0, "timeout": 0, "dns_error": 0},
     }
-    assert project.db.execute(
-        "SELECT count(*) FROM sqlite_schema WHERE name LIKE '%check%'"
-    ).fetchone()[0] == 0  # reading stats creates nothing
-    ensure_check_tables(project.db)
+    # The tables come with the schema (v4); ensure_check_tables is kept for old callers.
+    names = {row[0] for row in project.db.execute("SELECT name FROM sqlite_schema")}
+    assert {"check_runs", "link_checks", "check_latest", "latest_checks"} <= names
     ensure_check_tables(project.db)  # idempotent
     assert check_stats(project.db)["checked_links"] == 0
 
 
-def test_marked_links_come_from_a_marks_table_if_there_is_one(project: Project) -> None:
-    assert marked_link_ids(project.db) == []
-    project.db.execute("CREATE TABLE marks (link_id INTEGER, reason TEXT)")
-    project.db.execute("INSERT INTO marks VALUES (3, 'spam'), (5, 'spam'), (3, 'again')")
-    assert sorted(marked_link_ids(project.db)) == [3, 5]
+def test_marked_links_are_those_whose_effective_mark_is_disavow_or_review(
+    tmp_path: Path,
+) -> None:
+    from linkdesk.core.marks import MarkKind, Target, mark
+
+    spam = [f"https://spam-network.example/p{n}" for n in range(3)]
+    partner = [f"https://partner.example/p{n}" for n in range(2)]
+    blog = ["https://blog.example/post"]
+    path = make_project(tmp_path / "p.linkdesk", [(url, TARGET) for url in spam + partner + blog])
+    with Project.open(path) as project:
+        db = project.db
+        assert marked_link_ids(db) == []
+        ids = dict(db.execute("SELECT source_url, id FROM links"))
+        mark(db, Target(domains=("spam-network.example",)), MarkKind.DISAVOW, "network")
+        mark(db, Target(links=((spam[0], TARGET),)), MarkKind.KEEP, "editorial")  # own wins
+        mark(db, Target(domains=("partner.example",)), MarkKind.KEEP, "partner")
+        mark(db, Target(links=((partner[0], TARGET),)), MarkKind.DISAVOW, "paid")  # kept
+        mark(db, Target(links=((partner[1], TARGET),)), MarkKind.DISAVOW, "paid", forced=True)
+        mark(db, Target(links=((blog[0], TARGET),)), MarkKind.REVIEW, "look again")
+        assert marked_link_ids(db) == sorted(
+            ids[url] for url in (spam[1], spam[2], partner[1], blog[0]))
 
 
 def test_options_are_checked(tmp_path: Path) -> None:

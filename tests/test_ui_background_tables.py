@@ -65,7 +65,7 @@ def test_a_header_click_sorts_in_the_background(
     view = window.workspace.current_view()
     assert view is not None
     header = view.horizontalHeader()
-    section = LINKS.column_index("first_seen")
+    section = view.table.spec.column_index("first_seen")
     x = header.sectionViewportPosition(section) + header.sectionSize(section) // 2
     with qtbot.waitSignal(view.table.modelReset, timeout=WAIT_MS):
         qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,

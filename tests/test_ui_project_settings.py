@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QDoubleSpinBox, QSpinBox
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -22,7 +20,6 @@ from linkdesk.core.scoring.model import DEFAULT_FLAG_POINTS, DEFAULT_WEIGHTS
 from linkdesk.core.store import Project
 from linkdesk.ui.dialogs.project_settings import ProjectSettingsDialog
 from linkdesk.ui.main_window import MainWindow
-from linkdesk.ui.preferences import Preferences
 
 
 @pytest.fixture(scope="module")
@@ -32,18 +29,8 @@ def scored(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def window(qtbot: Any, tmp_path: Path, scored: Path) -> Iterator[MainWindow]:
-    prefs = Preferences(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-    main = MainWindow(prefs)
-    qtbot.addWidget(main)
-    main.resize(1200, 800)
-    main.show()
-    path = tmp_path / "client.linkdesk"
-    path.write_bytes(scored.read_bytes())
-    assert main.open_project(path)
-    qtbot.waitUntil(lambda: main.score_job is None, timeout=WAIT_MS)
-    yield main
-    main.close()
+def window(open_window: Any, scored: Path) -> MainWindow:
+    return open_window(scored)
 
 
 def _dialog(window: MainWindow) -> ProjectSettingsDialog:

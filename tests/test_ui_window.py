@@ -97,7 +97,7 @@ def test_a_header_click_sorts_rows_as_sql_does(
     view = window.workspace.current_view()
     assert view is not None
     header = view.horizontalHeader()
-    section = LINKS.column_index("trust_flow")
+    section = view.table.spec.column_index("trust_flow")
     x = header.sectionViewportPosition(section) + header.sectionSize(section) // 2
     with qtbot.waitSignal(view.table.modelReset, timeout=WAIT_MS):
         qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
@@ -136,8 +136,9 @@ def test_selecting_a_link_shows_every_observation_as_plain_text(
     window.open_project(sample)
     view = window.workspace.current_view()
     assert view is not None
+    seen_by = view.table.spec.column_index("seen_by")
     row = next(r for r in range(view.table.rowCount())
-               if "Majestic" in str(view.table.index(r, LINKS.column_index("seen_by")).data()))
+               if "Majestic" in str(view.table.index(r, seen_by).data()))
     view.selectRow(row)
     details = window.workspace.details
     assert details.title.text() == view.table.index(row, 0).data()
@@ -376,6 +377,6 @@ def test_selection_is_kept_across_a_sort(window: MainWindow, sample: Path) -> No
         view.selectionModel().SelectionFlag.Select | view.selectionModel().SelectionFlag.Rows)
     kept = set(view.selected_ids())
     current = view.current_id()
-    view.table.sort(LINKS.column_index("first_seen"), Qt.SortOrder.AscendingOrder)
+    view.table.sort(view.table.spec.column_index("first_seen"), Qt.SortOrder.AscendingOrder)
     assert set(view.selected_ids()) == kept
     assert view.current_id() == current

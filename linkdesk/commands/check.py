@@ -50,7 +50,8 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
                         help=f"requests at once (default {DEFAULT_CONCURRENCY}; "
                         "at most 2 per host)")
     parser.add_argument("--only-marked", action="store_true",
-                        help="only the links marked for disavow (none until marks exist)")
+                        help="only the links whose mark (their own, else their domain's) is "
+                        "disavow or review")
     parser.add_argument("--timeout", type=float, metavar="SECONDS",
                         help=f"give up on a page after this long "
                         f"(default {CheckOptions().page_timeout:g})")

@@ -16,6 +16,7 @@ SHORTCUTS: dict[str, tuple[QKeySequence.StandardKey | None, str]] = {
     "new": (Key.New, "Ctrl+N"),
     "open": (Key.Open, "Ctrl+O"),
     "import": (None, "Ctrl+I"),
+    "export": (None, "Ctrl+E"),
     "quit": (Key.Quit, "Ctrl+Q"),
     "copy": (Key.Copy, "Ctrl+C"),
     "find": (Key.Find, "Ctrl+F"),
@@ -25,6 +26,14 @@ SHORTCUTS: dict[str, tuple[QKeySequence.StandardKey | None, str]] = {
     "tab_links": (None, "Ctrl+1"),
     "tab_domains": (None, "Ctrl+2"),
     "tab_anchors": (None, "Ctrl+3"),
+    "undo": (Key.Undo, "Ctrl+Z"),
+    "redo": (Key.Redo, "Ctrl+Shift+Z"),
+    "disavow": (None, "Ctrl+D"),
+    "keep": (None, "Ctrl+K"),
+    "review": (None, "Ctrl+R"),
+    "clear_mark": (None, "Ctrl+Shift+K"),
+    "mark_shown": (None, "Ctrl+Shift+M"),
+    "export_disavow": (None, "Ctrl+Shift+E"),
 }
 
 
@@ -43,6 +52,7 @@ class Actions:
     open: QAction
     recent: QMenu
     import_files: QAction
+    export_table: QAction
     quit: QAction
     copy: QAction
     find: QAction
@@ -50,15 +60,24 @@ class Actions:
     clear_filters: QAction
     details: QAction
     columns: QAction
+    about: QAction
     settings: QAction
     rescore: QAction
     auto_score: QAction
+    check_selected: QAction
+    check_shown: QAction
+    check_all: QAction
     tabs: list[QAction] = field(default_factory=list)
 
     def project_actions(self) -> list[QAction]:
         """Actions that need an open project."""
-        return [self.import_files, self.copy, self.find, self.open_url, self.clear_filters,
-                self.details, self.columns, self.settings, self.rescore, *self.tabs]
+        return [self.import_files, self.export_table, self.copy, self.find, self.open_url,
+                self.clear_filters, self.details, self.columns, self.settings, self.rescore,
+                *self.check_actions(), *self.tabs]
+
+    def check_actions(self) -> list[QAction]:
+        """The Tools menu's live checks (disabled while one runs)."""
+        return [self.check_selected, self.check_shown, self.check_all]
 
 
 def _action(window: QMainWindow, text: str, slot: Callable[[], object],
@@ -81,6 +100,8 @@ def build_menus(window: QMainWindow, handlers: dict[str, Callable[[], object]]) 
         recent=QMenu("Open &Recent", window),
         import_files=_action(window, "&Import Exports…", h["import"], "import",
                              "Import backlink exports (CSV, ZIP, GZ) into this project"),
+        export_table=_action(window, "&Export Table as CSV…", h["export"], "export",
+                             "Write the table on screen to a CSV file, as filtered and sorted"),
         quit=_action(window, "&Quit", h["quit"], "quit"),
         copy=_action(window, "&Copy Rows", h["copy"], "copy",
                      "Copy the selected rows as tab-separated text"),
@@ -90,6 +111,8 @@ def build_menus(window: QMainWindow, handlers: dict[str, Callable[[], object]]) 
         details=_action(window, "&Details Panel", h["details"], "details"),
         columns=_action(window, "C&olumns…", h["columns"], None,
                         "Choose the columns of this table"),
+        about=_action(window, "&About LinkDesk", h["about"], None,
+                      "The version of LinkDesk and what it runs on"),
         settings=_action(window, "Project &Settings…", h["settings"], None,
                          "The client's sites, brand and keywords; scoring weights and "
                          "thresholds"),
@@ -97,6 +120,13 @@ def build_menus(window: QMainWindow, handlers: dict[str, Callable[[], object]]) 
                         "Compute every score again, in the background"),
         auto_score=_action(window, "Score &Automatically", lambda: None, None,
                            "Re-score by itself after imports and setting changes"),
+        check_selected=_action(window, "Check &Selected Links", h["check_selected"], None,
+                               "Fetch the selected links' pages and see whether they still "
+                               "link to the site"),
+        check_shown=_action(window, "Check Links S&hown", h["check_shown"], None,
+                            "Check every link the Links table shows with its filters"),
+        check_all=_action(window, "Check &All Links", h["check_all"], None,
+                          "Check every link of the project"),
     )
     actions.auto_score.setCheckable(True)
     actions.details.setCheckable(True)
@@ -112,7 +142,7 @@ def build_menus(window: QMainWindow, handlers: dict[str, Callable[[], object]]) 
     file_menu.addActions([actions.new, actions.open])
     file_menu.addMenu(actions.recent)
     file_menu.addSeparator()
-    file_menu.addAction(actions.import_files)
+    file_menu.addActions([actions.import_files, actions.export_table])
     file_menu.addSeparator()
     file_menu.addActions([actions.settings, actions.rescore, actions.auto_score])
     file_menu.addSeparator()
@@ -125,4 +155,54 @@ def build_menus(window: QMainWindow, handlers: dict[str, Callable[[], object]]) 
     view_menu.addActions(actions.tabs)
     view_menu.addSeparator()
     view_menu.addActions([actions.details, actions.columns])
+    tools_menu = bar.addMenu("&Tools")
+    tools_menu.addActions(actions.check_actions())
+    help_menu = bar.addMenu("&Help")
+    actions.about.setMenuRole(QAction.MenuRole.AboutRole)  # macOS: in the application menu
+    help_menu.addAction(actions.about)
     return actions
+
+
+def build_marks_menu(window: QMainWindow, handlers: dict[str, Callable[[], object]],
+                     undo: QAction, redo: QAction) -> list[QAction]:
+    """The Marks menu (before Tools) and Undo/Redo at the top of Edit; returns the actions
+    that need an open project."""
+    h = handlers
+    undo.setShortcuts(key_sequences("undo"))
+    redo.setShortcuts(key_sequences("redo"))
+    marks = [
+        _action(window, "&Disavow Selected…", h["disavow"], "disavow",
+                "Mark the selected links or domains for disavowal (with a preview)"),
+        _action(window, "&Keep Selected…", h["keep"], "keep",
+                "Never disavow the selected links or domains"),
+        _action(window, "&Review Selected…", h["review"], "review",
+                "Mark the selected rows to look at again"),
+        _action(window, "&Clear Mark of Selected…", h["clear_mark"], "clear_mark"),
+        _action(window, "Mark All &Shown…", h["mark_shown"], "mark_shown",
+                "Mark every row the table shows with its filters"),
+        _action(window, "Mark by R&ule…", h["mark_rule"], None,
+                "Mark domains or links by risk level and quality"),
+        _action(window, "&Import Disavow File…", h["import_disavow"], None,
+                "Read the client's current disavow file: its entries are kept"),
+        _action(window, "&Export Disavow File…", h["export_disavow"], "export_disavow",
+                "Review and write a disavow file Google accepts"),
+    ]
+    bar = window.menuBar()
+    menus = {action.text().replace("&", ""): action for action in bar.actions()}
+    menu = QMenu("&Marks", window)
+    menu.addActions(marks[:4])
+    menu.addSeparator()
+    menu.addActions(marks[4:6])
+    menu.addSeparator()
+    menu.addActions(marks[6:])
+    tools = menus.get("Tools")
+    if tools is not None:
+        bar.insertMenu(tools, menu)
+    else:
+        bar.addMenu(menu)
+    edit = menus.get("Edit")
+    if edit is not None and edit.menu() is not None:
+        first = edit.menu().actions()[0] if edit.menu().actions() else None
+        edit.menu().insertActions(first, [undo, redo])  # type: ignore[arg-type]
+        edit.menu().insertSeparator(first)  # type: ignore[arg-type]
+    return marks

@@ -16,7 +16,7 @@ from linkdesk.ui.main_window import MainWindow
 from linkdesk.ui.preferences import Preferences
 
 SCREENSHOT_SIZE = (1400, 900)
-TABS = ("links", "domains", "anchors")
+TABS = ("links", "domains", "anchors", "dashboard")
 
 
 def application(offscreen: bool = False) -> QApplication:
@@ -66,6 +66,8 @@ def screenshot(project: Path, output: Path, tab: str = "links") -> str | None:
         window.workspace.show_tab(TABS.index(tab))
         window.workspace.select_first_row()
         app.processEvents()
+        if tab == "dashboard":  # its charts are computed on a worker thread
+            window.workspace.dashboard.wait_until_ready()
         window.resize(*SCREENSHOT_SIZE)  # showing can adjust the size; the image must not
         app.processEvents()
         image = window.grab()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
@@ -13,32 +15,44 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QMainWindow,
+    QProgressDialog,
     QStackedWidget,
     QToolButton,
     QWidget,
 )
 
+from linkdesk.core.checker import CheckOptions
+from linkdesk.core.exports import CsvExportCancelled, export_table_csv
+from linkdesk.core.exports.table_csv import csv_columns
 from linkdesk.core.importers.pipeline import ImportFailed, ImportOptions
+from linkdesk.core.marks import MarkKind
 from linkdesk.core.scoring import ScoreProgress, load_model
 from linkdesk.core.scoring.model import save_settings
 from linkdesk.core.store import Project, ProjectError
 from linkdesk.core.store.project import PROJECT_SUFFIX
 from linkdesk.core.tables import DOMAINS, LINKS, TableQuery, missing_table_indexes
-from linkdesk.ui.actions import Actions, build_menus
+from linkdesk.ui.actions import Actions, build_marks_menu, build_menus
+from linkdesk.ui.dialogs.about import show_about
+from linkdesk.ui.dialogs.check_summary import show_check_summary
 from linkdesk.ui.dialogs.import_progress import ImportProgressDialog
 from linkdesk.ui.dialogs.messages import show_error, show_import_summary
 from linkdesk.ui.dialogs.project_settings import ProjectSettingsDialog, SettingsChange
 from linkdesk.ui.format import ui_locale
 from linkdesk.ui.icons import app_icon
+from linkdesk.ui.marking import Marking
 from linkdesk.ui.preferences import Preferences
+from linkdesk.ui.views.check_progress import CheckStatus
 from linkdesk.ui.views.welcome import WelcomePage
+from linkdesk.ui.workers.checker import CheckRequest, CheckResult, start_check
 from linkdesk.ui.workers.importer import ImportJob, ImportOutcome
 from linkdesk.ui.workers.scorer import ScoreJob, ScoreOutcome, progress_text
+from linkdesk.ui.workers.task import Task, TaskOutcome
 from linkdesk.ui.workspace import Workspace
 
 log = logging.getLogger(__name__)
 EXPORT_FILTER = "Backlink exports (*.csv *.tsv *.txt *.gz *.zip);;All files (*)"
 PROJECT_FILTER = f"LinkDesk projects (*{PROJECT_SUFFIX})"
+CSV_FILTERS = ("CSV, UTF-8 (*.csv)", "CSV for Excel, UTF-8 with BOM (*.csv)")
 SCORES_OUT_OF_DATE = "Scores out of date"
 
 
@@ -47,7 +61,9 @@ class MainWindow(QMainWindow):
 
     project_opened = Signal(object)  # Path
     import_finished = Signal(object)  # ImportOutcome
+    export_finished = Signal(object)  # TaskOutcome (result: rows written)
     scoring_finished = Signal(object)  # ScoreOutcome
+    check_finished = Signal(object)  # TaskOutcome (result: CheckResult)
 
     def __init__(self, preferences: Preferences | None = None) -> None:
         super().__init__()
@@ -56,6 +72,11 @@ class MainWindow(QMainWindow):
         self.job: ImportJob | None = None
         self.score_job: ScoreJob | None = None  # sort indexes and re-scoring
         self._pending_import: tuple[list[Path], ImportOptions | None] | None = None
+        self.export_job: Task | None = None
+        self.export_progress: QProgressDialog | None = None
+        self.check_job: Task | None = None  # a live check (workers/checker.py)
+        self._pending_check: CheckRequest | None = None  # waits for the re-score to stop
+        self.check_options: CheckOptions | None = None  # None: the checker's defaults
         self.progress: ImportProgressDialog | None = None
         self.last_dialog: QWidget | None = None  # the latest message, for tests to inspect
         self.setWindowIcon(app_icon())
@@ -71,10 +92,24 @@ class MainWindow(QMainWindow):
             "quit": self.close, "copy": self._copy, "find": self.workspace.filter_bar.focus_search,
             "open_url": self._open_url, "clear_filters": self.workspace.filter_bar.clear,
             "details": self._toggle_details, "columns": self._choose_columns,
-            "tab": self.workspace.show_tab,
+            "tab": self.workspace.show_tab, "about": lambda: show_about(self),
             "settings": self.edit_project_settings, "rescore": self.rescore,
+            "export": self.choose_export,
+            "check_selected": self.check_selected_links, "check_shown": self.check_shown_links,
+            "check_all": self.check_all_links,
         })
         self.actions.auto_score.setChecked(self.automatic_scoring)
+        self.marking = Marking(self)
+        self.marking.changed.connect(self.workspace.reload)  # marks change no link or score
+        mark = self.marking.mark_selected
+        self.mark_actions = build_marks_menu(self, {
+            "disavow": lambda: mark(MarkKind.DISAVOW), "keep": lambda: mark(MarkKind.KEEP),
+            "review": lambda: mark(MarkKind.REVIEW), "clear_mark": lambda: mark(None),
+            "mark_shown": self.marking.mark_shown, "mark_rule": self.marking.mark_by_rule,
+            "import_disavow": self.marking.import_disavow_file,
+            "export_disavow": self.marking.export_disavow_file,
+        }, self.marking.undo_stack.createUndoAction(self, "&Undo"),
+            self.marking.undo_stack.createRedoAction(self, "&Redo"))
         self.actions.auto_score.toggled.connect(self._automatic_scoring_toggled)
         self.actions.recent.aboutToShow.connect(self._fill_recent_menu)
         self.welcome.new_requested.connect(self.new_project)
@@ -96,6 +131,9 @@ class MainWindow(QMainWindow):
             self.statusBar().addPermanentWidget(label)
             if label is self.scores_label:
                 self.statusBar().addPermanentWidget(self.rescore_button)
+        self.check_status = CheckStatus()
+        self.check_status.cancel_requested.connect(self.cancel_check)
+        self.statusBar().addPermanentWidget(self.check_status)
         self._locale = ui_locale()
         self._totals = (0, 0)
         self._restore_window()
@@ -159,6 +197,8 @@ class MainWindow(QMainWindow):
         self.open_project(path)
 
     def _close_project(self) -> None:
+        self.marking.forget()
+        self._stop_check()
         self._stop_scoring()
         self.workspace.set_project(None)
         if self.project is not None:
@@ -168,7 +208,7 @@ class MainWindow(QMainWindow):
     def _show_project(self, project: Project | None) -> None:
         self.workspace.set_project(project)
         self.stack.setCurrentWidget(self.workspace if project else self.welcome)
-        for action in self.actions.project_actions():
+        for action in [*self.actions.project_actions(), *self.mark_actions]:
             action.setEnabled(project is not None)
         if project is None:
             self.setWindowTitle("LinkDesk")
@@ -194,6 +234,10 @@ class MainWindow(QMainWindow):
             return False
         if self.job is not None:
             self._error("An import is running", "Wait for it to finish, or cancel it.")
+            return False
+        if self.check_job is not None:  # one writer at a time
+            self._error("A link check is running",
+                        "Wait for it to finish, or cancel it (Cancel in the status bar).")
             return False
         if not paths:
             return False
@@ -238,6 +282,159 @@ class MainWindow(QMainWindow):
         self.import_finished.emit(outcome)
         self._start_upkeep()  # new links: score them
 
+    # -- exporting ---------------------------------------------------------------------------
+
+    def choose_export(self) -> None:
+        """Ask where to write the table on screen, then export it in the background."""
+        view = self.workspace.current_view()
+        if self.project is None or view is None:
+            return
+        today = time.strftime("%Y-%m-%d")
+        suggested = self.project.path.with_name(
+            f"{self.project.path.stem}-{view.table.spec.name}-{today}.csv")
+        name, chosen = QFileDialog.getSaveFileName(
+            self, "Export Table as CSV", str(suggested), ";;".join(CSV_FILTERS))
+        if name:
+            path = Path(name) if Path(name).suffix else Path(name + ".csv")
+            self.export_table(path, bom=chosen == CSV_FILTERS[1])
+
+    def export_table(self, path: Path, *, bom: bool = False) -> bool:
+        """Write the table on screen to `path`: its filters, its order, its shown columns.
+
+        Runs in the background with a progress dialog and Cancel (a cancelled export leaves
+        no file). False if it cannot start now.
+        """
+        view = self.workspace.current_view()
+        if self.project is None or view is None or self.export_job is not None:
+            return False
+        model = view.table
+        spec, filters, sort = model.spec, model.filters, model.sort_order
+        shown = [name for name, _, hidden in view.column_layout() if not hidden]
+        columns = shown + [name for name in csv_columns(spec) if name not in
+                           {column.name for column in spec.columns}]
+
+        def work(project: Project, progress: Any, cancelled: Any) -> int:
+            return export_table_csv(project.db, spec, filters, sort, path, columns=columns,
+                                    bom=bom, progress=progress, cancel=cancelled)
+
+        self.export_job = Task(self.project.path, work, self,
+                               cancelled_errors=(CsvExportCancelled,))
+        dialog = QProgressDialog(f"Exporting {spec.title} to {path.name}…", "Cancel", 0, 100,
+                                 self)
+        dialog.setWindowTitle("Export")
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(400)  # small tables finish before it would show
+        dialog.canceled.connect(self.export_job.cancel)
+        self.export_job.progressed.connect(
+            lambda step: dialog.setValue(100 * step.rows_written // max(1, step.rows_total)))
+        self.export_job.finished.connect(lambda outcome: self._export_done(outcome, path))
+        self.export_progress = dialog
+        self.export_job.start()
+        return True
+
+    def _export_done(self, outcome: TaskOutcome, path: Path) -> None:
+        if self.export_progress is not None:
+            self.export_progress.reset()
+            self.export_progress.deleteLater()
+        self.export_job, self.export_progress = None, None
+        if outcome.cancelled:
+            self.statusBar().showMessage("Export cancelled; no file was written.", 10_000)
+        elif outcome.error:
+            self._error("Cannot export the table", outcome.error)
+        else:
+            rows = self._locale.toString(int(outcome.result))
+            self.statusBar().showMessage(f"Exported {rows} rows to {path}.", 10_000)
+        self.export_finished.emit(outcome)
+
+    # -- checking links live -------------------------------------------------------------------
+
+    def check_selected_links(self) -> bool:
+        """Check the links selected in the Links table, in the background."""
+        view = self.workspace.current_view()
+        if view is None or view.table.spec.name != LINKS.name or not view.selected_count():
+            self.statusBar().showMessage("Select links in the Links table to check them.",
+                                         10_000)
+            return False
+        return self.start_check(CheckRequest("selected", tuple(view.selected_ids())))
+
+    def check_shown_links(self) -> bool:
+        """Check the links the Links table shows with its filters (listed on the worker)."""
+        model = self.workspace.models.get(LINKS.name)
+        if model is None:
+            return False
+        return self.start_check(CheckRequest("shown", spec=model.spec, filters=model.filters))
+
+    def check_all_links(self) -> bool:
+        """Check every link of the project."""
+        return self.start_check(CheckRequest("all"))
+
+    def start_check(self, request: CheckRequest) -> bool:
+        """Check links in the background, with progress and Cancel in the status bar.
+
+        One writer at a time: refused during an import or another check; a re-score gives
+        way (it runs again after the check). False if the check cannot start now.
+        """
+        if self.project is None:
+            return False
+        if self.job is not None or self.check_job is not None:
+            running = "An import" if self.job is not None else "A link check"
+            self._error(f"{running} is running", "Wait for it to finish, or cancel it.")
+            return False
+        request = self._with_check_options(request)
+        if self.score_job is not None:
+            self._pending_check = request
+            self.cancel_rescore()
+            self.statusBar().showMessage("Stopping the re-score to check links…")
+            return True
+        self.check_job = start_check(self.project.path, request, self)
+        self.check_job.progressed.connect(self.check_status.update_progress)
+        self.check_job.finished.connect(self._check_done)
+        for action in self.actions.check_actions():
+            action.setEnabled(False)
+        self.check_status.start(request.scope_text)
+        return True
+
+    def _with_check_options(self, request: CheckRequest) -> CheckRequest:
+        """The request with the window's check options (tests set shorter timeouts)."""
+        if self.check_options is None or request.options is not None:
+            return request
+        return replace(request, options=self.check_options)
+
+    def cancel_check(self) -> None:
+        """Stop the running check; the links checked so far keep their results."""
+        if self.check_job is not None:
+            self.check_job.cancel()
+
+    def _check_done(self, outcome: TaskOutcome) -> None:
+        if self.check_job is not None:
+            self.check_job.deleteLater()
+        self.check_job = None
+        self.check_status.finish()
+        for action in self.actions.check_actions():
+            action.setEnabled(self.project is not None)
+        result: CheckResult | None = outcome.result
+        if outcome.error:
+            self._error("Cannot check the links", outcome.error)
+        elif result is not None:
+            if result.summary.run_id is not None and self.project is not None:
+                self.workspace.reload()  # the Check column and the details panel
+            self.last_dialog = show_check_summary(self, result)
+        self.check_finished.emit(outcome)
+        self._start_upkeep()  # a re-score that gave way to the check
+
+    def _stop_check(self) -> None:
+        """Closing the project or the window: cancel the check and wait for it (a moment:
+        requests in flight are dropped)."""
+        if self.check_job is not None:
+            job, self.check_job = self.check_job, None
+            job.finished.disconnect(self._check_done)
+            job.wait()
+            job.deleteLater()
+            self.check_status.finish()
+            for action in self.actions.check_actions():
+                action.setEnabled(True)
+        self._pending_check = None
+
     # -- re-scoring ----------------------------------------------------------------------------
 
     @property
@@ -279,7 +476,8 @@ class MainWindow(QMainWindow):
 
         Both derived from the data, so both run on a worker and give way to an import.
         """
-        if self.project is None or self.job is not None or self.score_job is not None:
+        if (self.project is None or self.job is not None or self.score_job is not None
+                or self.check_job is not None):
             return
         stale = self.automatic_scoring and not self.workspace.scores_current
         if stale or missing_table_indexes(self.project.db):
@@ -287,7 +485,8 @@ class MainWindow(QMainWindow):
 
     def rescore(self) -> bool:
         """Re-score the project in the background; False if it cannot start now."""
-        if self.project is None or self.job is not None or self.score_job is not None:
+        if (self.project is None or self.job is not None or self.score_job is not None
+                or self.check_job is not None):
             return False
         self._start_score_job(force=True, scoring=True)
         return True
@@ -336,6 +535,10 @@ class MainWindow(QMainWindow):
         if pending is not None:
             self.statusBar().clearMessage()
             self.import_files(*pending)
+        elif self._pending_check is not None:
+            request, self._pending_check = self._pending_check, None
+            self.statusBar().clearMessage()
+            self.start_check(request)
 
     def _stop_scoring(self) -> None:
         if self.score_job is not None:
@@ -345,6 +548,7 @@ class MainWindow(QMainWindow):
             job.wait()
             job.deleteLater()
         self._pending_import = None
+        self._pending_check = None
 
     # -- drag and drop -----------------------------------------------------------------------
 
@@ -466,6 +670,8 @@ class MainWindow(QMainWindow):
         if self.job is not None:
             self.job.cancel()
             self.job.wait()
+        if self.export_job is not None:
+            self.export_job.wait()  # cancels: the half-written file is removed
         self._stop_scoring()
         self.save_state()
         self._close_project()

@@ -47,6 +47,9 @@ TINTS: dict[str, dict[int, QColor]] = {
     "band": {0: QColor(211, 47, 47), 1: QColor(239, 108, 0), 2: QColor(192, 160, 0),
              3: QColor(46, 160, 67)},
     "risk": {1: QColor(192, 160, 0), 2: QColor(239, 108, 0), 3: QColor(211, 47, 47)},
+    # Marks (tables/marks.py): disavow, keep, review; 4-6 the same inherited from the domain.
+    "mark": {1: QColor(211, 47, 47), 2: QColor(46, 160, 67), 3: QColor(41, 121, 255),
+             4: QColor(211, 47, 47), 5: QColor(46, 160, 67), 6: QColor(41, 121, 255)},
 }
 
 BLOCK_ROWS = 100  # rows fetched at once: about a screenful and a half

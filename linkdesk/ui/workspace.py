@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 
+from linkdesk.core.checker import check_history
 from linkdesk.core.scoring import explain_domain, explain_link
 from linkdesk.core.store import Project
 from linkdesk.core.tables import (
@@ -23,17 +24,22 @@ from linkdesk.core.tables import (
     domain_details,
     link_details,
     scored_tables,
+    with_checks,
+    with_marks,
 )
 from linkdesk.core.tables.query import QueryCache
+from linkdesk.ui.dashboard import DashboardView
+from linkdesk.ui.dashboard.selection import select_ids
 from linkdesk.ui.format import display_text
 from linkdesk.ui.models import TableModel
 from linkdesk.ui.preferences import Preferences
-from linkdesk.ui.views.details import DetailsPanel
+from linkdesk.ui.views.details import CHECKS_SHOWN, DetailsPanel
 from linkdesk.ui.views.filter_bar import FilterBar
 from linkdesk.ui.views.table_view import TableView
 from linkdesk.ui.workers.table_loader import TableLoader
 
-TAB_NAMES = tuple(spec.name for spec in TABLES)  # links, domains, anchors
+DASHBOARD = "dashboard"
+TAB_NAMES = (*(spec.name for spec in TABLES), DASHBOARD)  # links, domains, anchors, dashboard
 # From this many links, sorting and filtering run on a loader thread (workers/table_loader.py):
 # below it every query takes a few milliseconds and the tables update at once.
 BACKGROUND_FROM_LINKS = 50_000
@@ -63,6 +69,10 @@ class Workspace(QWidget):
         self.tabs.setDocumentMode(True)
         self.tabs.currentChanged.connect(self._tab_changed)
         self.details = DetailsPanel()
+        self.dashboard = DashboardView()  # the last tab; kept across projects
+        self.dashboard.domains_selected.connect(self._select_domains)
+        self.dashboard.show_domains_requested.connect(self._show_domains)
+        self._details_hidden_by_dashboard = False
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setObjectName("detailsSplitter")
         self.splitter.addWidget(self.tabs)
@@ -84,7 +94,8 @@ class Workspace(QWidget):
         while self.tabs.count():
             widget = self.tabs.widget(0)
             self.tabs.removeTab(0)
-            widget.deleteLater()
+            if widget is not self.dashboard:
+                widget.deleteLater()
         self.tabs.blockSignals(False)
         self.models.clear()
         self.views.clear()
@@ -93,6 +104,7 @@ class Workspace(QWidget):
             self.loader.close()
             self.loader = None
         self.project = project
+        self.dashboard.set_project(project)
         self.cache = QueryCache()
         self.filter_bar.reset()  # a search for one client means nothing in another's project
         if project is None:
@@ -105,7 +117,9 @@ class Workspace(QWidget):
         # Scores are shown only while they match the data and settings (never computed here).
         scored = scored_tables(project.db)
         self.scores_current = scored is not None
-        specs = [*(scored or (LINKS, DOMAINS)), ANCHORS]
+        links, domains = scored or (LINKS, DOMAINS)
+        # Mark columns (tables/marks.py); Check and Checked (tables/checks.py).
+        specs = [with_checks(with_marks(links)), with_marks(domains), ANCHORS]
         self.specs = {spec.name: spec for spec in specs}
         if self.loader is None and TableQuery(project.db, LINKS, cache=self.cache).count() >= (
                 self.background_from_links):
@@ -126,7 +140,8 @@ class Workspace(QWidget):
             model.modelReset.connect(self._model_reset)
             self.models[spec.name], self.views[spec.name] = model, view
             self.tabs.addTab(view, spec.title)
-        self.filter_bar.set_table(self.specs[self.current_name()])
+        self.tabs.addTab(self.dashboard, "Dashboard")
+        self.filter_bar.set_table(self.specs.get(self.current_name(), self.specs[LINKS.name]))
         self._filters_changed(filters)
 
     def _rebuild_tables(self) -> None:
@@ -139,7 +154,8 @@ class Workspace(QWidget):
         while self.tabs.count():
             widget = self.tabs.widget(0)
             self.tabs.removeTab(0)
-            widget.deleteLater()
+            if widget is not self.dashboard:
+                widget.deleteLater()
         self.models.clear()
         self.views.clear()
         self.details.clear()
@@ -150,6 +166,7 @@ class Workspace(QWidget):
 
     def reload(self) -> None:
         """The project changed (an import): every table reads again, the shown one now."""
+        self.dashboard.refresh()
         if self.project is not None and (scored_tables(self.project.db) is not None
                                          ) != self.scores_current:
             self._rebuild_tables()
@@ -176,7 +193,7 @@ class Workspace(QWidget):
         return self.views.get(self.current_name())
 
     def show_tab(self, name_or_index: str | int) -> None:
-        """Show a table by name ("links", "domains", "anchors") or position."""
+        """Show a tab by name ("links", "domains", "anchors", "dashboard") or position."""
         index = TAB_NAMES.index(name_or_index) if isinstance(name_or_index, str) else name_or_index
         if 0 <= index < self.tabs.count():
             self.tabs.setCurrentIndex(index)
@@ -209,14 +226,40 @@ class Workspace(QWidget):
             model.configure(filters=filters)
         self._stale = set(self.models)
         self._load_current()
+        self.dashboard.refresh(filters)
 
     def _tab_changed(self, _index: int) -> None:
         name = self.current_name()
-        self.filter_bar.set_table(self.specs[name])
+        self._dashboard_details(name == DASHBOARD)
+        # The dashboard charts links and domains alike: the filter bar offers the links' menus.
+        self.filter_bar.set_table(self.specs.get(name, self.specs[LINKS.name]))
         self._load_current()
         self._current_changed(self.views[name].currentIndex() if name in self.views
                               else QModelIndex())
         self.counts_changed.emit()
+
+    def _dashboard_details(self, dashboard: bool) -> None:
+        """The details panel makes room for the dashboard and comes back after it."""
+        if dashboard and not self.details.isHidden():
+            self.details.hide()
+            self._details_hidden_by_dashboard = True
+        elif not dashboard and self._details_hidden_by_dashboard:
+            self.details.show()
+            self._details_hidden_by_dashboard = False
+
+    def _select_domains(self, ids: list[int]) -> None:
+        """Domains picked on the dashboard's map become the Referring domains selection."""
+        view = self.views.get(DOMAINS.name)
+        if view is None:
+            return
+        if DOMAINS.name in self._stale:
+            self._stale.discard(DOMAINS.name)
+            self.models[DOMAINS.name].reload()
+        select_ids(view, ids)
+
+    def _show_domains(self, ids: list[int]) -> None:
+        self._select_domains(ids)
+        self.show_tab(DOMAINS.name)
 
     def _load_current(self) -> None:
         name = self.current_name()
@@ -243,6 +286,7 @@ class Workspace(QWidget):
                 self.details.clear()
             else:
                 self.details.show_link(details)
+                self.details.show_checks(check_history(db, row_id, limit=CHECKS_SHOWN + 1))
                 if self.scores_current:
                     self.details.show_explanation(explain_link(db, row_id))
         elif name == DOMAINS.name:

@@ -6,6 +6,8 @@ import sqlite3
 from collections.abc import Iterable
 
 from linkdesk.core.checker.hosts import Page
+from linkdesk.core.marks.model import MarkKind
+from linkdesk.core.marks.store import EFFECTIVE_KIND_SQL, LINK_MARK_JOINS
 
 
 def select_pages(
@@ -15,7 +17,7 @@ def select_pages(
 
     All links, or those of `link_ids`; with `limit`, the first `limit` of them in this order:
     never checked first, then the longest unchecked, so repeated limited checks go round the
-    whole project. Needs the check tables (`store.ensure_check_tables`).
+    whole project. Needs the check tables (schema v4).
     """
     where = ""
     if link_ids is not None:
@@ -49,13 +51,16 @@ def select_pages(
 
 
 def marked_link_ids(db: sqlite3.Connection) -> list[int]:
-    """The links marked for disavow, for `linkdesk check --only-marked`.
+    """The links to check for `linkdesk check --only-marked`: effective mark disavow or review.
 
-    Marks do not exist yet (another issue adds them): until then this reads the `link_id`
-    column of a `marks` table if there is one, and selects nothing otherwise. This is the one
-    place to change when marks land.
+    A link's effective mark is its own, else its domain's (marks/store.py), so a disavowed
+    domain covers every link it holds. Both kinds are the links a decision still hangs on: a
+    disavowed link that has gone need not stay in the disavow file, and a link under review
+    is judged on what its page shows now. Kept (whitelisted) links are left out.
     """
-    columns = {row[1] for row in db.execute("PRAGMA table_info(marks)")}
-    if "link_id" not in columns:
-        return []
-    return [row[0] for row in db.execute("SELECT DISTINCT link_id FROM marks")]
+    rows = db.execute(
+        f"SELECT l.id FROM links AS l {LINK_MARK_JOINS} "
+        f"WHERE {EFFECTIVE_KIND_SQL} IN (?, ?) ORDER BY l.id",
+        (MarkKind.DISAVOW.value, MarkKind.REVIEW.value),
+    )
+    return [row[0] for row in rows]

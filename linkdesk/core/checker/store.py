@@ -1,6 +1,8 @@
 """The check history in the project file: runs, one row per link checked, the latest per link.
 
-`ensure_check_tables` creates the tables when missing (they will become a schema migration).
+The tables are part of the schema since version 4 (`store.schema._v4_checks`): every project
+opened has them. `ensure_check_tables` stays for callers holding a connection that was never
+migrated.
 `check_latest` points each checked link at its latest check and the one before it, so the
 status column, its filter and `changes` are one indexed join away, however long the history.
 """
@@ -16,56 +18,8 @@ from typing import Any
 
 from linkdesk.core.checker.model import LIVE, STATUSES, LinkCheck
 from linkdesk.core.store import transaction
+from linkdesk.core.store.schema import _v4_checks  # the one definition of the check tables
 
-_DDL = (
-    """
-    CREATE TABLE IF NOT EXISTS check_runs (
-        id INTEGER PRIMARY KEY,
-        started_at TEXT NOT NULL,          -- ISO 8601, UTC
-        finished_at TEXT,                  -- NULL while running, or if the process died
-        links_selected INTEGER NOT NULL,
-        links_checked INTEGER NOT NULL DEFAULT 0,
-        pages INTEGER NOT NULL DEFAULT 0,
-        requests INTEGER NOT NULL DEFAULT 0,
-        cancelled INTEGER NOT NULL DEFAULT 0,
-        options TEXT NOT NULL              -- JSON: concurrency, timeouts, transport, …
-    )
-    """,
-    """
-    CREATE TABLE IF NOT EXISTS link_checks (
-        id INTEGER PRIMARY KEY,
-        link_id INTEGER NOT NULL,
-        run_id INTEGER NOT NULL REFERENCES check_runs(id),
-        checked_at TEXT NOT NULL,          -- ISO 8601, UTC
-        status TEXT NOT NULL,              -- live, missing, page_error, redirected, blocked, …
-        http_code INTEGER,
-        final_url TEXT,
-        redirects TEXT,                    -- JSON [[code, url], …], NULL when none
-        found INTEGER NOT NULL DEFAULT 0,  -- links to the target on the page
-        anchor TEXT,
-        nofollow INTEGER,                  -- rel of the link found; NULL when not found
-        ugc INTEGER,
-        sponsored INTEGER,
-        noindex INTEGER,                   -- NULL when the page was not read
-        detail TEXT NOT NULL DEFAULT '',
-        elapsed_ms INTEGER NOT NULL DEFAULT 0
-    )
-    """,
-    "CREATE INDEX IF NOT EXISTS link_checks_link ON link_checks(link_id, id)",
-    """
-    CREATE TABLE IF NOT EXISTS check_latest (
-        link_id INTEGER PRIMARY KEY,
-        check_id INTEGER NOT NULL,         -- the latest check of the link
-        previous_id INTEGER,               -- the one before it, NULL after the first check
-        status TEXT NOT NULL               -- copied from the latest check, for the filter
-    )
-    """,
-    "CREATE INDEX IF NOT EXISTS check_latest_status ON check_latest(status)",
-    """
-    CREATE VIEW IF NOT EXISTS latest_checks AS
-        SELECT c.* FROM check_latest AS l JOIN link_checks AS c ON c.id = l.check_id
-    """,
-)
 _COLUMNS = (
     "link_id, run_id, checked_at, status, http_code, final_url, redirects, found, anchor, "
     "nofollow, ugc, sponsored, noindex, detail, elapsed_ms"
@@ -100,12 +54,14 @@ class Change:
 
 
 def ensure_check_tables(db: sqlite3.Connection) -> None:
-    """Create the check tables, their indexes and the `latest_checks` view if missing."""
+    """Create the check tables, their indexes and the `latest_checks` view if missing.
+
+    A project opened with `Project.open` has them already (schema v4): this does nothing.
+    """
     if _has_tables(db):
         return
     with transaction(db):
-        for statement in _DDL:
-            db.execute(statement)
+        _v4_checks(db)
 
 
 def start_run(db: sqlite3.Connection, links_selected: int, options: dict[str, object]) -> int:
@@ -180,13 +136,15 @@ def latest_check(db: sqlite3.Connection, link_id: int) -> StoredCheck | None:
     return None if row is None else _stored(row)
 
 
-def check_history(db: sqlite3.Connection, link_id: int) -> list[StoredCheck]:
-    """Every check of a link, newest first."""
+def check_history(
+    db: sqlite3.Connection, link_id: int, limit: int | None = None
+) -> list[StoredCheck]:
+    """Every check of a link (the latest `limit` of them), newest first."""
     if not _has_tables(db):
         return []
     rows = db.execute(
-        f"SELECT id, {_COLUMNS} FROM link_checks WHERE link_id = ? ORDER BY id DESC",
-        (link_id,),
+        f"SELECT id, {_COLUMNS} FROM link_checks WHERE link_id = ? ORDER BY id DESC LIMIT ?",
+        (link_id, -1 if limit is None else limit),
     )
     return [_stored(row) for row in rows]
 

@@ -92,6 +92,12 @@ def targets_from_ids(db: sqlite3.Connection, table: str, ids: Sequence[int]) -> 
     raise MarksError(f"rows of the {table} table cannot be marked (links or domains only)")
 
 
+def domains_of_links(db: sqlite3.Connection, link_ids: Sequence[int]) -> Target:
+    """The referring domains of these links (`links.id`): "disavow the domain" of a link."""
+    sql = "SELECT DISTINCT domain FROM links WHERE id IN (SELECT value FROM json_each(?))"
+    return Target(domains=tuple(sorted({row[0] for row in _rows(db, sql, link_ids)})))
+
+
 def targets_from_filter(db: sqlite3.Connection, spec: TableSpec,
                         filters: Filters | None = None) -> Target:
     """Every row the table shows with these filters (any sort)."""

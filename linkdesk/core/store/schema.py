@@ -302,5 +302,63 @@ CREATE TABLE disavow_withdrawn (
     )
 
 
-MIGRATIONS: list[Migration] = [_v1_initial, _v2_scores, _v3_marks]
+def _v4_checks(db: sqlite3.Connection) -> None:
+    # The live check history (linkdesk/core/checker, docs/checking.md). `IF NOT EXISTS`: a
+    # project checked before this migration existed already has these tables (the checker
+    # created them itself), with the same columns.
+    _run_script(
+        db,
+        """
+-- One row per check: when, how many links and pages, whether it was stopped.
+CREATE TABLE IF NOT EXISTS check_runs (
+    id INTEGER PRIMARY KEY,
+    started_at TEXT NOT NULL,          -- ISO 8601, UTC
+    finished_at TEXT,                  -- NULL while running, or if the process died
+    links_selected INTEGER NOT NULL,
+    links_checked INTEGER NOT NULL DEFAULT 0,
+    pages INTEGER NOT NULL DEFAULT 0,
+    requests INTEGER NOT NULL DEFAULT 0,
+    cancelled INTEGER NOT NULL DEFAULT 0,
+    options TEXT NOT NULL              -- JSON: concurrency, timeouts, transport, ...
+);
+
+-- The history: one row per link per check.
+CREATE TABLE IF NOT EXISTS link_checks (
+    id INTEGER PRIMARY KEY,
+    link_id INTEGER NOT NULL,
+    run_id INTEGER NOT NULL REFERENCES check_runs(id),
+    checked_at TEXT NOT NULL,          -- ISO 8601, UTC
+    status TEXT NOT NULL,              -- live, missing, page_error, redirected, blocked, ...
+    http_code INTEGER,
+    final_url TEXT,
+    redirects TEXT,                    -- JSON [[code, url], ...], NULL when none
+    found INTEGER NOT NULL DEFAULT 0,  -- links to the target on the page
+    anchor TEXT,
+    nofollow INTEGER,                  -- rel of the link found; NULL when not found
+    ugc INTEGER,
+    sponsored INTEGER,
+    noindex INTEGER,                   -- NULL when the page was not read
+    detail TEXT NOT NULL DEFAULT '',
+    elapsed_ms INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS link_checks_link ON link_checks(link_id, id);
+
+-- Each checked link's latest check and the one before it; the status copied for the
+-- Check column's filter and sort (its index), the check id for the Checked column's sort.
+CREATE TABLE IF NOT EXISTS check_latest (
+    link_id INTEGER PRIMARY KEY,
+    check_id INTEGER NOT NULL,         -- the latest check of the link
+    previous_id INTEGER,               -- the one before it, NULL after the first check
+    status TEXT NOT NULL               -- copied from the latest check
+);
+CREATE INDEX IF NOT EXISTS check_latest_status ON check_latest(status);
+CREATE INDEX IF NOT EXISTS check_latest_check ON check_latest(check_id);
+
+CREATE VIEW IF NOT EXISTS latest_checks AS
+    SELECT c.* FROM check_latest AS l JOIN link_checks AS c ON c.id = l.check_id
+"""
+    )
+
+
+MIGRATIONS: list[Migration] = [_v1_initial, _v2_scores, _v3_marks, _v4_checks]
 SCHEMA_VERSION = len(MIGRATIONS)

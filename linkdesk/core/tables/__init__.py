@@ -8,9 +8,11 @@ Everything the UI shows from a project goes through here; `linkdesk.ui` never wr
     ensure_table_indexes(db)     indexes for the sortable columns (the window builds them)
     scored_tables(db)            LINKS and DOMAINS with Quality, Band, Risk (scores current)
     marked_tables(db)            LINKS and DOMAINS with the Mark column and filter (and scores)
+    with_checks(links_spec)      the Links table with the Check and Checked columns and filter
 """
 
 from linkdesk.core.tables.anchors import ANCHORS
+from linkdesk.core.tables.checks import CHECK_LABELS, STATUS_TITLES, UNCHECKED, with_checks
 from linkdesk.core.tables.details import (
     FIELD_LABELS,
     DomainDetails,
@@ -42,12 +44,15 @@ TABLES = (LINKS, DOMAINS, ANCHORS)
 __all__ = [
     "ANCHORS",
     "BAND_LABELS",
+    "CHECK_LABELS",
     "DOMAINS",
     "FIELD_LABELS",
     "LINKS",
     "MARK_LABELS",
     "RISK_LABELS",
+    "STATUS_TITLES",
     "TABLES",
+    "UNCHECKED",
     "VENDOR_NAMES",
     "Clause",
     "Column",
@@ -69,5 +74,6 @@ __all__ = [
     "scored_domains",
     "scored_links",
     "scored_tables",
+    "with_checks",
     "with_marks",
 ]

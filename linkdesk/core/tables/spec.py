@@ -104,6 +104,7 @@ class Filters:
     band: int | None = None
     risk: int | None = None
     marked: bool | str | None = None  # any mark / none, or a kind: "disavow", "keep"…
+    check: str | None = None  # latest live check: a status ("live", …) or "unchecked"
 
     def active(self) -> dict[str, Any]:
         """The filters that restrict anything, by name."""

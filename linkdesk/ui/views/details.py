@@ -6,6 +6,7 @@ Everything shown comes from imported files, so every widget here shows plain tex
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -22,14 +23,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from linkdesk.core.checker import LIVE, PAGE_ERROR, StoredCheck
+from linkdesk.core.checker.store import describe_change
 from linkdesk.core.scoring import DomainExplanation, LinkExplanation
-from linkdesk.core.tables import FIELD_LABELS, DomainDetails, LinkDetails
+from linkdesk.core.tables import FIELD_LABELS, STATUS_TITLES, DomainDetails, LinkDetails
 from linkdesk.core.tables.details import BOOL_FIELDS
 from linkdesk.ui.format import number_text, plain_tooltip, ui_locale
 
 # Shown when the project's scores do not describe its data as it is (never scored, or changed
 # since): the status bar offers the re-score.
 SCORE_PLACEHOLDER = "Score: not up to date with the data (Re-score in the status bar)"
+CHECK_PLACEHOLDER = "Live check: never checked (Tools ▸ Check Links)"
+CHECKS_SHOWN = 5  # the latest checks listed in the history
 
 _DOMAIN_LABELS = {
     "links": "Links", "hosts": "Hosts", "dofollow_links": "Dofollow links",
@@ -64,6 +69,7 @@ class DetailsPanel(QWidget):
         self.subtitle = _label("detailsSubtitle")
         self.score = _label("detailsScore")
         self.score.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.check = _label("detailsCheck")  # the latest live check and the history
         # Plain text only: evidence quotes imported anchors, titles and URLs.
         self.explanation = QPlainTextEdit()
         self.explanation.setObjectName("detailsExplanation")
@@ -84,7 +90,7 @@ class DetailsPanel(QWidget):
         # Below the tables: what the row is on the left, every tool's values side by side
         # on the right (five tools need the window's width, not a side panel's).
         summary = QVBoxLayout()
-        for widget in (self.title, self.subtitle, self.score):
+        for widget in (self.title, self.subtitle, self.score, self.check):
             summary.addWidget(widget)
         summary.addWidget(self.explanation, 1)
         summary.addStretch(0)  # keeps the labels at the top while there is no explanation
@@ -101,6 +107,7 @@ class DetailsPanel(QWidget):
         self.subtitle.clear()
         self.subtitle.hide()
         self.score.hide()
+        self.check.hide()
         self._hide_explanation()
         self._fill([], [])
 
@@ -133,6 +140,14 @@ class DetailsPanel(QWidget):
             rows.append((label, [self._value(name, v) for v in (merged, *reported)]))
         self._fill(headers, rows)
 
+    def show_checks(self, history: list[StoredCheck]) -> None:
+        """The link's live checks, newest first (its latest, then the history with changes);
+        `history` may hold one check more than CHECKS_SHOWN, to tell the last one's change."""
+        self.check.setText(check_text(history) if history else CHECK_PLACEHOLDER)
+        self.check.setForegroundRole(QPalette.ColorRole.WindowText if history
+                                     else QPalette.ColorRole.PlaceholderText)
+        self.check.show()
+
     def show_domain(self, details: DomainDetails) -> None:
         """A referring domain: its counts and metrics, and its links per tool."""
         self.title.setText(details.domain)
@@ -141,6 +156,7 @@ class DetailsPanel(QWidget):
         self.subtitle.setText(f"Links by tool: {by_tool}" if by_tool else "")
         self.subtitle.setVisible(bool(by_tool))
         self._no_score()
+        self.check.hide()
         rows = [(label, [self._value(name, details.values.get(name))])
                 for name, label in _DOMAIN_LABELS.items() if name in details.values]
         self._fill(["Value"], rows)
@@ -150,6 +166,7 @@ class DetailsPanel(QWidget):
         self.title.setText(title)
         self.subtitle.hide()
         self.score.hide()
+        self.check.hide()
         self._hide_explanation()
         self._fill(["Value"], [(label, [value]) for label, value in values])
 
@@ -243,6 +260,55 @@ def explanation_text(explained: LinkExplanation | DomainExplanation) -> str:
     else:
         lines.append("Risk flags: none")
     return "\n".join(lines)
+
+
+def status_title(stored: StoredCheck) -> str:
+    """"Live", "Missing", "Page error 404"…"""
+    check = stored.check
+    title = STATUS_TITLES.get(check.status, check.status)
+    if check.status == PAGE_ERROR and check.http_code is not None:
+        title += f" {check.http_code}"
+    return title
+
+
+def check_text(history: list[StoredCheck]) -> str:
+    """The latest check in words (status, rel and anchor found, noindex, final URL, when),
+    then the latest CHECKS_SHOWN checks, each with what changed since the one before."""
+    latest = history[0]
+    check = latest.check
+    lines = [f"Live check: {status_title(latest)} · checked {_when(latest.checked_at)}"]
+    if check.status == LIVE:
+        anchor = f"anchor “{_one_line(check.anchor)}”" if check.anchor else "no anchor text"
+        found = f" ({check.found} links to the target)" if check.found > 1 else ""
+        lines.append(f"On the page: {latest.rel} link, {anchor}{found}")
+    if check.detail:  # why: "no link to the target", "robots nofollow", "not an HTML page"…
+        lines.append(_one_line(check.detail))
+    page = []
+    if check.noindex is not None:
+        page.append("noindex" if check.noindex else "indexable")
+    if check.final_url:
+        hops = len(check.redirects)
+        after = f" (after {hops} redirect{'s' if hops != 1 else ''})" if hops else ""
+        page.append(f"final URL {_one_line(check.final_url)}{after}")
+    if page:
+        lines.append("Page: " + " · ".join(page))
+    if len(history) > 1:
+        lines.append("History:")
+        for newer, older in pairwise(history[: CHECKS_SHOWN + 1]):
+            what = describe_change(older.check, newer.check)
+            change = f"  ({'; '.join(what)})" if what else ""
+            lines.append(f"  {_when(newer.checked_at)}  {status_title(newer)}{change}")
+        if len(history) <= CHECKS_SHOWN:
+            lines.append(f"  {_when(history[-1].checked_at)}  {status_title(history[-1])}"
+                         "  (first check)")
+        else:
+            lines.append("  … and earlier checks")
+    return "\n".join(lines)
+
+
+def _when(checked_at: str) -> str:
+    """2026-11-26T16:40:12Z reads 2026-11-26 16:40 UTC."""
+    return checked_at[:16].replace("T", " ") + " UTC"
 
 
 def _points(points: int) -> str:

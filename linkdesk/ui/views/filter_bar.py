@@ -5,9 +5,23 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLineEdit,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-from linkdesk.core.tables import VENDOR_NAMES, Filters, Follow, TableSpec
+from linkdesk.core.tables import (
+    STATUS_TITLES,
+    UNCHECKED,
+    VENDOR_NAMES,
+    Filters,
+    Follow,
+    TableSpec,
+)
 
 SEARCH_DELAY_MS = 150  # one query per pause in typing, not one per key
 
@@ -27,6 +41,13 @@ CHOICES: dict[str, list[tuple[str, Any]]] = {
     "band": [("Any band", None), ("Strong", 3), ("Fair", 2), ("Weak", 1), ("Risky", 0)],
     "risk": [("Any risk", None), ("No risk", 0), ("Low risk", 1), ("Medium risk", 2),
              ("High risk", 3)],
+    # Marks (tables/marks.py): a link's own mark, else its domain's.
+    "marked": [("Marked or not", None), ("Marked", True), ("Not marked", False),
+               ("Disavow", "disavow"), ("Keep", "keep"), ("Review", "review")],
+    # The latest live check (tables/checks.py); the Links table only.
+    "check": [("Any check", None),
+              *((title, status) for status, title in STATUS_TITLES.items()),
+              ("Unchecked", UNCHECKED)],
 }
 SEARCH_HINTS = {
     "links": "Search URL, domain, title, anchor",
@@ -55,9 +76,14 @@ class FilterBar(QWidget):
         self.search.returnPressed.connect(self._emit)
         self.search.textChanged.connect(self._cleared)
         self.menus: dict[str, QComboBox] = {}
-        layout = QHBoxLayout(self)
+        # Two rows: the search box with Clear filters, then one menu per filter (nine menus
+        # and a search box in one row would not fit a 1280-pixel window).
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.search, 3)
+        layout.setSpacing(4)
+        search_row = QHBoxLayout()
+        search_row.addWidget(self.search, 1)
+        menus_row = QHBoxLayout()
         for name, choices in CHOICES.items():
             menu = QComboBox()
             menu.setObjectName(f"filter_{name}")
@@ -66,12 +92,15 @@ class FilterBar(QWidget):
             menu.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
             menu.currentIndexChanged.connect(self._emit)
             self.menus[name] = menu
-            layout.addWidget(menu)
+            menus_row.addWidget(menu)
+        menus_row.addStretch(1)
         self.clear_button = QToolButton()
         self.clear_button.setText("Clear filters")
         self.clear_button.setToolTip("Show every row again")
         self.clear_button.clicked.connect(self.clear)
-        layout.addWidget(self.clear_button)
+        search_row.addWidget(self.clear_button)
+        layout.addLayout(search_row)
+        layout.addLayout(menus_row)
         self._last = Filters()
         self._update_clear_button()
 
@@ -89,6 +118,9 @@ class FilterBar(QWidget):
             if name in ("band", "risk"):
                 menu.setToolTip("" if spec.supports(name) else
                                 "Shown when the scores of this project are up to date")
+            elif name == "check":
+                menu.setToolTip("The latest live check of the links (Tools ▸ Check Links)"
+                                if spec.supports(name) else "Links only")
 
     def clear(self) -> None:
         """Back to every row."""

@@ -1,0 +1,86 @@
+"""The dashboard's numbers: the profile's balance of quality against quantity, in SQL.
+
+Pure Python and SQL (no Qt), one module per chart family; every function takes a `Scope`
+(scope.py: the links and domains the table filters let through) and returns small
+dataclasses and numpy arrays, never a row per link.
+
+    scope = materialize(db, make_scope(db, filters))
+    domain_points(db, scope)          the quality-vs-quantity map (quality.py)
+    link_quality_histogram / domain_quality_histogram
+    rel_counts / tld_counts           attributes.py
+    anchor_mix                        anchors.py
+    balance                           balance.py (headline figures and plain-words hints)
+    velocity                          velocity.py
+    profile_sections(db, filters)     all of them, section by section (report.py)
+"""
+
+from linkdesk.core.profile.anchors import CLASS_LABELS, AnchorMix, anchor_mix
+from linkdesk.core.profile.attributes import RelCounts, TldCounts, rel_counts, tld_counts
+from linkdesk.core.profile.balance import Balance, Concentration, balance, hints
+from linkdesk.core.profile.quality import (
+    BUCKET_POINTS,
+    BUCKETS,
+    DomainPoints,
+    DomainSummary,
+    QualityHistogram,
+    domain_points,
+    domain_quality_histogram,
+    domain_summary,
+    link_quality_histogram,
+)
+from linkdesk.core.profile.report import (
+    SECTIONS,
+    Attributes,
+    ProfileReport,
+    Quality,
+    ReportCancelled,
+    build_report,
+    profile_sections,
+)
+from linkdesk.core.profile.scope import (
+    BAND_SLOTS,
+    NOT_SCORED,
+    Scope,
+    make_scope,
+    marked_domain_sql,
+    materialize,
+)
+from linkdesk.core.profile.velocity import Velocity, velocity
+
+__all__ = [
+    "BAND_SLOTS",
+    "BUCKETS",
+    "BUCKET_POINTS",
+    "CLASS_LABELS",
+    "NOT_SCORED",
+    "SECTIONS",
+    "AnchorMix",
+    "Attributes",
+    "Balance",
+    "Concentration",
+    "DomainPoints",
+    "DomainSummary",
+    "ProfileReport",
+    "Quality",
+    "QualityHistogram",
+    "RelCounts",
+    "ReportCancelled",
+    "Scope",
+    "TldCounts",
+    "Velocity",
+    "anchor_mix",
+    "balance",
+    "build_report",
+    "domain_points",
+    "domain_quality_histogram",
+    "domain_summary",
+    "hints",
+    "link_quality_histogram",
+    "make_scope",
+    "marked_domain_sql",
+    "materialize",
+    "profile_sections",
+    "rel_counts",
+    "tld_counts",
+    "velocity",
+]

@@ -1,0 +1,117 @@
+"""Every chart of the dashboard, computed section by section (a generator: progress, cancel).
+
+    for name, data in profile_sections(db, filters): ...   # ("map", DomainPoints), ...
+    report = build_report(db, filters)                    # all at once
+
+The cheap sections come first and the slowest (velocity) last, so a window shows charts as
+they arrive. Run it on a connection of its own (a worker thread): the filtered links are
+kept in a temporary table of that connection.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Collection, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from linkdesk.core.profile.anchors import AnchorMix, anchor_mix
+from linkdesk.core.profile.attributes import RelCounts, TldCounts, rel_counts, tld_counts
+from linkdesk.core.profile.balance import Balance, balance
+from linkdesk.core.profile.quality import (
+    DomainPoints,
+    QualityHistogram,
+    domain_points,
+    domain_quality_histogram,
+    link_quality_histogram,
+)
+from linkdesk.core.profile.scope import Scope, make_scope, materialize
+from linkdesk.core.profile.velocity import Velocity, velocity
+from linkdesk.core.tables import Filters
+
+SECTIONS = ("scope", "map", "attributes", "quality", "anchors", "balance", "velocity")
+
+
+class ReportCancelled(Exception):
+    """The caller asked to stop between two sections."""
+
+
+@dataclass(frozen=True)
+class Attributes:
+    """Rel attributes of the links and TLDs of the domains."""
+
+    rel: RelCounts
+    tlds: TldCounts
+
+
+@dataclass(frozen=True)
+class Quality:
+    """Quality histograms over links and over referring domains."""
+
+    links: QualityHistogram
+    domains: QualityHistogram
+
+
+@dataclass
+class ProfileReport:
+    """Every section, once computed (None before)."""
+
+    scope: Scope | None = None
+    map: DomainPoints | None = None
+    attributes: Attributes | None = None
+    quality: Quality | None = None
+    anchors: AnchorMix | None = None
+    balance: Balance | None = None
+    velocity: Velocity | None = None
+
+
+def profile_sections(
+    db: sqlite3.Connection, filters: Filters | None = None,
+    cancelled: Callable[[], bool] | None = None, sections: Collection[str] = SECTIONS,
+) -> Iterator[tuple[str, Any]]:
+    """Yield (section name, data) in SECTIONS order; ReportCancelled when `cancelled()`.
+
+    `sections` picks some (two threads can share the work: velocity alone takes about as
+    long as the rest); "scope" always comes first.
+    """
+
+    def check() -> None:
+        if cancelled is not None and cancelled():
+            raise ReportCancelled
+
+    scope = materialize(db, make_scope(db, filters))
+    yield "scope", scope
+    check()
+    points = domain_points(db, scope) if {"map", "quality"} & set(sections) else None
+    if "map" in sections:
+        yield "map", points
+        check()
+    rel = rel_counts(db, scope) if {"attributes", "balance"} & set(sections) else None
+    if "attributes" in sections and rel is not None:
+        yield "attributes", Attributes(rel, tld_counts(db, scope))
+        check()
+    quality = None
+    if "quality" in sections:
+        quality = Quality(link_quality_histogram(db, scope),
+                          domain_quality_histogram(db, scope, points))
+        yield "quality", quality
+        check()
+    anchors = None
+    if "anchors" in sections:
+        anchors = anchor_mix(db, scope)
+        yield "anchors", anchors
+        check()
+    if "balance" in sections and rel is not None:
+        yield "balance", balance(db, scope, rel, anchors, quality and quality.links,
+                                 quality and quality.domains)
+        check()
+    if "velocity" in sections:
+        yield "velocity", velocity(db, scope)
+
+
+def build_report(db: sqlite3.Connection, filters: Filters | None = None) -> ProfileReport:
+    """Every section at once."""
+    report = ProfileReport()
+    for name, data in profile_sections(db, filters):
+        setattr(report, name, data)
+    return report

@@ -1,0 +1,334 @@
+"""The Dashboard tab: the profile's balance of quality against quantity, in charts.
+
+    view = DashboardView()
+    view.set_project(project)           # or None
+    view.refresh(filters)               # after a filter change, an import, a re-score, marks
+    view.domains_selected               # list[int]: Referring domains row ids picked on the map
+    view.show_domains_requested         # list[int]: "Show in Referring domains" was clicked
+
+The numbers are computed on two worker threads (worker.py, LANES) and drawn section by
+section as they arrive; a refresh while hidden waits until the tab is shown, and a newer
+refresh makes the older one's results stale (dropped). `wait_until_ready()` runs the event
+loop until everything is drawn (the screenshot option uses it).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEvent, QEventLoop, Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from linkdesk.core.profile import ProfileReport, Scope, domain_summary
+from linkdesk.core.store import Project
+from linkdesk.core.tables import Filters
+from linkdesk.ui.dashboard.balance_panel import BalancePanel
+from linkdesk.ui.dashboard.charts import ChartCard
+from linkdesk.ui.dashboard.map_view import DomainMap, legend_html
+from linkdesk.ui.dashboard.panels import (
+    AnchorChart,
+    QualityChart,
+    RelChart,
+    TldChart,
+    VelocityChart,
+)
+from linkdesk.ui.dashboard.refcounts import protect_bools
+from linkdesk.ui.dashboard.worker import ProfileJob
+from linkdesk.ui.format import number_text
+
+MINIMUM_SIZE = (1000, 700)  # below this the dashboard scrolls instead of squeezing charts
+# Two worker threads share a request: velocity (two passes over every link) takes about as
+# long as every other chart together (benchmarks/bench_dashboard.py).
+LANES = (("map", "attributes", "quality", "anchors", "balance"), ("velocity",))
+
+
+class DashboardView(QScrollArea):
+    """Every chart of the open project, following the table filters."""
+
+    domains_selected = Signal(list)  # Referring domains row ids
+    show_domains_requested = Signal(list)
+    updated = Signal()  # every section of the latest request has been drawn
+    section_drawn = Signal(str)  # a section of the latest request ("map", "velocity"...)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        protect_bools()  # pyqtgraph under PySide6 6.12 would otherwise abort Python
+        self.setObjectName("dashboard")
+        # The content fills the viewport down to MINIMUM_SIZE, then scrolls (resizeEvent):
+        # widgetResizable would size it by the plots' preferred heights, twice the window's.
+        self.setWidgetResizable(False)
+        self.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.project: Project | None = None
+        self.filters = Filters()
+        self.report = ProfileReport()
+        self._request = 0
+        self._jobs: dict[int, list[ProfileJob]] = {}  # request -> its running jobs
+        self._stale = False
+        self.error = ""
+        self.map = DomainMap(self._summary)
+        self.map.domains_selected.connect(self._selected)
+        self.balance = BalancePanel()
+        self.quality = QualityChart()
+        self.velocity = VelocityChart()
+        self.anchors = AnchorChart()
+        self.rel = RelChart()
+        self.tlds = TldChart()
+        self.cards = {
+            "balance": ChartCard("Profile balance", self.balance),
+            "map": ChartCard("Quality vs quantity", self.map, self.map),
+            "quality": ChartCard("Quality distribution", self.quality.plot, self.quality.plot),
+            "velocity": ChartCard("Link velocity", self.velocity.plot, self.velocity.plot),
+            "anchors": ChartCard("Anchor text", self.anchors.widget, self.anchors.plot),
+            "rel": ChartCard("Link attributes", self.rel.plot, self.rel.plot),
+            "tlds": ChartCard("Top TLDs of referring domains", self.tlds.plot, self.tlds.plot),
+        }
+        self.cards["map"].note.setTextFormat(Qt.TextFormat.RichText)
+        self.cards["map"].note.setText(legend_html())
+        self.cards["map"].note.setToolTip("Click a point, or drag a box, to select domains "
+                                          "(Ctrl adds); the wheel zooms")
+        self.cards["quality"].add_control(self.quality.choice)
+        self.cards["velocity"].add_control(self.velocity.choice)
+        self.status = QLabel()
+        self.status.setObjectName("dashboardStatus")
+        self.selection = QToolButton()
+        self.selection.setObjectName("showSelection")
+        self.selection.setAutoRaise(True)
+        self.selection.clicked.connect(
+            lambda: self.show_domains_requested.emit([int(i) for i in self.map.selected]))
+        self.selection.hide()
+        save = QToolButton()
+        save.setText("Save dashboard…")
+        save.setAutoRaise(True)
+        save.setToolTip("Save the whole dashboard as a PNG image")
+        save.clicked.connect(self._save_dashboard)
+        self.setWidget(self._layout(save))
+
+    def _layout(self, save: QToolButton) -> QWidget:
+        content = QWidget()
+        content.setMinimumSize(*MINIMUM_SIZE)
+        top = QHBoxLayout()
+        top.addWidget(self.status, 1)
+        top.addWidget(self.selection)
+        top.addWidget(save)
+        grid = QGridLayout()
+        grid.setSpacing(8)
+        cards = self.cards
+        grid.addWidget(cards["balance"], 0, 0)
+        grid.addWidget(cards["map"], 0, 1, 1, 2)
+        grid.addWidget(cards["quality"], 1, 0)
+        grid.addWidget(cards["velocity"], 1, 1, 1, 2)
+        grid.addWidget(cards["anchors"], 2, 0)
+        grid.addWidget(cards["rel"], 2, 1)
+        grid.addWidget(cards["tlds"], 2, 2)
+        for column, stretch in enumerate((5, 4, 4)):
+            grid.setColumnStretch(column, stretch)
+        for row, stretch in enumerate((4, 3, 3)):
+            grid.setRowStretch(row, stretch)
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addLayout(grid, 1)
+        return content
+
+    # -- project and refresh -----------------------------------------------------------------
+
+    def set_project(self, project: Project | None) -> None:
+        """Chart this project (None: nothing); computed when the tab is next shown."""
+        self.shutdown()
+        self.project = project
+        self.filters = Filters()
+        self.map.selected = self.map.selected[:0]
+        self._clear()
+        self._stale = project is not None
+        if project is not None and self.isVisible():
+            self.refresh()
+
+    def refresh(self, filters: Filters | None = None) -> None:
+        """Chart again (new filters, an import, a re-score, marks); waits while hidden."""
+        if filters is not None:
+            self.filters = filters
+        if self.project is None:
+            return
+        if not self.isVisible():
+            self._stale = True
+            return
+        self._stale = False
+        self._cancel_jobs()
+        self._request += 1
+        self.error = ""
+        self.status.setText("Updating the charts…")
+        jobs = [ProfileJob(self.project.path, self.filters, self._request, lane, self)
+                for lane in LANES]
+        self._jobs[self._request] = jobs
+        for job in jobs:
+            job.section.connect(self._section)
+            job.finished.connect(lambda request, error, done=job: self._finished(
+                request, error, done))
+            job.start()
+
+    def busy(self) -> bool:
+        """Whether the latest request is still being computed."""
+        return self._request in self._jobs
+
+    def wait_until_ready(self, timeout_ms: int = 60_000) -> bool:
+        """Run the event loop until the latest request is drawn (screenshots, tests)."""
+        if self._stale and self.project is not None:
+            self._stale = False
+            self.refresh()
+        if not self.busy():
+            return True
+        loop = QEventLoop()
+        self.updated.connect(loop.quit)
+        QTimer.singleShot(timeout_ms, loop.quit)
+        loop.exec()
+        self.updated.disconnect(loop.quit)
+        return not self.busy()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Fit the content to the viewport, never below MINIMUM_SIZE."""
+        super().resizeEvent(event)
+        viewport = self.viewport().size()
+        self.widget().resize(max(viewport.width(), MINIMUM_SIZE[0]),
+                             max(viewport.height(), MINIMUM_SIZE[1]))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """A refresh asked for while hidden runs now."""
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Light or dark: redraw in the new palette."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self.map.apply_palette()
+            self._redraw()
+
+    # -- sections ----------------------------------------------------------------------------
+
+    def _section(self, request: int, name: str, data: Any) -> None:
+        if request != self._request:
+            return  # a newer request is under way: this one is stale
+        setattr(self.report, name, data)
+        self._draw(name)
+        self.section_drawn.emit(name)
+
+    def _finished(self, request: int, error: str, job: ProfileJob) -> None:
+        running = self._jobs.get(request, [])
+        if job in running:
+            running.remove(job)
+        job.deleteLater()
+        if request == self._request and error:
+            self.error = error
+        if running:
+            return
+        self._jobs.pop(request, None)
+        if request != self._request:
+            return
+        self._status()
+        self.updated.emit()
+
+    def _draw(self, name: str) -> None:
+        report = self.report
+        if name == "scope":
+            self._status()
+        elif name == "map":
+            message = "" if report.scope is None or report.scope.scored else (
+                "Scores are out of date: re-score the project to map quality")
+            self.map.set_points(report.map if not message else None, message)
+        elif name == "attributes":
+            self.rel.show(report.attributes)
+            self.tlds.show(report.attributes)
+        elif name == "quality":
+            self.quality.show(report.quality)
+        elif name == "anchors":
+            self.anchors.show(report.anchors)
+        elif name == "balance" and report.balance is not None:
+            self.balance.set_balance(report.balance)
+            self._status()
+        elif name == "velocity":
+            self.velocity.show(report.velocity)
+
+    def _redraw(self) -> None:
+        for name in ("map", "attributes", "quality", "anchors", "balance", "velocity"):
+            if getattr(self.report, name) is not None:
+                self._draw(name)
+
+    def _clear(self) -> None:
+        self.report = ProfileReport()
+        self.map.set_points(None, "")
+        self.balance.clear()
+        for chart in (self.quality, self.velocity, self.anchors, self.rel, self.tlds):
+            chart.show(None)
+        self.selection.hide()
+        self.status.clear()
+
+    def _status(self) -> None:
+        if self.error:
+            self.status.setText(f"The charts could not be computed: {self.error}")
+            return
+        scope: Scope | None = self.report.scope
+        balance = self.report.balance
+        if scope is None:
+            return
+        parts = []
+        if balance is not None:
+            parts.append(f"{number_text(balance.links)} links · "
+                         f"{number_text(balance.domains)} referring domains")
+        if scope.links_filtered or scope.domains_filtered:
+            parts.append("filtered as the tables are")
+        if not scope.scored:
+            parts.append("scores out of date: re-score to see quality and bands")
+        if self.busy():
+            parts.append("updating…")
+        self.status.setText(" · ".join(parts))
+
+    # -- selection and saving ----------------------------------------------------------------
+
+    def _summary(self, domain_id: int) -> Any:
+        return domain_summary(self.project.db, domain_id) if self.project else None
+
+    def _selected(self, ids: list[int]) -> None:
+        count = len(ids)
+        if count:
+            noun = "domain" if count == 1 else "domains"
+            self.selection.setText(f"{number_text(count)} {noun} selected: "
+                                   "show in Referring domains")
+        self.selection.setVisible(bool(count))
+        self.domains_selected.emit(ids)
+
+    def _save_dashboard(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save Dashboard", "dashboard.png",
+                                              "PNG image (*.png)")
+        if path:
+            self.save_image(Path(path))
+
+    def save_image(self, path: Path) -> bool:
+        """The whole dashboard as a PNG."""
+        return self.widget().grab().save(str(path), "PNG")
+
+    def _cancel_jobs(self) -> None:
+        for jobs in self._jobs.values():
+            for job in jobs:
+                job.cancel()
+        self._request += 1  # whatever they still send is stale
+
+    def shutdown(self) -> None:
+        """Stop every running job and wait for its thread (another project, or closing)."""
+        self._cancel_jobs()
+        for jobs in list(self._jobs.values()):
+            for job in jobs:
+                job.wait()
+                job.deleteLater()
+        self._jobs.clear()

@@ -1,0 +1,314 @@
+"""Marking in the window: disavow / keep / review from a selection, the filter or a rule,
+undo and redo, and the client's disavow files in and out.
+
+Every marking action is planned and previewed in the Mark dialog, then pushed on a
+`QUndoStack` as one command (Edit ▸ Undo / Redo). Marks never change links, so neither the
+scores nor the tables' sort orders go stale: the tables only read again.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QWidget,
+)
+
+from linkdesk.core.disavow import (
+    DisavowError,
+    DisavowPlan,
+    import_disavow,
+    plan_disavow,
+    write_disavow,
+)
+from linkdesk.core.marks import (
+    MarkChange,
+    MarkKind,
+    MarksError,
+    Rule,
+    Target,
+    apply_change,
+    domains_of_links,
+    revert_change,
+    targets_by_rule,
+    targets_from_filter,
+    targets_from_ids,
+)
+from linkdesk.core.scoring import RISK_LEVELS
+from linkdesk.ui.dialogs.disavow_export import DisavowExportDialog
+from linkdesk.ui.dialogs.mark_dialog import MarkDialog
+from linkdesk.ui.dialogs.messages import TextReport, show_error
+
+if TYPE_CHECKING:
+    from linkdesk.ui.main_window import MainWindow
+
+DISAVOW_FILTER = "Disavow files (*.txt);;All files (*)"
+MARKABLE = ("links", "domains")
+
+
+class MarkCommand(QUndoCommand):
+    """One marking action on the undo stack."""
+
+    def __init__(self, marking: Marking, change: MarkChange) -> None:
+        super().__init__(change.text)
+        self.marking = marking
+        self.change = change
+
+    def redo(self) -> None:
+        """Apply (also when first pushed)."""
+        self.marking.write(self.change, apply_change)
+
+    def undo(self) -> None:
+        """Put every touched mark back as it was."""
+        self.marking.write(self.change, revert_change)
+
+
+class Marking(QObject):
+    """The window's marking actions and their undo stack."""
+
+    changed = Signal()  # marks were written: the tables read again
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.undo_stack = QUndoStack(self)
+        self.last_dialog: QDialog | None = None
+
+    # -- which rows --------------------------------------------------------------------------
+
+    def _db(self) -> sqlite3.Connection | None:
+        project = self.window.project
+        return None if project is None else project.db
+
+    def _ready(self) -> sqlite3.Connection | None:
+        """The project's connection if marks can be written now (one writer at a time)."""
+        db = self._db()
+        if db is None:
+            return None
+        if self.window.job is not None or self.window.score_job is not None:
+            self.window.statusBar().showMessage(
+                "Marks can be changed once the import or re-scoring in progress has finished "
+                "(or is cancelled).", 10_000)
+            return None
+        return db
+
+    def _markable_view(self) -> tuple[str, object] | None:
+        view = self.window.workspace.current_view()
+        name = self.window.workspace.current_name()
+        if view is None or name not in MARKABLE:
+            self.window.statusBar().showMessage(
+                "Links and referring domains can be marked: show one of those tables.", 10_000)
+            return None
+        return name, view
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def mark_selected(self, kind: MarkKind | None = MarkKind.DISAVOW) -> MarkDialog | None:
+        """Mark the selected rows (a link's domain too, if chosen in the dialog)."""
+        db, found = self._ready(), self._markable_view()
+        if db is None or found is None:
+            return None
+        name, view = found
+        ids = view.selected_ids()  # type: ignore[attr-defined]
+        if not ids:
+            self.window.statusBar().showMessage("Select the rows to mark first.", 10_000)
+            return None
+        noun = "link" if name == "links" else "referring domain"
+        what = f"{len(ids):,} selected {noun}{'s' if len(ids) != 1 else ''}"
+        return self._open(db, what, _targets_for_ids(db, name, ids), name, kind)
+
+    def mark_shown(self, kind: MarkKind | None = MarkKind.DISAVOW) -> MarkDialog | None:
+        """Mark every row the table shows with the current filters."""
+        db, found = self._ready(), self._markable_view()
+        if db is None or found is None:
+            return None
+        name, view = found
+        model = view.table  # type: ignore[attr-defined]
+        count = model.rowCount()
+        noun = "links" if name == "links" else "referring domains"
+        what = f"All {count:,} {noun} shown with the current filters"
+        spec, filters = model.spec, model.filters
+
+        def target_for(level: str) -> Target:
+            if level == name:
+                return targets_from_filter(db, spec, filters)
+            return domains_of_links(db, [model.row_id(row) for row in range(count)])
+
+        return self._open(db, what, target_for, name, kind)
+
+    def mark_by_rule(self) -> QDialog | None:
+        """Ask for a rule over the scores (risk at least, quality below), then mark."""
+        db = self._ready()
+        if db is None:
+            return None
+        dialog = RuleDialog(self.window)
+
+        def chosen() -> None:
+            rule = dialog.rule()
+            try:
+                target = targets_by_rule(db, rule)
+            except MarksError as error:
+                self.window.statusBar().showMessage(str(error).capitalize() + ".", 10_000)
+                return
+            self._open(db, f"{len(target):,} {rule.describe()} (not marked yet)",
+                       lambda _level: target, rule.level, MarkKind.DISAVOW, one_level=True)
+
+        dialog.accepted.connect(chosen)
+        dialog.open()
+        self.last_dialog = dialog
+        return dialog
+
+    def _open(self, db: sqlite3.Connection, what: str, target_for: Callable[[str], Target],
+              table: str, kind: MarkKind | None, *, one_level: bool = False) -> MarkDialog:
+        levels = ("links", "domains") if table == "links" and not one_level else (table,)
+        dialog = MarkDialog(db, what, target_for, levels, kind, self.push, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        self.last_dialog = dialog
+        return dialog
+
+    # -- undo --------------------------------------------------------------------------------
+
+    def push(self, change: MarkChange) -> None:
+        """Apply a planned change as one undoable step."""
+        if change:
+            self.undo_stack.push(MarkCommand(self, change))
+
+    def write(self, change: MarkChange, how: Callable[[sqlite3.Connection, MarkChange], None]
+              ) -> None:
+        """Apply or revert a change on the open project, then let the tables read again."""
+        db = self._db()
+        if db is None:
+            return
+        how(db, change)
+        self.changed.emit()
+
+    def forget(self) -> None:
+        """Another project (or none): the old project's steps cannot be undone here."""
+        self.undo_stack.clear()
+
+    # -- disavow files -----------------------------------------------------------------------
+
+    def import_disavow_file(self, path: Path | None = None) -> bool:
+        """Import the client's current disavow file; show what it covers."""
+        db = self._ready()
+        if db is None:
+            return False
+        if path is None:
+            name, _ = QFileDialog.getOpenFileName(self.window, "Import Disavow File",
+                                                  str(Path.home()), DISAVOW_FILTER)
+            if not name:
+                return False
+            path = Path(name)
+        try:
+            report = import_disavow(db, path)
+        except DisavowError as error:
+            self.window.last_dialog = show_error(self.window, "Cannot import the disavow file",
+                                                 str(error))
+            return False
+        self.undo_stack.clear()  # the file's marks are not one of the undoable steps
+        self.changed.emit()
+        covered = report.coverage
+        lines = [
+            f"Entries: {len(report.parsed.entries):,}",
+            f"Links of the profile it disavows: {covered.links:,} "
+            f"(on {covered.domains:,} referring domains, {covered.whole_domains:,} whole)",
+            f"Marks added: {report.domain_marks_added:,} domains, "
+            f"{report.link_marks_added:,} links",
+            f"Entries for sites not in the profile (kept for the next file): "
+            f"{len(covered.not_in_profile):,}",
+        ]
+        if report.conflicts:
+            lines += ["", "Left as they are (marked keep):", *report.conflicts]
+        headline = ("This file was imported before; nothing changed." if report.already_imported
+                    else f"Imported {report.file_name}.")
+        dialog = TextReport("Disavow File Imported", headline, "\n".join(lines), self.window)
+        dialog.open()
+        self.last_dialog = dialog
+        return True
+
+    def export_disavow_file(self, path: Path | None = None) -> DisavowExportDialog | None:
+        """Show the planned disavow file with its warnings and changes; save it on request.
+
+        `path` answers the "save as" question in advance (tests, scripts).
+        """
+        db = self._db()
+        project = self.window.project
+        if db is None or project is None:
+            return None
+        plan = plan_disavow(db, project_name=project.path.stem)
+
+        def choose() -> Path | None:
+            if path is not None:
+                return path
+            suggested = project.path.with_name(f"{project.path.stem}-disavow.txt")
+            name, _ = QFileDialog.getSaveFileName(self.window, "Save Disavow File",
+                                                  str(suggested), DISAVOW_FILTER)
+            return Path(name) if name else None
+
+        def write(planned: DisavowPlan, where: Path, confirmed: bool) -> Path:
+            written = write_disavow(db, planned, where, confirmed=confirmed)
+            self.window.statusBar().showMessage(
+                f"Disavow file written: {written} ({planned.lines:,} lines).", 10_000)
+            return written
+
+        dialog = DisavowExportDialog(plan, choose, write, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        self.last_dialog = dialog
+        return dialog
+
+
+class RuleDialog(QDialog):
+    """Mark by rule: referring domains or links whose risk is at least X and quality below Y."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Mark by Rule")
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.level = QComboBox()
+        self.level.addItems(["Referring domains", "Links"])
+        self.risk = QComboBox()
+        self.risk.addItems(["any"] + [f"{name} or higher" for name in RISK_LEVELS[1:]])
+        self.risk.setCurrentIndex(len(RISK_LEVELS) - 1)  # high
+        self.quality = QDoubleSpinBox()
+        self.quality.setRange(0, 100)
+        self.quality.setValue(30)
+        self.quality.setDecimals(1)
+        self.quality.setSpecialValueText("any")  # 0: no quality condition
+        form = QFormLayout(self)
+        form.addRow("Mark:", self.level)
+        form.addRow("with risk:", self.risk)
+        form.addRow("and quality below:", self.quality)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def rule(self) -> Rule:
+        """The rule as chosen (rows already marked are left alone)."""
+        risk = self.risk.currentIndex()
+        return Rule(level="domains" if self.level.currentIndex() == 0 else "links",
+                    min_risk=risk or None, max_quality=self.quality.value() or None)
+
+
+def _targets_for_ids(db: sqlite3.Connection, table: str, ids: list[int]
+                     ) -> Callable[[str], Target]:
+    def target_for(level: str) -> Target:
+        if level == table:
+            return targets_from_ids(db, table, ids)
+        return domains_of_links(db, ids)  # the referring domains of the selected links
+
+    return target_for

@@ -1,0 +1,103 @@
+"""Checking links live from the window: which links, the background task, its progress.
+
+A check is a `Task` (task.py): `check_links` runs on the task's thread against the project
+file (its own connection, its own asyncio loop) and saves results as they arrive, so a
+cancelled check keeps what it checked. The links shown by a filter are listed on that thread
+too: a filter can let a million links through, and the GUI thread never runs big SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject
+
+from linkdesk.core.checker import (
+    BLOCKED,
+    DNS_ERROR,
+    LIVE,
+    MISSING,
+    PAGE_ERROR,
+    REDIRECTED,
+    TIMEOUT,
+    Change,
+    CheckOptions,
+    CheckProgress,
+    CheckSummary,
+    changes,
+    check_links,
+)
+from linkdesk.core.store import Project
+from linkdesk.core.tables import Filters, TableQuery, TableSpec
+from linkdesk.ui.workers.task import Task
+
+ERRORS = (PAGE_ERROR, REDIRECTED, BLOCKED, TIMEOUT, DNS_ERROR)  # neither live nor missing
+CHANGES_KEPT = 200  # changes brought back for the summary (all are counted)
+SCOPES = {"selected": "the selected links", "shown": "the links shown", "all": "every link"}
+
+
+@dataclass(frozen=True)
+class CheckRequest:
+    """Which links to check: `link_ids`, or the rows of a table with filters, or all."""
+
+    scope: str  # "selected", "shown" or "all": how the summary names them
+    link_ids: tuple[int, ...] | None = None
+    spec: TableSpec | None = None  # "shown": the Links table as filtered on screen
+    filters: Filters | None = None
+    options: CheckOptions | None = None
+
+    @property
+    def scope_text(self) -> str:
+        """What is checked, in words: "the selected links"…"""
+        return SCOPES.get(self.scope, "the links")
+
+    def ids(self, project: Project) -> Sequence[int] | None:
+        """The link ids (None: every link), listed on the calling (worker) thread."""
+        if self.spec is not None:
+            return [int(i) for i in TableQuery(project.db, self.spec, self.filters)
+                    .ordered_ids()]
+        return self.link_ids
+
+
+@dataclass
+class CheckResult:
+    """What a check did, for the summary: the checker's summary and the changes it found."""
+
+    request: CheckRequest
+    summary: CheckSummary
+    changes: list[Change] = field(default_factory=list)  # the first CHANGES_KEPT
+    change_count: int = 0
+
+
+def run_check(request: CheckRequest, project: Project, progress: Callable[[Any], None],
+              cancelled: Callable[[], bool]) -> CheckResult:
+    """The task's work: check the links, then read what changed (on the worker thread)."""
+    summary = check_links(project, request.ids(project), options=request.options,
+                          progress=progress, cancelled=cancelled)
+    found = changes(project.db, summary.run_id) if summary.run_id is not None else []
+    return CheckResult(request, summary, found[:CHANGES_KEPT], len(found))
+
+
+def start_check(project_path: Path, request: CheckRequest, parent: QObject | None = None
+                ) -> Task:
+    """Start checking in the background; the task's `progressed` carries `CheckProgress`,
+    its `finished` a `TaskOutcome` whose result is a `CheckResult`."""
+    task = Task(project_path, lambda project, progress, cancelled: run_check(
+        request, project, progress, cancelled), parent)
+    task.thread.setObjectName("check")
+    task.start()
+    return task
+
+
+def progress_text(progress: CheckProgress, locale_number: Callable[[int], str] = str) -> str:
+    """"Checking: 120 of 500 pages · 340 live · 12 missing · 3 errors" for the status bar."""
+    n, by = locale_number, progress.by_status
+    errors = sum(by.get(status, 0) for status in ERRORS)
+    parts = [f"Checking: {n(progress.pages_done)} of {n(progress.pages_total)} pages",
+             f"{n(by.get(LIVE, 0))} live", f"{n(by.get(MISSING, 0))} missing"]
+    if errors:
+        parts.append(f"{n(errors)} error{'s' if errors != 1 else ''}")
+    return " · ".join(parts)

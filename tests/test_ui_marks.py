@@ -1,0 +1,180 @@
+"""Marking in the window: preview, apply, undo/redo, keep protection, rules, disavow files."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QItemSelection, QItemSelectionModel
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from test_tables_scores import build_scored_project
+
+from linkdesk.core.disavow import validate_file
+from linkdesk.core.marks import MarkKind
+from linkdesk.core.store import Project
+from linkdesk.core.store.stats import project_stats
+from linkdesk.ui.dialogs.disavow_export import DisavowExportDialog
+from linkdesk.ui.dialogs.mark_dialog import MarkDialog
+from linkdesk.ui.main_window import MainWindow
+from linkdesk.ui.views.table_view import TableView
+
+
+@pytest.fixture(scope="module")
+def scored(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_scored_project(tmp_path_factory.mktemp("marks") / "marks.linkdesk", links=300)
+
+
+@pytest.fixture
+def window(open_window: Any, scored: Path) -> MainWindow:
+    return open_window(scored, (1280, 800))
+
+
+def _select(view: TableView, rows: list[int]) -> None:
+    selection = QItemSelection()
+    for row in rows:
+        selection.select(view.table.index(row, 0), view.table.index(row, 0))
+    view.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                                 | QItemSelectionModel.SelectionFlag.Rows)
+
+
+def _marks(window: MainWindow, rows: list[int]) -> list[str]:
+    view = window.workspace.current_view()
+    assert view is not None
+    column = view.table.spec.column_index("mark")
+    return [str(view.table.index(row, column).data() or "") for row in rows]
+
+
+def _stats(window: MainWindow) -> dict[str, Any]:
+    assert window.project is not None
+    with Project.open(window.project.path, create=False) as project:
+        return project_stats(project.db)
+
+
+def test_disavowing_selected_domains_previews_applies_and_undoes(window: MainWindow) -> None:
+    window.workspace.show_tab("domains")
+    view = window.workspace.current_view()
+    assert view is not None
+    _select(view, [0, 2])
+    dialog = window.marking.mark_selected(MarkKind.DISAVOW)
+    assert isinstance(dialog, MarkDialog)
+    assert "2 marked" in dialog.preview.toPlainText()
+    dialog.reason.setText("PBN footer links")
+    dialog.accept()
+    assert _marks(window, [0, 1, 2]) == ["Disavow", "", "Disavow"]
+    assert _stats(window)["disavowed_domains"] == 2
+    assert window.marking.undo_stack.canUndo()
+    window.marking.undo_stack.undo()
+    assert _marks(window, [0, 2]) == ["", ""]
+    assert _stats(window)["disavowed_domains"] == 0
+    window.marking.undo_stack.redo()
+    assert _marks(window, [0, 2]) == ["Disavow", "Disavow"]
+
+
+def test_a_links_domain_can_be_disavowed_from_the_links_table(window: MainWindow) -> None:
+    view = window.workspace.current_view()
+    assert view is not None
+    _select(view, [0])
+    dialog = window.marking.mark_selected(MarkKind.DISAVOW)
+    assert dialog is not None
+    domains_button = next(b for b in dialog.levels.buttons() if b.property("level") == "domains")
+    domains_button.setChecked(True)
+    assert "Links of the profile affected" in dialog.preview.toPlainText()
+    dialog.accept()
+    assert _marks(window, [0]) == ["Disavow (domain)"]
+    stats = _stats(window)
+    assert stats["disavowed_domains"] == 1 and stats["disavowed_links"] >= 1
+
+
+def test_keep_protects_a_domain_from_a_bulk_disavow(window: MainWindow) -> None:
+    window.workspace.show_tab("domains")
+    view = window.workspace.current_view()
+    assert view is not None
+    _select(view, [1])
+    keep = window.marking.mark_selected(MarkKind.KEEP)
+    assert keep is not None
+    keep.accept()
+    shown = window.marking.mark_shown(MarkKind.DISAVOW)
+    assert shown is not None
+    assert "1 left alone: protected by a keep mark" in shown.preview.toPlainText()
+    shown.accept()
+    stats = _stats(window)
+    assert stats["kept_domains"] == 1
+    assert stats["disavowed_domains"] == window.workspace.shown_count() - 1
+    assert _marks(window, [1]) == ["Keep"]
+
+
+def test_marking_by_rule_picks_domains_by_their_scores(window: MainWindow) -> None:
+    rule_dialog = window.marking.mark_by_rule()
+    assert rule_dialog is not None
+    rule_dialog.risk.setCurrentIndex(0)  # any risk
+    rule_dialog.quality.setValue(50)
+    rule_dialog.accept()
+    dialog = window.marking.last_dialog
+    assert isinstance(dialog, MarkDialog)
+    with Project.open(window.project.path, create=False) as project:  # type: ignore[union-attr]
+        weak = project.db.execute(
+            "SELECT count(*) FROM domain_scores WHERE quality < 50").fetchone()[0]
+    assert weak > 0 and f"{weak:,} marked" in dialog.preview.toPlainText()
+    dialog.accept()
+    assert _stats(window)["disavowed_domains"] == weak
+
+
+def test_exporting_a_disavow_file_round_trips_through_the_validator(
+    window: MainWindow, tmp_path: Path
+) -> None:
+    window.workspace.show_tab("domains")
+    view = window.workspace.current_view()
+    assert view is not None
+    _select(view, [0, 1, 2])
+    dialog = window.marking.mark_selected(MarkKind.DISAVOW)
+    assert dialog is not None
+    dialog.reason.setText("spam")
+    dialog.accept()
+    output = tmp_path / "disavow.txt"
+    export = window.marking.export_disavow_file(output)
+    assert isinstance(export, DisavowExportDialog)
+    assert export.plan.domains == 3
+    if export.plan.needs_confirmation:  # e.g. a strong domain among the three
+        assert not export.buttons.button(export.buttons.StandardButton.Save).isEnabled()
+        export.confirm.setChecked(True)
+    export.save()
+    assert export.written == output
+    report = validate_file(output)
+    assert not report.rejected
+    text = output.read_text(encoding="utf-8")
+    assert text.count("\ndomain:") + text.startswith("domain:") == 3
+    assert "# spam" in text or "spam" in text
+
+
+def test_importing_the_clients_disavow_file_marks_what_it_covers(
+    window: MainWindow, tmp_path: Path
+) -> None:
+    window.workspace.show_tab("domains")
+    view = window.workspace.current_view()
+    assert view is not None
+    domain_column = view.table.spec.column_index("domain")
+    domain = str(view.table.index(0, domain_column).data())
+    old = tmp_path / "old-disavow.txt"
+    old.write_text(f"# the client's file\ndomain:{domain}\ndomain:not-in-this-profile.example\n",
+                   encoding="utf-8")
+    assert window.marking.import_disavow_file(old)
+    report = window.marking.last_dialog
+    assert report is not None and report.isVisible()
+    window.workspace.filter_bar.menus["marked"].setCurrentIndex(3)  # Disavow
+    assert window.workspace.shown_count() == 1
+    assert _marks(window, [0]) == ["Disavow"]
+
+
+def test_marks_wait_for_a_running_rescore(window: MainWindow) -> None:
+    assert window.rescore()
+    window.workspace.show_tab("domains")
+    view = window.workspace.current_view()
+    assert view is not None
+    _select(view, [0])
+    assert window.marking.mark_selected(MarkKind.DISAVOW) is None
+    assert "re-scoring" in window.statusBar().currentMessage()
+    window.cancel_rescore()
