@@ -117,3 +117,28 @@ def test_the_dialog_looks_right(qtbot: Any, window: MainWindow, tmp_path: Path) 
         image.save(str(tmp_path / f"settings-{index}.png"))
         assert image.width() >= 600 and image.height() >= 500
     dialog.reject()
+
+
+def test_the_disavow_page_edits_platforms_and_the_warning_quality(
+    qtbot: Any, window: MainWindow
+) -> None:
+    from linkdesk.core.disavow import BUILTIN_PLATFORMS
+    from linkdesk.core.project_settings import disavow_settings
+
+    assert window.project is not None
+    path = window.project.path
+    dialog = _dialog(window)
+    assert sorted(dialog.platforms.toPlainText().split()) == sorted(BUILTIN_PLATFORMS)
+    dialog.platforms.setPlainText("blogspot.com\nBig-Forum.example\nnot a domain!")
+    dialog.warn_quality.setValue(50)
+    dialog.accept()
+    assert dialog.isVisible() and "not a domain" in dialog.error.text()  # refused: nothing kept
+    with Project.open(path, create=False) as project:
+        assert disavow_settings(project.db).builtin
+    dialog.platforms.setPlainText("blogspot.com\nBig-Forum.example")
+    dialog.accept()
+    assert window.score_job is None  # scores do not depend on these
+    with Project.open(path, create=False) as project:
+        saved = disavow_settings(project.db)
+    assert saved.platforms == ("big-forum.example", "blogspot.com")
+    assert saved.warn_quality == 50 and not saved.builtin

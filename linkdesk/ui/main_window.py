@@ -26,8 +26,8 @@ from linkdesk.core.exports import CsvExportCancelled, export_table_csv
 from linkdesk.core.exports.table_csv import csv_columns
 from linkdesk.core.importers.pipeline import ImportFailed, ImportOptions
 from linkdesk.core.marks import MarkKind
+from linkdesk.core.project_settings import disavow_settings, save_project_settings
 from linkdesk.core.scoring import ScoreProgress, load_model
-from linkdesk.core.scoring.model import save_settings
 from linkdesk.core.store import Project, ProjectError
 from linkdesk.core.store.project import PROJECT_SUFFIX
 from linkdesk.core.tables import DOMAINS, LINKS, TableQuery, missing_table_indexes
@@ -455,8 +455,9 @@ class MainWindow(QMainWindow):
         """Open the Project Settings dialog; saving re-scores in the background."""
         if self.project is None:
             return None
-        dialog = ProjectSettingsDialog(load_model(self.project.db), self.project.path.stem,
-                                       self._save_settings, self)
+        dialog = ProjectSettingsDialog(load_model(self.project.db),
+                                       disavow_settings(self.project.db),
+                                       self.project.path.stem, self._save_settings, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         self.last_dialog = dialog
@@ -466,10 +467,12 @@ class MainWindow(QMainWindow):
         """Store the settings (ValueError if refused), then re-score in the background."""
         assert self.project is not None
         self._stop_scoring()  # its transaction would hold the settings' write back
-        save_settings(self.project.db, change.terms, change.overrides)
-        self.workspace.reload()  # the old scores no longer match the settings
+        save_project_settings(self.project.db, change.terms, change.overrides,
+                              platform_names=change.platforms, warn_above=change.warn_quality)
+        self.workspace.reload()  # the old scores may no longer match the settings
         self._update_totals()
-        self.rescore()
+        if not self.workspace.scores_current:  # disavow settings alone change no score
+            self.rescore()
 
     def _start_upkeep(self) -> None:
         """Build missing sort indexes and, if automatic, re-score stale scores in the background.

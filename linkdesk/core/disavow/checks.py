@@ -30,6 +30,19 @@ def warn_quality(db: sqlite3.Connection) -> float:
     return float(load_model(db).thresholds["strong"])
 
 
+def set_warn_quality(db: sqlite3.Connection, quality: float | None) -> None:
+    """Set the quality from which disavowing needs confirmation (None: the strong band's
+    threshold). Runs in the caller's transaction."""
+    if quality is None:
+        db.execute("DELETE FROM settings WHERE key = ?", (QUALITY_SETTING,))
+        return
+    if not 0 <= float(quality) <= 100:
+        raise ValueError(f"the warning quality is 0-100, got {quality!r}")
+    db.execute("INSERT INTO settings(key, value) VALUES (?, ?) "
+               "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+               (QUALITY_SETTING, json.dumps(float(quality))))
+
+
 def check_entries(db: sqlite3.Connection, entries: Iterable[PlannedEntry]
                   ) -> list[DisavowWarning]:
     """The warnings the entries deserve."""

@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from linkdesk.core import urls
-from linkdesk.core.store import transaction
 
 # Bumped whenever a signal's or flag's formula changes, so stored signal values are recomputed.
 FEATURES_VERSION = 1
@@ -267,22 +266,6 @@ def set_overrides(db: sqlite3.Connection, section: str, values: Mapping[str, Any
             current[name] = _validated(section, name, value)
     stored[section] = current
     _put(db, SCORING_KEY, stored)
-
-
-def save_settings(
-    db: sqlite3.Connection,
-    terms: Mapping[str, Iterable[str]],
-    overrides: Mapping[str, Mapping[str, Any]],
-) -> None:
-    """Store term lists and numeric overrides (by section) in one transaction.
-
-    A ValueError (an unknown name, a value out of range) changes nothing. The scores become
-    out of date; re-scoring is the caller's choice (the window does it in the background).
-    """
-    with transaction(db):
-        set_terms(db, **terms)
-        for section, values in overrides.items():
-            set_overrides(db, section, values)
 
 
 def defaults(section: str) -> Mapping[str, Any]:

@@ -1,9 +1,11 @@
-"""File → Project Settings: the client's words, weights, flag points, thresholds, detection.
+"""File → Project Settings: the client's words, weights, flag points, thresholds, detection,
+and what the disavow file warns about.
 
-The dialog edits a copy of the project's scoring model (`load_model`) and, on OK, hands back
-what differs from the defaults; the window stores it (`save_settings`) and re-scores in the
-background. Values are checked by the core (`set_overrides` validates): a bad value is shown
-in the dialog, which stays open, and nothing is stored.
+The dialog edits a copy of the project's scoring model (`load_model`) and disavow settings
+and, on OK, hands back what differs from the defaults; the window stores it
+(`save_project_settings`, one transaction) and re-scores in the background. Values are
+checked by the core (`set_overrides` validates): a bad value is shown in the dialog, which
+stays open, and nothing is stored.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QPlainTextEdit,
+    QPushButton,
     QScrollArea,
     QSpinBox,
     QTabWidget,
@@ -28,6 +31,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from linkdesk.core.disavow import BUILTIN_PLATFORMS
+from linkdesk.core.project_settings import DisavowSettings
 from linkdesk.core.scoring.model import RISK_LEVELS, TERM_KEYS, Model, defaults
 
 # What each list means to the scores (shown beside it).
@@ -58,6 +63,8 @@ class SettingsChange:
 
     terms: dict[str, list[str]]
     overrides: dict[str, dict[str, Any]]
+    platforms: list[str] | None = None  # None: the built-in list
+    warn_quality: float | None = None  # None: the strong band's threshold
 
 
 def label_of(name: str) -> str:
@@ -68,8 +75,8 @@ def label_of(name: str) -> str:
 class ProjectSettingsDialog(QDialog):
     """Edit the scoring settings of the open project."""
 
-    def __init__(self, model: Model, project_name: str, save: Callable[[SettingsChange], None],
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, model: Model, disavow: DisavowSettings, project_name: str,
+                 save: Callable[[SettingsChange], None], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._save = save  # raises ValueError for a value the core refuses
         self.setObjectName("projectSettings")
@@ -84,6 +91,8 @@ class ProjectSettingsDialog(QDialog):
                    "thresholds": model.thresholds, "detection": model.detection}
         for section, (title, text) in SECTIONS.items():
             self.tabs.addTab(self._numbers_page(section, text, current[section]), title)
+        self._strong = float(model.thresholds["strong"])
+        self.tabs.addTab(self._disavow_page(disavow), "Disavow")
         self.error = QLabel()
         self.error.setObjectName("settingsError")
         self.error.setTextFormat(Qt.TextFormat.PlainText)
@@ -148,6 +157,33 @@ class ProjectSettingsDialog(QDialog):
         area.setWidget(inner)
         return area
 
+    def _disavow_page(self, disavow: DisavowSettings) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        intro = QLabel("Before a disavow file is written, LinkDesk asks you to confirm entries "
+                       "that disavow a whole large platform or a domain of high quality.")
+        intro.setWordWrap(True)
+        form.addRow(intro)
+        self.warn_quality = QDoubleSpinBox()
+        self.warn_quality.setObjectName("disavow_warn_quality")
+        self.warn_quality.setRange(0, 100)
+        self.warn_quality.setDecimals(1)
+        self.warn_quality.setValue(disavow.warn_quality)
+        self.warn_quality.setMaximumWidth(180)
+        self.warn_quality.setToolTip(f"Default: the strong band's threshold ({self._strong:g})")
+        form.addRow("Confirm disavowing quality from:", self.warn_quality)
+        self.platforms = QPlainTextEdit("\n".join(disavow.platforms))
+        self.platforms.setObjectName("disavow_platforms")
+        self.platforms.setToolTip("Registered domains, one per line; a domain: entry for one of "
+                                  "them needs confirmation")
+        form.addRow("Large platforms:", self.platforms)
+        restore = QPushButton("Built-in list")
+        restore.setToolTip("Put back the platforms LinkDesk knows")
+        restore.clicked.connect(
+            lambda: self.platforms.setPlainText("\n".join(BUILTIN_PLATFORMS)))
+        form.addRow("", restore)
+        return page
+
     # -- values ------------------------------------------------------------------------------
 
     def change(self) -> SettingsChange:
@@ -162,7 +198,11 @@ class ProjectSettingsDialog(QDialog):
                 # None restores a default, so a value put back to its default is not kept.
                 values[name] = None if value == section_defaults[name] else value
             overrides[section] = values
-        return SettingsChange(terms, overrides)
+        names = _entries(self.platforms.toPlainText())
+        platforms = None if sorted(names) == sorted(BUILTIN_PLATFORMS) else names
+        quality = round(self.warn_quality.value(), 1)
+        return SettingsChange(terms, overrides, platforms,
+                              None if quality == self._strong else quality)
 
     def accept(self) -> None:
         """Save (the window stores and re-scores); on a refused value, say why and stay open."""
@@ -175,8 +215,8 @@ class ProjectSettingsDialog(QDialog):
 
     def restore_page_defaults(self) -> None:
         """Put the numbers of the page on screen back to their defaults."""
-        if self.tabs.currentIndex() == 0:
-            return  # the client's words have no defaults
+        if not 0 < self.tabs.currentIndex() <= len(SECTIONS):
+            return  # the client's words have no defaults; the Disavow page has its own button
         section = list(SECTIONS)[self.tabs.currentIndex() - 1]
         for name, default in defaults(section).items():
             _set_value(self.fields[section][name], default)
