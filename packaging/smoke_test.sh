@@ -6,9 +6,10 @@
 #
 # Each pass, in a fresh data, config and work folder: the version, the demo project's screenshot,
 # a sample export imported into a new project with the CLI, its stats, a 30 MB export (imported
-# on two processes, the second spawned from the frozen executable), a marked domain and the
-# disavow file, screenshots of the new project (domains table, dashboard). The xcb pass also opens the real window and
-# waits for it on the X server: an offscreen pass succeeds even when Qt's X11 plugin cannot load.
+# on two processes, the second spawned from the frozen executable), `linkdesk check` against a
+# local page (aiohttp, selectolax), a marked domain and the disavow file, screenshots of the new
+# project (domains table, dashboard). The xcb pass also opens the real window and waits for it
+# on the X server: an offscreen pass succeeds even when Qt's X11 plugin cannot load.
 # Where `unshare -n` works (Linux, root), the offscreen pass runs with no network at all.
 # Checks use Python only to read the results (PNG size, JSON): $PYTHON or .venv/bin/python.
 set -uo pipefail
