@@ -178,3 +178,16 @@ def test_marks_wait_for_a_running_rescore(window: MainWindow) -> None:
     assert window.marking.mark_selected(MarkKind.DISAVOW) is None
     assert "re-scoring" in window.statusBar().currentMessage()
     window.cancel_rescore()
+
+
+def test_undo_and_redo_sit_in_the_edit_menu_with_the_usual_keys(window: MainWindow) -> None:
+    from PySide6.QtGui import QKeySequence
+
+    edit = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Edit")
+    undo, redo = edit.actions()[:2]
+    assert undo.text().startswith("&Undo") and redo.text().startswith("&Redo")
+    assert QKeySequence("Ctrl+Z") in undo.shortcuts()
+    assert not undo.isEnabled()  # nothing to undo yet
+    marks = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Marks")
+    titles = [action.text() for action in marks.actions() if not action.isSeparator()]
+    assert "&Export Disavow File…" in titles and "Mark by R&ule…" in titles
