@@ -94,14 +94,23 @@ def test_fast_typing_shows_only_the_last_texts_rows(
     assert model.filters.search == "blog"
 
 
-def test_the_anchors_table_still_loads_on_its_own_connection(
+def test_the_anchors_table_groups_and_reads_on_its_own_loader(
     qtbot: Any, window: MainWindow, sample: Path  # noqa: F811
 ) -> None:
     _open(qtbot, window, sample)
     window.workspace.show_tab("anchors")
+    assert window.workspace.loading()  # grouping a million links would take ~0.7 s
+    qtbot.waitUntil(lambda: not window.workspace.loading(), timeout=WAIT_MS)
     with Project.open(sample, create=False) as project:
-        expected = TableQuery(project.db, ANCHORS).count()
-    assert window.workspace.shown_count() == expected > 0
+        query = TableQuery(project.db, ANCHORS)
+        ids = list(query.ordered_ids())
+        first = query.rows(ids[:3])
+    assert window.workspace.shown_count() == len(ids) > 0
+    model = window.workspace.models["anchors"]
+    # Rows come through the anchors' loader: the window's own connection has no groups.
+    assert [model.values(row) for row in range(3)] == [first[i] for i in ids[:3]]
+    assert window.workspace.anchor_loader is not None
+    assert window.workspace.anchor_loader is not window.workspace.loader
 
 
 def test_closing_the_project_mid_query_stops_the_loader(

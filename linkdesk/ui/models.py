@@ -8,6 +8,7 @@ memory, measured). Filtering is SQL too (`set_filters`).
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import time
 from array import array
@@ -34,6 +35,8 @@ try:  # comes with pyqtgraph; finds a thousand selected ids among a million rows
     import numpy as _numpy
 except ImportError:  # pragma: no cover
     _numpy = None
+
+log = logging.getLogger(__name__)
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1  # the row's id (int)
 VALUE_ROLE = Qt.ItemDataRole.UserRole + 2  # the raw value from the project
@@ -90,13 +93,19 @@ class TableModel(QAbstractTableModel):
         # Big projects: queries run on a loader's thread (see workers/table_loader.py).
         self._loader: TableLoader | None = None
         self._generation = 0
+        self._rows_from_loader = False
         self.loading = False
 
-    def load_in_background(self, loader: TableLoader | None) -> None:
-        """Run this table's queries on `loader` (None: on the GUI thread, for small projects)."""
+    def load_in_background(self, loader: TableLoader | None, *, rows_too: bool = False) -> None:
+        """Run this table's queries on `loader` (None: on the GUI thread, for small projects).
+
+        `rows_too`: read the rows on screen through the loader as well (a table whose rows
+        exist only on the connection that prepared them: Anchors).
+        """
         if self._loader is not None:
             self._loader.loaded.disconnect(self._ids_loaded)
         self._loader = loader
+        self._rows_from_loader = rows_too and loader is not None
         if loader is not None:
             loader.loaded.connect(self._ids_loaded)
 
@@ -296,6 +305,8 @@ class TableModel(QAbstractTableModel):
     def _row_values(self, row: int) -> tuple[Any, ...] | None:
         row_id = self._ids[row]
         values = self._rows.get(row_id)
+        if values is None and self._rows_from_loader and self.loading:
+            return None  # the loader is regrouping: these ids will mean other rows
         if values is None:
             self._fetch_block(row)
             values = self._rows.get(row_id)
@@ -304,7 +315,14 @@ class TableModel(QAbstractTableModel):
     def _fetch_block(self, row: int) -> None:
         start = row - row % BLOCK_ROWS
         wanted: Sequence[int] = self._ids[start : start + BLOCK_ROWS]
-        found = TableQuery(self._db, self.spec, self._filters, self._sort).rows(wanted)
+        if self._rows_from_loader and self._loader is not None:
+            try:
+                found = self._loader.fetch_rows(self.spec, wanted)
+            except Exception:  # a failed read shows blanks; the next reload tries again
+                log.warning("reading rows of %s failed", self.spec.name, exc_info=True)
+                found = {}
+        else:
+            found = TableQuery(self._db, self.spec, self._filters, self._sort).rows(wanted)
         for row_id in wanted:
             # Rows deleted since the ids were read show blank instead of failing.
             self._rows[row_id] = found.get(row_id, (None,) * len(self.spec.columns))

@@ -61,6 +61,7 @@ class Workspace(QWidget):
         self.specs: dict[str, TableSpec] = {spec.name: spec for spec in TABLES}
         self.scores_current = False  # the tables show Quality, Band and Risk
         self.loader: TableLoader | None = None
+        self.anchor_loader: TableLoader | None = None
         self.background_from_links = BACKGROUND_FROM_LINKS
         self.filter_bar = FilterBar()
         self.filter_bar.filters_changed.connect(self._filters_changed)
@@ -100,9 +101,10 @@ class Workspace(QWidget):
         self.models.clear()
         self.views.clear()
         self.details.clear()
-        if self.loader is not None:
-            self.loader.close()
-            self.loader = None
+        for loader in (self.loader, self.anchor_loader):
+            if loader is not None:
+                loader.close()
+        self.loader = self.anchor_loader = None
         self.project = project
         self.dashboard.set_project(project)
         self.cache = QueryCache()
@@ -126,8 +128,12 @@ class Workspace(QWidget):
             self.loader = TableLoader(project.path, self)
         for spec in specs:
             model = TableModel(spec, project.db, self.cache, self)
-            if spec.prepare is None:  # Anchors group into a temporary table of this connection
+            if spec.prepare is None:
                 model.load_in_background(self.loader)
+            elif self.loader is not None:  # Anchors: groups live on the connection that made them
+                if self.anchor_loader is None:
+                    self.anchor_loader = TableLoader(project.path, self)
+                model.load_in_background(self.anchor_loader, rows_too=True)
             model.loading_changed.connect(self.counts_changed)
             saved = self.prefs.sort(spec.name)
             known = saved and any(c.name == saved[0] and c.sortable for c in spec.columns)

@@ -7,6 +7,10 @@ for a writer). A model asks for its ids with a generation number; a newer reques
 same model supersedes an older one, and a query still running for a superseded request is
 interrupted (`sqlite3.Connection.interrupt`), so fast typing only ever pays for the last text.
 Rows on screen are still fetched by id on the GUI thread: 100 rows by primary key take ~1 ms.
+
+The Anchors table is the exception: its rows live in a temporary table of the connection that
+grouped them, so its model has a loader of its own and reads its rows through it
+(`fetch_rows`, a short wait on that otherwise idle thread).
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ import logging
 import sqlite3
 import threading
 import time
+from collections.abc import Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,6 +53,15 @@ class IdResult:
     ids: Any  # an int64 array, as TableQuery.ordered_ids returns
     seconds: float
     error: str = ""
+
+
+@dataclass(frozen=True)
+class RowsRequest:
+    """Rows by id, read on the loader's connection; the answer comes through `future`."""
+
+    spec: TableSpec
+    ids: list[int]
+    future: Future[dict[int, tuple[Any, ...]]]
 
 
 class _Latest:
@@ -103,6 +118,16 @@ class _LoaderWorker(QObject):
                 self.loaded.emit(IdResult(request, ids, time.perf_counter() - started))
             return
 
+    @Slot(object)
+    def rows(self, request: RowsRequest) -> None:
+        """Read rows by id on this connection (where a prepared table's rows live)."""
+        try:
+            found = TableQuery(self._connection(), request.spec).rows(request.ids)
+        except Exception as error:  # handed to the waiting GUI thread, which shows blanks
+            request.future.set_exception(error)
+            return
+        request.future.set_result(found)
+
     def interrupt(self) -> None:
         """Stop the running query, if any (safe from any thread)."""
         if self.busy.is_set() and self.project is not None:
@@ -131,6 +156,7 @@ class TableLoader(QObject):
 
     loaded = Signal(object)  # IdResult
     _requested = Signal(object)  # IdRequest, to the worker
+    _rows_requested = Signal(object)  # RowsRequest, to the worker
 
     def __init__(self, project_path: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -140,6 +166,7 @@ class TableLoader(QObject):
         self.worker = _LoaderWorker(project_path, self._latest)
         self.worker.moveToThread(self.thread)
         self._requested.connect(self.worker.load)
+        self._rows_requested.connect(self.worker.rows)
         self.worker.loaded.connect(self.loaded)
         # The connection belongs to the worker's thread: `finished` is emitted on that thread
         # as it ends, and a direct connection closes the connection there.
@@ -151,6 +178,14 @@ class TableLoader(QObject):
         self._latest.set(request.table, request.generation)
         self.worker.interrupt()  # whatever runs is older; if still wanted, it runs again
         self._requested.emit(request)
+
+    def fetch_rows(self, spec: TableSpec, ids: Sequence[int],
+                   timeout: float = 30.0) -> dict[int, tuple[Any, ...]]:
+        """Rows by id from the loader's connection; waits for them (the loader must be idle,
+        as it is once its ids have arrived). Raises what the read raised, or TimeoutError."""
+        future: Future[dict[int, tuple[Any, ...]]] = Future()
+        self._rows_requested.emit(RowsRequest(spec, [int(i) for i in ids], future))
+        return future.result(timeout)
 
     def close(self) -> None:
         """Stop: interrupt the running query, close the connection, end the thread."""
