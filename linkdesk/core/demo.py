@@ -39,6 +39,10 @@ def demo_project(folder: Path | None = None) -> Path:
     with Project.open(partial) as project:
         project.set_setting("sites", [DEMO_SITE])
         project.set_setting("brand_terms", ["Acme Widgets", "Acme"])
+        # What the client sells and writes about: anchors and pages get their classes.
+        project.set_setting("money_keywords", ["buy widgets online", "cheap widgets",
+                                               "widget supplier", "blue widgets"])
+        project.set_setting("topic_keywords", ["widget", "maker", "workshop", "craft"])
         for name in DEMO_EXPORTS:
             with as_file(samples.joinpath(name)) as export:
                 import_file(project, export, ImportOptions(site=DEMO_SITE))
