@@ -30,6 +30,7 @@ from linkdesk.core.profile import (
     link_quality_histogram,
     make_scope,
     materialize,
+    profile_sections,
     rel_counts,
     tld_counts,
     velocity,
@@ -218,6 +219,14 @@ def test_marked_domains_are_flagged(scored: Path, tmp_path: Path) -> None:
         assert balance(db, scope, rel_counts(db, scope)).marked_domains == 1
         summary = domain_summary(db, domain_id)
         assert summary is not None and summary.marked
+        # The window's own table specs carry the `marked` filter: the charts apply it.
+        from linkdesk.core.tables import with_marks
+
+        tables = (with_marks(scored_links(db)), with_marks(scored_domains(db)))
+        only = make_scope(db, Filters(marked="disavow"), tables)
+        assert domain_points(db, only).ids.tolist() == [domain_id]
+        links = db.execute("SELECT count(*) FROM links WHERE domain = ?", (domain,)).fetchone()
+        assert rel_counts(db, only).links == links[0]
 
 
 def test_an_unscored_project_charts_everything_but_quality(tmp_path: Path) -> None:
@@ -250,3 +259,25 @@ def test_shortcuts_give_the_same_numbers_as_the_queries(db: sqlite3.Connection) 
         assert (plain.link_bands == quick.link_bands).all()
         assert (plain.domain_bands == quick.domain_bands).all()
         assert plain.domains == len(points) == len(domain_ids(db, filters))
+
+
+def test_band_hints_are_left_out_when_a_band_filter_chose_the_rows(
+        db: sqlite3.Connection) -> None:
+    scope = make_scope(db, Filters(band=0))
+    result = balance(db, scope, rel_counts(db, scope))
+    assert result.link_share(0) == 1.0
+    assert not any("risky:" in hint or "are strong" in hint for hint in result.hints)
+
+
+def test_every_section_counts_one_snapshot(scored: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "snapshot.linkdesk"
+    copy.write_bytes(scored.read_bytes())
+    with Project.open(copy) as reader, Project.open(copy) as writer:
+        sections = profile_sections(reader.db)
+        assert next(sections)[0] == "scope"
+        with writer.db:  # another connection (an import) commits meanwhile
+            writer.db.execute("DELETE FROM links WHERE id IN (SELECT id FROM links LIMIT 50)")
+        rest = dict(sections)
+        links = reader.db.execute("SELECT count(*) FROM links").fetchone()[0]
+        assert rest["balance"].links == links + 50  # counted before the delete
+        assert not reader.db.in_transaction  # the snapshot ended with the sections

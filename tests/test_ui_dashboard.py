@@ -125,21 +125,24 @@ def test_a_newer_refresh_wins(dashboard: DashboardView) -> None:
     assert dashboard.quality.heights("Risky").sum() == 0
 
 
-def test_bool_and_none_references_survive_pyside(tmp_path: Path) -> None:
-    # PySide6 6.12 drops a reference to True on every disconnect(); pyqtgraph disconnects a
-    # lot. Without protect_bools, this loop aborts Python ("bool_dealloc").
+def test_the_installed_pyside_keeps_its_references_to_true_and_none(tmp_path: Path) -> None:
+    """PySide6 6.12.0 dropped a reference to True on every disconnect() and Signal(bool) and
+    aborted Python ("bool_dealloc"); pyqtgraph disconnects a lot. pyproject.toml keeps it
+    out; this fails if an upgrade brings the bug back."""
     script = tmp_path / "loop.py"
     script.write_text(
-                "from PySide6.QtCore import QCoreApplication, QObject, Signal\n"
-        "from linkdesk.ui.dashboard.refcounts import protect_bools\n"
-        "protect_bools()\n"
+        "from PySide6.QtCore import QCoreApplication, QObject, Signal\n"
         "class A(QObject):\n"
         "    s = Signal(object)\n"
+        "    b = Signal(bool)\n"
         "app = QCoreApplication([])\n"
         "a, f = A(), lambda x: None\n"
+        "a.b.connect(f)\n"
         "for _ in range(100_000):  # more than True has references in a small process\n"
         "    a.s.connect(f)\n"
         "    a.s.disconnect(f)\n"
+        "    a.b.emit(True)\n"
+        "    a.s.emit(None)\n"
         "print('survived')\n", encoding="utf-8")
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
                           timeout=120, check=False)

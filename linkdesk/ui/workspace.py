@@ -123,6 +123,7 @@ class Workspace(QWidget):
         # Mark columns (tables/marks.py); Check and Checked (tables/checks.py).
         specs = [with_checks(with_marks(links)), with_marks(domains), ANCHORS]
         self.specs = {spec.name: spec for spec in specs}
+        self.dashboard.tables = (self.specs[LINKS.name], self.specs[DOMAINS.name])
         if self.loader is None and TableQuery(project.db, LINKS, cache=self.cache).count() >= (
                 self.background_from_links):
             self.loader = TableLoader(project.path, self)

@@ -44,6 +44,7 @@ class Balance:
     marked_domains: int
     concentration: Concentration | None
     hints: list[str] = field(default_factory=list)
+    by_band: bool = False  # a band or risk filter chose the rows: band shares say nothing
 
     def link_share(self, band: int) -> float:
         """A band's share of the links, 0-1."""
@@ -125,7 +126,8 @@ def balance(db: sqlite3.Connection, scope: Scope, rel: RelCounts,
             domains.sql("d.links, d.domain", "ORDER BY d.links DESC, d.domain LIMIT 1"),
             domains.params).fetchone()
     result = Balance(scope.scored, rel.links, count, link_bands, domain_bands, rel, median,
-                     int(worst), str(worst_domain), marked, concentration(db, scope))
+                     int(worst), str(worst_domain), marked, concentration(db, scope),
+                     by_band=scope.filters.band is not None or scope.filters.risk is not None)
     result.hints.extend(hints(result, anchors))
     return result
 
@@ -146,7 +148,7 @@ def hints(balance: Balance, anchors: AnchorMix | None = None) -> list[str]:
         mostly = f", mostly {BANDS[top.band]}" if balance.scored else ""
         found.append(f"{_percent(top.link_share)} of links come from "
                      f"{_percent(top.domain_share)} of domains{mostly}.")
-    if balance.scored:
+    if balance.scored and not balance.by_band:
         risky = balance.link_share(0)
         if risky >= 0.1:
             found.append(f"{_percent(risky)} of links are risky: review them for disavow.")

@@ -27,7 +27,8 @@ from linkdesk.core.profile.quality import (
 )
 from linkdesk.core.profile.scope import Scope, make_scope, materialize
 from linkdesk.core.profile.velocity import Velocity, velocity
-from linkdesk.core.tables import Filters
+from linkdesk.core.scoring import load_model
+from linkdesk.core.tables import Filters, TableSpec
 
 SECTIONS = ("scope", "map", "attributes", "quality", "anchors", "balance", "velocity")
 
@@ -46,10 +47,12 @@ class Attributes:
 
 @dataclass(frozen=True)
 class Quality:
-    """Quality histograms over links and over referring domains."""
+    """Quality histograms over links and over referring domains, and the band thresholds."""
 
     links: QualityHistogram
     domains: QualityHistogram
+    fair: float = 40.0  # quality from which a link or domain is fair
+    strong: float = 65.0  # ... strong
 
 
 @dataclass
@@ -68,32 +71,55 @@ class ProfileReport:
 def profile_sections(
     db: sqlite3.Connection, filters: Filters | None = None,
     cancelled: Callable[[], bool] | None = None, sections: Collection[str] = SECTIONS,
+    tables: tuple[TableSpec, TableSpec] | None = None,
 ) -> Iterator[tuple[str, Any]]:
     """Yield (section name, data) in SECTIONS order; ReportCancelled when `cancelled()`.
 
     `sections` picks some (two threads can share the work: velocity alone takes about as
-    long as the rest); "scope" always comes first.
+    long as the rest); "scope" always comes first. `tables`: see `make_scope`.
     """
 
+    # One read snapshot: an import or a re-score committing meanwhile cannot make two charts
+    # (or the two halves of velocity) count different data. Nothing is written but the
+    # temporary table, which the rollback drops.
+    own = not db.in_transaction
+    if own:
+        db.execute("BEGIN")
+    try:
+        yield from _sections(db, filters, cancelled, sections, tables)
+    finally:
+        if own and db.in_transaction:
+            db.rollback()
+
+
+def _sections(
+    db: sqlite3.Connection, filters: Filters | None,
+    cancelled: Callable[[], bool] | None, sections: Collection[str],
+    tables: tuple[TableSpec, TableSpec] | None,
+) -> Iterator[tuple[str, Any]]:
     def check() -> None:
         if cancelled is not None and cancelled():
             raise ReportCancelled
 
-    scope = materialize(db, make_scope(db, filters))
+    scope = make_scope(db, filters, tables)
     yield "scope", scope
     check()
     points = domain_points(db, scope) if {"map", "quality"} & set(sections) else None
     if "map" in sections:
         yield "map", points
         check()
+    # The map needs only the domains; the filtered links are computed after it is shown.
+    scope = materialize(db, scope)
     rel = rel_counts(db, scope) if {"attributes", "balance"} & set(sections) else None
     if "attributes" in sections and rel is not None:
         yield "attributes", Attributes(rel, tld_counts(db, scope))
         check()
     quality = None
     if "quality" in sections:
+        thresholds = load_model(db).thresholds
         quality = Quality(link_quality_histogram(db, scope),
-                          domain_quality_histogram(db, scope, points))
+                          domain_quality_histogram(db, scope, points),
+                          float(thresholds["fair"]), float(thresholds["strong"]))
         yield "quality", quality
         check()
     anchors = None

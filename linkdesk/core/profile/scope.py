@@ -101,17 +101,26 @@ class Scope:
         return "ds.band" if self.scored else str(NOT_SCORED)
 
 
-def make_scope(db: sqlite3.Connection, filters: Filters | None = None) -> Scope:
-    """The scope of `filters` (none: the whole project), without materializing anything."""
+def make_scope(db: sqlite3.Connection, filters: Filters | None = None,
+               tables: tuple[TableSpec, TableSpec] | None = None) -> Scope:
+    """The scope of `filters` (none: the whole project), without materializing anything.
+
+    `tables` are the (links, domains) specs the window's tables use, so the charts apply
+    exactly their filters (marks, checks...); without them the scored (or plain) specs are
+    built here. Scores count only while current and joined by both specs.
+    """
     filters = filters or Filters()
     scored = scores_current(db)
-    if scored:
+    if tables is not None:
+        link_spec, domain_spec = tables
+        scored = scored and "scores" in link_spec.joins and "scores" in domain_spec.joins
+    elif scored:
         link_spec, domain_spec = scored_links(db), scored_domains(db)
-        joins: tuple[str, ...] = ("scores",)
     else:
-        link_spec, domain_spec, joins = LINKS, DOMAINS, ()
-    if with_marks is not None and filters.marked is not None:
+        link_spec, domain_spec = LINKS, DOMAINS
+    if tables is None and with_marks is not None and filters.marked is not None:
         link_spec, domain_spec = with_marks(link_spec), with_marks(domain_spec)
+    joins: tuple[str, ...] = ("scores",) if scored else ()
     links = filtered(link_spec, filters)
     if links.where == "1":
         scores = Where("link_scores AS ls")

@@ -174,6 +174,8 @@ def placeholder(plot: pg.PlotWidget, text: str) -> pg.TextItem:
     colour = theme.palette().color(QPalette.ColorRole.PlaceholderText)
     item = pg.TextItem(text, color=colour, anchor=(0.5, 0.5))
     plot.addItem(item)
+    for name in ("left", "bottom"):  # no numbers on the axes of an empty chart
+        plot.getPlotItem().getAxis(name).setTicks([[]])
     item.setPos(0.5, 0.5)
     plot.getPlotItem().getViewBox().setRange(xRange=(0, 1), yRange=(0, 1), padding=0)
     return item

@@ -99,6 +99,7 @@ class DomainMap(pg.PlotWidget):
         if self._message is not None:
             self.removeItem(self._message)
             self._message = None
+            self.getPlotItem().getAxis("left").setTicks(None)
         if points is None or not len(points):
             self.cloud.clear()
             self.selection_item.clear()

@@ -48,16 +48,17 @@ class BarChart:
         self.items: list[pg.GraphicsObject] = []
 
     def reset(self) -> None:
-        """Remove every item, restyle in the current palette."""
-        self.plot.getPlotItem().clear()
+        """Remove every item, restyle in the current palette, automatic ticks again."""
+        item = self.plot.getPlotItem()
+        item.clear()
         self.items = []
+        for name in ("left", "bottom"):
+            item.getAxis(name).setTicks(None)
         theme.style_plot(self.plot)
 
     def message(self, text: str) -> None:
         """Show a message instead of bars."""
         self.reset()
-        self.plot.getPlotItem().getAxis("left").setTicks(None)
-        self.plot.getPlotItem().getAxis("bottom").setTicks(None)
         self.items.append(placeholder(self.plot, text))
 
     def heights(self, name: str) -> np.ndarray:
@@ -98,6 +99,13 @@ class QualityChart(BarChart):
         x = histogram.edges + BUCKET_POINTS / 2
         self.items = stacked_bars(self.plot, x, histogram.counts, theme.BAND_COLOURS,
                                   BUCKET_POINTS * 0.88, names=theme.BAND_NAMES)
+        # Where the bands begin (risky is any quality with enough risk points).
+        muted = theme.palette().color(QPalette.ColorRole.PlaceholderText)
+        for value, name in ((data.fair, "fair"), (data.strong, "strong")):
+            line = pg.InfiniteLine(pos=value, angle=90, label=name,
+                                   pen=pg.mkPen(muted, style=Qt.PenStyle.DashLine),
+                                   labelOpts={"position": 0.92, "color": muted})
+            self.plot.addItem(line)
         self.plot.getPlotItem().getViewBox().setRange(
             xRange=(0, 100), yRange=(0, float(histogram.counts.sum(axis=0).max()) * 1.05),
             padding=0.02)

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from linkdesk.core.profile import ProfileReport, Scope, domain_summary
 from linkdesk.core.store import Project
-from linkdesk.core.tables import Filters
+from linkdesk.core.tables import Filters, TableSpec
 from linkdesk.ui.dashboard.balance_panel import BalancePanel
 from linkdesk.ui.dashboard.charts import ChartCard
 from linkdesk.ui.dashboard.map_view import DomainMap, legend_html
@@ -43,7 +43,6 @@ from linkdesk.ui.dashboard.panels import (
     TldChart,
     VelocityChart,
 )
-from linkdesk.ui.dashboard.refcounts import protect_bools
 from linkdesk.ui.dashboard.worker import ProfileJob
 from linkdesk.ui.format import number_text
 
@@ -63,7 +62,6 @@ class DashboardView(QScrollArea):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        protect_bools()  # pyqtgraph under PySide6 6.12 would otherwise abort Python
         self.setObjectName("dashboard")
         # The content fills the viewport down to MINIMUM_SIZE, then scrolls (resizeEvent):
         # widgetResizable would size it by the plots' preferred heights, twice the window's.
@@ -71,6 +69,9 @@ class DashboardView(QScrollArea):
         self.setFrameShape(QScrollArea.Shape.NoFrame)
         self.project: Project | None = None
         self.filters = Filters()
+        # The window's (links, domains) table specs: the charts filter as they do (None: the
+        # scored or plain tables, built by the worker).
+        self.tables: tuple[TableSpec, TableSpec] | None = None
         self.report = ProfileReport()
         self._request = 0
         self._jobs: dict[int, list[ProfileJob]] = {}  # request -> its running jobs
@@ -168,7 +169,8 @@ class DashboardView(QScrollArea):
         self._request += 1
         self.error = ""
         self.status.setText("Updating the charts…")
-        jobs = [ProfileJob(self.project.path, self.filters, self._request, lane, self)
+        jobs = [ProfileJob(self.project.path, self.filters, self._request, lane, self.tables,
+                           self)
                 for lane in LANES]
         self._jobs[self._request] = jobs
         for job in jobs:
@@ -256,6 +258,8 @@ class DashboardView(QScrollArea):
             self.anchors.show(report.anchors)
         elif name == "balance" and report.balance is not None:
             self.balance.set_balance(report.balance)
+            if not report.balance.domains:
+                self.map.set_points(None, "No referring domains to show")
             self._status()
         elif name == "velocity":
             self.velocity.show(report.velocity)

@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from linkdesk.core.profile import SECTIONS, ReportCancelled, profile_sections
 from linkdesk.core.store import Project
-from linkdesk.core.tables import Filters
+from linkdesk.core.tables import Filters, TableSpec
 
 log = logging.getLogger(__name__)
 
@@ -29,12 +29,14 @@ class ProfileWorker(QObject):
     finished = Signal(int, str)  # request, error ("" when all went well or it was cancelled)
 
     def __init__(self, project_path: Path, filters: Filters, request: int,
-                 sections: Collection[str] = SECTIONS) -> None:
+                 sections: Collection[str] = SECTIONS,
+                 tables: tuple[TableSpec, TableSpec] | None = None) -> None:
         super().__init__()
         self.project_path = project_path
         self.filters = filters
         self.request = request
         self.sections = sections
+        self.tables = tables  # plain data (SQL and functions): safe to use on this thread
         self._cancel = threading.Event()
         self._db: sqlite3.Connection | None = None
 
@@ -54,7 +56,8 @@ class ProfileWorker(QObject):
                 self._db = project.db
                 try:
                     for name, data in profile_sections(project.db, self.filters,
-                                                       self._cancel.is_set, self.sections):
+                                                       self._cancel.is_set, self.sections,
+                                                       self.tables):
                         self.section.emit(self.request, name, data)
                 finally:
                     self._db = None
@@ -74,12 +77,14 @@ class ProfileJob(QObject):
     finished = Signal(int, str)
 
     def __init__(self, project_path: Path, filters: Filters, request: int,
-                 sections: Collection[str] = SECTIONS, parent: QObject | None = None) -> None:
+                 sections: Collection[str] = SECTIONS,
+                 tables: tuple[TableSpec, TableSpec] | None = None,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.request = request
         self.thread = QThread()
         self.thread.setObjectName("dashboard")
-        self.worker = ProfileWorker(project_path, filters, request, sections)
+        self.worker = ProfileWorker(project_path, filters, request, sections, tables)
         self.worker.moveToThread(self.thread)
         self.thread.started.connect(self.worker.run)
         self.worker.section.connect(self.section)
