@@ -197,3 +197,23 @@ def test_chosen_columns_in_the_chosen_order(db: sqlite3.Connection, tmp_path: Pa
         "SELECT source_url FROM links ORDER BY source_url, target_url")]
     text = io.StringIO(out.read_text(encoding="utf-8"))
     assert next(csv.reader(text)) == ["Lost", "Source URL", "DR"]
+
+
+def test_files_get_the_permissions_a_saved_file_gets(db: sqlite3.Connection, tmp_path: Path
+                                                     ) -> None:
+    """Written under a private temporary name, but readable like any file the user saves."""
+    import os
+    import stat
+
+    previous = os.umask(0o022)
+    try:
+        fresh = tmp_path / "fresh.csv"
+        export_table_csv(db, LINKS, Filters(), None, fresh)
+        assert stat.S_IMODE(fresh.stat().st_mode) == 0o644
+        kept = tmp_path / "kept.csv"
+        kept.write_text("old\n", encoding="utf-8")
+        kept.chmod(0o640)
+        export_table_csv(db, LINKS, Filters(), None, kept)
+        assert stat.S_IMODE(kept.stat().st_mode) == 0o640  # an existing file keeps its mode
+    finally:
+        os.umask(previous)

@@ -124,3 +124,37 @@ def test_closing_the_project_mid_query_stops_the_loader(
     window.workspace.set_project(None)
     assert not loader.thread.isRunning()
     assert window.workspace.loader is None
+
+
+def test_marking_the_rows_shown_waits_for_them(
+    qtbot: Any, window: MainWindow, sample: Path  # noqa: F811
+) -> None:
+    _open(qtbot, window, sample)
+    window.workspace.filter_bar.search.setText("blog")
+    window.workspace.filter_bar._emit()
+    assert window.workspace.loading()
+    assert window.marking.mark_shown() is None  # the old rows are still on screen
+    assert "still loading" in window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: not window.workspace.loading(), timeout=WAIT_MS)
+    dialog = window.marking.mark_shown()
+    assert dialog is not None
+    assert f"All {len(_expected(sample, Filters(search='blog'))):,} links" in dialog.what.text()
+    dialog.reject()
+
+
+def test_switching_projects_frees_the_old_models_and_loaders(
+    qtbot: Any, window: MainWindow, sample: Path  # noqa: F811
+) -> None:
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    from linkdesk.ui.models import TableModel
+    from linkdesk.ui.workers.table_loader import TableLoader
+
+    for _ in range(3):
+        _open(qtbot, window, sample)
+        window.workspace.show_tab("anchors")
+        qtbot.waitUntil(lambda: not window.workspace.loading(), timeout=WAIT_MS)
+        window.workspace.set_project(None)
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert window.workspace.findChildren(TableModel) == []
+    assert window.workspace.findChildren(TableLoader) == []

@@ -191,3 +191,45 @@ def test_undo_and_redo_sit_in_the_edit_menu_with_the_usual_keys(window: MainWind
     marks = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Marks")
     titles = [action.text() for action in marks.actions() if not action.isSeparator()]
     assert "&Export Disavow File…" in titles and "Mark by R&ule…" in titles
+
+
+def test_undo_waits_while_another_job_writes(window: MainWindow, monkeypatch: Any) -> None:
+    window.workspace.show_tab("domains")
+    view = window.workspace.current_view()
+    assert view is not None
+    _select(view, [0])
+    dialog = window.marking.mark_selected(MarkKind.REVIEW)
+    assert dialog is not None
+    dialog.accept()
+    assert window.marking.undo_stack.index() == 1
+    monkeypatch.setattr(window, "writer_busy", lambda: "an import is running")
+    window.marking.undo_action.trigger()
+    assert window.marking.undo_stack.index() == 1  # refused: the stack did not move
+    assert _marks(window, [0]) == ["Review"]
+    assert "import" in window.statusBar().currentMessage()
+    monkeypatch.undo()
+    window.marking.undo_action.trigger()
+    assert window.marking.undo_stack.index() == 0 and _marks(window, [0]) == [""]
+
+
+def test_a_failed_write_is_not_kept_as_an_undo_step(
+    window: MainWindow, monkeypatch: Any
+) -> None:
+    import sqlite3
+
+    import linkdesk.ui.marking as marking
+
+    def locked(*_args: object) -> None:
+        raise sqlite3.OperationalError("database is locked")
+
+    window.workspace.show_tab("domains")
+    view = window.workspace.current_view()
+    assert view is not None
+    _select(view, [0])
+    dialog = window.marking.mark_selected(MarkKind.DISAVOW)
+    assert dialog is not None
+    monkeypatch.setattr(marking, "apply_change", locked)
+    dialog.accept()
+    assert window.marking.undo_stack.count() == 0
+    assert "were not changed" in window.statusBar().currentMessage()
+    assert _stats(window)["disavowed_domains"] == 0

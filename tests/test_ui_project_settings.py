@@ -142,3 +142,18 @@ def test_the_disavow_page_edits_platforms_and_the_warning_quality(
         saved = disavow_settings(project.db)
     assert saved.platforms == ("big-forum.example", "blogspot.com")
     assert saved.warn_quality == 50 and not saved.builtin
+
+
+def test_saving_during_an_import_is_refused_in_the_dialog(
+    qtbot: Any, window: MainWindow, monkeypatch: Any
+) -> None:
+    assert window.project is not None
+    before = _stored_scoring(window.project.path)
+    dialog = _dialog(window)
+    dialog.fields["weights"]["trust"].setValue(20)  # type: ignore[attr-defined]
+    monkeypatch.setattr(window, "job", object())  # an import holds the project
+    dialog.accept()
+    assert dialog.isVisible() and "import" in dialog.error.text()
+    monkeypatch.undo()
+    assert _stored_scoring(window.project.path) == before
+    dialog.reject()

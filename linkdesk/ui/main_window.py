@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -108,8 +109,7 @@ class MainWindow(QMainWindow):
             "mark_shown": self.marking.mark_shown, "mark_rule": self.marking.mark_by_rule,
             "import_disavow": self.marking.import_disavow_file,
             "export_disavow": self.marking.export_disavow_file,
-        }, self.marking.undo_stack.createUndoAction(self, "&Undo"),
-            self.marking.undo_stack.createRedoAction(self, "&Redo"))
+        }, self.marking.undo_action, self.marking.redo_action)
         self.actions.auto_score.toggled.connect(self._automatic_scoring_toggled)
         self.actions.recent.aboutToShow.connect(self._fill_recent_menu)
         self.welcome.new_requested.connect(self.new_project)
@@ -241,6 +241,10 @@ class MainWindow(QMainWindow):
             return False
         if not paths:
             return False
+        if self._pending_import is not None:
+            self._error("An import is waiting to start",
+                        "It starts as soon as the re-score has stopped; import these after it.")
+            return False
         if self.score_job is not None:
             # One writer at a time: scoring gives way (it starts again after the import).
             self._pending_import = (list(paths), options)
@@ -267,6 +271,8 @@ class MainWindow(QMainWindow):
         if self.progress is not None:
             self.progress.finish()
             self.progress.deleteLater()
+        if self.job is not None:
+            self.job.deleteLater()
         self.job, self.progress = None, None
         self.actions.import_files.setEnabled(self.project is not None)
         self.statusBar().clearMessage()
@@ -280,7 +286,11 @@ class MainWindow(QMainWindow):
         else:
             self.last_dialog = show_import_summary(self, outcome)
         self.import_finished.emit(outcome)
-        self._start_upkeep()  # new links: score them
+        if self._pending_check is not None:  # asked for while the import waited or ran
+            request, self._pending_check = self._pending_check, None
+            self.start_check(request)
+        else:
+            self._start_upkeep()  # new links: score them
 
     # -- exporting ---------------------------------------------------------------------------
 
@@ -336,6 +346,8 @@ class MainWindow(QMainWindow):
         if self.export_progress is not None:
             self.export_progress.reset()
             self.export_progress.deleteLater()
+        if self.export_job is not None:
+            self.export_job.deleteLater()
         self.export_job, self.export_progress = None, None
         if outcome.cancelled:
             self.statusBar().showMessage("Export cancelled; no file was written.", 10_000)
@@ -464,15 +476,29 @@ class MainWindow(QMainWindow):
         return dialog
 
     def _save_settings(self, change: SettingsChange) -> None:
-        """Store the settings (ValueError if refused), then re-score in the background."""
+        """Store the settings, then re-score in the background if the scores depend on them.
+
+        Raises ValueError (shown in the dialog, which stays open) for a refused value or
+        while an import or a check holds the project.
+        """
         assert self.project is not None
-        self._stop_scoring()  # its transaction would hold the settings' write back
-        save_project_settings(self.project.db, change.terms, change.overrides,
-                              platform_names=change.platforms, warn_above=change.warn_quality)
-        self.workspace.reload()  # the old scores may no longer match the settings
-        self._update_totals()
-        if not self.workspace.scores_current:  # disavow settings alone change no score
-            self.rescore()
+        if self.job is not None or self.check_job is not None:
+            raise ValueError("an import or a link check is running; save once it has finished")
+        self._stop_scoring(keep_pending=True)  # its transaction would hold the write back
+        try:
+            save_project_settings(self.project.db, change.terms, change.overrides,
+                                  platform_names=change.platforms,
+                                  warn_above=change.warn_quality)
+        except sqlite3.Error as error:
+            raise ValueError(f"the project cannot be written now ({error})") from None
+        finally:
+            self.workspace.reload()  # the old scores may no longer match the settings
+            self._update_totals()
+            if self._pending_import is None and self._pending_check is None and (
+                    not self.workspace.scores_current):
+                self.rescore()  # the button says so, even with Score Automatically off
+            else:
+                self._run_pending()
 
     def _start_upkeep(self) -> None:
         """Build missing sort indexes and, if automatic, re-score stale scores in the background.
@@ -502,8 +528,10 @@ class MainWindow(QMainWindow):
         self.scores_label.setText("Scoring…" if scoring else "Preparing sort indexes…")
         self.scores_label.show()
         self.rescore_button.setText("Cancel")
-        self.rescore_button.setToolTip("Stop; the scores stay as they were (this runs again "
-                                       "when the project is next opened)")
+        self.rescore_button.setToolTip(
+            "Stop; the scores stay as they were" if scoring else
+            "Stop; columns without their index sort more slowly until the project is next "
+            "opened")
         self.rescore_button.show()
         self.score_job.start()
 
@@ -523,35 +551,67 @@ class MainWindow(QMainWindow):
             self.scores_label.setText(progress_text(progress))
 
     def _score_done(self, outcome: ScoreOutcome) -> None:
+        if self.score_job is not None:
+            self.score_job.deleteLater()
         self.score_job = None
         pending, self._pending_import = self._pending_import, None
         if self.project is not None and self.project.path == outcome.project_path:
             if outcome.summary is not None:
                 self.workspace.reload()  # the tables gain their score columns
             self._update_totals()
-            if outcome.cancelled and pending is None:
-                self.statusBar().showMessage("Re-scoring cancelled; the scores are unchanged.",
-                                             10_000)
+            if outcome.cancelled and pending is None and self._pending_check is None:
+                self.statusBar().showMessage(
+                    "Re-scoring cancelled; the scores are unchanged." if outcome.scoring else
+                    "Stopped preparing the sort indexes; they are finished next time.", 10_000)
             elif outcome.error:
                 self._error("Cannot re-score the project", outcome.error)
         self.scoring_finished.emit(outcome)
         if pending is not None:
-            self.statusBar().clearMessage()
-            self.import_files(*pending)
+            self._pending_import = pending
+            self._run_pending()
         elif self._pending_check is not None:
-            request, self._pending_check = self._pending_check, None
-            self.statusBar().clearMessage()
-            self.start_check(request)
+            self._run_pending()
 
-    def _stop_scoring(self) -> None:
+    def _stop_scoring(self, *, keep_pending: bool = False) -> None:
+        """Cancel a running re-score and wait for it; work queued behind it is dropped
+        (closing) or kept (`keep_pending`: it starts when the caller starts upkeep)."""
         if self.score_job is not None:
             job, self.score_job = self.score_job, None
             job.finished.disconnect(self._score_done)
             job.cancel()
             job.wait()
             job.deleteLater()
-        self._pending_import = None
-        self._pending_check = None
+        if not keep_pending:
+            self._pending_import = None
+            self._pending_check = None
+
+    def writer_busy(self) -> str:
+        """Why the project cannot be written from the window now ("" if it can).
+
+        Imports, checks and re-scoring hold long write transactions; building a sort index
+        holds one for a second or two, which a write simply waits for.
+        """
+        if self.job is not None or self._pending_import is not None:
+            return "an import is running"
+        if self.check_job is not None or self._pending_check is not None:
+            return "a link check is running"
+        if self.score_job is not None and self.score_job.worker.scoring:
+            return "re-scoring is running"
+        return ""
+
+    def _run_pending(self) -> None:
+        """Start what waited for a re-score that was stopped, else the usual upkeep."""
+        if self._pending_import is not None:
+            paths, options = self._pending_import
+            self._pending_import = None
+            self.statusBar().clearMessage()
+            self.import_files(paths, options)
+        elif self._pending_check is not None:
+            request, self._pending_check = self._pending_check, None
+            self.statusBar().clearMessage()
+            self.start_check(request)
+        else:
+            self._start_upkeep()
 
     # -- drag and drop -----------------------------------------------------------------------
 
@@ -671,8 +731,12 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         """Cancel a running import (its file is rolled back), save state, close the project."""
         if self.job is not None:
-            self.job.cancel()
-            self.job.wait()
+            job, self.job = self.job, None
+            job.finished.disconnect(self._import_done)  # no summary over a closed window
+            job.cancel()
+            job.wait()
+            if self.progress is not None:
+                self.progress.finish()
         if self.export_job is not None:
             self.export_job.wait()  # cancels: the half-written file is removed
         self._stop_scoring()

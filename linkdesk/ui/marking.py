@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtGui import QAction, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -46,6 +46,7 @@ from linkdesk.core.marks import (
     targets_from_ids,
 )
 from linkdesk.core.scoring import RISK_LEVELS
+from linkdesk.core.tables import TableQuery
 from linkdesk.ui.dialogs.disavow_export import DisavowExportDialog
 from linkdesk.ui.dialogs.mark_dialog import MarkDialog
 from linkdesk.ui.dialogs.messages import TextReport, show_error
@@ -58,20 +59,25 @@ MARKABLE = ("links", "domains")
 
 
 class MarkCommand(QUndoCommand):
-    """One marking action on the undo stack."""
+    """One marking action on the undo stack (already applied when pushed)."""
 
     def __init__(self, marking: Marking, change: MarkChange) -> None:
         super().__init__(change.text)
         self.marking = marking
         self.change = change
+        self._applied = True  # QUndoStack.push calls redo(): the first one has been done
+        self.failed = ""
 
     def redo(self) -> None:
-        """Apply (also when first pushed)."""
-        self.marking.write(self.change, apply_change)
+        """Apply the change again."""
+        if self._applied:
+            self._applied = False
+            return
+        self.failed = self.marking.write(self.change, apply_change)
 
     def undo(self) -> None:
         """Put every touched mark back as it was."""
-        self.marking.write(self.change, revert_change)
+        self.failed = self.marking.write(self.change, revert_change)
 
 
 class Marking(QObject):
@@ -84,6 +90,20 @@ class Marking(QObject):
         self.window = window
         self.undo_stack = QUndoStack(self)
         self.last_dialog: QDialog | None = None
+        # Edit ▸ Undo / Redo: the stack's state, but through `undo`/`redo`, which first make
+        # sure the project can be written (QUndoStack's own actions would move on regardless).
+        self.undo_action = QAction("&Undo", self)
+        self.redo_action = QAction("&Redo", self)
+        self.undo_action.triggered.connect(self.undo)
+        self.redo_action.triggered.connect(self.redo)
+        self.undo_stack.canUndoChanged.connect(self.undo_action.setEnabled)
+        self.undo_stack.canRedoChanged.connect(self.redo_action.setEnabled)
+        self.undo_stack.undoTextChanged.connect(
+            lambda text: self.undo_action.setText(f"&Undo {text}".strip()))
+        self.undo_stack.redoTextChanged.connect(
+            lambda text: self.redo_action.setText(f"&Redo {text}".strip()))
+        self.undo_action.setEnabled(False)
+        self.redo_action.setEnabled(False)
 
     # -- which rows --------------------------------------------------------------------------
 
@@ -96,10 +116,11 @@ class Marking(QObject):
         db = self._db()
         if db is None:
             return None
-        if self.window.job is not None or self.window.score_job is not None:
+        busy = self.window.writer_busy()
+        if busy:
             self.window.statusBar().showMessage(
-                "Marks can be changed once the import or re-scoring in progress has finished "
-                "(or is cancelled).", 10_000)
+                f"Marks can be changed once {busy.split(' is ')[0]} has finished (or is "
+                f"cancelled): {busy}.", 10_000)
             return None
         return db
 
@@ -135,6 +156,10 @@ class Marking(QObject):
             return None
         name, view = found
         model = view.table  # type: ignore[attr-defined]
+        if model.loading:  # the rows shown and the filters do not match yet
+            self.window.statusBar().showMessage(
+                "The table is still loading: mark the rows shown once they are there.", 10_000)
+            return None
         count = model.rowCount()
         noun = "links" if name == "links" else "referring domains"
         what = f"All {count:,} {noun} shown with the current filters"
@@ -143,7 +168,7 @@ class Marking(QObject):
         def target_for(level: str) -> Target:
             if level == name:
                 return targets_from_filter(db, spec, filters)
-            return domains_of_links(db, [model.row_id(row) for row in range(count)])
+            return domains_of_links(db, list(TableQuery(db, spec, filters).ordered_ids()))
 
         return self._open(db, what, target_for, name, kind)
 
@@ -181,18 +206,47 @@ class Marking(QObject):
     # -- undo --------------------------------------------------------------------------------
 
     def push(self, change: MarkChange) -> None:
-        """Apply a planned change as one undoable step."""
-        if change:
+        """Apply a planned change, then keep it as one undoable step."""
+        if not change or self._ready() is None:
+            return
+        failed = self.write(change, apply_change)
+        if not failed:
             self.undo_stack.push(MarkCommand(self, change))
 
+    def undo(self) -> None:
+        """Undo the last marking step, if the project can be written now."""
+        self._step(self.undo_stack.undo, self.undo_stack.index() - 1)
+
+    def redo(self) -> None:
+        """Redo the next marking step, if the project can be written now."""
+        self._step(self.undo_stack.redo, self.undo_stack.index())
+
+    def _step(self, move: Callable[[], None], position: int) -> None:
+        if self._ready() is None or not 0 <= position < self.undo_stack.count():
+            return
+        command = self.undo_stack.command(position)
+        move()
+        if isinstance(command, MarkCommand) and command.failed:
+            self.undo_stack.clear()  # the stack no longer matches the project: start afresh
+
     def write(self, change: MarkChange, how: Callable[[sqlite3.Connection, MarkChange], None]
-              ) -> None:
-        """Apply or revert a change on the open project, then let the tables read again."""
+              ) -> str:
+        """Apply or revert a change on the open project, then let the tables read again.
+
+        Returns "" or, when the project could not be written, why (said in the status bar).
+        """
         db = self._db()
         if db is None:
-            return
-        how(db, change)
+            return "no project is open"
+        try:
+            how(db, change)
+        except sqlite3.Error as error:
+            self.window.statusBar().showMessage(
+                f"The marks were not changed: the project cannot be written now ({error}).",
+                10_000)
+            return str(error)
         self.changed.emit()
+        return ""
 
     def forget(self) -> None:
         """Another project (or none): the old project's steps cannot be undone here."""
@@ -243,7 +297,7 @@ class Marking(QObject):
 
         `path` answers the "save as" question in advance (tests, scripts).
         """
-        db = self._db()
+        db = self._ready()  # writing the file also records it in the project
         project = self.window.project
         if db is None or project is None:
             return None
@@ -258,7 +312,13 @@ class Marking(QObject):
             return Path(name) if name else None
 
         def write(planned: DisavowPlan, where: Path, confirmed: bool) -> Path:
-            written = write_disavow(db, planned, where, confirmed=confirmed)
+            try:
+                written = write_disavow(db, planned, where, confirmed=confirmed)
+            except sqlite3.Error as error:
+                raise DisavowError(
+                    f"{where}: written, but LinkDesk could not note it in the project "
+                    f"({error}); the next file's changes will be counted from the one "
+                    "before") from None
             self.window.statusBar().showMessage(
                 f"Disavow file written: {written} ({planned.lines:,} lines).", 10_000)
             return written

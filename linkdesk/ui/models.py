@@ -157,7 +157,9 @@ class TableModel(QAbstractTableModel):
         In the background if the model has a loader: the rows shown stay until the new ids
         arrive (`loading` meanwhile), and only the newest request's answer is shown.
         """
-        self._generation += 1
+        # One counter per loader: a model built later never takes an older model's answer.
+        self._generation = (self._loader.next_generation() if self._loader is not None
+                            else self._generation + 1)
         if self._loader is not None:
             self._loader.request(IdRequest(self.spec.name, self._generation, self.spec,
                                            self._filters, self._sort))

@@ -98,12 +98,13 @@ class Workspace(QWidget):
             if widget is not self.dashboard:
                 widget.deleteLater()
         self.tabs.blockSignals(False)
-        self.models.clear()
+        self._drop_models()
         self.views.clear()
         self.details.clear()
         for loader in (self.loader, self.anchor_loader):
             if loader is not None:
                 loader.close()
+                loader.deleteLater()
         self.loader = self.anchor_loader = None
         self.project = project
         self.dashboard.set_project(project)
@@ -151,6 +152,13 @@ class Workspace(QWidget):
         self.filter_bar.set_table(self.specs.get(self.current_name(), self.specs[LINKS.name]))
         self._filters_changed(filters)
 
+    def _drop_models(self) -> None:
+        """Forget the tables' models: no more answers from a loader, memory freed."""
+        for model in self.models.values():
+            model.load_in_background(None)
+            model.deleteLater()
+        self.models.clear()
+
     def _rebuild_tables(self) -> None:
         """The scores became current or out of date: the same project, other columns."""
         if self.project is None:
@@ -163,7 +171,7 @@ class Workspace(QWidget):
             self.tabs.removeTab(0)
             if widget is not self.dashboard:
                 widget.deleteLater()
-        self.models.clear()
+        self._drop_models()
         self.views.clear()
         self.details.clear()
         self._build_tables(self.project, self.filter_bar.filters())

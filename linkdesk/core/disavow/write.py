@@ -26,6 +26,7 @@ from linkdesk.core.disavow.plan import DisavowWarning, PlannedEntry, select_entr
 from linkdesk.core.disavow.store import DisavowError, carried_entries, last_file, record_export
 from linkdesk.core.disavow.syntax import MAX_BYTES, MAX_LINES, MAX_URL_CHARS, entry_text
 from linkdesk.core.disavow.validate import validate_disavow
+from linkdesk.core.files import replace_with
 from linkdesk.core.marks.model import now_iso
 
 
@@ -124,7 +125,7 @@ def write_disavow(db: sqlite3.Connection, plan: DisavowPlan, path: str | Path, *
         try:
             with os.fdopen(handle, "wb") as out:
                 out.write(data)
-            os.replace(temporary, path)
+            replace_with(temporary, path)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from linkdesk.core.exports.cells import FORMULA_STARTS, safe_cell
+from linkdesk.core.files import replace_with
 from linkdesk.core.scoring.flags import flag_names
 from linkdesk.core.tables.query import TableQuery
 from linkdesk.core.tables.spec import Column, Filters, Kind, Sort, TableSpec
@@ -105,7 +106,7 @@ def export_table_csv(
                     written += 1
                 if progress is not None:
                     progress(CsvProgress(written, total))
-        os.replace(temporary, path)
+        replace_with(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

@@ -102,7 +102,10 @@ class ProjectSettingsDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
             | QDialogButtonBox.StandardButton.RestoreDefaults)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Save and Re-score")
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Save")
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setToolTip(
+            "Store the settings; the scores are computed again in the background when they "
+            "depend on what changed")
         buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults).setToolTip(
             "Restore the defaults of the numbers on this page")
         buttons.accepted.connect(self.accept)

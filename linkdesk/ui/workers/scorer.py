@@ -38,6 +38,7 @@ class ScoreOutcome:
     project_path: Path
     summary: ScoreSummary | None = None  # None: not re-scored (current already, or stopped)
     indexes_built: int = 0
+    scoring: bool = True  # False: the job only built sort indexes
     cancelled: bool = False
     error: str = ""
 
@@ -62,7 +63,7 @@ class ScoreWorker(QObject):
     @Slot()
     def run(self) -> None:
         """Build missing indexes, re-score if needed, then emit `finished` (always)."""
-        outcome = ScoreOutcome(self.project_path)
+        outcome = ScoreOutcome(self.project_path, scoring=self.scoring)
         try:
             with Project.open(self.project_path, create=False) as project:
                 outcome.indexes_built = ensure_table_indexes(

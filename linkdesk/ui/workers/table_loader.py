@@ -161,6 +161,7 @@ class TableLoader(QObject):
     def __init__(self, project_path: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._latest = _Latest()
+        self._generations = 0
         self.thread = QThread()
         self.thread.setObjectName("table-loader")
         self.worker = _LoaderWorker(project_path, self._latest)
@@ -172,6 +173,11 @@ class TableLoader(QObject):
         # as it ends, and a direct connection closes the connection there.
         self.thread.finished.connect(self.worker.close, Qt.ConnectionType.DirectConnection)
         self.thread.start()
+
+    def next_generation(self) -> int:
+        """A number no earlier request through this loader had."""
+        self._generations += 1
+        return self._generations
 
     def request(self, request: IdRequest) -> None:
         """Load ids in the background; supersedes this table's earlier requests."""
