@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QUndoCommand, QUndoStack
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
+    QStatusBar,
     QWidget,
 )
 
@@ -51,11 +52,20 @@ from linkdesk.ui.dialogs.disavow_export import DisavowExportDialog
 from linkdesk.ui.dialogs.mark_dialog import MarkDialog
 from linkdesk.ui.dialogs.messages import TextReport, show_error
 
-if TYPE_CHECKING:
-    from linkdesk.ui.main_window import MainWindow
-
 DISAVOW_FILTER = "Disavow files (*.txt);;All files (*)"
 MARKABLE = ("links", "domains")
+
+
+class MarkingHost(Protocol):
+    """What marking needs of the main window (a protocol: the window imports this module)."""
+
+    project: Any  # linkdesk.core.store.Project | None
+    workspace: Any  # linkdesk.ui.workspace.Workspace
+    last_dialog: QWidget | None
+
+    def writer_busy(self) -> str: ...
+
+    def statusBar(self) -> QStatusBar: ...
 
 
 class MarkCommand(QUndoCommand):
@@ -85,8 +95,8 @@ class Marking(QObject):
 
     changed = Signal()  # marks were written: the tables read again
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: MarkingHost) -> None:
+        super().__init__(window)  # type: ignore[arg-type]
         self.window = window
         self.undo_stack = QUndoStack(self)
         self.last_dialog: QDialog | None = None
