@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QItemSelection, QItemSelectionModel
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -233,3 +233,30 @@ def test_a_failed_write_is_not_kept_as_an_undo_step(
     assert window.marking.undo_stack.count() == 0
     assert "were not changed" in window.statusBar().currentMessage()
     assert _stats(window)["disavowed_domains"] == 0
+
+
+def test_the_details_say_how_a_row_is_marked_and_why(window: MainWindow) -> None:
+    window.workspace.show_tab("domains")
+    view = window.workspace.current_view()
+    assert view is not None
+    _select(view, [0])
+    dialog = window.marking.mark_selected(MarkKind.DISAVOW)
+    assert dialog is not None
+    dialog.reason.setText("PBN <b>footer</b> links")
+    dialog.accept()
+    view.setCurrentIndex(view.table.index(0, 0))
+    mark = window.workspace.details.mark
+    assert mark.isVisible() and mark.textFormat() == Qt.TextFormat.PlainText
+    assert mark.text().startswith("Marked: Disavow · PBN <b>footer</b> links · 20")
+    view.setCurrentIndex(view.table.index(1, 0))
+    assert not mark.isVisible()  # not marked
+    # A link of the marked domain inherits the mark, and the details say so.
+    domain = str(view.table.index(0, view.table.spec.column_index("domain")).data())
+    window.workspace.show_tab("links")
+    links = window.workspace.current_view()
+    assert links is not None
+    column = links.table.spec.column_index("domain")
+    row = next(r for r in range(links.table.rowCount())
+               if links.table.index(r, column).data() == domain)
+    links.setCurrentIndex(links.table.index(row, 0))
+    assert mark.text().startswith("Marked: Disavow (domain) · PBN")

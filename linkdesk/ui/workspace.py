@@ -10,6 +10,7 @@ from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from linkdesk.core.checker import check_history
+from linkdesk.core.marks import Mark, domain_marks, effective_link_marks
 from linkdesk.core.scoring import explain_domain, explain_link
 from linkdesk.core.store import Project
 from linkdesk.core.tables import (
@@ -302,6 +303,9 @@ class Workspace(QWidget):
             else:
                 self.details.show_link(details)
                 self.details.show_checks(check_history(db, row_id, limit=CHECKS_SHOWN + 1))
+                marked = effective_link_marks(db, [row_id]).get(row_id)
+                self.details.show_mark(*_mark_parts(marked.label, marked.mark) if marked
+                                       else ("",))
                 if self.scores_current:
                     self.details.show_explanation(explain_link(db, row_id))
         elif name == DOMAINS.name:
@@ -310,6 +314,8 @@ class Workspace(QWidget):
                 self.details.clear()
             else:
                 self.details.show_domain(domain)
+                mark = domain_marks(db, [domain.domain]).get(domain.domain)
+                self.details.show_mark(*_mark_parts(mark.kind.title, mark) if mark else ("",))
                 if self.scores_current:
                     self.details.show_explanation(explain_domain(db, domain.domain))
         else:
@@ -317,3 +323,7 @@ class Workspace(QWidget):
             pairs = [(c.title, display_text(c, v)) for c, v in zip(ANCHORS.columns, values,
                                                                      strict=False)]
             self.details.show_values(pairs[0][1] if pairs else "", pairs[1:])
+
+
+def _mark_parts(label: str, mark: Mark) -> tuple[str, str, str]:
+    return label, mark.reason, mark.marked_at

@@ -70,6 +70,7 @@ class DetailsPanel(QWidget):
         self.score = _label("detailsScore")
         self.score.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.check = _label("detailsCheck")  # the latest live check and the history
+        self.mark = _label("detailsMark")  # disavow / keep / review, with its reason
         # Plain text only: evidence quotes imported anchors, titles and URLs.
         self.explanation = QPlainTextEdit()
         self.explanation.setObjectName("detailsExplanation")
@@ -90,7 +91,7 @@ class DetailsPanel(QWidget):
         # Below the tables: what the row is on the left, every tool's values side by side
         # on the right (five tools need the window's width, not a side panel's).
         summary = QVBoxLayout()
-        for widget in (self.title, self.subtitle, self.score, self.check):
+        for widget in (self.title, self.subtitle, self.mark, self.score, self.check):
             summary.addWidget(widget)
         summary.addWidget(self.explanation, 1)
         summary.addStretch(0)  # keeps the labels at the top while there is no explanation
@@ -108,6 +109,7 @@ class DetailsPanel(QWidget):
         self.subtitle.hide()
         self.score.hide()
         self.check.hide()
+        self.mark.hide()
         self._hide_explanation()
         self._fill([], [])
 
@@ -167,8 +169,19 @@ class DetailsPanel(QWidget):
         self.subtitle.hide()
         self.score.hide()
         self.check.hide()
+        self.mark.hide()
         self._hide_explanation()
         self._fill(["Value"], [(label, [value]) for label, value in values])
+
+    def show_mark(self, label: str, reason: str = "", marked_at: str = "") -> None:
+        """The row's mark ("Disavow (domain)"), its reason and date; "" label: not marked."""
+        parts = [f"Marked: {label}"] if label else []
+        if label and reason:
+            parts.append(_one_line(reason))
+        if label and marked_at:
+            parts.append(marked_at[:10])
+        self.mark.setText(" · ".join(parts))
+        self.mark.setVisible(bool(label))
 
     def show_explanation(self, explained: LinkExplanation | DomainExplanation | None) -> None:
         """The score of the link or domain shown: what adds up to it, then its risk flags."""
