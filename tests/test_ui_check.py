@@ -177,7 +177,8 @@ def test_checking_the_links_shown_follows_the_filter(
 ) -> None:
     window.workspace.views["links"].clearSelection()
     assert not window.check_selected_links()  # nothing selected: said, nothing fetched
-    assert window.statusBar().currentMessage() == "Select links in the Links table to check them."
+    assert window.statusBar().currentMessage() == (
+        "Select links, or referring domains, to check their links.")
     search = window.workspace.filter_bar.search
     search.setText("/gone")
     search.returnPressed.emit()
@@ -245,3 +246,15 @@ def test_cancel_keeps_the_project_consistent_and_blocks_no_one_after(
         window.last_dialog.accept()  # type: ignore[union-attr]
     assert "/new" not in server.stats.hits
     window.close()
+
+
+def test_checking_selected_domains_checks_their_links(
+    qtbot: Any, window: MainWindow, server: PageServer
+) -> None:
+    window.workspace.show_tab("domains")
+    view = window.workspace.current_view()
+    assert view is not None and view.table.rowCount() == 1  # every page is on one host
+    view.selectRow(0)
+    result = _check(qtbot, window, window.check_selected_links)
+    assert result.summary.links == len(PAGES)
+    assert set(server.stats.hits) == set(PAGES)  # /deleted too: a 404 is an answer

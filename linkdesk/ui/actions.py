@@ -121,8 +121,8 @@ def build_menus(window: QMainWindow, handlers: dict[str, Callable[[], object]]) 
         auto_score=_action(window, "Score &Automatically", lambda: None, None,
                            "Re-score by itself after imports and setting changes"),
         check_selected=_action(window, "Check &Selected Links", h["check_selected"], None,
-                               "Fetch the selected links' pages and see whether they still "
-                               "link to the site"),
+                               "Fetch the pages of the selected links (or of the selected "
+                               "domains' links) and see whether they still link to the site"),
         check_shown=_action(window, "Check Links S&hown", h["check_shown"], None,
                             "Check every link the Links table shows with its filters"),
         check_all=_action(window, "Check &All Links", h["check_all"], None,

@@ -361,12 +361,16 @@ class MainWindow(QMainWindow):
     # -- checking links live -------------------------------------------------------------------
 
     def check_selected_links(self) -> bool:
-        """Check the links selected in the Links table, in the background."""
+        """Check the selected links, or the links of the selected referring domains."""
         view = self.workspace.current_view()
-        if view is None or view.table.spec.name != LINKS.name or not view.selected_count():
-            self.statusBar().showMessage("Select links in the Links table to check them.",
-                                         10_000)
+        name = view.table.spec.name if view is not None else ""
+        if view is None or name not in (LINKS.name, DOMAINS.name) or not view.selected_count():
+            self.statusBar().showMessage(
+                "Select links, or referring domains, to check their links.", 10_000)
             return False
+        if name == DOMAINS.name:
+            return self.start_check(CheckRequest("domains",
+                                                 domain_ids=tuple(view.selected_ids())))
         return self.start_check(CheckRequest("selected", tuple(view.selected_ids())))
 
     def check_shown_links(self) -> bool:

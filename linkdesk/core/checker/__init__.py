@@ -34,7 +34,7 @@ from linkdesk.core.checker.model import (
     CheckSummary,
     LinkCheck,
 )
-from linkdesk.core.checker.selection import marked_link_ids
+from linkdesk.core.checker.selection import link_ids_of_domains, marked_link_ids
 from linkdesk.core.checker.store import (
     Change,
     StoredCheck,
@@ -70,6 +70,7 @@ __all__ = [
     "check_stats",
     "ensure_check_tables",
     "latest_check",
+    "link_ids_of_domains",
     "marked_link_ids",
     "rel_label",
 ]

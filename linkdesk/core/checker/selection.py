@@ -64,3 +64,16 @@ def marked_link_ids(db: sqlite3.Connection) -> list[int]:
         (MarkKind.DISAVOW.value, MarkKind.REVIEW.value),
     )
     return [row[0] for row in rows]
+
+
+def link_ids_of_domains(db: sqlite3.Connection, domain_ids: Iterable[int]) -> list[int]:
+    """The links of referring domains given by their row ids in the Domains table."""
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS check_domains (id INTEGER PRIMARY KEY)")
+    db.execute("DELETE FROM check_domains")
+    db.executemany("INSERT OR IGNORE INTO check_domains(id) VALUES (?)",
+                   ((int(i),) for i in domain_ids))
+    found = [row[0] for row in db.execute(
+        "SELECT l.id FROM links AS l JOIN referring_domains AS d ON d.domain = l.domain "
+        "WHERE d.rowid IN (SELECT id FROM check_domains) ORDER BY l.id")]
+    db.execute("DELETE FROM check_domains")
+    return found

@@ -29,6 +29,7 @@ from linkdesk.core.checker import (
     CheckSummary,
     changes,
     check_links,
+    link_ids_of_domains,
 )
 from linkdesk.core.store import Project
 from linkdesk.core.tables import Filters, TableQuery, TableSpec
@@ -36,15 +37,17 @@ from linkdesk.ui.workers.task import Task
 
 ERRORS = (PAGE_ERROR, REDIRECTED, BLOCKED, TIMEOUT, DNS_ERROR)  # neither live nor missing
 CHANGES_KEPT = 200  # changes brought back for the summary (all are counted)
-SCOPES = {"selected": "the selected links", "shown": "the links shown", "all": "every link"}
+SCOPES = {"selected": "the selected links", "domains": "the links of the selected domains",
+          "shown": "the links shown", "all": "every link"}
 
 
 @dataclass(frozen=True)
 class CheckRequest:
     """Which links to check: `link_ids`, or the rows of a table with filters, or all."""
 
-    scope: str  # "selected", "shown" or "all": how the summary names them
+    scope: str  # "selected", "domains", "shown" or "all": how the summary names them
     link_ids: tuple[int, ...] | None = None
+    domain_ids: tuple[int, ...] | None = None  # "domains": their links are checked
     spec: TableSpec | None = None  # "shown": the Links table as filtered on screen
     filters: Filters | None = None
     options: CheckOptions | None = None
@@ -59,6 +62,8 @@ class CheckRequest:
         if self.spec is not None:
             return [int(i) for i in TableQuery(project.db, self.spec, self.filters)
                     .ordered_ids()]
+        if self.domain_ids is not None:
+            return link_ids_of_domains(project.db, self.domain_ids)
         return self.link_ids
 
 
