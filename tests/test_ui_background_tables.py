@@ -7,6 +7,7 @@ the background path a million-link project takes.
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -158,3 +159,30 @@ def test_switching_projects_frees_the_old_models_and_loaders(
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     assert window.workspace.findChildren(TableModel) == []
     assert window.workspace.findChildren(TableLoader) == []
+
+
+def test_a_screenshot_of_a_big_project_waits_for_its_rows(
+    sample: Path, tmp_path: Path, monkeypatch: Any  # noqa: F811
+) -> None:
+    from PySide6.QtGui import QImage
+
+    from linkdesk.ui import workspace
+    from linkdesk.ui.app import screenshot
+    from linkdesk.ui.workers import table_loader
+
+    class SlowQuery(table_loader.TableQuery):  # type: ignore[misc, name-defined]
+        def ordered_ids(self) -> Any:
+            time.sleep(0.5)  # a million links take a while
+            return super().ordered_ids()
+
+    monkeypatch.setattr(workspace, "BACKGROUND_FROM_LINKS", 0)  # as with a million links
+    monkeypatch.setattr(table_loader, "TableQuery", SlowQuery)
+    output = tmp_path / "big.png"
+    assert screenshot(sample, output) is None
+    image = QImage(str(output))
+    # The third row of the table (about y=175) holds text: many shades along it.
+    shades = {image.pixelColor(x, 175).name() for x in range(0, 1400, 3)}
+    assert len(shades) > 5
+    # And the details panel shows the first row (dark title text at the panel's top left).
+    title = {image.pixelColor(x, 604).name() for x in range(10, 300)}
+    assert len(title) > 3

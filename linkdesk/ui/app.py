@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QSettings, Qt
@@ -56,7 +57,11 @@ def screenshot(project: Path, output: Path, tab: str = "links") -> str | None:
     app = application(offscreen=True)
     with tempfile.TemporaryDirectory() as folder:
         settings = QSettings(str(Path(folder) / "settings.ini"), QSettings.Format.IniFormat)
-        window = MainWindow(Preferences(settings))
+        preferences = Preferences(settings)
+        # A picture of the project as it is: no re-score starting (and rebuilding the tables)
+        # while the window is rendered.
+        preferences.set_value("scoring/automatic", "false")
+        window = MainWindow(preferences)
         window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
         window.resize(*SCREENSHOT_SIZE)
         if not window.open_project(project):
@@ -64,6 +69,7 @@ def screenshot(project: Path, output: Path, tab: str = "links") -> str | None:
             return f"{project}: cannot be opened"
         window.show()
         window.workspace.show_tab(TABS.index(tab))
+        _wait_for_rows(app, window)  # big projects load their rows on a loader thread
         window.workspace.select_first_row()
         app.processEvents()
         if tab == "dashboard":  # its charts are computed on a worker thread
@@ -76,3 +82,10 @@ def screenshot(project: Path, output: Path, tab: str = "links") -> str | None:
         window.deleteLater()
         app.processEvents()
     return None if saved else f"{output}: cannot write the PNG file"
+
+
+def _wait_for_rows(app: QApplication, window: MainWindow, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while window.workspace.loading() and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.01)

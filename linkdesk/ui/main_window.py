@@ -120,6 +120,10 @@ class MainWindow(QMainWindow):
         self.totals_label, self.shown_label = QLabel(), QLabel()
         self.scores_label = QLabel()
         self.scores_label.setObjectName("scoresStatus")
+        # Wide enough for the longest progress text: a status bar does not grow it in time.
+        self.scores_label.setMinimumWidth(
+            self.scores_label.fontMetrics().horizontalAdvance(
+                "Scoring: computing signal values (step 5 of 5)…"))
         self.scores_label.setToolTip("The tables show no scores until the project is re-scored")
         self.rescore_button = QToolButton()
         self.rescore_button.setObjectName("rescoreButton")
