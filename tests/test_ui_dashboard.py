@@ -183,6 +183,7 @@ def test_the_map_selection_selects_rows_of_the_domains_table(
     workspace = window.workspace
     workspace.show_tab("dashboard")
     assert workspace.details.isHidden()
+    assert window.shown_label.text() == ""  # no table on screen: no "Shown: 0"
     dashboard = workspace.dashboard
     assert dashboard.wait_until_ready(WAIT_MS)
     wanted = sorted(int(i) for i in dashboard.map.points.ids[:7])
@@ -192,6 +193,7 @@ def test_the_map_selection_selects_rows_of_the_domains_table(
     dashboard.selection.click()
     assert workspace.current_name() == "domains"
     assert not workspace.details.isHidden()
+    assert window.shown_label.text().startswith("Shown: ")
     window.close()
 
 

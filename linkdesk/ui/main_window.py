@@ -662,8 +662,8 @@ class MainWindow(QMainWindow):
         self._update_counts()
 
     def _update_counts(self) -> None:
-        if self.project is None:
-            self.shown_label.clear()
+        if self.project is None or self.workspace.current_view() is None:
+            self.shown_label.clear()  # no table on screen (the Dashboard): nothing shown
             return
         n = self._locale.toString
         shown = "…" if self.workspace.loading() else n(self.workspace.shown_count())
