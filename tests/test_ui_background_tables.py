@@ -186,3 +186,21 @@ def test_a_screenshot_of_a_big_project_waits_for_its_rows(
     # And the details panel shows the first row (dark title text at the panel's top left).
     title = {image.pixelColor(x, 604).name() for x in range(10, 300)}
     assert len(title) > 3
+
+
+def test_a_query_that_fails_says_so_instead_of_showing_an_empty_table(
+    qtbot: Any, window: MainWindow, sample: Path, monkeypatch: Any  # noqa: F811
+) -> None:
+    import sqlite3
+
+    from linkdesk.ui.workers import table_loader
+
+    class BrokenQuery(table_loader.TableQuery):  # type: ignore[misc, name-defined]
+        def ordered_ids(self) -> Any:
+            raise sqlite3.DatabaseError("database disk image is malformed")
+
+    monkeypatch.setattr(table_loader, "TableQuery", BrokenQuery)
+    _open(qtbot, window, sample)
+    assert window.workspace.shown_count() == 0
+    assert window.workspace.details.title.text() == (
+        "This table could not be read: database disk image is malformed")

@@ -41,6 +41,18 @@ def _select(view: TableView, rows: list[int]) -> None:
                                  | QItemSelectionModel.SelectionFlag.Rows)
 
 
+def _mark_dialog(window: MainWindow, table: str, rows: list[int],
+                 kind: MarkKind | None) -> MarkDialog:
+    """Select `rows` of a table and open the Mark dialog on them."""
+    window.workspace.show_tab(table)
+    view = window.workspace.current_view()
+    assert view is not None
+    _select(view, rows)
+    dialog = window.marking.mark_selected(kind)
+    assert isinstance(dialog, MarkDialog)
+    return dialog
+
+
 def _marks(window: MainWindow, rows: list[int]) -> list[str]:
     view = window.workspace.current_view()
     assert view is not None
@@ -55,12 +67,7 @@ def _stats(window: MainWindow) -> dict[str, Any]:
 
 
 def test_disavowing_selected_domains_previews_applies_and_undoes(window: MainWindow) -> None:
-    window.workspace.show_tab("domains")
-    view = window.workspace.current_view()
-    assert view is not None
-    _select(view, [0, 2])
-    dialog = window.marking.mark_selected(MarkKind.DISAVOW)
-    assert isinstance(dialog, MarkDialog)
+    dialog = _mark_dialog(window, "domains", [0, 2], MarkKind.DISAVOW)
     assert "2 marked" in dialog.preview.toPlainText()
     dialog.reason.setText("PBN footer links")
     dialog.accept()
@@ -90,12 +97,7 @@ def test_a_links_domain_can_be_disavowed_from_the_links_table(window: MainWindow
 
 
 def test_keep_protects_a_domain_from_a_bulk_disavow(window: MainWindow) -> None:
-    window.workspace.show_tab("domains")
-    view = window.workspace.current_view()
-    assert view is not None
-    _select(view, [1])
-    keep = window.marking.mark_selected(MarkKind.KEEP)
-    assert keep is not None
+    keep = _mark_dialog(window, "domains", [1], MarkKind.KEEP)
     keep.accept()
     shown = window.marking.mark_shown(MarkKind.DISAVOW)
     assert shown is not None
@@ -126,12 +128,7 @@ def test_marking_by_rule_picks_domains_by_their_scores(window: MainWindow) -> No
 def test_exporting_a_disavow_file_round_trips_through_the_validator(
     window: MainWindow, tmp_path: Path
 ) -> None:
-    window.workspace.show_tab("domains")
-    view = window.workspace.current_view()
-    assert view is not None
-    _select(view, [0, 1, 2])
-    dialog = window.marking.mark_selected(MarkKind.DISAVOW)
-    assert dialog is not None
+    dialog = _mark_dialog(window, "domains", [0, 1, 2], MarkKind.DISAVOW)
     dialog.reason.setText("spam")
     dialog.accept()
     output = tmp_path / "disavow.txt"
@@ -194,12 +191,7 @@ def test_undo_and_redo_sit_in_the_edit_menu_with_the_usual_keys(window: MainWind
 
 
 def test_undo_waits_while_another_job_writes(window: MainWindow, monkeypatch: Any) -> None:
-    window.workspace.show_tab("domains")
-    view = window.workspace.current_view()
-    assert view is not None
-    _select(view, [0])
-    dialog = window.marking.mark_selected(MarkKind.REVIEW)
-    assert dialog is not None
+    dialog = _mark_dialog(window, "domains", [0], MarkKind.REVIEW)
     dialog.accept()
     assert window.marking.undo_stack.index() == 1
     monkeypatch.setattr(window, "writer_busy", lambda: "an import is running")
@@ -222,12 +214,7 @@ def test_a_failed_write_is_not_kept_as_an_undo_step(
     def locked(*_args: object) -> None:
         raise sqlite3.OperationalError("database is locked")
 
-    window.workspace.show_tab("domains")
-    view = window.workspace.current_view()
-    assert view is not None
-    _select(view, [0])
-    dialog = window.marking.mark_selected(MarkKind.DISAVOW)
-    assert dialog is not None
+    dialog = _mark_dialog(window, "domains", [0], MarkKind.DISAVOW)
     monkeypatch.setattr(marking, "apply_change", locked)
     dialog.accept()
     assert window.marking.undo_stack.count() == 0
@@ -236,14 +223,11 @@ def test_a_failed_write_is_not_kept_as_an_undo_step(
 
 
 def test_the_details_say_how_a_row_is_marked_and_why(window: MainWindow) -> None:
-    window.workspace.show_tab("domains")
-    view = window.workspace.current_view()
-    assert view is not None
-    _select(view, [0])
-    dialog = window.marking.mark_selected(MarkKind.DISAVOW)
-    assert dialog is not None
+    dialog = _mark_dialog(window, "domains", [0], MarkKind.DISAVOW)
     dialog.reason.setText("PBN <b>footer</b> links")
     dialog.accept()
+    view = window.workspace.current_view()
+    assert view is not None
     view.setCurrentIndex(view.table.index(0, 0))
     mark = window.workspace.details.mark
     assert mark.isVisible() and mark.textFormat() == Qt.TextFormat.PlainText

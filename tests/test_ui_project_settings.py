@@ -108,14 +108,17 @@ def test_restore_defaults_resets_the_page_on_screen(qtbot: Any, window: MainWind
     dialog.reject()
 
 
-def test_the_dialog_looks_right(qtbot: Any, window: MainWindow, tmp_path: Path) -> None:
+def test_every_page_fits_the_dialog_without_cramping(
+    qtbot: Any, window: MainWindow, tmp_path: Path
+) -> None:
     dialog = _dialog(window)
-    dialog.resize(620, 560)
-    for index in (0, 1):
+    assert (dialog.width(), dialog.height()) == (620, 560)
+    for index in range(dialog.tabs.count()):
         dialog.tabs.setCurrentIndex(index)
-        image = dialog.grab().toImage()
-        image.save(str(tmp_path / f"settings-{index}.png"))
-        assert image.width() >= 600 and image.height() >= 500
+        page = dialog.tabs.currentWidget()
+        # Long pages scroll vertically; none may need more width than the dialog gives.
+        assert page.minimumSizeHint().width() <= page.width(), dialog.tabs.tabText(index)
+        dialog.grab().save(str(tmp_path / f"settings-{index}.png"))  # to look at
     dialog.reject()
 
 

@@ -290,11 +290,7 @@ class MainWindow(QMainWindow):
         else:
             self.last_dialog = show_import_summary(self, outcome)
         self.import_finished.emit(outcome)
-        if self._pending_check is not None:  # asked for while the import waited or ran
-            request, self._pending_check = self._pending_check, None
-            self.start_check(request)
-        else:
-            self._start_upkeep()  # new links: score them
+        self._run_pending()  # a check asked for meanwhile, else score the new links
 
     # -- exporting ---------------------------------------------------------------------------
 
@@ -562,22 +558,19 @@ class MainWindow(QMainWindow):
         if self.score_job is not None:
             self.score_job.deleteLater()
         self.score_job = None
-        pending, self._pending_import = self._pending_import, None
+        waiting = self._pending_import is not None or self._pending_check is not None
         if self.project is not None and self.project.path == outcome.project_path:
             if outcome.summary is not None:
                 self.workspace.reload()  # the tables gain their score columns
             self._update_totals()
-            if outcome.cancelled and pending is None and self._pending_check is None:
+            if outcome.cancelled and not waiting:
                 self.statusBar().showMessage(
                     "Re-scoring cancelled; the scores are unchanged." if outcome.scoring else
                     "Stopped preparing the sort indexes; they are finished next time.", 10_000)
             elif outcome.error:
                 self._error("Cannot re-score the project", outcome.error)
         self.scoring_finished.emit(outcome)
-        if pending is not None:
-            self._pending_import = pending
-            self._run_pending()
-        elif self._pending_check is not None:
+        if waiting:  # the re-score gave way to an import or a check
             self._run_pending()
 
     def _stop_scoring(self, *, keep_pending: bool = False) -> None:

@@ -184,8 +184,8 @@ class TableModel(QAbstractTableModel):
         self.beginResetModel()
         self._ids = ids
         self._rows.clear()
+        self.last_error = error  # before the reset ends: its listeners read it
         self.endResetModel()
-        self.last_error = error
         self.last_query_seconds = seconds
         self.loaded.emit(seconds)
 

@@ -287,6 +287,8 @@ class Workspace(QWidget):
         self.counts_changed.emit()
         view = self.current_view()
         self._current_changed(view.currentIndex() if view else QModelIndex())
+        if view is not None and view.table.last_error:  # an empty table must say why
+            self.details.clear(f"This table could not be read: {view.table.last_error}")
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex | None = None) -> None:
         view = self.current_view()
