@@ -7,6 +7,7 @@ import statistics
 import sys
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +28,7 @@ from linkdesk.core.profile import (
     domain_points,
     domain_quality_histogram,
     domain_summary,
+    link_facts,
     link_quality_histogram,
     make_scope,
     materialize,
@@ -99,7 +101,8 @@ def test_every_chart_counts_what_the_tables_show(db: sqlite3.Connection,
     links, domains = link_ids(db, filters), domain_ids(db, filters)
     scope = make_scope(db, filters)
     assert sorted(domain_points(db, scope).ids.tolist()) == sorted(domains)
-    histogram = link_quality_histogram(db, scope)
+    facts = link_facts(db, scope)
+    histogram = link_quality_histogram(facts)
     assert histogram.total == len(links)
     rows = db.execute(f"SELECT band, quality FROM link_scores WHERE link_id IN ({listed(links)})")
     expected = np.zeros_like(histogram.counts)
@@ -107,15 +110,19 @@ def test_every_chart_counts_what_the_tables_show(db: sqlite3.Connection,
         expected[band, min(int(quality // BUCKET_POINTS), BUCKETS - 1)] += 1
     assert (histogram.counts == expected).all()
     assert domain_quality_histogram(db, scope).total == len(domains)
-    rel = rel_counts(db, scope)
+    rel = rel_counts(facts)
     assert rel.links == len(links)
-    nofollow = db.execute(f"SELECT count(*) FROM links WHERE nofollow = 1 "
-                          f"AND id IN ({listed(links)})").fetchone()[0]
-    assert rel.nofollow == nofollow
-    # The same numbers when the filtered links are computed once into a temporary table.
-    kept = materialize(db, scope)
-    assert rel_counts(db, kept) == rel
-    assert (link_quality_histogram(db, kept).counts == histogram.counts).all()
+    expected_rel = db.execute(
+        f"SELECT sum(nofollow = 1), sum(ugc = 1), sum(sponsored = 1), sum(lost = 1), "
+        f"sum(placeholder = 0 AND coalesce(nofollow, 0) + coalesce(ugc, 0) "
+        f"+ coalesce(sponsored, 0) = 0) FROM links WHERE id IN ({listed(links)})").fetchone()
+    assert (rel.nofollow, rel.ugc, rel.sponsored, rel.lost, rel.dofollow) == tuple(
+        int(n or 0) for n in expected_rel)
+    # The same numbers when the filtered links are first computed into a temporary table
+    # (as a filter on the links themselves needs).
+    kept = materialize(db, replace(scope, facts=None))
+    assert rel_counts(link_facts(db, kept)) == rel
+    assert (link_quality_histogram(link_facts(db, kept)).counts == histogram.counts).all()
 
 
 def test_filters_change_the_numbers(db: sqlite3.Connection) -> None:
@@ -123,14 +130,14 @@ def test_filters_change_the_numbers(db: sqlite3.Connection) -> None:
     risky = make_scope(db, Filters(band=0))
     assert risky.links_filtered and risky.domains_filtered
     assert not everything.links_filtered
-    all_links = link_quality_histogram(db, everything).counts
-    risky_links = link_quality_histogram(db, risky).counts
+    all_links = link_quality_histogram(link_facts(db, everything)).counts
+    risky_links = link_quality_histogram(link_facts(db, risky)).counts
     assert risky_links[1:].sum() == 0 < risky_links[0].sum() == all_links[0].sum()
     assert len(domain_points(db, risky)) < len(domain_points(db, everything))
 
 
 def test_dofollow_count_is_the_dofollow_filter(db: sqlite3.Connection) -> None:
-    rel = rel_counts(db, make_scope(db))
+    rel = rel_counts(link_facts(db, make_scope(db)))
     assert rel.dofollow == len(link_ids(db, Filters(follow=Follow.DOFOLLOW)))
     assert rel.nofollow + rel.ugc + rel.sponsored >= len(link_ids(db, Filters(
         follow=Follow.NOFOLLOW)))
@@ -149,7 +156,8 @@ def test_tlds_are_counted_from_domain_names(db: sqlite3.Connection) -> None:
 
 
 def test_anchor_classes_and_top_anchors(db: sqlite3.Connection) -> None:
-    mix = anchor_mix(db, make_scope(db), top=5)
+    scope = make_scope(db)
+    mix = anchor_mix(db, scope, link_facts(db, scope), top=5)
     expected = dict(db.execute("SELECT anchor_class, count(*) FROM link_scores GROUP BY 1"))
     for index, name in enumerate(ANCHOR_CLASSES):
         assert mix.links[mix.classes.index(name)] == expected.get(index, 0)
@@ -161,7 +169,8 @@ def test_anchor_classes_and_top_anchors(db: sqlite3.Connection) -> None:
 
 
 def test_velocity_counts_links_and_domains_by_month(db: sqlite3.Connection) -> None:
-    result = velocity(db, make_scope(db))
+    scope = make_scope(db)
+    result = velocity(db, scope, link_facts(db, scope))
     assert result.months == sorted(result.months) and len(result.months) > 12
     expected = Counter()
     for month, band in db.execute("SELECT substr(first_seen, 1, 7), band FROM links "
@@ -183,7 +192,8 @@ def test_velocity_counts_links_and_domains_by_month(db: sqlite3.Connection) -> N
 
 def test_balance_figures_and_hints(db: sqlite3.Connection) -> None:
     scope = make_scope(db)
-    result = balance(db, scope, rel_counts(db, scope), anchor_mix(db, scope))
+    facts = link_facts(db, scope)
+    result = balance(db, scope, facts, anchor_mix(db, scope, facts))
     bands = dict(db.execute("SELECT band, count(*) FROM link_scores GROUP BY band"))
     assert [result.link_bands[b] for b in range(4)] == [bands.get(b, 0) for b in range(4)]
     per_domain = [n for (n,) in db.execute("SELECT links FROM referring_domains")]
@@ -216,7 +226,7 @@ def test_marked_domains_are_flagged(scored: Path, tmp_path: Path) -> None:
         scope = make_scope(db)
         points = domain_points(db, scope)
         assert points.ids[points.marked].tolist() == [domain_id]
-        assert balance(db, scope, rel_counts(db, scope)).marked_domains == 1
+        assert balance(db, scope, link_facts(db, scope)).marked_domains == 1
         summary = domain_summary(db, domain_id)
         assert summary is not None and summary.marked
         # The window's own table specs carry the `marked` filter: the charts apply it.
@@ -226,7 +236,7 @@ def test_marked_domains_are_flagged(scored: Path, tmp_path: Path) -> None:
         only = make_scope(db, Filters(marked="disavow"), tables)
         assert domain_points(db, only).ids.tolist() == [domain_id]
         links = db.execute("SELECT count(*) FROM links WHERE domain = ?", (domain,)).fetchone()
-        assert rel_counts(db, only).links == links[0]
+        assert rel_counts(link_facts(db, only)).links == links[0]
 
 
 def test_an_unscored_project_charts_everything_but_quality(tmp_path: Path) -> None:
@@ -252,11 +262,10 @@ def test_shortcuts_give_the_same_numbers_as_the_queries(db: sqlite3.Connection) 
         points = domain_points(db, scope)
         counted = domain_quality_histogram(db, scope, points).counts
         assert (counted == domain_quality_histogram(db, scope).counts).all()
-        rel = rel_counts(db, scope)
-        plain = balance(db, scope, rel)
-        quick = balance(db, scope, rel, None, link_quality_histogram(db, scope),
-                        domain_quality_histogram(db, scope, points))
-        assert (plain.link_bands == quick.link_bands).all()
+        facts = link_facts(db, scope)
+        plain = balance(db, scope, facts)
+        quick = balance(db, scope, facts, None, domain_quality_histogram(db, scope, points))
+        assert (plain.link_bands == link_quality_histogram(facts).counts.sum(axis=1)).all()
         assert (plain.domain_bands == quick.domain_bands).all()
         assert plain.domains == len(points) == len(domain_ids(db, filters))
 
@@ -264,7 +273,7 @@ def test_shortcuts_give_the_same_numbers_as_the_queries(db: sqlite3.Connection) 
 def test_band_hints_are_left_out_when_a_band_filter_chose_the_rows(
         db: sqlite3.Connection) -> None:
     scope = make_scope(db, Filters(band=0))
-    result = balance(db, scope, rel_counts(db, scope))
+    result = balance(db, scope, link_facts(db, scope))
     assert result.link_share(0) == 1.0
     assert not any("risky:" in hint or "are strong" in hint for hint in result.hints)
 

@@ -5,18 +5,20 @@ Pure Python and SQL (no Qt), one module per chart family; every function takes a
 dataclasses and numpy arrays, never a row per link.
 
     scope = materialize(db, make_scope(db, filters))
+    facts = link_facts(db, scope)     the links in scope, one pass (links.py)
     domain_points(db, scope)          the quality-vs-quantity map (quality.py)
-    link_quality_histogram / domain_quality_histogram
-    rel_counts / tld_counts           attributes.py
-    anchor_mix                        anchors.py
-    balance                           balance.py (headline figures and plain-words hints)
-    velocity                          velocity.py
+    link_quality_histogram(facts) / domain_quality_histogram(db, scope)
+    rel_counts(facts) / tld_counts    attributes.py
+    anchor_mix(db, scope, facts)      anchors.py
+    balance(db, scope, facts)         balance.py (headline figures and plain-words hints)
+    velocity(db, scope, facts)        velocity.py
     profile_sections(db, filters)     all of them, section by section (report.py)
 """
 
 from linkdesk.core.profile.anchors import CLASS_LABELS, AnchorMix, anchor_mix
 from linkdesk.core.profile.attributes import RelCounts, TldCounts, rel_counts, tld_counts
 from linkdesk.core.profile.balance import Balance, Concentration, balance, hints
+from linkdesk.core.profile.links import LinkFacts, link_facts
 from linkdesk.core.profile.quality import (
     BUCKET_POINTS,
     BUCKETS,
@@ -60,6 +62,7 @@ __all__ = [
     "Concentration",
     "DomainPoints",
     "DomainSummary",
+    "LinkFacts",
     "ProfileReport",
     "Quality",
     "QualityHistogram",
@@ -75,6 +78,7 @@ __all__ = [
     "domain_quality_histogram",
     "domain_summary",
     "hints",
+    "link_facts",
     "link_quality_histogram",
     "make_scope",
     "marked_domain_sql",

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from linkdesk.core.profile.links import LinkFacts
 from linkdesk.core.profile.scope import Scope
 from linkdesk.core.scoring import ANCHOR_CLASSES
 
@@ -30,7 +31,7 @@ class AnchorMix:
 
     classes: tuple[str, ...]
     links: np.ndarray  # int64, zero while the scores are out of date
-    top: list[tuple[str, int]]  # (anchor text as first seen, links), most first
+    top: list[tuple[str | None, int]]  # (anchor text as first seen, links), most first
     total: int  # links in scope
 
     def share(self, name: str) -> float:
@@ -38,18 +39,48 @@ class AnchorMix:
         return float(self.links[self.classes.index(name)]) / self.total if self.total else 0.0
 
 
-def anchor_mix(db: sqlite3.Connection, scope: Scope, top: int = 10) -> AnchorMix:
+def anchor_mix(db: sqlite3.Connection, scope: Scope, facts: LinkFacts,
+               top: int = 10) -> AnchorMix:
     """Links in scope per anchor class, and the `top` most used anchor texts (any case)."""
     classes = tuple(CLASS_LABELS)
     counts = np.zeros(len(classes), dtype=np.int64)
-    if scope.scored:
-        where = scope.link_scores
-        for index, n in db.execute(where.sql("ls.anchor_class, count(*)",
-                                             "GROUP BY ls.anchor_class"), where.params):
-            counts[classes.index(ANCHOR_CLASSES[int(index)])] = int(n)
-    where = scope.links
+    if facts.scored and len(facts):
+        per_class = np.bincount(facts.anchor_class, minlength=len(ANCHOR_CLASSES))
+        for index, name in enumerate(ANCHOR_CLASSES):
+            counts[classes.index(name)] = per_class[index]
+        most = _top_anchors(db, facts, top)
+    else:
+        most = _top_anchors_unscored(db, scope, top)
+    return AnchorMix(classes, counts, most, len(facts))
+
+
+def _top_anchors(db: sqlite3.Connection, facts: LinkFacts, top: int) -> list[tuple[str, int]]:
+    """The most used anchor groups, counted from the facts, each with its first link's text.
+
+    Key 0 groups the links without an anchor (shown as None, as GROUP BY shows NULL).
+    """
+    per_key = np.bincount(facts.anchor_key)
+    candidates = np.arange(len(per_key))
+    if len(per_key) > top > 0:  # the top few of up to a million groups, without a full sort
+        candidates = np.argpartition(-per_key, top - 1)[:top]
+    # Most links first; equal counts in key order (the order anchors were first met).
+    ordered = sorted(candidates.tolist(), key=lambda key: (-per_key[key], key))[:top]
+    keys = [int(key) for key in ordered if per_key[key]]
+    named = [key for key in keys if key]
+    texts: dict[int, str | None] = {0: None}
+    if named:
+        listed = ",".join(map(str, named))
+        firsts = "SELECT anchor_key, min(link_id) AS first FROM link_scores WHERE anchor_key IN "
+        texts.update(db.execute(
+            f"SELECT s.anchor_key, l.anchor FROM ({firsts} ({listed}) GROUP BY anchor_key) AS s "
+            "JOIN links AS l ON l.id = s.first").fetchall())
+    return [(texts.get(key), int(per_key[key])) for key in keys]
+
+
+def _top_anchors_unscored(db: sqlite3.Connection, scope: Scope,
+                          top: int) -> list[tuple[str, int]]:
+    where = scope.links  # materialized by the caller, if it chose to
     # Grouped as the Anchors table groups: the anchors' index (links.py) is read in order.
     tail = f"GROUP BY l.anchor COLLATE NOCASE ORDER BY n DESC LIMIT {int(top)}"
     rows = db.execute(where.sql("min(l.anchor), count(*) AS n", tail), where.params).fetchall()
-    total = db.execute(where.sql("count(*)"), where.params).fetchone()[0]
-    return AnchorMix(classes, counts, [(anchor, int(n)) for anchor, n in rows], int(total))
+    return [(anchor, int(n)) for anchor, n in rows]

@@ -5,8 +5,18 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+import numpy as np
+
+from linkdesk.core.profile.links import LinkFacts
 from linkdesk.core.profile.scope import Scope
-from linkdesk.core.tables.links import DOFOLLOW
+from linkdesk.core.scoring.facts import (
+    REL_DOFOLLOW,
+    REL_LOST,
+    REL_NOFOLLOW,
+    REL_SPONSORED,
+    REL_UGC,
+    REL_UNKNOWN,
+)
 
 IP_ADDRESS = "(IP address)"
 # The last label of a name: strip every character but dots from the right, keep what follows.
@@ -45,15 +55,13 @@ class TldCounts:
     domains: int
 
 
-def rel_counts(db: sqlite3.Connection, scope: Scope) -> RelCounts:
+def rel_counts(facts: LinkFacts) -> RelCounts:
     """Links in scope by rel attribute, and how many are lost."""
-    where = scope.links
-    row = db.execute(where.sql(
-        f"count(*), sum({DOFOLLOW}), sum(l.nofollow = 1), sum(l.ugc = 1), "
-        "sum(l.sponsored = 1), "
-        "sum(l.placeholder = 1 OR coalesce(l.nofollow, l.ugc, l.sponsored) IS NULL), "
-        "sum(l.lost = 1)"), where.params).fetchone()
-    return RelCounts(*(int(value or 0) for value in row))
+    def having(bit: int) -> int:
+        return int(np.count_nonzero(facts.rel & bit))
+
+    return RelCounts(len(facts), having(REL_DOFOLLOW), having(REL_NOFOLLOW), having(REL_UGC),
+                     having(REL_SPONSORED), having(REL_UNKNOWN), having(REL_LOST))
 
 
 def tld_counts(db: sqlite3.Connection, scope: Scope, limit: int = 10) -> TldCounts:

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from linkdesk.core.profile.anchors import AnchorMix
-from linkdesk.core.profile.attributes import RelCounts
+from linkdesk.core.profile.attributes import RelCounts, rel_counts
+from linkdesk.core.profile.links import LinkFacts
 from linkdesk.core.profile.quality import QualityHistogram
 from linkdesk.core.profile.scope import BAND_SLOTS, Scope
 from linkdesk.core.scoring import BANDS
@@ -88,22 +89,16 @@ def concentration(db: sqlite3.Connection, scope: Scope) -> Concentration | None:
                          int(by_band.argmax()))
 
 
-def balance(db: sqlite3.Connection, scope: Scope, rel: RelCounts,
-            anchors: AnchorMix | None = None, links: QualityHistogram | None = None,
+def balance(db: sqlite3.Connection, scope: Scope, facts: LinkFacts,
+            anchors: AnchorMix | None = None,
             domains_by_quality: QualityHistogram | None = None) -> Balance:
-    """The headline figures; `rel` from `rel_counts`, `anchors` (optional) for their hint.
+    """The headline figures of the links in scope (`facts`); `anchors` for their hint.
 
-    The quality histograms of the same scope, when given, give the band counts (their rows
-    summed) instead of counting again.
+    The domains' quality histogram of the same scope, when given, gives the domains' band
+    counts (its rows summed) instead of counting again.
     """
-    if not scope.scored:
-        link_bands = _bands([(BAND_SLOTS - 1, rel.links)])
-    elif links is not None:
-        link_bands = links.counts.sum(axis=1)
-    else:
-        where = scope.link_scores
-        link_bands = _bands(db.execute(where.sql("ls.band, count(*)", "GROUP BY ls.band"),
-                                       where.params).fetchall())
+    rel = rel_counts(facts)
+    link_bands = np.bincount(facts.band, minlength=BAND_SLOTS)[:BAND_SLOTS].astype(np.int64)
     domains = scope.domain_rows
     if scope.scored and domains_by_quality is not None:
         domain_bands = domains_by_quality.counts.sum(axis=1)

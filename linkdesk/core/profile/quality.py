@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from linkdesk.core.profile.links import LinkFacts
 from linkdesk.core.profile.scope import BAND_SLOTS, Scope, marked_domain_sql
 
 BUCKET_POINTS = 5  # quality points per histogram bar
@@ -99,18 +100,15 @@ def _histogram(rows: list[tuple[int, float | None, int]]) -> QualityHistogram:
     return QualityHistogram(counts)
 
 
-def link_quality_histogram(db: sqlite3.Connection, scope: Scope) -> QualityHistogram:
-    """Links per quality bucket and band (all zero while the scores are out of date).
-
-    Grouped by the stored quality itself (a tenth of a point: at most 1,001 values), which
-    the (band, quality) index serves in order; the buckets are summed from those few rows.
-    """
-    if not scope.scored:
-        return _histogram([])
-    where = scope.link_scores
-    rows = db.execute(where.sql("ls.band, ls.quality, count(*)", "GROUP BY ls.band, ls.quality"),
-                      where.params).fetchall()
-    return _histogram(rows)
+def link_quality_histogram(facts: LinkFacts) -> QualityHistogram:
+    """Links per quality bucket and band (all zero while the scores are out of date)."""
+    counts = np.zeros((BAND_SLOTS, BUCKETS), dtype=np.int64)
+    if facts.scored and len(facts):
+        buckets = np.minimum(facts.quality // (BUCKET_POINTS * 10), BUCKETS - 1)
+        cells = np.bincount(facts.band.astype(np.int64) * BUCKETS + buckets,
+                            minlength=BAND_SLOTS * BUCKETS)
+        counts += cells[:BAND_SLOTS * BUCKETS].reshape(BAND_SLOTS, BUCKETS)
+    return QualityHistogram(counts)
 
 
 def domain_quality_histogram(db: sqlite3.Connection, scope: Scope,

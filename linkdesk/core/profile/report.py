@@ -18,6 +18,7 @@ from typing import Any
 from linkdesk.core.profile.anchors import AnchorMix, anchor_mix
 from linkdesk.core.profile.attributes import RelCounts, TldCounts, rel_counts, tld_counts
 from linkdesk.core.profile.balance import Balance, balance
+from linkdesk.core.profile.links import link_facts
 from linkdesk.core.profile.quality import (
     DomainPoints,
     QualityHistogram,
@@ -104,35 +105,37 @@ def _sections(
     scope = make_scope(db, filters, tables)
     yield "scope", scope
     check()
-    points = domain_points(db, scope) if {"map", "quality"} & set(sections) else None
-    if "map" in sections:
+    wanted = set(sections)
+    points = domain_points(db, scope) if {"map", "quality"} & wanted else None
+    if "map" in wanted:
         yield "map", points
         check()
-    # The map needs only the domains; the filtered links are computed after it is shown.
+    # The map needs only the domains; the links in scope are read after it is shown, once,
+    # and every link chart is counted from that one pass.
     scope = materialize(db, scope)
-    rel = rel_counts(db, scope) if {"attributes", "balance"} & set(sections) else None
-    if "attributes" in sections and rel is not None:
-        yield "attributes", Attributes(rel, tld_counts(db, scope))
+    facts = link_facts(db, scope) if wanted - {"scope", "map"} else None
+    check()
+    if "attributes" in wanted and facts is not None:
+        yield "attributes", Attributes(rel_counts(facts), tld_counts(db, scope))
         check()
     quality = None
-    if "quality" in sections:
+    if "quality" in wanted and facts is not None:
         thresholds = load_model(db).thresholds
-        quality = Quality(link_quality_histogram(db, scope),
+        quality = Quality(link_quality_histogram(facts),
                           domain_quality_histogram(db, scope, points),
                           float(thresholds["fair"]), float(thresholds["strong"]))
         yield "quality", quality
         check()
     anchors = None
-    if "anchors" in sections:
-        anchors = anchor_mix(db, scope)
+    if "anchors" in wanted and facts is not None:
+        anchors = anchor_mix(db, scope, facts)
         yield "anchors", anchors
         check()
-    if "balance" in sections and rel is not None:
-        yield "balance", balance(db, scope, rel, anchors, quality and quality.links,
-                                 quality and quality.domains)
+    if "balance" in wanted and facts is not None:
+        yield "balance", balance(db, scope, facts, anchors, quality and quality.domains)
         check()
-    if "velocity" in sections:
-        yield "velocity", velocity(db, scope)
+    if "velocity" in wanted and facts is not None:
+        yield "velocity", velocity(db, scope, facts)
 
 
 def build_report(db: sqlite3.Connection, filters: Filters | None = None) -> ProfileReport:

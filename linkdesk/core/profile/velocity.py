@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from linkdesk.core.profile.scope import BAND_SLOTS, NOT_SCORED, Scope
+from linkdesk.core.profile.links import LinkFacts
+from linkdesk.core.profile.scope import BAND_SLOTS, Scope
+from linkdesk.core.scoring.facts import month_sql
 
 
 @dataclass(frozen=True)
@@ -26,33 +28,10 @@ class Velocity:
     lost_domains: np.ndarray
 
 
-def _month_sql(date: str) -> str:
-    """Months since year 0 of an ISO date (year * 12 + month - 1); -1 when there is none.
-
-    Dates are stored as ISO text (values.py); anything else gives a year of 0 and is skipped
-    like a missing date. Plain substr and CAST: a GLOB check per row doubled the time of the
-    velocity query on 1M links (0.9 s -> 1.8 s, measured).
-    """
-    return (f"coalesce(CAST(substr({date}, 1, 4) AS INTEGER) * 12 "
-            f"+ CAST(substr({date}, 6, 2) AS INTEGER) - 1, -1)")
-
-
-def _values(db: sqlite3.Connection, sql: str, params: tuple[object, ...]) -> np.ndarray:
-    """The integers a query lists (one or more per row, in order), parsed at once.
-
-    One string from SQLite and numpy's parser: fetching a million rows one by one costs
-    several times more (as query.py measured for ids).
-    """
-    text = db.execute(f"SELECT group_concat(v) FROM ({sql})", params).fetchone()[0]
-    if not text:
-        return np.zeros(0, dtype=np.int64)
-    return np.fromstring(text, dtype=np.int64, sep=",")
-
-
 def _counts(months: np.ndarray, bands: np.ndarray) -> dict[int, np.ndarray]:
-    """{month: links per band} of parallel arrays (months < 0 are skipped)."""
-    known = months >= 12  # year 1 on: year 0 is what text that is no date gives
-    months, bands = months[known], bands[known]
+    """{month: links per band} of parallel arrays (months without a date are skipped)."""
+    known = months >= 12  # year 1 on (facts.month_sql gives -1 for no date)
+    months, bands = months[known].astype(np.int64), bands[known].astype(np.int64)
     if not len(months):
         return {}
     first = int(months.min())
@@ -62,44 +41,22 @@ def _counts(months: np.ndarray, bands: np.ndarray) -> dict[int, np.ndarray]:
     return {first + row: grid[row] for row in np.flatnonzero(grid.sum(axis=1))}
 
 
-def _link_counts(db: sqlite3.Connection, scope: Scope) -> tuple[dict[int, np.ndarray], ...]:
-    """New and lost links per month and band.
-
-    A join of a million links to their scores costs 1.6 s (a lookup per link); reading both
-    tables in id order and pairing the two lists costs 0.6 s. Every link has a score while
-    the scores are current; the pairing checks that the lists have the same length.
-    """
-    lost = "coalesce(l.lost_at, l.last_seen)"
-    links = scope.links
-    pairs = _values(db, links.sql(
-        f"{_month_sql('l.first_seen')} || ',' || "
-        f"(CASE WHEN l.lost = 1 THEN {_month_sql(lost)} ELSE -1 END) AS v", "ORDER BY l.id"),
-        links.params).reshape(-1, 2)
-    if scope.scored:
-        scores = scope.link_scores
-        bands = _values(db, scores.sql("ls.band AS v", "ORDER BY ls.link_id"), scores.params)
-        if len(bands) != len(pairs):  # pragma: no cover - scores current means one per link
-            raise ValueError("the scores do not match the links: re-score the project")
-    else:
-        bands = np.full(len(pairs), NOT_SCORED, dtype=np.int64)
-    return _counts(pairs[:, 0], bands), _counts(pairs[:, 1], bands)
-
-
 def _domain_counts(db: sqlite3.Connection, scope: Scope, month: str,
                    tail: str = "") -> dict[int, np.ndarray]:
     domains = scope.domains
     sums = ", ".join(f"sum({scope.band_domains} = {slot})" for slot in range(BAND_SLOTS))
     found = {}
-    for row in db.execute(domains.sql(f"{_month_sql(month)} AS m, {sums}", f"{tail} GROUP BY m"),
+    for row in db.execute(domains.sql(f"{month_sql(month)} AS m, {sums}", f"{tail} GROUP BY m"),
                           domains.params):
-        if row[0] >= 12:  # as in _counts: year 0 is no date
+        if row[0] >= 12:  # as in _counts
             found[int(row[0])] = np.asarray(row[1:], dtype=np.int64)
     return found
 
 
-def velocity(db: sqlite3.Connection, scope: Scope) -> Velocity:
-    """New and lost links and referring domains per month, by band."""
-    new_links, lost_links = _link_counts(db, scope)
+def velocity(db: sqlite3.Connection, scope: Scope, facts: LinkFacts) -> Velocity:
+    """New and lost links (`facts`: the links in scope) and referring domains per month."""
+    new_links = _counts(facts.first_month, facts.band)
+    lost_links = _counts(facts.lost_month, facts.band)
     new_domains = _domain_counts(db, scope, "d.first_seen")
     lost_date = ("(SELECT max(coalesce(x.lost_at, x.last_seen)) FROM links AS x "
                  "WHERE x.domain = d.domain)")

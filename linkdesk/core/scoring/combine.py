@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 
+from linkdesk.core.scoring.facts import FACT_COLUMNS
 from linkdesk.core.scoring.flags import risk_points
 from linkdesk.core.scoring.model import SIGNALS, Model
 from linkdesk.core.store.indexes import create_indexes, drop_indexes
@@ -62,16 +63,18 @@ def apply_weights(db: sqlite3.Connection, model: Model, flag_sets: Iterable[int]
     # may have added sort indexes. Each costs about a second per million links to build.
     indexes = drop_indexes(db, "link_scores")
     db.execute("DELETE FROM link_scores")
+    facts = ", ".join(FACT_COLUMNS)  # the charts' facts, copied (facts.py)
+    copied = ", ".join(f"f.{name}" for name in FACT_COLUMNS)
     db.execute(
         f"""
         INSERT INTO link_scores (link_id, domain_id, quality, band, risk_level, risk_points,
-            flags, anchor_class, low_confidence)
+            flags, anchor_class, low_confidence, {facts})
         SELECT link_id, domain_id, max(0, min({SCORE_MAX}, q)) / 10.0,
             {band_sql(model, "q", "level")}, level, points, flags, anchor_class,
-            confidence < {low_confidence}
+            confidence < {low_confidence}, {facts}
         FROM (
             SELECT f.link_id, f.domain_id, {quality_sql(model)} AS q, s.level, s.points,
-                f.flags, f.anchor_class, f.confidence
+                f.flags, f.anchor_class, f.confidence, {copied}
             FROM link_features AS f JOIN temp.score_levels AS s ON s.flags = f.flags
             LIMIT -1 OFFSET 0  -- not flattened: q is computed once per row
         )

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from linkdesk.core.scoring import flags, signals
+from linkdesk.core.scoring import facts, flags, signals
 from linkdesk.core.scoring.anchors import AnchorClassifier
 from linkdesk.core.scoring.flags import BIT, NETWORK_PATH_MIN_LENGTH, NETWORK_TITLE_MIN_LENGTH
 from linkdesk.core.scoring.matching import POISON_TITLE, TopicMatcher, poison_in_title
@@ -155,16 +155,18 @@ def _build_anchors(db: sqlite3.Connection, model: Model) -> None:
     db.execute("DROP TABLE IF EXISTS temp.score_anchors")
     db.execute(
         "CREATE TEMP TABLE score_anchors (anchor TEXT PRIMARY KEY, class INTEGER, "
-        "flags INTEGER, relevance INTEGER) WITHOUT ROWID"
+        "flags INTEGER, relevance INTEGER, key INTEGER) WITHOUT ROWID"
     )
     rows = []
+    keys: dict[str, int] = {}  # anchors equal but for ASCII case share a key; 0 is no anchor
     for (anchor,) in db.execute(
         "SELECT DISTINCT anchor FROM links WHERE anchor IS NOT NULL"
     ).fetchall():
-        facts = classifier.facts(anchor)
-        bits = flags.anchor_flag_bits(facts.anchor_class, facts.poison_word)
-        rows.append((anchor, facts.anchor_class, bits, int(facts.topic_term is not None)))
-    db.executemany("INSERT INTO temp.score_anchors VALUES (?, ?, ?, ?)", rows)
+        found = classifier.facts(anchor)
+        bits = flags.anchor_flag_bits(found.anchor_class, found.poison_word)
+        key = keys.setdefault(facts.anchor_key(anchor), len(keys) + 1)
+        rows.append((anchor, found.anchor_class, bits, int(found.topic_term is not None), key))
+    db.executemany("INSERT INTO temp.score_anchors VALUES (?, ?, ?, ?, ?)", rows)
 
 
 def _build_text_marks(db: sqlite3.Connection, model: Model) -> None:
@@ -236,7 +238,7 @@ _LINK_COLUMNS = (
 
 def link_features_select(model: Model, day: datetime.date | None) -> str:
     """The SELECT computing `link_features` rows: signal values in `SIGNALS` order, then
-    flags, anchor class, confidence."""
+    flags, anchor class, confidence and the charts' facts (facts.FACT_COLUMNS)."""
     as_of_day = None if day is None else day.toordinal() + 1_721_424.5  # Julian day
     stale_before = None
     if day is not None:
@@ -252,7 +254,7 @@ def link_features_select(model: Model, day: datetime.date | None) -> str:
     return f"""
         SELECT id, domain_id, {", ".join(f"{values[name]} AS {name}" for name in SIGNALS)},
             {flags.page_flags_sql(model, network_path_sql("x.path"))} AS flags, anchor_class,
-            {confidence} AS confidence
+            {confidence} AS confidence, {", ".join(facts.FACT_COLUMNS)}
         FROM (
             SELECT l.id AS id, d.id AS domain_id, d.authority AS dom_auth, d.trust AS trust,
                 d.traffic AS traffic, d.country AS country, d.scope_flags AS scope_flags,
@@ -265,6 +267,8 @@ def link_features_select(model: Model, day: datetime.date | None) -> str:
                 coalesce(s.title_topic, 0) AS title_topic, coalesce(s.url_topic, 0) AS url_topic,
                 coalesce(a.class, 0) AS anchor_class, coalesce(a.flags, 0) AS anchor_flags,
                 coalesce(a.relevance, 0) AS anchor_topic, t.domains AS title_domains,
+                {facts.rel_sql("l")} AS rel, {facts.first_month_sql("l")} AS first_month,
+                {facts.lost_month_sql("l")} AS lost_month, coalesce(a.key, 0) AS anchor_key,
                 {link_columns}
             FROM links AS l
             JOIN domain_scores AS d ON d.domain = l.domain
@@ -282,7 +286,8 @@ def _build_link_features(
     db.execute("DELETE FROM link_features")
     db.execute(
         f"INSERT INTO link_features (link_id, domain_id, {', '.join(SIGNALS)}, flags, "
-        f"anchor_class, confidence) {link_features_select(model, day)}"
+        f"anchor_class, confidence, {', '.join(facts.FACT_COLUMNS)}) "
+        f"{link_features_select(model, day)}"
     )
 
 

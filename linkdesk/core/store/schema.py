@@ -360,5 +360,17 @@ CREATE VIEW IF NOT EXISTS latest_checks AS
     )
 
 
-MIGRATIONS: list[Migration] = [_v1_initial, _v2_scores, _v3_marks, _v4_checks]
+def _v5_chart_facts(db: sqlite3.Connection) -> None:
+    # The dashboard's per-link facts (scoring/facts.py), kept with the features and copied
+    # into the scores, so a chart of a million links reads one narrow table. Existing scores
+    # lack them: forgetting the scoring state makes the next re-score compute them.
+    columns = ("rel INTEGER NOT NULL DEFAULT 0", "first_month INTEGER NOT NULL DEFAULT -1",
+               "lost_month INTEGER NOT NULL DEFAULT -1", "anchor_key INTEGER NOT NULL DEFAULT 0")
+    for table in ("link_features", "link_scores"):
+        for column in columns:
+            db.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
+    db.execute("DELETE FROM scoring_state")
+
+
+MIGRATIONS: list[Migration] = [_v1_initial, _v2_scores, _v3_marks, _v4_checks, _v5_chart_facts]
 SCHEMA_VERSION = len(MIGRATIONS)

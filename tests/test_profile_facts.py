@@ -1,0 +1,147 @@
+"""The links' facts the dashboard counts (scoring/facts.py, profile/links.py).
+
+They are copies: the `rel` bits, months and anchor groups stored with the scores must select
+and group exactly what the tables' filters and the Anchors table do on `links` itself.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from test_tables_scores import build_scored_project
+
+from linkdesk.core.profile import anchor_mix, link_facts, make_scope, materialize
+from linkdesk.core.profile.scope import LINKS_TEMP
+from linkdesk.core.scoring import rescore
+from linkdesk.core.scoring.engine import forget_signals
+from linkdesk.core.scoring.facts import month_sql
+from linkdesk.core.store import Project, schema
+from linkdesk.core.tables import Filters, Follow, TableQuery, scored_links
+
+# Every filter the facts answer without `links`, each value, and mixes with other filters.
+FACT_CASES = [
+    Filters(follow=Follow.DOFOLLOW),
+    Filters(follow=Follow.NOFOLLOW),
+    Filters(lost=True),
+    Filters(lost=False),
+    Filters(google_seen=True),
+    Filters(google_seen=False),
+    *(Filters(band=band) for band in range(4)),
+    *(Filters(risk=level) for level in range(4)),
+    Filters(follow=Follow.DOFOLLOW, lost=False, band=1),
+    Filters(follow=Follow.NOFOLLOW, vendor="ahrefs"),  # the vendor needs `links`
+    Filters(search="blog", band=2),
+]
+
+
+@pytest.fixture(scope="module")
+def scored(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_scored_project(tmp_path_factory.mktemp("facts") / "facts.linkdesk", 500)
+
+
+@pytest.fixture
+def db(scored: Path) -> Iterator[sqlite3.Connection]:
+    with Project.open(scored) as project:
+        yield project.db
+
+
+def shown(db: sqlite3.Connection, filters: Filters) -> int:
+    """How many rows the Links table shows under `filters`."""
+    return len(list(TableQuery(db, scored_links(db), filters).ordered_ids()))
+
+
+@pytest.mark.parametrize("filters", FACT_CASES, ids=lambda filters: repr(filters.active()))
+def test_the_facts_select_what_the_link_filters_select(db: sqlite3.Connection,
+                                                       filters: Filters) -> None:
+    expected = shown(db, filters)
+    facts = link_facts(db, make_scope(db, filters))
+    assert len(facts) == expected
+    assert expected > 0 or filters.risk is not None  # the sample has every kind but a risk
+
+
+def test_filters_on_the_scores_alone_make_no_temporary_table(db: sqlite3.Connection) -> None:
+    scope = make_scope(db, Filters(band=0, follow=Follow.DOFOLLOW, lost=False))
+    assert scope.facts is not None and "links" not in scope.facts.source
+    link_facts(db, scope)
+    assert db.execute("SELECT count(*) FROM temp.sqlite_schema WHERE name = ?",
+                      (LINKS_TEMP.split(".")[1],)).fetchone()[0] == 0
+    searched = make_scope(db, Filters(search="blog"))
+    assert searched.facts is None
+    assert materialize(db, searched).facts is not None
+
+
+def test_the_facts_hold_each_links_months_and_rel(db: sqlite3.Connection) -> None:
+    facts = link_facts(db, make_scope(db))
+    rows = db.execute("SELECT first_seen, lost, coalesce(lost_at, last_seen), nofollow "
+                      "FROM links").fetchall()
+
+    def month(date: str | None) -> int:
+        return int(date[:4]) * 12 + int(date[5:7]) - 1 if date else -1
+
+    assert Counter(facts.first_month.tolist()) == Counter(month(row[0]) for row in rows)
+    assert Counter(facts.lost_month.tolist()) == Counter(
+        month(row[2]) if row[1] == 1 else -1 for row in rows)
+    assert int((facts.rel & 2 > 0).sum()) == sum(row[3] == 1 for row in rows)
+
+
+def test_anchors_group_as_the_anchors_table_groups(scored: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "anchors.linkdesk"
+    copy.write_bytes(scored.read_bytes())
+    variants = ["Blue Widgets", "blue widgets", "BLUE WIDGETS", "Ünïque Anchor", "ünïque anchor"]
+    with Project.open(copy) as project:
+        db = project.db
+        ids = [row[0] for row in db.execute("SELECT id FROM links ORDER BY id LIMIT 400")]
+        with db:
+            for index, link_id in enumerate(ids):
+                db.execute("UPDATE links SET anchor = ? WHERE id = ?",
+                           (variants[index % len(variants)] if index < 300 else None, link_id))
+            forget_signals(db)  # anchors changed without an import
+        rescore(db)
+        scope = make_scope(db)
+        mix = anchor_mix(db, scope, link_facts(db, scope), top=5)
+        expected = db.execute("SELECT count(*) AS n FROM links GROUP BY anchor COLLATE NOCASE "
+                              "ORDER BY n DESC LIMIT 5").fetchall()
+        assert [n for _, n in mix.top] == [n for (n,) in expected]
+        texts = dict(mix.top)
+        # ASCII case folds, as COLLATE NOCASE does; the other letters' case does not.
+        blue = db.execute("SELECT count(*) FROM links WHERE anchor = 'blue widgets' "
+                          "COLLATE NOCASE").fetchone()[0]
+        assert texts["Blue Widgets"] == blue >= 180 and None in texts
+        unique = [text for text in texts if text and text.lower() == "ünïque anchor"]
+        assert sorted(unique) == ["Ünïque Anchor", "ünïque anchor"]
+        for text in unique:
+            assert texts[text] == db.execute("SELECT count(*) FROM links WHERE anchor = ?",
+                                             (text,)).fetchone()[0] >= 60
+
+
+@pytest.mark.parametrize(("date", "month"), [
+    ("2024-03-05", 2024 * 12 + 2), ("2024-03-05T10:00:00Z", 2024 * 12 + 2),
+    (None, -1), ("not a date", -1), ("9999-01-01", -1), ("", -1),
+])
+def test_months_of_dates(date: str | None, month: int) -> None:
+    db = sqlite3.connect(":memory:")
+    assert db.execute(f"SELECT {month_sql(':date')}", {"date": date}).fetchone()[0] == month
+
+
+def test_older_projects_get_the_facts_at_the_next_rescore(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "old.linkdesk"
+    before = schema.MIGRATIONS[:4]
+    monkeypatch.setattr("linkdesk.core.store.project.MIGRATIONS", before)
+    monkeypatch.setattr("linkdesk.core.store.project.SCHEMA_VERSION", len(before))
+    with Project.open(path) as project, project.db:
+        project.db.execute("INSERT INTO scoring_state VALUES ('scores', '{}')")
+    monkeypatch.undo()
+    with Project.open(path) as project:
+        columns = {row[1] for row in project.db.execute("PRAGMA table_info(link_scores)")}
+        assert {"rel", "first_month", "lost_month", "anchor_key"} <= columns
+        # Scores computed before the facts existed are no longer current.
+        assert project.db.execute("SELECT count(*) FROM scoring_state").fetchone()[0] == 0
