@@ -47,6 +47,8 @@ FILTER_SETS = {
     "search 'forum'": Filters(search="forum"),
     "band risky": Filters(band=0),
     "dofollow": Filters(follow=Follow.DOFOLLOW),
+    # A filter on the links themselves that keeps every link: the slowest case.
+    "vendor ahrefs": Filters(vendor="ahrefs"),
 }
 
 

@@ -170,7 +170,7 @@ def test_anchor_classes_and_top_anchors(db: sqlite3.Connection) -> None:
 
 def test_velocity_counts_links_and_domains_by_month(db: sqlite3.Connection) -> None:
     scope = make_scope(db)
-    result = velocity(db, scope, link_facts(db, scope))
+    result = velocity(link_facts(db, scope), domain_points(db, scope))
     assert result.months == sorted(result.months) and len(result.months) > 12
     expected = Counter()
     for month, band in db.execute("SELECT substr(first_seen, 1, 7), band FROM links "
@@ -193,7 +193,7 @@ def test_velocity_counts_links_and_domains_by_month(db: sqlite3.Connection) -> N
 def test_balance_figures_and_hints(db: sqlite3.Connection) -> None:
     scope = make_scope(db)
     facts = link_facts(db, scope)
-    result = balance(db, scope, facts, anchor_mix(db, scope, facts))
+    result = balance(db, scope, facts, domain_points(db, scope), anchor_mix(db, scope, facts))
     bands = dict(db.execute("SELECT band, count(*) FROM link_scores GROUP BY band"))
     assert [result.link_bands[b] for b in range(4)] == [bands.get(b, 0) for b in range(4)]
     per_domain = [n for (n,) in db.execute("SELECT links FROM referring_domains")]
@@ -226,7 +226,7 @@ def test_marked_domains_are_flagged(scored: Path, tmp_path: Path) -> None:
         scope = make_scope(db)
         points = domain_points(db, scope)
         assert points.ids[points.marked].tolist() == [domain_id]
-        assert balance(db, scope, link_facts(db, scope)).marked_domains == 1
+        assert balance(db, scope, link_facts(db, scope), points).marked_domains == 1
         summary = domain_summary(db, domain_id)
         assert summary is not None and summary.marked
         # The window's own table specs carry the `marked` filter: the charts apply it.
@@ -252,28 +252,41 @@ def test_an_unscored_project_charts_everything_but_quality(tmp_path: Path) -> No
         assert report.velocity is not None
         assert report.velocity.new_links[:NOT_SCORED].sum() == 0
         assert report.velocity.new_links[NOT_SCORED].sum() > 0
+        gone = project.db.execute("SELECT count(*) FROM referring_domains WHERE links > 0 "
+                                  "AND lost_links = links").fetchone()[0]
+        assert report.velocity.lost_domains[NOT_SCORED].sum() == gone > 0
+        assert report.balance.domains == project.db.execute(
+            "SELECT count(*) FROM referring_domains").fetchone()[0]
         assert report.attributes is not None and report.attributes.tlds.domains > 0
 
 
-def test_shortcuts_give_the_same_numbers_as_the_queries(db: sqlite3.Connection) -> None:
-    # The report counts domains from the map's points and bands from the histograms.
+def test_counts_from_the_two_passes_equal_the_queries(db: sqlite3.Connection) -> None:
+    # The report counts domains from the map's points and links from the links' facts.
     for filters in (Filters(), Filters(band=2), Filters(search="blog")):
         scope = make_scope(db, filters)
         points = domain_points(db, scope)
         counted = domain_quality_histogram(db, scope, points).counts
         assert (counted == domain_quality_histogram(db, scope).counts).all()
         facts = link_facts(db, scope)
-        plain = balance(db, scope, facts)
-        quick = balance(db, scope, facts, None, domain_quality_histogram(db, scope, points))
-        assert (plain.link_bands == link_quality_histogram(facts).counts.sum(axis=1)).all()
-        assert (plain.domain_bands == quick.domain_bands).all()
-        assert plain.domains == len(points) == len(domain_ids(db, filters))
+        result = balance(db, scope, facts, points)
+        assert (result.link_bands == link_quality_histogram(facts).counts.sum(axis=1)).all()
+        assert (result.domain_bands == counted.sum(axis=1)).all()
+        ids = domain_ids(db, filters)
+        assert result.domains == len(points) == len(ids)
+        links = db.execute(f"SELECT links, domain FROM referring_domains WHERE rowid IN "
+                           f"({listed(ids)}) ORDER BY links DESC, domain").fetchall()
+        assert result.median_links == statistics.median(n for n, _ in links)
+        assert (result.worst_links, result.worst_domain) == links[0]
+        first_months = Counter(db.execute(
+            f"SELECT substr(first_seen, 1, 7) FROM referring_domains WHERE rowid IN "
+            f"({listed(ids)}) AND first_seen IS NOT NULL").fetchall())
+        assert len(first_months) == len({m for m in points.first_month.tolist() if m >= 0})
 
 
 def test_band_hints_are_left_out_when_a_band_filter_chose_the_rows(
         db: sqlite3.Connection) -> None:
     scope = make_scope(db, Filters(band=0))
-    result = balance(db, scope, link_facts(db, scope))
+    result = balance(db, scope, link_facts(db, scope), domain_points(db, scope))
     assert result.link_share(0) == 1.0
     assert not any("risky:" in hint or "are strong" in hint for hint in result.hints)
 

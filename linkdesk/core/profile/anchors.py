@@ -55,7 +55,7 @@ def anchor_mix(db: sqlite3.Connection, scope: Scope, facts: LinkFacts,
 
 
 def _top_anchors(db: sqlite3.Connection, facts: LinkFacts, top: int) -> list[tuple[str, int]]:
-    """The most used anchor groups, counted from the facts, each with its first link's text.
+    """The most used anchor groups, counted from the facts, each with its text.
 
     Key 0 groups the links without an anchor (shown as None, as GROUP BY shows NULL).
     """
@@ -66,14 +66,10 @@ def _top_anchors(db: sqlite3.Connection, facts: LinkFacts, top: int) -> list[tup
     # Most links first; equal counts in key order (the order anchors were first met).
     ordered = sorted(candidates.tolist(), key=lambda key: (-per_key[key], key))[:top]
     keys = [int(key) for key in ordered if per_key[key]]
-    named = [key for key in keys if key]
+    named = ",".join(str(key) for key in keys if key)
     texts: dict[int, str | None] = {0: None}
-    if named:
-        listed = ",".join(map(str, named))
-        firsts = "SELECT anchor_key, min(link_id) AS first FROM link_scores WHERE anchor_key IN "
-        texts.update(db.execute(
-            f"SELECT s.anchor_key, l.anchor FROM ({firsts} ({listed}) GROUP BY anchor_key) AS s "
-            "JOIN links AS l ON l.id = s.first").fetchall())
+    if named:  # each group's text as the Anchors table shows it (scoring/features.py)
+        texts.update(db.execute(f"SELECT key, anchor FROM anchor_groups WHERE key IN ({named})"))
     return [(texts.get(key), int(per_key[key])) for key in keys]
 
 

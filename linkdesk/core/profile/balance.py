@@ -10,7 +10,7 @@ import numpy as np
 from linkdesk.core.profile.anchors import AnchorMix
 from linkdesk.core.profile.attributes import RelCounts, rel_counts
 from linkdesk.core.profile.links import LinkFacts
-from linkdesk.core.profile.quality import QualityHistogram
+from linkdesk.core.profile.quality import DomainPoints
 from linkdesk.core.profile.scope import BAND_SLOTS, Scope
 from linkdesk.core.scoring import BANDS
 
@@ -56,72 +56,41 @@ class Balance:
         return float(self.domain_bands[band]) / self.domains if self.domains else 0.0
 
 
-def _bands(rows: list[tuple[int, int]]) -> np.ndarray:
-    counts = np.zeros(BAND_SLOTS, dtype=np.int64)
-    for band, n in rows:
-        counts[int(band)] += int(n)
-    return counts
-
-
-def concentration(db: sqlite3.Connection, scope: Scope) -> Concentration | None:
-    """The fewest domains, largest first, that give at least half of the domains' links.
-
-    The running sum reads the domains in the order of the links index (no scores joined);
-    only those few domains are then joined to their bands.
-    """
-    where = scope.domain_rows
-    total_domains, total_links = db.execute(where.sql("count(*), coalesce(sum(d.links), 0)"),
-                                            where.params).fetchone()
+def concentration(points: DomainPoints) -> Concentration | None:
+    """The fewest domains, largest first, that give at least half of the domains' links."""
+    total_links = int(points.links.sum())
     if not total_links:
         return None
-    ranked = where.sql("sum(d.links) OVER (ORDER BY d.links DESC ROWS UNBOUNDED PRECEDING) "
-                       "AS running")
-    count = db.execute(f"SELECT count(*) + 1 FROM ({ranked}) WHERE running < ?",
-                       (*where.params, MAJORITY * total_links)).fetchone()[0]
-    count = min(int(count), int(total_domains))
-    top = scope.domains.sql(f"d.links AS links, {scope.band_domains} AS band",
-                            f"ORDER BY d.links DESC LIMIT {count}")
-    rows = db.execute(f"SELECT band, sum(links) FROM ({top}) GROUP BY band",
-                      scope.domains.params).fetchall()
-    by_band = _bands(rows)
-    links = int(by_band.sum())
-    return Concentration(count, links, count / total_domains, links / total_links,
+    order = np.argsort(-points.links, kind="stable")
+    running = np.cumsum(points.links[order])
+    count = min(int(np.searchsorted(running, MAJORITY * total_links)) + 1, len(points))
+    top = order[:count]
+    by_band = np.bincount(points.band[top], weights=points.links[top], minlength=BAND_SLOTS)
+    links = int(points.links[top].sum())
+    return Concentration(count, links, count / len(points), links / total_links,
                          int(by_band.argmax()))
 
 
-def balance(db: sqlite3.Connection, scope: Scope, facts: LinkFacts,
-            anchors: AnchorMix | None = None,
-            domains_by_quality: QualityHistogram | None = None) -> Balance:
-    """The headline figures of the links in scope (`facts`); `anchors` for their hint.
+def balance(db: sqlite3.Connection, scope: Scope, facts: LinkFacts, points: DomainPoints,
+            anchors: AnchorMix | None = None) -> Balance:
+    """The headline figures of the links (`facts`) and domains (`points`) in scope.
 
-    The domains' quality histogram of the same scope, when given, gives the domains' band
-    counts (its rows summed) instead of counting again.
+    `anchors` (optional) for their hint.
     """
     rel = rel_counts(facts)
     link_bands = np.bincount(facts.band, minlength=BAND_SLOTS)[:BAND_SLOTS].astype(np.int64)
-    domains = scope.domain_rows
-    if scope.scored and domains_by_quality is not None:
-        domain_bands = domains_by_quality.counts.sum(axis=1)
-    else:
-        scored = scope.domains
-        domain_bands = _bands(db.execute(scored.sql(f"{scope.band_domains} AS band, count(*)",
-                                                    "GROUP BY band"), scored.params).fetchall())
-    marked = 0
-    if scope.marked != "0":
-        marked = db.execute(domains.sql("count(*)", f"AND {scope.marked}"),
-                            domains.params).fetchone()[0]
-    count = int(domain_bands.sum())
+    domain_bands = np.bincount(points.band, minlength=BAND_SLOTS)[:BAND_SLOTS].astype(np.int64)
+    count = len(points)
     median, worst, worst_domain = 0.0, 0, ""
     if count:
-        middle = domains.sql("d.links", f"ORDER BY d.links LIMIT {2 - count % 2} "
-                                        f"OFFSET {(count - 1) // 2}")
-        values = [n for (n,) in db.execute(middle, domains.params)]
-        median = sum(values) / len(values)
-        worst, worst_domain = db.execute(
-            domains.sql("d.links, d.domain", "ORDER BY d.links DESC, d.domain LIMIT 1"),
-            domains.params).fetchone()
+        median = float(np.median(points.links))
+        worst = int(points.links.max())
+        domains = scope.domain_rows  # the first name of the largest (the table's order)
+        worst_domain = db.execute(domains.sql("min(d.domain)", "AND d.links = ?"),
+                                  (*domains.params, worst)).fetchone()[0]
     result = Balance(scope.scored, rel.links, count, link_bands, domain_bands, rel, median,
-                     int(worst), str(worst_domain), marked, concentration(db, scope),
+                     worst, str(worst_domain or ""), int(points.marked.sum()),
+                     concentration(points),
                      by_band=scope.filters.band is not None or scope.filters.risk is not None)
     result.hints.extend(hints(result, anchors))
     return result

@@ -53,7 +53,8 @@ def _packed_sql(scope: Scope) -> tuple[str, str]:
             f"({lost_month_sql('l')}) + 1")
 
 
-def _integers(text: str | None) -> np.ndarray:
+def integers(text: str | None) -> np.ndarray:
+    """The comma-separated integers of a group_concat, as an int64 array."""
     # One string from SQLite and numpy's parser: fetching a million rows one by one costs
     # several times more (as tables/query.py measured for ids).
     if not text:
@@ -61,7 +62,8 @@ def _integers(text: str | None) -> np.ndarray:
     return np.fromstring(text, dtype=np.int64, sep=",")
 
 
-def _field(values: np.ndarray, shift: int, bits: int) -> np.ndarray:
+def field(values: np.ndarray, shift: int, bits: int) -> np.ndarray:
+    """The `bits`-wide field at `shift` of packed integers."""
     return (values >> shift) & ((1 << bits) - 1)
 
 
@@ -72,16 +74,16 @@ def link_facts(db: sqlite3.Connection, scope: Scope) -> LinkFacts:
     first, second = _packed_sql(scope)
     row = db.execute(source.sql(f"group_concat({first}), group_concat({second})"),
                      source.params).fetchone()
-    packed, other = _integers(row[0]), _integers(row[1])
+    packed, other = integers(row[0]), integers(row[1])
     if len(packed) != len(other):  # pragma: no cover - group_concat skips no row here
         raise ValueError("the links' facts did not read back whole")
     return LinkFacts(
         scored=scope.scored,
-        quality=_field(packed, _QUALITY, 10).astype(np.int16),
-        band=_field(packed, _BAND, 3).astype(np.int8),
-        anchor_class=_field(packed, _CLASS, 4).astype(np.int8),
-        rel=_field(packed, _REL, 7).astype(np.int16),
-        first_month=(_field(packed, _FIRST, 16) - 1).astype(np.int32),
-        lost_month=(_field(other, _LOST, 16) - 1).astype(np.int32),
+        quality=field(packed, _QUALITY, 10).astype(np.int16),
+        band=field(packed, _BAND, 3).astype(np.int8),
+        anchor_class=field(packed, _CLASS, 4).astype(np.int8),
+        rel=field(packed, _REL, 7).astype(np.int16),
+        first_month=(field(packed, _FIRST, 16) - 1).astype(np.int32),
+        lost_month=(field(other, _LOST, 16) - 1).astype(np.int32),
         anchor_key=other >> _KEY,
     )

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from linkdesk.core.profile.links import LinkFacts
-from linkdesk.core.profile.scope import BAND_SLOTS, Scope, marked_domain_sql
+from linkdesk.core.profile.links import LinkFacts, field, integers
+from linkdesk.core.profile.scope import BAND_SLOTS, NOT_SCORED, Scope, marked_domain_sql
+from linkdesk.core.scoring.facts import NO_MONTH, month_sql
 
 BUCKET_POINTS = 5  # quality points per histogram bar
 BUCKETS = 100 // BUCKET_POINTS
@@ -16,16 +17,25 @@ BUCKETS = 100 // BUCKET_POINTS
 
 @dataclass(frozen=True)
 class DomainPoints:
-    """The map's points, one per referring domain shown (parallel arrays)."""
+    """The referring domains in scope (parallel arrays): the map's points, and what the
+    balance and the domains' velocity count."""
 
     ids: np.ndarray  # int64: the domain's row id in the Referring domains table
     links: np.ndarray  # int64: links from the domain (all of them, as the table shows)
-    quality: np.ndarray  # float64: the domain's quality, 0-100
-    band: np.ndarray  # int64: 0 risky .. 3 strong
+    quality: np.ndarray  # float64: the domain's quality, 0-100 (0 while unscored)
+    band: np.ndarray  # int64: 0 risky .. 3 strong, NOT_SCORED while unscored
     marked: np.ndarray  # bool: marked for disavow
+    first_month: np.ndarray  # int64: months since year 0 of its first link (-1: not known)
+    lost_month: np.ndarray  # int64: when its last link was lost, once all are (else -1)
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    @staticmethod
+    def empty() -> DomainPoints:
+        """No domains."""
+        none = np.zeros(0, dtype=np.int64)
+        return DomainPoints(none, none, none.astype(float), none, none.astype(bool), none, none)
 
 
 @dataclass(frozen=True)
@@ -60,20 +70,41 @@ class QualityHistogram:
         return int(self.counts.sum())
 
 
+# Bit layout of the two packed integers a domain is read as (domain_points).
+_MARKED, _QUALITY, _BAND = 32, 33, 43  # first: row id, marked, quality tenths, band
+_FIRST, _LOST = 28, 44  # second: links, first month + 1, lost month + 1
+
+
 def domain_points(db: sqlite3.Connection, scope: Scope) -> DomainPoints:
-    """Every domain in scope with its links, quality, band and mark (empty while unscored)."""
-    if not scope.scored:
-        empty = np.zeros(0, dtype=np.int64)
-        return DomainPoints(empty, empty, empty.astype(float), empty, empty.astype(bool))
-    sql = scope.domains.sql(f"d.rowid, d.links, ds.quality, ds.band, {scope.marked}")
-    rows = db.execute(sql, scope.domains.params).fetchall()
-    table = np.array(rows, dtype=np.float64).reshape(len(rows), 5)
+    """Every domain in scope with its links, quality, band, mark and months.
+
+    Read as two packed integers a domain (as links.py reads links): about 0.1 s for 100,000
+    domains against 0.25 s for their rows. While unscored, bands are NOT_SCORED and the
+    month a domain was lost is looked up in its links (the scores keep it otherwise).
+    """
+    where = scope.domains
+    if scope.scored:
+        quality, band, lost = "CAST(ds.quality * 10 + 0.5 AS INTEGER)", "ds.band", "ds.lost_month"
+    else:
+        latest = month_sql("max(coalesce(x.lost_at, x.last_seen))")
+        quality, band = "0", str(NOT_SCORED)
+        lost = (f"CASE WHEN d.links > 0 AND d.lost_links = d.links THEN (SELECT {latest} "
+                f"FROM links AS x WHERE x.domain = d.domain) ELSE {NO_MONTH} END")
+    first = (f"d.rowid + (({scope.marked}) << {_MARKED}) + (coalesce({quality}, 0) << {_QUALITY}) "
+             f"+ (coalesce({band}, {NOT_SCORED}) << {_BAND})")
+    second = (f"d.links + (({month_sql('d.first_seen')} + 1) << {_FIRST}) "
+              f"+ ((({lost}) + 1) << {_LOST})")
+    row = db.execute(where.sql(f"group_concat({first}), group_concat({second})"),
+                     where.params).fetchone()
+    packed, other = integers(row[0]), integers(row[1])
     return DomainPoints(
-        ids=table[:, 0].astype(np.int64),
-        links=table[:, 1].astype(np.int64),
-        quality=np.nan_to_num(table[:, 2]),
-        band=table[:, 3].astype(np.int64),
-        marked=table[:, 4] > 0,
+        ids=field(packed, 0, 32),
+        links=field(other, 0, _FIRST),
+        quality=field(packed, _QUALITY, 10) / 10.0,
+        band=field(packed, _BAND, 3),
+        marked=field(packed, _MARKED, 1) > 0,
+        first_month=field(other, _FIRST, 16) - 1,
+        lost_month=field(other, _LOST, 16) - 1,
     )
 
 

@@ -106,36 +106,39 @@ def _sections(
     yield "scope", scope
     check()
     wanted = set(sections)
-    points = domain_points(db, scope) if {"map", "quality"} & wanted else None
-    if "map" in wanted:
-        yield "map", points
+    # Two passes feed every chart: over the domains in scope (the map's points) and over the
+    # links in scope (links.py). With the map wanted, its pass comes first so that it shows
+    # at once; another thread may then do the rest, links first.
+    points = domain_points(db, scope) if "map" in wanted else None
+    if points is not None:
+        yield "map", points if scope.scored else DomainPoints.empty()
         check()
-    # The map needs only the domains; the links in scope are read after it is shown, once,
-    # and every link chart is counted from that one pass.
-    scope = materialize(db, scope)
-    facts = link_facts(db, scope) if wanted - {"scope", "map"} else None
-    check()
+    facts = None
+    if wanted - {"scope", "map"}:
+        scope = materialize(db, scope)
+        facts = link_facts(db, scope)
+        check()
+        points = points or domain_points(db, scope)
     if "attributes" in wanted and facts is not None:
         yield "attributes", Attributes(rel_counts(facts), tld_counts(db, scope))
         check()
-    quality = None
     if "quality" in wanted and facts is not None:
         thresholds = load_model(db).thresholds
-        quality = Quality(link_quality_histogram(facts),
-                          domain_quality_histogram(db, scope, points),
-                          float(thresholds["fair"]), float(thresholds["strong"]))
-        yield "quality", quality
+        yield "quality", Quality(link_quality_histogram(facts),
+                                 domain_quality_histogram(db, scope, points),
+                                 float(thresholds["fair"]), float(thresholds["strong"]))
         check()
     anchors = None
-    if "anchors" in wanted and facts is not None:
+    if {"anchors", "balance"} & wanted and facts is not None:
         anchors = anchor_mix(db, scope, facts)
+    if "anchors" in wanted and anchors is not None:
         yield "anchors", anchors
         check()
     if "balance" in wanted and facts is not None:
-        yield "balance", balance(db, scope, facts, anchors, quality and quality.domains)
+        yield "balance", balance(db, scope, facts, points, anchors)
         check()
     if "velocity" in wanted and facts is not None:
-        yield "velocity", velocity(db, scope, facts)
+        yield "velocity", velocity(facts, points)
 
 
 def build_report(db: sqlite3.Connection, filters: Filters | None = None) -> ProfileReport:

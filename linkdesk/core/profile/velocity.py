@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 
 import numpy as np
 
 from linkdesk.core.profile.links import LinkFacts
-from linkdesk.core.profile.scope import BAND_SLOTS, Scope
-from linkdesk.core.scoring.facts import month_sql
+from linkdesk.core.profile.quality import DomainPoints
+from linkdesk.core.profile.scope import BAND_SLOTS
 
 
 @dataclass(frozen=True)
@@ -41,27 +40,12 @@ def _counts(months: np.ndarray, bands: np.ndarray) -> dict[int, np.ndarray]:
     return {first + row: grid[row] for row in np.flatnonzero(grid.sum(axis=1))}
 
 
-def _domain_counts(db: sqlite3.Connection, scope: Scope, month: str,
-                   tail: str = "") -> dict[int, np.ndarray]:
-    domains = scope.domains
-    sums = ", ".join(f"sum({scope.band_domains} = {slot})" for slot in range(BAND_SLOTS))
-    found = {}
-    for row in db.execute(domains.sql(f"{month_sql(month)} AS m, {sums}", f"{tail} GROUP BY m"),
-                          domains.params):
-        if row[0] >= 12:  # as in _counts
-            found[int(row[0])] = np.asarray(row[1:], dtype=np.int64)
-    return found
-
-
-def velocity(db: sqlite3.Connection, scope: Scope, facts: LinkFacts) -> Velocity:
-    """New and lost links (`facts`: the links in scope) and referring domains per month."""
+def velocity(facts: LinkFacts, points: DomainPoints) -> Velocity:
+    """New and lost links (`facts`) and referring domains (`points`) per month, by band."""
     new_links = _counts(facts.first_month, facts.band)
     lost_links = _counts(facts.lost_month, facts.band)
-    new_domains = _domain_counts(db, scope, "d.first_seen")
-    lost_date = ("(SELECT max(coalesce(x.lost_at, x.last_seen)) FROM links AS x "
-                 "WHERE x.domain = d.domain)")
-    lost_domains = _domain_counts(db, scope, lost_date, "AND d.links > 0 "
-                                  "AND d.lost_links = d.links")
+    new_domains = _counts(points.first_month, points.band)
+    lost_domains = _counts(points.lost_month, points.band)
     seen = [*new_links, *lost_links, *new_domains, *lost_domains]
     first, last = (min(seen), max(seen)) if seen else (0, -1)
     months = [f"{m // 12:04d}-{m % 12 + 1:02d}" for m in range(first, last + 1)]

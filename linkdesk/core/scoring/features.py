@@ -159,14 +159,22 @@ def _build_anchors(db: sqlite3.Connection, model: Model) -> None:
     )
     rows = []
     keys: dict[str, int] = {}  # anchors equal but for ASCII case share a key; 0 is no anchor
+    texts: list[str] = []  # per key - 1: the group's text as the Anchors table shows it
     for (anchor,) in db.execute(
         "SELECT DISTINCT anchor FROM links WHERE anchor IS NOT NULL"
     ).fetchall():
         found = classifier.facts(anchor)
         bits = flags.anchor_flag_bits(found.anchor_class, found.poison_word)
         key = keys.setdefault(facts.anchor_key(anchor), len(keys) + 1)
+        if key > len(texts):
+            texts.append(anchor)
+        elif anchor < texts[key - 1]:  # min(anchor), as GROUP BY anchor COLLATE NOCASE shows
+            texts[key - 1] = anchor
         rows.append((anchor, found.anchor_class, bits, int(found.topic_term is not None), key))
     db.executemany("INSERT INTO temp.score_anchors VALUES (?, ?, ?, ?, ?)", rows)
+    db.execute("DELETE FROM anchor_groups")
+    db.executemany("INSERT INTO anchor_groups (key, anchor) VALUES (?, ?)",
+                   enumerate(texts, start=1))
 
 
 def _build_text_marks(db: sqlite3.Connection, model: Model) -> None:
@@ -299,8 +307,11 @@ def _domain_flags(db: sqlite3.Connection, model: Model) -> None:
         f"THEN {BIT[name]} ELSE 0 END"
         for name in flags.PAGE_FLAGS
     )
+    # The same pass notes the month a domain was lost: its last link's, once all are lost.
+    lost = (f"CASE WHEN min(rel & {facts.REL_LOST}) > 0 THEN max(lost_month) "
+            f"ELSE {facts.NO_MONTH} END")
     db.execute(
-        f"UPDATE domain_scores SET flags = scope_flags | agg.bits FROM ("
-        f"SELECT domain_id, {per_flag} AS bits FROM link_features GROUP BY domain_id) AS agg "
-        f"WHERE domain_scores.id = agg.domain_id"
+        f"UPDATE domain_scores SET flags = scope_flags | agg.bits, lost_month = agg.lost FROM ("
+        f"SELECT domain_id, {per_flag} AS bits, {lost} AS lost FROM link_features "
+        f"GROUP BY domain_id) AS agg WHERE domain_scores.id = agg.domain_id"
     )

@@ -369,6 +369,10 @@ def _v5_chart_facts(db: sqlite3.Connection) -> None:
     for table in ("link_features", "link_scores"):
         for column in columns:
             db.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
+    # The month a domain was lost (its last link's, once every link is lost), and each anchor
+    # group's text (anchors equal but for ASCII case, as the Anchors table groups them).
+    db.execute("ALTER TABLE domain_scores ADD COLUMN lost_month INTEGER NOT NULL DEFAULT -1")
+    db.execute("CREATE TABLE anchor_groups (key INTEGER PRIMARY KEY, anchor TEXT NOT NULL)")
     db.execute("DELETE FROM scoring_state")
 
 

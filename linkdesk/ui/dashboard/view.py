@@ -47,9 +47,10 @@ from linkdesk.ui.dashboard.worker import ProfileJob
 from linkdesk.ui.format import number_text
 
 MINIMUM_SIZE = (1000, 700)  # below this the dashboard scrolls instead of squeezing charts
-# Two worker threads share a request: velocity (two passes over every link) takes about as
-# long as every other chart together (benchmarks/bench_dashboard.py).
-LANES = (("map", "attributes", "quality", "anchors", "balance"), ("velocity",))
+# Two worker threads share a request: the map needs one pass over the domains, every other
+# chart that pass (read again) and one over the links (core/profile). The map then shows
+# at once and the rest comes about a quarter sooner (benchmarks/bench_dashboard.py).
+LANES = (("map",), ("attributes", "quality", "anchors", "balance", "velocity"))
 
 
 class DashboardView(QScrollArea):
