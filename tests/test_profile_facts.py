@@ -37,7 +37,9 @@ FACT_CASES = [
     *(Filters(band=band) for band in range(4)),
     *(Filters(risk=level) for level in range(4)),
     Filters(follow=Follow.DOFOLLOW, lost=False, band=1),
-    Filters(follow=Follow.NOFOLLOW, vendor="ahrefs"),  # the vendor needs `links`
+    *(Filters(vendor=vendor) for vendor in ("ahrefs", "majestic", "moz", "semrush", "gsc")),
+    Filters(follow=Follow.NOFOLLOW, vendor="ahrefs"),
+    Filters(search="forum", vendor="majestic"),  # the search needs `links`
     Filters(search="blog", band=2),
 ]
 

@@ -8,8 +8,8 @@ say) reaches the dashboard the moment a table supports it.
 
 Every link chart is counted from one pass over the links' facts (links.py). While the scores
 are current those facts sit in the narrow `link_scores` table, and the filters that only ask
-about them (band, risk, dofollow, lost, Search Console) are applied there directly. Any other
-link filter (a search, a vendor, marks, checks) is computed once into a temporary table of
+about them (band, risk, dofollow, lost, vendor, Search Console) are applied there directly. Any
+other link filter (a search, marks, checks) is computed once into a temporary table of
 the connection (`materialize`), and the pass reads the matching links by id.
 """
 
@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from linkdesk.core.fields import VENDORS, vendor_bit
 from linkdesk.core.scoring import BANDS, scores_current
 from linkdesk.core.scoring.facts import REL_DOFOLLOW, REL_GOOGLE, REL_LOST, REL_NOFOLLOWISH
 from linkdesk.core.tables import (
@@ -68,17 +69,26 @@ class Where:
         return f"SELECT {select} FROM {self.source} WHERE {self.where} {tail}"
 
 
-def _has_bit(bit: int, present: bool = True) -> str:
-    return f"(ls.rel & {bit}) {'<>' if present else '='} 0"
+def _has_bit(bit: int, present: bool = True, column: str = "rel") -> str:
+    return f"(ls.{column} & {bit}) {'<>' if present else '='} 0"
 
 
-# Link filters answered by the facts in `link_scores` (the `rel` bits, scoring/facts.py),
+def _vendor(vendor: str) -> str:
+    if vendor == "gsc":
+        return _has_bit(REL_GOOGLE)
+    if vendor not in VENDORS:
+        raise ValueError(f"unknown vendor {vendor!r}")
+    return _has_bit(vendor_bit(vendor), column="vendors")
+
+
+# Link filters answered by the facts in `link_scores` (`rel`, `vendors`: scoring/facts.py),
 # equal to the Links table's filters of the same names (tables/links.py; the tests compare).
 FACT_FILTERS: dict[str, Callable[[Any], str]] = {
     "follow": lambda value: _has_bit(
         REL_DOFOLLOW if Follow(value) is Follow.DOFOLLOW else REL_NOFOLLOWISH),
     "lost": lambda value: _has_bit(REL_LOST, bool(value)),
     "google_seen": lambda value: _has_bit(REL_GOOGLE, bool(value)),
+    "vendor": _vendor,
 }
 SCORE_FILTERS = ("band", "risk")  # their clauses read the scores alone (tables/scores.py)
 

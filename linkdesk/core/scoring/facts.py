@@ -1,6 +1,6 @@
 """Per-link facts the dashboard counts, kept beside the scores so charts read one narrow table.
 
-Every link's rel attributes, lost state, first-seen and lost months and anchor group are
+Every link's rel attributes, lost state, vendors, first-seen and lost months and anchor group are
 computed with the other features (from `links`, when the data changes) and copied into
 `link_scores` by every re-score. A chart of a million links then reads `link_scores` alone
 (about 40 bytes a row) instead of the wide `links` rows (about 700 bytes) joined to their
@@ -23,7 +23,7 @@ REL_NOFOLLOWISH = REL_NOFOLLOW | REL_UGC | REL_SPONSORED  # the Nofollow filter
 
 NO_MONTH = -1
 MONTH_MAX = 65_000  # months since year 0 above this (year 5416 on) are no date
-FACT_COLUMNS = ("rel", "first_month", "lost_month", "anchor_key")
+FACT_COLUMNS = ("rel", "vendors", "first_month", "lost_month", "anchor_key")
 
 
 def month_sql(date: str) -> str:

@@ -275,7 +275,8 @@ def link_features_select(model: Model, day: datetime.date | None) -> str:
                 coalesce(s.title_topic, 0) AS title_topic, coalesce(s.url_topic, 0) AS url_topic,
                 coalesce(a.class, 0) AS anchor_class, coalesce(a.flags, 0) AS anchor_flags,
                 coalesce(a.relevance, 0) AS anchor_topic, t.domains AS title_domains,
-                {facts.rel_sql("l")} AS rel, {facts.first_month_sql("l")} AS first_month,
+                {facts.rel_sql("l")} AS rel, l.vendors AS vendors,
+                {facts.first_month_sql("l")} AS first_month,
                 {facts.lost_month_sql("l")} AS lost_month, coalesce(a.key, 0) AS anchor_key,
                 {link_columns}
             FROM links AS l

@@ -364,7 +364,8 @@ def _v5_chart_facts(db: sqlite3.Connection) -> None:
     # The dashboard's per-link facts (scoring/facts.py), kept with the features and copied
     # into the scores, so a chart of a million links reads one narrow table. Existing scores
     # lack them: forgetting the scoring state makes the next re-score compute them.
-    columns = ("rel INTEGER NOT NULL DEFAULT 0", "first_month INTEGER NOT NULL DEFAULT -1",
+    columns = ("rel INTEGER NOT NULL DEFAULT 0", "vendors INTEGER NOT NULL DEFAULT 0",
+               "first_month INTEGER NOT NULL DEFAULT -1",
                "lost_month INTEGER NOT NULL DEFAULT -1", "anchor_key INTEGER NOT NULL DEFAULT 0")
     for table in ("link_features", "link_scores"):
         for column in columns:
