@@ -24,7 +24,7 @@ from linkdesk.core.scoring import rescore
 from linkdesk.core.scoring.engine import forget_signals
 from linkdesk.core.scoring.facts import month_sql
 from linkdesk.core.store import Project, schema
-from linkdesk.core.tables import Filters, Follow, TableQuery, scored_links
+from linkdesk.core.tables import DOMAINS, Filters, Follow, TableQuery, scored_domains, scored_links
 
 # Every filter the facts answer without `links`, each value, and mixes with other filters.
 FACT_CASES = [
@@ -67,6 +67,17 @@ def test_the_facts_select_what_the_link_filters_select(db: sqlite3.Connection,
     facts = link_facts(db, make_scope(db, filters))
     assert len(facts) == expected
     assert expected > 0 or filters.risk is not None  # the sample has every kind but a risk
+
+
+@pytest.mark.parametrize("vendor", ["ahrefs", "majestic", "moz", "semrush", "generic", "gsc"])
+def test_the_domains_vendors_select_what_their_links_select(db: sqlite3.Connection,
+                                                            vendor: str) -> None:
+    # Scored, the Referring domains table filters by the vendors kept per domain.
+    def ids(spec: object) -> list[int]:
+        return sorted(TableQuery(db, spec, Filters(vendor=vendor)).ordered_ids())
+
+    assert ids(scored_domains(db)) == ids(DOMAINS)
+    assert ids(DOMAINS) or vendor == "generic"  # the sample has no generic export
 
 
 def test_filters_on_the_scores_alone_make_no_temporary_table(db: sqlite3.Connection) -> None:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from linkdesk.core.fields import VENDORS, vendor_bit
 from linkdesk.core.scoring import facts, flags, signals
 from linkdesk.core.scoring.anchors import AnchorClassifier
 from linkdesk.core.scoring.flags import BIT, NETWORK_PATH_MIN_LENGTH, NETWORK_TITLE_MIN_LENGTH
@@ -308,11 +309,14 @@ def _domain_flags(db: sqlite3.Connection, model: Model) -> None:
         f"THEN {BIT[name]} ELSE 0 END"
         for name in flags.PAGE_FLAGS
     )
-    # The same pass notes the month a domain was lost: its last link's, once all are lost.
+    # The same pass notes the month a domain was lost (its last link's, once all are lost)
+    # and the vendors reporting any of its links.
     lost = (f"CASE WHEN min(rel & {facts.REL_LOST}) > 0 THEN max(lost_month) "
             f"ELSE {facts.NO_MONTH} END")
+    vendors = " | ".join(f"max(vendors & {vendor_bit(name)})" for name in VENDORS)
     db.execute(
-        f"UPDATE domain_scores SET flags = scope_flags | agg.bits, lost_month = agg.lost FROM ("
-        f"SELECT domain_id, {per_flag} AS bits, {lost} AS lost FROM link_features "
-        f"GROUP BY domain_id) AS agg WHERE domain_scores.id = agg.domain_id"
+        f"UPDATE domain_scores SET flags = scope_flags | agg.bits, lost_month = agg.lost, "
+        f"vendors = agg.vendors FROM (SELECT domain_id, {per_flag} AS bits, {lost} AS lost, "
+        f"{vendors} AS vendors FROM link_features GROUP BY domain_id) AS agg "
+        f"WHERE domain_scores.id = agg.domain_id"
     )

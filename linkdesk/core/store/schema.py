@@ -373,6 +373,9 @@ def _v5_chart_facts(db: sqlite3.Connection) -> None:
     # The month a domain was lost (its last link's, once every link is lost), and each anchor
     # group's text (anchors equal but for ASCII case, as the Anchors table groups them).
     db.execute("ALTER TABLE domain_scores ADD COLUMN lost_month INTEGER NOT NULL DEFAULT -1")
+    # The vendors reporting any of a domain's links (bits as links.vendors): the Referring
+    # domains table's vendor filter without a lookup in every domain's links.
+    db.execute("ALTER TABLE domain_scores ADD COLUMN vendors INTEGER NOT NULL DEFAULT 0")
     db.execute("CREATE TABLE anchor_groups (key INTEGER PRIMARY KEY, anchor TEXT NOT NULL)")
     db.execute("DELETE FROM scoring_state")
 
