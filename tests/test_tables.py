@@ -188,6 +188,26 @@ def test_search_text_is_taken_literally(db: sqlite3.Connection) -> None:
             assert any(text.lower() in str(v).lower() for v in values if isinstance(v, str))
 
 
+@pytest.mark.parametrize(("text", "sort"), [
+    ("e", Sort("source_url")), ("a", Sort("first_seen", descending=True)),
+    ("forum", Sort("anchor")), ("zzz-nowhere", Sort("source_url")),
+])
+def test_a_searchs_first_screenful_is_the_start_of_its_whole_answer(
+        db: sqlite3.Connection, text: str, sort: Sort) -> None:
+    query = TableQuery(db, LINKS, Filters(search=text), sort)
+    whole = list(query.ordered_ids())
+    first = query.first_ids(50)
+    assert first is not None and list(first) == whole[:50]
+    # Probing fewer rows than it takes to find 50: no answer rather than a short one.
+    rare = query.first_ids(50, probe=60)
+    if len(whole) < len(list(TableQuery(db, LINKS, sort=sort).ordered_ids())) * 0.5:
+        assert rare is None
+    else:
+        assert rare is None or list(rare) == whole[:50]
+    # The Anchors table's rows are grouped first: nothing to probe.
+    assert TableQuery(db, ANCHORS, Filters(search=text)).first_ids(50) is None
+
+
 def test_filters_match_the_project_stats_and_combine(db: sqlite3.Connection) -> None:
     stats = project_stats(db)
 

@@ -23,6 +23,7 @@ from linkdesk.core.store import Project
 from linkdesk.core.tables import ANCHORS, LINKS, Filters, Sort, TableQuery
 from linkdesk.ui.main_window import MainWindow
 from linkdesk.ui.preferences import Preferences
+from linkdesk.ui.workers.table_loader import FIRST_SCREEN
 
 
 @pytest.fixture
@@ -93,6 +94,28 @@ def test_fast_typing_shows_only_the_last_texts_rows(
     assert shown_ids(window) == expected
     assert len(shown) <= 6  # superseded answers are dropped, never shown after a newer one
     assert model.filters.search == "blog"
+
+
+def test_a_search_shows_its_first_rows_before_the_whole_answer(
+    qtbot: Any, window: MainWindow, sample: Path  # noqa: F811
+) -> None:
+    _open(qtbot, window, sample)
+    model = window.workspace.models["links"]
+    resets: list[tuple[int, bool, str]] = []
+    model.modelReset.connect(lambda: resets.append(
+        (model.rowCount(), window.workspace.loading(), window.shown_label.text())))
+    finals: list[float] = []
+    model.loaded.connect(finals.append)
+    window.workspace.filter_bar.search.setText("e")  # most rows have an "e"
+    window.workspace.filter_bar._emit()
+    qtbot.waitUntil(lambda: not window.workspace.loading(), timeout=WAIT_MS)
+    expected = _expected(sample, Filters(search="e"))
+    assert len(expected) > FIRST_SCREEN
+    assert shown_ids(window) == expected and len(finals) == 1
+    first, last = resets[0], resets[-1]
+    # The first screenful first, still loading (the count waits for the whole answer).
+    assert first[0] == FIRST_SCREEN and first[1] and "Shown: …" in first[2]
+    assert last[0] == len(expected)
 
 
 def test_the_anchors_table_groups_and_reads_on_its_own_loader(

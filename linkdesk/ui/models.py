@@ -176,18 +176,22 @@ class TableModel(QAbstractTableModel):
     def _ids_loaded(self, result: IdResult) -> None:
         if result.request.table != self.spec.name or result.request.generation != self._generation:
             return  # an answer to an older question
+        if result.partial:  # the first rows, shown while the rest is found (still loading)
+            self._show_ids(result.ids, result.seconds, final=False)
+            return
         self._set_loading(False)
         ids = result.ids if result.ids is not None else array("q")
         self._show_ids(ids, result.seconds, result.error)
 
-    def _show_ids(self, ids: Any, seconds: float, error: str = "") -> None:
+    def _show_ids(self, ids: Any, seconds: float, error: str = "", final: bool = True) -> None:
         self.beginResetModel()
         self._ids = ids
         self._rows.clear()
         self.last_error = error  # before the reset ends: its listeners read it
         self.endResetModel()
-        self.last_query_seconds = seconds
-        self.loaded.emit(seconds)
+        if final:
+            self.last_query_seconds = seconds
+            self.loaded.emit(seconds)
 
     def _set_loading(self, loading: bool) -> None:
         if loading != self.loading:
