@@ -18,13 +18,28 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from test_tables_scores import build_scored_project
 
-from linkdesk.core.profile import anchor_mix, link_facts, make_scope, materialize
+from linkdesk.core.profile import (
+    NOT_SCORED,
+    anchor_mix,
+    build_report,
+    link_facts,
+    make_scope,
+    materialize,
+)
 from linkdesk.core.profile.scope import LINKS_TEMP
 from linkdesk.core.scoring import rescore
 from linkdesk.core.scoring.engine import forget_signals
 from linkdesk.core.scoring.facts import month_sql
 from linkdesk.core.store import Project, schema
-from linkdesk.core.tables import DOMAINS, Filters, Follow, TableQuery, scored_domains, scored_links
+from linkdesk.core.tables import (
+    ANCHORS,
+    DOMAINS,
+    Filters,
+    Follow,
+    TableQuery,
+    scored_domains,
+    scored_links,
+)
 
 # Every filter the facts answer without `links`, each value, and mixes with other filters.
 FACT_CASES = [
@@ -55,9 +70,14 @@ def db(scored: Path) -> Iterator[sqlite3.Connection]:
         yield project.db
 
 
+def ids_shown(db: sqlite3.Connection, filters: Filters) -> list[int]:
+    """The rows the Links table shows under `filters`."""
+    return list(TableQuery(db, scored_links(db), filters).ordered_ids())
+
+
 def shown(db: sqlite3.Connection, filters: Filters) -> int:
     """How many rows the Links table shows under `filters`."""
-    return len(list(TableQuery(db, scored_links(db), filters).ordered_ids()))
+    return len(ids_shown(db, filters))
 
 
 @pytest.mark.parametrize("filters", FACT_CASES, ids=lambda filters: repr(filters.active()))
@@ -131,6 +151,74 @@ def test_anchors_group_as_the_anchors_table_groups(scored: Path, tmp_path: Path)
         assert texts["Ünïque Anchor"] >= 60 and texts["ünïque anchor"] >= 60
 
 
+def test_a_filtered_top_anchor_is_spelt_as_its_links_in_scope_spell_it(
+        scored: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "spelling.linkdesk"
+    copy.write_bytes(scored.read_bytes())
+    with Project.open(copy) as project:
+        db = project.db
+        with db:  # one spelling on lost links, another on live ones
+            db.execute("UPDATE links SET anchor = CASE WHEN lost = 1 THEN 'Zebra Widgets' "
+                       "ELSE 'zebra widgets' END WHERE id % 3 = 0")
+            forget_signals(db)
+        rescore(db)
+        for filters, spelling in ((Filters(lost=False), "zebra widgets"),
+                                  (Filters(lost=True), "Zebra Widgets"),
+                                  (Filters(), "Zebra Widgets")):  # min(), as the table shows
+            scope = make_scope(db, filters)
+            top = dict(anchor_mix(db, scope, link_facts(db, scope), top=3).top)
+            expected = db.execute(
+                "SELECT min(anchor), count(*) FROM links WHERE anchor = 'zebra widgets' "
+                f"COLLATE NOCASE AND id IN ({','.join(map(str, ids_shown(db, filters)))})"
+            ).fetchone()
+            assert top.get(spelling) == expected[1] and expected[0] == spelling
+
+
+def test_the_charts_work_beside_the_anchors_tables_temporary_groups(
+        db: sqlite3.Connection) -> None:
+    # The Anchors table keeps `temp.anchor_groups` on the connection that shows it.
+    TableQuery(db, ANCHORS, Filters()).count()
+    report = build_report(db)
+    assert report.anchors is not None and report.anchors.top
+
+
+def test_odd_values_in_the_links_are_selected_as_the_tables_select_them(
+        scored: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "odd.linkdesk"
+    copy.write_bytes(scored.read_bytes())
+    with Project.open(copy) as project:
+        db = project.db
+        with db:  # not what importers write, but what a filter must still agree with
+            db.execute("UPDATE links SET nofollow = 2 WHERE id % 7 = 0")
+            db.execute("UPDATE links SET lost = 2 WHERE id % 11 = 0")
+            db.execute("UPDATE links SET ugc = -1 WHERE id % 13 = 0")
+            db.execute("UPDATE links SET google_seen = 2 WHERE id % 17 = 0")
+            forget_signals(db)
+        rescore(db)
+        for filters in FACT_CASES:
+            assert len(link_facts(db, make_scope(db, filters))) == shown(db, filters), filters
+
+
+def test_domains_without_links_count_but_are_not_on_the_map(scored: Path,
+                                                            tmp_path: Path) -> None:
+    copy = tmp_path / "linkless.linkdesk"
+    copy.write_bytes(scored.read_bytes())
+    with Project.open(copy) as project:
+        db = project.db
+        with db:  # a domain only Search Console's top linking sites lists, marked
+            db.execute("INSERT INTO referring_domains (domain, links, hosts, dofollow_links, "
+                       "lost_links, google_seen) VALUES ('gsc-only.example', 0, 0, 0, 0, 1)")
+            db.execute("INSERT INTO domain_marks (domain, kind, marked_at) "
+                       "VALUES ('gsc-only.example', 'disavow', '2026-11-26T00:00:00Z')")
+        report = build_report(db)
+        total = db.execute("SELECT count(*) FROM referring_domains").fetchone()[0]
+        assert report.balance is not None and report.map is not None
+        assert report.balance.domains == total and report.balance.marked_domains == 1
+        assert report.balance.domain_bands[NOT_SCORED] == 1
+        assert len(report.map) == total - 1 and not report.map.marked.any()
+        assert report.quality is not None and report.quality.domains.total == total - 1
+
+
 @pytest.mark.parametrize(("date", "month"), [
     ("2024-03-05", 2024 * 12 + 2), ("2024-03-05T10:00:00Z", 2024 * 12 + 2),
     (None, -1), ("not a date", -1), ("9999-01-01", -1), ("", -1),
@@ -151,6 +239,6 @@ def test_older_projects_get_the_facts_at_the_next_rescore(
     monkeypatch.undo()
     with Project.open(path) as project:
         columns = {row[1] for row in project.db.execute("PRAGMA table_info(link_scores)")}
-        assert {"rel", "first_month", "lost_month", "anchor_key"} <= columns
+        assert {"rel", "vendors", "first_month", "lost_month", "anchor_id"} <= columns
         # Scores computed before the facts existed are no longer current.
         assert project.db.execute("SELECT count(*) FROM scoring_state").fetchone()[0] == 0

@@ -10,8 +10,8 @@ dataclasses and numpy arrays, never a row per link.
     link_quality_histogram(facts) / domain_quality_histogram(db, scope)
     rel_counts(facts) / tld_counts    attributes.py
     anchor_mix(db, scope, facts)      anchors.py
-    balance(db, scope, facts)         balance.py (headline figures and plain-words hints)
-    velocity(db, scope, facts)        velocity.py
+    balance(db, scope, facts, points) balance.py (headline figures and plain-words hints)
+    velocity(facts, points)           velocity.py
     profile_sections(db, filters)     all of them, section by section (report.py)
 """
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from linkdesk.core.profile.links import LinkFacts
+from linkdesk.core.profile.links import LinkFacts, integers
 from linkdesk.core.profile.scope import Scope
 from linkdesk.core.scoring import ANCHOR_CLASSES
 
@@ -54,27 +54,40 @@ def anchor_mix(db: sqlite3.Connection, scope: Scope, facts: LinkFacts,
     return AnchorMix(classes, counts, most, len(facts))
 
 
-def _top_anchors(db: sqlite3.Connection, facts: LinkFacts, top: int) -> list[tuple[str, int]]:
-    """The most used anchor groups, counted from the facts, each with its text.
+def _top_anchors(db: sqlite3.Connection, facts: LinkFacts,
+                 top: int) -> list[tuple[str | None, int]]:
+    """The most used anchor groups, counted from the facts, each with its text as the
+    Anchors table shows it: the smallest spelling among the links in scope.
 
-    Key 0 groups the links without an anchor (shown as None, as GROUP BY shows NULL).
+    Links count per anchor text (its id), texts per group (`anchor_texts`, written with
+    the ids by scoring/features.py). Group 0 is the links without an anchor (shown as None,
+    as GROUP BY shows NULL). Equal counts go in group order, the order texts were met.
     """
-    per_key = np.bincount(facts.anchor_key)
-    candidates = np.arange(len(per_key))
-    if len(per_key) > top > 0:  # the top few of up to a million groups, without a full sort
-        candidates = np.argpartition(-per_key, top - 1)[:top]
-    # Most links first; equal counts in key order (the order anchors were first met).
-    ordered = sorted(candidates.tolist(), key=lambda key: (-per_key[key], key))[:top]
-    keys = [int(key) for key in ordered if per_key[key]]
-    named = ",".join(str(key) for key in keys if key)
+    per_text = np.bincount(facts.anchor_id)
+    text = db.execute("SELECT group_concat(key) FROM (SELECT key FROM anchor_texts "
+                      "ORDER BY id)").fetchone()[0]
+    group_of = np.concatenate(([0], integers(text)))  # ids run 1, 2, ... without gaps
+    if len(group_of) < len(per_text):  # pragma: no cover - written by the same build
+        raise ValueError("the anchor texts do not match the links: re-score the project")
+    per_group = np.bincount(group_of[:len(per_text)], weights=per_text).astype(np.int64)
+    groups = np.flatnonzero(per_group)
+    if len(groups) > top > 0:  # everything at least as large as the top-th, in order
+        kth = np.partition(per_group[groups], len(groups) - top)[len(groups) - top]
+        groups = groups[per_group[groups] >= kth]
+    keys = groups[np.lexsort((groups, -per_group[groups]))][:top].tolist()
     texts: dict[int, str | None] = {0: None}
-    if named:  # each group's text as the Anchors table shows it (scoring/features.py)
-        texts.update(db.execute(f"SELECT key, anchor FROM anchor_groups WHERE key IN ({named})"))
-    return [(texts.get(key), int(per_key[key])) for key in keys]
+    named = ",".join(str(key) for key in keys if key)
+    if named:
+        for text_id, key, anchor in db.execute(
+                f"SELECT id, key, anchor FROM anchor_texts WHERE key IN ({named})"):
+            if text_id < len(per_text) and per_text[text_id] and (
+                    texts.get(key) is None or anchor < texts[key]):
+                texts[key] = anchor
+    return [(texts.get(key), int(per_group[key])) for key in keys]
 
 
 def _top_anchors_unscored(db: sqlite3.Connection, scope: Scope,
-                          top: int) -> list[tuple[str, int]]:
+                          top: int) -> list[tuple[str | None, int]]:
     where = scope.links  # materialized by the caller, if it chose to
     # Grouped as the Anchors table groups: the anchors' index (links.py) is read in order.
     tail = f"GROUP BY l.anchor COLLATE NOCASE ORDER BY n DESC LIMIT {int(top)}"

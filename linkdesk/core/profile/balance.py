@@ -61,7 +61,7 @@ def concentration(points: DomainPoints) -> Concentration | None:
     total_links = int(points.links.sum())
     if not total_links:
         return None
-    order = np.argsort(-points.links, kind="stable")
+    order = np.lexsort((points.ids, -points.links))  # largest first; equal ones by row id
     running = np.cumsum(points.links[order])
     count = min(int(np.searchsorted(running, MAJORITY * total_links)) + 1, len(points))
     top = order[:count]

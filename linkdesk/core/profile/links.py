@@ -18,11 +18,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from linkdesk.core.profile.scope import NOT_SCORED, Scope, materialize
-from linkdesk.core.scoring.facts import first_month_sql, lost_month_sql, rel_sql
+from linkdesk.core.scoring.facts import REL_BITS, first_month_sql, lost_month_sql, rel_sql
 
 # Bit layout of the two packed integers (every field is small and never negative).
-_QUALITY, _BAND, _CLASS, _REL, _FIRST = 0, 10, 13, 17, 24  # first: quality tenths .. month + 1
-_LOST, _KEY = 0, 16  # second: lost month + 1, anchor key
+_QUALITY, _BAND, _CLASS, _REL = 0, 10, 13, 17  # first: quality tenths, band, class, rel ...
+_FIRST = _REL + REL_BITS  # ... and first month + 1
+_LOST, _ANCHOR = 0, 16  # second: lost month + 1, anchor text id
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class LinkFacts:
     rel: np.ndarray  # int16: scoring.facts REL_* bits
     first_month: np.ndarray  # int32: months since year 0, -1 when not known
     lost_month: np.ndarray  # int32: -1 for a link not lost
-    anchor_key: np.ndarray  # int64: anchors equal but for case share one; 0 is no anchor
+    anchor_id: np.ndarray  # int64: the anchor text (scoring's `anchor_texts`); 0 is none
 
     def __len__(self) -> int:
         return len(self.rel)
@@ -47,7 +48,7 @@ def _packed_sql(scope: Scope) -> tuple[str, str]:
         return (f"CAST(ls.quality * 10 + 0.5 AS INTEGER) + (ls.band << {_BAND}) "
                 f"+ (ls.anchor_class << {_CLASS}) + (ls.rel << {_REL}) "
                 f"+ ((ls.first_month + 1) << {_FIRST})",
-                f"(ls.lost_month + 1) + (ls.anchor_key << {_KEY})")
+                f"(ls.lost_month + 1) + (ls.anchor_id << {_ANCHOR})")
     return (f"({NOT_SCORED} << {_BAND}) + (({rel_sql('l')}) << {_REL}) "
             f"+ ((({first_month_sql('l')}) + 1) << {_FIRST})",
             f"({lost_month_sql('l')}) + 1")
@@ -82,8 +83,8 @@ def link_facts(db: sqlite3.Connection, scope: Scope) -> LinkFacts:
         quality=field(packed, _QUALITY, 10).astype(np.int16),
         band=field(packed, _BAND, 3).astype(np.int8),
         anchor_class=field(packed, _CLASS, 4).astype(np.int8),
-        rel=field(packed, _REL, 7).astype(np.int16),
+        rel=field(packed, _REL, REL_BITS).astype(np.int16),
         first_month=(field(packed, _FIRST, 16) - 1).astype(np.int32),
         lost_month=(field(other, _LOST, 16) - 1).astype(np.int32),
-        anchor_key=other >> _KEY,
+        anchor_id=other >> _ANCHOR,
     )

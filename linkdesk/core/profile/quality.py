@@ -31,6 +31,15 @@ class DomainPoints:
     def __len__(self) -> int:
         return len(self.ids)
 
+    def scored(self) -> DomainPoints:
+        """The domains with a score (the map's points)."""
+        keep = self.band < NOT_SCORED
+        if keep.all():
+            return self
+        return DomainPoints(self.ids[keep], self.links[keep], self.quality[keep],
+                            self.band[keep], self.marked[keep], self.first_month[keep],
+                            self.lost_month[keep])
+
     @staticmethod
     def empty() -> DomainPoints:
         """No domains."""
@@ -80,11 +89,13 @@ def domain_points(db: sqlite3.Connection, scope: Scope) -> DomainPoints:
 
     Read as two packed integers a domain (as links.py reads links): about 0.1 s for 100,000
     domains against 0.25 s for their rows. While unscored, bands are NOT_SCORED and the
-    month a domain was lost is looked up in its links (the scores keep it otherwise).
+    month a domain was lost is looked up in its links (the scores keep it otherwise). A
+    domain without scores (only Search Console lists it, with no links) is NOT_SCORED too.
     """
     where = scope.domains
     if scope.scored:
-        quality, band, lost = "CAST(ds.quality * 10 + 0.5 AS INTEGER)", "ds.band", "ds.lost_month"
+        quality, band = "CAST(ds.quality * 10 + 0.5 AS INTEGER)", "ds.band"
+        lost = f"coalesce(ds.lost_month, {NO_MONTH})"
     else:
         latest = month_sql("max(coalesce(x.lost_at, x.last_seen))")
         quality, band = "0", str(NOT_SCORED)
@@ -144,18 +155,20 @@ def link_quality_histogram(facts: LinkFacts) -> QualityHistogram:
 
 def domain_quality_histogram(db: sqlite3.Connection, scope: Scope,
                              points: DomainPoints | None = None) -> QualityHistogram:
-    """Referring domains per quality bucket and band (zero while unscored).
+    """Scored referring domains per quality bucket and band (zero while unscored).
 
-    Given the map's points of the same scope, they are counted instead of querying again.
+    Given the domain points of the same scope, they are counted instead of querying again.
     """
     if not scope.scored:
         return _histogram([])
     if points is not None:
+        points = points.scored()
         counts = np.zeros((BAND_SLOTS, BUCKETS), dtype=np.int64)
         buckets = np.clip((points.quality // BUCKET_POINTS).astype(np.int64), 0, BUCKETS - 1)
         np.add.at(counts, (points.band, buckets), 1)
         return QualityHistogram(counts)
     where = scope.domains
-    rows = db.execute(where.sql("ds.band, ds.quality, count(*)", "GROUP BY ds.band, ds.quality"),
+    rows = db.execute(where.sql("ds.band, ds.quality, count(*)",
+                                "AND ds.band IS NOT NULL GROUP BY ds.band, ds.quality"),
                       where.params).fetchall()
     return _histogram(rows)

@@ -111,7 +111,7 @@ def _sections(
     # at once; another thread may then do the rest, links first.
     points = domain_points(db, scope) if "map" in wanted else None
     if points is not None:
-        yield "map", points if scope.scored else DomainPoints.empty()
+        yield "map", points.scored() if scope.scored else DomainPoints.empty()
         check()
     facts = None
     if wanted - {"scope", "map"}:

@@ -22,7 +22,14 @@ from typing import Any
 
 from linkdesk.core.fields import VENDORS, vendor_bit
 from linkdesk.core.scoring import BANDS, scores_current
-from linkdesk.core.scoring.facts import REL_DOFOLLOW, REL_GOOGLE, REL_LOST, REL_NOFOLLOWISH
+from linkdesk.core.scoring.facts import (
+    REL_DOFOLLOW,
+    REL_GOOGLE,
+    REL_LOST,
+    REL_NOFOLLOWISH,
+    REL_NOT_GOOGLE,
+    REL_NOT_LOST,
+)
 from linkdesk.core.tables import (
     DOMAINS,
     LINKS,
@@ -69,8 +76,8 @@ class Where:
         return f"SELECT {select} FROM {self.source} WHERE {self.where} {tail}"
 
 
-def _has_bit(bit: int, present: bool = True, column: str = "rel") -> str:
-    return f"(ls.{column} & {bit}) {'<>' if present else '='} 0"
+def _has_bit(bit: int, column: str = "rel") -> str:
+    return f"(ls.{column} & {bit}) <> 0"
 
 
 def _vendor(vendor: str) -> str:
@@ -86,8 +93,8 @@ def _vendor(vendor: str) -> str:
 FACT_FILTERS: dict[str, Callable[[Any], str]] = {
     "follow": lambda value: _has_bit(
         REL_DOFOLLOW if Follow(value) is Follow.DOFOLLOW else REL_NOFOLLOWISH),
-    "lost": lambda value: _has_bit(REL_LOST, bool(value)),
-    "google_seen": lambda value: _has_bit(REL_GOOGLE, bool(value)),
+    "lost": lambda value: _has_bit(REL_LOST if value else REL_NOT_LOST),
+    "google_seen": lambda value: _has_bit(REL_GOOGLE if value else REL_NOT_GOOGLE),
     "vendor": _vendor,
 }
 SCORE_FILTERS = ("band", "risk")  # their clauses read the scores alone (tables/scores.py)
@@ -99,15 +106,19 @@ def _active(spec: TableSpec, filters: Filters) -> dict[str, Any]:
             if name in spec.filters and name not in spec.prepared_filters}
 
 
-def filtered(spec: TableSpec, filters: Filters, joins: tuple[str, ...] = ()) -> Where:
+def filtered(spec: TableSpec, filters: Filters, joins: tuple[str, ...] = (),
+             optional: tuple[str, ...] = ()) -> Where:
     """The rows of `spec` that pass `filters`, as `TableQuery` builds them.
 
     Filters the table does not support are ignored, as the table models ignore them (the
-    filter bar is shared by every tab). `joins` are joins of the spec always wanted.
+    filter bar is shared by every tab). `joins` are joins of the spec always wanted;
+    `optional` ones are made LEFT joins unless a filter needs them (rows without a match
+    stay, with NULLs).
     """
     clauses = [spec.filters[name](value) for name, value in _active(spec, filters).items()]
     needed = dict.fromkeys([*joins, *(join for clause in clauses for join in clause.joins)])
-    source = " ".join([spec.source, *(spec.joins[name] for name in needed)])
+    left = [f"LEFT {spec.joins[name]}" for name in optional if name not in needed]
+    source = " ".join([spec.source, *(spec.joins[name] for name in needed), *left])
     where = " AND ".join(clause.sql for clause in clauses) or "1"
     params = tuple(param for clause in clauses for param in clause.params)
     return Where(source, where, params)
@@ -124,7 +135,9 @@ class Scope:
     filters: Filters
     scored: bool
     links: Where  # FROM links AS l [...] WHERE ...: the links, joined as the filters need
-    domains: Where  # FROM referring_domains AS d [JOIN domain_scores AS ds] WHERE ...
+    # FROM referring_domains AS d [LEFT JOIN domain_scores AS ds] WHERE ...: every domain the
+    # table shows; a domain only Search Console lists (no links) has no scores (NULLs).
+    domains: Where
     domain_rows: Where  # the same domains, joined only as the filters need (no scores)
     marked: str  # 1 for a marked domain (marked_domain_sql)
     links_filtered: bool = False  # the link charts show fewer links than the project has
@@ -163,9 +176,8 @@ def make_scope(db: sqlite3.Connection, filters: Filters | None = None,
         link_spec, domain_spec = LINKS, DOMAINS
     if tables is None and with_marks is not None and filters.marked is not None:
         link_spec, domain_spec = with_marks(link_spec), with_marks(domain_spec)
-    joins: tuple[str, ...] = ("scores",) if scored else ()
     links = filtered(link_spec, filters)
-    domains = filtered(domain_spec, filters, joins)
+    domains = filtered(domain_spec, filters, optional=("scores",) if scored else ())
     return Scope(filters, scored, links, domains, filtered(domain_spec, filters),
                  marked_domain_sql(db), links_filtered=links.where != "1",
                  domains_filtered=domains.where != "1",

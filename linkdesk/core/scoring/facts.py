@@ -1,6 +1,6 @@
 """Per-link facts the dashboard counts, kept beside the scores so charts read one narrow table.
 
-Every link's rel attributes, lost state, vendors, first-seen and lost months and anchor group are
+Every link's rel attributes, lost state, vendors, first-seen and lost months and anchor text are
 computed with the other features (from `links`, when the data changes) and copied into
 `link_scores` by every re-score. A chart of a million links then reads `link_scores` alone
 (about 40 bytes a row) instead of the wide `links` rows (about 700 bytes) joined to their
@@ -11,19 +11,24 @@ The same SQL over `links` serves projects whose scores are out of date.
 
 from __future__ import annotations
 
-# Bits of `rel`. Nofollow, ugc and sponsored can overlap (rel="ugc nofollow").
-REL_DOFOLLOW = 1  # what the Links table's Dofollow filter shows
+# Bits of `rel`. Nofollow, ugc and sponsored can overlap (rel="ugc nofollow"). The filters'
+# bits are the Links table's filter expressions themselves (tables/links.py), each value of
+# each filter its own bit: they select the same rows whatever the columns hold.
+REL_DOFOLLOW = 1  # the Dofollow filter
 REL_NOFOLLOW = 2
 REL_UGC = 4
 REL_SPONSORED = 8
 REL_UNKNOWN = 16  # no tool reported the rel (Search Console pages)
-REL_LOST = 32  # a tool reports the link lost (the Lost filter)
-REL_GOOGLE = 64  # from a page Search Console lists
-REL_NOFOLLOWISH = REL_NOFOLLOW | REL_UGC | REL_SPONSORED  # the Nofollow filter
+REL_LOST = 32  # the Lost filter: lost
+REL_GOOGLE = 64  # the Google filter: from a page Search Console lists
+REL_NOFOLLOWISH = 128  # the Nofollow filter (nofollow, ugc or sponsored)
+REL_NOT_LOST = 256  # the Lost filter: live or not known
+REL_NOT_GOOGLE = 512  # the Google filter: the others
+REL_BITS = 10
 
 NO_MONTH = -1
 MONTH_MAX = 65_000  # months since year 0 above this (year 5416 on) are no date
-FACT_COLUMNS = ("rel", "vendors", "first_month", "lost_month", "anchor_key")
+FACT_COLUMNS = ("rel", "vendors", "first_month", "lost_month", "anchor_id")
 
 
 def month_sql(date: str) -> str:
@@ -59,6 +64,9 @@ def rel_sql(alias: str = "l") -> str:
         _bit(unknown, REL_UNKNOWN),
         _bit(f"{alias}.lost = 1", REL_LOST),
         _bit(f"{alias}.google_seen = 1", REL_GOOGLE),
+        _bit(nofollowish, REL_NOFOLLOWISH),
+        _bit(f"coalesce({alias}.lost, 0) = 0", REL_NOT_LOST),
+        _bit(f"{alias}.google_seen = 0", REL_NOT_GOOGLE),
     ])
 
 

@@ -156,26 +156,24 @@ def _build_anchors(db: sqlite3.Connection, model: Model) -> None:
     db.execute("DROP TABLE IF EXISTS temp.score_anchors")
     db.execute(
         "CREATE TEMP TABLE score_anchors (anchor TEXT PRIMARY KEY, class INTEGER, "
-        "flags INTEGER, relevance INTEGER, key INTEGER) WITHOUT ROWID"
+        "flags INTEGER, relevance INTEGER, id INTEGER) WITHOUT ROWID"
     )
     rows = []
-    keys: dict[str, int] = {}  # anchors equal but for ASCII case share a key; 0 is no anchor
-    texts: list[str] = []  # per key - 1: the group's text as the Anchors table shows it
-    for (anchor,) in db.execute(
+    # Every distinct anchor text gets an id (1, 2, ...; 0 is no anchor) and the key of its
+    # group: texts equal but for ASCII case, as the Anchors table groups them.
+    keys: dict[str, int] = {}
+    texts = []
+    for number, (anchor,) in enumerate(db.execute(
         "SELECT DISTINCT anchor FROM links WHERE anchor IS NOT NULL"
-    ).fetchall():
+    ).fetchall(), start=1):
         found = classifier.facts(anchor)
         bits = flags.anchor_flag_bits(found.anchor_class, found.poison_word)
-        key = keys.setdefault(facts.anchor_key(anchor), len(keys) + 1)
-        if key > len(texts):
-            texts.append(anchor)
-        elif anchor < texts[key - 1]:  # min(anchor), as GROUP BY anchor COLLATE NOCASE shows
-            texts[key - 1] = anchor
-        rows.append((anchor, found.anchor_class, bits, int(found.topic_term is not None), key))
+        texts.append((number, keys.setdefault(facts.anchor_key(anchor), len(keys) + 1), anchor))
+        rows.append((anchor, found.anchor_class, bits, int(found.topic_term is not None),
+                     number))
     db.executemany("INSERT INTO temp.score_anchors VALUES (?, ?, ?, ?, ?)", rows)
-    db.execute("DELETE FROM anchor_groups")
-    db.executemany("INSERT INTO anchor_groups (key, anchor) VALUES (?, ?)",
-                   enumerate(texts, start=1))
+    db.execute("DELETE FROM anchor_texts")
+    db.executemany("INSERT INTO anchor_texts (id, key, anchor) VALUES (?, ?, ?)", texts)
 
 
 def _build_text_marks(db: sqlite3.Connection, model: Model) -> None:
@@ -278,7 +276,7 @@ def link_features_select(model: Model, day: datetime.date | None) -> str:
                 coalesce(a.relevance, 0) AS anchor_topic, t.domains AS title_domains,
                 {facts.rel_sql("l")} AS rel, l.vendors AS vendors,
                 {facts.first_month_sql("l")} AS first_month,
-                {facts.lost_month_sql("l")} AS lost_month, coalesce(a.key, 0) AS anchor_key,
+                {facts.lost_month_sql("l")} AS lost_month, coalesce(a.id, 0) AS anchor_id,
                 {link_columns}
             FROM links AS l
             JOIN domain_scores AS d ON d.domain = l.domain

@@ -366,17 +366,21 @@ def _v5_chart_facts(db: sqlite3.Connection) -> None:
     # lack them: forgetting the scoring state makes the next re-score compute them.
     columns = ("rel INTEGER NOT NULL DEFAULT 0", "vendors INTEGER NOT NULL DEFAULT 0",
                "first_month INTEGER NOT NULL DEFAULT -1",
-               "lost_month INTEGER NOT NULL DEFAULT -1", "anchor_key INTEGER NOT NULL DEFAULT 0")
+               "lost_month INTEGER NOT NULL DEFAULT -1", "anchor_id INTEGER NOT NULL DEFAULT 0")
     for table in ("link_features", "link_scores"):
         for column in columns:
             db.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
-    # The month a domain was lost (its last link's, once every link is lost), and each anchor
-    # group's text (anchors equal but for ASCII case, as the Anchors table groups them).
+    # The month a domain was lost (its last link's, once every link is lost); every distinct
+    # anchor text with the key of its group (texts equal but for ASCII case, as the Anchors
+    # table groups them). Not "anchor_groups": the Anchors table's temporary table has that
+    # name, and an unqualified name finds the temporary table first.
     db.execute("ALTER TABLE domain_scores ADD COLUMN lost_month INTEGER NOT NULL DEFAULT -1")
     # The vendors reporting any of a domain's links (bits as links.vendors): the Referring
     # domains table's vendor filter without a lookup in every domain's links.
     db.execute("ALTER TABLE domain_scores ADD COLUMN vendors INTEGER NOT NULL DEFAULT 0")
-    db.execute("CREATE TABLE anchor_groups (key INTEGER PRIMARY KEY, anchor TEXT NOT NULL)")
+    db.execute("CREATE TABLE anchor_texts (id INTEGER PRIMARY KEY, key INTEGER NOT NULL, "
+               "anchor TEXT NOT NULL)")
+    db.execute("CREATE INDEX anchor_texts_key ON anchor_texts(key)")
     db.execute("DELETE FROM scoring_state")
 
 
