@@ -60,7 +60,7 @@ def window(qtbot: Any, tmp_path: Path, project_path: Path) -> Iterator[MainWindo
     qtbot.addWidget(main)
     main.resize(1400, 900)
     main.show()
-    main.check_options = FAST
+    main.checking.options = FAST
     assert main.open_project(project_path)
     yield main
     main.close()
@@ -112,7 +112,7 @@ def test_checking_selected_links_fills_the_check_column_and_filter(
 ) -> None:
     # Right after opening, the window scores the project: the check waits for it to stop.
     _select(window, "/live", "/review", "/gone", "/deleted")
-    result = _check(qtbot, window, window.check_selected_links)
+    result = _check(qtbot, window, window.checking.check_selected)
     assert result.summary.links == 4 and not result.summary.cancelled
     assert set(server.stats.hits) == {"/live", "/review", "/gone", "/deleted"}
     assert _check_column(window) == {"/live": "Live", "/review": "Live", "/gone": "Missing",
@@ -149,10 +149,10 @@ def test_checking_selected_links_fills_the_check_column_and_filter(
 def test_a_second_check_shows_the_changes(
     qtbot: Any, window: MainWindow, server: PageServer, tmp_path: Path
 ) -> None:
-    _check(qtbot, window, window.check_all_links)
+    _check(qtbot, window, window.checking.check_all)
     server.routes["/live"] = page("<p>Removed the link, sorry.</p>")
     server.routes["/review"] = page(f'<a href="{TARGET}" rel="nofollow">Acme widgets</a>')
-    result = _check(qtbot, window, window.check_all_links)
+    result = _check(qtbot, window, window.checking.check_all)
     assert result.change_count == 2
     assert {change.what for change in result.changes} == {
         ("live → missing",), ("follow → nofollow",)}
@@ -176,14 +176,14 @@ def test_checking_the_links_shown_follows_the_filter(
     qtbot: Any, window: MainWindow, server: PageServer
 ) -> None:
     window.workspace.views["links"].clearSelection()
-    assert not window.check_selected_links()  # nothing selected: said, nothing fetched
+    assert not window.checking.check_selected()  # nothing selected: said, nothing fetched
     assert window.statusBar().currentMessage() == (
         "Select links, or referring domains, to check their links.")
     search = window.workspace.filter_bar.search
     search.setText("/gone")
     search.returnPressed.emit()
     qtbot.waitUntil(lambda: window.workspace.shown_count() == 1, timeout=WAIT_MS)
-    result = _check(qtbot, window, window.check_shown_links)
+    result = _check(qtbot, window, window.checking.check_shown)
     assert result.summary.links == 1 and set(server.stats.hits) == {"/gone"}
 
 
@@ -201,26 +201,26 @@ def test_cancel_keeps_the_project_consistent_and_blocks_no_one_after(
     prefs = Preferences(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
     window = MainWindow(prefs)
     qtbot.addWidget(window)
-    window.check_options = CheckOptions(concurrency=2, connect_timeout=2.0)
+    window.checking.options = CheckOptions(concurrency=2, connect_timeout=2.0)
     assert window.open_project(project)
     qtbot.waitUntil(lambda: window.score_job is None, timeout=WAIT_MS)
     reports: list[Any] = []
     with qtbot.waitSignal(window.check_finished, timeout=WAIT_MS) as finished:
-        assert window.check_all_links()
-        assert window.check_job is not None and window.check_status.isVisibleTo(window)
-        window.check_job.progressed.connect(reports.append)
+        assert window.checking.check_all()
+        assert window.checking.job is not None and window.checking.status.isVisibleTo(window)
+        window.checking.job.progressed.connect(reports.append)
         qtbot.waitUntil(lambda: any(r.pages_done >= 2 for r in reports), timeout=WAIT_MS)
-        assert "pages" in window.check_status.label.text()
+        assert "pages" in window.checking.status.label.text()
         # One writer at a time: no import while the check runs.
         assert not window.import_files([tmp_path / "slow.csv"])
         refused = window.last_dialog
         assert isinstance(refused, QMessageBox)
         assert refused.windowTitle() == "A link check is running"
         refused.accept()
-        window.check_status.cancel.click()
+        window.checking.status.cancel.click()
     result: CheckResult = finished.args[0].result
     assert result.summary.cancelled and 0 < result.summary.links < len(paths)
-    assert not window.check_status.isVisibleTo(window)
+    assert not window.checking.status.isVisibleTo(window)
     assert window.last_dialog.headline.text().startswith(  # type: ignore[union-attr]
         f"Checked {result.summary.links} links")
     assert "left unchecked" in window.last_dialog.headline.text()  # type: ignore[union-attr]
@@ -241,7 +241,7 @@ def test_cancel_keeps_the_project_consistent_and_blocks_no_one_after(
     write_ahrefs(export, [LinkRecord(source_url=server.url("/new"), target_url=TARGET)])
     with qtbot.waitSignal(window.import_finished, timeout=WAIT_MS):
         assert window.import_files([export])
-        assert not window.check_all_links()
+        assert not window.checking.check_all()
         assert window.last_dialog.windowTitle() == "An import is running"  # type: ignore[union-attr]
         window.last_dialog.accept()  # type: ignore[union-attr]
     assert "/new" not in server.stats.hits
@@ -255,6 +255,6 @@ def test_checking_selected_domains_checks_their_links(
     view = window.workspace.current_view()
     assert view is not None and view.table.rowCount() == 1  # every page is on one host
     view.selectRow(0)
-    result = _check(qtbot, window, window.check_selected_links)
+    result = _check(qtbot, window, window.checking.check_selected)
     assert result.summary.links == len(PAGES)
     assert set(server.stats.hits) == set(PAGES)  # /deleted too: a 404 is an answer

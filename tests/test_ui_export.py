@@ -45,8 +45,8 @@ def test_the_export_is_the_table_as_shown(
     model.set_sort(Sort("quality", descending=True))
     view.setColumnHidden(model.spec.column_index("target_url"), True)
     output = tmp_path / "links.csv"
-    with qtbot.waitSignal(window.export_finished, timeout=WAIT_MS) as finished:
-        assert window.export_table(output)
+    with qtbot.waitSignal(window.table_export.finished, timeout=WAIT_MS) as finished:
+        assert window.table_export.export(output)
     assert finished.args[0].result > 0 and not finished.args[0].error
     rows = _read(output)
     header, body = rows[0], rows[1:]
@@ -69,8 +69,8 @@ def test_the_excel_variant_starts_with_a_bom(
 ) -> None:
     window.workspace.show_tab("domains")
     output = tmp_path / "domains.csv"
-    with qtbot.waitSignal(window.export_finished, timeout=WAIT_MS):
-        assert window.export_table(output, bom=True)
+    with qtbot.waitSignal(window.table_export.finished, timeout=WAIT_MS):
+        assert window.table_export.export(output, bom=True)
     data = output.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
     assert len(_read(output)) - 1 == window.workspace.shown_count()
@@ -80,8 +80,8 @@ def test_an_unwritable_place_is_said_plainly(
     qtbot: Any, window: MainWindow, tmp_path: Path
 ) -> None:
     output = tmp_path / "no-such-folder" / "links.csv"
-    with qtbot.waitSignal(window.export_finished, timeout=WAIT_MS) as finished:
-        assert window.export_table(output)
+    with qtbot.waitSignal(window.table_export.finished, timeout=WAIT_MS) as finished:
+        assert window.table_export.export(output)
     assert finished.args[0].error
     assert window.last_dialog is not None and window.last_dialog.isVisible()
     assert not output.exists()

@@ -5,9 +5,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import time
-from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
@@ -16,15 +14,11 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QMainWindow,
-    QProgressDialog,
     QStackedWidget,
     QToolButton,
     QWidget,
 )
 
-from linkdesk.core.checker import CheckOptions
-from linkdesk.core.exports import CsvExportCancelled, export_table_csv
-from linkdesk.core.exports.table_csv import csv_columns
 from linkdesk.core.importers.pipeline import ImportFailed, ImportOptions
 from linkdesk.core.marks import MarkKind
 from linkdesk.core.project_settings import disavow_settings, save_project_settings
@@ -34,26 +28,25 @@ from linkdesk.core.store.project import PROJECT_SUFFIX
 from linkdesk.core.tables import DOMAINS, LINKS, TableQuery, missing_table_indexes
 from linkdesk.ui.actions import Actions, build_marks_menu, build_menus
 from linkdesk.ui.dialogs.about import show_about
-from linkdesk.ui.dialogs.check_summary import show_check_summary
 from linkdesk.ui.dialogs.import_progress import ImportProgressDialog
 from linkdesk.ui.dialogs.messages import show_error, show_import_summary
 from linkdesk.ui.dialogs.project_settings import ProjectSettingsDialog, SettingsChange
 from linkdesk.ui.format import ui_locale
 from linkdesk.ui.icons import app_icon
+from linkdesk.ui.link_checking import LinkChecking
 from linkdesk.ui.marking import Marking
 from linkdesk.ui.preferences import Preferences
-from linkdesk.ui.views.check_progress import CheckStatus
+from linkdesk.ui.table_export import TableExport
 from linkdesk.ui.views.welcome import WelcomePage
-from linkdesk.ui.workers.checker import CheckRequest, CheckResult, start_check
+from linkdesk.ui.workers.checker import CheckRequest
 from linkdesk.ui.workers.importer import ImportJob, ImportOutcome
 from linkdesk.ui.workers.scorer import ScoreJob, ScoreOutcome, progress_text
-from linkdesk.ui.workers.task import Task, TaskOutcome
+from linkdesk.ui.workers.task import TaskOutcome
 from linkdesk.ui.workspace import Workspace
 
 log = logging.getLogger(__name__)
 EXPORT_FILTER = "Backlink exports (*.csv *.tsv *.txt *.gz *.zip);;All files (*)"
 PROJECT_FILTER = f"LinkDesk projects (*{PROJECT_SUFFIX})"
-CSV_FILTERS = ("CSV, UTF-8 (*.csv)", "CSV for Excel, UTF-8 with BOM (*.csv)")
 SCORES_OUT_OF_DATE = "Scores out of date"
 
 
@@ -62,7 +55,6 @@ class MainWindow(QMainWindow):
 
     project_opened = Signal(object)  # Path
     import_finished = Signal(object)  # ImportOutcome
-    export_finished = Signal(object)  # TaskOutcome (result: rows written)
     scoring_finished = Signal(object)  # ScoreOutcome
     check_finished = Signal(object)  # TaskOutcome (result: CheckResult)
 
@@ -73,11 +65,9 @@ class MainWindow(QMainWindow):
         self.job: ImportJob | None = None
         self.score_job: ScoreJob | None = None  # sort indexes and re-scoring
         self._pending_import: tuple[list[Path], ImportOptions | None] | None = None
-        self.export_job: Task | None = None
-        self.export_progress: QProgressDialog | None = None
-        self.check_job: Task | None = None  # a live check (workers/checker.py)
+        self.table_export = TableExport(self)  # File ▸ Export Table as CSV (table_export.py)
+        self.checking = LinkChecking(self)  # live checks (link_checking.py)
         self._pending_check: CheckRequest | None = None  # waits for the re-score to stop
-        self.check_options: CheckOptions | None = None  # None: the checker's defaults
         self.progress: ImportProgressDialog | None = None
         self.last_dialog: QWidget | None = None  # the latest message, for tests to inspect
         self.setWindowIcon(app_icon())
@@ -95,10 +85,12 @@ class MainWindow(QMainWindow):
             "details": self._toggle_details, "columns": self._choose_columns,
             "tab": self.workspace.show_tab, "about": lambda: show_about(self),
             "settings": self.edit_project_settings, "rescore": self.rescore,
-            "export": self.choose_export,
-            "check_selected": self.check_selected_links, "check_shown": self.check_shown_links,
-            "check_all": self.check_all_links,
+            "export": self.table_export.choose,
+            "check_selected": self.checking.check_selected,
+            "check_shown": self.checking.check_shown, "check_all": self.checking.check_all,
         })
+        self.checking.actions = self.actions.check_actions()
+        self.checking.finished.connect(self._check_done)
         self.actions.auto_score.setChecked(self.automatic_scoring)
         self.marking = Marking(self)
         self.marking.changed.connect(self.workspace.reload)  # marks change no link or score
@@ -135,9 +127,7 @@ class MainWindow(QMainWindow):
             self.statusBar().addPermanentWidget(label)
             if label is self.scores_label:
                 self.statusBar().addPermanentWidget(self.rescore_button)
-        self.check_status = CheckStatus()
-        self.check_status.cancel_requested.connect(self.cancel_check)
-        self.statusBar().addPermanentWidget(self.check_status)
+        self.statusBar().addPermanentWidget(self.checking.status)
         self._locale = ui_locale()
         self._totals = (0, 0)
         self._restore_window()
@@ -202,7 +192,8 @@ class MainWindow(QMainWindow):
 
     def _close_project(self) -> None:
         self.marking.forget()
-        self._stop_check()
+        self.checking.stop()
+        self._pending_check = None
         self._stop_scoring()
         self.workspace.set_project(None)
         if self.project is not None:
@@ -239,7 +230,7 @@ class MainWindow(QMainWindow):
         if self.job is not None:
             self._error("An import is running", "Wait for it to finish, or cancel it.")
             return False
-        if self.check_job is not None:  # one writer at a time
+        if self.checking.running:  # one writer at a time
             self._error("A link check is running",
                         "Wait for it to finish, or cancel it (Cancel in the status bar).")
             return False
@@ -292,97 +283,7 @@ class MainWindow(QMainWindow):
         self.import_finished.emit(outcome)
         self._run_pending()  # a check asked for meanwhile, else score the new links
 
-    # -- exporting ---------------------------------------------------------------------------
-
-    def choose_export(self) -> None:
-        """Ask where to write the table on screen, then export it in the background."""
-        view = self.workspace.current_view()
-        if self.project is None or view is None:
-            return
-        today = time.strftime("%Y-%m-%d")
-        suggested = self.project.path.with_name(
-            f"{self.project.path.stem}-{view.table.spec.name}-{today}.csv")
-        name, chosen = QFileDialog.getSaveFileName(
-            self, "Export Table as CSV", str(suggested), ";;".join(CSV_FILTERS))
-        if name:
-            path = Path(name) if Path(name).suffix else Path(name + ".csv")
-            self.export_table(path, bom=chosen == CSV_FILTERS[1])
-
-    def export_table(self, path: Path, *, bom: bool = False) -> bool:
-        """Write the table on screen to `path`: its filters, its order, its shown columns.
-
-        Runs in the background with a progress dialog and Cancel (a cancelled export leaves
-        no file). False if it cannot start now.
-        """
-        view = self.workspace.current_view()
-        if self.project is None or view is None or self.export_job is not None:
-            return False
-        model = view.table
-        spec, filters, sort = model.spec, model.filters, model.sort_order
-        shown = [name for name, _, hidden in view.column_layout() if not hidden]
-        columns = shown + [name for name in csv_columns(spec) if name not in
-                           {column.name for column in spec.columns}]
-
-        def work(project: Project, progress: Any, cancelled: Any) -> int:
-            return export_table_csv(project.db, spec, filters, sort, path, columns=columns,
-                                    bom=bom, progress=progress, cancel=cancelled)
-
-        self.export_job = Task(self.project.path, work, self,
-                               cancelled_errors=(CsvExportCancelled,))
-        dialog = QProgressDialog(f"Exporting {spec.title} to {path.name}…", "Cancel", 0, 100,
-                                 self)
-        dialog.setWindowTitle("Export")
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(400)  # small tables finish before it would show
-        dialog.canceled.connect(self.export_job.cancel)
-        self.export_job.progressed.connect(
-            lambda step: dialog.setValue(100 * step.rows_written // max(1, step.rows_total)))
-        self.export_job.finished.connect(lambda outcome: self._export_done(outcome, path))
-        self.export_progress = dialog
-        self.export_job.start()
-        return True
-
-    def _export_done(self, outcome: TaskOutcome, path: Path) -> None:
-        if self.export_progress is not None:
-            self.export_progress.reset()
-            self.export_progress.deleteLater()
-        if self.export_job is not None:
-            self.export_job.deleteLater()
-        self.export_job, self.export_progress = None, None
-        if outcome.cancelled:
-            self.statusBar().showMessage("Export cancelled; no file was written.", 10_000)
-        elif outcome.error:
-            self._error("Cannot export the table", outcome.error)
-        else:
-            rows = self._locale.toString(int(outcome.result))
-            self.statusBar().showMessage(f"Exported {rows} rows to {path}.", 10_000)
-        self.export_finished.emit(outcome)
-
-    # -- checking links live -------------------------------------------------------------------
-
-    def check_selected_links(self) -> bool:
-        """Check the selected links, or the links of the selected referring domains."""
-        view = self.workspace.current_view()
-        name = view.table.spec.name if view is not None else ""
-        if view is None or name not in (LINKS.name, DOMAINS.name) or not view.selected_count():
-            self.statusBar().showMessage(
-                "Select links, or referring domains, to check their links.", 10_000)
-            return False
-        if name == DOMAINS.name:
-            return self.start_check(CheckRequest("domains",
-                                                 domain_ids=tuple(view.selected_ids())))
-        return self.start_check(CheckRequest("selected", tuple(view.selected_ids())))
-
-    def check_shown_links(self) -> bool:
-        """Check the links the Links table shows with its filters (listed on the worker)."""
-        model = self.workspace.models.get(LINKS.name)
-        if model is None:
-            return False
-        return self.start_check(CheckRequest("shown", spec=model.spec, filters=model.filters))
-
-    def check_all_links(self) -> bool:
-        """Check every link of the project."""
-        return self.start_check(CheckRequest("all"))
+    # -- checking links live (link_checking.py runs them) -----------------------------------
 
     def start_check(self, request: CheckRequest) -> bool:
         """Check links in the background, with progress and Cancel in the status bar.
@@ -392,64 +293,21 @@ class MainWindow(QMainWindow):
         """
         if self.project is None:
             return False
-        if self.job is not None or self.check_job is not None:
+        if self.job is not None or self.checking.running:
             running = "An import" if self.job is not None else "A link check"
             self._error(f"{running} is running", "Wait for it to finish, or cancel it.")
             return False
-        request = self._with_check_options(request)
         if self.score_job is not None:
             self._pending_check = request
             self.cancel_rescore()
             self.statusBar().showMessage("Stopping the re-score to check links…")
             return True
-        self.check_job = start_check(self.project.path, request, self)
-        self.check_job.progressed.connect(self.check_status.update_progress)
-        self.check_job.finished.connect(self._check_done)
-        for action in self.actions.check_actions():
-            action.setEnabled(False)
-        self.check_status.start(request.scope_text)
+        self.checking.start(request)
         return True
 
-    def _with_check_options(self, request: CheckRequest) -> CheckRequest:
-        """The request with the window's check options (tests set shorter timeouts)."""
-        if self.check_options is None or request.options is not None:
-            return request
-        return replace(request, options=self.check_options)
-
-    def cancel_check(self) -> None:
-        """Stop the running check; the links checked so far keep their results."""
-        if self.check_job is not None:
-            self.check_job.cancel()
-
     def _check_done(self, outcome: TaskOutcome) -> None:
-        if self.check_job is not None:
-            self.check_job.deleteLater()
-        self.check_job = None
-        self.check_status.finish()
-        for action in self.actions.check_actions():
-            action.setEnabled(self.project is not None)
-        result: CheckResult | None = outcome.result
-        if outcome.error:
-            self._error("Cannot check the links", outcome.error)
-        elif result is not None:
-            if result.summary.run_id is not None and self.project is not None:
-                self.workspace.reload()  # the Check column and the details panel
-            self.last_dialog = show_check_summary(self, result)
         self.check_finished.emit(outcome)
         self._start_upkeep()  # a re-score that gave way to the check
-
-    def _stop_check(self) -> None:
-        """Closing the project or the window: cancel the check and wait for it (a moment:
-        requests in flight are dropped)."""
-        if self.check_job is not None:
-            job, self.check_job = self.check_job, None
-            job.finished.disconnect(self._check_done)
-            job.wait()
-            job.deleteLater()
-            self.check_status.finish()
-            for action in self.actions.check_actions():
-                action.setEnabled(True)
-        self._pending_check = None
 
     # -- re-scoring ----------------------------------------------------------------------------
 
@@ -486,7 +344,7 @@ class MainWindow(QMainWindow):
         while an import or a check holds the project.
         """
         assert self.project is not None
-        if self.job is not None or self.check_job is not None:
+        if self.job is not None or self.checking.running:
             raise ValueError("an import or a link check is running; save once it has finished")
         self._stop_scoring(keep_pending=True)  # its transaction would hold the write back
         try:
@@ -510,7 +368,7 @@ class MainWindow(QMainWindow):
         Both derived from the data, so both run on a worker and give way to an import.
         """
         if (self.project is None or self.job is not None or self.score_job is not None
-                or self.check_job is not None):
+                or self.checking.running):
             return
         stale = self.automatic_scoring and not self.workspace.scores_current
         if stale or missing_table_indexes(self.project.db):
@@ -519,7 +377,7 @@ class MainWindow(QMainWindow):
     def rescore(self) -> bool:
         """Re-score the project in the background; False if it cannot start now."""
         if (self.project is None or self.job is not None or self.score_job is not None
-                or self.check_job is not None):
+                or self.checking.running):
             return False
         self._start_score_job(force=True, scoring=True)
         return True
@@ -594,7 +452,7 @@ class MainWindow(QMainWindow):
         """
         if self.job is not None or self._pending_import is not None:
             return "an import is running"
-        if self.check_job is not None or self._pending_check is not None:
+        if self.checking.running or self._pending_check is not None:
             return "a link check is running"
         if self.score_job is not None and self.score_job.worker.scoring:
             return "re-scoring is running"
@@ -738,8 +596,7 @@ class MainWindow(QMainWindow):
             job.wait()
             if self.progress is not None:
                 self.progress.finish()
-        if self.export_job is not None:
-            self.export_job.wait()  # cancels: the half-written file is removed
+        self.table_export.wait()  # cancels: the half-written file is removed
         self._stop_scoring()
         self.save_state()
         self._close_project()
