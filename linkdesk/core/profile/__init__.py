@@ -1,13 +1,15 @@
-"""The dashboard's numbers: the profile's balance of quality against quantity, in SQL.
+"""The dashboard's numbers: the profile's balance of quality against quantity.
 
-Pure Python and SQL (no Qt), one module per chart family; every function takes a `Scope`
-(scope.py: the links and domains the table filters let through) and returns small
-dataclasses and numpy arrays, never a row per link.
+Pure Python, SQL and numpy (no Qt), one module per chart family. A `Scope` (scope.py) is
+the links and domains the table filters let through; two passes read them, one packed
+integer pair a domain (quality.py `domain_points`) and a link (links.py `link_facts`), and
+every chart is counted from those arrays: small dataclasses and arrays come back, never a
+Python object per link.
 
     scope = materialize(db, make_scope(db, filters))
     facts = link_facts(db, scope)     the links in scope, one pass (links.py)
-    domain_points(db, scope)          the quality-vs-quantity map (quality.py)
-    link_quality_histogram(facts) / domain_quality_histogram(db, scope)
+    points = domain_points(db, scope) the domains in scope, one pass; .scored(): the map
+    link_quality_histogram(facts) / domain_quality_histogram(db, scope, points)
     rel_counts(facts) / tld_counts    attributes.py
     anchor_mix(db, scope, facts)      anchors.py
     balance(db, scope, facts, points) balance.py (headline figures and plain-words hints)
