@@ -13,13 +13,22 @@ import sys
 from collections.abc import Sequence
 
 from linkdesk import __version__
-from linkdesk.commands import EXIT_FAILED, EXIT_OK, check, disavow, imports, scoring, stats
+from linkdesk.commands import (
+    EXIT_FAILED,
+    EXIT_OK,
+    check,
+    disavow,
+    imports,
+    profile,
+    scoring,
+    stats,
+)
 from linkdesk.core.importers.pipeline import ImportFailed
 from linkdesk.core.store import Project, ProjectError
 from linkdesk.core.store.stats import project_stats
 
 # Each module registers its subcommands; the order is the order of `--help`.
-COMMAND_MODULES = (imports, stats, scoring, check, disavow)
+COMMAND_MODULES = (imports, stats, scoring, profile, check, disavow)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from linkdesk.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from linkdesk.commands.filters import add_filter_arguments, filters_from
 from linkdesk.core import urls
 from linkdesk.core.disavow import (
     DisavowError,
@@ -36,9 +37,9 @@ from linkdesk.core.marks import (
     plan_marks,
     preview,
 )
-from linkdesk.core.scoring import BANDS, RISK_LEVELS, rescore, scores_current
+from linkdesk.core.scoring import rescore, scores_current
 from linkdesk.core.store import Project
-from linkdesk.core.tables import ANCHORS, Filters, Sort, marked_tables
+from linkdesk.core.tables import ANCHORS, Sort, marked_tables
 
 SAMPLE = 10  # lines of a list printed before "… and N more"
 
@@ -85,12 +86,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     export.add_argument("project", type=Path)
     export.add_argument("--table", choices=("links", "domains", "anchors"), required=True)
     export.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.csv")
-    export.add_argument("--search", default="", help="the quick search text")
-    export.add_argument("--band", choices=BANDS, help="only this quality band")
-    export.add_argument("--risk", choices=RISK_LEVELS, help="only this risk level")
-    export.add_argument("--marked", nargs="?", const="any",
-                        choices=("any", "none", *(k.value for k in MarkKind)),
-                        help="only marked rows (any mark, none, or one kind)")
+    add_filter_arguments(export)
     export.add_argument("--sort", metavar="COLUMN", help="a sortable column's name")
     export.add_argument("--desc", action="store_true", help="sort descending")
     export.add_argument("--bom", action="store_true", help="start with a BOM (for Excel)")
@@ -255,14 +251,7 @@ def run_validate(options: argparse.Namespace) -> int:
 
 def run_export_table(options: argparse.Namespace) -> int:
     """Write a table, filtered and sorted, to CSV."""
-    marked: bool | str | None = {"any": True, "none": False}.get(options.marked,
-                                                                  options.marked)
-    filters = Filters(
-        search=options.search,
-        band=BANDS.index(options.band) if options.band else None,
-        risk=RISK_LEVELS.index(options.risk) if options.risk else None,
-        marked=marked,
-    )
+    filters = filters_from(options)
     with Project.open(options.project, create=False) as project:
         db = project.db
         if not scores_current(db):

@@ -1,0 +1,34 @@
+"""The table filters as command-line options, shared by the commands that take them.
+
+    --search TEXT  --band NAME  --risk NAME  --marked [KIND]
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from linkdesk.core.marks import MarkKind
+from linkdesk.core.scoring import BANDS, RISK_LEVELS
+from linkdesk.core.tables import Filters
+
+
+def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the filter options to a subcommand."""
+    parser.add_argument("--search", default="", help="the quick search text")
+    parser.add_argument("--band", choices=BANDS, help="only this quality band")
+    parser.add_argument("--risk", choices=RISK_LEVELS, help="only this risk level")
+    parser.add_argument("--marked", nargs="?", const="any",
+                        choices=("any", "none", *(k.value for k in MarkKind)),
+                        help="only marked rows (any mark, none, or one kind)")
+
+
+def filters_from(options: argparse.Namespace) -> Filters:
+    """The Filters the parsed options ask for."""
+    marked: bool | str | None = {"any": True, "none": False}.get(options.marked,
+                                                                  options.marked)
+    return Filters(
+        search=options.search,
+        band=BANDS.index(options.band) if options.band else None,
+        risk=RISK_LEVELS.index(options.risk) if options.risk else None,
+        marked=marked,
+    )
