@@ -16,6 +16,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from test_profile import link_ids
 from test_tables_scores import build_scored_project
 
 from linkdesk.core.profile import (
@@ -38,7 +39,6 @@ from linkdesk.core.tables import (
     Follow,
     TableQuery,
     scored_domains,
-    scored_links,
 )
 
 # Every filter the facts answer without `links`, each value, and mixes with other filters.
@@ -70,14 +70,9 @@ def db(scored: Path) -> Iterator[sqlite3.Connection]:
         yield project.db
 
 
-def ids_shown(db: sqlite3.Connection, filters: Filters) -> list[int]:
-    """The rows the Links table shows under `filters`."""
-    return list(TableQuery(db, scored_links(db), filters).ordered_ids())
-
-
 def shown(db: sqlite3.Connection, filters: Filters) -> int:
     """How many rows the Links table shows under `filters`."""
-    return len(ids_shown(db, filters))
+    return len(link_ids(db, filters))
 
 
 @pytest.mark.parametrize("filters", FACT_CASES, ids=lambda filters: repr(filters.active()))
@@ -169,7 +164,7 @@ def test_a_filtered_top_anchor_is_spelt_as_its_links_in_scope_spell_it(
             top = dict(anchor_mix(db, scope, link_facts(db, scope), top=3).top)
             expected = db.execute(
                 "SELECT min(anchor), count(*) FROM links WHERE anchor = 'zebra widgets' "
-                f"COLLATE NOCASE AND id IN ({','.join(map(str, ids_shown(db, filters)))})"
+                f"COLLATE NOCASE AND id IN ({','.join(map(str, link_ids(db, filters)))})"
             ).fetchone()
             assert top.get(spelling) == expected[1] and expected[0] == spelling
 
