@@ -24,8 +24,8 @@ from linkdesk.commands import (
     stats,
 )
 from linkdesk.core.importers.pipeline import ImportFailed
+from linkdesk.core.stats import project_stats
 from linkdesk.core.store import Project, ProjectError
-from linkdesk.core.store.stats import project_stats
 
 # Each module registers its subcommands; the order is the order of `--help`.
 COMMAND_MODULES = (imports, stats, scoring, profile, check, disavow)

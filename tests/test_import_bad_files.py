@@ -34,8 +34,8 @@ from linkdesk.core.importers.pipeline import (
     ImportProgress,
     import_file,
 )
+from linkdesk.core.stats import project_stats
 from linkdesk.core.store import Project
-from linkdesk.core.store.stats import project_stats
 
 SITE_ROOT = "https://acme-widgets.com/"
 RECORDS = list(make_profile(300, seed=3))

@@ -37,8 +37,8 @@ from exportgen import (
 
 from linkdesk.core.importers.original import original_row
 from linkdesk.core.importers.pipeline import ImportFailed, ImportOptions, import_file
+from linkdesk.core.stats import project_stats
 from linkdesk.core.store import Project
-from linkdesk.core.store.stats import project_stats
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "resources" / "samples"

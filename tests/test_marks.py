@@ -35,8 +35,8 @@ from linkdesk.core.marks import (
 )
 from linkdesk.core.scoring import rescore
 from linkdesk.core.scoring.engine import forget_signals
+from linkdesk.core.stats import project_stats
 from linkdesk.core.store import Project, schema
-from linkdesk.core.store.stats import project_stats
 from linkdesk.core.tables import DOMAINS, LINKS, Filters, Sort, TableQuery, marked_tables
 from linkdesk.core.tables.marks import MARK_LABELS, with_marks
 

@@ -22,8 +22,8 @@ from exportgen import (
 )
 
 from linkdesk.core.importers.pipeline import ImportOptions, import_file
+from linkdesk.core.stats import project_stats
 from linkdesk.core.store import Project, merge
-from linkdesk.core.store.stats import project_stats
 
 SITE = "acme-widgets.com"
 LINK_COLUMNS = (

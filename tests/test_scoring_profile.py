@@ -28,8 +28,8 @@ from linkdesk.core.scoring import (
     set_terms,
 )
 from linkdesk.core.scoring.combine import band_condition, contribution_sql
+from linkdesk.core.stats import project_stats
 from linkdesk.core.store import Project, transaction
-from linkdesk.core.store.stats import project_stats
 
 SITE = "acme-widgets.com"
 EXACT = ANCHOR_CLASSES.index("exact_match")

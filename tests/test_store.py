@@ -17,8 +17,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 from exportgen import make_profile, write_ahrefs, write_semrush
 
 from linkdesk.core.importers.pipeline import import_file
+from linkdesk.core.stats import project_stats
 from linkdesk.core.store import Project, ProjectError, schema
-from linkdesk.core.store.stats import project_stats
 
 
 def content(path: Path) -> list[str]:

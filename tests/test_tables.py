@@ -25,8 +25,8 @@ from exportgen import (
 
 from linkdesk.core.importers.pipeline import ImportOptions, import_file
 from linkdesk.core.scoring import rescore
+from linkdesk.core.stats import project_stats
 from linkdesk.core.store import Project
-from linkdesk.core.store.stats import project_stats
 from linkdesk.core.tables import (
     ANCHORS,
     DOMAINS,

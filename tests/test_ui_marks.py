@@ -15,8 +15,8 @@ from test_tables_scores import build_scored_project
 
 from linkdesk.core.disavow import validate_file
 from linkdesk.core.marks import MarkKind
+from linkdesk.core.stats import project_stats
 from linkdesk.core.store import Project
-from linkdesk.core.store.stats import project_stats
 from linkdesk.ui.dialogs.disavow_export import DisavowExportDialog
 from linkdesk.ui.dialogs.mark_dialog import MarkDialog
 from linkdesk.ui.main_window import MainWindow

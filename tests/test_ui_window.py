@@ -19,8 +19,8 @@ from exportgen import make_profile, write_ahrefs, write_majestic
 from test_tables import SITE, build_project
 
 from linkdesk.cli import main as linkdesk_main
+from linkdesk.core.stats import project_stats
 from linkdesk.core.store import Project
-from linkdesk.core.store.stats import project_stats
 from linkdesk.core.tables import LINKS, Filters, Follow, Sort, TableQuery
 from linkdesk.ui.dialogs.messages import TextReport
 from linkdesk.ui.format import ui_locale

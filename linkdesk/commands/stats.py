@@ -8,8 +8,8 @@ from pathlib import Path
 
 from linkdesk.commands import EXIT_OK
 from linkdesk.core.scoring import rescore, scores_current
+from linkdesk.core.stats import project_stats
 from linkdesk.core.store import Project
-from linkdesk.core.store.stats import project_stats
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
