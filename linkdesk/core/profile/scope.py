@@ -106,17 +106,15 @@ def _active(spec: TableSpec, filters: Filters) -> dict[str, Any]:
             if name in spec.filters and name not in spec.prepared_filters}
 
 
-def filtered(spec: TableSpec, filters: Filters, joins: tuple[str, ...] = (),
-             optional: tuple[str, ...] = ()) -> Where:
+def filtered(spec: TableSpec, filters: Filters, optional: tuple[str, ...] = ()) -> Where:
     """The rows of `spec` that pass `filters`, as `TableQuery` builds them.
 
     Filters the table does not support are ignored, as the table models ignore them (the
-    filter bar is shared by every tab). `joins` are joins of the spec always wanted;
-    `optional` ones are made LEFT joins unless a filter needs them (rows without a match
-    stay, with NULLs).
+    filter bar is shared by every tab). `optional` joins of the spec are made LEFT joins
+    unless a filter needs them (rows without a match stay, with NULLs).
     """
     clauses = [spec.filters[name](value) for name, value in _active(spec, filters).items()]
-    needed = dict.fromkeys([*joins, *(join for clause in clauses for join in clause.joins)])
+    needed = dict.fromkeys(join for clause in clauses for join in clause.joins)
     left = [f"LEFT {spec.joins[name]}" for name in optional if name not in needed]
     source = " ".join([spec.source, *(spec.joins[name] for name in needed), *left])
     where = " AND ".join(clause.sql for clause in clauses) or "1"
@@ -128,8 +126,8 @@ def filtered(spec: TableSpec, filters: Filters, joins: tuple[str, ...] = (),
 class Scope:
     """The links (`l`, scores `ls`) and domains (`d`, scores `ds`) the charts count.
 
-    `band_links` / `band_domains` are the band expressions: the stored band while the scores
-    are current, NOT_SCORED otherwise (the charts then show one grey stack).
+    `scored`: the stored scores are current (else every band is NOT_SCORED and the charts
+    show one grey stack).
     """
 
     filters: Filters
@@ -145,16 +143,6 @@ class Scope:
     # The same links' facts: `link_scores AS ls` while scored, else `links AS l` (links.py).
     # None until `materialize` has computed the links a filter on `links` lets through.
     facts: Where | None = None
-
-    @property
-    def band_links(self) -> str:
-        """The band of a link (`ls.band`), or NOT_SCORED."""
-        return "ls.band" if self.scored else str(NOT_SCORED)
-
-    @property
-    def band_domains(self) -> str:
-        """The band of a domain (`ds.band`), or NOT_SCORED."""
-        return "ds.band" if self.scored else str(NOT_SCORED)
 
 
 def make_scope(db: sqlite3.Connection, filters: Filters | None = None,
