@@ -103,6 +103,12 @@ run_pass() {  # offscreen | xcb
     else
         fail "stats --json: $(tail -5 "$log") $(head -c 300 "$work/stats.json")"
     fi
+    if "${run[@]}" balance "$project" --json >"$work/balance.json" 2>"$log" \
+        && summary=$(stats_have_links "$work/balance.json" 2>>"$log"); then
+        ok "balance --json (the dashboard's figures, numpy): $summary"
+    else
+        fail "balance --json: $(tail -5 "$log") $(head -c 300 "$work/balance.json")"
+    fi
 
     local big=$ROOT/benchmarks/out/ahrefs-100k.csv
     if [ ! -f "$big" ]; then
