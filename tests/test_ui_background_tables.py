@@ -118,6 +118,53 @@ def test_a_search_shows_its_first_rows_before_the_whole_answer(
     assert last[0] == len(expected)
 
 
+def _search(qtbot: Any, window: MainWindow, text: str) -> None:
+    window.workspace.filter_bar.search.setText(text)
+    window.workspace.filter_bar._emit()
+    qtbot.waitUntil(lambda: not window.workspace.loading(), timeout=WAIT_MS)
+
+
+@pytest.mark.parametrize("position", [5, -1], ids=["in the first screenful", "beyond it"])
+def test_the_current_row_survives_a_search_shown_in_two_steps(
+    qtbot: Any, window: MainWindow, sample: Path, position: int  # noqa: F811
+) -> None:
+    _open(qtbot, window, sample)
+    view = window.workspace.current_view()
+    assert view is not None
+    expected = _expected(sample, Filters(search="e"))
+    assert len(expected) > FIRST_SCREEN + 10
+    target = expected[position]
+    view.selectRow(view.table.row_of(target))
+    resets: list[int] = []
+    view.table.modelReset.connect(lambda: resets.append(view.table.rowCount()))
+    _search(qtbot, window, "e")
+    assert resets[0] == FIRST_SCREEN and shown_ids(window) == expected
+    assert view.current_id() == target and view.selected_ids() == [target]
+    assert isinstance(view.current_id(), int)  # a plain int reaches SQLite as an integer
+
+
+def test_a_selection_survives_a_re_sort_under_a_broad_search(
+    qtbot: Any, window: MainWindow, sample: Path, monkeypatch: pytest.MonkeyPatch  # noqa: F811
+) -> None:
+    # As a search matching over NARROW_LIMIT of a million links: each re-sort scans again.
+    monkeypatch.setattr("linkdesk.core.tables.query.NARROW_LIMIT", 100)
+    _open(qtbot, window, sample)
+    _search(qtbot, window, "e")
+    view = window.workspace.current_view()
+    assert view is not None
+    view.selectAll()
+    before = sorted(view.selected_ids())
+    assert len(before) > FIRST_SCREEN
+    assert window.workspace.loader is not None
+    window.workspace.loader.worker.cache.clear()  # idle now; as after an import or a mark
+    resets: list[int] = []
+    view.table.modelReset.connect(lambda: resets.append(view.table.rowCount()))
+    view.table.set_sort(Sort("first_seen", descending=True))
+    qtbot.waitUntil(lambda: not window.workspace.loading(), timeout=WAIT_MS)
+    assert resets == [FIRST_SCREEN, len(before)]  # the first screenful, then the rest
+    assert sorted(view.selected_ids()) == before
+
+
 def test_the_anchors_table_groups_and_reads_on_its_own_loader(
     qtbot: Any, window: MainWindow, sample: Path  # noqa: F811
 ) -> None:

@@ -86,7 +86,7 @@ def _anchor(text: str | None) -> str:
 
 def balance_text(figures: dict[str, Any]) -> str:
     """The figures as a short report."""
-    lines = [f"{figures['links']:,} links from {figures['referring_domains']:,} referring "
+    lines = [f"{figures['links']:,} links · {figures['referring_domains']:,} referring "
              "domains"]
     if figures["scored"]:
         for title, key in (("Domains by band", "domains_by_band"),

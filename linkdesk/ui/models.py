@@ -95,6 +95,7 @@ class TableModel(QAbstractTableModel):
         self._generation = 0
         self._rows_from_loader = False
         self.loading = False
+        self.partial = False  # the rows shown are a search's first screenful (loading on)
 
     def load_in_background(self, loader: TableLoader | None, *, rows_too: bool = False) -> None:
         """Run this table's queries on `loader` (None: on the GUI thread, for small projects).
@@ -184,11 +185,12 @@ class TableModel(QAbstractTableModel):
         self._show_ids(ids, result.seconds, result.error)
 
     def _show_ids(self, ids: Any, seconds: float, error: str = "", final: bool = True) -> None:
-        self.beginResetModel()
+        self.beginResetModel()  # listeners read `partial` of the rows still shown
         self._ids = ids
         self._rows.clear()
         self.last_error = error  # before the reset ends: its listeners read it
         self.endResetModel()
+        self.partial = not final
         if final:
             self.last_query_seconds = seconds
             self.loaded.emit(seconds)

@@ -135,24 +135,25 @@ class TableQuery:
         order = self._order()
         if self._filtered:
             order = _keep(order, self._matching())
-        if isinstance(order, array):
-            return order
-        return array("q", order.tobytes())
+        return _as_array(order)
 
-    def first_ids(self, limit: int, probe: int = FIRST_PROBE) -> Ids | None:
+    def first_ids(self, limit: int, probe: int = FIRST_PROBE) -> array[int] | None:
         """The first `limit` rows of `ordered_ids()`, if found among the first `probe` rows
         of the sort order; else None (the filters keep too few of them to tell quickly).
 
         The first letters of a search match most rows: the whole answer scans every row
         (0.3-0.4 s on a million), but a screenful is found by testing the first rows of the
         sort order by id, in steps growing fourfold (a few milliseconds a step: matches may
-        cluster in the order). Tables whose rows are prepared (Anchors) are not probed.
+        cluster in the order). Tables whose rows are prepared (Anchors) are not probed, nor
+        are queries whose whole answer comes quickly (typing on, or already in the cache).
         """
         if self.spec.prepare is not None or self._narrowable() is not None:
-            return None  # prepared rows; or typing on, where the whole answer comes quickly
+            return None
+        if self.cache.get(self.db, self._matching_key()) is not None:
+            return None
         order = self._order()
         if not self._filtered:
-            return order[:limit]
+            return _as_array(order[:limit])
         found: list[Ids] = []
         kept, start, step = 0, 0, min(FIRST_STEP, probe)
         while kept < limit and start < min(probe, len(order)):
@@ -171,7 +172,7 @@ class TableQuery:
         if kept < limit and start < len(order):
             return None
         first = found[0] if len(found) == 1 else _concat_all(found, order[:0])
-        return first[:limit]
+        return _as_array(first[:limit])
 
     def order_sql(self) -> str:
         """The statement that lists every row in the sort order (tests check its plan)."""
@@ -224,8 +225,11 @@ class TableQuery:
             self.cache.put(self.db, key, order)
         return order
 
+    def _matching_key(self) -> Hashable:
+        return ("matching", self.spec.name, self._where, self._params)
+
     def _matching(self) -> Ids:
-        key = ("matching", self.spec.name, self._where, self._params)
+        key = self._matching_key()
         matching = self.cache.get(self.db, key)
         if matching is None:
             matching = self._narrowed_search()
@@ -302,6 +306,13 @@ def _concat(first: Ids, second: Ids) -> Ids:
     if _numpy is not None:
         return _numpy.concatenate((first, second))
     return first + second
+
+
+def _as_array(ids: Ids) -> array[int]:
+    """Ids as `array('q')`, what the models keep (numpy's int64 would reach sqlite3 as BLOBs)."""
+    if isinstance(ids, array):
+        return ids
+    return array("q", ids.tobytes())
 
 
 def _concat_all(parts: list[Ids], empty: Ids) -> Ids:

@@ -164,7 +164,14 @@ class TableView(QTableView):
         return self.table.row_id(index.row()) if index.isValid() else None
 
     def _remember_selection(self) -> None:
-        self._kept = (self.current_id(), self.selected_ids(KEPT_SELECTION))
+        current, selected = self.current_id(), self.selected_ids(KEPT_SELECTION)
+        if self.table.partial:
+            # Only a search's first screenful is shown: what was selected further down is
+            # still wanted in the whole answer, with whatever was picked meanwhile.
+            kept_current, kept = self._kept
+            current = current if current is not None else kept_current
+            selected = list(dict.fromkeys([*kept, *selected]))[:KEPT_SELECTION]
+        self._kept = (current, selected)
 
     def _restore_selection(self) -> None:
         current, selected = self._kept

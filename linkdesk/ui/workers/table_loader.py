@@ -104,6 +104,7 @@ class _LoaderWorker(QObject):
     @Slot(object)
     def load(self, request: IdRequest) -> None:
         """Run a request unless a newer one from the same table superseded it."""
+        first_sent = False
         while self.latest.current(request):
             started = time.perf_counter()
             try:
@@ -112,8 +113,8 @@ class _LoaderWorker(QObject):
                 try:
                     query = TableQuery(db, request.spec, request.filters, request.sort,
                                        self.cache)
-                    if request.filters.search.strip():
-                        self._first_screen(query, request, started)
+                    if request.filters.search.strip() and not first_sent:
+                        first_sent = self._first_screen(query, request, started)
                     ids = query.ordered_ids()
                 finally:
                     self.busy.clear()
@@ -129,12 +130,14 @@ class _LoaderWorker(QObject):
                 self.loaded.emit(IdResult(request, ids, time.perf_counter() - started))
             return
 
-    def _first_screen(self, query: TableQuery, request: IdRequest, started: float) -> None:
-        """Send a search's first screenful at once, if the first rows of the order have it."""
+    def _first_screen(self, query: TableQuery, request: IdRequest, started: float) -> bool:
+        """Send a search's first screenful at once, if the first rows of the order have it
+        (True when sent)."""
         first = query.first_ids(FIRST_SCREEN)
-        if first is not None and self.latest.current(request):
-            self.loaded.emit(IdResult(request, first, time.perf_counter() - started,
-                                      partial=True))
+        if first is None or not self.latest.current(request):
+            return False
+        self.loaded.emit(IdResult(request, first, time.perf_counter() - started, partial=True))
+        return True
 
     @Slot(object)
     def rows(self, request: RowsRequest) -> None:
