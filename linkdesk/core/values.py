@@ -31,6 +31,9 @@ _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _SLASHED = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})")
 _WORDY = re.compile(r"([A-Za-z]+)\.? (\d{1,2}),? (\d{4})")
 _NUMBER_NOISE = str.maketrans("", "", ", \u00a0%")
+# SQLite's LIKE and COLLATE NOCASE fold the case of ASCII letters only; so must Python's
+# side of a search or of a grouping that has to agree with them (`text.translate(...)`).
+ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
 def parse_rel(text: str) -> int | None:

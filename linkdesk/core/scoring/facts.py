@@ -11,6 +11,8 @@ The same SQL over `links` serves projects whose scores are out of date.
 
 from __future__ import annotations
 
+from linkdesk.core.values import ASCII_LOWER
+
 # Bits of `rel`. Nofollow, ugc and sponsored can overlap (rel="ugc nofollow"). The filters'
 # bits are the Links table's filter expressions themselves (tables/links.py), each value of
 # each filter its own bit: they select the same rows whatever the columns hold.
@@ -83,7 +85,4 @@ def lost_month_sql(alias: str = "l") -> str:
 
 def anchor_key(anchor: str) -> str:
     """What groups anchors as `COLLATE NOCASE` does (the Anchors table): ASCII case folded."""
-    return anchor.translate(_ASCII_LOWER)
-
-
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+    return anchor.translate(ASCII_LOWER)

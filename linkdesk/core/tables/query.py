@@ -21,7 +21,8 @@ from collections import OrderedDict
 from collections.abc import Hashable, Iterable, Sequence
 from typing import Any
 
-from linkdesk.core.tables.spec import ASCII_LOWER, Filters, Sort, TableSpec
+from linkdesk.core.tables.spec import Filters, Sort, TableSpec
+from linkdesk.core.values import ASCII_LOWER
 
 try:  # numpy comes with pyqtgraph; it parses and masks the ids 15x faster than pure Python
     import numpy as _numpy

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field, fields, replace
 from enum import Enum
 from typing import Any
 
+from linkdesk.core.values import ASCII_LOWER
+
 
 class Kind(Enum):
     """What a column's values are; the UI formats and aligns by it."""
@@ -178,9 +180,6 @@ class TableSpec:
             joins={**self.joins, **(joins or {})},
             filters={**self.filters, **(filters or {})},
         )
-
-
-ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
 def like_pattern(text: str) -> str:
