@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import sqlite3
 import sys
 from collections.abc import Sequence
 
@@ -47,6 +48,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILED
     except KeyboardInterrupt:
         print("linkdesk: interrupted; the project is unchanged", file=sys.stderr)
+        return EXIT_FAILED
+    except sqlite3.OperationalError as error:
+        if "locked" not in str(error) and "busy" not in str(error):
+            raise
+        # Another process (the window importing or re-scoring, say) held the project's
+        # write lock past the busy timeout: nothing was changed by this command.
+        print(f"linkdesk {options.command}: the project is busy (another program is writing "
+              "to it); nothing was changed: try again when it has finished", file=sys.stderr)
         return EXIT_FAILED
 
 

@@ -13,7 +13,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 from test_cli import linkdesk
 from test_tables_scores import build_scored_project
 
+from linkdesk.cli import main
 from linkdesk.core.scoring import BANDS
+from linkdesk.core.scoring.engine import forget_signals
 from linkdesk.core.store import Project
 
 
@@ -61,3 +63,20 @@ def test_the_text_report_reads_as_the_dashboard(project: Path) -> None:
     assert "Hints:" in lines and any(line.startswith("Top anchors:") for line in lines)
     missing = linkdesk("balance", project.with_name("nowhere.linkdesk"))
     assert missing.returncode != 0 and "nowhere.linkdesk" in missing.stderr
+
+
+def test_a_project_another_program_is_writing_is_said_busy(
+        project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    copy = tmp_path / "busy.linkdesk"
+    copy.write_bytes(project.read_bytes())
+    with Project.open(copy) as opened, opened.db:
+        forget_signals(opened.db)  # stale: the command has to re-score, so to write
+    monkeypatch.setattr("linkdesk.core.store.project._BUSY_TIMEOUT_MS", 50)
+    with Project.open(copy) as writer:  # another program holds the write lock meanwhile
+        writer.db.execute("BEGIN IMMEDIATE")
+        assert main(["balance", str(copy)]) == 1
+        writer.db.rollback()
+    error = capsys.readouterr().err
+    assert "linkdesk balance: the project is busy" in error and "Traceback" not in error
+    assert main(["balance", str(copy), "--json"]) == 0  # once it is free
