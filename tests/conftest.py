@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
@@ -18,6 +19,20 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from linkdesk.core.store import Project
 
 RunLinkdesk = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture(autouse=True)
+def collect_closed_windows(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After a Qt test, delete what it left to Python's collector, here, while Qt is idle.
+
+    A closed window held by reference cycles (its controllers point back at it) is deleted
+    whenever the collector next runs: once that was in the middle of a later test's Qt call,
+    and the window's destructor hung on a lock Qt held. Autouse fixtures are set up first,
+    so this runs after qtbot has closed the test's widgets.
+    """
+    yield
+    if "qtbot" in request.fixturenames:
+        gc.collect()
 
 
 @pytest.fixture

@@ -45,7 +45,10 @@ class LinkChecking(QObject):
     finished = Signal(object)  # TaskOutcome (result: CheckResult)
 
     def __init__(self, host: CheckingHost) -> None:
-        super().__init__()
+        # A child of the window: Qt deletes it with the window. Without a parent it would
+        # live until Python's collector found the window's cycle, and die in the middle of
+        # whatever Qt was doing then (a test run once hung in QObject::~QObject).
+        super().__init__(host)  # type: ignore[arg-type]
         self.host = host
         self.actions: list[QAction] = []  # Tools ▸ Check ...: off while a check runs
         self.job: Task | None = None

@@ -40,7 +40,7 @@ class TableExport(QObject):
     finished = Signal(object)  # TaskOutcome (result: rows written)
 
     def __init__(self, host: ExportHost) -> None:
-        super().__init__()
+        super().__init__(host)  # type: ignore[arg-type]  # a child: deleted with the window
         self.host = host
         self.job: Task | None = None
         self.progress: QProgressDialog | None = None
