@@ -9,7 +9,7 @@ Python object per link.
     scope = materialize(db, make_scope(db, filters))
     facts = link_facts(db, scope)     the links in scope, one pass (links.py)
     points = domain_points(db, scope) the domains in scope, one pass; .scored(): the map
-    link_quality_histogram(facts) / domain_quality_histogram(db, scope, points)
+    link_quality_histogram(facts) / domain_quality_histogram(points)
     rel_counts(facts) / tld_counts    attributes.py
     anchor_mix(db, scope, facts)      anchors.py
     balance(db, scope, facts, points) balance.py (headline figures and plain-words hints)

@@ -132,16 +132,6 @@ def domain_summary(db: sqlite3.Connection, domain_id: int) -> DomainSummary | No
     return DomainSummary(*row[:8], marked=bool(row[8]))
 
 
-def _histogram(rows: list[tuple[int, float | None, int]]) -> QualityHistogram:
-    counts = np.zeros((BAND_SLOTS, BUCKETS), dtype=np.int64)
-    if rows:
-        table = np.array(rows, dtype=np.float64).reshape(len(rows), 3)
-        quality = np.nan_to_num(table[:, 1])
-        buckets = np.clip((quality // BUCKET_POINTS).astype(np.int64), 0, BUCKETS - 1)
-        np.add.at(counts, (table[:, 0].astype(np.int64), buckets), table[:, 2].astype(np.int64))
-    return QualityHistogram(counts)
-
-
 def link_quality_histogram(facts: LinkFacts) -> QualityHistogram:
     """Links per quality bucket and band (all zero while the scores are out of date)."""
     counts = np.zeros((BAND_SLOTS, BUCKETS), dtype=np.int64)
@@ -153,22 +143,13 @@ def link_quality_histogram(facts: LinkFacts) -> QualityHistogram:
     return QualityHistogram(counts)
 
 
-def domain_quality_histogram(db: sqlite3.Connection, scope: Scope,
-                             points: DomainPoints | None = None) -> QualityHistogram:
-    """Scored referring domains per quality bucket and band (zero while unscored).
+def domain_quality_histogram(points: DomainPoints) -> QualityHistogram:
+    """Scored referring domains (`domain_points` of a scope) per quality bucket and band.
 
-    Given the domain points of the same scope, they are counted instead of querying again.
+    All zero while the scores are out of date (every point is then NOT_SCORED).
     """
-    if not scope.scored:
-        return _histogram([])
-    if points is not None:
-        points = points.scored()
-        counts = np.zeros((BAND_SLOTS, BUCKETS), dtype=np.int64)
-        buckets = np.clip((points.quality // BUCKET_POINTS).astype(np.int64), 0, BUCKETS - 1)
-        np.add.at(counts, (points.band, buckets), 1)
-        return QualityHistogram(counts)
-    where = scope.domains
-    rows = db.execute(where.sql("ds.band, ds.quality, count(*)",
-                                "AND ds.band IS NOT NULL GROUP BY ds.band, ds.quality"),
-                      where.params).fetchall()
-    return _histogram(rows)
+    points = points.scored()
+    counts = np.zeros((BAND_SLOTS, BUCKETS), dtype=np.int64)
+    buckets = np.clip((points.quality // BUCKET_POINTS).astype(np.int64), 0, BUCKETS - 1)
+    np.add.at(counts, (points.band, buckets), 1)
+    return QualityHistogram(counts)

@@ -118,14 +118,15 @@ def _sections(
         scope = materialize(db, scope)
         facts = link_facts(db, scope)
         check()
-        points = points or domain_points(db, scope)
+        if points is None:
+            points = domain_points(db, scope)
     if "attributes" in wanted and facts is not None:
         yield "attributes", Attributes(rel_counts(facts), tld_counts(db, scope))
         check()
     if "quality" in wanted and facts is not None:
         thresholds = load_model(db).thresholds
         yield "quality", Quality(link_quality_histogram(facts),
-                                 domain_quality_histogram(db, scope, points),
+                                 domain_quality_histogram(points),
                                  float(thresholds["fair"]), float(thresholds["strong"]))
         check()
     anchors = None
