@@ -222,6 +222,7 @@ def build_project(work: Path, bound: list[tuple[str, int]], pages: int) -> tuple
 
     from linkdesk.core.importers.pipeline import ImportOptions, import_file
     from linkdesk.core.store import Project
+    from linkdesk.core.store.settings import Key
 
     urls = [
         f"http://{bound[n % len(bound)][0]}:{bound[n % len(bound)][1]}/p/{n}" for n in range(pages)
@@ -235,7 +236,7 @@ def build_project(work: Path, bound: list[tuple[str, int]], pages: int) -> tuple
     write_ahrefs(export, records)
     project = work / "bench.linkdesk"
     with Project.open(project) as opened:
-        opened.set_setting("sites", [SITE])
+        opened.set_setting(Key.SITES, [SITE])
         import_file(opened, export, ImportOptions())
     urls_file = work / "urls.txt"
     urls_file.write_text("\n".join(urls))

@@ -45,6 +45,7 @@ from linkdesk.core.checker import (
     latest_check,
 )
 from linkdesk.core.store import Project
+from linkdesk.core.store.settings import Key
 
 # Short timeouts so that slow pages cost the suite about a second.
 FAST = CheckOptions(
@@ -461,7 +462,7 @@ def test_placeholder_links_match_any_link_to_the_site(tmp_path: Path) -> None:
         server.routes["/gsc-gone"] = page("<p>nothing</p>")
         path = tmp_path / "p.linkdesk"
         with Project.open(path) as project:
-            project.set_setting("sites", [SITE])
+            project.set_setting(Key.SITES, [SITE])
             project.db.execute(
                 "INSERT INTO links(source_url, target_url, source_host, domain, placeholder) "
                 "VALUES (?, 'https://acme-widgets.com/', '127.0.0.1', '127.0.0.1', 1), "

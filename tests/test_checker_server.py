@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from linkdesk.core.store import Project
+from linkdesk.core.store.settings import Key
 
 TARGET = "https://acme-widgets.com/x"
 SITE = "acme-widgets.com"
@@ -164,7 +165,7 @@ def make_project(path: Path, links: list[tuple[str, str]], *, anchor: str = "acm
     export = path.with_suffix(".csv")
     write_ahrefs(export, [LinkRecord(source_url=s, target_url=t, anchor=anchor) for s, t in links])
     with Project.open(path) as project:
-        project.set_setting("sites", [SITE])
+        project.set_setting(Key.SITES, [SITE])
         import_file(project, export)
     return path
 

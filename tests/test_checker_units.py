@@ -25,7 +25,6 @@ from linkdesk.core.checker import (
     CheckOptions,
     check_links,
     check_stats,
-    ensure_check_tables,
     marked_link_ids,
 )
 from linkdesk.core.checker.classify import _same_page
@@ -229,11 +228,9 @@ def test_stats_are_zero_before_any_check(project: Project) -> None:
         "check_status": {"live": 0, "missing": 0, "page_error": 0, "redirected": 0,
                          "blocked": 0, "timeout": 0, "dns_error": 0},
     }
-    # The tables come with the schema (v4); ensure_check_tables is kept for old callers.
+    # The tables come with the schema (v4).
     names = {row[0] for row in project.db.execute("SELECT name FROM sqlite_schema")}
     assert {"check_runs", "link_checks", "check_latest", "latest_checks"} <= names
-    ensure_check_tables(project.db)  # idempotent
-    assert check_stats(project.db)["checked_links"] == 0
 
 
 def test_marked_links_are_those_whose_effective_mark_is_disavow_or_review(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -16,9 +17,11 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from exportgen import make_profile, write_ahrefs, write_semrush
 
+from linkdesk.core import fields
 from linkdesk.core.importers.pipeline import import_file
 from linkdesk.core.stats import project_stats
-from linkdesk.core.store import Project, ProjectError, schema
+from linkdesk.core.store import Project, ProjectError, schema, settings
+from linkdesk.core.store.settings import Key
 
 
 def content(path: Path) -> list[str]:
@@ -43,7 +46,7 @@ def test_new_project_is_versioned_and_in_wal_mode(tmp_path: Path) -> None:
 def test_migration_keeps_a_backup_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "acme.linkdesk"
     with Project.open(path) as project:
-        project.set_setting("sites", ["acme-widgets.com"])
+        project.set_setting(Key.SITES, ["acme-widgets.com"])
 
     def add_notes(db: sqlite3.Connection) -> None:
         db.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)")
@@ -164,3 +167,80 @@ def test_two_processes_importing_into_one_project(tmp_path: Path) -> None:
         stats = project_stats(project.db)
     assert stats["imports"] == 2
     assert stats["observations"] == 30_000
+
+
+# -- settings ----------------------------------------------------------------------------------
+
+LINKDESK = Path(__file__).parent.parent / "linkdesk"
+_SETTINGS_SQL = re.compile(r"\b(?:FROM|INTO|UPDATE|TABLE)\s+settings\b", re.IGNORECASE)
+
+
+def test_only_the_settings_module_runs_sql_on_the_settings_table() -> None:
+    owners = {LINKDESK / "core" / "store" / name for name in ("settings.py", "schema.py")}
+    offenders = [
+        f"{path.relative_to(LINKDESK.parent)}:{number}"
+        for path in sorted(LINKDESK.rglob("*.py")) if path not in owners
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if _SETTINGS_SQL.search(line)
+    ]
+    assert offenders == []
+
+
+def test_settings_keys_keep_the_names_stored_in_project_files() -> None:
+    # Project files hold these strings: renaming a key would lose the users' settings.
+    assert {key.value for key in Key} == {
+        "sites", "brand_terms", "money_keywords", "topic_keywords", "market_languages",
+        "market_countries", "scoring", "column_mappings", "disavow_platforms",
+        "disavow_warn_quality",
+    }
+
+
+def test_settings_are_read_and_written_by_named_key(tmp_path: Path) -> None:
+    with Project.open(tmp_path / "acme.linkdesk") as project:
+        db = project.db
+        assert settings.get(db, Key.SCORING, {}) == {}
+        settings.put(db, Key.SCORING, {"weights": {"follow": 25}})
+        settings.put(db, Key.BRAND_TERMS, ["Acme"])
+        project.set_setting(Key.SITES, ["acme-widgets.com"])
+        assert db.execute("SELECT key, value FROM settings ORDER BY key").fetchall() == [
+            ("brand_terms", '["Acme"]'), ("scoring", '{"weights": {"follow": 25}}'),
+            ("sites", '["acme-widgets.com"]')]
+        assert settings.get_many(db, [Key.SITES, Key.SCORING, Key.MONEY_KEYWORDS]) == {
+            Key.SITES: ["acme-widgets.com"], Key.SCORING: {"weights": {"follow": 25}}}
+        settings.delete(db, Key.SCORING)
+        assert project.setting(Key.SCORING) is None
+        assert settings.sites(db) == ["acme-widgets.com"]
+        with pytest.raises(ValueError, match="brand_term"):
+            settings.put(db, "brand_term", ["Acme"])  # type: ignore[arg-type]  # a typo
+        with pytest.raises(ValueError, match="site"):
+            project.setting("site")  # type: ignore[arg-type]
+
+
+# -- migrations ----------------------------------------------------------------------------------
+
+
+def test_a_new_field_does_not_change_what_migration_1_builds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Released migrations are frozen: a field added later comes with a migration of its own,
+    # so a project built today has the same tables as one upgraded from version 1.
+    def tables(path: Path) -> list[tuple[str, str]]:
+        db = sqlite3.connect(path)
+        try:
+            return db.execute("SELECT name, sql FROM sqlite_schema ORDER BY name").fetchall()
+        finally:
+            db.close()
+
+    Project.open(tmp_path / "before.linkdesk").close()
+    monkeypatch.setitem(fields.FIELDS, "outbound_domains",
+                        (fields.Kind.NUMBER, fields.Merge.MAX, "INTEGER"))
+    Project.open(tmp_path / "after.linkdesk").close()
+    assert tables(tmp_path / "after.linkdesk") == tables(tmp_path / "before.linkdesk")
+
+
+def test_a_fresh_project_has_a_column_for_every_field(tmp_path: Path) -> None:
+    # The other side of the freeze: a new field needs a migration adding its columns.
+    with Project.open(tmp_path / "acme.linkdesk") as project:
+        for table in ("links", "observations"):
+            columns = {row[1] for row in project.db.execute(f"PRAGMA table_info({table})")}
+            assert set(fields.FIELDS) <= columns, table

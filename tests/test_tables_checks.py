@@ -221,23 +221,3 @@ def test_a_v3_project_upgrades_to_the_check_tables(
                             sponsored=False, noindex=False)])
         assert TableQuery(db, CHECKED, Filters(check=LIVE)).count() == 1
     assert path.with_name("old.linkdesk.v3.bak").exists()
-
-
-def test_a_v3_project_the_checker_already_used_keeps_its_history(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Before v4, `linkdesk check` created the tables itself: the migration must accept them.
-    path = tmp_path / "checked.linkdesk"
-    _v3_project(path, monkeypatch)
-    with monkeypatch.context() as patch:
-        patch.setattr("linkdesk.core.store.project.MIGRATIONS", schema.MIGRATIONS[:3])
-        patch.setattr("linkdesk.core.store.project.SCHEMA_VERSION", 3)
-        with Project.open(path) as project:
-            from linkdesk.core.checker import ensure_check_tables
-
-            ensure_check_tables(project.db)
-            _run(project.db, [LinkCheck(2, MISSING, 200, noindex=False)])
-    with Project.open(path) as project:
-        assert project.db.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
-        stored = latest_check(project.db, 2)
-        assert stored is not None and stored.check.status == MISSING

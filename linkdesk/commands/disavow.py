@@ -39,6 +39,7 @@ from linkdesk.core.marks import (
 )
 from linkdesk.core.scoring import rescore, scores_current
 from linkdesk.core.store import Project
+from linkdesk.core.store.settings import sites
 from linkdesk.core.tables import ANCHORS, Sort, marked_tables
 
 SAMPLE = 10  # lines of a list printed before "… and N more"
@@ -223,8 +224,8 @@ def plan_text(plan: DisavowPlan) -> str:
 
 
 def _project_name(project: Project) -> str:
-    sites = project.setting("sites", [])
-    return str(sites[0]) if sites else project.path.stem
+    known = sites(project.db)
+    return known[0] if known else project.path.stem
 
 
 # -- validate-disavow -------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import platformdirs
 from linkdesk.core.importers.pipeline import ImportOptions, import_file
 from linkdesk.core.scoring import rescore
 from linkdesk.core.store import Project
+from linkdesk.core.store.settings import Key
 
 DEMO_SITE = "acme-widgets.com"
 DEMO_EXPORTS = (
@@ -37,12 +38,12 @@ def demo_project(folder: Path | None = None) -> Path:
         leftover.unlink(missing_ok=True)
     samples = files("linkdesk.resources").joinpath("samples")
     with Project.open(partial) as project:
-        project.set_setting("sites", [DEMO_SITE])
-        project.set_setting("brand_terms", ["Acme Widgets", "Acme"])
+        project.set_setting(Key.SITES, [DEMO_SITE])
+        project.set_setting(Key.BRAND_TERMS, ["Acme Widgets", "Acme"])
         # What the client sells and writes about: anchors and pages get their classes.
-        project.set_setting("money_keywords", ["buy widgets online", "cheap widgets",
-                                               "widget supplier", "blue widgets"])
-        project.set_setting("topic_keywords", ["widget", "maker", "workshop", "craft"])
+        project.set_setting(Key.MONEY_KEYWORDS, ["buy widgets online", "cheap widgets",
+                                                 "widget supplier", "blue widgets"])
+        project.set_setting(Key.TOPIC_KEYWORDS, ["widget", "maker", "workshop", "craft"])
         for name in DEMO_EXPORTS:
             with as_file(samples.joinpath(name)) as export:
                 import_file(project, export, ImportOptions(site=DEMO_SITE))

@@ -1,8 +1,9 @@
 """A project's settings as the Project Settings dialog edits them, saved in one transaction.
 
-Scoring settings (the client's words, weights, flag points, thresholds, detection) live in
-`scoring.model`; the disavow file's settings (large platforms, the quality from which a
-disavow needs confirmation) in `disavow`. Saving them together means a refused value
+Scoring settings (the client's words, weights, flag points, thresholds, detection) are
+validated by `scoring.model`; the disavow file's settings (large platforms, the quality from
+which a disavow needs confirmation) by `disavow`; all are stored through `store.settings`,
+which owns the settings table and its keys. Saving them together means a refused value
 anywhere changes nothing at all.
 """
 

@@ -16,6 +16,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
@@ -30,11 +31,6 @@ from linkdesk.core.tables import Column, Filters, Kind, Sort, TableQuery, TableS
 from linkdesk.core.tables.query import QueryCache
 from linkdesk.ui.format import display_text, is_stand_in, plain_tooltip, ui_locale
 from linkdesk.ui.workers.table_loader import IdRequest, IdResult, TableLoader
-
-try:  # comes with pyqtgraph; finds a thousand selected ids among a million rows at once
-    import numpy as _numpy
-except ImportError:  # pragma: no cover
-    _numpy = None
 
 log = logging.getLogger(__name__)
 
@@ -217,12 +213,10 @@ class TableModel(QAbstractTableModel):
         """The rows showing any of `row_ids`, top to bottom (one pass over the ids)."""
         if len(row_ids) <= 4:
             return sorted(row for row in map(self.row_of, row_ids) if row is not None)
-        if _numpy is not None:
-            shown = _numpy.frombuffer(self._ids, dtype=_numpy.int64)
-            wanted = _numpy.asarray(row_ids, dtype=_numpy.int64)
-            return [int(row) for row in _numpy.flatnonzero(_numpy.isin(shown, wanted))]
-        wanted_set = set(row_ids)
-        return [row for row, row_id in enumerate(self._ids) if row_id in wanted_set]
+        # numpy finds a thousand selected ids among a million rows at once.
+        shown = np.frombuffer(self._ids, dtype=np.int64)
+        wanted = np.asarray(row_ids, dtype=np.int64)
+        return [int(row) for row in np.flatnonzero(np.isin(shown, wanted))]
 
     def values(self, row: int) -> tuple[Any, ...]:
         """The raw values of the row at `row`, in column order (fetched if needed)."""

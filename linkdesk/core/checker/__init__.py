@@ -41,7 +41,6 @@ from linkdesk.core.checker.store import (
     changes,
     check_history,
     check_stats,
-    ensure_check_tables,
     latest_check,
     rel_label,
 )
@@ -68,7 +67,6 @@ __all__ = [
     "check_history",
     "check_links",
     "check_stats",
-    "ensure_check_tables",
     "latest_check",
     "link_ids_of_domains",
     "marked_link_ids",

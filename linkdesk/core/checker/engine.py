@@ -35,7 +35,6 @@ from linkdesk.core.checker.parse import ParsedPage, parse_page
 from linkdesk.core.checker.selection import select_pages
 from linkdesk.core.checker.store import (
     changes,
-    ensure_check_tables,
     finish_run,
     save_checks,
     start_run,
@@ -91,7 +90,6 @@ def _check(
     cancelled: CancelCheck | None,
 ) -> CheckSummary:
     started = time.perf_counter()
-    ensure_check_tables(db)
     pages, links = select_pages(db, link_ids, limit=limit)
     if not pages:
         return CheckSummary(None, 0, 0, 0, 0, dict.fromkeys(STATUSES, 0))

@@ -1,8 +1,7 @@
 """The check history in the project file: runs, one row per link checked, the latest per link.
 
 The tables are part of the schema since version 4 (`store.schema._v4_checks`): every project
-opened has them. `ensure_check_tables` stays for callers holding a connection that was never
-migrated.
+`Project.open` returns has them.
 `check_latest` points each checked link at its latest check and the one before it, so the
 status column, its filter and `changes` are one indexed join away, however long the history.
 """
@@ -18,7 +17,6 @@ from typing import Any
 
 from linkdesk.core.checker.model import LIVE, STATUSES, LinkCheck
 from linkdesk.core.store import transaction
-from linkdesk.core.store.schema import _v4_checks  # the one definition of the check tables
 
 _COLUMNS = (
     "link_id, run_id, checked_at, status, http_code, final_url, redirects, found, anchor, "
@@ -51,17 +49,6 @@ class Change:
     before: StoredCheck
     after: StoredCheck
     what: tuple[str, ...]  # e.g. ("live → missing",), ("follow → nofollow",)
-
-
-def ensure_check_tables(db: sqlite3.Connection) -> None:
-    """Create the check tables, their indexes and the `latest_checks` view if missing.
-
-    A project opened with `Project.open` has them already (schema v4): this does nothing.
-    """
-    if _has_tables(db):
-        return
-    with transaction(db):
-        _v4_checks(db)
 
 
 def start_run(db: sqlite3.Connection, links_selected: int, options: dict[str, object]) -> int:
@@ -109,13 +96,8 @@ def finish_run(
 
 
 def check_stats(db: sqlite3.Connection) -> dict[str, object]:
-    """`checked_links` and `check_status` (status → links, every status listed) for stats.
-
-    Reads only: zeros when no check has run yet (the tables do not exist).
-    """
+    """`checked_links` and `check_status` (status → links, every status listed) for stats."""
     by_status = dict.fromkeys(STATUSES, 0)
-    if not _has_tables(db):
-        return {"checked_links": 0, "check_status": by_status}
     for status, count in db.execute(
         "SELECT c.status, count(*) FROM check_latest AS c JOIN links AS l ON l.id = c.link_id "
         "GROUP BY c.status"
@@ -126,8 +108,6 @@ def check_stats(db: sqlite3.Connection) -> dict[str, object]:
 
 def latest_check(db: sqlite3.Connection, link_id: int) -> StoredCheck | None:
     """A link's latest check (for the details panel), or None if it was never checked."""
-    if not _has_tables(db):
-        return None
     row = db.execute(
         f"SELECT id, {_COLUMNS} FROM link_checks WHERE id = "
         "(SELECT check_id FROM check_latest WHERE link_id = ?)",
@@ -140,8 +120,6 @@ def check_history(
     db: sqlite3.Connection, link_id: int, limit: int | None = None
 ) -> list[StoredCheck]:
     """Every check of a link (the latest `limit` of them), newest first."""
-    if not _has_tables(db):
-        return []
     rows = db.execute(
         f"SELECT id, {_COLUMNS} FROM link_checks WHERE link_id = ? ORDER BY id DESC LIMIT ?",
         (link_id, -1 if limit is None else limit),
@@ -155,8 +133,6 @@ def changes(db: sqlite3.Connection, run_id: int | None = None) -> list[Change]:
     With `run_id`, only the links that run checked. Rel and anchor are compared when the link
     was live both times; noindex when the page was read both times.
     """
-    if not _has_tables(db):
-        return []
     before_cols = ", ".join(f"p.{c.strip()}" for c in _COLUMNS.split(","))
     after_cols = ", ".join(f"c.{c.strip()}" for c in _COLUMNS.split(","))
     rows = db.execute(
@@ -206,12 +182,6 @@ def rel_label(check: LinkCheck) -> str:
 def now() -> str:
     """The current time as stored: ISO 8601 UTC to the second."""
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _has_tables(db: sqlite3.Connection) -> bool:
-    return db.execute(
-        "SELECT count(*) FROM sqlite_schema WHERE name = 'check_latest'"
-    ).fetchone()[0] > 0
 
 
 def _row(run_id: int, checked_at: str, check: LinkCheck) -> tuple[object, ...]:

@@ -17,16 +17,16 @@ from linkdesk.core import urls
 from linkdesk.core.disavow.plan import DisavowWarning, PlannedEntry
 from linkdesk.core.disavow.platforms import platform_of, platforms
 from linkdesk.core.scoring import load_model, scores_current
-
-QUALITY_SETTING = "disavow_warn_quality"  # quality from which a disavow needs confirmation
+from linkdesk.core.store import settings
+from linkdesk.core.store.settings import Key
 
 
 def warn_quality(db: sqlite3.Connection) -> float:
     """The quality from which disavowing needs confirmation: the project's setting, else the
     strong band's threshold."""
-    row = db.execute("SELECT value FROM settings WHERE key = ?", (QUALITY_SETTING,)).fetchone()
-    if row is not None:
-        return float(json.loads(row[0]))
+    stored = settings.get(db, Key.DISAVOW_WARN_QUALITY)
+    if stored is not None:
+        return float(stored)
     return float(load_model(db).thresholds["strong"])
 
 
@@ -34,13 +34,11 @@ def set_warn_quality(db: sqlite3.Connection, quality: float | None) -> None:
     """Set the quality from which disavowing needs confirmation (None: the strong band's
     threshold). Runs in the caller's transaction."""
     if quality is None:
-        db.execute("DELETE FROM settings WHERE key = ?", (QUALITY_SETTING,))
+        settings.delete(db, Key.DISAVOW_WARN_QUALITY)
         return
     if not 0 <= float(quality) <= 100:
         raise ValueError(f"the warning quality is 0-100, got {quality!r}")
-    db.execute("INSERT INTO settings(key, value) VALUES (?, ?) "
-               "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-               (QUALITY_SETTING, json.dumps(float(quality))))
+    settings.put(db, Key.DISAVOW_WARN_QUALITY, float(quality))
 
 
 def check_entries(db: sqlite3.Connection, entries: Iterable[PlannedEntry]

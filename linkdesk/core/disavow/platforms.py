@@ -8,13 +8,12 @@ own and raises no warning.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable
 
 from linkdesk.core.disavow.syntax import domain_value
-
-SETTING = "disavow_platforms"
+from linkdesk.core.store import settings
+from linkdesk.core.store.settings import Key
 
 BUILTIN_PLATFORMS: tuple[str, ...] = (
     "amazon.com", "apple.com", "archive.org", "behance.net", "blogger.com", "blogspot.com",
@@ -30,10 +29,8 @@ BUILTIN_PLATFORMS: tuple[str, ...] = (
 
 def platforms(db: sqlite3.Connection) -> tuple[str, ...]:
     """The project's list of large platforms (the built-in list unless the user changed it)."""
-    row = db.execute("SELECT value FROM settings WHERE key = ?", (SETTING,)).fetchone()
-    if row is None:
-        return BUILTIN_PLATFORMS
-    return tuple(json.loads(row[0]))
+    stored = settings.get(db, Key.DISAVOW_PLATFORMS)
+    return BUILTIN_PLATFORMS if stored is None else tuple(stored)
 
 
 def set_platforms(db: sqlite3.Connection, names: Iterable[str] | None) -> tuple[str, ...]:
@@ -42,7 +39,7 @@ def set_platforms(db: sqlite3.Connection, names: Iterable[str] | None) -> tuple[
     Raises ValueError naming a name that is not a domain. Runs in the caller's transaction.
     """
     if names is None:
-        db.execute("DELETE FROM settings WHERE key = ?", (SETTING,))
+        settings.delete(db, Key.DISAVOW_PLATFORMS)
         return BUILTIN_PLATFORMS
     cleaned = []
     for name in names:
@@ -51,9 +48,7 @@ def set_platforms(db: sqlite3.Connection, names: Iterable[str] | None) -> tuple[
             raise ValueError(f"{name!r} is not a domain name")
         cleaned.append(value)
     stored = tuple(sorted(set(cleaned)))
-    db.execute(
-        "INSERT INTO settings(key, value) VALUES (?, ?) "
-        "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (SETTING, json.dumps(stored)))
+    settings.put(db, Key.DISAVOW_PLATFORMS, stored)
     return stored
 
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 from linkdesk.core.importers import formats
 from linkdesk.core.importers.detect import Detected, GoogleReport, detect
-from linkdesk.core.store import Project
+from linkdesk.core.store import Project, settings
+from linkdesk.core.store.settings import Key
 
 FORMAT_CHOICES = ("auto", "ahrefs", "semrush", "majestic", "moz", "gsc", "generic")
 
@@ -57,18 +56,14 @@ def recognise(
     return detected
 
 def _remembered_formats(project: Project) -> tuple[formats.ExportFormat, ...]:
-    remembered = project.setting("column_mappings", {})
+    remembered = project.setting(Key.COLUMN_MAPPINGS, {})
     return tuple(formats.generic_format(mapping) for mapping in remembered.values())
 
 
 def _remember_mapping(project: Project, detected: Detected, mapping: dict[str, str]) -> None:
-    remembered = dict(project.setting("column_mappings", {}))
+    remembered = dict(project.setting(Key.COLUMN_MAPPINGS, {}))
     remembered["|".join(detected.lowered)] = mapping
-    project.db.execute(
-        "INSERT INTO settings(key, value) VALUES ('column_mappings', ?) "
-        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-        (json.dumps(remembered),),
-    )
+    settings.put(project.db, Key.COLUMN_MAPPINGS, remembered)  # in the import's transaction
 
 
 def mapping_used(detected: Detected) -> dict[str, str]:

@@ -43,10 +43,10 @@ from linkdesk.core.profile.report import (
 )
 from linkdesk.core.profile.scope import (
     BAND_SLOTS,
+    MARKED_DOMAIN_SQL,
     NOT_SCORED,
     Scope,
     make_scope,
-    marked_domain_sql,
     materialize,
 )
 from linkdesk.core.profile.velocity import Velocity, velocity
@@ -56,6 +56,7 @@ __all__ = [
     "BUCKETS",
     "BUCKET_POINTS",
     "CLASS_LABELS",
+    "MARKED_DOMAIN_SQL",
     "NOT_SCORED",
     "SECTIONS",
     "AnchorMix",
@@ -83,7 +84,6 @@ __all__ = [
     "link_facts",
     "link_quality_histogram",
     "make_scope",
-    "marked_domain_sql",
     "materialize",
     "profile_sections",
     "rel_counts",

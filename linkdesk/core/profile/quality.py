@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from linkdesk.core.profile.links import LinkFacts, field, integers
-from linkdesk.core.profile.scope import BAND_SLOTS, NOT_SCORED, Scope, marked_domain_sql
+from linkdesk.core.profile.scope import BAND_SLOTS, MARKED_DOMAIN_SQL, NOT_SCORED, Scope
 from linkdesk.core.scoring.facts import NO_MONTH, month_sql
 
 BUCKET_POINTS = 5  # quality points per histogram bar
@@ -123,7 +123,7 @@ def domain_summary(db: sqlite3.Connection, domain_id: int) -> DomainSummary | No
     """One domain's name and numbers by its row id (None if it is gone)."""
     row = db.execute(
         "SELECT d.rowid, d.domain, d.links, d.dofollow_links, d.lost_links, ds.quality, ds.band, "
-        f"ds.risk_level, {marked_domain_sql(db)} FROM referring_domains AS d "
+        f"ds.risk_level, {MARKED_DOMAIN_SQL} FROM referring_domains AS d "
         "LEFT JOIN domain_scores AS ds ON ds.domain = d.domain WHERE d.rowid = ?",
         (int(domain_id),),
     ).fetchone()

@@ -38,29 +38,23 @@ from linkdesk.core.tables import (
     TableSpec,
     scored_domains,
     scored_links,
+    with_marks,
 )
-
-try:  # the marks' columns and `marked` filter (tables/marks.py), where this version has them
-    from linkdesk.core.tables.marks import with_marks
-except ImportError:  # pragma: no cover - a checkout without marks: the filter is not offered
-    with_marks = None
 
 NOT_SCORED = len(BANDS)  # the "band" of every row while the scores are out of date
 BAND_SLOTS = len(BANDS) + 1  # risky, weak, fair, strong, not scored
 LINKS_TEMP = "temp.profile_links"
 
 
-def marked_domain_sql(db: sqlite3.Connection) -> str:
-    """SQL (over `referring_domains AS d`) that is 1 for a domain marked for disavow, else 0.
+MARKED_DOMAIN_SQL = (
+    "EXISTS (SELECT 1 FROM domain_marks AS dmk WHERE dmk.domain = d.domain "
+    "AND dmk.kind = 'disavow')"
+)
+"""SQL (over `referring_domains AS d`) that is 1 for a domain marked for disavow, else 0.
 
-    The one place the dashboard learns about marks: the map draws marked domains apart and
-    the balance panel counts them. Without the marks tables (an older schema) it is "0".
-    """
-    names = {row[0] for row in db.execute("SELECT name FROM sqlite_schema WHERE type='table'")}
-    if "domain_marks" in names:
-        return ("EXISTS (SELECT 1 FROM domain_marks AS dmk WHERE dmk.domain = d.domain "
-                "AND dmk.kind = 'disavow')")
-    return "0"
+The one place the dashboard learns about marks: the map draws marked domains apart and the
+balance panel counts them.
+"""
 
 
 @dataclass(frozen=True)
@@ -137,7 +131,7 @@ class Scope:
     # table shows; a domain only Search Console lists (no links) has no scores (NULLs).
     domains: Where
     domain_rows: Where  # the same domains, joined only as the filters need (no scores)
-    marked: str  # 1 for a marked domain (marked_domain_sql)
+    marked: str  # 1 for a marked domain (MARKED_DOMAIN_SQL)
     links_filtered: bool = False  # the link charts show fewer links than the project has
     domains_filtered: bool = False  # the domain charts show fewer domains than it has
     # The same links' facts: `link_scores AS ls` while scored, else `links AS l` (links.py).
@@ -162,12 +156,12 @@ def make_scope(db: sqlite3.Connection, filters: Filters | None = None,
         link_spec, domain_spec = scored_links(db), scored_domains(db)
     else:
         link_spec, domain_spec = LINKS, DOMAINS
-    if tables is None and with_marks is not None and filters.marked is not None:
+    if tables is None and filters.marked is not None:
         link_spec, domain_spec = with_marks(link_spec), with_marks(domain_spec)
     links = filtered(link_spec, filters)
     domains = filtered(domain_spec, filters, optional=("scores",) if scored else ())
     return Scope(filters, scored, links, domains, filtered(domain_spec, filters),
-                 marked_domain_sql(db), links_filtered=links.where != "1",
+                 MARKED_DOMAIN_SQL, links_filtered=links.where != "1",
                  domains_filtered=domains.where != "1",
                  facts=_facts_without_links(link_spec, filters, scored, links))
 

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from linkdesk.core import urls
+from linkdesk.core.store import settings
+from linkdesk.core.store.settings import Key
 
 # Bumped whenever a signal's or flag's formula changes, so stored signal values are recomputed.
 FEATURES_VERSION = 1
@@ -117,17 +119,15 @@ DEFAULT_DETECTION: dict[str, float] = {
     "domain_flag_share": 0.5,  # share of a domain's links with a flag for the domain to have it
 }
 
-TERM_KEYS: dict[str, str] = {
-    "brands": "brand_terms",
-    "sites": "sites",
-    "money": "money_keywords",
-    "topics": "topic_keywords",
-    "languages": "market_languages",
-    "countries": "market_countries",
+TERM_KEYS: dict[str, Key] = {
+    "brands": Key.BRAND_TERMS,
+    "sites": Key.SITES,
+    "money": Key.MONEY_KEYWORDS,
+    "topics": Key.TOPIC_KEYWORDS,
+    "languages": Key.MARKET_LANGUAGES,
+    "countries": Key.MARKET_COUNTRIES,
 }
 """Terms field -> settings key."""
-
-SCORING_KEY = "scoring"
 _SECTIONS = ("weights", "flag_points", "thresholds", "detection")
 
 
@@ -214,19 +214,11 @@ _NOT_WORD = re.compile(r"[^\w]+")
 
 def load_model(db: sqlite3.Connection) -> Model:
     """The project's model: defaults overlaid with its stored settings."""
-    stored = {
-        key: json.loads(value)
-        for key, value in db.execute(
-            "SELECT key, value FROM settings WHERE key IN ({})".format(
-                ", ".join("?" * (len(TERM_KEYS) + 1))
-            ),
-            (*TERM_KEYS.values(), SCORING_KEY),
-        )
-    }
+    stored = settings.get_many(db, (*TERM_KEYS.values(), Key.SCORING))
     terms = Terms(**{
         name: tuple(str(item) for item in stored.get(key) or ()) for name, key in TERM_KEYS.items()
     })
-    overrides = stored.get(SCORING_KEY) or {}
+    overrides = stored.get(Key.SCORING) or {}
     return Model(
         terms,
         {**DEFAULT_WEIGHTS, **overrides.get("weights", {})},
@@ -247,15 +239,14 @@ def set_terms(db: sqlite3.Connection, **terms: Iterable[str]) -> None:
             cleaned = [_site_host(value) for value in cleaned]
         elif name in ("languages", "countries"):
             cleaned = [value.lower() for value in cleaned]
-        _put(db, TERM_KEYS[name], list(dict.fromkeys(cleaned)))
+        settings.put(db, TERM_KEYS[name], list(dict.fromkeys(cleaned)))
 
 
 def set_overrides(db: sqlite3.Connection, section: str, values: Mapping[str, Any]) -> None:
     """Change weights, flag points, thresholds or detection settings (validated); runs inside
     the caller's transaction. A value of None restores the default."""
     defaults = _defaults(section)
-    row = db.execute("SELECT value FROM settings WHERE key = ?", (SCORING_KEY,)).fetchone()
-    stored = json.loads(row[0]) if row else {}
+    stored = settings.get(db, Key.SCORING, {})
     current = dict(stored.get(section, {}))
     for name, value in values.items():
         if name not in defaults:
@@ -265,7 +256,7 @@ def set_overrides(db: sqlite3.Connection, section: str, values: Mapping[str, Any
         else:
             current[name] = _validated(section, name, value)
     stored[section] = current
-    _put(db, SCORING_KEY, stored)
+    settings.put(db, Key.SCORING, stored)
 
 
 def defaults(section: str) -> Mapping[str, Any]:
@@ -311,11 +302,3 @@ def _site_host(site: str) -> str:
     if root is None:
         raise ValueError(f"{site!r} is not a domain or URL")
     return root.split("://", 1)[1].rstrip("/")
-
-
-def _put(db: sqlite3.Connection, key: str, value: Any) -> None:
-    db.execute(
-        "INSERT INTO settings(key, value) VALUES (?, ?) "
-        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-        (key, json.dumps(value)),
-    )

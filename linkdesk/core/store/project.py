@@ -6,13 +6,14 @@ mode so a reader never blocks the writer and two processes can share it safely.
 
 from __future__ import annotations
 
-import json
 import shutil
 import sqlite3
 from pathlib import Path
 from typing import Any
 
+from linkdesk.core.store import settings
 from linkdesk.core.store.schema import MIGRATIONS, SCHEMA_VERSION
+from linkdesk.core.store.settings import Key
 
 APPLICATION_ID = 0x4C4B4453  # "LKDS": tells a LinkDesk project from any other SQLite file
 PROJECT_SUFFIX = ".linkdesk"
@@ -62,19 +63,14 @@ class Project:
 
     # -- settings ----------------------------------------------------------------------------
 
-    def setting(self, key: str, default: Any = None) -> Any:
-        """Return a project setting (JSON value), or `default`."""
-        row = self.db.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
-        return default if row is None else json.loads(row[0])
+    def setting(self, key: Key, default: Any = None) -> Any:
+        """Return a project setting (JSON value), or `default` (see `store.settings`)."""
+        return settings.get(self.db, key, default)
 
-    def set_setting(self, key: str, value: Any) -> None:
+    def set_setting(self, key: Key, value: Any) -> None:
         """Store a project setting (any JSON value) in its own transaction."""
         with transaction(self.db):
-            self.db.execute(
-                "INSERT INTO settings(key, value) VALUES (?, ?) "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                (key, json.dumps(value)),
-            )
+            settings.put(self.db, key, value)
 
 
 def connect(path: Path) -> sqlite3.Connection:

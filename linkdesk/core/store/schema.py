@@ -9,17 +9,44 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-from linkdesk.core.fields import FIELDS
-
 Migration = Callable[[sqlite3.Connection], None]
 
-
-def _field_columns() -> str:
-    return ",\n    ".join(f"{name} {sql_type}" for name, (_, _, sql_type) in FIELDS.items())
+# The observation fields as `fields.FIELDS` held them when migration 1 was released, written out
+# so that a later field (added by a migration of its own) cannot change what migration 1 builds.
+_V1_FIELD_COLUMNS = """anchor TEXT,
+    title TEXT,
+    language TEXT,
+    nofollow INTEGER,
+    ugc INTEGER,
+    sponsored INTEGER,
+    image INTEGER,
+    redirect INTEGER,
+    frame INTEGER,
+    form INTEGER,
+    sitewide INTEGER,
+    lost INTEGER,
+    is_spam INTEGER,
+    first_seen TEXT,
+    last_seen TEXT,
+    lost_at TEXT,
+    http_code INTEGER,
+    domain_rating REAL,
+    url_rating REAL,
+    trust_flow REAL,
+    citation_flow REAL,
+    domain_authority REAL,
+    page_authority REAL,
+    page_ascore REAL,
+    spam_score REAL,
+    toxicity REAL,
+    domain_traffic REAL,
+    page_traffic REAL,
+    external_links INTEGER,
+    internal_links INTEGER"""
 
 
 def _v1_initial(db: sqlite3.Connection) -> None:
-    fields = _field_columns()
+    fields = _V1_FIELD_COLUMNS
     _run_script(
         db,
         f"""
