@@ -127,3 +127,36 @@ def test_export_neutralises_formulas_and_writes_utf8(project: Path, tmp_path: Pa
     )
     stats = json.loads(linkdesk("stats", project, "--json").stdout)
     assert len(domains) == sum(stats["domain_bands"].values())
+
+
+DISGUISED = (" =1+1", "\u00a0=2+2", "\u3000=3+3", "\ufeff=4+4", "\n=1+1", "\r\n-5",
+             " \t@SUM(A1)")
+
+
+def test_export_neutralises_formulas_behind_whitespace(tmp_path: Path) -> None:
+    """Issue 13: a formula after spaces, NBSP, U+3000, a BOM or a line break was written as
+    it was, and a spreadsheet ran it."""
+    day = datetime.date(2026, 10, 1)
+    hidden = [
+        LinkRecord(f"https://disguised{i}.com/page", f"https://{SITE}/", anchor=anchor,
+                   first_seen=day, last_seen=day, domain_rating=20.0)
+        for i, anchor in enumerate(DISGUISED)
+    ]
+    write_ahrefs(tmp_path / "a.csv", [*make_profile(30, site=SITE, seed=3), *hidden])
+    project = tmp_path / "small.linkdesk"
+    run = linkdesk("import", project, tmp_path / "a.csv", "--site", SITE, "--quiet")
+    assert run.returncode == 0, run.stderr
+    for table in (["--links"], ["--table", "links"]):
+        out = tmp_path / "links.csv"
+        run = linkdesk("export", project, *table, "-o", out)
+        assert run.returncode == 0, run.stderr
+        with out.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.reader(handle))
+        header = rows[0]
+        anchor = header.index("anchor" if table == ["--links"] else "Anchor")
+        source = header.index("source_url" if table == ["--links"] else "Source URL")
+        anchors = [row[anchor] for row in rows[1:] if "disguised" in row[source]]
+        assert len(anchors) == len(DISGUISED)
+        for text in anchors:
+            assert text.startswith("'"), (table, text)
+            assert text[1:].lstrip(" \t\r\n\u00a0\u3000\ufeff")[:1] in "=+-@"

@@ -53,11 +53,11 @@ def refuse_project_file(path: str | Path, protect: Iterable[str | Path] = ()) ->
     -wal, -shm, -journal and `.bak` siblings, by name or as the same file (links, other
     spellings)."""
     path = Path(path)
-    if _PROJECT_NAME.search(path.name):
-        raise ProtectedFileError(path, "a LinkDesk project's name (.linkdesk)")
     for project in protect:
         if _is_project_or_sibling(path, Path(project)):
             raise ProtectedFileError(path, "it is the open project or one of its files")
+    if _PROJECT_NAME.search(path.name):
+        raise ProtectedFileError(path, "the name of a LinkDesk project (.linkdesk)")
     try:
         with path.open("rb") as handle:
             head = handle.read(len(SQLITE_HEADER))
