@@ -15,15 +15,18 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 from linkdesk.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from linkdesk.commands.filters import add_filter_arguments, filters_from
 from linkdesk.core.exports import (
-    LEGACY_COLUMNS,
+    LEGACY_UNICODE_HOSTS,
     TABLE_NAMES,
     all_columns,
     export_spec,
     export_table_csv,
+    legacy_layout,
+    legacy_spec,
 )
 from linkdesk.core.files import ProtectedFileError
 from linkdesk.core.scoring import rescore, scores_current
@@ -73,12 +76,17 @@ def run_export(options: argparse.Namespace) -> int:
         if not scores_current(db):
             rescore(db)
         spec = export_spec(db, table)
-        columns, headers = _layout(spec, options)
-        sort = _sort(spec, options)
+        layout: dict[str, Any] = {}
+        if options.legacy:  # the first spelling: its columns, header names and values
+            spec = legacy_spec(spec)
+            columns, headers = legacy_layout(spec, table)
+            layout = {"columns": columns, "headers": headers, "one_line": False,
+                      "unicode_hosts": LEGACY_UNICODE_HOSTS}
+        elif options.all_columns:
+            layout = {"columns": all_columns(spec)}
         try:
-            count = export_table_csv(db, spec, filters, sort, options.output,
-                                     columns=columns, headers=headers, bom=options.bom,
-                                     one_line=not options.legacy)
+            count = export_table_csv(db, spec, filters, _sort(spec, options), options.output,
+                                     bom=options.bom, **layout)
         except ProtectedFileError as error:
             print(f"{name}: {error}", file=sys.stderr)
             return EXIT_FAILED
@@ -94,20 +102,6 @@ def run_export(options: argparse.Namespace) -> int:
     else:
         print(f"{options.output}: {count:,} rows of {spec.title}")
     return EXIT_OK
-
-
-def _layout(spec: TableSpec, options: argparse.Namespace
-            ) -> tuple[list[str] | None, list[str] | None]:
-    """(columns, headers): None, None for the default columns under their titles."""
-    if options.legacy:
-        # The first spelling's columns under its header names, then every other column.
-        pairs = list(LEGACY_COLUMNS[options.legacy])
-        named = {column for _, column in pairs}
-        pairs += [(column, column) for column in all_columns(spec) if column not in named]
-        return [column for _, column in pairs], [header for header, _ in pairs]
-    if options.all_columns:
-        return list(all_columns(spec)), None
-    return None, None
 
 
 def _sort(spec: TableSpec, options: argparse.Namespace) -> Sort | None:

@@ -12,10 +12,13 @@ over a project.
 from linkdesk.core.exports.cells import safe_cell
 from linkdesk.core.exports.columns import (
     LEGACY_COLUMNS,
+    LEGACY_UNICODE_HOSTS,
     TABLE_NAMES,
     all_columns,
     csv_columns,
     export_spec,
+    legacy_layout,
+    legacy_spec,
 )
 from linkdesk.core.exports.table_csv import (
     CsvExportCancelled,
@@ -26,6 +29,7 @@ from linkdesk.core.exports.table_csv import (
 
 __all__ = [
     "LEGACY_COLUMNS",
+    "LEGACY_UNICODE_HOSTS",
     "TABLE_NAMES",
     "CsvExportCancelled",
     "CsvProgress",
@@ -34,5 +38,7 @@ __all__ = [
     "csv_columns",
     "export_spec",
     "export_table_csv",
+    "legacy_layout",
+    "legacy_spec",
     "safe_cell",
 ]

@@ -5,6 +5,8 @@
     csv_columns(spec)          written by default: the shown columns, risk flags, mark reason
     all_columns(spec)          every column, also the hidden ones and those only a file has
     LEGACY_COLUMNS["links"]    the layout `linkdesk export --links` always wrote (header names)
+    legacy_spec(spec)          ... and its values: bands and risk levels by name, "dofollow"
+    legacy_layout(spec, "links")   its columns and header names, then every other column
 
 Some columns exist only in files (`with_file_columns`): the risk flags, and for scored tables
 the anchor class, risk points and confidence the score explanations give (links), the live
@@ -14,8 +16,9 @@ links and best link (domains). The window's tables do not show them.
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 
-from linkdesk.core.scoring import ANCHOR_CLASSES
+from linkdesk.core.scoring import ANCHOR_CLASSES, BANDS, RISK_LEVELS
 from linkdesk.core.tables import ANCHORS, Column, Kind, TableSpec, marked_tables, with_checks
 
 FLAGS_COLUMN = "flags"
@@ -42,6 +45,10 @@ LEGACY_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 
+# Columns of host names the first layout wrote in Unicode (the tables show punycode).
+LEGACY_UNICODE_HOSTS = ("domain",)
+
+
 def export_spec(db: sqlite3.Connection, table: str) -> TableSpec:
     """The table `table` ("links", "domains" or "anchors") as the window builds it."""
     if table == "anchors":
@@ -50,6 +57,31 @@ def export_spec(db: sqlite3.Connection, table: str) -> TableSpec:
         raise ValueError(f"no table {table!r}; choose one of {', '.join(TABLE_NAMES)}")
     links, domains = marked_tables(db)
     return with_checks(links) if table == "links" else domains
+
+
+def legacy_spec(spec: TableSpec) -> TableSpec:
+    """`spec` with the values `export --links/--domains` always wrote: bands and risk levels
+    by their names ("strong", "none"), a followed link's rel as "dofollow"."""
+    names = {column.name for column in spec.columns}
+    changed = {
+        "band": {"labels": dict(enumerate(BANDS))},
+        "risk": {"labels": dict(enumerate(RISK_LEVELS))},
+    }
+    if "rel" in names:
+        rel = spec.column("rel").sql
+        changed["rel"] = {"sql": f"(CASE ({rel}) WHEN 'follow' THEN 'dofollow' ELSE ({rel}) END)"}
+    columns = tuple(replace(column, **changed[column.name]) if column.name in changed
+                    else column for column in spec.columns)
+    return replace(spec, columns=columns)
+
+
+def legacy_layout(spec: TableSpec, table: str) -> tuple[list[str], list[str]]:
+    """(columns, headers) of `export --links/--domains`: its columns under its header names,
+    then every other column of `spec` under its name."""
+    pairs = list(LEGACY_COLUMNS[table])
+    named = {column for _, column in pairs}
+    pairs += [(column, column) for column in all_columns(spec) if column not in named]
+    return [column for _, column in pairs], [header for header, _ in pairs]
 
 
 def csv_columns(spec: TableSpec) -> tuple[str, ...]:

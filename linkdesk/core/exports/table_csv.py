@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from linkdesk.core import urls
 from linkdesk.core.exports.cells import needs_guard, safe_cell
 from linkdesk.core.exports.columns import FLAGS_COLUMN, csv_columns, with_file_columns
 from linkdesk.core.files import database_files, write_atomically
@@ -52,6 +53,7 @@ def export_table_csv(
     headers: Sequence[str] | None = None,
     bom: bool = False,
     one_line: bool = True,
+    unicode_hosts: Sequence[str] = (),
     progress: Callable[[CsvProgress], None] | None = None,
     cancel: Callable[[], bool] | None = None,
     batch: int = BATCH_ROWS,
@@ -59,8 +61,9 @@ def export_table_csv(
     """Write the rows `TableQuery(db, spec, filters, sort)` gives, in its order; return how
     many. `columns` names the columns (default `csv_columns(spec)`), `headers` the header
     cells (default the columns' titles); `bom` starts the file with a UTF-8 BOM (Excel reads
-    UTF-8 only then); `one_line` False keeps line breaks and tabs inside text cells (the
-    first `export --links` layout did). `progress` is called after each batch; `cancel`
+    UTF-8 only then). The first `export --links` layout kept line breaks and tabs inside
+    text cells (`one_line` False) and wrote host names in Unicode rather than punycode
+    (`unicode_hosts` names such columns). `progress` is called after each batch; `cancel`
     returning True stops the export (CsvExportCancelled, no file). Raises ValueError for an
     unknown column, sort or filter, OSError when the file cannot be written
     (ProtectedFileError when it is a project file or `db`'s own).
@@ -76,7 +79,8 @@ def export_table_csv(
     query = TableQuery(db, _only(full, chosen), filters, sort)
     ids = query.ordered_ids()
     total, width = len(ids), len(chosen)
-    formatters = [_formatter(column, one_line) for column in chosen]
+    formatters = [_formatter(column, one_line, column.name in unicode_hosts)
+                  for column in chosen]
     written = 0
     with write_atomically(path, protect=database_files(db),
                           encoding="utf-8-sig" if bom else "utf-8") as out:
@@ -125,18 +129,22 @@ def cell_text(column: Column, value: Any) -> str:
     return " ".join(text.split()) if ("\n" in text or "\r" in text or "\t" in text) else text
 
 
-def _formatter(column: Column, one_line: bool = True) -> Callable[[Any], str]:
+def _formatter(column: Column, one_line: bool = True, unicode_host: bool = False
+               ) -> Callable[[Any], str]:
     """`safe_cell(cell_text(column, value))`, made once per column: a million rows of twenty
     cells make the per-cell work the cost of an export."""
     repeating = column.kind in (Kind.LABEL, Kind.BOOL) or column.kind.numeric
-    if repeating or column.name == FLAGS_COLUMN:
+    if repeating or unicode_host or column.name == FLAGS_COLUMN:
         cache: dict[Any, str] = {}
 
         def cached(value: Any) -> str:
-            # Labels, flags and yes/no repeat: format each value once.
+            # Labels, flags, yes/no and hosts repeat: format each value once.
             text = cache.get(value)
             if text is None:
-                text = cache[value] = safe_cell(cell_text(column, value))
+                shown = cell_text(column, value)
+                if unicode_host:
+                    shown = urls.to_unicode_host(shown)
+                text = cache[value] = safe_cell(shown)
                 if len(cache) > 10_000:
                     cache.clear()
             return text
