@@ -22,7 +22,7 @@ from typing import Any
 from linkdesk.core import urls
 from linkdesk.core.exports.cells import needs_guard, safe_cell
 from linkdesk.core.exports.columns import FLAGS_COLUMN, csv_columns, with_file_columns
-from linkdesk.core.files import database_files, write_atomically
+from linkdesk.core.files import database_files, refuse_project_file, write_atomically
 from linkdesk.core.scoring.flags import flag_names
 from linkdesk.core.tables.query import TableQuery
 from linkdesk.core.tables.spec import Column, Filters, Kind, Sort, TableSpec
@@ -69,6 +69,8 @@ def export_table_csv(
     (ProtectedFileError when it is a project file or `db`'s own).
     """
     path = Path(path)
+    project = database_files(db)
+    refuse_project_file(path, project)  # before reading a million ids, not after
     full = with_file_columns(spec)
     names = tuple(columns) if columns is not None else csv_columns(spec)
     chosen = [full.column(name) for name in _known(full, names)]
@@ -82,7 +84,7 @@ def export_table_csv(
     formatters = [_formatter(column, one_line, column.name in unicode_hosts)
                   for column in chosen]
     written = 0
-    with write_atomically(path, protect=database_files(db),
+    with write_atomically(path, protect=project,
                           encoding="utf-8-sig" if bom else "utf-8") as out:
         writer = csv.writer(out)
         writer.writerow([safe_cell(text) for text in header])
