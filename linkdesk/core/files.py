@@ -61,10 +61,8 @@ def refuse_project_file(path: str | Path, protect: Iterable[str | Path] = ()) ->
     try:
         with path.open("rb") as handle:
             head = handle.read(len(SQLITE_HEADER))
-    except (FileNotFoundError, IsADirectoryError, PermissionError):
-        return  # nothing there to lose (or the write itself will say why it cannot)
     except OSError:
-        return
+        return  # nothing there to lose (or the write itself will say why it cannot)
     if head == SQLITE_HEADER:
         raise ProtectedFileError(path, "it is a SQLite database (a project file?)")
 
