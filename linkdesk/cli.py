@@ -17,6 +17,7 @@ from linkdesk import __version__
 from linkdesk.commands import (
     EXIT_FAILED,
     EXIT_OK,
+    HIDDEN_COMMANDS,
     check,
     disavow,
     imports,
@@ -81,7 +82,7 @@ def _open_window(args: list[str], commands: list[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="linkdesk",
         description="LinkDesk, a desktop backlink manager. Commands: "
-        + ", ".join(commands)
+        + ", ".join(name for name in commands if name not in HIDDEN_COMMANDS)
         + " (see `linkdesk COMMAND --help`).",
     )
     parser.add_argument("project", nargs="?", help="project file to open (e.g. acme.linkdesk)")

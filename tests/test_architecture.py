@@ -55,3 +55,27 @@ def test_every_package_is_in_the_wheel() -> None:
         for init in (root / "linkdesk").rglob("__init__.py")
     }
     assert found - listed == set(), "add these to [tool.setuptools] packages"
+
+
+# Known loop, to be cut: marks/bulk.py `targets_from_filter` runs a TableQuery, and the
+# tables show marks (tables/marks.py). Moving the function into tables/marks.py needs its
+# caller ui/marking.py changed.
+KNOWN_LOOPS = {frozenset({"marks", "tables"})}
+
+
+def test_core_packages_import_each_other_one_way() -> None:
+    """No two packages of the core import each other (exports and scoring did: two CSV
+    writers, each importing the other's half)."""
+    core = PACKAGE / "core"
+    uses: dict[str, set[str]] = {}
+    for path in core.rglob("*.py"):
+        package = path.relative_to(core).parts[0].removesuffix(".py")
+        for name in imported_modules(path):
+            if name.startswith("linkdesk.core."):
+                used = name.split(".")[2]
+                if used != package:
+                    uses.setdefault(package, set()).add(used)
+    loops = {frozenset({a, b}) for a, used in uses.items() for b in used
+             if a in uses.get(b, set())}
+    assert loops - KNOWN_LOOPS == set()
+    assert len(uses) > 5  # the rule looked at the real core

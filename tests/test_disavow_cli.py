@@ -165,3 +165,74 @@ def test_export_table_as_filtered_and_sorted(run_linkdesk: RunLinkdesk, acme: Pa
     assert anchors.returncode == 0, anchors.stderr
     old = run_linkdesk("export", acme, "--links", "-o", tmp_path / "old.csv")
     assert old.returncode == 0 and "links" in old.stdout  # the existing command still works
+
+
+def _digest(path: Path) -> bytes:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).digest()
+
+
+def test_no_export_replaces_a_project(run_linkdesk: RunLinkdesk, acme: Path,
+                                      tmp_path: Path) -> None:
+    """Issue 13: `export-table p -o p` wrote CSV over the project, `export --links -o p`
+    truncated it; the disavow writer could replace a project renamed .txt."""
+    before = _digest(acme)
+    other = tmp_path / "other.linkdesk"
+    shutil.copy(acme, other)
+    renamed = tmp_path / "backup-of-acme.csv"  # a project under a CSV name
+    shutil.copy(acme, renamed)
+    (tmp_path / "link").symlink_to(acme)
+    attempts = [
+        ("export-table", acme, "--table", "links", "-o", acme),
+        ("export", acme, "--links", "-o", acme),
+        ("export", acme, "--table", "domains", "-o", other),
+        ("export", acme, "--table", "anchors", "-o", renamed),
+        ("export", acme, "--table", "links", "-o", tmp_path / "link"),
+        ("export", acme, "--table", "links", "-o", tmp_path / "acme.linkdesk-wal"),
+        ("disavow", acme, "-o", tmp_path / "link.txt", "--force"),
+    ]
+    (tmp_path / "link.txt").symlink_to(acme)
+    for args in attempts:
+        result = run_linkdesk(*args)
+        assert result.returncode == 1, (args, result.stdout, result.stderr)
+        assert "not written" in result.stderr and "Traceback" not in result.stderr, args
+        assert "choose another file name" in result.stderr
+    assert _digest(acme) == before
+    assert query(acme, "SELECT count(*) FROM links")[0][0] > 0  # still a working project
+    assert query(other, "SELECT count(*) FROM links") == query(acme, "SELECT count(*) FROM links")
+    assert renamed.read_bytes()[:16] == b"SQLite format 3\x00"
+    assert not (tmp_path / "acme.linkdesk-wal").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_export_is_the_one_command_over_every_table(run_linkdesk: RunLinkdesk, acme: Path,
+                                                    tmp_path: Path) -> None:
+    """Issue 14: `export --table` with export-table's options; --all-columns has the live
+    checks and the score details the first `export --links` wrote."""
+    out = tmp_path / "all.csv"
+    result = run_linkdesk("export", acme, "--table", "links", "--all-columns", "-o", out,
+                          "--band", "weak", "--sort", "quality", "--desc")
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.reader(out.read_text(encoding="utf-8").splitlines()))
+    header = rows[0]
+    assert {"Check", "Checked", "Risk flags", "Anchor class", "Risk points", "Confidence",
+            "Mark", "Mark reason", "Quality", "Band", "Risk", "Page title"} <= set(header)
+    assert {row[header.index("Band")] for row in rows[1:]} == {"Weak"}
+    assert {row[header.index("Check")] for row in rows[1:]} == {""}  # never checked
+    domains = tmp_path / "domains.csv"
+    result = run_linkdesk("export", acme, "--table", "domains", "--all-columns", "-o", domains)
+    assert result.returncode == 0, result.stderr
+    header = next(csv.reader(domains.open(encoding="utf-8")))
+    assert {"Best link", "Live links", "Risk points", "Risk flags", "Confidence"} <= set(header)
+    old = tmp_path / "old.csv"
+    assert run_linkdesk("export", acme, "--links", "-o", old).returncode == 0
+    names = next(csv.reader(old.open(encoding="utf-8")))
+    assert names[:15] == ["source_url", "target_url", "domain", "anchor", "anchor_class",
+                          "quality", "band", "risk_level", "risk_points", "flags",
+                          "confidence", "follow", "lost", "first_seen", "last_seen"]
+    assert "check" in names and "checked" in names
+    listed = run_linkdesk("--help")
+    assert "export," in listed.stdout and "export-table" not in listed.stdout
+    usage = run_linkdesk("export", acme, "-o", out)
+    assert usage.returncode == 2 and "--table" in usage.stderr

@@ -127,3 +127,56 @@ def test_export_neutralises_formulas_and_writes_utf8(project: Path, tmp_path: Pa
     )
     stats = json.loads(linkdesk("stats", project, "--json").stdout)
     assert len(domains) == sum(stats["domain_bands"].values())
+
+
+DISGUISED = (" =1+1", "\u00a0=2+2", "\u3000=3+3", "\ufeff=4+4", "\n=1+1", "\r\n-5",
+             " \t@SUM(A1)")
+
+
+def test_export_neutralises_formulas_behind_whitespace(tmp_path: Path) -> None:
+    """Issue 13: a formula after spaces, NBSP, U+3000, a BOM or a line break was written as
+    it was, and a spreadsheet ran it."""
+    day = datetime.date(2026, 10, 1)
+    hidden = [
+        LinkRecord(f"https://disguised{i}.com/page", f"https://{SITE}/", anchor=anchor,
+                   first_seen=day, last_seen=day, domain_rating=20.0)
+        for i, anchor in enumerate(DISGUISED)
+    ]
+    idn = LinkRecord("https://xn--mller-welt-9db.de/seite", f"https://{SITE}/", anchor="Acme",
+                     first_seen=day, last_seen=day, domain_rating=20.0)
+    write_ahrefs(tmp_path / "a.csv", [*make_profile(30, site=SITE, seed=3), *hidden, idn])
+    project = tmp_path / "small.linkdesk"
+    run = linkdesk("import", project, tmp_path / "a.csv", "--site", SITE, "--quiet")
+    assert run.returncode == 0, run.stderr
+    for table in (["--links"], ["--table", "links"]):
+        out = tmp_path / "links.csv"
+        run = linkdesk("export", project, *table, "-o", out)
+        assert run.returncode == 0, run.stderr
+        with out.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.reader(handle))
+        header = rows[0]
+        anchor = header.index("anchor" if table == ["--links"] else "Anchor")
+        source = header.index("source_url" if table == ["--links"] else "Source URL")
+        anchors = [row[anchor] for row in rows[1:] if "disguised" in row[source]]
+        assert len(anchors) == len(DISGUISED)
+        for text in anchors:
+            assert text.startswith("'"), (table, text)
+            assert text[1:].lstrip(" \t\r\n\u00a0\u3000\ufeff")[:1] in "=+-@"
+        if table == ["--links"]:  # the first spelling wrote hosts in Unicode, and still does
+            assert {row[header.index("domain")] for row in rows[1:]
+                    if "welt" in row[source]} == {"müller-welt.de"}
+
+
+def test_the_first_spelling_writes_what_it_always_wrote(project: Path, tmp_path: Path) -> None:
+    """`export --links` is now the table writer: same header names, columns and values as
+    before (names of bands and risk levels, "dofollow"), then more columns."""
+    out = tmp_path / "links.csv"
+    assert linkdesk("export", project, "--links", "-o", out).returncode == 0
+    with out.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert {row["band"] for row in rows} <= {"risky", "weak", "fair", "strong"}
+    assert {row["risk_level"] for row in rows} <= {"none", "low", "medium", "high"}
+    assert {row["confidence"] for row in rows} <= {"low", "normal"}
+    assert "dofollow" in {row["follow"] for row in rows}
+    assert not {row["follow"] for row in rows} & {"follow"}
+    assert {"check", "checked", "mark", "domain_rating"} <= set(rows[0])  # gained columns

@@ -22,7 +22,6 @@ from linkdesk.core.exports.table_csv import csv_columns
 from linkdesk.core.importers.pipeline import ImportOptions, import_file
 from linkdesk.core.marks import MarkKind, Target, mark
 from linkdesk.core.scoring import rescore
-from linkdesk.core.scoring.export import safe_cell as scoring_safe_cell
 from linkdesk.core.store import Project
 from linkdesk.core.tables import (
     ANCHORS,
@@ -130,7 +129,6 @@ def test_formula_like_cells_are_neutralised(db: sqlite3.Connection, tmp_path: Pa
     assert {"'=HYPERLINK(\"http://evil.example\",\"click\")", "'+1+1", "'-2+3",
             "'@SUM(A1)"} <= anchors
     assert not any(text[:1] in ("=", "+", "-", "@", "\t", "\r") for row in rows for text in row)
-    assert scoring_safe_cell is safe_cell  # one guard for every CSV writer
     assert safe_cell(None) == "" and safe_cell(-3) == "'-3" and safe_cell("a=b") == "a=b"
 
 
@@ -217,3 +215,50 @@ def test_files_get_the_permissions_a_saved_file_gets(db: sqlite3.Connection, tmp
         assert stat.S_IMODE(kept.stat().st_mode) == 0o640  # an existing file keeps its mode
     finally:
         os.umask(previous)
+
+
+@pytest.mark.parametrize("text", [" =1+1", "\u00a0=1+1", "\u3000=1+1", "\ufeff=1+1",
+                                  "\n=1+1", "\r\n+2", "\u200b@SUM(A1)", " \t -3", "\n"])
+def test_formulas_behind_whitespace_are_neutralised(text: str) -> None:
+    assert safe_cell(text) == "'" + text
+
+
+@pytest.mark.parametrize("text", ["a=b", " a=b", "\u00a0plain", "", "   ", "100", "x-1"])
+def test_plain_text_is_left_alone(text: str) -> None:
+    assert safe_cell(text) == text
+
+
+def test_an_export_never_replaces_a_project(db: sqlite3.Connection, sample: Path,
+                                            tmp_path: Path) -> None:
+    """Issue 13: the table writer replaced whatever the path named, the project too."""
+    import hashlib
+    import os
+    import shutil
+
+    from linkdesk.core.files import ProtectedFileError
+
+    def digest(path: Path) -> bytes:
+        return hashlib.sha256(path.read_bytes()).digest()
+
+    before = digest(sample)
+    copy = tmp_path / "copy.db"
+    shutil.copy(sample, copy)
+    os.link(sample, tmp_path / "hardlink.csv")
+    targets = [
+        sample,  # the open project itself
+        tmp_path / "hardlink.csv",  # the same file under another name
+        sample.with_name(sample.name + "-wal"),  # its write-ahead log (may not exist yet)
+        sample.with_name(sample.name + "-shm"),
+        sample.with_name(sample.name + ".v3.bak"),  # a migration backup
+        copy,  # any SQLite file
+        tmp_path / "new.linkdesk",  # a project's name
+    ]
+    wal = sample.with_name(sample.name + "-wal")
+    had_wal = wal.exists()
+    for target in targets:
+        with pytest.raises(ProtectedFileError, match=r"not written: .*choose another file name"):
+            export_table_csv(db, LINKS, None, None, target)
+    assert digest(sample) == before and digest(copy) == before
+    assert wal.exists() == had_wal
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["copy.db", "hardlink.csv"]
+    assert TableQuery(db, LINKS).count() > 0

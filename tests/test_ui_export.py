@@ -85,3 +85,18 @@ def test_an_unwritable_place_is_said_plainly(
     assert finished.args[0].error
     assert window.last_dialog is not None and window.last_dialog.isVisible()
     assert not output.exists()
+
+
+def test_the_open_project_is_never_replaced(qtbot: Any, window: MainWindow) -> None:
+    """Issue 13: only Qt's overwrite prompt stood between File ▸ Export and the project."""
+    assert window.project is not None
+    opened = window.project.path
+    with qtbot.waitSignal(window.table_export.finished, timeout=WAIT_MS) as finished:
+        assert window.table_export.export(opened)
+    error = finished.args[0].error
+    assert "not written" in error and "open project" in error and str(opened) in error
+    assert window.last_dialog is not None and window.last_dialog.isVisible()
+    assert "choose another file name" in window.last_dialog.text()  # type: ignore[attr-defined]
+    assert opened.read_bytes()[:16] == b"SQLite format 3\x00"
+    with Project.open(opened, create=False) as project:
+        assert TableQuery(project.db, scored_links(project.db)).count() == 300

@@ -7,3 +7,5 @@ parser to a function taking the parsed arguments and returning an exit status.
 from __future__ import annotations
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+# Old names that still work but are not listed (export.py: `export-table` is `export`).
+HIDDEN_COMMANDS = frozenset({"export-table"})

@@ -5,8 +5,6 @@
     linkdesk import-disavow PROJECT FILE
     linkdesk disavow PROJECT -o FILE.txt [--force]
     linkdesk validate-disavow FILE
-    linkdesk export-table PROJECT --table links|domains|anchors -o FILE.csv [--search TEXT]
-                  [--band NAME] [--risk NAME] [--marked [KIND]] [--sort COLUMN] [--desc] [--bom]
 """
 
 from __future__ import annotations
@@ -16,7 +14,6 @@ import sys
 from pathlib import Path
 
 from linkdesk.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE
-from linkdesk.commands.filters import add_filter_arguments, filters_from
 from linkdesk.core import urls
 from linkdesk.core.disavow import (
     DisavowError,
@@ -27,7 +24,6 @@ from linkdesk.core.disavow import (
     validate_file,
     write_disavow,
 )
-from linkdesk.core.exports import export_table_csv
 from linkdesk.core.marks import (
     MarkKind,
     MarksError,
@@ -40,13 +36,12 @@ from linkdesk.core.marks import (
 from linkdesk.core.scoring import rescore, scores_current
 from linkdesk.core.store import Project
 from linkdesk.core.store.settings import sites
-from linkdesk.core.tables import ANCHORS, Sort, marked_tables
 
 SAMPLE = 10  # lines of a list printed before "… and N more"
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add `mark`, `import-disavow`, `disavow`, `validate-disavow` and `export-table`."""
+    """Add `mark`, `import-disavow`, `disavow` and `validate-disavow`."""
     mark = commands.add_parser("mark", help="mark referring domains or links disavow, keep or "
                                             "review (or clear their marks)")
     mark.add_argument("project", type=Path)
@@ -81,19 +76,6 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
                                                             "Google's rules")
     validate.add_argument("file", type=Path)
     validate.set_defaults(run=run_validate)
-
-    export = commands.add_parser("export-table", help="write a table to CSV as filtered and "
-                                                      "sorted")
-    export.add_argument("project", type=Path)
-    export.add_argument("--table", choices=("links", "domains", "anchors"), required=True)
-    export.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.csv")
-    add_filter_arguments(export)
-    export.add_argument("--sort", metavar="COLUMN", help="a sortable column's name")
-    export.add_argument("--desc", action="store_true", help="sort descending")
-    export.add_argument("--bom", action="store_true", help="start with a BOM (for Excel)")
-    export.add_argument("--all-columns", action="store_true",
-                        help="every column, also those hidden by default")
-    export.set_defaults(run=run_export_table)
 
 
 # -- mark -------------------------------------------------------------------------------------
@@ -245,39 +227,6 @@ def run_validate(options: argparse.Namespace) -> int:
     print(f"{options.file}: {report.lines:,} lines, {report.entries:,} entries, "
           f"{len(report.errors):,} errors, {len(report.warnings):,} warnings: {verdict}")
     return EXIT_FAILED if report.rejected else EXIT_OK
-
-
-# -- export-table -----------------------------------------------------------------------------
-
-
-def run_export_table(options: argparse.Namespace) -> int:
-    """Write a table, filtered and sorted, to CSV."""
-    filters = filters_from(options)
-    with Project.open(options.project, create=False) as project:
-        db = project.db
-        if not scores_current(db):
-            rescore(db)
-        if options.table == "anchors":
-            spec = ANCHORS
-        else:
-            links, domains = marked_tables(db)
-            spec = links if options.table == "links" else domains
-        sort = Sort(options.sort, options.desc) if options.sort else None
-        if sort is None and options.desc:
-            sort = Sort(spec.default_sort.column, True)
-        columns = [c.name for c in spec.columns] if options.all_columns else None
-        try:
-            count = export_table_csv(db, spec, filters, sort, options.output,
-                                     columns=columns, bom=options.bom)
-        except ValueError as error:
-            print(f"linkdesk export-table: {error}", file=sys.stderr)
-            return EXIT_USAGE
-        except OSError as error:
-            print(f"linkdesk export-table: cannot write {options.output}: {error.strerror}",
-                  file=sys.stderr)
-            return EXIT_FAILED
-    print(f"{options.output}: {count:,} rows of {spec.title}")
-    return EXIT_OK
 
 
 def _sample(lines: list[str]) -> list[str]:

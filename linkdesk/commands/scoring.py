@@ -1,10 +1,10 @@
-"""Scoring commands: `settings`, `score`, `explain` and `export`.
+"""Scoring commands: `settings`, `score` and `explain` (and `export`, from commands/export.py).
 
     linkdesk settings PROJECT [--brand TEXT ...] [--money TEXT ...] [--site DOMAIN ...]
                               [--topic TEXT ...] [--weight NAME=POINTS ...] [--json]
     linkdesk score PROJECT [--json]
     linkdesk explain PROJECT (--url SOURCE_URL | --domain DOMAIN) [--json]
-    linkdesk export PROJECT (--links | --domains) -o FILE.csv
+    linkdesk export PROJECT --table links|domains|anchors -o FILE.csv [options]
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from linkdesk.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from linkdesk.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE, export
 from linkdesk.core import urls
 from linkdesk.core.scoring import (
     BANDS,
@@ -31,7 +31,6 @@ from linkdesk.core.scoring import (
     set_terms,
 )
 from linkdesk.core.scoring.explain import DomainExplanation, find_link
-from linkdesk.core.scoring.export import export_domains, export_links
 from linkdesk.core.store import Project, transaction
 
 # option -> (terms field, metavar, help)
@@ -53,7 +52,9 @@ _NUMBER_OPTIONS = {
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add the `settings`, `score`, `explain` and `export` subcommands."""
+    """Add the `settings`, `score`, `explain` and `export` subcommands (`export` and its old
+    name `export-table` come from commands/export.py; registered here to keep their place in
+    `--help`)."""
     settings = commands.add_parser(
         "settings", help="show or change a project's scoring settings (changes re-score)",
         usage="linkdesk settings PROJECT [--brand TEXT ...] [--money TEXT ...] "
@@ -86,13 +87,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     explain.add_argument("--json", action="store_true", help="print the explanation as JSON")
     explain.set_defaults(run=run_explain)
 
-    export = commands.add_parser("export", help="write scored links or domains to a CSV file")
-    export.add_argument("project", type=Path)
-    what = export.add_mutually_exclusive_group(required=True)
-    what.add_argument("--links", action="store_true", help="one row per link")
-    what.add_argument("--domains", action="store_true", help="one row per referring domain")
-    export.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.csv")
-    export.set_defaults(run=run_export)
+    export.register(commands)
 
 
 # -- settings ---------------------------------------------------------------------------------
@@ -271,25 +266,3 @@ def explanation_text(explanation: LinkExplanation | DomainExplanation) -> str:
 
 def _count(number: int, noun: str) -> str:
     return f"{number:,} {noun}{'' if number == 1 else 's'}"
-
-
-# -- export -----------------------------------------------------------------------------------
-
-
-def run_export(options: argparse.Namespace) -> int:
-    """Write the scored links or domains to a CSV file."""
-    with Project.open(options.project, create=False) as project:
-        if not scores_current(project.db):
-            rescore(project.db)
-        try:
-            if options.links:
-                count = export_links(project.db, options.output)
-            else:
-                count = export_domains(project.db, options.output)
-        except OSError as error:
-            print(f"linkdesk export: cannot write {options.output}: {error.strerror}",
-                  file=sys.stderr)
-            return EXIT_FAILED
-    what = "links" if options.links else "referring domains"
-    print(f"{options.output}: {count:,} {what}")
-    return EXIT_OK

@@ -13,9 +13,7 @@ comments alone push it over the line or size limit, they are left out.
 from __future__ import annotations
 
 import datetime
-import os
 import sqlite3
-import tempfile
 from dataclasses import dataclass, field
 from itertools import groupby
 from pathlib import Path
@@ -26,7 +24,7 @@ from linkdesk.core.disavow.plan import DisavowWarning, PlannedEntry, select_entr
 from linkdesk.core.disavow.store import DisavowError, carried_entries, last_file, record_export
 from linkdesk.core.disavow.syntax import MAX_BYTES, MAX_LINES, MAX_URL_CHARS, entry_text
 from linkdesk.core.disavow.validate import validate_disavow
-from linkdesk.core.files import replace_with
+from linkdesk.core.files import ProtectedFileError, database_files, write_atomically
 from linkdesk.core.marks.model import now_iso
 
 
@@ -104,7 +102,8 @@ def write_disavow(db: sqlite3.Connection, plan: DisavowPlan, path: str | Path, *
     """Write the planned file (via a temporary file: never half a file) and remember it.
 
     Raises DisavowError when the plan has errors, when warnings need confirmation and
-    `confirmed` is False, or when the file cannot be written.
+    `confirmed` is False, or when the file cannot be written or would replace a project
+    (core/files.py `write_atomically`).
     """
     path = Path(path)
     if path.suffix.lower() != ".txt":
@@ -120,15 +119,11 @@ def write_disavow(db: sqlite3.Connection, plan: DisavowPlan, path: str | Path, *
         raise DisavowError(f"{path}: not written, it would not pass Google's rules: "
                            + "; ".join(map(str, report.errors[:5])))
     try:
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
-                                             suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-            replace_with(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        with write_atomically(path, protect=database_files(db),
+                              binary=True) as out:
+            out.write(data)
+    except ProtectedFileError as error:
+        raise DisavowError(str(error)) from None
     except OSError as error:
         raise DisavowError(f"{path}: cannot write it ({error.strerror})") from None
     # Stored as read back from the file: real line numbers, reasons as comments.

@@ -1,35 +1,33 @@
-"""Writing a table to CSV exactly as the window shows it: same filters, same order.
+"""The one CSV writer: a table exactly as the window shows it, same filters, same order.
 
 The rows come the way the window gets them (`TableQuery`): the ordered ids, then the rows in
 batches, so a million links never sit in memory at once. Cells are the displayed values
 (labels for bands, risk levels and marks; yes/no; numbers without digit grouping, so a
-spreadsheet reads them as numbers), each through `safe_cell`. Scored tables also get a
-"Risk flags" column, marked ones the mark's reason.
+spreadsheet reads them as numbers), each through `safe_cell`. Which columns: columns.py.
 
-The file is written under a temporary name and renamed at the end: a cancelled or failed
-export leaves no half file (and an older file of that name untouched).
+The file goes through `write_atomically` (core/files.py): written under a temporary name and
+renamed at the end, so a cancelled or failed export leaves no half file (and an older file of
+that name untouched), and never over a project file or the open project.
 """
 
 from __future__ import annotations
 
 import csv
-import os
 import sqlite3
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from linkdesk.core.exports.cells import FORMULA_STARTS, safe_cell
-from linkdesk.core.files import replace_with
+from linkdesk.core import urls
+from linkdesk.core.exports.cells import needs_guard, safe_cell
+from linkdesk.core.exports.columns import FLAGS_COLUMN, csv_columns, with_file_columns
+from linkdesk.core.files import database_files, refuse_project_file, write_atomically
 from linkdesk.core.scoring.flags import flag_names
 from linkdesk.core.tables.query import TableQuery
 from linkdesk.core.tables.spec import Column, Filters, Kind, Sort, TableSpec
 
 BATCH_ROWS = 2_000
-FLAGS_COLUMN = "flags"
-_SCORE_ALIASES = {"links": "ls", "domains": "ds"}
 
 
 @dataclass(frozen=True)
@@ -44,16 +42,6 @@ class CsvExportCancelled(Exception):
     """The export was cancelled; no file was written."""
 
 
-def csv_columns(spec: TableSpec) -> tuple[str, ...]:
-    """The columns written by default: the visible ones, then risk flags and mark reason."""
-    names = [column.name for column in spec.columns if column.visible]
-    if "scores" in spec.joins and spec.name in _SCORE_ALIASES:
-        names.append(FLAGS_COLUMN)
-    if "marks" in spec.joins and "mark_reason" not in names:
-        names.append("mark_reason")
-    return tuple(names)
-
-
 def export_table_csv(
     db: sqlite3.Connection,
     spec: TableSpec,
@@ -62,54 +50,58 @@ def export_table_csv(
     path: str | Path,
     *,
     columns: Sequence[str] | None = None,
+    headers: Sequence[str] | None = None,
     bom: bool = False,
+    one_line: bool = True,
+    unicode_hosts: Sequence[str] = (),
     progress: Callable[[CsvProgress], None] | None = None,
     cancel: Callable[[], bool] | None = None,
     batch: int = BATCH_ROWS,
 ) -> int:
     """Write the rows `TableQuery(db, spec, filters, sort)` gives, in its order; return how
-    many. `columns` names the columns (default `csv_columns(spec)`); `bom` starts the file
-    with a UTF-8 BOM (Excel reads UTF-8 only then). `progress` is called after each batch;
-    `cancel` returning True stops the export (CsvExportCancelled, no file). Raises
-    ValueError for an unknown column, sort or filter, OSError when the file cannot be
-    written.
+    many. `columns` names the columns (default `csv_columns(spec)`), `headers` the header
+    cells (default the columns' titles); `bom` starts the file with a UTF-8 BOM (Excel reads
+    UTF-8 only then). The first `export --links` layout kept line breaks and tabs inside
+    text cells (`one_line` False) and wrote host names in Unicode rather than punycode
+    (`unicode_hosts` names such columns). `progress` is called after each batch; `cancel`
+    returning True stops the export (CsvExportCancelled, no file). Raises ValueError for an
+    unknown column, sort or filter, OSError when the file cannot be written
+    (ProtectedFileError when it is a project file or `db`'s own).
     """
     path = Path(path)
-    full = _with_flags(spec)
+    project = database_files(db)
+    refuse_project_file(path, project)  # before reading a million ids, not after
+    full = with_file_columns(spec)
     names = tuple(columns) if columns is not None else csv_columns(spec)
     chosen = [full.column(name) for name in _known(full, names)]
+    header = list(headers) if headers is not None else [column.title for column in chosen]
+    if len(header) != len(chosen):
+        raise ValueError(f"{len(header)} headers for {len(chosen)} columns")
     # Rows come with every column of the table; fetch only the ones written.
-    query_spec = _only(full, chosen)
-    query = TableQuery(db, query_spec, filters, sort)
+    query = TableQuery(db, _only(full, chosen), filters, sort)
     ids = query.ordered_ids()
     total, width = len(ids), len(chosen)
-    formatters = [_formatter(column) for column in chosen]
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
-                                         suffix=".tmp")
+    formatters = [_formatter(column, one_line, column.name in unicode_hosts)
+                  for column in chosen]
     written = 0
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8-sig" if bom else "utf-8",
-                       newline="") as out:
-            writer = csv.writer(out)
-            writer.writerow([safe_cell(column.title) for column in chosen])
-            for start in range(0, total, batch):
-                if cancel is not None and cancel():
-                    raise CsvExportCancelled(f"{path}: export cancelled; no file written")
-                chunk = [int(i) for i in ids[start : start + batch]]
-                rows = query.rows(chunk)
-                for row_id in chunk:
-                    values = rows.get(row_id)
-                    if values is None:  # gone since the ids were read
-                        continue
-                    writer.writerow([cell(value) for cell, value in
-                                     zip(formatters, values[:width], strict=True)])
-                    written += 1
-                if progress is not None:
-                    progress(CsvProgress(written, total))
-        replace_with(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with write_atomically(path, protect=project,
+                          encoding="utf-8-sig" if bom else "utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow([safe_cell(text) for text in header])
+        for start in range(0, total, batch):
+            if cancel is not None and cancel():
+                raise CsvExportCancelled(f"{path}: export cancelled; no file written")
+            chunk = [int(i) for i in ids[start : start + batch]]
+            rows = query.rows(chunk)
+            for row_id in chunk:
+                values = rows.get(row_id)
+                if values is None:  # gone since the ids were read
+                    continue
+                writer.writerow([cell(value) for cell, value in
+                                 zip(formatters, values[:width], strict=True)])
+                written += 1
+            if progress is not None:
+                progress(CsvProgress(written, total))
     if progress is not None and total == 0:
         progress(CsvProgress(0, 0))
     return written
@@ -139,18 +131,22 @@ def cell_text(column: Column, value: Any) -> str:
     return " ".join(text.split()) if ("\n" in text or "\r" in text or "\t" in text) else text
 
 
-def _formatter(column: Column) -> Callable[[Any], str]:
+def _formatter(column: Column, one_line: bool = True, unicode_host: bool = False
+               ) -> Callable[[Any], str]:
     """`safe_cell(cell_text(column, value))`, made once per column: a million rows of twenty
     cells make the per-cell work the cost of an export."""
     repeating = column.kind in (Kind.LABEL, Kind.BOOL) or column.kind.numeric
-    if repeating or column.name == FLAGS_COLUMN:
+    if repeating or unicode_host or column.name == FLAGS_COLUMN:
         cache: dict[Any, str] = {}
 
         def cached(value: Any) -> str:
-            # Labels, flags and yes/no repeat: format each value once.
+            # Labels, flags, yes/no and hosts repeat: format each value once.
             text = cache.get(value)
             if text is None:
-                text = cache[value] = safe_cell(cell_text(column, value))
+                shown = cell_text(column, value)
+                if unicode_host:
+                    shown = urls.to_unicode_host(shown)
+                text = cache[value] = safe_cell(shown)
                 if len(cache) > 10_000:
                     cache.clear()
             return text
@@ -161,23 +157,11 @@ def _formatter(column: Column) -> Callable[[Any], str]:
         if value is None:
             return ""
         text = value if isinstance(value, str) else str(value)
-        if "\n" in text or "\r" in text or "\t" in text:
+        if one_line and ("\n" in text or "\r" in text or "\t" in text):
             text = " ".join(text.split())
-        return "'" + text if text.startswith(FORMULA_STARTS) else text
+        return "'" + text if needs_guard(text) else text
 
     return text
-
-
-def _with_flags(spec: TableSpec) -> TableSpec:
-    alias = _SCORE_ALIASES.get(spec.name)
-    if "scores" not in spec.joins or alias is None:
-        return spec
-    try:
-        spec.column(FLAGS_COLUMN)
-        return spec
-    except KeyError:
-        return spec.with_columns(Column(FLAGS_COLUMN, "Risk flags", f"{alias}.flags",
-                                        join="scores", visible=False))
 
 
 def _known(spec: TableSpec, names: Sequence[str]) -> list[str]:
