@@ -50,7 +50,10 @@ def run_linkdesk() -> RunLinkdesk:
     """Run the `linkdesk` command line (as installed in the venv) and capture its output."""
     script = Path(sys.executable).with_name("linkdesk")
     command = [str(script)] if script.exists() else [sys.executable, "-m", "linkdesk.cli"]
-    env = {**os.environ, "PYTHONUTF8": "1"}
+    # The code under test, not whatever the venv's script was installed from (a worktree).
+    repo = str(Path(__file__).resolve().parent.parent)
+    env = {**os.environ, "PYTHONUTF8": "1",
+           "PYTHONPATH": os.pathsep.join(filter(None, [repo, os.environ.get("PYTHONPATH")]))}
 
     def run(*args: object) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
