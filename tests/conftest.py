@@ -89,7 +89,7 @@ def open_window(qtbot: Any, tmp_path: Path) -> Iterator[OpenWindow]:
         copy = tmp_path / "client.linkdesk"
         copy.write_bytes(path.read_bytes())
         assert window.open_project(copy)
-        qtbot.waitUntil(lambda: window.score_job is None, timeout=30_000)
+        qtbot.waitUntil(lambda: window.jobs.score_job is None, timeout=30_000)
         return window
 
     yield make
