@@ -72,7 +72,7 @@ def window(qtbot: Any, tmp_path: Path) -> Iterator[MainWindow]:
     main.close()
 
 
-def _finished(job: ThreadJob) -> list[Any]:
+def _finished(job: ThreadJob[Any]) -> list[Any]:
     outcomes: list[Any] = []
     job.finished.connect(outcomes.append)
     return outcomes
@@ -83,7 +83,7 @@ def _late_signals() -> None:
     QCoreApplication.sendPostedEvents()
 
 
-JOBS: dict[str, Callable[[Path, Path], ThreadJob]] = {
+JOBS: dict[str, Callable[[Path, Path], ThreadJob[Any]]] = {
     "import": lambda project, export: ImportJob(project, [export], ImportOptions(site=SITE)),
     "score": lambda project, _export: ScoreJob(project, force=True),
     "dashboard": lambda project, _export: ProfileJob(project, Filters(), 1),

@@ -18,9 +18,10 @@ from test_ui_window import WAIT_MS, shown_ids
 from linkdesk.core.scoring import explain_domain, explain_link, set_terms
 from linkdesk.core.store import Project
 from linkdesk.core.tables import Filters, TableQuery, scored_links
-from linkdesk.ui.main_window import SCORES_OUT_OF_DATE, MainWindow
+from linkdesk.ui.main_window import MainWindow
 from linkdesk.ui.models import TINT_ROLE
 from linkdesk.ui.preferences import Preferences
+from linkdesk.ui.rescoring import SCORES_OUT_OF_DATE
 
 
 @pytest.fixture(scope="module")

@@ -24,8 +24,9 @@ from linkdesk.core.importers.pipeline import ImportOptions, import_file
 from linkdesk.core.scoring import scores_current
 from linkdesk.core.store import Project
 from linkdesk.core.tables import missing_table_indexes
-from linkdesk.ui.main_window import SCORES_OUT_OF_DATE, MainWindow
+from linkdesk.ui.main_window import MainWindow
 from linkdesk.ui.preferences import Preferences
+from linkdesk.ui.rescoring import SCORES_OUT_OF_DATE
 
 
 @pytest.fixture(scope="module")

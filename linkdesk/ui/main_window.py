@@ -40,13 +40,12 @@ from linkdesk.ui.link_checking import LinkChecking
 from linkdesk.ui.marking import Marking
 from linkdesk.ui.parts import OpenProject, WindowContext
 from linkdesk.ui.preferences import Preferences
-from linkdesk.ui.rescoring import SCORES_OUT_OF_DATE, Rescoring
+from linkdesk.ui.rescoring import Rescoring
 from linkdesk.ui.table_export import TableExport
 from linkdesk.ui.views.welcome import WelcomePage
 from linkdesk.ui.workspace import Workspace
 
 PROJECT_FILTER = f"LinkDesk projects (*{PROJECT_SUFFIX})"
-__all__ = ["SCORES_OUT_OF_DATE", "MainWindow"]
 
 
 class MainWindow(QMainWindow):

@@ -33,7 +33,7 @@ class ProfileOutcome:
     error: str = ""
 
 
-class ProfileWorker(JobWorker):
+class ProfileWorker(JobWorker[ProfileOutcome]):
     """Runs on the worker thread; sends each section as it is ready."""
 
     section = Signal(int, str, object)  # request, section name, data
@@ -81,7 +81,7 @@ class ProfileWorker(JobWorker):
         return ProfileOutcome(self.request, message)
 
 
-class ProfileJob(ThreadJob):
+class ProfileJob(ThreadJob[ProfileOutcome]):
     """A worker and its thread, for one request: `section(request, name, data)` as each is
     ready, then `finished(ProfileOutcome)`."""
 

@@ -64,7 +64,7 @@ class JobProgress:
         return self.seconds * (1 - self.fraction) / self.fraction
 
 
-class ImportWorker(JobWorker):
+class ImportWorker(JobWorker[ImportOutcome]):
     """Runs on the worker thread; `progressed` carries `JobProgress`, `done` an `ImportOutcome`."""
 
     def __init__(self, project_path: Path, files: list[Path], options: ImportOptions) -> None:
@@ -132,7 +132,7 @@ class ImportWorker(JobWorker):
         ))
 
 
-class ImportJob(ThreadJob):
+class ImportJob(ThreadJob[ImportOutcome]):
     """An import in the background: `progressed(JobProgress)`, `finished(ImportOutcome)`."""
 
     def __init__(self, project_path: Path, files: list[Path], options: ImportOptions,

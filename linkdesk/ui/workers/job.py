@@ -18,13 +18,15 @@ from __future__ import annotations
 
 import logging
 import threading
+from typing import Generic, TypeVar
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 log = logging.getLogger(__name__)
+OutcomeT = TypeVar("OutcomeT")
 
 
-class JobWorker(QObject):
+class JobWorker(QObject, Generic[OutcomeT]):
     """Runs on the job's thread: subclasses implement `work` and `failure`."""
 
     progressed = Signal(object)
@@ -33,7 +35,7 @@ class JobWorker(QObject):
     def __init__(self) -> None:
         super().__init__()
         self._cancel = threading.Event()
-        self.outcome: object | None = None  # set before `done`; read by `ThreadJob.wait`
+        self.outcome: OutcomeT | None = None  # set before `done`; read by `ThreadJob.wait`
 
     def cancel(self) -> None:
         """Ask the work to stop (safe from any thread)."""
@@ -43,11 +45,11 @@ class JobWorker(QObject):
         """Whether a stop was asked for (the work polls this between steps)."""
         return self._cancel.is_set()
 
-    def work(self) -> object:
+    def work(self) -> OutcomeT:
         """Do the work on this thread and return its outcome."""
         raise NotImplementedError
 
-    def failure(self, message: str) -> object:
+    def failure(self, message: str) -> OutcomeT:
         """The outcome of work that raised what it should have caught (a bug)."""
         raise NotImplementedError
 
@@ -63,13 +65,14 @@ class JobWorker(QObject):
         self.done.emit(outcome)
 
 
-class ThreadJob(QObject):
+class ThreadJob(QObject, Generic[OutcomeT]):
     """A worker and its thread: `start`, `cancel` (asks), `wait` (waits), `finished` (once)."""
 
     progressed = Signal(object)
     finished = Signal(object)  # the worker's outcome, on the GUI thread, exactly once
 
-    def __init__(self, worker: JobWorker, name: str, parent: QObject | None = None) -> None:
+    def __init__(self, worker: JobWorker[OutcomeT], name: str,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.worker = worker
         self._thread = QThread()
@@ -78,7 +81,7 @@ class ThreadJob(QObject):
         self._thread.started.connect(worker.run)
         worker.progressed.connect(self.progressed)
         worker.done.connect(self._deliver)  # queued: it crosses to the GUI thread
-        self.outcome: object | None = None
+        self.outcome: OutcomeT | None = None  # set when `finished` is emitted
         self._delivered = False
 
     def start(self) -> None:
@@ -100,7 +103,7 @@ class ThreadJob(QObject):
         if self.worker.outcome is not None:
             self._deliver(self.worker.outcome)
 
-    def _deliver(self, outcome: object) -> None:
+    def _deliver(self, outcome: OutcomeT) -> None:
         if self._delivered:  # `wait` delivered it; this is the queued signal, later
             return
         self._delivered = True

@@ -44,7 +44,7 @@ class ScoreOutcome:
     error: str = ""
 
 
-class ScoreWorker(JobWorker):
+class ScoreWorker(JobWorker[ScoreOutcome]):
     """Runs on the worker thread; `progressed` carries `ScoreProgress`, `done` a `ScoreOutcome`."""
 
     def __init__(self, project_path: Path, *, force: bool = False, scoring: bool = True) -> None:
@@ -80,7 +80,7 @@ class ScoreWorker(JobWorker):
             self.progressed.emit(ScoreProgress(INDEX_STAGE, done + 1, total))
 
 
-class ScoreJob(ThreadJob):
+class ScoreJob(ThreadJob[ScoreOutcome]):
     """Sort indexes, then scores, in the background: `progressed(ScoreProgress)`,
     `finished(ScoreOutcome)`."""
 

@@ -33,7 +33,7 @@ class TaskOutcome:
     error: str = ""
 
 
-class _TaskWorker(JobWorker):
+class _TaskWorker(JobWorker[TaskOutcome]):
     def __init__(self, project_path: Path, work: Work,
                  cancelled_errors: tuple[type[BaseException], ...]) -> None:
         super().__init__()
@@ -59,7 +59,7 @@ class _TaskWorker(JobWorker):
         return TaskOutcome(error=message)
 
 
-class Task(ThreadJob):
+class Task(ThreadJob[TaskOutcome]):
     """Run `work` in the background; `finished(TaskOutcome)` on the GUI thread at the end."""
 
     def __init__(self, project_path: Path, work: Work, parent: QObject | None = None, *,
