@@ -25,9 +25,11 @@ RunLinkdesk = Callable[..., subprocess.CompletedProcess[str]]
 def collect_closed_windows(request: pytest.FixtureRequest) -> Iterator[None]:
     """After a Qt test, delete what it left to Python's collector, here, while Qt is idle.
 
-    A closed window held by reference cycles (its controllers point back at it) is deleted
-    whenever the collector next runs: once that was in the middle of a later test's Qt call,
-    and the window's destructor hung on a lock Qt held. Autouse fixtures are set up first,
+    A Qt object held by reference cycles is destroyed whenever the collector next runs: once
+    that was a closed window, in the middle of a later test's Qt call, and its destructor hung
+    on a lock Qt held. The window is no longer in a cycle (its parts keep no reference to it:
+    test_ui_jobs.py), but pyqtgraph's view box menus (QMenus without a Qt parent, in cycles of
+    their own) still are, so the collector still runs here. Autouse fixtures are set up first,
     so this runs after qtbot has closed the test's widgets.
     """
     yield
@@ -92,7 +94,7 @@ def open_window(qtbot: Any, tmp_path: Path) -> Iterator[OpenWindow]:
         copy = tmp_path / "client.linkdesk"
         copy.write_bytes(path.read_bytes())
         assert window.open_project(copy)
-        qtbot.waitUntil(lambda: window.score_job is None, timeout=30_000)
+        qtbot.waitUntil(lambda: window.jobs.score_job is None, timeout=30_000)
         return window
 
     yield make

@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from exportgen import LinkRecord, write_ahrefs
 from test_checker_server import TARGET, PageServer, make_project, page, page_server, send
-from test_ui_window import WAIT_MS
+from test_ui_window import WAIT_MS, shown_dialog
 
 from linkdesk.core.checker import CheckOptions, check_stats
 from linkdesk.core.store import Project
@@ -94,7 +94,7 @@ def _select(window: MainWindow, *paths: str) -> None:
 
 
 def _check(qtbot: Any, window: MainWindow, start: Any) -> CheckResult:
-    with qtbot.waitSignal(window.check_finished, timeout=WAIT_MS) as finished:
+    with qtbot.waitSignal(window.jobs.check_finished, timeout=WAIT_MS) as finished:
         assert start()
     outcome = finished.args[0]
     assert not outcome.error, outcome.error
@@ -117,8 +117,8 @@ def test_checking_selected_links_fills_the_check_column_and_filter(
     assert set(server.stats.hits) == {"/live", "/review", "/gone", "/deleted"}
     assert _check_column(window) == {"/live": "Live", "/review": "Live", "/gone": "Missing",
                                      "/deleted": "Page error 404", "/later": ""}
-    dialog = window.last_dialog
-    assert isinstance(dialog, TextReport) and dialog.objectName() == "checkSummary"
+    dialog = shown_dialog(window, TextReport)
+    assert dialog.objectName() == "checkSummary"
     assert dialog.headline.text() == ("Checked 4 links on 4 pages: 2 live, 1 missing, "
                                       "1 with errors. No changes since the last check.")
     assert "Page error: 1" in dialog.report.toPlainText()
@@ -156,10 +156,10 @@ def test_a_second_check_shows_the_changes(
     assert result.change_count == 2
     assert {change.what for change in result.changes} == {
         ("live → missing",), ("follow → nofollow",)}
-    headline = window.last_dialog.headline.text()  # type: ignore[union-attr]
-    assert headline.endswith("2 links changed since their last check.")
-    assert "live → missing" in window.last_dialog.report.toPlainText()  # type: ignore[union-attr]
-    window.last_dialog.accept()  # type: ignore[union-attr]
+    summary = shown_dialog(window, TextReport)
+    assert summary.headline.text().endswith("2 links changed since their last check.")
+    assert "live → missing" in summary.report.toPlainText()
+    summary.accept()
     assert _check_column(window)["/live"] == "Missing"
 
     gone = _show_details(window, "/live")
@@ -203,27 +203,26 @@ def test_cancel_keeps_the_project_consistent_and_blocks_no_one_after(
     qtbot.addWidget(window)
     window.checking.options = CheckOptions(concurrency=2, connect_timeout=2.0)
     assert window.open_project(project)
-    qtbot.waitUntil(lambda: window.score_job is None, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.jobs.score_job is None, timeout=WAIT_MS)
     reports: list[Any] = []
-    with qtbot.waitSignal(window.check_finished, timeout=WAIT_MS) as finished:
+    with qtbot.waitSignal(window.jobs.check_finished, timeout=WAIT_MS) as finished:
         assert window.checking.check_all()
-        assert window.checking.job is not None and window.checking.status.isVisibleTo(window)
-        window.checking.job.progressed.connect(reports.append)
+        assert window.jobs.check_job is not None and window.checking.status.isVisibleTo(window)
+        window.jobs.check_job.progressed.connect(reports.append)
         qtbot.waitUntil(lambda: any(r.pages_done >= 2 for r in reports), timeout=WAIT_MS)
         assert "pages" in window.checking.status.label.text()
         # One writer at a time: no import while the check runs.
         assert not window.import_files([tmp_path / "slow.csv"])
-        refused = window.last_dialog
-        assert isinstance(refused, QMessageBox)
+        refused = shown_dialog(window, QMessageBox)
         assert refused.windowTitle() == "A link check is running"
         refused.accept()
         window.checking.status.cancel.click()
     result: CheckResult = finished.args[0].result
     assert result.summary.cancelled and 0 < result.summary.links < len(paths)
     assert not window.checking.status.isVisibleTo(window)
-    assert window.last_dialog.headline.text().startswith(  # type: ignore[union-attr]
-        f"Checked {result.summary.links} links")
-    assert "left unchecked" in window.last_dialog.headline.text()  # type: ignore[union-attr]
+    summary = shown_dialog(window, TextReport)
+    assert summary.headline.text().startswith(f"Checked {result.summary.links} links")
+    assert "left unchecked" in summary.headline.text()
     column = [value for value in _check_column(window).values() if value]
     assert len(column) == result.summary.links and set(column) == {"Live"}
     with Project.open(project) as opened:
@@ -233,17 +232,18 @@ def test_cancel_keeps_the_project_consistent_and_blocks_no_one_after(
         assert run == (1, result.summary.links, 1)
         assert check_stats(opened.db)["checked_links"] == result.summary.links
     assert window.actions.check_all.isEnabled()
-    window.last_dialog.accept()  # type: ignore[union-attr]
+    summary.accept()
 
     # ...and no check while an import runs.
-    qtbot.waitUntil(lambda: window.score_job is None, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.jobs.score_job is None, timeout=WAIT_MS)
     export = tmp_path / "more.csv"
     write_ahrefs(export, [LinkRecord(source_url=server.url("/new"), target_url=TARGET)])
-    with qtbot.waitSignal(window.import_finished, timeout=WAIT_MS):
+    with qtbot.waitSignal(window.jobs.import_finished, timeout=WAIT_MS):
         assert window.import_files([export])
         assert not window.checking.check_all()
-        assert window.last_dialog.windowTitle() == "An import is running"  # type: ignore[union-attr]
-        window.last_dialog.accept()  # type: ignore[union-attr]
+        refused = shown_dialog(window, QMessageBox)
+        assert refused.windowTitle() == "An import is running"
+        refused.accept()
     assert "/new" not in server.stats.hits
     window.close()
 

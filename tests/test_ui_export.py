@@ -8,11 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtWidgets import QMessageBox
 
 sys.path.insert(0, str(Path(__file__).parent))
 
 from test_tables_scores import build_scored_project
-from test_ui_window import WAIT_MS
+from test_ui_window import WAIT_MS, shown_dialog
 
 from linkdesk.core.store import Project
 from linkdesk.core.tables import Filters, Sort, TableQuery, scored_links
@@ -83,7 +84,7 @@ def test_an_unwritable_place_is_said_plainly(
     with qtbot.waitSignal(window.table_export.finished, timeout=WAIT_MS) as finished:
         assert window.table_export.export(output)
     assert finished.args[0].error
-    assert window.last_dialog is not None and window.last_dialog.isVisible()
+    assert shown_dialog(window, QMessageBox).windowTitle() == "Cannot export the table"
     assert not output.exists()
 
 

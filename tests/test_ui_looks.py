@@ -62,7 +62,7 @@ def _band_cell_and_text(qtbot: Any, scored: Path, tmp_path: Path) -> tuple[float
     window.resize(1400, 900)
     window.show()
     assert window.open_project(scored)
-    qtbot.waitUntil(lambda: window.score_job is None, timeout=30_000)
+    qtbot.waitUntil(lambda: window.jobs.score_job is None, timeout=30_000)
     view = window.workspace.current_view()
     assert view is not None
     model = view.table

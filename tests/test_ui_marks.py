@@ -12,6 +12,7 @@ from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
 sys.path.insert(0, str(Path(__file__).parent))
 
 from test_tables_scores import build_scored_project
+from test_ui_window import shown_dialog
 
 from linkdesk.core.disavow import validate_file
 from linkdesk.core.marks import MarkKind
@@ -19,6 +20,7 @@ from linkdesk.core.stats import project_stats
 from linkdesk.core.store import Project
 from linkdesk.ui.dialogs.disavow_export import DisavowExportDialog
 from linkdesk.ui.dialogs.mark_dialog import MarkDialog
+from linkdesk.ui.dialogs.messages import TextReport
 from linkdesk.ui.main_window import MainWindow
 from linkdesk.ui.views.table_view import TableView
 
@@ -115,8 +117,7 @@ def test_marking_by_rule_picks_domains_by_their_scores(window: MainWindow) -> No
     rule_dialog.risk.setCurrentIndex(0)  # any risk
     rule_dialog.quality.setValue(50)
     rule_dialog.accept()
-    dialog = window.marking.last_dialog
-    assert isinstance(dialog, MarkDialog)
+    dialog = shown_dialog(window, MarkDialog)
     with Project.open(window.project.path, create=False) as project:  # type: ignore[union-attr]
         weak = project.db.execute(
             "SELECT count(*) FROM domain_scores WHERE quality < 50").fetchone()[0]
@@ -159,22 +160,22 @@ def test_importing_the_clients_disavow_file_marks_what_it_covers(
     old.write_text(f"# the client's file\ndomain:{domain}\ndomain:not-in-this-profile.example\n",
                    encoding="utf-8")
     assert window.marking.import_disavow_file(old)
-    report = window.marking.last_dialog
-    assert report is not None and report.isVisible()
+    report = shown_dialog(window, TextReport)
+    assert report.windowTitle() == "Disavow File Imported"
     window.workspace.filter_bar.menus["marked"].setCurrentIndex(3)  # Disavow
     assert window.workspace.shown_count() == 1
     assert _marks(window, [0]) == ["Disavow"]
 
 
 def test_marks_wait_for_a_running_rescore(window: MainWindow) -> None:
-    assert window.rescore()
+    assert window.jobs.rescore()
     window.workspace.show_tab("domains")
     view = window.workspace.current_view()
     assert view is not None
     _select(view, [0])
     assert window.marking.mark_selected(MarkKind.DISAVOW) is None
     assert "re-scoring" in window.statusBar().currentMessage()
-    window.cancel_rescore()
+    window.jobs.cancel_rescore()
 
 
 def test_undo_and_redo_sit_in_the_edit_menu_with_the_usual_keys(window: MainWindow) -> None:
@@ -194,7 +195,7 @@ def test_undo_waits_while_another_job_writes(window: MainWindow, monkeypatch: An
     dialog = _mark_dialog(window, "domains", [0], MarkKind.REVIEW)
     dialog.accept()
     assert window.marking.undo_stack.index() == 1
-    monkeypatch.setattr(window, "writer_busy", lambda: "an import is running")
+    monkeypatch.setattr(window.jobs, "writer_busy", lambda: "an import is running")
     window.marking.undo_action.trigger()
     assert window.marking.undo_stack.index() == 1  # refused: the stack did not move
     assert _marks(window, [0]) == ["Review"]

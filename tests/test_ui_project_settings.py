@@ -58,7 +58,7 @@ def test_saving_stores_the_settings_and_rescores_in_the_background(
     authority.setValue(30.5)
     closed: list[int] = []
     dialog.finished.connect(closed.append)
-    with qtbot.waitSignal(window.scoring_finished, timeout=WAIT_MS) as finished:
+    with qtbot.waitSignal(window.jobs.scoring_finished, timeout=WAIT_MS) as finished:
         dialog.accept()
     assert closed == [1]  # accepted and closed
     assert finished.args[0].summary is not None
@@ -86,7 +86,7 @@ def test_a_refused_value_keeps_the_dialog_open_and_changes_nothing(
     assert dialog.isVisible()
     assert dialog.error.isVisible() and "not a domain" in dialog.error.text()
     assert _stored_scoring(path) == before
-    assert window.score_job is None
+    assert window.jobs.score_job is None
     dialog.reject()
 
 
@@ -140,7 +140,7 @@ def test_the_disavow_page_edits_platforms_and_the_warning_quality(
         assert disavow_settings(project.db).builtin
     dialog.platforms.setPlainText("blogspot.com\nBig-Forum.example")
     dialog.accept()
-    assert window.score_job is None  # scores do not depend on these
+    assert window.jobs.score_job is None  # scores do not depend on these
     with Project.open(path, create=False) as project:
         saved = disavow_settings(project.db)
     assert saved.platforms == ("big-forum.example", "blogspot.com")
@@ -154,7 +154,7 @@ def test_saving_during_an_import_is_refused_in_the_dialog(
     before = _stored_scoring(window.project.path)
     dialog = _dialog(window)
     dialog.fields["weights"]["trust"].setValue(20)  # type: ignore[attr-defined]
-    monkeypatch.setattr(window, "job", object())  # an import holds the project
+    monkeypatch.setattr(window.jobs, "holding_writer", lambda: "an import is running")
     dialog.accept()
     assert dialog.isVisible() and "import" in dialog.error.text()
     monkeypatch.undo()

@@ -18,9 +18,10 @@ from test_ui_window import WAIT_MS, shown_ids
 from linkdesk.core.scoring import explain_domain, explain_link, set_terms
 from linkdesk.core.store import Project
 from linkdesk.core.tables import Filters, TableQuery, scored_links
-from linkdesk.ui.main_window import SCORES_OUT_OF_DATE, MainWindow
+from linkdesk.ui.main_window import MainWindow
 from linkdesk.ui.models import TINT_ROLE
 from linkdesk.ui.preferences import Preferences
+from linkdesk.ui.rescoring import SCORES_OUT_OF_DATE
 
 
 @pytest.fixture(scope="module")
@@ -208,7 +209,7 @@ def test_an_import_makes_the_scores_out_of_date(
     assert window.workspace.scores_current
     export = tmp_path / "majestic-new.csv"
     write_majestic(export, make_profile(80, site=SITE, seed=404))
-    with qtbot.waitSignal(window.import_finished, timeout=WAIT_MS):
+    with qtbot.waitSignal(window.jobs.import_finished, timeout=WAIT_MS):
         assert window.import_files([export])
     # The window never scores on its own thread: the new rows show, without scores.
     assert not window.workspace.scores_current
@@ -229,10 +230,10 @@ def test_rescore_runs_in_the_background_and_shows_the_scores(
     assert window.scores_status() == SCORES_OUT_OF_DATE
     assert window.rescore_button.isVisible()
     progress: list[object] = []
-    with qtbot.waitSignal(window.scoring_finished, timeout=WAIT_MS) as finished:
+    with qtbot.waitSignal(window.jobs.scoring_finished, timeout=WAIT_MS) as finished:
         qtbot.mouseClick(window.rescore_button, Qt.MouseButton.LeftButton)
-        assert window.score_job is not None
-        window.score_job.progressed.connect(progress.append)
+        assert window.jobs.score_job is not None
+        window.jobs.score_job.progressed.connect(progress.append)
     outcome = finished.args[0]
     assert outcome.summary is not None and not outcome.cancelled
     assert window.workspace.scores_current
@@ -251,10 +252,10 @@ def test_closing_mid_rescore_cancels_it(
     with Project.open(path) as project, project.db:
         set_terms(project.db, brands=["acme"])
     window.open_project(path)
-    assert window.rescore()
-    assert not window.rescore()  # already running
+    assert window.jobs.rescore()
+    assert not window.jobs.rescore()  # already running
     window.close()
-    assert window.score_job is None
+    assert window.jobs.score_job is None
 
 
 def test_quality_always_shows_one_decimal() -> None:

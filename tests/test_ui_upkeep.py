@@ -24,8 +24,9 @@ from linkdesk.core.importers.pipeline import ImportOptions, import_file
 from linkdesk.core.scoring import scores_current
 from linkdesk.core.store import Project
 from linkdesk.core.tables import missing_table_indexes
-from linkdesk.ui.main_window import SCORES_OUT_OF_DATE, MainWindow
+from linkdesk.ui.main_window import MainWindow
 from linkdesk.ui.preferences import Preferences
+from linkdesk.ui.rescoring import SCORES_OUT_OF_DATE
 
 
 @pytest.fixture(scope="module")
@@ -69,11 +70,11 @@ def test_opening_a_project_builds_indexes_and_scores_in_the_background(
     missing, current, _ = _state(path)
     assert missing and not current
     progress: list[Any] = []
-    with qtbot.waitSignal(window.scoring_finished, timeout=WAIT_MS) as finished:
+    with qtbot.waitSignal(window.jobs.scoring_finished, timeout=WAIT_MS) as finished:
         assert window.open_project(path)
-        assert window.score_job is not None  # the window is shown while it works
+        assert window.jobs.score_job is not None  # the window is shown while it works
         assert window.workspace.shown_count() > 0
-        window.score_job.progressed.connect(progress.append)
+        window.jobs.score_job.progressed.connect(progress.append)
     outcome = finished.args[0]
     assert outcome.indexes_built == len(missing)
     assert outcome.summary is not None and not outcome.cancelled
@@ -87,7 +88,7 @@ def test_without_automatic_scoring_only_the_indexes_are_built(
 ) -> None:
     window.automatic_scoring = False
     path = _copy(unprepared, tmp_path)
-    with qtbot.waitSignal(window.scoring_finished, timeout=WAIT_MS) as finished:
+    with qtbot.waitSignal(window.jobs.scoring_finished, timeout=WAIT_MS) as finished:
         window.open_project(path)
     assert finished.args[0].summary is None
     assert _state(path)[:2] == ([], False)
@@ -98,12 +99,12 @@ def test_an_import_is_scored_by_itself(
     qtbot: Any, window: MainWindow, unprepared: Path, tmp_path: Path
 ) -> None:
     path = _copy(unprepared, tmp_path)
-    with qtbot.waitSignal(window.scoring_finished, timeout=WAIT_MS):
+    with qtbot.waitSignal(window.jobs.scoring_finished, timeout=WAIT_MS):
         window.open_project(path)
     links_before = _state(path)[2]
     export = tmp_path / "majestic-more.csv"
     write_majestic(export, make_profile(60, site=SITE, seed=808))
-    with qtbot.waitSignal(window.scoring_finished, timeout=WAIT_MS) as finished:
+    with qtbot.waitSignal(window.jobs.scoring_finished, timeout=WAIT_MS) as finished:
         assert window.import_files([export])
     assert finished.args[0].summary is not None
     missing, current, links_after = _state(path)
@@ -119,13 +120,13 @@ def test_an_import_asked_for_while_scoring_waits_for_it_to_give_way(
     write_majestic(export, make_profile(60, site=SITE, seed=909))
     links_before = _state(path)[2]
     outcomes: list[Any] = []
-    window.scoring_finished.connect(outcomes.append)
+    window.jobs.scoring_finished.connect(outcomes.append)
     window.open_project(path)
-    assert window.score_job is not None
-    with qtbot.waitSignal(window.import_finished, timeout=WAIT_MS) as imported:
+    assert window.jobs.score_job is not None
+    with qtbot.waitSignal(window.jobs.import_finished, timeout=WAIT_MS) as imported:
         assert window.import_files([export])  # accepted: it runs once scoring has stopped
     assert imported.args[0].changed
-    qtbot.waitUntil(lambda: window.score_job is None and len(outcomes) >= 2, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.jobs.score_job is None and len(outcomes) >= 2, timeout=WAIT_MS)
     _, current, links_after = _state(path)
     assert links_after > links_before and current
     assert window.workspace.scores_current

@@ -6,12 +6,12 @@ import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QImage
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMessageBox, QWidget
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -31,6 +31,14 @@ from linkdesk.ui.views.details import DetailsPanel
 from linkdesk.ui.workers.importer import ImportOutcome
 
 WAIT_MS = 30_000
+DialogType = TypeVar("DialogType", bound=QDialog)
+
+
+def shown_dialog(window: QWidget, kind: type[DialogType]) -> DialogType:
+    """The newest dialog of type `kind` open over `window`, as the user sees it."""
+    shown = [dialog for dialog in window.findChildren(kind) if dialog.isVisible()]
+    assert shown, f"no {kind.__name__} is open"
+    return shown[-1]
 
 
 @pytest.fixture(scope="module")
@@ -176,7 +184,7 @@ def test_import_runs_in_the_background_and_updates_the_tables(
     before = window.totals()
     export = tmp_path / "majestic-new.csv"
     write_majestic(export, make_profile(120, site=SITE, seed=404))
-    with qtbot.waitSignal(window.import_finished, timeout=WAIT_MS) as finished:
+    with qtbot.waitSignal(window.jobs.import_finished, timeout=WAIT_MS) as finished:
         assert window.import_files([export])
     outcome: ImportOutcome = finished.args[0]
     assert not outcome.failures and not outcome.cancelled
@@ -184,8 +192,7 @@ def test_import_runs_in_the_background_and_updates_the_tables(
     assert after["links"] > before[0]
     assert window.totals() == (after["links"], after["referring_domains"])
     assert window.workspace.shown_count() == after["links"]
-    summary = window.last_dialog
-    assert isinstance(summary, TextReport) and summary.isVisible()
+    summary = shown_dialog(window, TextReport)
     assert "majestic-new.csv" in summary.report.toPlainText()
     assert "120 rows read" in summary.report.toPlainText()
     assert "new links" in summary.headline.text()
@@ -199,18 +206,18 @@ def test_cancel_leaves_the_project_unchanged(
     window.open_project(copy)
     before = stats(copy)
     window.import_files([export])
-    job = window.job
+    job = window.jobs.import_job
     assert job is not None
     # Cancel from inside the first progress report (on the worker thread): mid-file, for sure.
-    job.worker.progressed.connect(lambda _p: window.cancel_import(),
+    job.worker.progressed.connect(lambda _p: window.importing.cancel(),
                                   Qt.ConnectionType.DirectConnection)
-    with qtbot.waitSignal(window.import_finished, timeout=WAIT_MS) as finished:
+    with qtbot.waitSignal(window.jobs.import_finished, timeout=WAIT_MS) as finished:
         pass
     outcome: ImportOutcome = finished.args[0]
     assert outcome.cancelled and not outcome.results
     assert stats(copy) == before
     assert "cancelled" in window.statusBar().currentMessage()
-    assert window.job is None and window.actions.import_files.isEnabled()
+    assert window.jobs.import_job is None and window.actions.import_files.isEnabled()
 
 
 def test_a_bad_file_says_so_in_plain_words(
@@ -220,10 +227,9 @@ def test_a_bad_file_says_so_in_plain_words(
     bad.write_text("Invoice,Amount\nINV-1,100\n", encoding="utf-8")
     window.open_project(copy)
     before = stats(copy)
-    with qtbot.waitSignal(window.import_finished, timeout=WAIT_MS):
+    with qtbot.waitSignal(window.jobs.import_finished, timeout=WAIT_MS):
         window.import_files([bad])
-    summary = window.last_dialog
-    assert isinstance(summary, TextReport)
+    summary = shown_dialog(window, TextReport)
     text = summary.headline.text() + summary.report.toPlainText()
     assert "invoice.csv: not imported" in text and "not a backlink export" in text
     assert "Traceback" not in text
@@ -239,7 +245,7 @@ def test_dropping_files_imports_them(qtbot: Any, window: MainWindow, copy: Path,
     mime.setUrls([QUrl.fromLocalFile(str(export))])
     event = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, mime,
                        Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
-    with qtbot.waitSignal(window.import_finished, timeout=WAIT_MS) as finished:
+    with qtbot.waitSignal(window.jobs.import_finished, timeout=WAIT_MS) as finished:
         window.dropEvent(event)
     assert finished.args[0].results[0].rows_imported == 40
 
@@ -248,8 +254,7 @@ def test_errors_opening_a_project_are_plain_messages(window: MainWindow, tmp_pat
     not_a_project = tmp_path / "notes.linkdesk"
     not_a_project.write_text("hello, this is not SQLite\n" * 100)
     assert not window.open_project(not_a_project)
-    assert window.last_dialog is not None and window.last_dialog.isVisible()
-    assert "not a LinkDesk project" in window.last_dialog.text()  # type: ignore[attr-defined]
+    assert "not a LinkDesk project" in shown_dialog(window, QMessageBox).text()
     assert window.stack.currentWidget() is window.welcome
     assert not window.open_project(tmp_path / "missing.linkdesk")
     assert not (tmp_path / "missing.linkdesk").exists()

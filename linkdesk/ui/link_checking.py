@@ -2,72 +2,47 @@
 
 Tools ▸ Check Selected / Shown / All Links start a check (workers/checker.py) with progress
 and Cancel in the status bar (views/check_progress.py); its summary shows when it ends and
-the tables read the new results. The window decides *when* a check may start (one writer at a
-time: imports, checks and re-scoring); this module runs it.
+the tables read the new results. The coordinator (jobs.py) decides *when* a check may start (one
+writer at a time: imports, checks and re-scoring) and runs it; this part asks for checks and
+shows them.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any, Protocol
 
-from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QStatusBar, QWidget
+from PySide6.QtWidgets import QWidget
 
 from linkdesk.core.checker import CheckOptions
 from linkdesk.core.tables import DOMAINS, LINKS
 from linkdesk.ui.dialogs.check_summary import show_check_summary
 from linkdesk.ui.dialogs.messages import show_error
+from linkdesk.ui.parts import WindowContext, WindowPart
 from linkdesk.ui.views.check_progress import CheckStatus
-from linkdesk.ui.workers.checker import CheckRequest, CheckResult, start_check
+from linkdesk.ui.workers.checker import CheckRequest, CheckResult
 from linkdesk.ui.workers.task import Task, TaskOutcome
 
 
-class CheckingHost(Protocol):
-    """What checking needs of the main window (a protocol: the window imports this module)."""
+class LinkChecking(WindowPart):
+    """The window's live checks: its Tools actions, its status bar widget, its summaries."""
 
-    project: Any  # linkdesk.core.store.Project | None
-    workspace: Any  # linkdesk.ui.workspace.Workspace
-    last_dialog: QWidget | None
-
-    def statusBar(self) -> QStatusBar: ...
-
-    def start_check(self, request: CheckRequest) -> bool:
-        """Start `request` when nothing else writes (it may wait for a re-score to stop);
-        False if it cannot start now."""
-        ...
-
-
-class LinkChecking(QObject):
-    """The window's live checks: at most one running, its status bar widget, its actions."""
-
-    finished = Signal(object)  # TaskOutcome (result: CheckResult)
-
-    def __init__(self, host: CheckingHost) -> None:
-        # A child of the window: Qt deletes it with the window. Without a parent it would
-        # live until Python's collector found the window's cycle, and die in the middle of
-        # whatever Qt was doing then (a test run once hung in QObject::~QObject).
-        super().__init__(host)  # type: ignore[arg-type]
-        self.host = host
+    def __init__(self, window: QWidget, context: WindowContext) -> None:
+        super().__init__(window, context)
         self.actions: list[QAction] = []  # Tools ▸ Check ...: off while a check runs
-        self.job: Task | None = None
         self.options: CheckOptions | None = None  # None: the checker's defaults
         self.status = CheckStatus()
-        self.status.cancel_requested.connect(self.cancel)
-
-    @property
-    def running(self) -> bool:
-        """Whether a check is running."""
-        return self.job is not None
+        self.status.cancel_requested.connect(self.jobs.cancel_check)
+        self.jobs.check_started.connect(self._started)
+        self.jobs.check_finished.connect(self._done)
+        self.jobs.check_stopped.connect(self._stopped)
 
     def check_selected(self) -> bool:
         """Check the selected links, or the links of the selected referring domains."""
-        view = self.host.workspace.current_view()
+        view = self.workspace.current_view()
         name = view.table.spec.name if view is not None else ""
         if view is None or name not in (LINKS.name, DOMAINS.name) or not view.selected_count():
-            self.host.statusBar().showMessage(
-                "Select links, or referring domains, to check their links.", 10_000)
+            self.post("Select links, or referring domains, to check their links.", 10_000)
             return False
         if name == DOMAINS.name:
             return self._ask(CheckRequest("domains", domain_ids=tuple(view.selected_ids())))
@@ -75,7 +50,7 @@ class LinkChecking(QObject):
 
     def check_shown(self) -> bool:
         """Check the links the Links table shows with its filters (listed on the worker)."""
-        model = self.host.workspace.models.get(LINKS.name)
+        model = self.workspace.models.get(LINKS.name)
         if model is None:
             return False
         return self._ask(CheckRequest("shown", spec=model.spec, filters=model.filters))
@@ -90,51 +65,31 @@ class LinkChecking(QObject):
             return request
         return replace(request, options=self.options)
 
-    def start(self, request: CheckRequest) -> None:
-        """Start checking now (the window has made sure nothing else writes)."""
-        project = self.host.project
-        assert project is not None and self.job is None
-        self.job = start_check(project.path, self.with_options(request), self)
-        self.job.progressed.connect(self.status.update_progress)
-        self.job.finished.connect(self._done)
+    def _ask(self, request: CheckRequest) -> bool:
+        decision = self.jobs.request_check(self.with_options(request))
+        if decision.title:
+            show_error(self.window(), decision.title, decision.reason)
+        return bool(decision)
+
+    def _started(self, job: Task, request: CheckRequest) -> None:
+        job.progressed.connect(self.status.update_progress)
         self._enable(False)
         self.status.start(request.scope_text)
 
-    def cancel(self) -> None:
-        """Stop the running check; the links checked so far keep their results."""
-        if self.job is not None:
-            self.job.cancel()
-
-    def stop(self) -> None:
-        """Closing the project or the window: cancel the check and wait for it (a moment:
-        requests in flight are dropped)."""
-        if self.job is None:
-            return
-        job, self.job = self.job, None
-        job.finished.disconnect(self._done)
-        job.wait()
-        job.deleteLater()
+    def _stopped(self) -> None:
         self.status.finish()
         self._enable(True)
 
-    def _ask(self, request: CheckRequest) -> bool:
-        return self.host.project is not None and self.host.start_check(request)
-
     def _done(self, outcome: TaskOutcome) -> None:
-        if self.job is not None:
-            self.job.deleteLater()
-        self.job = None
         self.status.finish()
-        self._enable(self.host.project is not None)
+        self._enable(self.opened.project is not None)
         result: CheckResult | None = outcome.result
         if outcome.error:
-            self.host.last_dialog = show_error(self.host, "Cannot check the links",
-                                               outcome.error)
+            show_error(self.window(), "Cannot check the links", outcome.error)
         elif result is not None:
-            if result.summary.run_id is not None and self.host.project is not None:
-                self.host.workspace.reload()  # the Check column and the details panel
-            self.host.last_dialog = show_check_summary(self.host, result)
-        self.finished.emit(outcome)
+            if result.summary.run_id is not None and self.opened.project is not None:
+                self.workspace.reload()  # the Check column and the details panel
+            show_check_summary(self.window(), result)
 
     def _enable(self, on: bool) -> None:
         for action in self.actions:

@@ -1,10 +1,14 @@
-"""The main window: projects, imports in the background, the workspace, the status bar."""
+"""The main window: menus, layout and projects; its parts do the rest.
+
+Background work (imports, re-scoring, checks) belongs to the job coordinator (jobs.py), which
+keeps to one writer at a time; importing.py, rescoring.py, link_checking.py, marking.py and
+table_export.py show it and ask it. The window builds them, hands each what it needs (the
+coordinator, the workspace, the open project, the status bar) and lays them out.
+"""
 
 from __future__ import annotations
 
-import logging
 import sqlite3
-import time
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal
@@ -15,61 +19,44 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QStackedWidget,
-    QToolButton,
-    QWidget,
 )
 
 from linkdesk.core.importers.pipeline import ImportFailed, ImportOptions
 from linkdesk.core.marks import MarkKind
 from linkdesk.core.project_settings import disavow_settings, save_project_settings
-from linkdesk.core.scoring import ScoreProgress, load_model
+from linkdesk.core.scoring import load_model
 from linkdesk.core.store import Project, ProjectError
 from linkdesk.core.store.project import PROJECT_SUFFIX
-from linkdesk.core.tables import DOMAINS, LINKS, TableQuery, missing_table_indexes
+from linkdesk.core.tables import DOMAINS, LINKS, TableQuery
 from linkdesk.ui.actions import Actions, build_marks_menu, build_menus
 from linkdesk.ui.dialogs.about import show_about
-from linkdesk.ui.dialogs.import_progress import ImportProgressDialog
-from linkdesk.ui.dialogs.messages import show_error, show_import_summary
+from linkdesk.ui.dialogs.messages import show_error
 from linkdesk.ui.dialogs.project_settings import ProjectSettingsDialog, SettingsChange
 from linkdesk.ui.format import ui_locale
 from linkdesk.ui.icons import app_icon
+from linkdesk.ui.importing import Importing
+from linkdesk.ui.jobs import JobCoordinator
 from linkdesk.ui.link_checking import LinkChecking
 from linkdesk.ui.marking import Marking
+from linkdesk.ui.parts import OpenProject, WindowContext
 from linkdesk.ui.preferences import Preferences
+from linkdesk.ui.rescoring import Rescoring
 from linkdesk.ui.table_export import TableExport
 from linkdesk.ui.views.welcome import WelcomePage
-from linkdesk.ui.workers.checker import CheckRequest
-from linkdesk.ui.workers.importer import ImportJob, ImportOutcome
-from linkdesk.ui.workers.scorer import ScoreJob, ScoreOutcome, progress_text
-from linkdesk.ui.workers.task import TaskOutcome
 from linkdesk.ui.workspace import Workspace
 
-log = logging.getLogger(__name__)
-EXPORT_FILTER = "Backlink exports (*.csv *.tsv *.txt *.gz *.zip);;All files (*)"
 PROJECT_FILTER = f"LinkDesk projects (*{PROJECT_SUFFIX})"
-SCORES_OUT_OF_DATE = "Scores out of date"
 
 
 class MainWindow(QMainWindow):
     """One window, one project at a time."""
 
     project_opened = Signal(object)  # Path
-    import_finished = Signal(object)  # ImportOutcome
-    scoring_finished = Signal(object)  # ScoreOutcome
-    check_finished = Signal(object)  # TaskOutcome (result: CheckResult)
 
     def __init__(self, preferences: Preferences | None = None) -> None:
         super().__init__()
         self.prefs = preferences or Preferences()
-        self.project: Project | None = None
-        self.job: ImportJob | None = None
-        self.score_job: ScoreJob | None = None  # sort indexes and re-scoring
-        self._pending_import: tuple[list[Path], ImportOptions | None] | None = None
-        self.table_export = TableExport(self)  # File ▸ Export Table as CSV (table_export.py)
-        self.checking = LinkChecking(self)  # live checks (link_checking.py)
-        self._pending_check: CheckRequest | None = None  # waits for the re-score to stop
-        self.progress: ImportProgressDialog | None = None
-        self.last_dialog: QWidget | None = None  # the latest message, for tests to inspect
+        self.opened = OpenProject()  # shared with the parts below
         self.setWindowIcon(app_icon())
         self.setAcceptDrops(True)
         self.welcome = WelcomePage()
@@ -78,21 +65,29 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.welcome)
         self.stack.addWidget(self.workspace)
         self.setCentralWidget(self.stack)
+        post = self.statusBar().showMessage
+        self.jobs = JobCoordinator(self.opened, self.workspace, self.prefs, post, self)
+        context = WindowContext(self.jobs, self.opened, self.workspace, post)
+        self.importing = Importing(self, context)
+        self.rescoring = Rescoring(self, context)
+        self.checking = LinkChecking(self, context)
+        self.table_export = TableExport(self, context)
+        self.marking = Marking(self, context)
         self.actions: Actions = build_menus(self, {
-            "new": self.new_project, "open": self.choose_project, "import": self.choose_imports,
+            "new": self.new_project, "open": self.choose_project,
+            "import": self.importing.choose,
             "quit": self.close, "copy": self._copy, "find": self.workspace.filter_bar.focus_search,
             "open_url": self._open_url, "clear_filters": self.workspace.filter_bar.clear,
             "details": self._toggle_details, "columns": self._choose_columns,
-            "tab": self.workspace.show_tab, "about": lambda: show_about(self),
-            "settings": self.edit_project_settings, "rescore": self.rescore,
+            "tab": self.workspace.show_tab, "about": self._about,
+            "settings": self.edit_project_settings, "rescore": self.jobs.rescore,
             "export": self.table_export.choose,
             "check_selected": self.checking.check_selected,
             "check_shown": self.checking.check_shown, "check_all": self.checking.check_all,
         })
+        self.importing.action = self.actions.import_files
         self.checking.actions = self.actions.check_actions()
-        self.checking.finished.connect(self._check_done)
         self.actions.auto_score.setChecked(self.automatic_scoring)
-        self.marking = Marking(self)
         self.marking.changed.connect(self.workspace.reload)  # marks change no link or score
         mark = self.marking.mark_selected
         self.mark_actions = build_marks_menu(self, {
@@ -102,6 +97,10 @@ class MainWindow(QMainWindow):
             "import_disavow": self.marking.import_disavow_file,
             "export_disavow": self.marking.export_disavow_file,
         }, self.marking.undo_action, self.marking.redo_action)
+        # After the parts' own handlers (Qt calls slots in the order connected): the tables
+        # have read again by the time the totals are counted.
+        self.jobs.import_finished.connect(self._update_totals)
+        self.jobs.scoring_finished.connect(self._update_totals)
         self.actions.auto_score.toggled.connect(self._automatic_scoring_toggled)
         self.actions.recent.aboutToShow.connect(self._fill_recent_menu)
         self.welcome.new_requested.connect(self.new_project)
@@ -110,28 +109,25 @@ class MainWindow(QMainWindow):
         self.welcome.recent_chosen.connect(self.open_project)
         self.workspace.counts_changed.connect(self._update_counts)
         self.totals_label, self.shown_label = QLabel(), QLabel()
-        self.scores_label = QLabel()
-        self.scores_label.setObjectName("scoresStatus")
-        # Wide enough for the longest progress text: a status bar does not grow it in time.
-        self.scores_label.setMinimumWidth(
-            self.scores_label.fontMetrics().horizontalAdvance(
-                "Scoring: computing signal values (step 5 of 5)…"))
-        self.scores_label.setToolTip("The tables show no scores until the project is re-scored")
-        self.rescore_button = QToolButton()
-        self.rescore_button.setObjectName("rescoreButton")
-        self.rescore_button.setAutoRaise(True)
-        self.rescore_button.clicked.connect(self._rescore_clicked)
-        self.rescore_button.hide()
-        for label in (self.scores_label, self.totals_label, self.shown_label):
+        self.scores_label, self.rescore_button = self.rescoring.label, self.rescoring.button
+        for label in (self.totals_label, self.shown_label):
             label.setTextFormat(Qt.TextFormat.PlainText)
-            self.statusBar().addPermanentWidget(label)
-            if label is self.scores_label:
-                self.statusBar().addPermanentWidget(self.rescore_button)
-        self.statusBar().addPermanentWidget(self.checking.status)
+        for widget in (self.scores_label, self.rescore_button, self.totals_label,
+                       self.shown_label, self.checking.status):
+            self.statusBar().addPermanentWidget(widget)
         self._locale = ui_locale()
         self._totals = (0, 0)
         self._restore_window()
         self._show_project(None)
+
+    @property
+    def project(self) -> Project | None:
+        """The open project (None: the welcome page shows)."""
+        return self.opened.project
+
+    @project.setter
+    def project(self, project: Project | None) -> None:
+        self.opened.project = project
 
     # -- projects ----------------------------------------------------------------------------
 
@@ -143,7 +139,7 @@ class MainWindow(QMainWindow):
         except ProjectError as error:
             self._error("Cannot open the project", str(error))
             return False
-        if self.job is not None:
+        if self.jobs.import_job is not None:
             project.close()
             self._error("An import is running", "Wait for the import to finish, or cancel it.")
             return False
@@ -152,7 +148,7 @@ class MainWindow(QMainWindow):
         self.prefs.add_recent_project(path)
         self._show_project(project)
         self.project_opened.emit(path)
-        self._start_upkeep()
+        self.jobs.start_upkeep()
         return True
 
     def new_project(self) -> None:
@@ -192,9 +188,7 @@ class MainWindow(QMainWindow):
 
     def _close_project(self) -> None:
         self.marking.forget()
-        self.checking.stop()
-        self._pending_check = None
-        self._stop_scoring()
+        self.jobs.close_project()
         self.workspace.set_project(None)
         if self.project is not None:
             self.project.close()
@@ -212,118 +206,25 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(f"{project.path.stem} — LinkDesk")
         self._update_totals()
 
-    # -- importing ---------------------------------------------------------------------------
-
-    def choose_imports(self) -> None:
-        """Ask for export files, then import them."""
-        names, _ = QFileDialog.getOpenFileNames(self, "Import Exports", str(Path.home()),
-                                                EXPORT_FILTER)
-        if names:
-            self.import_files([Path(name) for name in names])
+    # -- importing (importing.py) and re-scoring (rescoring.py) ------------------------------
 
     def import_files(self, paths: list[Path], options: ImportOptions | None = None) -> bool:
         """Import files in the background; the window stays usable. False if it cannot start."""
-        if self.project is None:
-            self._error("No project is open",
-                        "Open or create a project first, then import exports into it.")
-            return False
-        if self.job is not None:
-            self._error("An import is running", "Wait for it to finish, or cancel it.")
-            return False
-        if self.checking.running:  # one writer at a time
-            self._error("A link check is running",
-                        "Wait for it to finish, or cancel it (Cancel in the status bar).")
-            return False
-        if not paths:
-            return False
-        if self._pending_import is not None:
-            self._error("An import is waiting to start",
-                        "It starts as soon as the re-score has stopped; import these after it.")
-            return False
-        if self.score_job is not None:
-            # One writer at a time: scoring gives way (it starts again after the import).
-            self._pending_import = (list(paths), options)
-            self.cancel_rescore()
-            self.statusBar().showMessage("Stopping the re-score to import…")
-            return True
-        self.job = ImportJob(self.project.path, list(paths), options or ImportOptions(), self)
-        self.progress = ImportProgressDialog(len(paths), self)
-        self.progress.cancelled.connect(self.job.cancel)
-        self.job.progressed.connect(self.progress.update_progress)
-        self.job.finished.connect(self._import_done)
-        self.actions.import_files.setEnabled(False)
-        self.statusBar().showMessage("Importing…")
-        self.job.start()
-        self.progress.start()
-        return True
-
-    def cancel_import(self) -> None:
-        """Cancel the running import (as its Cancel button does)."""
-        if self.progress is not None:
-            self.progress.reject()
-
-    def _import_done(self, outcome: ImportOutcome) -> None:
-        if self.progress is not None:
-            self.progress.finish()
-            self.progress.deleteLater()
-        if self.job is not None:
-            self.job.deleteLater()
-        self.job, self.progress = None, None
-        self.actions.import_files.setEnabled(self.project is not None)
-        self.statusBar().clearMessage()
-        if outcome.changed and self.project is not None:
-            started = time.perf_counter()
-            self.workspace.reload()
-            self._update_totals()
-            log.info("tables reloaded in %.2f s", time.perf_counter() - started)
-        if outcome.cancelled and not outcome.results and not outcome.failures:
-            self.statusBar().showMessage("Import cancelled; the project is unchanged.", 10_000)
-        else:
-            self.last_dialog = show_import_summary(self, outcome)
-        self.import_finished.emit(outcome)
-        self._run_pending()  # a check asked for meanwhile, else score the new links
-
-    # -- checking links live (link_checking.py runs them) -----------------------------------
-
-    def start_check(self, request: CheckRequest) -> bool:
-        """Check links in the background, with progress and Cancel in the status bar.
-
-        One writer at a time: refused during an import or another check; a re-score gives
-        way (it runs again after the check). False if the check cannot start now.
-        """
-        if self.project is None:
-            return False
-        if self.job is not None or self.checking.running:
-            running = "An import" if self.job is not None else "A link check"
-            self._error(f"{running} is running", "Wait for it to finish, or cancel it.")
-            return False
-        if self.score_job is not None:
-            self._pending_check = request
-            self.cancel_rescore()
-            self.statusBar().showMessage("Stopping the re-score to check links…")
-            return True
-        self.checking.start(request)
-        return True
-
-    def _check_done(self, outcome: TaskOutcome) -> None:
-        self.check_finished.emit(outcome)
-        self._start_upkeep()  # a re-score that gave way to the check
-
-    # -- re-scoring ----------------------------------------------------------------------------
+        return self.importing.import_files(paths, options)
 
     @property
     def automatic_scoring(self) -> bool:
         """Whether the window re-scores by itself when the scores are out of date."""
-        return str(self.prefs.value("scoring/automatic", "true")).lower() == "true"
+        return self.prefs.automatic_scoring
 
     @automatic_scoring.setter
     def automatic_scoring(self, on: bool) -> None:
-        self.prefs.set_value("scoring/automatic", "true" if on else "false")
+        self.prefs.automatic_scoring = on
 
     def _automatic_scoring_toggled(self, on: bool) -> None:
         self.automatic_scoring = on
         if on:
-            self._start_upkeep()
+            self.jobs.start_upkeep()
 
     def edit_project_settings(self) -> ProjectSettingsDialog | None:
         """Open the Project Settings dialog; saving re-scores in the background."""
@@ -334,7 +235,6 @@ class MainWindow(QMainWindow):
                                        self.project.path.stem, self._save_settings, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
-        self.last_dialog = dialog
         return dialog
 
     def _save_settings(self, change: SettingsChange) -> None:
@@ -344,9 +244,8 @@ class MainWindow(QMainWindow):
         while an import or a check holds the project.
         """
         assert self.project is not None
-        if self.job is not None or self.checking.running:
+        if self.jobs.pause_for_write():  # else the re-score has stopped, what waits is kept
             raise ValueError("an import or a link check is running; save once it has finished")
-        self._stop_scoring(keep_pending=True)  # its transaction would hold the write back
         try:
             save_project_settings(self.project.db, change.terms, change.overrides,
                                   platform_names=change.platforms,
@@ -356,121 +255,8 @@ class MainWindow(QMainWindow):
         finally:
             self.workspace.reload()  # the old scores may no longer match the settings
             self._update_totals()
-            if self._pending_import is None and self._pending_check is None and (
-                    not self.workspace.scores_current):
-                self.rescore()  # the button says so, even with Score Automatically off
-            else:
-                self._run_pending()
-
-    def _start_upkeep(self) -> None:
-        """Build missing sort indexes and, if automatic, re-score stale scores in the background.
-
-        Both derived from the data, so both run on a worker and give way to an import.
-        """
-        if (self.project is None or self.job is not None or self.score_job is not None
-                or self.checking.running):
-            return
-        stale = self.automatic_scoring and not self.workspace.scores_current
-        if stale or missing_table_indexes(self.project.db):
-            self._start_score_job(force=False, scoring=stale)
-
-    def rescore(self) -> bool:
-        """Re-score the project in the background; False if it cannot start now."""
-        if (self.project is None or self.job is not None or self.score_job is not None
-                or self.checking.running):
-            return False
-        self._start_score_job(force=True, scoring=True)
-        return True
-
-    def _start_score_job(self, *, force: bool, scoring: bool) -> None:
-        assert self.project is not None
-        self.score_job = ScoreJob(self.project.path, self, force=force, scoring=scoring)
-        self.score_job.progressed.connect(self._score_progressed)
-        self.score_job.finished.connect(self._score_done)
-        self.scores_label.setText("Scoring…" if scoring else "Preparing sort indexes…")
-        self.scores_label.show()
-        self.rescore_button.setText("Cancel")
-        self.rescore_button.setToolTip(
-            "Stop; the scores stay as they were" if scoring else
-            "Stop; columns without their index sort more slowly until the project is next "
-            "opened")
-        self.rescore_button.show()
-        self.score_job.start()
-
-    def cancel_rescore(self) -> None:
-        """Stop a running re-score; the stored scores stay as they were."""
-        if self.score_job is not None:
-            self.score_job.cancel()
-
-    def _rescore_clicked(self) -> None:
-        if self.score_job is not None:
-            self.cancel_rescore()
-        else:
-            self.rescore()
-
-    def _score_progressed(self, progress: ScoreProgress) -> None:
-        if self.score_job is not None:
-            self.scores_label.setText(progress_text(progress))
-
-    def _score_done(self, outcome: ScoreOutcome) -> None:
-        if self.score_job is not None:
-            self.score_job.deleteLater()
-        self.score_job = None
-        waiting = self._pending_import is not None or self._pending_check is not None
-        if self.project is not None and self.project.path == outcome.project_path:
-            if outcome.summary is not None:
-                self.workspace.reload()  # the tables gain their score columns
-            self._update_totals()
-            if outcome.cancelled and not waiting:
-                self.statusBar().showMessage(
-                    "Re-scoring cancelled; the scores are unchanged." if outcome.scoring else
-                    "Stopped preparing the sort indexes; they are finished next time.", 10_000)
-            elif outcome.error:
-                self._error("Cannot re-score the project", outcome.error)
-        self.scoring_finished.emit(outcome)
-        if waiting:  # the re-score gave way to an import or a check
-            self._run_pending()
-
-    def _stop_scoring(self, *, keep_pending: bool = False) -> None:
-        """Cancel a running re-score and wait for it; work queued behind it is dropped
-        (closing) or kept (`keep_pending`: it starts when the caller starts upkeep)."""
-        if self.score_job is not None:
-            job, self.score_job = self.score_job, None
-            job.finished.disconnect(self._score_done)
-            job.cancel()
-            job.wait()
-            job.deleteLater()
-        if not keep_pending:
-            self._pending_import = None
-            self._pending_check = None
-
-    def writer_busy(self) -> str:
-        """Why the project cannot be written from the window now ("" if it can).
-
-        Imports, checks and re-scoring hold long write transactions; building a sort index
-        holds one for a second or two, which a write simply waits for.
-        """
-        if self.job is not None or self._pending_import is not None:
-            return "an import is running"
-        if self.checking.running or self._pending_check is not None:
-            return "a link check is running"
-        if self.score_job is not None and self.score_job.worker.scoring:
-            return "re-scoring is running"
-        return ""
-
-    def _run_pending(self) -> None:
-        """Start what waited for a re-score that was stopped, else the usual upkeep."""
-        if self._pending_import is not None:
-            paths, options = self._pending_import
-            self._pending_import = None
-            self.statusBar().clearMessage()
-            self.import_files(paths, options)
-        elif self._pending_check is not None:
-            request, self._pending_check = self._pending_check, None
-            self.statusBar().clearMessage()
-            self.start_check(request)
-        else:
-            self._start_upkeep()
+            # The button says so, even with Score Automatically off.
+            self.jobs.resume_after_write(rescore=not self.workspace.scores_current)
 
     # -- drag and drop -----------------------------------------------------------------------
 
@@ -493,13 +279,7 @@ class MainWindow(QMainWindow):
     # -- status bar and small actions --------------------------------------------------------
 
     def _update_totals(self) -> None:
-        if self.score_job is None:
-            stale = self.project is not None and not self.workspace.scores_current
-            self.scores_label.setText(SCORES_OUT_OF_DATE if stale else "")
-            self.scores_label.setVisible(stale)
-            self.rescore_button.setText("Re-score")
-            self.rescore_button.setToolTip("Compute the scores in the background")
-            self.rescore_button.setVisible(stale)
+        self.rescoring.show_idle()
         if self.project is None:
             self._totals = (0, 0)
             self.totals_label.clear()
@@ -562,7 +342,10 @@ class MainWindow(QMainWindow):
             menu.addAction("No recent projects").setEnabled(False)
 
     def _error(self, title: str, text: str) -> None:
-        self.last_dialog = show_error(self, title, text)
+        show_error(self, title, text)
+
+    def _about(self) -> None:
+        show_about(self)
 
     # -- window state ------------------------------------------------------------------------
 
@@ -589,15 +372,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Cancel a running import (its file is rolled back), save state, close the project."""
-        if self.job is not None:
-            job, self.job = self.job, None
-            job.finished.disconnect(self._import_done)  # no summary over a closed window
-            job.cancel()
-            job.wait()
-            if self.progress is not None:
-                self.progress.finish()
-        self.table_export.wait()  # cancels: the half-written file is removed
-        self._stop_scoring()
+        self.jobs.stop_import()
+        self.table_export.stop()  # the half-written file is removed
+        self.jobs.stop_scoring()
         self.save_state()
         self._close_project()
         super().closeEvent(event)

@@ -11,9 +11,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Protocol
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
@@ -22,7 +21,6 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
-    QStatusBar,
     QWidget,
 )
 
@@ -51,21 +49,11 @@ from linkdesk.core.tables import TableQuery
 from linkdesk.ui.dialogs.disavow_export import DisavowExportDialog
 from linkdesk.ui.dialogs.mark_dialog import MarkDialog
 from linkdesk.ui.dialogs.messages import TextReport, show_error
+from linkdesk.ui.parts import WindowContext, WindowPart
+from linkdesk.ui.views.table_view import TableView
 
 DISAVOW_FILTER = "Disavow files (*.txt);;All files (*)"
 MARKABLE = ("links", "domains")
-
-
-class MarkingHost(Protocol):
-    """What marking needs of the main window (a protocol: the window imports this module)."""
-
-    project: Any  # linkdesk.core.store.Project | None
-    workspace: Any  # linkdesk.ui.workspace.Workspace
-    last_dialog: QWidget | None
-
-    def writer_busy(self) -> str: ...
-
-    def statusBar(self) -> QStatusBar: ...
 
 
 class MarkCommand(QUndoCommand):
@@ -90,16 +78,14 @@ class MarkCommand(QUndoCommand):
         self.failed = self.marking.write(self.change, revert_change)
 
 
-class Marking(QObject):
+class Marking(WindowPart):
     """The window's marking actions and their undo stack."""
 
     changed = Signal()  # marks were written: the tables read again
 
-    def __init__(self, window: MarkingHost) -> None:
-        super().__init__(window)  # type: ignore[arg-type]
-        self.window = window
+    def __init__(self, window: QWidget, context: WindowContext) -> None:
+        super().__init__(window, context)  # marks wait for imports, checks and re-scoring
         self.undo_stack = QUndoStack(self)
-        self.last_dialog: QDialog | None = None
         # Edit ▸ Undo / Redo: the stack's state, but through `undo`/`redo`, which first make
         # sure the project can be written (QUndoStack's own actions would move on regardless).
         self.undo_action = QAction("&Undo", self)
@@ -118,7 +104,7 @@ class Marking(QObject):
     # -- which rows --------------------------------------------------------------------------
 
     def _db(self) -> sqlite3.Connection | None:
-        project = self.window.project
+        project = self.opened.project
         return None if project is None else project.db
 
     def _ready(self) -> sqlite3.Connection | None:
@@ -126,19 +112,19 @@ class Marking(QObject):
         db = self._db()
         if db is None:
             return None
-        busy = self.window.writer_busy()
+        busy = self.jobs.writer_busy()
         if busy:
-            self.window.statusBar().showMessage(
+            self.post(
                 f"Marks can be changed once {busy.split(' is ')[0]} has finished (or is "
                 f"cancelled): {busy}.", 10_000)
             return None
         return db
 
-    def _markable_view(self) -> tuple[str, object] | None:
-        view = self.window.workspace.current_view()
-        name = self.window.workspace.current_name()
+    def _markable_view(self) -> tuple[str, TableView] | None:
+        view = self.workspace.current_view()
+        name = self.workspace.current_name()
         if view is None or name not in MARKABLE:
-            self.window.statusBar().showMessage(
+            self.post(
                 "Links and referring domains can be marked: show one of those tables.", 10_000)
             return None
         return name, view
@@ -151,9 +137,9 @@ class Marking(QObject):
         if db is None or found is None:
             return None
         name, view = found
-        ids = view.selected_ids()  # type: ignore[attr-defined]
+        ids = view.selected_ids()
         if not ids:
-            self.window.statusBar().showMessage("Select the rows to mark first.", 10_000)
+            self.post("Select the rows to mark first.", 10_000)
             return None
         noun = "link" if name == "links" else "referring domain"
         what = f"{len(ids):,} selected {noun}{'s' if len(ids) != 1 else ''}"
@@ -165,9 +151,9 @@ class Marking(QObject):
         if db is None or found is None:
             return None
         name, view = found
-        model = view.table  # type: ignore[attr-defined]
+        model = view.table
         if model.loading:  # the rows shown and the filters do not match yet
-            self.window.statusBar().showMessage(
+            self.post(
                 "The table is still loading: mark the rows shown once they are there.", 10_000)
             return None
         count = model.rowCount()
@@ -187,30 +173,28 @@ class Marking(QObject):
         db = self._ready()
         if db is None:
             return None
-        dialog = RuleDialog(self.window)
+        dialog = RuleDialog(self.window())
 
         def chosen() -> None:
             rule = dialog.rule()
             try:
                 target = targets_by_rule(db, rule)
             except MarksError as error:
-                self.window.statusBar().showMessage(str(error).capitalize() + ".", 10_000)
+                self.post(str(error).capitalize() + ".", 10_000)
                 return
             self._open(db, f"{len(target):,} {rule.describe()} (not marked yet)",
                        lambda _level: target, rule.level, MarkKind.DISAVOW, one_level=True)
 
         dialog.accepted.connect(chosen)
         dialog.open()
-        self.last_dialog = dialog
         return dialog
 
     def _open(self, db: sqlite3.Connection, what: str, target_for: Callable[[str], Target],
               table: str, kind: MarkKind | None, *, one_level: bool = False) -> MarkDialog:
         levels = ("links", "domains") if table == "links" and not one_level else (table,)
-        dialog = MarkDialog(db, what, target_for, levels, kind, self.push, self.window)
+        dialog = MarkDialog(db, what, target_for, levels, kind, self.push, self.window())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
-        self.last_dialog = dialog
         return dialog
 
     # -- undo --------------------------------------------------------------------------------
@@ -251,7 +235,7 @@ class Marking(QObject):
         try:
             how(db, change)
         except sqlite3.Error as error:
-            self.window.statusBar().showMessage(
+            self.post(
                 f"The marks were not changed: the project cannot be written now ({error}).",
                 10_000)
             return str(error)
@@ -270,7 +254,7 @@ class Marking(QObject):
         if db is None:
             return False
         if path is None:
-            name, _ = QFileDialog.getOpenFileName(self.window, "Import Disavow File",
+            name, _ = QFileDialog.getOpenFileName(self.window(), "Import Disavow File",
                                                   str(Path.home()), DISAVOW_FILTER)
             if not name:
                 return False
@@ -278,8 +262,7 @@ class Marking(QObject):
         try:
             report = import_disavow(db, path)
         except DisavowError as error:
-            self.window.last_dialog = show_error(self.window, "Cannot import the disavow file",
-                                                 str(error))
+            show_error(self.window(), "Cannot import the disavow file", str(error))
             return False
         self.undo_stack.clear()  # the file's marks are not one of the undoable steps
         self.changed.emit()
@@ -297,9 +280,8 @@ class Marking(QObject):
             lines += ["", "Left as they are (marked keep):", *report.conflicts]
         headline = ("This file was imported before; nothing changed." if report.already_imported
                     else f"Imported {report.file_name}.")
-        dialog = TextReport("Disavow File Imported", headline, "\n".join(lines), self.window)
+        dialog = TextReport("Disavow File Imported", headline, "\n".join(lines), self.window())
         dialog.open()
-        self.last_dialog = dialog
         return True
 
     def export_disavow_file(self, path: Path | None = None) -> DisavowExportDialog | None:
@@ -308,7 +290,7 @@ class Marking(QObject):
         `path` answers the "save as" question in advance (tests, scripts).
         """
         db = self._ready()  # writing the file also records it in the project
-        project = self.window.project
+        project = self.opened.project
         if db is None or project is None:
             return None
         plan = plan_disavow(db, project_name=project.path.stem)
@@ -317,7 +299,7 @@ class Marking(QObject):
             if path is not None:
                 return path
             suggested = project.path.with_name(f"{project.path.stem}-disavow.txt")
-            name, _ = QFileDialog.getSaveFileName(self.window, "Save Disavow File",
+            name, _ = QFileDialog.getSaveFileName(self.window(), "Save Disavow File",
                                                   str(suggested), DISAVOW_FILTER)
             return Path(name) if name else None
 
@@ -329,14 +311,13 @@ class Marking(QObject):
                     f"{where}: written, but LinkDesk could not note it in the project "
                     f"({error}); the next file's changes will be counted from the one "
                     "before") from None
-            self.window.statusBar().showMessage(
+            self.post(
                 f"Disavow file written: {written} ({planned.lines:,} lines).", 10_000)
             return written
 
-        dialog = DisavowExportDialog(plan, choose, write, self.window)
+        dialog = DisavowExportDialog(plan, choose, write, self.window())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
-        self.last_dialog = dialog
         return dialog
 
 

@@ -94,6 +94,15 @@ class Preferences:
         """Start with the welcome screen next time."""
         self.settings.remove("projects/last")
 
+    @property
+    def automatic_scoring(self) -> bool:
+        """Whether the window re-scores by itself when the scores are out of date."""
+        return str(self.value("scoring/automatic", "true")).lower() == "true"
+
+    @automatic_scoring.setter
+    def automatic_scoring(self, on: bool) -> None:
+        self.set_value("scoring/automatic", "true" if on else "false")
+
     def value(self, key: str, default: Any = None) -> Any:
         """Any other setting."""
         return self.settings.value(key, default)

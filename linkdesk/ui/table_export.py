@@ -9,54 +9,45 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
-from PySide6.QtCore import QLocale, QObject, Qt, Signal
-from PySide6.QtWidgets import QFileDialog, QProgressDialog, QStatusBar, QWidget
+from PySide6.QtCore import QLocale, Qt, Signal
+from PySide6.QtWidgets import QFileDialog, QProgressDialog, QWidget
 
 from linkdesk.core.exports import CsvExportCancelled, export_table_csv
 from linkdesk.core.exports.table_csv import csv_columns
 from linkdesk.core.store import Project
 from linkdesk.ui.dialogs.messages import show_error
 from linkdesk.ui.format import ui_locale
+from linkdesk.ui.parts import WindowContext, WindowPart
 from linkdesk.ui.workers.task import Task, TaskOutcome
 
 CSV_FILTERS = ("CSV, UTF-8 (*.csv)", "CSV for Excel, UTF-8 with BOM (*.csv)")
 
 
-class ExportHost(Protocol):
-    """What exporting needs of the main window (a protocol: the window imports this module)."""
-
-    project: Any  # linkdesk.core.store.Project | None
-    workspace: Any  # linkdesk.ui.workspace.Workspace
-    last_dialog: QWidget | None
-
-    def statusBar(self) -> QStatusBar: ...
-
-
-class TableExport(QObject):
-    """At most one export at a time, with its progress dialog."""
+class TableExport(WindowPart):
+    """At most one export at a time, with its progress dialog. An export only reads the
+    project, so it needs no turn from the coordinator (jobs.py)."""
 
     finished = Signal(object)  # TaskOutcome (result: rows written)
 
-    def __init__(self, host: ExportHost) -> None:
-        super().__init__(host)  # type: ignore[arg-type]  # a child: deleted with the window
-        self.host = host
+    def __init__(self, window: QWidget, context: WindowContext) -> None:
+        super().__init__(window, context)
         self.job: Task | None = None
         self.progress: QProgressDialog | None = None
         self._locale: QLocale = ui_locale()
 
     def choose(self) -> None:
         """Ask where to write the table on screen, then export it in the background."""
-        view = self.host.workspace.current_view()
-        project = self.host.project
+        view = self.workspace.current_view()
+        project = self.opened.project
         if project is None or view is None:
             return
         today = time.strftime("%Y-%m-%d")
         suggested = project.path.with_name(f"{project.path.stem}-{view.table.spec.name}-"
                                            f"{today}.csv")
         name, chosen = QFileDialog.getSaveFileName(
-            self.host, "Export Table as CSV", str(suggested), ";;".join(CSV_FILTERS))
+            self.window(), "Export Table as CSV", str(suggested), ";;".join(CSV_FILTERS))
         if name:
             path = Path(name) if Path(name).suffix else Path(name + ".csv")
             self.export(path, bom=chosen == CSV_FILTERS[1])
@@ -67,8 +58,8 @@ class TableExport(QObject):
         Runs in the background with a progress dialog and Cancel (a cancelled export leaves
         no file). False if it cannot start now.
         """
-        view = self.host.workspace.current_view()
-        if self.host.project is None or view is None or self.job is not None:
+        view = self.workspace.current_view()
+        if self.opened.project is None or view is None or self.job is not None:
             return False
         model = view.table
         spec, filters, sort = model.spec, model.filters, model.sort_order
@@ -80,10 +71,10 @@ class TableExport(QObject):
             return export_table_csv(project.db, spec, filters, sort, path, columns=columns,
                                     bom=bom, progress=progress, cancel=cancelled)
 
-        self.job = Task(self.host.project.path, work, self,
+        self.job = Task(self.opened.project.path, work, self,
                         cancelled_errors=(CsvExportCancelled,))
         dialog = QProgressDialog(f"Exporting {spec.title} to {path.name}…", "Cancel", 0, 100,
-                                 self.host)
+                                 self.window())
         dialog.setWindowTitle("Export")
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(400)  # small tables finish before it would show
@@ -95,9 +86,10 @@ class TableExport(QObject):
         self.job.start()
         return True
 
-    def wait(self) -> None:
+    def stop(self) -> None:
         """Closing the window: cancel the export and wait (the half-written file is removed)."""
         if self.job is not None:
+            self.job.cancel()
             self.job.wait()
 
     def _done(self, outcome: TaskOutcome, path: Path) -> None:
@@ -107,13 +99,11 @@ class TableExport(QObject):
         if self.job is not None:
             self.job.deleteLater()
         self.job, self.progress = None, None
-        status = self.host.statusBar()
         if outcome.cancelled:
-            status.showMessage("Export cancelled; no file was written.", 10_000)
+            self.post("Export cancelled; no file was written.", 10_000)
         elif outcome.error:
-            self.host.last_dialog = show_error(self.host, "Cannot export the table",
-                                               outcome.error)
+            show_error(self.window(), "Cannot export the table", outcome.error)
         else:
             rows = self._locale.toString(int(outcome.result))
-            status.showMessage(f"Exported {rows} rows to {path}.", 10_000)
+            self.post(f"Exported {rows} rows to {path}.", 10_000)
         self.finished.emit(outcome)

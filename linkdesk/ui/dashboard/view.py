@@ -43,7 +43,7 @@ from linkdesk.ui.dashboard.panels import (
     TldChart,
     VelocityChart,
 )
-from linkdesk.ui.dashboard.worker import ProfileJob
+from linkdesk.ui.dashboard.worker import ProfileJob, ProfileOutcome
 from linkdesk.ui.format import number_text
 
 MINIMUM_SIZE = (1000, 700)  # below this the dashboard scrolls instead of squeezing charts
@@ -176,8 +176,7 @@ class DashboardView(QScrollArea):
         self._jobs[self._request] = jobs
         for job in jobs:
             job.section.connect(self._section)
-            job.finished.connect(lambda request, error, done=job: self._finished(
-                request, error, done))
+            job.finished.connect(lambda outcome, done=job: self._finished(outcome, done))
             job.start()
 
     def busy(self) -> bool:
@@ -227,7 +226,8 @@ class DashboardView(QScrollArea):
         self._draw(name)
         self.section_drawn.emit(name)
 
-    def _finished(self, request: int, error: str, job: ProfileJob) -> None:
+    def _finished(self, outcome: ProfileOutcome, job: ProfileJob) -> None:
+        request, error = outcome.request, outcome.error
         running = self._jobs.get(request, [])
         if job in running:
             running.remove(job)
@@ -332,8 +332,6 @@ class DashboardView(QScrollArea):
     def shutdown(self) -> None:
         """Stop every running job and wait for its thread (another project, or closing)."""
         self._cancel_jobs()
-        for jobs in list(self._jobs.values()):
-            for job in jobs:
-                job.wait()
-                job.deleteLater()
+        for job in [job for jobs in self._jobs.values() for job in jobs]:
+            job.wait()  # delivers `finished`: `_finished` drops the job (a stale request)
         self._jobs.clear()

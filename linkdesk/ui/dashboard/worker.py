@@ -2,31 +2,41 @@
 
 The worker opens its own `Project` (a connection belongs to its thread; the filtered links go
 into a temporary table of that connection) and sends each section as it is ready, tagged
-with the request's number: the view drops sections of a request it no longer wants.
+with the request's number: the view drops sections of a request it no longer wants. The job
+follows the contract of every job (job.py): `cancel()` asks (and interrupts the running query),
+`wait()` only waits, `finished(ProfileOutcome)` comes once.
 """
 
 from __future__ import annotations
 
 import logging
 import sqlite3
-import threading
 from collections.abc import Collection
+from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Signal
 
 from linkdesk.core.profile import SECTIONS, ReportCancelled, profile_sections
 from linkdesk.core.store import Project
 from linkdesk.core.tables import Filters, TableSpec
+from linkdesk.ui.workers.job import JobWorker, ThreadJob
 
 log = logging.getLogger(__name__)
 
 
-class ProfileWorker(QObject):
-    """Runs on the worker thread; talks to the GUI through signals only."""
+@dataclass(frozen=True)
+class ProfileOutcome:
+    """How a request's computing ended: `error` is "" when all went well or it was cancelled."""
+
+    request: int
+    error: str = ""
+
+
+class ProfileWorker(JobWorker[ProfileOutcome]):
+    """Runs on the worker thread; sends each section as it is ready."""
 
     section = Signal(int, str, object)  # request, section name, data
-    finished = Signal(int, str)  # request, error ("" when all went well or it was cancelled)
 
     def __init__(self, project_path: Path, filters: Filters, request: int,
                  sections: Collection[str] = SECTIONS,
@@ -37,26 +47,24 @@ class ProfileWorker(QObject):
         self.request = request
         self.sections = sections
         self.tables = tables  # plain data (SQL and functions): safe to use on this thread
-        self._cancel = threading.Event()
         self._db: sqlite3.Connection | None = None
 
     def cancel(self) -> None:
         """Stop now (safe from any thread): the running query is interrupted."""
-        self._cancel.set()
+        super().cancel()
         db = self._db
         if db is not None:
             db.interrupt()  # sqlite3 allows this one call from another thread
 
-    @Slot()
-    def run(self) -> None:
-        """Compute every section, then emit `finished` (always)."""
+    def work(self) -> ProfileOutcome:
+        """Compute every section, sending each as it is ready."""
         error = ""
         try:
             with Project.open(self.project_path, create=False) as project:
                 self._db = project.db
                 try:
                     for name, data in profile_sections(project.db, self.filters,
-                                                       self._cancel.is_set, self.sections,
+                                                       self.cancelled, self.sections,
                                                        self.tables):
                         self.section.emit(self.request, name, data)
                 finally:
@@ -64,47 +72,26 @@ class ProfileWorker(QObject):
         except ReportCancelled:
             pass
         except Exception as failure:
-            if not self._cancel.is_set():  # else: the interrupted query of a cancel
+            if not self.cancelled():  # else: the interrupted query of a cancel
                 log.exception("dashboard of %s failed", self.project_path)
                 error = str(failure)
-        self.finished.emit(self.request, error)
+        return ProfileOutcome(self.request, error)
+
+    def failure(self, message: str) -> ProfileOutcome:
+        return ProfileOutcome(self.request, message)
 
 
-class ProfileJob(QObject):
-    """A worker and its thread, for one request."""
+class ProfileJob(ThreadJob[ProfileOutcome]):
+    """A worker and its thread, for one request: `section(request, name, data)` as each is
+    ready, then `finished(ProfileOutcome)`."""
 
     section = Signal(int, str, object)
-    finished = Signal(int, str)
 
     def __init__(self, project_path: Path, filters: Filters, request: int,
                  sections: Collection[str] = SECTIONS,
                  tables: tuple[TableSpec, TableSpec] | None = None,
                  parent: QObject | None = None) -> None:
-        super().__init__(parent)
+        worker = ProfileWorker(project_path, filters, request, sections, tables)
+        super().__init__(worker, "dashboard", parent)
         self.request = request
-        self.thread = QThread()
-        self.thread.setObjectName("dashboard")
-        self.worker = ProfileWorker(project_path, filters, request, sections, tables)
-        self.worker.moveToThread(self.thread)
-        self.thread.started.connect(self.worker.run)
-        self.worker.section.connect(self.section)
-        self.worker.finished.connect(self._done)
-
-    def start(self) -> None:
-        """Start computing in the background."""
-        self.thread.start()
-
-    def cancel(self) -> None:
-        """Stop: what it still sends is stale."""
-        self.worker.cancel()
-
-    def wait(self) -> None:
-        """Block until the thread has ended (closing the project)."""
-        self.worker.cancel()
-        self.thread.quit()
-        self.thread.wait()
-
-    def _done(self, request: int, error: str) -> None:
-        self.thread.quit()
-        self.thread.wait()
-        self.finished.emit(request, error)
+        worker.section.connect(self.section)

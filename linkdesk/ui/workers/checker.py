@@ -91,8 +91,7 @@ def start_check(project_path: Path, request: CheckRequest, parent: QObject | Non
     """Start checking in the background; the task's `progressed` carries `CheckProgress`,
     its `finished` a `TaskOutcome` whose result is a `CheckResult`."""
     task = Task(project_path, lambda project, progress, cancelled: run_check(
-        request, project, progress, cancelled), parent)
-    task.thread.setObjectName("check")
+        request, project, progress, cancelled), parent, name="check")
     task.start()
     return task
 

@@ -2,18 +2,19 @@
 
 The worker opens its own `Project` (a connection belongs to its thread). Each file is one
 transaction in `import_file`: a failed or cancelled file leaves the project as it was.
-Signals cross to the GUI thread queued; Cancel only sets an event the import polls.
+Signals cross to the GUI thread queued; Cancel only sets an event the import polls. The job
+follows the contract of every job (job.py): `cancel()` asks, `wait()` only waits, `finished`
+comes once.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject
 
 from linkdesk.core.importers.pipeline import (
     ImportCancelled,
@@ -24,6 +25,7 @@ from linkdesk.core.importers.pipeline import (
     import_file,
 )
 from linkdesk.core.store import Project, ProjectError
+from linkdesk.ui.workers.job import JobWorker, ThreadJob
 
 log = logging.getLogger(__name__)
 
@@ -62,42 +64,36 @@ class JobProgress:
         return self.seconds * (1 - self.fraction) / self.fraction
 
 
-class ImportWorker(QObject):
-    """Runs on the worker thread; talks to the GUI through signals only."""
-
-    progressed = Signal(object)  # JobProgress
-    finished = Signal(object)  # ImportOutcome
+class ImportWorker(JobWorker[ImportOutcome]):
+    """Runs on the worker thread; `progressed` carries `JobProgress`, `done` an `ImportOutcome`."""
 
     def __init__(self, project_path: Path, files: list[Path], options: ImportOptions) -> None:
         super().__init__()
         self.project_path = project_path
         self.files = files
         self.options = options
-        self._cancel = threading.Event()
         self._sizes = [_size(path) for path in files]
         self._rows_before = 0
         self._started = 0.0
 
-    def cancel(self) -> None:
-        """Ask the import to stop (safe from any thread); the current file is rolled back."""
-        self._cancel.set()
-
-    @Slot()
-    def run(self) -> None:
-        """Import every file, then emit `finished` (always, whatever happened)."""
+    def work(self) -> ImportOutcome:
+        """Import every file (a cancel rolls back the file being read)."""
         outcome = ImportOutcome()
         self._started = time.monotonic()
         try:
             with Project.open(self.project_path, create=False) as project:
                 for number, path in enumerate(self.files):
-                    if self._cancel.is_set():
+                    if self.cancelled():
                         outcome.cancelled = True
                         break
                     self._import_one(project, number, path, outcome)
         except ProjectError as error:
             outcome.failures.append((self.project_path.name, str(error)))
         outcome.seconds = time.monotonic() - self._started
-        self.finished.emit(outcome)
+        return outcome
+
+    def failure(self, message: str) -> ImportOutcome:
+        return ImportOutcome(failures=[(self.project_path.name, message)])
 
     def _import_one(
         self, project: Project, number: int, path: Path, outcome: ImportOutcome
@@ -111,7 +107,7 @@ class ImportWorker(QObject):
 
         try:
             outcome.results.extend(import_file(
-                project, path, self.options, progress=report, cancelled=self._cancel.is_set,
+                project, path, self.options, progress=report, cancelled=self.cancelled,
             ))
         except ImportCancelled:
             outcome.cancelled = True
@@ -136,47 +132,13 @@ class ImportWorker(QObject):
         ))
 
 
-class ImportJob(QObject):
-    """A worker and its thread, cleaned up when the import ends."""
-
-    progressed = Signal(object)  # JobProgress
-    finished = Signal(object)  # ImportOutcome
+class ImportJob(ThreadJob[ImportOutcome]):
+    """An import in the background: `progressed(JobProgress)`, `finished(ImportOutcome)`."""
 
     def __init__(self, project_path: Path, files: list[Path], options: ImportOptions,
                  parent: QObject | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(ImportWorker(project_path, files, options), "import", parent)
         self.files = files
-        self.thread = QThread()
-        self.thread.setObjectName("import")
-        self.worker = ImportWorker(project_path, files, options)
-        self.worker.moveToThread(self.thread)
-        self.thread.started.connect(self.worker.run)
-        self.worker.progressed.connect(self.progressed)
-        self.worker.finished.connect(self._done)
-        self.outcome: ImportOutcome | None = None
-
-    def start(self) -> None:
-        """Start importing in the background."""
-        self.thread.start()
-
-    def cancel(self) -> None:
-        """Stop after rolling back the current file."""
-        self.worker.cancel()
-
-    def running(self) -> bool:
-        """Whether the thread still runs."""
-        return self.thread.isRunning()
-
-    def wait(self) -> None:
-        """Block until the thread has ended (closing the window mid-import)."""
-        self.thread.quit()
-        self.thread.wait()
-
-    def _done(self, outcome: ImportOutcome) -> None:
-        self.outcome = outcome
-        self.thread.quit()
-        self.thread.wait()
-        self.finished.emit(outcome)
 
 
 def _size(path: Path) -> int:

@@ -4,17 +4,17 @@ The window starts this job when it opens a project and after an import (or the u
 it builds the table indexes that are missing (one short transaction each), then re-scores if
 the scores are out of date. The worker opens its own `Project` (a connection belongs to its
 thread); `rescore` runs in one transaction, so a cancel or a failure leaves the stored scores
-as they were; indexes built before a cancel stay.
+as they were; indexes built before a cancel stay. The job follows the contract of every job
+(job.py): `cancel()` asks, `wait()` only waits, `finished` comes once.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject
 
 from linkdesk.core.scoring import (
     ScoreCancelled,
@@ -25,6 +25,7 @@ from linkdesk.core.scoring import (
 )
 from linkdesk.core.store import Project, ProjectError
 from linkdesk.core.tables import IndexingCancelled, ensure_table_indexes
+from linkdesk.ui.workers.job import JobWorker, ThreadJob
 
 INDEX_STAGE = "sort indexes"
 
@@ -43,34 +44,25 @@ class ScoreOutcome:
     error: str = ""
 
 
-class ScoreWorker(QObject):
-    """Runs on the worker thread; talks to the GUI through signals only."""
-
-    progressed = Signal(object)  # ScoreProgress
-    finished = Signal(object)  # ScoreOutcome
+class ScoreWorker(JobWorker[ScoreOutcome]):
+    """Runs on the worker thread; `progressed` carries `ScoreProgress`, `done` a `ScoreOutcome`."""
 
     def __init__(self, project_path: Path, *, force: bool = False, scoring: bool = True) -> None:
         super().__init__()
         self.project_path = project_path
         self.scoring = scoring  # False: only the sort indexes
         self.force = force  # re-score even if the scores look current
-        self._cancel = threading.Event()
 
-    def cancel(self) -> None:
-        """Ask the re-score to stop (safe from any thread); the scores stay as they were."""
-        self._cancel.set()
-
-    @Slot()
-    def run(self) -> None:
-        """Build missing indexes, re-score if needed, then emit `finished` (always)."""
+    def work(self) -> ScoreOutcome:
+        """Build missing indexes, then re-score if needed."""
         outcome = ScoreOutcome(self.project_path, scoring=self.scoring)
         try:
             with Project.open(self.project_path, create=False) as project:
                 outcome.indexes_built = ensure_table_indexes(
-                    project.db, progress=self._index_progress, cancelled=self._cancel.is_set)
+                    project.db, progress=self._index_progress, cancelled=self.cancelled)
                 if self.scoring and (self.force or not scores_current(project.db)):
                     outcome.summary = rescore(project.db, progress=self.progressed.emit,
-                                              cancelled=self._cancel.is_set)
+                                              cancelled=self.cancelled)
         except (ScoreCancelled, IndexingCancelled):
             outcome.cancelled = True
         except ProjectError as error:
@@ -78,49 +70,25 @@ class ScoreWorker(QObject):
         except Exception as error:  # a bug: say it plainly, log the details
             log.exception("re-scoring %s failed", self.project_path)
             outcome.error = f"internal error ({error}); the scores are unchanged"
-        self.finished.emit(outcome)
+        return outcome
+
+    def failure(self, message: str) -> ScoreOutcome:
+        return ScoreOutcome(self.project_path, scoring=self.scoring, error=message)
 
     def _index_progress(self, done: int, total: int) -> None:
         if done < total:
             self.progressed.emit(ScoreProgress(INDEX_STAGE, done + 1, total))
 
 
-class ScoreJob(QObject):
-    """A worker and its thread, cleaned up when the re-score ends."""
-
-    progressed = Signal(object)  # ScoreProgress
-    finished = Signal(object)  # ScoreOutcome
+class ScoreJob(ThreadJob[ScoreOutcome]):
+    """Sort indexes, then scores, in the background: `progressed(ScoreProgress)`,
+    `finished(ScoreOutcome)`."""
 
     def __init__(self, project_path: Path, parent: QObject | None = None, *,
                  force: bool = False, scoring: bool = True) -> None:
-        super().__init__(parent)
-        self.thread = QThread()
-        self.thread.setObjectName("score")
-        self.worker = ScoreWorker(project_path, force=force, scoring=scoring)
-        self.worker.moveToThread(self.thread)
-        self.thread.started.connect(self.worker.run)
-        self.worker.progressed.connect(self.progressed)
-        self.worker.finished.connect(self._done)
-        self.outcome: ScoreOutcome | None = None
-
-    def start(self) -> None:
-        """Start re-scoring in the background."""
-        self.thread.start()
-
-    def cancel(self) -> None:
-        """Stop; the stored scores stay as they were."""
-        self.worker.cancel()
-
-    def wait(self) -> None:
-        """Block until the thread has ended (closing the window mid-score)."""
-        self.thread.quit()
-        self.thread.wait()
-
-    def _done(self, outcome: ScoreOutcome) -> None:
-        self.outcome = outcome
-        self.thread.quit()
-        self.thread.wait()
-        self.finished.emit(outcome)
+        super().__init__(ScoreWorker(project_path, force=force, scoring=scoring), "score",
+                         parent)
+        self.scoring = scoring  # False: the job only builds sort indexes
 
 
 def progress_text(progress: ScoreProgress) -> str:

@@ -13,6 +13,11 @@ Rows on screen are still fetched by id on the GUI thread: 100 rows by primary ke
 The Anchors table is the exception: its rows live in a temporary table of the connection that
 grouped them, so its model has a loader of its own and reads its rows through it
 (`fetch_rows`, a short wait on that otherwise idle thread).
+
+Not a `ThreadJob` (job.py), on purpose: a job does one piece of work and ends with one outcome,
+while a loader is a long-lived server of many requests over one connection it keeps open (a
+prepared table's rows live in it), with no single outcome to deliver. Its contract is its own:
+`request` supersedes, `close` interrupts, closes the connection and ends the thread.
 """
 
 from __future__ import annotations

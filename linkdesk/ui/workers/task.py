@@ -1,22 +1,23 @@
-"""A one-off job on a worker thread, with progress and cancel: exports, checks, bulk marks.
+"""A one-off job on a worker thread, with progress and cancel: exports, checks.
 
 The job is a plain function `work(project, progress, cancelled)` run against the project
 file on its own connection (a connection belongs to its thread). Whatever it returns, raises
-or reports reaches the GUI thread through signals only.
+or reports reaches the GUI thread through signals only. Cancel and wait follow the contract
+of every job (job.py): `cancel()` asks, `wait()` only waits, `finished` comes once.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject
 
 from linkdesk.core.store import Project
+from linkdesk.ui.workers.job import JobWorker, ThreadJob
 
 log = logging.getLogger(__name__)
 
@@ -32,25 +33,19 @@ class TaskOutcome:
     error: str = ""
 
 
-class _TaskWorker(QObject):
-    progressed = Signal(object)
-    finished = Signal(object)  # TaskOutcome
-
+class _TaskWorker(JobWorker[TaskOutcome]):
     def __init__(self, project_path: Path, work: Work,
                  cancelled_errors: tuple[type[BaseException], ...]) -> None:
         super().__init__()
         self.project_path = project_path
-        self.work = work
+        self.task_work = work
         self.cancelled_errors = cancelled_errors
-        self.cancel_event = threading.Event()
 
-    @Slot()
-    def run(self) -> None:
+    def work(self) -> TaskOutcome:
         outcome = TaskOutcome()
         try:
             with Project.open(self.project_path, create=False) as project:
-                outcome.result = self.work(project, self.progressed.emit,
-                                           self.cancel_event.is_set)
+                outcome.result = self.task_work(project, self.progressed.emit, self.cancelled)
         except self.cancelled_errors:
             outcome.cancelled = True
         except (OSError, ValueError) as error:  # a file that cannot be written, a bad value
@@ -58,43 +53,16 @@ class _TaskWorker(QObject):
         except Exception as error:  # a bug: say it plainly, log the details
             log.exception("background task on %s failed", self.project_path)
             outcome.error = f"internal error ({error})"
-        self.finished.emit(outcome)
+        return outcome
+
+    def failure(self, message: str) -> TaskOutcome:
+        return TaskOutcome(error=message)
 
 
-class Task(QObject):
+class Task(ThreadJob[TaskOutcome]):
     """Run `work` in the background; `finished(TaskOutcome)` on the GUI thread at the end."""
 
-    progressed = Signal(object)
-    finished = Signal(object)  # TaskOutcome
-
     def __init__(self, project_path: Path, work: Work, parent: QObject | None = None, *,
+                 name: str = "task",
                  cancelled_errors: tuple[type[BaseException], ...] = ()) -> None:
-        super().__init__(parent)
-        self.thread = QThread()
-        self.thread.setObjectName("task")
-        self.worker = _TaskWorker(project_path, work, cancelled_errors)
-        self.worker.moveToThread(self.thread)
-        self.thread.started.connect(self.worker.run)
-        self.worker.progressed.connect(self.progressed)
-        self.worker.finished.connect(self._done)
-        self.outcome: TaskOutcome | None = None
-
-    def start(self) -> None:
-        """Start the work."""
-        self.thread.start()
-
-    def cancel(self) -> None:
-        """Ask the work to stop (it checks between steps)."""
-        self.worker.cancel_event.set()
-
-    def wait(self) -> None:
-        """Cancel and block until the thread has ended (closing the window)."""
-        self.cancel()
-        self.thread.quit()
-        self.thread.wait()
-
-    def _done(self, outcome: TaskOutcome) -> None:
-        self.outcome = outcome
-        self.thread.quit()
-        self.thread.wait()
-        self.finished.emit(outcome)
+        super().__init__(_TaskWorker(project_path, work, cancelled_errors), name, parent)

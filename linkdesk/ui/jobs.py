@@ -1,0 +1,329 @@
+"""The window's background work and its one rule: one writer at a time.
+
+`JobCoordinator` owns the jobs that write to the open project — imports, live checks and the
+upkeep job (missing sort indexes, then scores: workers/scorer.py) — and the work waiting to
+start. Everything that wants to write asks it and gets a typed `Decision`:
+
+- an import or a check is refused while another import or check runs;
+- a re-score gives way: it is cancelled, the import or check waits in the queue and starts as
+  soon as the re-score has stopped, and the scores are brought up to date after it;
+- marks and settings (short writes on the GUI thread) ask `writer_busy` / `pause_for_write`.
+
+It shows nothing itself: the window's parts listen to its signals (a progress dialog, the
+status bar's widgets, summaries) and turn refusals into messages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from linkdesk.core.importers.pipeline import ImportOptions
+from linkdesk.core.tables import missing_table_indexes
+from linkdesk.ui.parts import OpenProject, StatusPoster
+from linkdesk.ui.preferences import Preferences
+from linkdesk.ui.workers.checker import CheckRequest, start_check
+from linkdesk.ui.workers.importer import ImportJob, ImportOutcome
+from linkdesk.ui.workers.scorer import ScoreJob, ScoreOutcome
+from linkdesk.ui.workers.task import Task, TaskOutcome
+from linkdesk.ui.workspace import Workspace
+
+
+class Admission(Enum):
+    """What became of a request to write in the background."""
+
+    STARTED = "started"
+    QUEUED = "queued"  # it starts once the running re-score has stopped
+    REFUSED = "refused"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The answer to a request; true unless refused. A refusal with a `title` is worth a
+    message (`title`, `reason`); one without is silent (nothing to do, no project)."""
+
+    admission: Admission
+    title: str = ""
+    reason: str = ""
+
+    def __bool__(self) -> bool:
+        return self.admission is not Admission.REFUSED
+
+
+STARTED, QUEUED = Decision(Admission.STARTED), Decision(Admission.QUEUED)
+SILENT_REFUSAL = Decision(Admission.REFUSED)
+
+
+def refused(title: str, reason: str) -> Decision:
+    """A refusal the user is told about."""
+    return Decision(Admission.REFUSED, title, reason)
+
+
+@dataclass(frozen=True)
+class PendingImport:
+    """An import waiting for the re-score to stop."""
+
+    paths: tuple[Path, ...]
+    options: ImportOptions | None
+
+
+class JobCoordinator(QObject):
+    """Starts, queues, refuses and stops the window's background writers (see the module)."""
+
+    import_started = Signal(object)  # ImportJob
+    import_finished = Signal(object)  # ImportOutcome
+    import_stopped = Signal()  # closing: the import was cancelled and nothing is shown
+    score_started = Signal(object)  # ScoreJob
+    scoring_finished = Signal(object)  # ScoreOutcome
+    check_started = Signal(object, object)  # Task (progress: CheckProgress), CheckRequest
+    check_finished = Signal(object)  # TaskOutcome (result: CheckResult)
+    check_stopped = Signal()  # closing: the check was cancelled and nothing is shown
+
+    def __init__(self, opened: OpenProject, workspace: Workspace, preferences: Preferences,
+                 post: StatusPoster, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._opened = opened
+        self._workspace = workspace
+        self._prefs = preferences
+        self._post = post
+        self._import: ImportJob | None = None
+        self._score: ScoreJob | None = None  # sort indexes and re-scoring
+        self._check: Task | None = None
+        self._pending_import: PendingImport | None = None
+        self._pending_check: CheckRequest | None = None
+
+    # -- what runs ---------------------------------------------------------------------------
+
+    @property
+    def import_job(self) -> ImportJob | None:
+        """The running import, if any."""
+        return self._import
+
+    @property
+    def score_job(self) -> ScoreJob | None:
+        """The running upkeep job (sort indexes, re-scoring), if any."""
+        return self._score
+
+    @property
+    def check_job(self) -> Task | None:
+        """The running check, if any."""
+        return self._check
+
+    def has_pending(self) -> bool:
+        """Whether an import or a check waits for the re-score to stop."""
+        return self._pending_import is not None or self._pending_check is not None
+
+    def holding_writer(self) -> str:
+        """Which job holds the project and will not give way ("" if none): an import or a
+        check, each one long write transaction after another."""
+        if self._import is not None:
+            return "an import is running"
+        if self._check is not None:
+            return "a link check is running"
+        return ""
+
+    def writer_busy(self) -> str:
+        """Why the project cannot be written from the window now ("" if it can).
+
+        Imports, checks and re-scoring hold long write transactions; building a sort index
+        holds one for a second or two, which a write simply waits for.
+        """
+        if self._import is not None or self._pending_import is not None:
+            return "an import is running"
+        if self._check is not None or self._pending_check is not None:
+            return "a link check is running"
+        if self._score is not None and self._score.scoring:
+            return "re-scoring is running"
+        return ""
+
+    # -- requests ----------------------------------------------------------------------------
+
+    def request_import(self, paths: list[Path], options: ImportOptions | None = None
+                       ) -> Decision:
+        """Import `paths` now, or once the running re-score has stopped."""
+        project = self._opened.project
+        if project is None:
+            return refused("No project is open",
+                           "Open or create a project first, then import exports into it.")
+        if self._import is not None:
+            return refused("An import is running", "Wait for it to finish, or cancel it.")
+        if self._check is not None:
+            return refused("A link check is running",
+                           "Wait for it to finish, or cancel it (Cancel in the status bar).")
+        if not paths:
+            return SILENT_REFUSAL
+        if self._pending_import is not None:
+            return refused("An import is waiting to start",
+                           "It starts as soon as the re-score has stopped; import these "
+                           "after it.")
+        if self._score is not None:
+            self._pending_import = PendingImport(tuple(paths), options)
+            self.cancel_rescore()
+            self._post("Stopping the re-score to import…", 0)
+            return QUEUED
+        job = ImportJob(project.path, list(paths), options or ImportOptions(), self)
+        self._import = job
+        job.finished.connect(self._import_done)
+        self.import_started.emit(job)
+        job.start()
+        return STARTED
+
+    def request_check(self, request: CheckRequest) -> Decision:
+        """Check links now, or once the running re-score has stopped (it runs again after)."""
+        project = self._opened.project
+        if project is None:
+            return SILENT_REFUSAL
+        busy = self.holding_writer()
+        if busy:
+            running = "An import" if self._import is not None else "A link check"
+            return refused(f"{running} is running", "Wait for it to finish, or cancel it.")
+        if self._score is not None:
+            self._pending_check = request
+            self.cancel_rescore()
+            self._post("Stopping the re-score to check links…", 0)
+            return QUEUED
+        job = start_check(project.path, request, self)
+        self._check = job
+        job.finished.connect(self._check_done)
+        self.check_started.emit(job, request)
+        return STARTED
+
+    def rescore(self) -> Decision:
+        """Re-score the project in the background (even if the scores look current)."""
+        if self._opened.project is None or self._import is not None or (
+                self._score is not None or self._check is not None):
+            return SILENT_REFUSAL
+        self._start_score(force=True, scoring=True)
+        return STARTED
+
+    def start_upkeep(self) -> None:
+        """Build missing sort indexes and, if automatic, re-score stale scores in the
+        background; nothing if another job runs (upkeep follows it)."""
+        project = self._opened.project
+        if project is None or self._import is not None or (
+                self._score is not None or self._check is not None):
+            return
+        stale = self._prefs.automatic_scoring and not self._workspace.scores_current
+        if stale or missing_table_indexes(project.db):
+            self._start_score(force=False, scoring=stale)
+
+    def pause_for_write(self) -> str:
+        """Make way for a write on the GUI thread (saving settings): stop the re-score, keep
+        what waits for it. Returns why it cannot be written now ("" if it can); after the
+        write, call `resume_after_write`."""
+        busy = self.holding_writer()
+        if not busy:
+            self._stop_score(keep_pending=True)  # its transaction would hold the write back
+        return busy
+
+    def resume_after_write(self, *, rescore: bool) -> None:
+        """After `pause_for_write`: start what waits, else re-score if asked (the scores
+        depend on what was written), else the usual upkeep."""
+        if rescore and not self.has_pending():
+            self.rescore()
+        else:
+            self._run_pending()
+
+    # -- cancelling and stopping -------------------------------------------------------------
+
+    def cancel_import(self) -> None:
+        """Ask the running import to stop (its current file is rolled back)."""
+        if self._import is not None:
+            self._import.cancel()
+
+    def cancel_rescore(self) -> None:
+        """Ask the running re-score to stop; the stored scores stay as they were."""
+        if self._score is not None:
+            self._score.cancel()
+
+    def cancel_check(self) -> None:
+        """Ask the running check to stop; the links checked so far keep their results."""
+        if self._check is not None:
+            self._check.cancel()
+
+    def stop_import(self) -> None:
+        """Closing the window: cancel the import and wait (its file is rolled back)."""
+        if self._import is None:
+            return
+        job, self._import = self._import, None
+        job.finished.disconnect(self._import_done)  # no summary over a closed window
+        job.cancel()
+        job.wait()
+        job.deleteLater()
+        self.import_stopped.emit()
+
+    def stop_scoring(self, *, keep_pending: bool = False) -> None:
+        """Cancel the upkeep job and wait for it; work queued behind it is dropped, or kept
+        (`keep_pending`: it starts when upkeep next runs)."""
+        self._stop_score(keep_pending=keep_pending)
+
+    def close_project(self) -> None:
+        """Another project (or none): stop every job of this one, drop what waits."""
+        if self._check is not None:
+            job, self._check = self._check, None
+            job.finished.disconnect(self._check_done)
+            job.cancel()
+            job.wait()  # a moment: requests in flight are dropped
+            job.deleteLater()
+            self.check_stopped.emit()
+        self._stop_score(keep_pending=False)
+
+    # -- ends --------------------------------------------------------------------------------
+
+    def _start_score(self, *, force: bool, scoring: bool) -> None:
+        project = self._opened.project
+        assert project is not None
+        job = ScoreJob(project.path, self, force=force, scoring=scoring)
+        self._score = job
+        job.finished.connect(self._score_done)
+        self.score_started.emit(job)
+        job.start()
+
+    def _stop_score(self, *, keep_pending: bool) -> None:
+        if self._score is not None:
+            job, self._score = self._score, None
+            job.finished.disconnect(self._score_done)
+            job.cancel()
+            job.wait()
+            job.deleteLater()
+        if not keep_pending:
+            self._pending_import = None
+            self._pending_check = None
+
+    def _import_done(self, outcome: ImportOutcome) -> None:
+        if self._import is not None:
+            self._import.deleteLater()
+        self._import = None
+        self.import_finished.emit(outcome)
+        self._run_pending()  # a check asked for meanwhile, else score the new links
+
+    def _score_done(self, outcome: ScoreOutcome) -> None:
+        if self._score is not None:
+            self._score.deleteLater()
+        self._score = None
+        self.scoring_finished.emit(outcome)  # listeners see `has_pending()` as it was
+        if self.has_pending():  # the re-score gave way to an import or a check
+            self._run_pending()
+
+    def _check_done(self, outcome: TaskOutcome) -> None:
+        if self._check is not None:
+            self._check.deleteLater()
+        self._check = None
+        self.check_finished.emit(outcome)
+        self.start_upkeep()  # a re-score that gave way to the check
+
+    def _run_pending(self) -> None:
+        """Start what waited for a re-score that was stopped, else the usual upkeep."""
+        if self._pending_import is not None:
+            waiting, self._pending_import = self._pending_import, None
+            self._post("", 0)
+            self.request_import(list(waiting.paths), waiting.options)
+        elif self._pending_check is not None:
+            request, self._pending_check = self._pending_check, None
+            self._post("", 0)
+            self.request_check(request)
+        else:
+            self.start_upkeep()

@@ -1,0 +1,113 @@
+"""One contract for every one-off job on a worker thread: imports, re-scores, checks, exports,
+the dashboard's sections.
+
+A job is a `JobWorker` (what runs on the thread) inside a `ThreadJob` (the GUI side that owns
+the thread). The contract, the same for every job:
+
+- `start()` starts the work on its own thread;
+- `cancel()` only asks (safe from any thread; the work stops at its next check);
+- `wait()` only waits: it blocks until the thread has ended, and does not cancel;
+- `finished(outcome)` is emitted exactly once, on the GUI thread: when the work ends, or at the
+  latest when `wait()` returns (so a caller that waits knows the outcome has been delivered).
+
+The worker opens what it needs itself (a connection belongs to the thread that opened it) and
+reaches the GUI thread through signals only.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Generic, TypeVar
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+log = logging.getLogger(__name__)
+OutcomeT = TypeVar("OutcomeT")
+
+
+class JobWorker(QObject, Generic[OutcomeT]):
+    """Runs on the job's thread: subclasses implement `work` and `failure`."""
+
+    progressed = Signal(object)
+    done = Signal(object)  # the outcome, emitted once from the worker's thread
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._cancel = threading.Event()
+        self.outcome: OutcomeT | None = None  # set before `done`; read by `ThreadJob.wait`
+
+    def cancel(self) -> None:
+        """Ask the work to stop (safe from any thread)."""
+        self._cancel.set()
+
+    def cancelled(self) -> bool:
+        """Whether a stop was asked for (the work polls this between steps)."""
+        return self._cancel.is_set()
+
+    def work(self) -> OutcomeT:
+        """Do the work on this thread and return its outcome."""
+        raise NotImplementedError
+
+    def failure(self, message: str) -> OutcomeT:
+        """The outcome of work that raised what it should have caught (a bug)."""
+        raise NotImplementedError
+
+    @Slot()
+    def run(self) -> None:
+        """Do the work, then emit `done` with its outcome (always, whatever happened)."""
+        try:
+            outcome = self.work()
+        except Exception as error:  # a bug: the job still ends with an outcome
+            log.exception("%s failed", type(self).__name__)
+            outcome = self.failure(f"internal error ({error})")
+        self.outcome = outcome
+        self.done.emit(outcome)
+
+
+class ThreadJob(QObject, Generic[OutcomeT]):
+    """A worker and its thread: `start`, `cancel` (asks), `wait` (waits), `finished` (once)."""
+
+    progressed = Signal(object)
+    finished = Signal(object)  # the worker's outcome, on the GUI thread, exactly once
+
+    def __init__(self, worker: JobWorker[OutcomeT], name: str,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.worker = worker
+        self._thread = QThread()
+        self._thread.setObjectName(name)
+        worker.moveToThread(self._thread)
+        self._thread.started.connect(worker.run)
+        worker.progressed.connect(self.progressed)
+        worker.done.connect(self._deliver)  # queued: it crosses to the GUI thread
+        self.outcome: OutcomeT | None = None  # set when `finished` is emitted
+        self._delivered = False
+
+    def start(self) -> None:
+        """Start the work in the background."""
+        self._thread.start()
+
+    def cancel(self) -> None:
+        """Ask the work to stop; `finished` still follows (with a cancelled outcome)."""
+        self.worker.cancel()
+
+    def running(self) -> bool:
+        """Whether the thread still runs."""
+        return self._thread.isRunning()
+
+    def wait(self) -> None:
+        """Block until the thread has ended; `finished` has been emitted when this returns."""
+        self._thread.quit()  # once the work returns: a worker thread runs no other events
+        self._thread.wait()
+        if self.worker.outcome is not None:
+            self._deliver(self.worker.outcome)
+
+    def _deliver(self, outcome: OutcomeT) -> None:
+        if self._delivered:  # `wait` delivered it; this is the queued signal, later
+            return
+        self._delivered = True
+        self._thread.quit()
+        self._thread.wait()
+        self.outcome = outcome
+        self.finished.emit(outcome)
