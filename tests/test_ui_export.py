@@ -96,8 +96,7 @@ def test_the_open_project_is_never_replaced(qtbot: Any, window: MainWindow) -> N
         assert window.table_export.export(opened)
     error = finished.args[0].error
     assert "not written" in error and "open project" in error and str(opened) in error
-    assert window.last_dialog is not None and window.last_dialog.isVisible()
-    assert "choose another file name" in window.last_dialog.text()  # type: ignore[attr-defined]
+    assert "choose another file name" in shown_dialog(window, QMessageBox).text()
     assert opened.read_bytes()[:16] == b"SQLite format 3\x00"
     with Project.open(opened, create=False) as project:
         assert TableQuery(project.db, scored_links(project.db)).count() == 300
