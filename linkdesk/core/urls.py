@@ -181,17 +181,20 @@ def _checked_ipv6(host: str) -> tuple[str, str]:
 
 def _name_problem(host: str) -> str:
     """What is wrong with an ASCII host name (or IPv4 address); '' if nothing."""
-    labels = host.split(".")
-    if _NUMERIC_LABEL.fullmatch(labels[-1]):  # browsers read it as an IPv4 address
+    last = host[host.rfind(".") + 1 :]
+    if last[:1].isdigit() and _NUMERIC_LABEL.fullmatch(last):  # a browser reads an IPv4 address
         try:
             ipaddress.IPv4Address(host)
         except ValueError:
             return f"{_shown(host)} is not an IPv4 address"
         return ""
-    if _LDH_HOST.fullmatch(host) and len(host) <= MAX_HOST_CHARS:
-        bad = next((label for label in labels if label.startswith("xn--")
+    if len(host) <= MAX_HOST_CHARS and _LDH_HOST.fullmatch(host):
+        if "xn--" not in host:
+            return ""
+        bad = next((label for label in host.split(".") if label.startswith("xn--")
                     and not _is_punycode(label)), None)
         return f"the label {_shown(bad)} is not valid punycode" if bad else ""
+    labels = host.split(".")
     bad_char = next((c for c in host if not (c.isalnum() and c.isascii()) and c not in "-_."),
                     None)
     if bad_char is not None:
