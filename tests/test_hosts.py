@@ -14,7 +14,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 from conftest import RunLinkdesk
-from exportgen import make_profile, write_semrush
+from exportgen import make_profile, write_gsc_zip, write_semrush
 from test_disavow_cli import acme, built  # noqa: F401 (fixtures: the scored sample project)
 
 from linkdesk.core import urls
@@ -134,6 +134,26 @@ def test_import_skips_rows_with_invalid_hosts_by_line(project: Project, tmp_path
     assert {"203.0.113.9", "[2001:db8::1]", "xn--bcher-kva.de", "my_blog.blogspot.com",
             "xn--mller-kva.de"} <= domains
     assert not any("<" in domain or "\t" in domain for domain in domains)
+
+
+def test_search_console_rows_with_invalid_hosts_are_skipped(project: Project,
+                                                            tmp_path: Path) -> None:
+    records = list(make_profile(100, seed=4))
+    hostile = [replace(records[0], source_url="https://<h1>BIG<h1>/p1"),
+               replace(records[1], source_url="https://tab\t.com/page")]
+    write_semrush(tmp_path / "semrush.csv", records)
+    write_gsc_zip(tmp_path / "gsc.zip", [*records, *hostile])
+    import_file(project, tmp_path / "semrush.csv", ImportOptions(site=SITE))
+    results = {r.file.split(" › ")[1]: r for r in import_file(project, tmp_path / "gsc.zip")}
+    for name, subject in (("Latest links.csv", "linking page"),
+                          ("Top linking sites.csv", "site")):
+        reasons = sorted(row.reason for row in results[name].skipped)
+        assert len(reasons) == 2 and all(r.startswith(subject) for r in reasons), reasons
+        assert "'<' is not allowed in a host name" in reasons[0]
+        assert r"'\t' is not allowed in a host name" in reasons[1]
+    stored = {row[0] for row in project.db.execute(
+        "SELECT domain FROM google_sites UNION SELECT domain FROM google_pages")}
+    assert stored and not any("<" in d or "\t" in d for d in stored)
 
 
 # -- marks -------------------------------------------------------------------------------------
