@@ -1,6 +1,7 @@
 """Imported text never renders as HTML in the window: a project imported before hosts were
 checked can hold a referring domain such as `<h1>big<h1>`, and the Dashboard's tooltips
-(the map's hover, "Most from one domain") must show it as typed."""
+(the map's hover, "Most from one domain") must show it as typed; marking it is refused with
+the reason."""
 
 from __future__ import annotations
 
@@ -11,13 +12,17 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox, QLabel, QWidget
 
 sys.path.insert(0, str(Path(__file__).parent))
 
 from test_tables_scores import build_scored_project
 from test_ui_dashboard import dashboard, project  # noqa: F401 (fixtures, over `sample` here)
 
+from linkdesk.core.marks import MarkKind, Target
+from linkdesk.core.store import Project
 from linkdesk.ui.dashboard import DashboardView, map_view
+from linkdesk.ui.dialogs.mark_dialog import MarkDialog
 
 HOSTILE = "<h1>big<h1>"
 ESCAPED = "&lt;h1&gt;big&lt;h1&gt;"
@@ -74,3 +79,30 @@ def test_the_maps_hover_shows_the_domain_as_typed(
     chart._hover(index)
     assert len(shown) == 1
     assert_literal(shown[0])
+
+
+def test_no_label_or_tooltip_of_the_dashboard_reads_the_domain_as_html(
+        dashboard: DashboardView) -> None:  # noqa: F811
+    seen = 0
+    for widget in dashboard.findChildren(QWidget):
+        if "big" in widget.toolTip():
+            assert_literal(widget.toolTip())
+            seen += 1
+        if isinstance(widget, QLabel) and "big" in widget.text():
+            if widget.textFormat() == Qt.TextFormat.PlainText:
+                assert HOSTILE in widget.text()
+            else:
+                assert_literal(widget.text())
+            seen += 1
+    assert seen >= 2  # the "most from one domain" figure and its tooltip at least
+
+
+def test_the_mark_dialog_says_why_an_invalid_domain_is_left_alone(
+        qtbot: Any, project: Project) -> None:  # noqa: F811
+    target = Target(domains=(HOSTILE,))
+    dialog = MarkDialog(project.db, f"the domain {HOSTILE}", lambda _level: target,
+                        ("domains",), MarkKind.DISAVOW, lambda _change: None)
+    qtbot.addWidget(dialog)
+    assert "1 left alone: not a valid domain name" in dialog.preview.toPlainText()
+    assert not dialog.buttons.button(QDialogButtonBox.StandardButton.Apply).isEnabled()
+    assert dialog.what.textFormat() == Qt.TextFormat.PlainText
