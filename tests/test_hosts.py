@@ -205,6 +205,13 @@ def test_mark_command_refuses_bad_domains_and_changes_nothing(
     assert marks_of(acme) == before
 
 
+def test_explain_says_why_a_typed_domain_is_not_one(run_linkdesk: RunLinkdesk,
+                                                    acme: Path) -> None:  # noqa: F811
+    done = run_linkdesk("explain", acme, "--domain", "<h1>BIG<h1>")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "'<h1>BIG<h1>' is not a domain: '<' is not allowed in a host name" in done.stderr
+
+
 def store_old_marks(path: Path, domains: list[str]) -> None:
     """Domain marks as LinkDesk stored them before it checked hosts."""
     db = sqlite3.connect(path)
