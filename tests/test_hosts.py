@@ -202,6 +202,8 @@ def test_mark_command_refuses_bad_domains_and_changes_nothing(
         assert done.returncode == 2, (bad, done.stdout)
         assert f"{bad!r} is not a domain" in done.stderr and "nothing was marked" in done.stderr
         assert "Traceback" not in done.stderr
+    page = run_linkdesk("mark", acme, "--url", "https://<h1>BIG<h1>/p1", "--disavow")
+    assert page.returncode == 2 and "has an invalid host '<h1>big<h1>'" in page.stderr
     assert marks_of(acme) == before
 
 

@@ -127,8 +127,12 @@ def run_mark(options: argparse.Namespace) -> int:
         links: list[tuple[str, str]] = []
         for url in options.url:
             normalized = urls.normalize_url(url)
+            if normalized is None:
+                print(f"linkdesk mark: {url!r} {urls.url_problem(url)}; nothing was marked",
+                      file=sys.stderr)
+                return EXIT_USAGE
             found = db.execute("SELECT source_url, target_url FROM links WHERE source_url = ?",
-                               (normalized[0],)).fetchall() if normalized else []
+                               (normalized[0],)).fetchall()
             if not found:
                 print(f"linkdesk mark: no link from {url} in this project", file=sys.stderr)
                 return EXIT_FAILED

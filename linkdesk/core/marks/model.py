@@ -96,7 +96,7 @@ def link_key(source_url: str, target_url: str) -> tuple[str, str]:
     source = urls.normalize_url(source_url)
     target = urls.normalize_url(target_url)
     if source is None:
-        raise MarksError(f"{source_url!r} is not an http(s) URL")
+        raise MarksError(f"{source_url!r} {urls.url_problem(source_url)}")
     if target is None:
-        raise MarksError(f"{target_url!r} is not an http(s) URL")
+        raise MarksError(f"{target_url!r} {urls.url_problem(target_url)}")
     return source[0], target[0]
