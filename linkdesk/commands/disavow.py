@@ -30,6 +30,7 @@ from linkdesk.core.marks import (
     Target,
     apply_change,
     domain_key,
+    domain_marks,
     plan_marks,
     preview,
 )
@@ -87,23 +88,39 @@ def run_mark(options: argparse.Namespace) -> int:
         print("linkdesk mark: give at least one --domain or --url", file=sys.stderr)
         return EXIT_USAGE
     kind = None if options.kind == "clear" else MarkKind(options.kind)
-    try:
-        domains = tuple(domain_key(text) for text in options.domain)
-    except MarksError as error:
-        print(f"linkdesk mark: {error}", file=sys.stderr)
+    domains: list[str] = []
+    refused: list[tuple[str, MarksError]] = []
+    for text in options.domain:
+        try:
+            domains.append(domain_key(text))
+        except MarksError as error:
+            refused.append((text, error))
+    if refused and kind is not None:
+        print(f"linkdesk mark: {refused[0][1]}; nothing was marked", file=sys.stderr)
         return EXIT_USAGE
     with Project.open(options.project, create=False) as project:
         db = project.db
+        if refused:  # a mark made before domains were checked can still be cleared
+            stored = domain_marks(db, [_as_stored(text) for text, _ in refused])
+            missing = [error for text, error in refused if _as_stored(text) not in stored]
+            if missing:
+                print(f"linkdesk mark: {missing[0]}; nothing was cleared", file=sys.stderr)
+                return EXIT_USAGE
+            domains += stored
         links: list[tuple[str, str]] = []
         for url in options.url:
             normalized = urls.normalize_url(url)
+            if normalized is None:
+                print(f"linkdesk mark: {url!r} {urls.url_problem(url)}; nothing was marked",
+                      file=sys.stderr)
+                return EXIT_USAGE
             found = db.execute("SELECT source_url, target_url FROM links WHERE source_url = ?",
-                               (normalized[0],)).fetchall() if normalized else []
+                               (normalized[0],)).fetchall()
             if not found:
                 print(f"linkdesk mark: no link from {url} in this project", file=sys.stderr)
                 return EXIT_FAILED
             links += [(s, t) for s, t in found]
-        change = plan_marks(db, Target(domains, tuple(links)), kind, options.reason,
+        change = plan_marks(db, Target(tuple(domains), tuple(links)), kind, options.reason,
                             forced=options.force)
         summary = preview(db, change)
         if not options.dry_run and change:
@@ -118,6 +135,11 @@ def run_mark(options: argparse.Namespace) -> int:
         print(f"{summary.skipped['keep']:,} marked keep left alone (keep wins; --force to "
               "disavow them)")
     return EXIT_OK
+
+
+def _as_stored(text: str) -> str:
+    """A refused domain as an older LinkDesk, which did not check hosts, stored its mark."""
+    return urls.registered_domain(text.strip().lower().removeprefix("domain:"))
 
 
 # -- import-disavow ---------------------------------------------------------------------------

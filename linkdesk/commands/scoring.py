@@ -17,6 +17,7 @@ from typing import Any
 
 from linkdesk.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE, export
 from linkdesk.core import urls
+from linkdesk.core.marks import MarksError, typed_domain
 from linkdesk.core.scoring import (
     BANDS,
     LinkExplanation,
@@ -208,7 +209,11 @@ def run_explain(options: argparse.Namespace) -> int:
                             if (e := explain_link(db, i)) is not None]
             missing = f"no link from {options.url} in this project"
         else:
-            domain = _domain_key(options.domain)
+            try:
+                domain = typed_domain(options.domain)
+            except MarksError as error:
+                print(f"linkdesk explain: {error}", file=sys.stderr)
+                return EXIT_USAGE
             found = explain_domain(db, domain)
             explanations = [found] if found else []
             missing = f"no links from the domain {options.domain} in this project"
@@ -221,15 +226,6 @@ def run_explain(options: argparse.Namespace) -> int:
     else:
         print("\n\n".join(map(explanation_text, explanations)))
     return EXIT_OK
-
-
-def _domain_key(text: str) -> str:
-    """A domain as `links.domain` stores it: registered domain, punycode."""
-    host = text.strip().lower()
-    if "/" in host or ":" in host:
-        normalized = urls.normalize_url(host if "://" in host else f"http://{host}")
-        host = normalized[1] if normalized else host
-    return urls.registered_domain(urls.to_ascii_host(host) or host)
 
 
 def explanation_text(explanation: LinkExplanation | DomainExplanation) -> str:

@@ -5,6 +5,11 @@ and host, encodes the host as IDNA (punycode), drops the default port and the fr
 an empty path into `/`. Path and query are kept exactly as given, and `http`/`https` or `www.`
 variants stay distinct: they are different pages to a search engine.
 
+A host must be a valid DNS name (after IDNA encoding: labels of letters, digits, hyphens and,
+as real URLs have them, underscores; 1-63 characters each, no hyphen at either end, 253 in all),
+an IPv4 address or a bracketed IPv6 address (`host_problem` says what is wrong otherwise). A URL
+with any other host is not a URL here: imports skip its row, marks refuse it.
+
 Normalising is on the import hot path, so host work is cached: a profile has far fewer hosts
 than URLs.
 """
@@ -20,6 +25,12 @@ import tldextract
 
 _DEFAULT_PORTS = {"http": "80", "https": "443"}
 _AUTHORITY = re.compile(r"[^/?#\\]*")
+_LDH_HOST = re.compile(
+    r"(?!-)[a-z0-9_-]{1,63}(?<!-)(?:\.(?!-)[a-z0-9_-]{1,63}(?<!-))*"
+)
+_NUMERIC_LABEL = re.compile(r"(?:0x[0-9a-f]*|[0-9]+)")  # a URL parser reads it as an IPv4 part
+MAX_HOST_CHARS = 253
+MAX_LABEL_CHARS = 63
 # `mailto:…`, `javascript:…`: a scheme, unlike the port in `example.com:8080/page`.
 _OTHER_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):(\d+(?:[/?#]|$))?")
 
@@ -77,19 +88,7 @@ def _scheme_and_rest(text: str) -> tuple[str, str] | None:
 def _normalize_authority(scheme: str, authority: str) -> tuple[str, str]:
     """Normalise `user@host:port` to (netloc, host); host is '' when it is not valid."""
     userinfo, at, hostport = authority.rpartition("@")
-    port = ""
-    if hostport.startswith("["):  # IPv6 literal
-        close = hostport.find("]")
-        if close < 0:
-            return "", ""
-        host = hostport[: close + 1].lower()
-        if hostport[close + 1 : close + 2] == ":":
-            port = hostport[close + 2 :]
-    else:
-        host, colon, port = hostport.partition(":")
-        host = host.strip().lower().rstrip(".")
-        if not colon:
-            port = ""
+    host, port = _split_host_port(hostport)
     host = to_ascii_host(host)
     if not host or (port and not port.isdigit()):
         return "", ""
@@ -101,19 +100,128 @@ def _normalize_authority(scheme: str, authority: str) -> tuple[str, str]:
     return netloc, host
 
 
+def _split_host_port(hostport: str) -> tuple[str, str]:
+    """(host, port) of `host:port`; an IPv6 literal keeps its brackets."""
+    if hostport.startswith("["):
+        close = hostport.find("]")
+        after = hostport[close + 1 :]
+        if close < 0 or (after and after[0] != ":"):
+            return hostport, ""  # not an IPv6 literal: host_problem names it
+        return hostport[: close + 1].lower(), after[1:]
+    host, _, port = hostport.partition(":")
+    return host.strip().lower().rstrip("."), port
+
+
+def url_problem(url: str) -> str:
+    """Why `normalize_url(url)` is None, as words that follow the URL in a message
+    ("is not an http(s) URL", "has an invalid host …"); '' when it is a valid URL."""
+    text = url.strip()
+    if not text:
+        return "is empty"
+    parsed = _scheme_and_rest(text)
+    if parsed is None:
+        return "is not an http(s) URL"
+    rest = parsed[1]
+    authority = rest[: _AUTHORITY.match(rest).end()]  # type: ignore[union-attr]
+    host, port = _split_host_port(authority.rpartition("@")[2])
+    problem = host_problem(host)
+    if problem:
+        return f"has an invalid host {_shown(host)}: {problem}"
+    if port and not port.isdigit():
+        return f"has an invalid port {_shown(port)}"
+    return "" if normalize_url(text) else "is not an http(s) URL"
+
+
 @lru_cache(maxsize=65_536)
 def to_ascii_host(host: str) -> str:
-    """Return the punycode (IDNA) form of a host name; '' if it cannot be encoded."""
+    """Return the punycode (IDNA) form of a host name; '' if it is not a valid host name
+    (see `host_problem`)."""
+    ascii_host, problem = _checked_host(host)
+    return "" if problem else ascii_host
+
+
+def host_problem(host: str) -> str:
+    """Why `host` is not a valid host name, IPv4 or bracketed IPv6 address; '' if it is one.
+
+    `host` may be Unicode or punycode, in any case, with a final dot: as a URL gives it.
+    The one check of host names: URLs, typed domains and disavow entries all go through it.
+    """
+    return _checked_host(host)[1]
+
+
+@lru_cache(maxsize=65_536)
+def _checked_host(host: str) -> tuple[str, str]:
+    """(ASCII host, '') for a valid host; ('', why) otherwise."""
     host = host.strip().lower().rstrip(".")
-    if host.isascii():
-        return host if " " not in host else ""
-    try:
-        return idna.encode(host, uts46=True).decode("ascii")
-    except idna.IDNAError:
+    if not host:
+        return "", "the host name is empty"
+    if host.startswith("["):
+        return _checked_ipv6(host)
+    if not host.isascii():
         try:
-            return host.encode("idna").decode("ascii")
-        except UnicodeError:
+            host = idna.encode(host, uts46=True).decode("ascii")
+        except idna.IDNAError:
+            try:  # IDNA 2003 still encodes some names browsers open (symbols, underscores)
+                host = host.encode("idna").decode("ascii")
+            except UnicodeError:
+                return "", "it cannot be encoded as an international domain name (IDNA)"
+    problem = _name_problem(host)
+    return ("", problem) if problem else (host, "")
+
+
+def _checked_ipv6(host: str) -> tuple[str, str]:
+    if not host.endswith("]"):
+        return "", f"{_shown(host)} is not a bracketed IPv6 address, e.g. [2001:db8::1]"
+    try:
+        ipaddress.IPv6Address(host[1:-1])
+    except ValueError:
+        return "", f"{_shown(host)} is not an IPv6 address"
+    return host, ""
+
+
+def _name_problem(host: str) -> str:
+    """What is wrong with an ASCII host name (or IPv4 address); '' if nothing."""
+    last = host[host.rfind(".") + 1 :]
+    if last[:1].isdigit() and _NUMERIC_LABEL.fullmatch(last):  # a browser reads an IPv4 address
+        try:
+            ipaddress.IPv4Address(host)
+        except ValueError:
+            return f"{_shown(host)} is not an IPv4 address"
+        return ""
+    if len(host) <= MAX_HOST_CHARS and _LDH_HOST.fullmatch(host):
+        if "xn--" not in host:
             return ""
+        bad = next((label for label in host.split(".") if label.startswith("xn--")
+                    and not _is_punycode(label)), None)
+        return f"the label {_shown(bad)} is not valid punycode" if bad else ""
+    labels = host.split(".")
+    bad_char = next((c for c in host if not (c.isalnum() and c.isascii()) and c not in "-_."),
+                    None)
+    if bad_char is not None:
+        return f"{_shown(bad_char)} is not allowed in a host name"
+    if len(host) > MAX_HOST_CHARS:
+        return f"longer than {MAX_HOST_CHARS} characters ({len(host)})"
+    for label in labels:
+        if not label:
+            return "an empty label (two dots in a row, or a dot at the start)"
+        if len(label) > MAX_LABEL_CHARS:
+            return f"a label longer than {MAX_LABEL_CHARS} characters ({len(label)})"
+        if label[0] == "-" or label[-1] == "-":
+            return f"the label {_shown(label)} starts or ends with a hyphen"
+    return "not a valid host name"  # unreachable: the checks above cover _LDH_HOST
+
+
+def _is_punycode(label: str) -> bool:
+    try:
+        label[4:].encode("ascii").decode("punycode")
+    except UnicodeError:
+        return False
+    return True
+
+
+def _shown(text: str, limit: int = 80) -> str:
+    """`text` quoted for a message (control characters visible), cut to `limit`."""
+    return repr(text if len(text) <= limit else text[: limit - 3] + "...")
 
 
 def to_unicode_host(host: str) -> str:
@@ -139,6 +247,15 @@ def registered_domain(host: str) -> str:
     if not parts.suffix or not parts.domain:
         return host
     return f"{parts.domain}.{parts.suffix}"
+
+
+def is_public_suffix(host: str) -> bool:
+    """Whether a (valid, punycode) host is a public suffix alone (`com`, `co.uk`,
+    `blogspot.com`): not one site but a space where anyone registers sites."""
+    if is_ip_host(host):
+        return False
+    parts = _EXTRACT(host)
+    return bool(parts.suffix) and not parts.domain and not parts.subdomain
 
 
 def is_ip_host(host: str) -> bool:

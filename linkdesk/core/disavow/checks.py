@@ -3,7 +3,8 @@ disavow by accident.
 
 - a disavowed domain or page whose quality is high (stored scores; a warning says when they
   are out of date or missing);
-- a `domain:` entry for a very large platform (platforms.py).
+- a `domain:` entry for a very large platform (platforms.py), or for a public suffix
+  (`co.uk`: every site registered under it).
 Both need the user's confirmation before the file is written.
 """
 
@@ -16,6 +17,7 @@ from collections.abc import Iterable
 from linkdesk.core import urls
 from linkdesk.core.disavow.plan import DisavowWarning, PlannedEntry
 from linkdesk.core.disavow.platforms import platform_of, platforms
+from linkdesk.core.disavow.syntax import public_suffix_warning
 from linkdesk.core.scoring import load_model, scores_current
 from linkdesk.core.store import settings
 from linkdesk.core.store.settings import Key
@@ -48,11 +50,17 @@ def check_entries(db: sqlite3.Connection, entries: Iterable[PlannedEntry]
     warnings: list[DisavowWarning] = []
     known = platforms(db)
     for entry in entries:
-        if entry.kind == "domain" and (platform := platform_of(entry.value, known)):
+        if entry.kind != "domain":
+            continue
+        if platform := platform_of(entry.value, known):
             warnings.append(DisavowWarning(
                 "platform", entry.value,
                 f"domain:{entry.value} disavows all of {platform}, a very large platform; "
                 "disavow the pages (or the user's subdomain) instead", needs_confirmation=True))
+        elif urls.is_public_suffix(entry.value):
+            warnings.append(DisavowWarning("public_suffix", entry.value,
+                                           public_suffix_warning(entry.value),
+                                           needs_confirmation=True))
     warnings += _quality_warnings(db, entries)
     return warnings
 

@@ -12,6 +12,10 @@ Keep wins over disavow unless the disavow mark is forced:
 - a domain entry covering links marked keep is written as the URLs of its other pages
   instead (a forced domain mark keeps the `domain:` entry).
 A URL a `domain:` entry covers is not written twice.
+
+Google's `domain:` takes domain names: a domain mark on an IP address is written as the URLs
+of its pages. An entry Google would reject (a host that is not valid, marked before hosts were
+checked) is left out with a warning, so that one bad mark cannot stop the file being written.
 """
 
 from __future__ import annotations
@@ -20,8 +24,8 @@ import sqlite3
 from dataclasses import dataclass, field
 
 from linkdesk.core import urls
-from linkdesk.core.disavow.store import carried_entries, is_public_suffix, like_escaped
-from linkdesk.core.disavow.syntax import entry_text
+from linkdesk.core.disavow.store import carried_entries, holds_own_domains, like_escaped
+from linkdesk.core.disavow.syntax import entry_text, read_line, url_value
 from linkdesk.core.disavow.validate import host_covered_by
 from linkdesk.core.marks.model import MarkKind
 from linkdesk.core.marks.store import all_marks
@@ -48,7 +52,8 @@ class DisavowWarning:
     """Something the user should know before uploading; `needs_confirmation`: the file is
     written only once the user confirms (`--force`)."""
 
-    code: str  # high_quality, platform, keep_conflict, scores_stale, scores_missing, covered
+    code: str  # high_quality, platform, public_suffix, keep_conflict, ip_address, invalid,
+    # scores_stale, scores_missing, covered
     subject: str  # the entry or domain concerned
     message: str
     needs_confirmation: bool = False
@@ -98,6 +103,9 @@ def select_entries(db: sqlite3.Connection) -> Selection:
                 and not keep_blocks("domain", entry.value)):
             chosen.domains[entry.value] = PlannedEntry("domain", entry.value, entry.comment,
                                                        "imported")
+    for domain in list(chosen.domains):
+        if urls.is_ip_host(domain):
+            _ip_as_pages(db, chosen, domain, kept_pages)
     kept_by_domain: dict[str, set[str]] = {}  # domain entry -> kept pages under it
     for host, pages in kept_hosts.items():
         labels = host.split(".")
@@ -128,11 +136,52 @@ def select_entries(db: sqlite3.Connection) -> Selection:
             continue
         chosen.urls[entry.value] = PlannedEntry("url", entry.value, entry.comment, "imported")
 
+    _drop_invalid(chosen)
     # A URL under a domain: entry is disavowed already.
     for value in list(chosen.urls):
         if host_covered_by(_host(value), chosen.domains) is not None:
             del chosen.urls[value]
     return chosen
+
+
+def _ip_as_pages(db: sqlite3.Connection, chosen: Selection, address: str,
+                 kept_pages: set[str]) -> None:
+    """Write an IP address's pages instead of `domain:IP` (Google's domain: takes names)."""
+    entry = chosen.domains.pop(address)
+    pages = [page for page in _pages_of(db, address) if page not in kept_pages]
+    for page in pages:
+        chosen.urls.setdefault(page, PlannedEntry("url", page, entry.reason, "split"))
+    shown = f"domain:{address}"
+    if not pages:
+        _drop(chosen, shown, "Google's domain: takes domain names, not IP addresses, and no "
+                             "page on this address is in the profile to disavow instead")
+        return
+    chosen.warnings.append(DisavowWarning(
+        "ip_address", address, f"{shown} is written as its {len(pages):,} page URL(s): "
+        "Google's domain: takes domain names, not IP addresses"))
+
+
+def _drop_invalid(chosen: Selection) -> None:
+    """Leave out entries whose host Google would reject (marks made before hosts were
+    checked, or on links imported then): one bad line would make Google refuse the whole
+    file. (An overlong URL stays: the plan's errors say so.)"""
+    for entries in (chosen.domains, chosen.urls):
+        for value, entry in list(entries.items()):
+            if entry.kind == "domain":
+                line = read_line(entry.line)
+                ok, why = line.kind == "domain" and line.value == value, line.error
+            else:
+                problem = urls.url_problem(value) or "is not in its normal form"
+                ok, why = url_value(value) == value, f"the URL {problem}"
+            if not ok:
+                del entries[value]
+                hint = " (clear its mark)" if entry.origin == "mark" else ""
+                _drop(chosen, entry.line, (why or "not a valid entry") + hint)
+
+
+def _drop(chosen: Selection, line: str, why: str) -> None:
+    chosen.left_out.append((line, why))
+    chosen.warnings.append(DisavowWarning("invalid", line, f"{line!r} left out: {why}"))
 
 
 def _split(db: sqlite3.Connection, chosen: Selection, domain: str, kept: set[str],
@@ -158,7 +207,7 @@ def _split(db: sqlite3.Connection, chosen: Selection, domain: str, kept: set[str
 
 def _pages_of(db: sqlite3.Connection, domain: str) -> list[str]:
     registered = urls.registered_domain(domain)
-    if is_public_suffix(domain):
+    if holds_own_domains(domain):
         rows = db.execute("SELECT DISTINCT source_url FROM links WHERE domain LIKE ? ESCAPE '\\'",
                           ("%." + like_escaped(domain),))
     elif registered == domain:

@@ -5,7 +5,8 @@ domains and pages the profile does not hold and invalid lines (as text): nothing
 disavowed is lost. It also marks what it can represent as marks, without touching marks the
 user made: a `domain:` entry of a registered domain becomes a domain mark, a URL entry a mark
 on each profile link from that page. A subdomain entry (`domain:blog.example.com`) stays an
-entry only: marks are per registered domain.
+entry only: marks are per registered domain; so does a public suffix (`domain:co.uk`), which
+the written file carries with a warning.
 
 Until the user withdraws one (clears or keeps its domain or page, see marks/store.py), every
 imported entry is carried into the exported file: Google's upload replaces the old file.
@@ -154,7 +155,7 @@ def coverage(db: sqlite3.Connection, entries: Iterable[Entry]) -> Coverage:
     for entry in entries:
         if entry.kind == "domain":
             registered = urls.registered_domain(entry.value)
-            if is_public_suffix(entry.value):
+            if holds_own_domains(entry.value):
                 # blogspot.com covers every blog on it: a scan, but a rare entry.
                 rows = db.execute(
                     "SELECT id, domain FROM links WHERE domain LIKE ? ESCAPE '\\'",
@@ -182,8 +183,9 @@ def coverage(db: sqlite3.Connection, entries: Iterable[Entry]) -> Coverage:
     return result
 
 
-def is_public_suffix(domain: str) -> bool:
-    """Whether `domain` is a public suffix (com, co.uk, blogspot.com): a parent of domains."""
+def holds_own_domains(domain: str) -> bool:
+    """Whether the subdomains of `domain` are referring domains of their own: a public suffix
+    (com, co.uk, blogspot.com), or a name without a suffix the list knows."""
     child = "x." + domain
     return not urls.is_ip_host(domain) and urls.registered_domain(child) == child
 
@@ -215,7 +217,8 @@ def _add_marks(db: sqlite3.Connection, report: ImportReport, now: str) -> None:
             report.still_withdrawn += 1
             continue
         reason = entry.comment or f"{report.file_name} line {entry.line_no}"
-        if entry.kind == "domain" and urls.registered_domain(entry.value) == entry.value:
+        if (entry.kind == "domain" and urls.registered_domain(entry.value) == entry.value
+                and not urls.is_public_suffix(entry.value)):  # co.uk: an entry, not a mark
             before = db.total_changes
             db.execute(
                 "INSERT OR IGNORE INTO domain_marks (domain, kind, reason, marked_at) "

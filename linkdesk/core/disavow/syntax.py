@@ -18,7 +18,6 @@ MAX_BYTES = 2 * 1024 * 1024
 MAX_URL_CHARS = 2_048
 DOMAIN_PREFIX = "domain:"
 
-_LABEL = re.compile(r"^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$")
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 
 
@@ -61,19 +60,16 @@ def read_line(text: str) -> Line:
 
 
 def domain_value(name: str) -> str | None:
-    """A domain name (Unicode or punycode, any case) in punycode; None if it is not one."""
+    """A domain name (Unicode or punycode, any case) in punycode; None if it is not one.
+
+    An IPv4 address passes (a warning says Google's `domain:` takes names); a bracketed IPv6
+    address does not: `domain:[…]` is no domain at all.
+    """
     host = name.strip().lower().rstrip(".")
-    if not host or any(c in host for c in "/:*?#@[] \t"):
+    if host.startswith("["):
         return None
     ascii_host = urls.to_ascii_host(host)
-    if not ascii_host or len(ascii_host) > 253:
-        return None
-    if urls.is_ip_host(ascii_host):
-        return ascii_host
-    labels = ascii_host.split(".")
-    if len(labels) < 2 or not all(_LABEL.match(label) for label in labels):
-        return None
-    if labels[-1].isdigit():  # an IP-looking name that is not an address
+    if not ascii_host or ("." not in ascii_host and not urls.is_ip_host(ascii_host)):
         return None
     return ascii_host
 
@@ -108,13 +104,31 @@ def _domain_line(text: str) -> Line:
     if "*" in name:
         return Line("invalid", error="no wildcards: domain:example.com already covers every "
                                      "subdomain")
+    if name.startswith("["):
+        return Line("invalid", error="domain: takes a domain name, not an IPv6 address "
+                                     "(disavow the page URLs on it)")
     if ":" in name:
         return Line("invalid", error="domain: cannot take a port")
     value = domain_value(name)
     if value is None:
-        return Line("invalid", error=f"{name!r} is not a valid domain name")
+        why = urls.host_problem(name) or "a domain has a dot (example.com)"
+        return Line("invalid", error=f"{name!r} is not a valid domain name: {why}")
     warnings = ("non-ASCII domain: punycode (xn--…) is safer",) if not name.isascii() else ()
+    if urls.is_ip_host(value):
+        warnings += (IP_DOMAIN_WARNING,)
+    elif urls.is_public_suffix(value):
+        warnings += (public_suffix_warning(value),)
     return Line("domain", value, warnings=warnings)
+
+
+IP_DOMAIN_WARNING = ("an IP address: Google's domain: takes domain names; disavow the page "
+                     "URLs on it instead")
+
+
+def public_suffix_warning(suffix: str) -> str:
+    """What is wrong with a `domain:` entry for a public suffix such as co.uk."""
+    return (f"{suffix} is a public suffix, not one site: domain:{suffix} disavows every site "
+            f"registered under it (disavow the domains under it, e.g. example.{suffix})")
 
 
 def _url_line(text: str) -> Line:

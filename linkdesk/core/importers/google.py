@@ -38,7 +38,8 @@ def _page_rows(import_id: int, batch: Batch, stream: RowStream) -> list[tuple[ob
     for line_no, row in zip(batch.lines, batch.rows, strict=True):
         source = urls.normalize_url(row[0])
         if source is None:
-            stream.skip(line_no, f"linking page {row[0].strip()[:80]!r} is not an http(s) URL")
+            problem = urls.url_problem(row[0]) or "is not an http(s) URL"
+            stream.skip(line_no, f"linking page {row[0].strip()[:80]!r} {problem}")
             continue
         crawled = parse_date(row[1]) if len(row) > 1 else None
         url, host = source
@@ -51,7 +52,8 @@ def _site_rows(import_id: int, batch: Batch, stream: RowStream) -> list[tuple[ob
     for line_no, row in zip(batch.lines, batch.rows, strict=True):
         host = urls.to_ascii_host(row[0])
         if not host or "." not in host:
-            stream.skip(line_no, f"site {row[0].strip()[:80]!r} is not a domain name")
+            problem = urls.host_problem(row[0]) or "it has no dot"
+            stream.skip(line_no, f"site {row[0].strip()[:80]!r} is not a domain name: {problem}")
             continue
         rows.append(
             (urls.registered_domain(host), import_id, line_no, parse_count(row[1]),

@@ -105,4 +105,4 @@ def _bad_url(role: str, value: str) -> str:
         return f"{role} URL is empty"
     if len(shown) > 80:
         shown = shown[:77] + "..."
-    return f"{role} URL {shown!r} is not an http(s) URL"
+    return f"{role} URL {shown!r} {urls.url_problem(value) or 'is not an http(s) URL'}"

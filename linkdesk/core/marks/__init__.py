@@ -22,7 +22,15 @@ from linkdesk.core.marks.bulk import (
     targets_from_ids,
 )
 from linkdesk.core.marks.change import MarkChange, RowEdit, apply_change, revert_change
-from linkdesk.core.marks.model import Mark, MarkKind, MarksError, domain_key, link_key, now_iso
+from linkdesk.core.marks.model import (
+    Mark,
+    MarkKind,
+    MarksError,
+    domain_key,
+    link_key,
+    now_iso,
+    typed_domain,
+)
 from linkdesk.core.marks.store import (
     EffectiveMark,
     all_marks,
@@ -63,4 +71,5 @@ __all__ = [
     "targets_by_rule",
     "targets_from_filter",
     "targets_from_ids",
+    "typed_domain",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import ipaddress
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -51,21 +52,43 @@ def now_iso() -> str:
     return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def domain_key(text: str) -> str:
-    """A domain as the user types it (any case, Unicode, a URL) as `links.domain` stores it.
-
-    Raises MarksError when the text is not a domain.
-    """
-    host = text.strip().lower()
-    if host.startswith("domain:"):
+def typed_domain(text: str) -> str:
+    """A domain as the user types it (any case, Unicode, `domain:`, a URL) as `links.domain`
+    stores it: its registered domain, in punycode. Raises MarksError, saying why, when the
+    host is not valid."""
+    host = text.strip()
+    if host[: len("domain:")].lower() == "domain:":
         host = host[len("domain:"):]
     if "/" in host or ":" in host:
-        normalized = urls.normalize_url(host if "://" in host else f"http://{host}")
-        host = normalized[1] if normalized else ""
-    ascii_host = urls.to_ascii_host(host) if host else ""
-    if not ascii_host or ("." not in ascii_host and not urls.is_ip_host(ascii_host)):
-        raise MarksError(f"{text!r} is not a domain")
+        url = host if "://" in host else f"http://{host}"
+        normalized = urls.normalize_url(url)
+        if normalized is None:
+            raise MarksError(f"{text!r} is not a domain: it {urls.url_problem(url)}")
+        host = normalized[1]
+    ascii_host = urls.to_ascii_host(host)
+    if not ascii_host:
+        raise MarksError(f"{text!r} is not a domain: {urls.host_problem(host)}")
     return urls.registered_domain(ascii_host)
+
+
+def domain_key(text: str) -> str:
+    """A domain to mark, as the user types it, as `links.domain` stores it (`typed_domain`).
+
+    Raises MarksError, saying why, when the text is not a domain: an invalid host name, a
+    public suffix alone (`co.uk`: every site under it, not one), a name without a dot, or an
+    IP address that cannot be a site on the web (`[::1]`, `10.0.0.1`).
+    """
+    domain = typed_domain(text)
+    if urls.is_ip_host(domain):
+        if not ipaddress.ip_address(domain.strip("[]")).is_global:
+            raise MarksError(f"{text!r} is not a domain: a loopback, private or reserved IP "
+                             "address is no site on the web")
+    elif "." not in domain:
+        raise MarksError(f"{text!r} is not a domain: a domain has a dot (example.com)")
+    elif urls.is_public_suffix(domain):
+        raise MarksError(f"{text!r} is not a domain but a public suffix, where anyone "
+                         f"registers sites: mark one of them (example.{domain})")
+    return domain
 
 
 def link_key(source_url: str, target_url: str) -> tuple[str, str]:
@@ -73,7 +96,7 @@ def link_key(source_url: str, target_url: str) -> tuple[str, str]:
     source = urls.normalize_url(source_url)
     target = urls.normalize_url(target_url)
     if source is None:
-        raise MarksError(f"{source_url!r} is not an http(s) URL")
+        raise MarksError(f"{source_url!r} {urls.url_problem(source_url)}")
     if target is None:
-        raise MarksError(f"{target_url!r} is not an http(s) URL")
+        raise MarksError(f"{target_url!r} {urls.url_problem(target_url)}")
     return source[0], target[0]

@@ -15,8 +15,9 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from linkdesk.core import urls
 from linkdesk.core.marks.change import MarkChange, RowEdit, State
 from linkdesk.core.marks.model import Mark, MarkKind, MarksError, now_iso
 
@@ -147,12 +148,21 @@ def plan_domain_marks(
     """The change that marks these domains `kind` (None: clears their marks); nothing written.
 
     A disavow leaves domains marked keep alone (counted in `skipped["keep"]`) unless forced.
+    A domain whose host name is not valid (imported before hosts were checked) takes no mark
+    (counted in `skipped["invalid"]`); its marks can still be cleared.
     """
     keys = list(dict.fromkeys(domains))
+    invalid = 0
+    if kind is not None:
+        valid = [d for d in keys if not urls.host_problem(d)]
+        invalid, keys = len(keys) - len(valid), valid
     current = {d: m.as_row() for d, m in domain_marks(db, keys).items()}
-    return _plan("domain_marks", "domain", [(d,) for d in keys],
-                 {(d,): row for d, row in current.items()}, kind, reason, forced, now,
-                 entry_values=_imported_values(db, "domain", keys), db=db)
+    change = _plan("domain_marks", "domain", [(d,) for d in keys],
+                   {(d,): row for d, row in current.items()}, kind, reason, forced, now,
+                   entry_values=_imported_values(db, "domain", keys), db=db)
+    if invalid:
+        change = replace(change, skipped={**change.skipped, "invalid": invalid})
+    return change
 
 
 def plan_link_marks(

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWi
 
 from linkdesk.core.profile import Balance
 from linkdesk.ui.dashboard import theme
-from linkdesk.ui.format import number_text
+from linkdesk.ui.format import number_text, plain_tooltip
 
 
 def percent(part: float, whole: float) -> str:
@@ -144,6 +144,6 @@ class BalancePanel(QWidget):
         }
         for name, text in figures.items():
             self.figures[name].setText(text)
-        self.figures["worst"].setToolTip(balance.worst_domain)
+        self.figures["worst"].setToolTip(plain_tooltip(balance.worst_domain))  # imported text
         items = "".join(f"<li>{html.escape(hint)}</li>" for hint in balance.hints)
         self.hints.setText(f"<ul style='margin-left:-20px'>{items}</ul>")

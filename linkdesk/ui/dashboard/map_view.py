@@ -21,7 +21,7 @@ from linkdesk.core.profile import DomainPoints, DomainSummary
 from linkdesk.ui.dashboard import theme
 from linkdesk.ui.dashboard.charts import placeholder
 from linkdesk.ui.dashboard.points import PointCloud, dot
-from linkdesk.ui.format import number_text
+from linkdesk.ui.format import number_text, plain_tooltip
 
 HOVER_PIXELS = 6  # how near the pointer a point must be to count as hovered or clicked
 POINT_SIZE = 6
@@ -187,7 +187,7 @@ class DomainMap(pg.PlotWidget):
             return
         found = self.summary(domain_id)
         if found is not None:
-            QToolTip.showText(QCursor.pos(), hover_text(found), self)
+            QToolTip.showText(QCursor.pos(), plain_tooltip(hover_text(found)), self)
 
     def hovered_id(self) -> int | None:
         """The domain under the pointer (tests)."""
@@ -225,7 +225,8 @@ def _compact(value: int) -> str:
 
 
 def hover_text(domain: DomainSummary) -> str:
-    """The tooltip of a point: the domain and its numbers, as plain text."""
+    """The tooltip of a point: the domain and its numbers, as plain text (shown through
+    `plain_tooltip`: a domain imported before hosts were checked may look like HTML)."""
     lines = [domain.domain,
              f"Links: {number_text(domain.links)} ({number_text(domain.dofollow_links)} "
              f"dofollow, {number_text(domain.lost_links)} lost)"]

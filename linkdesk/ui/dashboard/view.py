@@ -103,6 +103,7 @@ class DashboardView(QScrollArea):
         self.cards["velocity"].add_control(self.velocity.choice)
         self.status = QLabel()
         self.status.setObjectName("dashboardStatus")
+        self.status.setTextFormat(Qt.TextFormat.PlainText)  # an error may quote imported text
         self.selection = QToolButton()
         self.selection.setObjectName("showSelection")
         self.selection.setAutoRaise(True)

@@ -123,7 +123,9 @@ class MarkDialog(QDialog):
         lines.append(f"{seen.added:,} marked · {seen.changed:,} changed · {seen.removed:,} "
                      f"cleared · {seen.unchanged:,} already so")
         for reason, count in sorted(seen.skipped.items()):
-            lines.append(f"{count:,} left alone: protected by a {reason} mark")
+            why = ("not a valid domain name" if reason == "invalid"
+                   else f"protected by a {reason} mark")
+            lines.append(f"{count:,} left alone: {why}")
         lines.append(f"Links of the profile affected: {seen.links_affected:,}")
         if seen.sample:
             lines += ["", *seen.sample]
