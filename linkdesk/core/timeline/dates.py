@@ -1,0 +1,68 @@
+"""The day an export describes (its *as-of* date), and reading the days users type.
+
+An import's as-of date is, in this order: the date the user gave (`--as-of`, the import
+dialog), the latest last-seen, lost or Search Console crawl date the file's rows hold, or the
+file's modification time. See docs/changes.md.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+# Where an import's as_of came from (imports.as_of_source).
+FROM_USER, FROM_FILE, FROM_MTIME, FROM_IMPORT_DAY = "user", "file", "mtime", "imported"
+
+
+class BadDate(ValueError):
+    """A day the user typed that is not YYYY-MM-DD; the message says so."""
+
+
+def parse_day(text: str, what: str = "date") -> date:
+    """Read a YYYY-MM-DD day; raise BadDate naming `what` and the text otherwise."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise BadDate(f"{what} {text!r} is not a date: write it as YYYY-MM-DD, e.g. "
+                      "2026-11-03") from None
+
+
+def dates_in_import(db: sqlite3.Connection, import_id: int) -> str | None:
+    """The latest last-seen, lost or crawl date the rows of an import hold (YYYY-MM-DD)."""
+    row = db.execute(
+        "SELECT max(max(coalesce(last_seen, ''), coalesce(lost_at, ''))) FROM observations "
+        "WHERE import_id = ?", (import_id,)
+    ).fetchone()
+    latest = row[0] if row and row[0] else None
+    if latest is None:
+        row = db.execute(
+            "SELECT max(last_crawled) FROM google_page_rows WHERE import_id = ?", (import_id,)
+        ).fetchone()
+        latest = row[0] if row and row[0] else None
+    return str(latest)[:10] if latest else None
+
+
+def modification_day(path: Path) -> date:
+    """The file's modification time as a UTC day."""
+    return datetime.fromtimestamp(path.stat().st_mtime, UTC).date()
+
+
+def record_as_of(
+    db: sqlite3.Connection, import_id: int, path: Path, given: date | None = None
+) -> tuple[str, str]:
+    """Store the import's as-of day and where it came from; return (day, source)."""
+    if given is not None:
+        day, source = given.isoformat(), FROM_USER
+    else:
+        found = dates_in_import(db, import_id)
+        if found is not None:
+            day, source = found, FROM_FILE
+        else:
+            day, source = modification_day(path).isoformat(), FROM_MTIME
+    # A project file made before migration 6 has no as_of yet (tests build such files with
+    # today's importer); its migration takes the day from the rows later.
+    if any(row[1] == "as_of" for row in db.execute("PRAGMA table_info(imports)")):
+        db.execute("UPDATE imports SET as_of = ?, as_of_source = ? WHERE id = ?",
+                   (day, source, import_id))
+    return day, source
