@@ -434,6 +434,15 @@ def _v6_timeline(db: sqlite3.Connection) -> None:
         "WHERE coalesce(as_of, '') = ''"
     )
     db.execute("CREATE INDEX imports_as_of ON imports(vendor, as_of)")
+    # The observations an import added are one run of ids (one import writes at a time, and
+    # ids only grow): the timeline reads a snapshot's rows by that range, not by a scan.
+    db.execute("ALTER TABLE imports ADD COLUMN first_observation_id INTEGER")
+    db.execute("ALTER TABLE imports ADD COLUMN last_observation_id INTEGER")
+    db.execute(
+        "UPDATE imports SET first_observation_id = r.first, last_observation_id = r.last "
+        "FROM (SELECT import_id, min(id) AS first, max(id) AS last FROM observations "
+        "GROUP BY import_id) AS r WHERE r.import_id = imports.id"
+    )
     _run_script(
         db,
         """
@@ -446,6 +455,19 @@ CREATE TABLE reviews (
     last_import_id INTEGER NOT NULL,
     last_link_id INTEGER NOT NULL,
     last_check_id INTEGER NOT NULL
+);
+
+-- What each vendor import's rows say, packed for the timeline (core/timeline/digests.py): its
+-- rows never change, so the changes between two snapshots read these few arrays instead of
+-- a million wide rows. Made when first needed; deleting a row only costs time.
+CREATE TABLE snapshot_digests (
+    import_id INTEGER PRIMARY KEY REFERENCES imports(id),
+    format INTEGER NOT NULL,             -- the packing's version (digests.FORMAT)
+    rows INTEGER NOT NULL,
+    links BLOB NOT NULL,                 -- zlib of int64 link ids, in observation id order
+    codes BLOB NOT NULL,                 -- zlib of int16 codes (lost, rel, redirect, ...)
+    anchors BLOB NOT NULL,               -- zlib of uint32 CRC-32 of the anchors, normalised
+    observation_ids BLOB                 -- zlib of int64 ids; NULL: the import's run of ids
 );
 
 -- Each referring domain's quality band and risk level when a review was recorded: what later

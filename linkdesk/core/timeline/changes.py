@@ -18,16 +18,18 @@ from typing import Any
 from linkdesk.core.scoring import BANDS, RISK_LEVELS
 from linkdesk.core.timeline.compute import (
     REASONS,
-    build_domain_changes,
-    build_link_changes,
-    build_link_states,
+    domain_changes,
+    link_changes,
+    write_link_changes,
 )
+from linkdesk.core.timeline.digests import store_digests
 from linkdesk.core.timeline.points import Point
 
 LINK_KINDS = ("new", "lost", "changed")
 DOMAIN_KINDS = ("new", "lost", "changed")
 LOST_REASONS = tuple(REASONS.values())
-_REL_NAMES = {0: "follow", 1: "nofollow", 2: "ugc", 4: "sponsored"}
+# What an observation says that a change can be about, read for the before and after.
+_SHOWN = ("anchor", "nofollow", "ugc", "sponsored", "redirect", "image", "sitewide")
 
 
 @dataclass(frozen=True)
@@ -90,12 +92,13 @@ class Changes:
     def links(self, kind: str | None = None, limit: int | None = None) -> list[LinkChange]:
         """The link changes (of one kind, or all), by kind then URL."""
         where, params = ("WHERE c.kind = ?", (kind,)) if kind else ("", ())
+        values = ", ".join(f"{side}.{name}" for side in ("a", "b") for name in _SHOWN)
         rows = self.db.execute(
-            "SELECT c.link_id, l.source_url, l.target_url, l.domain, c.kind, c.reason, c.what, "
-            "p.target_url, t.anchor_a, t.anchor_b, t.rel_a, t.rel_b, t.redirect_a, t.redirect_b, "
-            "t.image_a, t.image_b, t.sitewide_a, t.sitewide_b FROM tl_changes AS c "
+            f"SELECT c.link_id, l.source_url, l.target_url, l.domain, c.kind, c.reason, c.what, "
+            f"p.target_url, {values} FROM tl_changes AS c "
             "JOIN links AS l ON l.id = c.link_id LEFT JOIN links AS p ON p.id = c.previous_link_id "
-            f"LEFT JOIN tl_links AS t ON t.link_id = c.link_id {where} "
+            "LEFT JOIN observations AS a ON a.id = c.obs_a "
+            f"LEFT JOIN observations AS b ON b.id = c.obs_b {where} "
             "ORDER BY CASE c.kind WHEN 'new' THEN 0 WHEN 'lost' THEN 1 ELSE 2 END, "
             f"l.source_url, l.target_url LIMIT {-1 if limit is None else int(limit)}", params)
         return [_link_change(row) for row in rows]
@@ -131,32 +134,31 @@ def _json_entry(entry: dict[str, Any], key: str) -> dict[str, Any]:
     return {**head, **entry}
 
 
-def rel_name(code: str | int | None) -> str | None:
-    """A merged rel code (compute.REL_SQL) in words: "follow", "nofollow ugc", ..."""
-    if code is None:
+def rel_name(nofollow: object, ugc: object, sponsored: object) -> str | None:
+    """A rel in words: "follow", "nofollow", "nofollow ugc"...; None when not reported."""
+    if nofollow is None and ugc is None and sponsored is None:
         return None
-    value = int(code)
-    if value == 0:
-        return "follow"
-    return " ".join(name for bit, name in _REL_NAMES.items() if bit and value & bit)
+    names = [name for name, value in (("nofollow", nofollow), ("ugc", ugc),
+                                      ("sponsored", sponsored)) if value]
+    return " ".join(names) or "follow"
 
 
-def _flag(value: str | None) -> bool | None:
-    return None if value is None else bool(int(value))
+def _flag(value: object) -> bool | None:
+    return None if value is None else bool(value)
+
+
+def _says(values: tuple[Any, ...]) -> dict[str, Any]:
+    anchor, nofollow, ugc, sponsored, redirect, image, sitewide = values
+    return {"anchor": anchor, "rel": rel_name(nofollow, ugc, sponsored),
+            "redirect": _flag(redirect), "image": _flag(image), "sitewide": _flag(sitewide)}
 
 
 def _link_change(row: tuple[Any, ...]) -> LinkChange:
-    (link_id, url, target, domain, kind, reason, what, previous_target,
-     anchor_a, anchor_b, rel_a, rel_b, redirect_a, redirect_b, image_a, image_b,
-     sitewide_a, sitewide_b) = row
-    before_after: dict[str, tuple[Any, Any]] = {
-        "anchor": (anchor_a, anchor_b), "rel": (rel_name(rel_a), rel_name(rel_b)),
-        "redirect": (_flag(redirect_a), _flag(redirect_b)),
-        "image": (_flag(image_a), _flag(image_b)),
-        "sitewide": (_flag(sitewide_a), _flag(sitewide_b)),
-        "target": (previous_target, target),
-    }
-    fields = {name: before_after[name] for name in (what or "").split(",") if name}
+    link_id, url, target, domain, kind, reason, what, previous_target = row[:8]
+    count = len(_SHOWN)
+    before, after = _says(row[8:8 + count]), _says(row[8 + count:8 + 2 * count])
+    before["target"], after["target"] = previous_target, target
+    fields = {name: (before[name], after[name]) for name in (what or "").split(",") if name}
     return LinkChange(link_id, url, target, domain, kind, reason, fields)
 
 
@@ -179,11 +181,40 @@ def compute_changes(db: sqlite3.Connection, since: Point, until: Point) -> Chang
     the current scores at NOW (score the project first: they are used only when current).
     """
     with read_snapshot(db):
-        build_link_states(db, since, until)
-        build_link_changes(db)
-        grades_known = build_domain_changes(db, since, until)
+        links, state_a, state_b = link_changes(db, since, until)
+        write_link_changes(db, links)
+        grades_known = domain_changes(db, since, until, links, state_a, state_b)
         counts = _counts(db)
+        db.execute("DROP TABLE IF EXISTS temp.tl_state")
+        db.execute("CREATE TEMP TABLE tl_state AS SELECT ? AS key, ? AS grades_known",
+                   (state_key(db, since, until), grades_known))
+    store_digests(db, links.digests)  # after the read: it takes the write lock briefly
     return Changes(db, since, until, counts, grades_known)
+
+
+def state_key(db: sqlite3.Connection, since: Point, until: Point) -> str:
+    """What the changes from `since` to `until` depend on: the points, and the project's
+    imports, links, reviews, live checks and scores. Equal keys, equal changes."""
+    data = db.execute(
+        "SELECT (SELECT max(id) FROM imports), (SELECT count(*) FROM imports), "
+        "(SELECT max(id) FROM links), (SELECT max(id) FROM reviews), "
+        "(SELECT max(id) FROM link_checks), "
+        "(SELECT group_concat(key || value) FROM scoring_state)"
+    ).fetchone()
+    return repr((since, until, tuple(data)))
+
+
+def cached_changes(db: sqlite3.Connection, since: Point, until: Point) -> Changes:
+    """`compute_changes`, unless this connection holds the same changes already (the same
+    points, and the project unchanged since)."""
+    try:
+        row = db.execute("SELECT key, grades_known FROM temp.tl_state").fetchone()
+    except sqlite3.OperationalError:  # none computed on this connection yet
+        row = None
+    if row is not None and row[0] == state_key(db, since, until):
+        with read_snapshot(db):
+            return Changes(db, since, until, _counts(db), bool(row[1]))
+    return compute_changes(db, since, until)
 
 
 @contextmanager
