@@ -384,7 +384,9 @@ def test_the_changes_and_review_commands(
         "newoct.org", "newnov.org"}
     code, out, _ = _run(capsys, "changes", path, "--since", MONTHS[1], "--until", MONTHS[2])
     assert code == 0 and f"Changes from {MONTHS[1]} to {MONTHS[2]}" in out
-    assert f"{REL.source_url} → {HOME}: rel \"follow\" → \"nofollow\"" in out
+    assert f"{REL.source_url} → {HOME}: rel follow → nofollow" in out
+    assert f"{ANCHOR.source_url} → {HOME}: anchor \"acme widgets\" → \"cheap widgets online\"" \
+        in out
     code, out, err = _run(capsys, "changes", path, "--since", "yesterday")
     assert code == 2 and not out
     assert err.strip() == ("linkdesk changes: --since 'yesterday' is not a date: write it as "

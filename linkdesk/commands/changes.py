@@ -103,33 +103,35 @@ def changes_text(changes: Changes, limit: int) -> str:
         + ("" if changes.grades_known else
            " (no grades recorded at the start: finish a review to follow band moves)"),
     ]
-    totals = {"new": counts.new_links, "lost": counts.lost_links,
-              "changed": counts.changed_links}
-    for kind, total in totals.items():
-        if total and limit:
-            lines.append(f"{_KIND_TITLES[kind]} links:")
-            lines += [f"  {link_line(c)}" for c in changes.links(kind, limit)]
-            if total > limit:
-                lines.append(f"  … and {total - limit:,} more")
+    link_totals = {"new": counts.new_links, "lost": counts.lost_links,
+                   "changed": counts.changed_links}
     domain_totals = {"new": counts.new_domains, "lost": counts.lost_domains,
                      "changed": counts.changed_domains}
-    for kind, total in domain_totals.items():
-        if total and limit:
-            lines.append(f"{_KIND_TITLES[kind]} referring domains:")
-            lines += [f"  {domain_line(c)}" for c in changes.domains(kind, limit)]
+    for noun, totals in (("links", link_totals), ("referring domains", domain_totals)):
+        for kind, total in totals.items():
+            if not total or not limit:
+                continue
+            lines.append(f"{_KIND_TITLES[kind]} {noun}:")
+            if noun == "links":
+                lines += [f"  {link_line(c)}" for c in changes.links(kind, limit)]
+            else:
+                lines += [f"  {domain_line(c)}" for c in changes.domains(kind, limit)]
             if total > limit:
                 lines.append(f"  … and {total - limit:,} more")
     return "\n".join(lines)
 
 
-def _value(value: Any) -> str:
+def _value(name: str, value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
-    return json.dumps(value, ensure_ascii=False) if isinstance(value, str) else str(value)
+    if name == "anchor" and isinstance(value, str):  # quoted: an anchor may be empty
+        return json.dumps(value, ensure_ascii=False)
+    return "(not said)" if value is None else str(value)
 
 
 def _fields(fields: dict[str, tuple[Any, Any]]) -> str:
-    return "; ".join(f"{name} {_value(a)} → {_value(b)}" for name, (a, b) in fields.items())
+    return "; ".join(f"{name} {_value(name, a)} → {_value(name, b)}"
+                     for name, (a, b) in fields.items())
 
 
 def link_line(change: LinkChange) -> str:
