@@ -28,13 +28,19 @@ def parse_day(text: str, what: str = "date") -> date:
                       "2026-11-03") from None
 
 
-def dates_in_import(db: sqlite3.Connection, import_id: int) -> str | None:
-    """The latest last-seen, lost or crawl date the rows of an import hold (YYYY-MM-DD)."""
-    row = db.execute(
-        "SELECT max(max(coalesce(last_seen, ''), coalesce(lost_at, ''))) FROM observations "
-        "WHERE import_id = ?", (import_id,)
-    ).fetchone()
-    latest = row[0] if row and row[0] else None
+def dates_in_import(db: sqlite3.Connection, import_id: int,
+                    ids: tuple[int | None, int | None] | None = None) -> str | None:
+    """The latest last-seen, lost or crawl date the rows of an import hold (YYYY-MM-DD).
+    `ids`: the import's run of observation ids ((None, None): it has none), read by range;
+    None: unknown, found by a scan."""
+    latest = None
+    if ids is None or ids[0] is not None:
+        where = f"id BETWEEN {int(ids[0] or 0)} AND {int(ids[1] or 0)} AND " if ids else ""
+        row = db.execute(
+            "SELECT max(max(coalesce(last_seen, ''), coalesce(lost_at, ''))) FROM observations "
+            f"WHERE {where}import_id = ?", (import_id,)
+        ).fetchone()
+        latest = row[0] if row and row[0] else None
     if latest is None:
         row = db.execute(
             "SELECT max(last_crawled) FROM google_page_rows WHERE import_id = ?", (import_id,)
@@ -52,18 +58,20 @@ def record_as_of(
     db: sqlite3.Connection, import_id: int, path: Path, given: date | None = None
 ) -> tuple[str, str]:
     """Store the import's as-of day and where it came from; return (day, source)."""
+    # A project file made before migration 6 has no as_of yet (tests build such files with
+    # today's importer); its migration takes the day from the rows later.
+    timeline = any(row[1] == "as_of" for row in db.execute("PRAGMA table_info(imports)"))
+    ids = _observation_range(db, import_id) if timeline else None
     if given is not None:
         day, source = given.isoformat(), FROM_USER
     else:
-        found = dates_in_import(db, import_id)
+        found = dates_in_import(db, import_id, ids)
         if found is not None:
             day, source = found, FROM_FILE
         else:
             day, source = modification_day(path).isoformat(), FROM_MTIME
-    # A project file made before migration 6 has no as_of yet (tests build such files with
-    # today's importer); its migration takes the day from the rows later.
-    if any(row[1] == "as_of" for row in db.execute("PRAGMA table_info(imports)")):
-        first, last = _observation_range(db, import_id)
+    if ids is not None:
+        first, last = ids
         db.execute("UPDATE imports SET as_of = ?, as_of_source = ?, first_observation_id = ?, "
                    "last_observation_id = ? WHERE id = ?",
                    (day, source, first, last, import_id))
