@@ -464,10 +464,10 @@ CREATE TABLE snapshot_digests (
     import_id INTEGER PRIMARY KEY REFERENCES imports(id),
     format INTEGER NOT NULL,             -- the packing's version (digests.FORMAT)
     rows INTEGER NOT NULL,
-    links BLOB NOT NULL,                 -- zlib of int64 link ids, in observation id order
-    codes BLOB NOT NULL,                 -- zlib of int16 codes (lost, rel, redirect, ...)
-    anchors BLOB NOT NULL,               -- zlib of uint32 CRC-32 of the anchors, normalised
-    observation_ids BLOB                 -- zlib of int64 ids; NULL: the import's run of ids
+    links BLOB NOT NULL,                 -- int64 link ids, in observation id order
+    codes BLOB NOT NULL,                 -- int16 codes (lost, rel, redirect, ...)
+    anchors BLOB NOT NULL,               -- uint32 CRC-32 of the anchors, normalised
+    observation_ids BLOB                 -- int64 ids; NULL: the import's run of ids
 );
 
 -- Each referring domain's quality band and risk level when a review was recorded: what later

@@ -73,6 +73,8 @@ class Block:
     def __post_init__(self) -> None:
         def joined(name: str, dtype: type) -> np.ndarray:
             parts = [getattr(d, name) for d in self.digests]
+            if len(parts) == 1:  # the usual case: one file a snapshot, no copy
+                return parts[0]
             return np.concatenate(parts) if parts else np.zeros(0, dtype)
 
         self.links = joined("links", np.int64)
@@ -221,11 +223,13 @@ def vendor_differences(before: Block, after: Block, up: np.ndarray
     anchor_a, anchor_b = before.anchors[rows_a], after.anchors[rows_b]
     differs = (anchor_a != NO_ANCHOR) & (anchor_b != NO_ANCHOR) & (anchor_a != anchor_b)
     what |= differs.astype(np.int64) << ATTRIBUTES.index("anchor")
-    for row in np.nonzero(what)[0]:
-        flags = int(what[row])
-        text = ",".join(name for bit, name in enumerate(ATTRIBUTES) if flags & (1 << bit))
-        yield (int(after.links[rows_b[row]]), text, int(before.observations[rows_a[row]]),
-               int(after.observations[rows_b[row]]))
+    rows = np.nonzero(what)[0]
+    names = {flags: ",".join(name for bit, name in enumerate(ATTRIBUTES) if flags & (1 << bit))
+             for flags in np.unique(what[rows]).tolist()}
+    yield from zip(after.links[rows_b[rows]].tolist(),
+                   [names[flags] for flags in what[rows].tolist()],
+                   before.observations[rows_a[rows]].tolist(),
+                   after.observations[rows_b[rows]].tolist(), strict=True)
 
 
 def link_changes(db: sqlite3.Connection, a: Point, b: Point) -> tuple[LinkChanges, State, State]:
@@ -319,23 +323,29 @@ def domain_changes(db: sqlite3.Connection, a: Point, b: Point, changes: LinkChan
     db.execute("CREATE TEMP TABLE tl_domains (domain TEXT NOT NULL, kind TEXT NOT NULL, "
                "reason TEXT, what TEXT, band_a INTEGER, band_b INTEGER, risk_a INTEGER, "
                "risk_b INTEGER)")
-    rows: list[tuple[str, str, str | None]] = []
-    maybe_new: list[tuple[str, np.ndarray]] = []
-    for domain, ids in _domains_of(db, np.concatenate((changes.new, changes.lost))):
-        up_a, up_b = state_a.up[ids].any(), state_b.up[ids].any()
-        if up_b and not up_a and not state_a.reported[ids].any():
-            maybe_new.append((domain, ids))
-        elif up_a and not up_b:
-            down = ids[~state_b.up[ids]]
-            codes = np.where(state_b.gone[down], GONE_LIVE,
-                             np.where(state_b.vendor_lost[down], VENDOR_LOST, NOT_REPORTED))
-            rows.append((domain, "lost", REASONS[int(codes.min())]))
-    # New: none of its links was seen at the start (asked once for all of them).
-    if maybe_new:
-        every = np.concatenate([ids for _, ids in maybe_new])
-        seen = every[seen_at(db, a, _imports(db, a, b), "a", every)]
-        rows += [(domain, "new", None) for domain, ids in maybe_new
-                 if not np.isin(ids, seen).any()]
+    names, group, ids = _domains_of(db, np.concatenate((changes.new, changes.lost)))
+    count = len(names)
+
+    def any_of(values: np.ndarray) -> np.ndarray:
+        return np.bincount(group, weights=values[ids], minlength=count) > 0
+
+    up_a, up_b, reported_a = any_of(state_a.up), any_of(state_b.up), any_of(state_a.reported)
+    # New: live at the end, none of its links seen at the start (asked once for them all).
+    maybe_new = up_b & ~up_a & ~reported_a
+    in_new = maybe_new[group]
+    seen = np.zeros(count, bool)
+    seen[group[in_new][seen_at(db, a, _imports(db, a, b), "a", ids[in_new])]] = True
+    new = maybe_new & ~seen
+    # Lost: live at the start, not at the end; the weakest reason of its links down now.
+    lost = up_a & ~up_b
+    reasons = np.where(state_b.gone[ids], GONE_LIVE,
+                       np.where(state_b.vendor_lost[ids], VENDOR_LOST, NOT_REPORTED))
+    weakest = np.full(count, GONE_LIVE + 1)
+    down = ~state_b.up[ids]
+    np.minimum.at(weakest, group[down], reasons[down])
+    rows: list[tuple[str, str, str | None]] = [(names[i], "new", None)
+                                               for i in np.nonzero(new)[0].tolist()]
+    rows += [(names[i], "lost", REASONS[int(weakest[i])]) for i in np.nonzero(lost)[0].tolist()]
     db.executemany("INSERT INTO tl_domains (domain, kind, reason) VALUES (?, ?, ?)", rows)
     grades_a, grades_b = _grades(a), _grades(b)
     if grades_a is None or grades_b is None:
@@ -352,21 +362,20 @@ def domain_changes(db: sqlite3.Connection, a: Point, b: Point, changes: LinkChan
     return True
 
 
-def _domains_of(db: sqlite3.Connection, ids: np.ndarray) -> Iterator[tuple[str, np.ndarray]]:
-    """The domains of these links, each with all its links' ids."""
-    domains: set[str] = set()
+def _domains_of(db: sqlite3.Connection, ids: np.ndarray
+                ) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """The domains of these links, and every (real) link of those domains: (names, the
+    index in names of each link's domain, the link ids)."""
+    db.execute("DROP TABLE IF EXISTS temp.tl_candidates")
+    db.execute("CREATE TEMP TABLE tl_candidates (domain TEXT PRIMARY KEY) WITHOUT ROWID")
     for chunk in _chunks(np.unique(ids)):
-        domains.update(row[0] for row in db.execute(
-            "SELECT DISTINCT domain FROM links WHERE id IN (SELECT value FROM json_each(?))",
-            (chunk,)))
-    names = sorted(domains)
-    links: dict[str, np.ndarray] = {}
-    for start in range(0, len(names), _CHUNK):
-        chunk = json.dumps(names[start:start + _CHUNK])
-        for domain, listed in db.execute(
-                "SELECT domain, group_concat(id) FROM links WHERE domain IN "
-                "(SELECT value FROM json_each(?)) AND placeholder = 0 GROUP BY domain",
-                (chunk,)):
-            links[domain] = parse_ids(listed)
-    for domain in names:
-        yield domain, links.get(domain, np.zeros(0, np.int64))
+        db.execute("INSERT OR IGNORE INTO tl_candidates SELECT domain FROM links "
+                   "WHERE id IN (SELECT value FROM json_each(?))", (chunk,))
+    names = [row[0] for row in db.execute("SELECT domain FROM tl_candidates ORDER BY domain")]
+    row = db.execute(
+        "SELECT group_concat(l.id), group_concat(c.rowid_ - 1) FROM "
+        "(SELECT domain, row_number() OVER (ORDER BY domain) AS rowid_ FROM tl_candidates) AS c "
+        "JOIN links AS l ON l.domain = c.domain WHERE l.placeholder = 0"
+    ).fetchone()
+    db.execute("DROP TABLE temp.tl_candidates")
+    return names, parse_ids(row[1]), parse_ids(row[0])

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-FORMAT = 1
+FORMAT = 2  # 2: the arrays as they are (decompressing 1M rows cost 0.2 s)
 LOST = 1
 DIGITS = ("nofollow", "ugc", "sponsored", "redirect", "image", "sitewide")
 NOT_SAID = 2
@@ -69,11 +69,11 @@ def anchor_crc(anchor: str) -> int:
 
 
 def _pack(array: np.ndarray) -> bytes:
-    return zlib.compress(array.tobytes(), 1)
+    return array.tobytes()
 
 
 def _unpack(blob: bytes, dtype: type) -> np.ndarray:
-    return np.frombuffer(zlib.decompress(blob), dtype=dtype)
+    return np.frombuffer(blob, dtype=dtype)
 
 
 def load_digest(db: sqlite3.Connection, import_id: int, first: int | None,
