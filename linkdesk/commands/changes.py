@@ -161,8 +161,9 @@ def run_review(options: argparse.Namespace) -> int:
             if options.json:
                 print(json.dumps(_review_json(review), indent=2, ensure_ascii=False))
             else:
-                print(f"Review {review.id} recorded, {_when(review)}: it covers "
-                      f"{review.last_import_id:,} imports; the bands and risk levels of "
+                imports = project.db.execute("SELECT count(*) FROM imports").fetchone()[0]
+                print(f"Review {review.id} recorded, {_when(review)}: it covers the "
+                      f"{imports:,} imports so far; the bands and risk levels of "
                       f"{review.domains:,} referring domains are kept for later comparisons")
             return EXIT_OK
         recorded = reviews(project.db)
