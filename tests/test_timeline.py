@@ -75,6 +75,8 @@ SITEWIDE = _event("sitewidechange")  # November: in the footer (Semrush says sit
 MOVED = _event("movedtarget")  # November: the page links to the shop instead
 GONE = _event("gonelive")  # still reported, but the live check finds it missing
 CHECKED_LIVE = _event("checkedlive")  # the live check finds it
+MIXED_GONE = _event("mixedgone")  # a domain whose one link is found gone...
+MIXED_DROPPED = _event("mixedgone", source_url="https://mixedgone.org/old")  # ...one unlisted
 BOOSTED = _event("boosted", domain_rating=4.0, url_rating=1.0, domain_traffic=0,
                  page_ascore=2, internal_links=20)  # November: a strong site
 DISAVOWED = _event("disavowedgone")  # disavowed by the user, gone in November
@@ -83,7 +85,7 @@ NEW_NOV_AHREFS = _event("newnov", first_seen=dt.date(2026, 11, 1))  # Ahrefs, No
 
 BASE = (STEADY, STEADY_DROPPED, AHREFS_DROPS, BOTH_DROP_OCT, BOTH_DROP_NOV, AHREFS_LOST,
         SEMRUSH_LOST, REL, ANCHOR, IMAGE, REDIRECT, SITEWIDE, MOVED, GONE, CHECKED_LIVE,
-        BOOSTED, DISAVOWED)
+        BOOSTED, DISAVOWED, MIXED_GONE, MIXED_DROPPED)
 
 
 def _november(record: LinkRecord) -> LinkRecord:
@@ -117,7 +119,7 @@ def month_records(vendor: str, month: int) -> Iterator[LinkRecord]:
         if record is SEMRUSH_LOST and month == 2 and vendor == "semrush":
             yield dataclasses.replace(record, last_seen=day, lost=dt.date(2026, 11, 3))
             continue
-        if record is DISAVOWED and month == 2:
+        if record in (DISAVOWED, MIXED_DROPPED) and month == 2:
             continue
         yield dataclasses.replace(_november(record) if month == 2 else record, last_seen=day)
     if month >= 1:
@@ -150,8 +152,9 @@ def _link_id(db: sqlite3.Connection, record: LinkRecord) -> int:
 
 
 def _check(db: sqlite3.Connection) -> None:
-    run = start_run(db, 2, {})
+    run = start_run(db, 3, {})
     save_checks(db, run, [LinkCheck(_link_id(db, GONE), MISSING),
+                          LinkCheck(_link_id(db, MIXED_GONE), MISSING),
                           LinkCheck(_link_id(db, CHECKED_LIVE), LIVE, found=1)])
 
 
@@ -172,6 +175,8 @@ EXPECTED_SEPT_TO_NOW_LINKS = {
     (AHREFS_LOST.source_url, "lost", "vendor_lost"),
     (DISAVOWED.source_url, "lost", "no_longer_reported"),
     (GONE.source_url, "lost", "gone_live"),
+    (MIXED_GONE.source_url, "lost", "gone_live"),
+    (MIXED_DROPPED.source_url, "lost", "no_longer_reported"),
     (NEW_OCT.source_url, "new", ""),
     (NEW_NOV_AHREFS.source_url, "new", ""),
     (REL.source_url, "changed", "rel"),
@@ -187,6 +192,8 @@ EXPECTED_SEPT_TO_NOW_DOMAINS = {
     ("ahrefslost.org", "lost", "vendor_lost"),
     ("disavowedgone.org", "lost", "no_longer_reported"),
     ("gonelive.org", "lost", "gone_live"),
+    # Only as surely gone as its least surely gone link.
+    ("mixedgone.org", "lost", "no_longer_reported"),
     ("newoct.org", "new", ""),
     ("newnov.org", "new", ""),
 }
@@ -204,10 +211,10 @@ def test_changes_between_months_match_the_events_in_any_import_order(
         assert _summary(since_september) == (EXPECTED_SEPT_TO_NOW_LINKS,
                                              EXPECTED_SEPT_TO_NOW_DOMAINS)
         counts = since_september.counts
-        assert (counts.new_links, counts.lost_links, counts.changed_links) == (2, 6, 6)
-        assert (counts.new_domains, counts.lost_domains) == (2, 5)
+        assert (counts.new_links, counts.lost_links, counts.changed_links) == (2, 8, 6)
+        assert (counts.new_domains, counts.lost_domains) == (2, 6)
         assert counts.lost_links_by_reason == {
-            "no_longer_reported": 4, "vendor_lost": 1, "gone_live": 1}
+            "no_longer_reported": 5, "vendor_lost": 1, "gone_live": 2}
         # September to October: only what happened in October (checks are made today).
         links, domains = _summary(compute_changes(db, on_day(db, MONTHS[0]),
                                                   on_day(db, MONTHS[1])))
@@ -220,14 +227,15 @@ def test_changes_between_months_match_the_events_in_any_import_order(
         links, _ = _summary(compute_changes(db, on_day(db, MONTHS[1]), on_day(db, MONTHS[2])))
         assert {entry[0] for entry in links} == {
             BOTH_DROP_NOV.source_url, AHREFS_LOST.source_url, DISAVOWED.source_url,
+            MIXED_DROPPED.source_url,
             NEW_NOV_AHREFS.source_url, REL.source_url, ANCHOR.source_url, IMAGE.source_url,
             REDIRECT.source_url, SITEWIDE.source_url, MOVED.source_url}
         # Before the first export everything live is new, nothing is lost.
         from_start = compute_changes(db, start(), now()).counts
-        # (Not live now: five links no tool reports, the one found gone, and the moved
-        # link's old target.)
+        # (Not live now: six links no tool reports, two found gone, and the moved link's old
+        # target.)
         assert from_start.lost_links == 0 and from_start.new_links == db.execute(
-            "SELECT count(*) FROM links").fetchone()[0] - 7
+            "SELECT count(*) FROM links").fetchone()[0] - 9
 
 
 def test_the_export_date_comes_from_the_file_or_the_user(
@@ -376,7 +384,7 @@ def test_the_changes_and_review_commands(
     data = json.loads(out)
     assert all(isinstance(data[key], int) for key in (
         "new_links", "lost_links", "new_domains", "lost_domains", "changed_links"))
-    assert (data["new_links"], data["lost_links"], data["changed_links"]) == (2, 5, 6)
+    assert (data["new_links"], data["lost_links"], data["changed_links"]) == (2, 6, 6)
     lost = {e["url"]: e["reason"] for e in data["links"] if e["change"] == "lost"}
     assert lost[AHREFS_LOST.source_url] == "vendor_lost"
     assert lost[BOTH_DROP_NOV.source_url] == "no_longer_reported"
@@ -429,7 +437,8 @@ def test_digests_are_kept_and_give_the_same_changes(
         assert kept == 4  # the September and November snapshots of both vendors
         assert _summary(compute_changes(db, on_day(db, MONTHS[0]), now())) == first
         # Unchecked here, the link found gone elsewhere is not lost.
-        assert first[0] == EXPECTED_SEPT_TO_NOW_LINKS - {(GONE.source_url, "lost", "gone_live")}
+        assert first[0] == EXPECTED_SEPT_TO_NOW_LINKS - {
+            (GONE.source_url, "lost", "gone_live"), (MIXED_GONE.source_url, "lost", "gone_live")}
 
 
 @pytest.mark.parametrize("order", list(itertools.islice(
