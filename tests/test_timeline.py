@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 import itertools
 import json
+import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -255,8 +256,6 @@ def test_without_dates_in_the_file_the_export_date_is_its_modification_time(
     export.write_text("Source URL;Target URL;Anchor\nhttps://a.org/x;https://acme.com/;acme\n",
                       encoding="utf-8")
     stamp = dt.datetime(2026, 3, 4, 12, 0, tzinfo=dt.UTC).timestamp()
-    import os
-
     os.utime(export, (stamp, stamp))
     with Project.open(tmp_path / "p.linkdesk") as project:
         (result,) = import_file(project, export, ImportOptions(
