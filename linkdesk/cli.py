@@ -18,6 +18,7 @@ from linkdesk.commands import (
     EXIT_FAILED,
     EXIT_OK,
     HIDDEN_COMMANDS,
+    changes,
     check,
     disavow,
     imports,
@@ -30,7 +31,7 @@ from linkdesk.core.stats import project_stats
 from linkdesk.core.store import Project, ProjectError
 
 # Each module registers its subcommands; the order is the order of `--help`.
-COMMAND_MODULES = (imports, stats, scoring, profile, check, disavow)
+COMMAND_MODULES = (imports, stats, scoring, profile, check, disavow, changes)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,7 +1,7 @@
 """The one export command: a table, filtered and sorted as in the window, to CSV.
 
     linkdesk export PROJECT --table links|domains|anchors -o FILE.csv [--search TEXT]
-                  [--band NAME] [--risk NAME] [--marked [KIND]]
+                  [--band NAME] [--risk NAME] [--marked [KIND]] [--since-review KIND]
                   [--sort COLUMN] [--desc] [--bom] [--all-columns]
     linkdesk export PROJECT --links|--domains -o FILE.csv    (the first spelling: every column,
                   best first, headed by the column names scripts read it by)
@@ -18,7 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from linkdesk.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE
-from linkdesk.commands.filters import add_filter_arguments, filters_from
+from linkdesk.commands.filters import (
+    add_filter_arguments,
+    add_since_review_argument,
+    filters_from,
+)
 from linkdesk.core.exports import (
     LEGACY_UNICODE_HOSTS,
     TABLE_NAMES,
@@ -32,6 +36,7 @@ from linkdesk.core.files import ProtectedFileError
 from linkdesk.core.scoring import rescore, scores_current
 from linkdesk.core.store import Project
 from linkdesk.core.tables import Sort, TableSpec
+from linkdesk.core.timeline import with_since_review
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -58,6 +63,7 @@ def _arguments(parser: argparse.ArgumentParser, *, legacy: bool) -> None:
                            help="every referring domain with its scores, best first")
     parser.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.csv")
     add_filter_arguments(parser)
+    add_since_review_argument(parser)
     parser.add_argument("--sort", metavar="COLUMN", help="a sortable column's name")
     parser.add_argument("--desc", action="store_true", help="sort descending")
     parser.add_argument("--bom", action="store_true", help="start with a BOM (for Excel)")
@@ -76,6 +82,8 @@ def run_export(options: argparse.Namespace) -> int:
         if not scores_current(db):
             rescore(db)
         spec = export_spec(db, table)
+        if options.since_review and table != "anchors":  # the anchors table has no rows' ages
+            spec = with_since_review(spec)
         layout: dict[str, Any] = {}
         if options.legacy:  # the first spelling: its columns, header names and values
             spec = legacy_spec(spec)

@@ -1,6 +1,7 @@
 """The table filters as command-line options, shared by the commands that take them.
 
     --search TEXT  --band NAME  --risk NAME  --marked [KIND]
+    --since-review new|changed|lost|unjudged   (the tables' commands only)
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import argparse
 from linkdesk.core.marks import MarkKind
 from linkdesk.core.scoring import BANDS, RISK_LEVELS
 from linkdesk.core.tables import Filters
+from linkdesk.core.timeline import SINCE_REVIEW
 
 
 def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
@@ -22,6 +24,13 @@ def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
                         help="only marked rows (any mark, none, or one kind)")
 
 
+def add_since_review_argument(parser: argparse.ArgumentParser) -> None:
+    """Add `--since-review` (the Links and Referring domains tables understand it)."""
+    parser.add_argument("--since-review", choices=SINCE_REVIEW,
+                        help="only rows new, changed or lost since the last review, or not yet "
+                             "judged (no mark, arrived after the last review)")
+
+
 def filters_from(options: argparse.Namespace) -> Filters:
     """The Filters the parsed options ask for."""
     marked: bool | str | None = {"any": True, "none": False}.get(options.marked,
@@ -31,4 +40,5 @@ def filters_from(options: argparse.Namespace) -> Filters:
         band=BANDS.index(options.band) if options.band else None,
         risk=RISK_LEVELS.index(options.risk) if options.risk else None,
         marked=marked,
+        since_review=getattr(options, "since_review", None),
     )

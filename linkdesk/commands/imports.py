@@ -19,6 +19,7 @@ from linkdesk.core.importers.pipeline import (
 )
 from linkdesk.core.scoring import ScoreCancelled, rescore, scores_current
 from linkdesk.core.store import Project
+from linkdesk.core.timeline.dates import BadDate, parse_day
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -34,6 +35,9 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
         help="map a column for a generic CSV (source_url, target_url, anchor, nofollow, ...)",
     )
     parser.add_argument("--site", help="the client's site, e.g. acme-widgets.com")
+    parser.add_argument("--as-of", metavar="DATE",
+                        help="the day the exports describe, YYYY-MM-DD (default: the latest "
+                             "last-seen date in each file, else its modification time)")
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
     parser.add_argument(
         "--no-score", action="store_true",
@@ -49,7 +53,12 @@ def run_import(options: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"linkdesk import: {error}", file=sys.stderr)
         return EXIT_USAGE
-    import_options = ImportOptions(options.format, mapping, options.site)
+    try:
+        as_of = parse_day(options.as_of, "--as-of") if options.as_of else None
+    except BadDate as error:
+        print(f"linkdesk import: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    import_options = ImportOptions(options.format, mapping, options.site, as_of)
     show_progress = not options.quiet and sys.stderr.isatty()
     failures = 0
     with Project.open(options.project) as project:
@@ -117,6 +126,10 @@ def result_text(result: ImportResult) -> str:
             else f"{result.links_merged:,} linking pages seen by Google"
         )
     ]
+    if result.as_of:
+        source = {"user": "--as-of", "file": "the latest date in the file",
+                  "mtime": "the file's modification time"}.get(result.as_of_source, "")
+        lines.append(f"  export dated {result.as_of} ({source})")
     for skipped in result.skipped[:10]:
         lines.append(f"  skipped line {skipped.line}: {skipped.reason}")
     if result.rows_skipped > 10:

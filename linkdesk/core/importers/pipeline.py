@@ -14,7 +14,7 @@ import zipfile
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from hashlib import sha256
 from itertools import chain, islice
 from pathlib import Path
@@ -42,6 +42,7 @@ from linkdesk.core.importers.rows import RowStream, SkippedRow, cyclic_gc_paused
 from linkdesk.core.importers.staging import LinkStager, NoTargetColumn
 from linkdesk.core.store import Project, merge, transaction
 from linkdesk.core.store.settings import remember_site, site_root
+from linkdesk.core.timeline.dates import record_as_of
 
 MAX_STORED_SKIPS = 10_000
 
@@ -52,11 +53,13 @@ class ImportCancelled(Exception):
 
 @dataclass(frozen=True)
 class ImportOptions:
-    """How to read the files: a forced format, a column mapping, the client's site."""
+    """How to read the files: a forced format, a column mapping, the client's site, and
+    the day the export describes (None: taken from the file, see timeline/dates.py)."""
 
     format: str = "auto"
     mapping: dict[str, str] | None = None
     site: str | None = None
+    as_of: date | None = None
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,8 @@ class ImportResult:
     rows_skipped: int = 0
     links_added: int = 0
     links_merged: int = 0
+    as_of: str = ""  # the day the export describes, YYYY-MM-DD
+    as_of_source: str = ""  # where that day came from: user, file, mtime
     duplicate_of: str | None = None  # when the file had been imported before: when
     passed_over: str | None = None  # why a CSV inside a ZIP was not imported
     skipped: list[SkippedRow] = field(default_factory=list)
@@ -243,6 +248,9 @@ class _Job:
         self.db.executemany(
             "INSERT INTO skipped_rows VALUES (?, ?, ?)",
             ((import_id, row.line, row.reason) for row in stream.skipped[:MAX_STORED_SKIPS]),
+        )
+        result.as_of, result.as_of_source = record_as_of(
+            self.db, import_id, member.path, self.options.as_of
         )
         self.db.execute(
             "UPDATE imports SET rows_read = ?, rows_imported = ?, rows_skipped = ?, "

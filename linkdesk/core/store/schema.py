@@ -411,5 +411,79 @@ def _v5_chart_facts(db: sqlite3.Connection) -> None:
     db.execute("DELETE FROM scoring_state")
 
 
-MIGRATIONS: list[Migration] = [_v1_initial, _v2_scores, _v3_marks, _v4_checks, _v5_chart_facts]
+def _v6_timeline(db: sqlite3.Connection) -> None:
+    # The project's time axis (linkdesk/core/timeline, docs/changes.md). Every import gets the
+    # day its export describes. Imports made before this migration did not record the file's
+    # modification time, so they get what the new rule takes from a file first: the latest
+    # last-seen (or lost, or Search Console crawl) date their rows hold; failing that, the
+    # day they were imported.
+    db.execute("ALTER TABLE imports ADD COLUMN as_of TEXT")  # YYYY-MM-DD
+    # Where as_of came from: 'file' (its dates), 'mtime', 'user' (--as-of), 'imported'.
+    db.execute("ALTER TABLE imports ADD COLUMN as_of_source TEXT")
+    db.execute(
+        "UPDATE imports SET as_of_source = 'file', as_of = coalesce("
+        "(SELECT max(max(coalesce(o.last_seen, ''), coalesce(o.lost_at, ''))) "
+        " FROM observations AS o WHERE o.import_id = imports.id), '') "
+    )
+    db.execute(
+        "UPDATE imports SET as_of = (SELECT max(r.last_crawled) FROM google_page_rows AS r "
+        "WHERE r.import_id = imports.id) WHERE as_of = ''"
+    )
+    db.execute(
+        "UPDATE imports SET as_of = substr(imported_at, 1, 10), as_of_source = 'imported' "
+        "WHERE coalesce(as_of, '') = ''"
+    )
+    db.execute("CREATE INDEX imports_as_of ON imports(vendor, as_of)")
+    # The observations an import added are one run of ids (one import writes at a time, and
+    # ids only grow): the timeline reads a snapshot's rows by that range, not by a scan.
+    db.execute("ALTER TABLE imports ADD COLUMN first_observation_id INTEGER")
+    db.execute("ALTER TABLE imports ADD COLUMN last_observation_id INTEGER")
+    db.execute(
+        "UPDATE imports SET first_observation_id = r.first, last_observation_id = r.last "
+        "FROM (SELECT import_id, min(id) AS first, max(id) AS last FROM observations "
+        "GROUP BY import_id) AS r WHERE r.import_id = imports.id"
+    )
+    _run_script(
+        db,
+        """
+-- Finished reviews. A review covers what the project held when it was recorded: the imports,
+-- links and live checks up to these ids (ids only grow).
+CREATE TABLE reviews (
+    id INTEGER PRIMARY KEY,
+    reviewed_at TEXT NOT NULL,           -- ISO UTC, e.g. 2026-11-03T09:12:00Z
+    note TEXT NOT NULL DEFAULT '',
+    last_import_id INTEGER NOT NULL,
+    last_link_id INTEGER NOT NULL,
+    last_check_id INTEGER NOT NULL
+);
+
+-- What each vendor import's rows say, packed for the timeline (core/timeline/digests.py): its
+-- rows never change, so the changes between two snapshots read these few arrays instead of
+-- a million wide rows. Made when first needed; deleting a row only costs time.
+CREATE TABLE snapshot_digests (
+    import_id INTEGER PRIMARY KEY REFERENCES imports(id),
+    format INTEGER NOT NULL,             -- the packing's version (digests.FORMAT)
+    rows INTEGER NOT NULL,
+    links BLOB NOT NULL,                 -- int64 link ids, in observation id order
+    codes BLOB NOT NULL,                 -- int16 codes (lost, rel, redirect, ...)
+    anchors BLOB NOT NULL,               -- uint32 CRC-32 of the anchors, normalised
+    observation_ids BLOB                 -- int64 ids; NULL: the import's run of ids
+);
+
+-- Each referring domain's quality band and risk level when a review was recorded: what later
+-- band and risk moves are measured against (scores describe the data as it is now only).
+CREATE TABLE review_grades (
+    review_id INTEGER NOT NULL REFERENCES reviews(id),
+    domain TEXT NOT NULL,
+    band INTEGER NOT NULL,               -- 0 risky .. 3 strong, as domain_scores
+    risk_level INTEGER NOT NULL,         -- 0 none .. 3 high
+    PRIMARY KEY (review_id, domain)
+) WITHOUT ROWID
+"""
+    )
+
+
+MIGRATIONS: list[Migration] = [
+    _v1_initial, _v2_scores, _v3_marks, _v4_checks, _v5_chart_facts, _v6_timeline,
+]
 SCHEMA_VERSION = len(MIGRATIONS)

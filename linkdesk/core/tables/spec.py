@@ -107,6 +107,8 @@ class Filters:
     risk: int | None = None
     marked: bool | str | None = None  # any mark / none, or a kind: "disavow", "keep"…
     check: str | None = None  # latest live check: a status ("live", …) or "unchecked"
+    # Since the last review (core/timeline/filters.py): "new", "changed", "lost", "unjudged".
+    since_review: str | None = None
 
     def active(self) -> dict[str, Any]:
         """The filters that restrict anything, by name."""

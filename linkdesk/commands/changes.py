@@ -1,0 +1,187 @@
+"""`linkdesk changes` and `linkdesk review`: what changed since a review or a date.
+
+    linkdesk changes PROJECT [--since DATE|review] [--until DATE] [--json] [--limit N]
+    linkdesk review PROJECT [--done [--note TEXT]] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from linkdesk.commands import EXIT_OK, EXIT_USAGE
+from linkdesk.core.scoring import rescore, scores_current
+from linkdesk.core.store import Project
+from linkdesk.core.timeline import (
+    BadPoint,
+    Changes,
+    DomainChange,
+    LinkChange,
+    Review,
+    compute_changes,
+    finish_review,
+    reviews,
+    since_point,
+    until_point,
+)
+
+TEXT_LIMIT = 20  # entries of each list printed unless --limit says otherwise
+_KIND_TITLES = {"new": "New", "lost": "Lost", "changed": "Changed"}
+
+
+def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add `changes` and `review`."""
+    changes = commands.add_parser(
+        "changes", help="what changed since the last review (or a date): new, lost and "
+                        "changed links and referring domains")
+    changes.add_argument("project", type=Path)
+    changes.add_argument("--since", metavar="DATE|review",
+                         help="the start: YYYY-MM-DD (the exports dated up to that day), or "
+                              "review (the last review); default: the last review, or the "
+                              "first import before any review")
+    changes.add_argument("--until", metavar="DATE",
+                         help="the end: YYYY-MM-DD (the exports dated up to that day); "
+                              "default: now")
+    changes.add_argument("--json", action="store_true", help="print JSON")
+    changes.add_argument("--limit", type=int, metavar="N",
+                         help=f"list at most N entries of each kind (text: {TEXT_LIMIT})")
+    changes.set_defaults(run=run_changes)
+
+    review = commands.add_parser("review", help="record a finished review (--done), or list "
+                                                "the reviews")
+    review.add_argument("project", type=Path)
+    review.add_argument("--done", action="store_true",
+                        help="record a review of the project as it is now")
+    review.add_argument("--note", default="", help="a note kept with the review")
+    review.add_argument("--json", action="store_true", help="print JSON")
+    review.set_defaults(run=run_review)
+
+
+def run_changes(options: argparse.Namespace) -> int:
+    """Print the changes between two points."""
+    if options.limit is not None and options.limit < 0:
+        print("linkdesk changes: --limit wants a number of 0 or more", file=sys.stderr)
+        return EXIT_USAGE
+    with Project.open(options.project, create=False) as project:
+        db = project.db
+        try:
+            since = since_point(db, options.since)
+            until = until_point(db, options.until, since)
+        except BadPoint as error:
+            print(f"linkdesk changes: {error}", file=sys.stderr)
+            return EXIT_USAGE
+        if until.kind == "now" and not scores_current(db):
+            rescore(db)  # band and risk moves compare with the scores as they are now
+        changes = compute_changes(db, since, until)
+        if options.json:
+            print(json.dumps(changes.as_json(options.limit), indent=2, ensure_ascii=False))
+        else:
+            print(changes_text(changes, TEXT_LIMIT if options.limit is None else options.limit))
+    return EXIT_OK
+
+
+def _reasons(by_reason: dict[str, int]) -> str:
+    parts = [f"{reason.replace('_', ' ')} {count:,}" for reason, count in by_reason.items()
+             if count]
+    return f" ({', '.join(parts)})" if parts else ""
+
+
+def changes_text(changes: Changes, limit: int) -> str:
+    """The changes as the user reads them: counts, then up to `limit` entries of each list."""
+    counts = changes.counts
+    lines = [
+        f"Changes from {changes.since.label} to {changes.until.label}",
+        f"  new links: {counts.new_links:,}, new referring domains: {counts.new_domains:,}",
+        f"  lost links: {counts.lost_links:,}{_reasons(counts.lost_links_by_reason)}",
+        f"  lost referring domains: {counts.lost_domains:,}"
+        f"{_reasons(counts.lost_domains_by_reason)}",
+        f"  changed links: {counts.changed_links:,}",
+        f"  referring domains whose band or risk moved: {counts.changed_domains:,}"
+        + ("" if changes.grades_known else
+           " (no grades recorded at the start: finish a review to follow band moves)"),
+    ]
+    link_totals = {"new": counts.new_links, "lost": counts.lost_links,
+                   "changed": counts.changed_links}
+    domain_totals = {"new": counts.new_domains, "lost": counts.lost_domains,
+                     "changed": counts.changed_domains}
+    for noun, totals in (("links", link_totals), ("referring domains", domain_totals)):
+        for kind, total in totals.items():
+            if not total or not limit:
+                continue
+            lines.append(f"{_KIND_TITLES[kind]} {noun}:")
+            if noun == "links":
+                lines += [f"  {link_line(c)}" for c in changes.links(kind, limit)]
+            else:
+                lines += [f"  {domain_line(c)}" for c in changes.domains(kind, limit)]
+            if total > limit:
+                lines.append(f"  … and {total - limit:,} more")
+    return "\n".join(lines)
+
+
+def _value(name: str, value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if name == "anchor" and isinstance(value, str):  # quoted: an anchor may be empty
+        return json.dumps(value, ensure_ascii=False)
+    return "(not said)" if value is None else str(value)
+
+
+def _fields(fields: dict[str, tuple[Any, Any]]) -> str:
+    return "; ".join(f"{name} {_value(name, a)} → {_value(name, b)}"
+                     for name, (a, b) in fields.items())
+
+
+def link_line(change: LinkChange) -> str:
+    """One link change on one line."""
+    text = f"{change.url} → {change.target}"
+    if change.reason:
+        text += f" ({change.reason})"
+    if change.fields:
+        text += f": {_fields(change.fields)}"
+    return text
+
+
+def domain_line(change: DomainChange) -> str:
+    """One domain change on one line."""
+    text = change.domain + (f" ({change.reason})" if change.reason else "")
+    return text + (f": {_fields(change.fields)}" if change.fields else "")
+
+
+def run_review(options: argparse.Namespace) -> int:
+    """Record a review, or list them."""
+    if options.note and not options.done:
+        print("linkdesk review: --note goes with --done", file=sys.stderr)
+        return EXIT_USAGE
+    with Project.open(options.project, create=False) as project:
+        if options.done:
+            review = finish_review(project.db, options.note)
+            if options.json:
+                print(json.dumps(_review_json(review), indent=2, ensure_ascii=False))
+            else:
+                imports = project.db.execute("SELECT count(*) FROM imports").fetchone()[0]
+                print(f"Review {review.id} recorded, {_when(review)}: it covers the "
+                      f"{imports:,} imports so far; the bands and risk levels of "
+                      f"{review.domains:,} referring domains are kept for later comparisons")
+            return EXIT_OK
+        recorded = reviews(project.db)
+    if options.json:
+        print(json.dumps([_review_json(r) for r in recorded], indent=2, ensure_ascii=False))
+    elif not recorded:
+        print("No review recorded yet: `linkdesk review PROJECT --done` records one")
+    else:
+        for review in recorded:
+            note = f"  {review.note}" if review.note else ""
+            print(f"{review.id:>4}  {_when(review)}  {review.domains:,} domains graded{note}")
+    return EXIT_OK
+
+
+def _when(review: Review) -> str:
+    return f"{review.reviewed_at[:10]} {review.reviewed_at[11:16]} UTC"
+
+
+def _review_json(review: Review) -> dict[str, Any]:
+    return {"id": review.id, "reviewed_at": review.reviewed_at, "note": review.note,
+            "last_import_id": review.last_import_id, "domains_graded": review.domains}

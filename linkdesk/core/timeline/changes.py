@@ -1,0 +1,249 @@
+"""What changed between two points of the timeline: new, lost and changed links and domains.
+
+    changes = compute_changes(db, since_point(db, None), now())   # since the last review
+    changes.counts.new_links, changes.link_ids("lost"), changes.links(limit=100)
+
+The rows stay in temporary tables of the connection (compute.py) until the next
+`compute_changes` on it, so a table filter can use them in SQL (`changes_clause`).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from linkdesk.core.scoring import BANDS, RISK_LEVELS
+from linkdesk.core.timeline.compute import (
+    REASONS,
+    domain_changes,
+    link_changes,
+    write_link_changes,
+)
+from linkdesk.core.timeline.digests import store_digests
+from linkdesk.core.timeline.points import Point
+
+LINK_KINDS = ("new", "lost", "changed")
+DOMAIN_KINDS = ("new", "lost", "changed")
+LOST_REASONS = tuple(REASONS.values())
+# What an observation says that a change can be about, read for the before and after.
+_SHOWN = ("anchor", "nofollow", "ugc", "sponsored", "redirect", "image", "sitewide")
+
+
+@dataclass(frozen=True)
+class ChangeCounts:
+    """How many links and domains changed, and how lost links were lost."""
+
+    new_links: int = 0
+    lost_links: int = 0
+    changed_links: int = 0
+    new_domains: int = 0
+    lost_domains: int = 0
+    changed_domains: int = 0
+    lost_links_by_reason: dict[str, int] = field(default_factory=dict)
+    lost_domains_by_reason: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class LinkChange:
+    """One link's change. `fields` maps what changed to (before, after), in words."""
+
+    link_id: int
+    url: str  # the linking page
+    target: str
+    domain: str
+    kind: str  # new, lost, changed
+    reason: str | None = None  # for lost links: vendor_lost, no_longer_reported, gone_live
+    fields: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DomainChange:
+    """One referring domain's change; `fields` holds band and risk moves (before, after)."""
+
+    domain: str
+    kind: str
+    reason: str | None = None
+    fields: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Changes:
+    """The changes from `since` to `until`, held in the connection's temporary tables."""
+
+    db: sqlite3.Connection
+    since: Point
+    until: Point
+    counts: ChangeCounts
+    grades_known: bool  # False: no recorded band/risk at one end, so no band or risk moves
+
+    def link_ids(self, kind: str) -> list[int]:
+        """The ids of the links with this kind of change, in id order."""
+        return [row[0] for row in self.db.execute(
+            "SELECT link_id FROM tl_changes WHERE kind = ? ORDER BY link_id", (kind,))]
+
+    def domain_names(self, kind: str) -> list[str]:
+        """The referring domains with this kind of change, by name."""
+        return [row[0] for row in self.db.execute(
+            "SELECT domain FROM tl_domains WHERE kind = ? ORDER BY domain", (kind,))]
+
+    def links(self, kind: str | None = None, limit: int | None = None) -> list[LinkChange]:
+        """The link changes (of one kind, or all), by kind then URL."""
+        where, params = ("WHERE c.kind = ?", (kind,)) if kind else ("", ())
+        values = ", ".join(f"{side}.{name}" for side in ("a", "b") for name in _SHOWN)
+        rows = self.db.execute(
+            f"SELECT c.link_id, l.source_url, l.target_url, l.domain, c.kind, c.reason, c.what, "
+            f"p.target_url, {values} FROM tl_changes AS c "
+            "JOIN links AS l ON l.id = c.link_id LEFT JOIN links AS p ON p.id = c.previous_link_id "
+            "LEFT JOIN observations AS a ON a.id = c.obs_a "
+            f"LEFT JOIN observations AS b ON b.id = c.obs_b {where} "
+            "ORDER BY CASE c.kind WHEN 'new' THEN 0 WHEN 'lost' THEN 1 ELSE 2 END, "
+            f"l.source_url, l.target_url LIMIT {-1 if limit is None else int(limit)}", params)
+        return [_link_change(row) for row in rows]
+
+    def domains(self, kind: str | None = None, limit: int | None = None) -> list[DomainChange]:
+        """The domain changes (of one kind, or all), by kind then name."""
+        where, params = ("WHERE kind = ?", (kind,)) if kind else ("", ())
+        rows = self.db.execute(
+            "SELECT domain, kind, reason, what, band_a, band_b, risk_a, risk_b FROM tl_domains "
+            f"{where} ORDER BY CASE kind WHEN 'new' THEN 0 WHEN 'lost' THEN 1 ELSE 2 END, "
+            f"domain LIMIT {-1 if limit is None else int(limit)}", params)
+        return [_domain_change(row) for row in rows]
+
+    def as_json(self, limit: int | None = None) -> dict[str, Any]:
+        """Counts and lists as plain JSON values (what `linkdesk changes --json` prints)."""
+        counts = asdict(self.counts)
+        return {
+            **counts,
+            "since": self.since.label,
+            "until": self.until.label,
+            "grades_known": self.grades_known,
+            "links": [_json_entry(asdict(c), "url") for c in self.links(limit=limit)],
+            "domains": [_json_entry(asdict(c), "domain") for c in self.domains(limit=limit)],
+        }
+
+
+def _json_entry(entry: dict[str, Any], key: str) -> dict[str, Any]:
+    head = {key: entry.pop(key), "change": entry.pop("kind")}
+    reason = entry.pop("reason")
+    if reason is not None:
+        head["reason"] = reason
+    entry["fields"] = {name: list(pair) for name, pair in entry["fields"].items()}
+    return {**head, **entry}
+
+
+def rel_name(nofollow: object, ugc: object, sponsored: object) -> str | None:
+    """A rel in words: "follow", "nofollow", "nofollow ugc"...; None when not reported."""
+    if nofollow is None and ugc is None and sponsored is None:
+        return None
+    names = [name for name, value in (("nofollow", nofollow), ("ugc", ugc),
+                                      ("sponsored", sponsored)) if value]
+    return " ".join(names) or "follow"
+
+
+def _flag(value: object) -> bool | None:
+    return None if value is None else bool(value)
+
+
+def _says(values: tuple[Any, ...]) -> dict[str, Any]:
+    anchor, nofollow, ugc, sponsored, redirect, image, sitewide = values
+    return {"anchor": anchor, "rel": rel_name(nofollow, ugc, sponsored),
+            "redirect": _flag(redirect), "image": _flag(image), "sitewide": _flag(sitewide)}
+
+
+def _link_change(row: tuple[Any, ...]) -> LinkChange:
+    link_id, url, target, domain, kind, reason, what, previous_target = row[:8]
+    count = len(_SHOWN)
+    before, after = _says(row[8:8 + count]), _says(row[8 + count:8 + 2 * count])
+    before["target"], after["target"] = previous_target, target
+    fields = {name: (before[name], after[name]) for name in (what or "").split(",") if name}
+    return LinkChange(link_id, url, target, domain, kind, reason, fields)
+
+
+def _domain_change(row: tuple[Any, ...]) -> DomainChange:
+    domain, kind, reason, what, band_a, band_b, risk_a, risk_b = row
+    names = {"band": (BANDS, band_a, band_b), "risk": (RISK_LEVELS, risk_a, risk_b)}
+    fields = {}
+    for name in (what or "").split(","):
+        if name:
+            words, before, after = names[name]
+            fields[name] = (words[before], words[after])
+    return DomainChange(domain, kind, reason, fields)
+
+
+def compute_changes(db: sqlite3.Connection, since: Point, until: Point) -> Changes:
+    """Compute the changes from `since` to `until` into the connection's temporary tables.
+
+    Reads the project only (one read transaction, so an import committing meanwhile cannot
+    mix two states). Band and risk moves need recorded grades at both ends: a review's, or
+    the current scores at NOW (score the project first: they are used only when current).
+    """
+    with read_snapshot(db):
+        links, state_a, state_b = link_changes(db, since, until)
+        write_link_changes(db, links)
+        grades_known = domain_changes(db, since, until, links, state_a, state_b)
+        counts = _counts(db)
+        db.execute("DROP TABLE IF EXISTS temp.tl_state")
+        db.execute("CREATE TEMP TABLE tl_state AS SELECT ? AS key, ? AS grades_known",
+                   (state_key(db, since, until), grades_known))
+    store_digests(db, links.digests)  # after the read: it takes the write lock briefly
+    return Changes(db, since, until, counts, grades_known)
+
+
+def state_key(db: sqlite3.Connection, since: Point, until: Point) -> str:
+    """What the changes from `since` to `until` depend on: the points, and the project's
+    imports, links, reviews, live checks and scores. Equal keys, equal changes."""
+    data = db.execute(
+        "SELECT (SELECT max(id) FROM imports), (SELECT count(*) FROM imports), "
+        "(SELECT max(id) FROM links), (SELECT max(id) FROM reviews), "
+        "(SELECT max(id) FROM link_checks), "
+        "(SELECT group_concat(key || value) FROM scoring_state)"
+    ).fetchone()
+    return repr((since, until, tuple(data)))
+
+
+def cached_changes(db: sqlite3.Connection, since: Point, until: Point) -> Changes:
+    """`compute_changes`, unless this connection holds the same changes already (the same
+    points, and the project unchanged since)."""
+    try:
+        row = db.execute("SELECT key, grades_known FROM temp.tl_state").fetchone()
+    except sqlite3.OperationalError:  # none computed on this connection yet
+        row = None
+    if row is not None and row[0] == state_key(db, since, until):
+        with read_snapshot(db):
+            return Changes(db, since, until, _counts(db), bool(row[1]))
+    return compute_changes(db, since, until)
+
+
+@contextmanager
+def read_snapshot(db: sqlite3.Connection) -> Iterator[None]:
+    """One deferred transaction: every read sees the same state, and no write lock is taken
+    (only temporary tables are written). Inside a caller's transaction, that one serves."""
+    if db.in_transaction:
+        yield
+        return
+    db.execute("BEGIN")
+    try:
+        yield
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def _counts(db: sqlite3.Connection) -> ChangeCounts:
+    links = dict(db.execute("SELECT kind, count(*) FROM tl_changes GROUP BY kind").fetchall())
+    domains = dict(db.execute("SELECT kind, count(*) FROM tl_domains GROUP BY kind").fetchall())
+    lost_links = dict(db.execute("SELECT reason, count(*) FROM tl_changes WHERE kind = 'lost' "
+                                 "GROUP BY reason").fetchall())
+    lost_domains = dict(db.execute("SELECT reason, count(*) FROM tl_domains "
+                                   "WHERE kind = 'lost' GROUP BY reason").fetchall())
+    return ChangeCounts(
+        new_links=links.get("new", 0), lost_links=links.get("lost", 0),
+        changed_links=links.get("changed", 0), new_domains=domains.get("new", 0),
+        lost_domains=domains.get("lost", 0), changed_domains=domains.get("changed", 0),
+        lost_links_by_reason={r: lost_links.get(r, 0) for r in LOST_REASONS},
+        lost_domains_by_reason={r: lost_domains.get(r, 0) for r in LOST_REASONS},
+    )

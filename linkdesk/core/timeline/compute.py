@@ -1,0 +1,381 @@
+"""The changes between two points, computed into temporary tables of the connection.
+
+    temp.tl_changes  the link changes: (link_id, kind, reason, what, previous_link_id,
+                     obs_a, obs_b: the observations a change was read from)
+    temp.tl_domains  the domain changes: (domain, kind, reason, what, band and risk before
+                     and after)
+
+A link's status at a point (docs/changes.md):
+  ABSENT        no import of the point reports it;
+  GONE_LIVE     reported, and its latest live check of the point says it is gone;
+  LIVE          some vendor's latest snapshot of the point reports it, not lost;
+  VENDOR_LOST   some vendor's latest snapshot reports it lost, and none reports it live;
+  NOT_REPORTED  reported earlier, but absent from the latest snapshot of every vendor that did.
+A vendor's snapshot is its imports with one as-of day; its latest snapshot at a point is the
+one with the latest as-of day among the point's imports: importing an older export after a
+newer one never makes it the latest, so the order of imports does not matter.
+
+New: absent at the start, live at the end. Lost: live at the start, not at the end. Changed:
+live at both, and a vendor whose latest snapshot differs between the two reports another
+rel, anchor, redirect, image or sitewide value (each vendor compared with itself: vendors
+spell anchors differently).
+
+Speed: only the latest snapshots of the two points are read (an import's observations are
+one run of ids, `imports.first_observation_id`...), each once, into numpy arrays indexed by
+link id; SQL is asked only about the few links those cannot place.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from linkdesk.core.checker.model import MISSING, PAGE_ERROR, REDIRECTED
+from linkdesk.core.timeline.digests import (
+    LOST,
+    NO_ANCHOR,
+    NOT_SAID,
+    Digest,
+    digit,
+    load_digest,
+    parse_ids,
+)
+from linkdesk.core.timeline.points import Point
+
+ABSENT, LIVE, NOT_REPORTED, VENDOR_LOST, GONE_LIVE = 0, 1, 2, 3, 4
+REASONS = {NOT_REPORTED: "no_longer_reported", VENDOR_LOST: "vendor_lost", GONE_LIVE: "gone_live"}
+# A live check that finds the link gone: the page was read without it, the page redirects
+# elsewhere without it, or the page is gone for good. Blocked, timeouts, DNS errors and other
+# page errors say nothing certain about the link.
+GONE_CHECK_SQL = (f"(c.status IN ('{MISSING}', '{REDIRECTED}') OR "
+                  f"(c.status = '{PAGE_ERROR}' AND c.http_code IN (404, 410)))")
+
+ATTRIBUTES = ("anchor", "rel", "redirect", "image", "sitewide")
+_CHUNK = 20_000  # link ids per statement (one JSON parameter)
+
+
+@dataclass
+class Block:
+    """One vendor snapshot's observations (its imports' digests, end to end)."""
+
+    vendor: str
+    as_of: str
+    digests: list[Digest]
+    links: np.ndarray = field(init=False)
+    codes: np.ndarray = field(init=False)
+    anchors: np.ndarray = field(init=False)
+    observations: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        def joined(name: str, dtype: type) -> np.ndarray:
+            parts = [getattr(d, name) for d in self.digests]
+            if len(parts) == 1:  # the usual case: one file a snapshot, no copy
+                return parts[0]
+            return np.concatenate(parts) if parts else np.zeros(0, dtype)
+
+        self.links = joined("links", np.int64)
+        self.codes = joined("codes", np.int16)
+        self.anchors = joined("anchors", np.uint32)
+        self.observations = joined("observations", np.int64)
+
+
+@dataclass
+class _Import:
+    id: int
+    vendor: str
+    as_of: str
+    in_a: bool
+    in_b: bool
+    first: int | None
+    last: int | None
+
+
+def _imports(db: sqlite3.Connection, a: Point, b: Point) -> list[_Import]:
+    rows = db.execute(
+        f"SELECT i.id, i.vendor, coalesce(i.as_of, ''), {a.imports_sql()}, {b.imports_sql()}, "
+        "i.first_observation_id, i.last_observation_id FROM imports AS i "
+        "WHERE i.vendor <> 'gsc' ORDER BY i.id"
+    ).fetchall()
+    return [_Import(r[0], r[1], r[2], bool(r[3]), bool(r[4]), r[5], r[6]) for r in rows]
+
+
+def latest_snapshots(imports: list[_Import], side: str) -> dict[str, tuple[str, tuple[int, ...]]]:
+    """Each vendor's latest snapshot among the imports of one side ("a" or "b"):
+    vendor -> (as-of day, import ids)."""
+    days: dict[str, str] = {}
+    for item in imports:
+        if getattr(item, f"in_{side}"):
+            days[item.vendor] = max(days.get(item.vendor, ""), item.as_of)
+    return {
+        vendor: (day, tuple(i.id for i in imports if i.vendor == vendor and i.as_of == day
+                            and getattr(i, f"in_{side}")))
+        for vendor, day in days.items()
+    }
+
+
+def _gone(db: sqlite3.Connection, point: Point, size: int) -> np.ndarray:
+    gone = np.zeros(size, bool)
+    if point.kind == "start":
+        return gone
+    if point.kind == "now":
+        latest = "SELECT check_id FROM check_latest"
+    else:
+        latest = (f"SELECT max(c.id) FROM link_checks AS c WHERE {point.checks_sql()} "
+                  "GROUP BY c.link_id")
+    ids = parse_ids(db.execute(f"SELECT group_concat(c.link_id) FROM link_checks AS c "
+                            f"WHERE c.id IN ({latest}) AND {GONE_CHECK_SQL}").fetchone()[0])
+    gone[ids[ids < size]] = True
+    return gone
+
+
+def _chunks(ids: np.ndarray) -> Iterator[str]:
+    for start in range(0, len(ids), _CHUNK):
+        yield json.dumps(ids[start:start + _CHUNK].tolist())
+
+
+def seen_at(db: sqlite3.Connection, point: Point, imports: list[_Import], side: str,
+            ids: np.ndarray) -> np.ndarray:
+    """Which of these links any import of the point reports (bool per id)."""
+    if point.kind == "start" or len(ids) == 0:
+        return np.zeros(len(ids), bool)
+    if point.kind == "now":
+        return np.ones(len(ids), bool)
+    if point.kind == "review" and point.review is not None:
+        return ids <= point.review.last_link_id
+    inside = [i.id for i in imports if getattr(i, f"in_{side}")]
+    if not inside:
+        return np.zeros(len(ids), bool)
+    found: list[int] = []
+    listed = ",".join(str(int(i)) for i in inside)
+    for chunk in _chunks(ids):
+        found += [row[0] for row in db.execute(
+            "SELECT DISTINCT link_id FROM observations WHERE link_id IN "
+            f"(SELECT value FROM json_each(?)) AND import_id IN ({listed})", (chunk,))]
+    return np.isin(ids, np.array(found, np.int64))
+
+
+@dataclass
+class State:
+    """What one point knows of every link, as arrays indexed by link id."""
+
+    live: np.ndarray  # some vendor's latest snapshot reports it, not lost
+    vendor_lost: np.ndarray  # some vendor's latest snapshot reports it lost
+    gone: np.ndarray  # its latest live check of the point finds it gone
+    reported: np.ndarray = field(init=False)  # in a latest snapshot: certainly seen
+    up: np.ndarray = field(init=False)  # the link's status is LIVE
+
+    def __post_init__(self) -> None:
+        self.reported = self.live | self.vendor_lost
+        self.up = self.live & ~self.gone
+
+
+def point_state(blocks: Iterable[Block], gone: np.ndarray) -> State:
+    """A point's state from its vendors' latest snapshots."""
+    size = len(gone)
+    live, lost = np.zeros(size, bool), np.zeros(size, bool)
+    for block in blocks:
+        is_lost = (block.codes & LOST) != 0
+        live[block.links[~is_lost]] = True
+        lost[block.links[is_lost]] = True
+    return State(live, lost, gone)
+
+
+@dataclass
+class LinkChanges:
+    """The computed link changes, as arrays."""
+
+    new: np.ndarray
+    lost: np.ndarray
+    lost_reason: np.ndarray  # NOT_REPORTED, VENDOR_LOST or GONE_LIVE per lost link
+    changed: list[tuple[int, str, int, int]]  # (link id, what, observation at a, at b)
+    digests: list[Digest]  # the snapshots' digests read (store_digests keeps new ones)
+
+
+def vendor_differences(before: Block, after: Block, up: np.ndarray
+                       ) -> Iterator[tuple[int, str, int, int]]:
+    """Links live at both points whose attributes this vendor reports differently."""
+    size = len(up)
+    index = np.full(size, -1, np.int64)
+    index[before.links] = np.arange(len(before.links))
+    position = index[after.links]
+    keep = (position >= 0) & up[after.links]
+    rows_b = np.nonzero(keep)[0]
+    rows_a = position[keep]
+    code_a, code_b = before.codes[rows_a], after.codes[rows_b]
+    what = np.zeros(len(rows_b), np.int64)
+    rel_a = np.zeros(len(rows_b), np.int64)
+    rel_b = np.zeros(len(rows_b), np.int64)
+    rel_known = np.ones(len(rows_b), bool)
+    for weight, name in enumerate(("nofollow", "ugc", "sponsored")):
+        da, db_ = digit(code_a, name), digit(code_b, name)
+        rel_known &= (da != NOT_SAID) & (db_ != NOT_SAID)
+        rel_a += (da == 1) << weight
+        rel_b += (db_ == 1) << weight
+    what |= (rel_known & (rel_a != rel_b)).astype(np.int64) << ATTRIBUTES.index("rel")
+    for name in ("redirect", "image", "sitewide"):
+        da, db_ = digit(code_a, name), digit(code_b, name)
+        differs = (da != NOT_SAID) & (db_ != NOT_SAID) & (da != db_)
+        what |= differs.astype(np.int64) << ATTRIBUTES.index(name)
+    anchor_a, anchor_b = before.anchors[rows_a], after.anchors[rows_b]
+    differs = (anchor_a != NO_ANCHOR) & (anchor_b != NO_ANCHOR) & (anchor_a != anchor_b)
+    what |= differs.astype(np.int64) << ATTRIBUTES.index("anchor")
+    rows = np.nonzero(what)[0]
+    names = {flags: ",".join(name for bit, name in enumerate(ATTRIBUTES) if flags & (1 << bit))
+             for flags in np.unique(what[rows]).tolist()}
+    yield from zip(after.links[rows_b[rows]].tolist(),
+                   [names[flags] for flags in what[rows].tolist()],
+                   before.observations[rows_a[rows]].tolist(),
+                   after.observations[rows_b[rows]].tolist(), strict=True)
+
+
+def link_changes(db: sqlite3.Connection, a: Point, b: Point) -> tuple[LinkChanges, State, State]:
+    """New, lost and changed links between two points, and both points' states."""
+    imports = _imports(db, a, b)
+    by_id = {item.id: item for item in imports}
+    size = int(db.execute("SELECT coalesce(max(id), 0) FROM links").fetchone()[0]) + 1
+    snaps_a, snaps_b = latest_snapshots(imports, "a"), latest_snapshots(imports, "b")
+    compared = {v for v in snaps_a if v in snaps_b and snaps_a[v] != snaps_b[v]}
+    digests: dict[int, Digest] = {}
+
+    def block(vendor: str, snap: tuple[str, tuple[int, ...]]) -> Block:
+        for import_id in snap[1]:
+            if import_id not in digests:
+                item = by_id[import_id]
+                digests[import_id] = load_digest(db, import_id, item.first, item.last)
+        return Block(vendor, snap[0], [digests[i] for i in snap[1]])
+
+    blocks_a = {v: block(v, s) for v, s in snaps_a.items()}
+    blocks_b = {v: block(v, s) for v, s in snaps_b.items()}
+    state_a = point_state(blocks_a.values(), _gone(db, a, size))
+    state_b = point_state(blocks_b.values(), _gone(db, b, size))
+    candidates = np.nonzero(state_b.up & ~state_a.reported)[0]
+    new = candidates[~seen_at(db, a, imports, "a", candidates)]
+    lost = np.nonzero(state_a.up & ~state_b.up)[0]
+    reason = np.where(state_b.gone[lost], GONE_LIVE,
+                      np.where(state_b.vendor_lost[lost], VENDOR_LOST, NOT_REPORTED))
+    changed: dict[int, tuple[int, str, int, int]] = {}
+    both_up = state_a.up & state_b.up
+    for vendor in sorted(compared):
+        for change in vendor_differences(blocks_a[vendor], blocks_b[vendor], both_up):
+            changed.setdefault(change[0], change)  # the first vendor (by name) that tells
+    return (LinkChanges(new, lost, reason, sorted(changed.values()), list(digests.values())),
+            state_a, state_b)
+
+
+def write_link_changes(db: sqlite3.Connection, changes: LinkChanges) -> None:
+    """Fill temp.tl_changes, pairing a page's one lost and one new link as a changed target."""
+    db.execute("DROP TABLE IF EXISTS temp.tl_changes")
+    db.execute("CREATE TEMP TABLE tl_changes (link_id INTEGER NOT NULL, kind TEXT NOT NULL, "
+               "reason TEXT, what TEXT, previous_link_id INTEGER, obs_a INTEGER, "
+               "obs_b INTEGER)")
+    # Whole arrays as one JSON parameter each: many times faster than a row per statement.
+    db.execute("INSERT INTO tl_changes (link_id, kind) SELECT value, 'new' FROM json_each(?)",
+               (json.dumps(changes.new.tolist()),))
+    for code, reason in REASONS.items():
+        db.execute("INSERT INTO tl_changes (link_id, kind, reason) "
+                   "SELECT value, 'lost', ? FROM json_each(?)",
+                   (reason, json.dumps(changes.lost[changes.lost_reason == code].tolist())))
+    db.executemany("INSERT INTO tl_changes (link_id, kind, what, obs_a, obs_b) "
+                   "VALUES (?, 'changed', ?, ?, ?)", changes.changed)
+    _pair_target_changes(db)
+    db.execute("CREATE INDEX temp.tl_changes_kind ON tl_changes(kind, link_id)")
+
+
+def _pair_target_changes(db: sqlite3.Connection) -> None:
+    db.execute("DROP TABLE IF EXISTS temp.tl_moved")
+    db.execute(
+        """CREATE TEMP TABLE tl_moved AS
+        SELECT max(CASE WHEN t.kind = 'new' THEN t.link_id END) AS new_id,
+               max(CASE WHEN t.kind = 'lost' THEN t.link_id END) AS lost_id
+        FROM tl_changes AS t JOIN links AS l ON l.id = t.link_id
+        WHERE t.kind IN ('new', 'lost')
+        GROUP BY l.source_url
+        HAVING sum(t.kind = 'new') = 1 AND sum(t.kind = 'lost') = 1"""
+    )
+    db.execute("DELETE FROM tl_changes WHERE kind IN ('new', 'lost') AND link_id IN "
+               "(SELECT new_id FROM tl_moved UNION ALL SELECT lost_id FROM tl_moved)")
+    db.execute("INSERT INTO tl_changes (link_id, kind, what, previous_link_id) "
+               "SELECT new_id, 'changed', 'target', lost_id FROM tl_moved")
+    db.execute("DROP TABLE temp.tl_moved")
+
+
+def _grades(point: Point) -> str | None:
+    source = point.grades
+    if source == "current":
+        return "SELECT domain, band, risk_level FROM domain_scores " \
+               "WHERE band IS NOT NULL AND risk_level IS NOT NULL"
+    if source is None:
+        return None
+    return f"SELECT domain, band, risk_level FROM review_grades WHERE review_id = {int(source)}"
+
+
+def domain_changes(db: sqlite3.Connection, a: Point, b: Point, changes: LinkChanges,
+                   state_a: State, state_b: State) -> bool:
+    """Fill temp.tl_domains. A domain is live while one of its links is: new when it was not
+    seen at the start and is live at the end, lost when it was live and is no longer (its
+    reason: the weakest of its links', a domain being only as surely gone as the least surely
+    gone of them). Returns whether grades were known at both points (for band moves)."""
+    db.execute("DROP TABLE IF EXISTS temp.tl_domains")
+    db.execute("CREATE TEMP TABLE tl_domains (domain TEXT NOT NULL, kind TEXT NOT NULL, "
+               "reason TEXT, what TEXT, band_a INTEGER, band_b INTEGER, risk_a INTEGER, "
+               "risk_b INTEGER)")
+    names, group, ids = _domains_of(db, np.concatenate((changes.new, changes.lost)))
+    count = len(names)
+
+    def any_of(values: np.ndarray) -> np.ndarray:
+        return np.bincount(group, weights=values[ids], minlength=count) > 0
+
+    up_a, up_b, reported_a = any_of(state_a.up), any_of(state_b.up), any_of(state_a.reported)
+    # New: live at the end, none of its links seen at the start (asked once for them all).
+    maybe_new = up_b & ~up_a & ~reported_a
+    in_new = maybe_new[group]
+    seen = np.zeros(count, bool)
+    seen[group[in_new][seen_at(db, a, _imports(db, a, b), "a", ids[in_new])]] = True
+    new = maybe_new & ~seen
+    # Lost: live at the start, not at the end; the weakest reason of its links down now.
+    lost = up_a & ~up_b
+    reasons = np.where(state_b.gone[ids], GONE_LIVE,
+                       np.where(state_b.vendor_lost[ids], VENDOR_LOST, NOT_REPORTED))
+    weakest = np.full(count, GONE_LIVE + 1)
+    down = ~state_b.up[ids]
+    np.minimum.at(weakest, group[down], reasons[down])
+    rows: list[tuple[str, str, str | None]] = [(names[i], "new", None)
+                                               for i in np.nonzero(new)[0].tolist()]
+    rows += [(names[i], "lost", REASONS[int(weakest[i])]) for i in np.nonzero(lost)[0].tolist()]
+    db.executemany("INSERT INTO tl_domains (domain, kind, reason) VALUES (?, ?, ?)", rows)
+    grades_a, grades_b = _grades(a), _grades(b)
+    if grades_a is None or grades_b is None:
+        return False
+    db.execute(
+        f"""INSERT INTO tl_domains (domain, kind, what, band_a, band_b, risk_a, risk_b)
+        SELECT x.domain, 'changed',
+            rtrim(CASE WHEN x.band <> y.band THEN 'band,' ELSE '' END
+                  || CASE WHEN x.risk_level <> y.risk_level THEN 'risk,' ELSE '' END, ','),
+            x.band, y.band, x.risk_level, y.risk_level
+        FROM ({grades_a}) AS x JOIN ({grades_b}) AS y ON y.domain = x.domain
+        WHERE x.band <> y.band OR x.risk_level <> y.risk_level"""
+    )
+    return True
+
+
+def _domains_of(db: sqlite3.Connection, ids: np.ndarray
+                ) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """The domains of these links, and every (real) link of those domains: (names, the
+    index in names of each link's domain, the link ids)."""
+    db.execute("DROP TABLE IF EXISTS temp.tl_candidates")
+    db.execute("CREATE TEMP TABLE tl_candidates (domain TEXT PRIMARY KEY) WITHOUT ROWID")
+    for chunk in _chunks(np.unique(ids)):
+        db.execute("INSERT OR IGNORE INTO tl_candidates SELECT domain FROM links "
+                   "WHERE id IN (SELECT value FROM json_each(?))", (chunk,))
+    names = [row[0] for row in db.execute("SELECT domain FROM tl_candidates ORDER BY domain")]
+    row = db.execute(
+        "SELECT group_concat(l.id), group_concat(c.rowid_ - 1) FROM "
+        "(SELECT domain, row_number() OVER (ORDER BY domain) AS rowid_ FROM tl_candidates) AS c "
+        "JOIN links AS l ON l.domain = c.domain WHERE l.placeholder = 0"
+    ).fetchone()
+    db.execute("DROP TABLE temp.tl_candidates")
+    return names, parse_ids(row[1]), parse_ids(row[0])

@@ -1,0 +1,94 @@
+"""The day an export describes (its *as-of* date), and reading the days users type.
+
+An import's as-of date is, in this order: the date the user gave (`--as-of`, the import
+dialog), the latest last-seen, lost or Search Console crawl date the file's rows hold, or the
+file's modification time. See docs/changes.md.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+# Where an import's as_of came from (imports.as_of_source).
+FROM_USER, FROM_FILE, FROM_MTIME, FROM_IMPORT_DAY = "user", "file", "mtime", "imported"
+
+
+class BadDate(ValueError):
+    """A day the user typed that is not YYYY-MM-DD; the message says so."""
+
+
+def parse_day(text: str, what: str = "date") -> date:
+    """Read a YYYY-MM-DD day; raise BadDate naming `what` and the text otherwise."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise BadDate(f"{what} {text!r} is not a date: write it as YYYY-MM-DD, e.g. "
+                      "2026-11-03") from None
+
+
+def dates_in_import(db: sqlite3.Connection, import_id: int,
+                    ids: tuple[int | None, int | None] | None = None) -> str | None:
+    """The latest last-seen, lost or crawl date the rows of an import hold (YYYY-MM-DD).
+    `ids`: the import's run of observation ids ((None, None): it has none), read by range;
+    None: unknown, found by a scan."""
+    latest = None
+    if ids is None or ids[0] is not None:
+        where = f"id BETWEEN {int(ids[0] or 0)} AND {int(ids[1] or 0)} AND " if ids else ""
+        row = db.execute(
+            "SELECT max(max(coalesce(last_seen, ''), coalesce(lost_at, ''))) FROM observations "
+            f"WHERE {where}import_id = ?", (import_id,)
+        ).fetchone()
+        latest = row[0] if row and row[0] else None
+    if latest is None:
+        row = db.execute(
+            "SELECT max(last_crawled) FROM google_page_rows WHERE import_id = ?", (import_id,)
+        ).fetchone()
+        latest = row[0] if row and row[0] else None
+    return str(latest)[:10] if latest else None
+
+
+def modification_day(path: Path) -> date:
+    """The file's modification time as a UTC day."""
+    return datetime.fromtimestamp(path.stat().st_mtime, UTC).date()
+
+
+def record_as_of(
+    db: sqlite3.Connection, import_id: int, path: Path, given: date | None = None
+) -> tuple[str, str]:
+    """Store the import's as-of day and where it came from; return (day, source)."""
+    # A project file made before migration 6 has no as_of yet (tests build such files with
+    # today's importer); its migration takes the day from the rows later.
+    timeline = any(row[1] == "as_of" for row in db.execute("PRAGMA table_info(imports)"))
+    ids = _observation_range(db, import_id) if timeline else None
+    if given is not None:
+        day, source = given.isoformat(), FROM_USER
+    else:
+        found = dates_in_import(db, import_id, ids)
+        if found is not None:
+            day, source = found, FROM_FILE
+        else:
+            day, source = modification_day(path).isoformat(), FROM_MTIME
+    if ids is not None:
+        first, last = ids
+        db.execute("UPDATE imports SET as_of = ?, as_of_source = ?, first_observation_id = ?, "
+                   "last_observation_id = ? WHERE id = ?",
+                   (day, source, first, last, import_id))
+    return day, source
+
+
+def _observation_range(db: sqlite3.Connection, import_id: int) -> tuple[int | None, int | None]:
+    """The first and last observation ids of the import being recorded: the run of ids after
+    those of every earlier import (found by rowid, without a scan)."""
+    before = db.execute("SELECT coalesce(max(last_observation_id), 0) FROM imports "
+                        "WHERE id <> ?", (import_id,)).fetchone()[0]
+    first = db.execute("SELECT min(id) FROM observations WHERE id > ?", (before,)).fetchone()[0]
+    last = db.execute("SELECT max(id) FROM observations").fetchone()[0]
+    if first is None:
+        return None, None
+    owners = db.execute("SELECT import_id FROM observations WHERE id IN (?, ?)",
+                        (first, last)).fetchall()
+    if any(owner[0] != import_id for owner in owners):  # a Search Console import adds none
+        return None, None
+    return first, last
