@@ -19,6 +19,7 @@ from typing import Any
 
 from linkdesk.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from linkdesk.commands.filters import add_filter_arguments, filters_from
+from linkdesk.commands.opening import ensure_scores, open_to_read
 from linkdesk.core.exports import (
     LEGACY_UNICODE_HOSTS,
     TABLE_NAMES,
@@ -29,8 +30,6 @@ from linkdesk.core.exports import (
     legacy_spec,
 )
 from linkdesk.core.files import ProtectedFileError
-from linkdesk.core.scoring import rescore, scores_current
-from linkdesk.core.store import Project
 from linkdesk.core.tables import Sort, TableSpec
 
 
@@ -71,10 +70,9 @@ def run_export(options: argparse.Namespace) -> int:
     name = f"linkdesk {options.command}"
     table = options.legacy or options.table
     filters = filters_from(options)
-    with Project.open(options.project, create=False) as project:
+    with open_to_read(options.project) as project:
         db = project.db
-        if not scores_current(db):
-            rescore(db)
+        ensure_scores(project, options.command)
         spec = export_spec(db, table)
         layout: dict[str, Any] = {}
         if options.legacy:  # the first spelling: its columns, header names and values
