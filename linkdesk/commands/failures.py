@@ -16,12 +16,12 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from linkdesk.commands import EXIT_FAILED, EXIT_USAGE
+from linkdesk.commands import EXIT_FAILED
 from linkdesk.core.store import ProjectError
 from linkdesk.core.store.health import database_problem, is_busy
+from linkdesk.core.text import clip
 
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a writer whose reader left
-SHOWN_CHARS = 120  # of a user's text quoted back in a message
 
 
 def run_guarded(command: str, options: argparse.Namespace | None,
@@ -93,17 +93,6 @@ def shown(value: object) -> str:
     if _has_surrogates(text):
         text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     return clip(text)
-
-
-def clip(text: str, limit: int = SHOWN_CHARS) -> str:
-    """At most `limit` characters of a user's text, with "…" when cut."""
-    return text if len(text) <= limit else text[:limit] + "…"
-
-
-def usage_error(command: str, message: str) -> int:
-    """Print a usage problem and return the usage exit status."""
-    print(f"linkdesk {command}: {message}", file=sys.stderr)
-    return EXIT_USAGE
 
 
 def _fail(prefix: str, message: str) -> int:

@@ -38,12 +38,22 @@ def application(offscreen: bool = False) -> QApplication:
 def run_window(project: Path | None = None) -> int:
     """Open the window on `project`, else on the last project, else the welcome screen."""
     app = application()
-    window = MainWindow(Preferences())
-    target = project or window.prefs.last_project()
-    if target is not None:
-        window.open_project(target)  # a missing file says so; New Project creates one
+    window = start_window(Preferences(), project)
     window.show()
     return app.exec()
+
+
+def start_window(preferences: Preferences, project: Path | None = None) -> MainWindow:
+    """The main window on `project`, else on the last project, else on the welcome screen.
+
+    A project that fails to open says why in a message and is forgotten as the last project,
+    so the next start shows the welcome screen instead of the same error.
+    """
+    window = MainWindow(preferences)
+    target = project or preferences.last_project()
+    if target is not None:
+        window.open_project(target)  # a missing file says so; New Project creates one
+    return window
 
 
 def screenshot(project: Path, output: Path, tab: str = "links") -> str | None:
