@@ -75,8 +75,9 @@ def screenshot(project: Path, output: Path, tab: str = "links") -> str | None:
         window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
         window.resize(*SCREENSHOT_SIZE)
         if not window.open_project(project):
+            why = getattr(window.last_dialog, "text", lambda: f"{project}: cannot be opened")()
             window.deleteLater()
-            return f"{project}: cannot be opened"
+            return str(why)
         window.show()
         window.workspace.show_tab(TABS.index(tab))
         _wait_for_rows(app, window)  # big projects load their rows on a loader thread
