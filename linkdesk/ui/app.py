@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QSettings, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from linkdesk import __version__
 from linkdesk.ui.icons import app_icon
@@ -75,9 +75,9 @@ def screenshot(project: Path, output: Path, tab: str = "links") -> str | None:
         window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
         window.resize(*SCREENSHOT_SIZE)
         if not window.open_project(project):
-            why = getattr(window.last_dialog, "text", lambda: f"{project}: cannot be opened")()
+            shown = [box.text() for box in window.findChildren(QMessageBox) if box.isVisible()]
             window.deleteLater()
-            return str(why)
+            return shown[-1] if shown else f"{project}: cannot be opened"
         window.show()
         window.workspace.show_tab(TABS.index(tab))
         _wait_for_rows(app, window)  # big projects load their rows on a loader thread
