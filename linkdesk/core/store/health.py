@@ -22,7 +22,8 @@ from pathlib import Path
 SQLITE_MAGIC = b"SQLite format 3\x00"
 _HEADER_SIZE = 100
 # SQLite's primary result codes (the low byte of an extended code).
-_BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 5, 6, 8, 10, 11, 13, 14, 26
+_BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN = 5, 6, 8, 10, 11, 13, 14
+SQLITE_NOTADB = 26  # "file is not a database"
 
 
 def expected_size(path: Path) -> int | None:
@@ -119,7 +120,7 @@ def database_problem(path: Path, error: sqlite3.Error) -> str:
     """A plain message naming the project file and what SQLite's error means for the user."""
     code = error_code(error)
     text = str(error)
-    if code in (_CORRUPT, _NOTADB) or "malformed" in text:
+    if code in (_CORRUPT, SQLITE_NOTADB) or "malformed" in text:
         return damage_message(path, error)
     if code == _READONLY or "readonly database" in text:
         return read_only_message(path)

@@ -1,7 +1,9 @@
 """A project: one client's backlinks in one SQLite file (`acme.linkdesk`).
 
 The file is created on first use, upgraded by migrations (after a backup copy), and opened in WAL
-mode so a reader never blocks the writer and two processes can share it safely.
+mode so a reader never blocks the writer and two processes can share it safely. Nothing is written
+to a file before it is known to be a LinkDesk project; a file this user cannot change opens
+read-only; a damaged, truncated or unusable file is a ProjectError that says so (store/health.py).
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ from linkdesk.core.store.settings import Key
 APPLICATION_ID = 0x4C4B4453  # "LKDS": tells a LinkDesk project from any other SQLite file
 PROJECT_SUFFIX = ".linkdesk"
 _BUSY_TIMEOUT_MS = 30_000
-_NOTADB = 26  # SQLite's "file is not a database"
 
 
 class ProjectError(Exception):
@@ -44,26 +45,7 @@ class Project:
         Every database error while opening becomes a ProjectError saying what is wrong.
         """
         path = Path(path)
-        problem = health.path_problem(path)
-        if problem:
-            raise ProjectError(problem)
-        exists = path.exists()
-        if not exists and not create:
-            raise ProjectError(f"{path}: no such project file")
-        if exists and not create and path.stat().st_size == 0:
-            raise ProjectError(f"{path}: the file is empty (0 bytes): not a LinkDesk project, "
-                               "or one that was cut off; restore it from a backup")
-        if not exists:
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as error:
-                raise ProjectError(f"{path.parent}: cannot create the folder "
-                                   f"({error.strerror})") from None
-        read_only = not health.can_write(path)
-        if read_only and (write or not exists):
-            raise ProjectError(health.read_only_message(path))
-        if exists and not health.has_write_ahead_log(path) and health.is_truncated(path):
-            raise ProjectError(health.damage_message(path, "truncated"))
+        read_only = _check_file(path, create=create, write=write)
         connection: sqlite3.Connection | None = None
         try:
             connection = connect(path, read_only=read_only)
@@ -156,6 +138,32 @@ class transaction:
             self.db.execute("ROLLBACK")
 
 
+def _check_file(path: Path, *, create: bool, write: bool) -> bool:
+    """What can be told before SQLite opens the file; whether it must be opened read-only."""
+    problem = health.path_problem(path)
+    if problem:
+        raise ProjectError(problem)
+    exists = path.exists()
+    if not exists and not create:
+        raise ProjectError(f"{path}: no such project file")
+    if exists and not create and path.stat().st_size == 0:
+        raise ProjectError(f"{path}: the file is empty (0 bytes): not a LinkDesk project, "
+                           "or one that was cut off; restore it from a backup")
+    if not exists:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise ProjectError(f"{path.parent}: cannot create the folder "
+                               f"({error.strerror})") from None
+    read_only = not health.can_write(path)
+    if read_only and (write or not exists):
+        raise ProjectError(health.read_only_message(path))
+    # With no write-ahead log beside it, nobody is writing the file: its size is final.
+    if exists and not health.has_write_ahead_log(path) and health.is_truncated(path):
+        raise ProjectError(health.damage_message(path, "truncated"))
+    return read_only
+
+
 def _check_identity(path: Path, db: sqlite3.Connection) -> None:
     """Refuse another program's SQLite file (only reads: the file stays byte for byte)."""
     try:
@@ -163,7 +171,7 @@ def _check_identity(path: Path, db: sqlite3.Connection) -> None:
         version = db.execute("PRAGMA user_version").fetchone()[0]
         tables = db.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0]
     except sqlite3.DatabaseError as error:
-        if health.is_sqlite_file(path) or health.error_code(error) != _NOTADB:
+        if health.is_sqlite_file(path) or health.error_code(error) != health.SQLITE_NOTADB:
             raise  # an SQLite file that cannot be read: damaged, said by the caller
         raise ProjectError(f"{path}: not a LinkDesk project file ({error})") from None
     if app_id not in (0, APPLICATION_ID) or (app_id == 0 and (tables > 0 or version > 0)):
