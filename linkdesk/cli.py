@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
-import sqlite3
 import sys
 from collections.abc import Sequence
 
@@ -17,6 +16,7 @@ from linkdesk import __version__
 from linkdesk.commands import (
     EXIT_FAILED,
     EXIT_OK,
+    EXIT_USAGE,
     HIDDEN_COMMANDS,
     changes,
     check,
@@ -26,6 +26,7 @@ from linkdesk.commands import (
     scoring,
     stats,
 )
+from linkdesk.commands.failures import run_guarded, undecodable_argument
 from linkdesk.core.importers.pipeline import ImportFailed
 from linkdesk.core.stats import project_stats
 from linkdesk.core.store import Project, ProjectError
@@ -41,24 +42,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _command_parser()
     commands = _subcommand_names(parser)
     if not args or args[0] not in commands:
-        return _open_window(args, commands)
+        return run_guarded("", None, lambda: _open_window(args, commands))
     options = parser.parse_args(args)
-    try:
-        return int(options.run(options))
-    except ProjectError as error:
-        print(f"linkdesk: {error}", file=sys.stderr)
-        return EXIT_FAILED
-    except KeyboardInterrupt:
-        print("linkdesk: interrupted; the project is unchanged", file=sys.stderr)
-        return EXIT_FAILED
-    except sqlite3.OperationalError as error:
-        if "locked" not in str(error) and "busy" not in str(error):
-            raise
-        # Another process (the window importing or re-scoring, say) held the project's
-        # write lock past the busy timeout: nothing was changed by this command.
-        print(f"linkdesk {options.command}: the project is busy (another program is writing "
-              "to it); nothing was changed: try again when it has finished", file=sys.stderr)
-        return EXIT_FAILED
+    undecodable = undecodable_argument(options)
+    if undecodable:
+        print(f"linkdesk {options.command}: {undecodable}", file=sys.stderr)
+        return EXIT_USAGE
+    return run_guarded(options.command, options, lambda: options.run(options))
 
 
 def _command_parser() -> argparse.ArgumentParser:

@@ -16,6 +16,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from conftest import RunLinkdesk
 from test_tables import build_project
 
+from linkdesk.cli import main
 from linkdesk.core.scoring import rescore
 from linkdesk.core.store import Project
 
@@ -236,3 +237,19 @@ def test_export_is_the_one_command_over_every_table(run_linkdesk: RunLinkdesk, a
     assert "export," in listed.stdout and "export-table" not in listed.stdout
     usage = run_linkdesk("export", acme, "-o", out)
     assert usage.returncode == 2 and "--table" in usage.stderr
+
+
+@pytest.mark.parametrize("line", [
+    "example.com/" + "x" * 5_000_000,  # a page without its scheme: the hint quotes it
+    "domain:" + "a" * 5_000_000,  # not a domain name
+    "ftp" + "x" * 5_000_000 + "://example.com/",  # a scheme that is not http(s)
+])
+def test_validate_quotes_at_most_a_bounded_part_of_a_huge_line(
+        tmp_path: Path, line: str, capsys: pytest.CaptureFixture[str]) -> None:
+    disavow = tmp_path / "disavow.txt"
+    disavow.write_text(f"# client\ndomain:spam.example\n{line}\n", encoding="utf-8")
+    assert main(["validate-disavow", str(disavow)]) == 1
+    out = capsys.readouterr().out
+    assert f"{disavow}: line 3: error: " in out
+    assert max(len(text) for text in out.splitlines()) < 400
+    assert "…" in out

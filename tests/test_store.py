@@ -80,7 +80,7 @@ def test_a_failing_migration_leaves_the_file_as_it_was(
     migrations = [*schema.MIGRATIONS, broken]
     monkeypatch.setattr("linkdesk.core.store.project.MIGRATIONS", migrations)
     monkeypatch.setattr("linkdesk.core.store.project.SCHEMA_VERSION", len(migrations))
-    with pytest.raises(sqlite3.OperationalError):
+    with pytest.raises(ProjectError, match=r"database error \(disk on fire\)"):
         Project.open(path)
     assert content(path) == before
 

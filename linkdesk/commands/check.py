@@ -18,6 +18,7 @@ from pathlib import Path
 from types import FrameType
 
 from linkdesk.commands import EXIT_FAILED, EXIT_OK
+from linkdesk.commands.opening import open_to_change
 from linkdesk.core.checker import (
     DEFAULT_CONCURRENCY,
     STATUSES,
@@ -30,7 +31,6 @@ from linkdesk.core.checker import (
     check_links,
     marked_link_ids,
 )
-from linkdesk.core.store import Project
 
 _CHANGES_SHOWN = 20
 
@@ -73,7 +73,7 @@ def run_check(options: argparse.Namespace) -> int:
             read_timeout=min(check_options.read_timeout, timeout),
         )
     show_progress = not options.quiet and not options.json and sys.stderr.isatty()
-    with Project.open(options.project, create=False) as project:
+    with open_to_change(options.project) as project:
         link_ids = marked_link_ids(project.db) if options.only_marked else None
         with _ctrl_c_cancels() as stop:
             summary = check_links(

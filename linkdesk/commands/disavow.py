@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from linkdesk.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from linkdesk.commands.opening import ensure_scores, open_to_change, open_to_read
 from linkdesk.core import urls
 from linkdesk.core.disavow import (
     DisavowError,
@@ -34,7 +35,6 @@ from linkdesk.core.marks import (
     plan_marks,
     preview,
 )
-from linkdesk.core.scoring import rescore, scores_current
 from linkdesk.core.store import Project
 from linkdesk.core.store.settings import sites
 
@@ -98,7 +98,8 @@ def run_mark(options: argparse.Namespace) -> int:
     if refused and kind is not None:
         print(f"linkdesk mark: {refused[0][1]}; nothing was marked", file=sys.stderr)
         return EXIT_USAGE
-    with Project.open(options.project, create=False) as project:
+    opener = open_to_read if options.dry_run else open_to_change
+    with opener(options.project) as project:
         db = project.db
         if refused:  # a mark made before domains were checked can still be cleared
             stored = domain_marks(db, [_as_stored(text) for text, _ in refused])
@@ -147,7 +148,7 @@ def _as_stored(text: str) -> str:
 
 def run_import_disavow(options: argparse.Namespace) -> int:
     """Import a disavow file and say what it covers."""
-    with Project.open(options.project, create=False) as project:
+    with open_to_change(options.project) as project:
         try:
             report = import_disavow(project.db, options.file)
         except DisavowError as error:
@@ -190,10 +191,9 @@ def import_text(report: ImportReport, path: Path) -> str:
 
 def run_disavow(options: argparse.Namespace) -> int:
     """Plan the disavow file, print warnings and diff, write it unless warnings stop it."""
-    with Project.open(options.project, create=False) as project:
+    with open_to_change(options.project) as project:
         db = project.db
-        if not scores_current(db):
-            rescore(db)  # the quality warnings must describe the data as it is
+        ensure_scores(project, "disavow")  # the quality warnings must describe the data
         name = _project_name(project)
         plan = plan_disavow(db, project_name=name)
         print(plan_text(plan))

@@ -23,6 +23,7 @@ from linkdesk.commands.filters import (
     add_since_review_argument,
     filters_from,
 )
+from linkdesk.commands.opening import ensure_scores, open_to_read
 from linkdesk.core.exports import (
     LEGACY_UNICODE_HOSTS,
     TABLE_NAMES,
@@ -33,8 +34,6 @@ from linkdesk.core.exports import (
     legacy_spec,
 )
 from linkdesk.core.files import ProtectedFileError
-from linkdesk.core.scoring import rescore, scores_current
-from linkdesk.core.store import Project
 from linkdesk.core.tables import Sort, TableSpec
 from linkdesk.core.timeline import with_since_review
 
@@ -77,10 +76,9 @@ def run_export(options: argparse.Namespace) -> int:
     name = f"linkdesk {options.command}"
     table = options.legacy or options.table
     filters = filters_from(options)
-    with Project.open(options.project, create=False) as project:
+    with open_to_read(options.project) as project:
         db = project.db
-        if not scores_current(db):
-            rescore(db)
+        ensure_scores(project, options.command)
         spec = export_spec(db, table)
         if options.since_review and table != "anchors":  # the anchors table has no rows' ages
             spec = with_since_review(spec)

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from linkdesk.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from linkdesk.commands.opening import open_to_change
 from linkdesk.commands.scoring import summary_text
 from linkdesk.core.importers.pipeline import (
     FORMAT_CHOICES,
@@ -18,7 +19,6 @@ from linkdesk.core.importers.pipeline import (
     import_file,
 )
 from linkdesk.core.scoring import ScoreCancelled, rescore, scores_current
-from linkdesk.core.store import Project
 from linkdesk.core.timeline.dates import BadDate, parse_day
 
 
@@ -61,7 +61,7 @@ def run_import(options: argparse.Namespace) -> int:
     import_options = ImportOptions(options.format, mapping, options.site, as_of)
     show_progress = not options.quiet and sys.stderr.isatty()
     failures = 0
-    with Project.open(options.project) as project:
+    with open_to_change(options.project, create=True) as project:
         for path in options.files:
             try:
                 results = import_file(

@@ -13,9 +13,9 @@ from typing import Any
 
 from linkdesk.commands import EXIT_OK
 from linkdesk.commands.filters import add_filter_arguments, filters_from
+from linkdesk.commands.opening import ensure_scores, open_to_read
 from linkdesk.core.profile import CLASS_LABELS, ProfileReport, build_report
-from linkdesk.core.scoring import BANDS, rescore, scores_current
-from linkdesk.core.store import Project
+from linkdesk.core.scoring import BANDS
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -30,9 +30,8 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
 
 def run_balance(options: argparse.Namespace) -> int:
     """Print the balance of the links and domains the filters let through."""
-    with Project.open(options.project, create=False) as project:
-        if not scores_current(project.db):
-            rescore(project.db)  # bands and anchor classes must describe the data as it is
+    with open_to_read(options.project) as project:
+        ensure_scores(project, "balance")  # bands and anchor classes must describe the data
         report = build_report(project.db, filters_from(options))
     figures = balance_figures(report)
     print(json.dumps(figures, indent=2) if options.json else balance_text(figures))

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from linkdesk.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE, export
+from linkdesk.commands.opening import ensure_scores, open_to_change, open_to_read
 from linkdesk.core import urls
 from linkdesk.core.marks import MarksError, typed_domain
 from linkdesk.core.scoring import (
@@ -27,12 +28,11 @@ from linkdesk.core.scoring import (
     explain_link,
     load_model,
     rescore,
-    scores_current,
     set_overrides,
     set_terms,
 )
 from linkdesk.core.scoring.explain import DomainExplanation, find_link
-from linkdesk.core.store import Project, transaction
+from linkdesk.core.store import transaction
 
 # option -> (terms field, metavar, help)
 _TERM_OPTIONS = {
@@ -108,7 +108,8 @@ def run_settings(options: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"linkdesk settings: {error}", file=sys.stderr)
         return EXIT_USAGE
-    with Project.open(options.project, create=False) as project:
+    opener = open_to_change if terms or overrides else open_to_read
+    with opener(options.project) as project:
         summary = None
         if terms or overrides:
             try:
@@ -157,7 +158,7 @@ def settings_text(settings: dict[str, Any]) -> str:
 
 def run_score(options: argparse.Namespace) -> int:
     """Re-score the project and print what it holds per band."""
-    with Project.open(options.project, create=False) as project:
+    with open_to_change(options.project) as project:
         try:
             summary = rescore(project.db, progress=_print_progress if sys.stderr.isatty()
                               else None)
@@ -199,10 +200,9 @@ def _print_progress(progress: Any) -> None:
 
 def run_explain(options: argparse.Namespace) -> int:
     """Explain the links from a page, or a referring domain."""
-    with Project.open(options.project, create=False) as project:
+    with open_to_read(options.project) as project:
         db = project.db
-        if not scores_current(db):
-            rescore(db)
+        ensure_scores(project, "explain")
         explanations: list[LinkExplanation | DomainExplanation] = []
         if options.url:
             explanations = [e for i in find_link(db, options.url)

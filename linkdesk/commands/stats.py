@@ -7,9 +7,8 @@ import json
 from pathlib import Path
 
 from linkdesk.commands import EXIT_OK
-from linkdesk.core.scoring import rescore, scores_current
+from linkdesk.commands.opening import ensure_scores, open_to_read
 from linkdesk.core.stats import project_stats
-from linkdesk.core.store import Project
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -22,9 +21,8 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
 
 def run_stats(options: argparse.Namespace) -> int:
     """Print the counts, as text or one JSON object."""
-    with Project.open(options.project, create=False) as project:
-        if not scores_current(project.db):
-            rescore(project.db)  # bands and risk counts must describe the data as it is
+    with open_to_read(options.project) as project:
+        ensure_scores(project, "stats")  # bands and risk counts must describe the data
         stats = project_stats(project.db)
     print(json.dumps(stats, indent=2) if options.json else stats_text(stats))
     return EXIT_OK

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QSettings, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from linkdesk import __version__
 from linkdesk.ui.icons import app_icon
@@ -38,12 +38,22 @@ def application(offscreen: bool = False) -> QApplication:
 def run_window(project: Path | None = None) -> int:
     """Open the window on `project`, else on the last project, else the welcome screen."""
     app = application()
-    window = MainWindow(Preferences())
-    target = project or window.prefs.last_project()
-    if target is not None:
-        window.open_project(target)  # a missing file says so; New Project creates one
+    window = start_window(Preferences(), project)
     window.show()
     return app.exec()
+
+
+def start_window(preferences: Preferences, project: Path | None = None) -> MainWindow:
+    """The main window on `project`, else on the last project, else on the welcome screen.
+
+    A project that fails to open says why in a message and is forgotten as the last project,
+    so the next start shows the welcome screen instead of the same error.
+    """
+    window = MainWindow(preferences)
+    target = project or preferences.last_project()
+    if target is not None:
+        window.open_project(target)  # a missing file says so; New Project creates one
+    return window
 
 
 def screenshot(project: Path, output: Path, tab: str = "links") -> str | None:
@@ -65,8 +75,9 @@ def screenshot(project: Path, output: Path, tab: str = "links") -> str | None:
         window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
         window.resize(*SCREENSHOT_SIZE)
         if not window.open_project(project):
+            shown = [box.text() for box in window.findChildren(QMessageBox) if box.isVisible()]
             window.deleteLater()
-            return f"{project}: cannot be opened"
+            return shown[-1] if shown else f"{project}: cannot be opened"
         window.show()
         window.workspace.show_tab(TABS.index(tab))
         _wait_for_rows(app, window)  # big projects load their rows on a loader thread

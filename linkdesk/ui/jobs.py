@@ -203,9 +203,9 @@ class JobCoordinator(QObject):
         """Build missing sort indexes and, if automatic, re-score stale scores in the
         background; nothing if another job runs (upkeep follows it)."""
         project = self._opened.project
-        if project is None or self._import is not None or (
+        if project is None or project.read_only or self._import is not None or (
                 self._score is not None or self._check is not None):
-            return
+            return  # a read-only project cannot be given indexes or scores
         stale = self._prefs.automatic_scoring and not self._workspace.scores_current
         if stale or missing_table_indexes(project.db):
             self._start_score(force=False, scoring=stale)

@@ -26,6 +26,7 @@ from linkdesk.core.marks import MarkKind
 from linkdesk.core.project_settings import disavow_settings, save_project_settings
 from linkdesk.core.scoring import load_model
 from linkdesk.core.store import Project, ProjectError
+from linkdesk.core.store.health import database_problem
 from linkdesk.core.store.project import PROJECT_SUFFIX
 from linkdesk.core.tables import DOMAINS, LINKS, TableQuery
 from linkdesk.ui.actions import Actions, build_marks_menu, build_menus
@@ -132,12 +133,17 @@ class MainWindow(QMainWindow):
     # -- projects ----------------------------------------------------------------------------
 
     def open_project(self, path: Path | str, *, create: bool = False) -> bool:
-        """Open (or create) a project file and show it; False, with a message, if it fails."""
+        """Open (or create) a project file and show it; False, with a message, if it fails.
+
+        A project that fails to open leaves the recent list (so the next start shows the
+        welcome screen, not the same error); a read-only one opens to be read.
+        """
         path = Path(path)
         try:
-            project = Project.open(path, create=create)
-        except ProjectError as error:
-            self._error("Cannot open the project", str(error))
+            project = Project.open(path, create=create, write=create)
+        except (ProjectError, OSError) as error:
+            self._open_failed(path, str(error) if isinstance(error, ProjectError)
+                              else f"{path}: {error.strerror or error}")
             return False
         if self.jobs.import_job is not None:
             project.close()
@@ -145,11 +151,35 @@ class MainWindow(QMainWindow):
             return False
         self._close_project()
         self.project = project
+        try:
+            self._show_project(project)
+        except sqlite3.Error as error:  # damage past the pages opening reads
+            self._close_project()
+            self._show_project(None)
+            self._open_failed(path, database_problem(path, error))
+            return False
         self.prefs.add_recent_project(path)
-        self._show_project(project)
+        if project.read_only:
+            self._show_read_only(project)
         self.project_opened.emit(path)
         self.jobs.start_upkeep()
         return True
+
+    def _open_failed(self, path: Path, message: str) -> None:
+        self.prefs.forget_project(path)
+        if self.project is None:
+            self.welcome.set_recent(self.prefs.recent_projects())
+        self._error("Cannot open the project", message)
+
+    def _show_read_only(self, project: Project) -> None:
+        """Say the project is read-only, and disable what would change it."""
+        self.setWindowTitle(f"{project.path.stem} (read-only) — LinkDesk")
+        self.statusBar().showMessage(
+            f"{project.path} is read-only: it can be viewed, not changed")
+        writes = [self.actions.import_files, self.actions.settings, self.actions.rescore,
+                  *self.actions.check_actions(), *self.mark_actions]
+        for action in writes:
+            action.setEnabled(False)
 
     def new_project(self) -> None:
         """Ask where to create an empty project, then open it."""

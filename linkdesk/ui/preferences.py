@@ -80,6 +80,15 @@ class Preferences:
         self.settings.setValue("projects/recent", paths[:MAX_RECENT])
         self.settings.setValue("projects/last", str(path))
 
+    def forget_project(self, path: Path) -> None:
+        """Drop a project from the recent list, and from reopening at the next start."""
+        path = _absolute(path)
+        paths = [str(p) for p in self.recent_projects() if _absolute(p) != path]
+        self.settings.setValue("projects/recent", paths)
+        last = self.settings.value("projects/last", "")
+        if last and _absolute(Path(str(last))) == path:
+            self.forget_last_project()
+
     def clear_recent_projects(self) -> None:
         """Empty the Open Recent menu."""
         self.settings.setValue("projects/recent", [])
@@ -114,3 +123,11 @@ class Preferences:
     def sync(self) -> None:
         """Write to disk now."""
         self.settings.sync()
+
+
+def _absolute(path: Path) -> Path:
+    """The path resolved, or only made absolute when it cannot be (a symbolic link loop)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path.absolute()

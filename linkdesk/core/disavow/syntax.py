@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from linkdesk.core import urls
+from linkdesk.core.text import clip
 
 MAX_LINES = 100_000  # blank and comment lines count
 MAX_BYTES = 2 * 1024 * 1024
@@ -112,7 +113,7 @@ def _domain_line(text: str) -> Line:
     value = domain_value(name)
     if value is None:
         why = urls.host_problem(name) or "a domain has a dot (example.com)"
-        return Line("invalid", error=f"{name!r} is not a valid domain name: {why}")
+        return Line("invalid", error=f"{clip(name)!r} is not a valid domain name: {why}")
     warnings = ("non-ASCII domain: punycode (xn--…) is safer",) if not name.isascii() else ()
     if urls.is_ip_host(value):
         warnings += (IP_DOMAIN_WARNING,)
@@ -143,12 +144,12 @@ def _url_line(text: str) -> Line:
         host = text.split("/", 1)[0]
         if domain_value(host) is not None:
             hint = (f" (write domain:{host.lower()} for the whole domain"
-                    + (f", https://{text} for the page)" if "/" in text else ")"))
+                    + (f", https://{clip(text)} for the page)" if "/" in text else ")"))
         return Line("invalid", error=f"not a URL nor a domain: entry{hint}; a URL starts "
                                      "with http:// or https://")
     if scheme[1].lower() not in ("http", "https"):
         return Line("invalid", error=f"only http and https URLs can be disavowed, not "
-                                     f"{scheme[1]}:")
+                                     f"{clip(scheme[1], 40)}:")
     if len(text) > MAX_URL_CHARS:
         return Line("invalid", error=f"URL longer than {MAX_URL_CHARS:,} characters "
                                      f"({len(text):,})")

@@ -207,8 +207,9 @@ class _Job:
                 raise
             return ImportResult(member.display_name, passed_over=str(error))
         except BaseException:
-            self.db.execute("ROLLBACK TO member")
-            self.db.execute("RELEASE member")
+            if self.db.in_transaction:  # SQLite ends it itself on some errors (a full disk)
+                self.db.execute("ROLLBACK TO member")
+                self.db.execute("RELEASE member")
             raise
         self.db.execute("RELEASE member")
         return result

@@ -161,8 +161,9 @@ def _atomic(db: sqlite3.Connection) -> Iterator[None]:
     try:
         yield
     except BaseException:
-        db.execute("ROLLBACK TO rescore")
-        db.execute("RELEASE rescore")
+        if db.in_transaction:  # SQLite ends it itself on some errors (a full disk)
+            db.execute("ROLLBACK TO rescore")
+            db.execute("RELEASE rescore")
         raise
     db.execute("RELEASE rescore")
 

@@ -1,7 +1,9 @@
 """A project: one client's backlinks in one SQLite file (`acme.linkdesk`).
 
 The file is created on first use, upgraded by migrations (after a backup copy), and opened in WAL
-mode so a reader never blocks the writer and two processes can share it safely.
+mode so a reader never blocks the writer and two processes can share it safely. Nothing is written
+to a file before it is known to be a LinkDesk project; a file this user cannot change opens
+read-only; a damaged, truncated or unusable file is a ProjectError that says so (store/health.py).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from linkdesk.core.store import settings
+from linkdesk.core.store import health, settings
 from linkdesk.core.store.schema import MIGRATIONS, SCHEMA_VERSION
 from linkdesk.core.store.settings import Key
 
@@ -30,26 +32,39 @@ class Project:
     def __init__(self, path: Path, connection: sqlite3.Connection) -> None:
         self.path = path
         self.db = connection
+        self.read_only = False  # opened read-only: the file cannot be changed by this user
 
     # -- opening -----------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: str | Path, *, create: bool = True) -> Project:
-        """Open a project file, creating it if needed, and bring its schema up to date."""
+    def open(cls, path: str | Path, *, create: bool = True, write: bool = False) -> Project:
+        """Open a project file, creating it if needed, and bring its schema up to date.
+
+        A file this user cannot change opens read-only (`read_only` is then True) unless
+        `write` asks for a writable project: then it is a ProjectError, before anything else.
+        Every database error while opening becomes a ProjectError saying what is wrong.
+        """
         path = Path(path)
-        if not path.exists() and not create:
-            raise ProjectError(f"{path}: no such project file")
-        if path.exists() and path.is_dir():
-            raise ProjectError(f"{path}: is a folder, not a project file")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        connection = connect(path)
+        read_only = _check_file(path, create=create, write=write)
+        connection: sqlite3.Connection | None = None
         try:
+            connection = connect(path, read_only=read_only)
             _check_identity(path, connection)
-            _migrate(path, connection)
+            if not read_only:
+                use_write_ahead_log(path, connection)
+            _probe_tables(connection)
+            _migrate(path, connection, read_only=read_only)
+        except sqlite3.Error as error:
+            if connection is not None:
+                connection.close()
+            raise ProjectError(health.database_problem(path, error)) from None
         except BaseException:
-            connection.close()
+            if connection is not None:
+                connection.close()
             raise
-        return cls(path, connection)
+        project = cls(path, connection)
+        project.read_only = read_only
+        return project
 
     def close(self) -> None:
         """Close the connection (checkpointing the WAL)."""
@@ -73,20 +88,37 @@ class Project:
             settings.put(self.db, key, value)
 
 
-def connect(path: Path) -> sqlite3.Connection:
-    """Open a connection with the project's pragmas; autocommit, transactions are explicit."""
-    try:
+def connect(path: Path, *, read_only: bool = False) -> sqlite3.Connection:
+    """Open a connection; autocommit, transactions are explicit. Nothing is written yet:
+    the caller checks the file is a project before `use_write_ahead_log` changes it."""
+    if not read_only:
         connection = sqlite3.connect(path, isolation_level=None, check_same_thread=True)
-        connection.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
-        mode = connection.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-    except sqlite3.DatabaseError as error:
-        raise ProjectError(f"{path}: not a LinkDesk project file ({error})") from None
-    if mode.lower() != "wal":
-        connection.close()
-        raise ProjectError(f"{path}: cannot use write-ahead logging on this file system")
-    connection.execute("PRAGMA synchronous = NORMAL")  # safe with WAL: durable at checkpoints
+    else:
+        connection = _connect_read_only(path)
+    connection.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
     connection.execute("PRAGMA foreign_keys = ON")
     return connection
+
+
+def use_write_ahead_log(path: Path, connection: sqlite3.Connection) -> None:
+    """Switch a project to WAL mode (a write to its header, so only once it is known ours)."""
+    mode = connection.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    if mode.lower() != "wal":
+        raise ProjectError(f"{path}: cannot use write-ahead logging on this file system")
+    connection.execute("PRAGMA synchronous = NORMAL")  # safe with WAL: durable at checkpoints
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    uri = path.resolve().as_uri()
+    connection = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None)
+    try:
+        connection.execute("SELECT count(*) FROM sqlite_schema").fetchone()
+        return connection
+    except sqlite3.OperationalError:
+        # A WAL project in a folder this user cannot write: SQLite cannot make the shared
+        # memory file a reader needs. Nobody can be writing it, so read it as unchanging.
+        connection.close()
+        return sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None)
 
 
 class transaction:
@@ -106,17 +138,55 @@ class transaction:
             self.db.execute("ROLLBACK")
 
 
+def _check_file(path: Path, *, create: bool, write: bool) -> bool:
+    """What can be told before SQLite opens the file; whether it must be opened read-only."""
+    problem = health.path_problem(path)
+    if problem:
+        raise ProjectError(problem)
+    exists = path.exists()
+    if not exists and not create:
+        raise ProjectError(f"{path}: no such project file")
+    if exists and not create and path.stat().st_size == 0:
+        raise ProjectError(f"{path}: the file is empty (0 bytes): not a LinkDesk project, "
+                           "or one that was cut off; restore it from a backup")
+    if not exists:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise ProjectError(f"{path.parent}: cannot create the folder "
+                               f"({error.strerror})") from None
+    read_only = not health.can_write(path)
+    if read_only and (write or not exists):
+        raise ProjectError(health.read_only_message(path))
+    # With no write-ahead log beside it, nobody is writing the file: its size is final.
+    if exists and not health.has_write_ahead_log(path) and health.is_truncated(path):
+        raise ProjectError(health.damage_message(path, "truncated"))
+    return read_only
+
+
 def _check_identity(path: Path, db: sqlite3.Connection) -> None:
+    """Refuse another program's SQLite file (only reads: the file stays byte for byte)."""
     try:
         app_id = db.execute("PRAGMA application_id").fetchone()[0]
+        version = db.execute("PRAGMA user_version").fetchone()[0]
         tables = db.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0]
     except sqlite3.DatabaseError as error:
+        if health.is_sqlite_file(path) or health.error_code(error) != health.SQLITE_NOTADB:
+            raise  # an SQLite file that cannot be read: damaged, said by the caller
         raise ProjectError(f"{path}: not a LinkDesk project file ({error})") from None
-    if app_id not in (0, APPLICATION_ID) or (app_id == 0 and tables > 0):
+    if app_id not in (0, APPLICATION_ID) or (app_id == 0 and (tables > 0 or version > 0)):
         raise ProjectError(f"{path}: this SQLite file is not a LinkDesk project")
 
 
-def _migrate(path: Path, db: sqlite3.Connection) -> None:
+def _probe_tables(db: sqlite3.Connection) -> None:
+    """Read each table's first row: its root page and first leaf (O(1), unlike quick_check)."""
+    names = [row[0] for row in db.execute(
+        "SELECT name FROM sqlite_schema WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%'")]
+    for name in names:
+        db.execute(f'SELECT * FROM "{name.replace(chr(34), chr(34) * 2)}" LIMIT 1').fetchall()
+
+
+def _migrate(path: Path, db: sqlite3.Connection, *, read_only: bool = False) -> None:
     version = db.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
         raise ProjectError(
@@ -125,6 +195,11 @@ def _migrate(path: Path, db: sqlite3.Connection) -> None:
         )
     if version == SCHEMA_VERSION:
         return
+    if read_only:
+        raise ProjectError(
+            f"{path} is read-only and made by an older LinkDesk (schema {version}): it must "
+            "be upgraded to be read; open a writable copy of it"
+        )
     if version > 0:
         backup_before_migration(path, db, version)
     for number in range(version, SCHEMA_VERSION):
