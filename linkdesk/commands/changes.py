@@ -13,8 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from linkdesk.commands import EXIT_OK, EXIT_USAGE
-from linkdesk.core.scoring import rescore, scores_current
-from linkdesk.core.store import Project
+from linkdesk.commands.opening import ensure_scores, open_to_change, open_to_read
 from linkdesk.core.timeline import (
     BadPoint,
     Changes,
@@ -65,7 +64,7 @@ def run_changes(options: argparse.Namespace) -> int:
     if options.limit is not None and options.limit < 0:
         print("linkdesk changes: --limit wants a number of 0 or more", file=sys.stderr)
         return EXIT_USAGE
-    with Project.open(options.project, create=False) as project:
+    with open_to_read(options.project) as project:
         db = project.db
         try:
             since = since_point(db, options.since)
@@ -73,8 +72,8 @@ def run_changes(options: argparse.Namespace) -> int:
         except BadPoint as error:
             print(f"linkdesk changes: {error}", file=sys.stderr)
             return EXIT_USAGE
-        if until.kind == "now" and not scores_current(db):
-            rescore(db)  # band and risk moves compare with the scores as they are now
+        if until.kind == "now":  # band and risk moves compare with the scores as they are now
+            ensure_scores(project, options.command)
         changes = compute_changes(db, since, until)
         if options.json:
             print(json.dumps(changes.as_json(options.limit), indent=2, ensure_ascii=False))
@@ -155,7 +154,8 @@ def run_review(options: argparse.Namespace) -> int:
     if options.note and not options.done:
         print("linkdesk review: --note goes with --done", file=sys.stderr)
         return EXIT_USAGE
-    with Project.open(options.project, create=False) as project:
+    opener = open_to_change if options.done else open_to_read
+    with opener(options.project) as project:
         if options.done:
             review = finish_review(project.db, options.note)
             if options.json:
