@@ -23,7 +23,7 @@ _BASE = re.compile(r"<base\s([^<>]*)>", re.IGNORECASE)
 _END = re.compile(r"</a\s*>|<a\s", re.IGNORECASE)
 _ATTR = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s>]+))?""")
 _IMG_ALT = re.compile(r"<img\s[^<>]*?\balt\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)", re.IGNORECASE)
-_ANY_TAG = re.compile(r"<[^>]*>")  # within one anchor's text only: bounded
+_ANY_TAG = re.compile(r"<[^>]*(?:>|$)")  # within one anchor's text (bounded); a tag cut off too
 
 
 class ScannedSource(Source):
