@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -321,6 +320,7 @@ def test_retry_after_takes_ascii_digits_only() -> None:
 
 
 def test_a_server_hanging_up_through_aiohttp_is_no_timeout() -> None:
+    # End to end on both transports: "/hangs-up" in test_checker.py.
     aiohttp = pytest.importorskip("aiohttp")
     try:  # as httpx-aiohttp maps it: every connection error becomes ConnectTimeout
         try:
@@ -329,21 +329,6 @@ def test_a_server_hanging_up_through_aiohttp_is_no_timeout() -> None:
             raise httpx.ConnectTimeout(str(error)) from error
     except httpx.ConnectTimeout as wrapped:
         assert classify_error(wrapped) == (BLOCKED, CLOSED)
-
-
-@pytest.mark.parametrize("transport", TRANSPORTS)
-def test_a_connection_closed_without_an_answer_is_blocked(
-    tmp_path: Path, transport: str
-) -> None:
-    def hang_up(handler: BaseHTTPRequestHandler, hit: int) -> None:
-        handler.close_connection = True
-        handler.connection.shutdown(socket.SHUT_RDWR)
-
-    with page_server() as server:
-        server.routes["/gone"] = hang_up
-        path = make_project(tmp_path / "p.linkdesk", [(server.url("/gone"), TARGET)])
-        summary = check_links(path, options=replace(FAST, transport=transport))
-    assert summary.by_status[BLOCKED] == 1, summary.by_status
 
 
 @pytest.mark.parametrize(
