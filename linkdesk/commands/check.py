@@ -79,10 +79,17 @@ def run_check(options: argparse.Namespace) -> int:
     with Project.open(options.project, create=False) as project:
         link_ids = marked_link_ids(project.db) if options.only_marked else None
         with _ctrl_c_cancels() as stop:
-            summary = check_links(
-                project, link_ids, limit=options.limit, options=check_options,
-                progress=_print_progress if show_progress else None, cancelled=stop.is_set,
-            )
+            try:
+                summary = check_links(
+                    project, link_ids, limit=options.limit, options=check_options,
+                    progress=_print_progress if show_progress else None, cancelled=stop.is_set,
+                )
+            except KeyboardInterrupt:  # a second Ctrl-C: no summary, but nothing read is lost
+                if show_progress:
+                    print("\r\033[K", end="", file=sys.stderr)
+                print("linkdesk check: stopped at once; the pages read so far are saved",
+                      file=sys.stderr)
+                return EXIT_FAILED
         if show_progress:
             print("\r\033[K", end="", file=sys.stderr)
         found = changes(project.db, summary.run_id) if summary.run_id is not None else []

@@ -104,6 +104,9 @@ def _check(
                cancelled)
     try:
         _run_loop(run.run())
+    except BaseException:  # a second Ctrl-C, or a bug: the run did not finish either
+        run.was_cancelled = True
+        raise
     finally:
         run.save()
         finish_run(
@@ -286,11 +289,19 @@ def _run_loop(coroutine: Coroutine[Any, Any, T]) -> T:
 
     Not `asyncio.run`: on exit it waits for the loop's default executor, where a DNS lookup
     that hangs (an unreachable resolver) would hold up the end of the check. `loop.close()`
-    leaves such a thread to finish on its own.
+    leaves such a thread to finish on its own. A KeyboardInterrupt (a second Ctrl-C) cancels
+    every task and lets it unwind (the client closes its connections) before it goes on up:
+    tasks left pending on a closed loop would print their stack on the way out.
     """
     loop = asyncio.new_event_loop()
     try:
         return loop.run_until_complete(coroutine)
+    except KeyboardInterrupt:
+        pending = asyncio.all_tasks(loop)
+        for task in pending:
+            task.cancel()
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+        raise
     finally:
         try:
             loop.run_until_complete(loop.shutdown_asyncgens())
