@@ -197,7 +197,6 @@ class Checked:
     summary: CheckSummary
     by_path: dict[str, LinkCheck]
     progress: list[CheckProgress]
-    seconds: float
 
 
 @pytest.fixture(scope="module")
@@ -210,9 +209,7 @@ def checked(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Checked]:
         links.append(("http://nothing.invalid/page", TARGET))
         path = make_project(tmp_path_factory.mktemp("check") / "p.linkdesk", links)
         reports: list[CheckProgress] = []
-        started = time.monotonic()
         summary = check_links(path, options=FAST, progress=reports.append)
-        seconds = time.monotonic() - started
         with Project.open(path) as project:
             by_path = {}
             for link_id, source, target in project.db.execute(
@@ -220,7 +217,7 @@ def checked(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Checked]:
             ):
                 key = urlsplit(source).path + ("#y" if target == OTHER_TARGET else "")
                 by_path[key] = latest_check(project.db, link_id).check  # type: ignore[union-attr]
-        yield Checked(server, path, summary, by_path, reports, seconds)
+        yield Checked(server, path, summary, by_path, reports)
 
 
 # Routes that are only redirect targets, not links' source pages.
