@@ -6,7 +6,7 @@ import asyncio
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -155,8 +155,8 @@ def test_retry_after_seconds_or_date() -> None:
     assert _parse_retry_after("120") == 120.0
     assert _parse_retry_after("") is None and _parse_retry_after("soon") is None
     assert _parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # in the past
-    future = time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(time.time() + 60))
-    assert 55 < _parse_retry_after(future) <= 60  # type: ignore[operator]
+    future = time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(time.time() + 3600))
+    assert 3000 < _parse_retry_after(future) <= 3600  # type: ignore[operator]
 
 
 def test_a_dns_failure_through_a_transport_is_a_dns_error() -> None:
@@ -176,24 +176,27 @@ def test_a_dns_failure_through_a_transport_is_a_dns_error() -> None:
 
 
 @pytest.fixture
-def fake_dns(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+def fake_dns(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
     """Name resolution that never leaves the machine: loopback IPs resolve as usual,
-    `unresolvable.example` fails at once, `hangs.example` hangs for 3 s, anything else fails.
-    The returned event is set when the hanging lookup ends."""
+    `unresolvable.example` fails at once, `hangs.example` hangs until the test ends (or for
+    60 s), anything else fails. The returned event is set when the hanging lookup ends."""
     real = socket.getaddrinfo
-    done = threading.Event()
+    release, ended = threading.Event(), threading.Event()
 
     def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
         name = host.decode() if isinstance(host, bytes) else str(host)
         if name.startswith("127."):
             return real(host, *args, **kwargs)
         if name == "hangs.example":
-            time.sleep(3)
-            done.set()
+            release.wait(60)
+            ended.set()
         raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
 
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
-    return done
+    try:
+        yield ended
+    finally:
+        release.set()
 
 
 @pytest.mark.parametrize("transport", TRANSPORTS)
@@ -207,16 +210,13 @@ def test_dns_failures_end_to_end(
             ("http://hangs.example/page", TARGET),
             (server.url("/live"), TARGET),
         ])
-        options = CheckOptions(connect_timeout=0.5, read_timeout=0.5, page_timeout=1.0,
+        options = CheckOptions(connect_timeout=0.5, read_timeout=1.0, page_timeout=2.0,
                                transport=transport)
-        started = time.monotonic()
-        summary = check_links(path, options=options)
-        seconds = time.monotonic() - started
+        summary = check_links(path, options=options)  # returns while the lookup still hangs
     assert summary.by_status[DNS_ERROR] == 1, summary  # unresolvable.example
     assert summary.by_status[TIMEOUT] == 1  # hangs.example: the resolver did not answer in time
     assert summary.by_status[LIVE] == 1
-    assert seconds < 2.5  # the hanging lookup (3 s) was not waited for
-    assert not fake_dns.is_set()
+    assert not fake_dns.is_set()  # the check ended without waiting for the hanging lookup
 
 
 # -- store --------------------------------------------------------------------------------------

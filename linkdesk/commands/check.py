@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import signal
 import sys
 import threading
@@ -33,6 +34,8 @@ from linkdesk.core.checker import (
 )
 
 _CHANGES_SHOWN = 20
+_MIN_TIMEOUT = 0.1
+_MAX_TIMEOUT = 600.0  # ten minutes for one page is already past any browser's patience
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -52,9 +55,9 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     parser.add_argument("--only-marked", action="store_true",
                         help="only the links whose mark (their own, else their domain's) is "
                         "disavow or review")
-    parser.add_argument("--timeout", type=float, metavar="SECONDS",
-                        help=f"give up on a page after this long "
-                        f"(default {CheckOptions().page_timeout:g})")
+    parser.add_argument("--timeout", type=_seconds, metavar="SECONDS",
+                        help=f"give up on a page after this long, {_MIN_TIMEOUT:g} to "
+                        f"{_MAX_TIMEOUT:g} (default {CheckOptions().page_timeout:g})")
     parser.add_argument("--transport", choices=TRANSPORTS, default=TRANSPORTS[0],
                         help="the HTTP transport behind httpx (default: the faster, aiohttp)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -66,7 +69,7 @@ def run_check(options: argparse.Namespace) -> int:
     """Check the links and print the summary and the changes since their previous check."""
     check_options = CheckOptions(concurrency=options.concurrency, transport=options.transport)
     if options.timeout is not None:
-        timeout = max(options.timeout, 0.1)
+        timeout = options.timeout
         check_options = replace(
             check_options, page_timeout=timeout,
             connect_timeout=min(check_options.connect_timeout, timeout),
@@ -76,10 +79,17 @@ def run_check(options: argparse.Namespace) -> int:
     with open_to_change(options.project) as project:
         link_ids = marked_link_ids(project.db) if options.only_marked else None
         with _ctrl_c_cancels() as stop:
-            summary = check_links(
-                project, link_ids, limit=options.limit, options=check_options,
-                progress=_print_progress if show_progress else None, cancelled=stop.is_set,
-            )
+            try:
+                summary = check_links(
+                    project, link_ids, limit=options.limit, options=check_options,
+                    progress=_print_progress if show_progress else None, cancelled=stop.is_set,
+                )
+            except KeyboardInterrupt:  # a second Ctrl-C: no summary, but nothing read is lost
+                if show_progress:
+                    print("\r\033[K", end="", file=sys.stderr)
+                print("linkdesk check: stopped at once; the pages read so far are saved",
+                      file=sys.stderr)
+                return EXIT_FAILED
         if show_progress:
             print("\r\033[K", end="", file=sys.stderr)
         found = changes(project.db, summary.run_id) if summary.run_id is not None else []
@@ -148,6 +158,20 @@ def _ctrl_c_cancels() -> Iterator[threading.Event]:
         yield stop
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+def _seconds(text: str) -> float:
+    """A page timeout: a finite number of seconds within [_MIN_TIMEOUT, _MAX_TIMEOUT]."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    # `inf` would remove the timeout and `nan` compares false with everything: refuse both.
+    if not (math.isfinite(value) and _MIN_TIMEOUT <= value <= _MAX_TIMEOUT):
+        raise argparse.ArgumentTypeError(
+            f"must be a number of seconds from {_MIN_TIMEOUT:g} to {_MAX_TIMEOUT:g}, not {text}"
+        )
+    return value
 
 
 def _positive(text: str) -> int:

@@ -65,21 +65,26 @@ def classify_link(
             ugc=chosen.ugc,
             sponsored=chosen.sponsored,
             noindex=page.noindex,
-            detail="every link on the page is nofollow (robots)" if page.nofollow else "",
+            detail=_joined(
+                "every link on the page is nofollow (robots)" if page.nofollow else "", page.note
+            ),
         )
-    read = replace(fetch, noindex=page.noindex)
+    read = replace(fetch, noindex=page.noindex, detail=_joined(fetch.detail, page.note))
     if fetched.truncated:
-        return replace(
-            read, detail="the page is larger than the cap; the link is not in the part read"
-        )
+        return replace(read, detail=_joined(
+            "the page is larger than the cap; the link is not in the part read", page.note
+        ))
     if fetched.redirects and not _same_page(fetched.url, fetched.final_url or ""):
-        return replace(
-            read, status=REDIRECTED,
-            detail="the page redirects to another page, which does not link to the target",
-        )
+        return replace(read, status=REDIRECTED, detail=_joined(
+            "the page redirects to another page, which does not link to the target", page.note
+        ))
     others = len(page.by_host.get(target_host, ()))
     detail = f"the page links to {target_host} {others} times, not to this URL" if others else ""
-    return replace(read, status=MISSING, detail=detail)
+    return replace(read, status=MISSING, detail=_joined(detail, page.note))
+
+
+def _joined(*parts: str) -> str:
+    return "; ".join(part for part in parts if part)
 
 
 def _same_page(url: str, final_url: str) -> bool:

@@ -9,15 +9,21 @@ import httpx
 
 from linkdesk.core.checker.model import BLOCKED, DNS_ERROR, TIMEOUT
 
+CLOSED = "the server closed the connection without answering"
+CUT_SHORT = "the server closed the connection before the end of the page"
+
 
 def classify_error(error: BaseException) -> tuple[str, str]:
     """Return (status, detail) for an exception raised while fetching a page.
 
     The original error decides, not the wrapper: transports re-raise errors as httpx
-    exceptions, and httpx-aiohttp labels e.g. a refused connection `ConnectTimeout`.
+    exceptions, and httpx-aiohttp labels every connection error `ConnectTimeout` (a refused
+    connection, a server hanging up at once), so an aiohttp error that is not a timeout
+    decides on its own.
     """
     for cause in reversed(_chain(error)):  # the innermost (original) error first
-        if isinstance(cause, socket.gaierror) or type(cause).__name__ == "ClientConnectorDNSError":
+        name = type(cause).__name__
+        if isinstance(cause, socket.gaierror) or name == "ClientConnectorDNSError":
             return DNS_ERROR, "the host name does not resolve"
         if isinstance(cause, TimeoutError | httpx.TimeoutException):
             return TIMEOUT, "no complete answer in time"
@@ -27,7 +33,27 @@ def classify_error(error: BaseException) -> tuple[str, str]:
             return BLOCKED, "connection reset by the server"
         if isinstance(cause, ssl.SSLError):
             return BLOCKED, f"TLS error: {_reason(cause)}"
+        closed = _closed(cause)
+        if closed:
+            return BLOCKED, closed
+        if type(cause).__module__.startswith("aiohttp"):
+            return BLOCKED, f"connection error ({_reason(cause)})"
     return BLOCKED, _reason(error)
+
+
+def _closed(error: BaseException) -> str:
+    """Words for a server that hung up early (each library says it its own way), else ''."""
+    name = type(error).__name__
+    text = str(error).lower()
+    if name == "ServerDisconnectedError" or (
+        name == "RemoteProtocolError" and "without sending a response" in text
+    ):
+        return CLOSED
+    if name == "ClientPayloadError" or (
+        name == "RemoteProtocolError" and "complete message" in text
+    ):
+        return CUT_SHORT
+    return ""
 
 
 def _chain(error: BaseException) -> list[BaseException]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import re
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -15,6 +16,7 @@ from urllib.parse import urljoin
 
 import httpx
 
+from linkdesk.core.checker.decode import SUPPORTED, BodyDecoder, DecodeError
 from linkdesk.core.checker.errors import classify_error
 from linkdesk.core.checker.hosts import HostSlots
 from linkdesk.core.checker.model import (
@@ -29,6 +31,8 @@ from linkdesk.core.urls import normalize_url
 _REDIRECT_CODES = frozenset((301, 302, 303, 307, 308))
 _RETRY_CODES = frozenset((429, 503))
 _ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.5"
+_LOCATION = "x-linkdesk-location"  # where `_hide_location` puts a redirect's Location
+_SECONDS = re.compile(r"[0-9]{1,10}")  # ASCII digits only: `str.isdigit` accepts "²"
 _RETRY = "retry"  # what `_request` returns for a 429/503 (never a URL: those are absolute)
 
 
@@ -77,11 +81,29 @@ def open_client(options: CheckOptions) -> httpx.AsyncClient:
             write=options.read_timeout,
             pool=options.connect_timeout,
         ),
-        headers={"User-Agent": options.user_agent, "Accept": _ACCEPT},
+        headers={
+            "User-Agent": options.user_agent,
+            "Accept": _ACCEPT,
+            # Only what `decode` can undo in bounded steps (httpx would add br and zstd).
+            "Accept-Encoding": ", ".join(SUPPORTED),
+        },
         follow_redirects=False,
+        event_hooks={"response": [_hide_location]},
         # No proxies or .netrc from the environment: the check goes to the pages themselves.
         trust_env=False,
     )
+
+
+async def _hide_location(response: httpx.Response) -> None:
+    """Move a redirect's Location out of httpx's sight: redirects are followed here.
+
+    Even with `follow_redirects=False` httpx builds the next request from a Location, and a
+    target it cannot build (`javascript:…`) raises before the response reaches `_request`.
+    """
+    location = response.headers.get("location")
+    if location is not None:
+        del response.headers["location"]
+        response.headers[_LOCATION] = location
 
 
 async def fetch_page(
@@ -139,8 +161,8 @@ async def _request(
         result.http_code = code
         result.content_type = response.headers.get("content-type", "")
         result.robots_header = "\n".join(response.headers.get_list("x-robots-tag"))
-        if code in _REDIRECT_CODES and "location" in response.headers:
-            return _redirect(url, response.headers["location"], code, result, options)
+        if code in _REDIRECT_CODES and _LOCATION in response.headers:
+            return _redirect(url, response.headers[_LOCATION], code, result, options)
         if code in _RETRY_CODES:
             result.retry_after = response.headers.get("retry-after", "")
             return _RETRY
@@ -148,7 +170,15 @@ async def _request(
             return None  # a page error: the status code says it all, the body is not needed
         result.html = _is_html(result.content_type)
         if result.html:
-            result.body, result.truncated = await _read_capped(response, options.max_bytes)
+            try:
+                decoder = BodyDecoder(
+                    response.headers.get("content-encoding", ""), options.max_encodings
+                )
+                result.body, result.truncated = await _read_capped(
+                    response, decoder, options.max_bytes
+                )
+            except DecodeError as error:
+                result.failure, result.detail = BLOCKED, str(error)
         return None
 
 
@@ -174,17 +204,18 @@ def _redirect(
     return target
 
 
-async def _read_capped(response: httpx.Response, cap: int) -> tuple[bytes, bool]:
-    """The body's first `cap` bytes (decoded: a compressed bomb is capped too)."""
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in response.aiter_bytes():
-        if size + len(chunk) > cap:
-            chunks.append(chunk[: cap - size])
-            return b"".join(chunks), True  # leaving the stream closes the connection
-        chunks.append(chunk)
-        size += len(chunk)
-    return b"".join(chunks), False
+async def _read_capped(
+    response: httpx.Response, decoder: BodyDecoder, cap: int
+) -> tuple[bytes, bool]:
+    """The body's first `cap` decoded bytes: a compressed bomb is decoded only that far."""
+    body = bytearray()
+    async for raw in response.aiter_raw():  # raw: httpx would decode a whole chunk at once
+        for piece in decoder.feed(raw):
+            if len(body) + len(piece) > cap:
+                body += piece[: cap - len(body)]
+                return bytes(body), True  # leaving the stream closes the connection
+            body += piece
+    return bytes(body), False
 
 
 def _retry_delay(result: Fetched, retries: int, options: CheckOptions) -> float | None:
@@ -204,7 +235,7 @@ def _parse_retry_after(value: str) -> float | None:
     value = value.strip()
     if not value:
         return None
-    if value.isdigit():
+    if _SECONDS.fullmatch(value):
         return float(value)
     try:
         when = email.utils.parsedate_to_datetime(value)

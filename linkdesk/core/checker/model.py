@@ -31,8 +31,10 @@ class CheckOptions:
     connect_timeout: float = 10.0  # seconds to connect (DNS included)
     read_timeout: float = 15.0  # seconds without receiving anything
     page_timeout: float = 30.0  # seconds for one response, headers and body (per hop, per try)
+    parse_budget: float = 10.0  # seconds to parse a page; then it is scanned (docs/checking.md)
     max_redirects: int = 5
     max_bytes: int = 5_000_000  # body cap (decoded bytes); the rest of the page is not read
+    max_encodings: int = 2  # Content-Encoding layers undone (`gzip, gzip`); more: blocked
     retries: int = 2  # extra attempts after a 429 or 503
     backoff: float = 1.0  # first back-off in seconds without Retry-After; doubles each time
     max_retry_after: float = 30.0  # longer Retry-After requests are not waited for
