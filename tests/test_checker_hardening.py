@@ -284,10 +284,15 @@ def test_ctrl_c_stops_at_once_and_keeps_every_page_read(tmp_path: Path, presses:
             if check.poll() is None:
                 check.kill()
                 check.communicate()
-    assert check.returncode == 1, err
+    stopped_cleanly = "Stopped: 1 links left unchecked" in out
+    # A second press that lands after the command has finished (the clean stop can take less
+    # than the 10 ms between presses) meets Python's own handler at exit: killed by SIGINT,
+    # after the whole summary was written.
+    assert check.returncode == 1 or (
+        presses == 2 and stopped_cleanly and check.returncode == -signal.SIGINT), (out, err)
     assert "Traceback" not in err and "Task was destroyed" not in err
     # One press stops with the summary; a second, if it comes before the stop, at once.
-    assert "Stopped: 1 links left unchecked" in out or err == (
+    assert stopped_cleanly or err == (
         "linkdesk check: stopped at once; the pages read so far are saved\n"
     ), (out, err)
     with Project.open(path) as project:

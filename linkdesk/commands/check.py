@@ -14,7 +14,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from types import FrameType
 
@@ -76,27 +76,28 @@ def run_check(options: argparse.Namespace) -> int:
             read_timeout=min(check_options.read_timeout, timeout),
         )
     show_progress = not options.quiet and not options.json and sys.stderr.isatty()
-    with open_to_change(options.project) as project:
+    with open_to_change(options.project) as project, _ctrl_c_cancels() as interrupts:
         link_ids = marked_link_ids(project.db) if options.only_marked else None
-        with _ctrl_c_cancels() as stop:
-            try:
-                summary = check_links(
-                    project, link_ids, limit=options.limit, options=check_options,
-                    progress=_print_progress if show_progress else None, cancelled=stop.is_set,
-                )
-            except KeyboardInterrupt:  # a second Ctrl-C: no summary, but nothing read is lost
-                if show_progress:
-                    print("\r\033[K", end="", file=sys.stderr)
-                print("linkdesk check: stopped at once; the pages read so far are saved",
-                      file=sys.stderr)
-                return EXIT_FAILED
+        try:
+            summary = check_links(
+                project, link_ids, limit=options.limit, options=check_options,
+                progress=_print_progress if show_progress else None,
+                cancelled=interrupts.stop.is_set,
+            )
+        except KeyboardInterrupt:  # a second Ctrl-C: no summary, but nothing read is lost
+            if show_progress:
+                print("\r\033[K", end="", file=sys.stderr)
+            print("linkdesk check: stopped at once; the pages read so far are saved",
+                  file=sys.stderr)
+            return EXIT_FAILED
+        interrupts.checked.set()  # from here a further Ctrl-C waits for the summary
         if show_progress:
             print("\r\033[K", end="", file=sys.stderr)
         found = changes(project.db, summary.run_id) if summary.run_id is not None else []
-    if options.json:
-        print(json.dumps(_json(summary, found), indent=2, ensure_ascii=False))
-    else:
-        print(summary_text(summary, found, only_marked=options.only_marked))
+        if options.json:
+            print(json.dumps(_json(summary, found), indent=2, ensure_ascii=False))
+        else:
+            print(summary_text(summary, found, only_marked=options.only_marked))
     return EXIT_FAILED if summary.cancelled else EXIT_OK
 
 
@@ -140,22 +141,32 @@ def _print_progress(progress: CheckProgress) -> None:
           f"{progress.by_status.get('live', 0):,} links live", end="", file=sys.stderr)
 
 
+@dataclass
+class _Interrupts:
+    stop: threading.Event = field(default_factory=threading.Event)  # first Ctrl-C: stop cleanly
+    checked: threading.Event = field(default_factory=threading.Event)  # the check has ended
+
+
 @contextmanager
-def _ctrl_c_cancels() -> Iterator[threading.Event]:
-    """Ctrl-C sets the returned event (a clean stop) instead of interrupting the check."""
-    stop = threading.Event()
+def _ctrl_c_cancels() -> Iterator[_Interrupts]:
+    """Ctrl-C asks for a clean stop instead of interrupting the check; a second one stops at
+    once while pages are still being checked, and is ignored once the check has ended (the
+    command is only writing its summary then)."""
+    interrupts = _Interrupts()
     if threading.current_thread() is not threading.main_thread():
-        yield stop
+        yield interrupts
         return
 
     def handler(signum: int, frame: FrameType | None) -> None:
-        if stop.is_set():  # a second Ctrl-C: stop at once
+        if interrupts.checked.is_set():
+            return
+        if interrupts.stop.is_set():
             raise KeyboardInterrupt
-        stop.set()
+        interrupts.stop.set()
 
     previous = signal.signal(signal.SIGINT, handler)
     try:
-        yield stop
+        yield interrupts
     finally:
         signal.signal(signal.SIGINT, previous)
 
