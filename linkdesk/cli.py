@@ -21,6 +21,7 @@ from linkdesk.commands import (
     check,
     disavow,
     imports,
+    library,
     profile,
     scoring,
     stats,
@@ -30,7 +31,7 @@ from linkdesk.core.stats import project_stats
 from linkdesk.core.store import Project, ProjectError
 
 # Each module registers its subcommands; the order is the order of `--help`.
-COMMAND_MODULES = (imports, stats, scoring, profile, check, disavow)
+COMMAND_MODULES = (imports, stats, scoring, profile, check, disavow, library)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
