@@ -7,10 +7,11 @@ domains in (the client's disavow file, the auditor's own spreadsheet).
 
 A library CSV keeps the sources' ids, so the counts survive the trip (three confidential
 projects stay three, and stay unnamed). Any other file is a list: a disavow file gives its
-`domain:` entries (their comment as reason; page entries are not verdicts on a domain and are
-skipped), a spreadsheet or text file the cells of its domain column (the column headed
-domain, host, site or URL, else the first). Every domain is checked like a typed one
-(`marks.domain_key`); what is skipped is reported with its line number and why.
+`domain:` entries of registered domains (their comment as reason; page and subdomain
+entries are not verdicts on a whole domain and are skipped), a spreadsheet or text file the
+cells of its domain column (the column headed domain, host, site or URL, else the first).
+Every domain is checked like a typed one (`marks.domain_key`); what is skipped is reported
+with its line number and why.
 """
 
 from __future__ import annotations
@@ -158,6 +159,10 @@ def _import_disavow(library: Library, path: Path, text: str, verdict: str, reaso
         except MarksError as error:
             report.skipped.append(Skipped(entry.line_no, entry.text, str(error)))
             continue
+        if domain != entry.value:  # as importing it into a project: marks are per domain
+            report.skipped.append(Skipped(entry.line_no, entry.text, "a subdomain entry: a "
+                                          f"verdict is on a whole domain ({domain})"))
+            continue
         said = reason or " ".join(entry.comment.lstrip("#").split())
         rows.append((domain, verdict, said))
     for entry in parsed.invalid:
@@ -182,9 +187,7 @@ def _import_column(library: Library, path: Path, text: str, verdict: str, reason
                            and _is_header(cell)), None)
             if column is not None:
                 continue  # the header row
-            column = 0
-            if _is_header(row[0]):
-                continue
+            column = 0  # no header naming the column: the first row is a domain too
         cell = _unguard(row[column]).strip() if column < len(row) else ""
         if not cell or cell.startswith("#"):
             continue
