@@ -280,6 +280,8 @@ class Marking(WindowPart):
         ]
         if report.conflicts:
             lines += ["", "Left as they are (marked keep):", *report.conflicts]
+        if report.library_warning:
+            lines += ["", report.library_warning]
         headline = ("This file was imported before; nothing changed." if report.already_imported
                     else f"Imported {report.file_name}.")
         dialog = TextReport("Disavow File Imported", headline, "\n".join(lines), self.window())
