@@ -7,6 +7,7 @@ project (named, or confidential: counted, never named) or an imported list.
 
     apply_change(db, change)              # marks feed it (core/marks/change.py: record_marks)
     earlier_verdicts(db)                  # {domain: DomainVerdicts}, the project's own left out
+    judged_counts(db)                     # {domain: Counts}: per verdict, counted in SQL
     load_judged(db); never_judged_sql("d")   # the tables' Judged before column and filters
     with Library.open() as library:
         all_verdicts(library, "disavow")
@@ -39,7 +40,14 @@ from linkdesk.core.library.model import (
     LibraryMissing,
     Verdict,
 )
-from linkdesk.core.library.read import all_verdicts, earlier_verdicts, verdicts_on
+from linkdesk.core.library.read import (
+    Counts,
+    all_verdicts,
+    counts_on,
+    earlier_verdicts,
+    judged_counts,
+    verdicts_on,
+)
 from linkdesk.core.library.store import Library
 from linkdesk.core.library.tables import (
     JUDGED_JOIN,
@@ -56,6 +64,7 @@ __all__ = [
     "LIST",
     "PROJECT",
     "VERDICTS",
+    "Counts",
     "DomainVerdicts",
     "Library",
     "LibraryError",
@@ -63,9 +72,11 @@ __all__ = [
     "ProjectOptions",
     "Verdict",
     "all_verdicts",
+    "counts_on",
     "earlier_verdicts",
     "ensure_judged",
     "feed_domains",
+    "judged_counts",
     "judged_sql",
     "library_path",
     "load_judged",

@@ -86,12 +86,19 @@ class DomainVerdicts:
     @property
     def summary(self) -> str:
         """E.g. "disavowed in 3 projects, kept in 1 project and 1 list"."""
-        parts = []
-        for name in VERDICTS:
-            projects, lists = self.count(name, PROJECT), self.count(name, LIST)
-            if projects or lists:
-                parts.append(f"{PAST[name]} in {_counted(projects, lists)}")
-        return ", ".join(parts)
+        projects = {name: self.count(name, PROJECT) for name in VERDICTS}
+        lists = {name: self.count(name, LIST) for name in VERDICTS}
+        return summary_text(projects, lists)
+
+
+def summary_text(projects: dict[str, int], lists: dict[str, int]) -> str:
+    """The sentence for these counts per verdict: "disavowed in 3 projects, kept in 1 list"."""
+    parts = []
+    for name in VERDICTS:
+        in_projects, in_lists = projects.get(name, 0), lists.get(name, 0)
+        if in_projects or in_lists:
+            parts.append(f"{PAST[name]} in {_counted(in_projects, in_lists)}")
+    return ", ".join(parts)
 
 
 def _counted(projects: int, lists: int) -> str:

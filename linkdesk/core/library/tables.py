@@ -20,7 +20,7 @@ import sqlite3
 from pathlib import Path
 
 from linkdesk.core.library.model import LibraryError
-from linkdesk.core.library.read import earlier_verdicts
+from linkdesk.core.library.read import judged_counts
 
 TABLE = "temp.library_verdicts"
 # Per domain the library knows: how many other sources gave each verdict, and the sentence
@@ -44,7 +44,7 @@ def load_judged(db: sqlite3.Connection, library: str | Path | None = None) -> st
     ensure_judged(db)
     warning = ""
     try:
-        found = earlier_verdicts(db, library)
+        found = judged_counts(db, library)
     except (LibraryError, OSError) as error:
         found, warning = {}, f"The verdict library cannot be read: {error}"
     rows = [(domain, v.count("disavow"), v.count("keep"), v.count("review"), v.summary,
