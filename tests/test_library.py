@@ -466,3 +466,13 @@ def test_two_processes_writing_at_once_lose_nothing(
     assert {row[5] for row in rows} == ids
     assert {row[1] for row in rows if row[6] == "acme"} == {"disavow"}
     assert {row[1] for row in rows if row[6] == "bolt"} == {"keep"}
+
+
+def test_a_folder_where_the_library_should_be_gives_a_warning(
+        clients: dict[str, sqlite3.Connection], private_library: Path) -> None:
+    private_library.mkdir()
+    domains = shared_domains(clients, 1)
+    warning = mark(clients["acme"], domains, DISAVOW)
+    assert f"{private_library}: is a folder" in warning
+    assert domains[0] in domain_marks(clients["acme"], domains)
+    assert "setting is saved" in set_project_options(clients["acme"], confidential=True)

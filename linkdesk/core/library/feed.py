@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from linkdesk.core.library.location import library_path
-from linkdesk.core.library.model import PROJECT, LibraryError
+from linkdesk.core.library.model import PROJECT, LibraryError, LibraryMissing
 from linkdesk.core.library.store import Library
 from linkdesk.core.store import settings, transaction
 from linkdesk.core.store.settings import Key
@@ -109,8 +109,7 @@ def sync_project(db: sqlite3.Connection, library: str | Path | None = None) -> i
     marks = [(domain, _own_verdict(tuple(state))) for domain, *state in db.execute(
         "SELECT domain, kind, reason, marked_at FROM domain_marks")]
     with Library.open(library) as opened:
-        opened.forget_source(source)
-        return opened.write(source, PROJECT, name, marks)
+        return opened.write(source, PROJECT, name, marks, replace=True)
 
 
 def set_project_options(db: sqlite3.Connection, *, feed: bool | None = None,
@@ -135,9 +134,8 @@ def set_project_options(db: sqlite3.Connection, *, feed: bool | None = None,
                 try:
                     with Library.open(library, create=False) as opened:
                         opened.forget_source(source)
-                except LibraryError:
-                    if library_path(library).exists():
-                        raise
+                except LibraryMissing:
+                    pass  # no library: nothing of it to take out
         elif feed is True:
             sync_project(db, library)
         elif confidential is not None and options.feed:
@@ -145,7 +143,7 @@ def set_project_options(db: sqlite3.Connection, *, feed: bool | None = None,
             with Library.open(library) as opened:
                 opened.put_source(source, PROJECT, None if confidential else project_name(db))
 
-    return _guarded(library, follow, always=True)
+    return _guarded(library, follow, always=True, kept="the project's setting is saved")
 
 
 def _write_states(db: sqlite3.Connection, states: list[tuple[str, MarkState]],
@@ -162,7 +160,8 @@ def _write_states(db: sqlite3.Connection, states: list[tuple[str, MarkState]],
 
 def _own_verdict(state: MarkState) -> tuple[str, str, str] | None:
     """A mark's state as this project's verdict: (kind, reason, date), or None when there is
-    no mark, or the mark is a verdict copied from the library (`apply.PREFIX`): copies are
+    no mark, or the mark is a verdict copied from the library (its reason starts with
+`COPIED`, core/verdicts/apply.py): copies are
     not fed back, so "disavowed in 3 projects" counts three decisions, not one and its
     copies."""
     if state is None:
@@ -185,8 +184,10 @@ def _ensure_project_id(db: sqlite3.Connection) -> str:
     return known
 
 
-def _guarded(library: str | Path | None, work: Callable[[], None], *, always: bool = False) -> str:
-    """Run `work`; turn the library's trouble into a warning (said once per library)."""
+def _guarded(library: str | Path | None, work: Callable[[], None], *, always: bool = False,
+             kept: str = "the marks are kept") -> str:
+    """Run `work`; turn the library's trouble into a warning (said once per library, unless
+    `always`); `kept` says what was done regardless."""
     try:
         work()
     except (LibraryError, sqlite3.Error, OSError) as error:
@@ -197,5 +198,5 @@ def _guarded(library: str | Path | None, work: Callable[[], None], *, always: bo
         text = str(error)
         if not text.startswith(str(where)):
             text = f"{where}: {text}"
-        return f"The verdict library was not updated ({text}); the marks are kept."
+        return f"The verdict library was not updated ({text}); {kept}."
     return ""

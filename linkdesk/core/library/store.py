@@ -91,9 +91,11 @@ class Library:
             _upsert_source(self.db, source, kind, name)
 
     def write(self, source: str, kind: str, name: str | None,
-              states: Iterable[tuple[str, tuple[str, str, str] | None]]) -> int:
+              states: Iterable[tuple[str, tuple[str, str, str] | None]], *,
+              replace: bool = False) -> int:
         """Set `source`'s verdicts: (domain, (verdict, reason, decided_at)) upserts, (domain,
-        None) removes. One transaction; returns how many rows were written."""
+        None) removes; `replace` first removes every verdict of the source. One transaction;
+        returns how many rows were written."""
         upserts, deletes = [], []
         for domain, state in states:
             if state is None:
@@ -102,6 +104,8 @@ class Library:
                 upserts.append((domain, source, *state))
         with transaction(self.db):
             _upsert_source(self.db, source, kind, name)
+            if replace:
+                self.db.execute("DELETE FROM verdicts WHERE source = ?", (source,))
             self.db.executemany("DELETE FROM verdicts WHERE domain = ? AND source = ?", deletes)
             self.db.executemany(
                 "INSERT INTO verdicts (domain, source, verdict, reason, decided_at) "
