@@ -362,9 +362,14 @@ def test_importing_a_spreadsheet_column_and_a_disavow_file(tmp_path: Path) -> No
 def test_a_file_without_domains_changes_nothing(tmp_path: Path) -> None:
     empty = tmp_path / "notes.txt"
     empty.write_text("nothing to see\n")
+    workbook = tmp_path / "audit.xlsx"
+    workbook.write_bytes(b"PK\x03\x04" + bytes(range(256)) * 8)
     with Library.open() as library:
         with pytest.raises(LibraryError, match=r"notes\.txt: no domain to import; line 1"):
             import_verdicts(library, empty)
+        with pytest.raises(LibraryError, match=r"audit\.xlsx: a spreadsheet workbook .* save "
+                                               "the sheet as CSV"):
+            import_verdicts(library, workbook)
         assert all_verdicts(library) == []
 
 

@@ -95,9 +95,13 @@ def import_file(library: Library, path: str | Path, *, verdict: str = "disavow",
     if verdict not in VERDICTS:
         raise LibraryError(f"unknown verdict {verdict!r}: one of {', '.join(VERDICTS)}")
     try:
-        text = _decode(path.read_bytes())
+        data = path.read_bytes()
     except OSError as error:
         raise LibraryError(f"{path}: cannot read it ({error.strerror})") from None
+    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        raise LibraryError(f"{path}: a spreadsheet workbook (Excel, LibreOffice), not text: "
+                           "save the sheet as CSV and import that")
+    text = _decode(data)
     now = now or now_iso()
     reason = " ".join(reason.split())
     try:
