@@ -22,6 +22,7 @@ from linkdesk.commands import (
     check,
     disavow,
     imports,
+    library,
     profile,
     scoring,
     stats,
@@ -32,7 +33,7 @@ from linkdesk.core.stats import project_stats
 from linkdesk.core.store import Project, ProjectError
 
 # Each module registers its subcommands; the order is the order of `--help`.
-COMMAND_MODULES = (imports, stats, scoring, profile, check, disavow, changes)
+COMMAND_MODULES = (imports, stats, scoring, profile, check, disavow, changes, library)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

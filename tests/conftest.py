@@ -37,6 +37,16 @@ def collect_closed_windows(request: pytest.FixtureRequest) -> Iterator[None]:
         gc.collect()
 
 
+@pytest.fixture(autouse=True)
+def private_library(tmp_path_factory: pytest.TempPathFactory,
+                    monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test's verdict library is its own file, never the user's real one: marking in
+    any project writes the library (core/library), and so do the commands run by tests."""
+    path = tmp_path_factory.mktemp("library") / "library.sqlite"
+    monkeypatch.setenv("LINKDESK_LIBRARY", str(path))
+    return path
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Iterator[Project]:
     """A new, empty project file in the test's temporary folder."""

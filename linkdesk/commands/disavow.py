@@ -58,6 +58,9 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     mark.add_argument("--force", action="store_true",
                       help="disavow even what is marked keep (keep wins otherwise)")
     mark.add_argument("--dry-run", action="store_true", help="show what would change, only")
+    mark.add_argument("--library", type=Path, metavar="PATH",
+                      help="the verdict library the marks are recorded in (default: "
+                           "$LINKDESK_LIBRARY, else the one in LinkDesk's data folder)")
     mark.set_defaults(run=run_mark)
 
     imported = commands.add_parser("import-disavow", help="import the client's existing "
@@ -124,8 +127,9 @@ def run_mark(options: argparse.Namespace) -> int:
         change = plan_marks(db, Target(tuple(domains), tuple(links)), kind, options.reason,
                             forced=options.force)
         summary = preview(db, change)
+        warning = ""
         if not options.dry_run and change:
-            apply_change(db, change)
+            warning = apply_change(db, change, library=options.library)
     verb = "would change" if options.dry_run else "changed"
     print(f"{summary.text} ({verb}: {summary.added:,} added, {summary.changed:,} replaced, "
           f"{summary.removed:,} cleared; {summary.unchanged:,} already so; "
@@ -135,6 +139,8 @@ def run_mark(options: argparse.Namespace) -> int:
     if summary.skipped.get("keep"):
         print(f"{summary.skipped['keep']:,} marked keep left alone (keep wins; --force to "
               "disavow them)")
+    if warning:
+        print(f"linkdesk mark: {warning}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -155,6 +161,8 @@ def run_import_disavow(options: argparse.Namespace) -> int:
             print(f"linkdesk import-disavow: {error}", file=sys.stderr)
             return EXIT_FAILED
     print(import_text(report, options.file))
+    if report.library_warning:
+        print(f"linkdesk import-disavow: {report.library_warning}", file=sys.stderr)
     return EXIT_OK
 
 

@@ -223,7 +223,7 @@ class Marking(WindowPart):
         if isinstance(command, MarkCommand) and command.failed:
             self.undo_stack.clear()  # the stack no longer matches the project: start afresh
 
-    def write(self, change: MarkChange, how: Callable[[sqlite3.Connection, MarkChange], None]
+    def write(self, change: MarkChange, how: Callable[[sqlite3.Connection, MarkChange], str]
               ) -> str:
         """Apply or revert a change on the open project, then let the tables read again.
 
@@ -233,12 +233,14 @@ class Marking(WindowPart):
         if db is None:
             return "no project is open"
         try:
-            how(db, change)
+            warning = how(db, change)
         except sqlite3.Error as error:
             self.post(
                 f"The marks were not changed: the project cannot be written now ({error}).",
                 10_000)
             return str(error)
+        if warning:  # the verdict library could not follow; the marks are written
+            self.post(warning, 10_000)
         self.changed.emit()
         return ""
 
@@ -278,6 +280,8 @@ class Marking(WindowPart):
         ]
         if report.conflicts:
             lines += ["", "Left as they are (marked keep):", *report.conflicts]
+        if report.library_warning:
+            lines += ["", report.library_warning]
         headline = ("This file was imported before; nothing changed." if report.already_imported
                     else f"Imported {report.file_name}.")
         dialog = TextReport("Disavow File Imported", headline, "\n".join(lines), self.window())

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from linkdesk.core import urls
 from linkdesk.core.disavow.parse import DisavowFile, Entry, parse_disavow
+from linkdesk.core.library.feed import feed_domains
 from linkdesk.core.marks.change import MarkChange, RowEdit
 from linkdesk.core.marks.model import now_iso
 from linkdesk.core.store import transaction
@@ -53,6 +54,8 @@ class ImportReport:
     link_marks_added: int = 0
     conflicts: list[str] = field(default_factory=list)  # entries whose rows are marked keep
     still_withdrawn: int = 0  # entries the user withdrew earlier: they stay withdrawn
+    added_domains: list[str] = field(default_factory=list)  # domains given a disavow mark
+    library_warning: str = ""  # the verdict library could not take the new marks (why)
 
 
 def import_disavow(db: sqlite3.Connection, path: str | Path, *, now: str | None = None
@@ -81,6 +84,7 @@ def import_disavow(db: sqlite3.Connection, path: str | Path, *, now: str | None 
                         [*parsed.entries, *parsed.invalid], len(parsed.problems), now)
             _add_marks(db, report, now)
     report.coverage = coverage(db, parsed.entries)
+    report.library_warning = feed_domains(db, report.added_domains)
     return report
 
 
@@ -223,7 +227,9 @@ def _add_marks(db: sqlite3.Connection, report: ImportReport, now: str) -> None:
             db.execute(
                 "INSERT OR IGNORE INTO domain_marks (domain, kind, reason, marked_at) "
                 "VALUES (?, 'disavow', ?, ?)", (entry.value, reason, now))
-            report.domain_marks_added += db.total_changes - before
+            if db.total_changes > before:
+                report.domain_marks_added += 1
+                report.added_domains.append(entry.value)
             row = db.execute("SELECT kind FROM domain_marks WHERE domain = ?",
                              (entry.value,)).fetchone()
             if row[0] == "keep":

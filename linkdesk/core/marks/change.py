@@ -5,7 +5,9 @@ writes the after states; reverting writes the before states. Both are plain writ
 states, so redo after undo (and undo after redo) always lands exactly where it was; the Qt
 undo stack only has to call `apply_change` and `revert_change`.
 
-Marks never change links, so scores and the tables' sort orders stay valid.
+Marks never change links, so scores and the tables' sort orders stay valid. After the write,
+the domains' marks are recorded in the user's verdict library (core/library/feed.py); a
+library that cannot be written gives a warning, never a failed mark.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from linkdesk.core.library.feed import record_marks
 from linkdesk.core.store import transaction
 
 # table -> (columns of the key, columns of the state)
@@ -61,14 +65,30 @@ class MarkChange:
         return bool(self.edits)
 
 
-def apply_change(db: sqlite3.Connection, change: MarkChange) -> None:
-    """Write every row's after state, in one transaction."""
+def apply_change(db: sqlite3.Connection, change: MarkChange, *,
+                 library: str | Path | None = None) -> str:
+    """Write every row's after state, in one transaction; then record the domains' new marks
+    in the verdict library (`library`, default: `core.library.library_path()`).
+
+    Returns "" or a warning that the library could not be updated: the marks are written
+    regardless (raises only when the project itself cannot be written)."""
     _write(db, ((edit.table, edit.key, edit.after) for edit in change.edits))
+    return _feed(db, change, False, library)
 
 
-def revert_change(db: sqlite3.Connection, change: MarkChange) -> None:
-    """Write every row's before state, in one transaction."""
+def revert_change(db: sqlite3.Connection, change: MarkChange, *,
+                  library: str | Path | None = None) -> str:
+    """Write every row's before state, in one transaction; then the library follows, as in
+    `apply_change` (same return value)."""
     _write(db, ((edit.table, edit.key, edit.before) for edit in change.edits))
+    return _feed(db, change, True, library)
+
+
+def _feed(db: sqlite3.Connection, change: MarkChange, revert: bool,
+          library: str | Path | None) -> str:
+    states = [(edit.key[0], edit.before if revert else edit.after)
+              for edit in change.edits if edit.table == "domain_marks"]
+    return record_marks(db, states, library) if states else ""
 
 
 def _write(db: sqlite3.Connection, rows: Iterable[tuple[str, tuple[str, ...], State]]) -> None:

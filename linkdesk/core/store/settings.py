@@ -31,6 +31,9 @@ class Key(StrEnum):
     COLUMN_MAPPINGS = "column_mappings"  # generic CSV header -> field mapping, remembered
     DISAVOW_PLATFORMS = "disavow_platforms"  # the user's list of very large platforms
     DISAVOW_WARN_QUALITY = "disavow_warn_quality"  # quality from which a disavow is confirmed
+    LIBRARY_ID = "library_id"  # the project's id in the verdict library (core/library)
+    LIBRARY_FEED = "library_feed"  # false: this project's marks stay out of the library
+    LIBRARY_CONFIDENTIAL = "library_confidential"  # true: counted in the library, never named
 
 
 def get(db: sqlite3.Connection, key: Key, default: Any = None) -> Any:
