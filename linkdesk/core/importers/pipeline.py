@@ -20,14 +20,15 @@ from itertools import chain, islice
 from pathlib import Path
 
 from linkdesk.core.importers import parallel
+from linkdesk.core.importers.archive import MEMBERS_NAMED
 from linkdesk.core.importers.detect import HEAD_LINES, Detected, GoogleReport
 from linkdesk.core.importers.google import LABELS, stage_google_batch
 from linkdesk.core.importers.lines import TextNotes
 from linkdesk.core.importers.original import OriginalTextCompressor, store_chunks
 from linkdesk.core.importers.reader import (
-    MEMBERS_NAMED,
     ExportMember,
     ExportReadError,
+    close_members,
     file_sha256,
     list_members,
     open_lines,
@@ -115,10 +116,14 @@ def import_file(
         raise ImportFailed(f"unknown format {options.format!r}; choose one of {FORMAT_CHOICES}")
     try:
         members = list_members(path)
-        digest = file_sha256(path)
     except ExportReadError as error:
         raise ImportFailed(str(error)) from None
     except OSError as error:
+        raise ImportFailed(f"{path.name}: cannot read the file ({error.strerror})") from None
+    try:
+        digest = file_sha256(path)
+    except OSError as error:
+        close_members(members)
         raise ImportFailed(f"{path.name}: cannot read the file ({error.strerror})") from None
     job = _Job(project, options, progress, cancelled or (lambda: False))
     try:
@@ -142,6 +147,7 @@ def import_file(
     finally:
         merge.drop_stage(project.db)
         job.cleanup()
+        close_members(members)
     return results
 
 

@@ -9,26 +9,21 @@ from __future__ import annotations
 import codecs
 import gzip
 import hashlib
-import importlib.util
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from linkdesk.core.importers.archive import ExportReadError, ZipArchive
 from linkdesk.core.importers.lines import TextLines
 
 SNIFF_BYTES = 65_536
 Position = Callable[[], int]
-_TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 _CONTROL = frozenset(range(0, 9)) | frozenset(range(14, 32)) - {0x1B}
 _CONTROL_CHARS = frozenset(map(chr, _CONTROL))
-
-
-class ExportReadError(Exception):
-    """The file cannot be read as an export; the message names the file and the problem."""
 
 
 @dataclass(frozen=True)
@@ -40,6 +35,7 @@ class ExportMember:
     compressed: bool = False  # gzip
     index: int = 0  # position in the ZIP's directory: names need not be unique
     repeat: int = 1  # 2 for the second CSV of the same name in the ZIP, and so on
+    archive: ZipArchive | None = field(default=None, compare=False, repr=False)
 
     @property
     def display_name(self) -> str:
@@ -51,9 +47,8 @@ class ExportMember:
 
     def size(self) -> int:
         """Total bytes progress is measured against."""
-        if self.member is not None:
-            with zipfile.ZipFile(self.path) as archive:
-                return archive.infolist()[self.index].file_size
+        if self.archive is not None:
+            return self.archive.size(self.index)
         return self.path.stat().st_size
 
     @contextmanager
@@ -63,9 +58,9 @@ class ExportMember:
         Errors of decompression, here or while the caller reads, become ExportReadError.
         """
         try:
-            if self.member is not None:
-                with zipfile.ZipFile(self.path) as archive, self._open_member(archive) as stream:
-                    yield stream, stream.tell  # type: ignore[misc]
+            if self.archive is not None:
+                with self.archive.open(self.index, self.display_name) as stream:
+                    yield stream, stream.tell
                 return
             with open(self.path, "rb") as raw:
                 if self.compressed:
@@ -78,29 +73,17 @@ class ExportMember:
                 f"{self.display_name}: the file is damaged or cut short ({error})"
             ) from None
 
-    def _open_member(self, archive: zipfile.ZipFile) -> BinaryIO:
-        try:
-            return archive.open(archive.infolist()[self.index])  # type: ignore[return-value]
-        except (NotImplementedError, RuntimeError) as error:  # a method, a password
-            raise ExportReadError(f"{self.display_name}: cannot read it ({error})") from None
-
 
 try:
     from lzma import LZMAError
 except ImportError:  # a Python built without lzma
     LZMAError = EOFError  # type: ignore[misc,assignment]
 _DAMAGED = (EOFError, zlib.error, zipfile.BadZipFile, gzip.BadGzipFile, LZMAError)
-_ZIP_METHODS = {
-    zipfile.ZIP_STORED: "stored",
-    zipfile.ZIP_DEFLATED: "deflate",
-    zipfile.ZIP_BZIP2: "bzip2",
-    zipfile.ZIP_LZMA: "LZMA",
-}
-MEMBERS_NAMED = 3  # in a message about a ZIP's members, name this many
-
-
 def list_members(path: Path) -> list[ExportMember]:
-    """The CSVs a file holds: itself, its gzip content, or each CSV in a ZIP."""
+    """The CSVs a file holds: itself, its gzip content, or each CSV in a ZIP.
+
+    The members of a ZIP share the open ZIP: `close_members()` closes it.
+    """
     if not path.exists():
         raise ExportReadError(f"{path}: no such file")
     if path.is_dir():
@@ -110,65 +93,20 @@ def list_members(path: Path) -> list[ExportMember]:
     if not magic:
         raise ExportReadError(f"{path.name}: the file is empty")
     if magic.startswith(b"PK\x03\x04") or magic.startswith(b"PK\x05\x06"):
-        return _zip_members(path)
+        archive = ZipArchive(path)
+        return [
+            ExportMember(path, name, index=index, repeat=repeat, archive=archive)
+            for index, name, repeat in archive.csv_members()
+        ]
     if magic.startswith(b"\x1f\x8b"):
         return [ExportMember(path, compressed=True)]
     return [ExportMember(path)]
 
 
-def _zip_members(path: Path) -> list[ExportMember]:
-    try:
-        with zipfile.ZipFile(path) as archive:
-            infos = [
-                (index, info) for index, info in enumerate(archive.infolist())
-                if not info.is_dir() and info.filename.lower().endswith(_TEXT_SUFFIXES)
-                and not info.filename.startswith("__MACOSX/")
-            ]
-    except (zipfile.BadZipFile, OSError, ValueError) as error:
-        raise ExportReadError(f"{path.name}: damaged ZIP file ({error})") from None
-    if not infos:
-        raise ExportReadError(f"{path.name}: the ZIP file holds no CSV files")
-    _refuse_unreadable(path, [info for _, info in infos])
-    infos.sort(key=lambda item: (item[1].filename, item[0]))
-    seen: dict[str, int] = {}
-    members = []
-    for index, info in infos:
-        seen[info.filename] = seen.get(info.filename, 0) + 1
-        members.append(ExportMember(path, info.filename, index=index, repeat=seen[info.filename]))
-    return members
-
-
-def _refuse_unreadable(path: Path, infos: list[zipfile.ZipInfo]) -> None:
-    """Refuse a ZIP whose CSVs are encrypted or compressed in a way Python cannot undo."""
-    encrypted = [info.filename for info in infos if info.flag_bits & 0x1]
-    if encrypted:
-        raise ExportReadError(
-            f"{path.name}: {some_of(encrypted, 'CSV')} protected by a password; "
-            "LinkDesk cannot read encrypted ZIP files: unzip it and import the CSV files"
-        )
-    unknown = [info for info in infos if not _method_available(info.compress_type)]
-    if unknown:
-        method = _ZIP_METHODS.get(unknown[0].compress_type, f"method {unknown[0].compress_type}")
-        raise ExportReadError(
-            f"{path.name}: {some_of([i.filename for i in unknown], 'CSV')} compressed with "
-            f"a method LinkDesk cannot read ({method}); unzip it and import the CSV files"
-        )
-
-
-def _method_available(method: int) -> bool:
-    needs = {zipfile.ZIP_BZIP2: "bz2", zipfile.ZIP_LZMA: "lzma"}  # optional parts of Python
-    return method in _ZIP_METHODS and (
-        method not in needs or importlib.util.find_spec(needs[method]) is not None
-    )
-
-
-def some_of(names: list[str], kind: str) -> str:
-    """A few names, and how many more: a message about 3,000 CSVs stays one line."""
-    shown = ", ".join(repr(name) for name in names[:MEMBERS_NAMED])
-    more = len(names) - MEMBERS_NAMED
-    if more > 0:
-        shown += f" and {more:,} more"
-    return f"{kind} {shown} is" if len(names) == 1 else f"{kind}s {shown} are"
+def close_members(members: list[ExportMember]) -> None:
+    """Close the ZIP the members came from, if any."""
+    for archive in {id(m.archive): m.archive for m in members if m.archive}.values():
+        archive.close()
 
 
 def file_sha256(path: Path) -> str:
@@ -212,8 +150,12 @@ def sniff_encoding(member: ExportMember) -> str:
 
 
 def _utf16_without_bom(head: bytes) -> str | None:
-    """UTF-16 without a BOM: the byte order whose text decodes and reads most like a CSV."""
-    best, best_ascii = None, 0.3  # a CSV of links is at least this much ASCII
+    """UTF-16 without a BOM: the byte order in which the head decodes to lines of cells.
+
+    Read in the wrong order, line ends and delimiters become letters of other scripts, so the
+    order with more of them wins, whatever share of the text is ASCII.
+    """
+    best, best_marks = None, 0
     for codec in ("utf-16-le", "utf-16-be"):
         try:
             text = codecs.getincrementaldecoder(codec)().decode(head[: len(head) // 2 * 2])
@@ -221,9 +163,11 @@ def _utf16_without_bom(head: bytes) -> str | None:
             continue
         if not text or sum(1 for char in text if char in _CONTROL_CHARS) > len(text) // 100:
             continue
-        ascii_share = sum(1 for char in text if " " <= char <= "~") / len(text)
-        if ascii_share > best_ascii:
-            best, best_ascii = codec, ascii_share
+        if "\n" not in text and "\r" not in text:
+            continue
+        marks = sum(text.count(mark) for mark in "\n\r\t,;")
+        if marks > best_marks:
+            best, best_marks = codec, marks
     return best
 
 
