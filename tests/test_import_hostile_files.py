@@ -28,7 +28,7 @@ from test_import_bad_files import (
     semrush_line,
 )
 
-from linkdesk.core.importers.lines import MAX_LINE_BYTES
+from linkdesk.core.importers.lines import MAX_LINE_BYTES, MAX_RECORD_CHARS
 from linkdesk.core.importers.original import original_row
 from linkdesk.core.importers.pipeline import ImportResult, import_file
 from linkdesk.core.store import Project
@@ -196,6 +196,27 @@ def test_an_enormous_line_is_skipped_in_bounded_memory(tmp_path: Path, case: str
     assert "100 imported, 1 skipped" in done.stdout
     limit = MAX_LINE_BYTES // MB
     assert f"skipped line 52: the line is longer than {limit} MB; skipped unread" in done.stdout
+
+
+def test_a_record_that_never_ends_fails_cleanly_in_bounded_memory(tmp_path: Path) -> None:
+    # 150 quoted cells of 4 MB, each line under the line limit: one 600 MB record
+    head = csv_text(SEMRUSH_COLUMNS, *semrush_rows(50)).encode() + b'https://x.example/,"'
+    path = tmp_path / "semrush.csv.gz"
+    gzip_bomb(path, head, b"a" * (4 * MB) + b'","\n', 150,
+              b'"\n' + csv_text(*semrush_rows(50, start=50)).encode())
+    project_path = tmp_path / "acme.linkdesk"
+    first = tmp_path / "semrush-first.csv"
+    write_semrush(first, make_profile(50, seed=2))
+    assert run_cli("import", project_path, first).returncode == 0
+    before = run_cli("stats", project_path, "--json").stdout
+
+    done = run_cli("import", project_path, path, "--no-score", memory_limit=1024 * MB)
+
+    assert done.returncode == 1, done.stderr[-2000:]
+    assert "Traceback" not in done.stderr
+    assert (f"{path.name}: the record starting on line 52 runs on for more than "
+            f"{MAX_RECORD_CHARS // MB} MB") in done.stderr
+    assert run_cli("stats", project_path, "--json").stdout == before
 
 
 def test_a_long_line_under_the_limit_is_imported_whole(project: Project, tmp_path: Path) -> None:

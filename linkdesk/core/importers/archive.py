@@ -16,6 +16,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
+from linkdesk.core.importers.errors import ExportReadError
+
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 MEMBERS_NAMED = 3  # in a message about a ZIP's members, name this many
 _METHODS = {
@@ -25,10 +27,6 @@ _METHODS = {
     zipfile.ZIP_LZMA: "LZMA",
 }
 _OPTIONAL = {zipfile.ZIP_BZIP2: "bz2", zipfile.ZIP_LZMA: "lzma"}  # parts of Python it may lack
-
-
-class ExportReadError(Exception):
-    """The file cannot be read as an export; the message names the file and the problem."""
 
 
 class ZipArchive:

@@ -16,12 +16,16 @@ from __future__ import annotations
 
 import codecs
 import io
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 from typing import AnyStr, BinaryIO
 
+from linkdesk.core.importers.errors import ExportReadError
+
 MAX_LINE_BYTES = 16 * 1024 * 1024  # as long as the longest cell `csv` accepts
+MAX_RECORD_CHARS = 4 * MAX_LINE_BYTES  # a record of many lines: quoted cells with line breaks
 READ_BYTES = 1 << 20
 _BYTE_NEWLINES = ("utf-8", "utf-8-sig", "cp1252")
 
@@ -102,14 +106,20 @@ class TextLines:
     """Iterates the lines of a binary stream as text (line ends kept, as `csv` wants them).
 
     `chars` counts the characters handed out so far, so a reader of rows can bound its
-    batches by size as well as by count.
+    batches by size as well as by count. A reader of records sets `record_end` to the last
+    line of each record it completes: a record running on for more than MAX_RECORD_CHARS
+    (a quoted cell whose closing quote never comes) then ends the reading with an
+    ExportReadError rather than filling memory.
     """
 
     def __init__(
-        self, stream: BinaryIO, encoding: str, first_line: int = 1, *, limit: int = MAX_LINE_BYTES
+        self, stream: BinaryIO, encoding: str, first_line: int = 1, *, name: str = "",
+        limit: int = MAX_LINE_BYTES,
     ) -> None:
         self.notes = TextNotes()
         self.chars = 0
+        self.record_end = first_line - 1
+        self._name = name
         self._stream = stream
         self._encoding = encoding
         self._line = first_line  # the number of the first line not yet handed out
@@ -130,7 +140,17 @@ class TextLines:
             blocks: Iterator[str] = map(self._decode, self._whole_lines(self._byte_chunks()))
         else:
             blocks = self._whole_lines(self._decoded_chunks())
+        open_blocks: deque[tuple[int, int]] = deque()  # (first line, chars before) of blocks
         for text in blocks:
+            open_blocks.append((self._line - _line_ends(text), self.chars))
+            while len(open_blocks) > 1 and open_blocks[1][0] <= self.record_end + 1:
+                open_blocks.popleft()  # wholly before the record being read
+            if self.chars - open_blocks[0][1] > MAX_RECORD_CHARS:
+                raise ExportReadError(
+                    f"{self._name}: the record starting on line {self.record_end + 1} runs on "
+                    f"for more than {MAX_RECORD_CHARS // (1024 * 1024)} MB (a quoted cell "
+                    "that never ends?); the file cannot be imported"
+                )
             self.chars += len(text)
             yield text
 

@@ -163,7 +163,8 @@ def range_lines(
     reader = _RangeReader(path, start, end)
     decoding = "utf-8" if encoding == "utf-8-sig" else encoding
     try:
-        yield TextLines(reader, decoding, first_line), reader  # type: ignore[arg-type]
+        text = TextLines(reader, decoding, first_line, name=Path(path).name)  # type: ignore[arg-type]
+        yield text, reader
     finally:
         reader.close()
 

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from linkdesk.core.importers.archive import ExportReadError, ZipArchive
+from linkdesk.core.importers.archive import ZipArchive
+from linkdesk.core.importers.errors import ExportReadError
 from linkdesk.core.importers.lines import TextLines
 
 SNIFF_BYTES = 65_536
@@ -178,4 +179,4 @@ def open_lines(
     """Open a member as its text lines (line ends kept, as `csv` wants them), bounded in
     length and decoded line by line where need be (see `lines`)."""
     with member.open_binary() as (stream, position):
-        yield TextLines(stream, encoding, first_line), position
+        yield TextLines(stream, encoding, first_line, name=member.display_name), position

@@ -110,6 +110,7 @@ class RowStream:
         batch = Batch()
         lines, rows = batch.lines, batch.rows
         text = self._text or TextLines(io.BytesIO(), "utf-8")  # (a plain iterable: no sizes)
+        text.record_end = previous_end
         chars_at_end = text.chars + BATCH_CHARS
         while True:
             try:
@@ -117,7 +118,7 @@ class RowStream:
                     if len(row) == width:
                         lines.append(previous_end + 1)
                         rows.append(row)
-                        previous_end = self._header_line + reader.line_num
+                        previous_end = text.record_end = self._header_line + reader.line_num
                         if len(rows) >= BATCH_ROWS or text.chars > chars_at_end:
                             yield batch
                             self.rows_read += len(rows)
@@ -127,13 +128,13 @@ class RowStream:
                             chars_at_end = text.chars + BATCH_CHARS
                         continue
                     start = previous_end + 1
-                    previous_end = self._header_line + reader.line_num
+                    previous_end = text.record_end = self._header_line + reader.line_num
                     self._odd_row(row, start, lines, rows)
                 break
             except csv.Error as error:
                 self.rows_read += 1
                 self.skip(previous_end + 1, f"unreadable CSV ({error})")
-                previous_end = self._header_line + reader.line_num
+                previous_end = text.record_end = self._header_line + reader.line_num
         if rows:
             yield batch
             self.rows_read += len(rows)
