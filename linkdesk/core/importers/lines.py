@@ -26,7 +26,7 @@ from linkdesk.core.importers.errors import ExportReadError
 
 MAX_LINE_BYTES = 16 * 1024 * 1024  # as long as the longest cell `csv` accepts
 MAX_RECORD_CHARS = 4 * MAX_LINE_BYTES  # a record of many lines: quoted cells with line breaks
-READ_BYTES = 1 << 20
+READ_BYTES = 1 << 16  # as io.TextIOWrapper reads: larger blocks cost memory, not time
 _BYTE_NEWLINES = ("utf-8", "utf-8-sig", "cp1252")
 
 
@@ -123,6 +123,7 @@ class TextLines:
         self._stream = stream
         self._encoding = encoding
         self._line = first_line  # the number of the first line not yet handed out
+        self._block_first = first_line  # the number of the first line of the latest block
         self._limit = limit
         self._lines = chain.from_iterable(
             io.StringIO(text, newline="") for text in self.text_blocks()
@@ -142,7 +143,7 @@ class TextLines:
             blocks = self._whole_lines(self._decoded_chunks())
         open_blocks: deque[tuple[int, int]] = deque()  # (first line, chars before) of blocks
         for text in blocks:
-            open_blocks.append((self._line - _line_ends(text), self.chars))
+            open_blocks.append((self._block_first, self.chars))
             while len(open_blocks) > 1 and open_blocks[1][0] <= self.record_end + 1:
                 open_blocks.popleft()  # wholly before the record being read
             if self.chars - open_blocks[0][1] > MAX_RECORD_CHARS:
@@ -195,6 +196,7 @@ class TextLines:
             if size and parts[-1].endswith(cr) and not data.startswith(lf):
                 block = data[:0].join(parts)  # that \r was a line end of its own
                 parts, size = [], 0
+                self._block_first = self._line
                 self._line += _line_ends(block)
                 yield block
             end = _first_line_end(data, cr, lf)
@@ -223,10 +225,12 @@ class TextLines:
                 block = block[:0].join([*parts, block])
             parts = [data[last + 1 :]]
             size = len(parts[0])
+            self._block_first = self._line
             self._line += _line_ends(block)
             yield block
         if size:
             block = parts[0][:0].join(parts)
+            self._block_first = self._line
             self._line += _line_ends(block)
             yield block
 
@@ -234,7 +238,7 @@ class TextLines:
         self.notes.overlong.append(self._line)
 
     def _decode(self, block: bytes) -> str:
-        first = self._line - _line_ends(block)  # _whole_lines counted the block's lines
+        first = self._block_first
         if b"\x00" in block:
             block = b"".join(map(self._drop_nuls, _numbered(block, first)))
         if self._encoding == "cp1252":
@@ -267,9 +271,10 @@ def _first_line_end(data: AnyStr, cr: AnyStr, lf: AnyStr) -> int:
 
 def _line_ends(data: AnyStr) -> int:
     """Lines as `csv` counts them: \\n, \\r\\n and a lone \\r each end one."""
-    if isinstance(data, str):
-        return data.count("\n") + data.count("\r") - data.count("\r\n")
-    return data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+    cr, lf = ("\r", "\n") if isinstance(data, str) else (b"\r", b"\n")
+    ends = data.count(lf)
+    returns = data.count(cr)
+    return ends + returns - data.count(cr + lf) if returns else ends
 
 
 def _numbered(block: bytes, first: int) -> Iterator[tuple[int, bytes]]:
