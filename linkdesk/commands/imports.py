@@ -117,9 +117,9 @@ def result_text(result: ImportResult) -> str:
             else f"{result.links_merged:,} linking pages seen by Google"
         )
     ]
-    lines.extend(f"  warning: {warning}" for warning in result.warnings)
     for skipped in result.skipped[:10]:
         lines.append(f"  skipped line {skipped.line}: {skipped.reason}")
     if result.rows_skipped > 10:
         lines.append(f"  … and {result.rows_skipped - 10:,} more skipped rows")
+    lines.extend(f"  warning: {warning}" for warning in result.warnings)
     return "\n".join(lines)

@@ -80,6 +80,8 @@ try:
 except ImportError:  # a Python built without lzma
     LZMAError = EOFError  # type: ignore[misc,assignment]
 _DAMAGED = (EOFError, zlib.error, zipfile.BadZipFile, gzip.BadGzipFile, LZMAError)
+
+
 def list_members(path: Path) -> list[ExportMember]:
     """The CSVs a file holds: itself, its gzip content, or each CSV in a ZIP.
 
