@@ -7,6 +7,7 @@ refused with a message naming the file and the problem, the project unchanged.
 
 from __future__ import annotations
 
+import io
 import os
 import struct
 import subprocess
@@ -28,7 +29,7 @@ from test_import_bad_files import (
     semrush_line,
 )
 
-from linkdesk.core.importers.lines import MAX_LINE_BYTES, MAX_RECORD_CHARS
+from linkdesk.core.importers.lines import MAX_LINE_BYTES, MAX_RECORD_CHARS, TextLines
 from linkdesk.core.importers.original import original_row
 from linkdesk.core.importers.pipeline import ImportResult, import_file
 from linkdesk.core.store import Project
@@ -409,3 +410,13 @@ def test_a_zip_of_many_csvs_is_opened_once(
 
     assert [r.rows_imported for r in results] == [3] * 40
     assert len(opened) == 1  # reading its directory again per CSV took minutes at 3,000 CSVs
+
+
+def test_text_read_without_records_has_no_record_limit() -> None:
+    # The kept original text is read apart from the rows: no record ever ends there.
+    data = b"https://blog.example.net/,https://acme-widgets.com/\n" * (MAX_RECORD_CHARS // 40)
+    assert len(data) > MAX_RECORD_CHARS
+
+    text = TextLines(io.BytesIO(data), "utf-8", name="big.csv")
+
+    assert sum(map(len, text.text_blocks())) == len(data)

@@ -118,7 +118,7 @@ class TextLines:
     ) -> None:
         self.notes = TextNotes()
         self.chars = 0
-        self.record_end = first_line - 1
+        self.record_end: int | None = None  # None: nobody reads records, nothing to bound
         self._name = name
         self._stream = stream
         self._encoding = encoding
@@ -143,17 +143,22 @@ class TextLines:
             blocks = self._whole_lines(self._decoded_chunks())
         open_blocks: deque[tuple[int, int]] = deque()  # (first line, chars before) of blocks
         for text in blocks:
-            open_blocks.append((self._block_first, self.chars))
-            while len(open_blocks) > 1 and open_blocks[1][0] <= self.record_end + 1:
-                open_blocks.popleft()  # wholly before the record being read
-            if self.chars - open_blocks[0][1] > MAX_RECORD_CHARS:
-                raise ExportReadError(
-                    f"{self._name}: the record starting on line {self.record_end + 1} runs on "
-                    f"for more than {MAX_RECORD_CHARS // (1024 * 1024)} MB (a quoted cell "
-                    "that never ends?); the file cannot be imported"
-                )
+            if self.record_end is not None:
+                open_blocks.append((self._block_first, self.chars))
+                self._bound_record(open_blocks, self.record_end + 1)
             self.chars += len(text)
             yield text
+
+    def _bound_record(self, open_blocks: deque[tuple[int, int]], start: int) -> None:
+        """Raise if the record starting on line `start` has taken MAX_RECORD_CHARS already."""
+        while len(open_blocks) > 1 and open_blocks[1][0] <= start:
+            open_blocks.popleft()  # wholly before the record being read
+        if self.chars - open_blocks[0][1] > MAX_RECORD_CHARS:
+            raise ExportReadError(
+                f"{self._name}: the record starting on line {start} runs on for more than "
+                f"{MAX_RECORD_CHARS // (1024 * 1024)} MB (a quoted cell that never ends?); "
+                "the file cannot be imported"
+            )
 
     def _byte_chunks(self) -> Iterator[bytes]:
         read = self._stream.read
