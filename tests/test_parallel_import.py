@@ -43,8 +43,10 @@ def everything(project: Project) -> dict[str, list[tuple[object, ...]]]:
 
 
 def import_with(tmp_path: Path, export: Path, name: str, min_bytes: int,
-                monkeypatch: pytest.MonkeyPatch) -> Project:
-    """Import, and check that a second process was used exactly when the file is big enough."""
+                monkeypatch: pytest.MonkeyPatch, results: list | None = None) -> Project:
+    """Import, and check that a second process was used exactly when the file is big enough.
+
+    The import's results are put in `results`, when given."""
     monkeypatch.setattr(parallel, "MIN_BYTES", min_bytes)
     started: list[parallel.SecondHalf] = []
     original_init = parallel.SecondHalf.__init__
@@ -55,7 +57,9 @@ def import_with(tmp_path: Path, export: Path, name: str, min_bytes: int,
 
     monkeypatch.setattr(parallel.SecondHalf, "__init__", spy)
     project = Project.open(tmp_path / name)
-    import_file(project, export)
+    imported = import_file(project, export)
+    if results is not None:
+        results.extend(imported)
     assert bool(started) == (export.stat().st_size >= min_bytes)
     assert all(not Path(second.folder).exists() for second in started)  # scratch removed
     return project
@@ -81,8 +85,9 @@ def test_two_halves_give_the_same_project_as_one(
     assert original_row(two.db, import_id, line)["Referring page URL"].startswith("http")
 
 
-def test_second_half_not_utf8_is_retried_as_cp1252(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("min_bytes", [1, 1 << 40], ids=["two-halves", "one-process"])
+def test_a_line_of_the_second_half_not_utf8_is_read_as_cp1252_with_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, min_bytes: int
 ) -> None:
     export = tmp_path / "ahrefs.csv"
     write_ahrefs(export, make_profile(2_000, seed=3))
@@ -91,11 +96,16 @@ def test_second_half_not_utf8_is_retried_as_cp1252(
     cells = last.split(b",")
     cells[0] = "Caf\u00e9 cr\u00e8me".encode("cp1252")
     export.write_bytes(data + b",".join(cells) + b"\n")
-    project = import_with(tmp_path, export, "p.linkdesk", 1, monkeypatch)
+    line = data.count(b"\n") + 1
+    results: list = []
+    project = import_with(tmp_path, export, "p.linkdesk", min_bytes, monkeypatch, results)
     encoding = project.db.execute("SELECT encoding FROM imports").fetchone()[0]
     titles = {row[0] for row in project.db.execute("SELECT title FROM observations")}
-    assert encoding == "cp1252"
+    assert encoding == "utf-8"  # the file is UTF-8; one line of it is not
     assert "Café crème" in titles
+    assert results[0].warnings == [
+        f"mixed encodings: 1 line (line {line}) was not UTF-8; read as Windows-1252"
+    ]
 
 
 def test_split_point_is_outside_quotes() -> None:

@@ -134,4 +134,5 @@ def result_text(result: ImportResult) -> str:
         lines.append(f"  skipped line {skipped.line}: {skipped.reason}")
     if result.rows_skipped > 10:
         lines.append(f"  … and {result.rows_skipped - 10:,} more skipped rows")
+    lines.extend(f"  warning: {warning}" for warning in result.warnings)
     return "\n".join(lines)

@@ -9,14 +9,12 @@ zlib releases the GIL), where a JSON or joined-cells column per row added 3–4 
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import sqlite3
 import threading
 import zlib
-from collections.abc import Callable
-from typing import AnyStr
+from collections.abc import Iterator
 
 from linkdesk.core.importers.reader import ExportMember, open_lines
 
@@ -46,39 +44,30 @@ class OriginalTextCompressor:
 
     def _run(self) -> None:
         try:
-            if self._encoding in ("utf-8", "utf-8-sig"):
-                # The bytes already are the UTF-8 text: no decoding, which would hold the GIL
-                # the parsing thread needs; zlib itself runs without it.
-                with self._member.open_binary() as (stream, _):
-                    if self._encoding == "utf-8-sig":
-                        stream.read(len(codecs.BOM_UTF8))
-                    self._compress(lambda: stream.read(CHUNK_CHARS), b"\n", bytes)
-            else:
-                with open_lines(self._member, self._encoding) as (lines, _):
-                    text: io.TextIOBase = lines  # type: ignore[assignment]  # a TextIOWrapper
-                    self._compress(lambda: text.read(CHUNK_CHARS), "\n", str)
+            # The same text the rows are parsed from: lines of a UTF-8 file that were read as
+            # Windows-1252 are kept as they were read, overlong lines as empty lines.
+            with open_lines(self._member, self._encoding) as (lines, _):
+                self._compress(lines.text_blocks())
         except BaseException as error:  # reported to the importing thread by result()
             self._error = error
 
-    def _compress(self, read: Callable[[], AnyStr], newline: AnyStr, kind: type) -> None:
+    def _compress(self, blocks: Iterator[str]) -> None:
         first_line = 1
-        pending = kind()
-        while not self._stop.is_set():
-            block = read()
-            if not block:
-                break
-            block = pending + block
-            cut = block.rfind(newline) + 1
-            if cut == 0:  # one enormous line: keep reading
-                pending = block
-                continue
-            piece, pending = block[:cut], block[cut:]
-            first_line = self._store(piece, first_line)
+        pending: list[str] = []  # whole lines, but for the file's last one
+        size = 0
+        for block in blocks:
+            if self._stop.is_set():
+                return
+            pending.append(block)
+            size += len(block)
+            if size >= CHUNK_CHARS:
+                first_line = self._store("".join(pending), first_line)
+                pending, size = [], 0
         if pending and not self._stop.is_set():
-            self._store(pending, first_line, trailing=True)
+            self._store("".join(pending), first_line, trailing=True)
 
-    def _store(self, piece: str | bytes, first_line: int, *, trailing: bool = False) -> int:
-        data = piece.encode("utf-8") if isinstance(piece, str) else piece
+    def _store(self, piece: str, first_line: int, *, trailing: bool = False) -> int:
+        data = piece.encode("utf-8")
         count = _line_count(data)
         if trailing and not data.endswith((b"\n", b"\r")):
             count += 1

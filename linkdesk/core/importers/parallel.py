@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from linkdesk.core.importers import formats
+from linkdesk.core.importers.lines import TextLines, TextNotes
 from linkdesk.core.importers.reader import ExportMember
 from linkdesk.core.importers.rows import RowStream, SkippedRow, cyclic_gc_paused
 from linkdesk.core.importers.staging import LinkStager
@@ -155,19 +156,17 @@ class _RangeReader(io.RawIOBase):
 
 @contextmanager
 def range_lines(
-    path: str | Path, start: int, end: int, encoding: str
-) -> Iterator[tuple[Iterator[str], _RangeReader]]:
-    """Text lines of a byte range of a file, and the reader (its `position` is progress)."""
+    path: str | Path, start: int, end: int, encoding: str, first_line: int
+) -> Iterator[tuple[TextLines, _RangeReader]]:
+    """Text lines of a byte range of a file (the first is line `first_line` of the file),
+    and the reader (its `position` is progress)."""
     reader = _RangeReader(path, start, end)
     decoding = "utf-8" if encoding == "utf-8-sig" else encoding
-    errors = "replace" if encoding == "cp1252" else "strict"
-    text = io.TextIOWrapper(
-        io.BufferedReader(reader, 1 << 16), encoding=decoding, errors=errors, newline=""
-    )
     try:
-        yield iter(text), reader
+        text = TextLines(reader, decoding, first_line, name=Path(path).name)  # type: ignore[arg-type]
+        yield text, reader
     finally:
-        text.close()
+        reader.close()
 
 
 def format_for(name: str, mapping: dict[str, str] | None) -> formats.ExportFormat:
@@ -190,21 +189,21 @@ def _stage_part(job: PartJob, results: multiprocessing.connection.Connection) ->
         stager.create_table(db, "stage")
         insert = stager.insert_sql("stage")
         db.execute("BEGIN")
-        with cyclic_gc_paused(), range_lines(job.path, job.start, job.end, job.encoding) as (
-            lines, _
-        ):
-            stream = RowStream(lines, job.first_line - 1, len(job.header), job.delimiter)
+        with cyclic_gc_paused(), range_lines(
+            job.path, job.start, job.end, job.encoding, job.first_line
+        ) as (lines, _):
+            stream = RowStream(
+                lines, job.first_line - 1, len(job.header), job.delimiter, text=lines
+            )
             for batch in stream.batches():
                 stager.stage(db, insert, batch, stream)
         db.execute("COMMIT")
         db.close()
         skipped = [(row.line, row.reason) for row in stream.skipped]
-        results.send(("ok", stream.rows_read, skipped))
+        results.send(("ok", stream.rows_read, skipped, lines.notes))
         _log.debug("second half staged in %.2f s", time.perf_counter() - started)
-    except UnicodeDecodeError as error:
-        results.send(("decode", error.reason, []))
     except Exception as error:  # reported to the importing process, which fails the import
-        results.send(("error", f"{type(error).__name__}: {error}", []))
+        results.send(("error", f"{type(error).__name__}: {error}", [], None))
     finally:
         results.close()
 
@@ -227,22 +226,19 @@ class SecondHalf:
         self._process.start()
         sender.close()
 
-    def result(self) -> tuple[int, list[SkippedRow]]:
-        """Wait for the process; return rows read and rows skipped.
+    def result(self) -> tuple[int, list[SkippedRow], TextNotes]:
+        """Wait for the process; return rows read, rows skipped and what reading met.
 
-        Raises UnicodeDecodeError when the half is not in the expected encoding, and
-        SecondHalfFailed when the process could not do its work.
+        Raises SecondHalfFailed when the process could not do its work.
         """
         try:
-            status, value, skipped = self._receiver.recv()
+            status, value, skipped, notes = self._receiver.recv()
         except EOFError:
-            status, value, skipped = "error", "the import process stopped unexpectedly", []
+            status, value, skipped, notes = "error", "the import process stopped", [], None
         self._process.join()
-        if status == "decode":
-            raise UnicodeDecodeError("utf-8", b"", 0, 1, str(value))
         if status != "ok":
             raise SecondHalfFailed(str(value))
-        return int(value), [SkippedRow(line, reason) for line, reason in skipped]
+        return int(value), [SkippedRow(line, reason) for line, reason in skipped], notes
 
     def stop(self) -> None:
         """End the process (a cancel or a failure of this half)."""

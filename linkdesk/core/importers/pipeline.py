@@ -12,7 +12,7 @@ import gzip
 import json
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from hashlib import sha256
@@ -20,12 +20,15 @@ from itertools import chain, islice
 from pathlib import Path
 
 from linkdesk.core.importers import parallel
+from linkdesk.core.importers.archive import MEMBERS_NAMED
 from linkdesk.core.importers.detect import HEAD_LINES, Detected, GoogleReport
 from linkdesk.core.importers.google import LABELS, stage_google_batch
+from linkdesk.core.importers.lines import TextNotes
 from linkdesk.core.importers.original import OriginalTextCompressor, store_chunks
 from linkdesk.core.importers.reader import (
     ExportMember,
     ExportReadError,
+    close_members,
     file_sha256,
     list_members,
     open_lines,
@@ -35,6 +38,7 @@ from linkdesk.core.importers.recognise import (
     FORMAT_CHOICES,
     ImportFailed,
     NotBacklinks,
+    duplicate_columns,
     mapping_used,
     recognise,
 )
@@ -45,6 +49,7 @@ from linkdesk.core.store.settings import remember_site, site_root
 from linkdesk.core.timeline.dates import record_as_of
 
 MAX_STORED_SKIPS = 10_000
+HEAD_CHARS = 4 * 1024 * 1024
 
 
 class ImportCancelled(Exception):
@@ -90,6 +95,7 @@ class ImportResult:
     duplicate_of: str | None = None  # when the file had been imported before: when
     passed_over: str | None = None  # why a CSV inside a ZIP was not imported
     skipped: list[SkippedRow] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # what the user should know, in words
 
 
 ProgressCallback = Callable[[ImportProgress], None]
@@ -115,10 +121,14 @@ def import_file(
         raise ImportFailed(f"unknown format {options.format!r}; choose one of {FORMAT_CHOICES}")
     try:
         members = list_members(path)
-        digest = file_sha256(path)
     except ExportReadError as error:
         raise ImportFailed(str(error)) from None
     except OSError as error:
+        raise ImportFailed(f"{path.name}: cannot read the file ({error.strerror})") from None
+    try:
+        digest = file_sha256(path)
+    except OSError as error:
+        close_members(members)
         raise ImportFailed(f"{path.name}: cannot read the file ({error.strerror})") from None
     job = _Job(project, options, progress, cancelled or (lambda: False))
     try:
@@ -130,7 +140,7 @@ def import_file(
             results = [job.import_member(m, _member_hash(digest, m, several), several)
                        for m in members]
             if all(result.passed_over for result in results):
-                raise ImportFailed("; ".join(result.passed_over or "" for result in results))
+                raise ImportFailed(_none_imported(path, results))
             if any(result.duplicate_of is None and not result.passed_over for result in results):
                 job.finish(path.name)
     except ExportReadError as error:
@@ -142,11 +152,26 @@ def import_file(
     finally:
         merge.drop_stage(project.db)
         job.cleanup()
+        close_members(members)
     return results
 
 
 def _member_hash(digest: str, member: ExportMember, several: bool) -> str:
-    return sha256(f"{digest}:{member.member}".encode()).hexdigest() if several else digest
+    """The identity of one CSV in a ZIP: the ZIP's digest and the CSV's name, and for the
+    second CSV of the same name its rank (so the first keeps the identity it always had)."""
+    if not several:
+        return digest
+    repeat = f":{member.repeat}" if member.repeat > 1 else ""
+    return sha256(f"{digest}:{member.member}{repeat}".encode()).hexdigest()
+
+
+def _none_imported(path: Path, results: list[ImportResult]) -> str:
+    """Why no CSV of a ZIP was imported: the first few reasons, and how many more."""
+    reasons = [result.passed_over or "" for result in results]
+    shown = "; ".join(reasons[:MEMBERS_NAMED])
+    if len(reasons) > MEMBERS_NAMED:
+        shown += f"; and {len(reasons) - MEMBERS_NAMED:,} more CSVs of {path.name} passed over"
+    return shown
 
 
 class _Job:
@@ -166,6 +191,7 @@ class _Job:
         self.cancelled = cancelled
         self.scratch: list[parallel.SecondHalf] = []  # second processes' scratch databases
         self.original: OriginalTextCompressor | None = None  # of the CSV being imported
+        self.halves_notes: TextNotes | None = None  # what reading the halves of a split met
         self.import_id = 0
 
     def cleanup(self) -> None:
@@ -177,7 +203,7 @@ class _Job:
         self.scratch.clear()
 
     def import_member(self, member: ExportMember, digest: str, in_archive: bool) -> ImportResult:
-        """Import one CSV (retrying as cp1252 if it turns out not to be UTF-8 after all).
+        """Import one CSV.
 
         In a ZIP holding several CSVs, one that is not a backlink export is passed over.
         """
@@ -191,15 +217,10 @@ class _Job:
         try:
             try:
                 result = self._import_member(member, digest, encoding)
-            except UnicodeDecodeError as error:
-                self.db.execute("ROLLBACK TO member")
-                if encoding != "utf-8":
-                    raise ImportFailed(
-                        f"{member.display_name}: cannot be read as {encoding} text "
-                        f"({error.reason})"
-                    ) from None
-                # Valid UTF-8 at the start but not further on: a legacy Windows export.
-                result = self._import_member(member, digest, "cp1252")
+            except UnicodeDecodeError as error:  # UTF-16 only: UTF-8 falls back line by line
+                raise ImportFailed(
+                    f"{member.display_name}: cannot be read as {encoding} text ({error.reason})"
+                ) from None
         except NotBacklinks as error:
             self.db.execute("ROLLBACK TO member")
             self.db.execute("RELEASE member")
@@ -218,9 +239,10 @@ class _Job:
         name = member.display_name
         total = member.size()
         original = self.original = OriginalTextCompressor(member, encoding)
+        self.halves_notes = None
         try:
             with open_lines(member, encoding) as (lines, position):
-                head = list(islice(lines, HEAD_LINES))
+                head = _head(lines)
                 detected = recognise(
                     self.project, name, head, self.options.format, self.options.mapping
                 )
@@ -230,6 +252,7 @@ class _Job:
                     len(detected.columns),
                     detected.delimiter,
                     on_batch=lambda rows: self._report(name, rows, position(), total),
+                    text=lines,
                 )
                 import_id = self.import_id = self._record_import(member, digest, encoding, detected)
                 if detected.google_report is not None:
@@ -240,6 +263,8 @@ class _Job:
             original.cancel()
             raise
         store_chunks(self.db, import_id, original.result())
+        notes = self.halves_notes or lines.notes
+        result.warnings = duplicate_columns(detected) + notes.warnings()
         stream.skipped.sort(key=lambda row: row.line)
         result.rows_read = stream.rows_read
         result.rows_skipped = len(stream.skipped)
@@ -350,31 +375,36 @@ class _Job:
 
         def half(start: int, end: int, header_line: int, share: int) -> RowStream:
             nonlocal staged
-            with parallel.range_lines(member.path, start, end, encoding) as (lines, reader):
+            with parallel.range_lines(
+                member.path, start, end, encoding, header_line + 1
+            ) as (lines, reader):
 
                 def report(rows: int) -> None:  # the halves advance at about the same pace
                     done = start + share * (reader.position - start)
                     self._report(name, rows * share, min(done, total), total)
 
                 rows = RowStream(
-                    lines, header_line, len(detected.columns), detected.delimiter, report
+                    lines, header_line, len(detected.columns), detected.delimiter, report, lines
                 )
                 staged += self._stage_rows(stager, insert, rows)
             return rows
 
+        notes = self.halves_notes = stream.text_notes().upto(detected.header_index + 1)
         try:
             first = half(split.data_start, split.split, detected.header_index + 1, 2)
+            notes.add(first.text_notes())
             try:
-                rows_read, skipped = second.result()
+                rows_read, skipped, second_notes = second.result()
             except parallel.SecondHalfFailed:
                 rest = half(split.split, split.end, split.second_first_line - 1, 1)
-                rows_read, skipped = rest.rows_read, rest.skipped
+                rows_read, skipped, second_notes = rest.rows_read, rest.skipped, rest.text_notes()
             else:
                 self.db.execute("ATTACH DATABASE ? AS part", (second.scratch,))
                 second.attached = True
                 staged += self.db.execute(
                     f"INSERT INTO {merge.STAGE} SELECT * FROM {parallel.PART_TABLE}"
                 ).rowcount
+            notes.add(second_notes)
         except BaseException:
             second.stop()
             raise
@@ -428,6 +458,19 @@ class _Job:
             raise ImportCancelled("import cancelled; the project is unchanged")
         if self.original is not None:  # the file's text so far, out of memory into the project
             store_chunks(self.db, self.import_id, self.original.drain())
+
+
+def _head(lines: Iterator[str]) -> list[str]:
+    """The first lines, where the header is looked for: HEAD_LINES of them, or fewer when
+    they are long (a line may be MAX_LINE_BYTES long; 64 of them would not fit in memory)."""
+    head: list[str] = []
+    size = 0
+    for line in islice(lines, HEAD_LINES):
+        head.append(line)
+        size += len(line)
+        if size > HEAD_CHARS:
+            break
+    return head
 
 
 def _nothing_imported(name: str, stream: RowStream) -> str:

@@ -68,19 +68,39 @@ def _remember_mapping(project: Project, detected: Detected, mapping: dict[str, s
 
 def mapping_used(detected: Detected) -> dict[str, str]:
     """Which of the file's columns each field was read from (kept with the import)."""
+    return {field_name: " + ".join(names) for field_name, names in _columns_read(detected).items()}
+
+
+def _columns_read(detected: Detected) -> dict[str, list[str]]:
     fmt = detected.export_format
     assert fmt is not None
-    present = {name.lower(): name for name in detected.columns}
+    present = {name.lower(): name for name in reversed(detected.columns)}  # the first of a name
     used = {
-        "source_url": next(present[c] for c in fmt.source if c in present),
-        "target_url": next((present[c] for c in fmt.target if c in present), ""),
+        "source_url": [next(present[c] for c in fmt.source if c in present)],
+        "target_url": [next((present[c] for c in fmt.target if c in present), "")],
     }
     for field_name, spec in fmt.fields.items():
         names = spec.names if isinstance(spec, formats.Column) else spec.columns
         found = [present[column] for column in names if column in present]
         if found and (isinstance(spec, formats.Column) or len(found) == len(names)):
-            used[field_name] = found[0] if isinstance(spec, formats.Column) else " + ".join(found)
+            used[field_name] = found[:1] if isinstance(spec, formats.Column) else found
     return used
+
+
+def duplicate_columns(detected: Detected) -> list[str]:
+    """Warnings for columns LinkDesk reads whose name the header has more than once."""
+    if detected.export_format is None:
+        return []  # Search Console columns are read by position
+    read = {name.lower() for names in _columns_read(detected).values() for name in names}
+    places: dict[str, list[int]] = {}
+    for number, name in enumerate(detected.lowered, 1):
+        places.setdefault(name, []).append(number)
+    return [
+        f"the header has {len(numbers)} columns named {detected.columns[numbers[0] - 1]!r} "
+        f"(columns {', '.join(map(str, numbers))}); the first (column {numbers[0]}) is read"
+        for name, numbers in places.items()
+        if len(numbers) > 1 and name in read
+    ]
 
 
 def _with_overrides(detected: Detected, mapping: dict[str, str]) -> Detected:

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import csv
 import gc
+import io
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from linkdesk.core.importers.lines import (
+    MAX_LINE_BYTES,
+    TextLines,
+    TextNotes,
+    overlong_reason,
+)
+
 BATCH_ROWS = 5_000
-csv.field_size_limit(16 * 1024 * 1024)  # long titles and contexts are legitimate
+BATCH_CHARS = 64 * 1024 * 1024  # long rows make fewer rows a batch: memory stays bounded
+csv.field_size_limit(MAX_LINE_BYTES)  # long titles and contexts are legitimate
 
 
 @contextmanager
@@ -67,8 +76,11 @@ class RowStream:
         width: int,
         delimiter: str,
         on_batch: Callable[[int], None] = lambda rows: None,
+        text: TextLines | None = None,
     ) -> None:
+        """`text`, when given, is what `lines` come from: its size bounds the batches."""
         self._reader = csv.reader(lines, delimiter=delimiter)
+        self._text = text
         self._header_line = header_line
         self._width = width
         self._on_batch = on_batch
@@ -79,6 +91,17 @@ class RowStream:
         """Set a row aside, with the reason the user will read."""
         self.skipped.append(SkippedRow(line, reason))
 
+    def text_notes(self) -> TextNotes:
+        """What reading the text met (mixed encodings, NUL bytes, overlong lines)."""
+        return self._text.notes if self._text else TextNotes()
+
+    def _skip_overlong(self) -> None:
+        """Count the lines the text reader passed over for their length as skipped rows."""
+        for line in self._text.notes.overlong if self._text else []:
+            if line > self._header_line:
+                self.rows_read += 1
+                self.skip(line, overlong_reason())
+
     def batches(self) -> Iterator[Batch]:
         """Yield batches of rows that have the header's width."""
         reader = self._reader
@@ -86,31 +109,36 @@ class RowStream:
         previous_end = self._header_line  # the line the previous record ended on
         batch = Batch()
         lines, rows = batch.lines, batch.rows
+        text = self._text or TextLines(io.BytesIO(), "utf-8")  # (a plain iterable: no sizes)
+        text.record_end = previous_end
+        chars_at_end = text.chars + BATCH_CHARS
         while True:
             try:
                 for row in reader:  # the hot loop of every import: keep it lean
                     if len(row) == width:
                         lines.append(previous_end + 1)
                         rows.append(row)
-                        previous_end = self._header_line + reader.line_num
-                        if len(rows) >= BATCH_ROWS:
+                        previous_end = text.record_end = self._header_line + reader.line_num
+                        if len(rows) >= BATCH_ROWS or text.chars > chars_at_end:
                             yield batch
                             self.rows_read += len(rows)
                             self._on_batch(self.rows_read)
                             batch = Batch()
                             lines, rows = batch.lines, batch.rows
+                            chars_at_end = text.chars + BATCH_CHARS
                         continue
                     start = previous_end + 1
-                    previous_end = self._header_line + reader.line_num
+                    previous_end = text.record_end = self._header_line + reader.line_num
                     self._odd_row(row, start, lines, rows)
                 break
             except csv.Error as error:
                 self.rows_read += 1
                 self.skip(previous_end + 1, f"unreadable CSV ({error})")
-                previous_end = self._header_line + reader.line_num
+                previous_end = text.record_end = self._header_line + reader.line_num
         if rows:
             yield batch
             self.rows_read += len(rows)
+        self._skip_overlong()
         self._on_batch(self.rows_read)
 
     def _odd_row(self, row: list[str], line: int, lines: list[int], rows: list[list[str]]) -> None:

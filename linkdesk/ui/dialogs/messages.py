@@ -90,6 +90,7 @@ def import_report(outcome: ImportOutcome, locale: QLocale | None = None) -> str:
     locale = locale or ui_locale()
     lines = [result_line(r, locale) for r in outcome.results]
     for result in outcome.results:
+        lines.extend(f"{result.file}: warning: {warning}" for warning in result.warnings)
         for skipped in result.skipped[:MAX_SKIPPED_SHOWN]:
             lines.append(f"{result.file}, line {skipped.line}: skipped, {skipped.reason}")
         hidden = result.rows_skipped - min(len(result.skipped), MAX_SKIPPED_SHOWN)
