@@ -122,6 +122,11 @@ def _open_window(args: list[str], commands: list[str]) -> int:
         print("linkdesk: no display (QT_QPA_PLATFORM=offscreen); use --screenshot FILE.png "
               "to render the window", file=sys.stderr)
         return EXIT_OK
+    from linkdesk.display import missing_display
+
+    if (no_display := missing_display()) is not None:  # else Qt aborts with exit 134
+        print(f"linkdesk: {no_display}", file=sys.stderr)
+        return EXIT_FAILED
     from linkdesk.ui.app import run_window
 
     return run_window(path)

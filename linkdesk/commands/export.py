@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from linkdesk.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from linkdesk.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE, PROJECT_HELP
 from linkdesk.commands.filters import add_filter_arguments, filters_from
 from linkdesk.core.exports import (
     LEGACY_UNICODE_HOSTS,
@@ -32,6 +32,7 @@ from linkdesk.core.files import ProtectedFileError
 from linkdesk.core.scoring import rescore, scores_current
 from linkdesk.core.store import Project
 from linkdesk.core.tables import Sort, TableSpec
+from linkdesk.core.words import counted
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -48,7 +49,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
 
 
 def _arguments(parser: argparse.ArgumentParser, *, legacy: bool) -> None:
-    parser.add_argument("project", type=Path)
+    parser.add_argument("project", type=Path, metavar="PROJECT", help=PROJECT_HELP)
     which = parser.add_mutually_exclusive_group(required=True)
     which.add_argument("--table", choices=TABLE_NAMES)
     if legacy:
@@ -100,7 +101,7 @@ def run_export(options: argparse.Namespace) -> int:
         what = "links" if table == "links" else "referring domains"
         print(f"{options.output}: {count:,} {what}")
     else:
-        print(f"{options.output}: {count:,} rows of {spec.title}")
+        print(f"{options.output}: {counted(count, 'row')} of {spec.title}")
     return EXIT_OK
 
 

@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from linkdesk.commands import EXIT_OK
+from linkdesk.commands import EXIT_OK, PROJECT_HELP
 from linkdesk.core.scoring import rescore, scores_current
 from linkdesk.core.stats import project_stats
 from linkdesk.core.store import Project
@@ -15,7 +15,7 @@ from linkdesk.core.store import Project
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the `stats` subcommand."""
     parser = commands.add_parser("stats", help="print a project's counts")
-    parser.add_argument("project", type=Path)
+    parser.add_argument("project", type=Path, metavar="PROJECT", help=PROJECT_HELP)
     parser.add_argument("--json", action="store_true", help="one JSON object")
     parser.set_defaults(run=run_stats)
 
@@ -33,4 +33,18 @@ def run_stats(options: argparse.Namespace) -> int:
 def stats_text(stats: dict[str, object]) -> str:
     """The counts as aligned `name  value` lines."""
     width = max(len(key) for key in stats)
-    return "\n".join(f"{key.replace('_', ' '):<{width}}  {value}" for key, value in stats.items())
+    return "\n".join(f"{key.replace('_', ' '):<{width}}  {_value_text(value)}"
+                     for key, value in stats.items())
+
+
+def _value_text(value: object) -> str:
+    """`18,906`; a breakdown as `risky 50, weak 118, fair 51` (not a Python dict)."""
+    if isinstance(value, bool) or value is None:
+        return str(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, dict):
+        parts = [f"{str(key).replace('_', ' ')} {_value_text(count)}"
+                 for key, count in value.items()]
+        return ", ".join(parts) if parts else "none"
+    return str(value)

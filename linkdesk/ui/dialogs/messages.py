@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from linkdesk.core.importers.pipeline import ImportResult
-from linkdesk.ui.format import ui_locale
+from linkdesk.ui.format import counted, ui_locale
 from linkdesk.ui.workers.importer import ImportOutcome
 
 MAX_SKIPPED_SHOWN = 5
@@ -107,9 +107,10 @@ def result_line(result: ImportResult, locale: QLocale) -> str:
     if result.duplicate_of:
         return f"{result.file}: already imported on {result.duplicate_of}; nothing added"
     n = locale.toString
-    what = (f"{n(result.links_merged)} linking pages seen by Google" if result.vendor == "gsc"
-            else f"{n(result.links_added)} new links, {n(result.links_merged)} merged")
-    return (f"{result.file} ({result.label}): {n(result.rows_read)} rows read, "
+    what = (f"{counted(result.links_merged, 'linking page', locale)} seen by Google"
+            if result.vendor == "gsc" else
+            f"{counted(result.links_added, 'new link', locale)}, {n(result.links_merged)} merged")
+    return (f"{result.file} ({result.label}): {counted(result.rows_read, 'row', locale)} read, "
             f"{n(result.rows_imported)} imported, {n(result.rows_skipped)} skipped; {what}")
 
 
