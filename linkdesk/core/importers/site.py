@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from linkdesk.core import urls
-from linkdesk.core.store import settings
+from linkdesk.core.store import settings, transaction
 
 CLEAR_SHARE = 0.6  # the leading domain has at least this share of targets...
 RUNNER_UP_RATIO = 0.25  # ...and the next at most this fraction of its links
@@ -83,3 +83,12 @@ def settle_site(db: sqlite3.Connection) -> SiteGuess | None:
     if guess.site is not None:
         settings.remember_site(db, guess.site)
     return guess
+
+
+def choose_site(db: sqlite3.Connection, site: str) -> bool:
+    """Store the site the user chose as the client's main site, in its own transaction.
+
+    False (nothing stored) when `site` is not a domain or URL.
+    """
+    with transaction(db):
+        return settings.remember_site(db, site)

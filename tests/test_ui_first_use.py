@@ -1,0 +1,102 @@
+"""What a new user meets in the window (issue 18): the client's site worked out after an
+import (asked when unclear), the empty project's guidance, the metric columns a project has
+data for, and a Dashboard that reads well on a laptop screen."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QDialog, QWidget
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from exportgen import make_profile, write_semrush
+
+from linkdesk.core.store import Project, settings
+from linkdesk.ui.dialogs.messages import TextReport
+from linkdesk.ui.dialogs.site_choice import SiteChoiceDialog
+from linkdesk.ui.main_window import MainWindow
+from linkdesk.ui.preferences import Preferences
+
+WAIT_MS = 30_000
+
+
+@pytest.fixture
+def prefs(tmp_path: Path) -> Preferences:
+    return Preferences(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+
+
+@pytest.fixture
+def window(qtbot: Any, prefs: Preferences) -> Iterator[MainWindow]:
+    main = MainWindow(prefs)
+    qtbot.addWidget(main)
+    main.resize(1280, 800)
+    main.show()
+    yield main
+    main.close()
+
+
+def new_project(tmp_path: Path) -> Path:
+    path = tmp_path / "client.linkdesk"
+    Project.open(path).close()
+    return path
+
+
+def shown(window: QWidget, kind: type[QDialog]) -> list[QDialog]:
+    return [dialog for dialog in window.findChildren(kind) if dialog.isVisible()]
+
+
+def project_sites(path: Path) -> list[str]:
+    with Project.open(path, create=False) as project:
+        return settings.sites(project.db)
+
+
+def import_and_wait(qtbot: Any, window: MainWindow, files: list[Path]) -> None:
+    with qtbot.waitSignal(window.jobs.import_finished, timeout=WAIT_MS):
+        assert window.import_files(files)
+
+
+def test_importing_into_a_new_project_sets_the_site_and_says_so(
+    qtbot: Any, window: MainWindow, tmp_path: Path
+) -> None:
+    export = tmp_path / "semrush.csv"
+    write_semrush(export, make_profile(200, site="acme-widgets.com", seed=7))
+    path = new_project(tmp_path)
+    window.open_project(path)
+    import_and_wait(qtbot, window, [export])
+    (summary,) = shown(window, TextReport)
+    assert ("The client's site is taken to be acme-widgets.com (100% of the links point to "
+            "it); if it is not, change it in File ▸ Project Settings.") in summary.headline.text()
+    assert project_sites(path) == ["acme-widgets.com"]
+    summary.accept()
+    assert not shown(window, SiteChoiceDialog)  # nothing to ask
+
+
+def test_an_unclear_site_is_asked_after_the_import(
+    qtbot: Any, window: MainWindow, tmp_path: Path
+) -> None:
+    write_semrush(tmp_path / "a.csv", make_profile(200, site="acme-widgets.com", seed=7))
+    write_semrush(tmp_path / "b.csv", make_profile(180, site="other-shop.net", seed=8))
+    path = new_project(tmp_path)
+    window.open_project(path)
+    import_and_wait(qtbot, window, [tmp_path / "a.csv", tmp_path / "b.csv"])
+    (summary,) = shown(window, TextReport)
+    assert "The client's site is not set" in summary.headline.text()
+    summary.accept()
+    (dialog,) = shown(window, SiteChoiceDialog)
+    assert isinstance(dialog, SiteChoiceDialog)
+    assert [dialog.choice.itemText(i) for i in range(dialog.choice.count())] == [
+        "acme-widgets.com", "other-shop.net"]
+    dialog.choice.setEditText("not a domain")
+    dialog.accept()
+    assert dialog.isVisible() and "is not a domain" in dialog.error.text()
+    assert project_sites(path) == []
+    dialog.choice.setCurrentIndex(1)
+    dialog.accept()
+    assert project_sites(path) == ["other-shop.net"]
+    assert "other-shop.net" in window.statusBar().currentMessage()
