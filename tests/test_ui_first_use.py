@@ -100,3 +100,38 @@ def test_an_unclear_site_is_asked_after_the_import(
     dialog.accept()
     assert project_sites(path) == ["other-shop.net"]
     assert "other-shop.net" in window.statusBar().currentMessage()
+
+
+def column_shown(window: MainWindow, table: str, name: str) -> bool:
+    view = window.workspace.views[table]
+    return not view.isColumnHidden(view.table.spec.column_index(name))
+
+
+def test_a_semrush_project_shows_its_metric_sorted_by_quality(
+    qtbot: Any, prefs: Preferences, window: MainWindow, tmp_path: Path
+) -> None:
+    from test_data_columns import semrush_project
+
+    path = semrush_project(tmp_path)
+    prefs.set_sort("links", "domain_rating", True)  # from an Ahrefs client's project
+    window.open_project(path)
+    assert window.workspace.scores_current
+    for table in ("links", "domains"):
+        assert column_shown(window, table, "page_ascore"), table
+        assert not column_shown(window, table, "domain_rating"), table
+        assert not column_shown(window, table, "trust_flow"), table
+        assert window.workspace.models[table].sort_order.column == "quality", table
+    # The user shows the empty DR column: that choice is remembered, for this table only.
+    view = window.workspace.views["links"]
+    menu = view.column_menu()
+    (dr,) = [action for action in menu.actions() if action.text() == "DR"]
+    dr.setChecked(True)
+    assert column_shown(window, "links", "domain_rating")
+    window.close()
+    again = MainWindow(prefs)
+    qtbot.addWidget(again)
+    again.open_project(path)
+    assert column_shown(again, "links", "domain_rating")
+    assert not column_shown(again, "domains", "domain_rating")
+    assert column_shown(again, "links", "page_ascore")
+    again.close()

@@ -144,6 +144,8 @@ def import_text(report: ImportReport, path: Path) -> str:
              f"{len(parsed.urls):,} URL entries, {len(parsed.invalid):,} invalid lines"]
     if report.already_imported:
         lines.append("  this file was imported before: nothing added")
+    lines += [f"  line {e.line_no}: {e.text.strip()[:100]!r} read as {e.line} "
+              f"(corrected {e.corrected})" for e in parsed.corrected]
     lines += [f"  line {e.line_no}: invalid, kept as text: {e.text.strip()[:100]}"
               for e in parsed.invalid]
     errors = sum(p.severity == "error" for p in parsed.problems)

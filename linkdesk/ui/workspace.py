@@ -17,15 +17,19 @@ from linkdesk.core.tables import (
     ANCHORS,
     DOMAINS,
     LINKS,
+    METRIC_COLUMNS,
     TABLES,
     Filters,
     Sort,
     TableQuery,
     TableSpec,
     domain_details,
+    empty_metric,
+    fields_with_data,
     link_details,
     scored_tables,
     with_checks,
+    with_data_columns,
     with_marks,
 )
 from linkdesk.core.tables.query import QueryCache
@@ -61,6 +65,7 @@ class Workspace(QWidget):
         self._stale: set[str] = set()
         self.specs: dict[str, TableSpec] = {spec.name: spec for spec in TABLES}
         self.scores_current = False  # the tables show Quality, Band and Risk
+        self.data_fields: frozenset[str] = frozenset()  # metrics the project has values for
         self.loader: TableLoader | None = None
         self.anchor_loader: TableLoader | None = None
         self.background_from_links = BACKGROUND_FROM_LINKS
@@ -122,6 +127,9 @@ class Workspace(QWidget):
         scored = scored_tables(project.db)
         self.scores_current = scored is not None
         links, domains = scored or (LINKS, DOMAINS)
+        # The metric columns the project has data for (tables/data_columns.py).
+        self.data_fields = fields_with_data(project.db)
+        links, domains = (with_data_columns(spec, self.data_fields) for spec in (links, domains))
         # Mark columns (tables/marks.py); Check and Checked (tables/checks.py).
         specs = [with_checks(with_marks(links)), with_marks(domains), ANCHORS]
         self.specs = {spec.name: spec for spec in specs}
@@ -139,10 +147,12 @@ class Workspace(QWidget):
                 model.load_in_background(self.anchor_loader, rows_too=True)
             model.loading_changed.connect(self.counts_changed)
             saved = self.prefs.sort(spec.name)
-            known = saved and any(c.name == saved[0] and c.sortable for c in spec.columns)
+            known = saved and any(c.name == saved[0] and c.sortable for c in spec.columns) and (
+                not empty_metric(spec, saved[0], self.data_fields))  # sorted by an empty DR
             model.configure(filters, Sort(saved[0], saved[1]) if saved and known else None)
             view = TableView(model)
             view.apply_column_layout(self.prefs.column_layout(spec.name))
+            view.apply_chosen_columns(self.prefs.chosen_columns(spec.name), METRIC_COLUMNS)
             view.selectionModel().currentRowChanged.connect(self._current_changed)
             view.selectionModel().selectionChanged.connect(lambda *_: self.counts_changed.emit())
             view.doubleClicked.connect(lambda _index, v=view: v.open_current_url())
@@ -194,6 +204,7 @@ class Workspace(QWidget):
         """Remember each table's columns and sort."""
         for name, view in self.views.items():
             self.prefs.set_column_layout(name, view.column_layout())
+            self.prefs.set_chosen_columns(name, view.chosen)
             sort = self.models[name].sort_order
             self.prefs.set_sort(name, sort.column, sort.descending)
 

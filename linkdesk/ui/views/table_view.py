@@ -40,6 +40,7 @@ class TableView(QTableView):
         self.setModel(model)
         self.table = model
         self.setItemDelegate(_Delegate(self))
+        self.chosen: dict[str, bool] = {}  # columns shown or hidden with the chooser
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setAlternatingRowColors(True)
@@ -71,6 +72,7 @@ class TableView(QTableView):
 
     def set_default_layout(self) -> None:
         """Default widths from the spec (in average characters) and default visibility."""
+        self.chosen = {}  # the user's own choices are forgotten too
         char = self.fontMetrics().averageCharWidth()
         for position, column in enumerate(self.table.spec.columns):
             self.setColumnWidth(position, max(column.width, len(column.title) + 2) * char + 12)
@@ -112,6 +114,18 @@ class TableView(QTableView):
                     self.setColumnWidth(logical, width)
                 self.setColumnHidden(logical, hidden)
 
+    def apply_chosen_columns(self, chosen: dict[str, bool], names: tuple[str, ...]) -> None:
+        """Show the columns `names` as the spec says (the metrics by the project's data),
+        except those the user showed or hid with the column chooser: as they chose."""
+        self.chosen = {name: shown for name, shown in chosen.items() if name in names}
+        for position, column in enumerate(self.table.spec.columns):
+            if column.name in names:
+                self.setColumnHidden(position, not self.chosen.get(column.name, column.visible))
+
+    def _choose_column(self, position: int, shown: bool) -> None:
+        self.setColumnHidden(position, not shown)
+        self.chosen[self.table.spec.columns[position].name] = shown
+
     def _header_menu(self, position: QPoint) -> None:
         self.column_menu().popup(self.horizontalHeader().mapToGlobal(position))
 
@@ -124,7 +138,7 @@ class TableView(QTableView):
             action.setChecked(not self.isColumnHidden(position))
             if column.tooltip:
                 action.setToolTip(column.tooltip)
-            action.toggled.connect(lambda shown, p=position: self.setColumnHidden(p, not shown))
+            action.toggled.connect(lambda shown, p=position: self._choose_column(p, shown))
         menu.addSeparator()
         menu.addAction("Default columns", self.set_default_layout)
         return menu
