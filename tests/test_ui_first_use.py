@@ -135,3 +135,69 @@ def test_a_semrush_project_shows_its_metric_sorted_by_quality(
     assert not column_shown(again, "domains", "domain_rating")
     assert column_shown(again, "links", "page_ascore")
     again.close()
+
+
+def ink(image: Any) -> int:
+    """Pixels clearly darker than the background, in the middle half of an image."""
+    from PySide6.QtGui import QColor
+
+    background = QColor(image.pixel(2, image.height() - 3)).lightness()
+    count = 0
+    for y in range(image.height() // 4, 3 * image.height() // 4, 2):
+        for x in range(image.width() // 4, 3 * image.width() // 4, 2):
+            if QColor(image.pixel(x, y)).lightness() < background - 60:
+                count += 1
+    return count
+
+
+def test_a_new_project_says_what_to_do(
+    qtbot: Any, window: MainWindow, tmp_path: Path
+) -> None:
+    window.open_project(new_project(tmp_path))
+    view = window.workspace.current_view()
+    assert view is not None and view.table.rowCount() == 0
+    assert "Drop the client's backlink exports here, or press Ctrl+I" in view.placeholder
+    for vendor in ("Ahrefs", "Semrush", "Majestic", "Moz", "Google Search Console"):
+        assert vendor in view.placeholder
+    qtbot.waitUntil(lambda: not view.table.loading)
+    window.grab().save(str(tmp_path / "empty.png"))  # looked at: 1280×800
+    written = ink(view.viewport().grab().toImage())
+    view.set_placeholder("")
+    blank = ink(view.viewport().grab().toImage())
+    assert blank == 0 and written > 200  # the text is drawn, not just set
+    # After an import the rows show; a search that finds nothing says so instead.
+    export = tmp_path / "semrush.csv"
+    write_semrush(export, make_profile(30, seed=7))
+    import_and_wait(qtbot, window, [export])
+    view = window.workspace.current_view()
+    assert view is not None and view.placeholder == "No rows match the search and filters."
+
+
+def test_a_screenshot_of_an_unscored_project_shows_its_scores(
+    qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import linkdesk.ui.app as app
+    from linkdesk.core.importers.pipeline import ImportOptions, import_file
+    from linkdesk.core.scoring import scores_current
+
+    export = tmp_path / "semrush.csv"
+    write_semrush(export, make_profile(80, seed=9))
+    path = tmp_path / "unscored.linkdesk"
+    with Project.open(path) as project:
+        import_file(project, export, ImportOptions())  # as `linkdesk import --no-score`
+        assert not scores_current(project.db)
+    headers: list[str] = []
+
+    class Watched(MainWindow):
+        def grab(self, *args: Any) -> Any:
+            view = self.workspace.current_view()
+            assert view is not None
+            headers.extend(column.title for position, column in enumerate(view.table.spec.columns)
+                           if not view.isColumnHidden(position))
+            return super().grab(*args)
+
+    monkeypatch.setattr(app, "MainWindow", Watched)
+    assert app.screenshot(path, tmp_path / "links.png", "links") is None
+    assert {"Quality", "Band", "Risk", "AS"} <= set(headers)
+    with Project.open(path, create=False) as project:
+        assert scores_current(project.db)

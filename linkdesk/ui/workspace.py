@@ -48,6 +48,13 @@ TAB_NAMES = (*(spec.name for spec in TABLES), DASHBOARD)  # links, domains, anch
 # From this many links, sorting and filtering run on a loader thread (workers/table_loader.py):
 # below it every query takes a few milliseconds and the tables update at once.
 BACKGROUND_FROM_LINKS = 50_000
+EMPTY_PROJECT = (
+    "This project has no links yet.\n\n"
+    "Drop the client's backlink exports here, or press Ctrl+I (File ▸ Import Exports).\n\n"
+    "LinkDesk reads the backlink exports of Ahrefs, Semrush, Majestic and Moz, and Google "
+    "Search Console's links reports: CSV files, .gz files or ZIP archives."
+)
+NO_MATCH = "No rows match the search and filters."
 
 
 class Workspace(QWidget):
@@ -134,8 +141,8 @@ class Workspace(QWidget):
         specs = [with_checks(with_marks(links)), with_marks(domains), ANCHORS]
         self.specs = {spec.name: spec for spec in specs}
         self.dashboard.tables = (self.specs[LINKS.name], self.specs[DOMAINS.name])
-        if self.loader is None and TableQuery(project.db, LINKS, cache=self.cache).count() >= (
-                self.background_from_links):
+        links_count = TableQuery(project.db, LINKS, cache=self.cache).count()
+        if self.loader is None and links_count >= self.background_from_links:
             self.loader = TableLoader(project.path, self)
         for spec in specs:
             model = TableModel(spec, project.db, self.cache, self)
@@ -160,6 +167,7 @@ class Workspace(QWidget):
             self.models[spec.name], self.views[spec.name] = model, view
             self.tabs.addTab(view, spec.title)
         self.tabs.addTab(self.dashboard, "Dashboard")
+        self._set_placeholders(links_count == 0)
         self.filter_bar.set_table(self.specs.get(self.current_name(), self.specs[LINKS.name]))
         self._filters_changed(filters)
 
@@ -198,7 +206,14 @@ class Workspace(QWidget):
             self._rebuild_tables()
             return
         self._stale = set(self.models)
+        self._set_placeholders(TableQuery(self.project.db, LINKS).count() == 0
+                               if self.project is not None else False)
         self._load_current()
+
+    def _set_placeholders(self, empty_project: bool) -> None:
+        """An empty project says how to fill it; a table filtered to nothing says so."""
+        for view in self.views.values():
+            view.set_placeholder(EMPTY_PROJECT if empty_project else NO_MATCH)
 
     def save_layout(self) -> None:
         """Remember each table's columns and sort."""

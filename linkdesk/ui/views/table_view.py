@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, QPoint, Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -41,6 +41,7 @@ class TableView(QTableView):
         self.table = model
         self.setItemDelegate(_Delegate(self))
         self.chosen: dict[str, bool] = {}  # columns shown or hidden with the chooser
+        self.placeholder = ""  # what the empty table says (a new project: how to fill it)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setAlternatingRowColors(True)
@@ -67,6 +68,28 @@ class TableView(QTableView):
         self._kept: tuple[int | None, list[int]] = (None, [])
         model.modelAboutToBeReset.connect(self._remember_selection)
         model.modelReset.connect(self._restore_selection)
+
+    def set_placeholder(self, text: str) -> None:
+        """What the table says while it has no rows ("" for nothing)."""
+        self.placeholder = text
+        self.viewport().update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """The rows; on an empty table, its placeholder in the middle."""
+        super().paintEvent(event)
+        if not self.placeholder or self.table.rowCount() or self.table.loading:
+            return
+        painter = QPainter(self.viewport())
+        colour = self.palette().color(QPalette.ColorRole.Text)
+        colour.setAlpha(175)  # quieter than the rows, still easy to read
+        painter.setPen(colour)
+        area = self.viewport().rect().adjusted(40, 30, -40, -30)
+        width = min(area.width(), 76 * self.fontMetrics().averageCharWidth())
+        area.setLeft(area.center().x() - width // 2)
+        area.setWidth(width)
+        painter.drawText(area, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+                         self.placeholder)
+        painter.end()
 
     # -- columns -----------------------------------------------------------------------------
 
