@@ -201,3 +201,41 @@ def test_a_screenshot_of_an_unscored_project_shows_its_scores(
     assert {"Quality", "Band", "Risk", "AS"} <= set(headers)
     with Project.open(path, create=False) as project:
         assert scores_current(project.db)
+
+
+def test_the_map_spreads_domains_across_their_column(qtbot: Any) -> None:
+    """Domains with 1, 2, 3 links fill their column on the log scale, not three stripes."""
+    import numpy as np
+    from PySide6.QtGui import QColor
+
+    from linkdesk.core.profile import DomainPoints
+    from linkdesk.ui.dashboard.map_view import DomainMap, column_positions
+
+    n = 600
+    ids = np.arange(1, 3 * n + 1, dtype=np.int64)
+    links = np.repeat(np.array([1, 2, 3], dtype=np.int64), n)
+    x = column_positions(links, ids)
+    assert np.array_equal(x, column_positions(links, ids))  # the same on every redraw
+    one, two, three = x[:n], x[n:2 * n], x[2 * n:]
+    assert one.max() < two.min() and two.max() < three.min()  # columns stay apart
+    assert np.ptp(one) > 0.3 and np.ptp(two) > 0.15  # ...and are filled
+    assert abs(float(np.median(one))) < 0.05  # centred on 1 link
+    assert np.all(np.abs(column_positions(np.array([5000]), ids[:50]) - np.log10(5000)) < 1e-4)
+
+    chart = DomainMap()
+    qtbot.addWidget(chart)
+    chart.resize(600, 360)
+    chart.show()
+    quality = 10 + (ids * 37 % 80).astype(np.float64)
+    chart.set_points(DomainPoints(ids, links, quality, np.full(3 * n, 2), np.zeros(3 * n, bool),
+                                  np.full(3 * n, -1), np.full(3 * n, -1)))
+    image = chart.grab().toImage()
+    background = chart.backgroundBrush().color()
+    columns = set()
+    for px in range(image.width()):
+        for py in range(0, image.height(), 2):
+            colour = QColor(image.pixel(px, py))
+            if colour.saturation() > 80 and colour != background:  # a band's colour
+                columns.add(px)
+                break
+    assert len(columns) > 120  # three stripes would be about 3 × 6 pixels wide
