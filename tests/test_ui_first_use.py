@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -239,3 +239,94 @@ def test_the_map_spreads_domains_across_their_column(qtbot: Any) -> None:
                 columns.add(px)
                 break
     assert len(columns) > 120  # three stripes would be about 3 × 6 pixels wide
+
+
+LONG_ANCHOR = ("The complete and very long guide to choosing acme widgets for industrial "
+               "kitchens and bakeries in 2025")
+
+
+def long_anchor_project(tmp_path: Path) -> Path:
+    """A scored project whose most used anchor is very long."""
+    from linkdesk.core.importers.pipeline import ImportOptions, import_file
+    from linkdesk.core.scoring import rescore
+
+    export = tmp_path / "semrush.csv"
+    write_semrush(export, make_profile(400, site="acme-widgets.com", seed=12))
+    extra = tmp_path / "semrush-guides.csv"
+    header = ("Page ascore,Source title,Source url,Target url,Anchor,External links,"
+              "Internal links,Nofollow,Sponsored,Ugc,Text,Frame,Form,Image,Sitewide,"
+              "First seen,Last seen,New link,Lost link\n")
+    rows = [f"{20 + i % 50},Guide {i},https://blog{i}.example.org/guide,"
+            f"https://acme-widgets.com/,{LONG_ANCHOR},10,20,false,false,false,true,false,"
+            "false,false,false,2024-01-02,2025-02-03,false,false\n" for i in range(1234)]
+    extra.write_text(header + "".join(rows), encoding="utf-8")
+    path = tmp_path / "long.linkdesk"
+    with Project.open(path) as project:
+        for file in (export, extra):
+            import_file(project, file, ImportOptions(site="acme-widgets.com"))
+        rescore(project.db)
+    return path
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1366, 768)], ids=["1280x800", "1366x768"])
+def test_the_dashboard_reads_well_on_a_laptop_screen(
+    qtbot: Any, prefs: Preferences, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    from PySide6.QtGui import QColor
+
+    path = long_anchor_project(tmp_path)
+    window = MainWindow(prefs)
+    qtbot.addWidget(window)
+    window.resize(*size)
+    window.show()
+    window.open_project(path)
+    window.workspace.show_tab("dashboard")
+    dashboard = window.workspace.dashboard
+    assert dashboard.wait_until_ready()
+    window.resize(*size)
+    QApplication.processEvents()  # the layout settles, the plots draw at their sizes
+    window.grab().save(str(tmp_path / f"dashboard-{size[0]}.png"))  # looked at
+    # Nothing is cut off: no scrolling, every card at least as tall as it needs.
+    assert dashboard.verticalScrollBar().maximum() == 0
+    for name, card in dashboard.cards.items():
+        assert card.height() >= card.minimumSizeHint().height(), name
+        assert card.geometry().bottom() < dashboard.widget().height(), name
+    # The map keeps its x-axis labels: its axis lies inside the plot widget.
+    chart = dashboard.map
+    axis = chart.getPlotItem().getAxis("bottom")
+    assert axis.isVisible() and chart.height() >= chart.minimumHeight()
+    assert axis.sceneBoundingRect().bottom() <= chart.height()
+    # Long anchors are elided; their counts are written whole, on the right.
+    top = dashboard.anchors.top
+    rows = top.visible_rows()
+    assert len(rows) >= 5
+    name, count = rows[0]
+    assert count == "1.2k" and name.endswith("…") and name.startswith("The complete")
+    image = top.grab().toImage()
+    right = [QColor(image.pixel(x, y)).lightness()
+             for x in range(image.width() - 20, image.width())
+             for y in range(top.line_height(), 2 * top.line_height())]
+    assert min(right) < 100  # the count's digits are drawn at the right edge
+    # Every bar of the anchor classes, attributes and TLDs keeps its label.
+    for chart in (dashboard.anchors, dashboard.rel, dashboard.tlds):
+        assert drawn_labels(chart.plot) == tick_labels(chart.plot)
+
+
+def tick_labels(plot: Any) -> set[str]:
+    axis = plot.getPlotItem().getAxis("left")
+    return {label for level in axis._tickLevels for _, label in level}
+
+
+def drawn_labels(plot: Any) -> set[str]:
+    """The left axis's labels pyqtgraph draws at the plot's size (it leaves out any that
+    would not fit)."""
+    from PySide6.QtGui import QImage, QPainter
+
+    axis = plot.getPlotItem().getAxis("left")
+    image = QImage(10, 10, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        _, _, texts = axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    return {text for _, _, text in texts}

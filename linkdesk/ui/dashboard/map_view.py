@@ -72,7 +72,7 @@ class DomainMap(pg.PlotWidget):
         self.view_box = _SelectingViewBox()
         super().__init__(viewBox=self.view_box)
         self.summary = summary  # looks a hovered domain up by id
-        self.setMinimumHeight(240)
+        self.setMinimumHeight(170)  # still room for both axes' labels
         item = self.getPlotItem()
         item.setLabel("left", "Domain quality")
         item.setLabel("bottom", "Links from the domain (log scale)")
