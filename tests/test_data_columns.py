@@ -38,6 +38,18 @@ def semrush_project(tmp_path: Path, links: int = 150) -> Path:
     return path
 
 
+def write_semrush_links(path: Path, links: list[tuple[str, str, int, bool]]) -> None:
+    """A Semrush backlinks export of (source URL, anchor, page AS, lost) links to the site,
+    for cases the generator does not make (one domain's 1,235 links, a long anchor)."""
+    header = ("Page ascore,Source title,Source url,Target url,Anchor,External links,"
+              "Internal links,Nofollow,Sponsored,Ugc,Text,Frame,Form,Image,Sitewide,"
+              "First seen,Last seen,New link,Lost link\n")
+    rows = [f"{ascore},Page {i},{source},https://{SITE}/,{anchor},10,20,false,false,false,"
+            f"true,false,false,false,false,2024-01-02,2025-02-03,false,{str(lost).lower()}\n"
+            for i, (source, anchor, ascore, lost) in enumerate(links)]
+    path.write_text(header + "".join(rows), encoding="utf-8")
+
+
 def shown(spec: object) -> set[str]:
     return {column.name for column in spec.columns if column.visible}  # type: ignore[attr-defined]
 
@@ -101,13 +113,9 @@ def test_domain_details_count_hosts_as_the_table_does(tmp_path: Path) -> None:
     from linkdesk.ui.views.details import explanation_text
 
     export = tmp_path / "semrush.csv"
-    header = ("Page ascore,Source title,Source url,Target url,Anchor,External links,"
-              "Internal links,Nofollow,Sponsored,Ugc,Text,Frame,Form,Image,Sitewide,"
-              "First seen,Last seen,New link,Lost link\n")
-    rows = [f"30,Post {i},https://{'www.' if i % 2 else ''}blogx.com/post-{i},"
-            f"https://{SITE}/,Acme,10,20,false,false,false,true,false,false,false,false,"
-            "2024-01-02,2025-02-03,false,true\n" for i in range(1235)]
-    export.write_text(header + "".join(rows), encoding="utf-8")
+    write_semrush_links(export, [
+        (f"https://{'www.' if i % 2 else ''}blogx.com/post-{i}", "Acme", 30, True)
+        for i in range(1235)])
     with Project.open(tmp_path / "p.linkdesk") as project:
         import_file(project, export, ImportOptions(site=SITE))
         rescore(project.db)

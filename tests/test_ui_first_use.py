@@ -247,19 +247,16 @@ LONG_ANCHOR = ("The complete and very long guide to choosing acme widgets for in
 
 def long_anchor_project(tmp_path: Path) -> Path:
     """A scored project whose most used anchor is very long."""
+    from test_data_columns import write_semrush_links
+
     from linkdesk.core.importers.pipeline import ImportOptions, import_file
     from linkdesk.core.scoring import rescore
 
     export = tmp_path / "semrush.csv"
     write_semrush(export, make_profile(400, site="acme-widgets.com", seed=12))
     extra = tmp_path / "semrush-guides.csv"
-    header = ("Page ascore,Source title,Source url,Target url,Anchor,External links,"
-              "Internal links,Nofollow,Sponsored,Ugc,Text,Frame,Form,Image,Sitewide,"
-              "First seen,Last seen,New link,Lost link\n")
-    rows = [f"{20 + i % 50},Guide {i},https://blog{i}.example.org/guide,"
-            f"https://acme-widgets.com/,{LONG_ANCHOR},10,20,false,false,false,true,false,"
-            "false,false,false,2024-01-02,2025-02-03,false,false\n" for i in range(1234)]
-    extra.write_text(header + "".join(rows), encoding="utf-8")
+    write_semrush_links(extra, [(f"https://blog{i}.example.org/guide", LONG_ANCHOR,
+                                 20 + i % 50, False) for i in range(1234)])
     path = tmp_path / "long.linkdesk"
     with Project.open(path) as project:
         for file in (export, extra):
