@@ -153,3 +153,18 @@ def test_missing_display_respects_a_chosen_platform() -> None:
     assert missing_display({"WAYLAND_DISPLAY": "wayland-0"}, "linux") is None
     assert missing_display({"QT_QPA_PLATFORM": "offscreen"}, "linux") is None
     assert missing_display({}, "win32") is None and missing_display({}, "darwin") is None
+
+
+def test_no_strong_domain_is_said_so_not_as_only_0_percent() -> None:
+    import numpy as np
+
+    from linkdesk.core.profile.balance import Balance, RelCounts, hints
+
+    def balance(strong: int) -> Balance:
+        bands = np.array([2, 60, 38 - strong, strong, 0])
+        return Balance(True, 100, 100, bands, bands, RelCounts(100, 80, 20, 0, 0, 0, 0), 1.0,
+                       3, "example.org", 0, None)
+
+    assert "No referring domain is strong." in hints(balance(0))
+    assert not any("0%" in hint for hint in hints(balance(0)))
+    assert "Only 3% of referring domains are strong." in hints(balance(3))
