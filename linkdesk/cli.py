@@ -124,7 +124,7 @@ def _open_window(args: list[str], commands: list[str]) -> int:
         return EXIT_OK
     from linkdesk.display import missing_display
 
-    if (no_display := missing_display()) is not None:  # else Qt aborts with exit 134
+    if (no_display := missing_display(project=path)) is not None:  # else Qt aborts (134)
         print(f"linkdesk: {no_display}", file=sys.stderr)
         return EXIT_FAILED
     from linkdesk.ui.app import run_window
