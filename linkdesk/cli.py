@@ -19,6 +19,7 @@ from linkdesk.commands import (
     EXIT_OK,
     HIDDEN_COMMANDS,
     check,
+    describe_project,
     disavow,
     imports,
     profile,
@@ -65,6 +66,7 @@ def _command_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", required=True)
     for module in COMMAND_MODULES:
         module.register(subparsers)
+    describe_project(subparsers)
     return parser
 
 

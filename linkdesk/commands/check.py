@@ -17,7 +17,7 @@ from dataclasses import asdict, replace
 from pathlib import Path
 from types import FrameType
 
-from linkdesk.commands import EXIT_FAILED, EXIT_OK, PROJECT_HELP
+from linkdesk.commands import EXIT_FAILED, EXIT_OK
 from linkdesk.core.checker import (
     DEFAULT_CONCURRENCY,
     STATUSES,
@@ -43,7 +43,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
         "the target, with which rel and anchor. Links never checked go first, then the longest "
         "unchecked. Ctrl-C stops the check and keeps what was checked. See docs/checking.md.",
     )
-    parser.add_argument("project", type=Path, metavar="PROJECT", help=PROJECT_HELP)
+    parser.add_argument("project", type=Path)
     parser.add_argument("--limit", type=_positive, metavar="N", help="check at most N links")
     parser.add_argument("--concurrency", type=_positive, metavar="N",
                         default=DEFAULT_CONCURRENCY,

@@ -13,7 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from linkdesk.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE, PROJECT_HELP
+from linkdesk.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from linkdesk.core import urls
 from linkdesk.core.disavow import (
     DisavowError,
@@ -44,7 +44,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     """Add `mark`, `import-disavow`, `disavow` and `validate-disavow`."""
     mark = commands.add_parser("mark", help="mark referring domains or links disavow, keep or "
                                             "review (or clear their marks)")
-    mark.add_argument("project", type=Path, metavar="PROJECT", help=PROJECT_HELP)
+    mark.add_argument("project", type=Path)
     mark.add_argument("--domain", action="append", default=[], metavar="DOMAIN",
                       help="a referring domain (all its links); repeat for more")
     mark.add_argument("--url", action="append", default=[], metavar="SOURCE_URL",
@@ -61,13 +61,13 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
 
     imported = commands.add_parser("import-disavow", help="import the client's existing "
                                                           "disavow file")
-    imported.add_argument("project", type=Path, metavar="PROJECT", help=PROJECT_HELP)
+    imported.add_argument("project", type=Path)
     imported.add_argument("file", type=Path, metavar="FILE",
                           help="the client's current disavow file (a .txt)")
     imported.set_defaults(run=run_import_disavow)
 
     disavow = commands.add_parser("disavow", help="write the Google disavow file")
-    disavow.add_argument("project", type=Path, metavar="PROJECT", help=PROJECT_HELP)
+    disavow.add_argument("project", type=Path)
     disavow.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.txt")
     disavow.add_argument("--force", action="store_true",
                          help="write even though warnings need confirmation")

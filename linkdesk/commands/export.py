@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from linkdesk.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE, PROJECT_HELP
+from linkdesk.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from linkdesk.commands.filters import add_filter_arguments, filters_from
 from linkdesk.core.exports import (
     LEGACY_UNICODE_HOSTS,
@@ -49,7 +49,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
 
 
 def _arguments(parser: argparse.ArgumentParser, *, legacy: bool) -> None:
-    parser.add_argument("project", type=Path, metavar="PROJECT", help=PROJECT_HELP)
+    parser.add_argument("project", type=Path)
     which = parser.add_mutually_exclusive_group(required=True)
     which.add_argument("--table", choices=TABLE_NAMES)
     if legacy:

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from linkdesk.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE, NEW_PROJECT_HELP
+from linkdesk.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from linkdesk.commands.scoring import summary_text
 from linkdesk.core.importers.pipeline import (
     FORMAT_CHOICES,
@@ -28,7 +28,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     parser = commands.add_parser(
         "import", help="import backlink exports into a project (created if needed)"
     )
-    parser.add_argument("project", type=Path, metavar="PROJECT", help=NEW_PROJECT_HELP)
+    parser.add_argument("project", type=Path)
     parser.add_argument("files", type=Path, nargs="+", metavar="FILE",
                         help="an export file: CSV, .gz or a ZIP of CSVs")
     parser.add_argument("--format", choices=FORMAT_CHOICES, default="auto")

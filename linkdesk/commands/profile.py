@@ -11,7 +11,7 @@ import argparse
 import json
 from typing import Any
 
-from linkdesk.commands import EXIT_OK, PROJECT_HELP
+from linkdesk.commands import EXIT_OK
 from linkdesk.commands.filters import add_filter_arguments, filters_from
 from linkdesk.core.profile import CLASS_LABELS, ProfileReport, build_report
 from linkdesk.core.scoring import BANDS, rescore, scores_current
@@ -22,7 +22,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     """Add the `balance` subcommand."""
     parser = commands.add_parser(
         "balance", help="print the profile's balance of quality against quantity")
-    parser.add_argument("project", metavar="PROJECT", help=PROJECT_HELP)
+    parser.add_argument("project")
     parser.add_argument("--json", action="store_true", help="one JSON object")
     add_filter_arguments(parser)
     parser.set_defaults(run=run_balance)

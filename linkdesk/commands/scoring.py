@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from linkdesk.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE, PROJECT_HELP, export
+from linkdesk.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE, export
 from linkdesk.core import urls
 from linkdesk.core.scoring import (
     BANDS,
@@ -63,7 +63,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
         description="Each list option replaces that list; give it without values to empty it. "
         "NAME=VALUE options change one weight or threshold; NAME= restores its default.",
     )
-    settings.add_argument("project", type=Path, metavar="PROJECT", help=PROJECT_HELP)
+    settings.add_argument("project", type=Path)
     for option, (_, metavar, text) in _TERM_OPTIONS.items():
         settings.add_argument(f"--{option}", nargs="*", action="extend", metavar=metavar,
                               help=text)
@@ -76,12 +76,12 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     settings.set_defaults(run=run_settings)
 
     score = commands.add_parser("score", help="re-score every link and referring domain")
-    score.add_argument("project", type=Path, metavar="PROJECT", help=PROJECT_HELP)
+    score.add_argument("project", type=Path)
     score.add_argument("--json", action="store_true", help="print the summary as JSON")
     score.set_defaults(run=run_score)
 
     explain = commands.add_parser("explain", help="why a link or domain scores what it does")
-    explain.add_argument("project", type=Path, metavar="PROJECT", help=PROJECT_HELP)
+    explain.add_argument("project", type=Path)
     which = explain.add_mutually_exclusive_group(required=True)
     which.add_argument("--url", metavar="SOURCE_URL", help="the linking page's URL")
     which.add_argument("--domain", help="a referring domain")

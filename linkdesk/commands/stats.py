@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from linkdesk.commands import EXIT_OK, PROJECT_HELP
+from linkdesk.commands import EXIT_OK
 from linkdesk.core.scoring import rescore, scores_current
 from linkdesk.core.stats import project_stats
 from linkdesk.core.store import Project
@@ -15,7 +15,7 @@ from linkdesk.core.store import Project
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the `stats` subcommand."""
     parser = commands.add_parser("stats", help="print a project's counts")
-    parser.add_argument("project", type=Path, metavar="PROJECT", help=PROJECT_HELP)
+    parser.add_argument("project", type=Path)
     parser.add_argument("--json", action="store_true", help="one JSON object")
     parser.set_defaults(run=run_stats)
 
