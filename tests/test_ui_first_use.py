@@ -327,3 +327,21 @@ def drawn_labels(plot: Any) -> set[str]:
     finally:
         painter.end()
     return {text for _, _, text in texts}
+
+
+def test_the_window_counts_in_words(qtbot: Any, window: MainWindow, tmp_path: Path) -> None:
+    """One row is "1 row", one file "1 file", in the progress and the summary."""
+    from linkdesk.ui.dialogs.import_progress import ImportProgressDialog
+    from linkdesk.ui.workers.importer import JobProgress
+
+    dialog = ImportProgressDialog(1)
+    qtbot.addWidget(dialog)
+    dialog.update_progress(JobProgress("a.csv", 1, 1, 1, 0.5, 1.0))
+    assert dialog.rows_label.text() == "1 row · 50%"
+    export = tmp_path / "one.csv"
+    write_semrush(export, make_profile(1, seed=7))
+    window.open_project(new_project(tmp_path))
+    import_and_wait(qtbot, window, [export])
+    (summary,) = shown(window, TextReport)
+    assert summary.headline.text().startswith("Imported 1 file: 1 new link, 0 merged")
+    assert "one.csv (Semrush backlinks): 1 row read, 1 imported" in summary.report.toPlainText()
