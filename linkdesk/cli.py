@@ -20,6 +20,7 @@ from linkdesk.commands import (
     HIDDEN_COMMANDS,
     changes,
     check,
+    describe_project,
     disavow,
     imports,
     library,
@@ -57,6 +58,7 @@ def _command_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", required=True)
     for module in COMMAND_MODULES:
         module.register(subparsers)
+    describe_project(subparsers)
     return parser
 
 
@@ -114,6 +116,11 @@ def _open_window(args: list[str], commands: list[str]) -> int:
         print("linkdesk: no display (QT_QPA_PLATFORM=offscreen); use --screenshot FILE.png "
               "to render the window", file=sys.stderr)
         return EXIT_OK
+    from linkdesk.display import missing_display
+
+    if (no_display := missing_display(project=path)) is not None:  # else Qt aborts (134)
+        print(f"linkdesk: {no_display}", file=sys.stderr)
+        return EXIT_FAILED
     from linkdesk.ui.app import run_window
 
     return run_window(path)

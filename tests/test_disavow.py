@@ -126,7 +126,7 @@ def test_parsing_keeps_comments_line_numbers_and_invalid_lines() -> None:
         (6, "http://www.spamdomain2.com/contentB.html"),
         (8, "domain:xn--bcher-kva.de"),
     ]
-    assert parsed.entries[0].comment == ("Contacted owner of spamdomain1.com on 7/1/2012 to "
+    assert parsed.entries[0].comment == ("Contacted owner of spamdomain1.com on 7/1/2012 to\n"
                                          "ask for link removal but got no response")
     assert parsed.entries[2].comment.startswith("Owner of spamdomain2.com")
     assert parsed.entries[3].comment == ""

@@ -508,3 +508,16 @@ def test_a_v1_project_gains_the_score_tables(tmp_path: Any) -> None:
         assert {"link_scores", "link_features", "domain_scores", "scoring_state"} <= tables
         add_link(project.db, domain_rating=40)
         assert rescore(project.db).links == 1
+
+
+def test_a_brand_is_found_written_in_separate_words() -> None:
+    """Real data (issue 18): youtoocancook.net's links say "You Too Can Cook"."""
+    classifier = AnchorClassifier(Terms(sites=("youtoocancook.net",), money=("easy recipes",)))
+    assert ANCHOR_CLASSES[classifier.classify("You Too Can Cook")] == "brand"
+    assert ANCHOR_CLASSES[classifier.classify("Posted by You Too Can Cook")] == "brand"
+    assert ANCHOR_CLASSES[classifier.classify("You Too Can Cook easy recipes")] == "compound"
+    # The same words in another order are not the brand.
+    assert ANCHOR_CLASSES[classifier.classify("you can cook too")] == "other"
+    # Short brands are not pieced together from chance words.
+    short = AnchorClassifier(Terms(sites=("acme.com",)))
+    assert ANCHOR_CLASSES[short.classify("ac me")] == "other"

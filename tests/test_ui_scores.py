@@ -17,7 +17,7 @@ from test_ui_window import WAIT_MS, shown_ids
 
 from linkdesk.core.scoring import explain_domain, explain_link, set_terms
 from linkdesk.core.store import Project
-from linkdesk.core.tables import Filters, TableQuery, scored_links
+from linkdesk.core.tables import Filters, Sort, TableQuery, scored_links
 from linkdesk.ui.main_window import MainWindow
 from linkdesk.ui.models import TINT_ROLE
 from linkdesk.ui.preferences import Preferences
@@ -55,8 +55,11 @@ def test_a_quality_header_click_sorts_as_sql_does(
     view = window.workspace.current_view()
     assert view is not None
     spec = view.table.spec
+    assert view.table.sort_order == Sort("quality", descending=True)  # a new project's sort
     section = spec.column_index("quality")
     header = view.horizontalHeader()
+    with qtbot.waitSignal(view.table.modelReset, timeout=WAIT_MS):  # sorted otherwise first
+        header.setSortIndicator(spec.column_index("first_seen"), Qt.SortOrder.AscendingOrder)
     view.scrollTo(view.table.index(0, section))
     x = header.sectionViewportPosition(section) + header.sectionSize(section) // 2
     with qtbot.waitSignal(view.table.modelReset, timeout=WAIT_MS):

@@ -66,7 +66,8 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     imported = commands.add_parser("import-disavow", help="import the client's existing "
                                                           "disavow file")
     imported.add_argument("project", type=Path)
-    imported.add_argument("file", type=Path)
+    imported.add_argument("file", type=Path, metavar="FILE",
+                          help="the client's current disavow file (a .txt)")
     imported.set_defaults(run=run_import_disavow)
 
     disavow = commands.add_parser("disavow", help="write the Google disavow file")
@@ -78,7 +79,8 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
 
     validate = commands.add_parser("validate-disavow", help="check a disavow file against "
                                                             "Google's rules")
-    validate.add_argument("file", type=Path)
+    validate.add_argument("file", type=Path, metavar="FILE",
+                          help="the disavow file to check (a .txt)")
     validate.set_defaults(run=run_validate)
 
 
@@ -173,6 +175,8 @@ def import_text(report: ImportReport, path: Path) -> str:
              f"{len(parsed.urls):,} URL entries, {len(parsed.invalid):,} invalid lines"]
     if report.already_imported:
         lines.append("  this file was imported before: nothing added")
+    lines += [f"  line {e.line_no}: {e.text.strip()[:100]!r} read as {e.line} "
+              f"(corrected {e.corrected})" for e in parsed.corrected]
     lines += [f"  line {e.line_no}: invalid, kept as text: {e.text.strip()[:100]}"
               for e in parsed.invalid]
     errors = sum(p.severity == "error" for p in parsed.problems)

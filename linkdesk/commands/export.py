@@ -36,6 +36,7 @@ from linkdesk.core.exports import (
 from linkdesk.core.files import ProtectedFileError
 from linkdesk.core.tables import Sort, TableSpec
 from linkdesk.core.timeline import with_since_review
+from linkdesk.core.words import counted
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -106,7 +107,7 @@ def run_export(options: argparse.Namespace) -> int:
         what = "links" if table == "links" else "referring domains"
         print(f"{options.output}: {count:,} {what}")
     else:
-        print(f"{options.output}: {count:,} rows of {spec.title}")
+        print(f"{options.output}: {counted(count, 'row')} of {spec.title}")
     return EXIT_OK
 
 

@@ -18,8 +18,11 @@ from linkdesk.core.importers.pipeline import (
     ImportResult,
     import_file,
 )
+from linkdesk.core.importers.site import settle_site
 from linkdesk.core.scoring import ScoreCancelled, rescore, scores_current
+from linkdesk.core.store import Project, transaction
 from linkdesk.core.timeline.dates import BadDate, parse_day
+from linkdesk.core.words import counted, plural
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -28,13 +31,18 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
         "import", help="import backlink exports into a project (created if needed)"
     )
     parser.add_argument("project", type=Path)
-    parser.add_argument("files", type=Path, nargs="+", metavar="FILE")
+    parser.add_argument("files", type=Path, nargs="+", metavar="FILE",
+                        help="an export file: CSV, .gz or a ZIP of CSVs")
     parser.add_argument("--format", choices=FORMAT_CHOICES, default="auto")
     parser.add_argument(
         "--map", action="append", default=[], metavar="FIELD=COLUMN",
         help="map a column for a generic CSV (source_url, target_url, anchor, nofollow, ...)",
     )
-    parser.add_argument("--site", help="the client's site, e.g. acme-widgets.com")
+    parser.add_argument(
+        "--site", metavar="DOMAIN",
+        help="the client's site, e.g. acme-widgets.com (default: the domain most links point "
+             "to, when it is clear)",
+    )
     parser.add_argument("--as-of", metavar="DATE",
                         help="the day the exports describe, YYYY-MM-DD (default: the latest "
                              "last-seen date in each file, else its modification time)")
@@ -61,6 +69,7 @@ def run_import(options: argparse.Namespace) -> int:
     import_options = ImportOptions(options.format, mapping, options.site, as_of)
     show_progress = not options.quiet and sys.stderr.isatty()
     failures = 0
+    made = _missing_paths(options.project)  # the project (and folders) this run would create
     with open_to_change(options.project, create=True) as project:
         for path in options.files:
             try:
@@ -78,6 +87,14 @@ def run_import(options: argparse.Namespace) -> int:
             _clear_progress(show_progress)
             for result in results:
                 print(result_text(result))
+        if made and failures == len(options.files):
+            project.close()
+            _remove_new(made)
+            print(f"linkdesk import: no file could be read; {options.project} was not created",
+                  file=sys.stderr)
+            return EXIT_FAILED
+        if not options.site:
+            _settle_site(project, options.project)
         if not options.no_score and not scores_current(project.db):
             # Scores are derived data: computed after the imports, in their own transaction.
             try:
@@ -88,6 +105,43 @@ def run_import(options: argparse.Namespace) -> int:
             else:
                 print(summary_text(summary))
     return EXIT_FAILED if failures else EXIT_OK
+
+
+def _settle_site(project: Project, path: Path) -> None:
+    """Work out the client's site from the links when none is set, and say so."""
+    with transaction(project.db):
+        guess = settle_site(project.db)
+    if guess is None:
+        return
+    if guess.site is not None:
+        print(f"site: {guess.describe(guess.site)}; if it is not the client's: "
+              f"linkdesk settings {path} --site DOMAIN")
+    else:
+        print(f"site: not set: the links point to {guess.list_candidates()}; say which is "
+              f"the client's: linkdesk settings {path} --site DOMAIN")
+
+
+def _missing_paths(project: Path) -> list[Path]:
+    """The project file and its folders that do not exist yet, deepest first."""
+    missing = []
+    for path in (project, *project.absolute().parents):
+        if path.exists():
+            break
+        missing.append(path)
+    return missing
+
+
+def _remove_new(made: list[Path]) -> None:
+    """Remove the project file (with its WAL files) and the folders this run created."""
+    project = made[0]
+    for path in (project, project.with_name(project.name + "-wal"),
+                 project.with_name(project.name + "-shm")):
+        path.unlink(missing_ok=True)
+    for folder in made[1:]:
+        try:
+            folder.rmdir()
+        except OSError:  # not empty: something else was put there meanwhile
+            break
 
 
 def parse_mapping(pairs: list[str]) -> dict[str, str] | None:
@@ -118,12 +172,12 @@ def result_text(result: ImportResult) -> str:
     if result.duplicate_of:
         return f"{result.file}: already imported ({result.duplicate_of}); nothing added"
     lines = [
-        f"{result.file}: {result.label}: {result.rows_read:,} rows read, "
+        f"{result.file}: {result.label}: {counted(result.rows_read, 'row')} read, "
         f"{result.rows_imported:,} imported, {result.rows_skipped:,} skipped; "
         + (
-            f"{result.links_added:,} links added, {result.links_merged:,} merged"
+            f"{counted(result.links_added, 'link')} added, {result.links_merged:,} merged"
             if result.vendor != "gsc"
-            else f"{result.links_merged:,} linking pages seen by Google"
+            else f"{counted(result.links_merged, 'linking page')} seen by Google"
         )
     ]
     if result.as_of:
@@ -133,6 +187,7 @@ def result_text(result: ImportResult) -> str:
     for skipped in result.skipped[:10]:
         lines.append(f"  skipped line {skipped.line}: {skipped.reason}")
     if result.rows_skipped > 10:
-        lines.append(f"  … and {result.rows_skipped - 10:,} more skipped rows")
+        lines.append(f"  … and {result.rows_skipped - 10:,} more skipped "
+                     f"{plural(result.rows_skipped - 10, 'row')}")
     lines.extend(f"  warning: {warning}" for warning in result.warnings)
     return "\n".join(lines)

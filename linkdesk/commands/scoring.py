@@ -33,6 +33,7 @@ from linkdesk.core.scoring import (
 )
 from linkdesk.core.scoring.explain import DomainExplanation, find_link
 from linkdesk.core.store import transaction
+from linkdesk.core.words import counted
 
 # option -> (terms field, metavar, help)
 _TERM_OPTIONS = {
@@ -234,16 +235,15 @@ def explanation_text(explanation: LinkExplanation | DomainExplanation) -> str:
         head = [
             f"{urls.to_unicode_host(explanation.domain)}: quality {explanation.quality:.1f} "
             f"({explanation.band}), risk {explanation.risk_level} "
-            f"({_count(explanation.risk_points, 'point')})",
-            f"  {_count(explanation.links, 'link')} ({explanation.live_links:,} live) from "
-            f"{_count(explanation.hosts, 'host')}; quality is its best link's: "
+            f"({counted(explanation.risk_points, 'point')})",
+            f"  {explanation.counts_text()}; quality is its best link's: "
             f"{explanation.best_link.source_url}",
         ]
     else:
         head = [
             f"{explanation.source_url} -> {explanation.target_url}",
             f"  quality {explanation.quality:.1f} ({explanation.band}), risk "
-            f"{explanation.risk_level} ({_count(explanation.risk_points, 'point')}), anchor "
+            f"{explanation.risk_level} ({counted(explanation.risk_points, 'point')}), anchor "
             f"{explanation.anchor!r} ({explanation.anchor_class}), evidence "
             f"{explanation.confidence}/5" + (" - low confidence" if explanation.low_confidence
                                              else ""),
@@ -259,6 +259,3 @@ def explanation_text(explanation: LinkExplanation | DomainExplanation) -> str:
     lines += [f"    {flag.flag:<17} +{flag.points}  {flag.evidence}" for flag in explanation.flags]
     return "\n".join(lines)
 
-
-def _count(number: int, noun: str) -> str:
-    return f"{number:,} {noun}{'' if number == 1 else 's'}"

@@ -31,4 +31,18 @@ def run_stats(options: argparse.Namespace) -> int:
 def stats_text(stats: dict[str, object]) -> str:
     """The counts as aligned `name  value` lines."""
     width = max(len(key) for key in stats)
-    return "\n".join(f"{key.replace('_', ' '):<{width}}  {value}" for key, value in stats.items())
+    return "\n".join(f"{key.replace('_', ' '):<{width}}  {_value_text(value)}"
+                     for key, value in stats.items())
+
+
+def _value_text(value: object) -> str:
+    """`18,906`; a breakdown as `risky 50, weak 118, fair 51` (not a Python dict)."""
+    if isinstance(value, bool) or value is None:
+        return str(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, dict):
+        parts = [f"{str(key).replace('_', ' ')} {_value_text(count)}"
+                 for key, count in value.items()]
+        return ", ".join(parts) if parts else "none"
+    return str(value)

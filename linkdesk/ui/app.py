@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 import tempfile
 import time
@@ -12,6 +13,8 @@ from PySide6.QtCore import QCoreApplication, QSettings, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from linkdesk import __version__
+from linkdesk.core.scoring import rescore, scores_current
+from linkdesk.core.store import Project, ProjectError
 from linkdesk.ui.icons import app_icon
 from linkdesk.ui.main_window import MainWindow
 from linkdesk.ui.preferences import Preferences
@@ -59,11 +62,16 @@ def start_window(preferences: Preferences, project: Path | None = None) -> MainW
 def screenshot(project: Path, output: Path, tab: str = "links") -> str | None:
     """Render the window on `project` at 1400×900 into a PNG; an error message, or None.
 
+    A project whose scores are out of date is scored first (the window would score it).
+
     Uses throwaway settings: a screenshot shows the defaults, and never changes the user's
     recent projects or window layout.
     """
     if not project.is_file():
         return f"{project}: no such project file"
+    problem = _score_if_stale(project)
+    if problem:
+        return problem
     app = application(offscreen=True)
     with tempfile.TemporaryDirectory() as folder:
         settings = QSettings(str(Path(folder) / "settings.ini"), QSettings.Format.IniFormat)
@@ -93,6 +101,20 @@ def screenshot(project: Path, output: Path, tab: str = "links") -> str | None:
         window.deleteLater()
         app.processEvents()
     return None if saved else f"{output}: cannot write the PNG file"
+
+
+def _score_if_stale(path: Path) -> str | None:
+    """Score a project whose scores are out of date, as the window would on opening it: the
+    picture then shows Quality, Band and Risk. An error message, or None."""
+    try:
+        with Project.open(path, create=False) as project:
+            if not scores_current(project.db):
+                rescore(project.db)
+    except ProjectError as error:
+        return str(error)
+    except sqlite3.Error as error:
+        return f"{path}: cannot be scored ({error})"
+    return None
 
 
 def _wait_for_rows(app: QApplication, window: MainWindow, timeout: float = 60.0) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import QLocale
 
 from linkdesk.core.tables import Column, Kind
+from linkdesk.core.words import plural
 
 
 def ui_locale() -> QLocale:
@@ -66,3 +67,8 @@ def plain_tooltip(text: str) -> str:
     as "<b>Free</b> widgets") must never be interpreted, so it is escaped into rich text.
     """
     return "<p style='white-space:pre-wrap'>" + html.escape(text) + "</p>"
+
+
+def counted(count: int, word: str, locale: QLocale | None = None, many: str | None = None) -> str:
+    """A count in the user's locale with the word in the right number: "1 row", "2,048 rows"."""
+    return f"{(locale or ui_locale()).toString(count)} {plural(count, word, many)}"

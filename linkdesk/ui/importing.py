@@ -8,15 +8,19 @@ and end. The tables read again when the import added links.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import time
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from linkdesk.core.importers.pipeline import ImportOptions
+from linkdesk.core.importers.site import SiteGuess, choose_site
 from linkdesk.ui.dialogs.import_progress import ImportProgressDialog
 from linkdesk.ui.dialogs.messages import show_error, show_import_summary
+from linkdesk.ui.dialogs.site_choice import SiteChoiceDialog
 from linkdesk.ui.parts import WindowContext, WindowPart
 from linkdesk.ui.workers.importer import ImportJob, ImportOutcome
 
@@ -72,8 +76,37 @@ class Importing(WindowPart):
             log.info("tables reloaded in %.2f s", time.perf_counter() - started)
         if outcome.cancelled and not outcome.results and not outcome.failures:
             self.post("Import cancelled; the project is unchanged.", 10_000)
-        else:
-            show_import_summary(self.window(), outcome)
+            return
+        summary = show_import_summary(self.window(), outcome)
+        guess = outcome.site
+        if guess is not None and guess.site is None and self.opened.project is not None:
+            summary.finished.connect(lambda _result: self.ask_site(guess))
+
+    def ask_site(self, guess: SiteGuess) -> SiteChoiceDialog:
+        """Ask which domain the links point to is the client's site (none clearly leads)."""
+        dialog = SiteChoiceDialog(guess, self._save_site, self.window())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def _save_site(self, site: str) -> str:
+        """Store the client's site and re-score; why it cannot be stored, or ""."""
+        project = self.opened.project
+        if project is None:
+            return "The project was closed."
+        if self.jobs.pause_for_write():
+            return "An import or a link check is running: choose once it has finished."
+        problem = ""
+        try:
+            if not choose_site(project.db, site):
+                problem = f"{site!r} is not a domain (e.g. acme-widgets.com)."
+        except sqlite3.Error as error:
+            problem = f"The project cannot be written now ({error})."
+        if not problem:
+            self.workspace.reload()  # the brand anchors and the scores depend on the site
+            self.post(f"The client's site is {site}.", 10_000)
+        self.jobs.resume_after_write(rescore=not problem and not self.workspace.scores_current)
+        return problem
 
     def _finish_progress(self) -> None:
         if self.progress is not None:

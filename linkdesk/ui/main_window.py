@@ -33,7 +33,7 @@ from linkdesk.ui.actions import Actions, build_marks_menu, build_menus
 from linkdesk.ui.dialogs.about import show_about
 from linkdesk.ui.dialogs.messages import show_error
 from linkdesk.ui.dialogs.project_settings import ProjectSettingsDialog, SettingsChange
-from linkdesk.ui.format import ui_locale
+from linkdesk.ui.format import counted, ui_locale
 from linkdesk.ui.icons import app_icon
 from linkdesk.ui.importing import Importing
 from linkdesk.ui.jobs import JobCoordinator
@@ -343,7 +343,7 @@ class MainWindow(QMainWindow):
         view = self.workspace.current_view()
         copied = view.copy_selection() if view else 0
         if copied:
-            self.statusBar().showMessage(f"Copied {self._locale.toString(copied)} rows.", 5000)
+            self.statusBar().showMessage(f"Copied {counted(copied, 'row', self._locale)}.", 5000)
 
     def _open_url(self) -> None:
         view = self.workspace.current_view()

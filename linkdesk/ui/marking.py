@@ -278,6 +278,11 @@ class Marking(WindowPart):
             f"Entries for sites not in the profile (kept for the next file): "
             f"{len(covered.not_in_profile):,}",
         ]
+        corrected = report.parsed.corrected
+        if corrected:
+            lines += ["", "Corrected (the file itself still needs fixing for Google):",
+                      *(f"line {e.line_no}: {e.text.strip()[:100]} read as {e.line} "
+                        f"({e.corrected})" for e in corrected)]
         if report.conflicts:
             lines += ["", "Left as they are (marked keep):", *report.conflicts]
         if report.library_warning:

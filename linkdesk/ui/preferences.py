@@ -54,6 +54,18 @@ class Preferences:
         """Save the column layout of a table."""
         self.settings.setValue(f"tables/{table}/columns", json.dumps(layout))
 
+    def chosen_columns(self, table: str) -> dict[str, bool]:
+        """Columns the user showed (True) or hid (False) with the column chooser, by name."""
+        try:
+            raw = json.loads(str(self.settings.value(f"tables/{table}/chosen", "{}")))
+            return {str(name): bool(shown) for name, shown in dict(raw).items()}
+        except (TypeError, ValueError):
+            return {}
+
+    def set_chosen_columns(self, table: str, chosen: dict[str, bool]) -> None:
+        """Remember the columns the user showed or hid (they win over the data's default)."""
+        self.settings.setValue(f"tables/{table}/chosen", json.dumps(chosen))
+
     def sort(self, table: str) -> tuple[str, bool] | None:
         """The saved sort (column name, descending) of a table."""
         value = str(self.settings.value(f"tables/{table}/sort", ""))

@@ -18,7 +18,7 @@ from linkdesk.core.exports import CsvExportCancelled, export_table_csv
 from linkdesk.core.exports.table_csv import csv_columns
 from linkdesk.core.store import Project
 from linkdesk.ui.dialogs.messages import show_error
-from linkdesk.ui.format import ui_locale
+from linkdesk.ui.format import counted, ui_locale
 from linkdesk.ui.parts import WindowContext, WindowPart
 from linkdesk.ui.workers.task import Task, TaskOutcome
 
@@ -104,6 +104,6 @@ class TableExport(WindowPart):
         elif outcome.error:
             show_error(self.window(), "Cannot export the table", outcome.error)
         else:
-            rows = self._locale.toString(int(outcome.result))
-            self.post(f"Exported {rows} rows to {path}.", 10_000)
+            rows = counted(int(outcome.result), "row", self._locale)
+            self.post(f"Exported {rows} to {path}.", 10_000)
         self.finished.emit(outcome)

@@ -17,15 +17,19 @@ from linkdesk.core.tables import (
     ANCHORS,
     DOMAINS,
     LINKS,
+    METRIC_COLUMNS,
     TABLES,
     Filters,
     Sort,
     TableQuery,
     TableSpec,
     domain_details,
+    empty_metric,
+    fields_with_data,
     link_details,
     scored_tables,
     with_checks,
+    with_data_columns,
     with_marks,
 )
 from linkdesk.core.tables.query import QueryCache
@@ -44,6 +48,13 @@ TAB_NAMES = (*(spec.name for spec in TABLES), DASHBOARD)  # links, domains, anch
 # From this many links, sorting and filtering run on a loader thread (workers/table_loader.py):
 # below it every query takes a few milliseconds and the tables update at once.
 BACKGROUND_FROM_LINKS = 50_000
+EMPTY_PROJECT = (
+    "This project has no links yet.\n\n"
+    "Drop the client's backlink exports here, or press Ctrl+I (File ▸ Import Exports).\n\n"
+    "LinkDesk reads the backlink exports of Ahrefs, Semrush, Majestic and Moz, and Google "
+    "Search Console's links reports: CSV files, .gz files or ZIP archives."
+)
+NO_MATCH = "No rows match the search and filters."
 
 
 class Workspace(QWidget):
@@ -61,6 +72,7 @@ class Workspace(QWidget):
         self._stale: set[str] = set()
         self.specs: dict[str, TableSpec] = {spec.name: spec for spec in TABLES}
         self.scores_current = False  # the tables show Quality, Band and Risk
+        self.data_fields: frozenset[str] = frozenset()  # metrics the project has values for
         self.loader: TableLoader | None = None
         self.anchor_loader: TableLoader | None = None
         self.background_from_links = BACKGROUND_FROM_LINKS
@@ -122,12 +134,15 @@ class Workspace(QWidget):
         scored = scored_tables(project.db)
         self.scores_current = scored is not None
         links, domains = scored or (LINKS, DOMAINS)
+        # The metric columns the project has data for (tables/data_columns.py).
+        self.data_fields = fields_with_data(project.db)
+        links, domains = (with_data_columns(spec, self.data_fields) for spec in (links, domains))
         # Mark columns (tables/marks.py); Check and Checked (tables/checks.py).
         specs = [with_checks(with_marks(links)), with_marks(domains), ANCHORS]
         self.specs = {spec.name: spec for spec in specs}
         self.dashboard.tables = (self.specs[LINKS.name], self.specs[DOMAINS.name])
-        if self.loader is None and TableQuery(project.db, LINKS, cache=self.cache).count() >= (
-                self.background_from_links):
+        links_count = TableQuery(project.db, LINKS, cache=self.cache).count()
+        if self.loader is None and links_count >= self.background_from_links:
             self.loader = TableLoader(project.path, self)
         for spec in specs:
             model = TableModel(spec, project.db, self.cache, self)
@@ -139,10 +154,12 @@ class Workspace(QWidget):
                 model.load_in_background(self.anchor_loader, rows_too=True)
             model.loading_changed.connect(self.counts_changed)
             saved = self.prefs.sort(spec.name)
-            known = saved and any(c.name == saved[0] and c.sortable for c in spec.columns)
+            known = saved and any(c.name == saved[0] and c.sortable for c in spec.columns) and (
+                not empty_metric(spec, saved[0], self.data_fields))  # sorted by an empty DR
             model.configure(filters, Sort(saved[0], saved[1]) if saved and known else None)
             view = TableView(model)
             view.apply_column_layout(self.prefs.column_layout(spec.name))
+            view.apply_chosen_columns(self.prefs.chosen_columns(spec.name), METRIC_COLUMNS)
             view.selectionModel().currentRowChanged.connect(self._current_changed)
             view.selectionModel().selectionChanged.connect(lambda *_: self.counts_changed.emit())
             view.doubleClicked.connect(lambda _index, v=view: v.open_current_url())
@@ -150,6 +167,7 @@ class Workspace(QWidget):
             self.models[spec.name], self.views[spec.name] = model, view
             self.tabs.addTab(view, spec.title)
         self.tabs.addTab(self.dashboard, "Dashboard")
+        self._set_placeholders(links_count == 0)
         self.filter_bar.set_table(self.specs.get(self.current_name(), self.specs[LINKS.name]))
         self._filters_changed(filters)
 
@@ -188,12 +206,20 @@ class Workspace(QWidget):
             self._rebuild_tables()
             return
         self._stale = set(self.models)
+        self._set_placeholders(TableQuery(self.project.db, LINKS).count() == 0
+                               if self.project is not None else False)
         self._load_current()
+
+    def _set_placeholders(self, empty_project: bool) -> None:
+        """An empty project says how to fill it; a table filtered to nothing says so."""
+        for view in self.views.values():
+            view.set_placeholder(EMPTY_PROJECT if empty_project else NO_MATCH)
 
     def save_layout(self) -> None:
         """Remember each table's columns and sort."""
         for name, view in self.views.items():
             self.prefs.set_column_layout(name, view.column_layout())
+            self.prefs.set_chosen_columns(name, view.chosen)
             sort = self.models[name].sort_order
             self.prefs.set_sort(name, sort.column, sort.descending)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from linkdesk.core.disavow.syntax import entry_text, read_line
+from linkdesk.core.disavow.syntax import DOMAIN_PREFIX, domain_value, entry_text, read_line
 from linkdesk.core.disavow.validate import (
     BOM,
     Problem,
@@ -32,7 +32,8 @@ class Entry:
     kind: str
     value: str
     text: str
-    comment: str = ""
+    comment: str = ""  # the comment lines above it, joined by line breaks
+    corrected: str = ""  # a slip read as the entry it plainly means: what was corrected
 
     @property
     def line(self) -> str:
@@ -48,6 +49,11 @@ class DisavowFile:
     invalid: list[Entry] = field(default_factory=list)  # invalid lines, kept as text
     problems: list[Problem] = field(default_factory=list)  # Google's rules: errors, warnings
     lines: int = 0
+
+    @property
+    def corrected(self) -> list[Entry]:
+        """Entries read from a slip (`domain: x.com`), corrected."""
+        return [e for e in self.entries if e.corrected]
 
     @property
     def domains(self) -> list[Entry]:
@@ -84,8 +90,41 @@ def parse_disavow(data: bytes) -> DisavowFile:
             if line.value:
                 comment.append(line.value)
         else:
-            kind, value = (line.kind, line.value) if line.is_entry else ("invalid", text.strip())
-            found = parsed.entries if line.is_entry else parsed.invalid
-            found.append(Entry(number, kind, value, text, " ".join(comment)))
+            reason = "\n".join(comment)  # two comment lines stay two lines
+            slip = None if line.is_entry else corrected_slip(text)
+            if line.is_entry:
+                parsed.entries.append(Entry(number, line.kind, line.value, text, reason))
+            elif slip is not None:
+                parsed.entries.append(Entry(number, "domain", slip[0], text, reason, slip[1]))
+            else:
+                parsed.invalid.append(Entry(number, "invalid", text.strip(), text, reason))
             after_entry = True
     return parsed
+
+
+def corrected_slip(text: str) -> tuple[str, str] | None:
+    """The domain a `domain:` line plainly means despite a slip, and what was corrected;
+    None when it is not such a slip (or the intent is not clear).
+
+    `domain: pharma.ru` (a space after the colon) is domain:pharma.ru;
+    `domain:https://casino.pw/` (the site's root URL) is domain:casino.pw. A URL with a
+    path or query is not corrected: the page or the whole domain? The user says.
+    """
+    stripped = text.strip()
+    if stripped[: len(DOMAIN_PREFIX)].lower() != DOMAIN_PREFIX:
+        return None
+    name = stripped[len(DOMAIN_PREFIX):].strip()
+    if not name or any(c.isspace() for c in name):
+        return None
+    if "://" in name:
+        scheme, _, rest = name.partition("://")
+        host, _, path = rest.partition("/")
+        if scheme.lower() not in ("http", "https") or path or "?" in host or "#" in host:
+            return None
+        name, what = host, "a URL after domain:"
+    elif stripped[len(DOMAIN_PREFIX)].isspace():
+        what = "a space after domain:"
+    else:
+        return None  # no slip of these kinds: the error stands
+    value = domain_value(name)
+    return (value, what) if value is not None else None

@@ -148,11 +148,12 @@ def render(entries: list[PlannedEntry], invalid: list[Entry], *, project_name: s
                                       key=lambda e: (e.kind, e.reason if reasons else "")):
         lines.append("")
         if reasons and reason:
-            lines.append(f"# {reason}")
+            lines += [f"# {part}" for part in reason.splitlines()]  # a reason may be 2 lines
         lines += [entry.line for entry in group]
     if invalid:
         lines += ["", "# Lines of imported files that Google would reject, kept for reference:"]
-        lines += [f"# ({e.comment}) {' '.join(e.text.split())[:300]}" for e in invalid]
+        lines += [f"# ({' '.join(e.comment.split())}) {' '.join(e.text.split())[:300]}"
+                  for e in invalid]
     return "\n".join(lines) + "\n"
 
 

@@ -19,7 +19,16 @@ import sqlite3
 from dataclasses import replace
 
 from linkdesk.core.scoring import ANCHOR_CLASSES, BANDS, RISK_LEVELS
-from linkdesk.core.tables import ANCHORS, Column, Kind, TableSpec, marked_tables, with_checks
+from linkdesk.core.tables import (
+    ANCHORS,
+    Column,
+    Kind,
+    TableSpec,
+    fields_with_data,
+    marked_tables,
+    with_checks,
+    with_data_columns,
+)
 
 FLAGS_COLUMN = "flags"
 TABLE_NAMES = ("links", "domains", "anchors")
@@ -56,7 +65,8 @@ def export_spec(db: sqlite3.Connection, table: str) -> TableSpec:
     if table not in TABLE_NAMES:
         raise ValueError(f"no table {table!r}; choose one of {', '.join(TABLE_NAMES)}")
     links, domains = marked_tables(db)
-    return with_checks(links) if table == "links" else domains
+    spec = with_checks(links) if table == "links" else domains
+    return with_data_columns(spec, fields_with_data(db))  # the metrics the project has
 
 
 def legacy_spec(spec: TableSpec) -> TableSpec:

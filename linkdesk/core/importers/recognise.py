@@ -119,8 +119,31 @@ def _unrecognised(name: str, head: list[str], choice: str, mapping: dict[str, st
             f"{name}: no header line with the mapped columns ({wanted}) in the first "
             f"{len(head)} lines; line 1 reads: {first!r}"
         )
-    kind = "a backlink export LinkDesk recognises" if choice == "auto" else f"a {choice} export"
+    if choice != "auto":
+        wanted = f"{_VENDOR_EXPORTS.get(choice, 'an export')} (--format {choice})"
+        seen = _recognised_as(head)
+        if seen:
+            return (f"{name}: not {wanted}: it looks like {seen}; import it with --format auto "
+                    "(the format is then recognised)")
+        return f"{name}: not {wanted}, nor any export LinkDesk recognises (line 1 reads: {first!r})"
     return (
-        f"{name}: not {kind} (line 1 reads: {first!r}). For another tool's CSV, map its "
-        "columns: --format generic --map source_url=COLUMN --map target_url=COLUMN ..."
+        f"{name}: not a backlink export LinkDesk recognises (line 1 reads: {first!r}). For "
+        "another tool's CSV, map its columns: --format generic --map source_url=COLUMN "
+        "--map target_url=COLUMN ..."
     )
+
+
+_VENDOR_EXPORTS = {
+    "ahrefs": "an Ahrefs export", "semrush": "a Semrush export", "majestic": "a Majestic export",
+    "moz": "a Moz export", "gsc": "a Search Console export",
+}
+
+
+def _recognised_as(head: list[str]) -> str:
+    """What the file is when read as any format (`a Semrush backlinks export`), or ""."""
+    detected = detect(head, formats.VENDOR_FORMATS, allow_google=True)
+    if detected is None:
+        return ""
+    if detected.export_format is not None:
+        return f"a {detected.export_format.label} export"
+    return "a Search Console export"

@@ -117,7 +117,9 @@ def hints(balance: Balance, anchors: AnchorMix | None = None) -> list[str]:
         if risky >= 0.1:
             found.append(f"{_percent(risky)} of links are risky: review them for disavow.")
         strong = balance.domain_share(3)
-        if strong < 0.05:
+        if not balance.domain_bands[3]:
+            found.append("No referring domain is strong.")
+        elif strong < 0.05:
             found.append(f"Only {_percent(strong)} of referring domains are strong.")
         weak = balance.link_share(1) + risky
         if weak >= 0.6:

@@ -32,11 +32,17 @@ class AnchorFacts:
     topic_term: str | None  # the first topic term in it
 
 
+# A brand written as one word is found spelt in separate words ("you too can cook") only
+# from this length on: short ones ("acme") would match chance runs of words.
+MIN_JOINED_BRAND = 6
+
+
 class AnchorClassifier:
     """Classifies anchor texts against one project's terms."""
 
     def __init__(self, terms: Terms) -> None:
         self.brands = terms.brand_terms()
+        self.joined_brands = frozenset(term.replace(" ", "") for term in self.brands)
         self.sites = tuple(site.lower().removeprefix("www.") for site in terms.sites)
         self.money = tuple(dict.fromkeys(k for k in map(normalize_text, terms.money) if k))
         self.money_stems = {_stems(keyword) for keyword in self.money}
@@ -64,6 +70,8 @@ class AnchorClassifier:
             return NAKED_URL
         padded = f" {text} "
         brand = next((term for term in self.brands if f" {term} " in padded), None)
+        if brand is None:
+            brand, padded = self._spaced_brand(text)
         if brand is not None:
             rest = padded.replace(f" {brand} ", " ").strip()
             return COMPOUND if self._keyword_overlap(rest) else BRAND
@@ -75,6 +83,24 @@ class AnchorClassifier:
         if self._keyword_overlap(text):
             return PARTIAL
         return OTHER
+
+    def _spaced_brand(self, text: str) -> tuple[str | None, str]:
+        """A brand written with spaces its domain lacks: "You Too Can Cook" for the site
+        youtoocancook.net. Returns (the brand, the padded text with those words as it), or
+        (None, the padded text) when no run of up to six words spells a brand term."""
+        words = text.split()
+        if len(words) > 12 or len(words) < 2:  # a sentence is not a brand; one word was tried
+            return None, f" {text} "
+        compact = "".join(words)
+        if not any(brand in compact for brand in self.joined_brands):  # most anchors: done
+            return None, f" {text} "
+        for start in range(len(words)):
+            for end in range(start + 2, min(start + 6, len(words)) + 1):
+                joined = "".join(words[start:end])
+                if len(joined) >= MIN_JOINED_BRAND and joined in self.joined_brands:
+                    spaced = " ".join([*words[:start], joined, *words[end:]])
+                    return joined, f" {spaced} "
+        return None, f" {text} "
 
     def _keyword_overlap(self, text: str) -> bool:
         """Whether text shares a keyword word with a money keyword ("best widgets")."""

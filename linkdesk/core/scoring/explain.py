@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import sqlite3
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -19,6 +20,7 @@ from linkdesk.core.scoring.engine import read_state, scores_current
 from linkdesk.core.scoring.features import PATH_SQL
 from linkdesk.core.scoring.flags import BIT, DOMAIN_FLAGS, flag_names
 from linkdesk.core.scoring.model import ANCHOR_CLASSES, BANDS, RISK_LEVELS, load_model
+from linkdesk.core.words import plural
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,15 @@ class DomainExplanation:
         """Plain JSON-ready data."""
         return asdict(self)
 
+    def counts_text(self, number: Callable[[int], str] = "{:,}".format) -> str:
+        """`1,235 links (12 reported lost) from 2 hosts`; `number` writes the numbers."""
+        lost = self.links - self.live_links
+        text = f"{number(self.links)} {plural(self.links, 'link')}"
+        if lost:
+            text += (" (all reported lost)" if lost == self.links
+                     else f" ({number(lost)} reported lost)")
+        return f"{text} from {number(self.hosts)} {plural(self.hosts, 'host')}"
+
 
 def _row(db: sqlite3.Connection, sql: str, args: tuple[object, ...]) -> dict[str, Any] | None:
     cursor = db.execute(sql, args)
@@ -145,9 +156,12 @@ def explain_domain(db: sqlite3.Connection, domain: str) -> DomainExplanation | N
         else:
             text = _shared_flag_evidence(db, row, name)
         flags.append(FlagEvidence(name, int(model.flag_points[name]), text))
+    # The host names the Referring domains table counts (www. is a host of its own there).
+    hosts = db.execute("SELECT hosts FROM referring_domains WHERE domain = ?",
+                       (domain,)).fetchone()
     return DomainExplanation(
         domain, row["quality"], BANDS[row["band"]], RISK_LEVELS[row["risk_level"]],
-        row["risk_points"], row["links"], row["live_links"], row["hosts"],
+        row["risk_points"], row["links"], row["live_links"], hosts[0] if hosts else row["hosts"],
         bool(row["low_confidence"]), best.current, best, best.contributions, flags,
     )
 

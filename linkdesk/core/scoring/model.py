@@ -26,7 +26,7 @@ from linkdesk.core.store import settings
 from linkdesk.core.store.settings import Key
 
 # Bumped whenever a signal's or flag's formula changes, so stored signal values are recomputed.
-FEATURES_VERSION = 1
+FEATURES_VERSION = 2  # 2: brands found written in separate words (anchors.py)
 
 SIGNALS: tuple[str, ...] = (
     "authority", "trust", "traffic", "page_traffic", "follow", "image", "redirect",

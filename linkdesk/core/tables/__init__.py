@@ -8,11 +8,18 @@ Everything the UI shows from a project goes through here; `linkdesk.ui` never wr
     ensure_table_indexes(db)     indexes for the sortable columns (the window builds them)
     scored_tables(db)            LINKS and DOMAINS with Quality, Band, Risk (scores current)
     marked_tables(db)            LINKS and DOMAINS with the Mark column and filter (and scores)
+    with_data_columns(spec, fields_with_data(db))   metric columns shown where there is data
     with_checks(links_spec)      the Links table with the Check and Checked columns and filter
 """
 
 from linkdesk.core.tables.anchors import ANCHORS
 from linkdesk.core.tables.checks import CHECK_LABELS, STATUS_TITLES, UNCHECKED, with_checks
+from linkdesk.core.tables.data_columns import (
+    METRIC_COLUMNS,
+    empty_metric,
+    fields_with_data,
+    with_data_columns,
+)
 from linkdesk.core.tables.details import (
     FIELD_LABELS,
     DomainDetails,
@@ -49,6 +56,7 @@ __all__ = [
     "FIELD_LABELS",
     "LINKS",
     "MARK_LABELS",
+    "METRIC_COLUMNS",
     "RISK_LABELS",
     "STATUS_TITLES",
     "TABLES",
@@ -67,7 +75,9 @@ __all__ = [
     "TableQuery",
     "TableSpec",
     "domain_details",
+    "empty_metric",
     "ensure_table_indexes",
+    "fields_with_data",
     "link_details",
     "marked_tables",
     "missing_table_indexes",
@@ -75,5 +85,6 @@ __all__ = [
     "scored_links",
     "scored_tables",
     "with_checks",
+    "with_data_columns",
     "with_marks",
 ]

@@ -31,6 +31,10 @@ DOMAIN_COLUMNS: tuple[Column, ...] = (
     _number("citation_flow", "CF", "Majestic Citation Flow (best of its pages)", visible=False,
             sortable=False),
     _number("domain_authority", "DA", "Moz Domain Authority"),
+    # Not kept per domain: the best of its links' (a lookup on the links_domain index per
+    # row shown), so it cannot sort.
+    _number("page_ascore", "AS", "Semrush Authority Score (best of its pages)", sortable=False,
+            sql="(SELECT max(l.page_ascore) FROM links AS l WHERE l.domain = d.domain)"),
     _number("spam_score", "Spam", "Moz Spam Score, percent", visible=False, sortable=False),
     Column("first_seen", "First seen", "d.first_seen", Kind.DATE, sortable=True, width=10),
     Column("last_seen", "Last seen", "d.last_seen", Kind.DATE, sortable=True, width=10),

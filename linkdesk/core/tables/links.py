@@ -66,7 +66,7 @@ LINK_COLUMNS: tuple[Column, ...] = (
     _metric("citation_flow", "CF", "Majestic Citation Flow of the source", visible=False),
     _metric("domain_authority", "DA", "Moz Domain Authority of the source"),
     _metric("page_authority", "PA", "Moz Page Authority of the source", visible=False),
-    _metric("page_ascore", "AS", "Semrush Authority Score of the source page", visible=False),
+    _metric("page_ascore", "AS", "Semrush Authority Score of the source page"),
     _metric("spam_score", "Spam", "Moz Spam Score of the source, percent", visible=False),
     Column("first_seen", "First seen", "l.first_seen", Kind.DATE, sortable=True, width=10),
     Column("last_seen", "Last seen", "l.last_seen", Kind.DATE, sortable=True, width=10),

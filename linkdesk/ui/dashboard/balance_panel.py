@@ -138,7 +138,7 @@ class BalancePanel(QWidget):
             "risky": percent(int(balance.link_bands[0]), balance.links)
             if balance.scored else "not scored",
             "median": f"{number_text(balance.median_links)} (median)",
-            "worst": f"{number_text(balance.worst_links)} ({balance.worst_domain})"
+            "worst": f"{number_text(balance.worst_links)} ({_short(balance.worst_domain)})"
             if balance.worst_domain else "–",
             "marked": f"{number_text(balance.marked_domains)} domains",
         }
@@ -147,3 +147,8 @@ class BalancePanel(QWidget):
         self.figures["worst"].setToolTip(plain_tooltip(balance.worst_domain))  # imported text
         items = "".join(f"<li>{html.escape(hint)}</li>" for hint in balance.hints)
         self.hints.setText(f"<ul style='margin-left:-20px'>{items}</ul>")
+
+
+def _short(domain: str, limit: int = 22) -> str:
+    """A long domain cut to fit the panel's column (the figure's tooltip has it whole)."""
+    return domain if len(domain) <= limit else domain[: limit - 1] + "…"

@@ -120,7 +120,7 @@ class CountAxis(pg.AxisItem):
 def make_plot(menu: bool = False) -> pg.PlotWidget:
     """A plot in the palette's colours: no mouse zoom or menu (bar charts stay put)."""
     plot = pg.PlotWidget(axisItems={"left": CountAxis("left")})
-    plot.setMinimumHeight(150)
+    plot.setMinimumHeight(120)
     item = plot.getPlotItem()
     item.setMenuEnabled(menu)
     item.hideButtons()

@@ -26,8 +26,9 @@ from linkdesk.ui.format import number_text, plain_tooltip
 HOVER_PIXELS = 6  # how near the pointer a point must be to count as hovered or clicked
 POINT_SIZE = 6
 MARKED_SIZE = 9
-JITTER_X = 0.08  # in decades: domains with the same number of links spread a little
+COLUMN_FILL = 0.8  # share of its column (n ± ½ link, on the log scale) a count's points spread over
 JITTER_Y = 0.8  # in quality points
+X_START = float(np.log10(1 - COLUMN_FILL / 2)) - 0.02  # the 1-link column's left edge, and a bit
 
 
 class _SelectingViewBox(pg.ViewBox):
@@ -71,7 +72,7 @@ class DomainMap(pg.PlotWidget):
         self.view_box = _SelectingViewBox()
         super().__init__(viewBox=self.view_box)
         self.summary = summary  # looks a hovered domain up by id
-        self.setMinimumHeight(240)
+        self.setMinimumHeight(170)  # still room for both axes' labels
         item = self.getPlotItem()
         item.setLabel("left", "Domain quality")
         item.setLabel("bottom", "Links from the domain (log scale)")
@@ -106,8 +107,7 @@ class DomainMap(pg.PlotWidget):
             self._x = self._y = np.zeros(0)
             self._message = placeholder(self, message or "No referring domains to show")
             return
-        jitter = ((points.ids * 2654435761) % 1000) / 1000.0 - 0.5
-        self._x = np.log10(np.maximum(points.links, 1)) + jitter * JITTER_X
+        self._x = column_positions(points.links, points.ids)
         self._y = points.quality + (((points.ids * 40503) % 997) / 997.0 - 0.5) * JITTER_Y
         # Groups in drawing order: the bands, then marked domains on top of them.
         group = np.clip(points.band, 0, len(theme.BAND_COLOURS) - 1)
@@ -115,7 +115,7 @@ class DomainMap(pg.PlotWidget):
         self.cloud.set_points(self._x, self._y, group, self._pictures())
         decades = max(1.0, float(self._x.max()) + 0.1)
         self.getPlotItem().getAxis("bottom").setTicks(log_ticks(decades))
-        self.getPlotItem().getViewBox().setRange(xRange=(-0.1, decades), yRange=(-2, 102),
+        self.getPlotItem().getViewBox().setRange(xRange=(X_START, decades), yRange=(-2, 102),
                                                  padding=0)
         self._show_selection()
 
@@ -206,6 +206,22 @@ def legend_html() -> str:
              f"{theme.BAND_NAMES[band]}" for band in (3, 2, 1, 0)]
     marked = f"<span style='color:{theme.MARKED_COLOUR.name()}'>✕</span> marked for disavow"
     return "&nbsp;&nbsp;".join([*bands, marked])
+
+
+def column_positions(links: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """x of each domain: log10 of its links, spread across that count's column.
+
+    Domains with 1, 2, 3… links would stand in vertical stripes; each is placed at a
+    deterministic place (from its id: the same on every redraw) within the column from
+    n - ½ to n + ½ links on the log scale, narrowed to COLUMN_FILL so columns stay apart.
+    Many links make narrow columns: a count there is read as before.
+    """
+    count = np.maximum(np.asarray(links, dtype=np.float64), 1.0)
+    # A hash of the id, uniform in [0, 1): neighbouring ids land far apart.
+    share = ((np.asarray(ids, dtype=np.uint64) * np.uint64(2654435761)) % np.uint64(2**32)
+             ).astype(np.float64) / 2.0**32
+    offset = (share - 0.5) * COLUMN_FILL  # in links, within ±COLUMN_FILL/2
+    return np.log10(count + offset)
 
 
 def log_ticks(decades: float) -> list[list[tuple[float, str]]]:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import calendar
-import html
 from datetime import UTC, datetime
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QWidget
 
 from linkdesk.core.profile import (
     BUCKET_POINTS,
@@ -28,8 +27,11 @@ from linkdesk.ui.dashboard.charts import (
     placeholder,
     stacked_bars,
 )
+from linkdesk.ui.dashboard.top_list import TopList
 
 MONTH_SECONDS = 30.44 * 86400
+# TLD bars before "Other": as many rows as the anchor classes, so both read on a laptop screen.
+SHOWN_TLDS = 8
 
 
 def switch(*choices: str) -> QComboBox:
@@ -192,11 +194,8 @@ class AnchorChart(LabelledBars):
 
     def __init__(self) -> None:
         super().__init__()
-        self.top = QLabel()
+        self.top = TopList("Top anchors")
         self.top.setObjectName("topAnchors")
-        self.top.setTextFormat(Qt.TextFormat.RichText)
-        self.top.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.top.setMinimumWidth(170)
         self.widget = QWidget()
         layout = QHBoxLayout(self.widget)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -209,10 +208,7 @@ class AnchorChart(LabelledBars):
         if data is None:
             self.reset()
             return
-        rows = "".join(
-            f"<tr><td>{html.escape(_short(anchor))}</td>"
-            f"<td align='right'>&nbsp;{compact(n)}</td></tr>" for anchor, n in data.top)
-        self.top.setText(f"<b>Top anchors</b><table width='100%'>{rows}</table>")
+        self.top.set_rows([(_short(anchor), compact(n)) for anchor, n in data.top])
         if not data.links.sum():
             self.message("Re-score the project to see anchor classes")
             return
@@ -221,7 +217,8 @@ class AnchorChart(LabelledBars):
         self.draw(labels, data.links, colours, data.total, "anchor classes")
 
 
-def _short(anchor: str | None, limit: int = 28) -> str:
+def _short(anchor: str | None, limit: int = 120) -> str:
+    """One line of an anchor (the list elides it to its width)."""
     if anchor is None:
         return "(not known)"
     text = " ".join(anchor.split()) or "(no anchor text)"
@@ -257,13 +254,15 @@ class TldChart(LabelledBars):
         if not tlds.domains:
             self.message("No referring domains")
             return
-        labels = [tld if tld.startswith("(") else f".{tld}" for tld, _ in tlds.top]
-        values = [n for _, n in tlds.top]
-        if tlds.others:
+        shown, rest = tlds.top[:SHOWN_TLDS], tlds.top[SHOWN_TLDS:]
+        others = tlds.others + sum(n for _, n in rest)
+        labels = [tld if tld.startswith("(") else f".{tld}" for tld, _ in shown]
+        values = [n for _, n in shown]
+        if others:
             labels.append("Other")
-            values.append(tlds.others)
+            values.append(others)
         colour = theme.palette().color(QPalette.ColorRole.Highlight)
         colours = [colour] * len(values)
-        if tlds.others:
+        if others:
             colours[-1] = QColor(170, 170, 170)
         self.draw(labels, np.array(values), colours, tlds.domains, "tlds")

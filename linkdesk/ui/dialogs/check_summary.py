@@ -9,12 +9,8 @@ from PySide6.QtWidgets import QWidget
 from linkdesk.core.checker import LIVE, MISSING, STATUSES
 from linkdesk.core.tables import STATUS_TITLES
 from linkdesk.ui.dialogs.messages import TextReport
-from linkdesk.ui.format import ui_locale
+from linkdesk.ui.format import counted, ui_locale
 from linkdesk.ui.workers.checker import ERRORS, CheckResult
-
-
-def _plural(count: int, word: str, locale: QLocale) -> str:
-    return f"{locale.toString(count)} {word}{'' if count == 1 else 's'}"
 
 
 def check_headline(result: CheckResult, locale: QLocale | None = None) -> str:
@@ -26,15 +22,15 @@ def check_headline(result: CheckResult, locale: QLocale | None = None) -> str:
         return "There were no links to check."
     by = summary.by_status
     errors = sum(by.get(status, 0) for status in ERRORS)
-    text = (f"Checked {_plural(summary.links, 'link', locale)} on "
-            f"{_plural(summary.pages, 'page', locale)}: {n(by.get(LIVE, 0))} live, "
+    text = (f"Checked {counted(summary.links, 'link', locale)} on "
+            f"{counted(summary.pages, 'page', locale)}: {n(by.get(LIVE, 0))} live, "
             f"{n(by.get(MISSING, 0))} missing, {n(errors)} with errors.")
     if summary.cancelled:
         left = summary.links_selected - summary.links
-        text += (f" Stopped: {_plural(left, 'link', locale)} left unchecked; the links "
+        text += (f" Stopped: {counted(left, 'link', locale)} left unchecked; the links "
                  "checked keep their results.")
     if result.change_count:
-        text += (f" {_plural(result.change_count, 'link', locale)} changed since "
+        text += (f" {counted(result.change_count, 'link', locale)} changed since "
                  "their last check.")
     else:
         text += " No changes since the last check."

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from linkdesk.ui.format import ui_locale
+from linkdesk.ui.format import counted, ui_locale
 from linkdesk.ui.workers.importer import JobProgress
 
 SHOW_AFTER_MS = 600
@@ -63,7 +63,7 @@ class ImportProgressDialog(QDialog):
             self.file_label.setText(progress.file)
         self.bar.setValue(round(progress.fraction * 1000))
         percent = self._locale.toString(round(progress.fraction * 100))
-        self.rows_label.setText(f"{self._locale.toString(progress.rows)} rows · {percent}%")
+        self.rows_label.setText(f"{counted(progress.rows, 'row', self._locale)} · {percent}%")
         if progress.fraction >= 0.999:
             self.time_label.setText("Merging links…")
         else:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from linkdesk.core.importers.pipeline import ImportResult
-from linkdesk.ui.format import ui_locale
+from linkdesk.ui.format import counted, ui_locale
 from linkdesk.ui.workers.importer import ImportOutcome
 
 MAX_SKIPPED_SHOWN = 5
@@ -69,17 +69,23 @@ def import_headline(outcome: ImportOutcome, locale: QLocale | None = None) -> st
     if imported:
         files = len(imported)
         parts.append(
-            f"Imported {files} file{'s' if files != 1 else ''}: "
-            f"{locale.toString(added)} new links, {locale.toString(merged)} merged with links "
+            f"Imported {counted(files, 'file', locale)}: "
+            f"{counted(added, 'new link', locale)}, {locale.toString(merged)} merged with links "
             f"already in the project."
         )
+    site = outcome.site
+    if site is not None and site.site is not None:
+        parts.append(f"The client's site is taken to be {site.describe(site.site)}; "
+                     "if it is not, change it in File ▸ Project Settings.")
+    elif site is not None:
+        parts.append("The client's site is not set: the links point to "
+                     f"{site.list_candidates()}.")
     if outcome.cancelled:
         parts.append("Import cancelled: the file being read was rolled back, nothing of it "
                      "was added.")
     if outcome.failures:
-        count = len(outcome.failures)
-        parts.append(f"{count} file{'s' if count != 1 else ''} could not be imported and "
-                     "changed nothing.")
+        parts.append(f"{counted(len(outcome.failures), 'file', locale)} could not be "
+                     "imported and changed nothing.")
     if not parts:
         parts.append("Nothing new was imported.")
     return " ".join(parts)
@@ -95,7 +101,7 @@ def import_report(outcome: ImportOutcome, locale: QLocale | None = None) -> str:
             lines.append(f"{result.file}, line {skipped.line}: skipped, {skipped.reason}")
         hidden = result.rows_skipped - min(len(result.skipped), MAX_SKIPPED_SHOWN)
         if hidden > 0:
-            lines.append(f"{result.file}: {locale.toString(hidden)} more skipped rows")
+            lines.append(f"{result.file}: {counted(hidden, 'more skipped row', locale)}")
     lines.extend(f"{name}: not imported: {message.removeprefix(name + ': ')}"
                  for name, message in outcome.failures)
     return "\n".join(lines)
@@ -108,9 +114,10 @@ def result_line(result: ImportResult, locale: QLocale) -> str:
     if result.duplicate_of:
         return f"{result.file}: already imported on {result.duplicate_of}; nothing added"
     n = locale.toString
-    what = (f"{n(result.links_merged)} linking pages seen by Google" if result.vendor == "gsc"
-            else f"{n(result.links_added)} new links, {n(result.links_merged)} merged")
-    return (f"{result.file} ({result.label}): {n(result.rows_read)} rows read, "
+    what = (f"{counted(result.links_merged, 'linking page', locale)} seen by Google"
+            if result.vendor == "gsc" else
+            f"{counted(result.links_added, 'new link', locale)}, {n(result.links_merged)} merged")
+    return (f"{result.file} ({result.label}): {counted(result.rows_read, 'row', locale)} read, "
             f"{n(result.rows_imported)} imported, {n(result.rows_skipped)} skipped; {what}")
 
 

@@ -251,9 +251,7 @@ def explanation_text(explained: LinkExplanation | DomainExplanation) -> str:
     """The contributions (signal, evidence, effect), then the risk flags with their evidence."""
     lines: list[str] = []
     if isinstance(explained, DomainExplanation):
-        hosts = "1 host" if explained.hosts == 1 else f"{explained.hosts} hosts"
-        lines.append(f"{explained.links} links ({explained.live_links} live) from {hosts}; "
-                     "scored by its best link:")
+        lines.append(f"{explained.counts_text(ui_locale().toString)}; scored by its best link:")
         lines.append(_one_line(explained.best_link.source_url))
         lines.append("")
     lines.append("Contributions:")

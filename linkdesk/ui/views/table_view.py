@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, QPoint, Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -40,6 +40,8 @@ class TableView(QTableView):
         self.setModel(model)
         self.table = model
         self.setItemDelegate(_Delegate(self))
+        self.chosen: dict[str, bool] = {}  # columns shown or hidden with the chooser
+        self.placeholder = ""  # what the empty table says (a new project: how to fill it)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setAlternatingRowColors(True)
@@ -67,10 +69,33 @@ class TableView(QTableView):
         model.modelAboutToBeReset.connect(self._remember_selection)
         model.modelReset.connect(self._restore_selection)
 
+    def set_placeholder(self, text: str) -> None:
+        """What the table says while it has no rows ("" for nothing)."""
+        self.placeholder = text
+        self.viewport().update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """The rows; on an empty table, its placeholder in the middle."""
+        super().paintEvent(event)
+        if not self.placeholder or self.table.rowCount() or self.table.loading:
+            return
+        painter = QPainter(self.viewport())
+        colour = self.palette().color(QPalette.ColorRole.Text)
+        colour.setAlpha(175)  # quieter than the rows, still easy to read
+        painter.setPen(colour)
+        area = self.viewport().rect().adjusted(40, 30, -40, -30)
+        width = min(area.width(), 76 * self.fontMetrics().averageCharWidth())
+        area.setLeft(area.center().x() - width // 2)
+        area.setWidth(width)
+        painter.drawText(area, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+                         self.placeholder)
+        painter.end()
+
     # -- columns -----------------------------------------------------------------------------
 
     def set_default_layout(self) -> None:
         """Default widths from the spec (in average characters) and default visibility."""
+        self.chosen = {}  # the user's own choices are forgotten too
         char = self.fontMetrics().averageCharWidth()
         for position, column in enumerate(self.table.spec.columns):
             self.setColumnWidth(position, max(column.width, len(column.title) + 2) * char + 12)
@@ -112,6 +137,18 @@ class TableView(QTableView):
                     self.setColumnWidth(logical, width)
                 self.setColumnHidden(logical, hidden)
 
+    def apply_chosen_columns(self, chosen: dict[str, bool], names: tuple[str, ...]) -> None:
+        """Show the columns `names` as the spec says (the metrics by the project's data),
+        except those the user showed or hid with the column chooser: as they chose."""
+        self.chosen = {name: shown for name, shown in chosen.items() if name in names}
+        for position, column in enumerate(self.table.spec.columns):
+            if column.name in names:
+                self.setColumnHidden(position, not self.chosen.get(column.name, column.visible))
+
+    def _choose_column(self, position: int, shown: bool) -> None:
+        self.setColumnHidden(position, not shown)
+        self.chosen[self.table.spec.columns[position].name] = shown
+
     def _header_menu(self, position: QPoint) -> None:
         self.column_menu().popup(self.horizontalHeader().mapToGlobal(position))
 
@@ -124,7 +161,7 @@ class TableView(QTableView):
             action.setChecked(not self.isColumnHidden(position))
             if column.tooltip:
                 action.setToolTip(column.tooltip)
-            action.toggled.connect(lambda shown, p=position: self.setColumnHidden(p, not shown))
+            action.toggled.connect(lambda shown, p=position: self._choose_column(p, shown))
         menu.addSeparator()
         menu.addAction("Default columns", self.set_default_layout)
         return menu

@@ -24,7 +24,8 @@ from linkdesk.core.importers.pipeline import (
     ImportResult,
     import_file,
 )
-from linkdesk.core.store import Project, ProjectError
+from linkdesk.core.importers.site import SiteGuess, settle_site
+from linkdesk.core.store import Project, ProjectError, transaction
 from linkdesk.ui.workers.job import JobWorker, ThreadJob
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,7 @@ class ImportOutcome:
     failures: list[tuple[str, str]] = field(default_factory=list)  # (file name, message)
     cancelled: bool = False
     seconds: float = 0.0
+    site: SiteGuess | None = None  # the client's site worked out after the import, if unset
 
     @property
     def changed(self) -> bool:
@@ -87,6 +89,9 @@ class ImportWorker(JobWorker[ImportOutcome]):
                         outcome.cancelled = True
                         break
                     self._import_one(project, number, path, outcome)
+                if outcome.changed and not self.options.site:
+                    with transaction(project.db):
+                        outcome.site = settle_site(project.db)
         except ProjectError as error:
             outcome.failures.append((self.project_path.name, str(error)))
         outcome.seconds = time.monotonic() - self._started
