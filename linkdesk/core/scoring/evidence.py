@@ -11,10 +11,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from linkdesk.core import urls
 from linkdesk.core.scoring import signals
 from linkdesk.core.scoring.anchors import AnchorClassifier
 from linkdesk.core.scoring.flags import domain_name_flags
-from linkdesk.core.scoring.matching import TopicMatcher, poison_in_title
+from linkdesk.core.scoring.matching import (
+    TopicMatcher,
+    generated_page,
+    list_page,
+    poison_in_title,
+    target_host,
+    url_path,
+)
 from linkdesk.core.scoring.model import Model
 
 _METRIC_LABELS = {
@@ -192,13 +200,22 @@ SIGNAL_EVIDENCE: dict[str, Callable[[LinkContext], str]] = {
 
 
 def flag_evidence(flag: str, c: LinkContext, count_domains: Callable[[str], int]) -> str:
-    """Why a link has a flag; `count_domains(flag)` counts domains sharing its title/path."""
+    """Why a link has a flag; `count_domains(flag)` counts domains sharing its title/path
+    (for `many_sites`: the project's sites the domain links to)."""
     link, detection = c.link, c.model.detection
     names = domain_name_flags(c.domain["domain"])
     if flag in names:
         return names[flag]
     if flag == "many_subdomains":
         return f"{c.domain['hosts']} hosts of {c.domain['domain']} link to the site"
+    if flag == "many_sites":
+        return f"{c.domain['domain']} links to {count_domains(flag)} of the project's sites"
+    if flag == "link_list":
+        found = list_page(link.get("title"), url_path(link["source_url"]))
+        return f"'{found}' in the page's title or URL: a numbered list of sites"
+    if flag == "generated_page":
+        site = urls.registered_domain(target_host(link["target_url"]))
+        return generated_page(link.get("title"), url_path(link["source_url"]), site) or ""
     if flag == "sitewide":
         return _sitewide(c)
     if flag == "poison_page":

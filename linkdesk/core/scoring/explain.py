@@ -16,7 +16,7 @@ from typing import Any
 from linkdesk.core.scoring import evidence
 from linkdesk.core.scoring.combine import SCORE_MAX, contribution_sql
 from linkdesk.core.scoring.engine import read_state, scores_current
-from linkdesk.core.scoring.features import PATH_SQL
+from linkdesk.core.scoring.features import PATH_SQL, target_sites
 from linkdesk.core.scoring.flags import BIT, DOMAIN_FLAGS, flag_names
 from linkdesk.core.scoring.model import ANCHOR_CLASSES, BANDS, RISK_LEVELS, load_model
 
@@ -141,7 +141,7 @@ def explain_domain(db: sqlite3.Connection, domain: str) -> DomainExplanation | N
     flags = []
     for name in flag_names(row["flags"]):
         if name in DOMAIN_FLAGS:
-            text = evidence.flag_evidence(name, context, lambda _: 0)
+            text = evidence.flag_evidence(name, context, lambda _: _sites(db, domain))
         else:
             text = _shared_flag_evidence(db, row, name)
         flags.append(FlagEvidence(name, int(model.flag_points[name]), text))
@@ -198,6 +198,8 @@ def _link_flags(
     link = context.link
 
     def count_domains(flag: str) -> int:
+        if flag == "many_sites":
+            return _sites(db, link["domain"])
         if flag == "network_title":
             sql, key = "SELECT count(DISTINCT domain) FROM links WHERE title = ?", link["title"]
         else:
@@ -210,6 +212,10 @@ def _link_flags(
                      evidence.flag_evidence(name, context, count_domains))
         for name in flag_names(bits)
     ]
+
+
+def _sites(db: sqlite3.Connection, domain: str) -> int:
+    return target_sites(db, domain).get(domain, 0)
 
 
 def _shared_flag_evidence(db: sqlite3.Connection, domain: dict[str, Any], flag: str) -> str:

@@ -21,7 +21,7 @@ from linkdesk.core.scoring.words import POISON_WORDS, SPAM_TLDS
 BIT: dict[str, int] = {name: 1 << index for index, name in enumerate(FLAGS)}
 
 DOMAIN_NAME_FLAGS = ("spam_tld", "domain_pattern", "poison_domain", "ip_host")
-DOMAIN_FLAGS = (*DOMAIN_NAME_FLAGS, "many_subdomains")
+DOMAIN_FLAGS = (*DOMAIN_NAME_FLAGS, "many_subdomains", "many_sites")
 DOMAIN_MASK = sum(BIT[name] for name in DOMAIN_FLAGS)
 PAGE_FLAGS = tuple(name for name in FLAGS if name not in DOMAIN_FLAGS)
 
@@ -82,6 +82,20 @@ FLAG_INFO: dict[str, FlagInfo] = {
     "moz_spam_score": FlagInfo(("spam_score",), "Moz spam score in its high range."),
     "semrush_toxicity": FlagInfo(("toxicity",), "Semrush toxicity score in its toxic range."),
     "lost_link": FlagInfo(("lost", "lost_at"), "The link is gone: reclaim it or let it go."),
+    "link_list": FlagInfo(
+        ("title", "source_url"),
+        "The page is a numbered list of sites or a directory page: links nobody chose.",
+    ),
+    "generated_page": FlagInfo(
+        ("source_url", "title", "target_url"),
+        "The page was made by a program for the site it links to: a site-info or whois page, "
+        "an open redirect, a hashed page name.",
+    ),
+    "many_sites": FlagInfo(
+        ("domain", "target_url"),
+        "One referring domain linking to many of the project's unrelated sites: a directory, "
+        "a scraper or a link seller.",
+    ),
 }
 
 
@@ -154,6 +168,8 @@ def page_flags_sql(model: Model, article_path: str) -> str:
         "moz_spam_score": f"spam_score >= {float(detection['moz_spam_score'])!r}",
         "semrush_toxicity": f"toxicity >= {float(detection['semrush_toxicity'])!r}",
         "lost_link": "lost = 1",
+        "link_list": "list_page",
+        "generated_page": "generated_page",
     }
     terms = [
         "scope_flags",

@@ -229,7 +229,8 @@ def page_signal_sql(model: Model, as_of_day: float | None, stale_before: str | N
         "relevance": _relevance_sql(model),
         "market": f"{_language_sql(model)} + country",
         "page_links": (
-            "CASE WHEN external_links IS NULL THEN 0 ELSE " + _rounded(
+            f"CASE WHEN list_page OR generated_page THEN -{FULL} "
+            "WHEN external_links IS NULL THEN 0 ELSE " + _rounded(
                 f"-max(-{PAGE_LINKS_BONUS}, min({FULL}, (log10(max(external_links, 1)) - "
                 f"{log_neutral!r}) * {links_scale!r}))"
             ) + " END"
