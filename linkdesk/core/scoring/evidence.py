@@ -129,8 +129,20 @@ def _market(c: LinkContext) -> str:
 
 
 def _page_links(c: LinkContext) -> str:
+    path = url_path(c.link["source_url"])
+    listed = list_page(c.link.get("title"), path)
+    if listed:
+        return f"a numbered list of sites ('{listed}'): no value"
+    generated = generated_page(c.link.get("title"), path, linked_site(c.link))
+    if generated:
+        return f"a page made for the linked site ({generated}): no value"
     links = c.link.get("external_links")
     return "unknown (neutral)" if links is None else f"{_number(links)} external links on the page"
+
+
+def linked_site(link: dict[str, Any]) -> str:
+    """The registered domain of the site a link points to."""
+    return urls.registered_domain(target_host(link["target_url"]))
 
 
 def _repetition(c: LinkContext) -> str:
@@ -214,8 +226,8 @@ def flag_evidence(flag: str, c: LinkContext, count_domains: Callable[[str], int]
         found = list_page(link.get("title"), url_path(link["source_url"]))
         return f"'{found}' in the page's title or URL: a numbered list of sites"
     if flag == "generated_page":
-        site = urls.registered_domain(target_host(link["target_url"]))
-        return generated_page(link.get("title"), url_path(link["source_url"]), site) or ""
+        path = url_path(link["source_url"])
+        return generated_page(link.get("title"), path, linked_site(link)) or ""
     if flag == "sitewide":
         return _sitewide(c)
     if flag == "poison_page":

@@ -26,7 +26,7 @@ from linkdesk.core.store import settings
 from linkdesk.core.store.settings import Key
 
 # Bumped whenever a signal's or flag's formula changes, so stored signal values are recomputed.
-FEATURES_VERSION = 3
+FEATURES_VERSION = 5
 
 SIGNALS: tuple[str, ...] = (
     "authority", "trust", "traffic", "page_traffic", "follow", "image", "redirect",
@@ -38,10 +38,10 @@ SIGNALS: tuple[str, ...] = (
 # Points a signal moves the score at full strength (its value is -1..1, 0 = neutral/missing).
 DEFAULT_WEIGHTS: dict[str, float] = {
     "base": 45,  # the score of a typical link, where every signal is neutral
-    "authority": 45,
+    "authority": 30,
     "trust": 6,
-    "traffic": 10,
-    "page_traffic": 4,
+    "traffic": 5,
+    "page_traffic": 2,
     "follow": 20,
     "image": 3,
     "redirect": 5,
