@@ -129,15 +129,19 @@ def _market(c: LinkContext) -> str:
 
 
 def _page_links(c: LinkContext) -> str:
-    path = url_path(c.link["source_url"])
-    listed = list_page(c.link.get("title"), path)
+    path, title = url_path(c.link["source_url"]), _lower_title(c.link)
+    listed = list_page(title, path)
     if listed:
         return f"a numbered list of sites ('{listed}'): no value"
-    generated = generated_page(c.link.get("title"), path, linked_site(c.link))
+    generated = generated_page(title, path, linked_site(c.link))
     if generated:
         return f"a page made for the linked site ({generated}): no value"
     links = c.link.get("external_links")
     return "unknown (neutral)" if links is None else f"{_number(links)} external links on the page"
+
+
+def _lower_title(link: dict[str, Any]) -> str:
+    return (link.get("title") or "").lower()
 
 
 def linked_site(link: dict[str, Any]) -> str:
@@ -223,11 +227,11 @@ def flag_evidence(flag: str, c: LinkContext, count_domains: Callable[[str], int]
     if flag == "many_sites":
         return f"{c.domain['domain']} links to {count_domains(flag)} of the project's sites"
     if flag == "link_list":
-        found = list_page(link.get("title"), url_path(link["source_url"]))
+        found = list_page(_lower_title(link), url_path(link["source_url"]))
         return f"'{found}' in the page's title or URL: a numbered list of sites"
     if flag == "generated_page":
         path = url_path(link["source_url"])
-        return generated_page(link.get("title"), path, linked_site(link)) or ""
+        return generated_page(_lower_title(link), path, linked_site(link)) or ""
     if flag == "sitewide":
         return _sitewide(c)
     if flag == "poison_page":

@@ -212,15 +212,16 @@ def _build_text_marks(db: sqlite3.Connection, model: Model) -> None:
         "title_topic INTEGER, url_topic INTEGER, list_page INTEGER, generated_page INTEGER)"
     )
     search = POISON_TITLE.search
-    sites: dict[str, str] = {}
+    sites: dict[str, str] = {}  # target URL -> its site: a project has few target URLs
     marks = []
     for link_id, title, url, target in db.execute(
         "SELECT id, title, source_url, target_url FROM links"
     ):
         lowered = title.lower() if title else ""
         path = url_path(url)
-        host = target_host(target)
-        site = sites.get(host) or sites.setdefault(host, urls.registered_domain(host))
+        site = sites.get(target)
+        if site is None:
+            site = sites[target] = urls.registered_domain(target_host(target))
         poison = search(lowered) is not None if lowered else False
         listed = list_page(lowered, path) is not None
         generated = generated_page(lowered, path, site) is not None

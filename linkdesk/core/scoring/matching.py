@@ -79,25 +79,26 @@ HASH_IN_URL = re.compile(r"[0-9a-f]{24,}")
 SITE_MIN_LENGTH = 6  # shorter site names ("a.co") turn up inside unrelated text
 
 
-def list_page(title: str | None, path: str) -> str | None:
+def list_page(title: str, path: str) -> str | None:
     """The words that make a page a numbered list of sites or a directory page, if any.
 
-    `path` is the URL's path and query, lower-cased.
+    Both arguments lower-cased: the title ('' when none) and the URL's path and query.
     """
-    for text in (title.lower() if title else "", path):
-        found = LIST_PAGE.search(text)
-        if found:
-            return found.group(0)
-    return None
+    found = LIST_PAGE.search(title) or LIST_PAGE.search(path)
+    return found.group(0) if found else None
 
 
-def generated_page(title: str | None, path: str, site: str) -> str | None:
+def generated_page(title: str, path: str, site: str) -> str | None:
     """Why a page looks generated for the site it links to (a site-info page, an open
-    redirect, a hashed page name), or None. `site` is the linked site's registered domain."""
+    redirect, a hashed page name), or None.
+
+    `title` and `path` lower-cased as for `list_page`; `site` is the linked site's registered
+    domain.
+    """
     if len(site) >= SITE_MIN_LENGTH:
         if site in path:
             return f"the linked site {site} in the page's URL"
-        if title and site in title.lower():
+        if site in title:
             return f"the linked site {site} in the page's title"
     found = HASH_IN_URL.search(path.split("?", 1)[0])  # not session ids in queries
     if found:
