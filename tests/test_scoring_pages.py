@@ -14,11 +14,20 @@ from pathlib import Path
 import pytest
 from exportgen import LinkRecord, make_profile, write_semrush
 
+from linkdesk.core.disavow import set_platforms
 from linkdesk.core.importers.pipeline import ImportOptions, import_file
-from linkdesk.core.scoring import BANDS, FLAGS, explain_domain, explain_link, load_model, rescore
+from linkdesk.core.scoring import (
+    BANDS,
+    FLAGS,
+    explain_domain,
+    explain_link,
+    load_model,
+    rescore,
+    scores_current,
+)
 from linkdesk.core.scoring.explain import band_reason
 from linkdesk.core.scoring.model import Model
-from linkdesk.core.store import Project
+from linkdesk.core.store import Project, transaction
 
 SITE = "acme-widgets.com"
 OTHER_SITES = ("bolt-supplies.com", "cedar-tools.net", "delta-paints.org", "echo-lamps.com")
@@ -184,3 +193,15 @@ def test_a_zero_quality_reads_weak_or_risky_and_says_why() -> None:
                     "that make it risky)")
     assert risky == ("risky: risk high (7 risk points; 5 or more make it high), whatever "
                      "the quality")
+
+
+def test_the_projects_own_platform_list_decides(project: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "copy.linkdesk"
+    copy.write_bytes(project.read_bytes())
+    with Project.open(copy) as opened:
+        assert scores_current(opened.db)
+        with transaction(opened.db):
+            set_platforms(opened.db, ["example-platform.com"])  # wikipedia.org left out
+        assert not scores_current(opened.db)
+        rescore(opened.db)
+        assert "many_subdomains" in _domain_flags(opened, "wikipedia.org")

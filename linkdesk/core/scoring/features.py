@@ -17,6 +17,7 @@ from typing import Any
 
 from linkdesk.core import urls
 from linkdesk.core.fields import VENDORS, vendor_bit
+from linkdesk.core.platforms import platforms as large_platforms
 from linkdesk.core.scoring import facts, flags, signals
 from linkdesk.core.scoring.anchors import AnchorClassifier
 from linkdesk.core.scoring.flags import BIT, NETWORK_PATH_MIN_LENGTH, NETWORK_TITLE_MIN_LENGTH
@@ -144,10 +145,8 @@ def domain_row(
 
 
 def _build_domains(db: sqlite3.Connection, model: Model) -> None:
-    from linkdesk.core.disavow.platforms import platforms  # late: disavow imports scoring
-
     db.execute("DELETE FROM domain_scores")
-    large = frozenset(platforms(db))
+    large = frozenset(large_platforms(db))
     rows = [domain_row(domain, site, model, large) for domain, site in domain_counts(db)]
     db.executemany(
         "INSERT INTO domain_scores (domain, links, live_links, hosts, top_target_links, "
