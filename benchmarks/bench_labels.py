@@ -292,6 +292,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         return
     if args.corpus is None or not args.labels:
         parser.error("give CORPUS_DIR and at least one LABELS file (or --generated)")
+    if not args.corpus.is_dir():
+        parser.error(f"{args.corpus}: not a folder of exports")
+    for path in args.labels:
+        if not path.is_file():
+            parser.error(f"{path}: no such label file")
     if args.project is not None:
         if not args.project.exists():
             import_corpus(args.project, args.corpus)

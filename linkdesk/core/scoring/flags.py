@@ -1,9 +1,10 @@
 """Risk flags: named, independent observations, each with its evidence and its risk points.
 
 A link's flags are a bit set (bit = position in `model.FLAGS`). Flags of the referring domain's
-name (`DOMAIN_NAME_FLAGS`) and of its shape (`many_subdomains`) hold for every link of the
-domain; the others are judged per link. A domain has a per-link flag when at least
-`domain_flag_share` of its links have it, so one odd link does not taint a large site.
+name (`DOMAIN_NAME_FLAGS`), of its shape (`many_subdomains`) and of its reach (`many_sites`)
+hold for every link of the domain; the others are judged per link. A domain has a per-link
+flag when at least `domain_flag_share` of its links have it, so one odd link does not taint a
+large site.
 The risk level follows from the sum of the points of the flags present.
 """
 
