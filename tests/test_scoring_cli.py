@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from exportgen import LinkRecord, make_profile, write_ahrefs
 
+from linkdesk.core.scoring.model import DEFAULT_WEIGHTS
+
 SITE = "acme-widgets.com"
 HOSTILE = ('=HYPERLINK("http://evil.example","x")', "+1+2", "-3", "@SUM(A1)", "\tTab")
 
@@ -46,7 +48,7 @@ def test_settings_show_change_and_rescore(project: Path) -> None:
     settings = json.loads(shown.stdout)
     assert settings["terms"]["sites"] == [SITE]
     assert settings["brand_terms_used"] == ["acme widgets", "acmewidgets"]
-    assert settings["weights"]["authority"] == 45
+    assert settings["weights"]["authority"] == DEFAULT_WEIGHTS["authority"]
 
     changed = linkdesk(
         "settings", project, "--brand", "Acme Widgets", "Acme", "--money", "blue widgets",
@@ -63,7 +65,7 @@ def test_settings_show_change_and_rescore(project: Path) -> None:
     assert set(stats) >= {"bands", "domain_bands", "risk", "anchor_classes"}
 
     restored = linkdesk("settings", project, "--weight", "authority=", "--json")
-    assert json.loads(restored.stdout)["weights"]["authority"] == 45
+    assert json.loads(restored.stdout)["weights"]["authority"] == DEFAULT_WEIGHTS["authority"]
 
     refused = linkdesk("settings", project, "--weight", "authority=500")
     assert refused.returncode == 2

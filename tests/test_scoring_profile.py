@@ -251,8 +251,11 @@ def test_search_console_only_links_are_neutral_and_low_confidence(tmp_path: Path
         values = dict(zip(SIGNALS, row[4:], strict=True))
         assert row[2] == 1  # low confidence
         assert row[3] == ANCHOR_CLASSES.index("unknown")
-        # Only what Search Console says counts: how many pages link, and when last crawled.
-        assert all(v == 0 for name, v in values.items() if name not in ("stale", "repetition"))
+        # Only what Search Console says counts: how many pages link, when last crawled, and
+        # the page's URL (a numbered list of sites or a generated page gives nothing).
+        assert all(v == 0 for name, v in values.items()
+                   if name not in ("stale", "repetition", "page_links"))
+        assert values["page_links"] in (0, -1000)
     assert not any(row[2] for row in rows if row[1] == 0)
 
 

@@ -108,7 +108,7 @@ def test_authority(db: sqlite3.Connection, fields: dict[str, float], expected: i
 
 @pytest.mark.parametrize(
     ("tf", "cf", "expected"),
-    [(40, 50, 1000), (10, 50, -1000), (25, 50, 0), (4, 4, 0), (None, 50, 0)],
+    [(40, 50, 0), (10, 50, -1000), (25, 50, 0), (19, 50, -400), (4, 4, 0), (None, 50, 0)],
 )
 def test_trust_ratio(db: sqlite3.Connection, tf: int | None, cf: int, expected: int) -> None:
     link = add_link(db, trust_flow=tf, citation_flow=cf)

@@ -175,8 +175,8 @@ def test_an_old_project_is_scored_marked_and_checked_after_migrating(
 ) -> None:
     with Project.open(_copy(version, tmp_path)) as project:
         db = project.db
-        # Scored by versions 3-4, then out of date: migration 5 added facts the scores lack;
-        # and every stored project predates FEATURES_VERSION 2 (brands in separate words).
+        # Scored by versions 3-5, then out of date: migration 5 added facts the scores lack,
+        # and the signals' formulas changed since (scoring's FEATURES_VERSION).
         assert not scores_current(db)
         rescore(db)
         assert db.execute("SELECT count(*) FROM link_scores").fetchone()[0] == 134

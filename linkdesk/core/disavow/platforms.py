@@ -12,25 +12,10 @@ import sqlite3
 from collections.abc import Iterable
 
 from linkdesk.core.disavow.syntax import domain_value
+from linkdesk.core.platforms import BUILTIN_PLATFORMS
+from linkdesk.core.platforms import platforms as platforms  # re-exported: disavow's API
 from linkdesk.core.store import settings
 from linkdesk.core.store.settings import Key
-
-BUILTIN_PLATFORMS: tuple[str, ...] = (
-    "amazon.com", "apple.com", "archive.org", "behance.net", "blogger.com", "blogspot.com",
-    "disqus.com", "dribbble.com", "facebook.com", "flickr.com", "github.com", "github.io",
-    "gitlab.io", "google.com", "instagram.com", "linkedin.com", "livejournal.com",
-    "medium.com", "microsoft.com", "netlify.app", "pinterest.com", "quora.com", "reddit.com",
-    "scribd.com", "slideshare.net", "soundcloud.com", "substack.com", "t.co", "tiktok.com",
-    "tumblr.com", "twitter.com", "vimeo.com", "weebly.com", "wikimedia.org", "wikipedia.org",
-    "wix.com", "wixsite.com", "wordpress.com", "wordpress.org", "x.com", "yahoo.com",
-    "youtube.com",
-)
-
-
-def platforms(db: sqlite3.Connection) -> tuple[str, ...]:
-    """The project's list of large platforms (the built-in list unless the user changed it)."""
-    stored = settings.get(db, Key.DISAVOW_PLATFORMS)
-    return BUILTIN_PLATFORMS if stored is None else tuple(stored)
 
 
 def set_platforms(db: sqlite3.Connection, names: Iterable[str] | None) -> tuple[str, ...]:

@@ -105,7 +105,7 @@ def band_condition(model: Model, band: str, table: str = "link_scores") -> str:
 
     Equivalent to `band = <index>`; `table` is `link_scores` or `domain_scores`.
     """
-    risky_points = _risky_points(model)
+    risky_points = risky_points_of(model)
     thresholds = model.thresholds
     strong, fair = float(thresholds["strong"]), float(thresholds["fair"])
     if band == "risky":
@@ -120,6 +120,7 @@ def band_condition(model: Model, band: str, table: str = "link_scores") -> str:
     return f"{ranges[band]} AND {table}.risk_points < {risky_points}"
 
 
-def _risky_points(model: Model) -> int:
+def risky_points_of(model: Model) -> int:
+    """The risk points from which the band is risky (0: never, when `risky_level` is none)."""
     key = ("risk_low", "risk_medium", "risk_high")[model.risky_level() - 1]
     return int(model.thresholds[key]) if model.risky_level() else 0

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from linkdesk.core.platforms import BUILTIN_PLATFORMS, platforms
 from linkdesk.core.scoring.combine import apply_weights
 from linkdesk.core.scoring.features import build_features
 from linkdesk.core.scoring.model import Model, load_model
@@ -70,7 +71,7 @@ def rescore(
     _ensure_math(db)
     with _atomic(db), _interruptible(db, cancel):
         model = load_model(db)
-        features_key = {"data": data_fingerprint(db), "model": model.features_key()}
+        features_key = signals_key(db, model)
         state = read_state(db)
         rebuild = state.get("features", {}).get("key") != features_key
         steps = _STEPS if rebuild else _STEPS[-1:]
@@ -104,9 +105,19 @@ def scores_current(db: sqlite3.Connection) -> bool:
     """Whether the stored scores match the project's data and settings."""
     model = load_model(db)
     stored = read_state(db).get("scores", {})
-    return stored.get("features") == {
-        "data": data_fingerprint(db), "model": model.features_key()
-    } and stored.get("scores") == scores_key(model)
+    return stored.get("features") == signals_key(db, model) and stored.get(
+        "scores"
+    ) == scores_key(model)
+
+
+def signals_key(db: sqlite3.Connection, model: Model) -> dict[str, Any]:
+    """What the stored signal values depend on: the data, the terms and detection settings,
+    and the large platforms (their subdomains are no network, see features.domain_row)."""
+    key: dict[str, Any] = {"data": data_fingerprint(db), "model": model.features_key()}
+    names = platforms(db)
+    if names != BUILTIN_PLATFORMS:  # as before for projects that kept the built-in list
+        key["platforms"] = list(names)
+    return key
 
 
 def scores_key(model: Model) -> dict[str, Any]:

@@ -11,10 +11,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from linkdesk.core import urls
 from linkdesk.core.scoring import signals
 from linkdesk.core.scoring.anchors import AnchorClassifier
 from linkdesk.core.scoring.flags import domain_name_flags
-from linkdesk.core.scoring.matching import TopicMatcher, poison_in_title
+from linkdesk.core.scoring.matching import (
+    TopicMatcher,
+    generated_page,
+    list_page,
+    poison_in_title,
+    target_host,
+    url_path,
+)
 from linkdesk.core.scoring.model import Model
 
 _METRIC_LABELS = {
@@ -121,8 +129,24 @@ def _market(c: LinkContext) -> str:
 
 
 def _page_links(c: LinkContext) -> str:
+    path, title = url_path(c.link["source_url"]), _lower_title(c.link)
+    listed = list_page(title, path)
+    if listed:
+        return f"a numbered list of sites ('{listed}'): no value"
+    generated = generated_page(title, path, linked_site(c.link))
+    if generated:
+        return f"a page made for the linked site ({generated}): no value"
     links = c.link.get("external_links")
     return "unknown (neutral)" if links is None else f"{_number(links)} external links on the page"
+
+
+def _lower_title(link: dict[str, Any]) -> str:
+    return (link.get("title") or "").lower()
+
+
+def linked_site(link: dict[str, Any]) -> str:
+    """The registered domain of the site a link points to."""
+    return urls.registered_domain(target_host(link["target_url"]))
 
 
 def _repetition(c: LinkContext) -> str:
@@ -192,13 +216,22 @@ SIGNAL_EVIDENCE: dict[str, Callable[[LinkContext], str]] = {
 
 
 def flag_evidence(flag: str, c: LinkContext, count_domains: Callable[[str], int]) -> str:
-    """Why a link has a flag; `count_domains(flag)` counts domains sharing its title/path."""
+    """Why a link has a flag; `count_domains(flag)` counts domains sharing its title/path
+    (for `many_sites`: the project's sites the domain links to)."""
     link, detection = c.link, c.model.detection
     names = domain_name_flags(c.domain["domain"])
     if flag in names:
         return names[flag]
     if flag == "many_subdomains":
         return f"{c.domain['hosts']} hosts of {c.domain['domain']} link to the site"
+    if flag == "many_sites":
+        return f"{c.domain['domain']} links to {count_domains(flag)} of the project's sites"
+    if flag == "link_list":
+        found = list_page(_lower_title(link), url_path(link["source_url"]))
+        return f"'{found}' in the page's title or URL: a numbered list of sites"
+    if flag == "generated_page":
+        path = url_path(link["source_url"])
+        return generated_page(_lower_title(link), path, linked_site(link)) or ""
     if flag == "sitewide":
         return _sitewide(c)
     if flag == "poison_page":

@@ -15,11 +15,11 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from linkdesk.core.scoring import evidence
-from linkdesk.core.scoring.combine import SCORE_MAX, contribution_sql
+from linkdesk.core.scoring.combine import SCORE_MAX, contribution_sql, risky_points_of
 from linkdesk.core.scoring.engine import read_state, scores_current
-from linkdesk.core.scoring.features import PATH_SQL
+from linkdesk.core.scoring.features import PATH_SQL, target_sites
 from linkdesk.core.scoring.flags import BIT, DOMAIN_FLAGS, flag_names
-from linkdesk.core.scoring.model import ANCHOR_CLASSES, BANDS, RISK_LEVELS, load_model
+from linkdesk.core.scoring.model import ANCHOR_CLASSES, BANDS, RISK_LEVELS, Model, load_model
 from linkdesk.core.words import plural
 
 
@@ -61,6 +61,7 @@ class LinkExplanation:
     current: bool  # False: the settings or data changed since the scores were stored
     contributions: list[Contribution] = field(default_factory=list)
     flags: list[FlagEvidence] = field(default_factory=list)
+    band_reason: str = ""  # one line: why this band (see `band_reason`)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data."""
@@ -84,6 +85,7 @@ class DomainExplanation:
     best_link: LinkExplanation
     contributions: list[Contribution] = field(default_factory=list)
     flags: list[FlagEvidence] = field(default_factory=list)
+    band_reason: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data."""
@@ -137,6 +139,7 @@ def explain_link(db: sqlite3.Connection, link_id: int) -> LinkExplanation | None
         ANCHOR_CLASSES[stored["anchor_class"]], stored["quality"], BANDS[stored["band"]],
         RISK_LEVELS[stored["risk_level"]], stored["risk_points"], context.value["confidence"],
         bool(stored["low_confidence"]), scores_current(db), contributions, flags,
+        band_reason(model, stored["band"], stored["quality"], stored["risk_points"]),
     )
 
 
@@ -152,7 +155,7 @@ def explain_domain(db: sqlite3.Connection, domain: str) -> DomainExplanation | N
     flags = []
     for name in flag_names(row["flags"]):
         if name in DOMAIN_FLAGS:
-            text = evidence.flag_evidence(name, context, lambda _: 0)
+            text = evidence.flag_evidence(name, context, lambda _: _sites(db, domain))
         else:
             text = _shared_flag_evidence(db, row, name)
         flags.append(FlagEvidence(name, int(model.flag_points[name]), text))
@@ -163,7 +166,34 @@ def explain_domain(db: sqlite3.Connection, domain: str) -> DomainExplanation | N
         domain, row["quality"], BANDS[row["band"]], RISK_LEVELS[row["risk_level"]],
         row["risk_points"], row["links"], row["live_links"], hosts[0] if hosts else row["hosts"],
         bool(row["low_confidence"]), best.current, best, best.contributions, flags,
+        band_reason(model, row["band"], row["quality"], row["risk_points"]),
     )
+
+
+def band_reason(model: Model, band: int, quality: float, risk_points: int) -> str:
+    """Why a link or domain has its band, in one line to show beside its score.
+
+    The band is risky from a risk level on, whatever the quality; else the quality decides.
+    So two links of quality 0.0 can read "weak" (few risk points) and "risky" (many).
+    """
+    thresholds = model.thresholds
+    level = RISK_LEVELS[model.risk_level(risk_points)]
+    risky_level = model.risky_level()
+    risky_name = RISK_LEVELS[risky_level]
+    threshold = risky_points_of(model)
+    points = f"{risk_points} risk point{'s' if risk_points != 1 else ''}"
+    if BANDS[band] == "risky":
+        return (f"risky: risk {level} ({points}; {threshold} or more make it "
+                f"{risky_name}), whatever the quality")
+    strong, fair = float(thresholds["strong"]), float(thresholds["fair"])
+    if quality >= strong:
+        reading = f"quality {quality:.1f} is {strong:g} or more"
+    elif quality >= fair:
+        reading = f"quality {quality:.1f} is from {fair:g} to under {strong:g}"
+    else:
+        reading = f"quality {quality:.1f} is under {fair:g}"
+    return (f"{BANDS[band]}: {reading}; risk {level} ({points}, under the {threshold} "
+            f"that make it risky)")
 
 
 def find_link(db: sqlite3.Connection, source_url: str) -> list[int]:
@@ -212,6 +242,8 @@ def _link_flags(
     link = context.link
 
     def count_domains(flag: str) -> int:
+        if flag == "many_sites":
+            return _sites(db, link["domain"])
         if flag == "network_title":
             sql, key = "SELECT count(DISTINCT domain) FROM links WHERE title = ?", link["title"]
         else:
@@ -224,6 +256,10 @@ def _link_flags(
                      evidence.flag_evidence(name, context, count_domains))
         for name in flag_names(bits)
     ]
+
+
+def _sites(db: sqlite3.Connection, domain: str) -> int:
+    return target_sites(db, domain).get(domain, 0)
 
 
 def _shared_flag_evidence(db: sqlite3.Connection, domain: dict[str, Any], flag: str) -> str:

@@ -15,11 +15,20 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from linkdesk.core import urls
 from linkdesk.core.fields import VENDORS, vendor_bit
+from linkdesk.core.platforms import platforms as large_platforms
 from linkdesk.core.scoring import facts, flags, signals
 from linkdesk.core.scoring.anchors import AnchorClassifier
 from linkdesk.core.scoring.flags import BIT, NETWORK_PATH_MIN_LENGTH, NETWORK_TITLE_MIN_LENGTH
-from linkdesk.core.scoring.matching import POISON_TITLE, TopicMatcher, poison_in_title
+from linkdesk.core.scoring.matching import (
+    POISON_TITLE,
+    TopicMatcher,
+    generated_page,
+    list_page,
+    target_host,
+    url_path,
+)
 from linkdesk.core.scoring.model import SIGNALS, Model
 from linkdesk.core.scoring.words import PLATFORM_DOMAINS
 
@@ -77,6 +86,7 @@ class SiteCounts:
     hosts: int
     top_target_links: int  # links to the page it links to most
     metrics: dict[str, float | None]
+    sites: int = 1  # distinct sites of the project it links to
 
 
 def domain_counts(db: sqlite3.Connection) -> Iterator[tuple[str, SiteCounts]]:
@@ -90,9 +100,11 @@ def domain_counts(db: sqlite3.Connection) -> Iterator[tuple[str, SiteCounts]]:
         f"SELECT domain, count(*), sum(1 - coalesce(lost, 0)), count(DISTINCT {_HOST_SQL}), "
         f"{metrics} FROM links GROUP BY domain"
     )
+    sites = target_sites(db)
     for domain, links, live, hosts, *values in rows:
         metrics_of = dict(zip(_METRICS, values, strict=True))
-        yield domain, SiteCounts(links, live, hosts, top_targets[domain], metrics_of)
+        yield domain, SiteCounts(links, live, hosts, top_targets[domain], metrics_of,
+                                 sites.get(domain, 1))
 
 
 def host_counts(db: sqlite3.Connection, domain: str) -> Iterator[tuple[str, int, int]]:
@@ -105,12 +117,20 @@ def host_counts(db: sqlite3.Connection, domain: str) -> Iterator[tuple[str, int,
     )
 
 
-def domain_row(domain: str, site: SiteCounts, model: Model) -> tuple[object, ...]:
-    """The facts columns of one `domain_scores` row."""
+def domain_row(
+    domain: str, site: SiteCounts, model: Model, large: frozenset[str] = frozenset()
+) -> tuple[object, ...]:
+    """The facts columns of one `domain_scores` row.
+
+    `large`: the large platforms (the disavow warnings' list), whose language or user
+    subdomains (en.wikipedia.org, de.wikipedia.org) are no self-made network.
+    """
     platform = domain in PLATFORM_DOMAINS
     scope = flags.bits_of(flags.domain_name_flags(domain))
-    if not platform and site.hosts >= model.detection["many_subdomains"]:
+    if not (platform or domain in large) and site.hosts >= model.detection["many_subdomains"]:
         scope |= BIT["many_subdomains"]
+    if site.sites >= model.detection["many_sites"]:
+        scope |= BIT["many_sites"]
     metrics = site.metrics
     return (
         domain, site.links, site.live, site.hosts, site.top_target_links, int(platform),
@@ -126,7 +146,8 @@ def domain_row(domain: str, site: SiteCounts, model: Model) -> tuple[object, ...
 
 def _build_domains(db: sqlite3.Connection, model: Model) -> None:
     db.execute("DELETE FROM domain_scores")
-    rows = [domain_row(domain, site, model) for domain, site in domain_counts(db)]
+    large = frozenset(large_platforms(db))
+    rows = [domain_row(domain, site, model, large) for domain, site in domain_counts(db)]
     db.executemany(
         "INSERT INTO domain_scores (domain, links, live_links, hosts, top_target_links, "
         "platform, authority, trust, traffic, country, repetition, footer, scope_flags, flags) "
@@ -177,33 +198,54 @@ def _build_anchors(db: sqlite3.Connection, model: Model) -> None:
 
 
 def _build_text_marks(db: sqlite3.Connection, model: Model) -> None:
-    """Mark links whose title has a poison word, or whose title or URL has a topic keyword.
+    """Mark links whose title has a poison word, whose title or URL has a topic keyword, or
+    whose page is a list of sites or looks generated for the linked site.
 
-    Only marked links get a row; most links have none.
+    Only marked links get a row; most links have none. A million links go through this loop,
+    so it is kept tight: the topic matcher runs only when the project has topics.
     """
     topics = TopicMatcher(model.terms.topics)
     db.execute("DROP TABLE IF EXISTS temp.score_text")
     db.execute(
         "CREATE TEMP TABLE score_text (link_id INTEGER PRIMARY KEY, poison_title INTEGER, "
-        "title_topic INTEGER, url_topic INTEGER)"
+        "title_topic INTEGER, url_topic INTEGER, list_page INTEGER, generated_page INTEGER)"
     )
+    search = POISON_TITLE.search
+    sites: dict[str, str] = {}  # target URL -> its site: a project has few target URLs
     marks = []
-    if topics.active:
-        for link_id, title, url in db.execute("SELECT id, title, source_url FROM links"):
-            poison = poison_in_title(title) is not None
+    for link_id, title, url, target in db.execute(
+        "SELECT id, title, source_url, target_url FROM links"
+    ):
+        lowered = title.lower() if title else ""
+        path = url_path(url)
+        site = sites.get(target)
+        if site is None:
+            site = sites[target] = urls.registered_domain(target_host(target))
+        poison = search(lowered) is not None if lowered else False
+        listed = list_page(lowered, path) is not None
+        generated = generated_page(lowered, path, site) is not None
+        in_title = in_url = False
+        if topics.active:
             in_title = topics.in_title(title) is not None
             in_url = topics.in_url(url) is not None
-            if poison or in_title or in_url:
-                marks.append((link_id, poison, in_title, in_url))
-    else:
-        # The common case, kept tight: a million titles go through this loop.
-        search = POISON_TITLE.search
-        marks = [
-            (link_id, 1, 0, 0)
-            for link_id, title in db.execute("SELECT id, lower(title) FROM links WHERE title <> ''")
-            if search(title)
-        ]
-    db.executemany("INSERT INTO temp.score_text VALUES (?, ?, ?, ?)", marks)
+        if poison or listed or generated or in_title or in_url:
+            marks.append((link_id, poison, in_title, in_url, listed, generated))
+    db.executemany("INSERT INTO temp.score_text VALUES (?, ?, ?, ?, ?, ?)", marks)
+
+
+def target_sites(db: sqlite3.Connection, domain: str | None = None) -> dict[str, int]:
+    """Per referring domain (or for one), how many distinct sites of the project it links to
+    (sites: the registered domains of the target URLs)."""
+    where = "WHERE domain = ?" if domain is not None else ""
+    pairs = db.execute(
+        f"SELECT DISTINCT domain, substr(target_url, 1, instr(substr(target_url, 9), '/') + 7) "
+        f"FROM links {where}",
+        (domain,) if domain is not None else (),
+    )
+    found: dict[str, set[str]] = {}
+    for referring, root in pairs:
+        found.setdefault(referring, set()).add(urls.registered_domain(target_host(root + "/")))
+    return {referring: len(sites) for referring, sites in found.items()}
 
 
 def _build_networks(db: sqlite3.Connection, model: Model) -> None:
@@ -272,6 +314,8 @@ def link_features_select(model: Model, day: datetime.date | None) -> str:
                 {signals.page_authority_sql()} AS page_auth,
                 {PATH_SQL} AS path, coalesce(s.poison_title, 0) AS poison_title,
                 coalesce(s.title_topic, 0) AS title_topic, coalesce(s.url_topic, 0) AS url_topic,
+                coalesce(s.list_page, 0) AS list_page,
+                coalesce(s.generated_page, 0) AS generated_page,
                 coalesce(a.class, 0) AS anchor_class, coalesce(a.flags, 0) AS anchor_flags,
                 coalesce(a.relevance, 0) AS anchor_topic, t.domains AS title_domains,
                 {facts.rel_sql("l")} AS rel, l.vendors AS vendors,

@@ -1,9 +1,10 @@
 """Risk flags: named, independent observations, each with its evidence and its risk points.
 
 A link's flags are a bit set (bit = position in `model.FLAGS`). Flags of the referring domain's
-name (`DOMAIN_NAME_FLAGS`) and of its shape (`many_subdomains`) hold for every link of the
-domain; the others are judged per link. A domain has a per-link flag when at least
-`domain_flag_share` of its links have it, so one odd link does not taint a large site.
+name (`DOMAIN_NAME_FLAGS`), of its shape (`many_subdomains`) and of its reach (`many_sites`)
+hold for every link of the domain; the others are judged per link. A domain has a per-link
+flag when at least `domain_flag_share` of its links have it, so one odd link does not taint a
+large site.
 The risk level follows from the sum of the points of the flags present.
 """
 
@@ -21,7 +22,7 @@ from linkdesk.core.scoring.words import POISON_WORDS, SPAM_TLDS
 BIT: dict[str, int] = {name: 1 << index for index, name in enumerate(FLAGS)}
 
 DOMAIN_NAME_FLAGS = ("spam_tld", "domain_pattern", "poison_domain", "ip_host")
-DOMAIN_FLAGS = (*DOMAIN_NAME_FLAGS, "many_subdomains")
+DOMAIN_FLAGS = (*DOMAIN_NAME_FLAGS, "many_subdomains", "many_sites")
 DOMAIN_MASK = sum(BIT[name] for name in DOMAIN_FLAGS)
 PAGE_FLAGS = tuple(name for name in FLAGS if name not in DOMAIN_FLAGS)
 
@@ -82,6 +83,20 @@ FLAG_INFO: dict[str, FlagInfo] = {
     "moz_spam_score": FlagInfo(("spam_score",), "Moz spam score in its high range."),
     "semrush_toxicity": FlagInfo(("toxicity",), "Semrush toxicity score in its toxic range."),
     "lost_link": FlagInfo(("lost", "lost_at"), "The link is gone: reclaim it or let it go."),
+    "link_list": FlagInfo(
+        ("title", "source_url"),
+        "The page is a numbered list of sites or a directory page: links nobody chose.",
+    ),
+    "generated_page": FlagInfo(
+        ("source_url", "title", "target_url"),
+        "The page was made by a program for the site it links to: a site-info or whois page, "
+        "an open redirect, a hashed page name.",
+    ),
+    "many_sites": FlagInfo(
+        ("domain", "target_url"),
+        "One referring domain linking to many of the project's unrelated sites: a directory, "
+        "a scraper or a link seller.",
+    ),
 }
 
 
@@ -154,6 +169,8 @@ def page_flags_sql(model: Model, article_path: str) -> str:
         "moz_spam_score": f"spam_score >= {float(detection['moz_spam_score'])!r}",
         "semrush_toxicity": f"toxicity >= {float(detection['semrush_toxicity'])!r}",
         "lost_link": "lost = 1",
+        "link_list": "list_page",
+        "generated_page": "generated_page",
     }
     terms = [
         "scope_flags",

@@ -65,3 +65,55 @@ class TopicMatcher:
         start = url.find("/", 8)
         found = self._url.search(url[start:].lower()) if start >= 0 else None
         return found.group(0) if found else None
+
+
+# A page that is a numbered list of sites or a directory page: "website list 703",
+# "/domain-list-190", "page no. 190", "the_worlds_most_visited_web_pages_88", "Directory 5.org".
+# Years are no page numbers ("Best sites 2024" is an ordinary article).
+LIST_PAGE = re.compile(
+    r"(?<![a-z])(?:links?|sites?|websites?|domains?|director(?:y|ies)|lists?|web[ _-]?pages"
+    r"|page no)[\W_]{0,3}(?:page[\W_]{0,3}|no\.?[\W_]{0,2})?(?!(?:19|20)\d\d(?!\d))\d+"
+)
+# A long hexadecimal run in a URL: a page name made by a program (an MD5 is 32 digits).
+HASH_IN_URL = re.compile(r"[0-9a-f]{24,}")
+SITE_MIN_LENGTH = 6  # shorter site names ("a.co") turn up inside unrelated text
+
+
+def list_page(title: str, path: str) -> str | None:
+    """The words that make a page a numbered list of sites or a directory page, if any.
+
+    Both arguments lower-cased: the title ('' when none) and the URL's path and query.
+    """
+    found = LIST_PAGE.search(title) or LIST_PAGE.search(path)
+    return found.group(0) if found else None
+
+
+def generated_page(title: str, path: str, site: str) -> str | None:
+    """Why a page looks generated for the site it links to (a site-info page, an open
+    redirect, a hashed page name), or None.
+
+    `title` and `path` lower-cased as for `list_page`; `site` is the linked site's registered
+    domain.
+    """
+    if len(site) >= SITE_MIN_LENGTH:
+        if site in path:
+            return f"the linked site {site} in the page's URL"
+        if site in title:
+            return f"the linked site {site} in the page's title"
+    found = HASH_IN_URL.search(path.split("?", 1)[0])  # not session ids in queries
+    if found:
+        return f"a {len(found.group(0))}-digit hash as the page's name"
+    return None
+
+
+def url_path(url: str) -> str:
+    """The path and query of a normalised URL, lower-cased ('/' when there is none)."""
+    start = url.find("/", 8)
+    return url[start:].lower() if start >= 0 else "/"
+
+
+def target_host(url: str) -> str:
+    """The host of a normalised target URL (`https://host/path` -> `host`)."""
+    start = url.find("//") + 2
+    end = url.find("/", start)
+    return url[start:end] if end >= 0 else url[start:]

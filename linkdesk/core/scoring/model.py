@@ -26,7 +26,9 @@ from linkdesk.core.store import settings
 from linkdesk.core.store.settings import Key
 
 # Bumped whenever a signal's or flag's formula changes, so stored signal values are recomputed.
-FEATURES_VERSION = 2  # 2: brands found written in separate words (anchors.py)
+# 5: link_list, generated_page, many_sites flags (issue 17); 6: brands found written in
+# separate words (anchors.py)
+FEATURES_VERSION = 6
 
 SIGNALS: tuple[str, ...] = (
     "authority", "trust", "traffic", "page_traffic", "follow", "image", "redirect",
@@ -38,10 +40,10 @@ SIGNALS: tuple[str, ...] = (
 # Points a signal moves the score at full strength (its value is -1..1, 0 = neutral/missing).
 DEFAULT_WEIGHTS: dict[str, float] = {
     "base": 45,  # the score of a typical link, where every signal is neutral
-    "authority": 45,
+    "authority": 30,
     "trust": 6,
-    "traffic": 10,
-    "page_traffic": 4,
+    "traffic": 5,
+    "page_traffic": 2,
     "follow": 20,
     "image": 3,
     "redirect": 5,
@@ -60,13 +62,13 @@ FLAGS: tuple[str, ...] = (
     "spam_tld", "domain_pattern", "poison_domain", "ip_host", "many_subdomains", "sitewide",
     "poison_page", "poison_anchor", "money_anchor", "empty_anchor", "link_farm",
     "network_title", "network_path", "ahrefs_spam", "moz_spam_score", "semrush_toxicity",
-    "lost_link",
+    "lost_link", "link_list", "generated_page", "many_sites",
 )
 """Risk flags; a flag's position is its bit in the stored `flags` columns (append only)."""
 
 DEFAULT_FLAG_POINTS: dict[str, int] = {
     "spam_tld": 1,
-    "domain_pattern": 1,
+    "domain_pattern": 0,
     "poison_domain": 3,
     "ip_host": 1,
     "many_subdomains": 2,
@@ -76,12 +78,15 @@ DEFAULT_FLAG_POINTS: dict[str, int] = {
     "money_anchor": 1,
     "empty_anchor": 1,
     "link_farm": 2,
-    "network_title": 2,
+    "network_title": 1,
     "network_path": 1,
     "ahrefs_spam": 2,
     "moz_spam_score": 2,
     "semrush_toxicity": 2,
-    "lost_link": 1,
+    "lost_link": 0,
+    "link_list": 3,
+    "generated_page": 3,
+    "many_sites": 3,
 }
 
 BANDS: tuple[str, ...] = ("risky", "weak", "fair", "strong")
@@ -117,6 +122,7 @@ DEFAULT_DETECTION: dict[str, float] = {
     "semrush_toxicity": 60,
     "stale_days": 180,  # last seen this long before the newest data: possibly gone
     "domain_flag_share": 0.5,  # share of a domain's links with a flag for the domain to have it
+    "many_sites": 4,  # distinct sites of the project one referring domain links to
 }
 
 TERM_KEYS: dict[str, Key] = {

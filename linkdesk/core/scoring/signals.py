@@ -34,7 +34,7 @@ PAGE_REFERENCES: dict[str, float] = {
 DOMAIN_SHARE = 0.7  # the domain's authority counts 70 %, the page's 30 %, when both are known
 AUTHORITY_NEUTRAL = 300  # a typical link's combined authority (30/100) moves nothing
 TRUST_MIN_CITATION = 5  # below this Citation Flow the TF/CF ratio is noise
-TRUST_NEUTRAL, TRUST_SPAN = 0.5, 0.3  # TF/CF 0.5 is neutral; 0.8 and up full, 0.2 and down -full
+TRUST_NEUTRAL, TRUST_SPAN = 0.5, 0.3  # TF/CF 0.5 and up is neutral, 0.2 and down -full
 TRAFFIC_FULL_LOG = 6.0  # 1,000,000 visits a month: full strength
 TRAFFIC_NEUTRAL = 333  # 100 visits a month (log 2 of 6) is neutral
 PAGE_TRAFFIC_FULL_LOG = 4.0  # 10,000 visits a month to the page itself: full strength
@@ -89,7 +89,9 @@ SIGNAL_INFO: dict[str, SignalInfo] = {
         ("language", "domain"), "A link from the client's language and country counts more."
     ),
     "page_links": SignalInfo(
-        ("external_links",), "Value is shared among a page's links; crowded pages give little."
+        ("external_links", "title", "source_url"),
+        "Value is shared among a page's links; crowded pages give little, and lists of sites "
+        "or pages made for the linked site give nothing.",
     ),
     "repetition": SignalInfo(
         ("domain", "source_host"),
@@ -124,11 +126,15 @@ def domain_authority(metrics: dict[str, float | None]) -> int | None:
 
 
 def domain_trust(trust_flow: float | None, citation_flow: float | None) -> int:
-    """TF/CF ratio as a value: 0.5 neutral, 0.8 or more +1000, 0.2 or less -1000."""
+    """TF/CF ratio as a penalty: 0.5 or more neutral, 0.2 or less -1000.
+
+    Only a low ratio says something (many links, little trust); a high one earned a bonus
+    once, which made a domain's quality depend on whether Majestic reported it.
+    """
     if trust_flow is None or citation_flow is None or citation_flow < TRUST_MIN_CITATION:
         return 0
     ratio = trust_flow / citation_flow
-    return round(max(-1.0, min(1.0, (ratio - TRUST_NEUTRAL) / TRUST_SPAN)) * FULL)
+    return round(max(-1.0, min(0.0, (ratio - TRUST_NEUTRAL) / TRUST_SPAN)) * FULL)
 
 
 def domain_traffic(traffic: float | None) -> int | None:
@@ -229,7 +235,8 @@ def page_signal_sql(model: Model, as_of_day: float | None, stale_before: str | N
         "relevance": _relevance_sql(model),
         "market": f"{_language_sql(model)} + country",
         "page_links": (
-            "CASE WHEN external_links IS NULL THEN 0 ELSE " + _rounded(
+            f"CASE WHEN list_page OR generated_page THEN -{FULL} "
+            "WHEN external_links IS NULL THEN 0 ELSE " + _rounded(
                 f"-max(-{PAGE_LINKS_BONUS}, min({FULL}, (log10(max(external_links, 1)) - "
                 f"{log_neutral!r}) * {links_scale!r}))"
             ) + " END"
