@@ -23,6 +23,7 @@ from linkdesk.ui.views.summary_bar import SummaryBar
 from linkdesk.ui.waiting import wait_for
 from linkdesk.ui.workers.importer import ImportOutcome
 from linkdesk.ui.workers.reviewer import ReviewJob, ReviewOutcome
+from linkdesk.ui.workers.scorer import ScoreOutcome
 from linkdesk.ui.workers.summary import SummaryJob, SummaryOutcome
 
 
@@ -45,6 +46,7 @@ class Reviewing(WindowPart):
         self.jobs.review_started.connect(self._review_started)
         self.jobs.review_finished.connect(self._review_done)
         self.jobs.import_finished.connect(self._imported)
+        self.jobs.scoring_finished.connect(self._rescored)  # "risky", "strong": the scores
 
     # -- the summary -------------------------------------------------------------------------
 
@@ -108,6 +110,10 @@ class Reviewing(WindowPart):
 
     def _imported(self, outcome: ImportOutcome) -> None:
         if outcome.changed:
+            self.refresh_summary()
+
+    def _rescored(self, outcome: ScoreOutcome) -> None:
+        if outcome.summary is not None and not self.bar.isHidden():
             self.refresh_summary()
 
     # -- Finish Review -----------------------------------------------------------------------

@@ -64,7 +64,7 @@ class ExportDateDialog(QDialog):
                           "gone.")
         question.setTextFormat(Qt.TextFormat.PlainText)  # file names are the user's text
         question.setWordWrap(True)
-        self.from_file = QRadioButton(FROM_FILE_TEXT)
+        self.from_file = QRadioButton(FROM_FILE_TEXT if count > 1 else "The date found in the file")
         self.from_file.setChecked(True)
         note = QLabel(FROM_FILE_NOTE)
         note.setWordWrap(True)
