@@ -34,6 +34,7 @@ from linkdesk.ui.waiting import wait_for
 GAINED_COLOUR = theme.BAND_COLOURS[3]
 LOST_COLOUR = theme.BAND_COLOURS[0]
 BAR_WIDTH = 0.6
+LABEL_ROOM = 1.3  # the axis reaches this far past the longest bar: room for its label
 SMALL_COUNTS = 8  # up to this many, the count axis ticks every whole number
 
 
@@ -90,7 +91,8 @@ class HistoryChart(BarChart):
         if max(top, -bottom) <= SMALL_COUNTS:
             self.plot.getPlotItem().getAxis("left").setTickSpacing(1.0, 1.0)
         self.plot.getPlotItem().getViewBox().setRange(
-            xRange=(-0.6, count - 0.4), yRange=(bottom * 1.1, max(top, 1.0) * 1.15), padding=0)
+            xRange=(-0.6, count - 0.4), yRange=(bottom * LABEL_ROOM, max(top, 1.0) * LABEL_ROOM),
+            padding=0)
 
     def label(self, x: float, y: float, value: int, above: bool = True) -> None:
         """The value written by a bar's end."""
