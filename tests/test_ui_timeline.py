@@ -299,3 +299,17 @@ def test_the_import_flow_asks_the_export_date(
     assert window.jobs.import_job is None
     found = {(snap.vendor, snap.as_of, snap.sources) for snap in snapshots(window.project.db)}
     assert found == {("ahrefs", "2026-09-20", ("file",)), ("semrush", "2026-10-25", ("user",))}
+
+
+def test_mark_all_shown_marks_the_rows_a_since_review_filter_shows(
+        qtbot: Any, open_window: OpenWindow, reviewed: Path) -> None:
+    window = _opened(open_window, reviewed)
+    window.workspace.show_tab("domains")
+    window.workspace.filter_bar.show_filters(Filters(since_review="new"))
+    assert _rows(qtbot, window, "domains") == 1  # newnov.org, new in November
+    dialog = window.marking.mark_shown(MarkKind.REVIEW)
+    assert dialog is not None
+    dialog.accept()
+    marked = window.project.db.execute(
+        "SELECT domain FROM domain_marks WHERE kind = 'review'").fetchall()
+    assert marked == [("newnov.org",)]
