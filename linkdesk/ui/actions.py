@@ -67,13 +67,14 @@ class Actions:
     check_selected: QAction
     check_shown: QAction
     check_all: QAction
+    finish_review: QAction
     tabs: list[QAction] = field(default_factory=list)
 
     def project_actions(self) -> list[QAction]:
         """Actions that need an open project."""
         return [self.import_files, self.export_table, self.copy, self.find, self.open_url,
                 self.clear_filters, self.details, self.columns, self.settings, self.rescore,
-                *self.check_actions(), *self.tabs]
+                *self.check_actions(), self.finish_review, *self.tabs]
 
     def check_actions(self) -> list[QAction]:
         """The Tools menu's live checks (disabled while one runs)."""
@@ -127,6 +128,9 @@ def build_menus(window: QMainWindow, handlers: dict[str, Callable[[], object]]) 
                             "Check every link the Links table shows with its filters"),
         check_all=_action(window, "Check &All Links", h["check_all"], None,
                           "Check every link of the project"),
+        finish_review=_action(window, "&Finish Review…", h["finish_review"], None,
+                              "Record that you have reviewed the profile: later imports are "
+                              "compared with it"),
     )
     actions.auto_score.setCheckable(True)
     actions.details.setCheckable(True)
@@ -157,6 +161,8 @@ def build_menus(window: QMainWindow, handlers: dict[str, Callable[[], object]]) 
     view_menu.addActions([actions.details, actions.columns])
     tools_menu = bar.addMenu("&Tools")
     tools_menu.addActions(actions.check_actions())
+    tools_menu.addSeparator()
+    tools_menu.addAction(actions.finish_review)
     help_menu = bar.addMenu("&Help")
     actions.about.setMenuRole(QAction.MenuRole.AboutRole)  # macOS: in the application menu
     help_menu.addAction(actions.about)

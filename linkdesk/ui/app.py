@@ -20,7 +20,7 @@ from linkdesk.ui.main_window import MainWindow
 from linkdesk.ui.preferences import Preferences
 
 SCREENSHOT_SIZE = (1400, 900)
-TABS = ("links", "domains", "anchors", "dashboard")
+TABS = ("links", "domains", "anchors", "dashboard", "history")
 
 
 def application(offscreen: bool = False) -> QApplication:
@@ -93,6 +93,9 @@ def screenshot(project: Path, output: Path, tab: str = "links") -> str | None:
         app.processEvents()
         if tab == "dashboard":  # its charts are computed on a worker thread
             window.workspace.dashboard.wait_until_ready()
+        elif tab == "history":
+            window.workspace.history.wait_until_ready()
+        window.reviewing.wait_until_ready()  # the opening summary, also on a worker thread
         window.resize(*SCREENSHOT_SIZE)  # showing can adjust the size; the image must not
         app.processEvents()
         image = window.grab()

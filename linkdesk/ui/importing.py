@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from linkdesk.core.importers.pipeline import ImportOptions
 from linkdesk.core.importers.site import SiteGuess, choose_site
+from linkdesk.ui.dialogs.export_date import ExportDateDialog
 from linkdesk.ui.dialogs.import_progress import ImportProgressDialog
 from linkdesk.ui.dialogs.messages import show_error, show_import_summary
 from linkdesk.ui.dialogs.site_choice import SiteChoiceDialog
@@ -35,16 +36,31 @@ class Importing(WindowPart):
         super().__init__(window, context)
         self.action: QAction | None = None  # File ▸ Import: off while an import runs
         self.progress: ImportProgressDialog | None = None
+        self.date_dialog: ExportDateDialog | None = None  # which day the exports describe
         self.jobs.import_started.connect(self._started)
         self.jobs.import_finished.connect(self._done)
         self.jobs.import_stopped.connect(self._finish_progress)
 
     def choose(self) -> None:
-        """Ask for export files, then import them."""
+        """Ask for export files and the day they describe, then import them."""
         names, _ = QFileDialog.getOpenFileNames(self.window(), "Import Exports",
                                                 str(Path.home()), EXPORT_FILTER)
         if names:
-            self.import_files([Path(name) for name in names])
+            self.ask_date([Path(name) for name in names])
+
+    def ask_date(self, paths: list[Path]) -> ExportDateDialog:
+        """Ask which day the exports describe (dialogs/export_date.py), then import them."""
+        dialog = ExportDateDialog(paths, self.window())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(
+            lambda: self.import_files(paths, ImportOptions(as_of=dialog.as_of())))
+        dialog.destroyed.connect(self._date_dialog_gone)
+        self.date_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _date_dialog_gone(self) -> None:
+        self.date_dialog = None
 
     def import_files(self, paths: list[Path], options: ImportOptions | None = None) -> bool:
         """Import files in the background; the window stays usable. False if it cannot start."""

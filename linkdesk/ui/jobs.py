@@ -1,12 +1,14 @@
 """The window's background work and its one rule: one writer at a time.
 
-`JobCoordinator` owns the jobs that write to the open project — imports, live checks and the
-upkeep job (missing sort indexes, then scores: workers/scorer.py) — and the work waiting to
-start. Everything that wants to write asks it and gets a typed `Decision`:
+`JobCoordinator` owns the jobs that write to the open project — imports, live checks,
+reviews (workers/reviewer.py) and the upkeep job (missing sort indexes, then scores:
+workers/scorer.py) — and the work waiting to start. Everything that wants to write asks it
+and gets a typed `Decision`:
 
-- an import or a check is refused while another import or check runs;
-- a re-score gives way: it is cancelled, the import or check waits in the queue and starts as
-  soon as the re-score has stopped, and the scores are brought up to date after it;
+- an import, a check or a review is refused while another import, check or review runs;
+- a re-score gives way: it is cancelled, the import, check or review waits in the queue and
+  starts as soon as the re-score has stopped, and the scores are brought up to date after it
+  (a review re-scores itself first);
 - marks and settings (short writes on the GUI thread) ask `writer_busy` / `pause_for_write`.
 
 It shows nothing itself: the window's parts listen to its signals (a progress dialog, the
@@ -27,6 +29,7 @@ from linkdesk.ui.parts import OpenProject, StatusPoster
 from linkdesk.ui.preferences import Preferences
 from linkdesk.ui.workers.checker import CheckRequest, start_check
 from linkdesk.ui.workers.importer import ImportJob, ImportOutcome
+from linkdesk.ui.workers.reviewer import ReviewJob, ReviewOutcome
 from linkdesk.ui.workers.scorer import ScoreJob, ScoreOutcome
 from linkdesk.ui.workers.task import Task, TaskOutcome
 from linkdesk.ui.workspace import Workspace
@@ -81,6 +84,8 @@ class JobCoordinator(QObject):
     check_started = Signal(object, object)  # Task (progress: CheckProgress), CheckRequest
     check_finished = Signal(object)  # TaskOutcome (result: CheckResult)
     check_stopped = Signal()  # closing: the check was cancelled and nothing is shown
+    review_started = Signal(object)  # ReviewJob
+    review_finished = Signal(object)  # ReviewOutcome
 
     def __init__(self, opened: OpenProject, workspace: Workspace, preferences: Preferences,
                  post: StatusPoster, parent: QObject | None = None) -> None:
@@ -94,6 +99,8 @@ class JobCoordinator(QObject):
         self._check: Task | None = None
         self._pending_import: PendingImport | None = None
         self._pending_check: CheckRequest | None = None
+        self._review: ReviewJob | None = None
+        self._pending_review: str | None = None  # the note of a review waiting to start
 
     # -- what runs ---------------------------------------------------------------------------
 
@@ -112,9 +119,15 @@ class JobCoordinator(QObject):
         """The running check, if any."""
         return self._check
 
+    @property
+    def review_job(self) -> ReviewJob | None:
+        """The review being recorded, if any."""
+        return self._review
+
     def has_pending(self) -> bool:
-        """Whether an import or a check waits for the re-score to stop."""
-        return self._pending_import is not None or self._pending_check is not None
+        """Whether an import, a check or a review waits for the re-score to stop."""
+        return (self._pending_import is not None or self._pending_check is not None
+                or self._pending_review is not None)
 
     def holding_writer(self) -> str:
         """Which job holds the project and will not give way ("" if none): an import or a
@@ -123,6 +136,8 @@ class JobCoordinator(QObject):
             return "an import is running"
         if self._check is not None:
             return "a link check is running"
+        if self._review is not None:
+            return "a review is being recorded"
         return ""
 
     def writer_busy(self) -> str:
@@ -135,6 +150,8 @@ class JobCoordinator(QObject):
             return "an import is running"
         if self._check is not None or self._pending_check is not None:
             return "a link check is running"
+        if self._review is not None or self._pending_review is not None:
+            return "a review is being recorded"
         if self._score is not None and self._score.scoring:
             return "re-scoring is running"
         return ""
@@ -153,6 +170,8 @@ class JobCoordinator(QObject):
         if self._check is not None:
             return refused("A link check is running",
                            "Wait for it to finish, or cancel it (Cancel in the status bar).")
+        if self._review is not None or self._pending_review is not None:
+            return refused("A review is being recorded", "Import once it is finished.")
         if not paths:
             return SILENT_REFUSAL
         if self._pending_import is not None:
@@ -176,6 +195,8 @@ class JobCoordinator(QObject):
         project = self._opened.project
         if project is None:
             return SILENT_REFUSAL
+        if self._review is not None or self._pending_review is not None:
+            return refused("A review is being recorded", "Check links once it is finished.")
         busy = self.holding_writer()
         if busy:
             running = "An import" if self._import is not None else "A link check"
@@ -191,10 +212,33 @@ class JobCoordinator(QObject):
         self.check_started.emit(job, request)
         return STARTED
 
+    def request_review(self, note: str = "") -> Decision:
+        """Record a review now (re-scoring first if needed), or once the running re-score
+        has stopped."""
+        if self._opened.project is None:
+            return SILENT_REFUSAL
+        if self._opened.project.read_only:
+            return refused("The project is read-only",
+                           "A review is recorded in the project file, which cannot be changed.")
+        busy = self.holding_writer() or ("a review is waiting to start"
+                                         if self._pending_review is not None else "")
+        if busy or self._pending_import is not None or self._pending_check is not None:
+            return refused("Cannot finish the review now",
+                           f"{(busy or 'other work is waiting to start').capitalize()}: "
+                           "finish the review once it is done.")
+        if self._score is not None:
+            self._pending_review = note
+            self.cancel_rescore()
+            self._post("Stopping the re-score to record the review…", 0)
+            return QUEUED
+        self._start_review(note)
+        return STARTED
+
     def rescore(self) -> Decision:
         """Re-score the project in the background (even if the scores look current)."""
         if self._opened.project is None or self._import is not None or (
-                self._score is not None or self._check is not None):
+                self._score is not None or self._check is not None
+                or self._review is not None):
             return SILENT_REFUSAL
         self._start_score(force=True, scoring=True)
         return STARTED
@@ -204,7 +248,8 @@ class JobCoordinator(QObject):
         background; nothing if another job runs (upkeep follows it)."""
         project = self._opened.project
         if project is None or project.read_only or self._import is not None or (
-                self._score is not None or self._check is not None):
+                self._score is not None or self._check is not None
+                or self._review is not None):
             return  # a read-only project cannot be given indexes or scores
         stale = self._prefs.automatic_scoring and not self._workspace.scores_current
         if stale or missing_table_indexes(project.db):
@@ -262,6 +307,11 @@ class JobCoordinator(QObject):
 
     def close_project(self) -> None:
         """Another project (or none): stop every job of this one, drop what waits."""
+        if self._review is not None:  # one transaction: let it end, show nothing
+            job, self._review = self._review, None
+            job.finished.disconnect(self._review_done)
+            job.wait()
+            job.deleteLater()
         if self._check is not None:
             job, self._check = self._check, None
             job.finished.disconnect(self._check_done)
@@ -292,6 +342,7 @@ class JobCoordinator(QObject):
         if not keep_pending:
             self._pending_import = None
             self._pending_check = None
+            self._pending_review = None
 
     def _import_done(self, outcome: ImportOutcome) -> None:
         if self._import is not None:
@@ -315,6 +366,22 @@ class JobCoordinator(QObject):
         self.check_finished.emit(outcome)
         self.start_upkeep()  # a re-score that gave way to the check
 
+    def _start_review(self, note: str) -> None:
+        project = self._opened.project
+        assert project is not None
+        job = ReviewJob(project.path, note, self)
+        self._review = job
+        job.finished.connect(self._review_done)
+        self.review_started.emit(job)
+        job.start()
+
+    def _review_done(self, outcome: ReviewOutcome) -> None:
+        if self._review is not None:
+            self._review.deleteLater()
+        self._review = None
+        self.review_finished.emit(outcome)
+        self.start_upkeep()
+
     def _run_pending(self) -> None:
         """Start what waited for a re-score that was stopped, else the usual upkeep."""
         if self._pending_import is not None:
@@ -325,5 +392,10 @@ class JobCoordinator(QObject):
             request, self._pending_check = self._pending_check, None
             self._post("", 0)
             self.request_check(request)
+        elif self._pending_review is not None:
+            note, self._pending_review = self._pending_review, None
+            self._post("", 0)
+            if self._opened.project is not None:
+                self._start_review(note)
         else:
             self.start_upkeep()

@@ -42,6 +42,7 @@ from linkdesk.ui.marking import Marking
 from linkdesk.ui.parts import OpenProject, WindowContext
 from linkdesk.ui.preferences import Preferences
 from linkdesk.ui.rescoring import Rescoring
+from linkdesk.ui.reviewing import Reviewing
 from linkdesk.ui.table_export import TableExport
 from linkdesk.ui.views.welcome import WelcomePage
 from linkdesk.ui.workspace import Workspace
@@ -74,6 +75,8 @@ class MainWindow(QMainWindow):
         self.checking = LinkChecking(self, context)
         self.table_export = TableExport(self, context)
         self.marking = Marking(self, context)
+        self.reviewing = Reviewing(self, context)
+        self.workspace.add_banner(self.reviewing.bar)
         self.actions: Actions = build_menus(self, {
             "new": self.new_project, "open": self.choose_project,
             "import": self.importing.choose,
@@ -85,7 +88,9 @@ class MainWindow(QMainWindow):
             "export": self.table_export.choose,
             "check_selected": self.checking.check_selected,
             "check_shown": self.checking.check_shown, "check_all": self.checking.check_all,
+            "finish_review": self.reviewing.finish_review,
         })
+        self.reviewing.action = self.actions.finish_review
         self.importing.action = self.actions.import_files
         self.checking.actions = self.actions.check_actions()
         self.actions.auto_score.setChecked(self.automatic_scoring)
@@ -102,6 +107,8 @@ class MainWindow(QMainWindow):
         # have read again by the time the totals are counted.
         self.jobs.import_finished.connect(self._update_totals)
         self.jobs.scoring_finished.connect(self._update_totals)
+        self.jobs.review_finished.connect(self._update_totals)  # it may have re-scored
+        self.project_opened.connect(self.reviewing.project_opened)
         self.actions.auto_score.toggled.connect(self._automatic_scoring_toggled)
         self.actions.recent.aboutToShow.connect(self._fill_recent_menu)
         self.welcome.new_requested.connect(self.new_project)
@@ -177,7 +184,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(
             f"{project.path} is read-only: it can be viewed, not changed")
         writes = [self.actions.import_files, self.actions.settings, self.actions.rescore,
-                  *self.actions.check_actions(), *self.mark_actions]
+                  self.actions.finish_review, *self.actions.check_actions(), *self.mark_actions]
         for action in writes:
             action.setEnabled(False)
 
@@ -218,6 +225,7 @@ class MainWindow(QMainWindow):
 
     def _close_project(self) -> None:
         self.marking.forget()
+        self.reviewing.stop()
         self.jobs.close_project()
         self.workspace.set_project(None)
         if self.project is not None:

@@ -1,4 +1,5 @@
-"""The open project's workspace: filter bar, the three tables, the details panel.
+"""The open project's workspace: filter bar, the three tables, the details panel, the
+Dashboard and History tabs.
 
 Tables load lazily: only the table on screen runs its query; the others are marked stale and
 load when their tab is shown (the Anchors table groups every link, so it waits until asked).
@@ -36,15 +37,19 @@ from linkdesk.core.tables.query import QueryCache
 from linkdesk.ui.dashboard import DashboardView
 from linkdesk.ui.dashboard.selection import select_ids
 from linkdesk.ui.format import display_text
+from linkdesk.ui.history import HistoryView
 from linkdesk.ui.models import TableModel
 from linkdesk.ui.preferences import Preferences
+from linkdesk.ui.review_filters import SinceReviewTables
 from linkdesk.ui.views.details import CHECKS_SHOWN, DetailsPanel
 from linkdesk.ui.views.filter_bar import FilterBar
 from linkdesk.ui.views.table_view import TableView
 from linkdesk.ui.workers.table_loader import TableLoader
 
-DASHBOARD = "dashboard"
-TAB_NAMES = (*(spec.name for spec in TABLES), DASHBOARD)  # links, domains, anchors, dashboard
+DASHBOARD, HISTORY = "dashboard", "history"
+# links, domains, anchors, dashboard, history
+TAB_NAMES = (*(spec.name for spec in TABLES), DASHBOARD, HISTORY)
+CHART_TABS = (DASHBOARD, HISTORY)  # no table, no details panel
 # From this many links, sorting and filtering run on a loader thread (workers/table_loader.py):
 # below it every query takes a few milliseconds and the tables update at once.
 BACKGROUND_FROM_LINKS = 50_000
@@ -86,6 +91,8 @@ class Workspace(QWidget):
         self.dashboard = DashboardView()  # the last tab; kept across projects
         self.dashboard.domains_selected.connect(self._select_domains)
         self.dashboard.show_domains_requested.connect(self._show_domains)
+        self.history = HistoryView()  # after the dashboard; kept across projects
+        self.since_review = SinceReviewTables(self)  # the since-review filters' specs
         self._details_hidden_by_dashboard = False
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setObjectName("detailsSplitter")
@@ -105,13 +112,10 @@ class Workspace(QWidget):
         """Show a project's tables (or nothing); the previous tables' layouts are saved."""
         self.save_layout()
         self.tabs.blockSignals(True)
-        while self.tabs.count():
-            widget = self.tabs.widget(0)
-            self.tabs.removeTab(0)
-            if widget is not self.dashboard:
-                widget.deleteLater()
+        self._remove_tabs()
         self.tabs.blockSignals(False)
         self._drop_models()
+        self.since_review.close()
         self.views.clear()
         self.details.clear()
         for loader in (self.loader, self.anchor_loader):
@@ -121,6 +125,7 @@ class Workspace(QWidget):
         self.loader = self.anchor_loader = None
         self.project = project
         self.dashboard.set_project(project)
+        self.history.set_project(project)
         self.cache = QueryCache()
         self.filter_bar.reset()  # a search for one client means nothing in another's project
         if project is None:
@@ -167,6 +172,7 @@ class Workspace(QWidget):
             self.models[spec.name], self.views[spec.name] = model, view
             self.tabs.addTab(view, spec.title)
         self.tabs.addTab(self.dashboard, "Dashboard")
+        self.tabs.addTab(self.history, "History")
         self._set_placeholders(links_count == 0)
         self.filter_bar.set_table(self.specs.get(self.current_name(), self.specs[LINKS.name]))
         self._filters_changed(filters)
@@ -185,11 +191,7 @@ class Workspace(QWidget):
         self.save_layout()
         tab = self.tabs.currentIndex()
         self.tabs.blockSignals(True)
-        while self.tabs.count():
-            widget = self.tabs.widget(0)
-            self.tabs.removeTab(0)
-            if widget is not self.dashboard:
-                widget.deleteLater()
+        self._remove_tabs()
         self._drop_models()
         self.views.clear()
         self.details.clear()
@@ -198,9 +200,17 @@ class Workspace(QWidget):
         self.show_tab(max(tab, 0))
         self._tab_changed(self.tabs.currentIndex())
 
+    def _remove_tabs(self) -> None:
+        while self.tabs.count():
+            widget = self.tabs.widget(0)
+            self.tabs.removeTab(0)
+            if widget not in (self.dashboard, self.history):
+                widget.deleteLater()
+
     def reload(self) -> None:
         """The project changed (an import): every table reads again, the shown one now."""
         self.dashboard.refresh()
+        self.history.refresh()
         if self.project is not None and (scored_tables(self.project.db) is not None
                                          ) != self.scores_current:
             self._rebuild_tables()
@@ -214,6 +224,12 @@ class Workspace(QWidget):
         """An empty project says how to fill it; a table filtered to nothing says so."""
         for view in self.views.values():
             view.set_placeholder(EMPTY_PROJECT if empty_project else NO_MATCH)
+
+    def add_banner(self, widget: QWidget) -> None:
+        """A bar between the filter bar and the tables (the opening summary)."""
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(1, widget)
 
     def save_layout(self) -> None:
         """Remember each table's columns and sort."""
@@ -264,15 +280,21 @@ class Workspace(QWidget):
     # -- reactions ---------------------------------------------------------------------------
 
     def _filters_changed(self, filters: Filters) -> None:
+        # The since-review filters run their own specs, on their own loader (review_filters.py).
+        charted = self.since_review.apply(self.models, self.specs, self.loader, filters,
+                                          self.project.path if self.project else None)
+        if charted is not None:
+            self.dashboard.tables = charted
         for model in self.models.values():
             model.configure(filters=filters)
         self._stale = set(self.models)
         self._load_current()
         self.dashboard.refresh(filters)
+        self.history.refresh(filters, charted)
 
     def _tab_changed(self, _index: int) -> None:
         name = self.current_name()
-        self._dashboard_details(name == DASHBOARD)
+        self._dashboard_details(name in CHART_TABS)
         # The dashboard charts links and domains alike: the filter bar offers the links' menus.
         self.filter_bar.set_table(self.specs.get(name, self.specs[LINKS.name]))
         self._load_current()

@@ -10,6 +10,7 @@ points (docs/changes.md).
     changes.py    compute_changes(db, since, until) -> Changes (counts, ids, lists, JSON)
     filters.py    the tables' since_review filter: with_since_review(spec)
     summary.py    opening_summary(db): the sentence and its parts
+    history.py    profile_history(db, filters, tables): domains per band at each point
 """
 
 from linkdesk.core.timeline.changes import (
@@ -27,6 +28,12 @@ from linkdesk.core.timeline.filters import (
     SINCE_REVIEW_TITLES,
     changes_since_review,
     with_since_review,
+)
+from linkdesk.core.timeline.history import (
+    History,
+    HistoryCancelled,
+    HistoryPoint,
+    profile_history,
 )
 from linkdesk.core.timeline.points import (
     BadPoint,
@@ -51,6 +58,9 @@ __all__ = [
     "ChangeCounts",
     "Changes",
     "DomainChange",
+    "History",
+    "HistoryCancelled",
+    "HistoryPoint",
     "LinkChange",
     "OpeningSummary",
     "Point",
@@ -67,6 +77,7 @@ __all__ = [
     "on_day",
     "opening_summary",
     "parse_day",
+    "profile_history",
     "reviews",
     "since_point",
     "snapshots",

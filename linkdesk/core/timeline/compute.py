@@ -184,6 +184,24 @@ def point_state(blocks: Iterable[Block], gone: np.ndarray) -> State:
     return State(live, lost, gone)
 
 
+def states_at(db: sqlite3.Connection, points: list[Point]) -> Iterator[State]:
+    """Each point's state, in order (the history's points: every vendor snapshot read once,
+    from its stored digest where there is one; nothing is written)."""
+    size = int(db.execute("SELECT coalesce(max(id), 0) FROM links").fetchone()[0]) + 1
+    digests: dict[int, Digest] = {}
+    for point in points:
+        imports = _imports(db, point, point)
+        by_id = {item.id: item for item in imports}
+        blocks = []
+        for vendor, (day, ids) in latest_snapshots(imports, "a").items():
+            for import_id in ids:
+                if import_id not in digests:
+                    item = by_id[import_id]
+                    digests[import_id] = load_digest(db, import_id, item.first, item.last)
+            blocks.append(Block(vendor, day, [digests[i] for i in ids]))
+        yield point_state(blocks, _gone(db, point, size))
+
+
 @dataclass
 class LinkChanges:
     """The computed link changes, as arrays."""

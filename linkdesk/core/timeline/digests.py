@@ -116,12 +116,19 @@ def make_digest(db: sqlite3.Connection, import_id: int, first: int | None,
     return Digest(import_id, links, codes, anchors, observations, first, stored=False)
 
 
+DIGEST_WAIT_MS = 200  # how long keeping digests waits for another writer, then gives up
+
+
 def store_digests(db: sqlite3.Connection, digests: list[Digest]) -> None:
     """Keep new digests in the project, in a transaction of their own; when the project is
     busy (another program writing) they are simply made again next time."""
     fresh = [d for d in digests if not d.stored]
     if not fresh or db.in_transaction:
         return
+    # Not the connection's long wait for the write lock: a cache is not worth stalling a
+    # reader for (a window's table loader, the opening summary) while an import writes.
+    waited = db.execute("PRAGMA busy_timeout").fetchone()[0]
+    db.execute(f"PRAGMA busy_timeout = {DIGEST_WAIT_MS}")
     try:
         db.execute("BEGIN IMMEDIATE")
         db.executemany(
@@ -135,5 +142,7 @@ def store_digests(db: sqlite3.Connection, digests: list[Digest]) -> None:
         if db.in_transaction:
             db.execute("ROLLBACK")
         return
+    finally:
+        db.execute(f"PRAGMA busy_timeout = {int(waited)}")
     for digest in fresh:
         digest.stored = True

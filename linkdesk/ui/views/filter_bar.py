@@ -22,6 +22,7 @@ from linkdesk.core.tables import (
     Follow,
     TableSpec,
 )
+from linkdesk.core.timeline import SINCE_REVIEW, SINCE_REVIEW_TITLES
 
 SEARCH_DELAY_MS = 150  # one query per pause in typing, not one per key
 
@@ -49,6 +50,12 @@ CHOICES: dict[str, list[tuple[str, Any]]] = {
               *((title, status) for status, title in STATUS_TITLES.items()),
               ("Unchecked", UNCHECKED)],
 }
+# Since the last review (core/timeline/filters.py): in the search row, where there is room.
+SINCE_REVIEW_CHOICES: list[tuple[str, Any]] = [
+    ("Any time", None), *((SINCE_REVIEW_TITLES[value], value) for value in SINCE_REVIEW)]
+SINCE_REVIEW_TABLES = ("links", "domains")  # the tables the core filters this way
+SINCE_REVIEW_TIP = ("What changed since your last review (Tools ▸ Finish Review); before "
+                    "the first review, since the first import")
 SEARCH_HINTS = {
     "links": "Search URL, domain, title, anchor",
     "domains": "Search domains",
@@ -76,8 +83,9 @@ class FilterBar(QWidget):
         self.search.returnPressed.connect(self._emit)
         self.search.textChanged.connect(self._cleared)
         self.menus: dict[str, QComboBox] = {}
-        # Two rows: the search box with Clear filters, then one menu per filter (nine menus
-        # and a search box in one row would not fit a 1280-pixel window).
+        # Two rows: the search box, the since-review menu and Clear filters, then one menu
+        # per filter (nine menus and a search box in one row would not fit a 1280-pixel
+        # window).
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
@@ -85,15 +93,9 @@ class FilterBar(QWidget):
         search_row.addWidget(self.search, 1)
         menus_row = QHBoxLayout()
         for name, choices in CHOICES.items():
-            menu = QComboBox()
-            menu.setObjectName(f"filter_{name}")
-            for label, value in choices:
-                menu.addItem(label, value)
-            menu.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-            menu.currentIndexChanged.connect(self._emit)
-            self.menus[name] = menu
-            menus_row.addWidget(menu)
+            menus_row.addWidget(self._menu(name, choices))
         menus_row.addStretch(1)
+        search_row.addWidget(self._menu("since_review", SINCE_REVIEW_CHOICES))
         self.clear_button = QToolButton()
         self.clear_button.setText("Clear filters")
         self.clear_button.setToolTip("Show every row again")
@@ -103,6 +105,16 @@ class FilterBar(QWidget):
         layout.addLayout(menus_row)
         self._last = Filters()
         self._update_clear_button()
+
+    def _menu(self, name: str, choices: list[tuple[str, Any]]) -> QComboBox:
+        menu = QComboBox()
+        menu.setObjectName(f"filter_{name}")
+        for label, value in choices:
+            menu.addItem(label, value)
+        menu.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        menu.currentIndexChanged.connect(self._emit)
+        self.menus[name] = menu
+        return menu
 
     def filters(self) -> Filters:
         """The filters as the controls show them."""
@@ -114,13 +126,30 @@ class FilterBar(QWidget):
         hint = SEARCH_HINTS.get(spec.name, "Search")
         self.search.setPlaceholderText(f"{hint} (Ctrl+F)")
         for name, menu in self.menus.items():
-            menu.setEnabled(spec.supports(name))
-            if name in ("band", "risk"):
+            menu.setEnabled(spec.supports(name) or (
+                name == "since_review" and spec.name in SINCE_REVIEW_TABLES))
+            if name == "since_review":
+                menu.setToolTip(SINCE_REVIEW_TIP if menu.isEnabled() else
+                                "Links and Referring domains only")
+            elif name in ("band", "risk"):
                 menu.setToolTip("" if spec.supports(name) else
                                 "Shown when the scores of this project are up to date")
             elif name == "check":
                 menu.setToolTip("The latest live check of the links (Tools ▸ Check Links)"
                                 if spec.supports(name) else "Links only")
+
+    def show_filters(self, filters: Filters) -> None:
+        """Set every control to `filters` (a summary's part was clicked), then apply them."""
+        self.reset()
+        for name, menu in self.menus.items():
+            index = menu.findData(getattr(filters, name))
+            menu.blockSignals(True)
+            menu.setCurrentIndex(max(index, 0))
+            menu.blockSignals(False)
+        self.search.blockSignals(True)
+        self.search.setText(filters.search)
+        self.search.blockSignals(False)
+        self._emit()
 
     def clear(self) -> None:
         """Back to every row."""

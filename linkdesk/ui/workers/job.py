@@ -17,7 +17,10 @@ reaches the GUI thread through signals only.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Generic, TypeVar
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
@@ -111,3 +114,29 @@ class ThreadJob(QObject, Generic[OutcomeT]):
         self._thread.wait()
         self.outcome = outcome
         self.finished.emit(outcome)
+
+
+class ReadingWorker(JobWorker[OutcomeT]):
+    """A worker that reads on its own connection: `cancel()` also interrupts the running
+    query (sqlite3 allows that one call from another thread). Hold the connection in
+    `reading(db)` while it reads."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._db: sqlite3.Connection | None = None
+
+    def cancel(self) -> None:
+        """Stop now (safe from any thread): the running query is interrupted."""
+        super().cancel()
+        db = self._db
+        if db is not None:
+            db.interrupt()
+
+    @contextmanager
+    def reading(self, db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+        """While inside, a cancel interrupts `db`'s running query."""
+        self._db = db
+        try:
+            yield db
+        finally:
+            self._db = None
