@@ -43,6 +43,7 @@ from linkdesk.ui.parts import OpenProject, WindowContext
 from linkdesk.ui.preferences import Preferences
 from linkdesk.ui.rescoring import Rescoring
 from linkdesk.ui.table_export import TableExport
+from linkdesk.ui.verdict_library import VerdictLibrary
 from linkdesk.ui.views.welcome import WelcomePage
 from linkdesk.ui.workspace import Workspace
 
@@ -74,6 +75,7 @@ class MainWindow(QMainWindow):
         self.checking = LinkChecking(self, context)
         self.table_export = TableExport(self, context)
         self.marking = Marking(self, context)
+        self.verdicts = VerdictLibrary(self, context, self.marking)
         self.actions: Actions = build_menus(self, {
             "new": self.new_project, "open": self.choose_project,
             "import": self.importing.choose,
@@ -95,6 +97,7 @@ class MainWindow(QMainWindow):
             "disavow": lambda: mark(MarkKind.DISAVOW), "keep": lambda: mark(MarkKind.KEEP),
             "review": lambda: mark(MarkKind.REVIEW), "clear_mark": lambda: mark(None),
             "mark_shown": self.marking.mark_shown, "mark_rule": self.marking.mark_by_rule,
+            "apply_earlier": self.verdicts.apply_earlier,
             "import_disavow": self.marking.import_disavow_file,
             "export_disavow": self.marking.export_disavow_file,
         }, self.marking.undo_action, self.marking.redo_action)
@@ -262,7 +265,8 @@ class MainWindow(QMainWindow):
             return None
         dialog = ProjectSettingsDialog(load_model(self.project.db),
                                        disavow_settings(self.project.db),
-                                       self.project.path.stem, self._save_settings, self)
+                                       self.project.path.stem, self._save_settings, self,
+                                       library=self.verdicts.options())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
@@ -280,6 +284,8 @@ class MainWindow(QMainWindow):
             save_project_settings(self.project.db, change.terms, change.overrides,
                                   platform_names=change.platforms,
                                   warn_above=change.warn_quality)
+            if change.library is not None:
+                self.verdicts.save_options(change.library)
         except sqlite3.Error as error:
             raise ValueError(f"the project cannot be written now ({error})") from None
         finally:

@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (
 )
 
 from linkdesk.core.tables import (
+    JUDGED_TITLES,
+    JUDGED_VALUES,
     STATUS_TITLES,
     UNCHECKED,
     VENDOR_NAMES,
@@ -48,7 +50,11 @@ CHOICES: dict[str, list[tuple[str, Any]]] = {
     "check": [("Any check", None),
               *((title, status) for status, title in STATUS_TITLES.items()),
               ("Unchecked", UNCHECKED)],
+    # The verdict library (tables/judged.py); the Referring domains table only.
+    "judged": [("Judged or not", None), *((JUDGED_TITLES[v], v) for v in JUDGED_VALUES)],
 }
+JUDGED_TIP = ("What other projects and imported lists decided (the verdict library); Never "
+              "judged: no mark here and no verdict anywhere")
 SEARCH_HINTS = {
     "links": "Search URL, domain, title, anchor",
     "domains": "Search domains",
@@ -121,6 +127,8 @@ class FilterBar(QWidget):
             elif name == "check":
                 menu.setToolTip("The latest live check of the links (Tools ▸ Check Links)"
                                 if spec.supports(name) else "Links only")
+            elif name == "judged":
+                menu.setToolTip(JUDGED_TIP if spec.supports(name) else "Referring domains only")
 
     def clear(self) -> None:
         """Back to every row."""
