@@ -194,7 +194,7 @@ class DetailsPanel(QWidget):
         """What other projects and lists decided about the domain (the verdict library);
         None: nothing, or `problem` when the library cannot be read."""
         if found is None:
-            self.judged.setText(problem or "Judged before: never, in no other project or list")
+            self.judged.setText(problem or "Not judged in any other project or list")
             self.judged.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         else:
             self.judged.setText(judged_text(found))
