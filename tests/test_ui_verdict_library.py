@@ -345,3 +345,18 @@ def test_a_damaged_library_is_a_warning_and_the_window_works(
     assert box is not None and "damaged" in box.text()
     box.close()
     assert private_library.read_bytes().startswith(b"this is no database")
+
+
+def test_the_dashboard_charts_the_domains_the_judged_filter_keeps(
+        qtbot: Any, make_window: Any, clients: dict[str, Path]) -> None:
+    domains = shared(clients, 3)
+    mark(clients["acme"], domains, DISAVOW, "spam")
+    window = make_window(clients["bolt"])
+    filter_to(qtbot, window, "disavow")
+    dashboard = window.workspace.dashboard
+    window.workspace.show_tab("dashboard")
+    assert dashboard.wait_until_ready()
+    assert dashboard.error == ""  # its own connection has the earlier verdicts too
+    scope, balance = dashboard.report.scope, dashboard.report.balance
+    assert scope is not None and scope.domains_filtered
+    assert balance is not None and balance.domains == 3

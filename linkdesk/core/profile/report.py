@@ -102,6 +102,9 @@ def _sections(
         if cancelled is not None and cancelled():
             raise ReportCancelled
 
+    for spec in tables or ():
+        if spec.prepare is not None:  # the since-review filters' changes, on this connection
+            spec.prepare(db, filters or Filters())
     scope = make_scope(db, filters, tables)
     yield "scope", scope
     check()

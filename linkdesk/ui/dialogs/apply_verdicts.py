@@ -82,7 +82,7 @@ class ApplyVerdictsDialog(QDialog):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         char = self.fontMetrics().averageCharWidth()
-        for column, width in enumerate((26, 8, 8, 26)):
+        for column, width in enumerate((26, 9, 10, 26)):
             self.table.setColumnWidth(column, width * char)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Apply
                                         | QDialogButtonBox.StandardButton.Cancel)
@@ -111,9 +111,11 @@ class ApplyVerdictsDialog(QDialog):
                      planned.summary, planned.reason)
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                if column >= 3 and len(text) > 26:
+                if column >= 3 and len(text) > 20:
                     item.setToolTip(plain_tooltip(text))
                 self.table.setItem(row, column, item)
+        for column in (1, 2):  # "Disavow" in full, whatever the font
+            self.table.resizeColumnToContents(column)
         self.buttons.button(QDialogButtonBox.StandardButton.Apply).setEnabled(bool(plan))
 
     def accept(self) -> None:
