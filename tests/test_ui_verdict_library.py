@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QEvent, QSettings
+from PySide6.QtWidgets import QApplication
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -360,3 +361,15 @@ def test_the_dashboard_charts_the_domains_the_judged_filter_keeps(
     scope, balance = dashboard.report.scope, dashboard.report.balance
     assert scope is not None and scope.domains_filtered
     assert balance is not None and balance.domains == 3
+
+
+def test_coming_back_to_the_window_shows_what_was_judged_meanwhile(
+        qtbot: Any, make_window: Any, clients: dict[str, Path]) -> None:
+    domains = shared(clients, 2)
+    window = make_window(clients["bolt"])
+    assert filter_to(qtbot, window, "disavow") == 0
+    mark(clients["acme"], domains, DISAVOW, "spam")  # in another window, or a command
+    QApplication.sendEvent(window.workspace, QEvent(QEvent.Type.ActivationChange))
+    _settle(qtbot, window)
+    assert sorted(shown_domains(window)) == sorted(domains)
+    assert judged_cell(window, domains[0]) == "disavowed in 1 project"

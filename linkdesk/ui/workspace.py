@@ -6,7 +6,7 @@ load when their tab is shown (the Anchors table groups every link, so it waits u
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from linkdesk.core.checker import check_history
@@ -27,6 +27,7 @@ from linkdesk.core.tables import (
     domain_details,
     empty_metric,
     fields_with_data,
+    judged_stale,
     link_details,
     refresh_judged,
     scored_tables,
@@ -315,6 +316,14 @@ class Workspace(QWidget):
             if name == DOMAINS.name:
                 self.refresh_judged()
             self.models[name].reload()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Back to the front: another window or a command may have judged domains meanwhile."""
+        super().changeEvent(event)
+        if (event.type() == QEvent.Type.ActivationChange and self.project is not None
+                and DOMAINS.name in self.models and judged_stale(self.project.db)):
+            self._stale.add(DOMAINS.name)
+            self._load_current()
 
     def refresh_judged(self) -> None:
         """Bring this connection's copy of the earlier verdicts up to date: the Referring

@@ -39,6 +39,7 @@ from linkdesk.core.tables.judged import (
     JUDGED_TITLES,
     JUDGED_VALUES,
     judged_changed,
+    judged_stale,
     refresh_judged,
     with_judged,
 )
@@ -89,6 +90,7 @@ __all__ = [
     "ensure_table_indexes",
     "fields_with_data",
     "judged_changed",
+    "judged_stale",
     "link_details",
     "marked_tables",
     "missing_table_indexes",

@@ -78,6 +78,16 @@ def refresh_judged(db: sqlite3.Connection, library: str | Path | None = None) ->
     return warning
 
 
+def judged_stale(db: sqlite3.Connection, library: str | Path | None = None) -> bool:
+    """Whether the connection's copy would be read again (the library or the project moved
+    since): the window asks when it comes back to the front."""
+    try:
+        held = db.execute(f"SELECT key FROM {_KEY}").fetchone()
+    except sqlite3.OperationalError:
+        return True
+    return held is None or held[0] != _state(db, library)
+
+
 def judged_domains(value: str) -> Clause:
     """Domains judged before (by a verdict, if one is named), or never judged anywhere."""
     if value == "never":
