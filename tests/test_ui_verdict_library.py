@@ -373,3 +373,21 @@ def test_coming_back_to_the_window_shows_what_was_judged_meanwhile(
     _settle(qtbot, window)
     assert sorted(shown_domains(window)) == sorted(domains)
     assert judged_cell(window, domains[0]) == "disavowed in 1 project"
+
+
+def test_export_writes_the_column_and_takes_the_judged_filter(
+        clients: dict[str, Path], run_linkdesk: Any, tmp_path: Path) -> None:
+    domains = shared(clients, 2)
+    mark(clients["acme"], domains, DISAVOW, "spam")
+    out = tmp_path / "queue.csv"
+    done = run_linkdesk("export", clients["bolt"], "--table", "domains", "--judged",
+                        "disavow", "-o", out)
+    assert done.returncode == 0, done.stderr
+    lines = out.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    assert "Judged before" in header
+    assert sorted(line.split(",")[0] for line in lines[1:]) == sorted(domains)
+    assert all("disavowed in 1 project" in line for line in lines[1:])
+    done = run_linkdesk("export", clients["bolt"], "--table", "links", "--judged", "never",
+                        "-o", out)
+    assert done.returncode == 2 and "cannot be filtered by judged" in done.stderr
