@@ -159,6 +159,11 @@ class Workspace(QWidget):
                     self.anchor_loader = TableLoader(project.path, self)
                 model.load_in_background(self.anchor_loader, rows_too=True)
             model.loading_changed.connect(self.counts_changed)
+            if spec.name == DOMAINS.name:
+                # New ids, whichever connection found them: before the view paints their rows
+                # (read here), this connection's Judged before catches up (the query's own
+                # connection read the library: this copies its rows in).
+                model.modelReset.connect(self.refresh_judged)
             saved = self.prefs.sort(spec.name)
             known = saved and any(c.name == saved[0] and c.sortable for c in spec.columns) and (
                 not empty_metric(spec, saved[0], self.data_fields))  # sorted by an empty DR
@@ -313,8 +318,6 @@ class Workspace(QWidget):
         name = self.current_name()
         if name in self._stale and name in self.models:
             self._stale.discard(name)
-            if name == DOMAINS.name:
-                self.refresh_judged()
             self.models[name].reload()
 
     def changeEvent(self, event: QEvent) -> None:
@@ -327,8 +330,8 @@ class Workspace(QWidget):
 
     def refresh_judged(self) -> None:
         """Bring this connection's copy of the earlier verdicts up to date: the Referring
-        domains rows on screen are read here, while a loader's connection refreshes its own
-        copy when it runs the query (the spec's prepare)."""
+        domains rows on screen are read here, while the connection that runs the query (a
+        loader's, or this one) refreshes its copy first (the spec's prepare)."""
         if self.project is None:
             return
         warning = refresh_judged(self.project.db)
