@@ -249,8 +249,7 @@ def test_apply_earlier_verdicts_previews_changes_only_undecided_domains_and_undo
     assert "5 domains of this project were judged before" in summary
     assert "4 domains would change: 3 disavow, 1 keep" in summary
     assert "1 marked disavow or keep in this project" in summary
-    rows = {dialog.table.item(row, 0).text(): (dialog.table.item(row, 1).text(),
-                                               dialog.table.item(row, 2).text())
+    rows = {_cell(dialog, row, 0): (_cell(dialog, row, 1), _cell(dialog, row, 2))
             for row in range(dialog.table.rowCount())}
     assert rows == {domains[1]: ("Review", "Disavow"), domains[2]: ("—", "Disavow"),
                     domains[3]: ("—", "Disavow"), domains[4]: ("—", "Keep")}
@@ -274,6 +273,12 @@ def test_apply_earlier_verdicts_previews_changes_only_undecided_domains_and_undo
     assert _bolt_marks(window, domains) == before
     window.marking.redo()
     assert _bolt_marks(window, domains) == after
+
+
+def _cell(dialog: ApplyVerdictsDialog, row: int, column: int) -> str:
+    item = dialog.table.item(row, column)
+    assert item is not None
+    return item.text()
 
 
 def _bolt_marks(window: MainWindow, domains: list[str]) -> dict[str, tuple[str, str]]:
