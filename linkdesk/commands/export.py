@@ -20,6 +20,7 @@ from typing import Any
 from linkdesk.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from linkdesk.commands.filters import (
     add_filter_arguments,
+    add_judged_argument,
     add_since_review_argument,
     filters_from,
 )
@@ -64,6 +65,7 @@ def _arguments(parser: argparse.ArgumentParser, *, legacy: bool) -> None:
     parser.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.csv")
     add_filter_arguments(parser)
     add_since_review_argument(parser)
+    add_judged_argument(parser)
     parser.add_argument("--sort", metavar="COLUMN", help="a sortable column's name")
     parser.add_argument("--desc", action="store_true", help="sort descending")
     parser.add_argument("--bom", action="store_true", help="start with a BOM (for Excel)")

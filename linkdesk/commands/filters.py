@@ -2,6 +2,7 @@
 
     --search TEXT  --band NAME  --risk NAME  --marked [KIND]
     --since-review new|changed|lost|unjudged   (the tables' commands only)
+    --judged judged|disavow|keep|review|never  (export of Referring domains)
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import argparse
 
 from linkdesk.core.marks import MarkKind
 from linkdesk.core.scoring import BANDS, RISK_LEVELS
-from linkdesk.core.tables import Filters
+from linkdesk.core.tables import JUDGED_VALUES, Filters
 from linkdesk.core.timeline import SINCE_REVIEW
 
 
@@ -31,6 +32,13 @@ def add_since_review_argument(parser: argparse.ArgumentParser) -> None:
                              "judged (no mark, arrived after the last review)")
 
 
+def add_judged_argument(parser: argparse.ArgumentParser) -> None:
+    """Add `--judged` (the Referring domains table's verdict library filter)."""
+    parser.add_argument("--judged", choices=JUDGED_VALUES,
+                        help="referring domains judged before by another project or list "
+                             "(any verdict, or this one), or never judged anywhere")
+
+
 def filters_from(options: argparse.Namespace) -> Filters:
     """The Filters the parsed options ask for."""
     marked: bool | str | None = {"any": True, "none": False}.get(options.marked,
@@ -41,4 +49,5 @@ def filters_from(options: argparse.Namespace) -> Filters:
         risk=RISK_LEVELS.index(options.risk) if options.risk else None,
         marked=marked,
         since_review=getattr(options, "since_review", None),
+        judged=getattr(options, "judged", None),
     )

@@ -188,6 +188,8 @@ def build_marks_menu(window: QMainWindow, handlers: dict[str, Callable[[], objec
                 "Mark every row the table shows with its filters"),
         _action(window, "Mark by R&ule…", h["mark_rule"], None,
                 "Mark domains or links by risk level and quality"),
+        _action(window, "Apply E&arlier Verdicts…", h["apply_earlier"], None,
+                "Mark undecided domains as other projects and lists decided (with a preview)"),
         _action(window, "&Import Disavow File…", h["import_disavow"], None,
                 "Read the client's current disavow file: its entries are kept"),
         _action(window, "&Export Disavow File…", h["export_disavow"], "export_disavow",
@@ -198,9 +200,9 @@ def build_marks_menu(window: QMainWindow, handlers: dict[str, Callable[[], objec
     menu = QMenu("&Marks", window)
     menu.addActions(marks[:4])
     menu.addSeparator()
-    menu.addActions(marks[4:6])
+    menu.addActions(marks[4:7])
     menu.addSeparator()
-    menu.addActions(marks[6:])
+    menu.addActions(marks[7:])
     tools = menus.get("Tools")
     if tools is not None:
         bar.insertMenu(tools, menu)

@@ -44,6 +44,7 @@ from linkdesk.ui.preferences import Preferences
 from linkdesk.ui.rescoring import Rescoring
 from linkdesk.ui.reviewing import Reviewing
 from linkdesk.ui.table_export import TableExport
+from linkdesk.ui.verdict_library import VerdictLibrary
 from linkdesk.ui.views.welcome import WelcomePage
 from linkdesk.ui.workspace import Workspace
 
@@ -77,6 +78,7 @@ class MainWindow(QMainWindow):
         self.marking = Marking(self, context)
         self.reviewing = Reviewing(self, context)
         self.workspace.add_banner(self.reviewing.bar)
+        self.verdicts = VerdictLibrary(self, context, self.marking)
         self.actions: Actions = build_menus(self, {
             "new": self.new_project, "open": self.choose_project,
             "import": self.importing.choose,
@@ -100,6 +102,7 @@ class MainWindow(QMainWindow):
             "disavow": lambda: mark(MarkKind.DISAVOW), "keep": lambda: mark(MarkKind.KEEP),
             "review": lambda: mark(MarkKind.REVIEW), "clear_mark": lambda: mark(None),
             "mark_shown": self.marking.mark_shown, "mark_rule": self.marking.mark_by_rule,
+            "apply_earlier": self.verdicts.apply_earlier,
             "import_disavow": self.marking.import_disavow_file,
             "export_disavow": self.marking.export_disavow_file,
         }, self.marking.undo_action, self.marking.redo_action)
@@ -270,7 +273,8 @@ class MainWindow(QMainWindow):
             return None
         dialog = ProjectSettingsDialog(load_model(self.project.db),
                                        disavow_settings(self.project.db),
-                                       self.project.path.stem, self._save_settings, self)
+                                       self.project.path.stem, self._save_settings, self,
+                                       library=self.verdicts.options())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
@@ -288,6 +292,8 @@ class MainWindow(QMainWindow):
             save_project_settings(self.project.db, change.terms, change.overrides,
                                   platform_names=change.platforms,
                                   warn_above=change.warn_quality)
+            if change.library is not None:
+                self.verdicts.save_options(change.library)
         except sqlite3.Error as error:
             raise ValueError(f"the project cannot be written now ({error})") from None
         finally:

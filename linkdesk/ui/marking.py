@@ -45,7 +45,7 @@ from linkdesk.core.marks import (
     targets_from_ids,
 )
 from linkdesk.core.scoring import RISK_LEVELS
-from linkdesk.core.tables import TableQuery
+from linkdesk.core.tables import TableQuery, judged_changed
 from linkdesk.ui.dialogs.disavow_export import DisavowExportDialog
 from linkdesk.ui.dialogs.mark_dialog import MarkDialog
 from linkdesk.ui.dialogs.messages import TextReport, show_error
@@ -241,6 +241,7 @@ class Marking(WindowPart):
             return str(error)
         if warning:  # the verdict library could not follow; the marks are written
             self.post(warning, 10_000)
+        judged_changed()  # Judged before and Never judged read the library and marks again
         self.changed.emit()
         return ""
 
@@ -267,6 +268,7 @@ class Marking(WindowPart):
             show_error(self.window(), "Cannot import the disavow file", str(error))
             return False
         self.undo_stack.clear()  # the file's marks are not one of the undoable steps
+        judged_changed()
         self.changed.emit()
         covered = report.coverage
         lines = [

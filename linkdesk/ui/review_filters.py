@@ -49,10 +49,11 @@ class SinceReviewTables(QObject):
             model = models.get(name)
             if model is None:
                 continue
-            if spec.prepare is not None and project_path is not None:
+            # Not `spec.prepare`: Referring domains always has one (Judged before).
+            if filters.since_review is not None and project_path is not None:
                 model.spec = spec
                 model.load_in_background(self._loader(project_path))
-            elif model.spec.prepare is not None:  # the filter went off: the usual way again
+            elif model.spec is not specs[name]:  # the filter went off: the usual way again
                 model.spec = specs[name]
                 model.load_in_background(usual)
         return chosen["links"], chosen["domains"]

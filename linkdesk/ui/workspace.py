@@ -7,10 +7,11 @@ load when their tab is shown (the Anchors table groups every link, so it waits u
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from linkdesk.core.checker import check_history
+from linkdesk.core.library import LibraryError, earlier_verdicts
 from linkdesk.core.marks import Mark, domain_marks, effective_link_marks
 from linkdesk.core.scoring import explain_domain, explain_link
 from linkdesk.core.store import Project
@@ -27,10 +28,13 @@ from linkdesk.core.tables import (
     domain_details,
     empty_metric,
     fields_with_data,
+    judged_stale,
     link_details,
+    refresh_judged,
     scored_tables,
     with_checks,
     with_data_columns,
+    with_judged,
     with_marks,
 )
 from linkdesk.core.tables.query import QueryCache
@@ -66,6 +70,7 @@ class Workspace(QWidget):
     """Everything below the menu bar while a project is open."""
 
     counts_changed = Signal()  # rows shown or selected changed
+    library_warning = Signal(str)  # the verdict library cannot be read (said by the window)
 
     def __init__(self, preferences: Preferences, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -142,8 +147,9 @@ class Workspace(QWidget):
         # The metric columns the project has data for (tables/data_columns.py).
         self.data_fields = fields_with_data(project.db)
         links, domains = (with_data_columns(spec, self.data_fields) for spec in (links, domains))
-        # Mark columns (tables/marks.py); Check and Checked (tables/checks.py).
-        specs = [with_checks(with_marks(links)), with_marks(domains), ANCHORS]
+        # Mark columns (tables/marks.py); Check and Checked (tables/checks.py); Judged before
+        # (tables/judged.py: its spec's prepare reads the verdict library on each connection).
+        specs = [with_checks(with_marks(links)), with_judged(with_marks(domains)), ANCHORS]
         self.specs = {spec.name: spec for spec in specs}
         self.dashboard.tables = (self.specs[LINKS.name], self.specs[DOMAINS.name])
         links_count = TableQuery(project.db, LINKS, cache=self.cache).count()
@@ -151,13 +157,18 @@ class Workspace(QWidget):
             self.loader = TableLoader(project.path, self)
         for spec in specs:
             model = TableModel(spec, project.db, self.cache, self)
-            if spec.prepare is None:
+            if spec.name != ANCHORS.name:  # rows by id on the GUI thread (Judged before: below)
                 model.load_in_background(self.loader)
             elif self.loader is not None:  # Anchors: groups live on the connection that made them
                 if self.anchor_loader is None:
                     self.anchor_loader = TableLoader(project.path, self)
                 model.load_in_background(self.anchor_loader, rows_too=True)
             model.loading_changed.connect(self.counts_changed)
+            if spec.name == DOMAINS.name:
+                # New ids, whichever connection found them: before the view paints their rows
+                # (read here), this connection's Judged before catches up (the query's own
+                # connection read the library: this copies its rows in).
+                model.modelReset.connect(self.refresh_judged)
             saved = self.prefs.sort(spec.name)
             known = saved and any(c.name == saved[0] and c.sortable for c in spec.columns) and (
                 not empty_metric(spec, saved[0], self.data_fields))  # sorted by an empty DR
@@ -331,6 +342,24 @@ class Workspace(QWidget):
             self._stale.discard(name)
             self.models[name].reload()
 
+    def changeEvent(self, event: QEvent) -> None:
+        """Back to the front: another window or a command may have judged domains meanwhile."""
+        super().changeEvent(event)
+        if (event.type() == QEvent.Type.ActivationChange and self.project is not None
+                and DOMAINS.name in self.models and judged_stale(self.project.db)):
+            self._stale.add(DOMAINS.name)
+            self._load_current()
+
+    def refresh_judged(self) -> None:
+        """Bring this connection's copy of the earlier verdicts up to date: the Referring
+        domains rows on screen are read here, while the connection that runs the query (a
+        loader's, or this one) refreshes its copy first (the spec's prepare)."""
+        if self.project is None:
+            return
+        warning = refresh_judged(self.project.db)
+        if warning:
+            self.library_warning.emit(warning)
+
     def _model_reset(self) -> None:
         self.counts_changed.emit()
         view = self.current_view()
@@ -366,6 +395,7 @@ class Workspace(QWidget):
                 self.details.show_domain(domain)
                 mark = domain_marks(db, [domain.domain]).get(domain.domain)
                 self.details.show_mark(*_mark_parts(mark.kind.title, mark) if mark else ("",))
+                self._show_earlier_verdicts(domain.domain)
                 if self.scores_current:
                     self.details.show_explanation(explain_domain(db, domain.domain))
         else:
@@ -373,6 +403,17 @@ class Workspace(QWidget):
             pairs = [(c.title, display_text(c, v)) for c, v in zip(ANCHORS.columns, values,
                                                                      strict=False)]
             self.details.show_values(pairs[0][1] if pairs else "", pairs[1:])
+
+    def _show_earlier_verdicts(self, domain: str) -> None:
+        """The details panel lists what other projects and lists decided about `domain`."""
+        assert self.project is not None
+        try:
+            found = earlier_verdicts(self.project.db, domains=[domain]).get(domain)
+        except LibraryError as error:
+            self.details.show_judged(None, "The verdict library cannot be read.")
+            self.library_warning.emit(f"The verdict library cannot be read: {error}")
+            return
+        self.details.show_judged(found)
 
 
 def _mark_parts(label: str, mark: Mark) -> tuple[str, str, str]:

@@ -1,7 +1,8 @@
 """Which tables and columns a CSV export writes.
 
     export_spec(db, "links")   the table as the window shows it: scores (when current), marks,
-                               and for links the live-check columns (Check, Checked)
+                               for links the live-check columns (Check, Checked), for
+                               domains Judged before (the verdict library)
     csv_columns(spec)          written by default: the shown columns, risk flags, mark reason
     all_columns(spec)          every column, also the hidden ones and those only a file has
     LEGACY_COLUMNS["links"]    the layout `linkdesk export --links` always wrote (header names)
@@ -28,6 +29,7 @@ from linkdesk.core.tables import (
     marked_tables,
     with_checks,
     with_data_columns,
+    with_judged,
 )
 
 FLAGS_COLUMN = "flags"
@@ -65,7 +67,7 @@ def export_spec(db: sqlite3.Connection, table: str) -> TableSpec:
     if table not in TABLE_NAMES:
         raise ValueError(f"no table {table!r}; choose one of {', '.join(TABLE_NAMES)}")
     links, domains = marked_tables(db)
-    spec = with_checks(links) if table == "links" else domains
+    spec = with_checks(links) if table == "links" else with_judged(domains)
     return with_data_columns(spec, fields_with_data(db))  # the metrics the project has
 
 

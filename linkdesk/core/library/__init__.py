@@ -55,6 +55,8 @@ from linkdesk.core.library.tables import (
     judged_sql,
     load_judged,
     never_judged_sql,
+    read_judged,
+    store_judged,
 )
 
 __all__ = [
@@ -84,8 +86,10 @@ __all__ = [
     "project_id",
     "project_name",
     "project_options",
+    "read_judged",
     "record_marks",
     "set_project_options",
+    "store_judged",
     "sync_project",
     "verdicts_on",
 ]

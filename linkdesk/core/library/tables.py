@@ -41,14 +41,38 @@ def load_judged(db: sqlite3.Connection, library: str | Path | None = None) -> st
 
     Returns "" or why the library could not be read (the table is then empty). Other
     projects' verdicts only: the project's own marks are its Mark column."""
-    ensure_judged(db)
-    warning = ""
+    rows, warning = read_judged(db, library)
+    store_judged(db, rows)
+    return warning
+
+
+JudgedRow = tuple[str, int, int, int, str, str]  # domain, disavow, keep, review, summary, last
+
+
+def read_judged(db: sqlite3.Connection, library: str | Path | None = None
+                ) -> tuple[list[JudgedRow], str]:
+    """The rows `temp.library_verdicts` holds for this project, and "" or why the library
+    could not be read (then no rows). Writes nothing: any connection to the project (or a
+    thread's own) can read them for another."""
     try:
         found = judged_counts(db, library)
     except (LibraryError, OSError) as error:
-        found, warning = {}, f"The verdict library cannot be read: {error}"
-    rows = [(domain, v.count("disavow"), v.count("keep"), v.count("review"), v.summary,
-             v.last_decided) for domain, v in found.items()]
+        return [], f"The verdict library cannot be read: {error}"
+    summaries: dict[tuple[tuple[tuple[str, int], ...], ...], str] = {}  # few distinct counts
+    rows = []
+    for domain, v in found.items():
+        shape = (tuple(sorted(v.projects.items())), tuple(sorted(v.lists.items())))
+        summary = summaries.get(shape)
+        if summary is None:
+            summary = summaries[shape] = v.summary
+        rows.append((domain, v.count("disavow"), v.count("keep"), v.count("review"), summary,
+                     v.last_decided))
+    return rows, ""
+
+
+def store_judged(db: sqlite3.Connection, rows: list[JudgedRow]) -> None:
+    """Replace what `temp.library_verdicts` holds with `rows` (from `read_judged`)."""
+    ensure_judged(db)
     in_transaction = db.in_transaction
     if not in_transaction:
         db.execute("BEGIN")  # one temp-table transaction: nothing touches the project file
@@ -61,7 +85,6 @@ def load_judged(db: sqlite3.Connection, library: str | Path | None = None) -> st
         raise
     if not in_transaction:
         db.execute("COMMIT")
-    return warning
 
 
 def judged_sql(alias: str, verdict: str | None = None) -> str:

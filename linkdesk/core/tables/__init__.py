@@ -10,6 +10,7 @@ Everything the UI shows from a project goes through here; `linkdesk.ui` never wr
     marked_tables(db)            LINKS and DOMAINS with the Mark column and filter (and scores)
     with_data_columns(spec, fields_with_data(db))   metric columns shown where there is data
     with_checks(links_spec)      the Links table with the Check and Checked columns and filter
+    with_judged(domains_spec)    Referring domains with Judged before (the verdict library)
 """
 
 from linkdesk.core.tables.anchors import ANCHORS
@@ -34,6 +35,14 @@ from linkdesk.core.tables.indexes import (
     ensure_table_indexes,
     missing_table_indexes,
 )
+from linkdesk.core.tables.judged import (
+    JUDGED_TITLES,
+    JUDGED_VALUES,
+    judged_changed,
+    judged_stale,
+    refresh_judged,
+    with_judged,
+)
 from linkdesk.core.tables.links import LINKS, VENDOR_NAMES
 from linkdesk.core.tables.marks import MARK_LABELS, marked_tables, with_marks
 from linkdesk.core.tables.query import TableQuery
@@ -54,6 +63,8 @@ __all__ = [
     "CHECK_LABELS",
     "DOMAINS",
     "FIELD_LABELS",
+    "JUDGED_TITLES",
+    "JUDGED_VALUES",
     "LINKS",
     "MARK_LABELS",
     "METRIC_COLUMNS",
@@ -78,13 +89,17 @@ __all__ = [
     "empty_metric",
     "ensure_table_indexes",
     "fields_with_data",
+    "judged_changed",
+    "judged_stale",
     "link_details",
     "marked_tables",
     "missing_table_indexes",
+    "refresh_judged",
     "scored_domains",
     "scored_links",
     "scored_tables",
     "with_checks",
     "with_data_columns",
+    "with_judged",
     "with_marks",
 ]

@@ -109,6 +109,8 @@ class Filters:
     check: str | None = None  # latest live check: a status ("live", …) or "unchecked"
     # Since the last review (core/timeline/filters.py): "new", "changed", "lost", "unjudged".
     since_review: str | None = None
+    # The verdict library (tables/judged.py): "judged", "disavow", "keep", "review", "never".
+    judged: str | None = None
 
     def active(self) -> dict[str, Any]:
         """The filters that restrict anything, by name."""

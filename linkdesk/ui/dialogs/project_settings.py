@@ -1,5 +1,5 @@
 """File → Project Settings: the client's words, weights, flag points, thresholds, detection,
-and what the disavow file warns about.
+what the disavow file warns about, and how the project takes part in the verdict library.
 
 The dialog edits a copy of the project's scoring model (`load_model`) and disavow settings
 and, on OK, hands back what differs from the defaults; the window stores it
@@ -16,6 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from linkdesk.core.disavow import BUILTIN_PLATFORMS
+from linkdesk.core.library import ProjectOptions
 from linkdesk.core.project_settings import DisavowSettings
 from linkdesk.core.scoring.model import RISK_LEVELS, TERM_KEYS, Model, defaults
 
@@ -65,6 +67,7 @@ class SettingsChange:
     overrides: dict[str, dict[str, Any]]
     platforms: list[str] | None = None  # None: the built-in list
     warn_quality: float | None = None  # None: the strong band's threshold
+    library: ProjectOptions | None = None  # None: the dialog did not show the library page
 
 
 def label_of(name: str) -> str:
@@ -76,7 +79,8 @@ class ProjectSettingsDialog(QDialog):
     """Edit the scoring settings of the open project."""
 
     def __init__(self, model: Model, disavow: DisavowSettings, project_name: str,
-                 save: Callable[[SettingsChange], None], parent: QWidget | None = None) -> None:
+                 save: Callable[[SettingsChange], None], parent: QWidget | None = None, *,
+                 library: ProjectOptions | None = None) -> None:
         super().__init__(parent)
         self._save = save  # raises ValueError for a value the core refuses
         self.setObjectName("projectSettings")
@@ -93,6 +97,10 @@ class ProjectSettingsDialog(QDialog):
             self.tabs.addTab(self._numbers_page(section, text, current[section]), title)
         self._strong = float(model.thresholds["strong"])
         self.tabs.addTab(self._disavow_page(disavow), "Disavow")
+        self.library_feed: QCheckBox | None = None
+        self.library_confidential: QCheckBox | None = None
+        if library is not None:
+            self.tabs.addTab(self._library_page(library), "Verdict Library")
         self.error = QLabel()
         self.error.setObjectName("settingsError")
         self.error.setTextFormat(Qt.TextFormat.PlainText)
@@ -187,6 +195,31 @@ class ProjectSettingsDialog(QDialog):
         form.addRow("", restore)
         return page
 
+    def _library_page(self, options: ProjectOptions) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        intro = QLabel("LinkDesk remembers what you decided about a domain in every project, "
+                       "on this computer only, so other projects can show it (Judged before) "
+                       "and apply it (Marks ▸ Apply Earlier Verdicts…). Nothing is ever "
+                       "pushed into a project by itself.")
+        intro.setWordWrap(True)
+        self.library_feed = QCheckBox("Remember this project's domain marks in the verdict "
+                                      "library")
+        self.library_feed.setObjectName("library_feed")
+        self.library_feed.setChecked(options.feed)
+        self.library_feed.setToolTip("Off: this project's verdicts are taken out of the "
+                                     "library, and its marks are not recorded")
+        self.library_confidential = QCheckBox("Confidential client: count its verdicts, "
+                                              "never show its name")
+        self.library_confidential.setObjectName("library_confidential")
+        self.library_confidential.setChecked(options.confidential)
+        self.library_confidential.setToolTip("Other projects read e.g. \"disavowed in 3 "
+                                             "projects\" without this project's name")
+        for widget in (intro, self.library_feed, self.library_confidential):
+            layout.addWidget(widget)
+        layout.addStretch(1)
+        return page
+
     # -- values ------------------------------------------------------------------------------
 
     def change(self) -> SettingsChange:
@@ -204,8 +237,12 @@ class ProjectSettingsDialog(QDialog):
         names = _entries(self.platforms.toPlainText())
         platforms = None if sorted(names) == sorted(BUILTIN_PLATFORMS) else names
         quality = round(self.warn_quality.value(), 1)
+        library = None
+        if self.library_feed is not None and self.library_confidential is not None:
+            library = ProjectOptions(self.library_feed.isChecked(),
+                                     self.library_confidential.isChecked())
         return SettingsChange(terms, overrides, platforms,
-                              None if quality == self._strong else quality)
+                              None if quality == self._strong else quality, library)
 
     def accept(self) -> None:
         """Save (the window stores and re-scores); on a refused value, say why and stay open."""

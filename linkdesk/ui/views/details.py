@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from linkdesk.core.checker import LIVE, PAGE_ERROR, StoredCheck
 from linkdesk.core.checker.store import describe_change
+from linkdesk.core.library import DomainVerdicts
 from linkdesk.core.scoring import DomainExplanation, LinkExplanation
 from linkdesk.core.tables import FIELD_LABELS, STATUS_TITLES, DomainDetails, LinkDetails
 from linkdesk.core.tables.details import BOOL_FIELDS
@@ -35,6 +36,7 @@ from linkdesk.ui.format import number_text, plain_tooltip, ui_locale
 SCORE_PLACEHOLDER = "Score: not up to date with the data (Re-score in the status bar)"
 CHECK_PLACEHOLDER = "Live check: never checked (Tools ▸ Check Links)"
 CHECKS_SHOWN = 5  # the latest checks listed in the history
+VERDICTS_SHOWN = 5  # earlier verdicts listed, newest first
 
 _DOMAIN_LABELS = {
     "links": "Links", "hosts": "Hosts", "dofollow_links": "Dofollow links",
@@ -71,6 +73,7 @@ class DetailsPanel(QWidget):
         self.score.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.check = _label("detailsCheck")  # the latest live check and the history
         self.mark = _label("detailsMark")  # disavow / keep / review, with its reason
+        self.judged = _label("detailsJudged")  # earlier verdicts from the verdict library
         # Plain text only: evidence quotes imported anchors, titles and URLs.
         self.explanation = QPlainTextEdit()
         self.explanation.setObjectName("detailsExplanation")
@@ -91,7 +94,8 @@ class DetailsPanel(QWidget):
         # Below the tables: what the row is on the left, every tool's values side by side
         # on the right (five tools need the window's width, not a side panel's).
         summary = QVBoxLayout()
-        for widget in (self.title, self.subtitle, self.mark, self.score, self.check):
+        for widget in (self.title, self.subtitle, self.mark, self.judged, self.score,
+                       self.check):
             summary.addWidget(widget)
         summary.addWidget(self.explanation, 1)
         summary.addStretch(0)  # keeps the labels at the top while there is no explanation
@@ -110,12 +114,14 @@ class DetailsPanel(QWidget):
         self.score.hide()
         self.check.hide()
         self.mark.hide()
+        self.judged.hide()
         self._hide_explanation()
         self._fill([], [])
 
     def show_link(self, details: LinkDetails) -> None:
         """A link: the merged values, then each tool's observation in its own column."""
         self.title.setText(details.source_url)
+        self.judged.hide()  # verdicts are about whole domains
         self.subtitle.setText(f"links to {details.target_url}")
         self.subtitle.show()
         self._no_score()
@@ -170,6 +176,7 @@ class DetailsPanel(QWidget):
         self.score.hide()
         self.check.hide()
         self.mark.hide()
+        self.judged.hide()
         self._hide_explanation()
         self._fill(["Value"], [(label, [value]) for label, value in values])
 
@@ -182,6 +189,17 @@ class DetailsPanel(QWidget):
             parts.append(marked_at[:10])
         self.mark.setText(" · ".join(parts))
         self.mark.setVisible(bool(label))
+
+    def show_judged(self, found: DomainVerdicts | None, problem: str = "") -> None:
+        """What other projects and lists decided about the domain (the verdict library);
+        None: nothing, or `problem` when the library cannot be read."""
+        if found is None:
+            self.judged.setText(problem or "Not judged in any other project or list")
+            self.judged.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        else:
+            self.judged.setText(judged_text(found))
+            self.judged.setForegroundRole(QPalette.ColorRole.WindowText)
+        self.judged.show()
 
     def show_explanation(self, explained: LinkExplanation | DomainExplanation | None) -> None:
         """The score of the link or domain shown: what adds up to it, then its risk flags."""
@@ -270,6 +288,21 @@ def explanation_text(explained: LinkExplanation | DomainExplanation) -> str:
             lines.append(f"  {flag.flag} ({_points(flag.points)}): {_one_line(flag.evidence)}")
     else:
         lines.append("Risk flags: none")
+    return "\n".join(lines)
+
+
+def judged_text(found: DomainVerdicts) -> str:
+    """"Judged before: disavowed in 2 projects", then the newest verdicts: verdict, who
+    (a confidential project is never named), date and reason."""
+    lines = [f"Judged before: {found.summary}"]
+    for verdict in found.verdicts[:VERDICTS_SHOWN]:
+        parts = [verdict.verdict.capitalize(), _one_line(verdict.who), verdict.decided_at[:10]]
+        if verdict.reason:
+            parts.append(_one_line(verdict.reason))
+        lines.append("  " + " · ".join(parts))
+    more = len(found.verdicts) - VERDICTS_SHOWN
+    if more > 0:
+        lines.append(f"  … and {more} more")
     return "\n".join(lines)
 
 

@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (
 )
 
 from linkdesk.core.tables import (
+    JUDGED_TITLES,
+    JUDGED_VALUES,
     STATUS_TITLES,
     UNCHECKED,
     VENDOR_NAMES,
@@ -49,6 +51,8 @@ CHOICES: dict[str, list[tuple[str, Any]]] = {
     "check": [("Any check", None),
               *((title, status) for status, title in STATUS_TITLES.items()),
               ("Unchecked", UNCHECKED)],
+    # The verdict library (tables/judged.py); the Referring domains table only.
+    "judged": [("Judged or not", None), *((JUDGED_TITLES[v], v) for v in JUDGED_VALUES)],
 }
 # Since the last review (core/timeline/filters.py): in the search row, where there is room.
 SINCE_REVIEW_CHOICES: list[tuple[str, Any]] = [
@@ -56,6 +60,8 @@ SINCE_REVIEW_CHOICES: list[tuple[str, Any]] = [
 SINCE_REVIEW_TABLES = ("links", "domains")  # the tables the core filters this way
 SINCE_REVIEW_TIP = ("What changed since your last review (Tools ▸ Finish Review); before "
                     "the first review, since the first import")
+JUDGED_TIP = ("What other projects and imported lists decided (the verdict library); Never "
+              "judged: no mark here and no verdict anywhere")
 SEARCH_HINTS = {
     "links": "Search URL, domain, title, anchor",
     "domains": "Search domains",
@@ -137,6 +143,8 @@ class FilterBar(QWidget):
             elif name == "check":
                 menu.setToolTip("The latest live check of the links (Tools ▸ Check Links)"
                                 if spec.supports(name) else "Links only")
+            elif name == "judged":
+                menu.setToolTip(JUDGED_TIP if spec.supports(name) else "Referring domains only")
 
     def show_filters(self, filters: Filters) -> None:
         """Set every control to `filters` (a summary's part was clicked), then apply them."""
