@@ -187,3 +187,30 @@ def test_no_table_row_is_cut_across_pages(qapp: object, tmp_path: Path) -> None:
             rows += 1
         block = block.next()
     assert rows > 30
+
+
+def test_window_exports_a_report_and_keeps_settings(open_window: object, qtbot: object,
+                                                   tmp_path: Path) -> None:
+    from linkdesk.ui.report.settings_dialog import ReportSettingsDialog
+
+    source = tmp_path / "source"  # the window opens a copy in tmp_path
+    source.mkdir()
+    window = open_window(_project(source, 300))  # type: ignore[operator]
+    menu = [a.text() for a in window.menuBar().actions()[0].menu().actions()]
+    assert "Export &Report…" in menu and "Report Se&ttings…" in menu
+    dialog = window.report_export.edit_settings()
+    assert isinstance(dialog, ReportSettingsDialog)
+    dialog.name.setText("Jo in the window")
+    dialog.accent.setText("not a colour")
+    dialog.save()
+    assert dialog.isVisible() and "#rrggbb" in dialog.problem.text()
+    dialog.accent.setText("#336699")
+    dialog.save()
+    assert not dialog.isVisible()
+    window.report_export.ask_to_open = False
+    output = tmp_path / "window-report.html"
+    with qtbot.waitSignal(window.report_export.finished, timeout=60_000) as signal:  # type: ignore[attr-defined]
+        assert window.report_export.export(output)
+    assert signal.args == [output]
+    page = output.read_text(encoding="utf-8")
+    assert "Prepared by Jo in the window" in page and "#336699" in page
