@@ -97,6 +97,7 @@ def run_report(options: argparse.Namespace) -> int:
     from linkdesk.ui.report.document import ReportError, write_report
 
     application()
+    _quiet_offscreen_notes()
     try:
         size = write_report(data, output, options.page)
     except ReportError as error:
@@ -105,6 +106,17 @@ def run_report(options: argparse.Namespace) -> int:
     del no_display
     print(f"{output}: {size / 1024:,.0f} KB")
     return EXIT_OK
+
+
+def _quiet_offscreen_notes() -> None:
+    """Drop the offscreen platform's note about window size hints (charts are never shown)."""
+    from PySide6.QtCore import qInstallMessageHandler
+
+    def handler(_mode: object, _context: object, message: str) -> None:
+        if "propagateSizeHints" not in message:
+            print(message, file=sys.stderr)
+
+    qInstallMessageHandler(handler)
 
 
 def run_report_settings(options: argparse.Namespace) -> int:
