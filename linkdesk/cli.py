@@ -25,6 +25,7 @@ from linkdesk.commands import (
     imports,
     library,
     profile,
+    report,
     scoring,
     stats,
 )
@@ -34,7 +35,7 @@ from linkdesk.core.stats import project_stats
 from linkdesk.core.store import Project, ProjectError
 
 # Each module registers its subcommands; the order is the order of `--help`.
-COMMAND_MODULES = (imports, stats, scoring, profile, check, disavow, changes, library)
+COMMAND_MODULES = (imports, stats, scoring, profile, check, disavow, changes, report, library)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

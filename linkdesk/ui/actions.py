@@ -53,6 +53,8 @@ class Actions:
     recent: QMenu
     import_files: QAction
     export_table: QAction
+    export_report: QAction
+    report_settings: QAction
     quit: QAction
     copy: QAction
     find: QAction
@@ -72,7 +74,8 @@ class Actions:
 
     def project_actions(self) -> list[QAction]:
         """Actions that need an open project."""
-        return [self.import_files, self.export_table, self.copy, self.find, self.open_url,
+        return [self.import_files, self.export_table, self.export_report, self.copy, self.find,
+                self.open_url,
                 self.clear_filters, self.details, self.columns, self.settings, self.rescore,
                 *self.check_actions(), self.finish_review, *self.tabs]
 
@@ -103,6 +106,10 @@ def build_menus(window: QMainWindow, handlers: dict[str, Callable[[], object]]) 
                              "Import backlink exports (CSV, ZIP, GZ) into this project"),
         export_table=_action(window, "&Export Table as CSV…", h["export"], "export",
                              "Write the table on screen to a CSV file, as filtered and sorted"),
+        export_report=_action(window, "Export &Report…", h["export_report"], None,
+                              "Write a report the client can read (PDF or HTML)"),
+        report_settings=_action(window, "Report Se&ttings…", h["report_settings"], None,
+                                "Your name, logo, colour and footer on client reports"),
         quit=_action(window, "&Quit", h["quit"], "quit"),
         copy=_action(window, "&Copy Rows", h["copy"], "copy",
                      "Copy the selected rows as tab-separated text"),
@@ -146,7 +153,8 @@ def build_menus(window: QMainWindow, handlers: dict[str, Callable[[], object]]) 
     file_menu.addActions([actions.new, actions.open])
     file_menu.addMenu(actions.recent)
     file_menu.addSeparator()
-    file_menu.addActions([actions.import_files, actions.export_table])
+    file_menu.addActions([actions.import_files, actions.export_table, actions.export_report,
+                          actions.report_settings])
     file_menu.addSeparator()
     file_menu.addActions([actions.settings, actions.rescore, actions.auto_score])
     file_menu.addSeparator()

@@ -41,6 +41,7 @@ from linkdesk.ui.link_checking import LinkChecking
 from linkdesk.ui.marking import Marking
 from linkdesk.ui.parts import OpenProject, WindowContext
 from linkdesk.ui.preferences import Preferences
+from linkdesk.ui.report.export import ReportExport
 from linkdesk.ui.rescoring import Rescoring
 from linkdesk.ui.reviewing import Reviewing
 from linkdesk.ui.table_export import TableExport
@@ -75,6 +76,7 @@ class MainWindow(QMainWindow):
         self.rescoring = Rescoring(self, context)
         self.checking = LinkChecking(self, context)
         self.table_export = TableExport(self, context)
+        self.report_export = ReportExport(self, context)
         self.marking = Marking(self, context)
         self.reviewing = Reviewing(self, context)
         self.workspace.add_banner(self.reviewing.bar)
@@ -88,6 +90,8 @@ class MainWindow(QMainWindow):
             "tab": self.workspace.show_tab, "about": self._about,
             "settings": self.edit_project_settings, "rescore": self.jobs.rescore,
             "export": self.table_export.choose,
+            "export_report": self.report_export.choose,
+            "report_settings": self.report_export.edit_settings,
             "check_selected": self.checking.check_selected,
             "check_shown": self.checking.check_shown, "check_all": self.checking.check_all,
             "finish_review": self.reviewing.finish_review,
@@ -418,6 +422,7 @@ class MainWindow(QMainWindow):
         """Cancel a running import (its file is rolled back), save state, close the project."""
         self.jobs.stop_import()
         self.table_export.stop()  # the half-written file is removed
+        self.report_export.stop()
         self.jobs.stop_scoring()
         self.save_state()
         self._close_project()

@@ -34,6 +34,7 @@ class Key(StrEnum):
     LIBRARY_ID = "library_id"  # the project's id in the verdict library (core/library)
     LIBRARY_FEED = "library_feed"  # false: this project's marks stay out of the library
     LIBRARY_CONFIDENTIAL = "library_confidential"  # true: counted in the library, never named
+    REPORT_BRANDING = "report_branding"  # this client's report: name, logo, colour, footer
 
 
 def get(db: sqlite3.Connection, key: Key, default: Any = None) -> Any:

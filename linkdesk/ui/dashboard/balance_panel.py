@@ -57,10 +57,12 @@ class ShareBar(QWidget):
                 continue
             width = rect.width() * self.counts[band] / total
             segment = QRectF(x, rect.top(), width, rect.height())
-            painter.fillRect(segment, theme.BAND_COLOURS[band])
+            colour = theme.BAND_COLOURS[band]
+            painter.fillRect(segment, colour)
             label = percent(int(self.counts[band]), total)
             if painter.fontMetrics().horizontalAdvance(label) + 6 < width:
-                painter.setPen(Qt.GlobalColor.white)
+                light = colour.lightness() > 160  # printing colours: dark text on light ones
+                painter.setPen(Qt.GlobalColor.black if light else Qt.GlobalColor.white)
                 painter.drawText(segment, Qt.AlignmentFlag.AlignCenter, label)
             x += width
 

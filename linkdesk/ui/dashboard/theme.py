@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pyqtgraph as pg
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
@@ -26,9 +29,30 @@ ANCHOR_COLOURS: dict[str, QColor] = {
 }
 
 
+# For paper (the client report): a light palette, and band colours whose lightness alone
+# tells them apart when printed in grey: risky darkest, then strong, fair, weak, not scored.
+PRINT_BAND_COLOURS: tuple[QColor, ...] = (
+    QColor(140, 20, 20), QColor(255, 209, 90), QColor(120, 190, 124), QColor(30, 110, 40),
+    QColor(215, 215, 215))
+_printing: QPalette | None = None
+
+
 def palette() -> QPalette:
-    """The application's palette (light or dark)."""
-    return QApplication.palette()
+    """The application's palette (light or dark); a light one while `printing()`."""
+    return _printing if _printing is not None else QApplication.palette()
+
+
+@contextmanager
+def printing() -> Iterator[None]:
+    """Draw charts for paper meanwhile: light palette, greyscale-readable band colours."""
+    global _printing, BAND_COLOURS
+    saved = _printing, BAND_COLOURS
+    _printing = QApplication.style().standardPalette()
+    BAND_COLOURS = PRINT_BAND_COLOURS
+    try:
+        yield
+    finally:
+        _printing, BAND_COLOURS = saved
 
 
 def style_plot(widget: pg.PlotWidget, colours: QPalette | None = None) -> None:

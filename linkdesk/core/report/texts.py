@@ -1,0 +1,212 @@
+"""Every text of the client report, in one place, so that a translation can be added later.
+
+`text(key, **values)` formats one entry of the language in use (English by default). A
+translation is another dict with the same keys (`LANGUAGES`); keys missing from it fall back
+to English. Nothing here is data: the data's own text is escaped by the renderers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+ENGLISH: dict[str, str] = {
+    # -- cover ------------------------------------------------------------------------------
+    "title": "Backlink report",
+    "subtitle": "The links from other websites to {site}",
+    "prepared_by": "Prepared by {name}",
+    "prepared_on": "Date of the report",
+    "period": "Period covered",
+    "period_value": "From {since} to {until}",
+    "period_all": "Everything known up to {until}",
+    "sources": "Data sources",
+    "source_line": "{vendor}: {exports} (latest export dated {latest}), {rows} rows",
+    "no_sources": "No link data has been imported yet.",
+    "unknown_site": "the client's website",
+    "page": "Page {page} of {pages}",
+    # -- sections ---------------------------------------------------------------------------
+    "summary": "Summary",
+    "balance_title": "Quality against quantity",
+    "balance_intro": (
+        "Your website has {links} links from {domains} other websites (referring domains). "
+        "What matters is not how many there are but how good they are: one link from a "
+        "respected site is worth more than hundreds from unknown ones."),
+    "balance_bands": (
+        "Of the referring domains, {strong} are strong, {fair} fair, {weak} weak and {risky} "
+        "look risky."),
+    "balance_not_scored": (
+        "The links have not been scored yet, so this report cannot yet say how good they are."),
+    "what_stands_out": "What stands out",
+    "changes_title": "What changed in the period",
+    "changes_first": (
+        "This is the first report on this website: there is no earlier data to compare with. "
+        "The next report will show what was gained and lost since this one."),
+    "changes_counts": (
+        "{new_domains} new referring domains ({new_links} new links) and {lost_domains} "
+        "referring domains lost ({lost_links} links lost)."),
+    "changes_none": "Nothing changed in the period.",
+    "changes_lost_note": (
+        "A link counts as lost when the tools no longer list it or a live check found it "
+        "gone; links come and go on every website."),
+    "verdict_title": "Disavow: our verdict",
+    "verdict_none": "No disavow file is needed.",
+    "verdict_none_why": (
+        "Google ignores most spammy or low-quality links on its own and does not count them "
+        "against a site. A disavow file is only for links that are spammy, artificial or "
+        "low-quality and have caused, or are likely to cause, a manual action. Nothing in "
+        "this profile points to that: {risky} of the links look risky."),
+    "verdict_watch": "No disavow file for now; we keep watching.",
+    "verdict_watch_why": (
+        "{risky} of the links look risky, which is more than usual. Google ignores most such "
+        "links on its own, so a disavow file would only be worth it after a manual action, or "
+        "if the site took part in a link scheme. We will look at these links again in the "
+        "next report."),
+    "verdict_file": "A disavow file is in use: {domains} domains and {urls} pages.",
+    "verdict_file_why": (
+        "These links were judged spammy or artificial (the reasons are listed below) and "
+        "likely to cause a manual action, which is the case Google's guidance names for a "
+        "disavow file. Good links are never disavowed: disavowing them would hurt the site."),
+    "verdict_done_changes": (
+        "Since the last file ({against}): {added} entries added, {removed} removed."),
+    "verdict_done_first": "There was no earlier disavow file.",
+    "verdict_done_none": "Nothing was disavowed.",
+    "charts": "Charts",
+    "chart_balance": "Balance of referring domains and links by band",
+    "chart_map": "Quality against quantity: one dot per referring domain",
+    "chart_map_note": (
+        "Further right: more links from that website. Higher: better links. A cross marks a "
+        "domain in the disavow file."),
+    "chart_quality": "Links by quality",
+    "band_legend": (
+        "Colours: strong dark green, fair light green, weak yellow, risky darkest (dark red); "
+        "grey: not scored."),
+    "chart_velocity": "New (up) and lost (down) links per month",
+    "chart_anchors": "Anchor texts by kind",
+    "chart_anchors_note": (
+        "The words of a link. A natural profile is mostly the brand's name and web address."),
+    "tables": "Tables",
+    "strongest_title": "Strongest referring domains",
+    "gained_title": "Referring domains gained in the period",
+    "lost_title": "Referring domains lost in the period",
+    "risky_title": "Risky referring domains and why",
+    "anchors_title": "Most used anchor texts (the words of the links)",
+    "anchor_none": "(not known)",
+    "anchor_empty": "(no anchor text)",
+    "col_anchor": "Anchor text",
+    "risky_none": "No referring domain looks risky.",
+    "disavow_title": "Disavow decisions since the last file",
+    "disavow_added": "Added",
+    "disavow_removed": "Removed",
+    "disavow_none": "No change to the disavow file.",
+    "disavow_removed_reason": "No longer marked for disavow",
+    "checks_title": "Live checks of the links",
+    "checks_intro": (
+        "LinkDesk visited {checked} linking pages to see whether they still link to the site."),
+    "checks_none": "No link has been checked live yet.",
+    "more_rows": "… and {count} more",
+    "empty_table": "None in this period.",
+    "not_scored": "not scored",
+    "total": "Total",
+    # -- columns ----------------------------------------------------------------------------
+    "col_domain": "Referring domain",
+    "col_quality": "Quality",
+    "col_band": "Band",
+    "col_links": "Links",
+    "col_dofollow": "Dofollow",
+    "col_reasons": "Reasons",
+    "col_risk": "Risk",
+    "col_entry": "Entry",
+    "col_change": "Change",
+    "col_reason": "Reason",
+    "col_status": "Result",
+    "col_count": "Links",
+    "col_share": "Share",
+    "col_signal": "Signal",
+    "col_weight": "Weight (points)",
+    "col_flag": "Risk flag",
+    "col_points": "Points",
+    "col_meaning": "What it means",
+    # -- appendix ---------------------------------------------------------------------------
+    "appendix": "Appendix: how the scores work",
+    "appendix_quality": (
+        "Every link gets a quality score from 0 to 100: it starts at {base} points, the score "
+        "of a typical link, and each signal below moves it up or down by at most its weight. "
+        "Data a tool did not export counts as neutral. A referring domain takes the quality "
+        "of its best link."),
+    "appendix_bands": (
+        "Bands: strong from {strong} points, fair from {fair}, weak below. Independently, "
+        "risk flags add risk points; from {high} points the risk is high and the link is "
+        "risky whatever its quality ({low} point: low, {medium}: medium)."),
+    "appendix_flags": "Risk flags and their points in this project:",
+    "appendix_vendor": (
+        "No single tool's score decides anything: a vendor's own spam marker is one flag "
+        "among others."),
+    # -- bands and statuses -----------------------------------------------------------------
+    "band_risky": "risky", "band_weak": "weak", "band_fair": "fair", "band_strong": "strong",
+    "band_none": "not scored",
+    "status_live": "Still links to the site",
+    "status_missing": "Page no longer has the link",
+    "status_page_error": "Page not found or error",
+    "status_redirected": "Page redirects elsewhere",
+    "status_blocked": "Page blocked the check",
+    "status_timeout": "Page did not answer in time",
+    "status_dns_error": "Website no longer exists",
+    "vendor_ahrefs": "Ahrefs", "vendor_semrush": "Semrush", "vendor_majestic": "Majestic",
+    "vendor_moz": "Moz", "vendor_gsc": "Google Search Console", "vendor_generic": "CSV file",
+    "exports_one": "1 export", "exports_many": "{count} exports",
+}
+
+# What each quality signal measures, in words a client reads.
+SIGNAL_WORDS: dict[str, str] = {
+    "authority": "How respected the linking site and page are (the tools' authority scores)",
+    "trust": "Trust against sheer link count (Majestic's Trust and Citation Flow)",
+    "traffic": "Visitors the linking site gets",
+    "page_traffic": "Visitors the linking page gets",
+    "follow": "Whether the link passes value (not nofollow, ugc or sponsored)",
+    "image": "An image link (no words)",
+    "redirect": "The link goes through a redirect",
+    "frame_form": "The link sits in a frame or a form",
+    "relevance": "The linking page is about the client's topic",
+    "market": "The linking site's language and country match the client's market",
+    "page_links": "How many other links share the page",
+    "repetition": "Many links from the same site add little",
+    "sitewide": "Footer or sidebar links repeated on every page",
+    "lost": "The link is gone",
+    "age": "How long the link has stood",
+    "stale": "Not seen by the tools for months",
+}
+
+# What each risk flag means, in words a client reads.
+FLAG_WORDS: dict[str, str] = {
+    "spam_tld": "A domain ending often used by spam sites",
+    "domain_pattern": "A machine-made looking domain name",
+    "poison_domain": "Gambling, pills, adult or link-selling words in the domain",
+    "ip_host": "A bare IP address instead of a website name",
+    "many_subdomains": "Many subdomains of one site link",
+    "sitewide": "A sitewide footer or sidebar link",
+    "poison_page": "Gambling, pills or adult words on the page",
+    "poison_anchor": "Gambling, pills or adult words in the link text",
+    "money_anchor": "The exact commercial keyword as link text",
+    "empty_anchor": "No link text at all",
+    "link_farm": "A page with hundreds of outgoing links",
+    "network_title": "The same page title on several sites (a network)",
+    "network_path": "The same page address on several sites (a network)",
+    "ahrefs_spam": "Ahrefs marks it as spam",
+    "moz_spam_score": "A high Moz spam score",
+    "semrush_toxicity": "A high Semrush toxicity score",
+    "lost_link": "The link is lost",
+}
+
+LANGUAGES: dict[str, dict[str, str]] = {"en": ENGLISH}
+_language = "en"
+
+
+def set_language(code: str) -> None:
+    """Use the texts of `code` (a key of LANGUAGES); unknown codes keep English."""
+    global _language
+    _language = code if code in LANGUAGES else "en"
+
+
+def text(key: str, **values: Any) -> str:
+    """The text under `key` in the language in use, with `values` filled in."""
+    template = LANGUAGES[_language].get(key, ENGLISH[key])
+    return template.format(**values) if values else template

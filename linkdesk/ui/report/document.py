@@ -1,0 +1,179 @@
+"""Writing the client report: a self-contained HTML file, or a PDF by Qt's own engine.
+
+    write_report(data, path, page="a4")    .html or .pdf, chosen by the suffix
+
+PDF: the HTML (html.py) laid out by a QTextDocument at 96 dpi into the page's body, drawn
+page by page with QPdfWriter; each page gets a header (the site, the title) and a footer
+(the freelancer's footer text, "Page 2 of 9"). Qt's layout moves a table row that would be
+cut by the page's end to the next page, and repeats each table's header row there.
+HTML: one file, charts and logo embedded as data: URIs, no external request.
+Runs on the GUI thread (Qt painting).
+"""
+
+from __future__ import annotations
+
+import base64
+import mimetypes
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt, QUrl
+from PySide6.QtGui import (
+    QFont,
+    QImage,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QTextDocument,
+)
+
+from linkdesk.core.report import ReportData
+from linkdesk.core.report.texts import text
+from linkdesk.ui.report.charts import ChartImage, chart_images
+from linkdesk.ui.report.html import report_html
+from linkdesk.ui.report.paging import keep_together
+
+PAGES = {"a4": QPageSize.PageSizeId.A4, "letter": QPageSize.PageSizeId.Letter}
+DPI = 96  # the document's pixels are screen pixels: image widths and fonts as in a browser
+MARGIN_MM = (16, 20, 16, 18)  # left, top, right, bottom: the header and footer live in them
+FORMATS = (".pdf", ".html", ".htm")
+
+
+class ReportError(Exception):
+    """The report cannot be written; the message names the file and the problem."""
+
+
+def write_report(data: ReportData, path: Path, page: str = "a4",
+                 charts: list[ChartImage] | None = None) -> int:
+    """Write the report to `path` (.pdf or .html); returns its size in bytes."""
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        raise ReportError(f"{path}: write the report to a .pdf or .html file")
+    if page not in PAGES:
+        raise ReportError(f"page size {page!r}: use a4 or letter")
+    if charts is None:
+        charts = chart_images(data.profile)
+    logo = _logo(data)
+    try:
+        if suffix == ".pdf":
+            _write_pdf(data, charts, logo, path, page)
+        else:
+            _write_html(data, charts, logo, path)
+        return path.stat().st_size
+    except OSError as error:
+        raise ReportError(f"{path}: cannot write it ({error.strerror or error})") from None
+
+
+def _logo(data: ReportData) -> tuple[bytes, str] | None:
+    """The logo's bytes and MIME type, None when there is none or it cannot be read."""
+    name = data.branding.logo
+    if not name:
+        return None
+    try:
+        raw = Path(name).read_bytes()
+    except OSError:
+        return None
+    kind = mimetypes.guess_type(name)[0] or "image/png"
+    if not kind.startswith("image/"):
+        return None
+    return raw, kind
+
+
+def _data_uri(raw: bytes, kind: str) -> str:
+    return f"data:{kind};base64,{base64.b64encode(raw).decode('ascii')}"
+
+
+def _write_html(data: ReportData, charts: list[ChartImage], logo: tuple[bytes, str] | None,
+                path: Path) -> None:
+    document = report_html(data, charts, lambda c: _data_uri(c.png, "image/png"),
+                           _data_uri(*logo) if logo else None, browser=True)
+    temporary = path.with_name(path.name + ".part")
+    temporary.write_text(document, encoding="utf-8")
+    temporary.replace(path)
+
+
+def build_document(data: ReportData, charts: list[ChartImage],
+                   logo: tuple[bytes, str] | None, body: QSizeF) -> QTextDocument:
+    """The report as a QTextDocument paginated to `body` (pixels at DPI)."""
+    document = QTextDocument()
+    document.setDocumentMargin(0)
+    font = QFont("DejaVu Sans")
+    font.setPointSizeF(10)
+    document.setDefaultFont(font)
+    for chart in charts:
+        image = QImage.fromData(chart.png, "PNG")
+        document.addResource(QTextDocument.ResourceType.ImageResource,
+                             QUrl(f"chart:{chart.name}"), image)
+    logo_src = None
+    if logo is not None:
+        image = QImage.fromData(logo[0])
+        if not image.isNull():
+            logo_src = "logo:image"
+            document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(logo_src),
+                                 image)
+    document.setHtml(report_html(data, charts, lambda c: f"chart:{c.name}", logo_src,
+                                 browser=False))
+    document.setPageSize(body)
+    keep_together(document)
+    return document
+
+
+def _write_pdf(data: ReportData, charts: list[ChartImage], logo: tuple[bytes, str] | None,
+               path: Path, page: str) -> None:
+    temporary = path.with_name(path.name + ".part")
+    writer = QPdfWriter(str(temporary))
+    writer.setResolution(DPI)
+    writer.setPageLayout(QPageLayout(QPageSize(PAGES[page]), QPageLayout.Orientation.Portrait,
+                                     QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter))
+    writer.setTitle(f"{text('title')} – {data.site}")
+    writer.setCreator(data.branding.name or "LinkDesk")
+    full = writer.pageLayout().fullRectPixels(DPI)
+    mm = DPI / 25.4
+    left, top, right, bottom = (value * mm for value in MARGIN_MM)
+    body = QSizeF(full.width() - left - right, full.height() - top - bottom)
+    document = build_document(data, charts, logo, body)
+    pages = document.pageCount()
+    painter = QPainter()
+    if not painter.begin(writer):
+        raise OSError(f"cannot open {temporary} for writing")
+    try:
+        for number in range(pages):
+            if number:
+                writer.newPage()
+            _page_frame(painter, data, number + 1, pages, full.width(), full.height(),
+                        (left, top, right, bottom))
+            painter.save()
+            painter.translate(left, top - number * body.height())
+            document.drawContents(painter, QRectF(0, number * body.height(), body.width(),
+                                                  body.height()))
+            painter.restore()
+    finally:
+        painter.end()
+    if not temporary.is_file():
+        raise OSError(f"Qt wrote no file at {temporary}")
+    temporary.replace(path)
+
+
+def _page_frame(painter: QPainter, data: ReportData, number: int, pages: int, width: float,
+                height: float, margins: tuple[float, float, float, float]) -> None:
+    """Header and footer of one page (not the cover's header)."""
+    left, top, right, bottom = margins
+    font = QFont("DejaVu Sans")
+    font.setPointSizeF(8)
+    painter.setFont(font)
+    painter.setPen(Qt.GlobalColor.darkGray)
+    inner = width - left - right
+    if number > 1:
+        header = QRectF(left, top * 0.35, inner, top * 0.45)
+        painter.drawText(header, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         f"{text('title')} · {data.site}")
+        if data.branding.name:
+            painter.drawText(header, Qt.AlignmentFlag.AlignRight
+                             | Qt.AlignmentFlag.AlignVCenter, data.branding.name)
+        painter.drawLine(int(left), int(top * 0.8), int(width - right), int(top * 0.8))
+    footer = QRectF(left, height - bottom * 0.75, inner, bottom * 0.45)
+    if data.branding.footer:
+        painter.drawText(footer, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         data.branding.footer)
+    painter.drawText(footer, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                     text("page", page=number, pages=pages))

@@ -1,0 +1,216 @@
+"""The client report (`linkdesk report`, core/report, ui/report), read as a reader would.
+
+Generated Ahrefs exports (tests/exportgen.py) are imported and scored; the report is written
+as PDF and HTML by the command (headless: it picks Qt's offscreen platform itself) and read
+back: the PDF's text with pypdf (no poppler on CI machines), the HTML as text.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import re
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+import pytest
+from exportgen import make_profile, write_ahrefs
+from pypdf import PdfReader
+
+from linkdesk.core.importers.pipeline import import_file
+from linkdesk.core.report import Branding, gather_report
+from linkdesk.core.report.texts import text
+from linkdesk.core.scoring import BANDS, rescore
+from linkdesk.core.store import Project
+
+HOSTILE = "<img src=x onerror=alert(1)>"
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def private_report_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test's white-label settings are its own file, never the user's."""
+    path = tmp_path / "report-settings.json"
+    monkeypatch.setenv("LINKDESK_REPORT_SETTINGS", str(path))
+    return path
+
+
+def _project(tmp_path: Path, links: int = 1500, *, score: bool = True,
+             hostile: bool = False) -> Path:
+    records = list(make_profile(links, seed=7))
+    if hostile:  # the most used anchor of the profile
+        records = [dataclasses.replace(r, anchor=HOSTILE) if i % 3 == 0 else r
+                   for i, r in enumerate(records)]
+    export = tmp_path / "ahrefs.csv"
+    write_ahrefs(export, records)
+    path = tmp_path / "client.linkdesk"
+    with Project.open(path) as project:
+        import_file(project, export)
+        if score:
+            rescore(project.db)
+    return path
+
+
+def _linkdesk(*args: object) -> subprocess.CompletedProcess[str]:
+    """The command as a user without a display runs it (no QT_QPA_PLATFORM, no DISPLAY)."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY")}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    return subprocess.run([sys.executable, "-m", "linkdesk.cli", *map(str, args)],
+                          capture_output=True, text=True, encoding="utf-8", env=env,
+                          timeout=300, check=False)
+
+
+def _pdf_text(path: Path) -> str:
+    """The words of the PDF, one space apart (pypdf gives tabs; fi/fl ligatures undone)."""
+    raw = "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
+    return " ".join(unicodedata.normalize("NFKC", raw).split())
+
+
+def _shown(share: float) -> set[str]:
+    """How the report may write a share `balance --json` gives to four decimals."""
+    exact = share * 100
+    return {f"{exact - 0.005:.1f}%", f"{exact:.1f}%", f"{exact + 0.005:.1f}%"}
+
+
+def test_pdf_and_html_hold_the_balance_figures(tmp_path: Path) -> None:
+    path = _project(tmp_path)
+    balance = _linkdesk("balance", path, "--json")
+    assert balance.returncode == 0, balance.stderr
+    figures = json.loads(balance.stdout)
+    pdf, page = tmp_path / "report.pdf", tmp_path / "report.html"
+    for output in (pdf, page):
+        done = _linkdesk("report", path, "-o", output, "--name", "Jo Smith SEO")
+        assert done.returncode == 0, done.stderr
+        assert "Traceback" not in done.stderr
+    assert PdfReader(pdf).pages[0].mediabox.width == pytest.approx(595, abs=1)  # A4
+    for body in (_pdf_text(pdf), re.sub(r"<[^>]+>", " ", page.read_text(encoding="utf-8"))):
+        flat = " ".join(body.split())
+        assert f"{figures['links']:,} links from {figures['referring_domains']:,} other" in flat
+        assert "Prepared by Jo Smith SEO" in flat
+        for key in ("links_by_band", "domains_by_band"):
+            for band in BANDS:
+                assert _shown(figures[key][band]) & set(flat.split()), (key, band)
+        assert text("verdict_title") in flat
+        assert text("appendix").split(":")[0] in flat
+
+
+def test_hostile_anchor_is_text_in_both_formats(tmp_path: Path) -> None:
+    path = _project(tmp_path, 600, hostile=True)
+    pdf, page = tmp_path / "r.pdf", tmp_path / "r.html"
+    for output in (pdf, page):
+        assert _linkdesk("report", path, "-o", output).returncode == 0
+    document = page.read_text(encoding="utf-8")
+    assert "&lt;img src=x onerror=alert(1)&gt;" in document
+    assert "<img src=x" not in document
+    # Self-contained: every image is embedded, nothing is fetched.
+    assert not re.search(r"""(src|href)=['"]?(https?:|//)""", document)
+    assert HOSTILE in _pdf_text(pdf)
+
+
+def test_letter_pages_and_a_bad_since(tmp_path: Path) -> None:
+    path = _project(tmp_path, 300)
+    pdf = tmp_path / "letter.pdf"
+    assert _linkdesk("report", path, "-o", pdf, "--page", "letter").returncode == 0
+    box = PdfReader(pdf).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (612, 792)
+    bad = _linkdesk("report", path, "-o", tmp_path / "x.pdf", "--since", "last tuesday")
+    assert bad.returncode == 2 and "--since" in bad.stderr and "Traceback" not in bad.stderr
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_settings_store_and_project_override(tmp_path: Path) -> None:
+    path = _project(tmp_path, 200)
+    assert _linkdesk("report-settings", "--name", "Agency One", "--footer",
+                     "agency.example").returncode == 0
+    assert _linkdesk("report-settings", "--project", path, "--name", "Jo for Acme"
+                     ).returncode == 0
+    bad = _linkdesk("report-settings", "--accent", "blue")
+    assert bad.returncode == 2 and "#rrggbb" in bad.stderr
+    pdf = tmp_path / "r.pdf"
+    assert _linkdesk("report", path, "-o", pdf).returncode == 0
+    flat = " ".join(_pdf_text(pdf).split())
+    assert "Prepared by Jo for Acme" in flat and "agency.example" in flat
+    assert "Agency One" not in flat
+
+
+def test_no_scores_marks_or_checks_still_reads(tmp_path: Path, qapp: object) -> None:
+    from linkdesk.ui.report.document import write_report
+
+    path = _project(tmp_path, 300, score=False)
+    with Project.open(path, create=False) as project:
+        data = gather_report(project.db, branding=Branding(name="Jo"))
+    assert not data.scored
+    pdf = tmp_path / "plain.pdf"
+    write_report(data, pdf)
+    flat = " ".join(_pdf_text(pdf).split())
+    for key in ("balance_not_scored", "checks_none", "disavow_none", "changes_first",
+                "verdict_none"):
+        assert " ".join(text(key).split()) in flat, key
+
+
+def test_an_empty_project_gets_a_report(tmp_path: Path) -> None:
+    path = tmp_path / "empty.linkdesk"
+    Project.open(path).close()
+    page = tmp_path / "empty.html"
+    done = _linkdesk("report", path, "-o", page)
+    assert done.returncode == 0, done.stderr
+    assert text("no_sources") in page.read_text(encoding="utf-8")
+
+
+def test_no_table_row_is_cut_across_pages(qapp: object, tmp_path: Path) -> None:
+    from PySide6.QtCore import QSizeF
+    from PySide6.QtGui import QTextCursor
+
+    from linkdesk.ui.report.charts import chart_images
+    from linkdesk.ui.report.document import build_document
+
+    path = _project(tmp_path, 1500)
+    with Project.open(path, create=False) as project:
+        data = gather_report(project.db)
+    document = build_document(data, chart_images(data.profile), None, QSizeF(600, 700))
+    height, layout, rows = 700.0, document.documentLayout(), 0
+    block = document.begin()
+    while block.isValid():
+        table = QTextCursor(block).currentTable()
+        cell = table.cellAt(block.position()) if table is not None else None
+        if cell is not None and cell.column() == 0 and cell.firstCursorPosition().block() == block:
+            top = min(layout.blockBoundingRect(table.cellAt(cell.row(), c).firstCursorPosition()
+                                               .block()).top() for c in range(table.columns()))
+            bottom = max(layout.blockBoundingRect(table.cellAt(cell.row(), c)
+                                                  .lastCursorPosition().block()).bottom()
+                         for c in range(table.columns()))
+            assert int((top + 0.5) // height) == int((bottom - 1) // height), block.text()
+            rows += 1
+        block = block.next()
+    assert rows > 30
+
+
+def test_window_exports_a_report_and_keeps_settings(open_window: object, qtbot: object,
+                                                   tmp_path: Path) -> None:
+    from linkdesk.ui.report.settings_dialog import ReportSettingsDialog
+
+    source = tmp_path / "source"  # the window opens a copy in tmp_path
+    source.mkdir()
+    window = open_window(_project(source, 300))  # type: ignore[operator]
+    menu = [a.text() for a in window.menuBar().actions()[0].menu().actions()]
+    assert "Export &Report…" in menu and "Report Se&ttings…" in menu
+    dialog = window.report_export.edit_settings()
+    assert isinstance(dialog, ReportSettingsDialog)
+    dialog.name.setText("Jo in the window")
+    dialog.accent.setText("not a colour")
+    dialog.save()
+    assert dialog.isVisible() and "#rrggbb" in dialog.problem.text()
+    dialog.accent.setText("#336699")
+    dialog.save()
+    assert not dialog.isVisible()
+    window.report_export.ask_to_open = False
+    output = tmp_path / "window-report.html"
+    with qtbot.waitSignal(window.report_export.finished, timeout=60_000) as signal:  # type: ignore[attr-defined]
+        assert window.report_export.export(output)
+    assert signal.args == [output]
+    page = output.read_text(encoding="utf-8")
+    assert "Prepared by Jo in the window" in page and "#336699" in page
