@@ -102,9 +102,9 @@ def _open_window(args: list[str], commands: list[str]) -> int:
             parser.error("--screenshot needs a PROJECT (or --demo)")
         from linkdesk.ui.app import screenshot
 
-        error = screenshot(path, options.screenshot, options.tab)
-        if error:
-            print(f"linkdesk: {error}", file=sys.stderr)
+        problem = screenshot(path, options.screenshot, options.tab)
+        if problem:
+            print(f"linkdesk: {problem}", file=sys.stderr)
             return EXIT_FAILED
         print(f"Screenshot: {options.screenshot}")
         return EXIT_OK
