@@ -174,5 +174,6 @@ def test_a_unicode_error_without_a_reason_is_still_a_message(capsys: Any) -> Non
 
     assert run_guarded("check", None, run) != 0
     err = capsys.readouterr().err
-    assert err.startswith("linkdesk check: text that cannot be encoded (label")
+    assert err.startswith("linkdesk check: text that cannot be encoded (")
+    assert "label empty or too long" in err
     assert "Traceback" not in err
