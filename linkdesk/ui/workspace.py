@@ -343,7 +343,7 @@ class Workspace(QWidget):
             else:
                 self.details.show_domain(domain)
                 mark = domain_marks(db, [domain.domain]).get(domain.domain)
-                self.details.show_mark(*_mark_parts(mark.kind.title, mark) if mark else ("",))
+                self.details.show_mark(*_mark_parts(mark.kind.label, mark) if mark else ("",))
                 if self.scores_current:
                     self.details.show_explanation(explain_domain(db, domain.domain))
         else:
