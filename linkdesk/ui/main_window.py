@@ -74,7 +74,9 @@ class MainWindow(QMainWindow):
         self.checking = LinkChecking(self, context)
         self.table_export = TableExport(self, context)
         self.marking = Marking(self, context)
-        self.actions: Actions = build_menus(self, {
+        # Shadows QWidget.actions(), which nothing calls on the window; renaming it would clash
+        # with the UI branches in flight.
+        self.actions: Actions = build_menus(self, {  # type: ignore[assignment]
             "new": self.new_project, "open": self.choose_project,
             "import": self.importing.choose,
             "quit": self.close, "copy": self._copy, "find": self.workspace.filter_bar.focus_search,

@@ -108,7 +108,7 @@ class Workspace(QWidget):
         while self.tabs.count():
             widget = self.tabs.widget(0)
             self.tabs.removeTab(0)
-            if widget is not self.dashboard:
+            if widget is not None and widget is not self.dashboard:
                 widget.deleteLater()
         self.tabs.blockSignals(False)
         self._drop_models()
@@ -188,7 +188,7 @@ class Workspace(QWidget):
         while self.tabs.count():
             widget = self.tabs.widget(0)
             self.tabs.removeTab(0)
-            if widget is not self.dashboard:
+            if widget is not None and widget is not self.dashboard:
                 widget.deleteLater()
         self._drop_models()
         self.views.clear()
