@@ -30,7 +30,8 @@ def run_guarded(command: str, options: argparse.Namespace | None,
     prefix = f"linkdesk {command}: " if command else "linkdesk: "
     try:
         status = int(run())
-        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's last flush
+        if sys.stdout is not None:  # None under pythonw (the `linkdesk-gui` launcher)
+            sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's last flush
         return status
     except BrokenPipeError:
         _silence_stdout()
