@@ -3,6 +3,7 @@
     linkdesk [PROJECT]        open the window (once it exists)
     linkdesk --demo           the sample project
     linkdesk COMMAND ...      a headless command (see `linkdesk COMMAND --help`)
+    linkdesk-gui [PROJECT]    the window only: on Windows a pythonw launcher, with no console
 """
 
 from __future__ import annotations
@@ -52,6 +53,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"linkdesk {options.command}: {undecodable}", file=sys.stderr)
         return EXIT_USAGE
     return run_guarded(options.command, options, lambda: options.run(options))
+
+
+def window_main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `linkdesk-gui` GUI script: the window (and its options), no subcommand.
+
+    pip makes it a pythonw launcher on Windows, so no console window opens beside the app;
+    there is no console to print to either, so a subcommand's name is not one here.
+    """
+    multiprocessing.freeze_support()
+    args = list(sys.argv[1:] if argv is None else argv)
+    commands = _subcommand_names(_command_parser())
+    return run_guarded("", None, lambda: _open_window(args, commands))
 
 
 def _command_parser() -> argparse.ArgumentParser:
@@ -104,9 +117,9 @@ def _open_window(args: list[str], commands: list[str]) -> int:
             parser.error("--screenshot needs a PROJECT (or --demo)")
         from linkdesk.ui.app import screenshot
 
-        error = screenshot(path, options.screenshot, options.tab)
-        if error:
-            print(f"linkdesk: {error}", file=sys.stderr)
+        problem = screenshot(path, options.screenshot, options.tab)
+        if problem:
+            print(f"linkdesk: {problem}", file=sys.stderr)
             return EXIT_FAILED
         print(f"Screenshot: {options.screenshot}")
         return EXIT_OK

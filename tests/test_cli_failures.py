@@ -161,3 +161,19 @@ def test_a_system_error_names_the_file_and_the_problem(
     assert main(["import", str(acme), str(tmp_path / "more.csv"), "--quiet"]) == 1
     error = capsys.readouterr().err
     assert error.strip() == f"linkdesk import: {spool}: No space left on device"
+
+
+def test_a_unicode_error_without_a_reason_is_still_a_message(capsys: Any) -> None:
+    """`"x" * 64 + ".com"` encoded as IDNA raises a bare UnicodeError, which has no `.reason`:
+    the message must not fail on it and turn into a traceback."""
+    from linkdesk.commands.failures import run_guarded
+
+    def run() -> int:
+        ("x" * 64 + ".com").encode("idna")
+        return 0
+
+    assert run_guarded("check", None, run) != 0
+    err = capsys.readouterr().err
+    assert err.startswith("linkdesk check: text that cannot be encoded (")
+    assert "label empty or too long" in err
+    assert "Traceback" not in err

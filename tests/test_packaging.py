@@ -237,3 +237,50 @@ def test_about_version_without_metadata(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setattr(about, "version", no_metadata)
     monkeypatch.setattr(linkdesk, "__version__", "9.8.7")
     assert about.app_version() == "9.8.7"
+
+
+def _project_table() -> dict[str, Any]:
+    import tomllib
+
+    with (ROOT / "pyproject.toml").open("rb") as file:
+        return tomllib.load(file)["project"]
+
+
+def test_the_window_has_a_gui_script_beside_the_console_command() -> None:
+    """`linkdesk` (console: the window and every subcommand) stays; `linkdesk-gui` is the
+    window alone, which pip turns into a pythonw launcher on Windows (no console window)."""
+    project = _project_table()
+    assert project["scripts"] == {"linkdesk": "linkdesk.cli:main"}
+    assert project["gui-scripts"] == {"linkdesk-gui": "linkdesk.cli:window_main"}
+    module, _, name = project["gui-scripts"]["linkdesk-gui"].partition(":")
+    assert callable(getattr(importlib.import_module(module), name))
+    assert "linkdesk-gui" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_gui_script_renders_the_window_without_any_console(tmp_path: Path) -> None:
+    """Run as pythonw runs it, with no stdout or stderr at all: the window path still works
+    and ends with status 0 (nothing may write to, or flush, a stream that is not there)."""
+    from linkdesk.core.store import Project
+
+    path = tmp_path / "acme.linkdesk"
+    with Project.open(path, create=True):
+        pass
+    output = tmp_path / "window.png"
+    module, _, name = _project_table()["gui-scripts"]["linkdesk-gui"].partition(":")
+    code = ("import sys; sys.stdout = sys.stderr = None\n"
+            f"from {module} import {name}\n"
+            f"raise SystemExit({name}([sys.argv[1], '--screenshot', sys.argv[2]]))")
+    run = subprocess.run([sys.executable, "-c", code, str(path), str(output)],
+                         capture_output=True, text=True, cwd=ROOT,
+                         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert run.returncode == 0, run.stderr
+    image = QImage(str(output))
+    assert (image.width(), image.height()) == (1400, 900)
+
+
+def test_ci_runs_exactly_the_readmes_test_command() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = readme.split("## Run the tests", 1)[1].split("```sh\n", 1)[1].split("\n```", 1)[0]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()[-1]
+    assert ci == command.strip()
+    assert "python -m mypy" in command  # type checking is part of the test command

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtCore import QPoint, QSettings, Qt, QThread
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -193,8 +193,20 @@ def test_closing_the_project_mid_query_stops_the_loader(
     window.workspace.filter_bar.search.setText("a")
     window.workspace.filter_bar._emit()
     window.workspace.set_project(None)
-    assert not loader.thread.isRunning()
+    assert not loader.worker_thread.isRunning()
     assert window.workspace.loader is None
+
+
+def test_the_loader_keeps_qobjects_thread_method(
+    qtbot: Any, window: MainWindow, sample: Path  # noqa: F811
+) -> None:
+    """The loader lives on the GUI thread; its worker's thread is a separate attribute, so
+    QObject.thread() (which Qt-aware code calls on any object) still answers."""
+    _open(qtbot, window, sample)
+    loader = window.workspace.loader
+    assert loader is not None
+    assert loader.thread() is QThread.currentThread()
+    assert loader.worker.thread() is loader.worker_thread
 
 
 def test_marking_the_rows_shown_waits_for_them(

@@ -231,7 +231,7 @@ def test_cancel_keeps_the_project_consistent_and_blocks_no_one_after(
         ).fetchone()
         assert run == (1, result.summary.links, 1)
         assert check_stats(opened.db)["checked_links"] == result.summary.links
-    assert window.actions.check_all.isEnabled()
+    assert window.menu_actions.check_all.isEnabled()
     summary.accept()
 
     # ...and no check while an import runs.

@@ -101,9 +101,22 @@ def test_a_read_only_project_opens_to_be_read(
     assert "(read-only)" in window.windowTitle()
     assert "read-only" in window.statusBar().currentMessage()
     assert window.totals()[0] == 3_000  # the links are read
-    assert not window.actions.import_files.isEnabled()
-    assert not window.actions.rescore.isEnabled()
+    assert not window.menu_actions.import_files.isEnabled()
+    assert not window.menu_actions.rescore.isEnabled()
     assert not any(action.isEnabled() for action in window.mark_actions)
     assert window.jobs.score_job is None  # no upkeep: sort indexes and scores are writes
     window.close()
     assert project.read_bytes() == before
+
+
+def test_a_settings_file_edited_by_hand_still_gives_a_recent_list(
+        tmp_path: Path, sample: Path) -> None:
+    """`recent=5` in the settings file (not a list, not a file name): no recent projects,
+    no TypeError at start-up."""
+    int_five = "@Variant(\\0\\0\\0\\x2\\0\\0\\0\\x5)"  # QVariant(int 5), as Qt writes it
+    (tmp_path / "settings.ini").write_text(f"[projects]\nrecent={int_five}\n", encoding="latin-1")
+    prefs = Preferences(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    assert not isinstance(prefs.settings.value("projects/recent"), str | list)  # an int
+    assert prefs.recent_projects() == []
+    prefs.add_recent_project(sample)
+    assert prefs.recent_projects() == [sample.resolve()]

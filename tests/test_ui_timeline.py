@@ -154,16 +154,16 @@ def test_finish_review_records_the_note_on_a_worker_and_the_filters_start_from_i
         qtbot: Any, open_window: OpenWindow, reviewed: Path) -> None:
     window = _opened(open_window, reviewed)
     assert not window.reviewing.bar.isHidden()
-    window.actions.finish_review.trigger()
+    window.menu_actions.finish_review.trigger()
     dialog = window.reviewing.dialog
     assert dialog is not None and "22 Oct 2026 — October" in dialog.last.text()
     dialog.note.setPlainText("  November: disavowed the spam  ")
     with qtbot.waitSignal(window.jobs.review_finished, timeout=WAIT_MS) as finished:
         dialog.accept()
         assert window.jobs.review_job is not None  # on a worker, not the GUI thread
-        assert not window.actions.finish_review.isEnabled()
+        assert not window.menu_actions.finish_review.isEnabled()
     assert finished.args[0].review.note == "November: disavowed the spam"
-    assert window.actions.finish_review.isEnabled()
+    assert window.menu_actions.finish_review.isEnabled()
     assert window.reviewing.wait_until_ready()
     assert window.reviewing.bar.isHidden()  # nothing new since this review
     assert latest_review(window.project.db).note == "November: disavowed the spam"

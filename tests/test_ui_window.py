@@ -217,7 +217,7 @@ def test_cancel_leaves_the_project_unchanged(
     assert outcome.cancelled and not outcome.results
     assert stats(copy) == before
     assert "cancelled" in window.statusBar().currentMessage()
-    assert window.jobs.import_job is None and window.actions.import_files.isEnabled()
+    assert window.jobs.import_job is None and window.menu_actions.import_files.isEnabled()
 
 
 def test_a_bad_file_says_so_in_plain_words(
@@ -312,7 +312,7 @@ def test_copy_rows_and_column_chooser(qtbot: Any, window: MainWindow, sample: Pa
     view.selectionModel().select(
         view.table.index(1, 0),
         view.selectionModel().SelectionFlag.Select | view.selectionModel().SelectionFlag.Rows)
-    window.actions.copy.trigger()
+    window.menu_actions.copy.trigger()
     lines = QApplication.clipboard().text().splitlines()
     assert lines[0].startswith("Source URL\tAnchor\t")  # shown columns, in order
     assert len(lines) == 3 and lines[1].split("\t")[0] == view.table.index(0, 0).data()
@@ -323,7 +323,7 @@ def test_copy_rows_and_column_chooser(qtbot: Any, window: MainWindow, sample: Pa
 
 
 def test_shortcuts(window: MainWindow, sample: Path) -> None:
-    actions = window.actions
+    actions = window.menu_actions
     assert actions.import_files.shortcut().toString() == "Ctrl+I"
     assert actions.quit.shortcut().toString() == "Ctrl+Q"
     assert actions.find.shortcut().toString() == "Ctrl+F"

@@ -17,7 +17,7 @@ NEW_PROJECT_HELP = PROJECT_HELP.replace("(one file", "(created if needed; one fi
 CREATING_COMMANDS = frozenset({"import"})
 
 
-def describe_project(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def describe_project(subparsers: argparse._SubParsersAction) -> None:
     """Give every subcommand's `project` argument the same name and help in `--help`
     (PROJECT, what it is), where the subcommand has not described it itself."""
     for command, parser in subparsers.choices.items():

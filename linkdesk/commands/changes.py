@@ -31,7 +31,7 @@ TEXT_LIMIT = 20  # entries of each list printed unless --limit says otherwise
 _KIND_TITLES = {"new": "New", "lost": "Lost", "changed": "Changed"}
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction) -> None:
     """Add `changes` and `review`."""
     changes = commands.add_parser(
         "changes", help="what changed since the last review (or a date): new, lost and "

@@ -38,7 +38,7 @@ _MIN_TIMEOUT = 0.1
 _MAX_TIMEOUT = 600.0  # ten minutes for one page is already past any browser's patience
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction) -> None:
     """Add the `check` subcommand."""
     parser = commands.add_parser(
         "check", help="re-check live that the links still exist (fetches their pages)",

@@ -41,7 +41,7 @@ from linkdesk.core.store.settings import sites
 SAMPLE = 10  # lines of a list printed before "… and N more"
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction) -> None:
     """Add `mark`, `import-disavow`, `disavow` and `validate-disavow`."""
     mark = commands.add_parser("mark", help="mark referring domains or links disavow, keep or "
                                             "review (or clear their marks)")

@@ -40,7 +40,7 @@ from linkdesk.core.timeline import with_since_review
 from linkdesk.core.words import counted
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction) -> None:
     """Add `export`, and `export-table` as its hidden old name."""
     export = commands.add_parser(
         "export", help="write a table (links, referring domains, anchors) to a CSV file",

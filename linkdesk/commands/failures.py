@@ -30,7 +30,8 @@ def run_guarded(command: str, options: argparse.Namespace | None,
     prefix = f"linkdesk {command}: " if command else "linkdesk: "
     try:
         status = int(run())
-        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's last flush
+        if sys.stdout is not None:  # None under pythonw (the `linkdesk-gui` launcher)
+            sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's last flush
         return status
     except BrokenPipeError:
         _silence_stdout()
@@ -50,9 +51,11 @@ def run_guarded(command: str, options: argparse.Namespace | None,
         return _fail(prefix, database_problem(project, error) if project else str(error))
     except OSError as error:
         return _fail(prefix, os_error_text(error))
-    except UnicodeError as error:
+    except (UnicodeDecodeError, UnicodeEncodeError) as error:
         return _fail(prefix, f"text that is not valid UTF-8 ({error.reason}): give file "
                              "names and text in UTF-8")
+    except UnicodeError as error:  # a bare one has no `.reason`, e.g. an IDNA label too long
+        return _fail(prefix, f"text that cannot be encoded ({clip(str(error))})")
     except Exception as error:  # a bug: still a message, with a way to see the traceback
         if os.environ.get("LINKDESK_DEBUG"):
             traceback.print_exc()

@@ -25,7 +25,7 @@ from linkdesk.core.timeline.dates import BadDate, parse_day
 from linkdesk.core.words import counted, plural
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction) -> None:
     """Add the `import` subcommand."""
     parser = commands.add_parser(
         "import", help="import backlink exports into a project (created if needed)"

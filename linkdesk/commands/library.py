@@ -42,7 +42,7 @@ SAMPLE = 10  # lines of a list printed before "… and N more"
 Run = Callable[[argparse.Namespace], int]
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction) -> None:
     """Add `library` and its subcommands."""
     library = commands.add_parser(
         "library", help="the verdict library: what you decided about domains, in every project")
@@ -89,7 +89,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
                        help="name it beside its verdicts (default)")
 
 
-def _add(sub: argparse._SubParsersAction, name: str, text: str,  # type: ignore[type-arg]
+def _add(sub: argparse._SubParsersAction, name: str, text: str,
          run: Run) -> argparse.ArgumentParser:
     parser = sub.add_parser(name, help=text, description=text)
     parser.add_argument("--library", type=Path, metavar="PATH",

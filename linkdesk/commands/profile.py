@@ -18,7 +18,7 @@ from linkdesk.core.profile import CLASS_LABELS, ProfileReport, build_report
 from linkdesk.core.scoring import BANDS
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction) -> None:
     """Add the `balance` subcommand."""
     parser = commands.add_parser(
         "balance", help="print the profile's balance of quality against quantity")

@@ -33,7 +33,7 @@ from linkdesk.core.timeline import BadPoint
 from linkdesk.display import missing_display
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction) -> None:
     """Add `report` and `report-settings`."""
     report = commands.add_parser(
         "report", help="write a report the client can read (PDF or HTML) with your name on it")

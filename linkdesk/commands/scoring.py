@@ -53,7 +53,7 @@ _NUMBER_OPTIONS = {
 }
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction) -> None:
     """Add the `settings`, `score`, `explain` and `export` subcommands (`export` and its old
     name `export-table` come from commands/export.py; registered here to keep their place in
     `--help`)."""

@@ -11,7 +11,7 @@ from linkdesk.commands.opening import ensure_scores, open_to_read
 from linkdesk.core.stats import project_stats
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction) -> None:
     """Add the `stats` subcommand."""
     parser = commands.add_parser("stats", help="print a project's counts")
     parser.add_argument("project", type=Path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
@@ -95,7 +96,7 @@ def _action(window: QMainWindow, text: str, slot: Callable[[], object],
     return action
 
 
-def build_menus(window: QMainWindow, handlers: dict[str, Callable[[], object]]) -> Actions:
+def build_menus(window: QMainWindow, handlers: dict[str, Callable[..., object]]) -> Actions:
     """Create the actions, wire them to `handlers` (by name) and fill the menu bar."""
     h = handlers
     actions = Actions(
@@ -145,7 +146,7 @@ def build_menus(window: QMainWindow, handlers: dict[str, Callable[[], object]]) 
     for number, (name, title) in enumerate(
         (("links", "&Links"), ("domains", "Referring &Domains"), ("anchors", "&Anchors"))
     ):
-        tab = _action(window, title, lambda n=number: h["tab"](n), f"tab_{name}")  # type: ignore[misc]
+        tab = _action(window, title, partial(h["tab"], number), f"tab_{name}")
         actions.tabs.append(tab)
 
     bar = window.menuBar()
@@ -217,8 +218,11 @@ def build_marks_menu(window: QMainWindow, handlers: dict[str, Callable[[], objec
     else:
         bar.addMenu(menu)
     edit = menus.get("Edit")
-    if edit is not None and edit.menu() is not None:
-        first = edit.menu().actions()[0] if edit.menu().actions() else None
-        edit.menu().insertActions(first, [undo, redo])  # type: ignore[arg-type]
-        edit.menu().insertSeparator(first)  # type: ignore[arg-type]
+    edit_menu = edit.menu() if edit is not None else None  # typed QObject: a QMenu here
+    if isinstance(edit_menu, QMenu):
+        existing = edit_menu.actions()
+        first = existing[0] if existing else None
+        # `before` None appends (Qt takes nullptr); the PySide6 stubs omit the None.
+        edit_menu.insertActions(first, [undo, redo])  # type: ignore[arg-type]
+        edit_menu.insertSeparator(first)  # type: ignore[arg-type]
     return marks

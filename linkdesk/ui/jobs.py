@@ -313,11 +313,11 @@ class JobCoordinator(QObject):
             job.wait()
             job.deleteLater()
         if self._check is not None:
-            job, self._check = self._check, None
-            job.finished.disconnect(self._check_done)
-            job.cancel()
-            job.wait()  # a moment: requests in flight are dropped
-            job.deleteLater()
+            check, self._check = self._check, None
+            check.finished.disconnect(self._check_done)
+            check.cancel()
+            check.wait()  # a moment: requests in flight are dropped
+            check.deleteLater()
             self.check_stopped.emit()
         self._stop_score(keep_pending=False)
 

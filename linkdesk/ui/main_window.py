@@ -81,7 +81,7 @@ class MainWindow(QMainWindow):
         self.reviewing = Reviewing(self, context)
         self.workspace.add_banner(self.reviewing.bar)
         self.verdicts = VerdictLibrary(self, context, self.marking)
-        self.actions: Actions = build_menus(self, {
+        self.menu_actions: Actions = build_menus(self, {
             "new": self.new_project, "open": self.choose_project,
             "import": self.importing.choose,
             "quit": self.close, "copy": self._copy, "find": self.workspace.filter_bar.focus_search,
@@ -96,10 +96,10 @@ class MainWindow(QMainWindow):
             "check_shown": self.checking.check_shown, "check_all": self.checking.check_all,
             "finish_review": self.reviewing.finish_review,
         })
-        self.reviewing.action = self.actions.finish_review
-        self.importing.action = self.actions.import_files
-        self.checking.actions = self.actions.check_actions()
-        self.actions.auto_score.setChecked(self.automatic_scoring)
+        self.reviewing.action = self.menu_actions.finish_review
+        self.importing.action = self.menu_actions.import_files
+        self.checking.actions = self.menu_actions.check_actions()
+        self.menu_actions.auto_score.setChecked(self.automatic_scoring)
         self.marking.changed.connect(self.workspace.reload)  # marks change no link or score
         mark = self.marking.mark_selected
         self.mark_actions = build_marks_menu(self, {
@@ -116,8 +116,8 @@ class MainWindow(QMainWindow):
         self.jobs.scoring_finished.connect(self._update_totals)
         self.jobs.review_finished.connect(self._update_totals)  # it may have re-scored
         self.project_opened.connect(self.reviewing.project_opened)
-        self.actions.auto_score.toggled.connect(self._automatic_scoring_toggled)
-        self.actions.recent.aboutToShow.connect(self._fill_recent_menu)
+        self.menu_actions.auto_score.toggled.connect(self._automatic_scoring_toggled)
+        self.menu_actions.recent.aboutToShow.connect(self._fill_recent_menu)
         self.welcome.new_requested.connect(self.new_project)
         self.welcome.open_requested.connect(self.choose_project)
         self.welcome.demo_requested.connect(self.open_demo)
@@ -190,8 +190,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{project.path.stem} (read-only) — LinkDesk")
         self.statusBar().showMessage(
             f"{project.path} is read-only: it can be viewed, not changed")
-        writes = [self.actions.import_files, self.actions.settings, self.actions.rescore,
-                  self.actions.finish_review, *self.actions.check_actions(), *self.mark_actions]
+        menu = self.menu_actions
+        writes = [menu.import_files, menu.settings, menu.rescore, menu.finish_review,
+                  *menu.check_actions(), *self.mark_actions]
         for action in writes:
             action.setEnabled(False)
 
@@ -242,7 +243,7 @@ class MainWindow(QMainWindow):
     def _show_project(self, project: Project | None) -> None:
         self.workspace.set_project(project)
         self.stack.setCurrentWidget(self.workspace if project else self.welcome)
-        for action in [*self.actions.project_actions(), *self.mark_actions]:
+        for action in [*self.menu_actions.project_actions(), *self.mark_actions]:
             action.setEnabled(project is not None)
         if project is None:
             self.setWindowTitle("LinkDesk")
@@ -369,7 +370,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("This row has no web address to open.", 5000)
 
     def _toggle_details(self) -> None:
-        self.workspace.details.setVisible(self.actions.details.isChecked())
+        self.workspace.details.setVisible(self.menu_actions.details.isChecked())
 
     def _choose_columns(self) -> None:
         view = self.workspace.current_view()
@@ -377,7 +378,7 @@ class MainWindow(QMainWindow):
             view.column_menu().popup(self.mapToGlobal(view.geometry().topLeft()))
 
     def _fill_recent_menu(self) -> None:
-        menu = self.actions.recent
+        menu = self.menu_actions.recent
         menu.clear()
         recent = self.prefs.recent_projects()
         for path in recent:
@@ -405,14 +406,14 @@ class MainWindow(QMainWindow):
         if splitter is None or not self.workspace.splitter.restoreState(splitter):
             self.workspace.splitter.setSizes([540, 300])
         details = self.prefs.value("window/details", True)
-        self.actions.details.setChecked(details not in (False, "false"))
+        self.menu_actions.details.setChecked(details not in (False, "false"))
         self._toggle_details()
 
     def save_state(self) -> None:
         """Remember geometry, splitter, columns and the open project."""
         self.prefs.set_blob("window/geometry", self.saveGeometry())
         self.prefs.set_blob("window/splitter", self.workspace.splitter.saveState())
-        self.prefs.set_value("window/details", self.actions.details.isChecked())
+        self.prefs.set_value("window/details", self.menu_actions.details.isChecked())
         self.workspace.save_layout()
         if self.project is None:
             self.prefs.forget_last_project()

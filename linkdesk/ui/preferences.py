@@ -82,7 +82,8 @@ class Preferences:
     def recent_projects(self) -> list[Path]:
         """Recently opened projects that still exist, newest first."""
         value = self.settings.value("projects/recent", [])
-        paths = [value] if isinstance(value, str) else list(value or [])
+        # A hand-edited settings file may hold anything here: keep only a name or a list.
+        paths = [value] if isinstance(value, str) else value if isinstance(value, list) else []
         return [Path(p) for p in paths if p and Path(p).is_file()][:MAX_RECENT]
 
     def add_recent_project(self, path: Path) -> None:

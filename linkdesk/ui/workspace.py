@@ -215,7 +215,7 @@ class Workspace(QWidget):
         while self.tabs.count():
             widget = self.tabs.widget(0)
             self.tabs.removeTab(0)
-            if widget not in (self.dashboard, self.history):
+            if widget is not None and widget not in (self.dashboard, self.history):
                 widget.deleteLater()
 
     def reload(self) -> None:
@@ -394,7 +394,7 @@ class Workspace(QWidget):
             else:
                 self.details.show_domain(domain)
                 mark = domain_marks(db, [domain.domain]).get(domain.domain)
-                self.details.show_mark(*_mark_parts(mark.kind.title, mark) if mark else ("",))
+                self.details.show_mark(*_mark_parts(mark.kind.label, mark) if mark else ("",))
                 self._show_earlier_verdicts(domain.domain)
                 if self.scores_current:
                     self.details.show_explanation(explain_domain(db, domain.domain))

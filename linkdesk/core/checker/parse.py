@@ -147,9 +147,9 @@ def decode_page(body: bytes, content_type: str) -> str:
     header = _CHARSET.search(content_type)
     meta = _META_CHARSET.search(body[:_PRESCAN].decode("latin-1"))
     for found in (header, meta):
-        charset = _safe(found[1]) if found else None
-        if charset is not None:
-            return body.decode(charset, errors="replace")
+        safe = _safe(found[1]) if found else None
+        if safe is not None:
+            return body.decode(safe, errors="replace")
     return body.decode("utf-8", errors="replace")
 
 

@@ -114,7 +114,8 @@ def _domain_line(text: str) -> Line:
     if value is None:
         why = urls.host_problem(name) or "a domain has a dot (example.com)"
         return Line("invalid", error=f"{clip(name)!r} is not a valid domain name: {why}")
-    warnings = ("non-ASCII domain: punycode (xn--…) is safer",) if not name.isascii() else ()
+    warnings: tuple[str, ...] = (
+        ("non-ASCII domain: punycode (xn--…) is safer",) if not name.isascii() else ())
     if urls.is_ip_host(value):
         warnings += (IP_DOMAIN_WARNING,)
     elif urls.is_public_suffix(value):

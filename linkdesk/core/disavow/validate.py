@@ -11,7 +11,7 @@ entry covers already, non-ASCII domains, `Domain:` spelt in capitals.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -146,7 +146,7 @@ def covering_domain(url: str, domains: dict[str, int] | set[str]) -> str | None:
     return host_covered_by(normalized[1], domains)
 
 
-def host_covered_by(host: str, domains: dict[str, int] | set[str]) -> str | None:
+def host_covered_by(host: str, domains: Container[str]) -> str | None:
     """The entry among `domains` equal to `host` or a parent of it, if any."""
     parts = host.split(".")
     for start in range(len(parts) - 1):

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import replace
+from typing import Any
 
 from linkdesk.core.scoring import ANCHOR_CLASSES, BANDS, RISK_LEVELS
 from linkdesk.core.tables import (
@@ -75,7 +76,7 @@ def legacy_spec(spec: TableSpec) -> TableSpec:
     """`spec` with the values `export --links/--domains` always wrote: bands and risk levels
     by their names ("strong", "none"), a followed link's rel as "dofollow"."""
     names = {column.name for column in spec.columns}
-    changed = {
+    changed: dict[str, dict[str, Any]] = {
         "band": {"labels": dict(enumerate(BANDS))},
         "risk": {"labels": dict(enumerate(RISK_LEVELS))},
     }

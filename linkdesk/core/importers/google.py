@@ -34,7 +34,7 @@ def stage_google_batch(
 
 
 def _page_rows(import_id: int, batch: Batch, stream: RowStream) -> list[tuple[object, ...]]:
-    rows = []
+    rows: list[tuple[object, ...]] = []
     for line_no, row in zip(batch.lines, batch.rows, strict=True):
         source = urls.normalize_url(row[0])
         if source is None:
@@ -48,7 +48,7 @@ def _page_rows(import_id: int, batch: Batch, stream: RowStream) -> list[tuple[ob
 
 
 def _site_rows(import_id: int, batch: Batch, stream: RowStream) -> list[tuple[object, ...]]:
-    rows = []
+    rows: list[tuple[object, ...]] = []
     for line_no, row in zip(batch.lines, batch.rows, strict=True):
         host = urls.to_ascii_host(row[0])
         if not host or "." not in host:

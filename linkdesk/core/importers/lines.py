@@ -227,7 +227,8 @@ class TextLines:
                 continue
             block = data[: last + 1]
             if parts:
-                block = block[:0].join([*parts, block])
+                parts.append(block)
+                block = block[:0].join(parts)
             parts = [data[last + 1 :]]
             size = len(parts[0])
             self._block_first = self._line

@@ -38,7 +38,8 @@ def all_verdicts(library: Library, verdict: str | None = None) -> list[DomainVer
     """Every domain the library holds (with a `verdict` given, if named), by domain."""
     if verdict is not None and verdict not in VERDICTS:
         raise ValueError(f"unknown verdict {verdict!r}")
-    where, params = ("", ())
+    where = ""
+    params: tuple[object, ...] = ()
     if verdict is not None:
         where = ("WHERE v.domain IN (SELECT domain FROM verdicts WHERE verdict = ?)")
         params = (verdict,)

@@ -84,7 +84,7 @@ def targets_from_ids(db: sqlite3.Connection, table: str, ids: Sequence[int]) -> 
     if table == "links":
         sql = ("SELECT source_url, target_url FROM links "
                "WHERE id IN (SELECT value FROM json_each(?))")
-        return Target(links=tuple(_rows(db, sql, ids)))
+        return Target(links=tuple((source, target) for source, target in _rows(db, sql, ids)))
     if table == "domains":
         sql = ("SELECT domain FROM referring_domains "
                "WHERE rowid IN (SELECT value FROM json_each(?))")
@@ -110,7 +110,8 @@ def targets_by_rule(db: sqlite3.Connection, rule: Rule) -> Target:
     if not scores_current(db):
         raise MarksError("the scores are out of date; re-score the project before marking "
                          "by score")
-    conditions, params = [], []
+    conditions: list[str] = []
+    params: list[object] = []
     alias = "ds" if rule.level == "domains" else "ls"
     if rule.min_risk is not None:
         conditions.append(f"{alias}.risk_level >= ?")
@@ -203,22 +204,22 @@ def _describe(edit: RowEdit) -> str:
 def _links_affected(db: sqlite3.Connection, domains: list[str],
                     links: list[tuple[str, str]]) -> int:
     count = 0
-    for chunk in chunks(domains):  # type: ignore[arg-type]
+    for chunk in chunks(domains):
         count += db.execute(
             "SELECT coalesce(sum(links), 0) FROM referring_domains "
             "WHERE domain IN (SELECT value FROM json_each(?))", (json.dumps(chunk),)
         ).fetchone()[0]
-    for chunk in chunks([list(key) for key in links]):  # type: ignore[arg-type]
+    for pairs in chunks([list(key) for key in links]):
         count += db.execute(
             "SELECT count(*) FROM links WHERE (source_url, target_url) IN "
             "(SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') "
-            "FROM json_each(?))", (json.dumps(chunk),)
+            "FROM json_each(?))", (json.dumps(pairs),)
         ).fetchone()[0]
     return count
 
 
 def _rows(db: sqlite3.Connection, sql: str, ids: Sequence[int]) -> list[tuple[str, ...]]:
     found: list[tuple[str, ...]] = []
-    for chunk in chunks([int(i) for i in ids]):  # type: ignore[arg-type]
+    for chunk in chunks([int(i) for i in ids]):
         found.extend(db.execute(sql, (json.dumps(chunk),)))
     return found

@@ -18,7 +18,7 @@ class MarkKind(StrEnum):
     REVIEW = "review"  # to look at again
 
     @property
-    def title(self) -> str:
+    def label(self) -> str:
         """The kind as the user reads it."""
         return self.value.capitalize()
 

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 from linkdesk.core import urls
 from linkdesk.core.marks.change import MarkChange, RowEdit, State
@@ -35,6 +36,7 @@ EFFECTIVE_KIND_SQL = f"(CASE WHEN {OWN_MARK_WINS_SQL} THEN lm.kind ELSE dm.kind 
 EFFECTIVE_REASON_SQL = f"(CASE WHEN {OWN_MARK_WINS_SQL} THEN lm.reason ELSE dm.reason END)"
 
 _CHUNK = 5_000  # keys per statement (passed as one JSON parameter)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,7 @@ class EffectiveMark:
     def label(self) -> str:
         """E.g. "Disavow" or "Keep (domain)"."""
         suffix = " (domain)" if self.level == "domain" else ""
-        return self.mark.kind.title + suffix
+        return self.mark.kind.label + suffix
 
 
 # -- reading ----------------------------------------------------------------------------------
@@ -62,7 +64,7 @@ def domain_marks(db: sqlite3.Connection, domains: Iterable[str]) -> dict[str, Ma
             "SELECT domain, kind, reason, marked_at, forced FROM domain_marks "
             "WHERE domain IN (SELECT value FROM json_each(?))", (json.dumps(chunk),)
         ):
-            found[domain] = Mark.from_row(tuple(row))  # type: ignore[arg-type]
+            found[domain] = Mark.from_row(tuple(row))
     return found
 
 
@@ -76,7 +78,7 @@ def link_marks(db: sqlite3.Connection, keys: Iterable[tuple[str, str]]
             "WHERE (source_url, target_url) IN (SELECT json_extract(value, '$[0]'), "
             "json_extract(value, '$[1]') FROM json_each(?))", (json.dumps(chunk),)
         ):
-            found[(source, target)] = Mark.from_row(tuple(row))  # type: ignore[arg-type]
+            found[(source, target)] = Mark.from_row(tuple(row))
     return found
 
 
@@ -171,7 +173,8 @@ def plan_link_marks(
 ) -> MarkChange:
     """The change that marks these links (source URL, target URL) `kind`; nothing written."""
     wanted = list(dict.fromkeys(keys))
-    current = {k: m.as_row() for k, m in link_marks(db, wanted).items()}
+    current: dict[tuple[str, ...], tuple[str, str, str, int]] = {
+        k: m.as_row() for k, m in link_marks(db, wanted).items()}
     sources = list(dict.fromkeys(source for source, _ in wanted))
     return _plan("link_marks", "url", wanted, current, kind, reason, forced, now,
                  entry_values=_imported_values(db, "url", sources), db=db)
@@ -244,7 +247,7 @@ def _withdrawn(db: sqlite3.Connection, kind: str, values: set[str]) -> dict[str,
     return found
 
 
-def chunks(items: list[object]) -> Iterable[list[object]]:  # type: ignore[misc]
+def chunks(items: list[T]) -> Iterator[list[T]]:
     """`items` in slices small enough for one statement's JSON parameter."""
     for start in range(0, len(items), _CHUNK):
         yield items[start : start + _CHUNK]

@@ -129,7 +129,8 @@ def domain_summary(db: sqlite3.Connection, domain_id: int) -> DomainSummary | No
     ).fetchone()
     if row is None:
         return None
-    return DomainSummary(*row[:8], marked=bool(row[8]))
+    ident, domain, links, dofollow, lost, quality, band, risk, marked = row
+    return DomainSummary(ident, domain, links, dofollow, lost, quality, band, risk, bool(marked))
 
 
 def link_quality_histogram(facts: LinkFacts) -> QualityHistogram:

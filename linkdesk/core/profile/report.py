@@ -116,13 +116,13 @@ def _sections(
     if points is not None:
         yield "map", points.scored() if scope.scored else DomainPoints.empty()
         check()
-    facts = None
-    if wanted - {"scope", "map"}:
-        scope = materialize(db, scope)
-        facts = link_facts(db, scope)
-        check()
-        if points is None:
-            points = domain_points(db, scope)
+    if not wanted - {"scope", "map"}:
+        return
+    scope = materialize(db, scope)
+    facts = link_facts(db, scope)
+    check()
+    if points is None:
+        points = domain_points(db, scope)
     if "attributes" in wanted and facts is not None:
         yield "attributes", Attributes(rel_counts(facts), tld_counts(db, scope))
         check()

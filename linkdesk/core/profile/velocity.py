@@ -37,7 +37,7 @@ def _counts(months: np.ndarray, bands: np.ndarray) -> dict[int, np.ndarray]:
     grid = np.bincount((months - first) * BAND_SLOTS + bands,
                        minlength=(int(months.max()) - first + 1) * BAND_SLOTS)
     grid = grid.reshape(-1, BAND_SLOTS)
-    return {first + row: grid[row] for row in np.flatnonzero(grid.sum(axis=1))}
+    return {first + int(row): grid[row] for row in np.flatnonzero(grid.sum(axis=1))}
 
 
 def velocity(facts: LinkFacts, points: DomainPoints) -> Velocity:

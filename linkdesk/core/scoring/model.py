@@ -273,12 +273,13 @@ def defaults(section: str) -> Mapping[str, Any]:
 def _defaults(section: str) -> Mapping[str, Any]:
     if section not in _SECTIONS:
         raise ValueError(f"unknown settings section {section!r}; known: {', '.join(_SECTIONS)}")
-    return {
+    sections: dict[str, Mapping[str, Any]] = {
         "weights": DEFAULT_WEIGHTS,
         "flag_points": DEFAULT_FLAG_POINTS,
         "thresholds": DEFAULT_THRESHOLDS,
         "detection": DEFAULT_DETECTION,
-    }[section]
+    }
+    return sections[section]
 
 
 def _validated(section: str, name: str, value: Any) -> Any:

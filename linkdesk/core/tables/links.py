@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from linkdesk.core.fields import VENDORS, vendor_bit
-from linkdesk.core.tables.spec import Clause, Column, Follow, Kind, Sort, TableSpec, search_clause
+from linkdesk.core.tables.spec import (
+    Clause,
+    Column,
+    FilterSQL,
+    Follow,
+    Kind,
+    Sort,
+    TableSpec,
+    search_clause,
+)
 
 VENDOR_NAMES = {
     "ahrefs": "Ahrefs",
@@ -119,7 +128,7 @@ def lost_links(lost: bool) -> Clause:
     return Clause("l.lost = 1" if lost else "coalesce(l.lost, 0) = 0")
 
 
-LINK_FILTERS = {
+LINK_FILTERS: dict[str, FilterSQL] = {
     "search": search_links,
     "follow": follow_links,
     "vendor": vendor_links,

@@ -28,8 +28,8 @@ from linkdesk.core.tables.spec import Clause, Column, FilterSQL, Kind, TableSpec
 KINDS = tuple(MarkKind)
 # Codes of the Mark column: 1-3 a row's own mark, 4-6 its domain's (links only).
 MARK_LABELS: dict[int, str] = {
-    **{index + 1: kind.title for index, kind in enumerate(KINDS)},
-    **{index + 4: f"{kind.title} (domain)" for index, kind in enumerate(KINDS)},
+    **{index + 1: kind.label for index, kind in enumerate(KINDS)},
+    **{index + 4: f"{kind.label} (domain)" for index, kind in enumerate(KINDS)},
 }
 _CODE = " ".join(f"WHEN '{kind.value}' THEN {index + 1}" for index, kind in enumerate(KINDS))
 MARK_COLUMNS = ("mark", "mark_reason", "marked_at")

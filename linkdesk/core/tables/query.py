@@ -43,17 +43,27 @@ class QueryCache:
     def __init__(self, size: int = 6) -> None:
         self.size = size
         self._state: tuple[int, int] | None = None
-        self._entries: OrderedDict[Hashable, Ids] = OrderedDict()
+        # Ids (an order, a filter's matches) or (search text, its matches).
+        self._entries: OrderedDict[Hashable, Ids | tuple[str, Ids]] = OrderedDict()
 
     def get(self, db: sqlite3.Connection, key: Hashable) -> Ids | None:
-        """The cached value for `key`, unless the project changed since it was stored."""
+        """The cached ids for `key`, unless the project changed since they were stored."""
+        value = self._get(db, key)
+        return None if isinstance(value, tuple) else value
+
+    def get_search(self, db: sqlite3.Connection, key: Hashable) -> tuple[str, Ids] | None:
+        """The cached (search text, matching ids) for `key`, as `get`."""
+        value = self._get(db, key)
+        return value if isinstance(value, tuple) else None
+
+    def _get(self, db: sqlite3.Connection, key: Hashable) -> Ids | tuple[str, Ids] | None:
         self._check(db)
         value = self._entries.get(key)
         if value is not None:
             self._entries.move_to_end(key)
         return value
 
-    def put(self, db: sqlite3.Connection, key: Hashable, value: Ids) -> None:
+    def put(self, db: sqlite3.Connection, key: Hashable, value: Ids | tuple[str, Ids]) -> None:
         """Remember a value, dropping the least recently used beyond `size`."""
         self._check(db)
         self._entries[key] = value
@@ -250,7 +260,7 @@ class TableQuery:
         by id is much faster than a scan (0.03 s instead of 0.5 s for 25k of a million).
         """
         candidates = self._narrowable()
-        if candidates is None:
+        if candidates is None or self._search is None:
             return None
         if len(candidates) == 0:
             return candidates
@@ -266,7 +276,7 @@ class TableQuery:
         """The previous keystroke's matches, if this search can look only at them."""
         if self._search is None:
             return None
-        previous = self.cache.get(self.db, self._search_key())
+        previous = self.cache.get_search(self.db, self._search_key())
         if previous is None:
             return None
         text, candidates = previous

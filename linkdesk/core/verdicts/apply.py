@@ -22,7 +22,13 @@ from pathlib import Path
 from linkdesk.core.library.feed import COPIED
 from linkdesk.core.library.model import VERDICTS, DomainVerdicts
 from linkdesk.core.library.read import earlier_verdicts
-from linkdesk.core.marks import MarkChange, MarkKind, domain_marks, plan_domain_marks
+from linkdesk.core.marks import (
+    MarkChange,
+    MarkKind,
+    RowEdit,
+    domain_marks,
+    plan_domain_marks,
+)
 
 _EARLIER = re.compile(rf"^{re.escape(COPIED)}[^)]*\)(: )?")  # a reason an earlier apply wrote
 
@@ -93,7 +99,8 @@ def plan_apply(
         groups.setdefault((target, reason), []).append(domain)
         intents[domain] = ApplyRow(domain, mark.kind.value if mark else None, target,
                                    found.summary, reason)
-    edits, skipped = [], {}
+    edits: list[RowEdit] = []
+    skipped: dict[str, int] = {}
     for (target, reason), domains in groups.items():
         planned = plan_domain_marks(db, domains, MarkKind(target), reason, now=now)
         edits += planned.edits

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph as pg
+from pyqtgraph.GraphicsScene.mouseEvents import MouseClickEvent, MouseDragEvent
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QCursor, QPixmap
 from PySide6.QtWidgets import QToolTip
@@ -39,7 +40,7 @@ class _SelectingViewBox(pg.ViewBox):
     box_selected = Signal(object, int)
     clicked = Signal(object, int)
 
-    def mouseDragEvent(self, ev: object, axis: int | None = None) -> None:
+    def mouseDragEvent(self, ev: MouseDragEvent, axis: int | None = None) -> None:
         """Left button: a selection box; other buttons as pyqtgraph does."""
         if ev.button() != Qt.MouseButton.LeftButton:
             super().mouseDragEvent(ev, axis)
@@ -53,7 +54,7 @@ class _SelectingViewBox(pg.ViewBox):
         else:
             self.updateScaleBox(ev.buttonDownPos(), ev.pos())
 
-    def mouseClickEvent(self, ev: object) -> None:
+    def mouseClickEvent(self, ev: MouseClickEvent) -> None:
         """Left click: report where; right click: pyqtgraph's menu."""
         if ev.button() == Qt.MouseButton.LeftButton:
             ev.accept()

@@ -111,5 +111,6 @@ class PointCloud(pg.GraphicsObject):
             fragments[:, 1] = py[mask]
             fragments[:, 2:6] = (0, 0, picture.width(), picture.height())
             fragments[:, 6:10] = (1.0, 1.0, 0.0, 1.0)
-            painter.drawPixmapFragments(*self._fragments.drawargs(), picture)
+            # drawargs() is untyped: (pointer, count) here, which the stub's overload takes.
+            painter.drawPixmapFragments(*self._fragments.drawargs(), picture)  # type: ignore[call-arg]
         painter.restore()

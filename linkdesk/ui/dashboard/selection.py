@@ -28,7 +28,7 @@ def select_ids(view: TableView, ids: list[int]) -> int:
         if row is not None and previous is not None and row == previous + 1:
             previous = row
             continue
-        if start is not None:
+        if start is not None and previous is not None:  # a run of rows ended
             selection.select(model.index(start, 0), model.index(previous, last_column))
         start = previous = row
     view.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)

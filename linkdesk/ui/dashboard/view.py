@@ -117,7 +117,8 @@ class DashboardView(QScrollArea):
         save.setAutoRaise(True)
         save.setToolTip("Save the whole dashboard as a PNG image")
         save.clicked.connect(self._save_dashboard)
-        self.setWidget(self._layout(save))
+        self._content = self._layout(save)
+        self.setWidget(self._content)
 
     def _layout(self, save: QToolButton) -> QWidget:
         content = QWidget()
@@ -204,7 +205,7 @@ class DashboardView(QScrollArea):
         """Fit the content to the viewport, never below MINIMUM_SIZE."""
         super().resizeEvent(event)
         viewport = self.viewport().size()
-        self.widget().resize(max(viewport.width(), MINIMUM_SIZE[0]),
+        self._content.resize(max(viewport.width(), MINIMUM_SIZE[0]),
                              max(viewport.height(), MINIMUM_SIZE[1]))
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -324,7 +325,7 @@ class DashboardView(QScrollArea):
 
     def save_image(self, path: Path) -> bool:
         """The whole dashboard as a PNG."""
-        return self.widget().grab().save(str(path), "PNG")
+        return self._content.grab().save(str(path), "PNG")
 
     def _cancel_jobs(self) -> None:
         for jobs in self._jobs.values():

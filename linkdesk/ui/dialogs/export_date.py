@@ -106,4 +106,5 @@ class ExportDateDialog(QDialog):
         """The day chosen, or None: found in each file."""
         if not self.given.isChecked():
             return None
-        return self.day.date().toPython()  # type: ignore[no-any-return]
+        chosen = self.day.date().toPython()  # typed as object by the stubs
+        return chosen if isinstance(chosen, date) else None

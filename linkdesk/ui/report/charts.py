@@ -133,5 +133,5 @@ def widget_png(widget: QWidget, width: int, height: int, scale: int = SCALE) -> 
     widget.hide()
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")
+    image.save(buffer, "PNG")  # type: ignore[call-overload]  # the stub wants bytes; Qt takes str
     return bytes(buffer.data().data())

@@ -101,7 +101,7 @@ def build_document(data: ReportData, charts: list[ChartImage],
     font.setPointSizeF(10)
     document.setDefaultFont(font)
     for chart in charts:
-        image = QImage.fromData(chart.png, "PNG")
+        image = QImage.fromData(chart.png)  # Qt reads the format from the PNG's signature
         document.addResource(QTextDocument.ResourceType.ImageResource,
                              QUrl(f"chart:{chart.name}"), image)
     logo_src = None

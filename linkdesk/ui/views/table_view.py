@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, QPoint, Qt, QUrl
+from PySide6.QtCore import (
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    Qt,
+    QUrl,
+)
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,7 +32,8 @@ KEPT_SELECTION = 1_000  # rows re-selected after a sort; more would cost a searc
 class _Delegate(QStyledItemDelegate):
     """URLs elide in the middle: the host and the end of the path stay readable."""
 
-    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+    def initStyleOption(self, option: QStyleOptionViewItem,
+                        index: QModelIndex | QPersistentModelIndex) -> None:
         super().initStyleOption(option, index)
         model = index.model()
         if isinstance(model, TableModel) and model.spec.columns[index.column()].kind is Kind.URL:
@@ -180,7 +189,8 @@ class TableView(QTableView):
     def selected_rows(self) -> list[tuple[int, int]]:
         """Selected rows as (first, last) ranges: cheap even with a million selected."""
         ranges = self.selectionModel().selection() if self.selectionModel() else QItemSelection()
-        return sorted({(r.top(), r.bottom()) for r in ranges})
+        # QItemSelection is a list of ranges; the PySide6 stub lacks its __iter__.
+        return sorted({(r.top(), r.bottom()) for r in ranges})  # type: ignore[attr-defined]
 
     def selected_count(self) -> int:
         """How many rows are selected."""
@@ -217,11 +227,11 @@ class TableView(QTableView):
             selection.select(model.index(row, 0), model.index(row, model.columnCount() - 1))
         flags = QItemSelectionModel.SelectionFlag.ClearAndSelect
         self.selectionModel().select(selection, flags)
-        row = model.row_of(current) if current is not None else None
-        if row is not None:
+        current_row = model.row_of(current) if current is not None else None
+        if current_row is not None:
             self.selectionModel().setCurrentIndex(
-                model.index(row, 0), QItemSelectionModel.SelectionFlag.NoUpdate)
-            self.scrollTo(model.index(row, 0))
+                model.index(current_row, 0), QItemSelectionModel.SelectionFlag.NoUpdate)
+            self.scrollTo(model.index(current_row, 0))
         else:
             self.scrollToTop()
 

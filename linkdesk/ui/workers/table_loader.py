@@ -188,17 +188,17 @@ class TableLoader(QObject):
         super().__init__(parent)
         self._latest = _Latest()
         self._generations = 0
-        self.thread = QThread()
-        self.thread.setObjectName("table-loader")
+        self.worker_thread = QThread()
+        self.worker_thread.setObjectName("table-loader")
         self.worker = _LoaderWorker(project_path, self._latest)
-        self.worker.moveToThread(self.thread)
+        self.worker.moveToThread(self.worker_thread)
         self._requested.connect(self.worker.load)
         self._rows_requested.connect(self.worker.rows)
         self.worker.loaded.connect(self.loaded)
         # The connection belongs to the worker's thread: `finished` is emitted on that thread
         # as it ends, and a direct connection closes the connection there.
-        self.thread.finished.connect(self.worker.close, Qt.ConnectionType.DirectConnection)
-        self.thread.start()
+        self.worker_thread.finished.connect(self.worker.close, Qt.ConnectionType.DirectConnection)
+        self.worker_thread.start()
 
     def next_generation(self) -> int:
         """A number no earlier request through this loader had."""
@@ -221,10 +221,10 @@ class TableLoader(QObject):
 
     def close(self) -> None:
         """Stop: interrupt the running query, close the connection, end the thread."""
-        if not self.thread.isRunning():
+        if not self.worker_thread.isRunning():
             return
         self._latest = _Latest()
         self.worker.latest = self._latest  # nothing asked for is wanted any more
         self.worker.interrupt()
-        self.thread.quit()
-        self.thread.wait()
+        self.worker_thread.quit()
+        self.worker_thread.wait()
