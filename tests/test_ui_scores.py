@@ -141,6 +141,8 @@ def test_details_explain_the_selected_link(window: MainWindow, scored: Path) -> 
         assert "Risk flags: none" in text
     assert f"{explained.band.capitalize()}" in details.score.text()
     assert "Quality" in details.score.text()
+    # Why that band, on its own line (issue 17: a 0.0 can read "weak" or "risky").
+    assert details.score.text().splitlines()[1].startswith(f"{explained.band.capitalize()}: ")
 
     window.workspace.show_tab("domains")
     domains = window.workspace.current_view()

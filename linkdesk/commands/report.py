@@ -94,10 +94,11 @@ def run_report(options: argparse.Namespace) -> int:
     if (no_display := missing_display()) is not None:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # charts are drawn, never shown
     from linkdesk.ui.app import application
+    from linkdesk.ui.qt_messages import quiet_offscreen_notes
     from linkdesk.ui.report.document import ReportError, write_report
 
     application()
-    _quiet_offscreen_notes()
+    quiet_offscreen_notes()
     try:
         size = write_report(data, output, options.page)
     except ReportError as error:
@@ -106,17 +107,6 @@ def run_report(options: argparse.Namespace) -> int:
     del no_display
     print(f"{output}: {size / 1024:,.0f} KB")
     return EXIT_OK
-
-
-def _quiet_offscreen_notes() -> None:
-    """Drop the offscreen platform's note about window size hints (charts are never shown)."""
-    from PySide6.QtCore import qInstallMessageHandler
-
-    def handler(_mode: object, _context: object, message: str) -> None:
-        if "propagateSizeHints" not in message:
-            print(message, file=sys.stderr)
-
-    qInstallMessageHandler(handler)
 
 
 def run_report_settings(options: argparse.Namespace) -> int:

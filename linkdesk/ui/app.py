@@ -18,6 +18,7 @@ from linkdesk.core.store import Project, ProjectError
 from linkdesk.ui.icons import app_icon
 from linkdesk.ui.main_window import MainWindow
 from linkdesk.ui.preferences import Preferences
+from linkdesk.ui.qt_messages import quiet_offscreen_notes
 
 SCREENSHOT_SIZE = (1400, 900)
 TABS = ("links", "domains", "anchors", "dashboard", "history")
@@ -69,6 +70,7 @@ def screenshot(project: Path, output: Path, tab: str = "links") -> str | None:
     """
     if not project.is_file():
         return f"{project}: no such project file"
+    quiet_offscreen_notes()
     problem = _score_if_stale(project)
     if problem:
         return problem

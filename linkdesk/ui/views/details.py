@@ -254,7 +254,7 @@ class DetailsPanel(QWidget):
 
 
 def score_summary(explained: LinkExplanation | DomainExplanation, locale: Any = None) -> str:
-    """One line: quality, band and risk level."""
+    """Quality, band and risk level; then, on a line of its own, why it has that band."""
     quality = number_text(explained.quality, locale, decimals=1)
     text = (f"Quality {quality} · {explained.band.capitalize()} · "
             f"risk {explained.risk_level} ({_points(explained.risk_points)})")
@@ -262,6 +262,8 @@ def score_summary(explained: LinkExplanation | DomainExplanation, locale: Any = 
         text += " · low confidence (few tools report it)"
     if not explained.current:
         text += " · out of date"
+    if explained.band_reason:  # why this band: a 0.0 can read "weak" or "risky"
+        text += f"\n{explained.band_reason[:1].upper()}{explained.band_reason[1:]}"
     return text
 
 
