@@ -57,10 +57,7 @@ def test_every_package_is_in_the_wheel() -> None:
     assert found - listed == set(), "add these to [tool.setuptools] packages"
 
 
-# Known loop, to be cut: marks/bulk.py `targets_from_filter` runs a TableQuery, and the
-# tables show marks (tables/marks.py). Moving the function into tables/marks.py needs its
-# caller ui/marking.py changed.
-KNOWN_LOOPS = {frozenset({"marks", "tables"})}
+KNOWN_LOOPS: set[frozenset[str]] = set()  # none: keep it so
 
 
 def test_core_packages_import_each_other_one_way() -> None:

@@ -30,14 +30,21 @@ from linkdesk.core.marks import (
     preview,
     revert_change,
     targets_by_rule,
-    targets_from_filter,
     targets_from_ids,
 )
 from linkdesk.core.scoring import rescore
 from linkdesk.core.scoring.engine import forget_signals
 from linkdesk.core.stats import project_stats
 from linkdesk.core.store import Project, schema
-from linkdesk.core.tables import DOMAINS, LINKS, Filters, Sort, TableQuery, marked_tables
+from linkdesk.core.tables import (
+    DOMAINS,
+    LINKS,
+    Filters,
+    Sort,
+    TableQuery,
+    marked_tables,
+    targets_from_filter,
+)
 from linkdesk.core.tables.marks import MARK_LABELS, with_marks
 
 DISAVOW, KEEP, REVIEW = MarkKind.DISAVOW, MarkKind.KEEP, MarkKind.REVIEW

@@ -41,11 +41,10 @@ from linkdesk.core.marks import (
     domains_of_links,
     revert_change,
     targets_by_rule,
-    targets_from_filter,
     targets_from_ids,
 )
 from linkdesk.core.scoring import RISK_LEVELS
-from linkdesk.core.tables import TableQuery, judged_changed
+from linkdesk.core.tables import TableQuery, judged_changed, targets_from_filter
 from linkdesk.ui.dialogs.disavow_export import DisavowExportDialog
 from linkdesk.ui.dialogs.mark_dialog import MarkDialog
 from linkdesk.ui.dialogs.messages import TextReport, show_error

@@ -18,7 +18,6 @@ from linkdesk.core.marks.bulk import (
     plan_marks,
     preview,
     targets_by_rule,
-    targets_from_filter,
     targets_from_ids,
 )
 from linkdesk.core.marks.change import MarkChange, RowEdit, apply_change, revert_change
@@ -69,7 +68,6 @@ __all__ = [
     "preview",
     "revert_change",
     "targets_by_rule",
-    "targets_from_filter",
     "targets_from_ids",
     "typed_domain",
 ]

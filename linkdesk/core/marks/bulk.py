@@ -1,6 +1,7 @@
 """Bulk marking: pick rows (by id, by a table filter, by a rule), preview, then apply.
 
-    target = targets_from_filter(db, spec, filters)         # or targets_from_ids / _by_rule
+    target = targets_from_ids(db, spec.name, ids)           # or targets_by_rule; a table's
+                                                            # rows: tables.targets_from_filter
     change = plan_marks(db, target, MarkKind.DISAVOW, "PBN footer links")
     preview(db, change)        # counts and a sample, before anything is written
     apply_change(db, change)   # one undo step; revert_change(db, change) undoes it
@@ -18,8 +19,6 @@ from linkdesk.core.marks.change import MarkChange, RowEdit, apply_change
 from linkdesk.core.marks.model import MarkKind, MarksError
 from linkdesk.core.marks.store import chunks, plan_domain_marks, plan_link_marks
 from linkdesk.core.scoring import RISK_LEVELS, scores_current
-from linkdesk.core.tables.query import TableQuery
-from linkdesk.core.tables.spec import Filters, TableSpec
 
 SAMPLE_SIZE = 20
 
@@ -96,13 +95,6 @@ def domains_of_links(db: sqlite3.Connection, link_ids: Sequence[int]) -> Target:
     """The referring domains of these links (`links.id`): "disavow the domain" of a link."""
     sql = "SELECT DISTINCT domain FROM links WHERE id IN (SELECT value FROM json_each(?))"
     return Target(domains=tuple(sorted({row[0] for row in _rows(db, sql, link_ids)})))
-
-
-def targets_from_filter(db: sqlite3.Connection, spec: TableSpec,
-                        filters: Filters | None = None) -> Target:
-    """Every row the table shows with these filters (any sort)."""
-    ids = TableQuery(db, spec, filters).ordered_ids()
-    return targets_from_ids(db, spec.name, list(ids))
 
 
 def targets_by_rule(db: sqlite3.Connection, rule: Rule) -> Target:

@@ -44,7 +44,12 @@ from linkdesk.core.tables.judged import (
     with_judged,
 )
 from linkdesk.core.tables.links import LINKS, VENDOR_NAMES
-from linkdesk.core.tables.marks import MARK_LABELS, marked_tables, with_marks
+from linkdesk.core.tables.marks import (
+    MARK_LABELS,
+    marked_tables,
+    targets_from_filter,
+    with_marks,
+)
 from linkdesk.core.tables.query import TableQuery
 from linkdesk.core.tables.scores import (
     BAND_LABELS,
@@ -98,6 +103,7 @@ __all__ = [
     "scored_domains",
     "scored_links",
     "scored_tables",
+    "targets_from_filter",
     "with_checks",
     "with_data_columns",
     "with_judged",

@@ -13,6 +13,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import replace
 
+from linkdesk.core.marks import Target, targets_from_ids
 from linkdesk.core.marks.model import MarkKind
 from linkdesk.core.marks.store import (
     EFFECTIVE_KIND_SQL,
@@ -22,8 +23,9 @@ from linkdesk.core.marks.store import (
 )
 from linkdesk.core.tables.domains import DOMAINS
 from linkdesk.core.tables.links import LINKS
+from linkdesk.core.tables.query import TableQuery
 from linkdesk.core.tables.scores import scored_tables
-from linkdesk.core.tables.spec import Clause, Column, FilterSQL, Kind, TableSpec
+from linkdesk.core.tables.spec import Clause, Column, Filters, FilterSQL, Kind, TableSpec
 
 KINDS = tuple(MarkKind)
 # Codes of the Mark column: 1-3 a row's own mark, 4-6 its domain's (links only).
@@ -103,3 +105,10 @@ def marked_tables(db: sqlite3.Connection) -> tuple[TableSpec, TableSpec]:
     """(links, domains) with marks, and with scores while the stored scores are current."""
     tables = scored_tables(db) or (LINKS, DOMAINS)
     return with_marks(tables[0]), with_marks(tables[1])
+
+
+def targets_from_filter(db: sqlite3.Connection, spec: TableSpec,
+                        filters: Filters | None = None) -> Target:
+    """Every row the table shows with these filters (any sort), as marks' targets."""
+    ids = TableQuery(db, spec, filters).ordered_ids()
+    return targets_from_ids(db, spec.name, list(ids))
