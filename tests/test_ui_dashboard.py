@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from test_tables_scores import build_scored_project
 
 from linkdesk.cli import main as linkdesk_main
+from linkdesk.core.files import ProtectedFileError
 from linkdesk.core.store import Project
 from linkdesk.core.tables import Filters, TableQuery, scored_domains
 from linkdesk.ui.dashboard import DashboardView
@@ -203,6 +204,26 @@ def test_charts_save_as_png_and_svg(dashboard: DashboardView, tmp_path: Path) ->
     export_chart(dashboard.map, tmp_path / "map.png")
     assert QImage(str(tmp_path / "map.png")).width() >= 800
     assert dashboard.save_image(tmp_path / "all.png")
+
+
+def test_no_picture_replaces_a_project(dashboard: DashboardView, project: Project,
+                                       sample: Path, tmp_path: Path,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 13: an image saved over the open project (or any project) would destroy it."""
+    before = project.path.read_bytes()
+    for path in (project.path, tmp_path / "other.linkdesk"):
+        with pytest.raises(ProtectedFileError):
+            export_chart(dashboard.quality.plot, path)
+        with pytest.raises(ProtectedFileError):
+            dashboard.save_image(path)
+    renamed = tmp_path / "client.png"  # a project under another name: told by its header
+    renamed.write_bytes(before)
+    with pytest.raises(ProtectedFileError):
+        dashboard.save_image(renamed)
+    assert linkdesk_main([str(sample), "--screenshot", str(sample)]) == 1
+    assert "not written" in capsys.readouterr().err
+    assert project.path.read_bytes() == before and renamed.read_bytes() == before
+    assert sample.read_bytes()[:16] == b"SQLite format 3\x00"
 
 
 def test_the_dashboard_follows_the_palette(dashboard: DashboardView) -> None:

@@ -13,6 +13,7 @@ from PySide6.QtCore import QCoreApplication, QSettings, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from linkdesk import __version__
+from linkdesk.core.files import ProtectedFileError, refuse_project_file
 from linkdesk.core.scoring import rescore, scores_current
 from linkdesk.core.store import Project, ProjectError
 from linkdesk.ui.icons import app_icon
@@ -70,6 +71,10 @@ def screenshot(project: Path, output: Path, tab: str = "links") -> str | None:
     """
     if not project.is_file():
         return f"{project}: no such project file"
+    try:
+        refuse_project_file(output, [project])
+    except ProtectedFileError as error:
+        return str(error)
     quiet_offscreen_notes()
     problem = _score_if_stale(project)
     if problem:

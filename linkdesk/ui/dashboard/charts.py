@@ -20,14 +20,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from linkdesk.core.files import ProtectedFileError, refuse_project_file
 from linkdesk.ui.dashboard import theme
+from linkdesk.ui.dialogs.messages import show_error
 
 EXPORT_FILTER = "PNG image (*.png);;SVG drawing (*.svg)"
 
 
 def export_chart(plot: pg.PlotWidget, path: Path | str) -> None:
-    """Save a chart as PNG (pyqtgraph's exporter, twice the size on screen) or SVG."""
+    """Save a chart as PNG (pyqtgraph's exporter, twice the size on screen) or SVG.
+
+    Raises ProtectedFileError, writing nothing, where the file is a project."""
     path = Path(path)
+    refuse_project_file(path)
     if path.suffix.lower() == ".svg":
         # pyqtgraph's SVGExporter fails on the paths this Qt writes (ValueError in its
         # coordinate rewriting); Qt's own SVG generator draws the chart as it looks.
@@ -96,7 +101,10 @@ class ChartCard(QFrame):
         if path:
             if not Path(path).suffix:
                 path += ".svg" if "svg" in chosen.lower() else ".png"
-            export_chart(self.plot, path)
+            try:
+                export_chart(self.plot, path)
+            except ProtectedFileError as error:
+                show_error(self, "Cannot save the chart", str(error))
 
 
 def compact(value: float) -> str:

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from linkdesk.core.files import ProtectedFileError, refuse_project_file
 from linkdesk.core.profile import ProfileReport, Scope, domain_summary
 from linkdesk.core.store import Project
 from linkdesk.core.tables import Filters, TableSpec
@@ -44,6 +45,7 @@ from linkdesk.ui.dashboard.panels import (
     VelocityChart,
 )
 from linkdesk.ui.dashboard.worker import ProfileJob, ProfileOutcome
+from linkdesk.ui.dialogs.messages import show_error
 from linkdesk.ui.format import number_text
 
 # Below this the dashboard scrolls instead of squeezing charts; the height fits a 1366×768
@@ -321,10 +323,14 @@ class DashboardView(QScrollArea):
         path, _ = QFileDialog.getSaveFileName(self, "Save Dashboard", "dashboard.png",
                                               "PNG image (*.png)")
         if path:
-            self.save_image(Path(path))
+            try:
+                self.save_image(Path(path))
+            except ProtectedFileError as error:
+                show_error(self, "Cannot save the dashboard", str(error))
 
     def save_image(self, path: Path) -> bool:
-        """The whole dashboard as a PNG."""
+        """The whole dashboard as a PNG; ProtectedFileError where the file is a project."""
+        refuse_project_file(path)
         return self._content.grab().save(str(path), "PNG")
 
     def _cancel_jobs(self) -> None:
