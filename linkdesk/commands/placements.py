@@ -29,6 +29,7 @@ from linkdesk.commands.check import _ctrl_c_cancels, _positive, _seconds
 from linkdesk.commands.imports import parse_mapping
 from linkdesk.commands.opening import open_to_change, open_to_read
 from linkdesk.core.checker import DEFAULT_CONCURRENCY, CheckOptions
+from linkdesk.core.exports.placements import export_placements
 from linkdesk.core.placements import (
     RELS,
     TYPES,
@@ -36,7 +37,6 @@ from linkdesk.core.placements import (
     PlacementInput,
     Totals,
     apply_change,
-    export_placements,
     import_placements,
     load_placements,
     matched_link,

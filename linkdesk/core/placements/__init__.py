@@ -4,14 +4,15 @@
     plan_add / plan_edit / plan_delete -> PlacementChange     undoable edits (store)
     apply_change / revert_change                              write them, refresh statuses
     load_placements(db, ids=None) -> [StoredPlacement]        with status and differences
-    read_table / import_placements / export_placements        CSV and pasted rows (csvio)
+    read_table / import_placements                            CSV and pasted rows (csvio)
     check_placements(project, ids=None, ...)                  live check, what changed (check)
     refresh_statuses, derive_status, status_history,
     matched_link, vendor_names                                (status)
     expiring(db, within_days=14) / changes_since(db, since)   for the opening notice (notice)
     placement_values / totals                                 quality, band, spend (value)
 
-The table the window shows is core/tables/placements.py. See docs/placements.md. No Qt here.
+The table the window shows is core/tables/placements.py; its CSV export is
+core/exports/placements.py. See docs/placements.md. No Qt here.
 `check_placements` (the HTTP stack) is imported on first use, as `check_links` is.
 """
 
@@ -22,7 +23,6 @@ from linkdesk.core.placements.csvio import (
     PlacementImportError,
     ReadRows,
     add_read,
-    export_placements,
     import_placements,
     read_table,
 )
@@ -62,7 +62,7 @@ __all__ = [
     "RELS", "STATUSES", "TYPES", "Evidence", "ImportResult", "Placement", "PlacementChange",
     "PlacementError", "PlacementImportError", "PlacementInput", "PlacementValue", "ReadRows",
     "StatusChange", "StoredPlacement", "Totals", "Verdict", "add_read", "apply_change",
-    "changes_since", "check_placements", "derive_status", "expiring", "export_placements",
+    "changes_since", "check_placements", "derive_status", "expiring",
     "import_placements", "load_placements", "matched_link", "parse_placement",
     "placement_values", "plan_add", "plan_delete", "plan_edit", "read_table",
     "refresh_statuses", "revert_change", "status_history", "totals", "vendor_names",

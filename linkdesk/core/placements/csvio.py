@@ -1,4 +1,4 @@
-"""Placements from and to CSV: import (or pasted rows) with a column mapping, and export.
+"""Placements from CSV: a file, or rows pasted from a spreadsheet, with a column mapping.
 
 Import reads a header and rows; each field (`PlacementInput.names()`) comes from the column
 of that name, or from the column `--map FIELD=COLUMN` names. A mapping given once is
@@ -8,8 +8,7 @@ written: one bad row and the file is refused, with each bad row's line and probl
 file is added in one transaction. A row that repeats a placement (same page, or domain, and
 target as one stored or earlier in the file) is skipped and reported.
 
-Export is the one CSV writer (core/exports/table_csv.py) over the Placements table, whose
-columns carry the field names: an exported file imports back.
+Export is core/exports/placements.py (the one CSV writer over the Placements table).
 """
 
 from __future__ import annotations
@@ -17,12 +16,10 @@ from __future__ import annotations
 import csv
 import io
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from linkdesk.core.exports.cells import needs_guard
-from linkdesk.core.exports.table_csv import CsvProgress, export_table_csv
 from linkdesk.core.placements.model import (
     Placement,
     PlacementError,
@@ -32,8 +29,6 @@ from linkdesk.core.placements.model import (
 from linkdesk.core.placements.store import PlacementChange, apply_change, plan_add
 from linkdesk.core.store import settings
 from linkdesk.core.store.settings import Key
-from linkdesk.core.tables.placements import PLACEMENTS
-from linkdesk.core.tables.spec import Sort
 
 FIELDS = PlacementInput.names()
 REQUIRED = ("source_url", "target_url")
@@ -154,14 +149,6 @@ def add_read(db: sqlite3.Connection, read: ReadRows, *, remember: bool = False,
     return ImportResult(len(read.placements), read.skipped, change)
 
 
-def export_placements(db: sqlite3.Connection, path: str | Path, *,
-                      progress: Callable[[CsvProgress], None] | None = None) -> int:
-    """Write every placement to a CSV file `import_placements` reads back; how many."""
-    columns = [*FIELDS, "status", "differences", "quality", "band"]
-    return export_table_csv(db, PLACEMENTS, None, Sort("id"), path, columns=columns,
-                            headers=columns, progress=progress)
-
-
 def _parse(given: PlacementInput) -> Placement:
     # A cell an export guarded against formulas ('=…) reads as it was.
     cleaned = {name: _unguard(getattr(given, name)) for name in FIELDS}
@@ -169,7 +156,10 @@ def _parse(given: PlacementInput) -> Placement:
 
 
 def _unguard(value: str) -> str:
-    return value[1:] if value.startswith("'") and needs_guard(value[1:]) else value
+    # The apostrophe the CSV writer puts before a would-be formula (exports/cells.py); not
+    # imported from there: exports already imports this package's table.
+    rest = value[1:]
+    return rest if value[:1] == "'" and rest.lstrip()[:1] in ("=", "+", "-", "@") else value
 
 
 def _columns(db: sqlite3.Connection, name: str, header: list[str],
