@@ -22,7 +22,8 @@ from linkdesk.core.store.settings import Key
 
 UPGRADES = Path(__file__).parent / "data" / "upgrades"
 VERSIONS = range(1, schema.SCHEMA_VERSION + 1)
-MARKS_FROM, CHECKS_FROM, PLACEMENTS_FROM = 3, 3, 7  # 4bed0eb's checker made its own tables, before migration 4
+MARKS_FROM, CHECKS_FROM = 3, 3  # 4bed0eb's checker made its own tables, before migration 4
+PLACEMENTS_FROM = 7
 LOOPBACK = "http://127.0.0.1:18765/"  # the pages the checks fetched (see the README)
 
 # What the files hold, read with sqlite3 before and after migrating: row counts, then rows.
