@@ -12,6 +12,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import astuple, dataclass
+from typing import Any
 
 from linkdesk.core.checker.store import now
 from linkdesk.core.placements.model import COLUMNS, Placement, PlacementError
@@ -145,9 +146,10 @@ def load_placements(db: sqlite3.Connection,
     return [_stored(row) for row in rows]
 
 
-def _stored(row: Sequence[object]) -> StoredPlacement:
+def _stored(row: Sequence[Any]) -> StoredPlacement:
     placement_id, *terms = row[: len(_STATE) + 1]
     added_at, status, differences, since = row[len(_STATE):]
-    placement = Placement(*terms[: len(COLUMNS)], id=placement_id)  # type: ignore[arg-type]
+    values: dict[str, Any] = dict(zip(COLUMNS, terms, strict=False))
+    placement = Placement(**values, id=int(placement_id))
     return StoredPlacement(placement, str(added_at), str(status),
-                           tuple(str(differences).split()), since)  # type: ignore[arg-type]
+                           tuple(str(differences).split()), None if since is None else str(since))
