@@ -316,3 +316,46 @@ def test_value_bands_types_and_spend_per_strong_domain(tmp_path: Path) -> None:
     assert found.by_type == {"guest_post": 1, "niche_edit": 2, "directory": 1, "other": 1}
     assert found.spend_per_strong_domain == {strong: {"EUR": 300.0, "USD": 50.0}}
     assert found.spend_by_type["niche_edit"] == {"EUR": 100.0, "USD": 50.0}
+
+
+def test_the_placements_table_sorts_by_index_and_filters(tmp_path: Path) -> None:
+    from linkdesk.core.tables.placements import PLACEMENTS
+    from linkdesk.core.tables.query import TableQuery
+    from linkdesk.core.tables.spec import Filters, Sort
+
+    with _project(tmp_path / "acme.linkdesk") as project:
+        db = project.db
+        for number, placed in enumerate(("2026-03-02", "", "2025-01-09")):
+            _add(project, source_url=f"https://blog{number}.example.com/post",
+                 target_url=TARGET, placed_on=placed, notes=f"note {number}")
+        for column in PLACEMENTS.columns:
+            if not column.sortable:
+                continue
+            query = TableQuery(db, PLACEMENTS, sort=Sort(column.name, True))
+            plan = " / ".join(row[-1] for row in
+                              db.execute(f"EXPLAIN QUERY PLAN {query.order_sql()}"))
+            assert "TEMP B-TREE" not in plan, (column.name, plan)
+        by_date = TableQuery(db, PLACEMENTS, sort=Sort("placed_on")).ordered_ids()
+        assert list(by_date) == [3, 1, 2]  # the blank date last
+        assert list(TableQuery(db, PLACEMENTS, Filters(search="note 1")).ordered_ids()) == [2]
+        assert len(TableQuery(db, PLACEMENTS, Filters(check="unchecked")).ordered_ids()) == 3
+        with pytest.raises(ValueError, match="unknown placement status"):
+            TableQuery(db, PLACEMENTS, Filters(check="page_error")).ordered_ids()
+
+
+def test_rows_pasted_from_a_spreadsheet_without_their_header(tmp_path: Path) -> None:
+    from linkdesk.core.placements import add_read, read_table
+
+    pasted = ("https://blog.example.com/a\thttps://acme-widgets.com/\t120\n"
+              "https://blog.example.com/b\thttps://acme-widgets.com/shop\tfree\n")
+    with _project(tmp_path / "acme.linkdesk") as project:
+        fields = ["source_url", "target_url", "price"]
+        with pytest.raises(PlacementImportError, match="line 2: price 'free' is not a number"):
+            read_table(project.db, pasted, "pasted rows", fields=fields)
+        read = read_table(project.db, pasted.replace("free", "80"), "pasted rows",
+                          fields=fields)
+        assert read.lines == [1, 2]
+        result = add_read(project.db, read)
+        assert result.added == 2 and len(load_placements(project.db)) == 2
+        revert_change(project.db, result.change)  # a paste is one undo step
+        assert load_placements(project.db) == []

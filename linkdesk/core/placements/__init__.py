@@ -36,6 +36,7 @@ from linkdesk.core.placements.model import (
     parse_placement,
 )
 from linkdesk.core.placements.notice import changes_since, expiring
+from linkdesk.core.placements.rows import StoredPlacement, load_placements
 from linkdesk.core.placements.status import (
     Evidence,
     StatusChange,
@@ -48,9 +49,7 @@ from linkdesk.core.placements.status import (
 )
 from linkdesk.core.placements.store import (
     PlacementChange,
-    StoredPlacement,
     apply_change,
-    load_placements,
     plan_add,
     plan_delete,
     plan_edit,

@@ -32,8 +32,8 @@ from linkdesk.core.checker.model import (
 )
 from linkdesk.core.checker.parse import ParsedPage
 from linkdesk.core.checker.store import now
+from linkdesk.core.placements.rows import StoredPlacement, load_placements
 from linkdesk.core.placements.status import StatusChange, refresh_statuses
-from linkdesk.core.placements.store import StoredPlacement, load_placements
 from linkdesk.core.store import Project, transaction
 from linkdesk.core.urls import normalize_url
 

@@ -76,17 +76,21 @@ class ImportResult:
 
 
 def read_table(db: sqlite3.Connection, text: str, name: str,
-               mapping: dict[str, str] | None = None) -> ReadRows:
+               mapping: dict[str, str] | None = None, *,
+               fields: Sequence[str] | None = None) -> ReadRows:
     """The placements of a CSV text (or rows pasted from a spreadsheet: tab-separated),
-    checked; PlacementImportError lists every bad line. Writes nothing."""
+    checked; PlacementImportError lists every bad line. Writes nothing.
+
+    The first non-blank line is the header, unless `fields` names the columns in order (rows
+    pasted without their header: the window asks which column is which)."""
     lines = text.splitlines()
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is None:
-        raise PlacementImportError(f"{name}: no header line; the file is empty")
+        raise PlacementImportError(f"{name}: no rows; the text is empty")
     dialect = _delimiter(lines[first])
     reader = csv.reader(io.StringIO(text), delimiter=dialect)
-    header: list[str] = []
-    for row in reader:
+    header: list[str] = list(fields or ())
+    for row in ([] if fields else reader):
         if any(cell.strip() for cell in row):
             header = [cell.strip() for cell in row]
             break

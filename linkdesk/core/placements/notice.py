@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 import sqlite3
 
-from linkdesk.core.placements.store import StoredPlacement, load_placements
+from linkdesk.core.placements.rows import StoredPlacement, load_placements
 
 
 def expiring(db: sqlite3.Connection, *, within_days: int = 14,

@@ -26,6 +26,7 @@ from linkdesk.core.placements.model import (
     UNCHECKED,
     Placement,
 )
+from linkdesk.core.placements.rows import load_placements
 from linkdesk.core.store import transaction
 
 _GONE = (checker.PAGE_ERROR, checker.REDIRECTED, checker.BLOCKED, checker.TIMEOUT,
@@ -187,8 +188,6 @@ def refresh_statuses(db: sqlite3.Connection, ids: Iterable[int] | None = None, *
                      today: datetime.date | None = None) -> list[StatusChange]:
     """Recompute the status of the placements (all, or `ids`) and store those that changed,
     with a history row each, in one transaction. Returns the changes."""
-    from linkdesk.core.placements.store import load_placements  # store imports this module
-
     day = today or datetime.date.today()
     stamp = now()
     changed: list[StatusChange] = []

@@ -12,14 +12,13 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import astuple, dataclass
-from typing import Any
 
 from linkdesk.core.checker.store import now
-from linkdesk.core.placements.model import COLUMNS, Placement, PlacementError
+from linkdesk.core.placements.model import Placement, PlacementError
+from linkdesk.core.placements.rows import STATE
 from linkdesk.core.placements.status import StatusChange, refresh_statuses
 from linkdesk.core.store import transaction
 
-_STATE = (*COLUMNS, "added_at")  # what a change writes; the status is derived
 State = tuple[object, ...] | None  # None: no row
 
 
@@ -46,22 +45,6 @@ class PlacementChange:
 
     def __bool__(self) -> bool:
         return bool(self.edits)
-
-
-@dataclass(frozen=True)
-class StoredPlacement:
-    """A placement with its current status."""
-
-    placement: Placement
-    added_at: str
-    status: str
-    differences: tuple[str, ...]
-    status_since: str | None
-
-    @property
-    def id(self) -> int:
-        """The placement's id."""
-        return self.placement.id
 
 
 def plan_add(db: sqlite3.Connection, placements: Sequence[Placement],
@@ -105,9 +88,9 @@ def revert_change(db: sqlite3.Connection, change: PlacementChange) -> list[Statu
 
 def _write(db: sqlite3.Connection, rows: Iterable[tuple[int, State]]) -> list[StatusChange]:
     written = []
-    names = ", ".join(("id", *_STATE))
-    marks = ", ".join("?" * (len(_STATE) + 1))
-    updates = ", ".join(f"{name} = excluded.{name}" for name in _STATE)
+    names = ", ".join(("id", *STATE))
+    marks = ", ".join("?" * (len(STATE) + 1))
+    updates = ", ".join(f"{name} = excluded.{name}" for name in STATE)
     with transaction(db):
         for placement_id, state in rows:
             if state is None:
@@ -125,31 +108,8 @@ def _terms(placement: Placement) -> tuple[object, ...]:
 
 
 def _state(db: sqlite3.Connection, placement_id: int) -> tuple[object, ...]:
-    row = db.execute(f"SELECT {', '.join(_STATE)} FROM placements WHERE id = ?",
+    row = db.execute(f"SELECT {', '.join(STATE)} FROM placements WHERE id = ?",
                      (placement_id,)).fetchone()
     if row is None:
         raise PlacementError(f"there is no placement {placement_id}")
     return tuple(row)
-
-
-def load_placements(db: sqlite3.Connection,
-                    ids: Iterable[int] | None = None) -> list[StoredPlacement]:
-    """The placements (all, or `ids`), by id."""
-    select = f"SELECT id, {', '.join(_STATE)}, status, differences, status_since FROM placements"
-    if ids is None:
-        rows = db.execute(f"{select} ORDER BY id").fetchall()
-    else:
-        wanted = sorted(set(ids))
-        rows = [row for chunk in range(0, len(wanted), 500) for row in db.execute(
-            f"{select} WHERE id IN ({', '.join('?' * len(wanted[chunk:chunk + 500]))}) "
-            "ORDER BY id", wanted[chunk:chunk + 500])]
-    return [_stored(row) for row in rows]
-
-
-def _stored(row: Sequence[Any]) -> StoredPlacement:
-    placement_id, *terms = row[: len(_STATE) + 1]
-    added_at, status, differences, since = row[len(_STATE):]
-    values: dict[str, Any] = dict(zip(COLUMNS, terms, strict=False))
-    placement = Placement(**values, id=int(placement_id))
-    return StoredPlacement(placement, str(added_at), str(status),
-                           tuple(str(differences).split()), None if since is None else str(since))
