@@ -359,3 +359,25 @@ def test_rows_pasted_from_a_spreadsheet_without_their_header(tmp_path: Path) -> 
         assert result.added == 2 and len(load_placements(project.db)) == 2
         revert_change(project.db, result.change)  # a paste is one undo step
         assert load_placements(project.db) == []
+
+
+def test_a_placement_that_is_a_link_takes_the_links_live_check(
+    tmp_path: Path, server: PageServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from test_checker_server import make_project
+
+    from linkdesk.core.checker import check_links
+
+    server.routes["/review"] = page(_a(TARGET, text="Acme widgets", rel="ugc"))
+    path = make_project(tmp_path / "acme.linkdesk", [(server.url("/review"), TARGET)])
+    with Project.open(path) as project:
+        pid = _add(project, source_url=server.url("/review"), target_url=TARGET,
+                   anchor="Acme widgets")
+        assert load_placements(project.db, [pid])[0].status == "unchecked"
+        check_links(project, options=FAST)  # `linkdesk check`, not the placements' check
+        refresh_statuses(project.db, today=TODAY)
+        stored = load_placements(project.db, [pid])[0]
+        assert (stored.status, stored.differences) == ("changed", ("rel",))
+    assert cli.main(["placements", "remove", str(path), str(pid)]) == 0
+    assert cli.main(["placements", "remove", str(path), str(pid)]) == 1
+    assert f"there is no placement {pid}" in capsys.readouterr().err
