@@ -25,6 +25,7 @@ from linkdesk.commands import (
     disavow,
     imports,
     library,
+    placements,
     profile,
     report,
     scoring,
@@ -36,13 +37,14 @@ from linkdesk.core.stats import project_stats
 from linkdesk.core.store import Project, ProjectError
 
 # Each module registers its subcommands; the order is the order of `--help`.
-COMMAND_MODULES = (imports, stats, scoring, profile, check, disavow, changes, report, library)
+COMMAND_MODULES = (imports, stats, scoring, profile, check, disavow, changes, report, library,
+                   placements)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `linkdesk` console script."""
     multiprocessing.freeze_support()  # big imports use a second process, also in a frozen app
-    args = list(sys.argv[1:] if argv is None else argv)
+    args = placements.reorder_args(list(sys.argv[1:] if argv is None else argv))
     parser = _command_parser()
     commands = _subcommand_names(parser)
     if not args or args[0] not in commands:

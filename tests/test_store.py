@@ -192,7 +192,7 @@ def test_settings_keys_keep_the_names_stored_in_project_files() -> None:
         "sites", "brand_terms", "money_keywords", "topic_keywords", "market_languages",
         "market_countries", "scoring", "column_mappings", "disavow_platforms",
         "disavow_warn_quality", "library_id", "library_feed", "library_confidential",
-        "report_branding",
+        "report_branding", "placement_mappings",
     }
 
 

@@ -47,15 +47,15 @@ def register(commands: argparse._SubParsersAction) -> None:
         "unchecked. Ctrl-C stops the check and keeps what was checked. See docs/checking.md.",
     )
     parser.add_argument("project", type=Path)
-    parser.add_argument("--limit", type=_positive, metavar="N", help="check at most N links")
-    parser.add_argument("--concurrency", type=_positive, metavar="N",
+    parser.add_argument("--limit", type=positive_number, metavar="N", help="check at most N links")
+    parser.add_argument("--concurrency", type=positive_number, metavar="N",
                         default=DEFAULT_CONCURRENCY,
                         help=f"requests at once (default {DEFAULT_CONCURRENCY}; "
                         "at most 2 per host)")
     parser.add_argument("--only-marked", action="store_true",
                         help="only the links whose mark (their own, else their domain's) is "
                         "disavow or review")
-    parser.add_argument("--timeout", type=_seconds, metavar="SECONDS",
+    parser.add_argument("--timeout", type=page_seconds, metavar="SECONDS",
                         help=f"give up on a page after this long, {_MIN_TIMEOUT:g} to "
                         f"{_MAX_TIMEOUT:g} (default {CheckOptions().page_timeout:g})")
     parser.add_argument("--transport", choices=TRANSPORTS, default=TRANSPORTS[0],
@@ -76,7 +76,7 @@ def run_check(options: argparse.Namespace) -> int:
             read_timeout=min(check_options.read_timeout, timeout),
         )
     show_progress = not options.quiet and not options.json and sys.stderr.isatty()
-    with open_to_change(options.project) as project, _ctrl_c_cancels() as interrupts:
+    with open_to_change(options.project) as project, ctrl_c_cancels() as interrupts:
         link_ids = marked_link_ids(project.db) if options.only_marked else None
         try:
             summary = check_links(
@@ -148,7 +148,7 @@ class _Interrupts:
 
 
 @contextmanager
-def _ctrl_c_cancels() -> Iterator[_Interrupts]:
+def ctrl_c_cancels() -> Iterator[_Interrupts]:
     """Ctrl-C asks for a clean stop instead of interrupting the check; a second one stops at
     once while pages are still being checked, and is ignored once the check has ended (the
     command is only writing its summary then)."""
@@ -171,7 +171,7 @@ def _ctrl_c_cancels() -> Iterator[_Interrupts]:
         signal.signal(signal.SIGINT, previous)
 
 
-def _seconds(text: str) -> float:
+def page_seconds(text: str) -> float:
     """A page timeout: a finite number of seconds within [_MIN_TIMEOUT, _MAX_TIMEOUT]."""
     try:
         value = float(text)
@@ -185,7 +185,7 @@ def _seconds(text: str) -> float:
     return value
 
 
-def _positive(text: str) -> int:
+def positive_number(text: str) -> int:
     value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError("must be at least 1")

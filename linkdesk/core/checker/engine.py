@@ -14,7 +14,7 @@ import asyncio
 import math
 import sqlite3
 import time
-from collections.abc import Coroutine, Iterable
+from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -52,6 +52,8 @@ _PARSER_THREADS = 2  # parsing a page takes ~0.2 ms: two threads keep up with th
 _CANCEL_POLL_SECONDS = 0.05
 
 T = TypeVar("T")
+# classify_link's signature: (id, target URL, placeholder, fetched, parsed page, site hosts).
+Classify = Callable[[int, str, bool, Fetched, ParsedPage | None, frozenset[str]], LinkCheck]
 
 
 def check_links(
@@ -98,8 +100,8 @@ def _check(
     if not pages:
         return CheckSummary(None, 0, 0, 0, 0, dict.fromkeys(STATUSES, 0))
     run_id = start_run(db, links, asdict(options))
-    run = _Run(db, run_id, pages, len(pages), links, options, _site_hosts(db), progress,
-               cancelled)
+    run = _Run(pages, len(pages), links, options, _site_hosts(db), progress, cancelled,
+               store=lambda checks: save_checks(db, run_id, checks))
     try:
         _run_loop(run.run())
     except BaseException:  # a second Ctrl-C, or a bug: the run did not finish either
@@ -125,12 +127,55 @@ def _check(
     )
 
 
+def check_pages(
+    db: sqlite3.Connection,
+    pages: list[Page],
+    store: Callable[[list[LinkCheck]], None],
+    *,
+    classify: Classify = classify_link,
+    options: CheckOptions | None = None,
+    progress: ProgressCallback | None = None,
+    cancelled: CancelCheck | None = None,
+) -> CheckSummary:
+    """Check pages that are not (all) the project's links, with the same fetching, politeness
+    and classification as `check_links`, and hand each page's checks to `store` instead of
+    the links' history (no check run is recorded; `run_id` is None).
+
+    Each `Page` lists (id, target URL, placeholder) entries; the ids are the caller's (the
+    placements ledger gives its placement ids) and come back as `LinkCheck.link_id`.
+    `classify` can replace `classify_link` (same arguments). `store` runs in this thread.
+    """
+    options = options or CheckOptions()
+    if options.concurrency < 1 or options.per_host < 1:
+        raise ValueError("concurrency and per_host must be at least 1")
+    _check_durations(options)
+    started = time.perf_counter()
+    links = sum(len(page.links) for page in pages)
+    if not pages:
+        return CheckSummary(None, 0, 0, 0, 0, dict.fromkeys(STATUSES, 0))
+    run = _Run(list(pages), len(pages), links, options, _site_hosts(db), progress, cancelled,
+               store=store, classify=classify)
+    try:
+        _run_loop(run.run())
+    except BaseException:
+        run.was_cancelled = True
+        raise
+    finally:
+        run.save()
+    run.report(force=True)
+    return CheckSummary(None, run.links_done, links, run.pages_done, run.requests,
+                        dict(run.by_status), seconds=time.perf_counter() - started,
+                        cancelled=run.was_cancelled)
+
+
 @dataclass
 class _Run:
-    """One check in progress: the workers, and the results waiting to be saved."""
+    """One check in progress: the workers, and the results waiting to be saved.
 
-    db: sqlite3.Connection
-    run_id: int
+    `classify` turns a fetched page into one check per link it should hold; `store` saves
+    them (the links' history, or another caller's, as `check_pages`).
+    """
+
     pages: list[Page]
     pages_total: int
     links_total: int
@@ -138,6 +183,8 @@ class _Run:
     site_hosts: frozenset[str]
     progress: ProgressCallback | None
     cancelled: CancelCheck | None
+    store: Callable[[list[LinkCheck]], None]
+    classify: Classify = classify_link
     pages_done: int = 0
     links_done: int = 0
     requests: int = 0
@@ -196,7 +243,7 @@ class _Run:
 
     def _record(self, page: Page, fetched: Fetched, parsed: ParsedPage | None) -> None:
         for link_id, target_url, placeholder in page.links:
-            check = classify_link(link_id, target_url, placeholder, fetched, parsed,
+            check = self.classify(link_id, target_url, placeholder, fetched, parsed,
                                   self.site_hosts)
             self.unsaved.append(check)
             self.by_status[check.status] += 1
@@ -209,7 +256,7 @@ class _Run:
     def save(self) -> None:
         """Save the checks not saved yet (one transaction: about 0.15 ms a page)."""
         if self.unsaved:
-            save_checks(self.db, self.run_id, self.unsaved)
+            self.store(self.unsaved)
             self.unsaved = []
 
     def report(self, *, force: bool = False) -> None:

@@ -483,7 +483,75 @@ CREATE TABLE review_grades (
     )
 
 
+def _v7_placements(db: sqlite3.Connection) -> None:
+    # The ledger of links the freelancer placed (core/placements, docs/placements.md): what
+    # was agreed, the live checks of their pages, and the history of their statuses.
+    _run_script(
+        db,
+        """
+-- One placed (built or bought) link. AUTOINCREMENT: a deleted placement's id is never given
+-- to another, so undoing the delete brings back the same id and its history.
+CREATE TABLE placements (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    source_url TEXT NOT NULL DEFAULT '', -- normalised page URL; '' while only the domain is known
+    domain TEXT NOT NULL,                -- the page's registered domain, as links.domain
+    target_url TEXT NOT NULL,            -- normalised, as links.target_url
+    anchor TEXT NOT NULL DEFAULT '',     -- the agreed anchor text; '' any
+    rel TEXT NOT NULL DEFAULT 'follow',  -- follow, nofollow, ugc or sponsored
+    placed_on TEXT,                      -- YYYY-MM-DD
+    expires_on TEXT,                     -- YYYY-MM-DD: expiry or renewal
+    price REAL,
+    currency TEXT NOT NULL DEFAULT '',   -- ISO 4217, upper case
+    type TEXT NOT NULL DEFAULT 'other',  -- guest_post, niche_edit, directory, pr, outreach, other
+    contact TEXT NOT NULL DEFAULT '',    -- vendor or contact
+    notes TEXT NOT NULL DEFAULT '',
+    tag TEXT NOT NULL DEFAULT '',
+    added_at TEXT NOT NULL,              -- ISO UTC
+    status TEXT NOT NULL DEFAULT 'unchecked', -- live, changed, missing, gone, unchecked, expired
+    differences TEXT NOT NULL DEFAULT '', -- for changed: 'rel', 'anchor', 'target', space separated
+    status_since TEXT                    -- ISO UTC: when the status was first recorded
+);
+CREATE INDEX placements_page ON placements(source_url, target_url);
+CREATE INDEX placements_domain ON placements(domain);
+CREATE INDEX placements_status ON placements(status, id);
+CREATE INDEX placements_expires ON placements(expires_on, id);
+CREATE INDEX placements_placed ON placements(placed_on, id);
+
+-- Each live check of a placement's page (the checker's outcome, as link_checks). `found`
+-- counts links to the agreed target; `elsewhere` those to other pages of the target's host.
+CREATE TABLE placement_checks (
+    id INTEGER PRIMARY KEY,
+    placement_id INTEGER NOT NULL,
+    checked_at TEXT NOT NULL,
+    status TEXT NOT NULL,                -- a checker status (checker/model.py)
+    http_code INTEGER,
+    final_url TEXT,
+    found INTEGER NOT NULL DEFAULT 0,
+    elsewhere INTEGER NOT NULL DEFAULT 0,
+    anchor TEXT,
+    nofollow INTEGER,
+    ugc INTEGER,
+    sponsored INTEGER,
+    detail TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX placement_checks_placement ON placement_checks(placement_id, id);
+
+-- Every status a placement took, with the day it was recorded.
+CREATE TABLE placement_statuses (
+    id INTEGER PRIMARY KEY,
+    placement_id INTEGER NOT NULL,
+    recorded_at TEXT NOT NULL,           -- ISO UTC
+    status TEXT NOT NULL,
+    differences TEXT NOT NULL DEFAULT '',
+    detail TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX placement_statuses_placement ON placement_statuses(placement_id, id)
+"""
+    )
+
+
 MIGRATIONS: list[Migration] = [
     _v1_initial, _v2_scores, _v3_marks, _v4_checks, _v5_chart_facts, _v6_timeline,
+    _v7_placements,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

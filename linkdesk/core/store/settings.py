@@ -35,6 +35,7 @@ class Key(StrEnum):
     LIBRARY_FEED = "library_feed"  # false: this project's marks stay out of the library
     LIBRARY_CONFIDENTIAL = "library_confidential"  # true: counted in the library, never named
     REPORT_BRANDING = "report_branding"  # this client's report: name, logo, colour, footer
+    PLACEMENT_MAPPINGS = "placement_mappings"  # placements CSV header -> field mapping
 
 
 def get(db: sqlite3.Connection, key: Key, default: Any = None) -> Any:

@@ -1,0 +1,212 @@
+"""Placements from CSV: a file, or rows pasted from a spreadsheet, with a column mapping.
+
+Import reads a header and rows; each field (`PlacementInput.names()`) comes from the column
+of that name, or from the column `--map FIELD=COLUMN` names. A mapping given once is
+remembered for files with the same header (setting `placement_mappings`, keyed by the
+lowered header, as the importers remember theirs). Every row is checked before anything is
+written: one bad row and the file is refused, with each bad row's line and problem; a good
+file is added in one transaction. A row that repeats a placement (same page, or domain, and
+target as one stored or earlier in the file) is skipped and reported.
+
+Export is core/exports/placements.py (the one CSV writer over the Placements table).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from linkdesk.core.placements.model import (
+    Placement,
+    PlacementError,
+    PlacementInput,
+    parse_placement,
+)
+from linkdesk.core.placements.store import PlacementChange, apply_change, plan_add
+from linkdesk.core.store import settings
+from linkdesk.core.store.settings import Key
+
+FIELDS = PlacementInput.names()
+REQUIRED = ("source_url", "target_url")
+# Other names spreadsheets give the fields, read without a mapping.
+_ALIASES = {
+    "page": "source_url", "page_url": "source_url", "url": "source_url", "source": "source_url",
+    "target": "target_url", "anchor_text": "anchor", "date": "placed_on", "placed": "placed_on",
+    "expires": "expires_on", "expiry": "expires_on", "renewal": "expires_on",
+    "vendor": "contact", "cost": "price",
+}
+_MAX_ERRORS_SAID = 20
+
+
+class PlacementImportError(PlacementError):
+    """A file or paste refused as a whole; `problems` lists each bad line."""
+
+    def __init__(self, message: str, problems: Sequence[str] = ()) -> None:
+        shown = list(problems[:_MAX_ERRORS_SAID])
+        more = len(problems) - len(shown)
+        lines = [message, *(f"  {problem}" for problem in shown)]
+        if more:
+            lines.append(f"  and {more} more bad row{'s' if more != 1 else ''}")
+        super().__init__("\n".join(lines))
+        self.problems = list(problems)
+
+
+@dataclass(frozen=True)
+class ReadRows:
+    """Placements read from a table of text, not yet added."""
+
+    placements: list[Placement]
+    lines: list[int]  # each placement's line in the text
+    skipped: list[str] = field(default_factory=list)  # duplicates, with their line
+    mapping: dict[str, str] = field(default_factory=dict)  # field -> the column it came from
+    header_key: str = ""  # the lowered header, the key a remembered mapping is kept under
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import added (`change` undoes it) and what it skipped."""
+
+    added: int
+    skipped: list[str]
+    change: PlacementChange
+
+
+def read_table(db: sqlite3.Connection, text: str, name: str,
+               mapping: dict[str, str] | None = None, *,
+               fields: Sequence[str] | None = None) -> ReadRows:
+    """The placements of a CSV text (or rows pasted from a spreadsheet: tab-separated),
+    checked; PlacementImportError lists every bad line. Writes nothing.
+
+    The first non-blank line is the header, unless `fields` names the columns in order (rows
+    pasted without their header: the window asks which column is which)."""
+    lines = text.splitlines()
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is None:
+        raise PlacementImportError(f"{name}: no rows; the text is empty")
+    dialect = _delimiter(lines[first])
+    reader = csv.reader(io.StringIO(text), delimiter=dialect)
+    header: list[str] = list(fields or ())
+    for row in ([] if fields else reader):
+        if any(cell.strip() for cell in row):
+            header = [cell.strip() for cell in row]
+            break
+    columns = _columns(db, name, header, mapping)
+    placements, numbers, problems, skipped = [], [], [], []
+    seen = _stored_keys(db)
+    for row in reader:
+        line = reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        given = PlacementInput(**{name_: _cell(row, index) for name_, index in columns.items()})
+        try:
+            placement = _parse(given)
+        except PlacementError as error:
+            problems.append(f"line {line}: {error}")
+            continue
+        key = (placement.source_url or placement.domain, placement.target_url)
+        if key in seen:
+            skipped.append(f"line {line}: {placement.page} → {placement.target_url} is "
+                           f"already {seen[key]}")
+            continue
+        seen[key] = f"on line {line}"
+        placements.append(placement)
+        numbers.append(line)
+    if problems:
+        count = len(problems)
+        raise PlacementImportError(
+            f"{name}: {count} bad row{'s' if count != 1 else ''}; nothing imported", problems)
+    used = {field_name: header[index] for field_name, index in columns.items()}
+    return ReadRows(placements, numbers, skipped, used, _header_key(header))
+
+
+def import_placements(db: sqlite3.Connection, path: str | Path,
+                      mapping: dict[str, str] | None = None) -> ImportResult:
+    """Add the placements of a CSV file in one transaction, or none (PlacementImportError
+    saying which lines are bad and why; PlacementError when the file cannot be read)."""
+    path = Path(path)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise PlacementImportError(f"{path}: not UTF-8 text (byte {error.start}); save the "
+                                   "file as CSV UTF-8") from None
+    except OSError as error:
+        raise PlacementImportError(f"{path}: cannot be read: {error.strerror or error}") from None
+    read = read_table(db, text, str(path), mapping)
+    return add_read(db, read, remember=mapping is not None, text=f"import {path.name}")
+
+
+def add_read(db: sqlite3.Connection, read: ReadRows, *, remember: bool = False,
+             text: str = "") -> ImportResult:
+    """Add placements read by `read_table` (one transaction); with `remember`, keep the
+    mapping for this header."""
+    change = plan_add(db, read.placements, text)
+    if change:
+        apply_change(db, change)
+    if remember and read.mapping:
+        remembered = dict(settings.get(db, Key.PLACEMENT_MAPPINGS, {}))
+        remembered[read.header_key] = read.mapping
+        settings.put(db, Key.PLACEMENT_MAPPINGS, remembered)
+    return ImportResult(len(read.placements), read.skipped, change)
+
+
+def _parse(given: PlacementInput) -> Placement:
+    # A cell an export guarded against formulas ('=…) reads as it was.
+    cleaned = {name: _unguard(getattr(given, name)) for name in FIELDS}
+    return parse_placement(PlacementInput(**cleaned))
+
+
+def _unguard(value: str) -> str:
+    # The apostrophe the CSV writer puts before a would-be formula (exports/cells.py); not
+    # imported from there: exports already imports this package's table.
+    rest = value[1:]
+    return rest if value[:1] == "'" and rest.lstrip()[:1] in ("=", "+", "-", "@") else value
+
+
+def _columns(db: sqlite3.Connection, name: str, header: list[str],
+             mapping: dict[str, str] | None) -> dict[str, int]:
+    lowered = [cell.lower() for cell in header]
+    position = {cell: index for index, cell in reversed(list(enumerate(lowered)))}
+    if mapping is None:
+        mapping = settings.get(db, Key.PLACEMENT_MAPPINGS, {}).get(_header_key(header))
+    columns: dict[str, int] = {}
+    for field_name, column in (mapping or {}).items():
+        if field_name not in FIELDS:
+            raise PlacementImportError(f"{name}: --map {field_name}=…: no field "
+                                       f"{field_name!r}; the fields are {', '.join(FIELDS)}")
+        if column.lower() not in position:
+            raise PlacementImportError(f"{name}: --map {field_name}={column}: the header has "
+                                       f"no column {column!r}")
+        columns[field_name] = position[column.lower()]
+    for cell, index in sorted(position.items(), key=lambda item: item[1]):
+        field_name = cell.replace(" ", "_") if cell.replace(" ", "_") in FIELDS else \
+            _ALIASES.get(cell.replace(" ", "_"))
+        if field_name and field_name not in columns:
+            columns[field_name] = index
+    missing = [f for f in REQUIRED if f not in columns]
+    if missing:
+        raise PlacementImportError(
+            f"{name}: line 1 has no column for {' and '.join(missing)} (the header reads "
+            f"{', '.join(header) or 'nothing'}); name the columns with --map FIELD=COLUMN")
+    return columns
+
+
+def _header_key(columns: list[str]) -> str:
+    return "|".join(column.strip().lower() for column in columns)
+
+
+def _cell(row: list[str], index: int) -> str:
+    return row[index] if index < len(row) else ""
+
+
+def _delimiter(line: str) -> str:
+    counts = {sep: line.count(sep) for sep in ("\t", ";", ",")}
+    return max(counts, key=lambda sep: counts[sep]) if any(counts.values()) else ","
+
+
+def _stored_keys(db: sqlite3.Connection) -> dict[tuple[str, str], str]:
+    return {(page, target): f"placement {pid}" for pid, page, target in db.execute(
+        "SELECT id, coalesce(nullif(source_url, ''), domain), target_url FROM placements")}

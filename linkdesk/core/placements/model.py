@@ -1,0 +1,176 @@
+"""What a placement is: a link the freelancer built or bought, as agreed with the site.
+
+`PlacementInput` is what a user (a dialog, a pasted row, a CSV row, the command line) gives;
+`parse_placement` checks it and returns a `Placement` in the stored form (normalised URLs,
+ISO dates, a known type and rel), or raises PlacementError saying what is wrong.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, fields
+
+from linkdesk.core import urls
+from linkdesk.core.marks.model import MarksError, typed_domain
+
+TYPES: dict[str, str] = {  # stored value -> what the user reads
+    "guest_post": "Guest post", "niche_edit": "Niche edit", "directory": "Directory",
+    "pr": "PR", "outreach": "Outreach", "other": "Other",
+}
+RELS = ("follow", "nofollow", "ugc", "sponsored")
+# Placement statuses (docs/placements.md), in the order lists show them.
+LIVE, CHANGED, MISSING, GONE, UNCHECKED, EXPIRED = (
+    "live", "changed", "missing", "gone", "unchecked", "expired")
+STATUSES = (LIVE, CHANGED, MISSING, GONE, UNCHECKED, EXPIRED)
+DIFFERENCES = ("rel", "anchor", "target")
+_CURRENCY = re.compile(r"[A-Z]{3}")
+_SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP", "¥": "JPY"}
+_DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%Y/%m/%d")
+
+
+class PlacementError(ValueError):
+    """A placement that cannot be stored; the message is meant for the user."""
+
+
+@dataclass(frozen=True)
+class PlacementInput:
+    """A placement as typed: every field text, '' when not given."""
+
+    source_url: str = ""  # the page, or only its domain while the page is not known
+    target_url: str = ""
+    anchor: str = ""
+    rel: str = ""
+    placed_on: str = ""
+    expires_on: str = ""
+    price: str = ""
+    currency: str = ""
+    type: str = ""
+    contact: str = ""
+    notes: str = ""
+    tag: str = ""
+
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        """The field names (also the CSV columns read without a mapping)."""
+        return tuple(f.name for f in fields(cls))
+
+
+@dataclass(frozen=True)
+class Placement:
+    """A placement as stored (`placements` table); `id` is 0 before it is added."""
+
+    source_url: str  # '' while only the domain is known
+    domain: str
+    target_url: str
+    anchor: str = ""
+    rel: str = "follow"
+    placed_on: str | None = None
+    expires_on: str | None = None
+    price: float | None = None
+    currency: str = ""
+    type: str = "other"
+    contact: str = ""
+    notes: str = ""
+    tag: str = ""
+    id: int = 0
+
+    @property
+    def page(self) -> str:
+        """The page URL, or the domain while the page is not known."""
+        return self.source_url or self.domain
+
+
+# The stored columns of a placement's agreed terms, in `Placement`'s order (without id).
+COLUMNS = tuple(f.name for f in fields(Placement) if f.name != "id")
+
+
+def parse_placement(given: PlacementInput) -> Placement:
+    """The placement `given` describes, checked and normalised; PlacementError says why not."""
+    source_url, domain = _page(given.source_url)
+    target = urls.normalize_url(given.target_url) if given.target_url.strip() else None
+    if target is None:
+        problem = urls.url_problem(given.target_url) if given.target_url.strip() else "is empty"
+        raise PlacementError(f"target URL {given.target_url.strip()!r} {problem}")
+    price = _price(given.price)
+    return Placement(
+        source_url=source_url, domain=domain, target_url=target[0],
+        anchor=" ".join(given.anchor.split()), rel=_rel(given.rel),
+        placed_on=parse_date(given.placed_on, "placed date"),
+        expires_on=parse_date(given.expires_on, "expiry date"),
+        price=price, currency=_currency(given.currency, price), type=_type(given.type),
+        contact=given.contact.strip(), notes=given.notes.strip(), tag=given.tag.strip(),
+    )
+
+
+def _page(text: str) -> tuple[str, str]:
+    value = text.strip()
+    if not value:
+        raise PlacementError("the page URL (or its domain) is empty")
+    try:
+        if "/" not in value:  # a domain alone: the page is not known yet
+            return "", typed_domain(value)
+        normalized = urls.normalize_url(value)
+        if normalized is None:
+            raise PlacementError(f"page URL {value!r} {urls.url_problem(value)}")
+        return normalized[0], typed_domain(normalized[1])
+    except MarksError as error:
+        raise PlacementError(str(error)) from None
+
+
+def _rel(text: str) -> str:
+    value = text.strip().lower() or "follow"
+    value = {"dofollow": "follow", "do-follow": "follow", "no-follow": "nofollow"}.get(value, value)
+    if value not in RELS:
+        raise PlacementError(f"rel {text.strip()!r} is not one of {', '.join(RELS)}")
+    return value
+
+
+def _type(text: str) -> str:
+    value = re.sub(r"[\s-]+", "_", text.strip().lower()) or "other"
+    if value in TYPES:
+        return value
+    for key, label in TYPES.items():
+        if value == label.lower().replace(" ", "_"):
+            return key
+    raise PlacementError(f"type {text.strip()!r} is not one of "
+                         f"{', '.join(TYPES.values())}")
+
+
+def _price(text: str) -> float | None:
+    value = text.strip()
+    for symbol in _SYMBOLS:
+        value = value.replace(symbol, "")
+    value = re.sub(r"\s|[A-Za-z]{3}$", "", value).replace(",", ".")
+    if not value:
+        return None
+    try:
+        price = float(value)
+    except ValueError:
+        raise PlacementError(f"price {text.strip()!r} is not a number") from None
+    if not 0 <= price < 1e12:
+        raise PlacementError(f"price {text.strip()!r} is not an amount paid")
+    return price
+
+
+def _currency(text: str, price: float | None) -> str:
+    value = text.strip()
+    value = _SYMBOLS.get(value, value).upper()
+    if not value:
+        return ""
+    if not _CURRENCY.fullmatch(value):
+        raise PlacementError(f"currency {text.strip()!r} is not a three-letter code (EUR, USD)")
+    return value
+
+
+def parse_date(text: str, what: str = "date") -> str | None:
+    """A date as typed (2026-03-02, 02.03.2026, 02/03/2026: day first) as YYYY-MM-DD."""
+    value = text.strip()
+    if not value:
+        return None
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(value, fmt).date().isoformat()
+        except ValueError:
+            continue
+    raise PlacementError(f"{what} {value!r} is not a date (YYYY-MM-DD)")

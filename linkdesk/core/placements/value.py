@@ -1,0 +1,74 @@
+"""What the placements are worth: each one's referring domain quality and band, and totals.
+
+Quality and band are the referring domain's (`domain_scores`, as the Referring domains table
+shows them); a placement whose domain is in no vendor's export yet has none ("unscored").
+Spend is summed per currency: amounts in different currencies are never added together.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from linkdesk.core.scoring.model import BANDS
+
+UNSCORED = "unscored"
+STRONG = len(BANDS) - 1
+
+
+@dataclass(frozen=True)
+class PlacementValue:
+    """One placement's referring domain grade."""
+
+    placement_id: int
+    domain: str
+    quality: float | None
+    band: str  # a name from BANDS, or "unscored"
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Counts per band and per type; spend per type and per strong domain, by currency."""
+
+    by_band: Counter[str] = field(default_factory=Counter)
+    by_type: Counter[str] = field(default_factory=Counter)
+    spend_by_type: dict[str, dict[str, float]] = field(default_factory=dict)
+    spend_by_band: dict[str, dict[str, float]] = field(default_factory=dict)
+    spend_per_strong_domain: dict[str, dict[str, float]] = field(default_factory=dict)
+
+
+def placement_values(db: sqlite3.Connection) -> list[PlacementValue]:
+    """Every placement's referring domain quality and band, by id."""
+    rows = db.execute("SELECT p.id, p.domain, ds.quality, ds.band FROM placements AS p "
+                      "LEFT JOIN domain_scores AS ds ON ds.domain = p.domain ORDER BY p.id")
+    return [PlacementValue(pid, domain, quality, _band(band))
+            for pid, domain, quality, band in rows]
+
+
+def totals(db: sqlite3.Connection) -> Totals:
+    """The ledger's totals (see `Totals`); a price without a currency counts under '' ."""
+    result = Totals()
+    by_type: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    by_band: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    strong: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    for kind, domain, price, currency, band in db.execute(
+        "SELECT p.type, p.domain, p.price, p.currency, ds.band FROM placements AS p "
+        "LEFT JOIN domain_scores AS ds ON ds.domain = p.domain"
+    ):
+        name = _band(band)
+        result.by_band[name] += 1
+        result.by_type[kind] += 1
+        if price is not None:
+            by_type[kind][currency] += price
+            by_band[name][currency] += price
+            if band == STRONG:
+                strong[domain][currency] += price
+    result.spend_by_type.update({k: dict(v) for k, v in by_type.items()})
+    result.spend_by_band.update({k: dict(v) for k, v in by_band.items()})
+    result.spend_per_strong_domain.update({k: dict(v) for k, v in sorted(strong.items())})
+    return result
+
+
+def _band(band: int | None) -> str:
+    return UNSCORED if band is None else BANDS[band]

@@ -1,0 +1,83 @@
+"""The Placements table: the ledger of placed links, declared like the other tables.
+
+One row per placement (`placements`, schema v7) with its agreed terms, its current status
+(stored by core/placements/status.py, so it sorts and filters by index), whether a vendor
+has reported it yet, and its referring domain's quality and band (`domain_scores`, when the
+domain is in the project's links and scored). The columns carry the CSV import's field
+names, so `linkdesk placements export` writes a file `import` reads back.
+"""
+
+from __future__ import annotations
+
+from linkdesk.core.placements.model import STATUSES
+from linkdesk.core.scoring.model import BANDS
+from linkdesk.core.tables.spec import Clause, Column, Kind, Sort, TableSpec, search_clause
+
+BAND_LABELS = {index: band.capitalize() for index, band in enumerate(BANDS)}
+# The vendors that report the link: NULL (no vendor yet) or links.vendors bits as names.
+_VENDORS_SQL = (
+    "(SELECT l.vendors FROM links AS l WHERE l.source_url = p.source_url "
+    "AND l.target_url = p.target_url)"
+)
+
+
+def search_placements(text: str) -> Clause:
+    """Rows whose page, target, anchor, contact, notes or tag holds `text`."""
+    return search_clause(("p.source_url", "p.domain", "p.target_url", "p.anchor", "p.contact",
+                          "p.notes", "p.tag"), text)
+
+
+def status_filter(value: str) -> Clause:
+    """Rows with this status (live, changed, missing, gone, unchecked, expired)."""
+    if value not in STATUSES:
+        raise ValueError(f"unknown placement status {value!r}")
+    return Clause("p.status = ?", (value,))
+
+
+def band_filter(value: int) -> Clause:
+    """Rows whose referring domain has this band (0 risky .. 3 strong)."""
+    return Clause("ds.band = ?", (int(value),), joins=("scores",))
+
+
+PLACEMENTS = TableSpec(
+    name="placements",
+    title="Placements",
+    source="placements AS p",
+    id_sql="p.id",
+    columns=(
+        Column("id", "Id", "p.id", Kind.NUMBER, sortable=True, width=5, visible=False),
+        Column("source_url", "source_url", "coalesce(nullif(p.source_url, ''), p.domain)",
+               Kind.URL, width=40, tooltip="The page the link is on (or its domain until the "
+               "page is known)"),
+        Column("target_url", "target_url", "p.target_url", Kind.URL, width=30),
+        Column("anchor", "anchor", "p.anchor", width=20, blank="(any anchor)"),
+        Column("rel", "rel", "p.rel", width=9),
+        Column("placed_on", "placed_on", "p.placed_on", Kind.DATE, sortable=True,
+               order=("p.placed_on", "p.id"), width=10),
+        Column("expires_on", "expires_on", "p.expires_on", Kind.DATE, sortable=True,
+               order=("p.expires_on", "p.id"), width=10),
+        Column("price", "price", "p.price", Kind.NUMBER, width=8),
+        Column("currency", "currency", "p.currency", width=5),
+        Column("type", "type", "p.type", width=10),
+        Column("contact", "contact", "p.contact", width=16),
+        Column("notes", "notes", "p.notes", width=24, visible=False),
+        Column("tag", "tag", "p.tag", width=10),
+        Column("status", "status", "p.status", sortable=True, order=("p.status", "p.id"),
+               width=10, tooltip="live, changed, missing, gone, unchecked or expired"),
+        Column("differences", "differences", "p.differences", width=14,
+               tooltip="What differs from the agreement: rel, anchor, target"),
+        Column("status_since", "status_since", "substr(p.status_since, 1, 10)", Kind.DATE,
+               width=10, visible=False),
+        Column("vendors", "vendors", _VENDORS_SQL, Kind.NUMBER, width=6, visible=False,
+               unknown="not yet in any export",
+               tooltip="Which vendors' exports have the link (bits as links.vendors)"),
+        Column("quality", "quality", "ds.quality", Kind.NUMBER, join="scores", width=7,
+               decimals=0),
+        Column("band", "band", "ds.band", Kind.LABEL, join="scores", width=8,
+               labels=BAND_LABELS),
+    ),
+    # `check` (Filters.check): the placement status, as the Links table filters its check.
+    filters={"search": search_placements, "check": status_filter, "band": band_filter},
+    default_sort=Sort("id"),
+    joins={"scores": "LEFT JOIN domain_scores AS ds ON ds.domain = p.domain"},
+)

@@ -1,0 +1,383 @@
+"""The placements ledger: statuses from live pages, import, matching, history, value.
+
+Pages come from a loopback `PageServer` (test_checker_server.py); the project's links from
+generated vendor exports (exportgen). No placement page below is one of the project's links
+unless a test says so: the check of pages outside the links table is the point.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from exportgen import LinkRecord, make_profile, write_ahrefs, write_semrush
+from test_checker_server import PageServer, page, page_server, redirect
+
+from linkdesk import cli
+from linkdesk.core.checker import CheckOptions
+from linkdesk.core.exports.placements import export_placements
+from linkdesk.core.importers.pipeline import import_file
+from linkdesk.core.placements import (
+    PlacementImportError,
+    PlacementInput,
+    apply_change,
+    check_placements,
+    expiring,
+    import_placements,
+    load_placements,
+    matched_link,
+    parse_placement,
+    plan_add,
+    plan_delete,
+    plan_edit,
+    refresh_statuses,
+    revert_change,
+    status_history,
+    totals,
+    vendor_names,
+)
+from linkdesk.core.scoring import rescore
+from linkdesk.core.store import Project
+from linkdesk.core.store.settings import Key
+
+TARGET = "https://acme-widgets.com/widgets"
+TODAY = datetime.date(2026, 12, 5)
+FAST = CheckOptions(page_timeout=5, connect_timeout=5, read_timeout=5)
+
+
+def _project(path: Path, records: list[LinkRecord] | None = None) -> Project:
+    project = Project.open(path)
+    project.set_setting(Key.SITES, ["acme-widgets.com"])
+    export = path.with_name(path.stem + "-ahrefs.csv")
+    write_ahrefs(export, records if records is not None else list(make_profile(40, seed=5)))
+    import_file(project, export)
+    return project
+
+
+def _add(project: Project, **fields: str) -> int:
+    change = plan_add(project.db, [parse_placement(PlacementInput(**fields))])
+    apply_change(project.db, change)
+    return change.edits[0].placement_id
+
+
+@pytest.fixture
+def server() -> Iterator[PageServer]:
+    with page_server() as served:
+        yield served
+
+
+def _a(href: str, text: str = "Acme widgets", rel: str = "") -> str:
+    rel_attribute = f' rel="{rel}"' if rel else ""
+    return f'<p>Read about <a href="{href}"{rel_attribute}>{text}</a> here.</p>'
+
+
+def test_each_status_and_what_differs(tmp_path: Path, server: PageServer) -> None:
+    server.routes.update({
+        "/kept": page(_a(TARGET)),
+        "/dropped": page("<p>No links any more.</p>"),
+        "/nofollowed": page(_a(TARGET, rel="nofollow")),
+        "/reworded": page(_a(TARGET, text="click here")),
+        "/elsewhere": page(_a("https://acme-widgets.com/other-page")),
+        "/both": page(_a(TARGET, text="widgets", rel="sponsored")),
+        "/moved": redirect("/dropped"),
+        # /deleted is not a route: 404
+    })
+    with _project(tmp_path / "acme.linkdesk") as project:
+        ids = {name: _add(project, source_url=server.url(f"/{name}"), target_url=TARGET,
+                          anchor="Acme widgets", expires_on="2027-06-01")
+               for name in ("kept", "dropped", "nofollowed", "reworded", "elsewhere", "both",
+                            "moved", "deleted")}
+        ids["expired"] = _add(project, source_url=server.url("/kept"), target_url=TARGET + "?x",
+                              expires_on="2026-11-30")
+        ids["domain only"] = _add(project, source_url="widgetblog.example", target_url=TARGET)
+        # None of these pages is a link of the project.
+        assert all(matched_link(project.db, p.placement) is None
+                   for p in load_placements(project.db))
+        result = check_placements(project, options=FAST, today=TODAY)
+        assert result.summary.pages == 8 and result.not_checkable == 1
+        found = {p.id: (p.status, p.differences) for p in load_placements(project.db)}
+
+    expected = {
+        "kept": ("live", ()), "dropped": ("missing", ()), "nofollowed": ("changed", ("rel",)),
+        "reworded": ("changed", ("anchor",)), "elsewhere": ("changed", ("target",)),
+        "both": ("changed", ("rel", "anchor")), "moved": ("gone", ()),
+        "deleted": ("gone", ()), "expired": ("expired", ()),
+        "domain only": ("unchecked", ()),
+    }
+    assert {name: found[i] for name, i in ids.items()} == expected
+
+
+def test_list_json_has_the_words_of_the_issue(tmp_path: Path, server: PageServer,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    server.routes["/post"] = page(_a(TARGET, rel="nofollow ugc"))
+    path = tmp_path / "acme.linkdesk"
+    _project(path).close()
+    assert cli.main(["placements", "add", str(path), "--page", server.url("/post"),
+                     "--target", TARGET, "--price", "120", "--currency", "EUR",
+                     "--type", "guest post"]) == 0
+    assert cli.main(["placements", "check", str(path), "--timeout", "5"]) == 0
+    out = capsys.readouterr().out
+    assert "unchecked -> changed (rel)" in out
+    # The issue's order (action after the project) and the bare form both list.
+    assert cli.main(["placements", str(path), "list", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert cli.main(["placements", str(path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == rows
+    assert [(r["source_url"], r["target_url"], r["status"], r["differences"], r["vendors"])
+            for r in rows] == [(server.url("/post"), TARGET, "changed", ["rel"], [])]
+
+
+def test_history_records_each_status_and_check_returns_only_changes(
+    tmp_path: Path, server: PageServer
+) -> None:
+    server.routes["/post"] = page("<p>not yet</p>")
+    server.routes["/steady"] = page(_a(TARGET))
+    with _project(tmp_path / "acme.linkdesk") as project:
+        post = _add(project, source_url=server.url("/post"), target_url=TARGET)
+        _add(project, source_url=server.url("/steady"), target_url=TARGET)
+        first = check_placements(project, options=FAST, today=TODAY)
+        assert {(c.placement_id, c.before, c.after) for c in first.changes} == {
+            (post, "unchecked", "missing"), (post + 1, "unchecked", "live")}
+        server.routes["/post"] = page(_a(TARGET, text="Acme"))
+        second = check_placements(project, options=FAST, today=TODAY)
+        assert [(c.placement_id, c.before, c.after) for c in second.changes] == [
+            (post, "missing", "live")]
+        assert check_placements(project, options=FAST, today=TODAY).changes == []
+        history = status_history(project.db, post)
+    assert [status for _, status, _, _ in history] == ["unchecked", "missing", "live"]
+    assert all(len(recorded) == 20 and recorded.endswith("Z") for recorded, *_ in history)
+
+
+def test_expiry_and_the_fourteen_days_notice(tmp_path: Path) -> None:
+    with _project(tmp_path / "acme.linkdesk") as project:
+        soon = _add(project, source_url="https://blog.example.com/a", target_url=TARGET,
+                    expires_on="2026-12-19")
+        _add(project, source_url="https://blog.example.com/b", target_url=TARGET,
+             expires_on="2026-12-20")
+        _add(project, source_url="https://blog.example.com/c", target_url=TARGET,
+             expires_on="04.12.2026")
+        assert [p.id for p in expiring(project.db, today=TODAY)] == [soon]
+        # Ten days earlier none had expired; on TODAY the third has.
+        refresh_statuses(project.db, today=TODAY - datetime.timedelta(days=10))
+        assert {p.status for p in load_placements(project.db)} == {"unchecked"}
+        changes = refresh_statuses(project.db, today=TODAY)
+        assert [(c.placement_id, c.after) for c in changes] == [(soon + 2, "expired")]
+
+
+def test_a_placement_is_matched_once_a_vendor_reports_it(tmp_path: Path) -> None:
+    records = list(make_profile(60, seed=9))
+    placed = records[45]
+    with _project(tmp_path / "acme.linkdesk", records[:30]) as project:
+        # Typed with the scheme and host in capitals and a fragment: the same link.
+        scheme, rest = placed.source_url.split("://", 1)
+        host, path = rest.split("/", 1)
+        typed = f"{scheme.upper()}://{host.upper()}/{path}#comments"
+        pid = _add(project, source_url=typed, target_url=placed.target_url)
+        stored = load_placements(project.db, [pid])[0]
+        assert matched_link(project.db, stored.placement) is None  # not yet in any export
+        semrush = tmp_path / "semrush.csv"
+        write_semrush(semrush, records[30:])
+        import_file(project, semrush)
+        link = matched_link(project.db, stored.placement)
+        assert link is not None and vendor_names(link[1]) == ("semrush",)
+        assert link[2] == placed.source_url
+
+
+def test_import_refuses_a_file_with_bad_rows_naming_their_lines(tmp_path: Path) -> None:
+    csv_file = tmp_path / "bought.csv"
+    csv_file.write_text(
+        "source_url,target_url,anchor,rel,price,currency,placed_on,expires_on,type,contact\n"
+        "https://blog.example.com/a,https://acme-widgets.com/,Acme,follow,120,EUR,"
+        "2026-03-02,,guest post,Jo\n"
+        "https://blog.example.com/b,not a url at all,Acme,,80,EUR,,,,\n"
+        "https://blog.example.com/c,https://acme-widgets.com/,Acme,maybe,,,,,,\n"
+        "https://blog.example.com/d,https://acme-widgets.com/,Acme,,,,31.02.2026,,,\n",
+        encoding="utf-8")
+    with _project(tmp_path / "acme.linkdesk") as project:
+        with pytest.raises(PlacementImportError) as refused:
+            import_placements(project.db, csv_file)
+        assert project.db.execute("SELECT count(*) FROM placements").fetchone()[0] == 0
+    message = str(refused.value)
+    assert "3 bad rows; nothing imported" in message
+    assert "line 3: target URL 'not a url at all'" in message
+    assert "line 4: rel 'maybe' is not one of" in message
+    assert "line 5: placed date '31.02.2026' is not a date" in message
+
+
+def test_import_skips_duplicates_reads_currencies_and_remembers_a_mapping(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    header = "Seite;Ziel;Preis;Währung;Art\n"
+    first = tmp_path / "first.csv"
+    first.write_text(header
+                     + "https://blog.example.com/a;https://acme-widgets.com/;120,50;€;PR\n"
+                     + "https://BLOG.example.com/a#top;https://acme-widgets.com/;99;EUR;PR\n"
+                     + "news.example.org;https://acme-widgets.com/shop;80;usd;directory\n",
+                     encoding="utf-8")
+    second = tmp_path / "second.csv"
+    second.write_text(header + "https://blog.example.com/a;https://acme-widgets.com/;1;EUR;PR\n"
+                      "https://blog.example.com/z;https://acme-widgets.com/;45;GBP;outreach\n",
+                      encoding="utf-8")
+    path = tmp_path / "acme.linkdesk"
+    _project(path).close()
+    maps = ["--map", "source_url=Seite", "--map", "target_url=Ziel", "--map", "price=Preis",
+            "--map", "currency=Währung", "--map", "type=Art"]
+    assert cli.main(["placements", "import", str(path), str(first), *maps]) == 0
+    out = capsys.readouterr().out
+    assert "2 placements added" in out and "line 3:" in out and "already on line 2" in out
+    assert cli.main(["placements", str(path), "import", str(second)]) == 0  # remembered
+    out = capsys.readouterr().out
+    assert "1 placement added" in out and "already placement 1" in out
+    with Project.open(path) as project:
+        rows = [(p.placement.page, p.placement.price, p.placement.currency, p.placement.type)
+                for p in load_placements(project.db)]
+    assert rows == [("https://blog.example.com/a", 120.5, "EUR", "pr"),
+                    ("example.org", 80.0, "USD", "directory"),
+                    ("https://blog.example.com/z", 45.0, "GBP", "outreach")]
+
+
+def test_cli_import_of_a_bad_file_fails_with_the_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "acme.linkdesk"
+    _project(path).close()
+    bad = tmp_path / "bad.csv"
+    bad.write_text("page,target\nhttps://a.example.com/x,https://acme-widgets.com/\n"
+                   "https://b.example.com/y,\n", encoding="utf-8")
+    assert cli.main(["placements", "import", str(path), str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert "1 bad row; nothing imported" in err and "line 3: target URL '' is empty" in err
+    assert "Traceback" not in err
+
+
+def test_export_reads_back(tmp_path: Path) -> None:
+    with _project(tmp_path / "acme.linkdesk") as project:
+        _add(project, source_url="https://blog.example.com/a", target_url=TARGET,
+             anchor="=cheap widgets", rel="sponsored", price="120", currency="EUR",
+             placed_on="2026-03-02", expires_on="2027-03-02", type="niche edit",
+             contact="Jo", notes="two, with a comma", tag="spring")
+        _add(project, source_url="example.org", target_url=TARGET)
+        out = tmp_path / "placements.csv"
+        assert export_placements(project.db, out) == 2
+        before = [p.placement for p in load_placements(project.db)]
+    with _project(tmp_path / "other.linkdesk") as other:
+        import_placements(other.db, out)
+        after = [p.placement for p in load_placements(other.db)]
+    assert after == before
+
+
+def test_add_edit_delete_undo_and_redo(tmp_path: Path) -> None:
+    with _project(tmp_path / "acme.linkdesk") as project:
+        db = project.db
+        add = plan_add(db, [parse_placement(PlacementInput(
+            source_url="https://blog.example.com/a", target_url=TARGET))])
+        apply_change(db, add)
+        pid = add.edits[0].placement_id
+        edited = parse_placement(PlacementInput(source_url="https://blog.example.com/a",
+                                                target_url=TARGET, anchor="Acme"))
+        edit = plan_edit(db, pid, edited)
+        apply_change(db, edit)
+        assert load_placements(db)[0].placement.anchor == "Acme"
+        revert_change(db, edit)
+        assert load_placements(db)[0].placement.anchor == ""
+        delete = plan_delete(db, [pid])
+        apply_change(db, delete)
+        assert load_placements(db) == []
+        revert_change(db, delete)  # back with its id and its history
+        assert [p.id for p in load_placements(db)] == [pid]
+        assert status_history(db, pid)[0][1] == "unchecked"
+        revert_change(db, add)
+        apply_change(db, add)  # redo: the same id again
+        assert [p.id for p in load_placements(db)] == [pid]
+
+
+def test_value_bands_types_and_spend_per_strong_domain(tmp_path: Path) -> None:
+    with _project(tmp_path / "acme.linkdesk", list(make_profile(300, seed=21))) as project:
+        db = project.db
+        rescore(db)
+        strong = db.execute("SELECT domain FROM domain_scores WHERE band = 3 ORDER BY domain "
+                            "LIMIT 1").fetchone()[0]
+        weak = db.execute("SELECT domain FROM domain_scores WHERE band = 1 ORDER BY domain "
+                          "LIMIT 1").fetchone()[0]
+        _add(project, source_url=f"https://{strong}/a", target_url=TARGET, price="200",
+             currency="EUR", type="guest_post")
+        _add(project, source_url=f"https://{strong}/b", target_url=TARGET, price="100",
+             currency="EUR", type="niche_edit")
+        _add(project, source_url=f"https://{strong}/c", target_url=TARGET, price="50",
+             currency="USD", type="niche_edit")
+        _add(project, source_url=f"https://{weak}/a", target_url=TARGET, price="30",
+             currency="EUR", type="directory")
+        _add(project, source_url="https://never-seen.example/a", target_url=TARGET)
+        found = totals(db)
+    assert found.by_band == {"strong": 3, "weak": 1, "unscored": 1}
+    assert found.by_type == {"guest_post": 1, "niche_edit": 2, "directory": 1, "other": 1}
+    assert found.spend_per_strong_domain == {strong: {"EUR": 300.0, "USD": 50.0}}
+    assert found.spend_by_type["niche_edit"] == {"EUR": 100.0, "USD": 50.0}
+
+
+def test_the_placements_table_sorts_by_index_and_filters(tmp_path: Path) -> None:
+    from linkdesk.core.tables.placements import PLACEMENTS
+    from linkdesk.core.tables.query import TableQuery
+    from linkdesk.core.tables.spec import Filters, Sort
+
+    with _project(tmp_path / "acme.linkdesk") as project:
+        db = project.db
+        for number, placed in enumerate(("2026-03-02", "", "2025-01-09")):
+            _add(project, source_url=f"https://blog{number}.example.com/post",
+                 target_url=TARGET, placed_on=placed, notes=f"note {number}")
+        for column in PLACEMENTS.columns:
+            if not column.sortable:
+                continue
+            query = TableQuery(db, PLACEMENTS, sort=Sort(column.name, True))
+            plan = " / ".join(row[-1] for row in
+                              db.execute(f"EXPLAIN QUERY PLAN {query.order_sql()}"))
+            assert "TEMP B-TREE" not in plan, (column.name, plan)
+        by_date = TableQuery(db, PLACEMENTS, sort=Sort("placed_on")).ordered_ids()
+        assert list(by_date) == [3, 1, 2]  # the blank date last
+        assert list(TableQuery(db, PLACEMENTS, Filters(search="note 1")).ordered_ids()) == [2]
+        assert len(TableQuery(db, PLACEMENTS, Filters(check="unchecked")).ordered_ids()) == 3
+        with pytest.raises(ValueError, match="unknown placement status"):
+            TableQuery(db, PLACEMENTS, Filters(check="page_error")).ordered_ids()
+
+
+def test_rows_pasted_from_a_spreadsheet_without_their_header(tmp_path: Path) -> None:
+    from linkdesk.core.placements import add_read, read_table
+
+    pasted = ("https://blog.example.com/a\thttps://acme-widgets.com/\t120\n"
+              "https://blog.example.com/b\thttps://acme-widgets.com/shop\tfree\n")
+    with _project(tmp_path / "acme.linkdesk") as project:
+        fields = ["source_url", "target_url", "price"]
+        with pytest.raises(PlacementImportError, match="line 2: price 'free' is not a number"):
+            read_table(project.db, pasted, "pasted rows", fields=fields)
+        read = read_table(project.db, pasted.replace("free", "80"), "pasted rows",
+                          fields=fields)
+        assert read.lines == [1, 2]
+        result = add_read(project.db, read)
+        assert result.added == 2 and len(load_placements(project.db)) == 2
+        revert_change(project.db, result.change)  # a paste is one undo step
+        assert load_placements(project.db) == []
+
+
+def test_a_placement_that_is_a_link_takes_the_links_live_check(
+    tmp_path: Path, server: PageServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from test_checker_server import make_project
+
+    from linkdesk.core.checker import check_links
+
+    server.routes["/review"] = page(_a(TARGET, text="Acme widgets", rel="ugc"))
+    path = make_project(tmp_path / "acme.linkdesk", [(server.url("/review"), TARGET)])
+    with Project.open(path) as project:
+        pid = _add(project, source_url=server.url("/review"), target_url=TARGET,
+                   anchor="Acme widgets")
+        assert load_placements(project.db, [pid])[0].status == "unchecked"
+        check_links(project, options=FAST)  # `linkdesk check`, not the placements' check
+        refresh_statuses(project.db, today=TODAY)
+        stored = load_placements(project.db, [pid])[0]
+        assert (stored.status, stored.differences) == ("changed", ("rel",))
+    assert cli.main(["placements", "remove", str(path), str(pid)]) == 0
+    assert cli.main(["placements", "remove", str(path), str(pid)]) == 1
+    assert f"there is no placement {pid}" in capsys.readouterr().err
