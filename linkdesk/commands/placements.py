@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from linkdesk.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE
-from linkdesk.commands.check import ctrl_c_cancels, positive_number, page_seconds
+from linkdesk.commands.check import ctrl_c_cancels, page_seconds, positive_number
 from linkdesk.commands.imports import parse_mapping
 from linkdesk.commands.opening import open_to_change, open_to_read
 from linkdesk.core.checker import DEFAULT_CONCURRENCY, CheckOptions
@@ -100,7 +100,8 @@ def register(commands: argparse._SubParsersAction) -> None:
 
     check = actions.add_parser("check", help="check every placement's page live")
     check.add_argument("project", type=Path)
-    check.add_argument("--concurrency", type=positive_number, metavar="N", default=DEFAULT_CONCURRENCY,
+    check.add_argument("--concurrency", type=positive_number, metavar="N",
+                       default=DEFAULT_CONCURRENCY,
                        help=f"requests at once (default {DEFAULT_CONCURRENCY}; at most 2 per "
                        "host)")
     check.add_argument("--timeout", type=page_seconds, metavar="SECONDS",
