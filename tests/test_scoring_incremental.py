@@ -7,6 +7,7 @@ column by column, the project's scores with those of a copy re-scored in full.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import sqlite3
 from collections.abc import Callable
@@ -63,6 +64,20 @@ def _split(records: list[LinkRecord]) -> dict[str, list[LinkRecord]]:
     merged = rng.sample(old, max(1, len(old) // 40))  # the same links, seen again
     return {"base": old, "more": more, "new": new[: len(new) // 2],
             "new2": new[len(new) // 2:], "merged": merged}
+
+
+def _copies_elsewhere(records: list[LinkRecord]) -> list[LinkRecord]:
+    """Links of new domains repeating the titles and paths of some existing pages: those
+    titles and paths now show on enough domains to mark a network, on links of domains
+    the import does not touch."""
+    copies = []
+    for number, record in enumerate(records[:400:20]):
+        path = record.source_url.split("/", 3)[3] if record.source_url.count("/") >= 3 else ""
+        for copy in range(5):
+            copies.append(dataclasses.replace(
+                record, source_url=f"https://mirror{number}-{copy}.net/{path}",
+                title=record.title or "A title long enough to count"))
+    return copies
 
 
 def _snapshot(db: sqlite3.Connection) -> dict[str, list[tuple[object, ...]]]:
@@ -136,21 +151,39 @@ SCENARIOS = {
     "merged first, then Search Console, then new": [
         ("semrush", "merged"), ("gsc", "more"), ("ahrefs", "more"), ("majestic", "new")],
     "Search Console first": [("gsc", "new"), ("ahrefs", "new"), ("semrush", "new2")],
+    # another profile's links share titles and paths with these: network flags move on
+    # links of domains the import never touched
+    "another profile": [("ahrefs", "other"), ("majestic", "new")],
 }
 
 
 @pytest.fixture
-def any_share(monkeypatch: pytest.MonkeyPatch) -> None:
+def any_share(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Take the incremental way whatever share of the links an import touches: a small
     generated profile has a few domains holding much of it (the share is about speed, the
-    results must be the same either way)."""
+    results must be the same either way). Returns, per re-score, how many links outside the
+    touched domains changed their network flags (and were recomputed alone)."""
     monkeypatch.setattr(incremental, "FULL_SHARE", 1.0)
+    moved: list[int] = []
+    recount = incremental._recount_networks
+
+    def counting(db: sqlite3.Connection, *args: object) -> object:
+        count = "SELECT count(*) FROM temp.score_links"
+        before = db.execute(count).fetchone()[0]
+        found = recount(db, *args)  # type: ignore[arg-type]
+        moved.append(db.execute(count).fetchone()[0] - before)
+        return found
+
+    monkeypatch.setattr(incremental, "_recount_networks", counting)
+    return moved
 
 
-@pytest.mark.usefixtures("any_share")
 @pytest.mark.parametrize("scenario", list(SCENARIOS))
-def test_incremental_rescores_equal_a_full_rescore(tmp_path: Path, scenario: str) -> None:
+def test_incremental_rescores_equal_a_full_rescore(
+    tmp_path: Path, scenario: str, any_share: list[int]
+) -> None:
     parts = _split(_records(2_500, seed=3))
+    parts["other"] = _copies_elsewhere(parts["base"])
     path = _scored_project(tmp_path, parts["base"])
     partial = 0
     for number, (vendor, part) in enumerate(SCENARIOS[scenario]):
@@ -162,6 +195,8 @@ def test_incremental_rescores_equal_a_full_rescore(tmp_path: Path, scenario: str
             assert summary.rescored_links < summary.links
         _assert_same_as_full(path, tmp_path, f"{number}-{vendor}-{part}")
     assert partial == len(SCENARIOS[scenario])  # every step took the incremental way
+    if scenario == "another profile":
+        assert any_share[0] > 0
 
 
 @pytest.mark.usefixtures("any_share")

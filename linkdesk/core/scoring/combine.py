@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Iterable
 
 from linkdesk.core.scoring.facts import FACT_COLUMNS
-from linkdesk.core.scoring.features import SCOPE_LINKS
+from linkdesk.core.scoring.features import ROLL_UP_LINKS, SCOPED_LINKS
 from linkdesk.core.scoring.flags import risk_points
 from linkdesk.core.scoring.model import SIGNALS, Model
 from linkdesk.core.store.indexes import create_indexes, drop_indexes
@@ -51,7 +51,7 @@ def apply_weights(
 ) -> None:
     """Rewrite `link_scores` and the scores in `domain_scores` from the stored signal values;
     when `scoped`, only those of the links and domains of the incremental scope
-    (features.SCOPE_LINKS, features.SCOPE)."""
+    (features.SCOPE_LINKS, features.ROLL_UP)."""
     db.execute("DROP TABLE IF EXISTS temp.score_levels")
     db.execute(
         "CREATE TEMP TABLE score_levels (flags INTEGER PRIMARY KEY, points INTEGER, "
@@ -69,7 +69,7 @@ def apply_weights(
     # may have added sort indexes. Each costs about a second per million links to build.
     # A small scope updates the indexed rows in place instead.
     indexes = [] if scoped else drop_indexes(db, "link_scores")
-    links = f"(SELECT id FROM {SCOPE_LINKS})"
+    links = SCOPED_LINKS
     db.execute(f"DELETE FROM link_scores WHERE link_id IN {links}" if scoped
                else "DELETE FROM link_scores")
     facts = ", ".join(FACT_COLUMNS)  # the charts' facts, copied (facts.py)
@@ -99,7 +99,7 @@ def _roll_up_domains(db: sqlite3.Connection, model: Model, scoped: bool = False)
     """A domain's quality is its best link's (of equals, the first: the smallest id, so a
     partial roll-up picks what a full one does); its risk comes from the domain's own flags."""
     indexes = [] if scoped else drop_indexes(db, "domain_scores")
-    where = f"WHERE link_id IN (SELECT id FROM {SCOPE_LINKS})" if scoped else ""
+    where = f"WHERE link_id IN {ROLL_UP_LINKS}" if scoped else ""
     # With max(), SQLite takes the bare columns from the row holding the maximum: one row,
     # as the key is unique (quality in tenths, then the smaller link id).
     best_key = f"CAST(quality * 10 + 0.5 AS INTEGER) * {_ID_SPAN} - link_id"

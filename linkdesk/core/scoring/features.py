@@ -41,7 +41,13 @@ SCOPE = "temp.score_scope"
 """The referring domains an incremental re-score recomputes (incremental.py); every link of
 them is recomputed, and nothing else."""
 SCOPE_LINKS = "temp.score_links"
-"""The ids of the links of the `SCOPE` domains."""
+"""The ids of the links recomputed: those of the `SCOPE` domains, and links elsewhere whose
+network title or path flag changed."""
+ROLL_UP = "temp.score_roll_up"
+"""The domains whose flags and best link are rolled up again: the `SCOPE` and the domains of
+the other `SCOPE_LINKS`."""
+ROLL_UP_LINKS = f"(SELECT id FROM links WHERE domain IN (SELECT domain FROM {ROLL_UP}))"
+SCOPED_LINKS = f"(SELECT id FROM {SCOPE_LINKS})"
 
 
 def in_scope(scoped: bool, column: str = "domain", keyword: str = "WHERE") -> str:
@@ -96,7 +102,7 @@ def drop_temp_tables(db: sqlite3.Connection) -> None:
     """Drop the scratch tables a (full or incremental) build leaves."""
     for table in ("score_anchors", "score_titles", "score_paths", "score_hosts", "score_text",
                   "score_scope", "score_links", "score_title_candidates",
-                  "score_path_candidates"):
+                  "score_path_candidates", "score_roll_up", "score_hits"):
         db.execute(f"DROP TABLE IF EXISTS temp.{table}")
 
 
@@ -111,8 +117,8 @@ def build_scoped_features(
     _build_link_features(db, model, day, scoped=True)
     _domain_flags(db, model, scoped=True)
     return [row[0] for row in db.execute(
-        f"SELECT flags FROM link_features WHERE link_id IN (SELECT id FROM {SCOPE_LINKS}) "
-        f"UNION SELECT flags FROM domain_scores {in_scope(True)}"
+        f"SELECT flags FROM link_features WHERE link_id IN {SCOPED_LINKS} "
+        f"UNION SELECT flags FROM domain_scores WHERE domain IN (SELECT domain FROM {ROLL_UP})"
     )]
 
 
@@ -219,7 +225,8 @@ def _build_domains(db: sqlite3.Connection, model: Model, scoped: bool = False) -
         "footer INTEGER) WITHOUT ROWID"
     )
     platforms = [row[0] for row in db.execute(
-        f"SELECT domain FROM domain_scores WHERE platform {in_scope(scoped, keyword='AND')}"
+        f"SELECT domain FROM domain_scores WHERE platform "
+        f"{f'AND domain IN (SELECT domain FROM {ROLL_UP})' if scoped else ''}"
     )]
     db.executemany("INSERT INTO temp.score_hosts VALUES (?, ?, ?)", [
         (host, signals.site_repetition(links), int(signals.site_footer(links, top, model)))
@@ -247,7 +254,7 @@ def _build_anchors(db: sqlite3.Connection, model: Model, scoped: bool = False) -
         db.executemany("INSERT INTO temp.score_anchors VALUES (?, ?, ?, ?, ?)", [
             _anchor_row(classifier, anchor, number) for anchor, number in db.execute(
                 f"SELECT anchor, id FROM anchor_texts WHERE anchor IN "
-                f"(SELECT anchor FROM links {in_scope(True)} AND anchor IS NOT NULL)"
+                f"(SELECT anchor FROM links WHERE id IN {SCOPED_LINKS} AND anchor IS NOT NULL)"
             ).fetchall()
         ])
         return
@@ -283,7 +290,8 @@ def _build_text_marks(db: sqlite3.Connection, model: Model, scoped: bool = False
     sites: dict[str, str] = {}  # target URL -> its site: a project has few target URLs
     marks = []
     for link_id, title, url, target in db.execute(
-        f"SELECT id, title, source_url, target_url FROM links {in_scope(scoped)}"
+        f"SELECT id, title, source_url, target_url FROM links "
+        f"{f'WHERE id IN {SCOPED_LINKS}' if scoped else ''}"
     ):
         lowered = title.lower() if title else ""
         path = url_path(url)
@@ -321,22 +329,30 @@ def target_sites(
 
 TITLE_CANDIDATES = "temp.score_title_candidates"
 PATH_CANDIDATES = "temp.score_path_candidates"
+HITS = "temp.score_hits"
+"""(id, domain, title, path) of every link with a candidate title or path: one pass over links."""
 
 
 def build_networks(db: sqlite3.Connection, model: Model, candidates: bool = False) -> None:
     """The titles and article paths found on enough referring domains to mark a network
     (`temp.score_titles`, `temp.score_paths`); only those of `TITLE_CANDIDATES` and
-    `PATH_CANDIDATES` when `candidates` (an incremental re-score: incremental.py)."""
+    `PATH_CANDIDATES` when `candidates`, counted in `HITS` (an incremental re-score, see
+    incremental.py)."""
     detection = model.detection
-    title_filter = f"AND title IN (SELECT value FROM {TITLE_CANDIDATES})" if candidates else ""
-    path_filter = f"AND path IN (SELECT value FROM {PATH_CANDIDATES})" if candidates else ""
+    titles, title_filter = "links", ""
+    paths = f"(SELECT {PATH_SQL} AS path, domain FROM links AS l)"
+    path_filter = ""
+    if candidates:
+        titles = paths = HITS
+        title_filter = f"AND title IN (SELECT value FROM {TITLE_CANDIDATES})"
+        path_filter = f"AND path IN (SELECT value FROM {PATH_CANDIDATES})"
     for table in ("score_titles", "score_paths"):
         db.execute(f"DROP TABLE IF EXISTS temp.{table}")
     db.execute(
         "CREATE TEMP TABLE score_titles (title TEXT PRIMARY KEY, domains INTEGER) WITHOUT ROWID"
     )
     db.execute(
-        f"INSERT INTO temp.score_titles SELECT title, count(DISTINCT domain) FROM links "
+        f"INSERT INTO temp.score_titles SELECT title, count(DISTINCT domain) FROM {titles} "
         f"WHERE length(title) >= {NETWORK_TITLE_MIN_LENGTH} {title_filter} GROUP BY title "
         f"HAVING count(DISTINCT domain) >= {int(detection['network_title_domains'])}"
     )
@@ -345,8 +361,7 @@ def build_networks(db: sqlite3.Connection, model: Model, candidates: bool = Fals
     )
     db.execute(
         f"INSERT INTO temp.score_paths SELECT path, count(DISTINCT domain) "
-        f"FROM (SELECT {PATH_SQL} AS path, domain FROM links AS l) "
-        f"WHERE {network_path_sql('path')} AND instr(path, '?') = 0 {path_filter} "
+        f"FROM {paths} WHERE {network_path_sql('path')} AND instr(path, '?') = 0 {path_filter} "
         f"GROUP BY path "
         f"HAVING count(DISTINCT domain) >= {int(detection['network_path_domains'])}"
     )
@@ -411,7 +426,7 @@ def link_features_select(
             LEFT JOIN temp.score_anchors AS a ON a.anchor = l.anchor
             LEFT JOIN temp.score_titles AS t ON t.title = l.title
             LEFT JOIN temp.score_text AS s ON s.link_id = l.id
-            {in_scope(scoped, "l.domain")}
+            {f"WHERE l.id IN {SCOPED_LINKS}" if scoped else ""}
             LIMIT -1 OFFSET 0  -- not flattened: each column above is computed once per row
         ) AS x
     """
@@ -421,7 +436,7 @@ def _build_link_features(
     db: sqlite3.Connection, model: Model, day: datetime.date | None, scoped: bool = False
 ) -> None:
     if scoped:
-        db.execute(f"DELETE FROM link_features WHERE link_id IN (SELECT id FROM {SCOPE_LINKS})")
+        db.execute(f"DELETE FROM link_features WHERE link_id IN {SCOPED_LINKS}")
     else:
         db.execute("DELETE FROM link_features")
     db.execute(
@@ -444,7 +459,7 @@ def _domain_flags(db: sqlite3.Connection, model: Model, scoped: bool = False) ->
     lost = (f"CASE WHEN min(rel & {facts.REL_LOST}) > 0 THEN max(lost_month) "
             f"ELSE {facts.NO_MONTH} END")
     vendors = " | ".join(f"max(vendors & {vendor_bit(name)})" for name in VENDORS)
-    where = f"WHERE link_id IN (SELECT id FROM {SCOPE_LINKS})" if scoped else ""
+    where = f"WHERE link_id IN {ROLL_UP_LINKS}" if scoped else ""
     db.execute(
         f"UPDATE domain_scores SET flags = scope_flags | agg.bits, lost_month = agg.lost, "
         f"vendors = agg.vendors FROM (SELECT domain_id, {per_flag} AS bits, {lost} AS lost, "

@@ -30,8 +30,10 @@ from typing import Any
 
 from linkdesk.core.scoring import facts
 from linkdesk.core.scoring.features import (
+    HITS,
     PATH_CANDIDATES,
     PATH_SQL,
+    ROLL_UP,
     SCOPE,
     SCOPE_LINKS,
     TITLE_CANDIDATES,
@@ -105,14 +107,20 @@ def plan_scope(db: sqlite3.Connection, model: Model, previous: dict[str, Any]) -
         return None  # every link's age and staleness moved
     if _scope_links(db) > FULL_SHARE * total:
         return None
+    for table in (SCOPE_LINKS, ROLL_UP):
+        db.execute(f"DROP TABLE IF EXISTS {table}")
+    db.execute(f"CREATE TEMP TABLE {SCOPE_LINKS.split('.')[1]} (id INTEGER PRIMARY KEY)")
+    db.execute(f"INSERT INTO {SCOPE_LINKS} SELECT id FROM links {in_scope(True)}")
+    db.execute(f"CREATE TEMP TABLE {ROLL_UP.split('.')[1]} (domain TEXT PRIMARY KEY) "
+               f"WITHOUT ROWID")
+    db.execute(f"INSERT INTO {ROLL_UP} SELECT domain FROM {SCOPE}")
     networks = _recount_networks(db, model, previous["networks"])
-    if _scope_links(db) > FULL_SHARE * total:
+    scoped = db.execute(f"SELECT count(*) FROM {SCOPE_LINKS}").fetchone()[0]
+    if scoped > FULL_SHARE * total:
         return None
     if not _append_anchor_texts(db, mark, vanished):
         return None
-    db.execute(f"CREATE TEMP TABLE {SCOPE_LINKS.split('.')[1]} (id INTEGER PRIMARY KEY)")
-    db.execute(f"INSERT INTO {SCOPE_LINKS} SELECT id FROM links {in_scope(True)}")
-    return Plan(day, networks, _scope_links(db))
+    return Plan(day, networks, scoped)
 
 
 def _collect_touched(db: sqlite3.Connection, mark: dict[str, int]) -> None:
@@ -171,8 +179,8 @@ def _recount_networks(
     db: sqlite3.Connection, model: Model, before: dict[str, list[str]]
 ) -> dict[str, list[str]]:
     """Recount the titles and paths the changes could have moved across the threshold (the
-    touched links' and the previous network ones: no other count changed), and add to the
-    scope the domains of links whose membership changed."""
+    touched links' and the previous network ones: no other count changed), and add the links
+    whose membership changed to the links recomputed, their domains to those rolled up."""
     for table in (TITLE_CANDIDATES, PATH_CANDIDATES):
         db.execute(f"DROP TABLE IF EXISTS {table}")
         db.execute(f"CREATE TEMP TABLE {table.split('.')[1]} (value TEXT PRIMARY KEY) "
@@ -186,6 +194,13 @@ def _recount_networks(
     db.execute(f"INSERT OR IGNORE INTO {PATH_CANDIDATES} SELECT path FROM "
                f"(SELECT {PATH_SQL} AS path FROM links AS l {in_scope(True, 'l.domain')}) "
                f"WHERE {network_path_sql('path')} AND instr(path, '?') = 0")
+    db.execute(f"DROP TABLE IF EXISTS {HITS}")
+    db.execute(  # one pass over the links finds every link with a candidate title or path
+        f"CREATE TEMP TABLE {HITS.split('.')[1]} AS SELECT id, domain, title, path FROM "
+        f"(SELECT id, domain, title, {PATH_SQL} AS path FROM links AS l LIMIT -1 OFFSET 0) "
+        f"WHERE title IN (SELECT value FROM {TITLE_CANDIDATES}) "
+        f"OR path IN (SELECT value FROM {PATH_CANDIDATES})"
+    )
     build_networks(db, model, candidates=True)
     after = network_sets(db)
     moved_titles = set(before["titles"]) ^ set(after["titles"])
@@ -193,22 +208,23 @@ def _recount_networks(
     for table, moved in ((TITLE_CANDIDATES, moved_titles), (PATH_CANDIDATES, moved_paths)):
         db.execute(f"DELETE FROM {table}")
         db.executemany(f"INSERT INTO {table} VALUES (?)", [(value,) for value in moved])
-    if moved_titles:
-        db.execute(f"INSERT OR IGNORE INTO {SCOPE} SELECT domain FROM links "
-                   f"WHERE title IN (SELECT value FROM {TITLE_CANDIDATES})")
-    if moved_paths:
-        db.execute(f"INSERT OR IGNORE INTO {SCOPE} SELECT l.domain FROM links AS l "
-                   f"WHERE {PATH_SQL} IN (SELECT value FROM {PATH_CANDIDATES})")
+    if moved_titles or moved_paths:
+        moved = (f"FROM {HITS} WHERE title IN (SELECT value FROM {TITLE_CANDIDATES}) "
+                 f"OR path IN (SELECT value FROM {PATH_CANDIDATES})")
+        db.execute(f"INSERT OR IGNORE INTO {SCOPE_LINKS} SELECT id {moved}")
+        db.execute(f"INSERT OR IGNORE INTO {ROLL_UP} SELECT domain {moved}")
     return after
 
 
 def _append_anchor_texts(db: sqlite3.Connection, mark: dict[str, int], vanished: Changed) -> bool:
     """Number the new anchor texts as a full re-score would; False when that is not simply
     appending (a changed text moves where a scan of the links first meets a text)."""
+    # Driven by the scope's links (CROSS JOIN keeps that order): a handful of lookups each.
     changed: Changed = vanished + db.execute(
-        f"SELECT l.id, a.anchor, l.anchor FROM link_features AS f "
-        f"JOIN links AS l ON l.id = f.link_id LEFT JOIN anchor_texts AS a ON a.id = f.anchor_id "
-        f"WHERE l.domain IN (SELECT domain FROM {SCOPE}) AND a.anchor IS NOT l.anchor"
+        f"SELECT l.id, a.anchor, l.anchor FROM {SCOPE_LINKS} AS s "
+        f"CROSS JOIN links AS l ON l.id = s.id CROSS JOIN link_features AS f "
+        f"ON f.link_id = s.id LEFT JOIN anchor_texts AS a ON a.id = f.anchor_id "
+        f"WHERE a.anchor IS NOT l.anchor"
     ).fetchall()
     if changed and not _order_kept(db, mark, changed):
         return False
