@@ -195,11 +195,13 @@ def _recount_networks(
                f"(SELECT {PATH_SQL} AS path FROM links AS l {in_scope(True, 'l.domain')}) "
                f"WHERE {network_path_sql('path')} AND instr(path, '?') = 0")
     db.execute(f"DROP TABLE IF EXISTS {HITS}")
-    db.execute(  # one pass over the links finds every link with a candidate title or path
-        f"CREATE TEMP TABLE {HITS.split('.')[1]} AS SELECT id, domain, title, path FROM "
-        f"(SELECT id, domain, title, {PATH_SQL} AS path FROM links AS l LIMIT -1 OFFSET 0) "
-        f"WHERE title IN (SELECT value FROM {TITLE_CANDIDATES}) "
-        f"OR path IN (SELECT value FROM {PATH_CANDIDATES})"
+    # One pass over the links finds every link with a candidate title or path; the path is
+    # cut out only of URLs that can hold an article-like one (every candidate is).
+    db.execute(
+        f"CREATE TEMP TABLE {HITS.split('.')[1]} AS SELECT id, domain, title, "
+        f"{PATH_SQL} AS path FROM links AS l "
+        f"WHERE title IN (SELECT value FROM {TITLE_CANDIDATES}) OR (source_url GLOB '*-*-*' "
+        f"AND {PATH_SQL} IN (SELECT value FROM {PATH_CANDIDATES}))"
     )
     build_networks(db, model, candidates=True)
     after = network_sets(db)
