@@ -102,7 +102,8 @@ def drop_temp_tables(db: sqlite3.Connection) -> None:
     """Drop the scratch tables a (full or incremental) build leaves."""
     for table in ("score_anchors", "score_titles", "score_paths", "score_hosts", "score_text",
                   "score_scope", "score_links", "score_title_candidates",
-                  "score_path_candidates", "score_roll_up", "score_hits"):
+                  "score_path_candidates", "score_roll_up", "score_hits",
+                  "score_anchor_candidates"):
         db.execute(f"DROP TABLE IF EXISTS temp.{table}")
 
 
@@ -330,6 +331,7 @@ def target_sites(
 TITLE_CANDIDATES = "temp.score_title_candidates"
 PATH_CANDIDATES = "temp.score_path_candidates"
 HITS = "temp.score_hits"
+ANCHOR_CANDIDATES = "temp.score_anchor_candidates"
 """(id, domain, title, path) of every link with a candidate title or path: one pass over links."""
 
 

@@ -30,6 +30,7 @@ from typing import Any
 
 from linkdesk.core.scoring import facts
 from linkdesk.core.scoring.features import (
+    ANCHOR_CANDIDATES,
     HITS,
     PATH_CANDIDATES,
     PATH_SQL,
@@ -114,11 +115,19 @@ def plan_scope(db: sqlite3.Connection, model: Model, previous: dict[str, Any]) -
     db.execute(f"CREATE TEMP TABLE {ROLL_UP.split('.')[1]} (domain TEXT PRIMARY KEY) "
                f"WITHOUT ROWID")
     db.execute(f"INSERT INTO {ROLL_UP} SELECT domain FROM {SCOPE}")
+    changed = _changed_anchors(db, vanished)
+    texts = {text for _, *pair in changed for text in pair if text is not None}
+    if len(texts) > _MAX_CHANGED_TEXTS:
+        return None
+    db.execute(f"DROP TABLE IF EXISTS {ANCHOR_CANDIDATES}")
+    db.execute(f"CREATE TEMP TABLE {ANCHOR_CANDIDATES.split('.')[1]} (value TEXT PRIMARY KEY) "
+               f"WITHOUT ROWID")
+    db.executemany(f"INSERT INTO {ANCHOR_CANDIDATES} VALUES (?)", [(text,) for text in texts])
     networks = _recount_networks(db, model, previous["networks"])
     scoped = db.execute(f"SELECT count(*) FROM {SCOPE_LINKS}").fetchone()[0]
     if scoped > FULL_SHARE * total:
         return None
-    if not _append_anchor_texts(db, mark, vanished):
+    if not _append_anchor_texts(db, mark, changed, texts):
         return None
     return Plan(day, networks, scoped)
 
@@ -195,13 +204,15 @@ def _recount_networks(
                f"(SELECT {PATH_SQL} AS path FROM links AS l {in_scope(True, 'l.domain')}) "
                f"WHERE {network_path_sql('path')} AND instr(path, '?') = 0")
     db.execute(f"DROP TABLE IF EXISTS {HITS}")
-    # One pass over the links finds every link with a candidate title or path; the path is
+    # One pass over the links finds every link with a candidate title or path (or a changed
+    # anchor text, for _order_kept); the path is
     # cut out only of URLs that can hold an article-like one (every candidate is).
     db.execute(
         f"CREATE TEMP TABLE {HITS.split('.')[1]} AS SELECT id, domain, title, "
-        f"{PATH_SQL} AS path FROM links AS l "
+        f"{PATH_SQL} AS path, anchor FROM links AS l "
         f"WHERE title IN (SELECT value FROM {TITLE_CANDIDATES}) OR (source_url GLOB '*-*-*' "
-        f"AND {PATH_SQL} IN (SELECT value FROM {PATH_CANDIDATES}))"
+        f"AND {PATH_SQL} IN (SELECT value FROM {PATH_CANDIDATES})) "
+        f"OR anchor IN (SELECT value FROM {ANCHOR_CANDIDATES})"
     )
     build_networks(db, model, candidates=True)
     after = network_sets(db)
@@ -218,17 +229,23 @@ def _recount_networks(
     return after
 
 
-def _append_anchor_texts(db: sqlite3.Connection, mark: dict[str, int], vanished: Changed) -> bool:
-    """Number the new anchor texts as a full re-score would; False when that is not simply
-    appending (a changed text moves where a scan of the links first meets a text)."""
+def _changed_anchors(db: sqlite3.Connection, vanished: Changed) -> Changed:
+    """The links gone and the links of the scope whose anchor text changed."""
     # Driven by the scope's links (CROSS JOIN keeps that order): a handful of lookups each.
-    changed: Changed = vanished + db.execute(
+    return vanished + db.execute(
         f"SELECT l.id, a.anchor, l.anchor FROM {SCOPE_LINKS} AS s "
         f"CROSS JOIN links AS l ON l.id = s.id CROSS JOIN link_features AS f "
         f"ON f.link_id = s.id LEFT JOIN anchor_texts AS a ON a.id = f.anchor_id "
         f"WHERE a.anchor IS NOT l.anchor"
     ).fetchall()
-    if changed and not _order_kept(db, mark, changed):
+
+
+def _append_anchor_texts(
+    db: sqlite3.Connection, mark: dict[str, int], changed: Changed, texts: set[str]
+) -> bool:
+    """Number the new anchor texts as a full re-score would; False when that is not simply
+    appending (a changed text moves where a scan of the links first meets a text)."""
+    if texts and not _order_kept(db, mark, changed, texts):
         return False
     # A full re-score numbers texts in the order a scan of the links first meets them: the
     # texts no old link has come after the old ones, in the order of their first new link.
@@ -253,21 +270,19 @@ def _append_anchor_texts(db: sqlite3.Connection, mark: dict[str, int], vanished:
     return True
 
 
-def _order_kept(db: sqlite3.Connection, mark: dict[str, int], changed: Changed) -> bool:
+def _order_kept(
+    db: sqlite3.Connection, mark: dict[str, int], changed: Changed, texts: set[str]
+) -> bool:
     """Whether every text a changed link had or has is first met at the same link as before
-    (a text new to the project: first met in a new link, so it is appended)."""
-    texts = {text for _, *pair in changed for text in pair if text is not None}
-    if not texts:
-        return True
-    if len(texts) > _MAX_CHANGED_TEXTS:
-        return False
+    (a text new to the project: first met in a new link, so it is appended). Every link
+    with such a text is in `HITS`."""
     db.execute("DROP TABLE IF EXISTS temp.score_changed")
     db.execute("CREATE TEMP TABLE score_changed (id INTEGER PRIMARY KEY)")
     db.executemany("INSERT INTO temp.score_changed VALUES (?)", [(row[0],) for row in changed])
     holes = ", ".join("?" for _ in texts)
     first = {anchor: (now, unchanged) for anchor, now, unchanged in db.execute(
         f"SELECT anchor, min(id), min(CASE WHEN id IN (SELECT id FROM temp.score_changed) "
-        f"THEN NULL ELSE id END) FROM links WHERE anchor IN ({holes}) GROUP BY anchor",
+        f"THEN NULL ELSE id END) FROM {HITS} WHERE anchor IN ({holes}) GROUP BY anchor",
         sorted(texts),
     )}
     db.execute("DROP TABLE temp.score_changed")
