@@ -52,6 +52,11 @@ def scored_base(rows: int) -> Path:
     return path
 
 
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line: prepare the projects, import and score the new rows, print figures."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
@@ -66,12 +71,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         exportgen.write_ahrefs(export, exportgen.make_profile(options.new, site=SITE,
                                                              seed=options.seed))
     shutil.copyfile(base, work)
+    marks: list[tuple[str, float]] = []
     with Project.open(work) as project:
+        cpu_start = _cpu()
         start = time.perf_counter()
         results = import_file(project, export, ImportOptions(site=SITE))
         imported = time.perf_counter()
-        summary = rescore(project.db)
+        summary = rescore(project.db, progress=lambda step: marks.append(
+            (step.stage, time.perf_counter())))
         scored = time.perf_counter()
+        cpu = _cpu() - cpu_start
     added = sum(result.links_added for result in results)
     merged = sum(result.links_merged for result in results)
     way = ("incremental" if summary.rescored_links is not None else "full")
@@ -82,6 +91,12 @@ def main(argv: Sequence[str] | None = None) -> int:
           f"{summary.rescored_links if summary.rescored_links is not None else summary.links:,}"
           f" links recomputed), file -> scored {total:.2f} s — "
           f"{'within' if total <= TARGET_SECONDS else 'OVER'} the {TARGET_SECONDS:.0f} s target")
+    ends = [t for _, t in marks[1:]] + [scored]
+    steps = ", ".join(f"{stage} from {t - imported:.2f} s, {end - t:.2f} s"
+                      for (stage, t), end in zip(marks, ends, strict=True))
+    print(f"re-score steps (the first starts once the scope is found): {steps}")
+    print(f"CPU time of this process, import and re-score: {cpu:.2f} s (the machine is "
+          f"shared: wall time above grows with its load)")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory of this process: {peak:.0f} MB")
     work.unlink()
