@@ -10,6 +10,8 @@ from __future__ import annotations
 import dataclasses
 import random
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -228,3 +230,22 @@ def test_a_large_import_rescores_in_full(tmp_path: Path) -> None:
         summary = rescore(project.db)
     assert summary.recomputed_signals and summary.rescored_links is None
     _assert_same_as_full(path, tmp_path, "large")
+
+
+def test_linkdesk_import_scores_only_what_it_touched(tmp_path: Path) -> None:
+    """The command line calls the same `rescore`, which takes the incremental way itself."""
+    parts = _split(_records(1_500, seed=8))
+    path = tmp_path / "p.linkdesk"
+    outputs = []
+    for name, records in (("base", parts["base"]), ("new", parts["new2"][:40])):
+        export = tmp_path / f"{name}.csv"
+        write_ahrefs(export, records)
+        done = subprocess.run(
+            [sys.executable, "-m", "linkdesk.cli", "import", str(path), str(export),
+             "--site", SITE], capture_output=True, text=True, check=True,
+            cwd=Path(__file__).resolve().parent.parent,
+        )
+        outputs.append(done.stdout)
+    assert "signals recomputed" in outputs[0]
+    assert "links the new data touched recomputed" in outputs[1]
+    _assert_same_as_full(path, tmp_path, "cli")
