@@ -222,10 +222,10 @@ def _recount_networks(
         db.execute(f"DELETE FROM {table}")
         db.executemany(f"INSERT INTO {table} VALUES (?)", [(value,) for value in moved])
     if moved_titles or moved_paths:
-        moved = (f"FROM {HITS} WHERE title IN (SELECT value FROM {TITLE_CANDIDATES}) "
-                 f"OR path IN (SELECT value FROM {PATH_CANDIDATES})")
-        db.execute(f"INSERT OR IGNORE INTO {SCOPE_LINKS} SELECT id {moved}")
-        db.execute(f"INSERT OR IGNORE INTO {ROLL_UP} SELECT domain {moved}")
+        rows = (f"FROM {HITS} WHERE title IN (SELECT value FROM {TITLE_CANDIDATES}) "
+               f"OR path IN (SELECT value FROM {PATH_CANDIDATES})")
+        db.execute(f"INSERT OR IGNORE INTO {SCOPE_LINKS} SELECT id {rows}")
+        db.execute(f"INSERT OR IGNORE INTO {ROLL_UP} SELECT domain {rows}")
     return after
 
 
