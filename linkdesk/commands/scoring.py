@@ -185,6 +185,8 @@ def run_score(options: argparse.Namespace) -> int:
 def summary_text(summary: ScoreSummary) -> str:
     """One line saying what a re-score did."""
     how = "signals recomputed" if summary.recomputed_signals else "signals reused"
+    if summary.rescored_links is not None:
+        how = f"only the {summary.rescored_links:,} links the new data touched recomputed"
     return (
         f"scored {summary.links:,} links and {summary.domains:,} referring domains "
         f"in {summary.seconds:.1f} s ({how})"

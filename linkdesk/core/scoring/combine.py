@@ -12,11 +12,13 @@ import sqlite3
 from collections.abc import Iterable
 
 from linkdesk.core.scoring.facts import FACT_COLUMNS
+from linkdesk.core.scoring.features import ROLL_UP_LINKS, SCOPED_LINKS
 from linkdesk.core.scoring.flags import risk_points
 from linkdesk.core.scoring.model import SIGNALS, Model
 from linkdesk.core.store.indexes import create_indexes, drop_indexes
 
 SCORE_MAX = 1000  # tenths
+_ID_SPAN = 1 << 40  # above any link id: orders (quality, -id) in one integer
 
 
 
@@ -44,8 +46,12 @@ def band_sql(model: Model, tenths: str, level: str) -> str:
     )
 
 
-def apply_weights(db: sqlite3.Connection, model: Model, flag_sets: Iterable[int]) -> None:
-    """Rewrite `link_scores` and the scores in `domain_scores` from the stored signal values."""
+def apply_weights(
+    db: sqlite3.Connection, model: Model, flag_sets: Iterable[int], scoped: bool = False
+) -> None:
+    """Rewrite `link_scores` and the scores in `domain_scores` from the stored signal values;
+    when `scoped`, only those of the links and domains of the incremental scope
+    (features.SCOPE_LINKS, features.ROLL_UP)."""
     db.execute("DROP TABLE IF EXISTS temp.score_levels")
     db.execute(
         "CREATE TEMP TABLE score_levels (flags INTEGER PRIMARY KEY, points INTEGER, "
@@ -61,8 +67,11 @@ def apply_weights(db: sqlite3.Connection, model: Model, flag_sets: Iterable[int]
     # Bulk-loading and then indexing is several times faster than updating indexed rows. Two
     # indexes (schema.py) serve every band and risk filter (see `band_condition`); the window
     # may have added sort indexes. Each costs about a second per million links to build.
-    indexes = drop_indexes(db, "link_scores")
-    db.execute("DELETE FROM link_scores")
+    # A small scope updates the indexed rows in place instead.
+    indexes = [] if scoped else drop_indexes(db, "link_scores")
+    links = SCOPED_LINKS
+    db.execute(f"DELETE FROM link_scores WHERE link_id IN {links}" if scoped
+               else "DELETE FROM link_scores")
     facts = ", ".join(FACT_COLUMNS)  # the charts' facts, copied (facts.py)
     copied = ", ".join(f"f.{name}" for name in FACT_COLUMNS)
     db.execute(
@@ -76,25 +85,30 @@ def apply_weights(db: sqlite3.Connection, model: Model, flag_sets: Iterable[int]
             SELECT f.link_id, f.domain_id, {quality_sql(model)} AS q, s.level, s.points,
                 f.flags, f.anchor_class, f.confidence, {copied}
             FROM link_features AS f JOIN temp.score_levels AS s ON s.flags = f.flags
+            {f"WHERE f.link_id IN {links}" if scoped else ""}
             LIMIT -1 OFFSET 0  -- not flattened: q is computed once per row
         )
         """
     )
     create_indexes(db, indexes)
-    _roll_up_domains(db, model)
+    _roll_up_domains(db, model, scoped)
     db.execute("DROP TABLE temp.score_levels")
 
 
-def _roll_up_domains(db: sqlite3.Connection, model: Model) -> None:
-    """A domain's quality is its best link's; its risk comes from the domain's own flags."""
-    indexes = drop_indexes(db, "domain_scores")
-    # With max(), SQLite takes the bare columns from the row holding the maximum.
+def _roll_up_domains(db: sqlite3.Connection, model: Model, scoped: bool = False) -> None:
+    """A domain's quality is its best link's (of equals, the first: the smallest id, so a
+    partial roll-up picks what a full one does); its risk comes from the domain's own flags."""
+    indexes = [] if scoped else drop_indexes(db, "domain_scores")
+    where = f"WHERE link_id IN {ROLL_UP_LINKS}" if scoped else ""
+    # With max(), SQLite takes the bare columns from the row holding the maximum: one row,
+    # as the key is unique (quality in tenths, then the smaller link id).
+    best_key = f"CAST(quality * 10 + 0.5 AS INTEGER) * {_ID_SPAN} - link_id"
     db.execute(
         f"UPDATE domain_scores SET quality = best.quality, best_link_id = best.link_id, "
         f"low_confidence = best.low_confidence, risk_points = s.points, risk_level = s.level, "
         f"band = {band_sql(model, 'CAST(best.quality * 10 + 0.5 AS INTEGER)', 's.level')} "
-        f"FROM (SELECT domain_id, max(quality) AS quality, link_id, low_confidence "
-        f"FROM link_scores GROUP BY domain_id) AS best, temp.score_levels AS s "
+        f"FROM (SELECT domain_id, max({best_key}), quality, link_id, low_confidence "
+        f"FROM link_scores {where} GROUP BY domain_id) AS best, temp.score_levels AS s "
         f"WHERE domain_scores.id = best.domain_id AND s.flags = domain_scores.flags"
     )
     create_indexes(db, indexes)

@@ -2,7 +2,10 @@
 
 Two halves (see docs/scoring.md): the signal values (`features.py`) are recomputed only when
 the data, the terms or the detection settings changed since they were stored; the scores
-(`combine.py`) are always recomputed from them, which is all a weight change costs.
+(`combine.py`) are always recomputed from them, which is all a weight change costs. When only
+the data changed, by imports touching a small share of the links, both halves are recomputed
+for the touched referring domains alone (`incremental.py`), with exactly the results a full
+re-score gives.
 """
 
 from __future__ import annotations
@@ -19,11 +22,13 @@ from typing import Any
 
 from linkdesk.core.platforms import BUILTIN_PLATFORMS, platforms
 from linkdesk.core.scoring.combine import apply_weights
-from linkdesk.core.scoring.features import build_features
+from linkdesk.core.scoring.features import build_features, drop_temp_tables
+from linkdesk.core.scoring.incremental import marks, update_features
 from linkdesk.core.scoring.model import Model, load_model
 from linkdesk.core.store import transaction
 
 _STEPS = ("domains", "anchors", "networks", "titles", "links", "domain flags", "scores")
+_INCREMENTAL_STEPS = ("changed links", "scores")
 _CANCEL_CHECK_INSTRUCTIONS = 20_000  # SQLite VM steps between checks: well under 10 ms
 
 
@@ -48,6 +53,7 @@ class ScoreSummary:
     domains: int
     recomputed_signals: bool  # False: only weights/thresholds changed, signals were reused
     seconds: float
+    rescored_links: int | None = None  # incremental: the links recomputed (None: all)
 
 
 ProgressCallback = Callable[[ScoreProgress], None]
@@ -73,8 +79,14 @@ def rescore(
         model = load_model(db)
         features_key = signals_key(db, model)
         state = read_state(db)
-        rebuild = state.get("features", {}).get("key") != features_key
-        steps = _STEPS if rebuild else _STEPS[-1:]
+        previous = state.get("features", {})
+        rebuild = previous.get("key") != features_key
+        found = None
+        if rebuild and previous.get("key", {}).get("model") == features_key["model"] and (
+            previous["key"].get("platforms") == features_key.get("platforms")
+        ):
+            found = update_features(db, model, previous)  # None: a full re-score is needed
+        steps = (_INCREMENTAL_STEPS if found else _STEPS) if rebuild else _STEPS[-1:]
         counter = iter(range(1, len(steps) + 1))
 
         def step(stage: str) -> None:
@@ -83,14 +95,26 @@ def rescore(
             if progress is not None:
                 progress(ScoreProgress(stage, next(counter), len(steps)))
 
-        if rebuild:
+        scoped = None
+        if found is not None:
+            step(_INCREMENTAL_STEPS[0])
+            scoped = found.pop("scoped_links")
+            facts = found
+        elif rebuild:
             facts = build_features(db, model, step)
-            _write_state(db, "features", {"key": features_key, **facts})
+        if rebuild:
+            _write_state(db, "features", {"key": features_key, **facts, "marks": marks(db)})
             flag_sets: list[int] = facts["flag_sets"]
         else:
             flag_sets = state["features"]["flag_sets"]
         step("scores")
-        apply_weights(db, model, flag_sets)
+        # The untouched links' scores stand only if they were current before the import.
+        before = state.get("scores", {})
+        partial = scoped is not None and before.get("features") == previous.get("key") and (
+            before.get("scores") == scores_key(model)
+        )
+        apply_weights(db, model, flag_sets, scoped=partial)
+        drop_temp_tables(db)
         _write_state(db, "scores", {
             "features": features_key,
             "scores": scores_key(model),
@@ -98,7 +122,8 @@ def rescore(
         })
         links = db.execute("SELECT count(*) FROM link_scores").fetchone()[0]
         domains = db.execute("SELECT count(*) FROM domain_scores").fetchone()[0]
-    return ScoreSummary(links, domains, rebuild, time.perf_counter() - start)
+    return ScoreSummary(links, domains, rebuild, time.perf_counter() - start,
+                        scoped if partial else None)
 
 
 def scores_current(db: sqlite3.Connection) -> bool:

@@ -36,6 +36,23 @@ PATH_SQL = "substr(l.source_url, instr(substr(l.source_url, 9), '/') + 8)"
 """The path and query of a normalised source URL (`https://host/path?q` -> `/path?q`)."""
 
 Step = Callable[[str], None]
+
+SCOPE = "temp.score_scope"
+"""The referring domains an incremental re-score recomputes (incremental.py); every link of
+them is recomputed, and nothing else."""
+SCOPE_LINKS = "temp.score_links"
+"""The ids of the links recomputed: those of the `SCOPE` domains, and links elsewhere whose
+network title or path flag changed."""
+ROLL_UP = "temp.score_roll_up"
+"""The domains whose flags and best link are rolled up again: the `SCOPE` and the domains of
+the other `SCOPE_LINKS`."""
+ROLL_UP_LINKS = f"(SELECT id FROM links WHERE domain IN (SELECT domain FROM {ROLL_UP}))"
+SCOPED_LINKS = f"(SELECT id FROM {SCOPE_LINKS})"
+
+
+def in_scope(scoped: bool, column: str = "domain", keyword: str = "WHERE") -> str:
+    """SQL limiting a query over links to the scope's domains (nothing when not `scoped`)."""
+    return f"{keyword} {column} IN (SELECT domain FROM {SCOPE})" if scoped else ""
 _METRICS = ("domain_rating", "trust_flow", "citation_flow", "domain_authority", "domain_traffic")
 
 
@@ -57,7 +74,7 @@ def build_features(db: sqlite3.Connection, model: Model, step: Step) -> dict[str
     step("anchors")
     _build_anchors(db, model)
     step("networks")
-    _build_networks(db, model)
+    build_networks(db, model)
     step("titles")
     _build_text_marks(db, model)
     step("links")
@@ -67,9 +84,43 @@ def build_features(db: sqlite3.Connection, model: Model, step: Step) -> dict[str
     flag_sets = [row[0] for row in db.execute(
         "SELECT flags FROM link_features UNION SELECT flags FROM domain_scores"
     )]
-    for table in ("score_anchors", "score_titles", "score_paths", "score_hosts", "score_text"):
+    found = network_sets(db)
+    drop_temp_tables(db)
+    return {"as_of": day.isoformat() if day else None, "flag_sets": flag_sets,
+            "networks": found}
+
+
+def network_sets(db: sqlite3.Connection) -> dict[str, list[str]]:
+    """The network titles and paths just found: an incremental re-score starts from them."""
+    return {
+        "titles": [row[0] for row in db.execute("SELECT title FROM temp.score_titles")],
+        "paths": [row[0] for row in db.execute("SELECT path FROM temp.score_paths")],
+    }
+
+
+def drop_temp_tables(db: sqlite3.Connection) -> None:
+    """Drop the scratch tables a (full or incremental) build leaves."""
+    for table in ("score_anchors", "score_titles", "score_paths", "score_hosts", "score_text",
+                  "score_scope", "score_links", "score_title_candidates",
+                  "score_path_candidates", "score_roll_up", "score_hits",
+                  "score_anchor_candidates"):
         db.execute(f"DROP TABLE IF EXISTS temp.{table}")
-    return {"as_of": day.isoformat() if day else None, "flag_sets": flag_sets}
+
+
+def build_scoped_features(
+    db: sqlite3.Connection, model: Model, day: datetime.date | None
+) -> list[int]:
+    """Recompute the facts and `link_features` of the `SCOPE` domains and their links, the
+    network tables being built already (incremental.py); return their distinct flag sets."""
+    _build_domains(db, model, scoped=True)
+    _build_anchors(db, model, scoped=True)
+    _build_text_marks(db, model, scoped=True)
+    _build_link_features(db, model, day, scoped=True)
+    _domain_flags(db, model, scoped=True)
+    return [row[0] for row in db.execute(
+        f"SELECT flags FROM link_features WHERE link_id IN {SCOPED_LINKS} "
+        f"UNION SELECT flags FROM domain_scores WHERE domain IN (SELECT domain FROM {ROLL_UP})"
+    )]
 
 
 # -- domains ----------------------------------------------------------------------------------
@@ -89,18 +140,22 @@ class SiteCounts:
     sites: int = 1  # distinct sites of the project it links to
 
 
-def domain_counts(db: sqlite3.Connection) -> Iterator[tuple[str, SiteCounts]]:
-    """Per referring domain: its counts (two grouped passes: cheaper than one finer one)."""
+def domain_counts(
+    db: sqlite3.Connection, scoped: bool = False
+) -> Iterator[tuple[str, SiteCounts]]:
+    """Per referring domain (of the scope, when `scoped`): its counts (two grouped passes:
+    cheaper than one finer one)."""
     metrics = ", ".join(f"max({name})" for name in _METRICS)
+    where = in_scope(scoped)
     top_targets = dict(db.execute(
-        "SELECT domain, max(n) FROM (SELECT domain, target_url, count(*) AS n FROM links "
-        "GROUP BY domain, target_url) GROUP BY domain"
+        f"SELECT domain, max(n) FROM (SELECT domain, target_url, count(*) AS n FROM links "
+        f"{where} GROUP BY domain, target_url) GROUP BY domain"
     ).fetchall())
     rows = db.execute(
         f"SELECT domain, count(*), sum(1 - coalesce(lost, 0)), count(DISTINCT {_HOST_SQL}), "
-        f"{metrics} FROM links GROUP BY domain"
+        f"{metrics} FROM links {where} GROUP BY domain"
     )
-    sites = target_sites(db)
+    sites = target_sites(db, scoped=scoped)
     for domain, links, live, hosts, *values in rows:
         metrics_of = dict(zip(_METRICS, values, strict=True))
         yield domain, SiteCounts(links, live, hosts, top_targets[domain], metrics_of,
@@ -144,16 +199,26 @@ def domain_row(
     )
 
 
-def _build_domains(db: sqlite3.Connection, model: Model) -> None:
-    db.execute("DELETE FROM domain_scores")
+_DOMAIN_COLUMNS = (
+    "domain", "links", "live_links", "hosts", "top_target_links", "platform", "authority",
+    "trust", "traffic", "country", "repetition", "footer", "scope_flags", "flags",
+)
+
+
+def _build_domains(db: sqlite3.Connection, model: Model, scoped: bool = False) -> None:
     large = frozenset(large_platforms(db))
-    rows = [domain_row(domain, site, model, large) for domain, site in domain_counts(db)]
-    db.executemany(
-        "INSERT INTO domain_scores (domain, links, live_links, hosts, top_target_links, "
-        "platform, authority, trust, traffic, country, repetition, footer, scope_flags, flags) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        rows,
-    )
+    rows = [domain_row(domain, site, model, large)
+            for domain, site in domain_counts(db, scoped)]
+    insert = (f"INSERT INTO domain_scores ({', '.join(_DOMAIN_COLUMNS)}) "
+              f"VALUES ({', '.join('?' for _ in _DOMAIN_COLUMNS)})")
+    if scoped:  # the scope's rows keep their ids; domains left without links go
+        db.execute(f"DELETE FROM domain_scores {in_scope(True)} AND domain NOT IN "
+                   f"(SELECT domain FROM links {in_scope(True)})")
+        insert += " ON CONFLICT (domain) DO UPDATE SET " + ", ".join(
+            f"{name} = excluded.{name}" for name in _DOMAIN_COLUMNS[1:])
+    else:
+        db.execute("DELETE FROM domain_scores")
+    db.executemany(insert, rows)
     # On blog platforms each host is somebody else's site: count repetition per host.
     db.execute("DROP TABLE IF EXISTS temp.score_hosts")
     db.execute(
@@ -161,7 +226,8 @@ def _build_domains(db: sqlite3.Connection, model: Model) -> None:
         "footer INTEGER) WITHOUT ROWID"
     )
     platforms = [row[0] for row in db.execute(
-        "SELECT domain FROM domain_scores WHERE platform"
+        f"SELECT domain FROM domain_scores WHERE platform "
+        f"{f'AND domain IN (SELECT domain FROM {ROLL_UP})' if scoped else ''}"
     )]
     db.executemany("INSERT INTO temp.score_hosts VALUES (?, ?, ?)", [
         (host, signals.site_repetition(links), int(signals.site_footer(links, top, model)))
@@ -172,13 +238,27 @@ def _build_domains(db: sqlite3.Connection, model: Model) -> None:
 # -- anchors, titles, paths -------------------------------------------------------------------
 
 
-def _build_anchors(db: sqlite3.Connection, model: Model) -> None:
+def _anchor_row(classifier: AnchorClassifier, anchor: str, number: int) -> tuple[object, ...]:
+    found = classifier.facts(anchor)
+    bits = flags.anchor_flag_bits(found.anchor_class, found.poison_word)
+    return (anchor, found.anchor_class, bits, int(found.topic_term is not None), number)
+
+
+def _build_anchors(db: sqlite3.Connection, model: Model, scoped: bool = False) -> None:
     classifier = AnchorClassifier(model.terms)
     db.execute("DROP TABLE IF EXISTS temp.score_anchors")
     db.execute(
         "CREATE TEMP TABLE score_anchors (anchor TEXT PRIMARY KEY, class INTEGER, "
         "flags INTEGER, relevance INTEGER, id INTEGER) WITHOUT ROWID"
     )
+    if scoped:  # the scope's anchors, numbered already (incremental.py appends new texts)
+        db.executemany("INSERT INTO temp.score_anchors VALUES (?, ?, ?, ?, ?)", [
+            _anchor_row(classifier, anchor, number) for anchor, number in db.execute(
+                f"SELECT anchor, id FROM anchor_texts WHERE anchor IN "
+                f"(SELECT anchor FROM links WHERE id IN {SCOPED_LINKS} AND anchor IS NOT NULL)"
+            ).fetchall()
+        ])
+        return
     rows = []
     # Every distinct anchor text gets an id (1, 2, ...; 0 is no anchor) and the key of its
     # group: texts equal but for ASCII case, as the Anchors table groups them.
@@ -187,17 +267,14 @@ def _build_anchors(db: sqlite3.Connection, model: Model) -> None:
     for number, (anchor,) in enumerate(db.execute(
         "SELECT DISTINCT anchor FROM links WHERE anchor IS NOT NULL"
     ).fetchall(), start=1):
-        found = classifier.facts(anchor)
-        bits = flags.anchor_flag_bits(found.anchor_class, found.poison_word)
         texts.append((number, keys.setdefault(facts.anchor_key(anchor), len(keys) + 1), anchor))
-        rows.append((anchor, found.anchor_class, bits, int(found.topic_term is not None),
-                     number))
+        rows.append(_anchor_row(classifier, anchor, number))
     db.executemany("INSERT INTO temp.score_anchors VALUES (?, ?, ?, ?, ?)", rows)
     db.execute("DELETE FROM anchor_texts")
     db.executemany("INSERT INTO anchor_texts (id, key, anchor) VALUES (?, ?, ?)", texts)
 
 
-def _build_text_marks(db: sqlite3.Connection, model: Model) -> None:
+def _build_text_marks(db: sqlite3.Connection, model: Model, scoped: bool = False) -> None:
     """Mark links whose title has a poison word, whose title or URL has a topic keyword, or
     whose page is a list of sites or looks generated for the linked site.
 
@@ -214,7 +291,8 @@ def _build_text_marks(db: sqlite3.Connection, model: Model) -> None:
     sites: dict[str, str] = {}  # target URL -> its site: a project has few target URLs
     marks = []
     for link_id, title, url, target in db.execute(
-        "SELECT id, title, source_url, target_url FROM links"
+        f"SELECT id, title, source_url, target_url FROM links "
+        f"{f'WHERE id IN {SCOPED_LINKS}' if scoped else ''}"
     ):
         lowered = title.lower() if title else ""
         path = url_path(url)
@@ -233,10 +311,12 @@ def _build_text_marks(db: sqlite3.Connection, model: Model) -> None:
     db.executemany("INSERT INTO temp.score_text VALUES (?, ?, ?, ?, ?, ?)", marks)
 
 
-def target_sites(db: sqlite3.Connection, domain: str | None = None) -> dict[str, int]:
-    """Per referring domain (or for one), how many distinct sites of the project it links to
-    (sites: the registered domains of the target URLs)."""
-    where = "WHERE domain = ?" if domain is not None else ""
+def target_sites(
+    db: sqlite3.Connection, domain: str | None = None, scoped: bool = False
+) -> dict[str, int]:
+    """Per referring domain (or for one, or those of the scope), how many distinct sites of the
+    project it links to (sites: the registered domains of the target URLs)."""
+    where = "WHERE domain = ?" if domain is not None else in_scope(scoped)
     pairs = db.execute(
         f"SELECT DISTINCT domain, substr(target_url, 1, instr(substr(target_url, 9), '/') + 7) "
         f"FROM links {where}",
@@ -248,16 +328,34 @@ def target_sites(db: sqlite3.Connection, domain: str | None = None) -> dict[str,
     return {referring: len(sites) for referring, sites in found.items()}
 
 
-def _build_networks(db: sqlite3.Connection, model: Model) -> None:
+TITLE_CANDIDATES = "temp.score_title_candidates"
+PATH_CANDIDATES = "temp.score_path_candidates"
+HITS = "temp.score_hits"
+ANCHOR_CANDIDATES = "temp.score_anchor_candidates"
+"""(id, domain, title, path) of every link with a candidate title or path: one pass over links."""
+
+
+def build_networks(db: sqlite3.Connection, model: Model, candidates: bool = False) -> None:
+    """The titles and article paths found on enough referring domains to mark a network
+    (`temp.score_titles`, `temp.score_paths`); only those of `TITLE_CANDIDATES` and
+    `PATH_CANDIDATES` when `candidates`, counted in `HITS` (an incremental re-score, see
+    incremental.py)."""
     detection = model.detection
+    titles, title_filter = "links", ""
+    paths = f"(SELECT {PATH_SQL} AS path, domain FROM links AS l)"
+    path_filter = ""
+    if candidates:
+        titles = paths = HITS
+        title_filter = f"AND title IN (SELECT value FROM {TITLE_CANDIDATES})"
+        path_filter = f"AND path IN (SELECT value FROM {PATH_CANDIDATES})"
     for table in ("score_titles", "score_paths"):
         db.execute(f"DROP TABLE IF EXISTS temp.{table}")
     db.execute(
         "CREATE TEMP TABLE score_titles (title TEXT PRIMARY KEY, domains INTEGER) WITHOUT ROWID"
     )
     db.execute(
-        f"INSERT INTO temp.score_titles SELECT title, count(DISTINCT domain) FROM links "
-        f"WHERE length(title) >= {NETWORK_TITLE_MIN_LENGTH} GROUP BY title "
+        f"INSERT INTO temp.score_titles SELECT title, count(DISTINCT domain) FROM {titles} "
+        f"WHERE length(title) >= {NETWORK_TITLE_MIN_LENGTH} {title_filter} GROUP BY title "
         f"HAVING count(DISTINCT domain) >= {int(detection['network_title_domains'])}"
     )
     db.execute(
@@ -265,8 +363,8 @@ def _build_networks(db: sqlite3.Connection, model: Model) -> None:
     )
     db.execute(
         f"INSERT INTO temp.score_paths SELECT path, count(DISTINCT domain) "
-        f"FROM (SELECT {PATH_SQL} AS path, domain FROM links AS l) "
-        f"WHERE {network_path_sql('path')} AND instr(path, '?') = 0 GROUP BY path "
+        f"FROM {paths} WHERE {network_path_sql('path')} AND instr(path, '?') = 0 {path_filter} "
+        f"GROUP BY path "
         f"HAVING count(DISTINCT domain) >= {int(detection['network_path_domains'])}"
     )
 
@@ -285,9 +383,12 @@ _LINK_COLUMNS = (
 )
 
 
-def link_features_select(model: Model, day: datetime.date | None) -> str:
-    """The SELECT computing `link_features` rows: signal values in `SIGNALS` order, then
-    flags, anchor class, confidence and the charts' facts (facts.FACT_COLUMNS)."""
+def link_features_select(
+    model: Model, day: datetime.date | None, scoped: bool = False
+) -> str:
+    """The SELECT computing `link_features` rows (of the scope's links, when `scoped`): signal
+    values in `SIGNALS` order, then flags, anchor class, confidence and the charts' facts
+    (facts.FACT_COLUMNS)."""
     as_of_day = None if day is None else day.toordinal() + 1_721_424.5  # Julian day
     stale_before = None
     if day is not None:
@@ -327,23 +428,27 @@ def link_features_select(model: Model, day: datetime.date | None) -> str:
             LEFT JOIN temp.score_anchors AS a ON a.anchor = l.anchor
             LEFT JOIN temp.score_titles AS t ON t.title = l.title
             LEFT JOIN temp.score_text AS s ON s.link_id = l.id
+            {f"WHERE l.id IN {SCOPED_LINKS}" if scoped else ""}
             LIMIT -1 OFFSET 0  -- not flattened: each column above is computed once per row
         ) AS x
     """
 
 
 def _build_link_features(
-    db: sqlite3.Connection, model: Model, day: datetime.date | None
+    db: sqlite3.Connection, model: Model, day: datetime.date | None, scoped: bool = False
 ) -> None:
-    db.execute("DELETE FROM link_features")
+    if scoped:
+        db.execute(f"DELETE FROM link_features WHERE link_id IN {SCOPED_LINKS}")
+    else:
+        db.execute("DELETE FROM link_features")
     db.execute(
         f"INSERT INTO link_features (link_id, domain_id, {', '.join(SIGNALS)}, flags, "
         f"anchor_class, confidence, {', '.join(facts.FACT_COLUMNS)}) "
-        f"{link_features_select(model, day)}"
+        f"{link_features_select(model, day, scoped)}"
     )
 
 
-def _domain_flags(db: sqlite3.Connection, model: Model) -> None:
+def _domain_flags(db: sqlite3.Connection, model: Model, scoped: bool = False) -> None:
     """A domain has a per-link flag when at least `domain_flag_share` of its links have it."""
     share = float(model.detection["domain_flag_share"])
     per_flag = " | ".join(
@@ -356,9 +461,10 @@ def _domain_flags(db: sqlite3.Connection, model: Model) -> None:
     lost = (f"CASE WHEN min(rel & {facts.REL_LOST}) > 0 THEN max(lost_month) "
             f"ELSE {facts.NO_MONTH} END")
     vendors = " | ".join(f"max(vendors & {vendor_bit(name)})" for name in VENDORS)
+    where = f"WHERE link_id IN {ROLL_UP_LINKS}" if scoped else ""
     db.execute(
         f"UPDATE domain_scores SET flags = scope_flags | agg.bits, lost_month = agg.lost, "
         f"vendors = agg.vendors FROM (SELECT domain_id, {per_flag} AS bits, {lost} AS lost, "
-        f"{vendors} AS vendors FROM link_features GROUP BY domain_id) AS agg "
+        f"{vendors} AS vendors FROM link_features {where} GROUP BY domain_id) AS agg "
         f"WHERE domain_scores.id = agg.domain_id"
     )

@@ -1,0 +1,301 @@
+"""Incremental re-scoring: after an import, recompute only the referring domains it touched.
+
+An import changes links only through its observations (new links, and links it merges into),
+through Search Console pages (`google_seen`, placeholders) and by dropping duplicates and
+replaced placeholders, all within the referring domains of its rows. The scores of a link
+depend on its own columns, on its domain's (counts, best metrics, hosts, sites, footer,
+share-based domain flags) and on four things that look across the project:
+
+- the newest date of the data (`features.as_of`: ages and staleness);
+- the titles and article paths found on several referring domains (`network_title`,
+  `network_path`);
+- the numbering of anchor texts (`anchor_texts`: ids in the order texts are first met);
+- the flag sets that occur (only a lookup table: a superset does no harm).
+
+So `plan` collects the touched domains (since the marks the last re-score recorded), recounts
+the network titles and paths that could have changed (those of the touched links and the
+previous network ones), adds the domains of links whose network membership changed, and
+returns None (a full re-score) whenever it cannot prove the rest unchanged: settings,
+platforms or FEATURES_VERSION changed (the caller's key), an import was removed, the newest
+date moved, a touched link's anchor text changed or a link with an anchor vanished, or the
+scope holds more than `FULL_SHARE` of the links.
+"""
+
+from __future__ import annotations
+
+import datetime
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from linkdesk.core.scoring import facts
+from linkdesk.core.scoring.features import (
+    ANCHOR_CANDIDATES,
+    HITS,
+    PATH_CANDIDATES,
+    PATH_SQL,
+    ROLL_UP,
+    SCOPE,
+    SCOPE_LINKS,
+    TITLE_CANDIDATES,
+    as_of,
+    build_networks,
+    build_scoped_features,
+    drop_temp_tables,
+    in_scope,
+    network_path_sql,
+    network_sets,
+)
+from linkdesk.core.scoring.flags import NETWORK_TITLE_MIN_LENGTH
+from linkdesk.core.scoring.model import Model
+
+FULL_SHARE = 0.2
+"""Above this share of the project's links in the touched domains, a full re-score is as
+quick (it bulk-loads instead of updating indexed rows) and simpler."""
+
+
+def marks(db: sqlite3.Connection) -> dict[str, int]:
+    """Where the data stood when scored: the next re-score starts from here."""
+    row = db.execute(
+        "SELECT (SELECT count(*) FROM imports), (SELECT coalesce(max(id), 0) FROM imports), "
+        "(SELECT coalesce(max(id), 0) FROM observations), (SELECT coalesce(max(id), 0) FROM links)"
+    ).fetchone()
+    return dict(zip(("imports", "last_import", "last_observation", "last_link"), row,
+                    strict=True))
+
+
+@dataclass(frozen=True)
+class Plan:
+    """An incremental re-score's scope, ready in `SCOPE`, `SCOPE_LINKS` and the network
+    tables."""
+
+    day: datetime.date | None
+    networks: dict[str, list[str]]
+    links: int  # links in the scope
+
+
+def update_features(
+    db: sqlite3.Connection, model: Model, previous: dict[str, Any]
+) -> dict[str, Any] | None:
+    """Recompute the signal values of what changed since `previous` (the stored features
+    state); return the new state's facts, or None when a full re-score is needed."""
+    plan = plan_scope(db, model, previous)
+    if plan is None:
+        drop_temp_tables(db)
+        return None
+    flag_sets = sorted(set(previous["flag_sets"]) | set(build_scoped_features(db, model,
+                                                                            plan.day)))
+    return {"as_of": plan.day.isoformat() if plan.day else None, "flag_sets": flag_sets,
+            "networks": plan.networks, "scoped_links": plan.links}
+
+
+def plan_scope(db: sqlite3.Connection, model: Model, previous: dict[str, Any]) -> Plan | None:
+    """Find what an incremental re-score must recompute (see the module's docstring)."""
+    mark = previous.get("marks")
+    if not mark or "networks" not in previous or "flag_sets" not in previous:
+        return None  # scored before incremental re-scoring existed
+    kept = db.execute("SELECT count(*) FROM imports WHERE id <= ?",
+                      (mark["last_import"],)).fetchone()[0]
+    if kept != mark["imports"]:
+        return None  # an import was removed
+    _collect_touched(db, mark)
+    total = db.execute("SELECT count(*) FROM links").fetchone()[0]
+    vanished = _drop_vanished(db, mark, total)
+    if vanished is None:
+        return None
+    day = as_of(db)
+    if (day.isoformat() if day else None) != previous.get("as_of"):
+        return None  # every link's age and staleness moved
+    if _scope_links(db) > FULL_SHARE * total:
+        return None
+    for table in (SCOPE_LINKS, ROLL_UP):
+        db.execute(f"DROP TABLE IF EXISTS {table}")
+    db.execute(f"CREATE TEMP TABLE {SCOPE_LINKS.split('.')[1]} (id INTEGER PRIMARY KEY)")
+    db.execute(f"INSERT INTO {SCOPE_LINKS} SELECT id FROM links {in_scope(True)}")
+    db.execute(f"CREATE TEMP TABLE {ROLL_UP.split('.')[1]} (domain TEXT PRIMARY KEY) "
+               f"WITHOUT ROWID")
+    db.execute(f"INSERT INTO {ROLL_UP} SELECT domain FROM {SCOPE}")
+    changed = _changed_anchors(db, vanished)
+    texts = {text for _, *pair in changed for text in pair if text is not None}
+    if len(texts) > _MAX_CHANGED_TEXTS:
+        return None
+    db.execute(f"DROP TABLE IF EXISTS {ANCHOR_CANDIDATES}")
+    db.execute(f"CREATE TEMP TABLE {ANCHOR_CANDIDATES.split('.')[1]} (value TEXT PRIMARY KEY) "
+               f"WITHOUT ROWID")
+    db.executemany(f"INSERT INTO {ANCHOR_CANDIDATES} VALUES (?)", [(text,) for text in texts])
+    networks = _recount_networks(db, model, previous["networks"])
+    scoped = db.execute(f"SELECT count(*) FROM {SCOPE_LINKS}").fetchone()[0]
+    if scoped > FULL_SHARE * total:
+        return None
+    if not _append_anchor_texts(db, mark, changed, texts):
+        return None
+    return Plan(day, networks, scoped)
+
+
+def _collect_touched(db: sqlite3.Connection, mark: dict[str, int]) -> None:
+    """The referring domains of every link observed, added or marked by Google since."""
+    db.execute(f"DROP TABLE IF EXISTS {SCOPE}")
+    db.execute(f"CREATE TEMP TABLE {SCOPE.split('.')[1]} (domain TEXT PRIMARY KEY) WITHOUT ROWID")
+    last_import = mark["last_import"]
+    db.execute(
+        f"INSERT OR IGNORE INTO {SCOPE} "
+        f"SELECT l.domain FROM observations AS o JOIN links AS l ON l.id = o.link_id "
+        f"WHERE o.id > ? "
+        f"UNION SELECT domain FROM links WHERE id > ? "
+        f"UNION SELECT domain FROM google_page_rows WHERE import_id > ? "
+        f"UNION SELECT l.domain FROM links AS l WHERE l.source_url IN "
+        f"(SELECT source_url FROM google_page_rows WHERE import_id > ?)",
+        (mark["last_observation"], mark["last_link"], last_import, last_import),
+    )
+
+
+_MAX_CHANGED_TEXTS = 500  # more changed anchor texts than this: a full re-score
+Changed = list[tuple[int, str | None, str | None]]
+"""Links whose anchor text changed: (link id, text before, text now; None: no text)."""
+
+
+def _drop_vanished(db: sqlite3.Connection, mark: dict[str, int], total: int) -> Changed | None:
+    """Drop the scores of links that are gone (merged duplicates, replaced placeholders), put
+    their domains in the scope and return them with their anchor texts; None when the stored
+    scores are not what the last re-score left."""
+    scored = db.execute("SELECT count(*) FROM link_features").fetchone()[0]
+    added = db.execute("SELECT count(*) FROM links WHERE id > ?",
+                       (mark["last_link"],)).fetchone()[0]
+    vanished = scored + added - total
+    if vanished == 0:
+        return []
+    if vanished < 0:
+        return None  # links without scores
+    rows = db.execute(
+        "SELECT f.link_id, a.anchor, d.domain FROM link_features AS f "
+        "LEFT JOIN domain_scores AS d ON d.id = f.domain_id "
+        "LEFT JOIN anchor_texts AS a ON a.id = f.anchor_id "
+        "WHERE f.link_id NOT IN (SELECT id FROM links)"
+    ).fetchall()
+    if any(domain is None for *_, domain in rows):
+        return None
+    db.executemany(f"INSERT OR IGNORE INTO {SCOPE} VALUES (?)", [(row[2],) for row in rows])
+    for table in ("link_features", "link_scores"):
+        db.executemany(f"DELETE FROM {table} WHERE link_id = ?", [(row[0],) for row in rows])
+    return [(link_id, anchor, None) for link_id, anchor, _ in rows]
+
+
+def _scope_links(db: sqlite3.Connection) -> int:
+    return db.execute(f"SELECT count(*) FROM links {in_scope(True)}").fetchone()[0]
+
+
+def _recount_networks(
+    db: sqlite3.Connection, model: Model, before: dict[str, list[str]]
+) -> dict[str, list[str]]:
+    """Recount the titles and paths the changes could have moved across the threshold (the
+    touched links' and the previous network ones: no other count changed), and add the links
+    whose membership changed to the links recomputed, their domains to those rolled up."""
+    for table in (TITLE_CANDIDATES, PATH_CANDIDATES):
+        db.execute(f"DROP TABLE IF EXISTS {table}")
+        db.execute(f"CREATE TEMP TABLE {table.split('.')[1]} (value TEXT PRIMARY KEY) "
+                   f"WITHOUT ROWID")
+    db.executemany(f"INSERT OR IGNORE INTO {TITLE_CANDIDATES} VALUES (?)",
+                   [(title,) for title in before["titles"]])
+    db.executemany(f"INSERT OR IGNORE INTO {PATH_CANDIDATES} VALUES (?)",
+                   [(path,) for path in before["paths"]])
+    db.execute(f"INSERT OR IGNORE INTO {TITLE_CANDIDATES} SELECT title FROM links "
+               f"{in_scope(True)} AND length(title) >= {NETWORK_TITLE_MIN_LENGTH}")
+    db.execute(f"INSERT OR IGNORE INTO {PATH_CANDIDATES} SELECT path FROM "
+               f"(SELECT {PATH_SQL} AS path FROM links AS l {in_scope(True, 'l.domain')}) "
+               f"WHERE {network_path_sql('path')} AND instr(path, '?') = 0")
+    db.execute(f"DROP TABLE IF EXISTS {HITS}")
+    # One pass over the links finds every link with a candidate title or path (or a changed
+    # anchor text, for _order_kept); the path is
+    # cut out only of URLs that can hold an article-like one (every candidate is).
+    db.execute(
+        f"CREATE TEMP TABLE {HITS.split('.')[1]} AS SELECT id, domain, title, "
+        f"{PATH_SQL} AS path, anchor FROM links AS l "
+        f"WHERE title IN (SELECT value FROM {TITLE_CANDIDATES}) OR (source_url GLOB '*-*-*' "
+        f"AND {PATH_SQL} IN (SELECT value FROM {PATH_CANDIDATES})) "
+        f"OR anchor IN (SELECT value FROM {ANCHOR_CANDIDATES})"
+    )
+    build_networks(db, model, candidates=True)
+    after = network_sets(db)
+    moved_titles = set(before["titles"]) ^ set(after["titles"])
+    moved_paths = set(before["paths"]) ^ set(after["paths"])
+    for table, moved in ((TITLE_CANDIDATES, moved_titles), (PATH_CANDIDATES, moved_paths)):
+        db.execute(f"DELETE FROM {table}")
+        db.executemany(f"INSERT INTO {table} VALUES (?)", [(value,) for value in moved])
+    if moved_titles or moved_paths:
+        rows = (f"FROM {HITS} WHERE title IN (SELECT value FROM {TITLE_CANDIDATES}) "
+               f"OR path IN (SELECT value FROM {PATH_CANDIDATES})")
+        db.execute(f"INSERT OR IGNORE INTO {SCOPE_LINKS} SELECT id {rows}")
+        db.execute(f"INSERT OR IGNORE INTO {ROLL_UP} SELECT domain {rows}")
+    return after
+
+
+def _changed_anchors(db: sqlite3.Connection, vanished: Changed) -> Changed:
+    """The links gone and the links of the scope whose anchor text changed."""
+    # Driven by the scope's links (CROSS JOIN keeps that order): a handful of lookups each.
+    return vanished + db.execute(
+        f"SELECT l.id, a.anchor, l.anchor FROM {SCOPE_LINKS} AS s "
+        f"CROSS JOIN links AS l ON l.id = s.id CROSS JOIN link_features AS f "
+        f"ON f.link_id = s.id LEFT JOIN anchor_texts AS a ON a.id = f.anchor_id "
+        f"WHERE a.anchor IS NOT l.anchor"
+    ).fetchall()
+
+
+def _append_anchor_texts(
+    db: sqlite3.Connection, mark: dict[str, int], changed: Changed, texts: set[str]
+) -> bool:
+    """Number the new anchor texts as a full re-score would; False when that is not simply
+    appending (a changed text moves where a scan of the links first meets a text)."""
+    if texts and not _order_kept(db, mark, changed, texts):
+        return False
+    # A full re-score numbers texts in the order a scan of the links first meets them: the
+    # texts no old link has come after the old ones, in the order of their first new link.
+    fresh = [row[0] for row in db.execute(
+        "SELECT anchor FROM links WHERE id > ? AND anchor IS NOT NULL "
+        "AND anchor NOT IN (SELECT anchor FROM anchor_texts) GROUP BY anchor ORDER BY min(id)",
+        (mark["last_link"],),
+    )]
+    if not fresh:
+        return True
+    keys = {facts.anchor_key(anchor): key
+            for anchor, key in db.execute("SELECT anchor, key FROM anchor_texts")}
+    next_id, next_key = db.execute(
+        "SELECT coalesce(max(id), 0) + 1, coalesce(max(key), 0) + 1 FROM anchor_texts"
+    ).fetchone()
+    rows = []
+    for number, anchor in enumerate(fresh, start=next_id):
+        key = keys.setdefault(facts.anchor_key(anchor), next_key)
+        next_key += key == next_key
+        rows.append((number, key, anchor))
+    db.executemany("INSERT INTO anchor_texts (id, key, anchor) VALUES (?, ?, ?)", rows)
+    return True
+
+
+def _order_kept(
+    db: sqlite3.Connection, mark: dict[str, int], changed: Changed, texts: set[str]
+) -> bool:
+    """Whether every text a changed link had or has is first met at the same link as before
+    (a text new to the project: first met in a new link, so it is appended). Every link
+    with such a text is in `HITS`."""
+    db.execute("DROP TABLE IF EXISTS temp.score_changed")
+    db.execute("CREATE TEMP TABLE score_changed (id INTEGER PRIMARY KEY)")
+    db.executemany("INSERT INTO temp.score_changed VALUES (?)", [(row[0],) for row in changed])
+    holes = ", ".join("?" for _ in texts)
+    first = {anchor: (now, unchanged) for anchor, now, unchanged in db.execute(
+        f"SELECT anchor, min(id), min(CASE WHEN id IN (SELECT id FROM temp.score_changed) "
+        f"THEN NULL ELSE id END) FROM {HITS} WHERE anchor IN ({holes}) GROUP BY anchor",
+        sorted(texts),
+    )}
+    db.execute("DROP TABLE temp.score_changed")
+    known = {row[0] for row in db.execute(
+        f"SELECT anchor FROM anchor_texts WHERE anchor IN ({holes})", sorted(texts))}
+    for text in texts:
+        now, unchanged = first.get(text, (None, None))
+        if text not in known:
+            if now is None or now <= mark["last_link"]:
+                return False
+            continue
+        away = [link_id for link_id, before, _ in changed if before == text]
+        before_ids = [i for i in (unchanged, *away) if i is not None]
+        if now != (min(before_ids) if before_ids else None):
+            return False
+    return True
