@@ -8,6 +8,7 @@ back: the PDF's text with pypdf (no poppler on CI machines), the HTML as text.
 from __future__ import annotations
 
 import dataclasses
+import html
 import json
 import os
 import re
@@ -214,3 +215,53 @@ def test_window_exports_a_report_and_keeps_settings(open_window: object, qtbot: 
     assert signal.args == [output]
     page = output.read_text(encoding="utf-8")
     assert "Prepared by Jo in the window" in page and "#336699" in page
+
+
+# Words that speak to the freelancer (SEO jargon, advice on what to do), not to the client.
+FREELANCER_WORDS = ("review them", "for disavow.", "worth reclaiming", "dofollow",
+                    "over-optimisation", "exact-match", "anchors are", "(sitewide or footer")
+
+
+def _summary_text(data: object) -> str:
+    """The report's summary section (cover to charts) as a reader sees it, from the HTML."""
+    from linkdesk.ui.report.html import report_html
+
+    page = report_html(data, [], lambda chart: "", None, browser=True)  # type: ignore[arg-type]
+    summary = page.split(f">{text('summary')}</h2>", 1)[1].split("<h2", 1)[0]
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", summary)).split())
+
+
+def test_summary_words_the_dashboard_hints_for_a_client(tmp_path: Path) -> None:
+    from linkdesk.core.profile import DASHBOARD_HINTS, hint_words
+    from linkdesk.core.report.texts import hint_text
+
+    path = _project(tmp_path, 1500)
+    with Project.open(path, create=False) as project:
+        data = gather_report(project.db)
+    balance = data.profile.balance
+    assert balance is not None and len(balance.hint_facts) >= 2
+    summary = _summary_text(data)
+    for hint, dashboard in zip(balance.hint_facts, balance.hints, strict=True):
+        assert dashboard == hint_words(hint, DASHBOARD_HINTS)
+        assert dashboard not in summary, dashboard
+        assert hint_text(hint) in summary
+    lowered = summary.lower()
+    assert not [word for word in FREELANCER_WORDS if word.lower() in lowered]
+
+
+def test_every_dashboard_hint_has_a_client_sentence() -> None:
+    from linkdesk.core.profile import DASHBOARD_HINTS, Hint, hint_words
+    from linkdesk.core.report.texts import hint_text
+
+    figures: dict[str, float | str] = {"share": 0.42, "link_share": 0.61,
+                                       "domain_share": 0.03, "band": "weak",
+                                       "domain": "footer-links.example"}
+    for kind, dashboard in DASHBOARD_HINTS.items():
+        values = {name: value for name, value in figures.items() if "{" + name + "}" in dashboard}
+        hint = Hint(kind, values)
+        client = hint_text(hint)
+        assert client != hint_words(hint, DASHBOARD_HINTS)
+        for value in values.values():  # the same facts: every figure and name is in it
+            shown = f"{round(value * 100)}%" if isinstance(value, float) else value
+            assert shown in client, (kind, shown)
+        assert not [w for w in FREELANCER_WORDS if w.lower() in client.lower()], kind

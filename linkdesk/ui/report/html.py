@@ -12,7 +12,7 @@ import html
 from collections.abc import Callable, Iterable, Sequence
 
 from linkdesk.core.report import DomainTable, ReportData
-from linkdesk.core.report.texts import FLAG_WORDS, SIGNAL_WORDS, text
+from linkdesk.core.report.texts import FLAG_WORDS, SIGNAL_WORDS, hint_text, text
 from linkdesk.core.scoring import BANDS
 from linkdesk.ui.report.charts import ChartImage
 
@@ -158,8 +158,13 @@ def _summary(data: ReportData) -> list[str]:
         else:
             out.append(f"<p>{_e(text('balance_not_scored'))}</p>")
         out.append(_figures_table(data))
+        if balance.rel.links:  # not a band: a sentence under the table, not a row in it
+            follow = text("balance_follow", followed=number(balance.rel.dofollow),
+                          share=percent(balance.rel.dofollow, balance.rel.links))
+            out.append(f"<p class='note'>{_e(follow)}</p>")
         out.append(f"<h3>{_e(text('what_stands_out'))}</h3>")
-        out.append("<ul>" + "".join(f"<li>{_e(h)}</li>" for h in balance.hints) + "</ul>")
+        out.append("<ul>" + "".join(f"<li>{_e(hint_text(h))}</li>"
+                                     for h in balance.hint_facts) + "</ul>")
     out += _changes(data)
     out += _verdict(data)
     return out
@@ -180,9 +185,6 @@ def _figures_table(data: ReportData) -> str:
         d, n = int(balance.domain_bands[slot]), int(balance.link_bands[slot])
         rows.append([text(key), number(d), percent(d, balance.domains), number(n),
                      percent(n, balance.links)])
-    rel = balance.rel
-    rows.append([text("col_dofollow"), "", "", number(rel.dofollow),
-                 percent(rel.dofollow, rel.links)])
     rows.append([text("total"), number(balance.domains), "100%" if balance.domains else "0%",
                  number(balance.links), "100%" if balance.links else "0%"])
     return _table(head, rows, numeric={1, 2, 3, 4})
