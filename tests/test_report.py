@@ -265,3 +265,74 @@ def test_every_dashboard_hint_has_a_client_sentence() -> None:
             shown = f"{round(value * 100)}%" if isinstance(value, float) else value
             assert shown in client, (kind, shown)
         assert not [w for w in FREELANCER_WORDS if w.lower() in client.lower()], kind
+
+
+def _first_rows_on_pages(document: object, height: float) -> list[tuple[object, int, float]]:
+    """(table, row, top within its page) of each table row that starts a table's part on a
+    page after the table's first page."""
+    from PySide6.QtGui import QTextCursor
+
+    found, last_page = [], {}
+    layout = document.documentLayout()  # type: ignore[attr-defined]
+    block = document.begin()  # type: ignore[attr-defined]
+    while block.isValid():
+        table = QTextCursor(block).currentTable()
+        cell = table.cellAt(block.position()) if table is not None else None
+        if cell is not None and cell.column() == 0 and cell.firstCursorPosition().block() == block:
+            top = layout.blockBoundingRect(block).top()
+            page = int((top + 0.5) // height)
+            key = table.firstPosition()
+            if key in last_page and page > last_page[key]:
+                found.append((table, cell.row(), top - page * height))
+            last_page[key] = page
+        block = block.next()
+    return found
+
+
+def test_a_row_moved_to_the_next_page_sits_under_the_repeated_header(
+        qapp: object, tmp_path: Path) -> None:
+    from PySide6.QtCore import QSizeF
+
+    from linkdesk.ui.report.charts import chart_images
+    from linkdesk.ui.report.document import build_document
+
+    path = _project(tmp_path, 1500)
+    with Project.open(path, create=False) as project:
+        data = gather_report(project.db)
+    for height in (700.0, 900.0, 1000.0):
+        document = build_document(data, chart_images(data.profile), None, QSizeF(600, height))
+        continued = _first_rows_on_pages(document, height)
+        assert continued, height
+        for table, row, top in continued:
+            assert row > table.format().headerRowCount()  # never a header left alone above
+            header = document.documentLayout().blockBoundingRect(
+                table.cellAt(0, 0).firstCursorPosition().block())
+            # the repeated header, then the row: no gap where the row used to be pushed down
+            assert top <= header.height() + 4 * 4 + 1, (height, row, top)
+
+
+def test_every_page_a_table_continues_on_starts_with_its_header(tmp_path: Path,
+                                                                qapp: object) -> None:
+    from linkdesk.core.report.texts import FLAG_WORDS, SIGNAL_WORDS
+    from linkdesk.ui.report.document import write_report
+
+    path = _project(tmp_path, 3000)
+    with Project.open(path, create=False) as project:
+        data = gather_report(project.db)
+    pdf = tmp_path / "long.pdf"
+    write_report(data, pdf, page="a4")
+    frame = (f"{text('title')} ·", text("page", page=1, pages=1).split()[0] + " ")
+    # the first cell of every data row the report's tables may show
+    rows = {r.domain for t in (data.strongest, data.risky, data.gained, data.lost)
+            for r in t.rows}
+    rows |= set(SIGNAL_WORDS.values()) | set(FLAG_WORDS.values()) | set(data.flag_points)
+    headers = {text(k) for k in ("col_domain", "col_anchor", "col_signal", "col_flag",
+                                 "col_status", "col_entry", "col_band")}
+    starts = []
+    for page in PdfReader(pdf).pages[1:]:
+        lines = [" ".join(unicodedata.normalize("NFKC", line).split())
+                 for line in (page.extract_text() or "").splitlines()]
+        body = [line for line in lines if line and not line.startswith(frame)]
+        starts.append(body[0])
+    assert not rows & set(starts), starts  # no page opens on a bare table row
+    assert headers & set(starts), starts  # some table did continue on a new page
