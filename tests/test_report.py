@@ -336,3 +336,93 @@ def test_every_page_a_table_continues_on_starts_with_its_header(tmp_path: Path,
         starts.append(body[0])
     assert not rows & set(starts), starts  # no page opens on a bare table row
     assert headers & set(starts), starts  # some table did continue on a new page
+
+
+def _logo_png(path: Path, colour: str = "#c0392b") -> Path:
+    """A 240x80 PNG logo drawn by Qt (a coloured band with a white bar)."""
+    from PySide6.QtGui import QColor, QImage, QPainter
+
+    image = QImage(240, 80, QImage.Format.Format_RGB32)
+    image.fill(QColor(colour))
+    painter = QPainter(image)
+    painter.fillRect(20, 30, 200, 20, QColor("white"))
+    painter.end()
+    assert image.save(str(path), "PNG")
+    return path
+
+
+def test_a_logo_appears_in_the_html_and_the_pdf(tmp_path: Path, qapp: object) -> None:
+    import base64
+
+    from linkdesk.ui.report.document import write_report
+
+    logo = _logo_png(tmp_path / "logo.png")
+    path = _project(tmp_path, 300)
+    with Project.open(path, create=False) as project:
+        plain = gather_report(project.db, branding=Branding(name="Jo"))
+        branded = gather_report(project.db, branding=Branding(name="Jo", logo=str(logo)))
+    page = tmp_path / "r.html"
+    write_report(branded, page)
+    uri = "data:image/png;base64," + base64.b64encode(logo.read_bytes()).decode("ascii")
+    assert f"src='{uri}'" in page.read_text(encoding="utf-8")
+    with_logo, without = tmp_path / "logo.pdf", tmp_path / "plain.pdf"
+    write_report(branded, with_logo)
+    write_report(plain, without)
+    cover = _image_sizes(with_logo)
+    assert len(cover) == len(_image_sizes(without)) + 1 and (240, 80) in cover
+
+
+def _image_sizes(pdf: Path) -> list[tuple[int, int]]:
+    """Width and height of each image on the PDF's first page (no decoding: no Pillow)."""
+    resources = PdfReader(pdf).pages[0]["/Resources"]
+    objects = resources.get("/XObject", {}) if resources else {}
+    return [(int(o["/Width"]), int(o["/Height"])) for o in
+            (objects[name].get_object() for name in objects) if o.get("/Subtype") == "/Image"]
+
+
+@pytest.mark.parametrize("kind", ["text", "svg", "huge", "damaged", "folder"])
+def test_an_unusable_logo_gets_a_clear_message(tmp_path: Path, kind: str) -> None:
+    logo = tmp_path / {"svg": "logo.svg", "folder": "logos"}.get(kind, "logo.png")
+    if kind == "text":
+        logo.write_text("name,url\nAcme,https://acme.example\n", encoding="utf-8")
+    elif kind == "svg":
+        logo.write_text("<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script>"
+                        "</svg>", encoding="utf-8")
+    elif kind == "huge":  # sparse: 6 GB on paper, nothing on disk; read with a bound or die
+        with logo.open("wb") as file:
+            file.write(b"\x89PNG\r\n\x1a\n")
+            file.truncate(6 * 1024**3)
+    elif kind == "damaged":
+        logo.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 200)
+    else:
+        logo.mkdir()
+    expected = {"text": "not a PNG or JPEG", "svg": "SVG images cannot be used",
+                "huge": "larger than 5 MB", "damaged": "damaged",
+                "folder": "is a folder"}[kind]
+    path = _project(tmp_path, 200)
+    # given on the command line, and stored earlier in the project's settings
+    done = _linkdesk("report", path, "-o", tmp_path / "r.pdf", "--logo", logo)
+    assert "Traceback" not in done.stderr
+    if kind == "damaged":  # the bytes look like a PNG: only decoding finds out
+        assert done.returncode == 1 and expected in done.stderr, done.stderr
+    else:
+        assert done.returncode == 2 and expected in done.stderr and str(logo) in done.stderr
+    assert not (tmp_path / "r.pdf").exists()
+    with Project.open(path, create=False) as project:
+        data = gather_report(project.db, branding=Branding(logo=str(logo)))
+    script = ("import resource, sys\n"
+              "resource.setrlimit(resource.RLIMIT_AS, (1_500_000_000, 1_500_000_000))\n"
+              "from linkdesk.core.report.logo import read_logo\n"
+              "from linkdesk.core.report import BrandingError\n"
+              "try:\n    read_logo(sys.argv[1])\nexcept BrandingError as e:\n    print(e)\n")
+    if kind != "damaged":
+        read = subprocess.run([sys.executable, "-c", script, str(logo)], capture_output=True,
+                              text=True, cwd=REPO, timeout=120, check=False)
+        assert read.returncode == 0 and expected in read.stdout, read.stderr
+    from linkdesk.ui.app import application
+    from linkdesk.ui.report.document import ReportError, write_report
+
+    application()
+    with pytest.raises(ReportError, match=expected):
+        write_report(data, tmp_path / "r.html")
+    assert not (tmp_path / "r.html").exists()
