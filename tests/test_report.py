@@ -426,3 +426,25 @@ def test_an_unusable_logo_gets_a_clear_message(tmp_path: Path, kind: str) -> Non
     with pytest.raises(ReportError, match=expected):
         write_report(data, tmp_path / "r.html")
     assert not (tmp_path / "r.html").exists()
+
+
+def test_every_flag_and_signal_has_client_words() -> None:
+    from linkdesk.core.report.texts import FLAG_WORDS, SIGNAL_WORDS
+    from linkdesk.core.scoring import FLAGS
+    from linkdesk.core.scoring.model import DEFAULT_FLAG_POINTS, DEFAULT_WEIGHTS
+
+    assert set(FLAGS) <= set(FLAG_WORDS) and set(DEFAULT_FLAG_POINTS) <= set(FLAG_WORDS)
+    assert set(DEFAULT_WEIGHTS) - {"base"} <= set(SIGNAL_WORDS)
+
+
+def test_band_table_holds_bands_only(tmp_path: Path) -> None:
+    from linkdesk.ui.report.html import _figures_table
+
+    path = _project(tmp_path, 600)
+    with Project.open(path, create=False) as project:
+        data = gather_report(project.db)
+    table = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", _figures_table(data))).split())
+    assert text("col_dofollow") not in table and "Dofollow" not in table
+    assert table.startswith(" ".join([text("col_band"), text("col_domains"),
+                                      text("col_domain_share"), text("col_links"),
+                                      text("col_link_share")]))

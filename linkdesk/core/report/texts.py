@@ -113,6 +113,9 @@ ENGLISH: dict[str, str] = {
     "total": "Total",
     # -- columns ----------------------------------------------------------------------------
     "col_domain": "Referring domain",
+    "col_domains": "Referring domains",
+    "col_domain_share": "Share of domains",
+    "col_link_share": "Share of links",
     "col_quality": "Quality",
     "col_band": "Band",
     "col_links": "Links",
@@ -172,7 +175,7 @@ CLIENT_HINTS: dict[str, str] = {
         "A small group of websites gives most of the links, and most of those websites are "
         "{band}: {link_share} of all links come from {domain_share} of the linking websites."),
     "risky": (
-        "A noticeable part of the links comes from websites that look spammy or artificial: "
+        "Links from websites that look spammy or artificial make up a sizeable share: "
         "{share} of all links. The verdict on disavowing below says what this means."),
     "no_strong": (
         "None of the websites that link to yours is strong yet; strong websites are the ones "
@@ -241,6 +244,9 @@ FLAG_WORDS: dict[str, str] = {
     "moz_spam_score": "A high Moz spam score",
     "semrush_toxicity": "A high Semrush toxicity score",
     "lost_link": "The link is lost",
+    "link_list": "A numbered list of websites or a directory page",
+    "generated_page": "A page a program made about the linked site (site-info or whois pages)",
+    "many_sites": "The linking site links to many of the websites in this project",
 }
 
 ENGLISH.update({f"hint_{kind}": words for kind, words in CLIENT_HINTS.items()})
