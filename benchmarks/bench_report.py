@@ -26,6 +26,7 @@ import exportgen  # noqa: E402  (lives in tests/, found through the line above)
 from linkdesk.core.importers.pipeline import import_file  # noqa: E402
 from linkdesk.core.report import gather_report  # noqa: E402
 from linkdesk.core.scoring import rescore  # noqa: E402
+from linkdesk.core.scoring.engine import scores_current  # noqa: E402
 from linkdesk.core.store import Project  # noqa: E402
 
 
@@ -50,6 +51,8 @@ def main() -> None:
 
     application()
     with Project.open(path, create=False) as project:
+        if not scores_current(project.db):  # a cached project from older code: the
+            rescore(project.db)  # report of unscored links would time the wrong thing
         started = time.perf_counter()
         data = gather_report(project.db)
         gathered = time.perf_counter()
@@ -58,6 +61,9 @@ def main() -> None:
     pdf_size = write_report(data, folder / "report.pdf", charts=charts)
     written = time.perf_counter()
     html_size = write_report(data, folder / "report.html", charts=charts)
+    if not data.scored:
+        print("warning: the links are not scored; the figures are not the report's",
+              file=sys.stderr)
     print(f"{options.rows:,} links: gather {gathered - started:.2f} s, charts "
           f"{drawn - gathered:.2f} s, PDF {written - drawn:.2f} s "
           f"(total {written - started:.2f} s); PDF {pdf_size / 1e6:.2f} MB, "

@@ -8,6 +8,7 @@ back: the PDF's text with pypdf (no poppler on CI machines), the HTML as text.
 from __future__ import annotations
 
 import dataclasses
+import html
 import json
 import os
 import re
@@ -214,3 +215,236 @@ def test_window_exports_a_report_and_keeps_settings(open_window: object, qtbot: 
     assert signal.args == [output]
     page = output.read_text(encoding="utf-8")
     assert "Prepared by Jo in the window" in page and "#336699" in page
+
+
+# Words that speak to the freelancer (SEO jargon, advice on what to do), not to the client.
+FREELANCER_WORDS = ("review them", "for disavow.", "worth reclaiming", "dofollow",
+                    "over-optimisation", "exact-match", "anchors are", "(sitewide or footer")
+
+
+def _summary_text(data: object) -> str:
+    """The report's summary section (cover to charts) as a reader sees it, from the HTML."""
+    from linkdesk.ui.report.html import report_html
+
+    page = report_html(data, [], lambda chart: "", None, browser=True)  # type: ignore[arg-type]
+    summary = page.split(f">{text('summary')}</h2>", 1)[1].split("<h2", 1)[0]
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", summary)).split())
+
+
+def test_summary_words_the_dashboard_hints_for_a_client(tmp_path: Path) -> None:
+    from linkdesk.core.profile import DASHBOARD_HINTS, hint_words
+    from linkdesk.core.report.texts import hint_text
+
+    path = _project(tmp_path, 1500)
+    with Project.open(path, create=False) as project:
+        data = gather_report(project.db)
+    balance = data.profile.balance
+    assert balance is not None and len(balance.hint_facts) >= 2
+    summary = _summary_text(data)
+    for hint, dashboard in zip(balance.hint_facts, balance.hints, strict=True):
+        assert dashboard == hint_words(hint, DASHBOARD_HINTS)
+        assert dashboard not in summary, dashboard
+        assert hint_text(hint) in summary
+    lowered = summary.lower()
+    assert not [word for word in FREELANCER_WORDS if word.lower() in lowered]
+
+
+def test_every_dashboard_hint_has_a_client_sentence() -> None:
+    from linkdesk.core.profile import DASHBOARD_HINTS, Hint, hint_words
+    from linkdesk.core.report.texts import hint_text
+
+    figures: dict[str, float | str] = {"share": 0.42, "link_share": 0.61,
+                                       "domain_share": 0.03, "band": "weak",
+                                       "domain": "footer-links.example"}
+    for kind, dashboard in DASHBOARD_HINTS.items():
+        values = {name: value for name, value in figures.items() if "{" + name + "}" in dashboard}
+        hint = Hint(kind, values)
+        client = hint_text(hint)
+        assert client != hint_words(hint, DASHBOARD_HINTS)
+        for value in values.values():  # the same facts: every figure and name is in it
+            shown = f"{round(value * 100)}%" if isinstance(value, float) else value
+            assert shown in client, (kind, shown)
+        assert not [w for w in FREELANCER_WORDS if w.lower() in client.lower()], kind
+
+
+def _first_rows_on_pages(document: object, height: float) -> list[tuple[object, int, float]]:
+    """(table, row, top within its page) of each table row that starts a table's part on a
+    page after the table's first page."""
+    from PySide6.QtGui import QTextCursor
+
+    found, last_page = [], {}
+    layout = document.documentLayout()  # type: ignore[attr-defined]
+    block = document.begin()  # type: ignore[attr-defined]
+    while block.isValid():
+        table = QTextCursor(block).currentTable()
+        cell = table.cellAt(block.position()) if table is not None else None
+        if cell is not None and cell.column() == 0 and cell.firstCursorPosition().block() == block:
+            top = layout.blockBoundingRect(block).top()
+            page = int((top + 0.5) // height)
+            key = table.firstPosition()
+            if key in last_page and page > last_page[key]:
+                found.append((table, cell.row(), top - page * height))
+            last_page[key] = page
+        block = block.next()
+    return found
+
+
+def test_a_row_moved_to_the_next_page_sits_under_the_repeated_header(
+        qapp: object, tmp_path: Path) -> None:
+    from PySide6.QtCore import QSizeF
+
+    from linkdesk.ui.report.charts import chart_images
+    from linkdesk.ui.report.document import build_document
+
+    path = _project(tmp_path, 1500)
+    with Project.open(path, create=False) as project:
+        data = gather_report(project.db)
+    for height in (700.0, 900.0, 1000.0):
+        document = build_document(data, chart_images(data.profile), None, QSizeF(600, height))
+        continued = _first_rows_on_pages(document, height)
+        assert continued, height
+        for table, row, top in continued:
+            assert row > table.format().headerRowCount()  # never a header left alone above
+            header = document.documentLayout().blockBoundingRect(
+                table.cellAt(0, 0).firstCursorPosition().block())
+            # the repeated header, then the row: no gap where the row used to be pushed down
+            assert top <= header.height() + 4 * 4 + 1, (height, row, top)
+
+
+def test_every_page_a_table_continues_on_starts_with_its_header(tmp_path: Path,
+                                                                qapp: object) -> None:
+    from linkdesk.core.report.texts import FLAG_WORDS, SIGNAL_WORDS
+    from linkdesk.ui.report.document import write_report
+
+    path = _project(tmp_path, 3000)
+    with Project.open(path, create=False) as project:
+        data = gather_report(project.db)
+    pdf = tmp_path / "long.pdf"
+    write_report(data, pdf, page="a4")
+    frame = (f"{text('title')} ·", text("page", page=1, pages=1).split()[0] + " ")
+    # the first cell of every data row the report's tables may show
+    rows = {r.domain for t in (data.strongest, data.risky, data.gained, data.lost)
+            for r in t.rows}
+    rows |= set(SIGNAL_WORDS.values()) | set(FLAG_WORDS.values()) | set(data.flag_points)
+    headers = {text(k) for k in ("col_domain", "col_anchor", "col_signal", "col_flag",
+                                 "col_status", "col_entry", "col_band")}
+    starts = []
+    for page in PdfReader(pdf).pages[1:]:
+        lines = [" ".join(unicodedata.normalize("NFKC", line).split())
+                 for line in (page.extract_text() or "").splitlines()]
+        body = [line for line in lines if line and not line.startswith(frame)]
+        starts.append(body[0])
+    assert not rows & set(starts), starts  # no page opens on a bare table row
+    assert headers & set(starts), starts  # some table did continue on a new page
+
+
+def _logo_png(path: Path, colour: str = "#c0392b") -> Path:
+    """A 240x80 PNG logo drawn by Qt (a coloured band with a white bar)."""
+    from PySide6.QtGui import QColor, QImage, QPainter
+
+    image = QImage(240, 80, QImage.Format.Format_RGB32)
+    image.fill(QColor(colour))
+    painter = QPainter(image)
+    painter.fillRect(20, 30, 200, 20, QColor("white"))
+    painter.end()
+    assert image.save(str(path), "PNG")
+    return path
+
+
+def test_a_logo_appears_in_the_html_and_the_pdf(tmp_path: Path, qapp: object) -> None:
+    import base64
+
+    from linkdesk.ui.report.document import write_report
+
+    logo = _logo_png(tmp_path / "logo.png")
+    path = _project(tmp_path, 300)
+    with Project.open(path, create=False) as project:
+        plain = gather_report(project.db, branding=Branding(name="Jo"))
+        branded = gather_report(project.db, branding=Branding(name="Jo", logo=str(logo)))
+    page = tmp_path / "r.html"
+    write_report(branded, page)
+    uri = "data:image/png;base64," + base64.b64encode(logo.read_bytes()).decode("ascii")
+    assert f"src='{uri}'" in page.read_text(encoding="utf-8")
+    with_logo, without = tmp_path / "logo.pdf", tmp_path / "plain.pdf"
+    write_report(branded, with_logo)
+    write_report(plain, without)
+    cover = _image_sizes(with_logo)
+    assert len(cover) == len(_image_sizes(without)) + 1 and (240, 80) in cover
+
+
+def _image_sizes(pdf: Path) -> list[tuple[int, int]]:
+    """Width and height of each image on the PDF's first page (no decoding: no Pillow)."""
+    resources = PdfReader(pdf).pages[0]["/Resources"]
+    objects = resources.get("/XObject", {}) if resources else {}
+    return [(int(o["/Width"]), int(o["/Height"])) for o in
+            (objects[name].get_object() for name in objects) if o.get("/Subtype") == "/Image"]
+
+
+@pytest.mark.parametrize("kind", ["text", "svg", "huge", "damaged", "folder"])
+def test_an_unusable_logo_gets_a_clear_message(tmp_path: Path, kind: str) -> None:
+    logo = tmp_path / {"svg": "logo.svg", "folder": "logos"}.get(kind, "logo.png")
+    if kind == "text":
+        logo.write_text("name,url\nAcme,https://acme.example\n", encoding="utf-8")
+    elif kind == "svg":
+        logo.write_text("<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script>"
+                        "</svg>", encoding="utf-8")
+    elif kind == "huge":  # sparse: 6 GB on paper, nothing on disk; read with a bound or die
+        with logo.open("wb") as file:
+            file.write(b"\x89PNG\r\n\x1a\n")
+            file.truncate(6 * 1024**3)
+    elif kind == "damaged":
+        logo.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 200)
+    else:
+        logo.mkdir()
+    expected = {"text": "not a PNG or JPEG", "svg": "SVG images cannot be used",
+                "huge": "larger than 5 MB", "damaged": "damaged",
+                "folder": "is a folder"}[kind]
+    path = _project(tmp_path, 200)
+    # given on the command line, and stored earlier in the project's settings
+    done = _linkdesk("report", path, "-o", tmp_path / "r.pdf", "--logo", logo)
+    assert "Traceback" not in done.stderr
+    if kind == "damaged":  # the bytes look like a PNG: only decoding finds out
+        assert done.returncode == 1 and expected in done.stderr, done.stderr
+    else:
+        assert done.returncode == 2 and expected in done.stderr and str(logo) in done.stderr
+    assert not (tmp_path / "r.pdf").exists()
+    with Project.open(path, create=False) as project:
+        data = gather_report(project.db, branding=Branding(logo=str(logo)))
+    script = ("import resource, sys\n"
+              "resource.setrlimit(resource.RLIMIT_AS, (1_500_000_000, 1_500_000_000))\n"
+              "from linkdesk.core.report.logo import read_logo\n"
+              "from linkdesk.core.report import BrandingError\n"
+              "try:\n    read_logo(sys.argv[1])\nexcept BrandingError as e:\n    print(e)\n")
+    if kind != "damaged":
+        read = subprocess.run([sys.executable, "-c", script, str(logo)], capture_output=True,
+                              text=True, cwd=REPO, timeout=120, check=False)
+        assert read.returncode == 0 and expected in read.stdout, read.stderr
+    from linkdesk.ui.app import application
+    from linkdesk.ui.report.document import ReportError, write_report
+
+    application()
+    with pytest.raises(ReportError, match=expected):
+        write_report(data, tmp_path / "r.html")
+    assert not (tmp_path / "r.html").exists()
+
+
+def test_every_flag_and_signal_has_client_words() -> None:
+    from linkdesk.core.report.texts import FLAG_WORDS, SIGNAL_WORDS
+    from linkdesk.core.scoring import FLAGS
+    from linkdesk.core.scoring.model import DEFAULT_FLAG_POINTS, DEFAULT_WEIGHTS
+
+    assert set(FLAGS) <= set(FLAG_WORDS) and set(DEFAULT_FLAG_POINTS) <= set(FLAG_WORDS)
+    assert set(DEFAULT_WEIGHTS) - {"base"} <= set(SIGNAL_WORDS)
+
+
+def test_band_table_holds_bands_only(tmp_path: Path) -> None:
+    from linkdesk.ui.report.html import _figures_table
+
+    path = _project(tmp_path, 600)
+    with Project.open(path, create=False) as project:
+        data = gather_report(project.db)
+    table = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", _figures_table(data))).split())
+    assert text("col_dofollow") not in table and "Dofollow" not in table
+    assert table.startswith(" ".join([text("col_band"), text("col_domains"),
+                                      text("col_domain_share"), text("col_links"),
+                                      text("col_link_share")]))

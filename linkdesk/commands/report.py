@@ -61,7 +61,8 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def _branding_arguments(parser: argparse.ArgumentParser, what: str) -> None:
     parser.add_argument("--name", help=f"your (or your agency's) name, {what}")
-    parser.add_argument("--logo", metavar="IMAGE", help=f"a PNG, JPEG or SVG logo, {what}")
+    parser.add_argument("--logo", metavar="IMAGE",
+                        help=f"a PNG or JPEG logo (5 MB at most), {what}")
     parser.add_argument("--accent", metavar="#RRGGBB", help=f"the accent colour, {what}")
     parser.add_argument("--footer", help=f"a line at the foot of each page, {what}")
 

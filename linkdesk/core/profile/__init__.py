@@ -19,7 +19,16 @@ Python object per link.
 
 from linkdesk.core.profile.anchors import CLASS_LABELS, AnchorMix, anchor_mix
 from linkdesk.core.profile.attributes import RelCounts, TldCounts, rel_counts, tld_counts
-from linkdesk.core.profile.balance import Balance, Concentration, balance, hints
+from linkdesk.core.profile.balance import (
+    DASHBOARD_HINTS,
+    Balance,
+    Concentration,
+    Hint,
+    balance,
+    hint_facts,
+    hint_words,
+    hints,
+)
 from linkdesk.core.profile.links import LinkFacts, link_facts
 from linkdesk.core.profile.quality import (
     BUCKET_POINTS,
@@ -56,6 +65,7 @@ __all__ = [
     "BUCKETS",
     "BUCKET_POINTS",
     "CLASS_LABELS",
+    "DASHBOARD_HINTS",
     "MARKED_DOMAIN_SQL",
     "NOT_SCORED",
     "SECTIONS",
@@ -65,6 +75,7 @@ __all__ = [
     "Concentration",
     "DomainPoints",
     "DomainSummary",
+    "Hint",
     "LinkFacts",
     "ProfileReport",
     "Quality",
@@ -80,6 +91,8 @@ __all__ = [
     "domain_points",
     "domain_quality_histogram",
     "domain_summary",
+    "hint_facts",
+    "hint_words",
     "hints",
     "link_facts",
     "link_quality_histogram",

@@ -45,6 +45,7 @@ class Balance:
     marked_domains: int
     concentration: Concentration | None
     hints: list[str] = field(default_factory=list)
+    hint_facts: list[Hint] = field(default_factory=list)  # the same, as facts (hint_facts)
     by_band: bool = False  # a band or risk filter chose the rows: band shares say nothing
 
     def link_share(self, band: int) -> float:
@@ -92,7 +93,8 @@ def balance(db: sqlite3.Connection, scope: Scope, facts: LinkFacts, points: Doma
                      worst, str(worst_domain or ""), int(points.marked.sum()),
                      concentration(points),
                      by_band=scope.filters.band is not None or scope.filters.risk is not None)
-    result.hints.extend(hints(result, anchors))
+    result.hint_facts.extend(hint_facts(result, anchors))
+    result.hints.extend(hint_words(hint, DASHBOARD_HINTS) for hint in result.hint_facts)
     return result
 
 
@@ -102,43 +104,89 @@ def _percent(share: float) -> str:
     return f"{round(share * 100)}%"
 
 
+@dataclass(frozen=True)
+class Hint:
+    """One thing that stands out: `kind` (a key of DASHBOARD_HINTS) and its figures.
+
+    `values` holds shares (0-1, named ``share``, ``link_share``, ``domain_share``) and names
+    (``band``, ``domain``); each reader words it for its own audience (the Dashboard here, the
+    client report in core/report/texts.py).
+    """
+
+    kind: str
+    values: dict[str, float | str] = field(default_factory=dict)
+
+
+# The Dashboard's words for each kind of hint: for the freelancer, figures first.
+DASHBOARD_HINTS: dict[str, str] = {
+    "empty": "No links to chart: clear the filters or import exports.",
+    "concentrated": "{link_share} of links come from {domain_share} of domains.",
+    "concentrated_band": "{link_share} of links come from {domain_share} of domains, "
+                         "mostly {band}.",
+    "risky": "{share} of links are risky: review them for disavow.",
+    "no_strong": "No referring domain is strong.",
+    "few_strong": "Only {share} of referring domains are strong.",
+    "weak": "{share} of links are weak or risky.",
+    "nofollow": "Only {share} of links are dofollow.",
+    "one_domain": "{domain} alone gives {share} of links (sitewide or footer links?).",
+    "exact_match": "Exact-match anchors are {share} of links: a sign of over-optimisation.",
+    "few_brand": "Brand and URL anchors are only {share} of links.",
+    "lost": "{share} of links are lost: worth reclaiming the best.",
+    "balanced": "Nothing stands out: a balanced profile.",
+}
+
+
+def hint_words(hint: Hint, templates: dict[str, str]) -> str:
+    """`hint` in the words of `templates` (by kind), shares written as "12%"."""
+    values = {name: _percent(value) if isinstance(value, float) else value
+              for name, value in hint.values.items()}
+    return templates[hint.kind].format(**values)
+
+
 def hints(balance: Balance, anchors: AnchorMix | None = None) -> list[str]:
-    """What stands out, in plain words (most telling first)."""
-    found: list[str] = []
+    """What stands out, in the Dashboard's plain words (most telling first)."""
+    return [hint_words(hint, DASHBOARD_HINTS) for hint in hint_facts(balance, anchors)]
+
+
+def hint_facts(balance: Balance, anchors: AnchorMix | None = None) -> list[Hint]:
+    """What stands out, as facts (most telling first); never empty."""
+    found: list[Hint] = []
     if not balance.links:
-        return ["No links to chart: clear the filters or import exports."]
+        return [Hint("empty")]
     top = balance.concentration
     if top is not None and top.domain_share <= CONCENTRATED and balance.domains > 10:
-        mostly = f", mostly {BANDS[top.band]}" if balance.scored else ""
-        found.append(f"{_percent(top.link_share)} of links come from "
-                     f"{_percent(top.domain_share)} of domains{mostly}.")
+        shares: dict[str, float | str] = {"link_share": top.link_share,
+                                          "domain_share": top.domain_share}
+        if balance.scored:
+            found.append(Hint("concentrated_band", {**shares, "band": BANDS[top.band]}))
+        else:
+            found.append(Hint("concentrated", shares))
     if balance.scored and not balance.by_band:
         risky = balance.link_share(0)
         if risky >= 0.1:
-            found.append(f"{_percent(risky)} of links are risky: review them for disavow.")
+            found.append(Hint("risky", {"share": risky}))
         strong = balance.domain_share(3)
         if not balance.domain_bands[3]:
-            found.append("No referring domain is strong.")
+            found.append(Hint("no_strong"))
         elif strong < 0.05:
-            found.append(f"Only {_percent(strong)} of referring domains are strong.")
+            found.append(Hint("few_strong", {"share": strong}))
         weak = balance.link_share(1) + risky
         if weak >= 0.6:
-            found.append(f"{_percent(weak)} of links are weak or risky.")
+            found.append(Hint("weak", {"share": weak}))
     if balance.rel.links and balance.rel.dofollow_share < 0.5:
-        found.append(f"Only {_percent(balance.rel.dofollow_share)} of links are dofollow.")
+        found.append(Hint("nofollow", {"share": float(balance.rel.dofollow_share)}))
     if balance.worst_links >= 100 and balance.worst_links >= 0.1 * balance.links:
-        found.append(f"{balance.worst_domain} alone gives "
-                     f"{_percent(min(1.0, balance.worst_links / balance.links))} of links "
-                     "(sitewide or footer links?).")
+        found.append(Hint("one_domain", {
+            "domain": balance.worst_domain,
+            "share": min(1.0, balance.worst_links / balance.links)}))
     if anchors is not None and anchors.total:
         money = anchors.share("exact_match")
         if money >= 0.1:
-            found.append(f"Exact-match anchors are {_percent(money)} of links: "
-                         "a sign of over-optimisation.")
+            found.append(Hint("exact_match", {"share": float(money)}))
         brand = anchors.share("brand") + anchors.share("naked_url") + anchors.share("compound")
         if anchors.links.sum() and brand < 0.3:
-            found.append(f"Brand and URL anchors are only {_percent(brand)} of links.")
+            found.append(Hint("few_brand", {"share": float(brand)}))
     lost = balance.rel.lost / balance.rel.links if balance.rel.links else 0.0
     if lost >= 0.2:
-        found.append(f"{_percent(lost)} of links are lost: worth reclaiming the best.")
-    return found or ["Nothing stands out: a balanced profile."]
+        found.append(Hint("lost", {"share": float(lost)}))
+    return found or [Hint("balanced")]

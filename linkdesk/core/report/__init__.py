@@ -2,6 +2,7 @@
 
     texts.py     every text of the report (one place, for translations)
     branding.py  the freelancer's name, logo, colour and footer: user settings, project override
+    logo.py      the logo read with a bound, checked to be a PNG or JPEG
     verdict.py   the verdict on disavowing (Google's guidance)
     data.py      gather_report(db, since) -> ReportData
 """

@@ -40,7 +40,7 @@ class Branding:
     """What the report carries of its author. Empty strings: not set."""
 
     name: str = ""
-    logo: str = ""  # path of a PNG, JPEG or SVG image
+    logo: str = ""  # path of a PNG or JPEG image (logo.py)
     accent: str = ""  # "#rrggbb"
     footer: str = ""
 
@@ -60,8 +60,10 @@ def checked(branding: Branding) -> Branding:
     if branding.accent and not _COLOUR.fullmatch(branding.accent):
         raise BrandingError(f"accent colour {branding.accent!r}: write it as #rrggbb, "
                             "e.g. #1f5f8b")
-    if branding.logo and not Path(branding.logo).is_file():
-        raise BrandingError(f"logo {branding.logo}: no such file")
+    if branding.logo:
+        from linkdesk.core.report.logo import read_logo  # logo.py imports BrandingError
+
+        read_logo(branding.logo)
     return branding
 
 

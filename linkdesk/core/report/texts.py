@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from linkdesk.core.profile import Hint, hint_words
+
 ENGLISH: dict[str, str] = {
     # -- cover ------------------------------------------------------------------------------
     "title": "Backlink report",
@@ -35,6 +37,9 @@ ENGLISH: dict[str, str] = {
         "look risky."),
     "balance_not_scored": (
         "The links have not been scored yet, so this report cannot yet say how good they are."),
+    "balance_follow": (
+        "Links that pass value to the site (not marked by the linking website as paid, "
+        "user-posted or not to be followed): {followed}, {share} of all links."),
     "what_stands_out": "What stands out",
     "changes_title": "What changed in the period",
     "changes_first": (
@@ -108,10 +113,13 @@ ENGLISH: dict[str, str] = {
     "total": "Total",
     # -- columns ----------------------------------------------------------------------------
     "col_domain": "Referring domain",
+    "col_domains": "Referring domains",
+    "col_domain_share": "Share of domains",
+    "col_link_share": "Share of links",
     "col_quality": "Quality",
     "col_band": "Band",
     "col_links": "Links",
-    "col_dofollow": "Dofollow",
+    "col_dofollow": "Passing value",
     "col_reasons": "Reasons",
     "col_risk": "Risk",
     "col_entry": "Entry",
@@ -155,6 +163,48 @@ ENGLISH: dict[str, str] = {
     "exports_one": "1 export", "exports_many": "{count} exports",
 }
 
+# The Dashboard's hints (core/profile/balance.py, DASHBOARD_HINTS) written for the client, by
+# kind: what it means in plain words first, the figure second; the same facts, and no advice
+# to the freelancer (what was done about it is the verdict's job). Shares arrive as "12%".
+CLIENT_HINTS: dict[str, str] = {
+    "empty": "No links have been imported yet, so there is nothing to describe.",
+    "concentrated": (
+        "A small group of websites gives most of the links: {link_share} of all links come "
+        "from {domain_share} of the linking websites."),
+    "concentrated_band": (
+        "A small group of websites gives most of the links, and most of those websites are "
+        "{band}: {link_share} of all links come from {domain_share} of the linking websites."),
+    "risky": (
+        "Links from websites that look spammy or artificial make up a sizeable share: "
+        "{share} of all links. The verdict on disavowing below says what this means."),
+    "no_strong": (
+        "None of the websites that link to yours is strong yet; strong websites are the ones "
+        "whose links help most."),
+    "few_strong": (
+        "Few of the websites that link to yours are strong, the kind whose links help most: "
+        "{share} of them."),
+    "weak": (
+        "Most links come from weak or risky websites, so they do little for the site: "
+        "{share} of all links."),
+    "nofollow": (
+        "Most links are marked by the linking website as passing no value to yours (for "
+        "example paid or user-posted links): only {share} of the links pass value."),
+    "one_domain": (
+        "One website gives an unusually large part of the links, most likely through a "
+        "footer or sidebar repeated on each of its pages: {domain} alone gives {share} of "
+        "all links."),
+    "exact_match": (
+        "Many links use the very search phrase the site wants to be found for as their text, "
+        "which looks less natural to Google than the brand's name: {share} of the links."),
+    "few_brand": (
+        "Few links use the brand's name or web address as their text, which is what natural "
+        "links mostly do: {share} of the links."),
+    "lost": (
+        "Many links that once existed have since disappeared: {share} of all links are "
+        "lost."),
+    "balanced": "Nothing unusual stands out: the links look balanced.",
+}
+
 # What each quality signal measures, in words a client reads.
 SIGNAL_WORDS: dict[str, str] = {
     "authority": "How respected the linking site and page are (the tools' authority scores)",
@@ -194,7 +244,12 @@ FLAG_WORDS: dict[str, str] = {
     "moz_spam_score": "A high Moz spam score",
     "semrush_toxicity": "A high Semrush toxicity score",
     "lost_link": "The link is lost",
+    "link_list": "A numbered list of websites or a directory page",
+    "generated_page": "A page a program made about the linked site (site-info or whois pages)",
+    "many_sites": "The linking site links to many of the websites in this project",
 }
+
+ENGLISH.update({f"hint_{kind}": words for kind, words in CLIENT_HINTS.items()})
 
 LANGUAGES: dict[str, dict[str, str]] = {"en": ENGLISH}
 _language = "en"
@@ -210,3 +265,11 @@ def text(key: str, **values: Any) -> str:
     """The text under `key` in the language in use, with `values` filled in."""
     template = LANGUAGES[_language].get(key, ENGLISH[key])
     return template.format(**values) if values else template
+
+
+def hint_text(hint: Hint) -> str:
+    """The client's sentence for one of the Dashboard's hints (`hint_<kind>` entries)."""
+    values = dict(hint.values)
+    if isinstance(values.get("band"), str):
+        values["band"] = text(f"band_{values['band']}")
+    return hint_words(Hint(hint.kind, values), {hint.kind: text(f"hint_{hint.kind}")})

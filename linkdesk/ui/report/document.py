@@ -13,7 +13,6 @@ Runs on the GUI thread (Qt painting).
 from __future__ import annotations
 
 import base64
-import mimetypes
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt, QUrl
@@ -27,7 +26,8 @@ from PySide6.QtGui import (
     QTextDocument,
 )
 
-from linkdesk.core.report import ReportData
+from linkdesk.core.report import BrandingError, ReportData
+from linkdesk.core.report.logo import read_logo
 from linkdesk.core.report.texts import text
 from linkdesk.ui.report.charts import ChartImage, chart_images
 from linkdesk.ui.report.html import report_html
@@ -37,6 +37,7 @@ PAGES = {"a4": QPageSize.PageSizeId.A4, "letter": QPageSize.PageSizeId.Letter}
 DPI = 96  # the document's pixels are screen pixels: image widths and fonts as in a browser
 MARGIN_MM = (16, 20, 16, 18)  # left, top, right, bottom: the header and footer live in them
 FORMATS = (".pdf", ".html", ".htm")
+LOGO_PIXELS = 256  # the logo's height in the PDF: sharp when printed at 64 px (4x)
 
 
 class ReportError(Exception):
@@ -65,18 +66,17 @@ def write_report(data: ReportData, path: Path, page: str = "a4",
 
 
 def _logo(data: ReportData) -> tuple[bytes, str] | None:
-    """The logo's bytes and MIME type, None when there is none or it cannot be read."""
-    name = data.branding.logo
-    if not name:
+    """The logo's bytes and MIME type, None when there is none; ReportError when unusable."""
+    if not data.branding.logo:
         return None
     try:
-        raw = Path(name).read_bytes()
-    except OSError:
-        return None
-    kind = mimetypes.guess_type(name)[0] or "image/png"
-    if not kind.startswith("image/"):
-        return None
-    return raw, kind
+        logo = read_logo(data.branding.logo)
+    except BrandingError as error:
+        raise ReportError(str(error)) from None
+    image = QImage.fromData(logo.data)
+    if image.isNull():
+        raise ReportError(f"logo {data.branding.logo}: the image is damaged or cannot be read")
+    return logo.data, logo.mime
 
 
 def _data_uri(raw: bytes, kind: str) -> str:
@@ -108,6 +108,9 @@ def build_document(data: ReportData, charts: list[ChartImage],
     if logo is not None:
         image = QImage.fromData(logo[0])
         if not image.isNull():
+            if image.height() > LOGO_PIXELS:  # drawn 64 px high: a big one only bloats the PDF
+                image = image.scaledToHeight(LOGO_PIXELS,
+                                             Qt.TransformationMode.SmoothTransformation)
             logo_src = "logo:image"
             document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(logo_src),
                                  image)

@@ -12,7 +12,7 @@ import html
 from collections.abc import Callable, Iterable, Sequence
 
 from linkdesk.core.report import DomainTable, ReportData
-from linkdesk.core.report.texts import FLAG_WORDS, SIGNAL_WORDS, text
+from linkdesk.core.report.texts import FLAG_WORDS, SIGNAL_WORDS, hint_text, text
 from linkdesk.core.scoring import BANDS
 from linkdesk.ui.report.charts import ChartImage
 
@@ -43,9 +43,9 @@ STYLE = """
 body { font-family: 'DejaVu Sans', Arial, Helvetica, sans-serif; font-size: 10pt;
        color: #222222; }
 h1 { font-size: 24pt; color: ACCENT; margin-bottom: 4pt; }
-h2 { font-size: 16pt; color: ACCENT; margin-top: 12pt; margin-bottom: 6pt; }
-h3 { font-size: 12pt; color: ACCENT; margin-top: 10pt; margin-bottom: 4pt; }
-p { margin-top: 3pt; margin-bottom: 5pt; }
+h2 { font-size: 16pt; color: ACCENT; margin-top: 16px; margin-bottom: 8px; }
+h3 { font-size: 12pt; color: ACCENT; margin-top: 18px; margin-bottom: 6px; }
+p { margin-top: 4px; margin-bottom: 8px; }
 table.data { border-collapse: collapse; margin-bottom: 8pt; }
 table.data th { background-color: ACCENT; color: #ffffff; text-align: left;
                 font-weight: bold; }
@@ -158,8 +158,13 @@ def _summary(data: ReportData) -> list[str]:
         else:
             out.append(f"<p>{_e(text('balance_not_scored'))}</p>")
         out.append(_figures_table(data))
+        if balance.rel.links:  # not a band: a sentence under the table, not a row in it
+            follow = text("balance_follow", followed=number(balance.rel.dofollow),
+                          share=percent(balance.rel.dofollow, balance.rel.links))
+            out.append(f"<p class='note'>{_e(follow)}</p>")
         out.append(f"<h3>{_e(text('what_stands_out'))}</h3>")
-        out.append("<ul>" + "".join(f"<li>{_e(h)}</li>" for h in balance.hints) + "</ul>")
+        out.append("<ul>" + "".join(f"<li>{_e(hint_text(h))}</li>"
+                                     for h in balance.hint_facts) + "</ul>")
     out += _changes(data)
     out += _verdict(data)
     return out
@@ -168,8 +173,8 @@ def _summary(data: ReportData) -> list[str]:
 def _figures_table(data: ReportData) -> str:
     balance = data.profile.balance
     assert balance is not None
-    head = [text("col_band"), text("col_domain"), text("col_share"), text("col_links"),
-            text("col_share")]
+    head = [text("col_band"), text("col_domains"), text("col_domain_share"),
+            text("col_links"), text("col_link_share")]
     rows = []
     slots = [(3, "band_strong"), (2, "band_fair"), (1, "band_weak"), (0, "band_risky")]
     if not balance.scored:
@@ -178,14 +183,11 @@ def _figures_table(data: ReportData) -> str:
         slots.append((4, "band_none"))
     for slot, key in slots:
         d, n = int(balance.domain_bands[slot]), int(balance.link_bands[slot])
-        rows.append([text(key), number(d), percent(d, balance.domains), number(n),
-                     percent(n, balance.links)])
-    rel = balance.rel
-    rows.append([text("col_dofollow"), "", "", number(rel.dofollow),
-                 percent(rel.dofollow, rel.links)])
+        rows.append([text(key).capitalize(), number(d), percent(d, balance.domains),
+                     number(n), percent(n, balance.links)])
     rows.append([text("total"), number(balance.domains), "100%" if balance.domains else "0%",
                  number(balance.links), "100%" if balance.links else "0%"])
-    return _table(head, rows, numeric={1, 2, 3, 4})
+    return _table(head, rows, numeric={1, 2, 3, 4}, total=True)
 
 
 def _changes(data: ReportData) -> list[str]:
@@ -245,14 +247,18 @@ def _charts(charts: Sequence[ChartImage], image_src: ImageSource) -> list[str]:
     return out
 
 
-def _table(head: Sequence[str], rows: Sequence[Sequence[str]], numeric: set[int]) -> str:
-    def cell(tag: str, index: int, value: str) -> str:
+def _table(head: Sequence[str], rows: Sequence[Sequence[str]], numeric: set[int], *,
+           total: bool = False) -> str:
+    """A data table; `total`: its last row sums the others (in bold)."""
+    def cell(tag: str, index: int, value: str, bold: bool = False) -> str:
         align = " class='num' align='right'" if index in numeric else ""
-        return f"<{tag}{align}>{_e(value)}</{tag}>"
+        shown = f"<b>{_e(value)}</b>" if bold else _e(value)
+        return f"<{tag}{align}>{shown}</{tag}>"
 
     header = "".join(cell("th", i, value) for i, value in enumerate(head))
-    body = "".join("<tr>" + "".join(cell("td", i, v) for i, v in enumerate(row)) + "</tr>"
-                   for row in rows)
+    body = "".join("<tr>" + "".join(cell("td", i, v, total and n == len(rows) - 1)
+                                    for i, v in enumerate(row)) + "</tr>"
+                   for n, row in enumerate(rows))
     return (f"<table class='data' width='100%' cellpadding='4' cellspacing='0'>"
             f"<thead><tr>{header}</tr></thead><tbody>{body}</tbody></table>")
 

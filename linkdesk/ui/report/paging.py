@@ -3,8 +3,10 @@ heading left alone at the foot of a page.
 
 Qt's layout breaks a table row between two lines of a cell, and a heading may end a page
 with its table or chart on the next. `keep_together(document)` walks the laid-out document
-once, in order, and pushes such a row (with its cells' top padding) or heading (its top
-margin) to the next page; everything after moves with it.
+once, in order, and pushes such a row (by growing the row above it; Qt then repeats the
+table's header rows above it on the new page), a table whose first row would leave its header
+alone at a page's foot (with the heading above it), or a heading (its top margin) to the next
+page; everything after moves with it.
 """
 
 from __future__ import annotations
@@ -50,12 +52,37 @@ def _keep_row(document: QTextDocument, table: QTextTable, row: int, height: floa
     top, bottom = min(tops), max(bottoms)
     if _page(top, height) == _page(bottom - 1, height) or bottom - top > KEEP_LIMIT * height:
         return
-    shift = (_page(top, height) + 1) * height - top + 2
+    if row <= table.format().headerRowCount():  # a header alone at the foot: move the table
+        _move_table(document, table, height)
+        return
+    # Grow the row above instead of padding this one: Qt then lays the row out on the next
+    # page just below the table's repeated header rows, with no gap (padding would travel).
+    shift = (_page(top, height) + 1) * height - top + 1
     for column in range(table.columns()):
-        cell = table.cellAt(row, column)
+        cell = table.cellAt(row - 1, column)
         style = cell.format().toTableCellFormat()
-        style.setTopPadding(style.topPadding() + shift)
+        style.setBottomPadding(style.bottomPadding() + shift)
         cell.setFormat(style)
+
+
+def _move_table(document: QTextDocument, table: QTextTable, height: float) -> None:
+    """Start `table` (and the heading just above it, if any) on the next page."""
+    top = document.documentLayout().frameBoundingRect(table).top()
+    before = table.firstCursorPosition().block().previous()
+    if before.isValid() and before.blockFormat().headingLevel():
+        heading_top = _rect(document, before)[0]
+        if _page(heading_top, height) == _page(top, height):
+            _push_block(before, (_page(heading_top, height) + 1) * height - heading_top + 2)
+            return
+    style = table.format()
+    style.setTopMargin(style.topMargin() + (_page(top, height) + 1) * height - top + 2)
+    table.setFormat(style)
+
+
+def _push_block(block: QTextBlock, shift: float) -> None:
+    style = block.blockFormat()
+    style.setTopMargin(style.topMargin() + shift)
+    QTextCursor(block).setBlockFormat(style)
 
 
 def _keep_heading(document: QTextDocument, block: QTextBlock, height: float) -> None:
@@ -69,6 +96,4 @@ def _keep_heading(document: QTextDocument, block: QTextBlock, height: float) -> 
     end = start + max(first, 1.0)
     if _page(top, height) == _page(end - 1, height):
         return
-    style = block.blockFormat()
-    style.setTopMargin(style.topMargin() + (_page(top, height) + 1) * height - top + 2)
-    QTextCursor(block).setBlockFormat(style)
+    _push_block(block, (_page(top, height) + 1) * height - top + 2)

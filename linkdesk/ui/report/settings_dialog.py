@@ -80,7 +80,7 @@ class ReportSettingsDialog(QDialog):
 
     def _choose_logo(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self, "Choose a Logo", self.logo.text(),
-                                              "Images (*.png *.jpg *.jpeg *.svg)")
+                                              "Images (*.png *.jpg *.jpeg)")
         if name:
             self.logo.setText(name)
 
