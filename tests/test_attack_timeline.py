@@ -1,0 +1,70 @@
+"""Attacks on the time axis: damaged snapshot digests, odd dates, odd limits.
+
+A project is a file anyone can edit; the digests are a cache inside it, so a damaged one must be
+made again from the rows, never crash numpy or the command.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+import pytest
+from exportgen import make_profile, write_ahrefs, write_semrush
+
+from linkdesk.cli import main
+from linkdesk.core.importers.pipeline import ImportOptions, import_file
+from linkdesk.core.store import Project
+
+SITE = "acme-widgets.com"
+
+
+@pytest.fixture(scope="module")
+def project_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two months of Ahrefs and one of Semrush; digests kept by a first comparison."""
+    folder = tmp_path_factory.mktemp("timeline")
+    records = list(make_profile(600, seed=3))
+    write_ahrefs(folder / "a1.csv", records[:500])
+    write_ahrefs(folder / "a2.csv", records[100:])
+    write_semrush(folder / "s1.csv", records[:400])
+    path = folder / "p.linkdesk"
+    with Project.open(path) as project:
+        for name, day in (("a1", (2026, 10, 1)), ("a2", (2026, 11, 1)), ("s1", (2026, 11, 1))):
+            import_file(project, folder / f"{name}.csv",
+                        ImportOptions(site=SITE, as_of=dt.date(*day)))
+    assert main(["changes", str(path), "--since", "2026-10-05", "--json"]) == 0
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT count(*) FROM snapshot_digests").fetchone()[0] == 3
+    return path
+
+
+DAMAGE = [
+    "links = substr(links, 1, length(links) - 3)",  # not a whole number of int64
+    "codes = substr(codes, 1, 10)",  # fewer codes than links
+    "links = 'not a blob'",
+    "observation_ids = x'0102'",
+    "links = zeroblob(8000)",  # whole int64s, but not `rows` of them
+    "rows = -5",
+    "rows = 'many'",
+]
+
+
+@pytest.mark.parametrize("damage", DAMAGE)
+def test_damaged_digest_is_made_again(project_file: Path, tmp_path: Path, damage: str,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "damaged.linkdesk"
+    path.write_bytes(project_file.read_bytes())
+    assert main(["changes", str(project_file), "--since", "2026-10-05"]) == 0
+    expected = capsys.readouterr().out
+    with sqlite3.connect(path) as db:
+        db.execute(f"UPDATE snapshot_digests SET {damage} WHERE import_id = 1")
+    assert main(["changes", str(path), "--since", "2026-10-05"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == expected
+    assert "error" not in captured.err
+    with sqlite3.connect(path) as db:  # and the cache holds a sound digest again
+        rows, links, codes = db.execute(
+            "SELECT rows, length(links), length(codes) FROM snapshot_digests "
+            "WHERE import_id = 1").fetchone()
+    assert (links, codes) == (8 * rows, 2 * rows)
