@@ -16,6 +16,8 @@ from exportgen import make_profile, write_ahrefs, write_semrush
 from linkdesk.cli import main
 from linkdesk.core.importers.pipeline import ImportOptions, import_file
 from linkdesk.core.store import Project
+from linkdesk.core.timeline import opening_summary
+from linkdesk.core.timeline.history import profile_history
 
 SITE = "acme-widgets.com"
 
@@ -68,3 +70,35 @@ def test_damaged_digest_is_made_again(project_file: Path, tmp_path: Path, damage
             "SELECT rows, length(links), length(codes) FROM snapshot_digests "
             "WHERE import_id = 1").fetchone()
     assert (links, codes) == (8 * rows, 2 * rows)
+
+
+# Values only an edited or damaged project file holds: every command and the window's time
+# axis (opening summary, History) must read past them.
+HOSTILE_VALUES = [
+    "UPDATE reviews SET reviewed_at = 'garbage'",
+    "UPDATE imports SET as_of = 'garbage' WHERE id = 1",
+    "UPDATE imports SET as_of = '2026-02-30' WHERE id = 2",
+    "UPDATE imports SET first_observation_id = 'x' WHERE id = 1",
+    "UPDATE review_grades SET band = 'bogus', risk_level = 99",
+]
+
+
+@pytest.mark.parametrize("damage", HOSTILE_VALUES)
+def test_hostile_project_values(project_file: Path, tmp_path: Path, damage: str,
+                                capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "hostile.linkdesk"
+    path.write_bytes(project_file.read_bytes())
+    assert main(["review", str(path), "--done", "--note", "first look"]) == 0
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE review_grades SET band = 0 WHERE length(domain) % 3 = 0")  # some bands moved
+        db.execute(damage)
+    capsys.readouterr()
+    for command in (["changes", str(path)], ["changes", str(path), "--since", "2026-10-05"],
+                    ["review", str(path)], ["report", str(path), "-o", str(tmp_path / "r.html")]):
+        assert main(command) == 0, command
+        assert "unexpected error" not in capsys.readouterr().err
+    with Project.open(path) as project:
+        history = profile_history(project.db)
+        summary = opening_summary(project.db)
+    assert all(len(point.day) == 10 for point in history.points)
+    assert summary.text

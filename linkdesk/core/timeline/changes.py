@@ -162,6 +162,11 @@ def _link_change(row: tuple[Any, ...]) -> LinkChange:
     return LinkChange(link_id, url, target, domain, kind, reason, fields)
 
 
+def _word(words: tuple[str, ...], value: Any) -> str | None:
+    """A recorded band or risk level in words; None for a value the project should not hold."""
+    return words[value] if isinstance(value, int) and 0 <= value < len(words) else None
+
+
 def _domain_change(row: tuple[Any, ...]) -> DomainChange:
     domain, kind, reason, what, band_a, band_b, risk_a, risk_b = row
     names = {"band": (BANDS, band_a, band_b), "risk": (RISK_LEVELS, risk_a, risk_b)}
@@ -169,7 +174,7 @@ def _domain_change(row: tuple[Any, ...]) -> DomainChange:
     for name in (what or "").split(","):
         if name:
             words, before, after = names[name]
-            fields[name] = (words[before], words[after])
+            fields[name] = (_word(words, before), _word(words, after))
     return DomainChange(domain, kind, reason, fields)
 
 

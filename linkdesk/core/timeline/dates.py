@@ -28,6 +28,22 @@ def parse_day(text: str, what: str = "date") -> date:
                       "2026-11-03") from None
 
 
+def stored_day(text: object) -> date | None:
+    """The day a YYYY-MM-DD... value read from the project starts with, or None when it holds
+    none (a project file is a file anyone can edit)."""
+    if not isinstance(text, str):
+        return None
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+
+
+# The imports whose as_of is a day Python can read (in SQL, so damaged rows never arrive;
+# the modifier makes SQLite normalise 2026-02-30, which it otherwise keeps as it is).
+READABLE_AS_OF_SQL = "(date(as_of, '+0 days') = as_of AND as_of >= '0001-01-01')"
+
+
 def dates_in_import(db: sqlite3.Connection, import_id: int,
                     ids: tuple[int | None, int | None] | None = None) -> str | None:
     """The latest last-seen, lost or crawl date the rows of an import hold (YYYY-MM-DD).
