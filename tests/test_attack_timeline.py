@@ -90,7 +90,8 @@ def test_hostile_project_values(project_file: Path, tmp_path: Path, damage: str,
     path.write_bytes(project_file.read_bytes())
     assert main(["review", str(path), "--done", "--note", "first look"]) == 0
     with sqlite3.connect(path) as db:
-        db.execute("UPDATE review_grades SET band = 0 WHERE length(domain) % 3 = 0")  # some bands moved
+        # some bands moved
+        db.execute("UPDATE review_grades SET band = 0 WHERE length(domain) % 3 = 0")
         db.execute(damage)
     capsys.readouterr()
     for command in (["changes", str(path)], ["changes", str(path), "--since", "2026-10-05"],
