@@ -103,3 +103,20 @@ def test_hostile_project_values(project_file: Path, tmp_path: Path, damage: str,
         summary = opening_summary(project.db)
     assert all(len(point.day) == 10 for point in history.points)
     assert summary.text
+
+
+@pytest.mark.parametrize("day", ["20261103", "2026-W01-1", "２０２６-１１-０３", "2026-02-30",
+                                 "0000-01-01", "2026-11-03T10:00"])
+def test_only_yyyy_mm_dd_is_a_day(project_file: Path, day: str,
+                                  capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["changes", str(project_file), "--since", day]) == 2
+    assert f"--since {day!r} is not a date: write it as YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_a_limit_beyond_sqlite_integers_lists_everything(
+        project_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["changes", str(project_file), "--since", "2026-10-05", "--limit",
+                 "99999999999999999999"]) == 0
+    captured = capsys.readouterr()
+    assert "New links:" in captured.out and "… and" not in captured.out
+    assert captured.err == ""

@@ -100,7 +100,7 @@ class Changes:
             "LEFT JOIN observations AS a ON a.id = c.obs_a "
             f"LEFT JOIN observations AS b ON b.id = c.obs_b {where} "
             "ORDER BY CASE c.kind WHEN 'new' THEN 0 WHEN 'lost' THEN 1 ELSE 2 END, "
-            f"l.source_url, l.target_url LIMIT {-1 if limit is None else int(limit)}", params)
+            f"l.source_url, l.target_url LIMIT {_sql_limit(limit)}", params)
         return [_link_change(row) for row in rows]
 
     def domains(self, kind: str | None = None, limit: int | None = None) -> list[DomainChange]:
@@ -109,7 +109,7 @@ class Changes:
         rows = self.db.execute(
             "SELECT domain, kind, reason, what, band_a, band_b, risk_a, risk_b FROM tl_domains "
             f"{where} ORDER BY CASE kind WHEN 'new' THEN 0 WHEN 'lost' THEN 1 ELSE 2 END, "
-            f"domain LIMIT {-1 if limit is None else int(limit)}", params)
+            f"domain LIMIT {_sql_limit(limit)}", params)
         return [_domain_change(row) for row in rows]
 
     def as_json(self, limit: int | None = None) -> dict[str, Any]:
@@ -160,6 +160,11 @@ def _link_change(row: tuple[Any, ...]) -> LinkChange:
     before["target"], after["target"] = previous_target, target
     fields = {name: (before[name], after[name]) for name in (what or "").split(",") if name}
     return LinkChange(link_id, url, target, domain, kind, reason, fields)
+
+
+def _sql_limit(limit: int | None) -> int:
+    """A LIMIT SQLite takes: -1 (none) for no limit or one beyond its 64-bit integers."""
+    return -1 if limit is None or int(limit) >= 2 ** 63 else int(limit)
 
 
 def _word(words: tuple[str, ...], value: Any) -> str | None:

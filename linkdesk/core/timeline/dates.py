@@ -7,6 +7,7 @@ file's modification time. See docs/changes.md.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -15,13 +16,20 @@ from pathlib import Path
 FROM_USER, FROM_FILE, FROM_MTIME, FROM_IMPORT_DAY = "user", "file", "mtime", "imported"
 
 
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 class BadDate(ValueError):
     """A day the user typed that is not YYYY-MM-DD; the message says so."""
 
 
 def parse_day(text: str, what: str = "date") -> date:
     """Read a YYYY-MM-DD day; raise BadDate naming `what` and the text otherwise."""
+    # Only that form: fromisoformat also takes 20261103 and week dates (2026-W01-1), which
+    # nobody means when the help says YYYY-MM-DD.
     try:
+        if not _DAY.fullmatch(text.strip()):
+            raise ValueError(text)
         return date.fromisoformat(text.strip())
     except ValueError:
         raise BadDate(f"{what} {text!r} is not a date: write it as YYYY-MM-DD, e.g. "
