@@ -29,6 +29,10 @@ ENVIRONMENT = "LINKDESK_REPORT_SETTINGS"
 FILE_NAME = "report.json"
 DEFAULT_ACCENT = "#1f5f8b"  # a dark blue: reads as a dark grey on a greyscale printer
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+LOGO_MAX_BYTES = 5 * 1024 * 1024  # the whole PDF aims at 5 MB (docs/report.md)
+# What a logo file starts with, by kind; an SVG is told by an <svg element near its start.
+_SIGNATURES = ((b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"))
+_SVG_START = re.compile(rb"^(\xef\xbb\xbf)?\s*(<\?xml|<!--|<!DOCTYPE svg|<svg)", re.IGNORECASE)
 
 
 class BrandingError(ValueError):
@@ -46,8 +50,9 @@ class Branding:
 
     @property
     def accent_colour(self) -> str:
-        """The accent colour to use ("#rrggbb")."""
-        return self.accent or DEFAULT_ACCENT
+        """The accent colour to use ("#rrggbb"). A stored value of another form (an edited
+        settings or project file) is never copied into the report's style."""
+        return self.accent if _COLOUR.fullmatch(self.accent) else DEFAULT_ACCENT
 
     def over(self, base: Branding) -> Branding:
         """These values where set, `base`'s elsewhere."""
@@ -60,9 +65,32 @@ def checked(branding: Branding) -> Branding:
     if branding.accent and not _COLOUR.fullmatch(branding.accent):
         raise BrandingError(f"accent colour {branding.accent!r}: write it as #rrggbb, "
                             "e.g. #1f5f8b")
-    if branding.logo and not Path(branding.logo).is_file():
-        raise BrandingError(f"logo {branding.logo}: no such file")
+    if branding.logo:
+        read_logo(branding.logo)
     return branding
+
+
+def read_logo(name: str) -> tuple[bytes, str]:
+    """The logo's bytes and MIME type, told by its content (not its name: a stored path may
+    name any file, which must never be copied into a report sent to a client). BrandingError
+    when it is missing, over LOGO_MAX_BYTES, or not a PNG, JPEG or SVG image."""
+    path = Path(name)
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(LOGO_MAX_BYTES + 1)  # never more, whatever its size
+    except FileNotFoundError:
+        raise BrandingError(f"logo {name}: no such file") from None
+    except OSError as error:
+        raise BrandingError(f"logo {name}: cannot read it ({error.strerror or error})") from None
+    if len(raw) > LOGO_MAX_BYTES:
+        raise BrandingError(f"logo {name}: over {LOGO_MAX_BYTES // (1024 * 1024)} MB; use a "
+                            "smaller image")
+    for signature, kind in _SIGNATURES:
+        if raw.startswith(signature):
+            return raw, kind
+    if _SVG_START.match(raw[:1024]) and b"<svg" in raw[:65536].lower():
+        return raw, "image/svg+xml"
+    raise BrandingError(f"logo {name}: not a PNG, JPEG or SVG image")
 
 
 def from_dict(raw: Any) -> Branding:
