@@ -35,6 +35,9 @@ COLUMNS = ("domain", "verdict", "reason", "decided_at", "source_kind", "source_i
 _DOMAIN_HEADER = re.compile(r"domain|host|site|url|website", re.IGNORECASE)
 _DISAVOW_LINE = re.compile(r"^\s*domain:", re.IGNORECASE | re.MULTILINE)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+# A file is read whole (a list is merged in one transaction): memory is some 15 times the
+# file's size, so the size is bounded. 64 MB is a list of two million domains or more.
+MAX_IMPORT_BYTES = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -94,10 +97,7 @@ def import_file(library: Library, path: str | Path, *, verdict: str = "disavow",
     path = Path(path)
     if verdict not in VERDICTS:
         raise LibraryError(f"unknown verdict {verdict!r}: one of {', '.join(VERDICTS)}")
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise LibraryError(f"{path}: cannot read it ({error.strerror})") from None
+    data = _read_bounded(path)
     if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
         raise LibraryError(f"{path}: a spreadsheet workbook (Excel, LibreOffice), not text: "
                            "save the sheet as CSV and import that")
@@ -243,6 +243,23 @@ def _is_header(cell: str) -> bool:
 def _unguard(cell: str) -> str:
     """A cell as it was before the CSV-injection guard (export_csv) added its apostrophe."""
     return cell[1:] if cell.startswith("'") and needs_guard(cell[1:]) else cell
+
+
+def _read_bounded(path: Path) -> bytes:
+    """The file's bytes; LibraryError when it cannot be read or is over MAX_IMPORT_BYTES
+    (never reading more than that, whatever the file claims to be)."""
+    too_big = LibraryError(f"{path}: over {MAX_IMPORT_BYTES // (1024 * 1024)} MB, more than a "
+                           "list of verdicts holds: split it into smaller files")
+    try:
+        if path.stat().st_size > MAX_IMPORT_BYTES:
+            raise too_big
+        with path.open("rb") as handle:
+            data = handle.read(MAX_IMPORT_BYTES + 1)  # a file that grows while read
+    except OSError as error:
+        raise LibraryError(f"{path}: cannot read it ({error.strerror or error})") from None
+    if len(data) > MAX_IMPORT_BYTES:
+        raise too_big
+    return data
 
 
 def _decode(data: bytes) -> str:

@@ -1,0 +1,40 @@
+"""Attacks on the verdict library's command line: huge files, hostile cells, damaged files."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from linkdesk.core.verdicts.transfer import MAX_IMPORT_BYTES
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def run_cli(*args: object, library: Path,
+            memory_limit: int | None = None) -> subprocess.CompletedProcess[str]:
+    """`linkdesk ...` from this checkout, with its own library, under an address-space limit."""
+    limit = (f"import resource; resource.setrlimit(resource.RLIMIT_AS, ({memory_limit}, "
+             f"{memory_limit})); " if memory_limit else "")
+    script = f"{limit}import sys; from linkdesk.cli import main; sys.exit(main(sys.argv[1:]))"
+    env = {**os.environ, "PYTHONUTF8": "1", "PYTHONPATH": str(REPO),
+           "LINKDESK_LIBRARY": str(library)}
+    return subprocess.run([sys.executable, "-c", script, *map(str, args)], cwd=REPO, env=env,
+                          capture_output=True, text=True, encoding="utf-8", timeout=600,
+                          check=False)
+
+
+@pytest.mark.parametrize("size", [MAX_IMPORT_BYTES + 1, 8 * 1024 ** 3])
+def test_a_huge_list_is_refused_in_bounded_memory(tmp_path: Path, size: int) -> None:
+    huge = tmp_path / "domains.txt"
+    with huge.open("wb") as out:  # sparse: costs no disk, but reads as `size` bytes
+        out.write(b"domain\nspam-network.top\n")
+        out.truncate(size)
+    done = run_cli("library", "import", huge, library=tmp_path / "library.sqlite",
+                   memory_limit=1024 ** 3)
+    assert done.returncode != 0
+    assert f"{huge}: over 64 MB" in done.stderr and "split it" in done.stderr
+    assert "Traceback" not in done.stderr
