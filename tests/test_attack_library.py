@@ -38,3 +38,22 @@ def test_a_huge_list_is_refused_in_bounded_memory(tmp_path: Path, size: int) -> 
     assert done.returncode != 0
     assert f"{huge}: over 64 MB" in done.stderr and "split it" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_decision_times_from_a_file_are_real_and_past(tmp_path: Path) -> None:
+    from linkdesk.core.library.store import Library
+    from linkdesk.core.verdicts.transfer import import_file
+
+    now = "2026-12-05T12:00:00Z"
+    rows = [("future.com", "9999-12-31"), ("garbage.com", "2026-01-01garbage"),
+            ("nosuchday.com", "2026-02-30"), ("fine.com", "2026-11-03"),
+            ("exact.com", "2026-11-03T10:00:00Z")]
+    csv_file = tmp_path / "verdicts.csv"
+    csv_file.write_text("domain,verdict,reason,decided_at,source_kind,source_id\n" + "".join(
+        f"{domain},disavow,spam,{when},list,list:old.csv\n" for domain, when in rows),
+        encoding="utf-8")
+    with Library.open(tmp_path / "library.sqlite") as library:
+        import_file(library, csv_file, now=now)
+        held = dict(library.db.execute("SELECT domain, decided_at FROM verdicts"))
+    assert held == {"future.com": now, "garbage.com": now, "nosuchday.com": now,
+                    "fine.com": "2026-11-03", "exact.com": "2026-11-03T10:00:00Z"}

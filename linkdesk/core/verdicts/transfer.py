@@ -17,6 +17,7 @@ with its line number and why.
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import re
 from dataclasses import dataclass, field
@@ -34,7 +35,7 @@ COLUMNS = ("domain", "verdict", "reason", "decided_at", "source_kind", "source_i
            "source_name")
 _DOMAIN_HEADER = re.compile(r"domain|host|site|url|website", re.IGNORECASE)
 _DISAVOW_LINE = re.compile(r"^\s*domain:", re.IGNORECASE | re.MULTILINE)
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}Z)?")
 # A file is read whole (a list is merged in one transaction): memory is some 15 times the
 # file's size, so the size is bounded. 64 MB is a list of two million domains or more.
 MAX_IMPORT_BYTES = 64 * 1024 * 1024
@@ -144,7 +145,7 @@ def _import_library(library: Library, path: Path, text: str, now: str) -> Import
         decided = cell.get("decided_at", "")
         sources.setdefault(source, (kind, name))
         rows.append((domain, source, given, " ".join(cell.get("reason", "").split()),
-                     decided if _DATE.match(decided) else now))
+                     decided if _decided_in_time(decided, now) else now))
     return _merge(library, path, report, sources, rows)
 
 
@@ -220,6 +221,19 @@ def _merge(library: Library, path: Path, report: ImportReport,
     report.added, report.updated = library.merge(sources, unique)
     report.unchanged = len(unique) - report.added - report.updated
     return report
+
+
+def _decided_in_time(decided: str, now: str) -> bool:
+    """A decision time as the library writes it (YYYY-MM-DD, or with THH:MM:SSZ), a real
+    day, and not after `now`: newer wins when merging, so a file dated 9999 (or
+    '2026-01-01garbage') would otherwise hold its verdicts against every later decision."""
+    if not _DATE.fullmatch(decided):
+        return False
+    try:
+        datetime.date.fromisoformat(decided[:10])
+    except ValueError:
+        return False
+    return decided <= now
 
 
 def _is_library_csv(text: str) -> bool:
