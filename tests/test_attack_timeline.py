@@ -6,6 +6,7 @@ made again from the rows, never crash numpy or the command.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import sqlite3
 from pathlib import Path
@@ -120,3 +121,18 @@ def test_a_limit_beyond_sqlite_integers_lists_everything(
     captured = capsys.readouterr()
     assert "New links:" in captured.out and "… and" not in captured.out
     assert captured.err == ""
+
+
+def test_a_future_date_in_an_export_is_not_its_day(tmp_path: Path) -> None:
+    """A vendor glitch of last seen 9999-12-31 must not make the file Ahrefs' latest export
+    for ever (every later export would be hidden behind it)."""
+    records = list(make_profile(50, seed=9))
+    glitch = [dataclasses.replace(r, last_seen=dt.date(9999, 12, 31)) if i == 7 else
+              dataclasses.replace(r, last_seen=dt.date(2026, 10, 20)) for i, r in
+              enumerate(records)]
+    write_ahrefs(tmp_path / "glitch.csv", glitch)
+    with Project.open(tmp_path / "p.linkdesk") as project:
+        (result,) = import_file(project, tmp_path / "glitch.csv", ImportOptions(site=SITE))
+    tomorrow = dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1)
+    assert result.as_of_source == "file"
+    assert "2026-10-20" <= result.as_of <= tomorrow.isoformat()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 # Where an import's as_of came from (imports.as_of_source).
@@ -56,18 +56,26 @@ def dates_in_import(db: sqlite3.Connection, import_id: int,
                     ids: tuple[int | None, int | None] | None = None) -> str | None:
     """The latest last-seen, lost or crawl date the rows of an import hold (YYYY-MM-DD).
     `ids`: the import's run of observation ids ((None, None): it has none), read by range;
-    None: unknown, found by a scan."""
+    None: unknown, found by a scan.
+
+    Dates after tomorrow (UTC) are passed over: no export describes the future, and an
+    as-of of 9999-12-31 (a vendor's glitch, an edited file) would make that import its
+    vendor's latest snapshot for ever, hiding every later export."""
     latest = None
+    # Before the first moment of the day after tomorrow: any time of tomorrow is kept.
+    limit = (datetime.now(UTC).date() + timedelta(days=2)).isoformat()
     if ids is None or ids[0] is not None:
         where = f"id BETWEEN {int(ids[0] or 0)} AND {int(ids[1] or 0)} AND " if ids else ""
         row = db.execute(
-            "SELECT max(max(coalesce(last_seen, ''), coalesce(lost_at, ''))) FROM observations "
-            f"WHERE {where}import_id = ?", (import_id,)
+            "SELECT max(max(CASE WHEN last_seen < :limit THEN last_seen ELSE '' END, "
+            "CASE WHEN lost_at < :limit THEN lost_at ELSE '' END)) FROM observations "
+            f"WHERE {where}import_id = :id", {"limit": limit, "id": import_id}
         ).fetchone()
         latest = row[0] if row and row[0] else None
     if latest is None:
         row = db.execute(
-            "SELECT max(last_crawled) FROM google_page_rows WHERE import_id = ?", (import_id,)
+            "SELECT max(last_crawled) FROM google_page_rows WHERE import_id = ? "
+            "AND last_crawled < ?", (import_id, limit)
         ).fetchone()
         latest = row[0] if row and row[0] else None
     return str(latest)[:10] if latest else None
