@@ -136,3 +136,15 @@ def test_a_future_date_in_an_export_is_not_its_day(tmp_path: Path) -> None:
     tomorrow = dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1)
     assert result.as_of_source == "file"
     assert "2026-10-20" <= result.as_of <= tomorrow.isoformat()
+
+
+def test_as_of_in_the_future_is_refused(tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    write_ahrefs(tmp_path / "a.csv", make_profile(20, seed=4))
+    path = tmp_path / "p.linkdesk"
+    assert main(["import", str(path), str(tmp_path / "a.csv"), "--as-of", "9999-12-31"]) == 2
+    assert "--as-of 9999-12-31: an export cannot describe a day still to come" in \
+        capsys.readouterr().err
+    assert not path.exists()
+    today = dt.datetime.now(dt.UTC).date().isoformat()
+    assert main(["import", str(path), str(tmp_path / "a.csv"), "--as-of", today]) == 0

@@ -36,6 +36,16 @@ def parse_day(text: str, what: str = "date") -> date:
                       "2026-11-03") from None
 
 
+def parse_export_day(text: str, what: str = "--as-of") -> date:
+    """The day an export describes, as typed: YYYY-MM-DD and not after tomorrow (UTC), as the
+    import dialog's date field allows; BadDate otherwise. A day in the future would make the
+    import its vendor's latest snapshot until that day, hiding every later export."""
+    day = parse_day(text, what)
+    if day > datetime.now(UTC).date() + timedelta(days=1):
+        raise BadDate(f"{what} {text.strip()}: an export cannot describe a day still to come")
+    return day
+
+
 def stored_day(text: object) -> date | None:
     """The day a YYYY-MM-DD... value read from the project starts with, or None when it holds
     none (a project file is a file anyone can edit)."""
