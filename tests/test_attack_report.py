@@ -8,7 +8,10 @@ to a client, a stored accent never becomes markup, and the report never replaces
 from __future__ import annotations
 
 import base64
+import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -21,6 +24,7 @@ from linkdesk.core.report.branding import LOGO_MAX_BYTES, checked, read_logo
 from linkdesk.core.store import Project, settings
 from linkdesk.core.store.settings import Key
 
+REPO = Path(__file__).resolve().parents[1]
 SECRET = b"-----BEGIN OPENSSH PRIVATE KEY----- not for the client"
 
 
@@ -140,3 +144,34 @@ def test_damaged_settings_file(project_file: Path, tmp_path: Path,
     with sqlite3.connect(project_file) as db:  # the report only reads the project
         assert db.execute("SELECT count(*) FROM settings WHERE key = 'report_branding'"
                           ).fetchone()[0] == 0
+
+
+def test_settings_file_named_by_the_variable_is_never_a_project(
+        project_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    path = _copy(project_file, tmp_path)
+    monkeypatch.setenv("LINKDESK_REPORT_SETTINGS", str(path))
+    assert main(["report-settings", "--name", "Jo"]) == 1
+    assert "LinkDesk project" in capsys.readouterr().err
+    assert _links(path) > 0
+    folder = tmp_path / "settings"
+    folder.mkdir()
+    monkeypatch.setenv("LINKDESK_REPORT_SETTINGS", str(folder))
+    assert main(["report-settings", "--name", "Jo"]) == 1
+    assert f"{folder}: a folder, not a settings file" in capsys.readouterr().err
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_settings_file_is_read_bounded(tmp_path: Path) -> None:
+    """/dev/zero as the settings file (endless) and a 2 MB one: no settings, in a process
+    limited to 1 GB (it was read whole)."""
+    big = tmp_path / "report.json"
+    big.write_text('{"name": "Jo", "footer": "' + "x" * 2_000_000 + '"}', encoding="utf-8")
+    for where in ("/dev/zero", str(big)):
+        script = ("import resource; resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30)); "
+                  "from linkdesk.core.report import user_branding; print(user_branding())")
+        env = {**os.environ, "LINKDESK_REPORT_SETTINGS": where, "PYTHONPATH": str(REPO)}
+        done = subprocess.run([sys.executable, "-c", script], cwd=REPO, env=env,
+                              capture_output=True, text=True, timeout=300, check=False)
+        assert done.returncode == 0, done.stderr[-500:]
+        assert done.stdout.strip() == repr(Branding())
