@@ -148,3 +148,26 @@ def test_as_of_in_the_future_is_refused(tmp_path: Path,
     assert not path.exists()
     today = dt.datetime.now(dt.UTC).date().isoformat()
     assert main(["import", str(path), str(tmp_path / "a.csv"), "--as-of", today]) == 0
+
+
+def test_text_from_files_cannot_drive_the_terminal(tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """An export's URL with an escape sequence (clear screen) or a bidi override, and a review
+    note with line breaks and a bell, are printed as visible escapes on one line."""
+    records = list(make_profile(30, seed=2))
+    records[0] = dataclasses.replace(records[0], target_url=f"https://{SITE}/\x1b[2Jshop",
+                                     lost=None)
+    records[1] = dataclasses.replace(records[1], source_url="https://evil.example/\u202etxt.exe")
+    write_ahrefs(tmp_path / "a.csv", records)
+    path = tmp_path / "p.linkdesk"
+    assert main(["import", str(path), str(tmp_path / "a.csv")]) == 0
+    assert main(["review", str(path), "--done", "--note", "line one\nline two\x07" + "y" * 500]
+                ) == 0
+    capsys.readouterr()
+    assert main(["changes", str(path), "--since", "0001-01-01", "--limit", "1000"]) == 0
+    assert main(["review", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\u202e" not in out and "\x07" not in out
+    assert f"https://{SITE}/\\x1b[2Jshop" in out and "evil.example/\\u202etxt.exe" in out
+    (listed,) = [line for line in out.splitlines() if "domains graded" in line]
+    assert "line one line two\\x07yyy" in listed and listed.endswith("…")

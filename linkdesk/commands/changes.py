@@ -14,6 +14,7 @@ from typing import Any
 
 from linkdesk.commands import EXIT_OK, EXIT_USAGE
 from linkdesk.commands.opening import ensure_scores, open_to_change, open_to_read
+from linkdesk.core.text import clip, inert
 from linkdesk.core.timeline import (
     BadPoint,
     Changes,
@@ -125,7 +126,7 @@ def _value(name: str, value: Any) -> str:
         return "yes" if value else "no"
     if name == "anchor" and isinstance(value, str):  # quoted: an anchor may be empty
         return json.dumps(value, ensure_ascii=False)
-    return "(not said)" if value is None else str(value)
+    return "(not said)" if value is None else inert(str(value))
 
 
 def _fields(fields: dict[str, tuple[Any, Any]]) -> str:
@@ -135,7 +136,7 @@ def _fields(fields: dict[str, tuple[Any, Any]]) -> str:
 
 def link_line(change: LinkChange) -> str:
     """One link change on one line."""
-    text = f"{change.url} → {change.target}"
+    text = f"{inert(change.url)} → {inert(change.target)}"
     if change.reason:
         text += f" ({change.reason})"
     if change.fields:
@@ -145,7 +146,7 @@ def link_line(change: LinkChange) -> str:
 
 def domain_line(change: DomainChange) -> str:
     """One domain change on one line."""
-    text = change.domain + (f" ({change.reason})" if change.reason else "")
+    text = inert(change.domain) + (f" ({change.reason})" if change.reason else "")
     return text + (f": {_fields(change.fields)}" if change.fields else "")
 
 
@@ -173,7 +174,7 @@ def run_review(options: argparse.Namespace) -> int:
         print("No review recorded yet: `linkdesk review PROJECT --done` records one")
     else:
         for review in recorded:
-            note = f"  {review.note}" if review.note else ""
+            note = f"  {clip(inert(' '.join(str(review.note).split())))}" if review.note else ""
             print(f"{review.id:>4}  {_when(review)}  {review.domains:,} domains graded{note}")
     return EXIT_OK
 
