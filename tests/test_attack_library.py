@@ -57,3 +57,17 @@ def test_decision_times_from_a_file_are_real_and_past(tmp_path: Path) -> None:
         held = dict(library.db.execute("SELECT domain, decided_at FROM verdicts"))
     assert held == {"future.com": now, "garbage.com": now, "nosuchday.com": now,
                     "fine.com": "2026-11-03", "exact.com": "2026-11-03T10:00:00Z"}
+
+
+def test_imported_text_cannot_drive_the_terminal(tmp_path: Path) -> None:
+    csv_file = tmp_path / "verdicts.csv"
+    csv_file.write_text("domain,verdict,reason,decided_at,source_kind,source_id,source_name\n"
+                        "spam.example,disavow,\"\x1b]0;pwned\x07 network\",2026-01-01,list,"
+                        "list:x,\"\u202elist\"\n", encoding="utf-8")
+    library = tmp_path / "library.sqlite"
+    assert run_cli("library", "import", csv_file, library=library).returncode == 0
+    done = run_cli("library", "list", library=library)
+    assert done.returncode == 0
+    assert "\x1b" not in done.stdout and "\x07" not in done.stdout
+    assert "\u202e" not in done.stdout
+    assert "\\x1b]0;pwned\\x07 network" in done.stdout
