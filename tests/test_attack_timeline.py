@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -171,3 +172,35 @@ def test_text_from_files_cannot_drive_the_terminal(tmp_path: Path,
     assert f"https://{SITE}/\\x1b[2Jshop" in out and "evil.example/\\u202etxt.exe" in out
     (listed,) = [line for line in out.splitlines() if "domains graded" in line]
     assert "line one line two\\x07yyy" in listed and listed.endswith("…")
+
+
+def test_changes_json_is_written_an_entry_at_a_time(
+        project_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`changes --json` holds one change at a time (every change of a 1M-link project took
+    gigabytes), and prints exactly what json.dumps of `as_json` gives."""
+    import io
+    import json
+
+    from linkdesk.commands.changes import write_json
+    from linkdesk.core.timeline import compute_changes, now, on_day
+
+    with Project.open(project_file) as project:
+        changes = compute_changes(project.db, on_day(project.db, dt.date(2026, 10, 5)), now())
+        expected = json.dumps(changes.as_json(), indent=2, ensure_ascii=False) + "\n"
+        lists = changes.json_lists()
+        assert not isinstance(lists["links"], list)
+        out = io.StringIO()
+        seen: list[str] = []
+
+        def watched(entries: Iterator[dict[str, object]]) -> Iterator[dict[str, object]]:
+            for entry in entries:
+                if seen:  # the entry before is written before this one is read
+                    assert json.dumps(seen[-1]) in out.getvalue()
+                seen.append(str(entry["url"]))
+                yield entry
+
+        write_json(changes.json_head(), {"links": watched(lists["links"]),
+                                         "domains": lists["domains"]}, out)
+    assert len(seen) > 50 and out.getvalue() == expected
+    assert main(["changes", str(project_file), "--since", "2026-10-05", "--json"]) == 0
+    assert capsys.readouterr().out == expected

@@ -9,8 +9,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterable
+from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from linkdesk.commands import EXIT_OK, EXIT_USAGE
 from linkdesk.commands.opening import ensure_scores, open_to_change, open_to_read
@@ -77,10 +79,34 @@ def run_changes(options: argparse.Namespace) -> int:
             ensure_scores(project, options.command)
         changes = compute_changes(db, since, until)
         if options.json:
-            print(json.dumps(changes.as_json(options.limit), indent=2, ensure_ascii=False))
+            write_json(changes.json_head(), changes.json_lists(options.limit), sys.stdout)
         else:
             print(changes_text(changes, TEXT_LIMIT if options.limit is None else options.limit))
     return EXIT_OK
+
+
+def write_json(head: dict[str, Any], lists: dict[str, Iterable[Any]], out: TextIO) -> None:
+    """Write `{**head, **lists}` as `json.dumps(..., indent=2)` would, one list entry at a
+    time: every change of a million-link project is never held at once."""
+    out.write("{")
+    first = True
+    for key, value in chain(head.items(), lists.items()):
+        out.write(("\n" if first else ",\n") + f"  {json.dumps(key)}: ")
+        first = False
+        if key not in lists:
+            out.write(_indented(json.dumps(value, indent=2, ensure_ascii=False)))
+            continue
+        empty = True
+        for entry in value:
+            out.write(("[\n" if empty else ",\n") + "    "
+                      + _indented(json.dumps(entry, indent=2, ensure_ascii=False), 4))
+            empty = False
+        out.write("[]" if empty else "\n  ]")
+    out.write("\n}\n" if not first else "}\n")
+
+
+def _indented(text: str, by: int = 2) -> str:
+    return text.replace("\n", "\n" + " " * by)
 
 
 def _reasons(by_reason: dict[str, int]) -> str:
