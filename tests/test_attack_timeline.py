@@ -204,3 +204,13 @@ def test_changes_json_is_written_an_entry_at_a_time(
     assert len(seen) > 50 and out.getvalue() == expected
     assert main(["changes", str(project_file), "--since", "2026-10-05", "--json"]) == 0
     assert capsys.readouterr().out == expected
+
+
+def test_review_counts_in_words(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_ahrefs(tmp_path / "a.csv", make_profile(1, seed=4))
+    path = tmp_path / "p.linkdesk"
+    assert main(["import", str(path), str(tmp_path / "a.csv")]) == 0
+    capsys.readouterr()
+    assert main(["review", str(path), "--done"]) == 0
+    assert "it covers the 1 import so far; the bands and risk levels of 1 referring domain " \
+           "are kept" in capsys.readouterr().out

@@ -29,6 +29,7 @@ from linkdesk.core.timeline import (
     since_point,
     until_point,
 )
+from linkdesk.core.words import counted
 
 TEXT_LIMIT = 20  # entries of each list printed unless --limit says otherwise
 _KIND_TITLES = {"new": "New", "lost": "Lost", "changed": "Changed"}
@@ -190,8 +191,9 @@ def run_review(options: argparse.Namespace) -> int:
             else:
                 imports = project.db.execute("SELECT count(*) FROM imports").fetchone()[0]
                 print(f"Review {review.id} recorded, {_when(review)}: it covers the "
-                      f"{imports:,} imports so far; the bands and risk levels of "
-                      f"{review.domains:,} referring domains are kept for later comparisons")
+                      f"{counted(imports, 'import')} so far; the bands and risk levels of "
+                      f"{counted(review.domains, 'referring domain')} are kept for later "
+                      "comparisons")
             return EXIT_OK
         recorded = reviews(project.db)
     if options.json:
