@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from itertools import chain
 from pathlib import Path
 from typing import Any, TextIO
@@ -86,7 +86,7 @@ def run_changes(options: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def write_json(head: dict[str, Any], lists: dict[str, Iterable[Any]], out: TextIO) -> None:
+def write_json(head: Mapping[str, Any], lists: Mapping[str, Iterable[Any]], out: TextIO) -> None:
     """Write `{**head, **lists}` as `json.dumps(..., indent=2)` would, one list entry at a
     time: every change of a million-link project is never held at once."""
     out.write("{")
