@@ -72,3 +72,11 @@ def test_imported_text_cannot_drive_the_terminal(tmp_path: Path) -> None:
     assert "\x1b" not in done.stdout and "\x07" not in done.stdout
     assert "\u202e" not in done.stdout
     assert "\\x1b]0;pwned\\x07 network" in done.stdout
+
+
+def test_import_counts_in_words(tmp_path: Path) -> None:
+    listed = tmp_path / "one.txt"
+    listed.write_text("domain\nspam-network.top\nnot a domain\n", encoding="utf-8")
+    done = run_cli("library", "import", listed, library=tmp_path / "library.sqlite")
+    assert "one.txt (list of domains): 1 verdict added, 0 updated, 0 already known, " \
+           "1 line skipped" in done.stdout, done.stdout + done.stderr

@@ -30,6 +30,7 @@ from linkdesk.core.files import write_atomically
 from linkdesk.core.library.model import LIST, PROJECT, VERDICTS, LibraryError
 from linkdesk.core.library.store import Library
 from linkdesk.core.marks import MarksError, domain_key, now_iso
+from linkdesk.core.words import counted
 
 COLUMNS = ("domain", "verdict", "reason", "decided_at", "source_kind", "source_id",
            "source_name")
@@ -66,9 +67,9 @@ class ImportReport:
     def text(self) -> str:
         """One line for the user."""
         what = "library CSV" if self.kind == "library" else "list of domains"
-        return (f"{self.file} ({what}): {self.added:,} verdicts added, {self.updated:,} "
-                f"updated, {self.unchanged:,} already known, {len(self.skipped):,} lines "
-                "skipped")
+        return (f"{self.file} ({what}): {counted(self.added, 'verdict')} added, "
+                f"{self.updated:,} updated, {self.unchanged:,} already known, "
+                f"{counted(len(self.skipped), 'line')} skipped")
 
 
 def export_csv(library: Library, path: str | Path, *, bom: bool = False) -> int:
