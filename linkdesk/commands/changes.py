@@ -9,11 +9,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterable, Mapping
+from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from linkdesk.commands import EXIT_OK, EXIT_USAGE
 from linkdesk.commands.opening import ensure_scores, open_to_change, open_to_read
+from linkdesk.core.text import clip, inert
 from linkdesk.core.timeline import (
     BadPoint,
     Changes,
@@ -26,6 +29,7 @@ from linkdesk.core.timeline import (
     since_point,
     until_point,
 )
+from linkdesk.core.words import counted
 
 TEXT_LIMIT = 20  # entries of each list printed unless --limit says otherwise
 _KIND_TITLES = {"new": "New", "lost": "Lost", "changed": "Changed"}
@@ -76,10 +80,34 @@ def run_changes(options: argparse.Namespace) -> int:
             ensure_scores(project, options.command)
         changes = compute_changes(db, since, until)
         if options.json:
-            print(json.dumps(changes.as_json(options.limit), indent=2, ensure_ascii=False))
+            write_json(changes.json_head(), changes.json_lists(options.limit), sys.stdout)
         else:
             print(changes_text(changes, TEXT_LIMIT if options.limit is None else options.limit))
     return EXIT_OK
+
+
+def write_json(head: Mapping[str, Any], lists: Mapping[str, Iterable[Any]], out: TextIO) -> None:
+    """Write `{**head, **lists}` as `json.dumps(..., indent=2)` would, one list entry at a
+    time: every change of a million-link project is never held at once."""
+    out.write("{")
+    first = True
+    for key, value in chain(head.items(), lists.items()):
+        out.write(("\n" if first else ",\n") + f"  {json.dumps(key)}: ")
+        first = False
+        if key not in lists:
+            out.write(_indented(json.dumps(value, indent=2, ensure_ascii=False)))
+            continue
+        empty = True
+        for entry in value:
+            out.write(("[\n" if empty else ",\n") + "    "
+                      + _indented(json.dumps(entry, indent=2, ensure_ascii=False), 4))
+            empty = False
+        out.write("[]" if empty else "\n  ]")
+    out.write("\n}\n" if not first else "}\n")
+
+
+def _indented(text: str, by: int = 2) -> str:
+    return text.replace("\n", "\n" + " " * by)
 
 
 def _reasons(by_reason: dict[str, int]) -> str:
@@ -125,7 +153,7 @@ def _value(name: str, value: Any) -> str:
         return "yes" if value else "no"
     if name == "anchor" and isinstance(value, str):  # quoted: an anchor may be empty
         return json.dumps(value, ensure_ascii=False)
-    return "(not said)" if value is None else str(value)
+    return "(not said)" if value is None else inert(str(value))
 
 
 def _fields(fields: dict[str, tuple[Any, Any]]) -> str:
@@ -135,7 +163,7 @@ def _fields(fields: dict[str, tuple[Any, Any]]) -> str:
 
 def link_line(change: LinkChange) -> str:
     """One link change on one line."""
-    text = f"{change.url} → {change.target}"
+    text = f"{inert(change.url)} → {inert(change.target)}"
     if change.reason:
         text += f" ({change.reason})"
     if change.fields:
@@ -145,7 +173,7 @@ def link_line(change: LinkChange) -> str:
 
 def domain_line(change: DomainChange) -> str:
     """One domain change on one line."""
-    text = change.domain + (f" ({change.reason})" if change.reason else "")
+    text = inert(change.domain) + (f" ({change.reason})" if change.reason else "")
     return text + (f": {_fields(change.fields)}" if change.fields else "")
 
 
@@ -163,8 +191,9 @@ def run_review(options: argparse.Namespace) -> int:
             else:
                 imports = project.db.execute("SELECT count(*) FROM imports").fetchone()[0]
                 print(f"Review {review.id} recorded, {_when(review)}: it covers the "
-                      f"{imports:,} imports so far; the bands and risk levels of "
-                      f"{review.domains:,} referring domains are kept for later comparisons")
+                      f"{counted(imports, 'import')} so far; the bands and risk levels of "
+                      f"{counted(review.domains, 'referring domain')} are kept for later "
+                      "comparisons")
             return EXIT_OK
         recorded = reviews(project.db)
     if options.json:
@@ -173,7 +202,7 @@ def run_review(options: argparse.Namespace) -> int:
         print("No review recorded yet: `linkdesk review PROJECT --done` records one")
     else:
         for review in recorded:
-            note = f"  {review.note}" if review.note else ""
+            note = f"  {clip(inert(' '.join(str(review.note).split())))}" if review.note else ""
             print(f"{review.id:>4}  {_when(review)}  {review.domains:,} domains graded{note}")
     return EXIT_OK
 

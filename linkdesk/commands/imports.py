@@ -21,7 +21,7 @@ from linkdesk.core.importers.pipeline import (
 from linkdesk.core.importers.site import settle_site
 from linkdesk.core.scoring import ScoreCancelled, rescore, scores_current
 from linkdesk.core.store import Project, transaction
-from linkdesk.core.timeline.dates import BadDate, parse_day
+from linkdesk.core.timeline.dates import BadDate, parse_export_day
 from linkdesk.core.words import counted, plural
 
 
@@ -62,7 +62,7 @@ def run_import(options: argparse.Namespace) -> int:
         print(f"linkdesk import: {error}", file=sys.stderr)
         return EXIT_USAGE
     try:
-        as_of = parse_day(options.as_of, "--as-of") if options.as_of else None
+        as_of = parse_export_day(options.as_of) if options.as_of else None
     except BadDate as error:
         print(f"linkdesk import: {error}", file=sys.stderr)
         return EXIT_USAGE

@@ -35,6 +35,7 @@ from linkdesk.core.library import (
 )
 from linkdesk.core.marks import MarksError, apply_change, domain_key
 from linkdesk.core.store import Project
+from linkdesk.core.text import inert
 from linkdesk.core.verdicts import ApplyPlan, export_csv, import_file, plan_apply
 
 SAMPLE = 10  # lines of a list printed before "… and N more"
@@ -135,8 +136,8 @@ def run_list(options: argparse.Namespace) -> int:
         return EXIT_OK
     for domain in found:
         reasons = "; ".join(domain.reasons())
-        print(f"{urls.to_unicode_host(domain.domain)}: {domain.summary}"
-              + (f" ({reasons})" if reasons else "") + f", last {domain.last_decided[:10]}")
+        print(inert(f"{urls.to_unicode_host(domain.domain)}: {domain.summary}"  # imported text
+                    + (f" ({reasons})" if reasons else "") + f", last {domain.last_decided[:10]}"))
     print(f"{len(found):,} domains in {library_path(options.library)}")
     return EXIT_OK
 
@@ -227,7 +228,7 @@ def run_apply(options: argparse.Namespace) -> int:
         print(json.dumps(apply_json(plan, applied=bool(plan) and not options.dry_run),
                          indent=2))
     else:
-        print(apply_text(plan, options.dry_run))
+        print("\n".join(inert(line) for line in apply_text(plan, options.dry_run).split("\n")))
     if warning:
         print(f"linkdesk library apply: {warning}", file=sys.stderr)
     return EXIT_OK

@@ -101,7 +101,7 @@ def run_report(options: argparse.Namespace) -> int:
     application()
     quiet_offscreen_notes()
     try:
-        size = write_report(data, output, options.page)
+        size = write_report(data, output, options.page, protect=[options.project])
     except ReportError as error:
         print(f"linkdesk report: {error}", file=sys.stderr)
         return EXIT_FAILED

@@ -12,16 +12,19 @@ options override both for one report.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
 import sqlite3
+import stat
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
 import platformdirs
 
+from linkdesk.core.files import write_atomically
 from linkdesk.core.store import settings
 from linkdesk.core.store.settings import Key
 
@@ -29,6 +32,8 @@ ENVIRONMENT = "LINKDESK_REPORT_SETTINGS"
 FILE_NAME = "report.json"
 DEFAULT_ACCENT = "#1f5f8b"  # a dark blue: reads as a dark grey on a greyscale printer
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+SETTINGS_MAX_BYTES = 1024 * 1024  # four short texts and a path: far less in practice
+# What a logo file starts with, by kind; an SVG is told by an <svg element near its start.
 
 
 class BrandingError(ValueError):
@@ -46,8 +51,9 @@ class Branding:
 
     @property
     def accent_colour(self) -> str:
-        """The accent colour to use ("#rrggbb")."""
-        return self.accent or DEFAULT_ACCENT
+        """The accent colour to use ("#rrggbb"). A stored value of another form (an edited
+        settings or project file) is never copied into the report's style."""
+        return self.accent if _COLOUR.fullmatch(self.accent) else DEFAULT_ACCENT
 
     def over(self, base: Branding) -> Branding:
         """These values where set, `base`'s elsewhere."""
@@ -84,20 +90,32 @@ def user_settings_path() -> Path:
 
 
 def user_branding() -> Branding:
-    """The user's settings; none when the file is missing or unreadable."""
+    """The user's settings; none when the file is missing, unreadable, not a plain file or
+    over SETTINGS_MAX_BYTES (never read further: the variable may name /dev/zero)."""
     try:
-        return from_dict(json.loads(user_settings_path().read_text(encoding="utf-8")))
+        with user_settings_path().open("rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return Branding()
+            raw = handle.read(SETTINGS_MAX_BYTES + 1)
+        if len(raw) > SETTINGS_MAX_BYTES:
+            return Branding()
+        return from_dict(json.loads(raw.decode("utf-8")))
     except (OSError, ValueError):
         return Branding()
 
 
 def save_user_branding(branding: Branding) -> Path:
-    """Store the user's settings (checked first); returns the file written."""
+    """Store the user's settings (checked first); returns the file written.
+
+    Through `write_atomically` (core/files.py): never a half-written file, a temporary name
+    of its own (two windows may save at once), never over a project or another SQLite file."""
     path = user_settings_path()
+    text = json.dumps(asdict(checked(branding)), indent=2)
+    if path.is_dir():  # else the rename's error names the temporary file
+        raise IsADirectoryError(errno.EISDIR, "a folder, not a settings file", str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps(asdict(checked(branding)), indent=2), encoding="utf-8")
-    temporary.replace(path)  # never a half-written file
+    with write_atomically(path, newline=None) as out:
+        out.write(text)
     return path
 
 

@@ -25,6 +25,7 @@ from linkdesk.core.report.verdict import Verdict, disavow_verdict
 from linkdesk.core.scoring import FLAGS, load_model
 from linkdesk.core.store import settings
 from linkdesk.core.timeline import ChangeCounts, Point, compute_changes, now, since_point
+from linkdesk.core.timeline.dates import stored_day
 
 TOP_ROWS = 15  # rows of each domain table; the rest is counted ("… and 40 more")
 CHANGE_ROWS = 25  # entries of the disavow changes listed
@@ -170,7 +171,10 @@ def _point_words(point: Point) -> str | None:
 def long_date(day: date | str) -> str:
     """"20 November 2026"."""
     if isinstance(day, str):
-        day = date.fromisoformat(day[:10])
+        read = stored_day(day)
+        if read is None:  # a damaged date in the project: shown as it is
+            return day
+        day = read
     return f"{day.day} {day.strftime('%B %Y')}"
 
 

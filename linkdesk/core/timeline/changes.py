@@ -91,6 +91,11 @@ class Changes:
 
     def links(self, kind: str | None = None, limit: int | None = None) -> list[LinkChange]:
         """The link changes (of one kind, or all), by kind then URL."""
+        return list(self.iter_links(kind, limit))
+
+    def iter_links(self, kind: str | None = None,
+                   limit: int | None = None) -> Iterator[LinkChange]:
+        """`links`, one at a time (a million changes need not be held at once)."""
         where, params = ("WHERE c.kind = ?", (kind,)) if kind else ("", ())
         values = ", ".join(f"{side}.{name}" for side in ("a", "b") for name in _SHOWN)
         rows = self.db.execute(
@@ -100,29 +105,38 @@ class Changes:
             "LEFT JOIN observations AS a ON a.id = c.obs_a "
             f"LEFT JOIN observations AS b ON b.id = c.obs_b {where} "
             "ORDER BY CASE c.kind WHEN 'new' THEN 0 WHEN 'lost' THEN 1 ELSE 2 END, "
-            f"l.source_url, l.target_url LIMIT {-1 if limit is None else int(limit)}", params)
-        return [_link_change(row) for row in rows]
+            f"l.source_url, l.target_url LIMIT {_sql_limit(limit)}", params)
+        return (_link_change(row) for row in rows)
 
     def domains(self, kind: str | None = None, limit: int | None = None) -> list[DomainChange]:
         """The domain changes (of one kind, or all), by kind then name."""
+        return list(self.iter_domains(kind, limit))
+
+    def iter_domains(self, kind: str | None = None,
+                     limit: int | None = None) -> Iterator[DomainChange]:
+        """`domains`, one at a time."""
         where, params = ("WHERE kind = ?", (kind,)) if kind else ("", ())
         rows = self.db.execute(
             "SELECT domain, kind, reason, what, band_a, band_b, risk_a, risk_b FROM tl_domains "
             f"{where} ORDER BY CASE kind WHEN 'new' THEN 0 WHEN 'lost' THEN 1 ELSE 2 END, "
-            f"domain LIMIT {-1 if limit is None else int(limit)}", params)
-        return [_domain_change(row) for row in rows]
+            f"domain LIMIT {_sql_limit(limit)}", params)
+        return (_domain_change(row) for row in rows)
 
     def as_json(self, limit: int | None = None) -> dict[str, Any]:
         """Counts and lists as plain JSON values (what `linkdesk changes --json` prints)."""
-        counts = asdict(self.counts)
-        return {
-            **counts,
-            "since": self.since.label,
-            "until": self.until.label,
-            "grades_known": self.grades_known,
-            "links": [_json_entry(asdict(c), "url") for c in self.links(limit=limit)],
-            "domains": [_json_entry(asdict(c), "domain") for c in self.domains(limit=limit)],
-        }
+        lists = self.json_lists(limit)
+        return {**self.json_head(), **{name: list(entries) for name, entries in lists.items()}}
+
+    def json_head(self) -> dict[str, Any]:
+        """The counts and the two points, as in `as_json`."""
+        return {**asdict(self.counts), "since": self.since.label, "until": self.until.label,
+                "grades_known": self.grades_known}
+
+    def json_lists(self, limit: int | None = None) -> dict[str, Iterator[dict[str, Any]]]:
+        """The "links" and "domains" lists of `as_json`, read one entry at a time."""
+        return {"links": (_json_entry(asdict(c), "url") for c in self.iter_links(limit=limit)),
+                "domains": (_json_entry(asdict(c), "domain")
+                            for c in self.iter_domains(limit=limit))}
 
 
 def _json_entry(entry: dict[str, Any], key: str) -> dict[str, Any]:
@@ -162,6 +176,16 @@ def _link_change(row: tuple[Any, ...]) -> LinkChange:
     return LinkChange(link_id, url, target, domain, kind, reason, fields)
 
 
+def _sql_limit(limit: int | None) -> int:
+    """A LIMIT SQLite takes: -1 (none) for no limit or one beyond its 64-bit integers."""
+    return -1 if limit is None or int(limit) >= 2 ** 63 else int(limit)
+
+
+def _word(words: tuple[str, ...], value: Any) -> str | None:
+    """A recorded band or risk level in words; None for a value the project should not hold."""
+    return words[value] if isinstance(value, int) and 0 <= value < len(words) else None
+
+
 def _domain_change(row: tuple[Any, ...]) -> DomainChange:
     domain, kind, reason, what, band_a, band_b, risk_a, risk_b = row
     names = {"band": (BANDS, band_a, band_b), "risk": (RISK_LEVELS, risk_a, risk_b)}
@@ -169,7 +193,7 @@ def _domain_change(row: tuple[Any, ...]) -> DomainChange:
     for name in (what or "").split(","):
         if name:
             words, before, after = names[name]
-            fields[name] = (words[before], words[after])
+            fields[name] = (_word(words, before), _word(words, after))
     return DomainChange(domain, kind, reason, fields)
 
 

@@ -97,7 +97,8 @@ class _Import:
 def _imports(db: sqlite3.Connection, a: Point, b: Point) -> list[_Import]:
     rows = db.execute(
         f"SELECT i.id, i.vendor, coalesce(i.as_of, ''), {a.imports_sql()}, {b.imports_sql()}, "
-        "i.first_observation_id, i.last_observation_id FROM imports AS i "
+        "CASE WHEN typeof(i.first_observation_id) = 'integer' AND typeof(i.last_observation_id) "
+        "= 'integer' THEN i.first_observation_id END, i.last_observation_id FROM imports AS i "
         "WHERE i.vendor <> 'gsc' ORDER BY i.id"
     ).fetchall()
     return [_Import(r[0], r[1], r[2], bool(r[3]), bool(r[4]), r[5], r[6]) for r in rows]

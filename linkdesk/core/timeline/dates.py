@@ -7,12 +7,16 @@ file's modification time. See docs/changes.md.
 
 from __future__ import annotations
 
+import re
 import sqlite3
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 # Where an import's as_of came from (imports.as_of_source).
 FROM_USER, FROM_FILE, FROM_MTIME, FROM_IMPORT_DAY = "user", "file", "mtime", "imported"
+
+
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 class BadDate(ValueError):
@@ -21,29 +25,67 @@ class BadDate(ValueError):
 
 def parse_day(text: str, what: str = "date") -> date:
     """Read a YYYY-MM-DD day; raise BadDate naming `what` and the text otherwise."""
+    # Only that form: fromisoformat also takes 20261103 and week dates (2026-W01-1), which
+    # nobody means when the help says YYYY-MM-DD.
     try:
+        if not _DAY.fullmatch(text.strip()):
+            raise ValueError(text)
         return date.fromisoformat(text.strip())
     except ValueError:
         raise BadDate(f"{what} {text!r} is not a date: write it as YYYY-MM-DD, e.g. "
                       "2026-11-03") from None
 
 
+def parse_export_day(text: str, what: str = "--as-of") -> date:
+    """The day an export describes, as typed: YYYY-MM-DD and not after tomorrow (UTC), as the
+    import dialog's date field allows; BadDate otherwise. A day in the future would make the
+    import its vendor's latest snapshot until that day, hiding every later export."""
+    day = parse_day(text, what)
+    if day > datetime.now(UTC).date() + timedelta(days=1):
+        raise BadDate(f"{what} {text.strip()}: an export cannot describe a day still to come")
+    return day
+
+
+def stored_day(text: object) -> date | None:
+    """The day a YYYY-MM-DD... value read from the project starts with, or None when it holds
+    none (a project file is a file anyone can edit)."""
+    if not isinstance(text, str):
+        return None
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+
+
+# The imports whose as_of is a day Python can read (in SQL, so damaged rows never arrive;
+# the modifier makes SQLite normalise 2026-02-30, which it otherwise keeps as it is).
+READABLE_AS_OF_SQL = "(date(as_of, '+0 days') = as_of AND as_of >= '0001-01-01')"
+
+
 def dates_in_import(db: sqlite3.Connection, import_id: int,
                     ids: tuple[int | None, int | None] | None = None) -> str | None:
     """The latest last-seen, lost or crawl date the rows of an import hold (YYYY-MM-DD).
     `ids`: the import's run of observation ids ((None, None): it has none), read by range;
-    None: unknown, found by a scan."""
+    None: unknown, found by a scan.
+
+    Dates after tomorrow (UTC) are passed over: no export describes the future, and an
+    as-of of 9999-12-31 (a vendor's glitch, an edited file) would make that import its
+    vendor's latest snapshot for ever, hiding every later export."""
     latest = None
+    # Before the first moment of the day after tomorrow: any time of tomorrow is kept.
+    limit = (datetime.now(UTC).date() + timedelta(days=2)).isoformat()
     if ids is None or ids[0] is not None:
         where = f"id BETWEEN {int(ids[0] or 0)} AND {int(ids[1] or 0)} AND " if ids else ""
         row = db.execute(
-            "SELECT max(max(coalesce(last_seen, ''), coalesce(lost_at, ''))) FROM observations "
-            f"WHERE {where}import_id = ?", (import_id,)
+            "SELECT max(max(CASE WHEN last_seen < :limit THEN last_seen ELSE '' END, "
+            "CASE WHEN lost_at < :limit THEN lost_at ELSE '' END)) FROM observations "
+            f"WHERE {where}import_id = :id", {"limit": limit, "id": import_id}
         ).fetchone()
         latest = row[0] if row and row[0] else None
     if latest is None:
         row = db.execute(
-            "SELECT max(last_crawled) FROM google_page_rows WHERE import_id = ?", (import_id,)
+            "SELECT max(last_crawled) FROM google_page_rows WHERE import_id = ? "
+            "AND last_crawled < ?", (import_id, limit)
         ).fetchone()
         latest = row[0] if row and row[0] else None
     return str(latest)[:10] if latest else None

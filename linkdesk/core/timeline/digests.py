@@ -72,24 +72,43 @@ def _pack(array: np.ndarray) -> bytes:
     return array.tobytes()
 
 
-def _unpack(blob: bytes, dtype: type) -> np.ndarray:
+def _unpack(blob: object, dtype: type, count: int) -> np.ndarray | None:
+    """The array a stored blob holds, or None when it is not `count` items of `dtype` (a
+    damaged or foreign project: the digest is then made again from the rows)."""
+    if not isinstance(blob, bytes) or len(blob) != count * np.dtype(dtype).itemsize:
+        return None
     return np.frombuffer(blob, dtype=dtype)
 
 
 def load_digest(db: sqlite3.Connection, import_id: int, first: int | None,
                 last: int | None) -> Digest:
     """The import's digest: from the project, else read from its observations (then
-    `stored` is False and `store_digests` can keep it)."""
-    row = db.execute("SELECT links, codes, anchors, observation_ids FROM snapshot_digests "
+    `stored` is False and `store_digests` can keep it, replacing a damaged one)."""
+    row = db.execute("SELECT rows, links, codes, anchors, observation_ids FROM snapshot_digests "
                      "WHERE import_id = ? AND format = ?", (import_id, FORMAT)).fetchone()
-    if row is not None:
-        links = _unpack(row[0], np.int64)
-        observations = (_unpack(row[3], np.int64) if row[3] is not None
-                        else np.arange(int(first or 0), int(first or 0) + len(links),
-                                       dtype=np.int64))
-        return Digest(import_id, links, _unpack(row[1], np.int16), _unpack(row[2], np.uint32),
-                      observations, first)
-    return make_digest(db, import_id, first, last)
+    digest = _stored_digest(row, import_id, first, last) if row is not None else None
+    return digest if digest is not None else make_digest(db, import_id, first, last)
+
+
+def _stored_digest(row: tuple, import_id: int, first: int | None,
+                   last: int | None) -> Digest | None:
+    """A stored digest whose arrays agree with each other and with the import's run of ids;
+    None otherwise."""
+    count = row[0]
+    if not isinstance(count, int) or count < 0:
+        return None
+    links = _unpack(row[1], np.int64, count)
+    codes = _unpack(row[2], np.int16, count)
+    anchors = _unpack(row[3], np.uint32, count)
+    if row[4] is not None:
+        observations = _unpack(row[4], np.int64, count)
+    elif first is not None and (last is None or count <= int(last) - int(first) + 1):
+        observations = np.arange(int(first), int(first) + count, dtype=np.int64)
+    else:  # stored as the import's run of ids, but the run is shorter
+        observations = None
+    if links is None or codes is None or anchors is None or observations is None:
+        return None
+    return Digest(import_id, links, codes, anchors, observations, first)
 
 
 def make_digest(db: sqlite3.Connection, import_id: int, first: int | None,

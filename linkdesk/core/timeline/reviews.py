@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 
 from linkdesk.core.scoring import rescore, scores_current
 from linkdesk.core.store import transaction
+from linkdesk.core.timeline.dates import stored_day
 
 
 @dataclass(frozen=True)
@@ -30,8 +31,9 @@ class Review:
 
     @property
     def day(self) -> date:
-        """The (UTC) day of the review."""
-        return date.fromisoformat(self.reviewed_at[:10])
+        """The (UTC) day of the review (the first day there is when the project holds no
+        readable time: an edited or damaged file must not stop the window or a command)."""
+        return stored_day(self.reviewed_at) or date.min
 
 
 _COLUMNS = ("r.id, r.reviewed_at, r.note, r.last_import_id, r.last_link_id, r.last_check_id, "

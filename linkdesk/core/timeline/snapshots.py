@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from linkdesk.core.timeline.dates import READABLE_AS_OF_SQL
+
 
 @dataclass(frozen=True)
 class Snapshot:
@@ -34,4 +36,4 @@ def snapshots(db: sqlite3.Connection) -> list[Snapshot]:
 def timeline_days(db: sqlite3.Connection) -> list[str]:
     """The days of the project's timeline: every as-of day of an import, oldest first."""
     return [row[0] for row in db.execute(
-        "SELECT DISTINCT as_of FROM imports WHERE as_of IS NOT NULL ORDER BY as_of")]
+        f"SELECT DISTINCT as_of FROM imports WHERE {READABLE_AS_OF_SQL} ORDER BY as_of")]

@@ -17,6 +17,7 @@ with its line number and why.
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import re
 from dataclasses import dataclass, field
@@ -29,12 +30,17 @@ from linkdesk.core.files import write_atomically
 from linkdesk.core.library.model import LIST, PROJECT, VERDICTS, LibraryError
 from linkdesk.core.library.store import Library
 from linkdesk.core.marks import MarksError, domain_key, now_iso
+from linkdesk.core.words import counted
 
 COLUMNS = ("domain", "verdict", "reason", "decided_at", "source_kind", "source_id",
            "source_name")
 _DOMAIN_HEADER = re.compile(r"domain|host|site|url|website", re.IGNORECASE)
 _DISAVOW_LINE = re.compile(r"^\s*domain:", re.IGNORECASE | re.MULTILINE)
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}Z)?")
+# A file is read whole (a list is merged in one transaction): memory is some 35 times the
+# file's size (a million domains, 15 MB: 540 MB and 35 s), so the size is bounded. 16 MB is
+# a million domains or more; Google takes disavow files of 2 MB at most.
+MAX_IMPORT_BYTES = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -61,9 +67,9 @@ class ImportReport:
     def text(self) -> str:
         """One line for the user."""
         what = "library CSV" if self.kind == "library" else "list of domains"
-        return (f"{self.file} ({what}): {self.added:,} verdicts added, {self.updated:,} "
-                f"updated, {self.unchanged:,} already known, {len(self.skipped):,} lines "
-                "skipped")
+        return (f"{self.file} ({what}): {counted(self.added, 'verdict')} added, "
+                f"{self.updated:,} updated, {self.unchanged:,} already known, "
+                f"{counted(len(self.skipped), 'line')} skipped")
 
 
 def export_csv(library: Library, path: str | Path, *, bom: bool = False) -> int:
@@ -94,10 +100,7 @@ def import_file(library: Library, path: str | Path, *, verdict: str = "disavow",
     path = Path(path)
     if verdict not in VERDICTS:
         raise LibraryError(f"unknown verdict {verdict!r}: one of {', '.join(VERDICTS)}")
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise LibraryError(f"{path}: cannot read it ({error.strerror})") from None
+    data = _read_bounded(path)
     if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
         raise LibraryError(f"{path}: a spreadsheet workbook (Excel, LibreOffice), not text: "
                            "save the sheet as CSV and import that")
@@ -144,7 +147,7 @@ def _import_library(library: Library, path: Path, text: str, now: str) -> Import
         decided = cell.get("decided_at", "")
         sources.setdefault(source, (kind, name))
         rows.append((domain, source, given, " ".join(cell.get("reason", "").split()),
-                     decided if _DATE.match(decided) else now))
+                     decided if _decided_in_time(decided, now) else now))
     return _merge(library, path, report, sources, rows)
 
 
@@ -222,6 +225,19 @@ def _merge(library: Library, path: Path, report: ImportReport,
     return report
 
 
+def _decided_in_time(decided: str, now: str) -> bool:
+    """A decision time as the library writes it (YYYY-MM-DD, or with THH:MM:SSZ), a real
+    day, and not after `now`: newer wins when merging, so a file dated 9999 (or
+    '2026-01-01garbage') would otherwise hold its verdicts against every later decision."""
+    if not _DATE.fullmatch(decided):
+        return False
+    try:
+        datetime.date.fromisoformat(decided[:10])
+    except ValueError:
+        return False
+    return decided <= now
+
+
 def _is_library_csv(text: str) -> bool:
     first = text.split("\n", 1)[0]
     try:
@@ -243,6 +259,23 @@ def _is_header(cell: str) -> bool:
 def _unguard(cell: str) -> str:
     """A cell as it was before the CSV-injection guard (export_csv) added its apostrophe."""
     return cell[1:] if cell.startswith("'") and needs_guard(cell[1:]) else cell
+
+
+def _read_bounded(path: Path) -> bytes:
+    """The file's bytes; LibraryError when it cannot be read or is over MAX_IMPORT_BYTES
+    (never reading more than that, whatever the file claims to be)."""
+    too_big = LibraryError(f"{path}: over {MAX_IMPORT_BYTES // (1024 * 1024)} MB, more than a "
+                           "list of verdicts holds: split it into smaller files")
+    try:
+        if path.stat().st_size > MAX_IMPORT_BYTES:
+            raise too_big
+        with path.open("rb") as handle:
+            data = handle.read(MAX_IMPORT_BYTES + 1)  # a file that grows while read
+    except OSError as error:
+        raise LibraryError(f"{path}: cannot read it ({error.strerror or error})") from None
+    if len(data) > MAX_IMPORT_BYTES:
+        raise too_big
+    return data
 
 
 def _decode(data: bytes) -> str:

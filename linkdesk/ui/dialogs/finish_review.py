@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from linkdesk.core.timeline import Review
 
+NOTE_SHOWN = 300  # characters of the last review's note the dialog shows
 EXPLAINED = ("A review covers everything imported so far. What later imports bring is then "
              "new, changed or lost since it: the opening summary and the filters *New*, "
              "*Changed*, *Lost since last review* and *Not yet judged* start from it.")
@@ -31,8 +32,10 @@ def last_review_text(review: Review | None) -> str:
     if review is None:
         return "This project has no review yet."
     day = review.day
-    note = f" — {review.note}" if review.note else ""
-    return f"Your last review: {day.day} {day.strftime('%b %Y')}{note}"
+    note = " ".join(str(review.note or "").split())  # one line, however it was written
+    if len(note) > NOTE_SHOWN:  # a pasted 10 MB note would freeze the label's layout
+        note = note[:NOTE_SHOWN - 1] + "…"
+    return f"Your last review: {day.day} {day.strftime('%b %Y')}" + (f" — {note}" if note else "")
 
 
 class FinishReviewDialog(QDialog):

@@ -13,9 +13,10 @@ Runs on the GUI thread (Qt painting).
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterable
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt, QUrl
+from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QRectF, QSizeF, Qt, QUrl
 from PySide6.QtGui import (
     QFont,
     QImage,
@@ -26,6 +27,7 @@ from PySide6.QtGui import (
     QTextDocument,
 )
 
+from linkdesk.core.files import ProtectedFileError, refuse_project_file, write_atomically
 from linkdesk.core.report import BrandingError, ReportData
 from linkdesk.core.report.logo import read_logo
 from linkdesk.core.report.texts import text
@@ -45,22 +47,33 @@ class ReportError(Exception):
 
 
 def write_report(data: ReportData, path: Path, page: str = "a4",
-                 charts: list[ChartImage] | None = None) -> int:
-    """Write the report to `path` (.pdf or .html); returns its size in bytes."""
+                 charts: list[ChartImage] | None = None, *,
+                 protect: Iterable[str | Path] = ()) -> int:
+    """Write the report to `path` (.pdf or .html); returns its size in bytes.
+
+    Like every export it goes through `write_atomically` (core/files.py): never half a file,
+    never over a project (`protect`: the open project, refused by name or as the same file).
+    """
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
         raise ReportError(f"{path}: write the report to a .pdf or .html file")
     if page not in PAGES:
         raise ReportError(f"page size {page!r}: use a4 or letter")
+    try:
+        refuse_project_file(path, protect)  # before drawing the charts, not after
+    except ProtectedFileError as error:
+        raise ReportError(str(error)) from None
+    logo = _logo(data)
     if charts is None:
         charts = chart_images(data.profile)
-    logo = _logo(data)
     try:
-        if suffix == ".pdf":
-            _write_pdf(data, charts, logo, path, page)
-        else:
-            _write_html(data, charts, logo, path)
+        content = (_pdf_bytes(data, charts, logo, page) if suffix == ".pdf"
+                   else _html_bytes(data, charts, logo))
+        with write_atomically(path, protect=protect, binary=True) as out:
+            out.write(content)
         return path.stat().st_size
+    except ProtectedFileError as error:
+        raise ReportError(str(error)) from None
     except OSError as error:
         raise ReportError(f"{path}: cannot write it ({error.strerror or error})") from None
 
@@ -72,7 +85,7 @@ def _logo(data: ReportData) -> tuple[bytes, str] | None:
     try:
         logo = read_logo(data.branding.logo)
     except BrandingError as error:
-        raise ReportError(str(error)) from None
+        raise ReportError(f"{error} (change it in the report settings)") from None
     image = QImage.fromData(logo.data)
     if image.isNull():
         raise ReportError(f"logo {data.branding.logo}: the image is damaged or cannot be read")
@@ -83,13 +96,11 @@ def _data_uri(raw: bytes, kind: str) -> str:
     return f"data:{kind};base64,{base64.b64encode(raw).decode('ascii')}"
 
 
-def _write_html(data: ReportData, charts: list[ChartImage], logo: tuple[bytes, str] | None,
-                path: Path) -> None:
+def _html_bytes(data: ReportData, charts: list[ChartImage],
+                logo: tuple[bytes, str] | None) -> bytes:
     document = report_html(data, charts, lambda c: _data_uri(c.png, "image/png"),
                            _data_uri(*logo) if logo else None, browser=True)
-    temporary = path.with_name(path.name + ".part")
-    temporary.write_text(document, encoding="utf-8")
-    temporary.replace(path)
+    return document.encode("utf-8")
 
 
 def build_document(data: ReportData, charts: list[ChartImage],
@@ -121,10 +132,11 @@ def build_document(data: ReportData, charts: list[ChartImage],
     return document
 
 
-def _write_pdf(data: ReportData, charts: list[ChartImage], logo: tuple[bytes, str] | None,
-               path: Path, page: str) -> None:
-    temporary = path.with_name(path.name + ".part")
-    writer = QPdfWriter(str(temporary))
+def _pdf_bytes(data: ReportData, charts: list[ChartImage], logo: tuple[bytes, str] | None,
+               page: str) -> bytes:
+    buffer = QBuffer()  # the file itself is written by write_atomically
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
     writer.setResolution(DPI)
     writer.setPageLayout(QPageLayout(QPageSize(PAGES[page]), QPageLayout.Orientation.Portrait,
                                      QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter))
@@ -138,7 +150,7 @@ def _write_pdf(data: ReportData, charts: list[ChartImage], logo: tuple[bytes, st
     pages = document.pageCount()
     painter = QPainter()
     if not painter.begin(writer):
-        raise OSError(f"cannot open {temporary} for writing")
+        raise OSError("Qt cannot draw the PDF")
     try:
         for number in range(pages):
             if number:
@@ -152,9 +164,7 @@ def _write_pdf(data: ReportData, charts: list[ChartImage], logo: tuple[bytes, st
             painter.restore()
     finally:
         painter.end()
-    if not temporary.is_file():
-        raise OSError(f"Qt wrote no file at {temporary}")
-    temporary.replace(path)
+    return bytes(buffer.data().data())
 
 
 def _page_frame(painter: QPainter, data: ReportData, number: int, pages: int, width: float,

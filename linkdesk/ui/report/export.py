@@ -94,7 +94,9 @@ class ReportExport(WindowPart):
             elif outcome.error:
                 show_error(self.window(), "Cannot write the report", outcome.error)
             else:
-                write_report(outcome.result, path, page)  # Qt painting: the GUI thread
+                project = self.opened.project
+                write_report(outcome.result, path, page,  # Qt painting: the GUI thread
+                             protect=[project.path] if project is not None else [])
                 written = path
         except ReportError as error:
             show_error(self.window(), "Cannot write the report", str(error))
