@@ -32,7 +32,11 @@ TARGET = "https://acme-widgets.com/widgets"
 
 @pytest.fixture(scope="module")
 def scored(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("placements") / "ledger.linkdesk"
+    return build_ledger(tmp_path_factory.mktemp("placements") / "ledger.linkdesk")
+
+
+def build_ledger(path: Path) -> Path:
+    """A scored project with three placements (also the screenshots' project)."""
     build_scored_project(path, links=300)
     project = Project.open(path)
     try:
@@ -85,7 +89,8 @@ def test_the_tab_shows_status_band_and_totals(window: MainWindow) -> None:
     # Shown after opening: statuses were refreshed (the second one is past its expiry).
     assert _column(window, "status") == ["unchecked", "expired", "unchecked"]
     bands = _column(window, "band")
-    assert bands[0] and bands[0] != bands[2] == ""
+    assert bands[0] in ("Strong", "Fair", "Weak", "Risky") and bands[2] == "unscored"
+    assert _column(window, "type") == ["Guest post", "Niche edit", "Outreach"]
     totals = window.workspace.placements.totals.text()
     assert totals.startswith("3 placements")
     assert "Guest post 1" in totals and "Outreach 1" in totals

@@ -50,7 +50,7 @@ from linkdesk.ui.preferences import Preferences
 from linkdesk.ui.review_filters import SinceReviewTables
 from linkdesk.ui.views.details import CHECKS_SHOWN, DetailsPanel
 from linkdesk.ui.views.filter_bar import FilterBar
-from linkdesk.ui.views.placements_panel import PlacementsModel, PlacementsPanel
+from linkdesk.ui.views.placements_panel import PlacementsModel, PlacementsPanel, placements_layout
 from linkdesk.ui.views.table_view import TableView
 from linkdesk.ui.workers.table_loader import TableLoader
 
@@ -208,8 +208,8 @@ class Workspace(QWidget):
         known = saved and any(c.name == saved[0] and c.sortable for c in PLACEMENTS.columns)
         model.configure(filters, Sort(saved[0], saved[1]) if saved and known else None)
         view = TableView(model)
-        view.apply_column_layout(self.prefs.column_layout(PLACEMENTS.name))
-        view.apply_chosen_columns(self.prefs.chosen_columns(PLACEMENTS.name), ())
+        view.apply_column_layout(self.prefs.column_layout(PLACEMENTS.name)
+                                 or placements_layout())
         view.selectionModel().currentRowChanged.connect(self._current_changed)
         view.selectionModel().selectionChanged.connect(lambda *_: self.counts_changed.emit())
         model.modelReset.connect(self._model_reset)

@@ -10,8 +10,9 @@ from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -22,7 +23,9 @@ from PySide6.QtWidgets import (
 
 from linkdesk.core.placements import STATUSES, Totals
 from linkdesk.core.placements.model import TYPES
+from linkdesk.core.placements.value import UNSCORED
 from linkdesk.core.scoring.model import BANDS
+from linkdesk.core.tables.placements import PLACEMENTS
 from linkdesk.ui.format import number_text
 from linkdesk.ui.models import TableModel
 from linkdesk.ui.views.table_view import TableView
@@ -112,6 +115,21 @@ class PlacementsPanel(QWidget):
         self.totals.setText(totals_text(found))
 
 
+# The tab's first look: what matters (is it there, is it worth it) next to the page; the
+# status says what differs ("changed: rel"), so Differences starts hidden.
+FIRST_COLUMNS = ("source_url", "target_url", "status", "band", "quality")
+HIDDEN_AT_FIRST = ("differences",)
+WIDTHS = {"status": 150, "band": 84}  # room for "changed: rel, anchor" and "unscored"
+
+
+def placements_layout() -> list[tuple[str, int, bool]]:
+    """The default column layout (name, width 0: the default, hidden) before any is saved."""
+    columns = {column.name: column for column in PLACEMENTS.columns}
+    order = [*FIRST_COLUMNS, *(name for name in columns if name not in FIRST_COLUMNS)]
+    return [(name, WIDTHS.get(name, 0), not columns[name].visible or name in HIDDEN_AT_FIRST)
+            for name in order]
+
+
 class PlacementsModel(TableModel):
     """The Placements table: its own status menu, and a changed status says what differs."""
 
@@ -130,14 +148,25 @@ class PlacementsModel(TableModel):
         self.reload()
 
     def data(self, index: Any, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        """A changed status reads "changed: rel, anchor"."""
+        """A changed status reads "changed: rel, anchor"; a type as written ("Guest post");
+        a domain no vendor reported reads "unscored" (dimmed)."""
         text = super().data(index, role)
-        if role == Qt.ItemDataRole.DisplayRole and text == "changed":
-            column = self.spec.columns[index.column()]
-            if column.name == "status":
-                differences = self.value_of(index.row(), "differences")
-                if differences:
-                    return f"changed: {', '.join(str(differences).split())}"
+        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole,
+                                               Qt.ItemDataRole.ForegroundRole):
+            return text
+        name = self.spec.columns[index.column()].name
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if name == "band" and self.value_of(index.row(), "band") is None:
+                return QApplication.palette().brush(QPalette.ColorRole.PlaceholderText)
+            return text
+        if name == "status" and text == "changed":
+            differences = self.value_of(index.row(), "differences")
+            if differences:
+                return f"changed: {', '.join(str(differences).split())}"
+        elif name == "type":
+            return TYPES.get(str(text), text)
+        elif name == "band" and self.value_of(index.row(), "band") is None:
+            return UNSCORED
         return text
 
     def value_of(self, row: int, name: str) -> Any:
