@@ -3,7 +3,9 @@ undo, CSV import and export, pasted rows, and statuses refreshed when the tab is
 
 from __future__ import annotations
 
+import datetime
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,17 +15,21 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from test_checker_server import PageServer, page, page_server
+from test_placements import FAST, _a, _add, _project
 from test_tables_scores import build_scored_project
 from test_ui_window import shown_dialog
 
 from linkdesk.core.placements import (
     PlacementInput,
     apply_change,
+    check_placements,
     load_placements,
     parse_placement,
     plan_add,
 )
 from linkdesk.core.store import Project
+from linkdesk.ui.dialogs.messages import TextReport
 from linkdesk.ui.dialogs.placement_dialog import PlacementDialog
 from linkdesk.ui.main_window import MainWindow
 
@@ -219,3 +225,81 @@ def test_paste_rows_with_and_without_a_header(window: MainWindow) -> None:
     assert len(_column(window, "source_url")) == 6
     window.marking.undo()
     assert len(_column(window, "source_url")) == 5
+
+
+# -- Tools ▸ Check Placements and the opening notice -------------------------------------
+
+
+@pytest.fixture
+def server() -> Iterator[PageServer]:
+    with page_server() as served:
+        yield served
+
+
+def _ledger_with_pages(path: Path, server: PageServer) -> Path:
+    server.routes.update({
+        "/kept": page(_a(TARGET)),
+        "/nofollowed": page(_a(TARGET, rel="nofollow")),
+        "/reworded": page(_a(TARGET, text="click here", rel="nofollow")),
+    })
+    with _project(path) as project:
+        for name in ("kept", "nofollowed", "reworded"):
+            _add(project, source_url=server.url(f"/{name}"), target_url=TARGET,
+                 anchor="Acme widgets")
+    return path
+
+
+def test_check_placements_with_progress_then_what_changed(
+        open_window: Any, tmp_path: Path, server: PageServer, qtbot: Any) -> None:
+    window = open_window(_ledger_with_pages(tmp_path / "built.linkdesk", server))
+    window.placements.options = FAST
+    assert window.placements.check_action.isEnabled()
+    assert window.placements.check()
+    assert window.jobs.check_job is not None  # a writer job: marks and edits wait for it
+    assert window.placements.add() is None
+    qtbot.waitUntil(lambda: window.jobs.check_job is None, timeout=60_000)
+    report = shown_dialog(window, TextReport)
+    text = report.report.toPlainText()
+    assert "3 placements changed since the previous check" in report.headline.text()
+    assert "/nofollowed: unchecked → changed: rel" in text
+    assert "/reworded: unchecked → changed: rel, anchor" in text
+    assert window.workspace.current_name() == "placements"
+    assert sorted(_column(window, "status")) == [
+        "changed: rel", "changed: rel, anchor", "live"]
+
+
+def test_check_can_be_cancelled_from_the_status_bar(
+        open_window: Any, tmp_path: Path, server: PageServer, qtbot: Any) -> None:
+    window = open_window(_ledger_with_pages(tmp_path / "built.linkdesk", server))
+    window.placements.options = FAST
+    assert window.placements.check()
+    assert window.checking.status.isVisible()
+    window.checking.status.cancel_requested.emit()
+    qtbot.waitUntil(lambda: window.jobs.check_job is None, timeout=60_000)
+    assert not window.checking.status.isVisible()
+
+
+def test_opening_notice_changed_and_expiring(open_window: Any, tmp_path: Path,
+                                             server: PageServer) -> None:
+    path = _ledger_with_pages(tmp_path / "built.linkdesk", server)
+    soon = (datetime.date.today() + datetime.timedelta(days=5)).isoformat()
+    with Project.open(path) as project:
+        check_placements(project, options=FAST)
+        _add(project, source_url="https://renewals.example/post", target_url=TARGET,
+             expires_on=soon)
+        _add(project, source_url="https://later.example/post", target_url=TARGET,
+             expires_on="2099-01-01")
+    window = open_window(path)
+    notice = window.placements.notice
+    assert notice.isVisible()
+    assert "3 changed since you last looked" in notice.sentence
+    assert "/nofollowed: changed: rel" in notice.sentence
+    assert f"1 expires within 14 days (https://renewals.example/post, on {soon})" \
+        in notice.sentence
+    assert "later.example" not in notice.sentence
+    window.workspace.show_tab("links")
+    notice.show_requested.emit()
+    assert window.workspace.current_name() == "placements"
+    # Opened again with nothing new: only what still expires soon.
+    assert window.open_project(tmp_path / "client.linkdesk")
+    assert "changed since" not in notice.sentence and "expires within" in notice.sentence

@@ -1,10 +1,13 @@
 """Placements in the window: add, edit and delete (undoable), CSV import and export, rows
-pasted from a spreadsheet, and statuses kept current when the tab is shown.
+pasted from a spreadsheet, statuses kept current when the tab is shown, Tools ▸ Check
+Placements and the notice on opening a project.
 
 Every change is planned by the core (`plan_add`, `plan_edit`, `plan_delete`, an import's
 change), applied, then pushed on the window's undo stack as one `PlacementCommand`, beside the
 marks' steps (ui/marking.py): Edit ▸ Undo reverts it with `revert_change`. Writes wait while a
-background writer (an import, a check, re-scoring) holds the project. See docs/placements.md.
+background writer (an import, a check, re-scoring) holds the project. The check is a writer job
+of the coordinator like a link check (scope "placements", workers/checker.py): the same
+progress and Cancel in the status bar. See docs/placements.md.
 """
 
 from __future__ import annotations
@@ -18,13 +21,18 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QMenuBar, QWidget
 
+from linkdesk.core.checker import CheckOptions
+from linkdesk.core.checker.store import now
 from linkdesk.core.exports.placements import export_placements
 from linkdesk.core.placements import (
+    STATUSES,
     PlacementChange,
     PlacementError,
     PlacementInput,
     add_read,
     apply_change,
+    changes_since,
+    expiring,
     import_placements,
     load_placements,
     plan_add,
@@ -33,14 +41,22 @@ from linkdesk.core.placements import (
     read_table,
     refresh_statuses,
     revert_change,
+    status_history,
     totals,
 )
 from linkdesk.core.tables.placements import PLACEMENTS
 from linkdesk.ui.dialogs.messages import TextReport, show_error
 from linkdesk.ui.dialogs.placement_dialog import PlacementDialog, placement_input
 from linkdesk.ui.parts import WindowContext, WindowPart
+from linkdesk.ui.preferences import Preferences
+from linkdesk.ui.views.placement_notice import PlacementNotice
+from linkdesk.ui.workers.checker import PLACEMENTS as CHECK_SCOPE
+from linkdesk.ui.workers.checker import CheckRequest, CheckResult
+from linkdesk.ui.workers.task import TaskOutcome
 
 CSV_FILTER = "CSV files (*.csv *.txt);;All files (*)"
+EXPIRY_NOTICE_DAYS = 14
+SEEN_KEY = "placements_seen/"  # + the project's path: when its notice was last shown
 PASTED = "the pasted rows"
 Writer = Callable[[sqlite3.Connection, PlacementChange], object]
 
@@ -72,9 +88,15 @@ class Placements(WindowPart):
 
     changed = Signal()  # placements were written: the tab reads again
 
-    def __init__(self, window: QWidget, context: WindowContext, undo_stack: QUndoStack) -> None:
+    def __init__(self, window: QWidget, context: WindowContext, undo_stack: QUndoStack,
+                 preferences: Preferences) -> None:
         super().__init__(window, context)
         self.undo_stack = undo_stack
+        self.prefs = preferences
+        self.options: CheckOptions | None = None  # None: the checker's defaults (tests: short)
+        self.notice = PlacementNotice()  # laid out by the window, above the tables
+        self.notice.show_requested.connect(lambda: self.workspace.show_tab(PLACEMENTS.name))
+        self.jobs.check_finished.connect(self._checked)
         self.stale = True  # statuses may be out of date (a check, an import, a new day)
         panel = self.workspace.placements
         panel.add_requested.connect(self.add)
@@ -94,6 +116,16 @@ class Placements(WindowPart):
         self.export_action = QAction("Export Placements as CS&V…", self)
         self.export_action.setStatusTip("Write every placement to a CSV file")
         self.export_action.triggered.connect(lambda _checked=False: self.export_csv())
+        self.check_action = QAction("Check &Placements", self)
+        self.check_action.setStatusTip("Fetch every placement's page and see whether the link "
+                                       "is still there as agreed")
+        self.check_action.triggered.connect(lambda _checked=False: self.check())
+        tools = _menu(bar, "Tools")
+        if tools is not None:
+            first = tools.actions()[0] if tools.actions() else None
+            # After the link checks: the first separator of the Tools menu.
+            separator = next((a for a in tools.actions() if a.isSeparator()), None)
+            tools.insertAction(separator or first, self.check_action)  # type: ignore[arg-type]
         menu = _menu(bar, "File")
         if menu is not None:
             after = next((a for a in menu.actions() if a.text() == "Export &Report…"), None)
@@ -167,6 +199,70 @@ class Placements(WindowPart):
         """The ids of the selected placements (the tab shown or not)."""
         view = self.workspace.views.get(PLACEMENTS.name)
         return view.selected_ids() if view is not None else []
+
+    # -- checking and the opening notice ----------------------------------------------------
+
+    def check(self) -> bool:
+        """Tools ▸ Check Placements: every placement's page, in the background."""
+        project = self.opened.project
+        if project is None:
+            return False
+        if project.read_only:
+            self.post("This project is read-only: its placements cannot be checked.", 10_000)
+            return False
+        if not load_placements(project.db):
+            self.post("There are no placements to check: add them on the Placements tab.",
+                      10_000)
+            return False
+        decision = self.jobs.request_check(CheckRequest(CHECK_SCOPE, options=self.options))
+        if decision.title:
+            show_error(self.window(), decision.title, decision.reason)
+        return bool(decision)
+
+    def _checked(self, outcome: TaskOutcome) -> None:
+        result = outcome.result
+        if not isinstance(result, CheckResult) or result.request.scope != CHECK_SCOPE:
+            return
+        self.stale = True
+        self.mark_stale()
+        changed = [f"{c.page}: {c.before or 'new'} → {_status(c.after, c.differences)}"
+                   + (f" ({c.detail})" if c.detail else "") for c in result.placement_changes]
+        headline = (f"Pages fetched: {result.summary.pages}. " if result.summary.pages else "") + (
+            f"{len(changed)} placement{'s' if len(changed) != 1 else ''} changed "
+                    "since the previous check" if changed else
+                    "No placement changed since the previous check")
+        if result.summary.cancelled:
+            headline += " (cancelled: the pages not fetched keep their status)"
+        lines = changed or ["Every placement is as it was."]
+        if result.not_checkable:
+            lines += ["", f"{result.not_checkable} placement"
+                      f"{'s are' if result.not_checkable != 1 else ' is'} known only by "
+                      "domain: give the page's URL (Edit…) to check it."]
+        TextReport("Placements Checked", headline + ".", "\n".join(lines),
+                   self.window()).open()
+        self.workspace.show_tab(PLACEMENTS.name)
+
+    def project_opened(self) -> None:
+        """A project opened: statuses brought up to date (expiry dates pass by themselves),
+        then the notice says what changed since the last look and what expires soon."""
+        project = self.opened.project
+        self.notice.say([], [])
+        self.stale = True
+        if project is None:
+            return
+        self.shown()
+        db = project.db
+        key = SEEN_KEY + str(project.path.resolve())
+        since = str(self.prefs.value(key, "") or "")
+        try:
+            changed = _changed_since(db, since)
+            soon = expiring(db, within_days=EXPIRY_NOTICE_DAYS)
+        except Exception as error:
+            self.post(f"The placements notice could not be read: {error}.", 10_000)
+            return
+        self.notice.say(changed, [f"{p.placement.page}, on {p.placement.expires_on}"
+                                  for p in soon])
+        self.prefs.set_value(key, now())
 
     # -- add, edit, delete -------------------------------------------------------------------
 
@@ -321,6 +417,26 @@ class Placements(WindowPart):
         self.post(f"Placements written: {path} ({count} row{'s' if count != 1 else ''}).",
                   10_000)
         return True
+
+
+def _status(status: str, differences: tuple[str, ...] | str) -> str:
+    """"changed: rel, anchor" or the status word."""
+    named = differences.split() if isinstance(differences, str) else list(differences)
+    return f"{status}: {', '.join(named)}" if named and status in STATUSES else status
+
+
+def _changed_since(db: sqlite3.Connection, since: str) -> list[str]:
+    """"page: status" for each placement whose status changed after `since` (a placement's
+    first status, when it was added, is no change)."""
+    latest: dict[int, tuple[str, str]] = {}
+    for placement_id in dict.fromkeys(row[0] for row in changes_since(db, since)):
+        history = status_history(db, placement_id)
+        if len(history) >= 2:  # its latest row (after `since`) is not its first
+            latest[placement_id] = (history[-1][1], history[-1][2])
+    if not latest:
+        return []
+    pages = {p.id: p.placement.page for p in load_placements(db, latest)}
+    return [f"{pages[i]}: {_status(*latest[i])}" for i in latest if i in pages]
 
 
 def _added(count: int) -> str:
