@@ -294,7 +294,7 @@ def test_opening_notice_changed_and_expiring(open_window: Any, tmp_path: Path,
     assert notice.isVisible()
     assert "3 changed since you last looked" in notice.sentence
     assert "/nofollowed: changed: rel" in notice.sentence
-    assert f"1 expires within 14 days (https://renewals.example/post, on {soon})" \
+    assert f"1 expires within 14 days (renewals.example/post, on {soon})" \
         in notice.sentence
     assert "later.example" not in notice.sentence
     window.workspace.show_tab("links")

@@ -260,7 +260,7 @@ class Placements(WindowPart):
         except Exception as error:
             self.post(f"The placements notice could not be read: {error}.", 10_000)
             return
-        self.notice.say(changed, [f"{p.placement.page}, on {p.placement.expires_on}"
+        self.notice.say(changed, [f"{_short(p.placement.page)}, on {p.placement.expires_on}"
                                   for p in soon])
         self.prefs.set_value(key, now())
 
@@ -436,7 +436,12 @@ def _changed_since(db: sqlite3.Connection, since: str) -> list[str]:
     if not latest:
         return []
     pages = {p.id: p.placement.page for p in load_placements(db, latest)}
-    return [f"{pages[i]}: {_status(*latest[i])}" for i in latest if i in pages]
+    return [f"{_short(pages[i])}: {_status(*latest[i])}" for i in latest if i in pages]
+
+
+def _short(page: str) -> str:
+    """A page as the notice names it: without its scheme."""
+    return page.split("://", 1)[-1]
 
 
 def _added(count: int) -> str:
