@@ -104,6 +104,20 @@ def test_the_tab_shows_status_band_and_totals(window: MainWindow) -> None:
         assert "spend per strong domain" in totals and "120 EUR" in totals
 
 
+def test_details_show_the_placement_and_its_statuses(window: MainWindow) -> None:
+    window.workspace.views["placements"].selectRow(1)
+    details = window.workspace.details
+    assert details.title.text().endswith("/resources")
+    grid = details.grid
+    shown = {grid.verticalHeaderItem(r).text(): grid.item(r, 0).text()
+             for r in range(grid.rowCount())}
+    assert shown["type"] == "Niche edit" and shown["status"] == "expired"
+    assert shown["band"] in ("Strong", "Fair", "Weak", "Risky")
+    # Its statuses with their dates: added past its expiry date, so expired from the start.
+    assert any(label[:4].isdigit() and text.startswith("expired")
+               for label, text in shown.items())
+
+
 def test_status_menu_filters_the_tab(window: MainWindow, qtbot: Any) -> None:
     menu = window.workspace.placements.status_menu
     menu.setCurrentIndex(menu.findData("expired"))

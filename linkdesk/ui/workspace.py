@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 from linkdesk.core.checker import check_history
 from linkdesk.core.library import LibraryError, earlier_verdicts
 from linkdesk.core.marks import Mark, domain_marks, effective_link_marks
+from linkdesk.core.placements import status_history
 from linkdesk.core.scoring import explain_domain, explain_link
 from linkdesk.core.store import Project
 from linkdesk.core.tables import (
@@ -439,12 +440,26 @@ class Workspace(QWidget):
                 self._show_earlier_verdicts(domain.domain)
                 if self.scores_current:
                     self.details.show_explanation(explain_domain(db, domain.domain))
+        elif name == PLACEMENTS.name:
+            self._show_placement(view, current.row(), row_id)
         else:
             values = view.table.values(current.row())
-            pairs = [(c.title, display_text(c, v)) for c, v in zip(view.table.spec.columns,
-                                                                     values, strict=False)
-                     if c.visible or name != PLACEMENTS.name]
+            pairs = [(c.title, display_text(c, v)) for c, v in zip(ANCHORS.columns, values,
+                                                                     strict=False)]
             self.details.show_values(pairs[0][1] if pairs else "", pairs[1:])
+
+    def _show_placement(self, view: TableView, row: int, placement_id: int) -> None:
+        """A placement's cells as the tab shows them, then its statuses with their dates."""
+        assert self.project is not None
+        model = view.table
+        pairs = [(column.title, str(model.data(model.index(row, index)) or ""))
+                 for index, column in enumerate(model.spec.columns) if column.name != "id"]
+        for recorded_at, status, differences, detail in reversed(
+                status_history(self.project.db, placement_id)):
+            words = f"{status}: {', '.join(differences.split())}" if differences else status
+            pairs.append((recorded_at[:16].replace("T", " "),
+                          f"{words} ({detail})" if detail else words))
+        self.details.show_values(pairs[0][1] if pairs else "", pairs[1:])
 
     def _show_earlier_verdicts(self, domain: str) -> None:
         """The details panel lists what other projects and lists decided about `domain`."""
