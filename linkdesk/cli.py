@@ -100,7 +100,8 @@ def _open_window(args: list[str], commands: list[str]) -> int:
     parser.add_argument("--screenshot", metavar="FILE.png", type=Path,
                         help="render the window on PROJECT at 1400x900 into a PNG and exit")
     parser.add_argument("--tab", default="links",
-                        choices=("links", "domains", "anchors", "dashboard", "history"),
+                        choices=("links", "domains", "anchors", "placements", "dashboard",
+                                 "history"),
                         help="the tab the screenshot shows (default: links)")
     parser.add_argument("--version", action="version", version=f"linkdesk {__version__}")
     options = parser.parse_args(args)

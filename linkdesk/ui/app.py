@@ -22,7 +22,7 @@ from linkdesk.ui.preferences import Preferences
 from linkdesk.ui.qt_messages import quiet_offscreen_notes
 
 SCREENSHOT_SIZE = (1400, 900)
-TABS = ("links", "domains", "anchors", "dashboard", "history")
+TABS = ("links", "domains", "anchors", "placements", "dashboard", "history")
 
 
 def application(offscreen: bool = False) -> QApplication:
@@ -94,7 +94,7 @@ def screenshot(project: Path, output: Path, tab: str = "links") -> str | None:
             window.deleteLater()
             return shown[-1] if shown else f"{project}: cannot be opened"
         window.show()
-        window.workspace.show_tab(TABS.index(tab))
+        window.workspace.show_tab(tab)
         _wait_for_rows(app, window)  # big projects load their rows on a loader thread
         window.workspace.select_first_row()
         app.processEvents()

@@ -20,7 +20,7 @@ from linkdesk.ui.dialogs.check_summary import show_check_summary
 from linkdesk.ui.dialogs.messages import show_error
 from linkdesk.ui.parts import WindowContext, WindowPart
 from linkdesk.ui.views.check_progress import CheckStatus
-from linkdesk.ui.workers.checker import CheckRequest, CheckResult
+from linkdesk.ui.workers.checker import PLACEMENTS, CheckRequest, CheckResult
 from linkdesk.ui.workers.task import Task, TaskOutcome
 
 
@@ -86,6 +86,8 @@ class LinkChecking(WindowPart):
         result: CheckResult | None = outcome.result
         if outcome.error:
             show_error(self.window(), "Cannot check the links", outcome.error)
+        elif result is not None and result.request.scope == PLACEMENTS:
+            pass  # ui/placements.py shows what changed
         elif result is not None:
             if result.summary.run_id is not None and self.opened.project is not None:
                 self.workspace.reload()  # the Check column and the details panel

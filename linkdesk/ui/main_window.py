@@ -40,6 +40,7 @@ from linkdesk.ui.jobs import JobCoordinator
 from linkdesk.ui.link_checking import LinkChecking
 from linkdesk.ui.marking import Marking
 from linkdesk.ui.parts import OpenProject, WindowContext
+from linkdesk.ui.placements import Placements
 from linkdesk.ui.preferences import Preferences
 from linkdesk.ui.report.export import ReportExport
 from linkdesk.ui.rescoring import Rescoring
@@ -79,6 +80,8 @@ class MainWindow(QMainWindow):
         self.report_export = ReportExport(self, context)
         self.marking = Marking(self, context)
         self.reviewing = Reviewing(self, context)
+        self.placements = Placements(self, context, self.marking.undo_stack, self.prefs)
+        self.workspace.add_banner(self.placements.notice)
         self.workspace.add_banner(self.reviewing.bar)
         self.verdicts = VerdictLibrary(self, context, self.marking)
         self.menu_actions: Actions = build_menus(self, {
@@ -116,6 +119,11 @@ class MainWindow(QMainWindow):
         self.jobs.scoring_finished.connect(self._update_totals)
         self.jobs.review_finished.connect(self._update_totals)  # it may have re-scored
         self.project_opened.connect(self.reviewing.project_opened)
+        self.project_opened.connect(self.placements.project_opened)
+        self.jobs.import_finished.connect(self.placements.mark_stale)
+        self.jobs.check_finished.connect(self.placements.mark_stale)
+        self.placements.add_menus(self.menuBar())
+        self.checking.actions.append(self.placements.check_action)  # off while checks run
         self.menu_actions.auto_score.toggled.connect(self._automatic_scoring_toggled)
         self.menu_actions.recent.aboutToShow.connect(self._fill_recent_menu)
         self.welcome.new_requested.connect(self.new_project)

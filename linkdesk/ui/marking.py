@@ -219,7 +219,8 @@ class Marking(WindowPart):
             return
         command = self.undo_stack.command(position)
         move()
-        if isinstance(command, MarkCommand) and command.failed:
+        # Marks' and placements' steps (ui/placements.py) share this stack.
+        if getattr(command, "failed", ""):
             self.undo_stack.clear()  # the stack no longer matches the project: start afresh
 
     def write(self, change: MarkChange, how: Callable[[sqlite3.Connection, MarkChange], str]

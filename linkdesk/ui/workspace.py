@@ -1,5 +1,5 @@
-"""The open project's workspace: filter bar, the three tables, the details panel, the
-Dashboard and History tabs.
+"""The open project's workspace: filter bar, the three tables, the Placements tab, the
+details panel, the Dashboard and History tabs.
 
 Tables load lazily: only the table on screen runs its query; the others are marked stale and
 load when their tab is shown (the Anchors table groups every link, so it waits until asked).
@@ -7,12 +7,15 @@ load when their tab is shown (the Anchors table groups every link, so it waits u
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from linkdesk.core.checker import check_history
 from linkdesk.core.library import LibraryError, earlier_verdicts
 from linkdesk.core.marks import Mark, domain_marks, effective_link_marks
+from linkdesk.core.placements import status_history
 from linkdesk.core.scoring import explain_domain, explain_link
 from linkdesk.core.store import Project
 from linkdesk.core.tables import (
@@ -37,6 +40,7 @@ from linkdesk.core.tables import (
     with_judged,
     with_marks,
 )
+from linkdesk.core.tables.placements import PLACEMENTS
 from linkdesk.core.tables.query import QueryCache
 from linkdesk.ui.dashboard import DashboardView
 from linkdesk.ui.dashboard.selection import select_ids
@@ -47,12 +51,13 @@ from linkdesk.ui.preferences import Preferences
 from linkdesk.ui.review_filters import SinceReviewTables
 from linkdesk.ui.views.details import CHECKS_SHOWN, DetailsPanel
 from linkdesk.ui.views.filter_bar import FilterBar
+from linkdesk.ui.views.placements_panel import PlacementsModel, PlacementsPanel, placements_layout
 from linkdesk.ui.views.table_view import TableView
 from linkdesk.ui.workers.table_loader import TableLoader
 
 DASHBOARD, HISTORY = "dashboard", "history"
-# links, domains, anchors, dashboard, history
-TAB_NAMES = (*(spec.name for spec in TABLES), DASHBOARD, HISTORY)
+# links, domains, anchors, placements, dashboard, history
+TAB_NAMES = (*(spec.name for spec in TABLES), PLACEMENTS.name, DASHBOARD, HISTORY)
 CHART_TABS = (DASHBOARD, HISTORY)  # no table, no details panel
 # From this many links, sorting and filtering run on a loader thread (workers/table_loader.py):
 # below it every query takes a few milliseconds and the tables update at once.
@@ -71,6 +76,7 @@ class Workspace(QWidget):
 
     counts_changed = Signal()  # rows shown or selected changed
     library_warning = Signal(str)  # the verdict library cannot be read (said by the window)
+    placements_shown = Signal()  # the Placements tab came on screen (ui/placements.py)
 
     def __init__(self, preferences: Preferences, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -97,6 +103,8 @@ class Workspace(QWidget):
         self.dashboard.domains_selected.connect(self._select_domains)
         self.dashboard.show_domains_requested.connect(self._show_domains)
         self.history = HistoryView()  # after the dashboard; kept across projects
+        self.placements = PlacementsPanel()  # after Anchors; kept across projects
+        self.placements.status_chosen.connect(self._placement_status_chosen)
         self.since_review = SinceReviewTables(self)  # the since-review filters' specs
         self._details_hidden_by_dashboard = False
         self.splitter = QSplitter(Qt.Orientation.Vertical)
@@ -133,6 +141,8 @@ class Workspace(QWidget):
         self.history.set_project(project)
         self.cache = QueryCache()
         self.filter_bar.reset()  # a search for one client means nothing in another's project
+        self.placements.reset_status()
+        self.placements.set_view(None)
         if project is None:
             self.scores_current = False
             self.specs = {spec.name: spec for spec in TABLES}
@@ -182,11 +192,39 @@ class Workspace(QWidget):
             model.modelReset.connect(self._model_reset)
             self.models[spec.name], self.views[spec.name] = model, view
             self.tabs.addTab(view, spec.title)
+        self._build_placements(project, filters)
         self.tabs.addTab(self.dashboard, "Dashboard")
         self.tabs.addTab(self.history, "History")
         self._set_placeholders(links_count == 0)
         self.filter_bar.set_table(self.specs.get(self.current_name(), self.specs[LINKS.name]))
         self._filters_changed(filters)
+
+    def _build_placements(self, project: Project, filters: Filters) -> None:
+        """The Placements tab: a small table, always read on the GUI thread. Its status menu
+        is the tab's own (the filter bar's Check menu is about links' checks)."""
+        model = PlacementsModel(PLACEMENTS, project.db, self.cache, self)
+        model.status = self.placements.status_menu.currentData()
+        model.loading_changed.connect(self.counts_changed)
+        saved = self.prefs.sort(PLACEMENTS.name)
+        known = saved and any(c.name == saved[0] and c.sortable for c in PLACEMENTS.columns)
+        model.configure(filters, Sort(saved[0], saved[1]) if saved and known else None)
+        view = TableView(model)
+        view.apply_column_layout(self.prefs.column_layout(PLACEMENTS.name)
+                                 or placements_layout())
+        view.selectionModel().currentRowChanged.connect(self._current_changed)
+        view.selectionModel().selectionChanged.connect(lambda *_: self.counts_changed.emit())
+        model.modelReset.connect(self._model_reset)
+        self.models[PLACEMENTS.name], self.views[PLACEMENTS.name] = model, view
+        # The filter bar offers what the tab filters by: search and band, not links' checks.
+        self.specs[PLACEMENTS.name] = replace(PLACEMENTS, filters={
+            name: how for name, how in PLACEMENTS.filters.items() if name != "check"})
+        self.placements.set_view(view)
+        self.tabs.addTab(self.placements, PLACEMENTS.title)
+
+    def _placement_status_chosen(self, status: str | None) -> None:
+        model = self.models.get(PLACEMENTS.name)
+        if isinstance(model, PlacementsModel):
+            model.choose_status(status)
 
     def _drop_models(self) -> None:
         """Forget the tables' models: no more answers from a loader, memory freed."""
@@ -215,7 +253,8 @@ class Workspace(QWidget):
         while self.tabs.count():
             widget = self.tabs.widget(0)
             self.tabs.removeTab(0)
-            if widget is not None and widget not in (self.dashboard, self.history):
+            if widget is not None and widget not in (self.dashboard, self.history,
+                                                     self.placements):
                 widget.deleteLater()
 
     def reload(self) -> None:
@@ -233,8 +272,9 @@ class Workspace(QWidget):
 
     def _set_placeholders(self, empty_project: bool) -> None:
         """An empty project says how to fill it; a table filtered to nothing says so."""
-        for view in self.views.values():
-            view.set_placeholder(EMPTY_PROJECT if empty_project else NO_MATCH)
+        for name, view in self.views.items():
+            if name != PLACEMENTS.name:  # placements are entered by hand: the tab says how
+                view.set_placeholder(EMPTY_PROJECT if empty_project else NO_MATCH)
 
     def add_banner(self, widget: QWidget) -> None:
         """A bar between the filter bar and the tables (the opening summary)."""
@@ -309,6 +349,8 @@ class Workspace(QWidget):
         # The dashboard charts links and domains alike: the filter bar offers the links' menus.
         self.filter_bar.set_table(self.specs.get(name, self.specs[LINKS.name]))
         self._load_current()
+        if name == PLACEMENTS.name:
+            self.placements_shown.emit()
         self._current_changed(self.views[name].currentIndex() if name in self.views
                               else QModelIndex())
         self.counts_changed.emit()
@@ -398,11 +440,26 @@ class Workspace(QWidget):
                 self._show_earlier_verdicts(domain.domain)
                 if self.scores_current:
                     self.details.show_explanation(explain_domain(db, domain.domain))
+        elif name == PLACEMENTS.name:
+            self._show_placement(view, current.row(), row_id)
         else:
             values = view.table.values(current.row())
             pairs = [(c.title, display_text(c, v)) for c, v in zip(ANCHORS.columns, values,
                                                                      strict=False)]
             self.details.show_values(pairs[0][1] if pairs else "", pairs[1:])
+
+    def _show_placement(self, view: TableView, row: int, placement_id: int) -> None:
+        """A placement's cells as the tab shows them, then its statuses with their dates."""
+        assert self.project is not None
+        model = view.table
+        pairs = [(column.title, str(model.data(model.index(row, index)) or ""))
+                 for index, column in enumerate(model.spec.columns) if column.name != "id"]
+        for recorded_at, status, differences, detail in reversed(
+                status_history(self.project.db, placement_id)):
+            words = f"{status}: {', '.join(differences.split())}" if differences else status
+            pairs.append((recorded_at[:16].replace("T", " "),
+                          f"{words} ({detail})" if detail else words))
+        self.details.show_values(pairs[0][1] if pairs else "", pairs[1:])
 
     def _show_earlier_verdicts(self, domain: str) -> None:
         """The details panel lists what other projects and lists decided about `domain`."""

@@ -35,10 +35,12 @@ from linkdesk.core.store import Project
 from linkdesk.core.tables import Filters, TableQuery, TableSpec
 from linkdesk.ui.workers.task import Task
 
+PLACEMENTS = "placements"  # the scope of Tools ▸ Check Placements (ui/placements.py)
 ERRORS = (PAGE_ERROR, REDIRECTED, BLOCKED, TIMEOUT, DNS_ERROR)  # neither live nor missing
 CHANGES_KEPT = 200  # changes brought back for the summary (all are counted)
 SCOPES = {"selected": "the selected links", "domains": "the links of the selected domains",
-          "shown": "the links shown", "all": "every link"}
+          "shown": "the links shown", "all": "every link",
+          PLACEMENTS: "the placements' pages"}
 
 
 @dataclass(frozen=True)
@@ -75,11 +77,22 @@ class CheckResult:
     summary: CheckSummary
     changes: list[Change] = field(default_factory=list)  # the first CHANGES_KEPT
     change_count: int = 0
+    # A placements check: the placements whose status changed; those with no page to fetch.
+    placement_changes: list[Any] = field(default_factory=list)  # StatusChange
+    not_checkable: int = 0
 
 
 def run_check(request: CheckRequest, project: Project, progress: Callable[[Any], None],
               cancelled: Callable[[], bool]) -> CheckResult:
-    """The task's work: check the links, then read what changed (on the worker thread)."""
+    """The task's work: check the links, then read what changed (on the worker thread).
+    A placements check fetches the placements' pages instead (core check_placements)."""
+    if request.scope == PLACEMENTS:
+        from linkdesk.core.placements import check_placements  # the HTTP stack, on first use
+
+        checked = check_placements(project, options=request.options, progress=progress,
+                                   cancelled=cancelled)
+        return CheckResult(request, checked.summary, placement_changes=checked.changes,
+                           not_checkable=checked.not_checkable)
     summary = check_links(project, request.ids(project), options=request.options,
                           progress=progress, cancelled=cancelled)
     found = changes(project.db, summary.run_id) if summary.run_id is not None else []

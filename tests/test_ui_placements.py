@@ -1,0 +1,319 @@
+"""The Placements tab: the table with status, quality and band, totals, the dialog with
+undo, CSV import and export, pasted rows, and statuses refreshed when the tab is shown."""
+
+from __future__ import annotations
+
+import datetime
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from test_checker_server import PageServer, page, page_server
+from test_placements import FAST, _a, _add, _project
+from test_tables_scores import build_scored_project
+from test_ui_window import shown_dialog
+
+from linkdesk.core.placements import (
+    PlacementInput,
+    apply_change,
+    check_placements,
+    load_placements,
+    parse_placement,
+    plan_add,
+)
+from linkdesk.core.store import Project
+from linkdesk.ui.dialogs.messages import TextReport
+from linkdesk.ui.dialogs.placement_dialog import PlacementDialog
+from linkdesk.ui.main_window import MainWindow
+
+TARGET = "https://acme-widgets.com/widgets"
+
+
+@pytest.fixture(scope="module")
+def scored(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_ledger(tmp_path_factory.mktemp("placements") / "ledger.linkdesk")
+
+
+def build_ledger(path: Path) -> Path:
+    """A scored project with three placements (also the screenshots' project)."""
+    build_scored_project(path, links=300)
+    project = Project.open(path)
+    try:
+        # Two placements on scored referring domains (one strong, if any), one on a domain
+        # no vendor reported.
+        rows = project.db.execute(
+            "SELECT domain, band FROM domain_scores ORDER BY band DESC, quality DESC LIMIT 2"
+        ).fetchall()
+        placements = [
+            parse_placement(PlacementInput(source_url=f"https://{rows[0][0]}/guest-post",
+                                           target_url=TARGET, anchor="Acme widgets",
+                                           price="120", currency="EUR", type="guest post",
+                                           placed_on="2026-03-02")),
+            parse_placement(PlacementInput(source_url=f"https://{rows[1][0]}/resources",
+                                           target_url=TARGET, price="80", currency="USD",
+                                           type="niche edit", expires_on="2020-01-01")),
+            parse_placement(PlacementInput(source_url="new-blog.example", target_url=TARGET,
+                                           type="outreach")),
+        ]
+        apply_change(project.db, plan_add(project.db, placements))
+    finally:
+        project.close()
+    return path
+
+
+@pytest.fixture
+def window(open_window: Any, scored: Path) -> MainWindow:
+    window = open_window(scored, (1366, 768))
+    window.workspace.show_tab("placements")
+    return window
+
+
+def _column(window: MainWindow, name: str) -> list[str]:
+    model = window.workspace.models["placements"]
+    index = next(i for i, c in enumerate(model.spec.columns) if c.name == name)
+    return [model.data(model.index(row, index)) for row in range(model.rowCount())]
+
+
+def _select(window: MainWindow, rows: list[int]) -> None:
+    view = window.workspace.views["placements"]
+    view.clearSelection()
+    for row in rows:
+        view.selectionModel().select(view.table.index(row, 0),
+                                     QItemSelectionModel.SelectionFlag.Select
+                                     | QItemSelectionModel.SelectionFlag.Rows)
+
+
+def test_the_tab_shows_status_band_and_totals(window: MainWindow) -> None:
+    assert window.workspace.current_name() == "placements"
+    # Shown after opening: statuses were refreshed (the second one is past its expiry).
+    assert _column(window, "status") == ["unchecked", "expired", "unchecked"]
+    bands = _column(window, "band")
+    assert bands[0] in ("Strong", "Fair", "Weak", "Risky") and bands[2] == "unscored"
+    assert _column(window, "type") == ["Guest post", "Niche edit", "Outreach"]
+    totals = window.workspace.placements.totals.text()
+    assert totals.startswith("3 placements")
+    assert "Guest post 1" in totals and "Outreach 1" in totals
+    if bands[0] == "Strong":  # spend per strong domain, never across currencies
+        assert "spend per strong domain" in totals and "120 EUR" in totals
+
+
+def test_details_show_the_placement_and_its_statuses(window: MainWindow) -> None:
+    window.workspace.views["placements"].selectRow(1)
+    details = window.workspace.details
+    assert details.title.text().endswith("/resources")
+    grid = details.grid
+    shown = {grid.verticalHeaderItem(r).text(): grid.item(r, 0).text()
+             for r in range(grid.rowCount())}
+    assert shown["type"] == "Niche edit" and shown["status"] == "expired"
+    assert shown["band"] in ("Strong", "Fair", "Weak", "Risky")
+    # Its statuses with their dates: added past its expiry date, so expired from the start.
+    assert any(label[:4].isdigit() and text.startswith("expired")
+               for label, text in shown.items())
+
+
+def test_status_menu_filters_the_tab(window: MainWindow, qtbot: Any) -> None:
+    menu = window.workspace.placements.status_menu
+    menu.setCurrentIndex(menu.findData("expired"))
+    assert _column(window, "status") == ["expired"]
+    # The shared filter bar's search works here too.
+    window.workspace.filter_bar.search.setText("new-blog")
+    window.workspace.filter_bar.search.returnPressed.emit()
+    assert _column(window, "status") == []
+    menu.setCurrentIndex(0)
+    assert _column(window, "source_url") == ["new-blog.example"]
+
+
+def test_add_with_errors_then_undo_and_redo(window: MainWindow) -> None:
+    dialog = window.placements.add()
+    assert isinstance(dialog, PlacementDialog) and dialog.isVisible()
+    dialog.fields["source_url"].setText("https://guest.example.org/post")
+    dialog.fields["target_url"].setText("not a url")
+    dialog.fields["price"].setText("twelve")
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    assert dialog.isVisible()  # still open, saying what is wrong
+    assert "Target URL 'not a url'" in dialog.error.text()
+    dialog.fields["target_url"].setText(TARGET)
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    assert "Price 'twelve' is not a number" in dialog.error.text()
+    dialog.fields["price"].setText("€95,50")
+    dialog.fields["placed_on"].setText("31.02.2026")
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    assert "Placed date '31.02.2026' is not a date" in dialog.error.text()
+    dialog.fields["placed_on"].setText("02.03.2026")
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    assert not dialog.isVisible()
+    assert "https://guest.example.org/post" in _column(window, "source_url")
+    project = window.project
+    assert project is not None
+    added = load_placements(project.db)[-1].placement
+    assert (added.price, added.placed_on) == (95.5, "2026-03-02")
+    window.marking.undo()
+    assert "https://guest.example.org/post" not in _column(window, "source_url")
+    window.marking.redo()
+    assert "https://guest.example.org/post" in _column(window, "source_url")
+
+
+def test_edit_then_delete_each_one_undo_step(window: MainWindow) -> None:
+    _select(window, [2])
+    dialog = window.placements.edit()
+    assert dialog is not None
+    assert dialog.fields["source_url"].text() == "new-blog.example"
+    dialog.fields["source_url"].setText("https://new-blog.example/review")
+    dialog.fields["anchor"].setText("widgets")
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    assert _column(window, "source_url")[2] == "https://new-blog.example/review"
+    _select(window, [0, 2])
+    assert window.placements.delete()
+    assert len(_column(window, "source_url")) == 1
+    window.marking.undo()  # the delete
+    assert _column(window, "source_url")[2] == "https://new-blog.example/review"
+    window.marking.undo()  # the edit
+    assert _column(window, "source_url")[2] == "new-blog.example"
+    assert _column(window, "anchor")[2] == "(any anchor)"
+
+
+def test_import_csv_all_or_nothing_naming_the_lines(window: MainWindow, tmp_path: Path) -> None:
+    bad = tmp_path / "bought.csv"
+    bad.write_text("source_url,target_url,price,currency\n"
+                   "https://a.example/1,https://acme-widgets.com/,100,EUR\n"
+                   "https://b.example/2,not a url,50,EUR\n"
+                   "https://c.example/3,https://acme-widgets.com/,12x,EUR\n", encoding="utf-8")
+    assert not window.placements.import_csv(bad)
+    box = shown_dialog(window, QMessageBox)
+    assert "2 bad rows; nothing imported" in box.text()
+    assert "line 3: target URL 'not a url'" in box.text()
+    assert "line 4: price '12x'" in box.text()
+    box.close()
+    assert len(_column(window, "source_url")) == 3
+    good = tmp_path / "good.csv"
+    good.write_text(bad.read_text(encoding="utf-8").replace("not a url", TARGET)
+                    .replace("12x", "12"), encoding="utf-8")
+    assert window.placements.import_csv(good)
+    assert len(_column(window, "source_url")) == 6
+    window.marking.undo()  # the whole import is one step
+    assert len(_column(window, "source_url")) == 3
+
+
+def test_import_with_an_unknown_header_says_which_columns(window: MainWindow,
+                                                          tmp_path: Path) -> None:
+    odd = tmp_path / "seiten.csv"
+    odd.write_text("Seite;Ziel\nhttps://a.example/1;https://acme-widgets.com/\n",
+                   encoding="utf-8")
+    assert not window.placements.import_csv(odd)
+    text = shown_dialog(window, QMessageBox).text()
+    assert "line 1 has no column for source_url and target_url" in text
+    assert "--map" not in text  # the command line's advice is not the window's
+
+
+def test_export_reads_back(window: MainWindow, tmp_path: Path) -> None:
+    out = tmp_path / "ledger.csv"
+    assert window.placements.export_csv(out)
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("source_url,target_url,anchor,rel")
+    assert len(lines) == 4
+
+
+def test_paste_rows_with_and_without_a_header(window: MainWindow) -> None:
+    clipboard = QApplication.clipboard()
+    clipboard.setText("https://x.example/a\thttps://acme-widgets.com/\tWidgets\n"
+                      "https://y.example/b\thttps://acme-widgets.com/\t\tnofollow\n")
+    assert window.placements.paste()
+    assert _column(window, "source_url")[-2:] == ["https://x.example/a", "https://y.example/b"]
+    assert _column(window, "rel")[-1] == "nofollow"
+    clipboard.setText("target_url\tsource_url\n"
+                      "https://acme-widgets.com/\thttps://z.example/c\n")
+    assert window.placements.paste()
+    assert _column(window, "source_url")[-1] == "https://z.example/c"
+    # A bad row: nothing of the paste is added, and its line is named.
+    clipboard.setText("https://w.example/d\thttps://acme-widgets.com/\n"
+                      "https://v.example/e\tnope\n")
+    assert not window.placements.paste()
+    assert "line 2: target URL 'nope'" in shown_dialog(window, QMessageBox).text()
+    assert len(_column(window, "source_url")) == 6
+    window.marking.undo()
+    assert len(_column(window, "source_url")) == 5
+
+
+# -- Tools ▸ Check Placements and the opening notice -------------------------------------
+
+
+@pytest.fixture
+def server() -> Iterator[PageServer]:
+    with page_server() as served:
+        yield served
+
+
+def _ledger_with_pages(path: Path, server: PageServer) -> Path:
+    server.routes.update({
+        "/kept": page(_a(TARGET)),
+        "/nofollowed": page(_a(TARGET, rel="nofollow")),
+        "/reworded": page(_a(TARGET, text="click here", rel="nofollow")),
+    })
+    with _project(path) as project:
+        for name in ("kept", "nofollowed", "reworded"):
+            _add(project, source_url=server.url(f"/{name}"), target_url=TARGET,
+                 anchor="Acme widgets")
+    return path
+
+
+def test_check_placements_with_progress_then_what_changed(
+        open_window: Any, tmp_path: Path, server: PageServer, qtbot: Any) -> None:
+    window = open_window(_ledger_with_pages(tmp_path / "built.linkdesk", server))
+    window.placements.options = FAST
+    assert window.placements.check_action.isEnabled()
+    assert window.placements.check()
+    assert window.jobs.check_job is not None  # a writer job: marks and edits wait for it
+    assert window.placements.add() is None
+    qtbot.waitUntil(lambda: window.jobs.check_job is None, timeout=60_000)
+    report = shown_dialog(window, TextReport)
+    text = report.report.toPlainText()
+    assert "3 placements changed since the previous check" in report.headline.text()
+    assert "/nofollowed: unchecked → changed: rel" in text
+    assert "/reworded: unchecked → changed: rel, anchor" in text
+    assert window.workspace.current_name() == "placements"
+    assert sorted(_column(window, "status")) == [
+        "changed: rel", "changed: rel, anchor", "live"]
+
+
+def test_check_can_be_cancelled_from_the_status_bar(
+        open_window: Any, tmp_path: Path, server: PageServer, qtbot: Any) -> None:
+    window = open_window(_ledger_with_pages(tmp_path / "built.linkdesk", server))
+    window.placements.options = FAST
+    assert window.placements.check()
+    assert window.checking.status.isVisible()
+    window.checking.status.cancel_requested.emit()
+    qtbot.waitUntil(lambda: window.jobs.check_job is None, timeout=60_000)
+    assert not window.checking.status.isVisible()
+
+
+def test_opening_notice_changed_and_expiring(open_window: Any, tmp_path: Path,
+                                             server: PageServer) -> None:
+    path = _ledger_with_pages(tmp_path / "built.linkdesk", server)
+    soon = (datetime.date.today() + datetime.timedelta(days=5)).isoformat()
+    with Project.open(path) as project:
+        check_placements(project, options=FAST)
+        _add(project, source_url="https://renewals.example/post", target_url=TARGET,
+             expires_on=soon)
+        _add(project, source_url="https://later.example/post", target_url=TARGET,
+             expires_on="2099-01-01")
+    window = open_window(path)
+    notice = window.placements.notice
+    assert notice.isVisible()
+    assert "3 changed since you last looked" in notice.sentence
+    assert "/nofollowed: changed: rel" in notice.sentence
+    assert f"1 expires within 14 days (renewals.example/post, on {soon})" \
+        in notice.sentence
+    assert "later.example" not in notice.sentence
+    window.workspace.show_tab("links")
+    notice.show_requested.emit()
+    assert window.workspace.current_name() == "placements"
+    # Opened again with nothing new: only what still expires soon.
+    assert window.open_project(tmp_path / "client.linkdesk")
+    assert "changed since" not in notice.sentence and "expires within" in notice.sentence
