@@ -168,10 +168,10 @@ class Placements(WindowPart):
         A refresh reads each placement's latest evidence: a few queries per placement, a
         few milliseconds for a ledger of hundreds, so it runs here.
         """
-        db = self._db()
-        if db is None:
+        db, project = self._db(), self.opened.project
+        if db is None or project is None:
             return
-        if self.stale and not self.jobs.writer_busy() and not self.opened.project.read_only:
+        if self.stale and not self.jobs.writer_busy() and not project.read_only:
             try:
                 changes = refresh_statuses(db)
             except sqlite3.Error as error:
