@@ -109,6 +109,15 @@ run_pass() {  # offscreen | xcb
     else
         fail "balance --json: $(tail -5 "$log") $(head -c 300 "$work/balance.json")"
     fi
+    # The client report: Qt's PDF writer and the charts, offscreen, in the frozen app.
+    if "${run[@]}" report "$project" -o "$work/report.pdf" >"$log" 2>&1 \
+        && head -c 5 "$work/report.pdf" | grep -q '%PDF-' \
+        && "${run[@]}" report "$project" -o "$work/report.html" >>"$log" 2>&1 \
+        && grep -q 'data:image/png;base64,' "$work/report.html"; then
+        ok "report: PDF ($(stat -c %s "$work/report.pdf") bytes) and HTML with its charts"
+    else
+        fail "report: $(tail -5 "$log")"
+    fi
 
     local big=$ROOT/benchmarks/out/ahrefs-100k.csv
     if [ ! -f "$big" ]; then
