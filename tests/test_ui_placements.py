@@ -111,8 +111,8 @@ def test_details_show_the_placement_and_its_statuses(window: MainWindow) -> None
     grid = details.grid
     shown = {grid.verticalHeaderItem(r).text(): grid.item(r, 0).text()
              for r in range(grid.rowCount())}
-    assert shown["type"] == "Niche edit" and shown["status"] == "expired"
-    assert shown["band"] in ("Strong", "Fair", "Weak", "Risky")
+    assert shown["Type"] == "Niche edit" and shown["Status"] == "expired"  # titles, not names
+    assert shown["Band"] in ("Strong", "Fair", "Weak", "Risky")
     # Its statuses with their dates: added past its expiry date, so expired from the start.
     assert any(label[:4].isdigit() and text.startswith("expired")
                for label, text in shown.items())
