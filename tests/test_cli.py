@@ -106,3 +106,11 @@ def test_demo_builds_the_sample_project(tmp_path: Path) -> None:
     assert stats["imports"] == 7
     assert set(stats["by_vendor"]) == {"ahrefs", "semrush", "majestic", "moz", "gsc"}
     assert stats["google_seen_links"] > 0
+
+
+def test_the_usage_line_names_no_hidden_command() -> None:
+    """`export-table` stays a hidden alias: an error's usage line lists no command names."""
+    from linkdesk.cli import _command_parser
+
+    usage = _command_parser().format_usage()
+    assert "COMMAND" in usage and "export-table" not in usage
