@@ -35,6 +35,7 @@ from linkdesk.core.marks import (
     typed_domain,
 )
 from linkdesk.core.store import Project
+from linkdesk.core.text import clip
 
 SITE = "acme-widgets.com"
 
@@ -91,6 +92,12 @@ def test_url_problem_names_the_host() -> None:
     assert urls.url_problem("https://example.com:http/") == "has an invalid port 'http'"
     assert urls.url_problem("mailto:a@example.com") == "is not an http(s) URL"
     assert urls.url_problem("https://example.com/ok") == ""
+
+
+def test_a_long_host_is_quoted_cut_as_every_message_cuts_text() -> None:
+    host = "spam-" * 60 + "!.com"
+    message = urls.url_problem(f"https://{host}/page")
+    assert message == f"has an invalid host {clip(host, 80)!r}: '!' is not allowed in a host name"
 
 
 def test_public_suffixes() -> None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import os
 import sqlite3
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -262,3 +264,19 @@ def test_an_export_never_replaces_a_project(db: sqlite3.Connection, sample: Path
     assert wal.exists() == had_wal
     assert sorted(p.name for p in tmp_path.iterdir()) == ["copy.db", "hardlink.csv"]
     assert TableQuery(db, LINKS).count() > 0
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are a POSIX thing")
+def test_choosing_a_named_pipe_does_not_hang_the_protection_check(tmp_path: Path) -> None:
+    from linkdesk.core.files import refuse_project_file
+
+    fifo = tmp_path / "out.csv"
+    os.mkfifo(fifo)
+    checking = threading.Thread(target=refuse_project_file, args=(fifo,), daemon=True)
+    checking.start()
+    checking.join(timeout=30)  # passes at once; only a hang waits
+    hung = checking.is_alive()
+    if hung:  # let it go: a writer opening the pipe ends the read
+        with open(fifo, "wb"):
+            pass
+    assert not hung, "refuse_project_file waited for a writer on a named pipe"

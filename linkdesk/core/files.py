@@ -58,6 +58,8 @@ def refuse_project_file(path: str | Path, protect: Iterable[str | Path] = ()) ->
             raise ProtectedFileError(path, "it is the open project or one of its files")
     if _PROJECT_NAME.search(path.name):
         raise ProtectedFileError(path, "the name of a LinkDesk project (.linkdesk)")
+    if not path.is_file():
+        return  # nothing there to lose; and opening a FIFO to read would wait for a writer
     try:
         with path.open("rb") as handle:
             head = handle.read(len(SQLITE_HEADER))

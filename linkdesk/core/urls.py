@@ -23,6 +23,8 @@ from functools import lru_cache
 import idna
 import tldextract
 
+from linkdesk.core.text import clip
+
 _DEFAULT_PORTS = {"http": "80", "https": "443"}
 _AUTHORITY = re.compile(r"[^/?#\\]*")
 _LDH_HOST = re.compile(
@@ -220,8 +222,8 @@ def _is_punycode(label: str) -> bool:
 
 
 def _shown(text: str, limit: int = 80) -> str:
-    """`text` quoted for a message (control characters visible), cut to `limit`."""
-    return repr(text if len(text) <= limit else text[: limit - 3] + "...")
+    """`text` quoted for a message (control characters visible), cut as every message cuts."""
+    return repr(clip(text, limit))
 
 
 def to_unicode_host(host: str) -> str:
