@@ -19,6 +19,7 @@ from test_checker_server import PageServer, page, page_server, redirect
 from linkdesk import cli
 from linkdesk.core.checker import CheckOptions
 from linkdesk.core.exports.placements import export_placements
+from linkdesk.core.importers.lines import MAX_LINE_BYTES
 from linkdesk.core.importers.pipeline import import_file
 from linkdesk.core.placements import (
     PlacementImportError,
@@ -205,6 +206,20 @@ def test_import_refuses_a_file_with_bad_rows_naming_their_lines(tmp_path: Path) 
     assert "line 3: target URL 'not a url at all'" in message
     assert "line 4: rel 'maybe' is not one of" in message
     assert "line 5: placed date '31.02.2026' is not a date" in message
+
+
+def test_import_refuses_an_unreadable_csv_naming_the_file_and_line(tmp_path: Path) -> None:
+    # A cell longer than the csv module's limit (the importers raise it to MAX_LINE_BYTES).
+    bad_row = ("https://blog.example.com/a,https://acme-widgets.com/,\""
+               + "x" * (MAX_LINE_BYTES + 1) + "\"\n")
+    csv_file = tmp_path / "bought.csv"
+    csv_file.write_text("source_url,target_url,anchor\n"
+                        "https://blog.example.com/b,https://acme-widgets.com/,Acme\n" + bad_row,
+                        encoding="utf-8")
+    with _project(tmp_path / "acme.linkdesk") as project:
+        with pytest.raises(PlacementImportError, match=r"bought\.csv: line 3: not a readable CSV"):
+            import_placements(project.db, csv_file)
+        assert project.db.execute("SELECT count(*) FROM placements").fetchone()[0] == 0
 
 
 def test_import_skips_duplicates_reads_currencies_and_remembers_a_mapping(

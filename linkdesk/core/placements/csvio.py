@@ -19,6 +19,7 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from linkdesk.core.placements.model import (
     Placement,
@@ -29,6 +30,9 @@ from linkdesk.core.placements.model import (
 from linkdesk.core.placements.store import PlacementChange, apply_change, plan_add
 from linkdesk.core.store import settings
 from linkdesk.core.store.settings import Key
+
+if TYPE_CHECKING:
+    from _csv import Reader
 
 FIELDS = PlacementInput.names()
 REQUIRED = ("source_url", "target_url")
@@ -87,8 +91,16 @@ def read_table(db: sqlite3.Connection, text: str, name: str,
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is None:
         raise PlacementImportError(f"{name}: no rows; the text is empty")
-    dialect = _delimiter(lines[first])
-    reader = csv.reader(io.StringIO(text), delimiter=dialect)
+    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(lines[first]))
+    try:
+        return _read_rows(db, reader, name, mapping, fields)
+    except csv.Error as error:  # a cell over the csv module's size limit
+        raise PlacementImportError(
+            f"{name}: line {reader.line_num}: not a readable CSV ({error})") from None
+
+
+def _read_rows(db: sqlite3.Connection, reader: Reader, name: str,
+               mapping: dict[str, str] | None, fields: Sequence[str] | None) -> ReadRows:
     header: list[str] = list(fields or ())
     for row in ([] if fields else reader):
         if any(cell.strip() for cell in row):
