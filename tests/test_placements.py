@@ -34,6 +34,7 @@ from linkdesk.core.placements import (
     plan_add,
     plan_delete,
     plan_edit,
+    read_table,
     refresh_statuses,
     revert_change,
     status_history,
@@ -212,12 +213,21 @@ def test_import_refuses_an_unreadable_csv_naming_the_file_and_line(tmp_path: Pat
     # A cell longer than the csv module's limit (the importers raise it to MAX_LINE_BYTES).
     bad_row = ("https://blog.example.com/a,https://acme-widgets.com/,\""
                + "x" * (MAX_LINE_BYTES + 1) + "\"\n")
-    csv_file = tmp_path / "bought.csv"
-    csv_file.write_text("source_url,target_url,anchor\n"
-                        "https://blog.example.com/b,https://acme-widgets.com/,Acme\n" + bad_row,
-                        encoding="utf-8")
+    text = ("source_url,target_url,anchor\n"
+            "https://blog.example.com/b,https://acme-widgets.com/,Acme\n" + bad_row)
+    refused = r"bought\.csv: line 3: not a readable CSV"
+    with _project(tmp_path / "acme.linkdesk") as project, \
+            pytest.raises(PlacementImportError, match=refused):
+        read_table(project.db, text, "bought.csv")
+
+
+def test_import_refuses_a_file_too_big_to_read_whole(tmp_path: Path) -> None:
+    csv_file = tmp_path / "huge.csv"
+    with csv_file.open("wb") as out:  # sparse: its size says 1 GB, its disk use is nothing
+        out.write(b"source_url,target_url\n")
+        out.truncate(1024 ** 3)
     with _project(tmp_path / "acme.linkdesk") as project:
-        with pytest.raises(PlacementImportError, match=r"bought\.csv: line 3: not a readable CSV"):
+        with pytest.raises(PlacementImportError, match=r"huge\.csv: over 16 MB"):
             import_placements(project.db, csv_file)
         assert project.db.execute("SELECT count(*) FROM placements").fetchone()[0] == 0
 
@@ -359,7 +369,7 @@ def test_the_placements_table_sorts_by_index_and_filters(tmp_path: Path) -> None
 
 
 def test_rows_pasted_from_a_spreadsheet_without_their_header(tmp_path: Path) -> None:
-    from linkdesk.core.placements import add_read, read_table
+    from linkdesk.core.placements import add_read
 
     pasted = ("https://blog.example.com/a\thttps://acme-widgets.com/\t120\n"
               "https://blog.example.com/b\thttps://acme-widgets.com/shop\tfree\n")

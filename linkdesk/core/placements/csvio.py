@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from linkdesk.core.files import read_at_most
 from linkdesk.core.placements.model import (
     Placement,
     PlacementError,
@@ -44,6 +45,7 @@ _ALIASES = {
     "vendor": "contact", "cost": "price",
 }
 _MAX_ERRORS_SAID = 20
+MAX_IMPORT_BYTES = 16 * 1024 * 1024  # some 100,000 placements; read whole, so bounded
 
 
 class PlacementImportError(PlacementError):
@@ -141,7 +143,12 @@ def import_placements(db: sqlite3.Connection, path: str | Path,
     saying which lines are bad and why; PlacementError when the file cannot be read)."""
     path = Path(path)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        data = read_at_most(path, MAX_IMPORT_BYTES)
+        if data is None:
+            raise PlacementImportError(
+                f"{path}: over {MAX_IMPORT_BYTES // (1024 * 1024)} MB, more than a ledger of "
+                "placements holds: split it into smaller files")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise PlacementImportError(f"{path}: not UTF-8 text (byte {error.start}); save the "
                                    "file as CSV UTF-8") from None
