@@ -19,6 +19,7 @@ from test_checker_server import PageServer, page, page_server, redirect
 from linkdesk import cli
 from linkdesk.core.checker import CheckOptions
 from linkdesk.core.exports.placements import export_placements
+from linkdesk.core.importers.lines import MAX_LINE_BYTES
 from linkdesk.core.importers.pipeline import import_file
 from linkdesk.core.placements import (
     PlacementImportError,
@@ -33,6 +34,7 @@ from linkdesk.core.placements import (
     plan_add,
     plan_delete,
     plan_edit,
+    read_table,
     refresh_statuses,
     revert_change,
     status_history,
@@ -207,6 +209,29 @@ def test_import_refuses_a_file_with_bad_rows_naming_their_lines(tmp_path: Path) 
     assert "line 5: placed date '31.02.2026' is not a date" in message
 
 
+def test_import_refuses_an_unreadable_csv_naming_the_file_and_line(tmp_path: Path) -> None:
+    # A cell longer than the csv module's limit (the importers raise it to MAX_LINE_BYTES).
+    bad_row = ("https://blog.example.com/a,https://acme-widgets.com/,\""
+               + "x" * (MAX_LINE_BYTES + 1) + "\"\n")
+    text = ("source_url,target_url,anchor\n"
+            "https://blog.example.com/b,https://acme-widgets.com/,Acme\n" + bad_row)
+    refused = r"bought\.csv: line 3: not a readable CSV"
+    with _project(tmp_path / "acme.linkdesk") as project, \
+            pytest.raises(PlacementImportError, match=refused):
+        read_table(project.db, text, "bought.csv")
+
+
+def test_import_refuses_a_file_too_big_to_read_whole(tmp_path: Path) -> None:
+    csv_file = tmp_path / "huge.csv"
+    with csv_file.open("wb") as out:  # sparse: its size says 1 GB, its disk use is nothing
+        out.write(b"source_url,target_url\n")
+        out.truncate(1024 ** 3)
+    with _project(tmp_path / "acme.linkdesk") as project:
+        with pytest.raises(PlacementImportError, match=r"huge\.csv: over 16 MB"):
+            import_placements(project.db, csv_file)
+        assert project.db.execute("SELECT count(*) FROM placements").fetchone()[0] == 0
+
+
 def test_import_skips_duplicates_reads_currencies_and_remembers_a_mapping(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -344,7 +369,7 @@ def test_the_placements_table_sorts_by_index_and_filters(tmp_path: Path) -> None
 
 
 def test_rows_pasted_from_a_spreadsheet_without_their_header(tmp_path: Path) -> None:
-    from linkdesk.core.placements import add_read, read_table
+    from linkdesk.core.placements import add_read
 
     pasted = ("https://blog.example.com/a\thttps://acme-widgets.com/\t120\n"
               "https://blog.example.com/b\thttps://acme-widgets.com/shop\tfree\n")

@@ -142,3 +142,15 @@ def _umask() -> int:
     current = os.umask(0)  # reading it means setting it: put it straight back
     os.umask(current)
     return current
+
+
+def read_at_most(path: str | Path, limit: int) -> bytes | None:
+    """The file's bytes, or None when it holds more than `limit` bytes (never reading more
+    than that, whatever its size says: it may grow while read, or be /dev/zero). OSError
+    when it cannot be read."""
+    path = Path(path)
+    if path.stat().st_size > limit:
+        return None
+    with path.open("rb") as handle:
+        data = handle.read(limit + 1)
+    return data if len(data) <= limit else None

@@ -19,7 +19,9 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from linkdesk.core.files import read_at_most
 from linkdesk.core.placements.model import (
     Placement,
     PlacementError,
@@ -29,6 +31,9 @@ from linkdesk.core.placements.model import (
 from linkdesk.core.placements.store import PlacementChange, apply_change, plan_add
 from linkdesk.core.store import settings
 from linkdesk.core.store.settings import Key
+
+if TYPE_CHECKING:
+    from _csv import Reader
 
 FIELDS = PlacementInput.names()
 REQUIRED = ("source_url", "target_url")
@@ -40,6 +45,7 @@ _ALIASES = {
     "vendor": "contact", "cost": "price",
 }
 _MAX_ERRORS_SAID = 20
+MAX_IMPORT_BYTES = 16 * 1024 * 1024  # some 100,000 placements; read whole, so bounded
 
 
 class PlacementImportError(PlacementError):
@@ -87,8 +93,16 @@ def read_table(db: sqlite3.Connection, text: str, name: str,
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is None:
         raise PlacementImportError(f"{name}: no rows; the text is empty")
-    dialect = _delimiter(lines[first])
-    reader = csv.reader(io.StringIO(text), delimiter=dialect)
+    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(lines[first]))
+    try:
+        return _read_rows(db, reader, name, mapping, fields)
+    except csv.Error as error:  # a cell over the csv module's size limit
+        raise PlacementImportError(
+            f"{name}: line {reader.line_num}: not a readable CSV ({error})") from None
+
+
+def _read_rows(db: sqlite3.Connection, reader: Reader, name: str,
+               mapping: dict[str, str] | None, fields: Sequence[str] | None) -> ReadRows:
     header: list[str] = list(fields or ())
     for row in ([] if fields else reader):
         if any(cell.strip() for cell in row):
@@ -129,7 +143,12 @@ def import_placements(db: sqlite3.Connection, path: str | Path,
     saying which lines are bad and why; PlacementError when the file cannot be read)."""
     path = Path(path)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        data = read_at_most(path, MAX_IMPORT_BYTES)
+        if data is None:
+            raise PlacementImportError(
+                f"{path}: over {MAX_IMPORT_BYTES // (1024 * 1024)} MB, more than a ledger of "
+                "placements holds: split it into smaller files")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise PlacementImportError(f"{path}: not UTF-8 text (byte {error.start}); save the "
                                    "file as CSV UTF-8") from None

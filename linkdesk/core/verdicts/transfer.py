@@ -26,7 +26,7 @@ from pathlib import Path
 from linkdesk.core.disavow.parse import parse_disavow
 from linkdesk.core.exports import safe_cell
 from linkdesk.core.exports.cells import needs_guard
-from linkdesk.core.files import write_atomically
+from linkdesk.core.files import read_at_most, write_atomically
 from linkdesk.core.library.model import LIST, PROJECT, VERDICTS, LibraryError
 from linkdesk.core.library.store import Library
 from linkdesk.core.marks import MarksError, domain_key, now_iso
@@ -264,17 +264,13 @@ def _unguard(cell: str) -> str:
 def _read_bounded(path: Path) -> bytes:
     """The file's bytes; LibraryError when it cannot be read or is over MAX_IMPORT_BYTES
     (never reading more than that, whatever the file claims to be)."""
-    too_big = LibraryError(f"{path}: over {MAX_IMPORT_BYTES // (1024 * 1024)} MB, more than a "
-                           "list of verdicts holds: split it into smaller files")
     try:
-        if path.stat().st_size > MAX_IMPORT_BYTES:
-            raise too_big
-        with path.open("rb") as handle:
-            data = handle.read(MAX_IMPORT_BYTES + 1)  # a file that grows while read
+        data = read_at_most(path, MAX_IMPORT_BYTES)
     except OSError as error:
         raise LibraryError(f"{path}: cannot read it ({error.strerror or error})") from None
-    if len(data) > MAX_IMPORT_BYTES:
-        raise too_big
+    if data is None:
+        raise LibraryError(f"{path}: over {MAX_IMPORT_BYTES // (1024 * 1024)} MB, more than a "
+                           "list of verdicts holds: split it into smaller files")
     return data
 
 
