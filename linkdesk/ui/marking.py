@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QUndoCommand, QUndoStack
+from PySide6.QtGui import QAction, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -49,32 +49,11 @@ from linkdesk.ui.dialogs.disavow_export import DisavowExportDialog
 from linkdesk.ui.dialogs.mark_dialog import MarkDialog
 from linkdesk.ui.dialogs.messages import TextReport, show_error
 from linkdesk.ui.parts import WindowContext, WindowPart
+from linkdesk.ui.undo_step import WrittenStep
 from linkdesk.ui.views.table_view import TableView
 
 DISAVOW_FILTER = "Disavow files (*.txt);;All files (*)"
 MARKABLE = ("links", "domains")
-
-
-class MarkCommand(QUndoCommand):
-    """One marking action on the undo stack (already applied when pushed)."""
-
-    def __init__(self, marking: Marking, change: MarkChange) -> None:
-        super().__init__(change.text)
-        self.marking = marking
-        self.change = change
-        self._applied = True  # QUndoStack.push calls redo(): the first one has been done
-        self.failed = ""
-
-    def redo(self) -> None:
-        """Apply the change again."""
-        if self._applied:
-            self._applied = False
-            return
-        self.failed = self.marking.write(self.change, apply_change)
-
-    def undo(self) -> None:
-        """Put every touched mark back as it was."""
-        self.failed = self.marking.write(self.change, revert_change)
 
 
 class Marking(WindowPart):
@@ -204,7 +183,9 @@ class Marking(WindowPart):
             return
         failed = self.write(change, apply_change)
         if not failed:
-            self.undo_stack.push(MarkCommand(self, change))
+            self.undo_stack.push(WrittenStep(change.text,
+                                             lambda: self.write(change, apply_change),
+                                             lambda: self.write(change, revert_change)))
 
     def undo(self) -> None:
         """Undo the last marking step, if the project can be written now."""

@@ -3,7 +3,7 @@ pasted from a spreadsheet, statuses kept current when the tab is shown, Tools â–
 Placements and the notice on opening a project.
 
 Every change is planned by the core (`plan_add`, `plan_edit`, `plan_delete`, an import's
-change), applied, then pushed on the window's undo stack as one `PlacementCommand`, beside the
+change), applied, then pushed on the window's undo stack as one `WrittenStep`, beside the
 marks' steps (ui/marking.py): Edit â–¸ Undo reverts it with `revert_change`. Writes wait while a
 background writer (an import, a check, re-scoring) holds the project. The check is a writer job
 of the coordinator like a link check (scope "placements", workers/checker.py): the same
@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QAction, QUndoCommand, QUndoStack
+from PySide6.QtGui import QAction, QUndoStack
 from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QMenuBar, QWidget
 
 from linkdesk.core.checker import CheckOptions
@@ -49,6 +49,7 @@ from linkdesk.ui.dialogs.messages import TextReport, show_error
 from linkdesk.ui.dialogs.placement_dialog import PlacementDialog, placement_input
 from linkdesk.ui.parts import WindowContext, WindowPart
 from linkdesk.ui.preferences import Preferences
+from linkdesk.ui.undo_step import WrittenStep
 from linkdesk.ui.views.placement_notice import PlacementNotice
 from linkdesk.ui.workers.checker import PLACEMENTS as CHECK_SCOPE
 from linkdesk.ui.workers.checker import CheckRequest, CheckResult
@@ -59,28 +60,6 @@ EXPIRY_NOTICE_DAYS = 14
 SEEN_KEY = "placements_seen/"  # + the project's path: when its notice was last shown
 PASTED = "the pasted rows"
 Writer = Callable[[sqlite3.Connection, PlacementChange], object]
-
-
-class PlacementCommand(QUndoCommand):
-    """One placement change on the undo stack (already applied when pushed)."""
-
-    def __init__(self, part: Placements, change: PlacementChange) -> None:
-        super().__init__(change.text)
-        self.part = part
-        self.change = change
-        self._applied = True  # QUndoStack.push calls redo(): the first one has been done
-        self.failed = ""
-
-    def redo(self) -> None:
-        """Apply the change again."""
-        if self._applied:
-            self._applied = False
-            return
-        self.failed = self.part.write(self.change, apply_change)
-
-    def undo(self) -> None:
-        """Put every touched placement back as it was."""
-        self.failed = self.part.write(self.change, revert_change)
 
 
 class Placements(WindowPart):
@@ -317,7 +296,9 @@ class Placements(WindowPart):
             return False
         if applied:
             self.changed.emit()
-        self.undo_stack.push(PlacementCommand(self, change))
+        self.undo_stack.push(WrittenStep(change.text,
+                                         lambda: self.write(change, apply_change),
+                                         lambda: self.write(change, revert_change)))
         return True
 
     def write(self, change: PlacementChange, how: Writer) -> str:
