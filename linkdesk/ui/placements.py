@@ -254,18 +254,26 @@ class Placements(WindowPart):
 
     def edit(self) -> PlacementDialog | None:
         """Change the terms of the selected placement (the first, if several)."""
-        db, ids = self._ready(), self.selected_ids()
-        if db is None:
+        chosen = self._chosen("the placement to edit")
+        if chosen is None:
             return None
-        if not ids:
-            self.post("Select the placement to edit first.", 10_000)
-            return None
+        db, ids = chosen
         found = load_placements(db, ids[:1])
         if not found:
             return None
         stored = found[0]
         return self._open(placement_input(stored.placement),
                           lambda placement: self.push(plan_edit(db, stored.id, placement)))
+
+    def _chosen(self, what: str) -> tuple[sqlite3.Connection, list[int]] | None:
+        """The writable project and the selected ids, or None (said when nothing is selected)."""
+        db, ids = self._ready(), self.selected_ids()
+        if db is None:
+            return None
+        if not ids:
+            self.post(f"Select {what} first.", 10_000)
+            return None
+        return db, ids
 
     def _open(self, given: PlacementInput | None,
               on_accept: Callable[..., bool]) -> PlacementDialog:
@@ -275,12 +283,10 @@ class Placements(WindowPart):
 
     def delete(self) -> bool:
         """Delete the selected placements as one undoable step."""
-        db, ids = self._ready(), self.selected_ids()
-        if db is None:
+        chosen = self._chosen("the placements to delete")
+        if chosen is None:
             return False
-        if not ids:
-            self.post("Select the placements to delete first.", 10_000)
-            return False
+        db, ids = chosen
         change = plan_delete(db, ids)
         done = self.push(change)
         if done:
