@@ -90,11 +90,7 @@ class Marking(WindowPart):
         db = self._db()
         if db is None:
             return None
-        busy = self.jobs.writer_busy()
-        if busy:
-            self.post(
-                f"Marks can be changed once {busy.split(' is ')[0]} has finished (or is "
-                f"cancelled): {busy}.", 10_000)
+        if not self.writer_free("Marks can be changed"):
             return None
         return db
 

@@ -58,3 +58,13 @@ class WindowPart(QObject):
         parent = self.parent()
         assert isinstance(parent, QWidget)
         return parent
+
+    def writer_free(self, action: str) -> bool:
+        """Whether no background writer holds the project; if one does, say when `action`
+        (e.g. "Marks can be changed") can run, in the status bar."""
+        busy = self.jobs.writer_busy()
+        if busy:
+            self.post(f"{action} once {busy.split(' is ')[0]} has finished (or is cancelled): "
+                      f"{busy}.", 10_000)
+            return False
+        return True

@@ -127,10 +127,7 @@ class Placements(WindowPart):
             self.post("This project is read-only: placements can be viewed, not changed.",
                       10_000)
             return None
-        busy = self.jobs.writer_busy()
-        if busy:
-            self.post(f"Placements can be changed once {busy.split(' is ')[0]} has finished "
-                      f"(or is cancelled): {busy}.", 10_000)
+        if not self.writer_free("Placements can be changed"):
             return None
         return db
 
