@@ -81,10 +81,6 @@ class Marking(WindowPart):
 
     # -- which rows --------------------------------------------------------------------------
 
-    def _db(self) -> sqlite3.Connection | None:
-        project = self.opened.project
-        return None if project is None else project.db
-
     def _ready(self) -> sqlite3.Connection | None:
         """The project's connection if marks can be written now (one writer at a time)."""
         db = self._db()

@@ -10,6 +10,7 @@ reference goes, not whenever Python's collector next runs.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -58,6 +59,11 @@ class WindowPart(QObject):
         parent = self.parent()
         assert isinstance(parent, QWidget)
         return parent
+
+    def _db(self) -> sqlite3.Connection | None:
+        """The open project's connection (None: no project)."""
+        project = self.opened.project
+        return None if project is None else project.db
 
     def writer_free(self, action: str) -> bool:
         """Whether no background writer holds the project; if one does, say when `action`

@@ -114,10 +114,6 @@ class Placements(WindowPart):
 
     # -- the tab -----------------------------------------------------------------------------
 
-    def _db(self) -> sqlite3.Connection | None:
-        project = self.opened.project
-        return None if project is None else project.db
-
     def _ready(self) -> sqlite3.Connection | None:
         """The project's connection if placements can be written now (one writer at a time)."""
         db = self._db()
