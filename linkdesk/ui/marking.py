@@ -48,6 +48,7 @@ from linkdesk.core.tables import TableQuery, judged_changed, targets_from_filter
 from linkdesk.ui.dialogs.disavow_export import DisavowExportDialog
 from linkdesk.ui.dialogs.mark_dialog import MarkDialog
 from linkdesk.ui.dialogs.messages import TextReport, show_error
+from linkdesk.ui.format import counted
 from linkdesk.ui.parts import WindowContext, WindowPart
 from linkdesk.ui.undo_step import WrittenStep
 from linkdesk.ui.views.table_view import TableView
@@ -112,7 +113,7 @@ class Marking(WindowPart):
             self.post("Select the rows to mark first.", 10_000)
             return None
         noun = "link" if name == "links" else "referring domain"
-        what = f"{len(ids):,} selected {noun}{'s' if len(ids) != 1 else ''}"
+        what = counted(len(ids), f"selected {noun}")
         return self._open(db, what, _targets_for_ids(db, name, ids), name, kind)
 
     def mark_shown(self, kind: MarkKind | None = MarkKind.DISAVOW) -> MarkDialog | None:

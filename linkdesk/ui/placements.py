@@ -47,6 +47,7 @@ from linkdesk.core.placements import (
 from linkdesk.core.tables.placements import PLACEMENTS
 from linkdesk.ui.dialogs.messages import TextReport, show_error
 from linkdesk.ui.dialogs.placement_dialog import PlacementDialog, placement_input
+from linkdesk.ui.format import counted
 from linkdesk.ui.parts import WindowContext, WindowPart
 from linkdesk.ui.preferences import Preferences
 from linkdesk.ui.undo_step import WrittenStep
@@ -200,7 +201,7 @@ class Placements(WindowPart):
         changed = [f"{c.page}: {c.before or 'new'} → {_status(c.after, c.differences)}"
                    + (f" ({c.detail})" if c.detail else "") for c in result.placement_changes]
         headline = (f"Pages fetched: {result.summary.pages}. " if result.summary.pages else "") + (
-            f"{len(changed)} placement{'s' if len(changed) != 1 else ''} changed "
+            f"{counted(len(changed), 'placement')} changed "
                     "since the previous check" if changed else
                     "No placement changed since the previous check")
         if result.summary.cancelled:
@@ -283,7 +284,7 @@ class Placements(WindowPart):
         change = plan_delete(db, ids)
         done = self.push(change)
         if done:
-            self.post(f"Deleted {len(ids)} placement{'s' if len(ids) != 1 else ''} "
+            self.post(f"Deleted {counted(len(ids), 'placement')} "
                       "(Edit ▸ Undo brings them back).", 10_000)
         return done
 
@@ -360,7 +361,7 @@ class Placements(WindowPart):
             return False
         count = len(read.placements)
         try:
-            result = add_read(db, read, text=f"paste {count} placement{'s' if count != 1 else ''}")
+            result = add_read(db, read, text=f"paste {counted(count, 'placement')}")
         except (sqlite3.Error, PlacementError) as error:
             show_error(self.window(), "Nothing pasted",
                        f"The project cannot be written now ({error}).")
@@ -394,7 +395,7 @@ class Placements(WindowPart):
             show_error(self.window(), "Cannot export the placements",
                        f"{path}: {error.strerror or error}")
             return False
-        self.post(f"Placements written: {path} ({count} row{'s' if count != 1 else ''}).",
+        self.post(f"Placements written: {path} ({counted(count, 'row')}).",
                   10_000)
         return True
 
@@ -425,7 +426,7 @@ def _short(page: str) -> str:
 
 
 def _added(count: int) -> str:
-    return f"{count} placement{'s' if count != 1 else ''} added"
+    return f"{counted(count, 'placement')} added"
 
 
 def _has_header(text: str) -> bool:
