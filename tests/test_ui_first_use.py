@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QPushButton, QWidget
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -96,8 +96,10 @@ def test_an_unclear_site_is_asked_after_the_import(
     dialog.accept()
     assert dialog.isVisible() and "is not a domain" in dialog.error.text()
     assert project_sites(path) == []
+    buttons = {button.text(): button for button in dialog.findChildren(QPushButton)}
+    assert {"Use this site", "Not now"} <= set(buttons)
     dialog.choice.setCurrentIndex(1)
-    dialog.accept()
+    buttons["Use this site"].click()
     assert project_sites(path) == ["other-shop.net"]
     assert "other-shop.net" in window.statusBar().currentMessage()
 

@@ -317,3 +317,17 @@ def test_opening_notice_changed_and_expiring(open_window: Any, tmp_path: Path,
     # Opened again with nothing new: only what still expires soon.
     assert window.open_project(tmp_path / "client.linkdesk")
     assert "changed since" not in notice.sentence and "expires within" in notice.sentence
+
+
+def test_the_totals_line_counts_in_the_users_locale(qapp: Any) -> None:
+    """A large count reads "1,250 placements", as every other count in the window."""
+    from collections import Counter
+
+    from linkdesk.core.placements.value import Totals
+    from linkdesk.ui.views.placements_panel import totals_text
+
+    text = totals_text(Totals(by_band=Counter(strong=1_000, fair=250),
+                              by_type=Counter(guest_post=1_250)))
+    assert text.startswith("1,250 placements")
+    assert totals_text(Totals(by_band=Counter(strong=1), by_type=Counter(guest_post=1))
+                       ).startswith("1 placement ")

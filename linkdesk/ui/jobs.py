@@ -274,11 +274,6 @@ class JobCoordinator(QObject):
 
     # -- cancelling and stopping -------------------------------------------------------------
 
-    def cancel_import(self) -> None:
-        """Ask the running import to stop (its current file is rolled back)."""
-        if self._import is not None:
-            self._import.cancel()
-
     def cancel_rescore(self) -> None:
         """Ask the running re-score to stop; the stored scores stay as they were."""
         if self._score is not None:

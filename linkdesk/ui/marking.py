@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QUndoCommand, QUndoStack
+from PySide6.QtGui import QAction, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -48,33 +48,13 @@ from linkdesk.core.tables import TableQuery, judged_changed, targets_from_filter
 from linkdesk.ui.dialogs.disavow_export import DisavowExportDialog
 from linkdesk.ui.dialogs.mark_dialog import MarkDialog
 from linkdesk.ui.dialogs.messages import TextReport, show_error
+from linkdesk.ui.format import counted
 from linkdesk.ui.parts import WindowContext, WindowPart
+from linkdesk.ui.undo_step import WrittenStep
 from linkdesk.ui.views.table_view import TableView
 
 DISAVOW_FILTER = "Disavow files (*.txt);;All files (*)"
 MARKABLE = ("links", "domains")
-
-
-class MarkCommand(QUndoCommand):
-    """One marking action on the undo stack (already applied when pushed)."""
-
-    def __init__(self, marking: Marking, change: MarkChange) -> None:
-        super().__init__(change.text)
-        self.marking = marking
-        self.change = change
-        self._applied = True  # QUndoStack.push calls redo(): the first one has been done
-        self.failed = ""
-
-    def redo(self) -> None:
-        """Apply the change again."""
-        if self._applied:
-            self._applied = False
-            return
-        self.failed = self.marking.write(self.change, apply_change)
-
-    def undo(self) -> None:
-        """Put every touched mark back as it was."""
-        self.failed = self.marking.write(self.change, revert_change)
 
 
 class Marking(WindowPart):
@@ -102,20 +82,12 @@ class Marking(WindowPart):
 
     # -- which rows --------------------------------------------------------------------------
 
-    def _db(self) -> sqlite3.Connection | None:
-        project = self.opened.project
-        return None if project is None else project.db
-
     def _ready(self) -> sqlite3.Connection | None:
         """The project's connection if marks can be written now (one writer at a time)."""
         db = self._db()
         if db is None:
             return None
-        busy = self.jobs.writer_busy()
-        if busy:
-            self.post(
-                f"Marks can be changed once {busy.split(' is ')[0]} has finished (or is "
-                f"cancelled): {busy}.", 10_000)
+        if not self.writer_free("Marks can be changed"):
             return None
         return db
 
@@ -141,7 +113,7 @@ class Marking(WindowPart):
             self.post("Select the rows to mark first.", 10_000)
             return None
         noun = "link" if name == "links" else "referring domain"
-        what = f"{len(ids):,} selected {noun}{'s' if len(ids) != 1 else ''}"
+        what = counted(len(ids), f"selected {noun}")
         return self._open(db, what, _targets_for_ids(db, name, ids), name, kind)
 
     def mark_shown(self, kind: MarkKind | None = MarkKind.DISAVOW) -> MarkDialog | None:
@@ -204,7 +176,9 @@ class Marking(WindowPart):
             return
         failed = self.write(change, apply_change)
         if not failed:
-            self.undo_stack.push(MarkCommand(self, change))
+            self.undo_stack.push(WrittenStep(change.text,
+                                             lambda: self.write(change, apply_change),
+                                             lambda: self.write(change, revert_change)))
 
     def undo(self) -> None:
         """Undo the last marking step, if the project can be written now."""

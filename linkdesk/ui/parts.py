@@ -10,6 +10,7 @@ reference goes, not whenever Python's collector next runs.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -58,3 +59,18 @@ class WindowPart(QObject):
         parent = self.parent()
         assert isinstance(parent, QWidget)
         return parent
+
+    def _db(self) -> sqlite3.Connection | None:
+        """The open project's connection (None: no project)."""
+        project = self.opened.project
+        return None if project is None else project.db
+
+    def writer_free(self, action: str) -> bool:
+        """Whether no background writer holds the project; if one does, say when `action`
+        (e.g. "Marks can be changed") can run, in the status bar."""
+        busy = self.jobs.writer_busy()
+        if busy:
+            self.post(f"{action} once {busy.split(' is ')[0]} has finished (or is cancelled): "
+                      f"{busy}.", 10_000)
+            return False
+        return True

@@ -3,7 +3,7 @@ pasted from a spreadsheet, statuses kept current when the tab is shown, Tools �
 Placements and the notice on opening a project.
 
 Every change is planned by the core (`plan_add`, `plan_edit`, `plan_delete`, an import's
-change), applied, then pushed on the window's undo stack as one `PlacementCommand`, beside the
+change), applied, then pushed on the window's undo stack as one `WrittenStep`, beside the
 marks' steps (ui/marking.py): Edit ▸ Undo reverts it with `revert_change`. Writes wait while a
 background writer (an import, a check, re-scoring) holds the project. The check is a writer job
 of the coordinator like a link check (scope "placements", workers/checker.py): the same
@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QAction, QUndoCommand, QUndoStack
+from PySide6.QtGui import QAction, QUndoStack
 from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QMenuBar, QWidget
 
 from linkdesk.core.checker import CheckOptions
@@ -47,8 +47,10 @@ from linkdesk.core.placements import (
 from linkdesk.core.tables.placements import PLACEMENTS
 from linkdesk.ui.dialogs.messages import TextReport, show_error
 from linkdesk.ui.dialogs.placement_dialog import PlacementDialog, placement_input
+from linkdesk.ui.format import counted
 from linkdesk.ui.parts import WindowContext, WindowPart
 from linkdesk.ui.preferences import Preferences
+from linkdesk.ui.undo_step import WrittenStep
 from linkdesk.ui.views.placement_notice import PlacementNotice
 from linkdesk.ui.workers.checker import PLACEMENTS as CHECK_SCOPE
 from linkdesk.ui.workers.checker import CheckRequest, CheckResult
@@ -59,28 +61,6 @@ EXPIRY_NOTICE_DAYS = 14
 SEEN_KEY = "placements_seen/"  # + the project's path: when its notice was last shown
 PASTED = "the pasted rows"
 Writer = Callable[[sqlite3.Connection, PlacementChange], object]
-
-
-class PlacementCommand(QUndoCommand):
-    """One placement change on the undo stack (already applied when pushed)."""
-
-    def __init__(self, part: Placements, change: PlacementChange) -> None:
-        super().__init__(change.text)
-        self.part = part
-        self.change = change
-        self._applied = True  # QUndoStack.push calls redo(): the first one has been done
-        self.failed = ""
-
-    def redo(self) -> None:
-        """Apply the change again."""
-        if self._applied:
-            self._applied = False
-            return
-        self.failed = self.part.write(self.change, apply_change)
-
-    def undo(self) -> None:
-        """Put every touched placement back as it was."""
-        self.failed = self.part.write(self.change, revert_change)
 
 
 class Placements(WindowPart):
@@ -135,10 +115,6 @@ class Placements(WindowPart):
 
     # -- the tab -----------------------------------------------------------------------------
 
-    def _db(self) -> sqlite3.Connection | None:
-        project = self.opened.project
-        return None if project is None else project.db
-
     def _ready(self) -> sqlite3.Connection | None:
         """The project's connection if placements can be written now (one writer at a time)."""
         db = self._db()
@@ -148,10 +124,7 @@ class Placements(WindowPart):
             self.post("This project is read-only: placements can be viewed, not changed.",
                       10_000)
             return None
-        busy = self.jobs.writer_busy()
-        if busy:
-            self.post(f"Placements can be changed once {busy.split(' is ')[0]} has finished "
-                      f"(or is cancelled): {busy}.", 10_000)
+        if not self.writer_free("Placements can be changed"):
             return None
         return db
 
@@ -228,7 +201,7 @@ class Placements(WindowPart):
         changed = [f"{c.page}: {c.before or 'new'} → {_status(c.after, c.differences)}"
                    + (f" ({c.detail})" if c.detail else "") for c in result.placement_changes]
         headline = (f"Pages fetched: {result.summary.pages}. " if result.summary.pages else "") + (
-            f"{len(changed)} placement{'s' if len(changed) != 1 else ''} changed "
+            f"{counted(len(changed), 'placement')} changed "
                     "since the previous check" if changed else
                     "No placement changed since the previous check")
         if result.summary.cancelled:
@@ -275,18 +248,26 @@ class Placements(WindowPart):
 
     def edit(self) -> PlacementDialog | None:
         """Change the terms of the selected placement (the first, if several)."""
-        db, ids = self._ready(), self.selected_ids()
-        if db is None:
+        chosen = self._chosen("the placement to edit")
+        if chosen is None:
             return None
-        if not ids:
-            self.post("Select the placement to edit first.", 10_000)
-            return None
+        db, ids = chosen
         found = load_placements(db, ids[:1])
         if not found:
             return None
         stored = found[0]
         return self._open(placement_input(stored.placement),
                           lambda placement: self.push(plan_edit(db, stored.id, placement)))
+
+    def _chosen(self, what: str) -> tuple[sqlite3.Connection, list[int]] | None:
+        """The writable project and the selected ids, or None (said when nothing is selected)."""
+        db, ids = self._ready(), self.selected_ids()
+        if db is None:
+            return None
+        if not ids:
+            self.post(f"Select {what} first.", 10_000)
+            return None
+        return db, ids
 
     def _open(self, given: PlacementInput | None,
               on_accept: Callable[..., bool]) -> PlacementDialog:
@@ -296,16 +277,14 @@ class Placements(WindowPart):
 
     def delete(self) -> bool:
         """Delete the selected placements as one undoable step."""
-        db, ids = self._ready(), self.selected_ids()
-        if db is None:
+        chosen = self._chosen("the placements to delete")
+        if chosen is None:
             return False
-        if not ids:
-            self.post("Select the placements to delete first.", 10_000)
-            return False
+        db, ids = chosen
         change = plan_delete(db, ids)
         done = self.push(change)
         if done:
-            self.post(f"Deleted {len(ids)} placement{'s' if len(ids) != 1 else ''} "
+            self.post(f"Deleted {counted(len(ids), 'placement')} "
                       "(Edit ▸ Undo brings them back).", 10_000)
         return done
 
@@ -317,7 +296,9 @@ class Placements(WindowPart):
             return False
         if applied:
             self.changed.emit()
-        self.undo_stack.push(PlacementCommand(self, change))
+        self.undo_stack.push(WrittenStep(change.text,
+                                         lambda: self.write(change, apply_change),
+                                         lambda: self.write(change, revert_change)))
         return True
 
     def write(self, change: PlacementChange, how: Writer) -> str:
@@ -380,7 +361,7 @@ class Placements(WindowPart):
             return False
         count = len(read.placements)
         try:
-            result = add_read(db, read, text=f"paste {count} placement{'s' if count != 1 else ''}")
+            result = add_read(db, read, text=f"paste {counted(count, 'placement')}")
         except (sqlite3.Error, PlacementError) as error:
             show_error(self.window(), "Nothing pasted",
                        f"The project cannot be written now ({error}).")
@@ -414,7 +395,7 @@ class Placements(WindowPart):
             show_error(self.window(), "Cannot export the placements",
                        f"{path}: {error.strerror or error}")
             return False
-        self.post(f"Placements written: {path} ({count} row{'s' if count != 1 else ''}).",
+        self.post(f"Placements written: {path} ({counted(count, 'row')}).",
                   10_000)
         return True
 
@@ -445,7 +426,7 @@ def _short(page: str) -> str:
 
 
 def _added(count: int) -> str:
-    return f"{count} placement{'s' if count != 1 else ''} added"
+    return f"{counted(count, 'placement')} added"
 
 
 def _has_header(text: str) -> bool:

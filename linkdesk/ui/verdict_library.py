@@ -54,10 +54,7 @@ class VerdictLibrary(WindowPart):
         project = self.opened.project
         if project is None:
             return None
-        busy = self.jobs.writer_busy()
-        if busy:
-            self.post(f"Earlier verdicts can be applied once {busy.split(' is ')[0]} has "
-                      f"finished (or is cancelled): {busy}.", 10_000)
+        if not self.writer_free("Earlier verdicts can be applied"):
             return None
         db = project.db
         try:

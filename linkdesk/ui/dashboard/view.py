@@ -17,7 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QEventLoop, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -47,6 +47,7 @@ from linkdesk.ui.dashboard.panels import (
 from linkdesk.ui.dashboard.worker import ProfileJob, ProfileOutcome
 from linkdesk.ui.dialogs.messages import show_error
 from linkdesk.ui.format import number_text
+from linkdesk.ui.waiting import wait_for
 
 # Below this the dashboard scrolls instead of squeezing charts; the height fits a 1366×768
 # laptop screen (637 pixels for the tab there), so nothing is cut off on one.
@@ -194,14 +195,7 @@ class DashboardView(QScrollArea):
         if self._stale and self.project is not None:
             self._stale = False
             self.refresh()
-        if not self.busy():
-            return True
-        loop = QEventLoop()
-        self.updated.connect(loop.quit)
-        QTimer.singleShot(timeout_ms, loop.quit)
-        loop.exec()
-        self.updated.disconnect(loop.quit)
-        return not self.busy()
+        return wait_for(self.updated, self.busy, timeout_ms)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         """Fit the content to the viewport, never below MINIMUM_SIZE."""

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QRadioButton,
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from linkdesk.core.timeline.dates import modification_day
+from linkdesk.ui.dialogs.buttons import accept_buttons
 
 FROM_FILE_TEXT = "The date found in each file"
 FROM_FILE_NOTE = ("the latest last-seen, lost or crawl date among its rows; for a file "
@@ -89,11 +89,7 @@ class ExportDateDialog(QDialog):
         given_row.addWidget(self.given)
         given_row.addWidget(self.day)
         given_row.addStretch(1)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Import")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = accept_buttons(self, "Import")
         layout = QVBoxLayout(self)
         layout.addWidget(question)
         layout.addWidget(self.from_file)

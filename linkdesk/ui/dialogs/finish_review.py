@@ -12,7 +12,6 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QLabel,
     QPlainTextEdit,
     QVBoxLayout,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from linkdesk.core.timeline import Review
+from linkdesk.ui.dialogs.buttons import accept_buttons
 
 NOTE_SHOWN = 300  # characters of the last review's note the dialog shows
 EXPLAINED = ("A review covers everything imported so far. What later imports bring is then "
@@ -61,11 +61,7 @@ class FinishReviewDialog(QDialog):
                                      "\"disavowed the casino domains\"")
         self.note.setTabChangesFocus(True)
         self.note.setFixedHeight(self.note.fontMetrics().lineSpacing() * 4 + 12)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Finish Review")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = accept_buttons(self, "Finish Review")
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.last)

@@ -9,13 +9,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QLabel,
     QVBoxLayout,
     QWidget,
 )
 
 from linkdesk.core.importers.site import SiteGuess
+from linkdesk.ui.dialogs.buttons import accept_buttons
 
 
 class SiteChoiceDialog(QDialog):
@@ -44,11 +44,7 @@ class SiteChoiceDialog(QDialog):
         self.error.setTextFormat(Qt.TextFormat.PlainText)
         self.error.setStyleSheet("color: #b00020")
         self.error.hide()
-        buttons = QDialogButtonBox()
-        buttons.addButton("Use this site", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("Not now", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = accept_buttons(self, "Use this site", "Not now")
         layout = QVBoxLayout(self)
         layout.addWidget(text)
         layout.addWidget(self.choice)

@@ -26,7 +26,7 @@ from linkdesk.core.placements.model import TYPES
 from linkdesk.core.placements.value import UNSCORED
 from linkdesk.core.scoring.model import BANDS
 from linkdesk.core.tables.placements import PLACEMENTS
-from linkdesk.ui.format import number_text
+from linkdesk.ui.format import counted, number_text
 from linkdesk.ui.models import TableModel
 from linkdesk.ui.views.table_view import TableView
 
@@ -189,7 +189,7 @@ def totals_text(found: Totals) -> str:
         return ""
     bands = [band for band in (*reversed(BANDS), "unscored") if found.by_band.get(band)]
     parts = [
-        f"{count} placement{'s' if count != 1 else ''}",
+        counted(count, "placement"),
         "by band: " + ", ".join(f"{band.capitalize()} {found.by_band[band]}" for band in bands),
         "by type: " + ", ".join(f"{TYPES.get(kind, kind)} {number}"
                                 for kind, number in found.by_type.most_common()),
