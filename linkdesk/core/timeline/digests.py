@@ -118,7 +118,10 @@ def make_digest(db: sqlite3.Connection, import_id: int, first: int | None,
     where = f"id BETWEEN {int(first or 0)} AND {int(last or 0)} AND " if ranged else ""
     row = db.execute(
         f"SELECT group_concat(link_id), group_concat({CODE_SQL}), count(*), "
-        f"group_concat(coalesce(anchor, char(30)), char(31)) "
+        # The separators are taken out of the anchors (a vendor's file may hold them):
+        # one in an anchor would shift every later anchor onto the wrong link.
+        f"group_concat(coalesce(replace(replace(anchor, char(31), ' '), char(30), ' '), "
+        f"char(30)), char(31)) "
         f"FROM observations WHERE {where}import_id = ?", (import_id,)
     ).fetchone()
     links = parse_ids(row[0])
