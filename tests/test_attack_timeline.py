@@ -51,6 +51,8 @@ DAMAGE = [
     "links = zeroblob(8000)",  # whole int64s, but not `rows` of them
     "rows = -5",
     "rows = 'many'",
+    "links = randomblob(length(links))",  # link ids no link has (they index arrays)
+    "links = replace(zeroblob(length(links)), x'00', x'ff')",  # every id -1
 ]
 
 
