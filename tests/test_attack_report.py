@@ -174,3 +174,18 @@ def test_settings_file_is_read_bounded(tmp_path: Path) -> None:
                               capture_output=True, text=True, timeout=300, check=False)
         assert done.returncode == 0, done.stderr[-500:]
         assert done.stdout.strip() == repr(Branding())
+
+
+def test_damaged_as_of_is_not_the_latest_export(project_file: Path, tmp_path: Path) -> None:
+    """An edited as_of ('garbage' sorts after every date) is passed over: the report's period
+    ends on the latest readable export day, not on the damaged text."""
+    path = _copy(project_file, tmp_path)
+    with sqlite3.connect(path) as db:
+        good = db.execute("SELECT max(as_of) FROM imports").fetchone()[0]
+        names = [row[1] for row in db.execute("PRAGMA table_info(imports)")
+                 if row[1] not in ("id", "file_sha256", "as_of")]
+        db.execute(f"INSERT INTO imports ({', '.join(names)}, file_sha256, as_of) "
+                   f"SELECT {', '.join(names)}, 'edited', 'garbage' FROM imports LIMIT 1")
+    with Project.open(path) as project:
+        data = gather_report(project.db)
+    assert "garbage" not in data.until and all(s.latest == good for s in data.sources)

@@ -51,6 +51,8 @@ DAMAGE = [
     "links = zeroblob(8000)",  # whole int64s, but not `rows` of them
     "rows = -5",
     "rows = 'many'",
+    "links = randomblob(length(links))",  # link ids no link has (they index arrays)
+    "links = replace(zeroblob(length(links)), x'00', x'ff')",  # every id -1
 ]
 
 
@@ -214,3 +216,23 @@ def test_review_counts_in_words(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert main(["review", str(path), "--done"]) == 0
     assert "it covers the 1 import so far; the bands and risk levels of 1 referring domain " \
            "are kept" in capsys.readouterr().out
+
+
+def test_separator_in_an_anchor_keeps_anchors_on_their_links(tmp_path: Path) -> None:
+    """An anchor holding the digest's separators (U+001F, U+001E) from a vendor's file: the
+    digest still has one anchor per link, each on its own link (they were shifted by one)."""
+    from linkdesk.core.timeline.digests import anchor_crc, make_digest
+
+    records = list(make_profile(40, seed=5))
+    records[3] = dataclasses.replace(records[3], anchor="best\x1fwidgets\x1e")
+    write_ahrefs(tmp_path / "a.csv", records)
+    with Project.open(tmp_path / "p.linkdesk") as project:
+        import_file(project, tmp_path / "a.csv",
+                    ImportOptions(site=SITE, as_of=dt.date(2026, 10, 1)))
+        rows = project.db.execute("SELECT o.anchor FROM observations AS o "
+                                  "WHERE o.import_id = 1 ORDER BY o.id").fetchall()
+        digest = make_digest(project.db, 1, None, None)
+    assert any("\x1f" in (anchor or "") for (anchor,) in rows)
+    assert len(digest.anchors) == len(digest.links) == len(rows)
+    last = rows[-1][0]
+    assert last is not None and int(digest.anchors[-1]) == anchor_crc(last)

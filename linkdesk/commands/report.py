@@ -92,7 +92,7 @@ def run_report(options: argparse.Namespace) -> int:
         except BadPoint as error:
             print(f"linkdesk report: {error}", file=sys.stderr)
             return EXIT_USAGE
-    if (no_display := missing_display()) is not None:
+    if missing_display() is not None:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # charts are drawn, never shown
     from linkdesk.ui.app import application
     from linkdesk.ui.qt_messages import quiet_offscreen_notes
@@ -105,7 +105,6 @@ def run_report(options: argparse.Namespace) -> int:
     except ReportError as error:
         print(f"linkdesk report: {error}", file=sys.stderr)
         return EXIT_FAILED
-    del no_display
     print(f"{output}: {size / 1024:,.0f} KB")
     return EXIT_OK
 

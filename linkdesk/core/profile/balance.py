@@ -44,8 +44,7 @@ class Balance:
     worst_domain: str
     marked_domains: int
     concentration: Concentration | None
-    hints: list[str] = field(default_factory=list)
-    hint_facts: list[Hint] = field(default_factory=list)  # the same, as facts (hint_facts)
+    hint_facts: list[Hint] = field(default_factory=list)  # what stands out (hint_facts)
     by_band: bool = False  # a band or risk filter chose the rows: band shares say nothing
 
     def link_share(self, band: int) -> float:
@@ -55,6 +54,11 @@ class Balance:
     def domain_share(self, band: int) -> float:
         """A band's share of the referring domains, 0-1."""
         return float(self.domain_bands[band]) / self.domains if self.domains else 0.0
+
+    @property
+    def hints(self) -> list[str]:
+        """`hint_facts` in the Dashboard's words (derived: never out of step with them)."""
+        return [hint_words(hint, DASHBOARD_HINTS) for hint in self.hint_facts]
 
 
 def concentration(points: DomainPoints) -> Concentration | None:
@@ -94,7 +98,6 @@ def balance(db: sqlite3.Connection, scope: Scope, facts: LinkFacts, points: Doma
                      concentration(points),
                      by_band=scope.filters.band is not None or scope.filters.risk is not None)
     result.hint_facts.extend(hint_facts(result, anchors))
-    result.hints.extend(hint_words(hint, DASHBOARD_HINTS) for hint in result.hint_facts)
     return result
 
 

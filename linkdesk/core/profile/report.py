@@ -123,25 +123,25 @@ def _sections(
     check()
     if points is None:
         points = domain_points(db, scope)
-    if "attributes" in wanted and facts is not None:
+    if "attributes" in wanted:
         yield "attributes", Attributes(rel_counts(facts), tld_counts(db, scope))
         check()
-    if "quality" in wanted and facts is not None:
+    if "quality" in wanted:
         thresholds = load_model(db).thresholds
         yield "quality", Quality(link_quality_histogram(facts),
                                  domain_quality_histogram(points),
                                  float(thresholds["fair"]), float(thresholds["strong"]))
         check()
     anchors = None
-    if {"anchors", "balance"} & wanted and facts is not None:
+    if {"anchors", "balance"} & wanted:
         anchors = anchor_mix(db, scope, facts)
     if "anchors" in wanted and anchors is not None:
         yield "anchors", anchors
         check()
-    if "balance" in wanted and facts is not None:
+    if "balance" in wanted:
         yield "balance", balance(db, scope, facts, points, anchors)
         check()
-    if "velocity" in wanted and facts is not None:
+    if "velocity" in wanted:
         yield "velocity", velocity(facts, points)
 
 

@@ -25,7 +25,7 @@ from linkdesk.core.report.verdict import Verdict, disavow_verdict
 from linkdesk.core.scoring import FLAGS, load_model
 from linkdesk.core.store import settings
 from linkdesk.core.timeline import ChangeCounts, Point, compute_changes, now, since_point
-from linkdesk.core.timeline.dates import stored_day
+from linkdesk.core.timeline.dates import READABLE_AS_OF_SQL, stored_day
 
 TOP_ROWS = 15  # rows of each domain table; the rest is counted ("… and 40 more")
 CHANGE_ROWS = 25  # entries of the disavow changes listed
@@ -180,8 +180,9 @@ def long_date(day: date | str) -> str:
 
 def _sources(db: sqlite3.Connection, data: ReportData) -> None:
     rows = db.execute(
-        "SELECT vendor, count(DISTINCT as_of), max(as_of), sum(rows_imported) FROM imports "
-        "GROUP BY vendor ORDER BY vendor").fetchall()
+        "SELECT vendor, count(DISTINCT as_of), "
+        f"max(CASE WHEN {READABLE_AS_OF_SQL} THEN as_of END), sum(rows_imported) "
+        "FROM imports GROUP BY vendor ORDER BY vendor").fetchall()  # 'garbage' > '2026-…'
     data.sources = [Source(vendor, int(n), str(latest or ""), int(count or 0))
                     for vendor, n, latest, count in rows]
     latest = max((s.latest for s in data.sources if s.latest), default="")

@@ -86,14 +86,17 @@ def load_digest(db: sqlite3.Connection, import_id: int, first: int | None,
     `stored` is False and `store_digests` can keep it, replacing a damaged one)."""
     row = db.execute("SELECT rows, links, codes, anchors, observation_ids FROM snapshot_digests "
                      "WHERE import_id = ? AND format = ?", (import_id, FORMAT)).fetchone()
-    digest = _stored_digest(row, import_id, first, last) if row is not None else None
+    digest = None
+    if row is not None:
+        top = int(db.execute("SELECT coalesce(max(id), 0) FROM links").fetchone()[0])
+        digest = _stored_digest(row, import_id, first, last, top)
     return digest if digest is not None else make_digest(db, import_id, first, last)
 
 
 def _stored_digest(row: tuple, import_id: int, first: int | None,
-                   last: int | None) -> Digest | None:
-    """A stored digest whose arrays agree with each other and with the import's run of ids;
-    None otherwise."""
+                   last: int | None, top: int) -> Digest | None:
+    """A stored digest whose arrays agree with each other and with the import's run of ids,
+    and whose link ids are links' ids (1 to `top`, the largest); None otherwise."""
     count = row[0]
     if not isinstance(count, int) or count < 0:
         return None
@@ -108,6 +111,8 @@ def _stored_digest(row: tuple, import_id: int, first: int | None,
         observations = None
     if links is None or codes is None or anchors is None or observations is None:
         return None
+    if count and (int(links.min()) < 1 or int(links.max()) > top):  # they index arrays
+        return None
     return Digest(import_id, links, codes, anchors, observations, first)
 
 
@@ -118,7 +123,10 @@ def make_digest(db: sqlite3.Connection, import_id: int, first: int | None,
     where = f"id BETWEEN {int(first or 0)} AND {int(last or 0)} AND " if ranged else ""
     row = db.execute(
         f"SELECT group_concat(link_id), group_concat({CODE_SQL}), count(*), "
-        f"group_concat(coalesce(anchor, char(30)), char(31)) "
+        # The separators are taken out of the anchors (a vendor's file may hold them):
+        # one in an anchor would shift every later anchor onto the wrong link.
+        f"group_concat(coalesce(replace(replace(anchor, char(31), ' '), char(30), ' '), "
+        f"char(30)), char(31)) "
         f"FROM observations WHERE {where}import_id = ?", (import_id,)
     ).fetchone()
     links = parse_ids(row[0])

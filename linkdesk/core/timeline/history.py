@@ -106,6 +106,7 @@ def profile_history(db: sqlite3.Connection, filters: Filters | None = None,
     counted = np.nonzero(domain_of >= 0)[0]  # the links the filters let through
     points: list[HistoryPoint] = []
     before = np.zeros(size, bool)
+    strong = band == STRONG
     states = states_at(db, [on_day(db, date.fromisoformat(day)) for day in days])
     for day, state in zip(days, states, strict=True):
         if cancelled():
@@ -115,7 +116,6 @@ def profile_history(db: sqlite3.Connection, filters: Filters | None = None,
         live = live[state.up[live]]
         up[domain_of[live]] = True
         up &= shown
-        strong = band == STRONG
         points.append(HistoryPoint(
             day, tuple(int(n) for n in np.bincount(band[up], minlength=BAND_SLOTS)),
             int((strong & up & ~before).sum()) if points else 0,

@@ -19,7 +19,7 @@ from linkdesk.core.report import STEPS, ReportCancelled, report_steps
 from linkdesk.core.store import Project
 from linkdesk.ui.dialogs.messages import show_error
 from linkdesk.ui.parts import WindowContext, WindowPart
-from linkdesk.ui.report.document import ReportError, write_report
+from linkdesk.ui.report.document import FORMATS, ReportError, write_report
 from linkdesk.ui.report.settings_dialog import ReportSettingsDialog
 from linkdesk.ui.workers.task import Task, TaskOutcome
 
@@ -48,7 +48,7 @@ class ReportExport(WindowPart):
                                                    str(suggested), ";;".join(FILTERS))
         if name:
             path = Path(name)
-            if path.suffix.lower() not in (".pdf", ".html", ".htm"):
+            if path.suffix.lower() not in FORMATS:
                 path = path.with_name(path.name + (".html" if "html" in chosen else ".pdf"))
             self.export(path)
 

@@ -12,7 +12,8 @@ import html
 from collections.abc import Callable, Iterable, Sequence
 
 from linkdesk.core.report import DomainTable, ReportData
-from linkdesk.core.report.texts import FLAG_WORDS, SIGNAL_WORDS, hint_text, text
+from linkdesk.core.report.data import long_date
+from linkdesk.core.report.texts import ENGLISH, FLAG_WORDS, SIGNAL_WORDS, hint_text, text
 from linkdesk.core.scoring import BANDS
 from linkdesk.ui.report.charts import ChartImage
 
@@ -116,8 +117,8 @@ def _cover(data: ReportData, logo_src: str | None) -> list[str]:
         for source in data.sources:
             exports = (text("exports_one") if source.exports == 1
                        else text("exports_many", count=source.exports))
-            vendor = text(f"vendor_{source.vendor}") if f"vendor_{source.vendor}" in \
-                _known_vendors() else source.vendor
+            key = f"vendor_{source.vendor}"  # a vendor without a name of its own: as stored
+            vendor = text(key) if key in ENGLISH else source.vendor
             lines.append(text("source_line", vendor=vendor, exports=exports,
                               latest=_long(source.latest), rows=number(source.rows)))
         out.append("<ul>" + "".join(f"<li>{_e(line)}</li>" for line in lines) + "</ul>")
@@ -126,13 +127,7 @@ def _cover(data: ReportData, logo_src: str | None) -> list[str]:
     return out
 
 
-def _known_vendors() -> set[str]:
-    return {f"vendor_{v}" for v in ("ahrefs", "semrush", "majestic", "moz", "gsc", "generic")}
-
-
 def _long(day: str) -> str:
-    from linkdesk.core.report.data import long_date
-
     return long_date(day) if day else "–"
 
 
