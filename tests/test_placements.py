@@ -406,3 +406,88 @@ def test_a_placement_that_is_a_link_takes_the_links_live_check(
     assert cli.main(["placements", "remove", str(path), str(pid)]) == 0
     assert cli.main(["placements", "remove", str(path), str(pid)]) == 1
     assert f"there is no placement {pid}" in capsys.readouterr().err
+
+
+def _by_domain_and_target(records: list[LinkRecord]) -> dict[tuple[str, str], set[str]]:
+    """The distinct pages of `records` per (registered domain, normalised target)."""
+    from linkdesk.core.marks.model import typed_domain
+    from linkdesk.core.urls import normalize_url
+
+    found: dict[tuple[str, str], set[str]] = {}
+    for record in records:
+        source, target = normalize_url(record.source_url), normalize_url(record.target_url)
+        if source and target:
+            found.setdefault((typed_domain(source[1]), target[0]), set()).add(source[0])
+    return found
+
+
+def test_a_placement_known_only_by_its_domain_is_found_in_a_later_export(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from exportgen import write_majestic
+
+    from linkdesk.core.placements import found_in
+    from linkdesk.core.tables.placements import PLACEMENTS
+    from linkdesk.core.tables.query import TableQuery
+
+    records = list(make_profile(400, seed=31))
+    early, later = records[:40], records[40:]
+    known = _by_domain_and_target(early)
+    groups = _by_domain_and_target(records)
+    one = next(key for key, pages in groups.items() if len(pages) == 1 and key not in known)
+    several = next(key for key, pages in groups.items() if len(pages) >= 2 and key not in known)
+    path = tmp_path / "acme.linkdesk"
+    with _project(path, early) as project:
+        # The domain and the target's host typed in capitals: still the same.
+        scheme, rest = one[1].split("://", 1)
+        host, _, tail = rest.partition("/")
+        single = _add(project, source_url=one[0].upper(),
+                      target_url=f"{scheme}://{host.upper()}/{tail}", price="90", currency="EUR")
+        shared = _add(project, source_url=several[0], target_url=several[1])
+        for pid in (single, shared):
+            placement = load_placements(project.db, [pid])[0].placement
+            assert found_in(project.db, placement) == (0, "")
+        majestic = tmp_path / "majestic.csv"
+        write_majestic(majestic, later)  # another vendor, imported after the placements
+        import_file(project, majestic)
+        stored = {p.id: p.placement for p in load_placements(project.db)}
+        bits, page = found_in(project.db, stored[single])
+        assert vendor_names(bits) == ("majestic",) and page == next(iter(groups[one]))
+        assert matched_link(project.db, stored[single]) is not None
+        bits, page = found_in(project.db, stored[shared])
+        assert vendor_names(bits) == ("majestic",) and page == ""  # which page: not known
+        assert matched_link(project.db, stored[shared]) is None
+        # What the user typed stays: the page is offered, not written.
+        assert stored[single].source_url == "" and stored[single].domain == one[0]
+        query = TableQuery(project.db, PLACEMENTS)
+        names = [c.name for c in PLACEMENTS.columns]
+        rows = query.rows([single, shared])
+        vendors, found_page = names.index("vendors"), names.index("found_page")
+        assert rows[single][vendors] == bits and rows[shared][vendors] == bits
+        assert rows[single][found_page] == next(iter(groups[one]))
+        assert rows[shared][found_page] is None
+    assert cli.main(["placements", str(path), "--json"]) == 0
+    listed = {row["id"]: row for row in json.loads(capsys.readouterr().out)}
+    assert listed[single]["vendors"] == ["majestic"] and listed[single]["source_url"] is None
+    assert listed[single]["found_page"] == next(iter(groups[one]))
+    assert listed[shared]["vendors"] == ["majestic"] and listed[shared]["found_page"] is None
+    assert cli.main(["placements", str(path)]) == 0
+    assert f"the exports found it on {next(iter(groups[one]))}" in capsys.readouterr().out
+
+
+def test_a_placement_known_only_by_its_domain_takes_its_one_links_live_check(
+    tmp_path: Path, server: PageServer
+) -> None:
+    from test_checker_server import make_project
+
+    from linkdesk.core.checker import check_links
+
+    server.routes["/review"] = page(_a(TARGET, text="Acme widgets", rel="nofollow"))
+    path = make_project(tmp_path / "acme.linkdesk", [(server.url("/review"), TARGET)])
+    with Project.open(path) as project:
+        pid = _add(project, source_url="127.0.0.1", target_url=TARGET, anchor="Acme widgets")
+        check_links(project, options=FAST)
+        refresh_statuses(project.db, today=TODAY)
+        stored = load_placements(project.db, [pid])[0]
+        assert (stored.status, stored.differences) == ("changed", ("rel",))
+        assert stored.placement.source_url == ""

@@ -33,6 +33,7 @@ from linkdesk.core.placements import (
     apply_change,
     changes_since,
     expiring,
+    found_in,
     import_placements,
     load_placements,
     plan_add,
@@ -256,8 +257,10 @@ class Placements(WindowPart):
         if not found:
             return None
         stored = found[0]
+        _bits, page = found_in(db, stored.placement)
         return self._open(placement_input(stored.placement),
-                          lambda placement: self.push(plan_edit(db, stored.id, placement)))
+                          lambda placement: self.push(plan_edit(db, stored.id, placement)),
+                          found_page=page)
 
     def _chosen(self, what: str) -> tuple[sqlite3.Connection, list[int]] | None:
         """The writable project and the selected ids, or None (said when nothing is selected)."""
@@ -269,9 +272,9 @@ class Placements(WindowPart):
             return None
         return db, ids
 
-    def _open(self, given: PlacementInput | None,
-              on_accept: Callable[..., bool]) -> PlacementDialog:
-        dialog = PlacementDialog(on_accept, given, self.window())
+    def _open(self, given: PlacementInput | None, on_accept: Callable[..., bool], *,
+              found_page: str = "") -> PlacementDialog:
+        dialog = PlacementDialog(on_accept, given, self.window(), found_page=found_page)
         dialog.open()
         return dialog
 

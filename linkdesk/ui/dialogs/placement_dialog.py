@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -64,7 +65,8 @@ class PlacementDialog(QDialog):
     """The form; OK checks it and hands the placement to `on_accept`."""
 
     def __init__(self, on_accept: Callable[[Placement], bool],
-                 given: PlacementInput | None = None, parent: QWidget | None = None) -> None:
+                 given: PlacementInput | None = None, parent: QWidget | None = None, *,
+                 found_page: str = "") -> None:
         super().__init__(parent)
         self.setObjectName("placementDialog")
         self.setWindowTitle("Edit Placement" if given else "Add Placement")
@@ -93,6 +95,9 @@ class PlacementDialog(QDialog):
         self.notes.setFixedHeight(self.fontMetrics().height() * 4)
         f = self.fields
         form.addRow("Page:", f["source_url"])
+        self.use_found: QPushButton | None = None
+        if found_page:  # known only by its domain; an export shows the page: offer it
+            form.addRow("", self._found_row(found_page))
         form.addRow("Links to:", f["target_url"])
         form.addRow("Anchor text:", f["anchor"])
         form.addRow("Rel:", self.rel)
@@ -118,6 +123,24 @@ class PlacementDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
+
+    def _found_row(self, page: str) -> QWidget:
+        """"Found in the exports on PAGE [Use This Page]": fills the page field on a click;
+        what the user typed is never replaced without it."""
+        label = QLabel(f"The vendors' exports show it on {page}")
+        label.setObjectName("placementFoundPage")
+        label.setWordWrap(True)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.use_found = QPushButton("Use This Page")
+        self.use_found.setObjectName("placementUseFoundPage")
+        self.use_found.setAutoDefault(False)
+        self.use_found.clicked.connect(lambda: self.fields["source_url"].setText(page))
+        row = QWidget()
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(label, 1)
+        layout.addWidget(self.use_found)
+        return row
 
     def typed(self) -> PlacementInput:
         """What the form holds, as typed."""
