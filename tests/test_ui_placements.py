@@ -293,6 +293,22 @@ def test_check_can_be_cancelled_from_the_status_bar(
     assert not window.checking.status.isVisible()
 
 
+def test_a_failed_check_says_it_could_not_check_the_placements(
+        open_window: Any, tmp_path: Path, server: PageServer, qtbot: Any,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from linkdesk.core.placements import check
+
+    def fails(*_args: object, **_kwargs: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(check, "check_placements", fails)
+    window = open_window(_ledger_with_pages(tmp_path / "built.linkdesk", server))
+    assert window.placements.check()
+    qtbot.waitUntil(lambda: window.jobs.check_job is None, timeout=60_000)
+    box = shown_dialog(window, QMessageBox)
+    assert (box.windowTitle(), box.text()) == ("Cannot check the placements", "disk full")
+
+
 def test_opening_notice_changed_and_expiring(open_window: Any, tmp_path: Path,
                                              server: PageServer) -> None:
     path = _ledger_with_pages(tmp_path / "built.linkdesk", server)
