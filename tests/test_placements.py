@@ -491,3 +491,51 @@ def test_a_placement_known_only_by_its_domain_takes_its_one_links_live_check(
         stored = load_placements(project.db, [pid])[0]
         assert (stored.status, stored.differences) == ("changed", ("rel",))
         assert stored.placement.source_url == ""
+
+
+@pytest.mark.parametrize(("later", "expected"), [
+    ("15/03/2026", "2026-03-02"),  # the file writes the day first
+    ("03/15/2026", "2026-02-03"),  # the file writes the month first
+])
+def test_an_ambiguous_date_is_read_as_the_rest_of_its_file_writes_dates(
+        tmp_path: Path, later: str, expected: str) -> None:
+    csv_file = tmp_path / "bought.csv"
+    csv_file.write_text("source_url,target_url,placed_on,expires_on\n"
+                        "https://a.example/1,https://acme-widgets.com/,02/03/2026,\n"
+                        f"https://b.example/2,https://acme-widgets.com/,,{later}\n",
+                        encoding="utf-8")
+    with _project(tmp_path / "acme.linkdesk", list(make_profile(5, seed=2))) as project:
+        assert import_placements(project.db, csv_file).added == 2
+        first = load_placements(project.db)[0].placement
+    assert first.placed_on == expected
+
+
+def test_an_ambiguous_date_nothing_decides_is_refused_naming_line_and_value(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    undecided = tmp_path / "undecided.csv"
+    undecided.write_text("source_url,target_url,placed_on\n"
+                         "https://a.example/1,https://acme-widgets.com/,2026-01-09\n"
+                         "https://b.example/2,https://acme-widgets.com/,02/03/2026\n",
+                         encoding="utf-8")
+    mixed = tmp_path / "mixed.csv"
+    mixed.write_text("source_url,target_url,placed_on\n"
+                     "https://a.example/1,https://acme-widgets.com/,25/12/2026\n"
+                     "https://b.example/2,https://acme-widgets.com/,12/26/2026\n"
+                     "https://c.example/3,https://acme-widgets.com/,04/05/2026\n",
+                     encoding="utf-8")
+    with _project(tmp_path / "acme.linkdesk", list(make_profile(5, seed=2))) as project:
+        with pytest.raises(PlacementImportError) as refused:
+            import_placements(project.db, undecided)
+        assert ("line 3: placed date '02/03/2026' could be 2 March 2026 or 3 February 2026: "
+                "write it as 2026-03-02 or 2026-02-03 (YYYY-MM-DD)") in str(refused.value)
+        with pytest.raises(PlacementImportError) as refused:
+            import_placements(project.db, mixed)
+        assert "line 4: placed date '04/05/2026' could be" in str(refused.value)
+        assert ("line 2: '25/12/2026' has the day first; line 3: '12/26/2026' has the month "
+                "first") in str(refused.value)
+        assert load_placements(project.db) == []
+    # One date typed alone (the command line, the dialog): nothing says which, so it is asked.
+    assert cli.main(["placements", "add", str(tmp_path / "acme.linkdesk"), "--page",
+                     "https://a.example/1", "--target", TARGET, "--placed", "02/03/2026"]) == 2
+    assert "placed date '02/03/2026' could be 2 March 2026 or 3 February 2026" in \
+        capsys.readouterr().err

@@ -31,12 +31,14 @@ from linkdesk.core.placements.model import (
 from linkdesk.core.placements.store import PlacementChange, apply_change, plan_add
 from linkdesk.core.store import settings
 from linkdesk.core.store.settings import Key
+from linkdesk.core.values import date_order
 
 if TYPE_CHECKING:
     from _csv import Reader
 
 FIELDS = PlacementInput.names()
 REQUIRED = ("source_url", "target_url")
+DATE_FIELDS = ("placed_on", "expires_on")
 # Other names spreadsheets give the fields, read without a mapping.
 _ALIASES = {
     "page": "source_url", "page_url": "source_url", "url": "source_url", "source": "source_url",
@@ -109,15 +111,14 @@ def _read_rows(db: sqlite3.Connection, reader: Reader, name: str,
             header = [cell.strip() for cell in row]
             break
     columns = _columns(db, name, header, mapping)
+    rows = [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]
+    order, conflicts = _date_order(rows, columns)
     placements, numbers, problems, skipped = [], [], [], []
     seen = _stored_keys(db)
-    for row in reader:
-        line = reader.line_num
-        if not any(cell.strip() for cell in row):
-            continue
+    for line, row in rows:
         given = PlacementInput(**{name_: _cell(row, index) for name_, index in columns.items()})
         try:
-            placement = _parse(given)
+            placement = _parse(given, order)
         except PlacementError as error:
             problems.append(f"line {line}: {error}")
             continue
@@ -129,6 +130,9 @@ def _read_rows(db: sqlite3.Connection, reader: Reader, name: str,
         seen[key] = f"on line {line}"
         placements.append(placement)
         numbers.append(line)
+    if problems and conflicts:
+        problems.append("the file writes some dates day first and others month first ("
+                        + "; ".join(conflicts) + "), so a date like 02/03/2026 cannot be read")
     if problems:
         count = len(problems)
         raise PlacementImportError(
@@ -172,10 +176,19 @@ def add_read(db: sqlite3.Connection, read: ReadRows, *, remember: bool = False,
     return ImportResult(len(read.placements), read.skipped, change)
 
 
-def _parse(given: PlacementInput) -> Placement:
+def _parse(given: PlacementInput, date_order: str | None) -> Placement:
     # A cell an export guarded against formulas ('=…) reads as it was.
     cleaned = {name: _unguard(getattr(given, name)) for name in FIELDS}
-    return parse_placement(PlacementInput(**cleaned))
+    return parse_placement(PlacementInput(**cleaned), date_order=date_order)
+
+
+def _date_order(rows: list[tuple[int, list[str]]],
+                columns: dict[str, int]) -> tuple[str | None, list[str]]:
+    """Whether the file writes 02/03/2026 day or month first, from its dates that can only be
+    read one way (15/03/2026, 03/15/2026), both date columns together; with the lines that
+    disagree when some say day first and others month first."""
+    indexes = [columns[name] for name in DATE_FIELDS if name in columns]
+    return date_order((line, _cell(row, index)) for line, row in rows for index in indexes)
 
 
 def _unguard(value: str) -> str:
