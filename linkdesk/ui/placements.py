@@ -26,9 +26,11 @@ from linkdesk.core.checker.store import now
 from linkdesk.core.exports.placements import export_placements
 from linkdesk.core.placements import (
     STATUSES,
+    ImportResult,
     PlacementChange,
     PlacementError,
     PlacementInput,
+    UnknownHeader,
     add_read,
     apply_change,
     changes_since,
@@ -48,6 +50,7 @@ from linkdesk.core.placements import (
 from linkdesk.core.tables.placements import PLACEMENTS
 from linkdesk.ui.dialogs.messages import TextReport, show_error
 from linkdesk.ui.dialogs.placement_dialog import PlacementDialog, placement_input
+from linkdesk.ui.dialogs.placement_mapping import PlacementMappingDialog
 from linkdesk.ui.format import counted
 from linkdesk.ui.parts import WindowContext, WindowPart
 from linkdesk.ui.preferences import Preferences
@@ -79,6 +82,7 @@ class Placements(WindowPart):
         self.notice.show_requested.connect(lambda: self.workspace.show_tab(PLACEMENTS.name))
         self.jobs.check_finished.connect(self._checked)
         self.stale = True  # statuses may be out of date (a check, an import, a new day)
+        self.mapping_dialog: PlacementMappingDialog | None = None  # the latest one opened
         panel = self.workspace.placements
         panel.add_requested.connect(self.add)
         panel.edit_requested.connect(self.edit)
@@ -323,7 +327,8 @@ class Placements(WindowPart):
     # -- import, paste, export ---------------------------------------------------------------
 
     def import_csv(self, path: Path | None = None) -> bool:
-        """Add the placements of a CSV file, all or none, as one undoable step."""
+        """Add the placements of a CSV file, all or none, as one undoable step. A header
+        without the page or target column opens the column mapping (`mapping_dialog`)."""
         db = self._ready()
         if db is None:
             return False
@@ -335,16 +340,45 @@ class Placements(WindowPart):
             path = Path(name)
         try:
             result = import_placements(db, path)
-        except PlacementError as error:
-            show_error(self.window(), "Nothing imported", _for_window(str(error)))
+        except UnknownHeader as unknown:
+            self._ask_mapping(path, unknown)
             return False
-        except sqlite3.Error as error:
-            show_error(self.window(), "Nothing imported",
+        except (PlacementError, sqlite3.Error) as error:
+            self._not_imported(path, error, self.window())
+            return False
+        self._imported(path, result)
+        return True
+
+    def _ask_mapping(self, path: Path, unknown: UnknownHeader) -> None:
+        """Which column is which: Import imports with the mapping (remembered for this
+        header); Cancel leaves everything as it was."""
+        def accepted(mapping: dict[str, str]) -> bool:
+            db = self._ready()
+            if db is None:
+                return False
+            try:
+                result = import_placements(db, path, mapping)
+            except (PlacementError, sqlite3.Error) as error:
+                self._not_imported(path, error, dialog)
+                return False
+            self._imported(path, result)
+            return True
+
+        dialog = PlacementMappingDialog(path.name, unknown.header, unknown.example,
+                                        unknown.guess, accepted, self.window())
+        self.mapping_dialog = dialog
+        dialog.open()
+
+    def _not_imported(self, path: Path, error: Exception, parent: QWidget) -> None:
+        if isinstance(error, PlacementError):
+            show_error(parent, "Nothing imported", _for_window(str(error)))
+        else:
+            show_error(parent, "Nothing imported",
                        f"{path}: the project cannot be written now ({error}).")
-            return False
+
+    def _imported(self, path: Path, result: ImportResult) -> None:
         self.push(result.change, applied=True)
         self._said(f"{path.name}: {_added(result.added)}", result.skipped)
-        return True
 
     def paste(self) -> bool:
         """Add rows copied from a spreadsheet (Ctrl+V on the tab), with or without their

@@ -46,6 +46,25 @@ _ALIASES = {
     "expires": "expires_on", "expiry": "expires_on", "renewal": "expires_on",
     "vendor": "contact", "cost": "price",
 }
+# Words a column's name holds (English, German, French, Spanish) -> the field it probably is.
+# Words a column's name holds (English, German, French, Spanish) -> the field it probably is;
+# tried in this order (the target before the page: "client page" is the target; the expiry
+# before the placed date: "Ablaufdatum" holds "datum").
+_GUESS_WORDS = {
+    "target_url": ("target", "ziel", "landing", "destination", "cible", "client", "kunde",
+                   "money page", "link to"),
+    "source_url": ("page", "seite", "source", "quelle", "article", "artikel", "post", "url"),
+    "anchor": ("anchor", "anker", "linktext", "link text", "ancre"),
+    "rel": ("rel", "follow"),
+    "expires_on": ("expir", "renew", "until", "ablauf", "ends", "end date", "bis"),
+    "placed_on": ("placed", "published", "veröffentlicht", "publié", "datum", "date", "online"),
+    "price": ("price", "cost", "preis", "kosten", "prix", "precio", "amount", "fee"),
+    "currency": ("currency", "währung", "waehrung", "devise", "moneda"),
+    "type": ("type", "typ", "kind", "linkart"),
+    "contact": ("contact", "kontakt", "vendor", "seller", "anbieter", "publisher"),
+    "notes": ("note", "notiz", "comment", "kommentar", "bemerkung"),
+    "tag": ("tag", "label", "campaign", "kampagne"),
+}
 _MAX_ERRORS_SAID = 20
 MAX_IMPORT_BYTES = 16 * 1024 * 1024  # some 100,000 placements; read whole, so bounded
 
@@ -61,6 +80,19 @@ class PlacementImportError(PlacementError):
             lines.append(f"  and {more} more bad row{'s' if more != 1 else ''}")
         super().__init__("\n".join(lines))
         self.problems = list(problems)
+
+
+class UnknownHeader(PlacementImportError):
+    """A header without the page or target column: `header` is what it reads, `example` the
+    first data row, `guess` which column each field probably is (the window asks the user,
+    prefilled with it)."""
+
+    def __init__(self, message: str, header: Sequence[str], example: Sequence[str],
+                 guess: dict[str, str]) -> None:
+        super().__init__(message)
+        self.header = list(header)
+        self.example = list(example)
+        self.guess = guess
 
 
 @dataclass(frozen=True)
@@ -110,8 +142,8 @@ def _read_rows(db: sqlite3.Connection, reader: Reader, name: str,
         if any(cell.strip() for cell in row):
             header = [cell.strip() for cell in row]
             break
-    columns = _columns(db, name, header, mapping)
     rows = [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]
+    columns = _columns(db, name, header, mapping, [row for _line, row in rows[:20]])
     order, conflicts = _date_order(rows, columns)
     placements, numbers, problems, skipped = [], [], [], []
     seen = _stored_keys(db)
@@ -199,7 +231,7 @@ def _unguard(value: str) -> str:
 
 
 def _columns(db: sqlite3.Connection, name: str, header: list[str],
-             mapping: dict[str, str] | None) -> dict[str, int]:
+             mapping: dict[str, str] | None, sample: list[list[str]]) -> dict[str, int]:
     lowered = [cell.lower() for cell in header]
     position = {cell: index for index, cell in reversed(list(enumerate(lowered)))}
     if mapping is None:
@@ -220,10 +252,50 @@ def _columns(db: sqlite3.Connection, name: str, header: list[str],
             columns[field_name] = index
     missing = [f for f in REQUIRED if f not in columns]
     if missing:
-        raise PlacementImportError(
+        raise UnknownHeader(
             f"{name}: line 1 has no column for {' and '.join(missing)} (the header reads "
-            f"{', '.join(header) or 'nothing'}); name the columns with --map FIELD=COLUMN")
+            f"{', '.join(header) or 'nothing'}); name the columns with --map FIELD=COLUMN",
+            header, sample[0] if sample else [], guess_mapping(header, sample))
     return columns
+
+
+def guess_mapping(header: Sequence[str], sample: Sequence[Sequence[str]] = ()) -> dict[str, str]:
+    """Which column each field probably comes from (field -> column), for a window that asks:
+    the field's own name or a known alias first, then words the column's name holds
+    (`Seite`, `Kosten`, `Ablaufdatum`...), then, for the page and the target still missing,
+    the columns whose first rows hold web addresses, in order. Each column is used once."""
+    lowered = [cell.strip().lower() for cell in header]
+    guess: dict[str, str] = {}
+    used: set[int] = set()
+
+    def take(field_name: str, index: int) -> None:
+        if field_name not in guess and index not in used:
+            guess[field_name] = header[index]
+            used.add(index)
+
+    for index, cell in enumerate(lowered):
+        key = cell.replace(" ", "_")
+        field_name = key if key in FIELDS else _ALIASES.get(key)
+        if field_name:
+            take(field_name, index)
+    for field_name, words in _GUESS_WORDS.items():
+        for index, cell in enumerate(lowered):
+            if any(word in cell for word in words):
+                take(field_name, index)
+    addresses = [index for index in range(len(header))
+                 if index not in used and _addresses([_cell(row, index) for row in sample])]
+    for field_name, index in zip(("source_url", "target_url"), addresses, strict=False):
+        take(field_name, index)
+    return {field_name: guess[field_name] for field_name in FIELDS if field_name in guess}
+
+
+def _addresses(cells: list[str]) -> bool:
+    """Whether a column's first cells are web addresses or domains (none of them blank)."""
+    values = [cell.strip().lower() for cell in cells if cell.strip()]
+    return bool(values) and all(
+        value.startswith(("http://", "https://", "www.")) or ("." in value and " " not in value
+                                                              and not value[:1].isdigit())
+        for value in values)
 
 
 def _header_key(columns: list[str]) -> str:
