@@ -419,7 +419,9 @@ def test_opening_notice_changed_and_expiring(open_window: Any, tmp_path: Path,
     window = open_window(path)
     notice = window.placements.notice
     assert notice.isVisible()
-    assert "3 changed since you last looked" in notice.sentence
+    # The page that kept its link is no news (unchecked → live); the two others are.
+    assert "2 changed since you last looked" in notice.sentence
+    assert "/kept" not in notice.sentence.split("expires")[0]
     assert "/nofollowed: changed: rel" in notice.sentence
     assert f"1 expires within 14 days (renewals.example/post, on {soon})" \
         in notice.sentence

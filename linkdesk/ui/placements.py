@@ -47,6 +47,7 @@ from linkdesk.core.placements import (
     status_history,
     totals,
 )
+from linkdesk.core.placements.model import LIVE, UNCHECKED
 from linkdesk.core.tables.placements import PLACEMENTS
 from linkdesk.ui.dialogs.messages import TextReport, show_error
 from linkdesk.ui.dialogs.placement_dialog import PlacementDialog, placement_input
@@ -445,11 +446,13 @@ def _status(status: str, differences: tuple[str, ...] | str) -> str:
 
 def _changed_since(db: sqlite3.Connection, since: str) -> list[str]:
     """"page: status" for each placement whose status changed after `since` (a placement's
-    first status, when it was added, is no change)."""
+    first status, when it was added, is no change; nor is its first check finding it live)."""
     latest: dict[int, tuple[str, str]] = {}
     for placement_id in dict.fromkeys(row[0] for row in changes_since(db, since)):
         history = status_history(db, placement_id)
-        if len(history) >= 2:  # its latest row (after `since`) is not its first
+        # Its latest row (after `since`) is not its first; a first check finding it as
+        # agreed (unchecked → live) is no news worth a notice.
+        if len(history) >= 2 and (history[-2][1], history[-1][1]) != (UNCHECKED, LIVE):
             latest[placement_id] = (history[-1][1], history[-1][2])
     if not latest:
         return []

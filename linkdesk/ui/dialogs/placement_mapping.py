@@ -12,7 +12,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QLabel,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from linkdesk.core.placements.csvio import FIELDS, REQUIRED
 from linkdesk.ui.dialogs.buttons import accept_buttons
@@ -51,6 +59,7 @@ class PlacementMappingDialog(QDialog):
         for field_name in FIELDS:
             menu = QComboBox()
             menu.setObjectName(f"map_{field_name}")
+            menu.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             menu.addItem(NONE, "")
             for index, column in enumerate(header):
                 menu.addItem(_item_text(column, example[index] if index < len(example) else ""),
