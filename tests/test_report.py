@@ -508,3 +508,30 @@ def test_no_placement_row_is_cut_across_pages(qapp: object, tmp_path: Path,
     for height in (700.0, 911.0):
         document = build_document(data, [], None, QSizeF(600, height))
         assert _rows_checked(document, height) > 129
+
+
+def test_placement_statuses_are_worked_out_for_the_reports_day_without_writing(
+        tmp_path: Path) -> None:
+    import datetime
+
+    from linkdesk.core.placements import (
+        PlacementInput,
+        apply_change,
+        parse_placement,
+        plan_add,
+    )
+    from linkdesk.core.report.placements import gather_placements
+
+    path = _project(tmp_path, 300)
+    with Project.open(path, create=False) as project:
+        given = [PlacementInput(source_url=f"https://blog{n}.example/post",
+                                target_url="https://acme-widgets.com/", expires_on=day,
+                                price="50", currency="EUR")
+                 for n, day in enumerate(("2026-06-30", "2026-07-20", ""))]
+        apply_change(project.db, plan_add(project.db, [parse_placement(g) for g in given]))
+        stored = [row[0] for row in project.db.execute("SELECT status FROM placements")]
+        found = gather_placements(project.db, datetime.date(2026, 7, 1))
+        assert found is not None
+        assert found.by_status["expired"] == 1 and found.by_status["unchecked"] == 2
+        assert [row.page for row in found.expiring] == ["https://blog1.example/post"]
+        assert [row[0] for row in project.db.execute("SELECT status FROM placements")] == stored

@@ -193,7 +193,9 @@ def test_editing_a_domain_only_placement_offers_the_page_the_exports_found(
     dialog = window.placements.edit()
     assert dialog is not None and dialog.use_found is not None
     assert dialog.fields["source_url"].text() == domain  # what the user typed stays
-    assert page_url in dialog.findChild(QLabel, "placementFoundPage").text()
+    found = dialog.findChild(QLabel, "placementFoundPage")
+    assert found.toolTip() == page_url
+    assert found.full_text == f"The exports found it on {page_url.split('://', 1)[1]}"
     dialog.use_found.click()
     assert dialog.fields["source_url"].text() == page_url
     dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -127,9 +128,9 @@ class PlacementDialog(QDialog):
     def _found_row(self, page: str) -> QWidget:
         """"Found in the exports on PAGE [Use This Page]": fills the page field on a click;
         what the user typed is never replaced without it."""
-        label = QLabel(f"The vendors' exports show it on {page}")
+        label = _ElidedLabel(f"The exports found it on {page.split('://', 1)[-1]}")
         label.setObjectName("placementFoundPage")
-        label.setWordWrap(True)
+        label.setToolTip(page)  # the whole address, when the line shortens it
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.use_found = QPushButton("Use This Page")
         self.use_found.setObjectName("placementUseFoundPage")
@@ -165,6 +166,22 @@ class PlacementDialog(QDialog):
         """Say what is wrong, under the form."""
         self.error.setText(text)
         self.error.show()
+
+
+class _ElidedLabel(QLabel):
+    """One line of text shortened in its middle ("…") to the width it is given."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.full_text = text
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Shorten the text to the new width."""
+        self.setText(self.fontMetrics().elidedText(self.full_text, Qt.TextElideMode.ElideMiddle,
+                                                   max(event.size().width(), 0)))
+        super().resizeEvent(event)
 
 
 def _pair(first: QWidget, label: str, second: QWidget) -> QWidget:
