@@ -406,3 +406,136 @@ def test_a_placement_that_is_a_link_takes_the_links_live_check(
     assert cli.main(["placements", "remove", str(path), str(pid)]) == 0
     assert cli.main(["placements", "remove", str(path), str(pid)]) == 1
     assert f"there is no placement {pid}" in capsys.readouterr().err
+
+
+def _by_domain_and_target(records: list[LinkRecord]) -> dict[tuple[str, str], set[str]]:
+    """The distinct pages of `records` per (registered domain, normalised target)."""
+    from linkdesk.core.marks.model import typed_domain
+    from linkdesk.core.urls import normalize_url
+
+    found: dict[tuple[str, str], set[str]] = {}
+    for record in records:
+        source, target = normalize_url(record.source_url), normalize_url(record.target_url)
+        if source and target:
+            found.setdefault((typed_domain(source[1]), target[0]), set()).add(source[0])
+    return found
+
+
+def test_a_placement_known_only_by_its_domain_is_found_in_a_later_export(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from exportgen import write_majestic
+
+    from linkdesk.core.placements import found_in
+    from linkdesk.core.tables.placements import PLACEMENTS
+    from linkdesk.core.tables.query import TableQuery
+
+    records = list(make_profile(400, seed=31))
+    early, later = records[:40], records[40:]
+    known = _by_domain_and_target(early)
+    groups = _by_domain_and_target(records)
+    one = next(key for key, pages in groups.items() if len(pages) == 1 and key not in known)
+    several = next(key for key, pages in groups.items() if len(pages) >= 2 and key not in known)
+    path = tmp_path / "acme.linkdesk"
+    with _project(path, early) as project:
+        # The domain and the target's host typed in capitals: still the same.
+        scheme, rest = one[1].split("://", 1)
+        host, _, tail = rest.partition("/")
+        single = _add(project, source_url=one[0].upper(),
+                      target_url=f"{scheme}://{host.upper()}/{tail}", price="90", currency="EUR")
+        shared = _add(project, source_url=several[0], target_url=several[1])
+        for pid in (single, shared):
+            placement = load_placements(project.db, [pid])[0].placement
+            assert found_in(project.db, placement) == (0, "")
+        majestic = tmp_path / "majestic.csv"
+        write_majestic(majestic, later)  # another vendor, imported after the placements
+        import_file(project, majestic)
+        stored = {p.id: p.placement for p in load_placements(project.db)}
+        bits, page = found_in(project.db, stored[single])
+        assert vendor_names(bits) == ("majestic",) and page == next(iter(groups[one]))
+        assert matched_link(project.db, stored[single]) is not None
+        bits, page = found_in(project.db, stored[shared])
+        assert vendor_names(bits) == ("majestic",) and page == ""  # which page: not known
+        assert matched_link(project.db, stored[shared]) is None
+        # What the user typed stays: the page is offered, not written.
+        assert stored[single].source_url == "" and stored[single].domain == one[0]
+        query = TableQuery(project.db, PLACEMENTS)
+        names = [c.name for c in PLACEMENTS.columns]
+        rows = query.rows([single, shared])
+        vendors, found_page = names.index("vendors"), names.index("found_page")
+        assert rows[single][vendors] == bits and rows[shared][vendors] == bits
+        assert rows[single][found_page] == next(iter(groups[one]))
+        assert rows[shared][found_page] is None
+    assert cli.main(["placements", str(path), "--json"]) == 0
+    listed = {row["id"]: row for row in json.loads(capsys.readouterr().out)}
+    assert listed[single]["vendors"] == ["majestic"] and listed[single]["source_url"] is None
+    assert listed[single]["found_page"] == next(iter(groups[one]))
+    assert listed[shared]["vendors"] == ["majestic"] and listed[shared]["found_page"] is None
+    assert cli.main(["placements", str(path)]) == 0
+    assert f"the exports found it on {next(iter(groups[one]))}" in capsys.readouterr().out
+
+
+def test_a_placement_known_only_by_its_domain_takes_its_one_links_live_check(
+    tmp_path: Path, server: PageServer
+) -> None:
+    from test_checker_server import make_project
+
+    from linkdesk.core.checker import check_links
+
+    server.routes["/review"] = page(_a(TARGET, text="Acme widgets", rel="nofollow"))
+    path = make_project(tmp_path / "acme.linkdesk", [(server.url("/review"), TARGET)])
+    with Project.open(path) as project:
+        pid = _add(project, source_url="127.0.0.1", target_url=TARGET, anchor="Acme widgets")
+        check_links(project, options=FAST)
+        refresh_statuses(project.db, today=TODAY)
+        stored = load_placements(project.db, [pid])[0]
+        assert (stored.status, stored.differences) == ("changed", ("rel",))
+        assert stored.placement.source_url == ""
+
+
+@pytest.mark.parametrize(("later", "expected"), [
+    ("15/03/2026", "2026-03-02"),  # the file writes the day first
+    ("03/15/2026", "2026-02-03"),  # the file writes the month first
+])
+def test_an_ambiguous_date_is_read_as_the_rest_of_its_file_writes_dates(
+        tmp_path: Path, later: str, expected: str) -> None:
+    csv_file = tmp_path / "bought.csv"
+    csv_file.write_text("source_url,target_url,placed_on,expires_on\n"
+                        "https://a.example/1,https://acme-widgets.com/,02/03/2026,\n"
+                        f"https://b.example/2,https://acme-widgets.com/,,{later}\n",
+                        encoding="utf-8")
+    with _project(tmp_path / "acme.linkdesk", list(make_profile(5, seed=2))) as project:
+        assert import_placements(project.db, csv_file).added == 2
+        first = load_placements(project.db)[0].placement
+    assert first.placed_on == expected
+
+
+def test_an_ambiguous_date_nothing_decides_is_refused_naming_line_and_value(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    undecided = tmp_path / "undecided.csv"
+    undecided.write_text("source_url,target_url,placed_on\n"
+                         "https://a.example/1,https://acme-widgets.com/,2026-01-09\n"
+                         "https://b.example/2,https://acme-widgets.com/,02/03/2026\n",
+                         encoding="utf-8")
+    mixed = tmp_path / "mixed.csv"
+    mixed.write_text("source_url,target_url,placed_on\n"
+                     "https://a.example/1,https://acme-widgets.com/,25/12/2026\n"
+                     "https://b.example/2,https://acme-widgets.com/,12/26/2026\n"
+                     "https://c.example/3,https://acme-widgets.com/,04/05/2026\n",
+                     encoding="utf-8")
+    with _project(tmp_path / "acme.linkdesk", list(make_profile(5, seed=2))) as project:
+        with pytest.raises(PlacementImportError) as refused:
+            import_placements(project.db, undecided)
+        assert ("line 3: placed date '02/03/2026' could be 2 March 2026 or 3 February 2026: "
+                "write it as 2026-03-02 or 2026-02-03 (YYYY-MM-DD)") in str(refused.value)
+        with pytest.raises(PlacementImportError) as refused:
+            import_placements(project.db, mixed)
+        assert "line 4: placed date '04/05/2026' could be" in str(refused.value)
+        assert ("line 2: '25/12/2026' has the day first; line 3: '12/26/2026' has the month "
+                "first") in str(refused.value)
+        assert load_placements(project.db) == []
+    # One date typed alone (the command line, the dialog): nothing says which, so it is asked.
+    assert cli.main(["placements", "add", str(tmp_path / "acme.linkdesk"), "--page",
+                     "https://a.example/1", "--target", TARGET, "--placed", "02/03/2026"]) == 2
+    assert "placed date '02/03/2026' could be 2 March 2026 or 3 February 2026" in \
+        capsys.readouterr().err

@@ -164,7 +164,6 @@ def test_an_empty_project_gets_a_report(tmp_path: Path) -> None:
 
 def test_no_table_row_is_cut_across_pages(qapp: object, tmp_path: Path) -> None:
     from PySide6.QtCore import QSizeF
-    from PySide6.QtGui import QTextCursor
 
     from linkdesk.ui.report.charts import chart_images
     from linkdesk.ui.report.document import build_document
@@ -173,8 +172,15 @@ def test_no_table_row_is_cut_across_pages(qapp: object, tmp_path: Path) -> None:
     with Project.open(path, create=False) as project:
         data = gather_report(project.db)
     document = build_document(data, chart_images(data.profile), None, QSizeF(600, 700))
-    height, layout, rows = 700.0, document.documentLayout(), 0
-    block = document.begin()
+    assert _rows_checked(document, 700.0) > 30
+
+
+def _rows_checked(document: object, height: float) -> int:
+    """Assert that no table row of `document` is cut by a page end; how many rows there are."""
+    from PySide6.QtGui import QTextCursor
+
+    layout, rows = document.documentLayout(), 0  # type: ignore[attr-defined]
+    block = document.begin()  # type: ignore[attr-defined]
     while block.isValid():
         table = QTextCursor(block).currentTable()
         cell = table.cellAt(block.position()) if table is not None else None
@@ -187,84 +193,7 @@ def test_no_table_row_is_cut_across_pages(qapp: object, tmp_path: Path) -> None:
             assert int((top + 0.5) // height) == int((bottom - 1) // height), block.text()
             rows += 1
         block = block.next()
-    assert rows > 30
-
-
-def test_window_exports_a_report_and_keeps_settings(open_window: object, qtbot: object,
-                                                   tmp_path: Path) -> None:
-    from linkdesk.ui.report.settings_dialog import ReportSettingsDialog
-
-    source = tmp_path / "source"  # the window opens a copy in tmp_path
-    source.mkdir()
-    window = open_window(_project(source, 300))  # type: ignore[operator]
-    menu = [a.text() for a in window.menuBar().actions()[0].menu().actions()]
-    assert "Export &Report…" in menu and "Report Se&ttings…" in menu
-    dialog = window.report_export.edit_settings()
-    assert isinstance(dialog, ReportSettingsDialog)
-    dialog.name.setText("Jo in the window")
-    dialog.accent.setText("not a colour")
-    dialog.save()
-    assert dialog.isVisible() and "#rrggbb" in dialog.problem.text()
-    dialog.accent.setText("#336699")
-    dialog.save()
-    assert not dialog.isVisible()
-    window.report_export.ask_to_open = False
-    output = tmp_path / "window-report.html"
-    with qtbot.waitSignal(window.report_export.finished, timeout=60_000) as signal:  # type: ignore[attr-defined]
-        assert window.report_export.export(output)
-    assert signal.args == [output]
-    page = output.read_text(encoding="utf-8")
-    assert "Prepared by Jo in the window" in page and "#336699" in page
-
-
-# Words that speak to the freelancer (SEO jargon, advice on what to do), not to the client.
-FREELANCER_WORDS = ("review them", "for disavow.", "worth reclaiming", "dofollow",
-                    "over-optimisation", "exact-match", "anchors are", "(sitewide or footer")
-
-
-def _summary_text(data: object) -> str:
-    """The report's summary section (cover to charts) as a reader sees it, from the HTML."""
-    from linkdesk.ui.report.html import report_html
-
-    page = report_html(data, [], lambda chart: "", None, browser=True)  # type: ignore[arg-type]
-    summary = page.split(f">{text('summary')}</h2>", 1)[1].split("<h2", 1)[0]
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", summary)).split())
-
-
-def test_summary_words_the_dashboard_hints_for_a_client(tmp_path: Path) -> None:
-    from linkdesk.core.profile import DASHBOARD_HINTS, hint_words
-    from linkdesk.core.report.texts import hint_text
-
-    path = _project(tmp_path, 1500)
-    with Project.open(path, create=False) as project:
-        data = gather_report(project.db)
-    balance = data.profile.balance
-    assert balance is not None and len(balance.hint_facts) >= 2
-    summary = _summary_text(data)
-    for hint, dashboard in zip(balance.hint_facts, balance.hints, strict=True):
-        assert dashboard == hint_words(hint, DASHBOARD_HINTS)
-        assert dashboard not in summary, dashboard
-        assert hint_text(hint) in summary
-    lowered = summary.lower()
-    assert not [word for word in FREELANCER_WORDS if word.lower() in lowered]
-
-
-def test_every_dashboard_hint_has_a_client_sentence() -> None:
-    from linkdesk.core.profile import DASHBOARD_HINTS, Hint, hint_words
-    from linkdesk.core.report.texts import hint_text
-
-    figures: dict[str, float | str] = {"share": 0.42, "link_share": 0.61,
-                                       "domain_share": 0.03, "band": "weak",
-                                       "domain": "footer-links.example"}
-    for kind, dashboard in DASHBOARD_HINTS.items():
-        values = {name: value for name, value in figures.items() if "{" + name + "}" in dashboard}
-        hint = Hint(kind, values)
-        client = hint_text(hint)
-        assert client != hint_words(hint, DASHBOARD_HINTS)
-        for value in values.values():  # the same facts: every figure and name is in it
-            shown = f"{round(value * 100)}%" if isinstance(value, float) else value
-            assert shown in client, (kind, shown)
-        assert not [w for w in FREELANCER_WORDS if w.lower() in client.lower()], kind
+    return rows
 
 
 def _first_rows_on_pages(document: object, height: float) -> list[tuple[object, int, float]]:
@@ -448,3 +377,161 @@ def test_band_table_holds_bands_only(tmp_path: Path) -> None:
     assert table.startswith(" ".join([text("col_band"), text("col_domains"),
                                       text("col_domain_share"), text("col_links"),
                                       text("col_link_share")]))
+
+
+def _with_placements(path: Path, server: object, extra: int = 0) -> dict[str, str]:
+    """Placements in every status on `path` (pages served by `server`), checked live; with
+    `extra` more on pages that keep their link. Returns name -> page URL."""
+    import datetime
+
+    from test_checker_server import page
+    from test_placements import FAST, _a
+
+    from linkdesk.core.placements import (
+        PlacementInput,
+        apply_change,
+        check_placements,
+        parse_placement,
+        plan_add,
+    )
+
+    target = "https://acme-widgets.com/widgets"
+    routes = {"kept": page(_a(target)), "dropped": page("<p>No links any more.</p>"),
+              "review": page(_a(target, rel="nofollow")),
+              "roundup": page(_a(target, text="click here"))}  # "deleted": 404
+    server.routes.update({f"/{name}": body for name, body in routes.items()})  # type: ignore[attr-defined]
+    server.routes.update({f"/kept-{n}": routes["kept"] for n in range(extra)})  # type: ignore[attr-defined]
+    today = datetime.date.today()
+    soon, later = today + datetime.timedelta(days=10), today + datetime.timedelta(days=200)
+    with Project.open(path, create=False) as project:
+        strong = project.db.execute("SELECT domain FROM domain_scores WHERE band = 3 "
+                                    "ORDER BY domain LIMIT 2").fetchall()
+        pages = {name: server.url(f"/{name}")  # type: ignore[attr-defined]
+                 for name in (*routes, "deleted")}
+        given = [PlacementInput(source_url=url, target_url=target, anchor="Acme widgets",
+                                price="120", currency="EUR", type="guest post",
+                                placed_on="2026-03-02", expires_on=later.isoformat())
+                 for url in pages.values()]
+        given[1] = dataclasses.replace(given[1], price="80", currency="USD", type="niche edit",
+                                       expires_on=soon.isoformat())
+        pages["strong"] = f"https://{strong[0][0]}/guest-post"
+        pages["strong2"] = f"https://{strong[1][0]}/resources"
+        given += [PlacementInput(source_url=pages["strong"], target_url=target, price="200",
+                                 currency="EUR", type="pr"),
+                  PlacementInput(source_url=pages["strong2"], target_url=target, price="100",
+                                 currency="EUR", type="pr"),
+                  PlacementInput(source_url="widgetblog.example", target_url=target,
+                                 type="outreach"),
+                  PlacementInput(source_url=server.url("/kept"),  # type: ignore[attr-defined]
+                                 target_url=target + "?old", expires_on="2026-01-31",
+                                 type="directory", price="15", currency="EUR")]
+        given += [PlacementInput(source_url=server.url(f"/kept-{n}"),  # type: ignore[attr-defined]
+                                 target_url=target, anchor="Acme widgets",
+                                 notes="x" * (n % 7) * 40) for n in range(extra)]
+        change = plan_add(project.db, [parse_placement(g) for g in given])
+        apply_change(project.db, change)
+        local = [edit.placement_id for edit, typed in zip(change.edits, given, strict=True)
+                 if typed.source_url.startswith("http://127.")]  # never the real web
+        check_placements(project, local, options=FAST)
+    return pages
+
+
+@pytest.fixture
+def page_server_() -> object:
+    from test_checker_server import page_server
+
+    with page_server() as served:
+        yield served
+
+
+def test_a_placements_section_in_client_words_in_both_formats(
+        tmp_path: Path, page_server_: object) -> None:
+    path = _project(tmp_path, 600)
+    pages = _with_placements(path, page_server_)
+    pdf, page = tmp_path / "report.pdf", tmp_path / "report.html"
+    for output in (pdf, page):
+        done = _linkdesk("report", path, "-o", output)
+        assert done.returncode == 0, done.stderr
+    document = page.read_text(encoding="utf-8")
+    flat = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", document)).replace("\u200b", "")
+                    .split())
+    section = flat[flat.index(text("placements")):flat.index(text("appendix").split(":")[0])]
+    for words in (text("placement_live"), text("placement_changed"),
+                  text("placement_missing"), text("placement_gone"),
+                  text("placement_unchecked"), text("placement_expired"),
+                  "Now marked not to be followed, agreed: a normal link",
+                  "Link text \u201cclick here\u201d, agreed: \u201cAcme widgets\u201d",
+                  "Spent in total: 795 EUR + 80 USD.",
+                  "2 of the websites are strong, the kind whose links help most; 300 EUR went "
+                  "to them, 150 EUR per strong website on average.",
+                  "widgetblog.example (page to follow)", text("placements_expiring_title"),
+                  "Press release 2 300 EUR", "Article written for another website 4 480 EUR",
+                  "5 of them need attention"):
+        assert words in section, words
+    assert f"{text('placement_changed')} 2 22.2%" in section
+    assert f"{text('placement_unchecked')} 3 33.3%" in section
+    # The one ending within 30 days is listed for renewal, with its price.
+    renewal = section[section.index(text("placements_expiring_title")):]
+    assert pages["dropped"].split("://")[1] in renewal and "80 USD" in renewal
+    assert pages["kept"].split("://")[1] not in renewal
+    # No jargon a client would not read.
+    for jargon in ("nofollow", "rel ", "anchor", "niche", "unchecked", "placement"):
+        assert jargon not in section.lower(), jargon
+    pdf_words = _pdf_text(pdf).replace("\u200b", "")
+    assert text("placements") in pdf_words and "Spent in total: 795 EUR + 80 USD." in pdf_words
+
+
+def test_no_placements_section_without_placements(tmp_path: Path, qapp: object) -> None:
+    from linkdesk.ui.report.document import write_report
+
+    path = _project(tmp_path, 300)
+    with Project.open(path, create=False) as project:
+        data = gather_report(project.db)
+    assert data.placements is None
+    out = tmp_path / "r.html"
+    write_report(data, out)
+    assert text("placements") not in out.read_text(encoding="utf-8")
+    assert text("placements_list_title") not in out.read_text(encoding="utf-8")
+
+
+def test_no_placement_row_is_cut_across_pages(qapp: object, tmp_path: Path,
+                                              page_server_: object) -> None:
+    from PySide6.QtCore import QSizeF
+
+    from linkdesk.ui.report.document import build_document
+
+    path = _project(tmp_path, 300)
+    _with_placements(path, page_server_, extra=120)
+    with Project.open(path, create=False) as project:
+        data = gather_report(project.db)
+    assert data.placements is not None and data.placements.total == 129
+    for height in (700.0, 911.0):
+        document = build_document(data, [], None, QSizeF(600, height))
+        assert _rows_checked(document, height) > 129
+
+
+def test_placement_statuses_are_worked_out_for_the_reports_day_without_writing(
+        tmp_path: Path) -> None:
+    import datetime
+
+    from linkdesk.core.placements import (
+        PlacementInput,
+        apply_change,
+        parse_placement,
+        plan_add,
+    )
+    from linkdesk.core.report.placements import gather_placements
+
+    path = _project(tmp_path, 300)
+    with Project.open(path, create=False) as project:
+        given = [PlacementInput(source_url=f"https://blog{n}.example/post",
+                                target_url="https://acme-widgets.com/", expires_on=day,
+                                price="50", currency="EUR")
+                 for n, day in enumerate(("2026-06-30", "2026-07-20", ""))]
+        apply_change(project.db, plan_add(project.db, [parse_placement(g) for g in given]))
+        stored = [row[0] for row in project.db.execute("SELECT status FROM placements")]
+        found = gather_placements(project.db, datetime.date(2026, 7, 1))
+        assert found is not None
+        assert found.by_status["expired"] == 1 and found.by_status["unchecked"] == 2
+        assert [row.page for row in found.expiring] == ["https://blog1.example/post"]
+        assert [row[0] for row in project.db.execute("SELECT status FROM placements")] == stored

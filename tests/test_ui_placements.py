@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QItemSelectionModel
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -179,6 +179,33 @@ def test_edit_then_delete_each_one_undo_step(window: MainWindow) -> None:
     assert _column(window, "anchor")[2] == "(any anchor)"
 
 
+def test_editing_a_domain_only_placement_offers_the_page_the_exports_found(
+        window: MainWindow) -> None:
+    project = window.project
+    assert project is not None
+    domain, target, page_url = project.db.execute(
+        "SELECT domain, target_url, min(source_url) FROM links GROUP BY domain, target_url "
+        "HAVING count(*) = 1 ORDER BY domain LIMIT 1").fetchone()
+    placement = parse_placement(PlacementInput(source_url=domain, target_url=target))
+    assert window.placements.push(plan_add(project.db, [placement]))
+    assert _column(window, "found_page")[-1] == page_url
+    _select(window, [3])
+    dialog = window.placements.edit()
+    assert dialog is not None and dialog.use_found is not None
+    assert dialog.fields["source_url"].text() == domain  # what the user typed stays
+    found = dialog.findChild(QLabel, "placementFoundPage")
+    assert found.toolTip() == page_url
+    assert found.full_text == f"The exports found it on {page_url.split('://', 1)[1]}"
+    dialog.use_found.click()
+    assert dialog.fields["source_url"].text() == page_url
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    assert load_placements(project.db)[-1].placement.source_url == page_url
+    _select(window, [0])  # a placement with its page: nothing to offer
+    other = window.placements.edit()
+    assert other is not None and other.use_found is None
+    other.reject()
+
+
 def test_import_csv_all_or_nothing_naming_the_lines(window: MainWindow, tmp_path: Path) -> None:
     bad = tmp_path / "bought.csv"
     bad.write_text("source_url,target_url,price,currency\n"
@@ -201,15 +228,87 @@ def test_import_csv_all_or_nothing_naming_the_lines(window: MainWindow, tmp_path
     assert len(_column(window, "source_url")) == 3
 
 
-def test_import_with_an_unknown_header_says_which_columns(window: MainWindow,
-                                                          tmp_path: Path) -> None:
-    odd = tmp_path / "seiten.csv"
-    odd.write_text("Seite;Ziel\nhttps://a.example/1;https://acme-widgets.com/\n",
-                   encoding="utf-8")
+def _unknown_header_file(path: Path, rows: int = 2) -> Path:
+    lines = ["Seite;Ziel;Kosten;Währung;Veröffentlicht am;Notiz"]
+    lines += [f"https://blog{n}.example/post;https://acme-widgets.com/;{100 + n};EUR;"
+              f"0{n + 1}.03.2026;row {n}" for n in range(rows)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_an_unknown_header_asks_which_column_is_which_and_cancel_changes_nothing(
+        window: MainWindow, tmp_path: Path) -> None:
+    from linkdesk.core.store.settings import Key
+    from linkdesk.ui.dialogs.placement_mapping import PlacementMappingDialog
+
+    project = window.project
+    assert project is not None
+    before = project.setting(Key.PLACEMENT_MAPPINGS, {})
+    steps = window.marking.undo_stack.count()
+    odd = _unknown_header_file(tmp_path / "seiten.csv")
     assert not window.placements.import_csv(odd)
-    text = shown_dialog(window, QMessageBox).text()
-    assert "line 1 has no column for source_url and target_url" in text
-    assert "--map" not in text  # the command line's advice is not the window's
+    dialog = shown_dialog(window, PlacementMappingDialog)
+    # Prefilled with guesses, each column shown with an example value.
+    assert dialog.mapping() == {"source_url": "Seite", "target_url": "Ziel", "placed_on":
+                                "Veröffentlicht am", "price": "Kosten", "currency": "Währung",
+                                "notes": "Notiz"}
+    assert dialog.menus["source_url"].currentText() == "Seite — https://blog0.example/post"
+    assert dialog.menus["anchor"].currentText() == "(not in this file)"
+    dialog.buttons.button(dialog.buttons.StandardButton.Cancel).click()
+    assert not dialog.isVisible()
+    assert len(_column(window, "source_url")) == 3
+    assert project.setting(Key.PLACEMENT_MAPPINGS, {}) == before
+    assert window.marking.undo_stack.count() == steps
+
+
+def test_the_mapping_imports_and_is_remembered_for_the_same_header(
+        window: MainWindow, tmp_path: Path) -> None:
+    from linkdesk.ui.dialogs.placement_mapping import PlacementMappingDialog
+
+    odd = _unknown_header_file(tmp_path / "seiten.csv")
+    assert not window.placements.import_csv(odd)
+    dialog = shown_dialog(window, PlacementMappingDialog)
+    ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+    target = dialog.menus["target_url"]
+    target.setCurrentIndex(0)  # no column for the target: Import is off, and says why
+    assert not ok.isEnabled() and "links to" in dialog.problem.text()
+    target.setCurrentIndex(target.findData("Seite"))  # one column for two fields
+    assert not ok.isEnabled() and "'Seite' is chosen for two fields" in dialog.problem.text()
+    target.setCurrentIndex(target.findData("Ziel"))
+    assert ok.isEnabled()
+    ok.click()
+    assert not dialog.isVisible()
+    pages = _column(window, "source_url")
+    assert pages[-2:] == ["https://blog0.example/post", "https://blog1.example/post"]
+    project = window.project
+    assert project is not None
+    added = load_placements(project.db)[-1].placement
+    assert (added.price, added.currency, added.placed_on, added.notes) == (
+        101.0, "EUR", "2026-03-02", "row 1")
+    window.marking.undo()  # one step
+    assert len(_column(window, "source_url")) == 3
+    # A file with the same columns is imported without asking again.
+    window.placements.mapping_dialog = None
+    again = _unknown_header_file(tmp_path / "more.csv", rows=3)
+    assert window.placements.import_csv(again)
+    assert window.placements.mapping_dialog is None
+    assert len(_column(window, "source_url")) == 6
+
+
+def test_a_mapping_that_reads_bad_rows_keeps_the_dialog_open(
+        window: MainWindow, tmp_path: Path) -> None:
+    from linkdesk.ui.dialogs.placement_mapping import PlacementMappingDialog
+
+    odd = _unknown_header_file(tmp_path / "seiten.csv")
+    assert not window.placements.import_csv(odd)
+    dialog = shown_dialog(window, PlacementMappingDialog)
+    dialog.menus["price"].setCurrentIndex(dialog.menus["price"].findData("Notiz"))
+    dialog.menus["notes"].setCurrentIndex(0)
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    box = shown_dialog(dialog, QMessageBox)
+    assert "line 2: price 'row 0' is not a number" in box.text()
+    box.close()
+    assert dialog.isVisible() and len(_column(window, "source_url")) == 3
 
 
 def test_export_reads_back(window: MainWindow, tmp_path: Path) -> None:
@@ -293,6 +392,22 @@ def test_check_can_be_cancelled_from_the_status_bar(
     assert not window.checking.status.isVisible()
 
 
+def test_a_failed_check_says_it_could_not_check_the_placements(
+        open_window: Any, tmp_path: Path, server: PageServer, qtbot: Any,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from linkdesk.core.placements import check
+
+    def fails(*_args: object, **_kwargs: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(check, "check_placements", fails)
+    window = open_window(_ledger_with_pages(tmp_path / "built.linkdesk", server))
+    assert window.placements.check()
+    qtbot.waitUntil(lambda: window.jobs.check_job is None, timeout=60_000)
+    box = shown_dialog(window, QMessageBox)
+    assert (box.windowTitle(), box.text()) == ("Cannot check the placements", "disk full")
+
+
 def test_opening_notice_changed_and_expiring(open_window: Any, tmp_path: Path,
                                              server: PageServer) -> None:
     path = _ledger_with_pages(tmp_path / "built.linkdesk", server)
@@ -306,7 +421,9 @@ def test_opening_notice_changed_and_expiring(open_window: Any, tmp_path: Path,
     window = open_window(path)
     notice = window.placements.notice
     assert notice.isVisible()
-    assert "3 changed since you last looked" in notice.sentence
+    # The page that kept its link is no news (unchecked → live); the two others are.
+    assert "2 changed since you last looked" in notice.sentence
+    assert "/kept" not in notice.sentence.split("expires")[0]
     assert "/nofollowed: changed: rel" in notice.sentence
     assert f"1 expires within 14 days (renewals.example/post, on {soon})" \
         in notice.sentence

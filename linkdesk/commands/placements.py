@@ -37,9 +37,9 @@ from linkdesk.core.placements import (
     PlacementInput,
     Totals,
     apply_change,
+    found_in,
     import_placements,
     load_placements,
-    matched_link,
     parse_placement,
     placement_values,
     plan_add,
@@ -135,7 +135,7 @@ def placement_rows(db: sqlite3.Connection) -> list[dict[str, Any]]:
     rows = []
     for stored in load_placements(db):
         p = stored.placement
-        link = matched_link(db, p)
+        bits, found_page = found_in(db, p)
         value = values.get(p.id)
         rows.append({
             "id": p.id, "source_url": p.source_url or None, "domain": p.domain,
@@ -144,7 +144,10 @@ def placement_rows(db: sqlite3.Connection) -> list[dict[str, Any]]:
             "currency": p.currency, "type": p.type, "contact": p.contact, "notes": p.notes,
             "tag": p.tag, "status": stored.status, "differences": list(stored.differences),
             "status_since": stored.status_since,
-            "vendors": list(vendor_names(link[1])) if link else [],
+            "vendors": list(vendor_names(bits)),
+            # Known only by its domain, and the exports have one link from it to the target:
+            # that link's page (offered, never written into the placement).
+            "found_page": found_page or None,
             "quality": value.quality if value else None, "band": value.band if value else None,
         })
     return rows
@@ -172,6 +175,8 @@ def run_list(options: argparse.Namespace) -> int:
             print(f"{row['id']:>4}  {row['status']}{differs}  "
                   f"{row['source_url'] or row['domain']} -> {row['target_url']}{price}  "
                   f"[{found}; band {row['band']}]")
+            if row["found_page"]:
+                print(f"      the exports found it on {row['found_page']}")
         print(_totals_text(totals(project.db)))
     return EXIT_OK
 

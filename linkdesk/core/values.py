@@ -7,7 +7,7 @@ data is neutral, and one odd cell never rejects a row.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from functools import lru_cache
 
@@ -27,7 +27,7 @@ _MONTHS = {
     )
     for name in names
 }
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_ISO = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})")
 _SLASHED = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})")
 _WORDY = re.compile(r"([A-Za-z]+)\.? (\d{1,2}),? (\d{4})")
 _NUMBER_NOISE = str.maketrans("", "", ", \u00a0%")
@@ -63,12 +63,19 @@ def parse_flag(text: str) -> int:
     return 0 if value in ("", "0", "false", "no") else 1
 
 
-def parse_date(text: str) -> str | None:
-    """Return an ISO date (`YYYY-MM-DD`) from the date formats vendors use, or None.
+# Which comes first in a slashed date (02/03/2026): the day (2 March) or the month (3 Feb).
+DAY_FIRST, MONTH_FIRST = "day_first", "month_first"
 
-    Accepts `YYYY-MM-DD[ HH:MM:SS]`, `MM/DD/YYYY` (US), `DD/MM/YYYY` and `DD.MM.YYYY` when the
-    day is unambiguous (over 12), and `Sep 15, 2026`. An ambiguous slashed date is read as US,
-    the format of the vendors that write slashes.
+
+def parse_date(text: str, order: str | None = MONTH_FIRST) -> str | None:
+    """Return an ISO date (`YYYY-MM-DD`) from the date formats vendors and users write, or None.
+
+    The one rule for dates: `YYYY-MM-DD[ HH:MM:SS]` (and `YYYY/MM/DD`) always; `DD.MM.YYYY`
+    (dots: day first, the European form); `Sep 15, 2026`; a slashed date whose day is over
+    12 (`15/09/2026`, `09/15/2026`) as it can only be read. A slashed date that reads both ways
+    (`02/03/2026`) follows `order`: MONTH_FIRST by default (the vendors that write slashes are
+    American), DAY_FIRST, or None to read it as no date at all. A file a user wrote decides
+    its `order` from its own unambiguous dates (`date_order`) instead of guessing.
     """
     value = text.strip()
     if not value:
@@ -83,13 +90,58 @@ def parse_date(text: str) -> str | None:
     match = _SLASHED.match(value)
     if match:
         first, second, year = int(match[1]), int(match[2]), int(match[3])
-        if "." in value[:6] or first > 12:  # DD.MM.YYYY (European) or DD/MM/YYYY
+        found = slashed_order(value) or (DAY_FIRST if first == second else order)
+        if found == DAY_FIRST:
             return _iso(year, second, first)
-        return _iso(year, first, second)
+        if found == MONTH_FIRST:
+            return _iso(year, first, second)
+        return None
     match = _WORDY.match(value)
     if match and match[1].lower() in _MONTHS:
         return _iso(int(match[3]), _MONTHS[match[1].lower()], int(match[2]))
     return None
+
+
+def slashed_order(text: str) -> str | None:
+    """DAY_FIRST or MONTH_FIRST when the date `text` shows which comes first (dots, or a day
+    over 12); None when it reads both ways (`02/03/2026`) or is no D/M/Y date."""
+    value = text.strip()
+    match = _SLASHED.match(value)
+    if not match:
+        return None
+    first, second = int(match[1]), int(match[2])
+    if "." in value[:6] or (first > 12 >= second):
+        return DAY_FIRST
+    if second > 12 >= first:
+        return MONTH_FIRST
+    return None
+
+
+def ambiguous_date(text: str) -> bool:
+    """Whether `text` is a slashed date that reads as two different days (02/03/2026; not
+    05/05/2026, which reads the same both ways)."""
+    value = text.strip()
+    match = _SLASHED.match(value)
+    return bool(match) and slashed_order(value) is None and match[1] != match[2] and \
+        parse_date(value, DAY_FIRST) is not None and parse_date(value, MONTH_FIRST) is not None
+
+
+def date_order(cells: Iterable[tuple[int, str]]) -> tuple[str | None, list[str]]:
+    """How a file writes its slashed dates, from its unambiguous ones: (DAY_FIRST or
+    MONTH_FIRST, []) when they agree, (None, []) when none says, and (None, conflicts) when
+    some are day first and others month first: each conflict names its line and value.
+    `cells` are (line, text) pairs."""
+    seen: dict[str, tuple[int, str]] = {}
+    for line, text in cells:
+        found = slashed_order(text)
+        if found and found not in seen:
+            seen[found] = (line, text.strip())
+    if len(seen) > 1:
+        day_line, day = seen[DAY_FIRST]
+        month_line, month = seen[MONTH_FIRST]
+        return None, [f"line {day_line}: {day!r} has the day first",
+                      f"line {month_line}: {month!r} has the month first"]
+    return next(iter(seen), None), []
 
 
 @lru_cache(maxsize=65_536)

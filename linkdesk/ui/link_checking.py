@@ -32,6 +32,7 @@ class LinkChecking(WindowPart):
         self.actions: list[QAction] = []  # Tools ▸ Check ...: off while a check runs
         self.options: CheckOptions | None = None  # None: the checker's defaults
         self.status = CheckStatus()
+        self.scope = ""  # the running check's (CheckRequest.scope): names it in an error
         self.status.cancel_requested.connect(self.jobs.cancel_check)
         self.jobs.check_started.connect(self._started)
         self.jobs.check_finished.connect(self._done)
@@ -73,6 +74,7 @@ class LinkChecking(WindowPart):
 
     def _started(self, job: Task, request: CheckRequest) -> None:
         job.progressed.connect(self.status.update_progress)
+        self.scope = request.scope
         self._enable(False)
         self.status.start(request.scope_text)
 
@@ -85,7 +87,8 @@ class LinkChecking(WindowPart):
         self._enable(self.opened.project is not None)
         result: CheckResult | None = outcome.result
         if outcome.error:
-            show_error(self.window(), "Cannot check the links", outcome.error)
+            what = "the placements" if self.scope == PLACEMENTS else "the links"
+            show_error(self.window(), f"Cannot check {what}", outcome.error)
         elif result is not None and result.request.scope == PLACEMENTS:
             pass  # ui/placements.py shows what changed
         elif result is not None:

@@ -26,13 +26,16 @@ from linkdesk.core.checker.store import now
 from linkdesk.core.exports.placements import export_placements
 from linkdesk.core.placements import (
     STATUSES,
+    ImportResult,
     PlacementChange,
     PlacementError,
     PlacementInput,
+    UnknownHeader,
     add_read,
     apply_change,
     changes_since,
     expiring,
+    found_in,
     import_placements,
     load_placements,
     plan_add,
@@ -44,9 +47,11 @@ from linkdesk.core.placements import (
     status_history,
     totals,
 )
+from linkdesk.core.placements.model import LIVE, UNCHECKED
 from linkdesk.core.tables.placements import PLACEMENTS
 from linkdesk.ui.dialogs.messages import TextReport, show_error
 from linkdesk.ui.dialogs.placement_dialog import PlacementDialog, placement_input
+from linkdesk.ui.dialogs.placement_mapping import PlacementMappingDialog
 from linkdesk.ui.format import counted
 from linkdesk.ui.parts import WindowContext, WindowPart
 from linkdesk.ui.preferences import Preferences
@@ -78,6 +83,7 @@ class Placements(WindowPart):
         self.notice.show_requested.connect(lambda: self.workspace.show_tab(PLACEMENTS.name))
         self.jobs.check_finished.connect(self._checked)
         self.stale = True  # statuses may be out of date (a check, an import, a new day)
+        self.mapping_dialog: PlacementMappingDialog | None = None  # the latest one opened
         panel = self.workspace.placements
         panel.add_requested.connect(self.add)
         panel.edit_requested.connect(self.edit)
@@ -256,8 +262,10 @@ class Placements(WindowPart):
         if not found:
             return None
         stored = found[0]
+        _bits, page = found_in(db, stored.placement)
         return self._open(placement_input(stored.placement),
-                          lambda placement: self.push(plan_edit(db, stored.id, placement)))
+                          lambda placement: self.push(plan_edit(db, stored.id, placement)),
+                          found_page=page)
 
     def _chosen(self, what: str) -> tuple[sqlite3.Connection, list[int]] | None:
         """The writable project and the selected ids, or None (said when nothing is selected)."""
@@ -269,9 +277,9 @@ class Placements(WindowPart):
             return None
         return db, ids
 
-    def _open(self, given: PlacementInput | None,
-              on_accept: Callable[..., bool]) -> PlacementDialog:
-        dialog = PlacementDialog(on_accept, given, self.window())
+    def _open(self, given: PlacementInput | None, on_accept: Callable[..., bool], *,
+              found_page: str = "") -> PlacementDialog:
+        dialog = PlacementDialog(on_accept, given, self.window(), found_page=found_page)
         dialog.open()
         return dialog
 
@@ -320,7 +328,8 @@ class Placements(WindowPart):
     # -- import, paste, export ---------------------------------------------------------------
 
     def import_csv(self, path: Path | None = None) -> bool:
-        """Add the placements of a CSV file, all or none, as one undoable step."""
+        """Add the placements of a CSV file, all or none, as one undoable step. A header
+        without the page or target column opens the column mapping (`mapping_dialog`)."""
         db = self._ready()
         if db is None:
             return False
@@ -332,16 +341,45 @@ class Placements(WindowPart):
             path = Path(name)
         try:
             result = import_placements(db, path)
-        except PlacementError as error:
-            show_error(self.window(), "Nothing imported", _for_window(str(error)))
+        except UnknownHeader as unknown:
+            self._ask_mapping(path, unknown)
             return False
-        except sqlite3.Error as error:
-            show_error(self.window(), "Nothing imported",
+        except (PlacementError, sqlite3.Error) as error:
+            self._not_imported(path, error, self.window())
+            return False
+        self._imported(path, result)
+        return True
+
+    def _ask_mapping(self, path: Path, unknown: UnknownHeader) -> None:
+        """Which column is which: Import imports with the mapping (remembered for this
+        header); Cancel leaves everything as it was."""
+        def accepted(mapping: dict[str, str]) -> bool:
+            db = self._ready()
+            if db is None:
+                return False
+            try:
+                result = import_placements(db, path, mapping)
+            except (PlacementError, sqlite3.Error) as error:
+                self._not_imported(path, error, dialog)
+                return False
+            self._imported(path, result)
+            return True
+
+        dialog = PlacementMappingDialog(path.name, unknown.header, unknown.example,
+                                        unknown.guess, accepted, self.window())
+        self.mapping_dialog = dialog
+        dialog.open()
+
+    def _not_imported(self, path: Path, error: Exception, parent: QWidget) -> None:
+        if isinstance(error, PlacementError):
+            show_error(parent, "Nothing imported", _for_window(str(error)))
+        else:
+            show_error(parent, "Nothing imported",
                        f"{path}: the project cannot be written now ({error}).")
-            return False
+
+    def _imported(self, path: Path, result: ImportResult) -> None:
         self.push(result.change, applied=True)
         self._said(f"{path.name}: {_added(result.added)}", result.skipped)
-        return True
 
     def paste(self) -> bool:
         """Add rows copied from a spreadsheet (Ctrl+V on the tab), with or without their
@@ -408,11 +446,13 @@ def _status(status: str, differences: tuple[str, ...] | str) -> str:
 
 def _changed_since(db: sqlite3.Connection, since: str) -> list[str]:
     """"page: status" for each placement whose status changed after `since` (a placement's
-    first status, when it was added, is no change)."""
+    first status, when it was added, is no change; nor is its first check finding it live)."""
     latest: dict[int, tuple[str, str]] = {}
     for placement_id in dict.fromkeys(row[0] for row in changes_since(db, since)):
         history = status_history(db, placement_id)
-        if len(history) >= 2:  # its latest row (after `since`) is not its first
+        # Its latest row (after `since`) is not its first; a first check finding it as
+        # agreed (unchecked → live) is no news worth a notice.
+        if len(history) >= 2 and (history[-2][1], history[-1][1]) != (UNCHECKED, LIVE):
             latest[placement_id] = (history[-1][1], history[-1][2])
     if not latest:
         return []

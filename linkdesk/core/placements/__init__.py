@@ -7,7 +7,7 @@
     read_table / import_placements                            CSV and pasted rows (csvio)
     check_placements(project, ids=None, ...)                  live check, what changed (check)
     refresh_statuses, derive_status, status_history,
-    matched_link, vendor_names                                (status)
+    matched_link, found_in, vendor_names                      (status)
     expiring(db, within_days=14) / changes_since(db, since)   for the opening notice (notice)
     placement_values / totals                                 quality, band, spend (value)
 
@@ -22,7 +22,9 @@ from linkdesk.core.placements.csvio import (
     ImportResult,
     PlacementImportError,
     ReadRows,
+    UnknownHeader,
     add_read,
+    guess_mapping,
     import_placements,
     read_table,
 )
@@ -42,6 +44,8 @@ from linkdesk.core.placements.status import (
     StatusChange,
     Verdict,
     derive_status,
+    domain_links,
+    found_in,
     matched_link,
     refresh_statuses,
     status_history,
@@ -58,13 +62,46 @@ from linkdesk.core.placements.store import (
 from linkdesk.core.placements.value import PlacementValue, Totals, placement_values, totals
 
 __all__ = [
-    "RELS", "STATUSES", "TYPES", "Evidence", "ImportResult", "Placement", "PlacementChange",
-    "PlacementError", "PlacementImportError", "PlacementInput", "PlacementValue", "ReadRows",
-    "StatusChange", "StoredPlacement", "Totals", "Verdict", "add_read", "apply_change",
-    "changes_since", "check_placements", "derive_status", "expiring",
-    "import_placements", "load_placements", "matched_link", "parse_placement",
-    "placement_values", "plan_add", "plan_delete", "plan_edit", "read_table",
-    "refresh_statuses", "revert_change", "status_history", "totals", "vendor_names",
+    "RELS",
+    "STATUSES",
+    "TYPES",
+    "Evidence",
+    "ImportResult",
+    "Placement",
+    "PlacementChange",
+    "PlacementError",
+    "PlacementImportError",
+    "PlacementInput",
+    "PlacementValue",
+    "ReadRows",
+    "StatusChange",
+    "StoredPlacement",
+    "Totals",
+    "UnknownHeader",
+    "Verdict",
+    "add_read",
+    "apply_change",
+    "changes_since",
+    "check_placements",
+    "derive_status",
+    "domain_links",
+    "expiring",
+    "found_in",
+    "guess_mapping",
+    "import_placements",
+    "load_placements",
+    "matched_link",
+    "parse_placement",
+    "placement_values",
+    "plan_add",
+    "plan_delete",
+    "plan_edit",
+    "read_table",
+    "refresh_statuses",
+    "revert_change",
+    "status_history",
+    "totals",
+    "vendor_names",
 ]
 
 _LAZY = {"check_placements"}

@@ -31,18 +31,39 @@ from linkdesk.core.placements.model import (
 from linkdesk.core.placements.store import PlacementChange, apply_change, plan_add
 from linkdesk.core.store import settings
 from linkdesk.core.store.settings import Key
+from linkdesk.core.values import date_order
 
 if TYPE_CHECKING:
     from _csv import Reader
 
 FIELDS = PlacementInput.names()
 REQUIRED = ("source_url", "target_url")
+DATE_FIELDS = ("placed_on", "expires_on")
 # Other names spreadsheets give the fields, read without a mapping.
 _ALIASES = {
     "page": "source_url", "page_url": "source_url", "url": "source_url", "source": "source_url",
     "target": "target_url", "anchor_text": "anchor", "date": "placed_on", "placed": "placed_on",
     "expires": "expires_on", "expiry": "expires_on", "renewal": "expires_on",
     "vendor": "contact", "cost": "price",
+}
+# Words a column's name holds (English, German, French, Spanish) -> the field it probably is.
+# Words a column's name holds (English, German, French, Spanish) -> the field it probably is;
+# tried in this order (the target before the page: "client page" is the target; the expiry
+# before the placed date: "Ablaufdatum" holds "datum").
+_GUESS_WORDS = {
+    "target_url": ("target", "ziel", "landing", "destination", "cible", "client", "kunde",
+                   "money page", "link to"),
+    "source_url": ("page", "seite", "source", "quelle", "article", "artikel", "post", "url"),
+    "anchor": ("anchor", "anker", "linktext", "link text", "ancre"),
+    "rel": ("rel", "follow"),
+    "expires_on": ("expir", "renew", "until", "ablauf", "ends", "end date", "bis"),
+    "placed_on": ("placed", "published", "veröffentlicht", "publié", "datum", "date", "online"),
+    "price": ("price", "cost", "preis", "kosten", "prix", "precio", "amount", "fee"),
+    "currency": ("currency", "währung", "waehrung", "devise", "moneda"),
+    "type": ("type", "typ", "kind", "linkart"),
+    "contact": ("contact", "kontakt", "vendor", "seller", "anbieter", "publisher"),
+    "notes": ("note", "notiz", "comment", "kommentar", "bemerkung"),
+    "tag": ("tag", "label", "campaign", "kampagne"),
 }
 _MAX_ERRORS_SAID = 20
 MAX_IMPORT_BYTES = 16 * 1024 * 1024  # some 100,000 placements; read whole, so bounded
@@ -59,6 +80,19 @@ class PlacementImportError(PlacementError):
             lines.append(f"  and {more} more bad row{'s' if more != 1 else ''}")
         super().__init__("\n".join(lines))
         self.problems = list(problems)
+
+
+class UnknownHeader(PlacementImportError):
+    """A header without the page or target column: `header` is what it reads, `example` the
+    first data row, `guess` which column each field probably is (the window asks the user,
+    prefilled with it)."""
+
+    def __init__(self, message: str, header: Sequence[str], example: Sequence[str],
+                 guess: dict[str, str]) -> None:
+        super().__init__(message)
+        self.header = list(header)
+        self.example = list(example)
+        self.guess = guess
 
 
 @dataclass(frozen=True)
@@ -108,16 +142,15 @@ def _read_rows(db: sqlite3.Connection, reader: Reader, name: str,
         if any(cell.strip() for cell in row):
             header = [cell.strip() for cell in row]
             break
-    columns = _columns(db, name, header, mapping)
+    rows = [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]
+    columns = _columns(db, name, header, mapping, [row for _line, row in rows[:20]])
+    order, conflicts = _date_order(rows, columns)
     placements, numbers, problems, skipped = [], [], [], []
     seen = _stored_keys(db)
-    for row in reader:
-        line = reader.line_num
-        if not any(cell.strip() for cell in row):
-            continue
+    for line, row in rows:
         given = PlacementInput(**{name_: _cell(row, index) for name_, index in columns.items()})
         try:
-            placement = _parse(given)
+            placement = _parse(given, order)
         except PlacementError as error:
             problems.append(f"line {line}: {error}")
             continue
@@ -129,6 +162,9 @@ def _read_rows(db: sqlite3.Connection, reader: Reader, name: str,
         seen[key] = f"on line {line}"
         placements.append(placement)
         numbers.append(line)
+    if problems and conflicts:
+        problems.append("the file writes some dates day first and others month first ("
+                        + "; ".join(conflicts) + "), so a date like 02/03/2026 cannot be read")
     if problems:
         count = len(problems)
         raise PlacementImportError(
@@ -172,10 +208,19 @@ def add_read(db: sqlite3.Connection, read: ReadRows, *, remember: bool = False,
     return ImportResult(len(read.placements), read.skipped, change)
 
 
-def _parse(given: PlacementInput) -> Placement:
+def _parse(given: PlacementInput, date_order: str | None) -> Placement:
     # A cell an export guarded against formulas ('=…) reads as it was.
     cleaned = {name: _unguard(getattr(given, name)) for name in FIELDS}
-    return parse_placement(PlacementInput(**cleaned))
+    return parse_placement(PlacementInput(**cleaned), date_order=date_order)
+
+
+def _date_order(rows: list[tuple[int, list[str]]],
+                columns: dict[str, int]) -> tuple[str | None, list[str]]:
+    """Whether the file writes 02/03/2026 day or month first, from its dates that can only be
+    read one way (15/03/2026, 03/15/2026), both date columns together; with the lines that
+    disagree when some say day first and others month first."""
+    indexes = [columns[name] for name in DATE_FIELDS if name in columns]
+    return date_order((line, _cell(row, index)) for line, row in rows for index in indexes)
 
 
 def _unguard(value: str) -> str:
@@ -186,7 +231,7 @@ def _unguard(value: str) -> str:
 
 
 def _columns(db: sqlite3.Connection, name: str, header: list[str],
-             mapping: dict[str, str] | None) -> dict[str, int]:
+             mapping: dict[str, str] | None, sample: list[list[str]]) -> dict[str, int]:
     lowered = [cell.lower() for cell in header]
     position = {cell: index for index, cell in reversed(list(enumerate(lowered)))}
     if mapping is None:
@@ -207,10 +252,50 @@ def _columns(db: sqlite3.Connection, name: str, header: list[str],
             columns[field_name] = index
     missing = [f for f in REQUIRED if f not in columns]
     if missing:
-        raise PlacementImportError(
+        raise UnknownHeader(
             f"{name}: line 1 has no column for {' and '.join(missing)} (the header reads "
-            f"{', '.join(header) or 'nothing'}); name the columns with --map FIELD=COLUMN")
+            f"{', '.join(header) or 'nothing'}); name the columns with --map FIELD=COLUMN",
+            header, sample[0] if sample else [], guess_mapping(header, sample))
     return columns
+
+
+def guess_mapping(header: Sequence[str], sample: Sequence[Sequence[str]] = ()) -> dict[str, str]:
+    """Which column each field probably comes from (field -> column), for a window that asks:
+    the field's own name or a known alias first, then words the column's name holds
+    (`Seite`, `Kosten`, `Ablaufdatum`...), then, for the page and the target still missing,
+    the columns whose first rows hold web addresses, in order. Each column is used once."""
+    lowered = [cell.strip().lower() for cell in header]
+    guess: dict[str, str] = {}
+    used: set[int] = set()
+
+    def take(field_name: str, index: int) -> None:
+        if field_name not in guess and index not in used:
+            guess[field_name] = header[index]
+            used.add(index)
+
+    for index, cell in enumerate(lowered):
+        key = cell.replace(" ", "_")
+        field_name = key if key in FIELDS else _ALIASES.get(key)
+        if field_name:
+            take(field_name, index)
+    for field_name, words in _GUESS_WORDS.items():
+        for index, cell in enumerate(lowered):
+            if any(word in cell for word in words):
+                take(field_name, index)
+    addresses = [index for index in range(len(header))
+                 if index not in used and _addresses([_cell(row, index) for row in sample])]
+    for field_name, index in zip(("source_url", "target_url"), addresses, strict=False):
+        take(field_name, index)
+    return {field_name: guess[field_name] for field_name in FIELDS if field_name in guess}
+
+
+def _addresses(cells: list[str]) -> bool:
+    """Whether a column's first cells are web addresses or domains (none of them blank)."""
+    values = [cell.strip().lower() for cell in cells if cell.strip()]
+    return bool(values) and all(
+        value.startswith(("http://", "https://", "www.")) or ("." in value and " " not in value
+                                                              and not value[:1].isdigit())
+        for value in values)
 
 
 def _header_key(columns: list[str]) -> str:

@@ -11,7 +11,7 @@ import datetime
 import re
 from dataclasses import dataclass, fields
 
-from linkdesk.core import urls
+from linkdesk.core import urls, values
 from linkdesk.core.marks.model import MarksError, typed_domain
 
 TYPES: dict[str, str] = {  # stored value -> what the user reads
@@ -26,7 +26,6 @@ STATUSES = (LIVE, CHANGED, MISSING, GONE, UNCHECKED, EXPIRED)
 DIFFERENCES = ("rel", "anchor", "target")
 _CURRENCY = re.compile(r"[A-Z]{3}")
 _SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP", "¥": "JPY"}
-_DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%Y/%m/%d")
 
 
 class PlacementError(ValueError):
@@ -85,8 +84,9 @@ class Placement:
 COLUMNS = tuple(f.name for f in fields(Placement) if f.name != "id")
 
 
-def parse_placement(given: PlacementInput) -> Placement:
-    """The placement `given` describes, checked and normalised; PlacementError says why not."""
+def parse_placement(given: PlacementInput, *, date_order: str | None = None) -> Placement:
+    """The placement `given` describes, checked and normalised; PlacementError says why not.
+    `date_order` reads dates that could be day or month first (see `parse_date`)."""
     source_url, domain = _page(given.source_url)
     target = urls.normalize_url(given.target_url) if given.target_url.strip() else None
     if target is None:
@@ -96,8 +96,8 @@ def parse_placement(given: PlacementInput) -> Placement:
     return Placement(
         source_url=source_url, domain=domain, target_url=target[0],
         anchor=" ".join(given.anchor.split()), rel=_rel(given.rel),
-        placed_on=parse_date(given.placed_on, "placed date"),
-        expires_on=parse_date(given.expires_on, "expiry date"),
+        placed_on=parse_date(given.placed_on, "placed date", date_order),
+        expires_on=parse_date(given.expires_on, "expiry date", date_order),
         price=price, currency=_currency(given.currency, price), type=_type(given.type),
         contact=given.contact.strip(), notes=given.notes.strip(), tag=given.tag.strip(),
     )
@@ -163,14 +163,26 @@ def _currency(text: str, price: float | None) -> str:
     return value
 
 
-def parse_date(text: str, what: str = "date") -> str | None:
-    """A date as typed (2026-03-02, 02.03.2026, 02/03/2026: day first) as YYYY-MM-DD."""
+def parse_date(text: str, what: str = "date", order: str | None = None) -> str | None:
+    """A date as typed, as YYYY-MM-DD, by the one rule of core/values.py: 2026-03-02 always,
+    02.03.2026 day first, 15/09/2026 or 09/15/2026 as they can only be read. A date that reads
+    both ways (02/03/2026) follows `order` (DAY_FIRST or MONTH_FIRST: what the rest of its file
+    shows, csvio decides it); without one it is refused, saying so, rather than guessed."""
     value = text.strip()
     if not value:
         return None
-    for fmt in _DATE_FORMATS:
-        try:
-            return datetime.datetime.strptime(value, fmt).date().isoformat()
-        except ValueError:
-            continue
+    found = values.parse_date(value, order)
+    if found is not None:
+        return found
+    if values.ambiguous_date(value):
+        day_first = datetime.date.fromisoformat(values.parse_date(value, values.DAY_FIRST) or "")
+        month_first = datetime.date.fromisoformat(
+            values.parse_date(value, values.MONTH_FIRST) or "")
+        raise PlacementError(
+            f"{what} {value!r} could be {_day(day_first)} or {_day(month_first)}: write it as "
+            f"{day_first.isoformat()} or {month_first.isoformat()} (YYYY-MM-DD)")
     raise PlacementError(f"{what} {value!r} is not a date (YYYY-MM-DD)")
+
+
+def _day(day: datetime.date) -> str:
+    return f"{day.day} {day:%B %Y}"

@@ -136,16 +136,38 @@ def _what_differs(placement: Placement, evidence: Evidence, differences: Iterabl
 
 def matched_link(db: sqlite3.Connection, placement: Placement) -> tuple[int, int, str] | None:
     """The project's link that is this placement (link id, vendor bits, source URL), any
-    vendor; for a placement known only by its domain, that domain's first link to the target.
-    None when no vendor has reported it yet (normal for a new placement)."""
+    vendor: the same page and target; for a placement known only by its domain, the one link
+    from that domain to the target (None when it has several: which one is not known).
+    None too when no vendor has reported it yet (normal for a new placement)."""
     if placement.source_url:
         row = db.execute("SELECT id, vendors, source_url FROM links WHERE source_url = ? AND "
                          "target_url = ?", (placement.source_url, placement.target_url)).fetchone()
-    else:
-        row = db.execute("SELECT id, vendors, source_url FROM links WHERE domain = ? AND "
-                         "target_url = ? ORDER BY id LIMIT 1",
-                         (placement.domain, placement.target_url)).fetchone()
-    return None if row is None else (row[0], row[1], row[2])
+        return None if row is None else (row[0], row[1], row[2])
+    rows = domain_links(db, placement)
+    return rows[0] if len(rows) == 1 else None
+
+
+def domain_links(db: sqlite3.Connection, placement: Placement) -> list[tuple[int, int, str]]:
+    """The project's links (id, vendor bits, source URL) from the placement's referring
+    domain to its target, by id: where a placement known only by its domain may be."""
+    return [tuple(row) for row in db.execute(
+        "SELECT id, vendors, source_url FROM links WHERE domain = ? AND target_url = ? "
+        "ORDER BY id", (placement.domain, placement.target_url))]
+
+
+def found_in(db: sqlite3.Connection, placement: Placement) -> tuple[int, str]:
+    """Which vendors have reported the placement (`links.vendors` bits, 0: none yet) and, for
+    one known only by its domain, the page they found it on when exactly one link from that
+    domain goes to the target ('' otherwise). The placement itself is never changed: the
+    window and the command line offer the page, the user decides."""
+    if placement.source_url:
+        link = matched_link(db, placement)
+        return (link[1], "") if link else (0, "")
+    rows = domain_links(db, placement)
+    bits = 0
+    for _id, vendors, _page in rows:
+        bits |= vendors
+    return bits, rows[0][2] if len(rows) == 1 else ""
 
 
 def vendor_names(bits: int) -> tuple[str, ...]:
@@ -162,7 +184,7 @@ def latest_evidence(db: sqlite3.Connection, placement: Placement) -> Evidence | 
     candidates = []
     if own is not None:
         candidates.append(_evidence(own, "placement"))
-    link = matched_link(db, placement) if placement.source_url else None
+    link = matched_link(db, placement)
     if link is not None:
         row = db.execute(
             "SELECT c.checked_at, c.status, c.found, 0, c.anchor, c.nofollow, c.ugc, "

@@ -21,6 +21,7 @@ from linkdesk.core.checker.store import check_stats
 from linkdesk.core.disavow import plan_disavow
 from linkdesk.core.profile import ProfileReport, profile_sections
 from linkdesk.core.report.branding import Branding, effective_branding
+from linkdesk.core.report.placements import PlacementsReport, gather_placements
 from linkdesk.core.report.verdict import Verdict, disavow_verdict
 from linkdesk.core.scoring import FLAGS, load_model
 from linkdesk.core.store import settings
@@ -98,6 +99,7 @@ class ReportData:
     weights: dict[str, float] = field(default_factory=dict)
     flag_points: dict[str, int] = field(default_factory=dict)
     thresholds: dict[str, Any] = field(default_factory=dict)
+    placements: PlacementsReport | None = None  # None: the project has no placements
 
     @property
     def scored(self) -> bool:
@@ -111,7 +113,7 @@ class ReportData:
         return sum(self.checks.values())
 
 
-STEPS = ("sources", "profile", "changes", "domains", "disavow", "checks")
+STEPS = ("sources", "profile", "changes", "domains", "disavow", "checks", "placements")
 
 
 def gather_report(db: sqlite3.Connection, since: str | None = None,
@@ -144,6 +146,7 @@ def report_steps(db: sqlite3.Connection, since: str | None = None,
         ("domains", lambda: _domains(db, data)),
         ("disavow", lambda: _disavow(db, data)),
         ("checks", lambda: _checks_and_model(db, data)),
+        ("placements", lambda: _placements(db, data)),
     ]
     for index, (name, run) in enumerate(steps, 1):
         if cancelled is not None and cancelled():
@@ -253,3 +256,7 @@ def _checks_and_model(db: sqlite3.Connection, data: ReportData) -> None:
     data.weights = dict(model.weights)
     data.flag_points = dict(model.flag_points)
     data.thresholds = dict(model.thresholds)
+
+
+def _placements(db: sqlite3.Connection, data: ReportData) -> None:
+    data.placements = gather_placements(db, date.fromisoformat(data.generated))

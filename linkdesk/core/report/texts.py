@@ -107,6 +107,55 @@ ENGLISH: dict[str, str] = {
     "checks_intro": (
         "LinkDesk visited {checked} linking pages to see whether they still link to the site."),
     "checks_none": "No link has been checked live yet.",
+    # -- placements: the links placed for the client ----------------------------------------
+    "placements": "Links placed for you",
+    "placements_intro_one": (
+        "1 link to {site} was placed on another website for you (an article, a listing, a "
+        "press release...). LinkDesk visits the page to make sure the link is still there as "
+        "agreed."),
+    "placements_intro": (
+        "{count} links to {site} were placed on other websites for you (articles, listings, "
+        "press releases...). LinkDesk visits each page to make sure the link is still there "
+        "as agreed."),
+    "placements_status_title": "Are they still there?",
+    "placements_attention": "{count} of them need attention: see the list below.",
+    "placements_all_well": "None of them needs attention.",
+    "placements_types_title": "What kind of links, and what they cost",
+    "placements_spend": "Spent in total: {spend}.",
+    "placements_spend_none": "No prices were recorded for these links.",
+    "placements_strong": (
+        "{count} of the websites are strong, the kind whose links help most; {spend} went to "
+        "them, {each} per strong website on average."),
+    "placements_strong_one": (
+        "1 of the websites is strong, the kind whose links help most; {spend} went to it."),
+    "placements_strong_unpriced": (
+        "{count} of the websites are strong, the kind whose links help most."),
+    "placements_strong_none": (
+        "None of the websites is rated strong yet (a website is rated once the link tools "
+        "report it)."),
+    "placements_list_title": "Each link",
+    "placements_expiring_title": "Coming up for renewal",
+    "placements_expiring": "These links reach their agreed end date within {days} days:",
+    "placements_expiring_none": "No link reaches its agreed end date in the next {days} days.",
+    "placement_live": "Live, as agreed",
+    "placement_changed": "Live, but not as agreed",
+    "placement_missing": "The page no longer has the link",
+    "placement_gone": "The page is gone or cannot be reached",
+    "placement_unchecked": "Not checked yet",
+    "placement_expired": "Past its agreed end date",
+    "placement_type_guest_post": "Article written for another website",
+    "placement_type_niche_edit": "Link added to an existing article",
+    "placement_type_directory": "Directory listing",
+    "placement_type_pr": "Press release",
+    "placement_type_outreach": "Mention won by outreach",
+    "placement_type_other": "Other",
+    "placement_website": "{domain} (page to follow)",
+    "placement_rel_follow": "a normal link", "placement_rel_nofollow": "marked not to be followed",
+    "placement_rel_ugc": "marked as posted by a user", "placement_rel_sponsored": "marked as paid",
+    "differs_rel": "Now {found}, agreed: {agreed}",
+    "differs_anchor": "Link text \u201c{found}\u201d, agreed: \u201c{agreed}\u201d",
+    "differs_target": "Links to another page of your site than agreed",
+    "no_price": "–",
     "more_rows": "… and {count} more",
     "empty_table": "None in this period.",
     "not_scored": "not scored",
@@ -133,6 +182,15 @@ ENGLISH: dict[str, str] = {
     "col_flag": "Risk flag",
     "col_points": "Points",
     "col_meaning": "What it means",
+    "col_kind": "Kind of link",
+    "col_placed_links": "Links",
+    "col_spent": "Spent",
+    "col_page": "Page",
+    "col_placed": "Placed",
+    "col_ends": "Ends on",
+    "col_result": "Result",
+    "col_differs": "What is different",
+    "col_price": "Price",
     # -- appendix ---------------------------------------------------------------------------
     "appendix": "Appendix: how the scores work",
     "appendix_quality": (

@@ -9,15 +9,26 @@ names, so `linkdesk placements export` writes a file `import` reads back.
 
 from __future__ import annotations
 
+from linkdesk.core.fields import VENDORS
 from linkdesk.core.placements.model import STATUSES
 from linkdesk.core.scoring.model import BANDS
 from linkdesk.core.tables.spec import Clause, Column, Kind, Sort, TableSpec, search_clause
 
 BAND_LABELS = {index: band.capitalize() for index, band in enumerate(BANDS)}
-# The vendors that report the link: NULL (no vendor yet) or links.vendors bits as names.
+# The vendors that report the link: NULL (no vendor yet) or links.vendors bits. A placement
+# known only by its domain: the bits of every link from that domain to the target, or'ed.
+_DOMAIN_LINKS = "FROM links AS l WHERE l.domain = p.domain AND l.target_url = p.target_url"
 _VENDORS_SQL = (
-    "(SELECT l.vendors FROM links AS l WHERE l.source_url = p.source_url "
-    "AND l.target_url = p.target_url)"
+    "(CASE WHEN p.source_url <> '' THEN (SELECT l.vendors FROM links AS l "
+    "WHERE l.source_url = p.source_url AND l.target_url = p.target_url) "
+    "ELSE (SELECT " + " | ".join(f"max(l.vendors & {1 << i})" for i in range(len(VENDORS)))
+    + f" {_DOMAIN_LINKS}) END)"
+)
+# Known only by its domain: the page of the one link from that domain to the target (none
+# when there are several). Offered to the user, never written into the placement.
+_FOUND_PAGE_SQL = (
+    "(CASE WHEN p.source_url = '' THEN (SELECT CASE WHEN count(*) = 1 THEN max(l.source_url) "
+    f"END {_DOMAIN_LINKS}) END)"
 )
 
 
@@ -53,9 +64,9 @@ PLACEMENTS = TableSpec(
         Column("anchor", "Anchor", "p.anchor", width=20, blank="(any anchor)"),
         Column("rel", "Rel", "p.rel", width=9),
         Column("placed_on", "Placed", "p.placed_on", Kind.DATE, sortable=True,
-               order=("p.placed_on", "p.id"), width=10),
+               order=("p.placed_on", "p.id"), width=11),
         Column("expires_on", "Expires", "p.expires_on", Kind.DATE, sortable=True,
-               order=("p.expires_on", "p.id"), width=10),
+               order=("p.expires_on", "p.id"), width=11),
         Column("price", "Price", "p.price", Kind.NUMBER, width=8),
         Column("currency", "Currency", "p.currency", width=5),
         Column("type", "Type", "p.type", width=10),
@@ -71,6 +82,9 @@ PLACEMENTS = TableSpec(
         Column("vendors", "Vendors", _VENDORS_SQL, Kind.NUMBER, width=6, visible=False,
                unknown="not yet in any export",
                tooltip="Which vendors' exports have the link (bits as links.vendors)"),
+        Column("found_page", "Found on", _FOUND_PAGE_SQL, Kind.URL, width=30,
+               tooltip="For a placement known only by its domain: the page the vendors' "
+               "exports show linking to the target, when there is exactly one"),
         Column("quality", "Quality", "ds.quality", Kind.NUMBER, join="scores", width=7,
                decimals=0),
         Column("band", "Band", "ds.band", Kind.LABEL, join="scores", width=8,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -64,7 +66,8 @@ class PlacementDialog(QDialog):
     """The form; OK checks it and hands the placement to `on_accept`."""
 
     def __init__(self, on_accept: Callable[[Placement], bool],
-                 given: PlacementInput | None = None, parent: QWidget | None = None) -> None:
+                 given: PlacementInput | None = None, parent: QWidget | None = None, *,
+                 found_page: str = "") -> None:
         super().__init__(parent)
         self.setObjectName("placementDialog")
         self.setWindowTitle("Edit Placement" if given else "Add Placement")
@@ -93,6 +96,9 @@ class PlacementDialog(QDialog):
         self.notes.setFixedHeight(self.fontMetrics().height() * 4)
         f = self.fields
         form.addRow("Page:", f["source_url"])
+        self.use_found: QPushButton | None = None
+        if found_page:  # known only by its domain; an export shows the page: offer it
+            form.addRow("", self._found_row(found_page))
         form.addRow("Links to:", f["target_url"])
         form.addRow("Anchor text:", f["anchor"])
         form.addRow("Rel:", self.rel)
@@ -119,6 +125,24 @@ class PlacementDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
 
+    def _found_row(self, page: str) -> QWidget:
+        """"Found in the exports on PAGE [Use This Page]": fills the page field on a click;
+        what the user typed is never replaced without it."""
+        label = _ElidedLabel(f"The exports found it on {page.split('://', 1)[-1]}")
+        label.setObjectName("placementFoundPage")
+        label.setToolTip(page)  # the whole address, when the line shortens it
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.use_found = QPushButton("Use This Page")
+        self.use_found.setObjectName("placementUseFoundPage")
+        self.use_found.setAutoDefault(False)
+        self.use_found.clicked.connect(lambda: self.fields["source_url"].setText(page))
+        row = QWidget()
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(label, 1)
+        layout.addWidget(self.use_found)
+        return row
+
     def typed(self) -> PlacementInput:
         """What the form holds, as typed."""
         return PlacementInput(
@@ -142,6 +166,22 @@ class PlacementDialog(QDialog):
         """Say what is wrong, under the form."""
         self.error.setText(text)
         self.error.show()
+
+
+class _ElidedLabel(QLabel):
+    """One line of text shortened in its middle ("…") to the width it is given."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.full_text = text
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Shorten the text to the new width."""
+        self.setText(self.fontMetrics().elidedText(self.full_text, Qt.TextElideMode.ElideMiddle,
+                                                   max(event.size().width(), 0)))
+        super().resizeEvent(event)
 
 
 def _pair(first: QWidget, label: str, second: QWidget) -> QWidget:

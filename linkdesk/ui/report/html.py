@@ -86,6 +86,7 @@ def report_html(data: ReportData, charts: Sequence[ChartImage], image_src: Image
         *_summary(data),
         *_charts(charts, image_src),
         *_tables(data),
+        *_placements(data),
         *_appendix(data),
     ]
     if browser:
@@ -317,6 +318,16 @@ def _tables(data: ReportData) -> list[str]:
     else:
         out.append(f"<p>{_e(text('checks_none'))}</p>")
     return out
+
+
+def _placements(data: ReportData) -> list[str]:
+    """The links placed for the client; no section when the project has none."""
+    if data.placements is None:
+        return []
+    # Imported here: the section builds on this module's tables and escaping.
+    from linkdesk.ui.report.placements_section import placements_section
+
+    return placements_section(data.placements, data.site or text("unknown_site"))
 
 
 def _appendix(data: ReportData) -> list[str]:

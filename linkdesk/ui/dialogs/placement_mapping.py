@@ -1,0 +1,115 @@
+"""Which column is which: a placements CSV whose header the import does not recognise.
+
+One row per placement field (in the placement dialog's words), each a menu of the file's
+columns with an example value from the first data row, prefilled with the core's guess
+(`guess_mapping`). Import stays off until the page and the target have a column. The dialog
+writes nothing: its answer (`mapping()`, field -> column, what `--map` takes) is handed to
+`on_accept`, which imports with it; the import remembers it for files with this header.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QLabel,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from linkdesk.core.placements.csvio import FIELDS, REQUIRED
+from linkdesk.ui.dialogs.buttons import accept_buttons
+
+NONE = "(not in this file)"
+EXAMPLE_CHARS = 40
+# The fields as the placement dialog names them.
+LABELS = {
+    "source_url": "Page:", "target_url": "Links to:", "anchor": "Anchor text:", "rel": "Rel:",
+    "placed_on": "Placed on:", "expires_on": "Expires on:", "price": "Price:",
+    "currency": "Currency:", "type": "Type:", "contact": "Vendor or contact:",
+    "notes": "Notes:", "tag": "Tag:",
+}
+
+
+class PlacementMappingDialog(QDialog):
+    """The file's columns for each field; Import hands the mapping to `on_accept`."""
+
+    def __init__(self, name: str, header: Sequence[str], example: Sequence[str],
+                 guess: dict[str, str], on_accept: Callable[[dict[str, str]], bool],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("placementMappingDialog")
+        self.setWindowTitle("Which Column Is Which?")
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.setMinimumWidth(520)
+        self._on_accept = on_accept
+        intro = QLabel(f"The columns of {name} are not named as LinkDesk expects. Choose the "
+                       "column that holds each field; the choice is remembered for files with "
+                       "the same columns.")
+        intro.setWordWrap(True)
+        intro.setTextFormat(Qt.TextFormat.PlainText)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        self.menus: dict[str, QComboBox] = {}
+        for field_name in FIELDS:
+            menu = QComboBox()
+            menu.setObjectName(f"map_{field_name}")
+            menu.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            menu.addItem(NONE, "")
+            for index, column in enumerate(header):
+                menu.addItem(_item_text(column, example[index] if index < len(example) else ""),
+                             column)
+            menu.setCurrentIndex(max(menu.findData(guess.get(field_name, "")), 0))
+            menu.currentIndexChanged.connect(self._update)
+            self.menus[field_name] = menu
+            label = LABELS.get(field_name, f"{field_name}:")
+            form.addRow(f"{label[:-1]} (required):" if field_name in REQUIRED else label, menu)
+        self.problem = QLabel()
+        self.problem.setObjectName("placementMappingProblem")
+        self.problem.setWordWrap(True)
+        self.buttons = accept_buttons(self, "Import")
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addSpacing(6)
+        layout.addLayout(form)
+        layout.addWidget(self.problem)
+        layout.addWidget(self.buttons)
+        self._update()
+
+    def mapping(self) -> dict[str, str]:
+        """Field -> column for each field given a column."""
+        return {name: str(menu.currentData()) for name, menu in self.menus.items()
+                if menu.currentData()}
+
+    def _update(self) -> None:
+        chosen = self.mapping()
+        missing = [LABELS[name][:-1].lower() for name in REQUIRED if name not in chosen]
+        columns = list(chosen.values())
+        twice = sorted({column for column in columns if columns.count(column) > 1})
+        if missing:
+            said = f"Choose the column of the {' and the '.join(missing)}."
+        elif twice:
+            said = f"The column {twice[0]!r} is chosen for two fields."
+        else:
+            said = ""
+        self.problem.setText(said)
+        self.problem.setVisible(bool(said))
+        self.buttons.button(self.buttons.StandardButton.Ok).setEnabled(not said)
+
+    def accept(self) -> None:
+        """Hand the mapping on; close when the import took it."""
+        if self._on_accept(self.mapping()):
+            super().accept()
+
+
+def _item_text(column: str, example: str) -> str:
+    """"Seite — https://blog.example.com/post" (the example shortened)."""
+    shown = " ".join(example.split())
+    if len(shown) > EXAMPLE_CHARS:
+        shown = shown[: EXAMPLE_CHARS - 1] + "…"
+    return f"{column} — {shown}" if shown else column
