@@ -122,7 +122,9 @@ def ambiguous_date(text: str) -> bool:
     05/05/2026, which reads the same both ways)."""
     value = text.strip()
     match = _SLASHED.match(value)
-    return bool(match) and slashed_order(value) is None and match[1] != match[2] and \
+    if match is None:
+        return False
+    return slashed_order(value) is None and match[1] != match[2] and \
         parse_date(value, DAY_FIRST) is not None and parse_date(value, MONTH_FIRST) is not None
 
 

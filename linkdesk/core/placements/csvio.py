@@ -302,7 +302,7 @@ def _header_key(columns: list[str]) -> str:
     return "|".join(column.strip().lower() for column in columns)
 
 
-def _cell(row: list[str], index: int) -> str:
+def _cell(row: Sequence[str], index: int) -> str:
     return row[index] if index < len(row) else ""
 
 
