@@ -14,16 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from linkdesk.core.store import health, settings
+from linkdesk.core.store.errors import ProjectError
 from linkdesk.core.store.schema import MIGRATIONS, SCHEMA_VERSION
 from linkdesk.core.store.settings import Key
 
 APPLICATION_ID = 0x4C4B4453  # "LKDS": tells a LinkDesk project from any other SQLite file
 PROJECT_SUFFIX = ".linkdesk"
 _BUSY_TIMEOUT_MS = 30_000
-
-
-class ProjectError(Exception):
-    """A project file cannot be opened or used; the message is meant for the user."""
 
 
 class Project:
@@ -78,9 +75,9 @@ class Project:
 
     # -- settings ----------------------------------------------------------------------------
 
-    def setting(self, key: Key, default: Any = None) -> Any:
-        """Return a project setting (JSON value), or `default` (see `store.settings`)."""
-        return settings.get(self.db, key, default)
+    def setting(self, key: Key, default: Any = None, *, lenient: bool = False) -> Any:
+        """Return a project setting (JSON value), or `default` (see `store.settings.get`)."""
+        return settings.get(self.db, key, default, lenient=lenient)
 
     def set_setting(self, key: Key, value: Any) -> None:
         """Store a project setting (any JSON value) in its own transaction."""
