@@ -153,6 +153,7 @@ def site_root(db: sqlite3.Connection) -> str | None:
 
 def _decoded(db: sqlite3.Connection, key: Key, text: object) -> Any:
     """The stored value, checked to be the kind its key holds."""
+    problem: str | None
     try:
         value = json.loads(text) if isinstance(text, str | bytes) else text
     except ValueError as error:  # JSONDecodeError, or bytes that are not UTF-8
