@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 from exportgen import make_profile, write_ahrefs, write_semrush
 
@@ -74,6 +75,32 @@ def test_damaged_digest_is_made_again(project_file: Path, tmp_path: Path, damage
             "SELECT rows, length(links), length(codes) FROM snapshot_digests "
             "WHERE import_id = 1").fetchone()
     assert (links, codes) == (8 * rows, 2 * rows)
+
+
+@pytest.mark.parametrize("code", [-1, 1458, 32767])
+@pytest.mark.parametrize("import_id", [1, 2])
+def test_digest_codes_out_of_range_are_made_again(
+        project_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        code: int, import_id: int) -> None:
+    # Whole int16s of the right count, but no code a row can have (0 to 1457: lost, and a
+    # base-3 digit per attribute): -1 would read as lost with every attribute not said.
+    path = tmp_path / "damaged.linkdesk"
+    path.write_bytes(project_file.read_bytes())
+    with sqlite3.connect(path) as db:
+        rows = db.execute("SELECT rows FROM snapshot_digests WHERE import_id = ?",
+                          (import_id,)).fetchone()[0]
+        db.execute("UPDATE snapshot_digests SET codes = ? WHERE import_id = ?",
+                   (np.full(rows, code, np.int16).tobytes(), import_id))
+    capsys.readouterr()
+    for since in (["--since", "2026-10-05"], []):
+        assert main(["changes", str(project_file), *since, "--json"]) == 0
+        expected = capsys.readouterr().out
+        assert main(["changes", str(path), *since, "--json"]) == 0
+        assert capsys.readouterr().out == expected
+    with sqlite3.connect(path) as db:  # and the cache holds the codes again
+        stored = db.execute("SELECT codes FROM snapshot_digests WHERE import_id = ?",
+                            (import_id,)).fetchone()[0]
+    assert int(np.frombuffer(stored, np.int16).max()) <= 1457
 
 
 # Values only an edited or damaged project file holds: every command and the window's time
