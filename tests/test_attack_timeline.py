@@ -263,3 +263,35 @@ def test_separator_in_an_anchor_keeps_anchors_on_their_links(tmp_path: Path) -> 
     assert len(digest.anchors) == len(digest.links) == len(rows)
     last = rows[-1][0]
     assert last is not None and int(digest.anchors[-1]) == anchor_crc(last)
+
+
+def test_a_request_over_both_tables_checks_the_project_state_once(
+        project_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from linkdesk.core.profile.report import profile_sections
+    from linkdesk.core.tables import DOMAINS, LINKS, Filters, with_marks
+    from linkdesk.core.timeline import changes as changes_module
+    from linkdesk.core.timeline.filters import changes_since_review, with_since_review
+
+    path = tmp_path / "p.linkdesk"
+    path.write_bytes(project_file.read_bytes())
+    tables = (with_since_review(with_marks(LINKS)), with_since_review(with_marks(DOMAINS)))
+    filters = Filters(since_review="new")
+    real = changes_module.state_key
+    calls: list[object] = []
+
+    def counted(*args: object) -> str:
+        calls.append(args)
+        return real(*args)  # type: ignore[arg-type]
+
+    with Project.open(path) as project:
+        first = changes_since_review(project.db)  # computed and held on the connection
+        monkeypatch.setattr(changes_module, "state_key", counted)
+        history = profile_history(project.db, filters, tables)
+        assert len(calls) == 1  # one check for both tables, the changes reused
+        assert history.filtered and history.points
+        calls.clear()
+        scope = dict(profile_sections(project.db, filters, sections=("scope",), tables=tables))
+        assert len(calls) == 1
+        assert scope["scope"].links_filtered
+        again = changes_since_review(project.db)  # outside a request: checked each time
+        assert len(calls) == 2 and again.counts == first.counts
