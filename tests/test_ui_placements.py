@@ -294,7 +294,7 @@ def test_check_can_be_cancelled_from_the_status_bar(
 
 
 def test_opening_notice_changed_and_expiring(open_window: Any, tmp_path: Path,
-                                             server: PageServer) -> None:
+                                             server: PageServer, qtbot: Any) -> None:
     path = _ledger_with_pages(tmp_path / "built.linkdesk", server)
     soon = (datetime.date.today() + datetime.timedelta(days=5)).isoformat()
     with Project.open(path) as project:
@@ -305,7 +305,7 @@ def test_opening_notice_changed_and_expiring(open_window: Any, tmp_path: Path,
              expires_on="2099-01-01")
     window = open_window(path)
     notice = window.placements.notice
-    assert notice.isVisible()
+    qtbot.waitUntil(notice.isVisible, timeout=60_000)  # after the statuses' refresh
     assert "3 changed since you last looked" in notice.sentence
     assert "/nofollowed: changed: rel" in notice.sentence
     assert f"1 expires within 14 days (renewals.example/post, on {soon})" \
@@ -316,6 +316,7 @@ def test_opening_notice_changed_and_expiring(open_window: Any, tmp_path: Path,
     assert window.workspace.current_name() == "placements"
     # Opened again with nothing new: only what still expires soon.
     assert window.open_project(tmp_path / "client.linkdesk")
+    qtbot.waitUntil(lambda: bool(notice.sentence), timeout=60_000)
     assert "changed since" not in notice.sentence and "expires within" in notice.sentence
 
 
