@@ -106,6 +106,7 @@ class JobCoordinator(QObject):
         self._review: ReviewJob | None = None
         self._pending_review: str | None = None  # the note of a review waiting to start
         self._tasks: set[Task] = set()  # a part's short tasks (run_task)
+        self.upkeep = True  # False: no sort indexes built, no re-score (a screenshot)
 
     # -- what runs ---------------------------------------------------------------------------
 
@@ -274,9 +275,9 @@ class JobCoordinator(QObject):
         """Build missing sort indexes and, if automatic, re-score stale scores in the
         background; nothing if another job runs (upkeep follows it)."""
         project = self._opened.project
-        if project is None or project.read_only or self._import is not None or (
-                self._score is not None or self._check is not None
-                or self._review is not None):
+        if not self.upkeep or project is None or project.read_only or (
+                self._import is not None or self._score is not None
+                or self._check is not None or self._review is not None):
             return  # a read-only project cannot be given indexes or scores
         stale = self._prefs.automatic_scoring and not self._workspace.scores_current
         if stale or missing_table_indexes(project.db):
