@@ -129,3 +129,17 @@ def test_the_window_shows_a_damaged_setting_and_stays(
     assert "the setting 'sites' is damaged" in text
     assert window.project is None
     window.close()
+
+
+def test_a_background_task_says_a_damaged_setting(
+        qtbot: Any, built: Path, tmp_path: Path) -> None:
+    from linkdesk.core.report.branding import project_branding
+    from linkdesk.ui.workers.task import Task
+
+    path = damaged(built, tmp_path, "report_branding", "[]")
+    task = Task(path, lambda project, *_: project_branding(project.db))
+    with qtbot.waitSignal(task.finished, timeout=30_000) as finished:
+        task.start()
+    outcome = finished.args[0]
+    assert outcome.error.startswith(f"{path}: the setting 'report_branding' is damaged")
+    assert "internal error" not in outcome.error
