@@ -37,3 +37,15 @@ def test_statuses_are_refreshed_off_the_gui_thread(
     assert threads and threading.main_thread().name not in threads
     assert not window.placements.stale
     assert "placement" in window.workspace.placements.totals.text().lower()
+
+
+def test_a_refresh_dropped_with_its_project_does_not_stop_the_next(
+        open_window: Any, ledger: Path, qtbot: Any) -> None:
+    window = open_window(ledger)
+    qtbot.waitUntil(lambda: not window.placements.refreshing, timeout=60_000)
+    window.workspace.show_tab("placements")
+    window.placements.mark_stale()
+    assert window.placements.refreshing
+    assert window.open_project(window.project.path)  # its answer is dropped; a new one runs
+    qtbot.waitUntil(lambda: not window.placements.refreshing, timeout=60_000)
+    assert not window.placements.stale

@@ -333,3 +333,23 @@ def test_mark_all_shown_marks_the_rows_a_since_review_filter_shows(
     marked = window.project.db.execute(
         "SELECT domain FROM domain_marks WHERE kind = 'review'").fetchall()
     assert marked == [("newnov.org",)]
+
+
+def test_rows_still_being_found_are_dropped_with_their_project(
+        qtbot: Any, open_window: OpenWindow, reviewed: Path) -> None:
+    window = _opened(open_window, reviewed)
+    path = window.project.path
+    window.workspace.show_tab("domains")
+    window.workspace.filter_bar.show_filters(Filters(since_review="new"))
+    assert _rows(qtbot, window, "domains") == 1
+    assert window.marking.mark_shown(MarkKind.REVIEW) is None
+    assert window.marking.finding_shown
+    assert window.open_project(path)  # the same file again: the old task's answer is dropped
+    assert not window.marking.finding_shown
+    window.workspace.show_tab("domains")
+    window.workspace.filter_bar.show_filters(Filters(since_review="new"))
+    assert _rows(qtbot, window, "domains") == 1
+    assert window.marking.mark_shown(MarkKind.REVIEW) is None
+    qtbot.waitUntil(lambda: bool(_dialogs(window, MarkDialog)), timeout=WAIT_MS)
+    assert len(_dialogs(window, MarkDialog)) == 1  # only the new project's
+    _dialogs(window, MarkDialog)[0].reject()

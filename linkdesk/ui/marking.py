@@ -253,8 +253,10 @@ class Marking(WindowPart):
         return ""
 
     def forget(self) -> None:
-        """Another project (or none): the old project's steps cannot be undone here."""
+        """Another project (or none): the old project's steps cannot be undone here, and
+        the rows Mark All Shown was finding are dropped with its task."""
         self.undo_stack.clear()
+        self.finding_shown = False
 
     # -- disavow files -----------------------------------------------------------------------
 

@@ -236,6 +236,7 @@ class Placements(WindowPart):
         project = self.opened.project
         self.notice.say([], [])
         self.stale = True
+        self.refreshing = False  # a refresh of the previous project was dropped with it
         if project is None:
             return
         self.shown(then=lambda: self._say_notice(project))
