@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 from exportgen import make_profile, write_ahrefs, write_semrush
 
@@ -74,6 +75,32 @@ def test_damaged_digest_is_made_again(project_file: Path, tmp_path: Path, damage
             "SELECT rows, length(links), length(codes) FROM snapshot_digests "
             "WHERE import_id = 1").fetchone()
     assert (links, codes) == (8 * rows, 2 * rows)
+
+
+@pytest.mark.parametrize("code", [-1, 1458, 32767])
+@pytest.mark.parametrize("import_id", [1, 2])
+def test_digest_codes_out_of_range_are_made_again(
+        project_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        code: int, import_id: int) -> None:
+    # Whole int16s of the right count, but no code a row can have (0 to 1457: lost, and a
+    # base-3 digit per attribute): -1 would read as lost with every attribute not said.
+    path = tmp_path / "damaged.linkdesk"
+    path.write_bytes(project_file.read_bytes())
+    with sqlite3.connect(path) as db:
+        rows = db.execute("SELECT rows FROM snapshot_digests WHERE import_id = ?",
+                          (import_id,)).fetchone()[0]
+        db.execute("UPDATE snapshot_digests SET codes = ? WHERE import_id = ?",
+                   (np.full(rows, code, np.int16).tobytes(), import_id))
+    capsys.readouterr()
+    for since in (["--since", "2026-10-05"], []):
+        assert main(["changes", str(project_file), *since, "--json"]) == 0
+        expected = capsys.readouterr().out
+        assert main(["changes", str(path), *since, "--json"]) == 0
+        assert capsys.readouterr().out == expected
+    with sqlite3.connect(path) as db:  # and the cache holds the codes again
+        stored = db.execute("SELECT codes FROM snapshot_digests WHERE import_id = ?",
+                            (import_id,)).fetchone()[0]
+    assert int(np.frombuffer(stored, np.int16).max()) <= 1457
 
 
 # Values only an edited or damaged project file holds: every command and the window's time
@@ -236,3 +263,35 @@ def test_separator_in_an_anchor_keeps_anchors_on_their_links(tmp_path: Path) -> 
     assert len(digest.anchors) == len(digest.links) == len(rows)
     last = rows[-1][0]
     assert last is not None and int(digest.anchors[-1]) == anchor_crc(last)
+
+
+def test_a_request_over_both_tables_checks_the_project_state_once(
+        project_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from linkdesk.core.profile.report import profile_sections
+    from linkdesk.core.tables import DOMAINS, LINKS, Filters, with_marks
+    from linkdesk.core.timeline import changes as changes_module
+    from linkdesk.core.timeline.filters import changes_since_review, with_since_review
+
+    path = tmp_path / "p.linkdesk"
+    path.write_bytes(project_file.read_bytes())
+    tables = (with_since_review(with_marks(LINKS)), with_since_review(with_marks(DOMAINS)))
+    filters = Filters(since_review="new")
+    real = changes_module.state_key
+    calls: list[object] = []
+
+    def counted(*args: object) -> str:
+        calls.append(args)
+        return real(*args)  # type: ignore[arg-type]
+
+    with Project.open(path) as project:
+        first = changes_since_review(project.db)  # computed and held on the connection
+        monkeypatch.setattr(changes_module, "state_key", counted)
+        history = profile_history(project.db, filters, tables)
+        assert len(calls) == 1  # one check for both tables, the changes reused
+        assert history.filtered and history.points
+        calls.clear()
+        scope = dict(profile_sections(project.db, filters, sections=("scope",), tables=tables))
+        assert len(calls) == 1
+        assert scope["scope"].links_filtered
+        again = changes_since_review(project.db)  # outside a request: checked each time
+        assert len(calls) == 2 and again.counts == first.counts

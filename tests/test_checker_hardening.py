@@ -360,3 +360,70 @@ def test_a_server_hanging_up_through_aiohttp_is_no_timeout() -> None:
 )
 def test_only_safe_charsets_are_honoured(content_type: str, body: bytes, text: str) -> None:
     assert decode_page(body, content_type) == text
+
+
+def _parser_threads() -> int:
+    return sum(thread.name == "linkdesk-parse" for thread in threading.enumerate())
+
+
+def test_many_slow_pages_never_pile_up_parser_threads(
+    tmp_path: Path, blocking_parse: threading.Event
+) -> None:
+    # Every parse hangs past its budget: each page is scanned instead, and the threads left
+    # with a hung parse are replaced only up to the cap (two spare), not once per page.
+    before = _parser_threads()
+    names = [f"p{n}/slow" for n in range(24)]
+    most: list[int] = []
+
+    def watch() -> bool:  # polled by the check's loop while it runs
+        most.append(_parser_threads() - before)
+        return False
+
+    with page_server() as server:
+        for name in names:
+            server.routes[f"/{name}"] = page(LINK)
+        path = make_project(tmp_path / "p.linkdesk",
+                            [(server.url(f"/{name}"), TARGET) for name in names])
+        summary = check_links(path, options=replace(FAST, parse_budget=0.2), cancelled=watch)
+        with Project.open(path) as project:
+            details = {row[0] for row in project.db.execute("SELECT detail FROM latest_checks")}
+    alive = _parser_threads() - before
+    assert summary.by_status[LIVE] == len(names)
+    assert details == {SCANNED}
+    assert most and max(most) <= engine_module._PARSER_THREADS + 2
+    assert alive <= engine_module._PARSER_THREADS + 2
+
+
+def test_parsers_stuck_at_the_cap_refuse_a_parse_and_run_the_scan_here() -> None:
+    import asyncio
+
+    from linkdesk.core.checker.parsers import Parsers, ParseTimeout
+
+    release = threading.Event()
+    before = _parser_threads()
+
+    async def main() -> tuple[int, int, str, int]:
+        parsers = Parsers(2, budget=0.05, max_threads=3)
+        hung = [parsers.run(lambda: release.wait(60)) for _ in range(12)]
+        timed_out = sum(isinstance(result, ParseTimeout)
+                        for result in await asyncio.gather(*hung, return_exceptions=True))
+        stuck = parsers.alive()
+        here = threading.current_thread().name
+        scanned = await parsers.run(lambda: threading.current_thread().name,
+                                    inline_when_stuck=True)
+        refused = 0
+        try:
+            await parsers.run(lambda: "parsed")
+        except ParseTimeout:
+            refused = 1
+        release.set()
+        _wait_for(lambda: parsers.alive() == 2, "the stuck threads to end")
+        assert await parsers.run(lambda: "parsed") == "parsed"
+        parsers.close()
+        return timed_out, stuck, "here" if scanned == here else scanned, refused
+
+    timed_out, stuck, scanned, refused = asyncio.run(main())
+    assert timed_out == 12
+    assert stuck == 3  # at most max_threads, every one hung
+    assert scanned == "here" and refused == 1
+    _wait_for(lambda: _parser_threads() <= before, "the parser threads to end")

@@ -481,3 +481,17 @@ def test_a_folder_where_the_library_should_be_gives_a_warning(
     assert f"{private_library}: is a folder" in warning
     assert domains[0] in domain_marks(clients["acme"], domains)
     assert "setting is saved" in set_project_options(clients["acme"], confidential=True)
+
+
+def test_a_file_with_only_a_schema_version_is_no_library(tmp_path: Path) -> None:
+    # The project's rule, now shared: a file without LinkDesk's id that has a version (another
+    # program's marker) is foreign, and is never switched to WAL.
+    path = tmp_path / "library.sqlite"
+    other = sqlite3.connect(path)
+    other.execute("PRAGMA user_version = 1")
+    other.close()
+    data = path.read_bytes()
+    with pytest.raises(LibraryError, match="not a LinkDesk library"):
+        Library.open(path)
+    assert path.read_bytes() == data
+    assert not Path(f"{path}-wal").exists()

@@ -409,7 +409,7 @@ def test_a_failed_check_says_it_could_not_check_the_placements(
 
 
 def test_opening_notice_changed_and_expiring(open_window: Any, tmp_path: Path,
-                                             server: PageServer) -> None:
+                                             server: PageServer, qtbot: Any) -> None:
     path = _ledger_with_pages(tmp_path / "built.linkdesk", server)
     soon = (datetime.date.today() + datetime.timedelta(days=5)).isoformat()
     with Project.open(path) as project:
@@ -420,7 +420,7 @@ def test_opening_notice_changed_and_expiring(open_window: Any, tmp_path: Path,
              expires_on="2099-01-01")
     window = open_window(path)
     notice = window.placements.notice
-    assert notice.isVisible()
+    qtbot.waitUntil(notice.isVisible, timeout=60_000)  # after the statuses' refresh
     # The page that kept its link is no news (unchecked → live); the two others are.
     assert "2 changed since you last looked" in notice.sentence
     assert "/kept" not in notice.sentence.split("expires")[0]
@@ -433,6 +433,7 @@ def test_opening_notice_changed_and_expiring(open_window: Any, tmp_path: Path,
     assert window.workspace.current_name() == "placements"
     # Opened again with nothing new: only what still expires soon.
     assert window.open_project(tmp_path / "client.linkdesk")
+    qtbot.waitUntil(lambda: bool(notice.sentence), timeout=60_000)
     assert "changed since" not in notice.sentence and "expires within" in notice.sentence
 
 

@@ -8,6 +8,7 @@ tests/test_timeline.py (known additions, drops, changes), reviewed after October
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,9 @@ from linkdesk.core.timeline import (
     snapshots,
     with_since_review,
 )
+from linkdesk.ui import marking as marking_module
 from linkdesk.ui.dashboard.charts import export_chart
+from linkdesk.ui.dialogs.mark_dialog import MarkDialog
 from linkdesk.ui.jobs import Admission
 from linkdesk.ui.main_window import MainWindow
 
@@ -302,15 +305,51 @@ def test_the_import_flow_asks_the_export_date(
     assert found == {("ahrefs", "2026-09-20", ("file",)), ("semrush", "2026-10-25", ("user",))}
 
 
+def _dialogs(window: MainWindow, kind: type[Any]) -> list[Any]:
+    return [dialog for dialog in window.findChildren(kind) if dialog.isVisible()]
+
+
 def test_mark_all_shown_marks_the_rows_a_since_review_filter_shows(
-        qtbot: Any, open_window: OpenWindow, reviewed: Path) -> None:
+        qtbot: Any, open_window: OpenWindow, reviewed: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     window = _opened(open_window, reviewed)
     window.workspace.show_tab("domains")
     window.workspace.filter_bar.show_filters(Filters(since_review="new"))
     assert _rows(qtbot, window, "domains") == 1  # newnov.org, new in November
-    dialog = window.marking.mark_shown(MarkKind.REVIEW)
-    assert dialog is not None
+    threads: list[str] = []
+    real = marking_module._shown_targets
+
+    def found(*args: Any) -> Any:
+        threads.append(threading.current_thread().name)
+        return real(*args)
+
+    monkeypatch.setattr(marking_module, "_shown_targets", found)
+    assert window.marking.mark_shown(MarkKind.REVIEW) is None  # the rows are found first
+    qtbot.waitUntil(lambda: bool(_dialogs(window, MarkDialog)), timeout=WAIT_MS)
+    assert threads and threading.main_thread().name not in threads  # not on the GUI thread
+    dialog = _dialogs(window, MarkDialog)[-1]
+    assert "1 marked" in dialog.preview.toPlainText()
     dialog.accept()
     marked = window.project.db.execute(
         "SELECT domain FROM domain_marks WHERE kind = 'review'").fetchall()
     assert marked == [("newnov.org",)]
+
+
+def test_rows_still_being_found_are_dropped_with_their_project(
+        qtbot: Any, open_window: OpenWindow, reviewed: Path) -> None:
+    window = _opened(open_window, reviewed)
+    path = window.project.path
+    window.workspace.show_tab("domains")
+    window.workspace.filter_bar.show_filters(Filters(since_review="new"))
+    assert _rows(qtbot, window, "domains") == 1
+    assert window.marking.mark_shown(MarkKind.REVIEW) is None
+    assert window.marking.finding_shown
+    assert window.open_project(path)  # the same file again: the old task's answer is dropped
+    assert not window.marking.finding_shown
+    window.workspace.show_tab("domains")
+    window.workspace.filter_bar.show_filters(Filters(since_review="new"))
+    assert _rows(qtbot, window, "domains") == 1
+    assert window.marking.mark_shown(MarkKind.REVIEW) is None
+    qtbot.waitUntil(lambda: bool(_dialogs(window, MarkDialog)), timeout=WAIT_MS)
+    assert len(_dialogs(window, MarkDialog)) == 1  # only the new project's
+    _dialogs(window, MarkDialog)[0].reject()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import shutil
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QEvent, QSettings
 from PySide6.QtWidgets import QApplication
+from shiboken6 import isValid
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -245,6 +247,7 @@ def test_apply_earlier_verdicts_previews_changes_only_undecided_domains_and_undo
     before = _bolt_marks(window, domains)
     dialog = window.verdicts.apply_earlier()
     assert isinstance(dialog, ApplyVerdictsDialog)
+    planned(qtbot, dialog)
     summary = dialog.summary.text()
     assert "5 domains of this project were judged before" in summary
     assert "4 domains would change: 3 disavow, 1 keep" in summary
@@ -254,8 +257,10 @@ def test_apply_earlier_verdicts_previews_changes_only_undecided_domains_and_undo
     assert rows == {domains[1]: ("Review", "Disavow"), domains[2]: ("—", "Disavow"),
                     domains[3]: ("—", "Disavow"), domains[4]: ("—", "Keep")}
     dialog.verdicts["keep"].setChecked(False)  # plan again without keep
+    planned(qtbot, dialog)
     assert dialog.table.rowCount() == 3
-    dialog.verdicts["keep"].setChecked(True)
+    dialog.verdicts["keep"].setChecked(True)  # planned before: shown at once
+    assert dialog.plan is not None and dialog.table.rowCount() == 4
     dialog.accept()
     after = _bolt_marks(window, domains)
     assert after[domains[0]] == ("keep", "our own")
@@ -275,6 +280,36 @@ def test_apply_earlier_verdicts_previews_changes_only_undecided_domains_and_undo
     assert _bolt_marks(window, domains) == after
 
 
+def planned(qtbot: Any, dialog: ApplyVerdictsDialog) -> None:
+    """Wait for the plan of the verdicts ticked, worked out on a worker thread."""
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=WAIT_MS)
+
+
+def test_the_plan_is_worked_out_off_the_gui_thread(
+        qtbot: Any, make_window: Any, clients: dict[str, Path],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from linkdesk.ui import verdict_library
+
+    domains = shared(clients, 3)
+    mark(clients["acme"], domains, DISAVOW, "spam network")
+    window = make_window(clients["bolt"])
+    threads: list[str] = []
+    real = verdict_library.plan_apply
+
+    def plan_apply(*args: Any, **kwargs: Any) -> Any:
+        threads.append(threading.current_thread().name)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(verdict_library, "plan_apply", plan_apply)
+    dialog = window.verdicts.apply_earlier()
+    assert dialog is not None
+    assert dialog.plan is None and "Working out" in dialog.summary.text()
+    planned(qtbot, dialog)
+    assert "3 domains would change: 3 disavow" in dialog.summary.text()
+    assert threads and threading.main_thread().name not in threads
+    dialog.reject()
+
+
 def _cell(dialog: ApplyVerdictsDialog, row: int, column: int) -> str:
     item = dialog.table.item(row, column)
     assert item is not None
@@ -292,6 +327,7 @@ def test_nothing_to_apply_says_so(qtbot: Any, make_window: Any,
     window = make_window(clients["bolt"])
     dialog = window.verdicts.apply_earlier()
     assert dialog is not None
+    planned(qtbot, dialog)
     assert "nothing to apply" in dialog.summary.text()
     assert not dialog.buttons.button(dialog.buttons.StandardButton.Apply).isEnabled()
     dialog.reject()
@@ -346,7 +382,10 @@ def test_a_damaged_library_is_a_warning_and_the_window_works(
     assert view is not None
     view.selectRow(0)
     assert "cannot be read" in window.workspace.details.judged.text()
-    assert window.verdicts.apply_earlier() is None  # an error message, not a traceback
+    dialog = window.verdicts.apply_earlier()  # the library is read by the first plan
+    qtbot.waitUntil(lambda: window.findChild(object, "errorMessage") is not None,
+                    timeout=WAIT_MS)  # an error message, not a traceback
+    assert dialog is not None and not (isValid(dialog) and dialog.isVisible())
     box = window.findChild(object, "errorMessage")
     assert box is not None and "damaged" in box.text()
     box.close()

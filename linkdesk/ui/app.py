@@ -64,7 +64,8 @@ def start_window(preferences: Preferences, project: Path | None = None) -> MainW
 def screenshot(project: Path, output: Path, tab: str = "links") -> str | None:
     """Render the window on `project` at 1400×900 into a PNG; an error message, or None.
 
-    A project whose scores are out of date is scored first (the window would score it).
+    A project whose scores are out of date is scored first (the window would score it);
+    missing sort indexes are not built (the rows are sorted without them).
 
     Uses throwaway settings: a screenshot shows the defaults, and never changes the user's
     recent projects or window layout.
@@ -87,6 +88,7 @@ def screenshot(project: Path, output: Path, tab: str = "links") -> str | None:
         # while the window is rendered.
         preferences.set_value("scoring/automatic", "false")
         window = MainWindow(preferences)
+        window.jobs.upkeep = False  # the picture shows no "Preparing sort indexes"
         window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
         window.resize(*SCREENSHOT_SIZE)
         if not window.open_project(project):

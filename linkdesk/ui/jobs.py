@@ -9,7 +9,10 @@ and gets a typed `Decision`:
 - a re-score gives way: it is cancelled, the import, check or review waits in the queue and
   starts as soon as the re-score has stopped, and the scores are brought up to date after it
   (a review re-scores itself first);
-- marks and settings (short writes on the GUI thread) ask `writer_busy` / `pause_for_write`.
+- marks and settings (short writes on the GUI thread) ask `writer_busy` / `pause_for_write`;
+- a part's short work that must not hold the GUI thread (a plan to preview, the rows a filter
+  shows, placement statuses) runs as a `run_task` task on its own connection; one that writes
+  keeps to one short transaction, which a write from the window simply waits for.
 
 It shows nothing itself: the window's parts listen to its signals (a progress dialog, the
 status bar's widgets, summaries) and turn refusals into messages.
@@ -17,6 +20,7 @@ status bar's widgets, summaries) and turn refusals into messages.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -31,7 +35,7 @@ from linkdesk.ui.workers.checker import CheckRequest, start_check
 from linkdesk.ui.workers.importer import ImportJob, ImportOutcome
 from linkdesk.ui.workers.reviewer import ReviewJob, ReviewOutcome
 from linkdesk.ui.workers.scorer import ScoreJob, ScoreOutcome
-from linkdesk.ui.workers.task import Task, TaskOutcome
+from linkdesk.ui.workers.task import Task, TaskOutcome, Work
 from linkdesk.ui.workspace import Workspace
 
 
@@ -101,6 +105,8 @@ class JobCoordinator(QObject):
         self._pending_check: CheckRequest | None = None
         self._review: ReviewJob | None = None
         self._pending_review: str | None = None  # the note of a review waiting to start
+        self._tasks: set[Task] = set()  # a part's short tasks (run_task)
+        self.upkeep = True  # False: no sort indexes built, no re-score (a screenshot)
 
     # -- what runs ---------------------------------------------------------------------------
 
@@ -155,6 +161,28 @@ class JobCoordinator(QObject):
         if self._score is not None and self._score.scoring:
             return "re-scoring is running"
         return ""
+
+    def run_task(self, name: str, work: Work, done: Callable[[TaskOutcome], None]
+                 ) -> Task | None:
+        """Run a part's short `work(project, progress, cancelled)` on its own thread and
+        connection; `done(outcome)` follows on the GUI thread, unless the project is closed
+        first (then the task is cancelled and nothing follows). Work that writes keeps to
+        one short transaction (a write from the window waits for it, as for a sort index).
+        None: no project."""
+        project = self._opened.project
+        if project is None:
+            return None
+        task = Task(project.path, work, self, name=name)
+        self._tasks.add(task)
+
+        def finished(outcome: TaskOutcome) -> None:
+            self._tasks.discard(task)
+            task.deleteLater()
+            done(outcome)
+
+        task.finished.connect(finished)
+        task.start()
+        return task
 
     # -- requests ----------------------------------------------------------------------------
 
@@ -247,9 +275,9 @@ class JobCoordinator(QObject):
         """Build missing sort indexes and, if automatic, re-score stale scores in the
         background; nothing if another job runs (upkeep follows it)."""
         project = self._opened.project
-        if project is None or project.read_only or self._import is not None or (
-                self._score is not None or self._check is not None
-                or self._review is not None):
+        if not self.upkeep or project is None or project.read_only or (
+                self._import is not None or self._score is not None
+                or self._check is not None or self._review is not None):
             return  # a read-only project cannot be given indexes or scores
         stale = self._prefs.automatic_scoring and not self._workspace.scores_current
         if stale or missing_table_indexes(project.db):
@@ -302,6 +330,12 @@ class JobCoordinator(QObject):
 
     def close_project(self) -> None:
         """Another project (or none): stop every job of this one, drop what waits."""
+        for task in list(self._tasks):
+            task.finished.disconnect()  # its answer is about the project being closed
+            task.cancel()
+            task.wait()
+            task.deleteLater()
+        self._tasks.clear()
         if self._review is not None:  # one transaction: let it end, show nothing
             job, self._review = self._review, None
             job.finished.disconnect(self._review_done)

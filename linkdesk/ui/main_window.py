@@ -175,10 +175,11 @@ class MainWindow(QMainWindow):
         self.project = project
         try:
             self._show_project(project)
-        except sqlite3.Error as error:  # damage past the pages opening reads
+        except (sqlite3.Error, ProjectError) as error:  # damage past what opening reads
             self._close_project()
             self._show_project(None)
-            self._open_failed(path, database_problem(path, error))
+            self._open_failed(path, str(error) if isinstance(error, ProjectError)
+                              else database_problem(path, error))
             return False
         self.prefs.add_recent_project(path)
         if project.read_only:

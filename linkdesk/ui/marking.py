@@ -3,7 +3,9 @@ undo and redo, and the client's disavow files in and out.
 
 Every marking action is planned and previewed in the Mark dialog, then pushed on a
 `QUndoStack` as one command (Edit ▸ Undo / Redo). Marks never change links, so neither the
-scores nor the tables' sort orders go stale: the tables only read again.
+scores nor the tables' sort orders go stale: the tables only read again. The rows a
+since-review filter shows need the changes since the review (seconds on a million links):
+Mark All Shown then finds them on a worker thread and opens the dialog when they are known.
 """
 
 from __future__ import annotations
@@ -44,7 +46,8 @@ from linkdesk.core.marks import (
     targets_from_ids,
 )
 from linkdesk.core.scoring import RISK_LEVELS
-from linkdesk.core.tables import TableQuery, judged_changed, targets_from_filter
+from linkdesk.core.store import Project
+from linkdesk.core.tables import Filters, TableQuery, TableSpec, judged_changed, targets_from_filter
 from linkdesk.ui.dialogs.disavow_export import DisavowExportDialog
 from linkdesk.ui.dialogs.mark_dialog import MarkDialog
 from linkdesk.ui.dialogs.messages import TextReport, show_error
@@ -52,6 +55,7 @@ from linkdesk.ui.format import counted
 from linkdesk.ui.parts import WindowContext, WindowPart
 from linkdesk.ui.undo_step import WrittenStep
 from linkdesk.ui.views.table_view import TableView
+from linkdesk.ui.workers.task import TaskOutcome
 
 DISAVOW_FILTER = "Disavow files (*.txt);;All files (*)"
 MARKABLE = ("links", "domains")
@@ -79,6 +83,7 @@ class Marking(WindowPart):
             lambda text: self.redo_action.setText(f"&Redo {text}".strip()))
         self.undo_action.setEnabled(False)
         self.redo_action.setEnabled(False)
+        self.finding_shown = False  # Mark All Shown is finding the rows on a worker
 
     # -- which rows --------------------------------------------------------------------------
 
@@ -131,6 +136,9 @@ class Marking(WindowPart):
         noun = "links" if name == "links" else "referring domains"
         what = f"All {count:,} {noun} shown with the current filters"
         spec, filters = model.spec, model.filters
+        if filters.since_review not in (None, "unjudged"):  # the changes since the review
+            self._mark_shown_later(what, spec, filters, name, kind)
+            return None
 
         def target_for(level: str) -> Target:
             if level == name:
@@ -138,6 +146,31 @@ class Marking(WindowPart):
             return domains_of_links(db, list(TableQuery(db, spec, filters).ordered_ids()))
 
         return self._open(db, what, target_for, name, kind)
+
+    def _mark_shown_later(self, what: str, spec: TableSpec, filters: Filters, name: str,
+                          kind: MarkKind | None) -> None:
+        """Find the rows shown on a worker, then open the Mark dialog on them."""
+        if self.finding_shown:
+            self.post("Still finding the rows shown: the Mark dialog opens when they are "
+                      "known.", 10_000)
+            return
+
+        def found(outcome: TaskOutcome) -> None:
+            self.finding_shown = False
+            self.post("", 0)
+            db = self._db()
+            if outcome.error or db is None:
+                show_error(self.window(), "Cannot find the rows shown", outcome.error
+                           or "The project was closed.")
+                return
+            targets: dict[str, Target] = outcome.result
+            self._open(db, what, targets.__getitem__, name, kind)
+
+        self.finding_shown = self.jobs.run_task(
+            "rows shown", lambda project, *_: _shown_targets(project, spec, filters, name),
+            found) is not None
+        if self.finding_shown:
+            self.post("Finding the rows shown…", 0)
 
     def mark_by_rule(self) -> QDialog | None:
         """Ask for a rule over the scores (risk at least, quality below), then mark."""
@@ -220,8 +253,10 @@ class Marking(WindowPart):
         return ""
 
     def forget(self) -> None:
-        """Another project (or none): the old project's steps cannot be undone here."""
+        """Another project (or none): the old project's steps cannot be undone here, and
+        the rows Mark All Shown was finding are dropped with its task."""
         self.undo_stack.clear()
+        self.finding_shown = False
 
     # -- disavow files -----------------------------------------------------------------------
 
@@ -348,3 +383,14 @@ def _targets_for_ids(db: sqlite3.Connection, table: str, ids: list[int]
         return domains_of_links(db, ids)  # the referring domains of the selected links
 
     return target_for
+
+
+def _shown_targets(project: Project, spec: TableSpec, filters: Filters,
+                   table: str) -> dict[str, Target]:
+    """On a worker: the rows `spec` shows with `filters`, for each level they can be marked
+    at (a links table's rows, or their referring domains)."""
+    ids = list(TableQuery(project.db, spec, filters).ordered_ids())
+    found = {table: targets_from_ids(project.db, table, ids)}
+    if table == "links":
+        found["domains"] = domains_of_links(project.db, ids)
+    return found

@@ -48,6 +48,7 @@ from linkdesk.core.placements import (
     totals,
 )
 from linkdesk.core.placements.model import LIVE, UNCHECKED
+from linkdesk.core.store import Project
 from linkdesk.core.tables.placements import PLACEMENTS
 from linkdesk.ui.dialogs.messages import TextReport, show_error
 from linkdesk.ui.dialogs.placement_dialog import PlacementDialog, placement_input
@@ -84,6 +85,7 @@ class Placements(WindowPart):
         self.jobs.check_finished.connect(self._checked)
         self.stale = True  # statuses may be out of date (a check, an import, a new day)
         self.mapping_dialog: PlacementMappingDialog | None = None  # the latest one opened
+        self.refreshing = False  # statuses are being brought up to date on a worker
         panel = self.workspace.placements
         panel.add_requested.connect(self.add)
         panel.edit_requested.connect(self.edit)
@@ -141,27 +143,40 @@ class Placements(WindowPart):
         if self.workspace.current_name() == PLACEMENTS.name:
             self.shown()
 
-    def shown(self) -> None:
-        """The tab is on screen: bring statuses up to date if needed, then the totals.
+    def shown(self, then: Callable[[], None] | None = None) -> None:
+        """The tab is on screen: bring statuses up to date if needed, then the totals, then
+        `then()`.
 
-        A refresh reads each placement's latest evidence: a few queries per placement, a
-        few milliseconds for a ledger of hundreds, so it runs here.
+        A refresh reads each placement's latest evidence (a few queries per placement) and
+        writes what changed in one transaction: on a worker thread (`JobCoordinator.run_task`).
         """
         db, project = self._db(), self.opened.project
         if db is None or project is None:
             return
-        if self.stale and not self.jobs.writer_busy() and not project.read_only:
-            try:
-                changes = refresh_statuses(db)
-            except sqlite3.Error as error:
-                self.post(f"Placement statuses could not be brought up to date: {error}.",
-                          10_000)
-            else:
-                self.stale = False
-                if changes:
-                    self._reload()
-                    return
+        if (self.stale and not self.refreshing and not self.jobs.writer_busy()
+                and not project.read_only):
+            self.refreshing = self.jobs.run_task(
+                "placement statuses", lambda opened, *_: refresh_statuses(opened.db),
+                lambda outcome: self._refreshed(outcome, then)) is not None
+            if self.refreshing:
+                return
         self._show_totals()
+        if then is not None:
+            then()
+
+    def _refreshed(self, outcome: TaskOutcome, then: Callable[[], None] | None) -> None:
+        self.refreshing = False
+        if outcome.error:
+            self.post(f"Placement statuses could not be brought up to date: {outcome.error}.",
+                      10_000)
+        else:
+            self.stale = False
+        if outcome.result:
+            self._reload()
+        else:
+            self._show_totals()
+        if then is not None:
+            then()
 
     def _reload(self) -> None:
         model = self.workspace.models.get(PLACEMENTS.name)
@@ -227,9 +242,12 @@ class Placements(WindowPart):
         project = self.opened.project
         self.notice.say([], [])
         self.stale = True
+        self.refreshing = False  # a refresh of the previous project was dropped with it
         if project is None:
             return
-        self.shown()
+        self.shown(then=lambda: self._say_notice(project))
+
+    def _say_notice(self, project: Project) -> None:
         db = project.db
         key = SEEN_KEY + str(project.path.resolve())
         since = str(self.prefs.value(key, "") or "")

@@ -298,7 +298,7 @@ async def _parse(
             return await parsers.run(lambda: scan_page(
                 decode_page(fetched.body, fetched.content_type), url=url,
                 robots_header=fetched.robots_header, hosts=wanted,
-            ))
+            ), inline_when_stuck=True)  # linear: on the loop when every parser is stuck
     except ParseTimeout:
         fetched.failure = BLOCKED
         fetched.detail = f"the page could not be read within {parsers.budget:g} s"

@@ -56,12 +56,12 @@ def recognise(
     return detected
 
 def _remembered_formats(project: Project) -> tuple[formats.ExportFormat, ...]:
-    remembered = project.setting(Key.COLUMN_MAPPINGS, {})
+    remembered = project.setting(Key.COLUMN_MAPPINGS, {}, lenient=True)
     return tuple(formats.generic_format(mapping) for mapping in remembered.values())
 
 
 def _remember_mapping(project: Project, detected: Detected, mapping: dict[str, str]) -> None:
-    remembered = dict(project.setting(Key.COLUMN_MAPPINGS, {}))
+    remembered = dict(project.setting(Key.COLUMN_MAPPINGS, {}, lenient=True))
     remembered["|".join(detected.lowered)] = mapping
     settings.put(project.db, Key.COLUMN_MAPPINGS, remembered)  # in the import's transaction
 

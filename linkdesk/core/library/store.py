@@ -16,7 +16,7 @@ from pathlib import Path
 
 from linkdesk.core.library.location import library_path
 from linkdesk.core.library.model import LibraryError, LibraryMissing
-from linkdesk.core.store import transaction
+from linkdesk.core.store import sqlite_file, transaction
 
 APPLICATION_ID = 0x4C4B4C42  # "LKLB": a LinkDesk library, not a project ("LKDS")
 SCHEMA_VERSION = 1
@@ -155,23 +155,20 @@ def _upsert_source(db: sqlite3.Connection, source: str, kind: str, name: str | N
 
 def _connect(path: Path) -> sqlite3.Connection:
     try:
-        connection = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        return sqlite_file.connect(path, BUSY_TIMEOUT_MS)
     except sqlite3.Error as error:
         raise LibraryError(f"{path}: cannot open the library ({error})") from None
-    connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    return connection
 
 
 def _prepare(path: Path, db: sqlite3.Connection, create: bool) -> None:
     """Check the file is a library LinkDesk can use, then set its pragmas and schema."""
     try:
-        app_id = db.execute("PRAGMA application_id").fetchone()[0]
-        version = db.execute("PRAGMA user_version").fetchone()[0]
-        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_schema")}
+        identity = sqlite_file.read_identity(db)
     except sqlite3.DatabaseError as error:
         raise LibraryError(f"{path}: damaged, or not a LinkDesk library ({error}); move it "
                            "away and LinkDesk starts a new one") from None
-    if app_id != APPLICATION_ID and (app_id != 0 or tables):
+    app_id, version, tables = identity.application_id, identity.version, identity.tables
+    if identity.is_foreign(APPLICATION_ID):
         raise LibraryError(f"{path}: this file is not a LinkDesk library (another program's "
                            "file, or a project?); nothing was written to it")
     if version > SCHEMA_VERSION:
@@ -183,14 +180,13 @@ def _prepare(path: Path, db: sqlite3.Connection, create: bool) -> None:
         raise LibraryError(f"{path}: damaged LinkDesk library (its tables are missing); "
                            "move it away and LinkDesk starts a new one")
     try:
-        mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        in_wal = sqlite_file.use_write_ahead_log(db)
     except sqlite3.DatabaseError as error:
         if version == 0 or create:
             raise LibraryError(f"{path}: cannot write the library ({error})") from None
-        mode = "wal"  # read-only file: reading works in the mode it has
-    if str(mode).lower() != "wal" and version == 0:
+        in_wal = True  # read-only file: reading works in the mode it has
+    if not in_wal and version == 0:
         raise LibraryError(f"{path}: cannot use write-ahead logging on this file system")
-    db.execute("PRAGMA foreign_keys = ON")
     if version == 0:
         try:
             with transaction(db):

@@ -202,7 +202,7 @@ def add_read(db: sqlite3.Connection, read: ReadRows, *, remember: bool = False,
     if change:
         apply_change(db, change)
     if remember and read.mapping:
-        remembered = dict(settings.get(db, Key.PLACEMENT_MAPPINGS, {}))
+        remembered = dict(settings.get(db, Key.PLACEMENT_MAPPINGS, {}, lenient=True))
         remembered[read.header_key] = read.mapping
         settings.put(db, Key.PLACEMENT_MAPPINGS, remembered)
     return ImportResult(len(read.placements), read.skipped, change)
@@ -235,7 +235,8 @@ def _columns(db: sqlite3.Connection, name: str, header: list[str],
     lowered = [cell.lower() for cell in header]
     position = {cell: index for index, cell in reversed(list(enumerate(lowered)))}
     if mapping is None:
-        mapping = settings.get(db, Key.PLACEMENT_MAPPINGS, {}).get(_header_key(header))
+        known = settings.get(db, Key.PLACEMENT_MAPPINGS, {}, lenient=True)
+        mapping = known.get(_header_key(header))
     columns: dict[str, int] = {}
     for field_name, column in (mapping or {}).items():
         if field_name not in FIELDS:

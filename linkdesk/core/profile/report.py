@@ -29,7 +29,7 @@ from linkdesk.core.profile.quality import (
 from linkdesk.core.profile.scope import Scope, make_scope, materialize
 from linkdesk.core.profile.velocity import Velocity, velocity
 from linkdesk.core.scoring import load_model
-from linkdesk.core.tables import Filters, TableSpec
+from linkdesk.core.tables import Filters, TableSpec, prepare_tables
 
 SECTIONS = ("scope", "map", "attributes", "quality", "anchors", "balance", "velocity")
 
@@ -102,9 +102,8 @@ def _sections(
         if cancelled is not None and cancelled():
             raise ReportCancelled
 
-    for spec in tables or ():
-        if spec.prepare is not None:  # the since-review filters' changes, on this connection
-            spec.prepare(db, filters or Filters())
+    # The since-review filters' changes, on this connection.
+    prepare_tables(db, filters or Filters(), tables or ())
     scope = make_scope(db, filters, tables)
     yield "scope", scope
     check()

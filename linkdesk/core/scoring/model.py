@@ -252,7 +252,7 @@ def set_overrides(db: sqlite3.Connection, section: str, values: Mapping[str, Any
     """Change weights, flag points, thresholds or detection settings (validated); runs inside
     the caller's transaction. A value of None restores the default."""
     defaults = _defaults(section)
-    stored = settings.get(db, Key.SCORING, {})
+    stored = settings.get(db, Key.SCORING, {}, lenient=True)  # a damaged value: set anew
     current = dict(stored.get(section, {}))
     for name, value in values.items():
         if name not in defaults:

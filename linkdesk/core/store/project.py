@@ -13,17 +13,14 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from linkdesk.core.store import health, settings
+from linkdesk.core.store import health, settings, sqlite_file
+from linkdesk.core.store.errors import ProjectError
 from linkdesk.core.store.schema import MIGRATIONS, SCHEMA_VERSION
 from linkdesk.core.store.settings import Key
 
 APPLICATION_ID = 0x4C4B4453  # "LKDS": tells a LinkDesk project from any other SQLite file
 PROJECT_SUFFIX = ".linkdesk"
 _BUSY_TIMEOUT_MS = 30_000
-
-
-class ProjectError(Exception):
-    """A project file cannot be opened or used; the message is meant for the user."""
 
 
 class Project:
@@ -78,9 +75,9 @@ class Project:
 
     # -- settings ----------------------------------------------------------------------------
 
-    def setting(self, key: Key, default: Any = None) -> Any:
-        """Return a project setting (JSON value), or `default` (see `store.settings`)."""
-        return settings.get(self.db, key, default)
+    def setting(self, key: Key, default: Any = None, *, lenient: bool = False) -> Any:
+        """Return a project setting (JSON value), or `default` (see `store.settings.get`)."""
+        return settings.get(self.db, key, default, lenient=lenient)
 
     def set_setting(self, key: Key, value: Any) -> None:
         """Store a project setting (any JSON value) in its own transaction."""
@@ -92,18 +89,13 @@ def connect(path: Path, *, read_only: bool = False) -> sqlite3.Connection:
     """Open a connection; autocommit, transactions are explicit. Nothing is written yet:
     the caller checks the file is a project before `use_write_ahead_log` changes it."""
     if not read_only:
-        connection = sqlite3.connect(path, isolation_level=None, check_same_thread=True)
-    else:
-        connection = _connect_read_only(path)
-    connection.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
-    connection.execute("PRAGMA foreign_keys = ON")
-    return connection
+        return sqlite_file.connect(path, _BUSY_TIMEOUT_MS)
+    return sqlite_file.configured(_connect_read_only(path), _BUSY_TIMEOUT_MS)
 
 
 def use_write_ahead_log(path: Path, connection: sqlite3.Connection) -> None:
     """Switch a project to WAL mode (a write to its header, so only once it is known ours)."""
-    mode = connection.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-    if mode.lower() != "wal":
+    if not sqlite_file.use_write_ahead_log(connection):
         raise ProjectError(f"{path}: cannot use write-ahead logging on this file system")
     connection.execute("PRAGMA synchronous = NORMAL")  # safe with WAL: durable at checkpoints
 
@@ -167,14 +159,12 @@ def _check_file(path: Path, *, create: bool, write: bool) -> bool:
 def _check_identity(path: Path, db: sqlite3.Connection) -> None:
     """Refuse another program's SQLite file (only reads: the file stays byte for byte)."""
     try:
-        app_id = db.execute("PRAGMA application_id").fetchone()[0]
-        version = db.execute("PRAGMA user_version").fetchone()[0]
-        tables = db.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0]
+        identity = sqlite_file.read_identity(db)
     except sqlite3.DatabaseError as error:
         if health.is_sqlite_file(path) or health.error_code(error) != health.SQLITE_NOTADB:
             raise  # an SQLite file that cannot be read: damaged, said by the caller
         raise ProjectError(f"{path}: not a LinkDesk project file ({error})") from None
-    if app_id not in (0, APPLICATION_ID) or (app_id == 0 and (tables > 0 or version > 0)):
+    if identity.is_foreign(APPLICATION_ID):
         raise ProjectError(f"{path}: this SQLite file is not a LinkDesk project")
 
 

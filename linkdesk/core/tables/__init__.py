@@ -58,7 +58,16 @@ from linkdesk.core.tables.scores import (
     scored_links,
     scored_tables,
 )
-from linkdesk.core.tables.spec import Clause, Column, Filters, Follow, Kind, Sort, TableSpec
+from linkdesk.core.tables.spec import (
+    Clause,
+    Column,
+    Filters,
+    Follow,
+    Kind,
+    Sort,
+    TableSpec,
+    prepare_tables,
+)
 
 TABLES = (LINKS, DOMAINS, ANCHORS)
 
@@ -99,6 +108,7 @@ __all__ = [
     "link_details",
     "marked_tables",
     "missing_table_indexes",
+    "prepare_tables",
     "refresh_judged",
     "scored_domains",
     "scored_links",

@@ -10,7 +10,8 @@ one more `Column` in the list (`TableSpec.with_columns`), with the join it needs
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field, fields, replace
 from enum import Enum
 from typing import Any
@@ -81,6 +82,34 @@ class Clause:
 
 FilterSQL = Callable[[Any], Clause]
 Prepare = Callable[[sqlite3.Connection, "Filters"], None]
+# What prepare steps found out during one `prepare_tables` call (None outside of one).
+_REQUEST: ContextVar[dict[Any, Any] | None] = ContextVar("linkdesk_prepare_request",
+                                                         default=None)
+
+
+def prepare_tables(db: sqlite3.Connection, filters: Filters,
+                   tables: Iterable[TableSpec]) -> None:
+    """Run the tables' prepare steps for one request (a chart, a history): a step two tables
+    share (the since-review changes' check of the project's state) runs once, not per table."""
+    token = _REQUEST.set({})
+    try:
+        for spec in tables:
+            if spec.prepare is not None:
+                spec.prepare(db, filters)
+    finally:
+        _REQUEST.reset(token)
+
+
+def once_per_request(key: Any) -> bool:
+    """Whether a prepare step keyed `key` should run: always outside `prepare_tables`, and
+    the first time within one."""
+    done = _REQUEST.get()
+    if done is None:
+        return True
+    if key in done:
+        return False
+    done[key] = True
+    return True
 
 
 class Follow(Enum):

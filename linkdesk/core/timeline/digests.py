@@ -26,6 +26,7 @@ CODE_SQL = (
     "+ 9 * coalesce(sponsored <> 0, 2) + 27 * coalesce(redirect <> 0, 2) "
     "+ 81 * coalesce(image <> 0, 2) + 243 * coalesce(sitewide <> 0, 2)))"
 )
+MAX_CODE = LOST + 2 * (3 ** len(DIGITS) - 1)  # lost, every attribute not said: 1457
 NO_ANCHOR = zlib.crc32(b"\x1e")  # the vendor gives no anchor
 
 
@@ -96,7 +97,8 @@ def load_digest(db: sqlite3.Connection, import_id: int, first: int | None,
 def _stored_digest(row: tuple, import_id: int, first: int | None,
                    last: int | None, top: int) -> Digest | None:
     """A stored digest whose arrays agree with each other and with the import's run of ids,
-    and whose link ids are links' ids (1 to `top`, the largest); None otherwise."""
+    whose link ids are links' ids (1 to `top`, the largest) and whose codes are codes (0 to
+    MAX_CODE); None otherwise."""
     count = row[0]
     if not isinstance(count, int) or count < 0:
         return None
@@ -112,6 +114,8 @@ def _stored_digest(row: tuple, import_id: int, first: int | None,
     if links is None or codes is None or anchors is None or observations is None:
         return None
     if count and (int(links.min()) < 1 or int(links.max()) > top):  # they index arrays
+        return None
+    if count and (int(codes.min()) < 0 or int(codes.max()) > MAX_CODE):  # misread otherwise
         return None
     return Digest(import_id, links, codes, anchors, observations, first)
 

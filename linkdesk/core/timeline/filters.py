@@ -16,7 +16,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import replace
 
-from linkdesk.core.tables.spec import Clause, Filters, TableSpec
+from linkdesk.core.tables.spec import Clause, Filters, TableSpec, once_per_request
 from linkdesk.core.timeline.changes import Changes, cached_changes
 from linkdesk.core.timeline.points import now, since_point
 
@@ -70,7 +70,7 @@ def _prepare(previous: Callable[[sqlite3.Connection, Filters], None] | None
     def prepare(db: sqlite3.Connection, filters: Filters) -> None:
         if previous is not None:
             previous(db, filters)
-        if filters.since_review in _COMPUTED:
+        if filters.since_review in _COMPUTED and once_per_request(("since_review", id(db))):
             changes_since_review(db)
     return prepare
 

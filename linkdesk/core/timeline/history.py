@@ -26,7 +26,7 @@ import numpy as np
 
 from linkdesk.core.profile.scope import BAND_SLOTS, NOT_SCORED, Where, make_scope
 from linkdesk.core.scoring import BANDS
-from linkdesk.core.tables import Filters, TableSpec
+from linkdesk.core.tables import Filters, TableSpec, prepare_tables
 from linkdesk.core.timeline.compute import states_at
 from linkdesk.core.timeline.points import on_day
 from linkdesk.core.timeline.snapshots import timeline_days
@@ -80,9 +80,7 @@ def profile_history(db: sqlite3.Connection, filters: Filters | None = None,
                     cancelled: Callable[[], bool] = lambda: False) -> History:
     """The profile at each point of the timeline, following the table filters."""
     filters = filters or Filters()
-    for spec in tables or ():
-        if spec.prepare is not None:  # e.g. the since-review filters' changes
-            spec.prepare(db, filters)
+    prepare_tables(db, filters, tables or ())  # e.g. the since-review filters' changes
     scope = make_scope(db, filters, tables)
     days, monthly = history_days(timeline_days(db))
     if not days:

@@ -35,7 +35,8 @@ ROWS_SHOWN = 1_000  # the preview lists this many domains; the counts cover them
 HEADERS = ("Domain", "Now", "Becomes", "Judged before", "Reason")
 TAKES = {"disavow": "Disavow", "keep": "Keep", "review": "Review"}
 
-PlanFor = Callable[[tuple[str, ...]], ApplyPlan]  # the verdicts to apply -> the plan
+# The verdicts to apply -> the plan, or None: it is being worked out (then `show_plan`).
+PlanFor = Callable[[tuple[str, ...]], ApplyPlan | None]
 
 
 class ApplyVerdictsDialog(QDialog):
@@ -101,8 +102,24 @@ class ApplyVerdictsDialog(QDialog):
         return tuple(name for name, box in self.verdicts.items() if box.isChecked())
 
     def update_preview(self) -> None:
-        """Plan again for the verdicts ticked (nothing is written) and show it."""
-        plan = self.plan = self._plan_for(self.chosen())
+        """Plan again for the verdicts ticked (nothing is written) and show it; a plan
+        worked out in the background arrives through `show_plan`."""
+        plan = self._plan_for(self.chosen())
+        if plan is None:
+            self.plan = None
+            self.summary.setText("Working out what would change…")
+            self.table.setRowCount(0)
+            self.buttons.button(QDialogButtonBox.StandardButton.Apply).setEnabled(False)
+            return
+        self._show(plan)
+
+    def show_plan(self, verdicts: tuple[str, ...], plan: ApplyPlan) -> None:
+        """A plan worked out in the background: shown if those verdicts are still ticked."""
+        if verdicts == self.chosen():
+            self._show(plan)
+
+    def _show(self, plan: ApplyPlan) -> None:
+        self.plan = plan
         self.summary.setText(plan_summary(plan))
         rows = plan.rows[:ROWS_SHOWN]
         self.table.setRowCount(len(rows))

@@ -16,7 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject
 
-from linkdesk.core.store import Project
+from linkdesk.core.store import Project, ProjectError
 from linkdesk.ui.workers.job import JobWorker, ThreadJob
 
 log = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ class _TaskWorker(JobWorker[TaskOutcome]):
                 outcome.result = self.task_work(project, self.progressed.emit, self.cancelled)
         except self.cancelled_errors:
             outcome.cancelled = True
-        except (OSError, ValueError) as error:  # a file that cannot be written, a bad value
+        except (OSError, ValueError, ProjectError) as error:  # a file, a value, the project
             outcome.error = str(error)
         except Exception as error:  # a bug: say it plainly, log the details
             log.exception("background task on %s failed", self.project_path)

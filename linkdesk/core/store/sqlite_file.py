@@ -1,0 +1,57 @@
+"""Opening one of LinkDesk's own SQLite files (a project, the verdict library) safely.
+
+Both are shared by several processes and must never write to a file that is not theirs: a
+connection in autocommit with a busy timeout; the file's identity (application id, schema
+version, tables) read before any pragma writes to it; then write-ahead logging, so readers
+never block the writer. What to say about a file that fails a check is each caller's.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What a file says it is, read without writing to it."""
+
+    application_id: int
+    version: int  # PRAGMA user_version: the schema version
+    tables: frozenset[str]  # every name in sqlite_schema
+
+    def is_foreign(self, application_id: int) -> bool:
+        """Another program's file: another id, or no id on a file that is not empty."""
+        if self.application_id == application_id:
+            return False
+        return self.application_id != 0 or bool(self.tables) or self.version > 0
+
+
+def connect(path: Path, busy_timeout_ms: int) -> sqlite3.Connection:
+    """A writable connection: autocommit (transactions are explicit), foreign keys on, and a
+    busy timeout. Nothing is written to the file yet."""
+    connection = sqlite3.connect(path, isolation_level=None, timeout=busy_timeout_ms / 1000)
+    return configured(connection, busy_timeout_ms)
+
+
+def configured(connection: sqlite3.Connection, busy_timeout_ms: int) -> sqlite3.Connection:
+    """Set a new connection's busy timeout and foreign keys (neither writes to the file)."""
+    connection.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")
+    connection.execute("PRAGMA foreign_keys = ON")
+    return connection
+
+
+def read_identity(db: sqlite3.Connection) -> Identity:
+    """The file's identity (only reads; a file that is no database raises DatabaseError)."""
+    app_id = db.execute("PRAGMA application_id").fetchone()[0]
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    tables = frozenset(row[0] for row in db.execute("SELECT name FROM sqlite_schema"))
+    return Identity(app_id, version, tables)
+
+
+def use_write_ahead_log(db: sqlite3.Connection) -> bool:
+    """Switch to WAL mode (a write to the header: only once the file is known ours); whether
+    the file is now in it."""
+    mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    return str(mode).lower() == "wal"
