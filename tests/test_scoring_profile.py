@@ -252,9 +252,10 @@ def test_search_console_only_links_are_neutral_and_low_confidence(tmp_path: Path
         assert row[2] == 1  # low confidence
         assert row[3] == ANCHOR_CLASSES.index("unknown")
         # Only what Search Console says counts: how many pages link, when last crawled, and
-        # the page's URL (a numbered list of sites or a generated page gives nothing).
+        # the page's URL (a numbered list of sites or a generated page gives nothing; the
+        # domain's country TLD places it in or outside the market).
         assert all(v == 0 for name, v in values.items()
-                   if name not in ("stale", "repetition", "page_links"))
+                   if name not in ("stale", "repetition", "page_links", "market"))
         assert values["page_links"] in (0, -1000)
     assert not any(row[2] for row in rows if row[1] == 0)
 
