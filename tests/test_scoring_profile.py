@@ -299,7 +299,7 @@ def test_footer_links_and_mirror_paths_cost_quality_not_risk(
             f"SELECT link_id, risk_points, flags FROM link_scores WHERE flags & {bit['sitewide']}"
         ).fetchall()
         assert footer  # seed 0 has sitewide footer domains
-        for link_id, risk, flags in footer:
+        for _, risk, flags in footer:
             assert risk == sum(points[name] for name in FLAGS if flags & bit[name])
             assert risk == sum(
                 points[name] for name in FLAGS
