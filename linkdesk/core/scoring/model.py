@@ -45,7 +45,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "trust": 6,
     "traffic": 5,
     "page_traffic": 2,
-    "follow": 20,
+    "follow": 22,
     "image": 0,
     "redirect": 5,
     "frame_form": 5,
