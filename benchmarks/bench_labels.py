@@ -17,8 +17,8 @@ the AUC of the domain ranking (risk level first, then quality, as the window sor
 alone and of risk points alone; the share of listed domains among the 100 and 500 worst
 ranked (expected over the orders of equal ranks); a per-signal table (each domain's mean
 signal value, as an AUC) and a per-flag table (share of listed and unlisted domains with the
-flag, lift); the same AUC for the vendors'
-metrics (mean and best per domain); and the worst misses with their explanations.
+flag, lift); the same AUC for the vendors' metrics (mean and best per domain); and the worst
+misses with their explanations.
 
 `--generated` measures the same ranking AUC on a generated profile (tests/exportgen.py): the
 spam domains against the editorial ones (the check must stay at 0.98 or above).
