@@ -15,9 +15,10 @@ For each list, their union, and the corpus split in two halves by target site (a
 target sites in name order; a referring domain linking to both halves is in both), it prints:
 the AUC of the domain ranking (risk level first, then quality, as the window sorts), of quality
 alone and of risk points alone; the share of listed domains among the 100 and 500 worst
-ranked; a per-signal table (each domain's mean signal value, as an AUC) and a per-flag table
-(share of listed and unlisted domains with the flag, lift); the same AUC for the vendors'
-metrics (mean and best per domain); and the worst misses with their explanations.
+ranked (expected over the orders of equal ranks); a per-signal table (each domain's mean
+signal value, as an AUC) and a per-flag table (share of listed and unlisted domains with the
+flag, lift); the same AUC for the vendors' metrics (mean and best per domain); and the worst
+misses with their explanations.
 
 `--generated` measures the same ranking AUC on a generated profile (tests/exportgen.py): the
 spam domains against the editorial ones (the check must stay at 0.98 or above).
@@ -161,13 +162,14 @@ def report(domains: Domains, name: str, listed: set[str], scope: set[str], misse
         g = [sign * rows[d][key] for d in good if rows[d].get(key) is not None]
         return auc(b, g)
 
-    ranked = sorted(scope, key=lambda d: -rows[d]["rank"])
+    # Worst first; equal ranks in name order, so the misses print the same on every run.
+    ranked = sorted(scope, key=lambda d: (-rows[d]["rank"], d))
     print(f"AUC ranking (risk, then quality) {_fmt(area('rank'))}   "
           f"quality alone {_fmt(area('quality', -1))}   risk points alone "
           f"{_fmt(area('risk_points'))}")
     for top in (100, 500):
-        hits = sum(d in listed for d in ranked[:top])
-        print(f"precision among the {top} worst ranked: {hits / top:.2f}  "
+        print(f"precision among the {top} worst ranked: "
+              f"{precision(ranked, rows, listed, top):.3f}  "
               f"(base rate {len(bad) / len(scope):.3f})")
     print("signal (domain mean)  AUC (low value = worse)  listed mean  unlisted mean")
     for signal in SIGNALS:
@@ -200,6 +202,28 @@ def report(domains: Domains, name: str, listed: set[str], scope: set[str], misse
         print("worst misses: unlisted domains ranked worst")
         for domain in [d for d in ranked if d not in listed][:misses]:
             print("  " + one_line(domains.db, domain))
+
+
+def precision(
+    ranked: Sequence[str], rows: dict[str, dict[str, float | None]], listed: set[str], top: int
+) -> float:
+    """The share of listed domains among the `top` worst ranked, expected over the orders of
+    equal ranks (many domains tie at the highest risk level with quality 0: which of them fall
+    inside the cut would otherwise be chance, and differ from run to run)."""
+    hits = 0.0
+    taken = 0
+    index = 0
+    while taken < top and index < len(ranked):
+        rank = rows[ranked[index]]["rank"]
+        end = index
+        while end < len(ranked) and rows[ranked[end]]["rank"] == rank:
+            end += 1
+        group = ranked[index:end]
+        room = min(len(group), top - taken)
+        hits += room * sum(d in listed for d in group) / len(group)
+        taken += room
+        index = end
+    return hits / top
 
 
 def one_line(db: sqlite3.Connection, domain: str) -> str:

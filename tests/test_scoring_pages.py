@@ -9,6 +9,7 @@ are ordinary pages that look a little alike.
 from __future__ import annotations
 
 import dataclasses
+import math
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,7 @@ from linkdesk.core.scoring import (
     load_model,
     rescore,
     scores_current,
+    set_terms,
 )
 from linkdesk.core.scoring.explain import band_reason
 from linkdesk.core.scoring.model import Model
@@ -53,6 +55,12 @@ ORDINARY_PAGES = {
         "Acme Widgets opens a second plant",
 }
 WIKIPEDIA = ("en", "de", "fr", "es", "it", "ja")
+# One article each from a German, a British and a `.io` site (a country TLD used worldwide).
+COUNTRY_PAGES = {
+    "https://werkstattblog.de/2024/werkzeug-im-test": "Werkzeug im Test - Werkstattblog",
+    "https://toolshed-review.co.uk/2024/widgets-we-use": "Widgets we use - Toolshed Review",
+    "https://widgetlab.io/blog/small-workshops": "Small workshops - Widgetlab",
+}
 
 
 def _like(base: LinkRecord, source_url: str, title: str, target: str = f"https://{SITE}/") -> (
@@ -68,7 +76,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     records = list(make_profile(400, site=SITE, seed=5))
     base = records[0]
     extra = [_like(base, url, title) for url, title in
-             {**LIST_PAGES, **GENERATED_PAGES, **ORDINARY_PAGES}.items()]
+             {**LIST_PAGES, **GENERATED_PAGES, **ORDINARY_PAGES, **COUNTRY_PAGES}.items()]
     # One directory links to five of the project's sites, a partner blog to two.
     for index, site in enumerate((SITE, *OTHER_SITES)):
         extra.append(_like(base, f"https://hub-directory.net/entry/{index}", "Hub entry",
@@ -155,6 +163,70 @@ def test_a_domain_linking_to_many_of_the_projects_sites(project: Path) -> None:
         assert not any("many_sites" in _domain_flags(opened, d) for (d,) in opened.db.execute(
             "SELECT DISTINCT domain FROM links WHERE target_url LIKE ?", (f"https://{SITE}/%",)
         ) if d != "hub-directory.net")
+
+
+def _signal(project: Project, domain: str, signal: str) -> int:
+    """The signal value of a domain's first link."""
+    return int(project.db.execute(
+        f"SELECT f.{signal} FROM link_features AS f JOIN domain_scores AS d "
+        f"ON d.id = f.domain_id WHERE d.domain = ? ORDER BY f.link_id LIMIT 1", (domain,)
+    ).fetchone()[0])
+
+
+def test_linking_to_many_of_the_projects_sites_lowers_the_quality(project: Path) -> None:
+    with Project.open(project) as opened:
+        # Five links each way: the links part is the same, the sites make the difference
+        # (-267 * log10(n) / 3 for n links, -333 for each doubling of the sites).
+        hub = _signal(opened, "hub-directory.net", "repetition")
+        partner = _signal(opened, "partner-blog.com", "repetition")
+        assert partner == -round(267 * math.log10(2) / 3 + 333)
+        assert hub == -round(267 * math.log10(5) / 3 + 333 * math.log2(5))
+        explained = explain_domain(opened.db, "hub-directory.net")
+        assert explained is not None
+        repetition = next(c for c in explained.contributions if c.signal == "repetition")
+        assert repetition.evidence == (
+            "5 links from hub-directory.net, linking to 5 of the project's sites"
+        )
+        assert repetition.effect == pytest.approx(30 * hub / 1000, abs=0.1)
+        # A site's own many links from one domain cost no more than before: 8 points at most.
+        single = opened.db.execute(
+            "SELECT domain FROM domain_scores WHERE links >= 5 AND domain NOT IN "
+            "('hub-directory.net', 'partner-blog.com', 'wikipedia.org', 'farm-network.com') "
+            "AND platform = 0 ORDER BY links DESC LIMIT 1"
+        ).fetchone()[0]
+        links = opened.db.execute(
+            "SELECT links FROM domain_scores WHERE domain = ?", (single,)
+        ).fetchone()[0]
+        assert _signal(opened, single, "repetition") == -round(
+            267 * min(1.0, math.log10(links) / 3)
+        )
+
+
+def test_the_market_defaults_to_the_sites_countries(project: Path, tmp_path: Path) -> None:
+    with Project.open(project) as opened:
+        # acme-widgets.com has a generic TLD: the market is the English-speaking countries.
+        assert _signal(opened, "werkstattblog.de", "market") == -800
+        assert _signal(opened, "toolshed-review.co.uk", "market") == 800
+        assert _signal(opened, "widgetlab.io", "market") == 0  # .io: used worldwide
+        explained = explain_domain(opened.db, "werkstattblog.de")
+        assert explained is not None
+        market = next(c for c in explained.contributions if c.signal == "market")
+        assert market.evidence == ("country de: outside the market (au, ca, gb, ie, nz, us; "
+                                   "default for sites on generic TLDs)")
+        assert market.effect == -8.0
+    # A German client's project: its sites' TLD is the market.
+    copy = tmp_path / "german.linkdesk"
+    copy.write_bytes(project.read_bytes())
+    with Project.open(copy) as opened:
+        with transaction(opened.db):
+            set_terms(opened.db, sites=["acme-werkzeug.de"])
+        rescore(opened.db)
+        assert _signal(opened, "werkstattblog.de", "market") == 800
+        assert _signal(opened, "toolshed-review.co.uk", "market") == -800
+        explained = explain_domain(opened.db, "werkstattblog.de")
+        assert explained is not None
+        market = next(c for c in explained.contributions if c.signal == "market")
+        assert market.evidence == "country de: in the market (de; from the sites' TLDs)"
 
 
 def test_language_editions_of_a_large_platform_are_no_subdomain_network(project: Path) -> None:

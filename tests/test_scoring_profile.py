@@ -252,9 +252,10 @@ def test_search_console_only_links_are_neutral_and_low_confidence(tmp_path: Path
         assert row[2] == 1  # low confidence
         assert row[3] == ANCHOR_CLASSES.index("unknown")
         # Only what Search Console says counts: how many pages link, when last crawled, and
-        # the page's URL (a numbered list of sites or a generated page gives nothing).
+        # the page's URL (a numbered list of sites or a generated page gives nothing; the
+        # domain's country TLD places it in or outside the market).
         assert all(v == 0 for name, v in values.items()
-                   if name not in ("stale", "repetition", "page_links"))
+                   if name not in ("stale", "repetition", "page_links", "market"))
         assert values["page_links"] in (0, -1000)
     assert not any(row[2] for row in rows if row[1] == 0)
 
@@ -281,3 +282,36 @@ def test_progress_cancel_and_the_callers_transaction(tmp_path: Path) -> None:
             rescore(db)
             assert db.in_transaction
         assert db.execute("SELECT sum(quality) FROM link_scores").fetchone()[0] != before
+
+
+def test_footer_links_and_mirror_paths_cost_quality_not_risk(
+    profile: tuple[Path, dict],
+) -> None:
+    """`sitewide` and `network_path` are shown with 0 points, and image links lose nothing
+    (measured against human disavow lists, docs/scoring.md): the footer pattern still costs
+    the `sitewide` signal's quality points."""
+    path, _ = profile
+    bit = {name: 1 << index for index, name in enumerate(FLAGS)}
+    with Project.open(path) as project:
+        db = project.db
+        points = load_model(db).flag_points
+        footer = db.execute(
+            f"SELECT link_id, risk_points, flags FROM link_scores WHERE flags & {bit['sitewide']}"
+        ).fetchall()
+        assert footer  # seed 0 has sitewide footer domains
+        for _, risk, flags in footer:
+            assert risk == sum(points[name] for name in FLAGS if flags & bit[name])
+            assert risk == sum(
+                points[name] for name in FLAGS
+                if flags & bit[name] and name not in ("sitewide", "network_path")
+            )
+        explained = explain_link(db, footer[0][0])
+        assert explained is not None
+        assert next(f.points for f in explained.flags if f.flag == "sitewide") == 0
+        sitewide = next(c for c in explained.contributions if c.signal == "sitewide")
+        assert sitewide.effect == -8.0
+        image = db.execute("SELECT id FROM links WHERE image = 1 LIMIT 1").fetchone()
+        assert image is not None
+        explained = explain_link(db, image[0])
+        assert explained is not None
+        assert next(c for c in explained.contributions if c.signal == "image").effect == 0.0

@@ -194,17 +194,21 @@ def test_market_language_and_country(db: sqlite3.Connection) -> None:
     uk_tld = add_link(db, "https://example.co.uk/page")
     generic = add_link(db, "https://example.org/page")
     scored(db)
-    assert value(db, english, "market") == 0  # no market set: neutral
+    assert value(db, english, "market") == 0  # no language set: neutral
+    # No market set, no site with a country TLD: the English-speaking countries are the market.
+    assert value(db, german_tld, "market") == -800
+    assert value(db, uk_tld, "market") == 800
+    assert value(db, generic, "market") == 0
     with transaction(db):
         set_terms(db, languages=["en"], countries=["gb"])
     scored(db)
-    assert value(db, english, "market") == 600
-    assert value(db, several, "market") == 600
-    assert value(db, german, "market") == -600
-    assert value(db, british, "market") == 600
-    assert value(db, slovene, "market") == -600
-    assert value(db, german_tld, "market") == -400
-    assert value(db, uk_tld, "market") == 400
+    assert value(db, english, "market") == 200
+    assert value(db, several, "market") == 200
+    assert value(db, german, "market") == -200
+    assert value(db, british, "market") == 200
+    assert value(db, slovene, "market") == -200
+    assert value(db, german_tld, "market") == -800
+    assert value(db, uk_tld, "market") == 800
     assert value(db, generic, "market") == 0
 
 
@@ -225,7 +229,7 @@ def test_repetition_counts_links_per_site_and_per_host_on_platforms(
     blogs = [add_link(db, f"https://blog{i}.wordpress.com/post") for i in range(10)]
     scored(db)
     assert value(db, single, "repetition") == 0
-    assert {value(db, link, "repetition") for link in many} == {-333}
+    assert {value(db, link, "repetition") for link in many} == {-89}  # 8 of 30 points at 1,000
     assert {value(db, link, "repetition") for link in blogs} == {0}  # ten different people
 
 

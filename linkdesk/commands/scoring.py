@@ -42,7 +42,8 @@ _TERM_OPTIONS = {
     "site": ("sites", "DOMAIN", "the client's sites, main first"),
     "topic": ("topics", "TEXT", "topic keywords the referring pages should be about"),
     "language": ("languages", "CODE", "the market's languages, e.g. en"),
-    "country": ("countries", "CODE", "the market's countries (TLD codes), e.g. us gb"),
+    "country": ("countries", "CODE", "the market's countries (TLD codes), e.g. us gb; default: "
+                "the sites' country TLDs, English-speaking countries for .com sites"),
 }
 # option -> settings section
 _NUMBER_OPTIONS = {

@@ -43,6 +43,7 @@ class LinkContext:
     model: Model
     as_of: datetime.date | None
     value: dict[str, int]  # stored signal values, thousandths
+    sites: int = 1  # the project's sites the referring domain links to
 
 
 def _number(value: float | None) -> str:
@@ -121,11 +122,15 @@ def _market(c: LinkContext) -> str:
         language = c.link.get("language") or "unknown"
         parts.append(f"language {language} (market: {', '.join(terms.languages)})")
     code = signals.country_code(c.domain["domain"])
-    if terms.countries:
-        parts.append(
-            f"country {code or 'none (generic TLD)'} (market: {', '.join(terms.countries)})"
-        )
-    return "; ".join(parts) if parts else "no market set (neutral)"
+    if code is not None:
+        market = signals.market_countries(c.model)
+        source = ("set" if terms.countries else "default for sites on generic TLDs"
+                  if market == signals.DEFAULT_MARKET else "from the sites' TLDs")
+        parts.append(f"country {code}: {'in' if code in market else 'outside'} the market "
+                     f"({', '.join(sorted(market))}; {source})")
+    elif terms.countries:
+        parts.append(f"country none (generic TLD) (market: {', '.join(terms.countries)})")
+    return "; ".join(parts) if parts else "generic TLD, no language set (neutral)"
 
 
 def _page_links(c: LinkContext) -> str:
@@ -151,7 +156,10 @@ def linked_site(link: dict[str, Any]) -> str:
 
 def _repetition(c: LinkContext) -> str:
     where = c.link["source_host"] if c.domain["platform"] else c.domain["domain"]
-    return f"{c.site_links:,} links from {where}"
+    text = f"{c.site_links:,} link{'s' if c.site_links != 1 else ''} from {where}"
+    if c.sites > 1 and not c.domain["platform"]:
+        text += f", linking to {c.sites:,} of the project's sites"
+    return text
 
 
 def _sitewide(c: LinkContext) -> str:

@@ -233,6 +233,7 @@ def _context(db: sqlite3.Connection, link_id: int) -> evidence.LinkContext:
     return evidence.LinkContext(
         link, domain, metrics, site_links, top, model,
         datetime.date.fromisoformat(as_of) if as_of else None, values,
+        _sites(db, link["domain"]),
     )
 
 

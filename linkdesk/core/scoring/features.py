@@ -193,7 +193,8 @@ def domain_row(
         signals.domain_trust(metrics["trust_flow"], metrics["citation_flow"]),
         signals.domain_traffic(metrics["domain_traffic"]),
         signals.domain_country(domain, model),
-        signals.site_repetition(site.links),
+        # On a blog platform the hosts are different people's sites: no reach counted.
+        signals.site_repetition(site.links, 1 if platform else site.sites),
         int(signals.site_footer(site.links, site.top_target_links, model)),
         scope, scope,
     )

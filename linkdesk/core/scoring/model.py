@@ -27,8 +27,9 @@ from linkdesk.core.store.settings import Key
 
 # Bumped whenever a signal's or flag's formula changes, so stored signal values are recomputed.
 # 5: link_list, generated_page, many_sites flags (issue 17); 6: brands found written in
-# separate words (anchors.py)
-FEATURES_VERSION = 6
+# separate words (anchors.py); 7: repetition counts the project's sites a domain links to, the
+# market defaults to the sites' countries, worldwide country TLDs are generic (issue 17)
+FEATURES_VERSION = 7
 
 SIGNALS: tuple[str, ...] = (
     "authority", "trust", "traffic", "page_traffic", "follow", "image", "redirect",
@@ -44,14 +45,14 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "trust": 6,
     "traffic": 5,
     "page_traffic": 2,
-    "follow": 20,
-    "image": 3,
+    "follow": 22,
+    "image": 0,
     "redirect": 5,
     "frame_form": 5,
     "relevance": 12,
-    "market": 5,
+    "market": 10,
     "page_links": 12,
-    "repetition": 8,
+    "repetition": 30,
     "sitewide": 8,
     "lost": 30,
     "age": 4,
@@ -72,14 +73,14 @@ DEFAULT_FLAG_POINTS: dict[str, int] = {
     "poison_domain": 3,
     "ip_host": 1,
     "many_subdomains": 2,
-    "sitewide": 2,
+    "sitewide": 0,
     "poison_page": 2,
     "poison_anchor": 2,
     "money_anchor": 1,
     "empty_anchor": 1,
     "link_farm": 2,
     "network_title": 1,
-    "network_path": 1,
+    "network_path": 0,
     "ahrefs_spam": 2,
     "moz_spam_score": 2,
     "semrush_toxicity": 2,

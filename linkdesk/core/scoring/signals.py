@@ -16,6 +16,7 @@ import math
 from dataclasses import dataclass
 
 from linkdesk.core.scoring.model import Model
+from linkdesk.core.scoring.words import GLOBAL_COUNTRY_TLDS
 
 FULL = 1000  # a signal at full strength, in thousandths
 
@@ -41,11 +42,16 @@ PAGE_TRAFFIC_FULL_LOG = 4.0  # 10,000 visits a month to the page itself: full st
 PAGE_LINKS_NEUTRAL = 50  # external links on a page: 50 neutral, 500 full penalty
 PAGE_LINKS_FULL = 500
 PAGE_LINKS_BONUS = 300  # an uncrowded page (5 links or fewer) earns at most 0.3
-REPETITION_FULL_LOG = 3.0  # 1,000 links from one site: the full repetition penalty
+REPETITION_FULL_LOG = 3.0  # 1,000 links from one site: the full penalty for many links
+REPETITION_LINKS_PART = 267  # ... which is 8 of the signal's 30 points
+REACH_PER_DOUBLING = 333  # each doubling of the project's sites a domain links to: 10 points
 AGE_FULL_DAYS = 365  # a link a year old is established
 DOFOLLOW_VALUE = 250  # a followed link: +0.25; nofollow/ugc/sponsored: -1
 RELEVANCE_PARTS = {"title": 500, "url": 300, "anchor": 200}
-MARKET_PARTS = {"language": 600, "country": 400}
+MARKET_PARTS = {"language": 200, "country": 800}
+# The market of a project whose sites have generic TLDs and no market set: the English-speaking
+# countries (Ahrefs and Semrush default to the US database).
+DEFAULT_MARKET = frozenset({"us", "gb", "ca", "au", "nz", "ie"})
 
 
 @dataclass(frozen=True)
@@ -86,7 +92,10 @@ SIGNAL_INFO: dict[str, SignalInfo] = {
         "A link from a page about the client's topic is worth more than an off-topic one.",
     ),
     "market": SignalInfo(
-        ("language", "domain"), "A link from the client's language and country counts more."
+        ("language", "domain"),
+        "A link from the client's language and country counts more; with no market set, the "
+        "market is the countries of the project's sites' TLDs (English-speaking countries for "
+        "sites on generic TLDs), so a country site elsewhere counts less.",
     ),
     "page_links": SignalInfo(
         ("external_links", "title", "source_url"),
@@ -94,8 +103,10 @@ SIGNAL_INFO: dict[str, SignalInfo] = {
         "or pages made for the linked site give nothing.",
     ),
     "repetition": SignalInfo(
-        ("domain", "source_host"),
-        "The second and thousandth link from one site add little: value is per site.",
+        ("domain", "source_host", "target_url"),
+        "The second and thousandth link from one site add little: value is per site. A site "
+        "linking to several of the project's sites is a directory, a scraper or a seller more "
+        "often than an editor: each doubling of those sites costs a third of the signal.",
     ),
     "sitewide": SignalInfo(
         ("sitewide", "target_url", "domain"),
@@ -145,9 +156,15 @@ def domain_traffic(traffic: float | None) -> int | None:
     return round(strength * FULL) - TRAFFIC_NEUTRAL
 
 
-def site_repetition(links: int) -> int:
-    """The penalty for many links from one site: 0 for one link, -1000 from 1,000 links."""
-    return -round(min(1.0, math.log10(max(1, links)) / REPETITION_FULL_LOG) * FULL)
+def site_repetition(links: int, sites: int = 1) -> int:
+    """The penalty for many links from one site and for links to many of the project's sites.
+
+    Many links: 0 for one link, -267 (8 of the default 30 points) from 1,000 links. Reach: -333
+    (10 points) for each doubling of the project's sites the domain links to. Within -1000.
+    """
+    many = min(1.0, math.log10(max(1, links)) / REPETITION_FULL_LOG) * REPETITION_LINKS_PART
+    reach = math.log2(max(1, sites)) * REACH_PER_DOUBLING
+    return -round(min(float(FULL), many + reach))
 
 
 def site_footer(links: int, top_target_links: int, model: Model) -> bool:
@@ -160,20 +177,32 @@ def site_footer(links: int, top_target_links: int, model: Model) -> bool:
 
 
 def country_code(domain: str) -> str | None:
-    """The country of a domain's top-level domain (`uk` -> `gb`), None for generic ones."""
+    """The country of a domain's top-level domain (`uk` -> `gb`), None for generic ones and
+    for country TLDs used worldwide (`.io`, `.co`, `.tv`: words.GLOBAL_COUNTRY_TLDS)."""
     tld = domain.rsplit(".", 1)[-1]
-    if len(tld) != 2 or not tld.isalpha():
+    if len(tld) != 2 or not tld.isalpha() or tld in GLOBAL_COUNTRY_TLDS:
         return None
     return "gb" if tld == "uk" else tld
 
 
+def market_countries(model: Model) -> frozenset[str]:
+    """The market's countries: those set; else those of the project's sites' country TLDs;
+    else, for sites on generic TLDs (.com, .org), the English-speaking countries the vendors'
+    own databases default to (`DEFAULT_MARKET`)."""
+    if model.terms.countries:
+        return frozenset(model.terms.countries)
+    found = frozenset(
+        code for site in model.terms.sites if (code := country_code(site.lower())) is not None
+    )
+    return found or DEFAULT_MARKET
+
+
 def domain_country(domain: str, model: Model) -> int:
-    """+400 for a country TLD in the project's market, -400 for another country, else 0."""
-    countries = model.terms.countries
+    """+800 for a country TLD in the project's market, -800 for another country, else 0."""
     code = country_code(domain)
-    if not countries or code is None:
+    if code is None:
         return 0
-    return MARKET_PARTS["country"] * (1 if code in countries else -1)
+    return MARKET_PARTS["country"] * (1 if code in market_countries(model) else -1)
 
 
 # -- per-link values (SQL) --------------------------------------------------------------------

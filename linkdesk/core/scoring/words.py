@@ -25,6 +25,12 @@ SPAM_TLDS: frozenset[str] = frozenset({
     "date", "faith", "men", "kim", "cricket", "science", "accountant", "gdn", "rest", "fit",
 })
 
+# Country TLDs sold and used worldwide as generic ones (`.io` start-ups, `.co`, `.tv`, `.me`,
+# `.ai`): they say nothing about a site's country, so the market signal reads them as generic.
+GLOBAL_COUNTRY_TLDS: frozenset[str] = frozenset({
+    "co", "io", "me", "tv", "ai", "cc", "ly", "fm", "gg", "to", "ws", "sh", "ac", "im", "vc",
+})
+
 # Hosting platforms whose subdomains belong to different people (not in the Public Suffix
 # List's private section, so `x.wordpress.com` and `y.wordpress.com` share one referring
 # domain). On these, repetition and footer patterns are counted per host, and many

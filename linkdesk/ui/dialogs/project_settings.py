@@ -46,7 +46,9 @@ TERM_HELP: dict[str, tuple[str, str]] = {
               "them are exact or partial matches."),
     "topics": ("Topic keywords", "Words of the client's topic: pages about it are relevant."),
     "languages": ("Market languages", "Language codes of the client's market (e.g. en, de)."),
-    "countries": ("Market countries", "Country codes of the client's market (e.g. gb, de)."),
+    "countries": ("Market countries", "Country codes of the client's market (e.g. gb, de). "
+                  "Empty: the countries of the sites' domains (English-speaking countries "
+                  "for .com sites)."),
 }
 
 SECTIONS: dict[str, tuple[str, str]] = {
