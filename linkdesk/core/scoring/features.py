@@ -58,8 +58,19 @@ _METRICS = ("domain_rating", "trust_flow", "citation_flow", "domain_authority", 
 
 def as_of(db: sqlite3.Connection) -> datetime.date | None:
     """The date of the newest data: ages and staleness count to it, not to today."""
-    row = db.execute("SELECT max(last_seen), max(first_seen) FROM links").fetchone()
-    newest = max((value for value in row if value), default=None)
+    return day_of(newest_date(db))
+
+
+def newest_date(db: sqlite3.Connection, scoped: bool = False) -> str | None:
+    """The newest first- or last-seen value of the links (of the scope's, when `scoped`)."""
+    row = db.execute(
+        f"SELECT max(last_seen), max(first_seen) FROM links {in_scope(scoped)}"
+    ).fetchone()
+    return max((value for value in row if value), default=None)
+
+
+def day_of(newest: str | None) -> datetime.date | None:
+    """The day of a `newest_date` value (None when it is not a date)."""
     try:
         return datetime.date.fromisoformat(newest[:10]) if newest else None
     except ValueError:
@@ -68,7 +79,8 @@ def as_of(db: sqlite3.Connection) -> datetime.date | None:
 
 def build_features(db: sqlite3.Connection, model: Model, step: Step) -> dict[str, Any]:
     """Recompute `domain_scores` facts and `link_features`; return what the state records."""
-    day = as_of(db)
+    newest = newest_date(db)
+    day = day_of(newest)
     step("domains")
     _build_domains(db, model)
     step("anchors")
@@ -86,8 +98,8 @@ def build_features(db: sqlite3.Connection, model: Model, step: Step) -> dict[str
     )]
     found = network_sets(db)
     drop_temp_tables(db)
-    return {"as_of": day.isoformat() if day else None, "flag_sets": flag_sets,
-            "networks": found}
+    return {"as_of": day.isoformat() if day else None, "newest": newest,
+            "flag_sets": flag_sets, "networks": found}
 
 
 def network_sets(db: sqlite3.Connection) -> dict[str, list[str]]:

@@ -38,13 +38,14 @@ from linkdesk.core.scoring.features import (
     SCOPE,
     SCOPE_LINKS,
     TITLE_CANDIDATES,
-    as_of,
     build_networks,
     build_scoped_features,
+    day_of,
     drop_temp_tables,
     in_scope,
     network_path_sql,
     network_sets,
+    newest_date,
 )
 from linkdesk.core.scoring.flags import NETWORK_TITLE_MIN_LENGTH
 from linkdesk.core.scoring.model import Model
@@ -70,6 +71,7 @@ class Plan:
     tables."""
 
     day: datetime.date | None
+    newest: str | None  # features.newest_date
     networks: dict[str, list[str]]
     links: int  # links in the scope
 
@@ -85,8 +87,8 @@ def update_features(
         return None
     flag_sets = sorted(set(previous["flag_sets"]) | set(build_scoped_features(db, model,
                                                                             plan.day)))
-    return {"as_of": plan.day.isoformat() if plan.day else None, "flag_sets": flag_sets,
-            "networks": plan.networks, "scoped_links": plan.links}
+    return {"as_of": plan.day.isoformat() if plan.day else None, "newest": plan.newest,
+            "flag_sets": flag_sets, "networks": plan.networks, "scoped_links": plan.links}
 
 
 def plan_scope(db: sqlite3.Connection, model: Model, previous: dict[str, Any]) -> Plan | None:
@@ -103,7 +105,8 @@ def plan_scope(db: sqlite3.Connection, model: Model, previous: dict[str, Any]) -
     vanished = _drop_vanished(db, mark, total)
     if vanished is None:
         return None
-    day = as_of(db)
+    newest = _newest(db, previous)
+    day = day_of(newest)
     if (day.isoformat() if day else None) != previous.get("as_of"):
         return None  # every link's age and staleness moved
     if _scope_links(db) > FULL_SHARE * total:
@@ -129,7 +132,18 @@ def plan_scope(db: sqlite3.Connection, model: Model, previous: dict[str, Any]) -
         return None
     if not _append_anchor_texts(db, mark, changed, texts):
         return None
-    return Plan(day, networks, scoped)
+    return Plan(day, newest, networks, scoped)
+
+
+def _newest(db: sqlite3.Connection, previous: dict[str, Any]) -> str | None:
+    """The newest date of the data. The links outside the scope did not change, so theirs is
+    at most the one stored: when the scope's links reach it, theirs is the newest, without a
+    scan of every link (one is left only when the newest links changed or went)."""
+    touched = newest_date(db, scoped=True)
+    if "newest" in previous and (previous["newest"] is None or (
+            touched is not None and touched >= previous["newest"])):
+        return touched
+    return newest_date(db)
 
 
 def _collect_touched(db: sqlite3.Connection, mark: dict[str, int]) -> None:
@@ -204,15 +218,13 @@ def _recount_networks(
                f"(SELECT {PATH_SQL} AS path FROM links AS l {in_scope(True, 'l.domain')}) "
                f"WHERE {network_path_sql('path')} AND instr(path, '?') = 0")
     db.execute(f"DROP TABLE IF EXISTS {HITS}")
-    # One pass over the links finds every link with a candidate title or path (or a changed
-    # anchor text, for _order_kept); the path is
+    # One pass over the links finds every link with a candidate title or path; the path is
     # cut out only of URLs that can hold an article-like one (every candidate is).
     db.execute(
         f"CREATE TEMP TABLE {HITS.split('.')[1]} AS SELECT id, domain, title, "
-        f"{PATH_SQL} AS path, anchor FROM links AS l "
+        f"{PATH_SQL} AS path FROM links AS l "
         f"WHERE title IN (SELECT value FROM {TITLE_CANDIDATES}) OR (source_url GLOB '*-*-*' "
-        f"AND {PATH_SQL} IN (SELECT value FROM {PATH_CANDIDATES})) "
-        f"OR anchor IN (SELECT value FROM {ANCHOR_CANDIDATES})"
+        f"AND {PATH_SQL} IN (SELECT value FROM {PATH_CANDIDATES}))"
     )
     build_networks(db, model, candidates=True)
     after = network_sets(db)
@@ -274,28 +286,47 @@ def _order_kept(
     db: sqlite3.Connection, mark: dict[str, int], changed: Changed, texts: set[str]
 ) -> bool:
     """Whether every text a changed link had or has is first met at the same link as before
-    (a text new to the project: first met in a new link, so it is appended). Every link
-    with such a text is in `HITS`."""
-    db.execute("DROP TABLE IF EXISTS temp.score_changed")
-    db.execute("CREATE TEMP TABLE score_changed (id INTEGER PRIMARY KEY)")
-    db.executemany("INSERT INTO temp.score_changed VALUES (?)", [(row[0],) for row in changed])
-    holes = ", ".join("?" for _ in texts)
-    first = {anchor: (now, unchanged) for anchor, now, unchanged in db.execute(
-        f"SELECT anchor, min(id), min(CASE WHEN id IN (SELECT id FROM temp.score_changed) "
-        f"THEN NULL ELSE id END) FROM {HITS} WHERE anchor IN ({holes}) GROUP BY anchor",
-        sorted(texts),
-    )}
-    db.execute("DROP TABLE temp.score_changed")
+    (a text new to the project: first met in a new link, so it is appended)."""
+    unchanged = _first_unchanged(db, changed, texts)
     known = {row[0] for row in db.execute(
-        f"SELECT anchor FROM anchor_texts WHERE anchor IN ({holes})", sorted(texts))}
+        f"SELECT anchor FROM anchor_texts WHERE anchor IN ({', '.join('?' for _ in texts)})",
+        sorted(texts))}
     for text in texts:
-        now, unchanged = first.get(text, (None, None))
+        first = unchanged.get(text)
+        arrived = [link_id for link_id, _, now in changed if now == text]
+        now = min([i for i in (first, *arrived) if i is not None], default=None)
         if text not in known:
             if now is None or now <= mark["last_link"]:
                 return False
             continue
         away = [link_id for link_id, before, _ in changed if before == text]
-        before_ids = [i for i in (unchanged, *away) if i is not None]
+        before_ids = [i for i in (first, *away) if i is not None]
         if now != (min(before_ids) if before_ids else None):
             return False
     return True
+
+
+def _first_unchanged(db: sqlite3.Connection, changed: Changed, texts: set[str]) -> dict[str, int]:
+    """Per known text, the first link that has it and whose text did not change. The stored
+    features still describe the links as last scored (the changed ones left aside), so the
+    narrow `link_features` is read in id order, not `links`, and only until every text's
+    first link is found (the common texts' come first)."""
+    numbers = dict(db.execute(
+        f"SELECT id, anchor FROM anchor_texts WHERE anchor IN "
+        f"(SELECT value FROM {ANCHOR_CANDIDATES})"
+    ).fetchall())
+    found: dict[str, int] = {}
+    if not numbers:
+        return found
+    away = {row[0] for row in changed}
+    rows = db.execute(
+        f"SELECT link_id, anchor_id FROM link_features WHERE anchor_id IN "
+        f"({', '.join(map(str, numbers))}) ORDER BY link_id"
+    )
+    for link_id, number in rows:
+        if link_id not in away and numbers[number] not in found:
+            found[numbers[number]] = link_id
+            if len(found) == len(numbers):
+                break
+    rows.close()
+    return found
