@@ -31,7 +31,8 @@ import exportgen
 
 from linkdesk.core.importers.pipeline import ImportOptions, import_file
 from linkdesk.core.scoring import rescore
-from linkdesk.core.store import Project
+from linkdesk.core.scoring.engine import forget_signals
+from linkdesk.core.store import Project, transaction
 
 TARGET_SECONDS = 5.0
 
@@ -44,10 +45,15 @@ def scored_base(rows: int) -> Path:
         partial = path.with_name(path.name + ".building")
         shutil.copyfile(source, partial)
         with Project.open(partial) as project:
+            with transaction(project.db):
+                forget_signals(project.db)  # a full score by this version, whatever was stored
             start = time.perf_counter()
             summary = rescore(project.db)
             print(f"full score of the base copy: {time.perf_counter() - start:.1f} s "
                   f"({summary.links:,} links)", flush=True)
+        for backup in partial.parent.glob(partial.name + ".v*.bak"):
+            backup.unlink()  # left by the schema upgrade of the copy
+        path.unlink(missing_ok=True)
         partial.rename(path)
     return path
 
