@@ -12,10 +12,10 @@ share-based domain flags) and on four things that look across the project:
 - the numbering of anchor texts (`anchor_texts`: ids in the order texts are first met);
 - the flag sets that occur (only a lookup table: a superset does no harm).
 
-So `plan` collects the touched domains (since the marks the last re-score recorded), recounts
-the network titles and paths that could have changed (those of the touched links and the
-previous network ones), adds the domains of links whose network membership changed, and
-returns None (a full re-score) whenever it cannot prove the rest unchanged: settings,
+So `plan` collects the touched domains (since the marks the last re-score recorded), decides
+the network titles and paths that could have changed (those of the touched links, from the
+kept `network_keys` rows: network_keys.py), adds the links elsewhere whose network membership
+changed and their domains, and returns None (a full re-score) whenever it cannot prove the rest unchanged: settings,
 platforms or FEATURES_VERSION changed (the caller's key), an import was removed, the newest
 date moved, a touched link's anchor text changed or a link with an anchor vanished, or the
 scope holds more than `FULL_SHARE` of the links.
