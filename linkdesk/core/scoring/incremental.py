@@ -15,10 +15,10 @@ share-based domain flags) and on four things that look across the project:
 So `plan` collects the touched domains (since the marks the last re-score recorded), decides
 the network titles and paths that could have changed (those of the touched links, from the
 kept `network_keys` rows: network_keys.py), adds the links elsewhere whose network membership
-changed and their domains, and returns None (a full re-score) whenever it cannot prove the rest unchanged: settings,
-platforms or FEATURES_VERSION changed (the caller's key), an import was removed, the newest
-date moved, a touched link's anchor text changed or a link with an anchor vanished, or the
-scope holds more than `FULL_SHARE` of the links.
+changed and their domains, and returns None (a full re-score) whenever it cannot prove the
+rest unchanged: settings, platforms or FEATURES_VERSION changed (the caller's key), an import
+was removed, the newest date moved, a changed anchor text would move where a text is first
+met, or the scope holds more than `FULL_SHARE` of the links.
 """
 
 from __future__ import annotations
