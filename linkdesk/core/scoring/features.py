@@ -303,14 +303,15 @@ def _build_text_marks(db: sqlite3.Connection, model: Model, scoped: bool = False
     # incremental re-score adds its own.
     domain_ids = {} if scoped else dict(db.execute("SELECT domain, id FROM domain_scores"))
     pairs = array("q")
-    link_keys, pack = network_keys.link_keys, network_keys.pack
+    link_keys = network_keys.link_keys
     for link_id, title, url, target, domain in db.execute(
         f"SELECT id, title, source_url, target_url, domain FROM links "
         f"{f'WHERE id IN {SCOPED_LINKS}' if scoped else ''}"
     ):
         if not scoped:
             domain_id = domain_ids[domain]
-            pairs.extend(pack(k, domain_id) for k in link_keys(title, url))
+            for k in link_keys(title, url):
+                pairs.append(k << 32 | domain_id)  # as network_keys.store_all reads them
         lowered = title.lower() if title else ""
         path = url_path(url)
         site = sites.get(target)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import sqlite3
 import zlib
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,35 +35,37 @@ Pair = tuple[int, str]  # (key, referring domain)
 
 def key(kind: str, text: str) -> int:
     """The key of a title (`TITLE`) or path (`PATH`): a signed 32-bit checksum."""
-    return zlib.crc32((kind + text).encode("utf-8", "surrogatepass")) - (1 << 31)
+    return zlib.crc32((kind + text).encode("utf-8", "surrogatepass")) - _HALF
 
 
-def link_keys(title: str | None, source_url: str) -> Iterator[int]:
+def link_keys(title: str | None, source_url: str) -> list[int]:
     """The keys of a link's title and path that could count towards a network: every one the
     SQL of features.build_networks would count, and perhaps a few more."""
+    found = []
     if title is not None and len(title) >= NETWORK_TITLE_MIN_LENGTH:
-        yield key(TITLE, title)
+        found.append(_crc32(("t" + title).encode("utf-8", "surrogatepass")) - _HALF)
     cut = source_url.find("/", 8)  # as PATH_SQL
     path = source_url[cut:] if cut >= 0 else source_url[7:]
     if len(path) >= NETWORK_PATH_MIN_LENGTH and path.count("-") >= 2 and (
         "?" not in path or "\0" in path  # SQL reads a text only up to a NUL
     ):
-        yield key(PATH, path)
+        found.append(_crc32(("p" + path).encode("utf-8", "surrogatepass")) - _HALF)
+    return found
 
 
-def pack(k: int, domain_id: int) -> int:
-    """One int64 for a (key, domain id) row, in the rows' order (`store_all` unpacks it)."""
-    return (k << 32) | domain_id
+_crc32 = zlib.crc32
+_HALF = 1 << 31
 
 
 def store_all(db: sqlite3.Connection, packed: array) -> None:
-    """Replace every row by these `pack`ed rows (a full re-score; repeats are dropped)."""
+    """Replace every row by these rows, each packed in one int64 as `key << 32 | domain id`
+    (so they sort as the table does; a full re-score; repeats are dropped)."""
     rows = np.unique(np.frombuffer(packed, dtype=np.int64))  # 8 bytes a row, not a tuple
     db.execute("DELETE FROM network_keys")
-    for start in range(0, len(rows), _CHUNK):
-        chunk = rows[start:start + _CHUNK]
-        db.executemany("INSERT INTO network_keys (key, domain_id) VALUES (?, ?)",
-                       zip((chunk >> 32).tolist(), (chunk & 0xFFFFFFFF).tolist(), strict=True))
+    for start in range(0, len(rows), _CHUNK):  # a JSON list: twice as quick as executemany
+        numbers = ",".join(map(str, rows[start:start + _CHUNK].tolist()))
+        db.execute("INSERT INTO network_keys (key, domain_id) SELECT value >> 32, "
+                   "value & 4294967295 FROM json_each(?)", (f"[{numbers}]",))
 
 
 _CHUNK = 50_000  # rows made Python ints at a time
