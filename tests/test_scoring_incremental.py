@@ -114,9 +114,10 @@ def _snapshot(db: sqlite3.Connection) -> dict[str, list[tuple[object, ...]]]:
 
 
 def _network_keys(db: sqlite3.Connection) -> set[tuple[int, str]]:
-    """The kept `network_keys` rows, by domain name (ids differ between the projects)."""
-    return set(db.execute("SELECT n.key, d.domain FROM network_keys AS n "
-                          "JOIN domain_scores AS d ON d.id = n.domain_id").fetchall())
+    """The kept `network_keys` pairs, by domain name (ids differ between the projects)."""
+    names = dict(db.execute("SELECT id, domain FROM domain_scores").fetchall())
+    return {(pair >> 32, names[pair & 0xFFFFFFFF])
+            for pair in network_keys.stored(db).tolist() if pair & 0xFFFFFFFF in names}
 
 
 def _shown(db: sqlite3.Connection) -> set[tuple[int, str]]:

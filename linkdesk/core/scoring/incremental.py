@@ -14,7 +14,7 @@ share-based domain flags) and on four things that look across the project:
 
 So `plan` collects the touched domains (since the marks the last re-score recorded), decides
 the network titles and paths that could have changed (those of the touched links, from the
-kept `network_keys` rows: network_keys.py), adds the links elsewhere whose network membership
+kept `network_keys` pairs: network_keys.py), adds the links elsewhere whose network membership
 changed and their domains, and returns None (a full re-score) whenever it cannot prove the
 rest unchanged: settings, platforms or FEATURES_VERSION changed (the caller's key), an import
 was removed, the newest date moved, a changed anchor text would move where a text is first
@@ -68,7 +68,7 @@ class Plan:
     day: datetime.date | None
     newest: str | None  # features.newest_date
     networks: dict[str, list[str]]
-    pairs: list[network_keys.Pair]  # the touched domains' network_keys rows
+    pairs: list[network_keys.Pair]  # the touched domains' network_keys pairs
     links: int  # links in the scope
 
 
@@ -223,7 +223,7 @@ def _recount_networks(
     (the touched links' now; every previous one too when a link that may have changed its
     title or path had the flag), add the links elsewhere whose membership changed to the
     links recomputed and their domains to those rolled up; return the network sets and the
-    touched domains' `network_keys` rows."""
+    touched domains' `network_keys` pairs."""
     touched = {row[0] for row in db.execute(f"SELECT domain FROM {SCOPE}")}
     now: dict[tuple[str, str], set[str]] = {}
     pairs: set[network_keys.Pair] = set()

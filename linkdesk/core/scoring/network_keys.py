@@ -3,20 +3,23 @@
 `network_title` and `network_path` count referring domains per title and per path across the
 whole project. A full re-score counts them in a pass over every link; an incremental one
 (incremental.py) must know the count of each title and path the touched links have, without
-that pass. So the full re-score keeps `network_keys`: a (key, domain id) row for every title
-and article path a referring domain shows, the key being a 32-bit checksum of the text (a
-fraction of the text's size). An incremental re-score adds the touched domains' rows.
+that pass. So the full re-score keeps, in `network_keys`, a pair for every title and article
+path a referring domain shows: a 32-bit checksum of the text (the key) and the domain's id,
+packed in one int64 (`key << 32 | domain id`), sorted, in one blob (8 bytes a pair: 13 MB for
+a million links; as rows of a table they took 20 MB and twice the time to write). An
+incremental re-score adds the touched domains' pairs.
 
-The rows are a superset, never an exact count: two texts may share a key, and a domain that
-lost a title keeps its row until the next full re-score. So they only bound a count from
+The pairs are a superset, never an exact count: two texts may share a key, and a domain that
+lost a title keeps its pair until the next full re-score. So they only bound a count from
 above, and the `recount` proves each decision: a text whose bound stays below the threshold
 is no network; a text that was one stays one when the touched domains show it at least as
-often as the rows allow them to have shown it before; any other is counted exactly in the
-links of the domains its rows name (through the `links(domain)` index).
+often as the pairs allow them to have shown it before; any other is counted exactly in the
+links of the domains its pairs name (through the `links(domain)` index).
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import zlib
 from array import array
@@ -58,25 +61,44 @@ _HALF = 1 << 31
 
 
 def store_all(db: sqlite3.Connection, packed: array) -> None:
-    """Replace every row by these rows, each packed in one int64 as `key << 32 | domain id`
-    (so they sort as the table does; a full re-score; repeats are dropped)."""
-    rows = np.unique(np.frombuffer(packed, dtype=np.int64))  # 8 bytes a row, not a tuple
-    db.execute("DELETE FROM network_keys")
-    for start in range(0, len(rows), _CHUNK):  # a JSON list: twice as quick as executemany
-        numbers = ",".join(map(str, rows[start:start + _CHUNK].tolist()))
-        db.execute("INSERT INTO network_keys (key, domain_id) SELECT value >> 32, "
-                   "value & 4294967295 FROM json_each(?)", (f"[{numbers}]",))
-
-
-_CHUNK = 50_000  # rows made Python ints at a time
+    """Keep these pairs, each packed as `key << 32 | domain id`, instead of the stored ones (a
+    full re-score); repeats are dropped."""
+    _store(db, np.unique(np.frombuffer(packed, dtype=np.int64)))
 
 
 def add_touched(db: sqlite3.Connection, pairs: Iterable[Pair]) -> None:
-    """Add the rows of the touched domains (named: new ones have no id until scored)."""
+    """Add the pairs of the touched domains (named: new ones have no id until scored)."""
     ids = dict(db.execute("SELECT domain, id FROM domain_scores WHERE domain IN "
                           "(SELECT domain FROM temp.score_scope)").fetchall())
-    db.executemany("INSERT OR IGNORE INTO network_keys (key, domain_id) VALUES (?, ?)",
-                   sorted({(k, ids[domain]) for k, domain in pairs if domain in ids}))
+    added = np.array([k << 32 | ids[domain] for k, domain in pairs if domain in ids],
+                     dtype=np.int64)
+    _store(db, np.union1d(stored(db), added))
+
+
+def stored(db: sqlite3.Connection) -> np.ndarray:
+    """The kept pairs, sorted (none when a full re-score has not kept them yet)."""
+    row = db.execute("SELECT pairs FROM network_keys WHERE id = 1").fetchone()
+    return np.frombuffer(row[0] if row else b"", dtype=np.int64)
+
+
+def _store(db: sqlite3.Connection, pairs: np.ndarray) -> None:
+    db.execute("INSERT OR REPLACE INTO network_keys (id, pairs) VALUES (1, ?)",
+               (pairs.astype(np.int64).tobytes(),))
+
+
+def domains_of(db: sqlite3.Connection, keys: Iterable[int]) -> dict[int, set[str]]:
+    """The domains the kept pairs name for each of these keys (ids no domain has any more are
+    of domains without links: left out)."""
+    pairs = stored(db)
+    wanted = np.array(sorted(set(keys)), dtype=np.int64)
+    starts = np.searchsorted(pairs, wanted << 32, side="left")
+    ends = np.searchsorted(pairs, (wanted << 32) | 0xFFFFFFFF, side="right")
+    ids = {int(k): (pairs[a:b] & 0xFFFFFFFF).tolist()
+           for k, a, b in zip(wanted.tolist(), starts, ends, strict=True)}
+    needed = sorted({i for found in ids.values() for i in found})
+    names = dict(db.execute("SELECT id, domain FROM domain_scores WHERE id IN "
+                            "(SELECT value FROM json_each(?))", (json.dumps(needed),)).fetchall())
+    return {k: {names[i] for i in found if i in names} for k, found in ids.items()}
 
 
 @dataclass
@@ -103,16 +125,7 @@ def recount(
     thresholds: dict[str, int],
 ) -> Counted:
     """Decide which candidates are networks now (see the module's docstring)."""
-    keyed: dict[int, set[str]] = {key(c.kind, c.text): set() for c in candidates}
-    db.execute("DROP TABLE IF EXISTS temp.score_keys")
-    db.execute("CREATE TEMP TABLE score_keys (key INTEGER PRIMARY KEY)")
-    db.executemany("INSERT INTO temp.score_keys VALUES (?)", [(k,) for k in keyed])
-    for k, domain in db.execute(  # ids no domain has any more are of domains without links
-        "SELECT n.key, d.domain FROM network_keys AS n JOIN domain_scores AS d "
-        "ON d.id = n.domain_id WHERE n.key IN (SELECT key FROM temp.score_keys)"
-    ):
-        keyed[k].add(domain)
-    db.execute("DROP TABLE temp.score_keys")
+    keyed = domains_of(db, (key(c.kind, c.text) for c in candidates))
     networks: dict[str, dict[str, int]] = {TITLE: {}, PATH: {}}
     unsure: list[tuple[Candidate, set[str]]] = []
     for candidate in candidates:

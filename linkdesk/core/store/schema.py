@@ -553,11 +553,11 @@ CREATE INDEX placement_statuses_placement ON placement_statuses(placement_id, id
 def _v8_network_keys(db: sqlite3.Connection) -> None:
     # Which referring domains show each page title and article path (scoring/network_keys.py):
     # an incremental re-score counts the domains of the touched links' titles and paths here,
-    # not in a pass over every link. A 32-bit checksum of the text, not the text: a fraction
-    # of its size; the rows bound a count from above and the re-score proves each decision.
-    # Filled by the next full re-score (the scoring state says whether the rows are kept).
-    db.execute("CREATE TABLE network_keys (key INTEGER NOT NULL, domain_id INTEGER NOT NULL, "
-               "PRIMARY KEY (key, domain_id)) WITHOUT ROWID")
+    # not in a pass over every link. One row: the sorted int64 pairs (a 32-bit checksum of the
+    # text << 32 | domain_scores.id), 8 bytes each; they bound a count from above and the
+    # re-score proves each decision. Kept by the next full re-score.
+    db.execute("CREATE TABLE network_keys (id INTEGER PRIMARY KEY CHECK (id = 1), "
+               "pairs BLOB NOT NULL)")
 
 
 MIGRATIONS: list[Migration] = [
