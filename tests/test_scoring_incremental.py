@@ -13,6 +13,7 @@ import random
 import sqlite3
 import subprocess
 import sys
+from array import array
 from collections.abc import Callable
 from pathlib import Path
 
@@ -331,3 +332,31 @@ def test_an_incremental_rescore_reads_no_link_outside_the_touched_domains(
         db.set_trace_callback(None)
     assert summary.rescored_links is not None
     assert scans == []
+
+
+def test_network_keys_keep_every_pair_added_in_order() -> None:
+    """The kept pairs (one sorted blob) gain the touched domains' pairs without losing or
+    repeating any, whatever was kept before (nothing, a few, many); each key names exactly its
+    domains."""
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE TABLE network_keys (id INTEGER PRIMARY KEY, pairs BLOB NOT NULL)")
+    db.execute("CREATE TABLE domain_scores (id INTEGER PRIMARY KEY, domain TEXT)")
+    db.execute("CREATE TEMP TABLE score_scope (domain TEXT PRIMARY KEY)")
+    names = [f"d{i}.com" for i in range(1, 40)]
+    db.executemany("INSERT INTO domain_scores VALUES (?, ?)", enumerate(names, start=1))
+    db.executemany("INSERT INTO temp.score_scope VALUES (?)", [(name,) for name in names])
+    rng = random.Random(5)
+    texts = [f"title number {n}" for n in range(60)]
+    for start in (0, 1, 300):
+        kept = {(network_keys.key(network_keys.TITLE, rng.choice(texts)), rng.randrange(1, 40))
+                for _ in range(start)}
+        network_keys.store_all(db, array("q", [k << 32 | i for k, i in kept]))
+        for _ in range(6):
+            added = [(network_keys.key(network_keys.TITLE, rng.choice(texts)),
+                      f"d{rng.randrange(1, 45)}.com") for _ in range(rng.randrange(0, 40))]
+            network_keys.add_touched(db, added)  # d40.com and above: no id yet, left out
+            kept |= {(k, int(name[1:-4])) for k, name in added if int(name[1:-4]) < 40}
+            assert network_keys.stored(db).tolist() == sorted(k << 32 | i for k, i in kept)
+        keys = [network_keys.key(network_keys.TITLE, text) for text in texts]
+        for k, names in network_keys.domains_of(db, keys).items():
+            assert names == {f"d{i}.com" for key, i in kept if key == k}
