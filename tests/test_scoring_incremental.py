@@ -360,3 +360,19 @@ def test_network_keys_keep_every_pair_added_in_order() -> None:
         keys = [network_keys.key(network_keys.TITLE, text) for text in texts]
         for k, names in network_keys.domains_of(db, keys).items():
             assert names == {f"d{i}.com" for key, i in kept if key == k}
+
+
+@pytest.mark.parametrize("damage", ["DELETE FROM network_keys",
+                                    "UPDATE network_keys SET pairs = x'0102'"])
+def test_lost_or_damaged_network_keys_mean_a_full_rescore(tmp_path: Path, damage: str) -> None:
+    """Without its pairs (an edited project) every count would look too small: the next
+    re-score is a full one, which keeps them again."""
+    parts = _split(_records(1_000, seed=13))
+    path = _scored_project(tmp_path, parts["base"])
+    with Project.open(path) as project, transaction(project.db):
+        project.db.execute(damage)
+    _import(path, tmp_path, "ahrefs", parts["new"], "new")
+    with Project.open(path) as project:
+        assert rescore(project.db).rescored_links is None
+        assert network_keys.kept(project.db)
+    _assert_same_as_full(path, tmp_path, damage)

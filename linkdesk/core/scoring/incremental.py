@@ -94,6 +94,8 @@ def plan_scope(db: sqlite3.Connection, model: Model, previous: dict[str, Any]) -
     mark = previous.get("marks")
     if not mark or "flag_sets" not in previous or not previous.get("network_keys"):
         return None  # scored before incremental re-scoring (or network_keys) existed
+    if not network_keys.kept(db):
+        return None
     kept = db.execute("SELECT count(*) FROM imports WHERE id <= ?",
                       (mark["last_import"],)).fetchone()[0]
     if kept != mark["imports"]:

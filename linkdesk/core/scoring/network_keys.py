@@ -84,6 +84,14 @@ def stored(db: sqlite3.Connection) -> np.ndarray:
     return np.frombuffer(row[0] if row else b"", dtype=np.int64)
 
 
+def kept(db: sqlite3.Connection) -> bool:
+    """Whether the pairs are there and whole (an edited project may have lost them: without
+    them every count would look too small)."""
+    row = db.execute("SELECT typeof(pairs), length(pairs) FROM network_keys WHERE id = 1"
+                     ).fetchone()
+    return row is not None and row[0] == "blob" and row[1] % 8 == 0
+
+
 def _distinct(ordered: np.ndarray) -> np.ndarray:
     """A sorted array without its repeats (np.unique hashes: several times slower here)."""
     if len(ordered) == 0:
