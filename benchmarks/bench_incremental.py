@@ -15,6 +15,7 @@ recomputed), file -> scored, and the peak memory of this process. Measured, neve
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import shutil
 import sys
@@ -31,7 +32,8 @@ import exportgen
 
 from linkdesk.core.importers.pipeline import ImportOptions, import_file
 from linkdesk.core.scoring import rescore
-from linkdesk.core.store import Project
+from linkdesk.core.scoring.engine import forget_signals
+from linkdesk.core.store import Project, transaction
 
 TARGET_SECONDS = 5.0
 
@@ -44,10 +46,15 @@ def scored_base(rows: int) -> Path:
         partial = path.with_name(path.name + ".building")
         shutil.copyfile(source, partial)
         with Project.open(partial) as project:
+            with transaction(project.db):
+                forget_signals(project.db)  # a full score by this version, whatever was stored
             start = time.perf_counter()
             summary = rescore(project.db)
             print(f"full score of the base copy: {time.perf_counter() - start:.1f} s "
                   f"({summary.links:,} links)", flush=True)
+        for backup in partial.parent.glob(partial.name + ".v*.bak"):
+            backup.unlink()  # left by the schema upgrade of the copy
+        path.unlink(missing_ok=True)
         partial.rename(path)
     return path
 
@@ -55,6 +62,16 @@ def scored_base(rows: int) -> Path:
 def _cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
+
+
+def _waited() -> float | None:
+    """Seconds this thread has waited for a CPU while ready to run (Linux schedstat): what
+    other processes' load adds to the wall time."""
+    try:
+        with open("/proc/thread-self/schedstat") as stat:
+            return int(stat.read().split()[1]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -73,7 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     shutil.copyfile(base, work)
     marks: list[tuple[str, float]] = []
     with Project.open(work) as project:
-        cpu_start = _cpu()
+        cpu_start, waited_start = _cpu(), _waited()
         start = time.perf_counter()
         results = import_file(project, export, ImportOptions(site=SITE))
         imported = time.perf_counter()
@@ -81,6 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             (step.stage, time.perf_counter())))
         scored = time.perf_counter()
         cpu = _cpu() - cpu_start
+        waited_end = _waited()
     added = sum(result.links_added for result in results)
     merged = sum(result.links_merged for result in results)
     way = ("incremental" if summary.rescored_links is not None else "full")
@@ -97,6 +115,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"re-score steps (the first starts once the scope is found): {steps}")
     print(f"CPU time of this process, import and re-score: {cpu:.2f} s (the machine is "
           f"shared: wall time above grows with its load)")
+    if waited_start is not None and waited_end is not None:
+        waited = waited_end - waited_start
+        print(f"of file -> scored, {waited:.2f} s waiting for a CPU held by other processes: "
+              f"{total - waited:.2f} s without them (load average {os.getloadavg()[0]:.1f})")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory of this process: {peak:.0f} MB")
     work.unlink()

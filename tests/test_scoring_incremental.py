@@ -8,10 +8,12 @@ column by column, the project's scores with those of a copy re-scored in full.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import random
 import sqlite3
 import subprocess
 import sys
+from array import array
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,8 +28,9 @@ from exportgen import (
 )
 
 from linkdesk.core.importers.pipeline import ImportOptions, import_file
-from linkdesk.core.scoring import incremental, rescore, set_overrides, set_terms
+from linkdesk.core.scoring import incremental, network_keys, rescore, set_overrides, set_terms
 from linkdesk.core.scoring.engine import forget_signals, read_state
+from linkdesk.core.scoring.network_keys import PATH_SQL
 from linkdesk.core.store import Project, transaction
 
 SITE = "acme-widgets.com"
@@ -111,6 +114,24 @@ def _snapshot(db: sqlite3.Connection) -> dict[str, list[tuple[object, ...]]]:
     }
 
 
+def _network_keys(db: sqlite3.Connection) -> set[tuple[int, str]]:
+    """The kept `network_keys` pairs, by domain name (ids differ between the projects)."""
+    names = dict(db.execute("SELECT id, domain FROM domain_scores").fetchall())
+    return {(pair >> 32, names[pair & 0xFFFFFFFF])
+            for pair in network_keys.stored(db).tolist() if pair & 0xFFFFFFFF in names}
+
+
+def _shown(db: sqlite3.Connection) -> set[tuple[int, str]]:
+    """Counted afresh: the (key, domain) of every title and article path a referring domain
+    shows, as the full re-score's network counts select them (features.build_networks)."""
+    titles = db.execute("SELECT DISTINCT title, domain FROM links WHERE length(title) >= 12")
+    paths = db.execute(
+        f"SELECT DISTINCT path, domain FROM (SELECT {PATH_SQL} AS path, domain FROM links AS l) "
+        f"WHERE length(path) >= 15 AND path GLOB '*-*-*' AND instr(path, '?') = 0")
+    return ({(network_keys.key(network_keys.TITLE, text), domain) for text, domain in titles}
+            | {(network_keys.key(network_keys.PATH, text), domain) for text, domain in paths})
+
+
 def _assert_same_as_full(path: Path, tmp_path: Path, label: str) -> None:
     copy = tmp_path / f"full-{label}.linkdesk"
     with Project.open(path) as project:
@@ -118,15 +139,23 @@ def _assert_same_as_full(path: Path, tmp_path: Path, label: str) -> None:
         project.db.backup(target)
         target.close()
         incremental = _snapshot(project.db)
+        kept = _network_keys(project.db)
+        shown = _shown(project.db)
     with Project.open(copy) as project:
         with transaction(project.db):
             forget_signals(project.db)
         assert rescore(project.db).rescored_links is None
         full = _snapshot(project.db)
+        rebuilt = _network_keys(project.db)
     for table, rows in full.items():
         assert len(incremental[table]) == len(rows), (label, table)
         for mine, theirs in zip(incremental[table], rows, strict=True):
             assert mine == theirs, (label, table)
+    # The kept rows name every domain showing each title and path (what a re-score relies
+    # on); a full re-score keeps them and hardly more (link_keys may add a few).
+    assert shown <= kept and shown <= rebuilt, label
+    assert rebuilt <= kept, label
+    assert len(rebuilt) <= len(shown) * 1.05, label
 
 
 def _import(path: Path, tmp_path: Path, vendor: str, records: list[LinkRecord],
@@ -249,3 +278,101 @@ def test_linkdesk_import_scores_only_what_it_touched(tmp_path: Path) -> None:
     assert "signals recomputed" in outputs[0]
     assert "links the new data touched recomputed" in outputs[1]
     _assert_same_as_full(path, tmp_path, "cli")
+
+
+def test_a_network_title_a_merge_takes_away_is_no_network_elsewhere(
+    tmp_path: Path, any_share: list[int]
+) -> None:
+    """Three domains share a title; a later report of one of them gives its page another
+    title: the title is on two domains only, and the two untouched domains' links lose the
+    flag (found through the kept rows, counted in their links)."""
+    records = _records(600, seed=11)
+    day = datetime.date(2026, 10, 1)
+    shared = "The very same page title on a network"
+    copies = [dataclasses.replace(
+        records[0], source_url=f"https://copy{number}.org/about-our-team-page",
+        title=shared, last_seen=day) for number in range(3)]
+    path = _scored_project(tmp_path, records + copies)
+    with Project.open(path) as project:
+        assert shared in read_state(project.db)["features"]["networks"]["titles"]
+    retitled = dataclasses.replace(copies[0], title="Another title for this page",
+                                   last_seen=day + datetime.timedelta(days=1))
+    assert max(r.last_seen for r in records if r.last_seen) > retitled.last_seen  # as_of stays
+    _import(path, tmp_path, "ahrefs", [retitled], "retitled")
+    with Project.open(path) as project:
+        summary = rescore(project.db)
+        assert shared not in read_state(project.db)["features"]["networks"]["titles"]
+    assert summary.rescored_links is not None
+    assert any_share[-1] >= 2  # the other two copies' links, recomputed alone
+    _assert_same_as_full(path, tmp_path, "retitled")
+
+
+def test_an_incremental_rescore_reads_no_link_outside_the_touched_domains(
+    tmp_path: Path,
+) -> None:
+    """No statement of an incremental re-score scans the whole `links` table (it holds the
+    wide rows: a pass over a million of them took seconds); the touched domains' links are
+    read through the links(domain) index."""
+    parts = _split(_records(1_500, seed=12))
+    path = _scored_project(tmp_path, parts["base"])
+    _import(path, tmp_path, "semrush", parts["new"], "new")
+    scans: list[tuple[str, str]] = []
+    with Project.open(path) as project:
+        db = project.db
+
+        def check(sql: str) -> None:
+            if " links" not in sql or sql.lstrip().upper().startswith(("DROP", "EXPLAIN")):
+                return
+            for *_, detail in db.execute(f"EXPLAIN QUERY PLAN {sql}").fetchall():
+                if detail in ("SCAN links", "SCAN l"):  # no index: every row
+                    scans.append((detail, sql))
+
+        db.set_trace_callback(check)
+        summary = rescore(db)
+        db.set_trace_callback(None)
+    assert summary.rescored_links is not None
+    assert scans == []
+
+
+def test_network_keys_keep_every_pair_added_in_order() -> None:
+    """The kept pairs (one sorted blob) gain the touched domains' pairs without losing or
+    repeating any, whatever was kept before (nothing, a few, many); each key names exactly its
+    domains."""
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE TABLE network_keys (id INTEGER PRIMARY KEY, pairs BLOB NOT NULL)")
+    db.execute("CREATE TABLE domain_scores (id INTEGER PRIMARY KEY, domain TEXT)")
+    db.execute("CREATE TEMP TABLE score_scope (domain TEXT PRIMARY KEY)")
+    names = [f"d{i}.com" for i in range(1, 40)]
+    db.executemany("INSERT INTO domain_scores VALUES (?, ?)", enumerate(names, start=1))
+    db.executemany("INSERT INTO temp.score_scope VALUES (?)", [(name,) for name in names])
+    rng = random.Random(5)
+    texts = [f"title number {n}" for n in range(60)]
+    for start in (0, 1, 300):
+        kept = {(network_keys.key(network_keys.TITLE, rng.choice(texts)), rng.randrange(1, 40))
+                for _ in range(start)}
+        network_keys.store_all(db, array("q", [k << 32 | i for k, i in kept]))
+        for _ in range(6):
+            added = [(network_keys.key(network_keys.TITLE, rng.choice(texts)),
+                      f"d{rng.randrange(1, 45)}.com") for _ in range(rng.randrange(0, 40))]
+            network_keys.add_touched(db, added)  # d40.com and above: no id yet, left out
+            kept |= {(k, int(name[1:-4])) for k, name in added if int(name[1:-4]) < 40}
+            assert network_keys.stored(db).tolist() == sorted(k << 32 | i for k, i in kept)
+        keys = [network_keys.key(network_keys.TITLE, text) for text in texts]
+        for k, names in network_keys.domains_of(db, keys).items():
+            assert names == {f"d{i}.com" for key, i in kept if key == k}
+
+
+@pytest.mark.parametrize("damage", ["DELETE FROM network_keys",
+                                    "UPDATE network_keys SET pairs = x'0102'"])
+def test_lost_or_damaged_network_keys_mean_a_full_rescore(tmp_path: Path, damage: str) -> None:
+    """Without its pairs (an edited project) every count would look too small: the next
+    re-score is a full one, which keeps them again."""
+    parts = _split(_records(1_000, seed=13))
+    path = _scored_project(tmp_path, parts["base"])
+    with Project.open(path) as project, transaction(project.db):
+        project.db.execute(damage)
+    _import(path, tmp_path, "ahrefs", parts["new"], "new")
+    with Project.open(path) as project:
+        assert rescore(project.db).rescored_links is None
+        assert network_keys.kept(project.db)
+    _assert_same_as_full(path, tmp_path, damage)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import sqlite3
+from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -18,7 +19,7 @@ from typing import Any
 from linkdesk.core import urls
 from linkdesk.core.fields import VENDORS, vendor_bit
 from linkdesk.core.platforms import platforms as large_platforms
-from linkdesk.core.scoring import facts, flags, signals
+from linkdesk.core.scoring import facts, flags, network_keys, signals
 from linkdesk.core.scoring.anchors import AnchorClassifier
 from linkdesk.core.scoring.flags import BIT, NETWORK_PATH_MIN_LENGTH, NETWORK_TITLE_MIN_LENGTH
 from linkdesk.core.scoring.matching import (
@@ -30,10 +31,8 @@ from linkdesk.core.scoring.matching import (
     url_path,
 )
 from linkdesk.core.scoring.model import SIGNALS, Model
+from linkdesk.core.scoring.network_keys import PATH_SQL
 from linkdesk.core.scoring.words import PLATFORM_DOMAINS
-
-PATH_SQL = "substr(l.source_url, instr(substr(l.source_url, 9), '/') + 8)"
-"""The path and query of a normalised source URL (`https://host/path?q` -> `/path?q`)."""
 
 Step = Callable[[str], None]
 
@@ -58,8 +57,19 @@ _METRICS = ("domain_rating", "trust_flow", "citation_flow", "domain_authority", 
 
 def as_of(db: sqlite3.Connection) -> datetime.date | None:
     """The date of the newest data: ages and staleness count to it, not to today."""
-    row = db.execute("SELECT max(last_seen), max(first_seen) FROM links").fetchone()
-    newest = max((value for value in row if value), default=None)
+    return day_of(newest_date(db))
+
+
+def newest_date(db: sqlite3.Connection, scoped: bool = False) -> str | None:
+    """The newest first- or last-seen value of the links (of the scope's, when `scoped`)."""
+    row = db.execute(
+        f"SELECT max(last_seen), max(first_seen) FROM links {in_scope(scoped)}"
+    ).fetchone()
+    return max((value for value in row if value), default=None)
+
+
+def day_of(newest: str | None) -> datetime.date | None:
+    """The day of a `newest_date` value (None when it is not a date)."""
     try:
         return datetime.date.fromisoformat(newest[:10]) if newest else None
     except ValueError:
@@ -68,7 +78,8 @@ def as_of(db: sqlite3.Connection) -> datetime.date | None:
 
 def build_features(db: sqlite3.Connection, model: Model, step: Step) -> dict[str, Any]:
     """Recompute `domain_scores` facts and `link_features`; return what the state records."""
-    day = as_of(db)
+    newest = newest_date(db)
+    day = day_of(newest)
     step("domains")
     _build_domains(db, model)
     step("anchors")
@@ -86,8 +97,8 @@ def build_features(db: sqlite3.Connection, model: Model, step: Step) -> dict[str
     )]
     found = network_sets(db)
     drop_temp_tables(db)
-    return {"as_of": day.isoformat() if day else None, "flag_sets": flag_sets,
-            "networks": found}
+    return {"as_of": day.isoformat() if day else None, "newest": newest,
+            "flag_sets": flag_sets, "networks": found, "network_keys": True}
 
 
 def network_sets(db: sqlite3.Connection) -> dict[str, list[str]]:
@@ -101,9 +112,7 @@ def network_sets(db: sqlite3.Connection) -> dict[str, list[str]]:
 def drop_temp_tables(db: sqlite3.Connection) -> None:
     """Drop the scratch tables a (full or incremental) build leaves."""
     for table in ("score_anchors", "score_titles", "score_paths", "score_hosts", "score_text",
-                  "score_scope", "score_links", "score_title_candidates",
-                  "score_path_candidates", "score_roll_up", "score_hits",
-                  "score_anchor_candidates"):
+                  "score_scope", "score_links", "score_roll_up", "score_anchor_candidates"):
         db.execute(f"DROP TABLE IF EXISTS temp.{table}")
 
 
@@ -291,10 +300,19 @@ def _build_text_marks(db: sqlite3.Connection, model: Model, scoped: bool = False
     search = POISON_TITLE.search
     sites: dict[str, str] = {}  # target URL -> its site: a project has few target URLs
     marks = []
-    for link_id, title, url, target in db.execute(
-        f"SELECT id, title, source_url, target_url FROM links "
+    # The same pass notes which domains show each title and path (network_keys.py); an
+    # incremental re-score adds its own.
+    domain_ids = {} if scoped else dict(db.execute("SELECT domain, id FROM domain_scores"))
+    pairs = array("q")
+    link_keys = network_keys.link_keys
+    for link_id, title, url, target, domain in db.execute(
+        f"SELECT id, title, source_url, target_url, domain FROM links "
         f"{f'WHERE id IN {SCOPED_LINKS}' if scoped else ''}"
     ):
+        if not scoped:
+            domain_id = domain_ids[domain]
+            for k in link_keys(title, url):
+                pairs.append(k << 32 | domain_id)  # as network_keys.store_all reads them
         lowered = title.lower() if title else ""
         path = url_path(url)
         site = sites.get(target)
@@ -310,6 +328,8 @@ def _build_text_marks(db: sqlite3.Connection, model: Model, scoped: bool = False
         if poison or listed or generated or in_title or in_url:
             marks.append((link_id, poison, in_title, in_url, listed, generated))
     db.executemany("INSERT INTO temp.score_text VALUES (?, ?, ?, ?, ?, ?)", marks)
+    if not scoped:
+        network_keys.store_all(db, pairs)
 
 
 def target_sites(
@@ -329,34 +349,23 @@ def target_sites(
     return {referring: len(sites) for referring, sites in found.items()}
 
 
-TITLE_CANDIDATES = "temp.score_title_candidates"
-PATH_CANDIDATES = "temp.score_path_candidates"
-HITS = "temp.score_hits"
 ANCHOR_CANDIDATES = "temp.score_anchor_candidates"
-"""(id, domain, title, path) of every link with a candidate title or path: one pass over links."""
+"""The anchor texts an incremental re-score's changed links had or have."""
 
 
-def build_networks(db: sqlite3.Connection, model: Model, candidates: bool = False) -> None:
+def build_networks(db: sqlite3.Connection, model: Model) -> None:
     """The titles and article paths found on enough referring domains to mark a network
-    (`temp.score_titles`, `temp.score_paths`); only those of `TITLE_CANDIDATES` and
-    `PATH_CANDIDATES` when `candidates`, counted in `HITS` (an incremental re-score, see
-    incremental.py)."""
+    (`temp.score_titles`, `temp.score_paths`)."""
     detection = model.detection
-    titles, title_filter = "links", ""
     paths = f"(SELECT {PATH_SQL} AS path, domain FROM links AS l)"
-    path_filter = ""
-    if candidates:
-        titles = paths = HITS
-        title_filter = f"AND title IN (SELECT value FROM {TITLE_CANDIDATES})"
-        path_filter = f"AND path IN (SELECT value FROM {PATH_CANDIDATES})"
     for table in ("score_titles", "score_paths"):
         db.execute(f"DROP TABLE IF EXISTS temp.{table}")
     db.execute(
         "CREATE TEMP TABLE score_titles (title TEXT PRIMARY KEY, domains INTEGER) WITHOUT ROWID"
     )
     db.execute(
-        f"INSERT INTO temp.score_titles SELECT title, count(DISTINCT domain) FROM {titles} "
-        f"WHERE length(title) >= {NETWORK_TITLE_MIN_LENGTH} {title_filter} GROUP BY title "
+        f"INSERT INTO temp.score_titles SELECT title, count(DISTINCT domain) FROM links "
+        f"WHERE length(title) >= {NETWORK_TITLE_MIN_LENGTH} GROUP BY title "
         f"HAVING count(DISTINCT domain) >= {int(detection['network_title_domains'])}"
     )
     db.execute(
@@ -364,7 +373,7 @@ def build_networks(db: sqlite3.Connection, model: Model, candidates: bool = Fals
     )
     db.execute(
         f"INSERT INTO temp.score_paths SELECT path, count(DISTINCT domain) "
-        f"FROM {paths} WHERE {network_path_sql('path')} AND instr(path, '?') = 0 {path_filter} "
+        f"FROM {paths} WHERE {network_path_sql('path')} AND instr(path, '?') = 0 "
         f"GROUP BY path "
         f"HAVING count(DISTINCT domain) >= {int(detection['network_path_domains'])}"
     )

@@ -12,13 +12,13 @@ share-based domain flags) and on four things that look across the project:
 - the numbering of anchor texts (`anchor_texts`: ids in the order texts are first met);
 - the flag sets that occur (only a lookup table: a superset does no harm).
 
-So `plan` collects the touched domains (since the marks the last re-score recorded), recounts
-the network titles and paths that could have changed (those of the touched links and the
-previous network ones), adds the domains of links whose network membership changed, and
-returns None (a full re-score) whenever it cannot prove the rest unchanged: settings,
-platforms or FEATURES_VERSION changed (the caller's key), an import was removed, the newest
-date moved, a touched link's anchor text changed or a link with an anchor vanished, or the
-scope holds more than `FULL_SHARE` of the links.
+So `plan` collects the touched domains (since the marks the last re-score recorded), decides
+the network titles and paths that could have changed (those of the touched links, from the
+kept `network_keys` pairs: network_keys.py), adds the links elsewhere whose network membership
+changed and their domains, and returns None (a full re-score) whenever it cannot prove the
+rest unchanged: settings, platforms or FEATURES_VERSION changed (the caller's key), an import
+was removed, the newest date moved, a changed anchor text would move where a text is first
+met, or the scope holds more than `FULL_SHARE` of the links.
 """
 
 from __future__ import annotations
@@ -28,25 +28,21 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from linkdesk.core.scoring import facts
+from linkdesk.core.scoring import facts, network_keys
 from linkdesk.core.scoring.features import (
     ANCHOR_CANDIDATES,
-    HITS,
-    PATH_CANDIDATES,
     PATH_SQL,
     ROLL_UP,
     SCOPE,
     SCOPE_LINKS,
-    TITLE_CANDIDATES,
-    as_of,
-    build_networks,
     build_scoped_features,
+    day_of,
     drop_temp_tables,
     in_scope,
     network_path_sql,
-    network_sets,
+    newest_date,
 )
-from linkdesk.core.scoring.flags import NETWORK_TITLE_MIN_LENGTH
+from linkdesk.core.scoring.flags import BIT, NETWORK_TITLE_MIN_LENGTH
 from linkdesk.core.scoring.model import Model
 
 FULL_SHARE = 0.2
@@ -70,7 +66,9 @@ class Plan:
     tables."""
 
     day: datetime.date | None
+    newest: str | None  # features.newest_date
     networks: dict[str, list[str]]
+    pairs: list[network_keys.Pair]  # the touched domains' network_keys pairs
     links: int  # links in the scope
 
 
@@ -85,25 +83,32 @@ def update_features(
         return None
     flag_sets = sorted(set(previous["flag_sets"]) | set(build_scoped_features(db, model,
                                                                             plan.day)))
-    return {"as_of": plan.day.isoformat() if plan.day else None, "flag_sets": flag_sets,
-            "networks": plan.networks, "scoped_links": plan.links}
+    network_keys.add_touched(db, plan.pairs)
+    return {"as_of": plan.day.isoformat() if plan.day else None, "newest": plan.newest,
+            "flag_sets": flag_sets, "networks": plan.networks, "network_keys": True,
+            "scoped_links": plan.links}
 
 
 def plan_scope(db: sqlite3.Connection, model: Model, previous: dict[str, Any]) -> Plan | None:
     """Find what an incremental re-score must recompute (see the module's docstring)."""
     mark = previous.get("marks")
-    if not mark or "networks" not in previous or "flag_sets" not in previous:
-        return None  # scored before incremental re-scoring existed
+    if not mark or "flag_sets" not in previous or not previous.get("network_keys"):
+        return None  # scored before incremental re-scoring (or network_keys) existed
+    if not network_keys.kept(db):
+        return None
     kept = db.execute("SELECT count(*) FROM imports WHERE id <= ?",
                       (mark["last_import"],)).fetchone()[0]
     if kept != mark["imports"]:
         return None  # an import was removed
     _collect_touched(db, mark)
     total = db.execute("SELECT count(*) FROM links").fetchone()[0]
-    vanished = _drop_vanished(db, mark, total)
-    if vanished is None:
+    changed_bits = _network_bits_of_merged(db, mark)
+    gone = _drop_vanished(db, mark, total)
+    if gone is None:
         return None
-    day = as_of(db)
+    vanished, vanished_bits = gone
+    newest = _newest(db, previous)
+    day = day_of(newest)
     if (day.isoformat() if day else None) != previous.get("as_of"):
         return None  # every link's age and staleness moved
     if _scope_links(db) > FULL_SHARE * total:
@@ -123,13 +128,25 @@ def plan_scope(db: sqlite3.Connection, model: Model, previous: dict[str, Any]) -
     db.execute(f"CREATE TEMP TABLE {ANCHOR_CANDIDATES.split('.')[1]} (value TEXT PRIMARY KEY) "
                f"WITHOUT ROWID")
     db.executemany(f"INSERT INTO {ANCHOR_CANDIDATES} VALUES (?)", [(text,) for text in texts])
-    networks = _recount_networks(db, model, previous["networks"])
+    networks, pairs = _recount_networks(db, model, previous["networks"],
+                                        changed_bits | vanished_bits)
     scoped = db.execute(f"SELECT count(*) FROM {SCOPE_LINKS}").fetchone()[0]
     if scoped > FULL_SHARE * total:
         return None
     if not _append_anchor_texts(db, mark, changed, texts):
         return None
-    return Plan(day, networks, scoped)
+    return Plan(day, newest, networks, pairs, scoped)
+
+
+def _newest(db: sqlite3.Connection, previous: dict[str, Any]) -> str | None:
+    """The newest date of the data. The links outside the scope did not change, so theirs is
+    at most the one stored: when the scope's links reach it, theirs is the newest, without a
+    scan of every link (one is left only when the newest links changed or went)."""
+    touched = newest_date(db, scoped=True)
+    if "newest" in previous and (previous["newest"] is None or (
+            touched is not None and touched >= previous["newest"])):
+        return touched
+    return newest_date(db)
 
 
 def _collect_touched(db: sqlite3.Connection, mark: dict[str, int]) -> None:
@@ -154,30 +171,47 @@ Changed = list[tuple[int, str | None, str | None]]
 """Links whose anchor text changed: (link id, text before, text now; None: no text)."""
 
 
-def _drop_vanished(db: sqlite3.Connection, mark: dict[str, int], total: int) -> Changed | None:
+def _drop_vanished(
+    db: sqlite3.Connection, mark: dict[str, int], total: int
+) -> tuple[Changed, int] | None:
     """Drop the scores of links that are gone (merged duplicates, replaced placeholders), put
-    their domains in the scope and return them with their anchor texts; None when the stored
-    scores are not what the last re-score left."""
+    their domains in the scope and return them with their anchor texts, and their flags
+    together; None when the stored scores are not what the last re-score left."""
     scored = db.execute("SELECT count(*) FROM link_features").fetchone()[0]
     added = db.execute("SELECT count(*) FROM links WHERE id > ?",
                        (mark["last_link"],)).fetchone()[0]
     vanished = scored + added - total
     if vanished == 0:
-        return []
+        return [], 0
     if vanished < 0:
         return None  # links without scores
     rows = db.execute(
-        "SELECT f.link_id, a.anchor, d.domain FROM link_features AS f "
+        "SELECT f.link_id, a.anchor, d.domain, f.flags FROM link_features AS f "
         "LEFT JOIN domain_scores AS d ON d.id = f.domain_id "
         "LEFT JOIN anchor_texts AS a ON a.id = f.anchor_id "
         "WHERE f.link_id NOT IN (SELECT id FROM links)"
     ).fetchall()
-    if any(domain is None for *_, domain in rows):
+    if any(row[2] is None for row in rows):
         return None
     db.executemany(f"INSERT OR IGNORE INTO {SCOPE} VALUES (?)", [(row[2],) for row in rows])
     for table in ("link_features", "link_scores"):
         db.executemany(f"DELETE FROM {table} WHERE link_id = ?", [(row[0],) for row in rows])
-    return [(link_id, anchor, None) for link_id, anchor, _ in rows]
+    bits = 0
+    for row in rows:
+        bits |= row[3]
+    return [(link_id, anchor, None) for link_id, anchor, *_ in rows], bits
+
+
+def _network_bits_of_merged(db: sqlite3.Connection, mark: dict[str, int]) -> int:
+    """The flags, as last scored, of the links seen again since: a merge may have changed
+    their titles (never their paths: the source URL is what the link is)."""
+    bits = 0
+    for (flags,) in db.execute(
+        "SELECT flags FROM link_features WHERE link_id IN (SELECT link_id FROM observations "
+        "WHERE id > ? AND link_id <= ?)", (mark["last_observation"], mark["last_link"])
+    ):
+        bits |= flags
+    return bits & BIT["network_title"]
 
 
 def _scope_links(db: sqlite3.Connection) -> int:
@@ -185,48 +219,57 @@ def _scope_links(db: sqlite3.Connection) -> int:
 
 
 def _recount_networks(
-    db: sqlite3.Connection, model: Model, before: dict[str, list[str]]
-) -> dict[str, list[str]]:
-    """Recount the titles and paths the changes could have moved across the threshold (the
-    touched links' and the previous network ones: no other count changed), and add the links
-    whose membership changed to the links recomputed, their domains to those rolled up."""
-    for table in (TITLE_CANDIDATES, PATH_CANDIDATES):
-        db.execute(f"DROP TABLE IF EXISTS {table}")
-        db.execute(f"CREATE TEMP TABLE {table.split('.')[1]} (value TEXT PRIMARY KEY) "
+    db: sqlite3.Connection, model: Model, before: dict[str, list[str]], changed_bits: int
+) -> tuple[dict[str, list[str]], list[network_keys.Pair]]:
+    """Decide the network titles and paths the changes could have moved across the threshold
+    (the touched links' now; every previous one too when a link that may have changed its
+    title or path had the flag), add the links elsewhere whose membership changed to the
+    links recomputed and their domains to those rolled up; return the network sets and the
+    touched domains' `network_keys` pairs."""
+    touched = {row[0] for row in db.execute(f"SELECT domain FROM {SCOPE}")}
+    now: dict[tuple[str, str], set[str]] = {}
+    pairs: set[network_keys.Pair] = set()
+    for domain, title, url, network_title, network_path in db.execute(
+        f"SELECT domain, title, source_url, "
+        f"CASE WHEN length(title) >= {NETWORK_TITLE_MIN_LENGTH} THEN title END, "
+        f"CASE WHEN {network_path_sql('path')} AND instr(path, '?') = 0 THEN path END "
+        f"FROM (SELECT domain, title, source_url, {PATH_SQL} AS path FROM links AS l "
+        f"{in_scope(True, 'l.domain')})"
+    ):
+        pairs.update((k, domain) for k in network_keys.link_keys(title, url))
+        if network_title is not None:
+            now.setdefault((network_keys.TITLE, network_title), set()).add(domain)
+        if network_path is not None:
+            now.setdefault((network_keys.PATH, network_path), set()).add(domain)
+    was = {network_keys.TITLE: set(before["titles"]), network_keys.PATH: set(before["paths"])}
+    wanted = set(now)
+    for kind, flag in ((network_keys.TITLE, "network_title"), (network_keys.PATH, "network_path")):
+        if changed_bits & BIT[flag]:  # which one it had is not known: all of them
+            wanted |= {(kind, text) for text in was[kind]}
+    candidates = [
+        network_keys.Candidate(kind, text, text in was[kind], now.get((kind, text), set()))
+        for kind, text in sorted(wanted)
+    ]
+    detection = model.detection
+    counted = network_keys.recount(db, candidates, touched, {
+        network_keys.TITLE: int(detection["network_title_domains"]),
+        network_keys.PATH: int(detection["network_path_domains"]),
+    })
+    for name, kind, column in (("score_titles", network_keys.TITLE, "title"),
+                               ("score_paths", network_keys.PATH, "path")):
+        db.execute(f"DROP TABLE IF EXISTS temp.{name}")
+        db.execute(f"CREATE TEMP TABLE {name} ({column} TEXT PRIMARY KEY, domains INTEGER) "
                    f"WITHOUT ROWID")
-    db.executemany(f"INSERT OR IGNORE INTO {TITLE_CANDIDATES} VALUES (?)",
-                   [(title,) for title in before["titles"]])
-    db.executemany(f"INSERT OR IGNORE INTO {PATH_CANDIDATES} VALUES (?)",
-                   [(path,) for path in before["paths"]])
-    db.execute(f"INSERT OR IGNORE INTO {TITLE_CANDIDATES} SELECT title FROM links "
-               f"{in_scope(True)} AND length(title) >= {NETWORK_TITLE_MIN_LENGTH}")
-    db.execute(f"INSERT OR IGNORE INTO {PATH_CANDIDATES} SELECT path FROM "
-               f"(SELECT {PATH_SQL} AS path FROM links AS l {in_scope(True, 'l.domain')}) "
-               f"WHERE {network_path_sql('path')} AND instr(path, '?') = 0")
-    db.execute(f"DROP TABLE IF EXISTS {HITS}")
-    # One pass over the links finds every link with a candidate title or path (or a changed
-    # anchor text, for _order_kept); the path is
-    # cut out only of URLs that can hold an article-like one (every candidate is).
-    db.execute(
-        f"CREATE TEMP TABLE {HITS.split('.')[1]} AS SELECT id, domain, title, "
-        f"{PATH_SQL} AS path, anchor FROM links AS l "
-        f"WHERE title IN (SELECT value FROM {TITLE_CANDIDATES}) OR (source_url GLOB '*-*-*' "
-        f"AND {PATH_SQL} IN (SELECT value FROM {PATH_CANDIDATES})) "
-        f"OR anchor IN (SELECT value FROM {ANCHOR_CANDIDATES})"
-    )
-    build_networks(db, model, candidates=True)
-    after = network_sets(db)
-    moved_titles = set(before["titles"]) ^ set(after["titles"])
-    moved_paths = set(before["paths"]) ^ set(after["paths"])
-    for table, moved in ((TITLE_CANDIDATES, moved_titles), (PATH_CANDIDATES, moved_paths)):
-        db.execute(f"DELETE FROM {table}")
-        db.executemany(f"INSERT INTO {table} VALUES (?)", [(value,) for value in moved])
-    if moved_titles or moved_paths:
-        rows = (f"FROM {HITS} WHERE title IN (SELECT value FROM {TITLE_CANDIDATES}) "
-               f"OR path IN (SELECT value FROM {PATH_CANDIDATES})")
-        db.execute(f"INSERT OR IGNORE INTO {SCOPE_LINKS} SELECT id {rows}")
-        db.execute(f"INSERT OR IGNORE INTO {ROLL_UP} SELECT domain {rows}")
-    return after
+        db.executemany(f"INSERT INTO temp.{name} VALUES (?, ?)",
+                       sorted(counted.networks[kind].items()))
+    db.executemany(f"INSERT OR IGNORE INTO {SCOPE_LINKS} VALUES (?)",
+                   [(link_id,) for link_id, _ in counted.moved_links])
+    db.executemany(f"INSERT OR IGNORE INTO {ROLL_UP} VALUES (?)",
+                   [(domain,) for _, domain in counted.moved_links])
+    decided = {(c.kind, c.text) for c in candidates}
+    after = {kind: sorted({text for text in was[kind] if (kind, text) not in decided}
+                          | set(counted.networks[kind])) for kind in was}
+    return {"titles": after[network_keys.TITLE], "paths": after[network_keys.PATH]}, sorted(pairs)
 
 
 def _changed_anchors(db: sqlite3.Connection, vanished: Changed) -> Changed:
@@ -274,28 +317,47 @@ def _order_kept(
     db: sqlite3.Connection, mark: dict[str, int], changed: Changed, texts: set[str]
 ) -> bool:
     """Whether every text a changed link had or has is first met at the same link as before
-    (a text new to the project: first met in a new link, so it is appended). Every link
-    with such a text is in `HITS`."""
-    db.execute("DROP TABLE IF EXISTS temp.score_changed")
-    db.execute("CREATE TEMP TABLE score_changed (id INTEGER PRIMARY KEY)")
-    db.executemany("INSERT INTO temp.score_changed VALUES (?)", [(row[0],) for row in changed])
-    holes = ", ".join("?" for _ in texts)
-    first = {anchor: (now, unchanged) for anchor, now, unchanged in db.execute(
-        f"SELECT anchor, min(id), min(CASE WHEN id IN (SELECT id FROM temp.score_changed) "
-        f"THEN NULL ELSE id END) FROM {HITS} WHERE anchor IN ({holes}) GROUP BY anchor",
-        sorted(texts),
-    )}
-    db.execute("DROP TABLE temp.score_changed")
+    (a text new to the project: first met in a new link, so it is appended)."""
+    unchanged = _first_unchanged(db, changed, texts)
     known = {row[0] for row in db.execute(
-        f"SELECT anchor FROM anchor_texts WHERE anchor IN ({holes})", sorted(texts))}
+        f"SELECT anchor FROM anchor_texts WHERE anchor IN ({', '.join('?' for _ in texts)})",
+        sorted(texts))}
     for text in texts:
-        now, unchanged = first.get(text, (None, None))
+        first = unchanged.get(text)
+        arrived = [link_id for link_id, _, now in changed if now == text]
+        now = min([i for i in (first, *arrived) if i is not None], default=None)
         if text not in known:
             if now is None or now <= mark["last_link"]:
                 return False
             continue
         away = [link_id for link_id, before, _ in changed if before == text]
-        before_ids = [i for i in (unchanged, *away) if i is not None]
+        before_ids = [i for i in (first, *away) if i is not None]
         if now != (min(before_ids) if before_ids else None):
             return False
     return True
+
+
+def _first_unchanged(db: sqlite3.Connection, changed: Changed, texts: set[str]) -> dict[str, int]:
+    """Per known text, the first link that has it and whose text did not change. The stored
+    features still describe the links as last scored (the changed ones left aside), so the
+    narrow `link_features` is read in id order, not `links`, and only until every text's
+    first link is found (the common texts' come first)."""
+    numbers = dict(db.execute(
+        f"SELECT id, anchor FROM anchor_texts WHERE anchor IN "
+        f"(SELECT value FROM {ANCHOR_CANDIDATES})"
+    ).fetchall())
+    found: dict[str, int] = {}
+    if not numbers:
+        return found
+    away = {row[0] for row in changed}
+    rows = db.execute(
+        f"SELECT link_id, anchor_id FROM link_features WHERE anchor_id IN "
+        f"({', '.join(map(str, numbers))}) ORDER BY link_id"
+    )
+    for link_id, number in rows:
+        if link_id not in away and numbers[number] not in found:
+            found[numbers[number]] = link_id
+            if len(found) == len(numbers):
+                break
+    rows.close()
+    return found

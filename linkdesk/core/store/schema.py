@@ -550,8 +550,18 @@ CREATE INDEX placement_statuses_placement ON placement_statuses(placement_id, id
     )
 
 
+def _v8_network_keys(db: sqlite3.Connection) -> None:
+    # Which referring domains show each page title and article path (scoring/network_keys.py):
+    # an incremental re-score counts the domains of the touched links' titles and paths here,
+    # not in a pass over every link. One row: the sorted int64 pairs (a 32-bit checksum of the
+    # text << 32 | domain_scores.id), 8 bytes each; they bound a count from above and the
+    # re-score proves each decision. Kept by the next full re-score.
+    db.execute("CREATE TABLE network_keys (id INTEGER PRIMARY KEY CHECK (id = 1), "
+               "pairs BLOB NOT NULL)")
+
+
 MIGRATIONS: list[Migration] = [
     _v1_initial, _v2_scores, _v3_marks, _v4_checks, _v5_chart_facts, _v6_timeline,
-    _v7_placements,
+    _v7_placements, _v8_network_keys,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
