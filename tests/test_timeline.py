@@ -23,10 +23,12 @@ from exportgen import LinkRecord, make_profile, write_ahrefs, write_semrush
 from linkdesk.cli import main
 from linkdesk.core.checker.model import LIVE, MISSING, LinkCheck
 from linkdesk.core.checker.store import save_checks, start_run
+from linkdesk.core.fields import FIELDS
 from linkdesk.core.importers.pipeline import ImportOptions, import_file
 from linkdesk.core.marks import MarkKind, Target, mark
 from linkdesk.core.scoring import rescore
-from linkdesk.core.store import Project, schema
+from linkdesk.core.store import Project, schema, transaction
+from linkdesk.core.store.merge import write_back_fields
 from linkdesk.core.tables import DOMAINS, LINKS, Filters, TableQuery, with_marks
 from linkdesk.core.timeline import (
     BadPoint,
@@ -416,7 +418,20 @@ def test_a_project_from_before_the_timeline_gets_export_dates_from_its_rows(
         patch.setattr("linkdesk.core.store.project.MIGRATIONS", before)
         patch.setattr("linkdesk.core.store.project.SCHEMA_VERSION", len(before))
         with Project.open(path) as project:
+            # Today's import into version 5's tables, then laid out as version 5 stored it:
+            # every observation with its own fields (migration 8 moved single ones to links).
+            project.db.execute("ALTER TABLE observations ADD COLUMN fields_in_link "
+                               "INTEGER NOT NULL DEFAULT 0")
+            fields = ", ".join(f"iif(o.fields_in_link, l.{name}, o.{name}) AS {name}"
+                               for name in FIELDS)
+            project.db.execute(
+                f"CREATE TEMP VIEW observation_fields AS SELECT o.id, o.import_id, {fields} "
+                "FROM observations AS o LEFT JOIN links AS l ON l.id = o.link_id")
             _import(project, exports, "a1 s0")
+            with transaction(project.db):
+                write_back_fields(project.db, "SELECT id FROM links")
+                project.db.execute("DROP VIEW temp.observation_fields")
+                project.db.execute("ALTER TABLE observations DROP COLUMN fields_in_link")
     with Project.open(path) as project:
         rows = project.db.execute(
             "SELECT vendor, as_of, as_of_source, first_observation_id IS NOT NULL "

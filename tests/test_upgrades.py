@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from linkdesk.core.checker import LIVE, MISSING, latest_check
+from linkdesk.core.fields import FIELDS
 from linkdesk.core.marks import mark_counts
 from linkdesk.core.scoring import load_model, rescore, scores_current
 from linkdesk.core.store import Project, schema, settings
@@ -210,3 +211,27 @@ def test_an_old_project_is_scored_marked_and_checked_after_migrating(
             assert partner_check.check.status == (MISSING if version == 3 else LIVE)
         else:
             assert stored is None
+
+
+FIELDS_ONCE_FROM = 8  # migration 8: a link's only observation leaves its fields to the link
+
+
+@pytest.mark.parametrize("version", [v for v in VERSIONS if v < FIELDS_ONCE_FROM])
+def test_an_old_projects_observations_read_the_same_with_their_fields_stored_once(
+    version: int, tmp_path: Path
+) -> None:
+    names = ", ".join(FIELDS)
+    query = f"SELECT id, link_id, import_id, line_no, vendor, {names} FROM {{}} ORDER BY id"
+    path = _copy(version, tmp_path)
+    old = sqlite3.connect(path)
+    before = old.execute(query.format("observations")).fetchall()
+    old.close()
+    with Project.open(path) as project:
+        db = project.db
+        assert db.execute(query.format("observation_fields")).fetchall() == before
+        single = db.execute(
+            f"SELECT count(*), count(coalesce({names})) FROM observations "
+            "WHERE fields_in_link = 1").fetchone()
+        links_seen_once = db.execute(
+            "SELECT count(*) FROM links WHERE observation_count = 1").fetchone()[0]
+    assert single == (links_seen_once, 0) and links_seen_once > 50

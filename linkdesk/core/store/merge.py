@@ -84,11 +84,13 @@ def merge_stage(
     links_added = db.execute(
         "SELECT count(*) FROM links WHERE id > ?", (previous_link_max,)
     ).fetchone()[0]
-    staged = "".join(f", s.{name}" for name in fields)
+    # A new link's only observation leaves its fields to the link (see OBSERVATION_FIELDS).
+    in_link = f"(links.id > {int(previous_link_max)} AND links.observation_count = 1)"
+    staged = "".join(f", iif({in_link}, NULL, s.{name})" for name in fields)
     db.execute(
-        f"INSERT INTO observations (link_id, import_id, line_no, vendor{columns}) "
-        f"SELECT links.id, ?, s.line_no, ?{staged} FROM {STAGE} AS s JOIN links "
-        f"ON links.source_url = s.source_url AND links.target_url = s.target_url",
+        f"INSERT INTO observations (link_id, import_id, line_no, vendor, fields_in_link"
+        f"{columns}) SELECT links.id, ?, s.line_no, ?, {in_link}{staged} FROM {STAGE} AS s "
+        f"JOIN links ON links.source_url = s.source_url AND links.target_url = s.target_url",
         (import_id, vendor),
     )
     links_merged = db.execute(
@@ -97,9 +99,9 @@ def merge_stage(
     ).fetchone()[0]
     recompute_links(
         db,
-        f"WHERE link_id IN (SELECT o.link_id FROM observations AS o JOIN links AS l "
+        f"SELECT o.link_id FROM observations AS o JOIN links AS l "
         f"ON l.id = o.link_id WHERE o.id > {int(previous_observation_max)} "
-        f"AND (l.observation_count > 1 OR l.id <= {int(previous_link_max)}))",
+        f"AND (l.observation_count > 1 OR l.id <= {int(previous_link_max)})",
     )
     return links_added, links_merged
 
@@ -126,8 +128,8 @@ def _merge_into_empty(
         f"domain, {vendor_bit(vendor)}, 1{columns} FROM {STAGE}"
     )
     db.execute(
-        f"INSERT INTO observations (link_id, import_id, line_no, vendor{columns}) "
-        f"SELECT rowid, ?, line_no, ?{columns} FROM {STAGE}",
+        f"INSERT INTO observations (link_id, import_id, line_no, vendor, fields_in_link) "
+        f"SELECT rowid, ?, line_no, ?, 1 FROM {STAGE}",
         (import_id, vendor),
     )
     for name, sql in indexes:  # the identity index first: it finds duplicate links
@@ -154,6 +156,9 @@ def _collapse_duplicate_links(db: sqlite3.Connection) -> None:
         "AND d.target_url = l.target_url WHERE l.id <> d.keep"
     )
     db.execute("CREATE UNIQUE INDEX temp.duplicate_ids_id ON duplicate_ids(id)")
+    # Each row's fields are still in its own link: write them back before those links go.
+    write_back_fields(db, "SELECT id FROM temp.duplicate_ids UNION ALL "
+                      "SELECT keep FROM temp.duplicate_keys")
     db.execute(
         "UPDATE observations SET link_id = d.keep FROM duplicate_ids AS d "
         "WHERE observations.link_id = d.id"
@@ -165,13 +170,38 @@ def _collapse_duplicate_links(db: sqlite3.Connection) -> None:
     )
     db.execute("DROP TABLE temp.duplicate_ids")
     db.execute("DROP TABLE temp.duplicate_keys")
-    recompute_links(
-        db, "WHERE link_id IN (SELECT id FROM links WHERE observation_count > 1)"
+    recompute_links(db, "SELECT id FROM links WHERE observation_count > 1")
+
+
+OBSERVATION_FIELDS = "observation_fields"
+"""The view of observations with their fields, wherever they are stored (schema migration 8).
+
+An observation that is its link's only one stores no fields (`fields_in_link` = 1): they are
+the link's. Read observation fields from this view, never from `observations` itself.
+"""
+
+
+def write_back_fields(db: sqlite3.Connection, link_ids: str) -> None:
+    """Give the observations of the links `link_ids` (a SELECT) their own copy of their fields.
+
+    Done before a link's fields change (a second observation is merged into it, or it is
+    collapsed into another): until then its only observation's fields are the link's.
+    """
+    assignments = ", ".join(f"{name} = l.{name}" for name in FIELDS)
+    db.execute(
+        f"UPDATE observations SET fields_in_link = 0, {assignments} FROM links AS l "
+        f"WHERE l.id = observations.link_id AND observations.fields_in_link = 1 "
+        f"AND observations.link_id IN ({link_ids})"
     )
 
 
-def recompute_links(db: sqlite3.Connection, where: str = "") -> None:
-    """Recompute the merged fields of links from their observations (`where` filters them)."""
+def recompute_links(db: sqlite3.Connection, link_ids: str | None = None) -> None:
+    """Recompute the merged fields of links from their observations.
+
+    `link_ids`, a SELECT of link ids, names the links (default: all of them).
+    """
+    write_back_fields(db, link_ids or "SELECT id FROM links")
+    where = f"WHERE link_id IN ({link_ids})" if link_ids else ""
     assignments = ", ".join(f"{name} = agg.{name}" for name in FIELDS)
     aggregates = ", ".join(f"{_aggregate(name)} AS {name}" for name in FIELDS)
     db.execute(
