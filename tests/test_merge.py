@@ -245,14 +245,14 @@ def test_an_observation_keeps_its_own_fields_when_later_files_merge_into_its_lin
     project = build(tmp_path, [exports["ahrefs.csv"]], "p")
     db = project.db
     first = db.execute(query).fetchall()
-    once = db.execute("SELECT count(*) FROM observations WHERE fields_in_link = 1 "
-                      f"AND coalesce({fields}) IS NULL").fetchone()[0]
-    assert once == len(first) == 450  # every link seen once: its fields stored in links only
+    stored = db.execute("SELECT count(*) FROM observation_values").fetchone()[0]
+    assert (stored, len(first)) == (0, 450)  # every link seen once: its fields in links only
     for name in ("semrush.csv", "majestic.csv", "moz.csv"):
         import_file(project, exports[name], ImportOptions(site=SITE))
     assert db.execute(query).fetchall()[: len(first)] == first
     shared = db.execute(
         "SELECT count(*) FROM observations AS o JOIN links AS l ON l.id = o.link_id "
-        "WHERE o.fields_in_link = 1 AND l.observation_count <> 1").fetchone()[0]
+        "WHERE l.observation_count <> 1 AND o.id NOT IN "
+        "(SELECT observation_id FROM observation_values)").fetchone()[0]
     assert shared == 0
     project.close()

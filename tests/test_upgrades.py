@@ -229,9 +229,18 @@ def test_an_old_projects_observations_read_the_same_with_their_fields_stored_onc
     with Project.open(path) as project:
         db = project.db
         assert db.execute(query.format("observation_fields")).fetchall() == before
-        single = db.execute(
-            f"SELECT count(*), count(coalesce({names})) FROM observations "
-            "WHERE fields_in_link = 1").fetchone()
+        stored = db.execute("SELECT count(*) FROM observation_values").fetchone()[0]
         links_seen_once = db.execute(
             "SELECT count(*) FROM links WHERE observation_count = 1").fetchone()[0]
-    assert single == (links_seen_once, 0) and links_seen_once > 50
+    assert stored == len(before) - links_seen_once and links_seen_once > 50
+
+
+def test_a_migrated_project_gives_back_the_space_it_no_longer_needs(tmp_path: Path) -> None:
+    # Migration 8 stores most observation fields once: the file shrinks instead of keeping
+    # the freed pages.
+    path = _copy(FIELDS_ONCE_FROM - 1, tmp_path)
+    size = path.stat().st_size
+    with Project.open(path) as project:
+        free = project.db.execute("PRAGMA freelist_count").fetchone()[0]
+        project.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    assert free == 0 and path.stat().st_size < size

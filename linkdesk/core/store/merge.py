@@ -84,14 +84,22 @@ def merge_stage(
     links_added = db.execute(
         "SELECT count(*) FROM links WHERE id > ?", (previous_link_max,)
     ).fetchone()[0]
-    # A new link's only observation leaves its fields to the link (see OBSERVATION_FIELDS).
-    in_link = f"(links.id > {int(previous_link_max)} AND links.observation_count = 1)"
-    staged = "".join(f", iif({in_link}, NULL, s.{name})" for name in fields)
+    # Ids follow the staged rows, so each staged row's fields find their observation.
     db.execute(
-        f"INSERT INTO observations (link_id, import_id, line_no, vendor, fields_in_link"
-        f"{columns}) SELECT links.id, ?, s.line_no, ?, {in_link}{staged} FROM {STAGE} AS s "
-        f"JOIN links ON links.source_url = s.source_url AND links.target_url = s.target_url",
-        (import_id, vendor),
+        f"INSERT INTO observations (id, link_id, import_id, line_no) "
+        f"SELECT {int(previous_observation_max)} + s.rowid, links.id, ?, s.line_no "
+        f"FROM {STAGE} AS s JOIN links "
+        f"ON links.source_url = s.source_url AND links.target_url = s.target_url",
+        (import_id,),
+    )
+    # A new link's only observation leaves its fields to the link (see OBSERVATION_FIELDS).
+    staged = "".join(f", s.{name}" for name in fields)
+    db.execute(
+        f"INSERT INTO observation_values (observation_id{columns}) SELECT o.id{staged} "
+        f"FROM observations AS o JOIN {STAGE} AS s "
+        f"ON s.rowid = o.id - {int(previous_observation_max)} "
+        f"JOIN links ON links.id = o.link_id WHERE o.id > {int(previous_observation_max)} "
+        f"AND NOT (links.id > {int(previous_link_max)} AND links.observation_count = 1)"
     )
     links_merged = db.execute(
         "SELECT count(DISTINCT link_id) FROM observations WHERE id > ? AND link_id <= ?",
@@ -128,9 +136,9 @@ def _merge_into_empty(
         f"domain, {vendor_bit(vendor)}, 1{columns} FROM {STAGE}"
     )
     db.execute(
-        f"INSERT INTO observations (link_id, import_id, line_no, vendor, fields_in_link) "
-        f"SELECT rowid, ?, line_no, ?, 1 FROM {STAGE}",
-        (import_id, vendor),
+        f"INSERT INTO observations (link_id, import_id, line_no) "
+        f"SELECT rowid, ?, line_no FROM {STAGE}",
+        (import_id,),
     )
     for name, sql in indexes:  # the identity index first: it finds duplicate links
         try:
@@ -174,10 +182,10 @@ def _collapse_duplicate_links(db: sqlite3.Connection) -> None:
 
 
 OBSERVATION_FIELDS = "observation_fields"
-"""The view of observations with their fields, wherever they are stored (schema migration 8).
+"""The view of observations with their vendor and fields, wherever those are stored.
 
-An observation that is its link's only one stores no fields (`fields_in_link` = 1): they are
-the link's. Read observation fields from this view, never from `observations` itself.
+An observation's fields are in `observation_values`, but for a link's only observation: its
+fields are the link's (schema migration 8). Read observation fields from this view.
 """
 
 
@@ -187,11 +195,13 @@ def write_back_fields(db: sqlite3.Connection, link_ids: str) -> None:
     Done before a link's fields change (a second observation is merged into it, or it is
     collapsed into another): until then its only observation's fields are the link's.
     """
-    assignments = ", ".join(f"{name} = l.{name}" for name in FIELDS)
+    names = ", ".join(FIELDS)
     db.execute(
-        f"UPDATE observations SET fields_in_link = 0, {assignments} FROM links AS l "
-        f"WHERE l.id = observations.link_id AND observations.fields_in_link = 1 "
-        f"AND observations.link_id IN ({link_ids})"
+        f"INSERT INTO observation_values (observation_id, {names}) "
+        f"SELECT o.id, {', '.join('l.' + name for name in FIELDS)} "
+        f"FROM observations AS o JOIN links AS l ON l.id = o.link_id "
+        f"WHERE o.link_id IN ({link_ids}) AND NOT EXISTS "
+        f"(SELECT 1 FROM observation_values AS v WHERE v.observation_id = o.id)"
     )
 
 
@@ -201,14 +211,16 @@ def recompute_links(db: sqlite3.Connection, link_ids: str | None = None) -> None
     `link_ids`, a SELECT of link ids, names the links (default: all of them).
     """
     write_back_fields(db, link_ids or "SELECT id FROM links")
-    where = f"WHERE link_id IN ({link_ids})" if link_ids else ""
+    where = f"WHERE o.link_id IN ({link_ids})" if link_ids else ""
     assignments = ", ".join(f"{name} = agg.{name}" for name in FIELDS)
     aggregates = ", ".join(f"{_aggregate(name)} AS {name}" for name in FIELDS)
     db.execute(
         f"UPDATE links SET vendors = agg.vendors, observation_count = agg.n, placeholder = 0, "
         f"{assignments} "
-        f"FROM (SELECT link_id, count(*) AS n, sum(DISTINCT {_VENDOR_BITS}) AS vendors, "
-        f"{aggregates} FROM observations {where} GROUP BY link_id) AS agg "
+        f"FROM (SELECT o.link_id AS link_id, count(*) AS n, "
+        f"sum(DISTINCT {_VENDOR_BITS}) AS vendors, {aggregates} "
+        f"FROM observations AS o JOIN observation_values AS v ON v.observation_id = o.id "
+        f"JOIN imports AS i ON i.id = o.import_id {where} GROUP BY o.link_id) AS agg "
         f"WHERE links.id = agg.link_id"
     )
 

@@ -550,48 +550,65 @@ CREATE INDEX placement_statuses_placement ON placement_statuses(placement_id, id
     )
 
 
-# The observation fields when migration 8 was released, for its view (see _V1_FIELD_COLUMNS).
-_V8_FIELDS = (
-    "anchor", "title", "language", "nofollow", "ugc", "sponsored", "image", "redirect", "frame",
-    "form", "sitewide", "lost", "is_spam", "first_seen", "last_seen", "lost_at", "http_code",
-    "domain_rating", "url_rating", "trust_flow", "citation_flow", "domain_authority",
-    "page_authority", "page_ascore", "spam_score", "toxicity", "domain_traffic", "page_traffic",
-    "external_links", "internal_links",
-)
+# The observation fields when migration 8 was released: migration 1's (none was added since).
+_V8_FIELDS = [
+    (line.strip().split()[0], line.strip().split()[1].rstrip(","))
+    for line in _V1_FIELD_COLUMNS.splitlines()
+]
 
 
 def _v8_fields_once(db: sqlite3.Connection) -> None:
     # Most links have one observation, and then the link's merged fields are that row's fields:
-    # storing them in both tables cost a third of a project (issue 21). Such an observation now
-    # leaves its fields NULL and says so (fields_in_link = 1); merging a second observation into
-    # the link writes the first one's fields back first (store/merge.py). Readers of observation
-    # fields read the view, which takes them from wherever they are.
-    db.execute("ALTER TABLE observations ADD COLUMN fields_in_link INTEGER NOT NULL DEFAULT 0")
+    # storing them in both tables cost a third of a project (issue 21). Observations now keep
+    # only what identifies them; their fields live in `observation_values`, except for a link's
+    # only observation, whose fields are the link's (merging a second observation into the link
+    # writes the first one's fields there first: store/merge.py). The vendor is the import's.
+    # Readers of observation fields read the view `observation_fields`.
+    columns = ",\n    ".join(f"{name} {kind}" for name, kind in _V8_FIELDS)
+    names = ", ".join(name for name, _ in _V8_FIELDS)
+    db.execute(
+        f"CREATE TABLE observation_values (\n    observation_id INTEGER PRIMARY KEY,\n"
+        f"    {columns}\n)"
+    )
+    # Kept: every observation but a link's only one whose fields are exactly (types included)
+    # the link's.
+    same = " AND ".join(
+        f"o.{name} IS l.{name} AND typeof(o.{name}) = typeof(l.{name})" for name, _ in _V8_FIELDS
+    )
+    db.execute(
+        f"INSERT INTO observation_values (observation_id, {names}) SELECT o.id, "
+        + ", ".join(f"o.{name}" for name, _ in _V8_FIELDS)
+        + " FROM observations AS o LEFT JOIN links AS l ON l.id = o.link_id "
+        f"WHERE NOT (coalesce(l.observation_count = 1 AND {same}, 0) AND (SELECT count(*) "
+        "FROM observations AS x WHERE x.link_id = o.link_id) = 1)"
+    )
+    _run_script(
+        db,
+        """
+CREATE TABLE observations_v8 (
+    id INTEGER PRIMARY KEY,
+    link_id INTEGER NOT NULL,
+    import_id INTEGER NOT NULL,
+    line_no INTEGER NOT NULL
+);
+INSERT INTO observations_v8 (id, link_id, import_id, line_no)
+    SELECT id, link_id, import_id, line_no FROM observations;
+DROP TABLE observations;
+ALTER TABLE observations_v8 RENAME TO observations;
+CREATE INDEX observations_link ON observations(link_id)
+""",
+    )
     values = ", ".join(
-        f"CASE WHEN o.fields_in_link THEN l.{name} ELSE o.{name} END AS {name}"
-        for name in _V8_FIELDS
+        f"CASE WHEN v.observation_id IS NULL THEN l.{name} ELSE v.{name} END AS {name}"
+        for name, _ in _V8_FIELDS
     )
     db.execute(
         f"CREATE VIEW observation_fields AS SELECT o.id AS id, o.link_id AS link_id, "
-        f"o.import_id AS import_id, o.line_no AS line_no, o.vendor AS vendor, {values} "
-        f"FROM observations AS o LEFT JOIN links AS l ON l.id = o.link_id"
+        f"o.import_id AS import_id, o.line_no AS line_no, i.vendor AS vendor, {values} "
+        f"FROM observations AS o LEFT JOIN imports AS i ON i.id = o.import_id "
+        f"LEFT JOIN observation_values AS v ON v.observation_id = o.id "
+        f"LEFT JOIN links AS l ON l.id = o.link_id"
     )
-    # Existing projects: only where the link's fields are exactly (types included) its only
-    # observation's; any other observation keeps its own copy.
-    same = " AND ".join(
-        f"o.{name} IS l.{name} AND typeof(o.{name}) = typeof(l.{name})" for name in _V8_FIELDS
-    )
-    db.execute(
-        "CREATE TEMP TABLE v8_single AS SELECT o.id AS id FROM observations AS o "
-        f"JOIN links AS l ON l.id = o.link_id WHERE l.observation_count = 1 AND {same} "
-        "AND (SELECT count(*) FROM observations AS x WHERE x.link_id = o.link_id) = 1"
-    )
-    cleared = ", ".join(f"{name} = NULL" for name in _V8_FIELDS)
-    db.execute(
-        f"UPDATE observations SET fields_in_link = 1, {cleared} "
-        "WHERE id IN (SELECT id FROM temp.v8_single)"
-    )
-    db.execute("DROP TABLE temp.v8_single")
 
 
 MIGRATIONS: list[Migration] = [
