@@ -5,8 +5,9 @@
 Reads SQLite's `dbstat` virtual table (page bytes of every table and index, free pages
 included), and prints one line per table or index: bytes, % of the file, and, when the
 exports are given (files or folders of them), the ratio to their total size. The window's
-sort indexes (`links_sort_*`, `scores_sort_*`, ..., built lazily when a column is first sorted)
-are summed on a line of their own. The target (issue 21): a project <= 1.5x its CSVs.
+sort indexes (core/tables/indexes.py: built in the background when a project first opens in
+the window) are summed on a line of their own. The target (issue 21): a project <= 1.5x its
+CSVs.
 Read-only: the project is opened with `mode=ro`.
 """
 
@@ -16,6 +17,10 @@ import argparse
 import sqlite3
 import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from linkdesk.core.tables.indexes import TABLE_INDEXES
 
 TARGET_RATIO = 1.5
 MB = 1_000_000
@@ -52,8 +57,8 @@ def object_sizes(project: Path) -> tuple[list[tuple[str, str, str, int]], int, i
 
 
 def is_sort_index(name: str) -> bool:
-    """An index the window builds lazily to sort a column (see ui/ sort index code)."""
-    return "_sort_" in name
+    """An index the window builds lazily to sort a column (core/tables/indexes.py)."""
+    return name in TABLE_INDEXES
 
 
 def report(project: Path, exports: list[Path]) -> str:

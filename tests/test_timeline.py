@@ -19,15 +19,15 @@ from pathlib import Path
 
 import pytest
 from exportgen import LinkRecord, make_profile, write_ahrefs, write_semrush
+from oldlayout import old_observations
 
 from linkdesk.cli import main
 from linkdesk.core.checker.model import LIVE, MISSING, LinkCheck
 from linkdesk.core.checker.store import save_checks, start_run
-from linkdesk.core.fields import FIELDS
 from linkdesk.core.importers.pipeline import ImportOptions, import_file
 from linkdesk.core.marks import MarkKind, Target, mark
 from linkdesk.core.scoring import rescore
-from linkdesk.core.store import Project, schema, transaction
+from linkdesk.core.store import Project, schema
 from linkdesk.core.tables import DOMAINS, LINKS, Filters, TableQuery, with_marks
 from linkdesk.core.timeline import (
     BadPoint,
@@ -409,31 +409,6 @@ def test_the_changes_and_review_commands(
     assert code == 0 and "2 rows of Links" in out
 
 
-def _import_into_version_5_observations(project: Project, exports: dict[str, Path]) -> None:
-    db = project.db
-    names = ", ".join(FIELDS)
-    db.execute("CREATE TEMP TABLE observations (id INTEGER PRIMARY KEY, link_id INTEGER, "
-               "import_id INTEGER, line_no INTEGER)")
-    db.execute(f"CREATE TEMP TABLE observation_values (observation_id INTEGER PRIMARY KEY, "
-               f"{names})")
-    values = ", ".join(f"iif(v.observation_id IS NULL, l.{name}, v.{name}) AS {name}"
-                       for name in FIELDS)
-    db.execute(
-        f"CREATE TEMP VIEW observation_fields AS SELECT o.id, o.link_id, o.import_id, "
-        f"o.line_no, i.vendor, {values} FROM temp.observations AS o "
-        "LEFT JOIN imports AS i ON i.id = o.import_id "
-        "LEFT JOIN temp.observation_values AS v ON v.observation_id = o.id "
-        "LEFT JOIN links AS l ON l.id = o.link_id")
-    _import(project, exports, "a1 s0")
-    with transaction(db):
-        db.execute(f"INSERT INTO main.observations (id, link_id, import_id, line_no, vendor, "
-                   f"{names}) SELECT id, link_id, import_id, line_no, vendor, {names} "
-                   "FROM temp.observation_fields")
-        for name in ("VIEW temp.observation_fields", "TABLE temp.observation_values",
-                     "TABLE temp.observations"):
-            db.execute(f"DROP {name}")
-
-
 def test_a_project_from_before_the_timeline_gets_export_dates_from_its_rows(
         tmp_path: Path, exports: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "old.linkdesk"
@@ -441,11 +416,8 @@ def test_a_project_from_before_the_timeline_gets_export_dates_from_its_rows(
         before = schema.MIGRATIONS[:5]
         patch.setattr("linkdesk.core.store.project.MIGRATIONS", before)
         patch.setattr("linkdesk.core.store.project.SCHEMA_VERSION", len(before))
-        with Project.open(path) as project:
-            # Today's import, then laid out as version 5 stored it: every observation with its
-            # vendor and fields (migration 8 moved them). Today's tables, as temporary tables,
-            # stand in for version 5's `observations` while today's code imports.
-            _import_into_version_5_observations(project, exports)
+        with Project.open(path) as project, old_observations(project.db):  # as v5 stored them
+            _import(project, exports, "a1 s0")
     with Project.open(path) as project:
         rows = project.db.execute(
             "SELECT vendor, as_of, as_of_source, first_observation_id IS NOT NULL "

@@ -8,6 +8,10 @@ The rules users rely on:
 - a Search Console page marks every link from it as seen by Google, and stands in as a
   placeholder link to the site root until a real link from that page is imported.
 
+Each field is stored once: an observation's fields are in `observation_values`, but for a
+link's only observation, whose fields are the link's own (read them through the view
+`observation_fields`). Before a second observation changes a link, the first gets its copy.
+
 All functions run inside the caller's transaction.
 """
 
