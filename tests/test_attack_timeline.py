@@ -256,7 +256,7 @@ def test_separator_in_an_anchor_keeps_anchors_on_their_links(tmp_path: Path) -> 
     with Project.open(tmp_path / "p.linkdesk") as project:
         import_file(project, tmp_path / "a.csv",
                     ImportOptions(site=SITE, as_of=dt.date(2026, 10, 1)))
-        rows = project.db.execute("SELECT o.anchor FROM observations AS o "
+        rows = project.db.execute("SELECT o.anchor FROM observation_fields AS o "
                                   "WHERE o.import_id = 1 ORDER BY o.id").fetchall()
         digest = make_digest(project.db, 1, None, None)
     assert any("\x1f" in (anchor or "") for (anchor,) in rows)

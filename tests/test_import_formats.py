@@ -755,7 +755,8 @@ def test_real_semrush_crlf_file_leaves_no_carriage_returns(project: Project) -> 
 
     import_id = only_import(project.db)["id"]
     assert original_row(project.db, import_id, 2) == rows[0]
-    lost = project.db.execute("SELECT count(*) FROM observations WHERE lost = 1").fetchone()[0]
+    lost = project.db.execute(
+        "SELECT count(*) FROM observation_fields WHERE lost = 1").fetchone()[0]
     assert lost == sum(row["Lost link"] == "true" for row in rows) > 0
     stored = rows_of(project.db, "SELECT anchor, title FROM links")
     assert not any("\r" in (value or "") for row in stored for value in row.values())

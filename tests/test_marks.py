@@ -13,6 +13,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 from exportgen import make_profile, write_semrush
+from oldlayout import old_observations
 from test_tables import SITE, build_project
 
 from linkdesk.core.importers.pipeline import ImportOptions, import_file
@@ -116,7 +117,8 @@ def test_a_v2_project_migrates_to_marks_keeping_its_links(
         with Project.open(path) as project:
             export = tmp_path / "semrush.csv"
             write_semrush(export, list(make_profile(120, site=SITE, seed=3)))
-            import_file(project, export, ImportOptions(site=SITE))
+            with old_observations(project.db):  # stored as version 2 stored them
+                import_file(project, export, ImportOptions(site=SITE))
             links = project.db.execute("SELECT count(*) FROM links").fetchone()[0]
             assert project.db.execute("PRAGMA user_version").fetchone()[0] == 2
     assert links > 100

@@ -21,6 +21,7 @@ from exportgen import (
     write_semrush,
 )
 
+from linkdesk.core.fields import FIELDS
 from linkdesk.core.importers.pipeline import ImportOptions, import_file
 from linkdesk.core.stats import project_stats
 from linkdesk.core.store import Project, merge
@@ -41,7 +42,7 @@ def dump(project: Project) -> dict[str, list[tuple[object, ...]]]:
         "domains": db.execute("SELECT * FROM referring_domains ORDER BY 1").fetchall(),
         "observations": db.execute(
             "SELECT l.source_url, l.target_url, o.vendor, o.anchor, o.first_seen "
-            "FROM observations o JOIN links l ON l.id = o.link_id ORDER BY 1, 2, 3, 4"
+            "FROM observation_fields o JOIN links l ON l.id = o.link_id ORDER BY 1, 2, 3, 4"
         ).fetchall(),
     }
 
@@ -232,3 +233,26 @@ def test_first_import_keeps_every_index_the_project_had(tmp_path: Path) -> None:
     ).fetchall()
     assert after == before
     assert project.db.execute("SELECT count(*) FROM links").fetchone()[0] == 1
+
+
+def test_an_observation_keeps_its_own_fields_when_later_files_merge_into_its_link(
+    tmp_path: Path, exports: dict[str, Path]
+) -> None:
+    # A link's only observation stores its fields once, in the link; merging another vendor's
+    # row into that link must not change what the first observation says.
+    fields = ", ".join(FIELDS)
+    query = f"SELECT id, link_id, vendor, line_no, {fields} FROM observation_fields ORDER BY id"
+    project = build(tmp_path, [exports["ahrefs.csv"]], "p")
+    db = project.db
+    first = db.execute(query).fetchall()
+    stored = db.execute("SELECT count(*) FROM observation_values").fetchone()[0]
+    assert (stored, len(first)) == (0, 450)  # every link seen once: its fields in links only
+    for name in ("semrush.csv", "majestic.csv", "moz.csv"):
+        import_file(project, exports[name], ImportOptions(site=SITE))
+    assert db.execute(query).fetchall()[: len(first)] == first
+    shared = db.execute(
+        "SELECT count(*) FROM observations AS o JOIN links AS l ON l.id = o.link_id "
+        "WHERE l.observation_count <> 1 AND o.id NOT IN "
+        "(SELECT observation_id FROM observation_values)").fetchone()[0]
+    assert shared == 0
+    project.close()

@@ -34,7 +34,7 @@ def everything(project: Project) -> dict[str, list[tuple[object, ...]]]:
             "observation_count FROM links ORDER BY 1, 2"
         ).fetchall(),
         "observations": db.execute(
-            "SELECT line_no, vendor, title, anchor FROM observations ORDER BY line_no"
+            "SELECT line_no, vendor, title, anchor FROM observation_fields ORDER BY line_no"
         ).fetchall(),
         "skipped": db.execute("SELECT line_no, reason FROM skipped_rows ORDER BY 1").fetchall(),
         "imports": db.execute("SELECT rows_read, rows_imported, rows_skipped FROM imports")
@@ -100,7 +100,7 @@ def test_a_line_of_the_second_half_not_utf8_is_read_as_cp1252_with_a_warning(
     results: list = []
     project = import_with(tmp_path, export, "p.linkdesk", min_bytes, monkeypatch, results)
     encoding = project.db.execute("SELECT encoding FROM imports").fetchone()[0]
-    titles = {row[0] for row in project.db.execute("SELECT title FROM observations")}
+    titles = {row[0] for row in project.db.execute("SELECT title FROM observation_fields")}
     assert encoding == "utf-8"  # the file is UTF-8; one line of it is not
     assert "Café crème" in titles
     assert results[0].warnings == [

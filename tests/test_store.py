@@ -242,6 +242,6 @@ def test_a_new_field_does_not_change_what_migration_1_builds(
 def test_a_fresh_project_has_a_column_for_every_field(tmp_path: Path) -> None:
     # The other side of the freeze: a new field needs a migration adding its columns.
     with Project.open(tmp_path / "acme.linkdesk") as project:
-        for table in ("links", "observations"):
+        for table in ("links", "observation_values", "observation_fields"):
             columns = {row[1] for row in project.db.execute(f"PRAGMA table_info({table})")}
             assert set(fields.FIELDS) <= columns, table

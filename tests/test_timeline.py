@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from exportgen import LinkRecord, make_profile, write_ahrefs, write_semrush
+from oldlayout import old_observations
 
 from linkdesk.cli import main
 from linkdesk.core.checker.model import LIVE, MISSING, LinkCheck
@@ -415,7 +416,7 @@ def test_a_project_from_before_the_timeline_gets_export_dates_from_its_rows(
         before = schema.MIGRATIONS[:5]
         patch.setattr("linkdesk.core.store.project.MIGRATIONS", before)
         patch.setattr("linkdesk.core.store.project.SCHEMA_VERSION", len(before))
-        with Project.open(path) as project:
+        with Project.open(path) as project, old_observations(project.db):  # as v5 stored them
             _import(project, exports, "a1 s0")
     with Project.open(path) as project:
         rows = project.db.execute(

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from linkdesk.core.checker import LIVE, MISSING, latest_check
+from linkdesk.core.fields import FIELDS
 from linkdesk.core.marks import mark_counts
 from linkdesk.core.scoring import load_model, rescore, scores_current
 from linkdesk.core.store import Project, schema, settings
@@ -210,3 +211,36 @@ def test_an_old_project_is_scored_marked_and_checked_after_migrating(
             assert partner_check.check.status == (MISSING if version == 3 else LIVE)
         else:
             assert stored is None
+
+
+FIELDS_ONCE_FROM = 9  # migration 9: a link's only observation leaves its fields to the link
+
+
+@pytest.mark.parametrize("version", [v for v in VERSIONS if v < FIELDS_ONCE_FROM])
+def test_an_old_projects_observations_read_the_same_with_their_fields_stored_once(
+    version: int, tmp_path: Path
+) -> None:
+    names = ", ".join(FIELDS)
+    query = f"SELECT id, link_id, import_id, line_no, vendor, {names} FROM {{}} ORDER BY id"
+    path = _copy(version, tmp_path)
+    old = sqlite3.connect(path)
+    before = old.execute(query.format("observations")).fetchall()
+    old.close()
+    with Project.open(path) as project:
+        db = project.db
+        assert db.execute(query.format("observation_fields")).fetchall() == before
+        stored = db.execute("SELECT count(*) FROM observation_values").fetchone()[0]
+        links_seen_once = db.execute(
+            "SELECT count(*) FROM links WHERE observation_count = 1").fetchone()[0]
+    assert stored == len(before) - links_seen_once and links_seen_once > 50
+
+
+def test_a_migrated_project_gives_back_the_space_it_no_longer_needs(tmp_path: Path) -> None:
+    # Migration 9 stores most observation fields once: the file shrinks instead of keeping
+    # the freed pages.
+    path = _copy(FIELDS_ONCE_FROM - 1, tmp_path)
+    size = path.stat().st_size
+    with Project.open(path) as project:
+        free = project.db.execute("PRAGMA freelist_count").fetchone()[0]
+        project.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    assert free == 0 and path.stat().st_size < size

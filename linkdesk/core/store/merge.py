@@ -8,6 +8,10 @@ The rules users rely on:
 - a Search Console page marks every link from it as seen by Google, and stands in as a
   placeholder link to the site root until a real link from that page is imported.
 
+Each field is stored once: an observation's fields are in `observation_values`, but for a
+link's only observation, whose fields are the link's own (read them through the view
+`observation_fields`). Before a second observation changes a link, the first gets its copy.
+
 All functions run inside the caller's transaction.
 """
 
@@ -84,12 +88,22 @@ def merge_stage(
     links_added = db.execute(
         "SELECT count(*) FROM links WHERE id > ?", (previous_link_max,)
     ).fetchone()[0]
+    # Ids follow the staged rows, so each staged row's fields find their observation.
+    db.execute(
+        f"INSERT INTO observations (id, link_id, import_id, line_no) "
+        f"SELECT {int(previous_observation_max)} + s.rowid, links.id, ?, s.line_no "
+        f"FROM {STAGE} AS s JOIN links "
+        f"ON links.source_url = s.source_url AND links.target_url = s.target_url",
+        (import_id,),
+    )
+    # A new link's only observation leaves its fields to the link (see OBSERVATION_FIELDS).
     staged = "".join(f", s.{name}" for name in fields)
     db.execute(
-        f"INSERT INTO observations (link_id, import_id, line_no, vendor{columns}) "
-        f"SELECT links.id, ?, s.line_no, ?{staged} FROM {STAGE} AS s JOIN links "
-        f"ON links.source_url = s.source_url AND links.target_url = s.target_url",
-        (import_id, vendor),
+        f"INSERT INTO observation_values (observation_id{columns}) SELECT o.id{staged} "
+        f"FROM observations AS o JOIN {STAGE} AS s "
+        f"ON s.rowid = o.id - {int(previous_observation_max)} "
+        f"JOIN links ON links.id = o.link_id WHERE o.id > {int(previous_observation_max)} "
+        f"AND NOT (links.id > {int(previous_link_max)} AND links.observation_count = 1)"
     )
     links_merged = db.execute(
         "SELECT count(DISTINCT link_id) FROM observations WHERE id > ? AND link_id <= ?",
@@ -97,9 +111,9 @@ def merge_stage(
     ).fetchone()[0]
     recompute_links(
         db,
-        f"WHERE link_id IN (SELECT o.link_id FROM observations AS o JOIN links AS l "
+        f"SELECT o.link_id FROM observations AS o JOIN links AS l "
         f"ON l.id = o.link_id WHERE o.id > {int(previous_observation_max)} "
-        f"AND (l.observation_count > 1 OR l.id <= {int(previous_link_max)}))",
+        f"AND (l.observation_count > 1 OR l.id <= {int(previous_link_max)})",
     )
     return links_added, links_merged
 
@@ -126,9 +140,9 @@ def _merge_into_empty(
         f"domain, {vendor_bit(vendor)}, 1{columns} FROM {STAGE}"
     )
     db.execute(
-        f"INSERT INTO observations (link_id, import_id, line_no, vendor{columns}) "
-        f"SELECT rowid, ?, line_no, ?{columns} FROM {STAGE}",
-        (import_id, vendor),
+        f"INSERT INTO observations (link_id, import_id, line_no) "
+        f"SELECT rowid, ?, line_no FROM {STAGE}",
+        (import_id,),
     )
     for name, sql in indexes:  # the identity index first: it finds duplicate links
         try:
@@ -154,6 +168,9 @@ def _collapse_duplicate_links(db: sqlite3.Connection) -> None:
         "AND d.target_url = l.target_url WHERE l.id <> d.keep"
     )
     db.execute("CREATE UNIQUE INDEX temp.duplicate_ids_id ON duplicate_ids(id)")
+    # Each row's fields are still in its own link: write them back before those links go.
+    write_back_fields(db, "SELECT id FROM temp.duplicate_ids UNION ALL "
+                      "SELECT keep FROM temp.duplicate_keys")
     db.execute(
         "UPDATE observations SET link_id = d.keep FROM duplicate_ids AS d "
         "WHERE observations.link_id = d.id"
@@ -165,20 +182,49 @@ def _collapse_duplicate_links(db: sqlite3.Connection) -> None:
     )
     db.execute("DROP TABLE temp.duplicate_ids")
     db.execute("DROP TABLE temp.duplicate_keys")
-    recompute_links(
-        db, "WHERE link_id IN (SELECT id FROM links WHERE observation_count > 1)"
+    recompute_links(db, "SELECT id FROM links WHERE observation_count > 1")
+
+
+OBSERVATION_FIELDS = "observation_fields"
+"""The view of observations with their vendor and fields, wherever those are stored.
+
+An observation's fields are in `observation_values`, but for a link's only observation: its
+fields are the link's (schema migration 9). Read observation fields from this view.
+"""
+
+
+def write_back_fields(db: sqlite3.Connection, link_ids: str) -> None:
+    """Give the observations of the links `link_ids` (a SELECT) their own copy of their fields.
+
+    Done before a link's fields change (a second observation is merged into it, or it is
+    collapsed into another): until then its only observation's fields are the link's.
+    """
+    names = ", ".join(FIELDS)
+    db.execute(
+        f"INSERT INTO observation_values (observation_id, {names}) "
+        f"SELECT o.id, {', '.join('l.' + name for name in FIELDS)} "
+        f"FROM observations AS o JOIN links AS l ON l.id = o.link_id "
+        f"WHERE o.link_id IN ({link_ids}) AND NOT EXISTS "
+        f"(SELECT 1 FROM observation_values AS v WHERE v.observation_id = o.id)"
     )
 
 
-def recompute_links(db: sqlite3.Connection, where: str = "") -> None:
-    """Recompute the merged fields of links from their observations (`where` filters them)."""
+def recompute_links(db: sqlite3.Connection, link_ids: str | None = None) -> None:
+    """Recompute the merged fields of links from their observations.
+
+    `link_ids`, a SELECT of link ids, names the links (default: all of them).
+    """
+    write_back_fields(db, link_ids or "SELECT id FROM links")
+    where = f"WHERE o.link_id IN ({link_ids})" if link_ids else ""
     assignments = ", ".join(f"{name} = agg.{name}" for name in FIELDS)
     aggregates = ", ".join(f"{_aggregate(name)} AS {name}" for name in FIELDS)
     db.execute(
         f"UPDATE links SET vendors = agg.vendors, observation_count = agg.n, placeholder = 0, "
         f"{assignments} "
-        f"FROM (SELECT link_id, count(*) AS n, sum(DISTINCT {_VENDOR_BITS}) AS vendors, "
-        f"{aggregates} FROM observations {where} GROUP BY link_id) AS agg "
+        f"FROM (SELECT o.link_id AS link_id, count(*) AS n, "
+        f"sum(DISTINCT {_VENDOR_BITS}) AS vendors, {aggregates} "
+        f"FROM observations AS o JOIN observation_values AS v ON v.observation_id = o.id "
+        f"JOIN imports AS i ON i.id = o.import_id {where} GROUP BY o.link_id) AS agg "
         f"WHERE links.id = agg.link_id"
     )
 

@@ -560,8 +560,69 @@ def _v8_network_keys(db: sqlite3.Connection) -> None:
                "pairs BLOB NOT NULL)")
 
 
+# The observation fields when migration 9 was released: migration 1's (none was added since).
+_V9_FIELDS = [
+    (line.strip().split()[0], line.strip().split()[1].rstrip(","))
+    for line in _V1_FIELD_COLUMNS.splitlines()
+]
+
+
+def _v9_fields_once(db: sqlite3.Connection) -> None:
+    # Most links have one observation, and then the link's merged fields are that row's fields:
+    # storing them in both tables cost a third of a project (issue 21). Observations now keep
+    # only what identifies them; their fields live in `observation_values`, except for a link's
+    # only observation, whose fields are the link's (merging a second observation into the link
+    # writes the first one's fields there first: store/merge.py). The vendor is the import's.
+    # Readers of observation fields read the view `observation_fields`.
+    columns = ",\n    ".join(f"{name} {kind}" for name, kind in _V9_FIELDS)
+    names = ", ".join(name for name, _ in _V9_FIELDS)
+    db.execute(
+        f"CREATE TABLE observation_values (\n    observation_id INTEGER PRIMARY KEY,\n"
+        f"    {columns}\n)"
+    )
+    # Kept: every observation but a link's only one whose fields are exactly (types included)
+    # the link's.
+    same = " AND ".join(
+        f"o.{name} IS l.{name} AND typeof(o.{name}) = typeof(l.{name})" for name, _ in _V9_FIELDS
+    )
+    db.execute(
+        f"INSERT INTO observation_values (observation_id, {names}) SELECT o.id, "
+        + ", ".join(f"o.{name}" for name, _ in _V9_FIELDS)
+        + " FROM observations AS o LEFT JOIN links AS l ON l.id = o.link_id "
+        f"WHERE NOT (coalesce(l.observation_count = 1 AND {same}, 0) AND (SELECT count(*) "
+        "FROM observations AS x WHERE x.link_id = o.link_id) = 1)"
+    )
+    _run_script(
+        db,
+        """
+CREATE TABLE observations_v9 (
+    id INTEGER PRIMARY KEY,
+    link_id INTEGER NOT NULL,
+    import_id INTEGER NOT NULL,
+    line_no INTEGER NOT NULL
+);
+INSERT INTO observations_v9 (id, link_id, import_id, line_no)
+    SELECT id, link_id, import_id, line_no FROM observations;
+DROP TABLE observations;
+ALTER TABLE observations_v9 RENAME TO observations;
+CREATE INDEX observations_link ON observations(link_id)
+""",
+    )
+    values = ", ".join(
+        f"CASE WHEN v.observation_id IS NULL THEN l.{name} ELSE v.{name} END AS {name}"
+        for name, _ in _V9_FIELDS
+    )
+    db.execute(
+        f"CREATE VIEW observation_fields AS SELECT o.id AS id, o.link_id AS link_id, "
+        f"o.import_id AS import_id, o.line_no AS line_no, i.vendor AS vendor, {values} "
+        f"FROM observations AS o LEFT JOIN imports AS i ON i.id = o.import_id "
+        f"LEFT JOIN observation_values AS v ON v.observation_id = o.id "
+        f"LEFT JOIN links AS l ON l.id = o.link_id"
+    )
+
+
 MIGRATIONS: list[Migration] = [
     _v1_initial, _v2_scores, _v3_marks, _v4_checks, _v5_chart_facts, _v6_timeline,
-    _v7_placements, _v8_network_keys,
+    _v7_placements, _v8_network_keys, _v9_fields_once,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

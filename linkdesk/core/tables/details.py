@@ -115,7 +115,7 @@ def link_details(db: sqlite3.Connection, link_id: int) -> LinkDetails | None:
         for obs in db.execute(
             f"SELECT o.vendor, i.file_name, i.imported_at, o.line_no, "
             f"{', '.join('o.' + name for name in names)} "
-            f"FROM observations AS o LEFT JOIN imports AS i ON i.id = o.import_id "
+            f"FROM observation_fields AS o LEFT JOIN imports AS i ON i.id = o.import_id "
             f"WHERE o.link_id = ? ORDER BY o.import_id, o.line_no",
             (link_id,),
         )

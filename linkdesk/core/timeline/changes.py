@@ -102,8 +102,8 @@ class Changes:
             f"SELECT c.link_id, l.source_url, l.target_url, l.domain, c.kind, c.reason, c.what, "
             f"p.target_url, {values} FROM tl_changes AS c "
             "JOIN links AS l ON l.id = c.link_id LEFT JOIN links AS p ON p.id = c.previous_link_id "
-            "LEFT JOIN observations AS a ON a.id = c.obs_a "
-            f"LEFT JOIN observations AS b ON b.id = c.obs_b {where} "
+            "LEFT JOIN observation_fields AS a ON a.id = c.obs_a "
+            f"LEFT JOIN observation_fields AS b ON b.id = c.obs_b {where} "
             "ORDER BY CASE c.kind WHEN 'new' THEN 0 WHEN 'lost' THEN 1 ELSE 2 END, "
             f"l.source_url, l.target_url LIMIT {_sql_limit(limit)}", params)
         return (_link_change(row) for row in rows)

@@ -78,7 +78,7 @@ def dates_in_import(db: sqlite3.Connection, import_id: int,
         where = f"id BETWEEN {int(ids[0] or 0)} AND {int(ids[1] or 0)} AND " if ids else ""
         row = db.execute(
             "SELECT max(max(CASE WHEN last_seen < :limit THEN last_seen ELSE '' END, "
-            "CASE WHEN lost_at < :limit THEN lost_at ELSE '' END)) FROM observations "
+            "CASE WHEN lost_at < :limit THEN lost_at ELSE '' END)) FROM observation_fields "
             f"WHERE {where}import_id = :id", {"limit": limit, "id": import_id}
         ).fetchone()
         latest = row[0] if row and row[0] else None

@@ -131,7 +131,7 @@ def make_digest(db: sqlite3.Connection, import_id: int, first: int | None,
         # one in an anchor would shift every later anchor onto the wrong link.
         f"group_concat(coalesce(replace(replace(anchor, char(31), ' '), char(30), ' '), "
         f"char(30)), char(31)) "
-        f"FROM observations WHERE {where}import_id = ?", (import_id,)
+        f"FROM observation_fields WHERE {where}import_id = ?", (import_id,)
     ).fetchone()
     links = parse_ids(row[0])
     codes = parse_ids(row[1]).astype(np.int16)
