@@ -91,8 +91,9 @@ def merge_stage(
         f"ON links.source_url = s.source_url AND links.target_url = s.target_url",
         (import_id, vendor),
     )
+    # `+link_id`: read only this import's observations (by id), not the index of them all.
     links_merged = db.execute(
-        "SELECT count(DISTINCT link_id) FROM observations WHERE id > ? AND link_id <= ?",
+        "SELECT count(DISTINCT link_id) FROM observations WHERE id > ? AND +link_id <= ?",
         (previous_observation_max, previous_link_max),
     ).fetchone()[0]
     recompute_links(
