@@ -205,21 +205,24 @@ def linkdesk_stats(project: Path) -> dict[str, object]:
     return stats
 
 
-def profile_import(export: Path, project: Path) -> None:
-    """Import ``export`` in this process under cProfile; print the top 25 by own time."""
+def profile_import(exports: Sequence[Path], project: Path) -> None:
+    """Import ``exports`` (in batches, as ``linkdesk import`` does) in this process under
+    cProfile; print the top 25 by own time."""
     sys.path.insert(0, str(ROOT))
-    from linkdesk.core.importers.pipeline import import_file
+    from linkdesk.core.importers.batches import FileOutcome, import_files
     from linkdesk.core.store import Project
 
+    outcomes: list[FileOutcome] = []
     profiler = cProfile.Profile()
     with Project.open(project) as opened:
         start = time.perf_counter()
         profiler.enable()
-        results = import_file(opened, export)
+        import_files(opened, exports, done=outcomes.append)
         profiler.disable()
         seconds = time.perf_counter() - start
-    rows = sum(result.rows_read for result in results)
-    print(f"profiled import: {rows:,} rows in {seconds:.1f} s (with profiler overhead)\n")
+    rows = sum(result.rows_read for outcome in outcomes for result in outcome.results)
+    print(f"profiled import: {rows:,} rows from {len(exports):,} files in {seconds:.1f} s "
+          "(with profiler overhead)\n")
     pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
 
 
@@ -263,7 +266,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         warm_cache(export)
         if options.profile:
-            profile_import(export, project)
+            profile_import([export], project)
             return 0
         sqlite3 = shutil.which("sqlite3")
         raw: Run | None = None

@@ -2,6 +2,7 @@
 
     python benchmarks/bench_shapes.py [--shape heavy|wide|folder] [--folder DIR]
                                       [--file-heavy PATH] [--file-wide PATH] [--keep]
+                                      [--profile]
 
 Shapes:
 
@@ -21,6 +22,7 @@ opening the project). Each is measured in wall and CPU time (user + system, chil
 included), and with the summed resident memory of all its processes, sampled every 50 ms from
 /proc, and each process's own peak (VmHWM). Then the ratio file -> scored / raw, and the
 project's size on disk beside the files' size. Figures are printed, never asserted.
+``--profile`` instead imports each shape in this process under cProfile (top 25 by own time).
 """
 
 from __future__ import annotations
@@ -34,7 +36,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench_import import LINKDESK, Run, linkdesk_stats, revision, run_measured, utf16, warm_cache
+from bench_import import (
+    LINKDESK,
+    Run,
+    linkdesk_stats,
+    profile_import,
+    revision,
+    run_measured,
+    utf16,
+    warm_cache,
+)
 from generate_export import DEFAULT_ROWS, OUT, ROOT, default_path, generate
 
 SHAPES = ("heavy", "wide", "folder")
@@ -82,7 +93,9 @@ def wide_files(path: Path | None) -> list[Path]:
     export = (path or WIDE_DEFAULT).resolve()
     if path is None and not export.exists():
         print(f"generating {export.name}: {' '.join(WIDE_COMMAND[1:])} ...", flush=True)
-        subprocess.run(WIDE_COMMAND, check=True, cwd=ROOT)
+        if subprocess.run(WIDE_COMMAND, cwd=ROOT).returncode:
+            raise SystemExit(f"{' '.join(WIDE_COMMAND[1:])} failed: give the file with "
+                             "--file-wide PATH")
     if not export.exists():
         raise SystemExit(f"{export}: no such file")
     return [export]
@@ -212,13 +225,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--file-heavy", type=Path, help="the heavy-tailed export to use")
     parser.add_argument("--file-wide", type=Path, help="the one-link-per-domain export to use")
     parser.add_argument("--keep", action="store_true", help="keep the projects and databases")
+    parser.add_argument("--profile", action="store_true",
+                        help="cProfile the import of each shape in this process instead")
     options = parser.parse_args(argv)
     shapes = shapes_wanted(options)
     print(f"linkdesk {revision()} (git describe --dirty, before the runs)", flush=True)
     for shape in shapes:
         work = Path(tempfile.mkdtemp(prefix=f"linkdesk-shape-{shape.name}-", dir=OUT))
         try:
-            report(shape, measure(shape, work))
+            if options.profile:
+                print(f"\n== {shape.name}: profile ==")
+                profile_import(shape.files, work / f"{shape.name}.linkdesk")
+            else:
+                report(shape, measure(shape, work))
         finally:
             if options.keep:
                 print(f"kept {work}")

@@ -27,9 +27,11 @@ from linkdesk.core.importers.pipeline import (
 )
 from linkdesk.core.store import Project
 
-BATCH_BYTES = 64 * 1024 * 1024
+BATCH_BYTES = 16 * 1024 * 1024
 """A batch is committed once its files reach this size: enough for many small exports to
-share one commit, little enough that a crash loses little and the WAL stays small."""
+share one commit, little enough that a crash loses little and the WAL stays small. (273 real
+Semrush files, 108 MB: 20.7 s CPU committing every file, 13.6 s in batches of 8 MB, 13.5 s
+of 64 MB, 13.7 s in one batch.)"""
 
 
 @dataclass
