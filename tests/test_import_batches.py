@@ -11,6 +11,7 @@ from exportgen import (
     make_profile,
     write_ahrefs,
     write_gsc_latest,
+    write_gsc_zip,
     write_majestic,
     write_moz,
     write_semrush,
@@ -97,12 +98,16 @@ def test_a_batch_gives_the_project_of_one_transaction_a_file(
     # Split into two halves, each file leaves a scratch database attached until its batch
     # commits: the batch must commit before the next file attaches its own.
     monkeypatch.setattr(parallel, "MIN_BYTES", min_bytes)
+    archive = tmp_path / "exports" / "gsc.zip"  # several CSVs in one file: a savepoint each
+    write_gsc_zip(archive, list(make_profile(1_500, site=SITE, seed=5))[::5])
+    exports = [*exports, archive]
     assert one_by_one(tmp_path / "one.linkdesk", exports) == ["notes.csv"]
     outcomes = in_batches(tmp_path / "batch.linkdesk", exports)
 
     assert [outcome.path for outcome in outcomes] == exports
     assert [outcome.error is None for outcome in outcomes] == [
-        True, True, False, True, True, True]
+        True, True, False, True, True, True, True]
+    assert len(outcomes[-1].results) > 1
     assert isinstance(outcomes[2].error, ImportFailed)
     assert all(outcome.results for i, outcome in enumerate(outcomes) if i != 2)
     assert contents(tmp_path / "batch.linkdesk") == contents(tmp_path / "one.linkdesk")

@@ -1,9 +1,12 @@
 """Importing export files into a project: streaming, all-or-nothing, with progress and cancel.
 
-Each file is imported in one transaction. Rows stream from the file in batches into a staging
-table (typed fields, normalised URLs); SQL then merges links and rebuilds referring domains.
-The file's own text is kept, compressed, beside the parsed rows. Any failure — a bad file, a
-cancel, a crash, `kill -9` — leaves the project as it was before the import.
+Each file is imported all-or-nothing: in a transaction of its own (`import_file`), or in a
+savepoint of a batch's transaction (`ImportBatch`, which `batches.import_files` uses for many
+files). Rows stream from the file in batches into a staging table (typed fields, normalised
+URLs); SQL then merges links, and the batch rebuilds the referring domains its files touched.
+The file's own text is kept, compressed, beside the parsed rows. Any failure of a file — a bad
+file, a cancel — leaves the project as it was before that file; a crash or `kill -9` leaves it
+as it was before the batch being imported.
 """
 
 from __future__ import annotations
