@@ -216,3 +216,35 @@ def test_a_batch_sqlite_rolls_back_is_reported_whole(
     monkeypatch.setattr(merge, "touch_domains", real)
     imported = [row[1] for row in contents(tmp_path / "full.linkdesk")["imports"]]
     assert imported == ["gsc.csv", "moz.csv"]
+
+
+def test_the_window_s_import_reports_a_bug_for_its_file_and_goes_on(
+    qtbot: object, tmp_path: Path, exports: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window imports in batches too: a bad file and a bug in another are each reported
+    for their file, and every other file is imported, with progress for each in order."""
+    from linkdesk.ui.workers.importer import ImportWorker
+
+    merges: list[int] = []
+    real = merge.merge_stage
+
+    def fourth_breaks(*args: object, **kwargs: object) -> tuple[int, int]:
+        merges.append(1)
+        if len(merges) == 3:  # majestic.csv, after the non-export notes.csv
+            raise RuntimeError("a bug")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    path = tmp_path / "window.linkdesk"
+    Project.open(path).close()
+    monkeypatch.setattr(merge, "merge_stage", fourth_breaks)
+    worker = ImportWorker(path, exports, ImportOptions(site=SITE))
+    numbers: list[int] = []
+    worker.progressed.connect(lambda step: numbers.append(step.file_number))
+    outcome = worker.work()
+    assert [name for name, _ in outcome.failures] == ["notes.csv", "majestic.csv"]
+    assert "internal error (a bug)" in outcome.failures[1][1]
+    assert not outcome.cancelled
+    assert numbers == sorted(numbers) and set(numbers) == {1, 2, 4, 5, 6}
+    monkeypatch.setattr(merge, "merge_stage", real)
+    expected = [e for e in exports if e.name not in ("notes.csv", "majestic.csv")]
+    assert contents(path) == contents(_sequential(tmp_path, expected))
