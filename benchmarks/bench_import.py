@@ -50,18 +50,22 @@ class Run:
     tree_peak_mb: float  # sampled sum over the process and its children (a second process)
     stdout: str
     stderr: str
+    cpu_seconds: float = 0.0  # user + system, the child's own children included
+    process_peaks_mb: tuple[float, ...] = ()  # each sampled process's VmHWM, first seen first
 
 
-def run_measured(command: list[str]) -> Run:
-    """Run ``command`` to the end; measure its wall time and peak resident memory.
+def run_measured(command: list[str], interval: float = 0.02) -> Run:
+    """Run ``command`` to the end; measure its wall time, CPU time and peak resident memory.
 
     ``os.wait4`` gives the resource usage of exactly this child (``ru_maxrss``, in KiB
-    on Linux), unlike ``RUSAGE_CHILDREN``, which keeps the maximum over all children.
+    on Linux), unlike ``RUSAGE_CHILDREN``, which keeps the maximum over all children. Its
+    CPU times include the child's own children that it waited for (the second process).
+    The process tree is sampled every ``interval`` seconds.
     """
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         child = subprocess.Popen(command, stdout=out, stderr=err, cwd=ROOT)
-        sampler = TreeMemorySampler(child.pid)
+        sampler = TreeMemorySampler(child.pid, interval)
         _, status, usage = os.wait4(child.pid, 0)
         seconds = time.perf_counter() - start
         sampler.stop()
@@ -75,19 +79,23 @@ def run_measured(command: list[str]) -> Run:
             sampler.peak_kb * 1024 / 1e6,
             out.read().decode(errors="replace"),
             err.read().decode(errors="replace"),
+            usage.ru_utime + usage.ru_stime,
+            tuple(kb * 1024 / 1e6 for kb in sampler.high_water_kb.values()),
         )
 
 
 class TreeMemorySampler:
-    """Samples the summed resident memory of a process and its descendants every 20 ms.
+    """Samples the summed resident memory of a process and its descendants (every 20 ms).
 
     A big import stages half the file in a second process, whose memory counts too; `wait4`
-    sees only the one process.
+    sees only the one process. Each process's own peak (VmHWM) is kept as last sampled.
     """
 
-    def __init__(self, pid: int) -> None:
+    def __init__(self, pid: int, interval: float = 0.02) -> None:
         self.pid = pid
+        self.interval = interval
         self.peak_kb = 0
+        self.high_water_kb: dict[int, int] = {}  # pid -> VmHWM
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -98,8 +106,14 @@ class TreeMemorySampler:
         self._thread.join()
 
     def _run(self) -> None:
-        while not self._done.wait(0.02):
-            self.peak_kb = max(self.peak_kb, sum(_rss_kb(pid) for pid in _tree(self.pid)))
+        while not self._done.wait(self.interval):
+            total = 0
+            for pid in _tree(self.pid):
+                rss, high_water = _memory_kb(pid)
+                total += rss
+                if high_water:
+                    self.high_water_kb[pid] = max(self.high_water_kb.get(pid, 0), high_water)
+            self.peak_kb = max(self.peak_kb, total)
 
 
 def _tree(root: int) -> list[int]:
@@ -118,14 +132,17 @@ def _tree(root: int) -> list[int]:
     return found
 
 
-def _rss_kb(pid: int) -> int:
+def _memory_kb(pid: int) -> tuple[int, int]:
+    """A process's resident memory now and its peak so far (VmRSS, VmHWM; 0 once gone)."""
+    found = {"VmRSS:": 0, "VmHWM:": 0}
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
+            key = line[:6]
+            if key in found:
+                found[key] = int(line.split()[1])
     except OSError:
         pass
-    return 0
+    return found["VmRSS:"], found["VmHWM:"]
 
 
 def warm_cache(path: Path) -> None:
@@ -188,21 +205,24 @@ def linkdesk_stats(project: Path) -> dict[str, object]:
     return stats
 
 
-def profile_import(export: Path, project: Path) -> None:
-    """Import ``export`` in this process under cProfile; print the top 25 by own time."""
+def profile_import(exports: Sequence[Path], project: Path) -> None:
+    """Import ``exports`` (in batches, as ``linkdesk import`` does) in this process under
+    cProfile; print the top 25 by own time."""
     sys.path.insert(0, str(ROOT))
-    from linkdesk.core.importers.pipeline import import_file
+    from linkdesk.core.importers.batches import FileOutcome, import_files
     from linkdesk.core.store import Project
 
+    outcomes: list[FileOutcome] = []
     profiler = cProfile.Profile()
     with Project.open(project) as opened:
         start = time.perf_counter()
         profiler.enable()
-        results = import_file(opened, export)
+        import_files(opened, exports, done=outcomes.append)
         profiler.disable()
         seconds = time.perf_counter() - start
-    rows = sum(result.rows_read for result in results)
-    print(f"profiled import: {rows:,} rows in {seconds:.1f} s (with profiler overhead)\n")
+    rows = sum(result.rows_read for outcome in outcomes for result in outcome.results)
+    print(f"profiled import: {rows:,} rows from {len(exports):,} files in {seconds:.1f} s "
+          "(with profiler overhead)\n")
     pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
 
 
@@ -246,7 +266,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         warm_cache(export)
         if options.profile:
-            profile_import(export, project)
+            profile_import([export], project)
             return 0
         sqlite3 = shutil.which("sqlite3")
         raw: Run | None = None

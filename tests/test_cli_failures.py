@@ -157,7 +157,7 @@ def test_a_system_error_names_the_file_and_the_problem(
     def no_space(*args: object, **kwargs: object) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(spool))
 
-    monkeypatch.setattr("linkdesk.commands.imports.import_file", no_space)
+    monkeypatch.setattr("linkdesk.commands.imports.import_files", no_space)
     assert main(["import", str(acme), str(tmp_path / "more.csv"), "--quiet"]) == 1
     error = capsys.readouterr().err
     assert error.strip() == f"linkdesk import: {spool}: No space left on device"

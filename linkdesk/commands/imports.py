@@ -9,14 +9,12 @@ from pathlib import Path
 from linkdesk.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from linkdesk.commands.opening import open_to_change
 from linkdesk.commands.scoring import summary_text
+from linkdesk.core.importers.batches import FileOutcome, import_files
 from linkdesk.core.importers.pipeline import (
     FORMAT_CHOICES,
-    ImportCancelled,
-    ImportFailed,
     ImportOptions,
     ImportProgress,
     ImportResult,
-    import_file,
 )
 from linkdesk.core.importers.site import settle_site
 from linkdesk.core.scoring import ScoreCancelled, rescore, scores_current
@@ -55,7 +53,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run_import(options: argparse.Namespace) -> int:
-    """Import each file in its own transaction; a failed file changes nothing."""
+    """Import each file, all-or-nothing: a failed file changes nothing."""
     try:
         mapping = parse_mapping(options.map)
     except ValueError as error:
@@ -70,23 +68,24 @@ def run_import(options: argparse.Namespace) -> int:
     show_progress = not options.quiet and sys.stderr.isatty()
     failures = 0
     made = _missing_paths(options.project)  # the project (and folders) this run would create
+
+    def done(outcome: FileOutcome) -> None:
+        nonlocal failures
+        _clear_progress(show_progress)
+        if outcome.error is not None:
+            print(f"linkdesk import: {outcome.error}", file=sys.stderr)
+            print(f"  {outcome.path.name}: nothing imported; the project is unchanged",
+                  file=sys.stderr)
+            failures += 1
+        for result in outcome.results:
+            print(result_text(result))
+
     with open_to_change(options.project, create=True) as project:
-        for path in options.files:
-            try:
-                results = import_file(
-                    project, path, import_options,
-                    progress=_print_progress if show_progress else None,
-                )
-            except (ImportFailed, ImportCancelled) as error:
-                _clear_progress(show_progress)
-                print(f"linkdesk import: {error}", file=sys.stderr)
-                print(f"  {path.name}: nothing imported; the project is unchanged",
-                      file=sys.stderr)
-                failures += 1
-                continue
-            _clear_progress(show_progress)
-            for result in results:
-                print(result_text(result))
+        # Files share transactions in batches; each file is still all-or-nothing.
+        import_files(
+            project, options.files, import_options, done=done,
+            progress=_print_progress if show_progress else None,
+        )
         if made and failures == len(options.files):
             project.close()
             _remove_new(made)

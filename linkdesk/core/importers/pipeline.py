@@ -1,9 +1,12 @@
 """Importing export files into a project: streaming, all-or-nothing, with progress and cancel.
 
-Each file is imported in one transaction. Rows stream from the file in batches into a staging
-table (typed fields, normalised URLs); SQL then merges links and rebuilds referring domains.
-The file's own text is kept, compressed, beside the parsed rows. Any failure — a bad file, a
-cancel, a crash, `kill -9` — leaves the project as it was before the import.
+Each file is imported all-or-nothing: in a transaction of its own (`import_file`), or in a
+savepoint of a batch's transaction (`ImportBatch`, which `batches.import_files` uses for many
+files). Rows stream from the file in batches into a staging table (typed fields, normalised
+URLs); SQL then merges links, and the batch rebuilds the referring domains its files touched.
+The file's own text is kept, compressed, beside the parsed rows. Any failure of a file — a bad
+file, a cancel — leaves the project as it was before that file; a crash or `kill -9` leaves it
+as it was before the batch being imported.
 """
 
 from __future__ import annotations
@@ -44,9 +47,10 @@ from linkdesk.core.importers.recognise import (
 )
 from linkdesk.core.importers.rows import RowStream, SkippedRow, cyclic_gc_paused
 from linkdesk.core.importers.staging import LinkStager, NoTargetColumn
-from linkdesk.core.store import Project, merge, transaction
+from linkdesk.core.store import Project, merge
 from linkdesk.core.store.settings import remember_site, site_root
 from linkdesk.core.timeline.dates import record_as_of
+from linkdesk.core.words import counted
 
 MAX_STORED_SKIPS = 10_000
 HEAD_CHARS = 4 * 1024 * 1024
@@ -115,45 +119,166 @@ def import_file(
     Returns one result per CSV in the file. Raises ImportFailed (with a message for the user)
     or ImportCancelled; in both cases the project is unchanged.
     """
-    path = Path(path)
-    options = options or ImportOptions()
-    if options.format not in FORMAT_CHOICES:
-        raise ImportFailed(f"unknown format {options.format!r}; choose one of {FORMAT_CHOICES}")
-    try:
-        members = list_members(path)
-    except ExportReadError as error:
-        raise ImportFailed(str(error)) from None
-    except OSError as error:
-        raise ImportFailed(f"{path.name}: cannot read the file ({error.strerror})") from None
-    try:
-        digest = file_sha256(path)
-    except OSError as error:
-        close_members(members)
-        raise ImportFailed(f"{path.name}: cannot read the file ({error.strerror})") from None
-    job = _Job(project, options, progress, cancelled or (lambda: False))
-    try:
-        with cyclic_gc_paused(), transaction(project.db):
-            merge.start_touching(project.db)
-            if options.site and not remember_site(project.db, options.site):
-                raise ImportFailed(f"--site {options.site!r} is not a domain or URL")
-            several = len(members) > 1
-            results = [job.import_member(m, _member_hash(digest, m, several), several)
-                       for m in members]
-            if all(result.passed_over for result in results):
-                raise ImportFailed(_none_imported(path, results))
-            if any(result.duplicate_of is None and not result.passed_over for result in results):
-                job.finish(path.name)
-    except ExportReadError as error:
-        raise ImportFailed(str(error)) from None
-    except (EOFError, zlib.error, zipfile.BadZipFile, gzip.BadGzipFile) as error:
-        raise ImportFailed(f"{path.name}: the file is damaged or cut short ({error})") from None
-    except OSError as error:
-        raise ImportFailed(f"{path.name}: cannot read the file ({error})") from None
-    finally:
-        merge.drop_stage(project.db)
-        job.cleanup()
-        close_members(members)
-    return results
+    with ImportBatch(project) as batch:
+        return batch.import_file(path, options, progress=progress, cancelled=cancelled)
+
+
+class BatchLost(ImportFailed):
+    """SQLite ended the batch's transaction itself (a full disk, an I/O error): the files the
+    batch had imported before the failing one were rolled back with it."""
+
+
+class ImportBatch:
+    """Several export files imported in one transaction, each file in a savepoint of its own.
+
+    Each file stays all-or-nothing: one that fails or is cancelled is rolled back to its
+    savepoint, and the files before it stay. What does not depend on a file's size is paid once
+    per batch, in `commit()`: rebuilding the referring domains the files touched (a domain
+    listed by many files is rolled up once, not once a file), the commit itself with the WAL
+    checkpoint it may start, and detaching a big file's scratch databases. Nothing reads the
+    referring domains between two files of a batch, so the project is the same as after
+    importing the files one transaction each.
+
+    Use it as a context manager: leaving the block commits the files imported so far, also
+    when an exception leaves it (the file that raised was already rolled back).
+    """
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.db = project.db
+        self.files = 0  # files imported (or passed over as duplicates) in this batch
+        self._open = False
+        self._jobs: list[_Job] = []  # whose scratch databases wait for the end of the batch
+
+    def __enter__(self) -> ImportBatch:
+        return self
+
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        if exc_type is None or self.files:
+            # After an exception the file that raised is rolled back already: the files
+            # before it are kept, as they would have been committed one by one.
+            self.commit()
+        else:
+            self.rollback()
+
+    @property
+    def must_commit(self) -> bool:
+        """Whether the next file must wait for a commit: a big file's second process left a
+        scratch database attached, which only the end of the transaction can detach."""
+        return any(job.scratch for job in self._jobs)
+
+    def import_file(
+        self,
+        path: str | Path,
+        options: ImportOptions | None = None,
+        *,
+        progress: ProgressCallback | None = None,
+        cancelled: CancelCheck | None = None,
+    ) -> list[ImportResult]:
+        """Import one export file into the batch; see `import_file` for what it returns and
+        raises. A file that fails changes nothing; the batch goes on with the next one."""
+        path = Path(path)
+        options = options or ImportOptions()
+        if options.format not in FORMAT_CHOICES:
+            raise ImportFailed(
+                f"unknown format {options.format!r}; choose one of {FORMAT_CHOICES}"
+            )
+        try:
+            members = list_members(path)
+        except ExportReadError as error:
+            raise ImportFailed(str(error)) from None
+        except OSError as error:
+            raise ImportFailed(f"{path.name}: cannot read the file ({error.strerror})") from None
+        try:
+            digest = file_sha256(path)
+        except OSError as error:
+            close_members(members)
+            raise ImportFailed(f"{path.name}: cannot read the file ({error.strerror})") from None
+        if self.must_commit:
+            self.commit()
+        job = _Job(self.project, options, progress, cancelled or (lambda: False))
+        self._jobs.append(job)
+        try:
+            self._begin()
+            return self._import_members(job, path, members, digest)
+        except ExportReadError as error:
+            raise ImportFailed(str(error)) from None
+        except (EOFError, zlib.error, zipfile.BadZipFile, gzip.BadGzipFile) as error:
+            raise ImportFailed(f"{path.name}: the file is damaged or cut short ({error})") from None
+        except OSError as error:
+            raise ImportFailed(f"{path.name}: cannot read the file ({error})") from None
+        finally:
+            close_members(members)
+
+    def _import_members(
+        self, job: _Job, path: Path, members: list[ExportMember], digest: str
+    ) -> list[ImportResult]:
+        db, options = self.db, job.options
+        db.execute("SAVEPOINT import_file")
+        try:
+            with cyclic_gc_paused():
+                if options.site and not remember_site(db, options.site):
+                    raise ImportFailed(f"--site {options.site!r} is not a domain or URL")
+                several = len(members) > 1
+                results = [job.import_member(m, _member_hash(digest, m, several), several)
+                           for m in members]
+                if all(result.passed_over for result in results):
+                    raise ImportFailed(_none_imported(path, results))
+                if any(r.duplicate_of is None and not r.passed_over for r in results):
+                    job.finish(path.name)
+        except BaseException as error:
+            if db.in_transaction:
+                db.execute("ROLLBACK TO import_file")
+                db.execute("RELEASE import_file")
+                merge.drop_stage(db)
+            else:  # SQLite ended the transaction itself (a full disk): the batch is lost
+                lost, self.files, self._open = self.files, 0, False
+                if lost:
+                    raise BatchLost(
+                        f"{path.name}: the import failed and took the {counted(lost, 'file')} "
+                        f"imported before it in the same transaction with it ({error})"
+                    ) from None
+            raise
+        db.execute("RELEASE import_file")
+        merge.drop_stage(db)
+        self.files += 1
+        return results
+
+    def _begin(self) -> None:
+        if not self._open:
+            self.db.execute("BEGIN IMMEDIATE")
+            self._open = True
+            merge.start_touching(self.db)
+
+    def commit(self) -> None:
+        """Bring the touched referring domains up to date and commit the batch's files."""
+        if not self.files:  # nothing imported: end the transaction without a write
+            self.rollback()
+            return
+        try:
+            merge.rebuild_referring_domains(self.db)
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.rollback()
+            raise
+        finally:
+            self._open = False
+            self.files = 0
+            self._cleanup()
+
+    def rollback(self) -> None:
+        """Drop every file of the batch (after a failure of the batch itself)."""
+        if self.db.in_transaction:
+            self.db.execute("ROLLBACK")
+        self._open = False
+        self.files = 0
+        self._cleanup()
+
+    def _cleanup(self) -> None:
+        merge.drop_stage(self.db)
+        for job in self._jobs:
+            job.cleanup()
+        self._jobs.clear()
 
 
 def _member_hash(digest: str, member: ExportMember, several: bool) -> str:
@@ -175,7 +300,7 @@ def _none_imported(path: Path, results: list[ImportResult]) -> str:
 
 
 class _Job:
-    """One file's import, inside its transaction."""
+    """One file's import, inside its batch's transaction."""
 
     def __init__(
         self,
@@ -438,7 +563,7 @@ class _Job:
     # -- finishing ---------------------------------------------------------------------------
 
     def finish(self, file_name: str) -> None:
-        """Bring Search Console marks and referring domains up to date."""
+        """Bring Search Console marks up to date (the batch rebuilds referring domains)."""
         merge.rebuild_google_tables(self.db)
         orphans = merge.refresh_google(self.db, lambda: site_root(self.db))
         if orphans:
@@ -447,7 +572,6 @@ class _Job:
                 "and the project does not know the client's site yet: import again with "
                 "--site DOMAIN"
             )
-        merge.rebuild_referring_domains(self.db)
 
     def _report(self, name: str, rows: int, done: int, total: int) -> None:
         if self.progress is not None:

@@ -105,8 +105,9 @@ def merge_stage(
         f"JOIN links ON links.id = o.link_id WHERE o.id > {int(previous_observation_max)} "
         f"AND NOT (links.id > {int(previous_link_max)} AND links.observation_count = 1)"
     )
+    # `+link_id`: read only this import's observations (by id), not the index of them all.
     links_merged = db.execute(
-        "SELECT count(DISTINCT link_id) FROM observations WHERE id > ? AND link_id <= ?",
+        "SELECT count(DISTINCT link_id) FROM observations WHERE id > ? AND +link_id <= ?",
         (previous_observation_max, previous_link_max),
     ).fetchone()[0]
     recompute_links(

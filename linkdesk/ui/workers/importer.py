@@ -1,7 +1,8 @@
 """Importing export files on a worker thread, with progress, cancel and per-file results.
 
-The worker opens its own `Project` (a connection belongs to its thread). Each file is one
-transaction in `import_file`: a failed or cancelled file leaves the project as it was.
+The worker opens its own `Project` (a connection belongs to its thread). Files are imported in
+batches (`import_files`), each file all-or-nothing: a failed or cancelled file leaves the
+project as it was before it.
 Signals cross to the GUI thread queued; Cancel only sets an event the import polls. The job
 follows the contract of every job (job.py): `cancel()` asks, `wait()` only waits, `finished`
 comes once.
@@ -11,18 +12,18 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import QObject
 
+from linkdesk.core.importers.batches import FileOutcome, import_files
 from linkdesk.core.importers.pipeline import (
     ImportCancelled,
-    ImportFailed,
     ImportOptions,
     ImportProgress,
     ImportResult,
-    import_file,
 )
 from linkdesk.core.importers.site import SiteGuess, settle_site
 from linkdesk.core.store import Project, ProjectError, transaction
@@ -84,11 +85,7 @@ class ImportWorker(JobWorker[ImportOutcome]):
         self._started = time.monotonic()
         try:
             with Project.open(self.project_path, create=False) as project:
-                for number, path in enumerate(self.files):
-                    if self.cancelled():
-                        outcome.cancelled = True
-                        break
-                    self._import_one(project, number, path, outcome)
+                self._import_all(project, outcome)
                 if outcome.changed and not self.options.site:
                     with transaction(project.db):
                         outcome.site = settle_site(project.db)
@@ -100,31 +97,47 @@ class ImportWorker(JobWorker[ImportOutcome]):
     def failure(self, message: str) -> ImportOutcome:
         return ImportOutcome(failures=[(self.project_path.name, message)])
 
-    def _import_one(
-        self, project: Project, number: int, path: Path, outcome: ImportOutcome
-    ) -> None:
-        rows_done = 0
+    def _import_all(self, project: Project, outcome: ImportOutcome) -> None:
+        """Import the files in batches (`import_files`); a bug met in one file is logged and
+        reported for that file, and the files after it are still imported."""
+        number = -1  # of the file being imported
+        rows_done = 0  # rows read in that file
+
+        def files() -> Iterator[Path]:
+            nonlocal number, rows_done
+            while number + 1 < len(self.files):
+                if self.cancelled():
+                    outcome.cancelled = True
+                    return
+                number += 1
+                self._rows_before += rows_done
+                rows_done = 0
+                yield self.files[number]
 
         def report(progress: ImportProgress) -> None:
             nonlocal rows_done
             rows_done = progress.rows
-            self._report(number, path, progress)
+            self._report(number, self.files[number], progress)
 
-        try:
-            outcome.results.extend(import_file(
-                project, path, self.options, progress=report, cancelled=self.cancelled,
-            ))
-        except ImportCancelled:
-            outcome.cancelled = True
-        except ImportFailed as error:
-            outcome.failures.append((path.name, str(error)))
-        except Exception as error:  # a bug, not a bad file: say it plainly, log the details
-            log.exception("importing %s failed", path)
-            outcome.failures.append(
-                (path.name, f"could not be imported because of an internal error ({error}); "
-                            "the project is unchanged")
-            )
-        self._rows_before += rows_done
+        def done(file: FileOutcome) -> None:
+            outcome.results.extend(file.results)
+            if isinstance(file.error, ImportCancelled):
+                outcome.cancelled = True
+            elif file.error is not None:
+                outcome.failures.append((file.path.name, str(file.error)))
+
+        pending = files()
+        while not outcome.cancelled and number + 1 < len(self.files):
+            try:
+                import_files(project, pending, self.options, done=done, progress=report,
+                             cancelled=self.cancelled)
+            except Exception as error:  # a bug, not a bad file: say it plainly, log the details
+                path = self.files[max(number, 0)]
+                log.exception("importing %s failed", path)
+                outcome.failures.append(
+                    (path.name, f"could not be imported because of an internal error ({error}); "
+                                "the project is unchanged")
+                )
 
     def _report(self, number: int, path: Path, progress: ImportProgress) -> None:
         total = sum(self._sizes) or 1

@@ -1,0 +1,114 @@
+"""Importing many export files: in batches of one transaction, each file all-or-nothing.
+
+A file imported alone pays a fixed cost beside its rows: its transaction's commit (with the
+WAL checkpoint it may start) and the roll-up of every referring domain it touched, which for a
+domain found in many files is redone file after file. `import_files` groups files into
+batches (`pipeline.ImportBatch`) that pay it once. A file that fails is rolled back alone and
+the others are imported, as when each had its own transaction. What the batch changes is only
+what a crash (or `kill -9`) loses: the files of the batch not yet committed, none of which has
+been reported as imported yet (`done` is called once a file's batch is committed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from linkdesk.core.importers.pipeline import (
+    BatchLost,
+    CancelCheck,
+    ImportBatch,
+    ImportCancelled,
+    ImportFailed,
+    ImportOptions,
+    ImportResult,
+    ProgressCallback,
+)
+from linkdesk.core.store import Project
+
+BATCH_BYTES = 16 * 1024 * 1024
+"""A batch is committed once its files reach this size: enough for many small exports to
+share one commit, little enough that a crash loses little and the WAL stays small. (273 real
+Semrush files, 108 MB: 20.7 s CPU committing every file, 13.6 s in batches of 8 MB, 13.5 s
+of 64 MB, 13.7 s in one batch.)"""
+
+
+@dataclass
+class FileOutcome:
+    """What importing one file did: its results, or why nothing of it was imported."""
+
+    path: Path
+    results: list[ImportResult] = field(default_factory=list)
+    error: ImportFailed | ImportCancelled | None = None
+
+
+def import_files(
+    project: Project,
+    paths: Iterable[Path],
+    options: ImportOptions | None = None,
+    *,
+    done: Callable[[FileOutcome], None],
+    progress: ProgressCallback | None = None,
+    cancelled: CancelCheck | None = None,
+    batch_bytes: int = BATCH_BYTES,
+) -> None:
+    """Import each file, in batches; call `done` for each file, in order, once its batch
+    is committed (a failed file changes nothing; its error is in its outcome).
+
+    A cancel rolls back the file being read, commits the files before it and stops. Other
+    exceptions (a bug) propagate after the files imported before are committed and reported.
+    """
+    waiting: list[FileOutcome] = []  # in file order, reported once the batch is committed
+    size = 0
+
+    def commit() -> None:
+        nonlocal size
+        ready = waiting.copy()
+        waiting.clear()
+        size = 0
+        batch.commit()  # when it fails, its error propagates and nothing is reported
+        for outcome in ready:
+            done(outcome)
+
+    with ImportBatch(project) as batch:
+        try:
+            for path in paths:
+                outcome = FileOutcome(Path(path))
+                try:
+                    outcome.results = batch.import_file(
+                        path, options, progress=progress, cancelled=cancelled
+                    )
+                except BatchLost as error:  # SQLite rolled back the whole batch (a full disk)
+                    outcome.error = error
+                    _lost(waiting, error)
+                except ImportFailed as error:
+                    outcome.error = error
+                except ImportCancelled as error:
+                    outcome.error = error
+                    waiting.append(outcome)
+                    return  # the files before it are committed on the way out
+                else:
+                    size += _size(outcome.path)
+                waiting.append(outcome)
+                if size >= batch_bytes or batch.must_commit:
+                    commit()
+        finally:
+            commit()  # also when an exception leaves: the files before it are kept
+
+
+def _lost(outcomes: list[FileOutcome], error: BatchLost) -> None:
+    """Mark the files imported in a batch SQLite rolled back as not imported."""
+    for outcome in outcomes:
+        if outcome.error is None:
+            outcome.results = []
+            outcome.error = ImportFailed(
+                f"{outcome.path.name}: rolled back with the file after it ({error})"
+            )
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0

@@ -1,0 +1,250 @@
+"""Many files imported in batches: one commit and one roll-up of referring domains a batch,
+each file still all-or-nothing, and the project the same as after one transaction a file."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from exportgen import (
+    make_profile,
+    write_ahrefs,
+    write_gsc_latest,
+    write_gsc_zip,
+    write_majestic,
+    write_moz,
+    write_semrush,
+)
+
+from linkdesk.cli import main
+from linkdesk.core.importers import parallel, pipeline
+from linkdesk.core.importers.batches import FileOutcome, import_files
+from linkdesk.core.importers.pipeline import (
+    ImportCancelled,
+    ImportFailed,
+    ImportOptions,
+    import_file,
+)
+from linkdesk.core.store import Project, merge
+
+SITE = "acme-widgets.com"
+
+
+@pytest.fixture()
+def exports(tmp_path: Path) -> list[Path]:
+    """Five exports of one profile from four vendors and Search Console, overlapping (so
+    links merge and referring domains span files), with a file that is no export third."""
+    records = list(make_profile(1_500, site=SITE, seed=5))
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    files = [folder / name for name in (
+        "ahrefs.csv", "semrush.csv", "notes.csv", "majestic.csv", "gsc.csv", "moz.csv")]
+    write_ahrefs(files[0], records[:700])
+    write_semrush(files[1], records[400:1_000])
+    files[2].write_text("shopping list\neggs\nmilk\n", encoding="utf-8")
+    write_majestic(files[3], records[800:1_300])
+    write_gsc_latest(files[4], records[::9])
+    write_moz(files[5], records[1_100:])
+    return files
+
+
+def contents(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every table an import writes, without what depends on the clock or the path."""
+    db = sqlite3.connect(path)
+    try:
+        tables = {
+            "links": "SELECT * FROM links ORDER BY id",
+            "observations": "SELECT * FROM observations ORDER BY id",
+            "referring_domains": "SELECT * FROM referring_domains ORDER BY domain",
+            "google_pages": "SELECT * FROM google_pages ORDER BY source_url",
+            "google_page_rows": "SELECT * FROM google_page_rows ORDER BY rowid",
+            "skipped_rows": "SELECT * FROM skipped_rows ORDER BY 1, 2",
+            "imports": "SELECT id, file_name, file_sha256, vendor, format, rows_read, "
+                       "rows_imported, rows_skipped, links_added, links_merged, as_of "
+                       "FROM imports ORDER BY id",
+            "import_chunks": "SELECT * FROM import_chunks ORDER BY 1, 2",
+            "settings": "SELECT * FROM settings ORDER BY key",
+        }
+        return {name: db.execute(sql).fetchall() for name, sql in tables.items()}
+    finally:
+        db.close()
+
+
+def one_by_one(project_path: Path, files: list[Path]) -> list[str]:
+    """Import each file in a transaction of its own, as LinkDesk did before batches."""
+    failed = []
+    with Project.open(project_path) as project:
+        for path in files:
+            try:
+                import_file(project, path, ImportOptions(site=SITE))
+            except ImportFailed:
+                failed.append(path.name)
+    return failed
+
+
+def in_batches(project_path: Path, files: list[Path], **kwargs: object) -> list[FileOutcome]:
+    outcomes: list[FileOutcome] = []
+    with Project.open(project_path) as project:
+        import_files(project, files, ImportOptions(site=SITE), done=outcomes.append,
+                     **kwargs)  # type: ignore[arg-type]
+    return outcomes
+
+
+@pytest.mark.parametrize("min_bytes", [1 << 40, 1], ids=["one-process", "every-file-split"])
+def test_a_batch_gives_the_project_of_one_transaction_a_file(
+    tmp_path: Path, exports: list[Path], min_bytes: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Split into two halves, each file leaves a scratch database attached until its batch
+    # commits: the batch must commit before the next file attaches its own.
+    monkeypatch.setattr(parallel, "MIN_BYTES", min_bytes)
+    archive = tmp_path / "exports" / "gsc.zip"  # several CSVs in one file: a savepoint each
+    write_gsc_zip(archive, list(make_profile(1_500, site=SITE, seed=5))[::5])
+    exports = [*exports, archive]
+    assert one_by_one(tmp_path / "one.linkdesk", exports) == ["notes.csv"]
+    outcomes = in_batches(tmp_path / "batch.linkdesk", exports)
+
+    assert [outcome.path for outcome in outcomes] == exports
+    assert [outcome.error is None for outcome in outcomes] == [
+        True, True, False, True, True, True, True]
+    assert len(outcomes[-1].results) > 1
+    assert isinstance(outcomes[2].error, ImportFailed)
+    assert all(outcome.results for i, outcome in enumerate(outcomes) if i != 2)
+    assert contents(tmp_path / "batch.linkdesk") == contents(tmp_path / "one.linkdesk")
+
+
+def test_small_files_share_one_commit_and_one_roll_up_of_domains(
+    tmp_path: Path, exports: list[Path], monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The fixed cost of a file (its commit and the roll-up of every domain it touched) is
+    paid once for the whole command, not once a file."""
+    roll_ups: list[int] = []
+    rebuild = merge.rebuild_referring_domains
+
+    def counted(db: sqlite3.Connection) -> None:
+        roll_ups.append(1)
+        rebuild(db)
+
+    monkeypatch.setattr(merge, "rebuild_referring_domains", counted)
+    project = tmp_path / "cli.linkdesk"
+    code = main(["import", str(project), *map(str, exports), "--site", SITE, "--quiet",
+                 "--no-score"])
+    assert code == 1  # one file could not be imported
+    assert len(roll_ups) == 1
+    out, err = capsys.readouterr()
+    assert "notes.csv: nothing imported; the project is unchanged" in err
+    # Results are printed in the order of the files, once committed.
+    names = [line.split(":")[0] for line in out.splitlines() if not line.startswith(" ")]
+    assert names == ["ahrefs.csv", "semrush.csv", "majestic.csv", "gsc.csv", "moz.csv"]
+    assert contents(project)["imports"] == contents(_sequential(tmp_path, exports))["imports"]
+
+
+def _sequential(tmp_path: Path, files: list[Path]) -> Path:
+    path = tmp_path / "sequential.linkdesk"
+    one_by_one(path, files)
+    return path
+
+
+def test_a_cancel_keeps_the_files_before_and_stops(
+    tmp_path: Path, exports: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[str] = []  # the files whose header was read, in order
+    real = pipeline.recognise
+
+    def spy(project: Project, name: str, *args: object) -> object:
+        started.append(name)
+        return real(project, name, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "recognise", spy)
+    outcomes = in_batches(tmp_path / "cancel.linkdesk", exports,
+                          cancelled=lambda: started[-1:] == ["majestic.csv"])
+    assert [o.path.name for o in outcomes] == ["ahrefs.csv", "semrush.csv", "notes.csv",
+                                               "majestic.csv"]
+    assert isinstance(outcomes[3].error, ImportCancelled)
+    assert contents(tmp_path / "cancel.linkdesk") == contents(
+        _sequential(tmp_path, exports[:3]))
+
+
+def test_a_bug_in_a_file_keeps_the_files_before_it(
+    tmp_path: Path, exports: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    merges: list[int] = []
+    real = merge.merge_stage
+
+    def third_breaks(*args: object, **kwargs: object) -> tuple[int, int]:
+        merges.append(1)
+        if len(merges) == 3:
+            raise RuntimeError("a bug")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(merge, "merge_stage", third_breaks)
+    outcomes: list[FileOutcome] = []
+    path = tmp_path / "bug.linkdesk"
+    with Project.open(path) as project:
+        with pytest.raises(RuntimeError):
+            import_files(project, exports, ImportOptions(site=SITE), done=outcomes.append)
+        assert not project.db.in_transaction
+    assert [(o.path.name, o.error is None) for o in outcomes] == [
+        ("ahrefs.csv", True), ("semrush.csv", True), ("notes.csv", False)]
+    monkeypatch.setattr(merge, "merge_stage", real)
+    assert contents(path) == contents(_sequential(tmp_path, exports[:3]))
+
+
+def test_a_batch_sqlite_rolls_back_is_reported_whole(
+    tmp_path: Path, exports: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When SQLite ends the transaction itself (a full disk), the files imported before in
+    the same batch are gone too: they are reported as not imported, never as imported."""
+    touches: list[int] = []
+    real = merge.touch_domains
+
+    def disk_full_on_third(db: sqlite3.Connection, *args: object) -> None:
+        touches.append(1)
+        if len(touches) == 3:
+            db.execute("ROLLBACK")
+            raise sqlite3.OperationalError("database or disk is full")
+        real(db, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(merge, "touch_domains", disk_full_on_third)
+    outcomes = in_batches(tmp_path / "full.linkdesk", exports)
+    assert [(o.path.name, o.error is None) for o in outcomes] == [
+        ("ahrefs.csv", False), ("semrush.csv", False), ("notes.csv", False),
+        ("majestic.csv", False), ("gsc.csv", True), ("moz.csv", True)]
+    assert "disk is full" in str(outcomes[3].error)
+    assert "rolled back" in str(outcomes[0].error)
+    monkeypatch.setattr(merge, "touch_domains", real)
+    imported = [row[1] for row in contents(tmp_path / "full.linkdesk")["imports"]]
+    assert imported == ["gsc.csv", "moz.csv"]
+
+
+def test_the_window_s_import_reports_a_bug_for_its_file_and_goes_on(
+    qtbot: object, tmp_path: Path, exports: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window imports in batches too: a bad file and a bug in another are each reported
+    for their file, and every other file is imported, with progress for each in order."""
+    from linkdesk.ui.workers.importer import ImportWorker
+
+    merges: list[int] = []
+    real = merge.merge_stage
+
+    def fourth_breaks(*args: object, **kwargs: object) -> tuple[int, int]:
+        merges.append(1)
+        if len(merges) == 3:  # majestic.csv, after the non-export notes.csv
+            raise RuntimeError("a bug")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    path = tmp_path / "window.linkdesk"
+    Project.open(path).close()
+    monkeypatch.setattr(merge, "merge_stage", fourth_breaks)
+    worker = ImportWorker(path, exports, ImportOptions(site=SITE))
+    numbers: list[int] = []
+    worker.progressed.connect(lambda step: numbers.append(step.file_number))
+    outcome = worker.work()
+    assert [name for name, _ in outcome.failures] == ["notes.csv", "majestic.csv"]
+    assert "internal error (a bug)" in outcome.failures[1][1]
+    assert not outcome.cancelled
+    assert numbers == sorted(numbers) and set(numbers) == {1, 2, 4, 5, 6}
+    monkeypatch.setattr(merge, "merge_stage", real)
+    expected = [e for e in exports if e.name not in ("notes.csv", "majestic.csv")]
+    assert contents(path) == contents(_sequential(tmp_path, expected))
