@@ -260,7 +260,7 @@ def test_import_skips_duplicates_reads_currencies_and_remembers_a_mapping(
         rows = [(p.placement.page, p.placement.price, p.placement.currency, p.placement.type)
                 for p in load_placements(project.db)]
     assert rows == [("https://blog.example.com/a", 120.5, "EUR", "pr"),
-                    ("example.org", 80.0, "USD", "directory"),
+                    ("news.example.org", 80.0, "USD", "directory"),  # as typed
                     ("https://blog.example.com/z", 45.0, "GBP", "outreach")]
 
 
@@ -539,3 +539,116 @@ def test_an_ambiguous_date_nothing_decides_is_refused_naming_line_and_value(
                      "https://a.example/1", "--target", TARGET, "--placed", "02/03/2026"]) == 2
     assert "placed date '02/03/2026' could be 2 March 2026 or 3 February 2026" in \
         capsys.readouterr().err
+
+
+def _platform_blogs(records: list[LinkRecord]) -> tuple[str, dict[str, set[str]]]:
+    """The target most wordpress.com blogs link to, and each blog's pages linking to it."""
+    from linkdesk.core.urls import normalize_url
+
+    blogs: dict[str, dict[str, set[str]]] = {}
+    for record in records:
+        source, target = normalize_url(record.source_url), normalize_url(record.target_url)
+        if source and target and source[1].endswith(".wordpress.com"):
+            host = source[1].removeprefix("www.")
+            blogs.setdefault(target[0], {}).setdefault(host, set()).add(source[0])
+    target = max(blogs, key=lambda t: len(blogs[t]))
+    return target, blogs[target]
+
+
+def test_a_blog_on_a_platform_keeps_its_host_and_matches_only_its_own_links(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 19: `traveltalk.wordpress.com` typed is that blog, not every wordpress.com blog."""
+    from linkdesk.core.placements import domain_links, found_in
+    from linkdesk.core.tables.placements import PLACEMENTS
+    from linkdesk.core.tables.query import TableQuery
+
+    records = list(make_profile(1000, seed=3))  # several wordpress.com blogs per target
+    target, blogs = _platform_blogs(records)
+    blog, sibling = sorted(blogs, key=lambda h: (len(blogs[h]), h))[:2]
+    path = tmp_path / "acme.linkdesk"
+    _project(path, records).close()
+    assert cli.main(["placements", "add", str(path), "--url", blog.upper(),
+                     "--target", target, "--price", "60", "--currency", "EUR"]) == 0
+    assert f"{blog} -> {target}" in capsys.readouterr().out
+    assert cli.main(["placements", "add", str(path), "--url", "wordpress.com",
+                     "--target", target]) == 0
+    capsys.readouterr()
+    with Project.open(path) as project:
+        one, whole = (p.placement for p in load_placements(project.db))
+        assert (one.source_url, one.host, one.domain) == ("", blog, "wordpress.com")
+        assert one.page == blog and whole.page == "wordpress.com"
+        pages = {row[2] for row in domain_links(project.db, one)}
+        assert pages == blogs[blog] and not pages & blogs[sibling]
+        bits, found_page = found_in(project.db, one)
+        assert bits and found_page == (next(iter(blogs[blog])) if len(blogs[blog]) == 1
+                                       else "")
+        # The bare registered domain still stands for every blog on it.
+        everything = set().union(*blogs.values())
+        assert {row[2] for row in domain_links(project.db, whole)} == everything
+        # `www.` of the host typed is the same blog, as everywhere else.
+        www = parse_placement(PlacementInput(source_url=f"www.{blog}", target_url=target))
+        assert {row[2] for row in domain_links(project.db, www)} == blogs[blog]
+        query = TableQuery(project.db, PLACEMENTS)
+        names = [c.name for c in PLACEMENTS.columns]
+        rows = query.rows([one.id, whole.id])
+        assert rows[one.id][names.index("source_url")] == blog
+        assert rows[whole.id][names.index("source_url")] == "wordpress.com"
+    assert cli.main(["placements", str(path), "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [(row["host"], row["domain"], row["source_url"]) for row in listed] == [
+        (blog, "wordpress.com", None), ("wordpress.com", "wordpress.com", None)]
+    assert cli.main(["placements", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert f"{blog} -> {target}" in out and f"  wordpress.com -> {target}" in out
+
+
+def test_import_paste_and_export_keep_the_host_typed(tmp_path: Path) -> None:
+    with _project(tmp_path / "acme.linkdesk") as project:
+        csv_file = tmp_path / "bought.csv"
+        csv_file.write_text("source_url,target_url,price,currency\n"
+                            f"TravelTalk.WordPress.com,{TARGET},90,EUR\n"
+                            f"cookingcorner.wordpress.com,{TARGET},70,EUR\n"
+                            f"wordpress.com,{TARGET},,\n"
+                            f"bücher-blog.wordpress.com,{TARGET},,\n", encoding="utf-8")
+        assert import_placements(project.db, csv_file).added == 4
+        pasted = read_table(project.db, f"garden.wordpress.com\t{TARGET}\t\n", "pasted",
+                            fields=("source_url", "target_url", "anchor"))
+        assert [p.host for p in pasted.placements] == ["garden.wordpress.com"]
+        stored = [p.placement for p in load_placements(project.db)]
+        assert [(p.host, p.domain) for p in stored] == [
+            ("traveltalk.wordpress.com", "wordpress.com"),
+            ("cookingcorner.wordpress.com", "wordpress.com"),
+            ("wordpress.com", "wordpress.com"),
+            ("xn--bcher-blog-9db.wordpress.com", "wordpress.com")]
+        out = tmp_path / "placements.csv"
+        assert export_placements(project.db, out) == 4
+        assert "cookingcorner.wordpress.com," in out.read_text(encoding="utf-8")
+    with _project(tmp_path / "other.linkdesk") as other:
+        import_placements(other.db, out)
+        assert [p.placement for p in load_placements(other.db)] == stored
+        # The same blog again is a duplicate; a sibling blog is not.
+        again = read_table(other.db, f"source_url,target_url\ntraveltalk.wordpress.com,{TARGET}\n"
+                           f"sunny.wordpress.com,{TARGET}\n", "again.csv")
+        assert [p.host for p in again.placements] == ["sunny.wordpress.com"]
+        assert len(again.skipped) == 1
+
+
+def test_a_domain_only_placement_of_an_older_project_still_stands_for_its_domain(
+    tmp_path: Path
+) -> None:
+    """Schema 9's placements have no host: after the upgrade, '' is the registered domain."""
+    import shutil
+
+    from linkdesk.core.placements import domain_links
+
+    path = tmp_path / "v9.linkdesk"
+    shutil.copy(Path(__file__).parent / "data" / "upgrades" / "v9.linkdesk", path)
+    with Project.open(path) as project:
+        by_page = {p.placement.page: p.placement for p in load_placements(project.db)}
+        old = by_page["dailyhouse.de"]
+        assert (old.source_url, old.host, old.domain) == ("", "", "dailyhouse.de")
+        links = {row[0] for row in project.db.execute(
+            "SELECT id FROM links WHERE domain = 'dailyhouse.de' AND target_url = ?",
+            (old.target_url,))}
+        assert links and {row[0] for row in domain_links(project.db, old)} == links

@@ -420,7 +420,7 @@ def _with_placements(path: Path, server: object, extra: int = 0) -> dict[str, st
                                  currency="EUR", type="pr"),
                   PlacementInput(source_url=pages["strong2"], target_url=target, price="100",
                                  currency="EUR", type="pr"),
-                  PlacementInput(source_url="widgetblog.example", target_url=target,
+                  PlacementInput(source_url="travel.widgetblog.example", target_url=target,
                                  type="outreach"),
                   PlacementInput(source_url=server.url("/kept"),  # type: ignore[attr-defined]
                                  target_url=target + "?old", expires_on="2026-01-31",
@@ -464,7 +464,7 @@ def test_a_placements_section_in_client_words_in_both_formats(
                   "Spent in total: 795 EUR + 80 USD.",
                   "2 of the websites are strong, the kind whose links help most; 300 EUR went "
                   "to them, 150 EUR per strong website on average.",
-                  "widgetblog.example (page to follow)", text("placements_expiring_title"),
+                  "travel.widgetblog.example (page to follow)", text("placements_expiring_title"),
                   "Press release 2 300 EUR", "Article written for another website 4 480 EUR",
                   "5 of them need attention"):
         assert words in section, words

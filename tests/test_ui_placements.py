@@ -206,6 +206,26 @@ def test_editing_a_domain_only_placement_offers_the_page_the_exports_found(
     other.reject()
 
 
+def test_a_blog_on_a_platform_added_in_the_dialog_keeps_its_host(window: MainWindow) -> None:
+    """Issue 19: the dialog keeps the host typed, not only its registered domain."""
+    dialog = window.placements.add()
+    assert isinstance(dialog, PlacementDialog)
+    dialog.fields["source_url"].setText("TravelTalk.WordPress.com")
+    dialog.fields["target_url"].setText(TARGET)
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    assert not dialog.isVisible()
+    assert _column(window, "source_url")[-1] == "traveltalk.wordpress.com"
+    project = window.project
+    assert project is not None
+    added = load_placements(project.db)[-1].placement
+    assert (added.host, added.domain) == ("traveltalk.wordpress.com", "wordpress.com")
+    _select(window, [3])
+    again = window.placements.edit()
+    assert again is not None
+    assert again.fields["source_url"].text() == "traveltalk.wordpress.com"
+    again.reject()
+
+
 def test_import_csv_all_or_nothing_naming_the_lines(window: MainWindow, tmp_path: Path) -> None:
     bad = tmp_path / "bought.csv"
     bad.write_text("source_url,target_url,price,currency\n"

@@ -138,7 +138,9 @@ def placement_rows(db: sqlite3.Connection) -> list[dict[str, Any]]:
         bits, found_page = found_in(db, p)
         value = values.get(p.id)
         rows.append({
-            "id": p.id, "source_url": p.source_url or None, "domain": p.domain,
+            "id": p.id, "source_url": p.source_url or None,
+            # Known only by its domain: the host typed (a blog on a platform, not all of it).
+            "host": p.site or None, "domain": p.domain,
             "target_url": p.target_url, "anchor": p.anchor, "rel": p.rel,
             "placed_on": p.placed_on, "expires_on": p.expires_on, "price": p.price,
             "currency": p.currency, "type": p.type, "contact": p.contact, "notes": p.notes,
@@ -173,7 +175,7 @@ def run_list(options: argparse.Namespace) -> int:
             price = (f"  {row['price']:g} {row['currency']}".rstrip()
                      if row["price"] is not None else "")
             print(f"{row['id']:>4}  {row['status']}{differs}  "
-                  f"{row['source_url'] or row['domain']} -> {row['target_url']}{price}  "
+                  f"{row['source_url'] or row['host']} -> {row['target_url']}{price}  "
                   f"[{found}; band {row['band']}]")
             if row["found_page"]:
                 print(f"      the exports found it on {row['found_page']}")

@@ -56,6 +56,13 @@ def typed_domain(text: str) -> str:
     """A domain as the user types it (any case, Unicode, `domain:`, a URL) as `links.domain`
     stores it: its registered domain, in punycode. Raises MarksError, saying why, when the
     host is not valid."""
+    return urls.registered_domain(typed_host(text))
+
+
+def typed_host(text: str) -> str:
+    """The host the user typed (any case, Unicode, `domain:`, a URL) as `links.source_host`
+    stores hosts: lower case, in punycode. Raises MarksError, saying why, when it is not
+    valid."""
     host = text.strip()
     if host[: len("domain:")].lower() == "domain:":
         host = host[len("domain:"):]
@@ -68,7 +75,7 @@ def typed_domain(text: str) -> str:
     ascii_host = urls.to_ascii_host(host)
     if not ascii_host:
         raise MarksError(f"{text!r} is not a domain: {urls.host_problem(host)}")
-    return urls.registered_domain(ascii_host)
+    return ascii_host
 
 
 def domain_key(text: str) -> str:

@@ -5,7 +5,7 @@ of that name, or from the column `--map FIELD=COLUMN` names. A mapping given onc
 remembered for files with the same header (setting `placement_mappings`, keyed by the
 lowered header, as the importers remember theirs). Every row is checked before anything is
 written: one bad row and the file is refused, with each bad row's line and problem; a good
-file is added in one transaction. A row that repeats a placement (same page, or domain, and
+file is added in one transaction. A row that repeats a placement (same page, or host, and
 target as one stored or earlier in the file) is skipped and reported.
 
 Export is core/exports/placements.py (the one CSV writer over the Placements table).
@@ -154,7 +154,7 @@ def _read_rows(db: sqlite3.Connection, reader: Reader, name: str,
         except PlacementError as error:
             problems.append(f"line {line}: {error}")
             continue
-        key = (placement.source_url or placement.domain, placement.target_url)
+        key = (placement.page, placement.target_url)
         if key in seen:
             skipped.append(f"line {line}: {placement.page} → {placement.target_url} is "
                            f"already {seen[key]}")
@@ -314,4 +314,5 @@ def _delimiter(line: str) -> str:
 
 def _stored_keys(db: sqlite3.Connection) -> dict[tuple[str, str], str]:
     return {(page, target): f"placement {pid}" for pid, page, target in db.execute(
-        "SELECT id, coalesce(nullif(source_url, ''), domain), target_url FROM placements")}
+        "SELECT id, coalesce(nullif(source_url, ''), nullif(host, ''), domain), target_url "
+        "FROM placements")}

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, fields
 
 from linkdesk.core import urls, values
-from linkdesk.core.marks.model import MarksError, typed_domain
+from linkdesk.core.marks.model import MarksError, typed_domain, typed_host
 
 TYPES: dict[str, str] = {  # stored value -> what the user reads
     "guest_post": "Guest post", "niche_edit": "Niche edit", "directory": "Directory",
@@ -72,12 +72,22 @@ class Placement:
     contact: str = ""
     notes: str = ""
     tag: str = ""
+    # Known only by its domain: the host typed (`traveltalk.wordpress.com`: one blog of many
+    # on a platform), as links.source_host stores hosts. '' when the page is known, and in
+    # projects from before schema 10, where it meant the registered domain itself.
+    host: str = ""
     id: int = 0
 
     @property
     def page(self) -> str:
-        """The page URL, or the domain while the page is not known."""
-        return self.source_url or self.domain
+        """The page URL, or the host (or domain) typed while the page is not known."""
+        return self.source_url or self.host or self.domain
+
+    @property
+    def site(self) -> str:
+        """Known only by its domain: the host typed (the registered domain when none was
+        stored); '' when the page is known."""
+        return "" if self.source_url else self.host or self.domain
 
 
 # The stored columns of a placement's agreed terms, in `Placement`'s order (without id).
@@ -87,7 +97,7 @@ COLUMNS = tuple(f.name for f in fields(Placement) if f.name != "id")
 def parse_placement(given: PlacementInput, *, date_order: str | None = None) -> Placement:
     """The placement `given` describes, checked and normalised; PlacementError says why not.
     `date_order` reads dates that could be day or month first (see `parse_date`)."""
-    source_url, domain = _page(given.source_url)
+    source_url, domain, host = _page(given.source_url)
     target = urls.normalize_url(given.target_url) if given.target_url.strip() else None
     if target is None:
         problem = urls.url_problem(given.target_url) if given.target_url.strip() else "is empty"
@@ -100,20 +110,24 @@ def parse_placement(given: PlacementInput, *, date_order: str | None = None) -> 
         expires_on=parse_date(given.expires_on, "expiry date", date_order),
         price=price, currency=_currency(given.currency, price), type=_type(given.type),
         contact=given.contact.strip(), notes=given.notes.strip(), tag=given.tag.strip(),
+        host=host,
     )
 
 
-def _page(text: str) -> tuple[str, str]:
+def _page(text: str) -> tuple[str, str, str]:
+    """(page URL, registered domain, host): a domain alone keeps the host typed, not only
+    its registered domain (a blog on a platform is not the whole platform)."""
     value = text.strip()
     if not value:
         raise PlacementError("the page URL (or its domain) is empty")
     try:
         if "/" not in value:  # a domain alone: the page is not known yet
-            return "", typed_domain(value)
+            host = typed_host(value)
+            return "", urls.registered_domain(host), host
         normalized = urls.normalize_url(value)
         if normalized is None:
             raise PlacementError(f"page URL {value!r} {urls.url_problem(value)}")
-        return normalized[0], typed_domain(normalized[1])
+        return normalized[0], typed_domain(normalized[1]), ""
     except MarksError as error:
         raise PlacementError(str(error)) from None
 

@@ -10,6 +10,14 @@ from typing import Any
 from linkdesk.core.placements.model import COLUMNS, Placement
 
 STATE = (*COLUMNS, "added_at")  # a placement row as changes write it; the status is derived
+# The project's links (alias l) a placement known only by its domain (alias p) may be: those
+# to its target from the host typed, or `www.` of it, as the rest of the code treats `www.`
+# (the typed `traveltalk.wordpress.com` is not its sibling blogs); from anywhere on the
+# registered domain when the bare domain was typed (or before schema 10: host '').
+DOMAIN_LINKS_SQL = (
+    "l.domain = p.domain AND l.target_url = p.target_url AND (p.host IN ('', p.domain) "
+    "OR l.source_host IN (p.host, 'www.' || p.host) OR 'www.' || l.source_host = p.host)"
+)
 
 
 @dataclass(frozen=True)

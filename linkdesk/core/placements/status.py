@@ -26,7 +26,7 @@ from linkdesk.core.placements.model import (
     UNCHECKED,
     Placement,
 )
-from linkdesk.core.placements.rows import load_placements
+from linkdesk.core.placements.rows import DOMAIN_LINKS_SQL, load_placements
 from linkdesk.core.store import transaction
 
 _GONE = (checker.PAGE_ERROR, checker.REDIRECTED, checker.BLOCKED, checker.TIMEOUT,
@@ -148,11 +148,13 @@ def matched_link(db: sqlite3.Connection, placement: Placement) -> tuple[int, int
 
 
 def domain_links(db: sqlite3.Connection, placement: Placement) -> list[tuple[int, int, str]]:
-    """The project's links (id, vendor bits, source URL) from the placement's referring
-    domain to its target, by id: where a placement known only by its domain may be."""
+    """The project's links (id, vendor bits, source URL) from the placement's host (the
+    whole registered domain when that was typed) to its target, by id: where a placement
+    known only by its domain may be."""
     return [tuple(row) for row in db.execute(
-        "SELECT id, vendors, source_url FROM links WHERE domain = ? AND target_url = ? "
-        "ORDER BY id", (placement.domain, placement.target_url))]
+        "SELECT l.id, l.vendors, l.source_url FROM (SELECT ? AS domain, ? AS target_url, "
+        f"? AS host) AS p JOIN links AS l ON {DOMAIN_LINKS_SQL} ORDER BY l.id",
+        (placement.domain, placement.target_url, placement.host))]
 
 
 def found_in(db: sqlite3.Connection, placement: Placement) -> tuple[int, str]:

@@ -621,8 +621,16 @@ CREATE INDEX observations_link ON observations(link_id)
     )
 
 
+def _v10_placement_hosts(db: sqlite3.Connection) -> None:
+    # A placement known only by its domain keeps the host typed (issue 19):
+    # `traveltalk.wordpress.com` is one person's blog, not every site on wordpress.com, and
+    # is matched only to that host's links. Lower case, punycode, as links.source_host.
+    # '' for a known page, and in older projects' rows: the registered domain itself.
+    db.execute("ALTER TABLE placements ADD COLUMN host TEXT NOT NULL DEFAULT ''")
+
+
 MIGRATIONS: list[Migration] = [
     _v1_initial, _v2_scores, _v3_marks, _v4_checks, _v5_chart_facts, _v6_timeline,
-    _v7_placements, _v8_network_keys, _v9_fields_once,
+    _v7_placements, _v8_network_keys, _v9_fields_once, _v10_placement_hosts,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

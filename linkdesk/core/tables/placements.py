@@ -11,20 +11,22 @@ from __future__ import annotations
 
 from linkdesk.core.fields import VENDORS
 from linkdesk.core.placements.model import STATUSES
+from linkdesk.core.placements.rows import DOMAIN_LINKS_SQL
 from linkdesk.core.scoring.model import BANDS
 from linkdesk.core.tables.spec import Clause, Column, Kind, Sort, TableSpec, search_clause
 
 BAND_LABELS = {index: band.capitalize() for index, band in enumerate(BANDS)}
 # The vendors that report the link: NULL (no vendor yet) or links.vendors bits. A placement
-# known only by its domain: the bits of every link from that domain to the target, or'ed.
-_DOMAIN_LINKS = "FROM links AS l WHERE l.domain = p.domain AND l.target_url = p.target_url"
+# known only by its domain: the bits of every link from its host (or the whole registered
+# domain, when that was typed) to the target, or'ed.
+_DOMAIN_LINKS = f"FROM links AS l WHERE {DOMAIN_LINKS_SQL}"
 _VENDORS_SQL = (
     "(CASE WHEN p.source_url <> '' THEN (SELECT l.vendors FROM links AS l "
     "WHERE l.source_url = p.source_url AND l.target_url = p.target_url) "
     "ELSE (SELECT " + " | ".join(f"max(l.vendors & {1 << i})" for i in range(len(VENDORS)))
     + f" {_DOMAIN_LINKS}) END)"
 )
-# Known only by its domain: the page of the one link from that domain to the target (none
+# Known only by its domain: the page of the one link from its host to the target (none
 # when there are several). Offered to the user, never written into the placement.
 _FOUND_PAGE_SQL = (
     "(CASE WHEN p.source_url = '' THEN (SELECT CASE WHEN count(*) = 1 THEN max(l.source_url) "
@@ -34,8 +36,8 @@ _FOUND_PAGE_SQL = (
 
 def search_placements(text: str) -> Clause:
     """Rows whose page, target, anchor, contact, notes or tag holds `text`."""
-    return search_clause(("p.source_url", "p.domain", "p.target_url", "p.anchor", "p.contact",
-                          "p.notes", "p.tag"), text)
+    return search_clause(("p.source_url", "p.host", "p.domain", "p.target_url", "p.anchor",
+                          "p.contact", "p.notes", "p.tag"), text)
 
 
 def status_filter(value: str) -> Clause:
@@ -57,9 +59,9 @@ PLACEMENTS = TableSpec(
     id_sql="p.id",
     columns=(
         Column("id", "Id", "p.id", Kind.NUMBER, sortable=True, width=5, visible=False),
-        Column("source_url", "Page", "coalesce(nullif(p.source_url, ''), p.domain)",
-               Kind.URL, width=40, tooltip="The page the link is on (or its domain until the "
-               "page is known)"),
+        Column("source_url", "Page", "coalesce(nullif(p.source_url, ''), nullif(p.host, ''), "
+               "p.domain)", Kind.URL, width=40, tooltip="The page the link is on (or the "
+               "domain typed, until the page is known)"),
         Column("target_url", "Target URL", "p.target_url", Kind.URL, width=30),
         Column("anchor", "Anchor", "p.anchor", width=20, blank="(any anchor)"),
         Column("rel", "Rel", "p.rel", width=9),
