@@ -90,7 +90,9 @@ def _scheme_and_rest(text: str) -> tuple[str, str] | None:
     return (scheme, rest) if scheme in _DEFAULT_PORTS else None
 
 
-@lru_cache(maxsize=65_536)
+# Small: a miss on a plain host costs one regular expression, and a wide profile's million
+# hosts would only fill a large cache (19 MB at 65,536 hosts, in each staging process).
+@lru_cache(maxsize=8_192)
 def _normalize_authority(scheme: str, authority: str) -> tuple[str, str]:
     """Normalise `user@host:port` to (netloc, host); host is '' when it is not valid."""
     if len(authority) <= MAX_HOST_CHARS and _plain_host(authority):
