@@ -427,7 +427,7 @@ def _links_count(rng: random.Random, scale: float, alpha: float, cap: int) -> in
 
 
 def make_profile(
-    n_links: int, *, site: str = "acme-widgets.com", seed: int = 0
+    n_links: int, *, site: str = "acme-widgets.com", seed: int = 0, single_share: float = 0.0
 ) -> Iterator[LinkRecord]:
     """Yield ``n_links`` backlinks of ``site`` lazily, deterministically for ``seed``.
 
@@ -442,6 +442,11 @@ def make_profile(
     Every ``(source_url, target_url)`` pair is unique; targets are a handful of pages
     of ``https://{site}/``; domain metrics (DR, TF, CF, DA, spam score, traffic) are the
     same for all links of a domain.
+
+    ``single_share`` is the chance that a referring domain gives exactly one link
+    whatever its kind: near 1 it makes a "wide" profile (a big site, or a negative-SEO
+    attack of throw-away domains) with about one referring domain per link.  At 0 (the
+    default) no extra random numbers are drawn, so the profile is unchanged.
     """
     if n_links < 0:
         raise ValueError("n_links must be >= 0")
@@ -453,7 +458,9 @@ def make_profile(
     rnd = rng.random
     while remaining > 0:
         kind = _KINDS[bisect.bisect_right(_KIND_LIMITS, rnd())]
-        if kind == _KIND_EDITORIAL:
+        if single_share and rnd() < single_share:
+            count = 1
+        elif kind == _KIND_EDITORIAL:
             count = _links_count(rng, 1, 2.2, min(20, big_cap))
         elif kind == _KIND_ORDINARY:
             count = _links_count(rng, 1, 1.3, min(300, big_cap))

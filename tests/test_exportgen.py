@@ -330,3 +330,19 @@ def test_writers_stream_a_generator_reproducibly(tmp_path: Path) -> None:
         assert eg.write_ahrefs(tmp_path / name, eg.make_profile(2_000, seed=5)) == 2_000
     assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
     assert eg.write_semrush(str(tmp_path / "s.csv"), eg.make_profile(2_000, seed=5)) == 2_000
+
+
+def test_wide_profile_has_about_one_link_per_referring_domain() -> None:
+    """The benchmark's wide shape: most rows from distinct hosts, with every host kind."""
+    recs = list(eg.make_profile(20_000, seed=3, single_share=0.994))
+    assert recs == list(eg.make_profile(20_000, seed=3, single_share=0.994))
+    assert len({(r.source_url, r.target_url) for r in recs}) == len(recs)
+    per_host = Counter(host(r.source_url) for r in recs)
+    single_rows = sum(1 for n in per_host.values() if n == 1)
+    assert single_rows > 0.85 * len(recs)
+    assert max(per_host.values()) > 20  # the rest is still a heavy tail
+    hosts = set(per_host)
+    for suffix in (".co.uk", ".blogspot.com", ".xyz", ".рф", ".jp"):
+        assert any(h.endswith(suffix) for h in hosts), suffix
+    assert any(h.startswith(("www.", "forum.", "news.", "blog.")) for h in hosts)
+    assert any(not h.isascii() for h in hosts)

@@ -78,7 +78,7 @@ class LinkStager:
                 [source[0] for source in sources],  # type: ignore[index]
                 [target[0] for target in targets],  # type: ignore[index]
                 hosts,
-                list(map(urls.registered_domain, hosts)),
+                urls.registered_domains(hosts),
                 *(reader.read(columns) for reader in self.readers),
                 strict=True,
             ),

@@ -1,0 +1,200 @@
+"""A wide profile (about one referring domain per link, as a negative-SEO attack of throw-away
+domains makes): the per-domain hot paths of import and scoring give exactly what the plain
+per-value code gives, and scoring streams its domains instead of holding them all."""
+
+from __future__ import annotations
+
+import dataclasses
+import sqlite3
+import tracemalloc
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from exportgen import LinkRecord, make_profile, write_ahrefs
+
+from linkdesk.core import urls
+from linkdesk.core.importers.pipeline import ImportOptions, import_file
+from linkdesk.core.platforms import platforms
+from linkdesk.core.scoring import features as features_module
+from linkdesk.core.scoring import load_model, rescore
+from linkdesk.core.scoring.features import SiteCounts, domain_counts, domain_row
+from linkdesk.core.scoring.matching import target_host
+from linkdesk.core.store import Project
+
+SITE = "acme-widgets.com"
+LINKS = 20_000
+WIDE = 0.994  # benchmarks/generate_export.py --shape wide
+
+# Hosts where the Public Suffix List's rules differ: two-level and private suffixes, `*`
+# wildcards and `!` exceptions, punycode (valid and not), IP addresses, suffixes alone.
+EDGE_HOSTS = (
+    "www.bbc.co.uk", "co.uk", "foo.blogspot.com", "blogspot.com", "a.b.ck", "b.ck", "www.ck",
+    "x.www.ck", "xn--p1ai", "xn--e1afmkfd.xn--p1ai", "www.xn--e1afmkfd.xn--p1ai", "localhost",
+    "foo.123", "1.2.3.4", "[2001:db8::1]", "foo.bar.kawasaki.jp", "city.kawasaki.jp",
+    "x.city.kawasaki.jp", "a.b.s3.amazonaws.com", "xn--zz.com", "foo.xn--zz", "_dmarc.example.com",
+    "a-b.c-d.de", "com", "user.github.io", "WWW.Example.COM", "example.com.", "xn--bcher-kva.de",
+)
+# Authorities as URLs give them: ports, user info, case, trailing dots, numeric labels.
+EDGE_AUTHORITIES = (
+    "example.com", "Example.com", "example.com.", "example.com:443", "example.com:8080",
+    "user@example.com", "foo.0xab", "1.2.3.4", "1.2.3", "a..b", "-a.com", "a-.com",
+    "x" * 64 + ".com", "a_b.example.com", "xn--bcher-kva.de", "xn--bad-.com", "bücher.de",
+    "[::1]", "host:port", "127.0.0.1:80", "a.b.c.d.e.f.example.co.uk", " example.com",
+)
+
+
+def tldextract_domain(host: str) -> str:
+    """The registered domain as tldextract finds it: the code the short path replaces."""
+    if urls.is_ip_host(host):
+        return host
+    parts = urls._EXTRACT(host)
+    return f"{parts.domain}.{parts.suffix}" if parts.suffix and parts.domain else host
+
+
+def checked_authority(scheme: str, authority: str) -> tuple[str, str]:
+    """`urls._normalize_authority` through the full checks alone (its code before the short
+    path for plain hosts)."""
+    userinfo, at, hostport = authority.rpartition("@")
+    host, port = urls._split_host_port(hostport)
+    host = urls.to_ascii_host(host)
+    if not host or (port and not port.isdigit()):
+        return "", ""
+    netloc = f"{host}:{port}" if port and port != {"http": "80", "https": "443"}[scheme] else host
+    return (f"{userinfo}@{netloc}" if at else netloc), host
+
+
+def wide_records() -> Iterator[LinkRecord]:
+    """A wide profile whose links also point at the site's other hosts and a second site, so
+    that domains with several hosts, target hosts and sites occur."""
+    for number, record in enumerate(make_profile(LINKS, site=SITE, seed=11, single_share=WIDE)):
+        path = record.target_url.split("/", 3)[3]
+        if number % 7 == 3:
+            record = dataclasses.replace(record, target_url=f"http://www.{SITE}/{path}")
+        elif number % 11 == 5:
+            record = dataclasses.replace(record, target_url=f"https://other-shop.co.uk/{path}")
+        yield record
+
+
+@pytest.fixture(scope="module")
+def wide(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project with the wide profile imported, not scored."""
+    folder = tmp_path_factory.mktemp("wide")
+    write_ahrefs(folder / "ahrefs.csv", wide_records())
+    path = folder / "wide.linkdesk"
+    with Project.open(path) as project:
+        import_file(project, folder / "ahrefs.csv", ImportOptions(site=SITE))
+    return path
+
+
+def test_registered_domains_are_tldextracts(wide: Path) -> None:
+    with Project.open(wide) as project:
+        rows = project.db.execute("SELECT source_host, domain FROM links ORDER BY id").fetchall()
+    hosts, stored = [row[0] for row in rows], [row[1] for row in rows]
+    assert len(set(stored)) > 0.85 * LINKS  # wide indeed
+    hosts += EDGE_HOSTS
+    expected = [tldextract_domain(host) for host in hosts]
+    assert urls.registered_domains(hosts) == expected
+    assert [urls.registered_domain(host) for host in hosts] == expected
+    assert stored == expected[: len(stored)]  # what the import wrote
+
+
+def test_plain_hosts_normalise_as_the_full_checks_do(wide: Path) -> None:
+    with Project.open(wide) as project:
+        authorities = [row[0] for row in project.db.execute("SELECT source_host FROM links")]
+    for authority in (*authorities, *EDGE_AUTHORITIES):
+        for scheme in ("http", "https"):
+            found = urls._normalize_authority.__wrapped__(scheme, authority)
+            assert found == checked_authority(scheme, authority), authority
+
+
+def test_normalising_a_wide_profiles_hosts_keeps_little_memory() -> None:
+    """Each staging process normalises every URL: a million distinct hosts must not pile up
+    in its caches (before: 65,536 of them kept, 19 MB per process)."""
+    tracemalloc.start()
+    try:
+        for number in range(50_000):
+            urls.normalize_url(f"https://www.some-place{number}.co.uk/blog/an-article-{number}")
+        kept = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert kept < 5_000_000
+
+
+def reference_counts(db: sqlite3.Connection) -> dict[str, SiteCounts]:
+    """Each domain's counts, worked out link by link in plain Python."""
+    names = ("domain_rating", "trust_flow", "citation_flow", "domain_authority",
+             "domain_traffic")
+    links: dict[str, list[tuple]] = defaultdict(list)
+    for row in db.execute(
+        f"SELECT domain, source_host, target_url, lost, {', '.join(names)} FROM links"
+    ):
+        links[row[0]].append(row[1:])
+    found = {}
+    for domain, rows in links.items():
+        per_target: dict[str, int] = defaultdict(int)
+        for row in rows:
+            per_target[row[1]] += 1
+        metrics = {
+            name: max((row[3 + i] for row in rows if row[3 + i] is not None), default=None)
+            for i, name in enumerate(names)
+        }
+        found[domain] = SiteCounts(
+            links=len(rows),
+            live=sum(1 - (row[2] or 0) for row in rows),
+            hosts=len({row[0].removeprefix("www.") for row in rows}),
+            top_target_links=max(per_target.values()),
+            metrics=metrics,
+            sites=len({urls.registered_domain(target_host(row[1])) for row in rows}),
+        )
+    return found
+
+
+def test_streamed_domain_counts_are_the_plain_counts(wide: Path) -> None:
+    with Project.open(wide) as project:
+        expected = reference_counts(project.db)
+        found = dict(domain_counts(project.db))
+    assert found == expected
+    assert list(found) == sorted(found)  # the order domain ids are given in, as before
+    several = [site for site in found.values() if site.hosts > 1 and site.sites > 1]
+    assert several  # the slow paths ran
+    assert any(site.sites == 1 and site.links > 1 for site in found.values())
+
+
+def test_scoring_stores_the_domain_rows_of_the_plain_counts(wide: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "scored.linkdesk"
+    copy.write_bytes(wide.read_bytes())
+    with Project.open(copy) as project:
+        db = project.db
+        rescore(db)
+        model, large = load_model(db), frozenset(platforms(db))
+        expected = [domain_row(domain, site, model, large)[:13]
+                    for domain, site in sorted(reference_counts(db).items())]
+        stored = db.execute(
+            "SELECT domain, links, live_links, hosts, top_target_links, platform, authority, "
+            "trust, traffic, country, repetition, footer, scope_flags FROM domain_scores "
+            "ORDER BY id"
+        ).fetchall()
+    assert stored == expected
+
+
+def test_the_domains_step_streams(wide: Path, tmp_path: Path) -> None:
+    """Building the domains' facts holds no list of every domain (a million, in a wide
+    profile): its Python memory stays flat however many domains there are."""
+    copy = tmp_path / "streamed.linkdesk"
+    copy.write_bytes(wide.read_bytes())
+    with Project.open(copy) as project:
+        db = project.db
+        model = load_model(db)
+        db.execute("BEGIN")
+        tracemalloc.start()
+        try:
+            features_module._build_domains(db, model)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+            db.execute("ROLLBACK")
+        domains = db.execute("SELECT count(DISTINCT domain) FROM links").fetchone()[0]
+    assert domains > 15_000
+    assert peak < 60 * domains  # bytes: far less than one row of every domain held at once
