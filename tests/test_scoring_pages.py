@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import shutil
 from pathlib import Path
 
 import pytest
@@ -277,3 +278,23 @@ def test_the_projects_own_platform_list_decides(project: Path, tmp_path: Path) -
         assert not scores_current(opened.db)
         rescore(opened.db)
         assert "many_subdomains" in _domain_flags(opened, "wikipedia.org")
+
+
+def test_the_clients_own_sites_count_as_one(project: Path, tmp_path: Path) -> None:
+    """A site linking to a client's shop and its blog is normal: when both are the client's
+    sites (the project's `sites` setting), they count as one site, for the quality and for
+    the `many_sites` flag."""
+    copy = tmp_path / "own-sites.linkdesk"
+    shutil.copyfile(project, copy)
+    with Project.open(copy) as opened:
+        set_terms(opened.db, sites=[SITE, OTHER_SITES[0]])
+        opened.db.commit()
+        rescore(opened.db)
+        partner = _signal(opened, "partner-blog.com", "repetition")
+        assert partner == -round(267 * math.log10(2) / 3)  # the links part alone
+        hub = _signal(opened, "hub-directory.net", "repetition")
+        assert hub == -round(267 * math.log10(5) / 3 + 333 * math.log2(4))
+        explained = explain_domain(opened.db, "hub-directory.net")
+        assert explained is not None
+        evidence = next(f.evidence for f in explained.flags if f.flag == "many_sites")
+        assert evidence == "hub-directory.net links to 4 of the project's sites"

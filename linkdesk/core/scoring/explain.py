@@ -17,7 +17,7 @@ from typing import Any
 from linkdesk.core.scoring import evidence
 from linkdesk.core.scoring.combine import SCORE_MAX, contribution_sql, risky_points_of
 from linkdesk.core.scoring.engine import read_state, scores_current
-from linkdesk.core.scoring.features import PATH_SQL, target_sites
+from linkdesk.core.scoring.features import PATH_SQL, client_sites, target_sites
 from linkdesk.core.scoring.flags import BIT, DOMAIN_FLAGS, flag_names
 from linkdesk.core.scoring.model import ANCHOR_CLASSES, BANDS, RISK_LEVELS, Model, load_model
 from linkdesk.core.words import plural
@@ -155,7 +155,7 @@ def explain_domain(db: sqlite3.Connection, domain: str) -> DomainExplanation | N
     flags = []
     for name in flag_names(row["flags"]):
         if name in DOMAIN_FLAGS:
-            text = evidence.flag_evidence(name, context, lambda _: _sites(db, domain))
+            text = evidence.flag_evidence(name, context, lambda _: _sites(db, domain, model))
         else:
             text = _shared_flag_evidence(db, row, name)
         flags.append(FlagEvidence(name, int(model.flag_points[name]), text))
@@ -233,7 +233,7 @@ def _context(db: sqlite3.Connection, link_id: int) -> evidence.LinkContext:
     return evidence.LinkContext(
         link, domain, metrics, site_links, top, model,
         datetime.date.fromisoformat(as_of) if as_of else None, values,
-        _sites(db, link["domain"]),
+        _sites(db, link["domain"], model),
     )
 
 
@@ -244,7 +244,7 @@ def _link_flags(
 
     def count_domains(flag: str) -> int:
         if flag == "many_sites":
-            return _sites(db, link["domain"])
+            return _sites(db, link["domain"], context.model)
         if flag == "network_title":
             sql, key = "SELECT count(DISTINCT domain) FROM links WHERE title = ?", link["title"]
         else:
@@ -259,8 +259,8 @@ def _link_flags(
     ]
 
 
-def _sites(db: sqlite3.Connection, domain: str) -> int:
-    return target_sites(db, domain).get(domain, 0)
+def _sites(db: sqlite3.Connection, domain: str, model: Model) -> int:
+    return target_sites(db, domain, own=client_sites(model)).get(domain, 0)
 
 
 def _shared_flag_evidence(db: sqlite3.Connection, domain: dict[str, Any], flag: str) -> str:

@@ -13,7 +13,7 @@ import datetime
 import json
 import sqlite3
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -155,10 +155,11 @@ _ROOT_SQL = "substr(target_url, 1, instr(substr(target_url, 9), '/') + 7)"
 
 
 def domain_counts(
-    db: sqlite3.Connection, scoped: bool = False
+    db: sqlite3.Connection, scoped: bool = False, own: frozenset[str] = frozenset()
 ) -> Iterator[tuple[str, SiteCounts]]:
     """Per referring domain (of the scope, when `scoped`), in the order of their names: its
-    counts, streamed (a wide profile has about a domain per link).
+    counts, streamed (a wide profile has about a domain per link). `own`: the client's sites
+    (`client_sites`), which count as one site.
 
     One grouped pass over the links sorted by domain and target page gives each domain's
     links, live links, metrics and links to its most linked page. Only a domain with several
@@ -179,7 +180,7 @@ def domain_counts(
     )
     for domain, links, live, top, several_hosts, *values, roots in rows:
         hosts = _distinct_hosts(db, domain) if several_hosts else 1
-        sites = 1 if roots is None else len({_site_of(root) for root in json.loads(roots)})
+        sites = 1 if roots is None else count_sites(map(_site_of, json.loads(roots)), own)
         metrics_of = dict(zip(_METRICS, values, strict=True))
         yield domain, SiteCounts(links, live, hosts, top, metrics_of, sites)
 
@@ -237,7 +238,9 @@ _DOMAIN_COLUMNS = (
 
 def _build_domains(db: sqlite3.Connection, model: Model, scoped: bool = False) -> None:
     large = frozenset(large_platforms(db))
-    rows = (domain_row(domain, site, model, large) for domain, site in domain_counts(db, scoped))
+    own = client_sites(model)
+    rows = (domain_row(domain, site, model, large)
+            for domain, site in domain_counts(db, scoped, own))
     insert = (f"INSERT INTO domain_scores ({', '.join(_DOMAIN_COLUMNS)}) "
               f"VALUES ({', '.join('?' for _ in _DOMAIN_COLUMNS)})")
     if scoped:  # the scope's rows keep their ids; domains left without links go
@@ -351,11 +354,28 @@ def _build_text_marks(db: sqlite3.Connection, model: Model, scoped: bool = False
         network_keys.store_all(db, pairs)
 
 
+def client_sites(model: Model) -> frozenset[str]:
+    """The registered domains of the client's sites (the project's `sites` setting)."""
+    return frozenset(
+        urls.registered_domain(site.strip().lower().removeprefix("www."))
+        for site in model.terms.sites if site.strip()
+    )
+
+
+def count_sites(sites: Iterable[str], own: frozenset[str]) -> int:
+    """How many distinct sites, the client's own sites counting as one: a site linking to a
+    client's shop and its blog (or its country sites) is normal; one linking to many
+    unrelated sites of a project is a directory or a link seller more often than an editor."""
+    return len({"" if site in own else site for site in sites})
+
+
 def target_sites(
-    db: sqlite3.Connection, domain: str | None = None, scoped: bool = False
+    db: sqlite3.Connection, domain: str | None = None, scoped: bool = False,
+    own: frozenset[str] = frozenset(),
 ) -> dict[str, int]:
     """Per referring domain (or for one, or those of the scope), how many distinct sites of the
-    project it links to (sites: the registered domains of the target URLs)."""
+    project it links to (sites: the registered domains of the target URLs; the client's own
+    sites, `own`, count as one)."""
     where = "WHERE domain = ?" if domain is not None else in_scope(scoped)
     pairs = db.execute(
         f"SELECT DISTINCT domain, {_ROOT_SQL} FROM links {where}",
@@ -364,7 +384,7 @@ def target_sites(
     found: dict[str, set[str]] = {}
     for referring, root in pairs:
         found.setdefault(referring, set()).add(_site_of(root))
-    return {referring: len(sites) for referring, sites in found.items()}
+    return {referring: count_sites(sites, own) for referring, sites in found.items()}
 
 
 def _site_of(root: str) -> str:

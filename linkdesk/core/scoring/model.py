@@ -28,8 +28,9 @@ from linkdesk.core.store.settings import Key
 # Bumped whenever a signal's or flag's formula changes, so stored signal values are recomputed.
 # 5: link_list, generated_page, many_sites flags (issue 17); 6: brands found written in
 # separate words (anchors.py); 7: repetition counts the project's sites a domain links to, the
-# market defaults to the sites' countries, worldwide country TLDs are generic (issue 17)
-FEATURES_VERSION = 7
+# market defaults to the sites' countries, worldwide country TLDs are generic (issue 17); 8: the
+# client's own sites (the `sites` setting) count as one site
+FEATURES_VERSION = 8
 
 SIGNALS: tuple[str, ...] = (
     "authority", "trust", "traffic", "page_traffic", "follow", "image", "redirect",
