@@ -535,3 +535,33 @@ def test_placement_statuses_are_worked_out_for_the_reports_day_without_writing(
         assert found.by_status["expired"] == 1 and found.by_status["unchecked"] == 2
         assert [row.page for row in found.expiring] == ["https://blog1.example/post"]
         assert [row[0] for row in project.db.execute("SELECT status FROM placements")] == stored
+
+
+def test_the_average_per_strong_website_counts_only_the_websites_paid_in_that_currency(
+        tmp_path: Path) -> None:
+    """Three strong websites: one paid 300 EUR, one 100 USD, one without a price. No average
+    divides 300 EUR by three websites (two of which cost no euros)."""
+    from linkdesk.core.placements import PlacementInput, apply_change, parse_placement, plan_add
+    from linkdesk.core.report.placements import gather_placements
+    from linkdesk.ui.report.placements_section import placements_section
+
+    path = _project(tmp_path, 300)
+    with Project.open(path, create=False) as project:
+        strong = [row[0] for row in project.db.execute(
+            "SELECT domain FROM domain_scores WHERE band = 3 ORDER BY domain LIMIT 3")]
+        assert len(strong) == 3
+        target = "https://acme-widgets.com/"
+        given = [PlacementInput(source_url=f"https://{strong[0]}/a", target_url=target,
+                                price="300", currency="EUR"),
+                 PlacementInput(source_url=f"https://{strong[1]}/b", target_url=target,
+                                price="100", currency="USD"),
+                 PlacementInput(source_url=f"https://{strong[2]}/c", target_url=target)]
+        apply_change(project.db, plan_add(project.db, [parse_placement(g) for g in given]))
+        report = gather_placements(project.db)
+    assert report is not None and report.strong_domains == 3
+    assert report.per_strong_domain == {"EUR": 300.0, "USD": 100.0}
+    flat = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", " ".join(
+        placements_section(report, "acme-widgets.com")))).split())
+    assert ("3 of the websites are strong, the kind whose links help most; 300 EUR + 100 USD "
+            "went to them.") in flat
+    assert "per strong website" not in flat  # no average of one euro site over three

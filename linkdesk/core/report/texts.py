@@ -126,6 +126,9 @@ ENGLISH: dict[str, str] = {
     "placements_strong": (
         "{count} of the websites are strong, the kind whose links help most; {spend} went to "
         "them, {each} per strong website on average."),
+    "placements_strong_total": (
+        "{count} of the websites are strong, the kind whose links help most; {spend} went to "
+        "them."),
     "placements_strong_one": (
         "1 of the websites is strong, the kind whose links help most; {spend} went to it."),
     "placements_strong_unpriced": (
