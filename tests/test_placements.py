@@ -652,3 +652,37 @@ def test_a_domain_only_placement_of_an_older_project_still_stands_for_its_domain
             "SELECT id FROM links WHERE domain = 'dailyhouse.de' AND target_url = ?",
             (old.target_url,))}
         assert links and {row[0] for row in domain_links(project.db, old)} == links
+
+
+def test_a_header_of_a_hundred_thousand_columns_is_refused_in_a_few_words(
+        tmp_path: Path) -> None:
+    """A file no ledger is (a transposed sheet, a broken export): said in one short message,
+    not handed on to a column mapping of 100,000 menu entries per field."""
+    from linkdesk.core.placements import UnknownHeader
+
+    wide = tmp_path / "wide.csv"
+    columns = 100_000
+    wide.write_text(",".join(f"column {n}" for n in range(columns)) + "\n"
+                    + ",".join(f"https://blog{n}.example/" for n in range(columns)) + "\n",
+                    encoding="utf-8")
+    long_names = tmp_path / "long.csv"
+    long_names.write_text(",".join(f"{'x' * 2000} {n}" for n in range(30)) + "\n"
+                          + ",".join("https://blog.example/" for _ in range(30)) + "\n",
+                          encoding="utf-8")
+    # Excel writes empty columns after the last one used: those are no columns at all.
+    trailing = tmp_path / "trailing.csv"
+    trailing.write_text("source_url,target_url" + "," * 20_000 + "\n"
+                        "https://blog.example/a,https://acme-widgets.com/" + "," * 20_000
+                        + "\n", encoding="utf-8")
+    with _project(tmp_path / "acme.linkdesk", list(make_profile(5, seed=2))) as project:
+        with pytest.raises(PlacementImportError) as refused:
+            import_placements(project.db, wide)
+        assert not isinstance(refused.value, UnknownHeader)
+        message = str(refused.value)
+        assert message.startswith(f"{wide}: line 1 has 100,000 columns")
+        assert len(message) < 400 + len(str(wide))
+        with pytest.raises(UnknownHeader) as unknown:
+            import_placements(project.db, long_names)
+        assert len(str(unknown.value)) < 1_000 + len(str(long_names))
+        assert "and 20 more" in str(unknown.value)
+        assert import_placements(project.db, trailing).added == 1

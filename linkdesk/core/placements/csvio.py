@@ -66,6 +66,9 @@ _GUESS_WORDS = {
     "tag": ("tag", "label", "campaign", "kampagne"),
 }
 _MAX_ERRORS_SAID = 20
+# A ledger has a column per field and a few of its own; more is no ledger (a transposed sheet).
+MAX_COLUMNS = 1_000
+_COLUMNS_SAID, _COLUMN_CHARS = 10, 40  # how much of an unknown header a message quotes
 MAX_IMPORT_BYTES = 16 * 1024 * 1024  # some 100,000 placements; read whole, so bounded
 
 
@@ -141,6 +144,13 @@ def _read_rows(db: sqlite3.Connection, reader: Reader, name: str,
     for row in ([] if fields else reader):
         if any(cell.strip() for cell in row):
             header = [cell.strip() for cell in row]
+            while not header[-1]:  # the empty columns a spreadsheet writes after the last
+                header.pop()
+            if len(header) > MAX_COLUMNS:
+                raise PlacementImportError(
+                    f"{name}: line {reader.line_num} has {len(header):,} columns, more than a "
+                    f"placements file has (LinkDesk reads up to {MAX_COLUMNS:,}): keep the "
+                    "placements' columns and import again")
             break
     rows = [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]
     columns = _columns(db, name, header, mapping, [row for _line, row in rows[:20]])
@@ -255,7 +265,7 @@ def _columns(db: sqlite3.Connection, name: str, header: list[str],
     if missing:
         raise UnknownHeader(
             f"{name}: line 1 has no column for {' and '.join(missing)} (the header reads "
-            f"{', '.join(header) or 'nothing'}); name the columns with --map FIELD=COLUMN",
+            f"{_quoted(header)}); name the columns with --map FIELD=COLUMN",
             header, sample[0] if sample else [], guess_mapping(header, sample))
     return columns
 
@@ -297,6 +307,14 @@ def _addresses(cells: list[str]) -> bool:
         value.startswith(("http://", "https://", "www.")) or ("." in value and " " not in value
                                                               and not value[:1].isdigit())
         for value in values)
+
+
+def _quoted(header: Sequence[str]) -> str:
+    """The first columns of a header, each shortened, for a message."""
+    said = [column if len(column) <= _COLUMN_CHARS else column[: _COLUMN_CHARS - 1] + "…"
+            for column in header[:_COLUMNS_SAID]]
+    more = f" and {len(header) - _COLUMNS_SAID:,} more" if len(header) > _COLUMNS_SAID else ""
+    return (", ".join(said) + more) or "nothing"
 
 
 def _header_key(columns: list[str]) -> str:
