@@ -469,3 +469,29 @@ def test_the_totals_line_counts_in_the_users_locale(qapp: Any) -> None:
     assert text.startswith("1,250 placements")
     assert totals_text(Totals(by_band=Counter(strong=1), by_type=Counter(guest_post=1))
                        ).startswith("1 placement ")
+
+
+def test_the_mapping_dialog_keeps_its_width_with_long_column_names_and_values(
+        qtbot: Any) -> None:
+    from PySide6.QtCore import Qt
+
+    from linkdesk.ui.dialogs.placement_mapping import PlacementMappingDialog
+
+    header = [f"{word} " + "column name " * 250 for word in ("Page", "Target", "Notes")]
+    example = ["https://blog.example/" + "a" * 3000, "https://acme-widgets.com/",
+               "note " * 1000]
+    dialog = PlacementMappingDialog("wide.csv", header, example,
+                                    {"source_url": header[0], "target_url": header[0]},
+                                    lambda mapping: False)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.width() < 1_000 and dialog.sizeHint().width() < 1_000
+    for menu in dialog.menus.values():
+        assert all(len(menu.itemText(i)) <= 100 for i in range(menu.count()))
+        # The whole name, and the start of the example, in each entry's tooltip.
+        tips = [str(menu.itemData(i, Qt.ItemDataRole.ToolTipRole)) for i in range(1, 4)]
+        assert [tip.split("\n")[0] for tip in tips] == header
+    # The whole column name stays what the mapping gives (what --map takes).
+    assert dialog.mapping()["source_url"] == header[0]
+    assert "chosen for two fields" in dialog.problem.text()
+    assert len(dialog.problem.text()) < 200

@@ -26,7 +26,8 @@ from linkdesk.core.placements.csvio import FIELDS, REQUIRED
 from linkdesk.ui.dialogs.buttons import accept_buttons
 
 NONE = "(not in this file)"
-EXAMPLE_CHARS = 40
+EXAMPLE_CHARS = COLUMN_CHARS = 40  # a menu entry's parts, shortened (long cells: a wide dialog)
+TIP_CHARS = 300
 # The fields as the placement dialog names them.
 LABELS = {
     "source_url": "Page:", "target_url": "Links to:", "anchor": "Anchor text:", "rel": "Rel:",
@@ -62,8 +63,11 @@ class PlacementMappingDialog(QDialog):
             menu.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             menu.addItem(NONE, "")
             for index, column in enumerate(header):
-                menu.addItem(_item_text(column, example[index] if index < len(example) else ""),
-                             column)
+                value = example[index] if index < len(example) else ""
+                menu.addItem(_item_text(column, value), column)
+                # The whole name and more of the example: the entry itself is shortened.
+                menu.setItemData(menu.count() - 1, f"{column}\n{value[:TIP_CHARS]}",
+                                 Qt.ItemDataRole.ToolTipRole)
             menu.setCurrentIndex(max(menu.findData(guess.get(field_name, "")), 0))
             menu.currentIndexChanged.connect(self._update)
             self.menus[field_name] = menu
@@ -94,7 +98,7 @@ class PlacementMappingDialog(QDialog):
         if missing:
             said = f"Choose the column of the {' and the '.join(missing)}."
         elif twice:
-            said = f"The column {twice[0]!r} is chosen for two fields."
+            said = f"The column {_shortened(twice[0], COLUMN_CHARS)!r} is chosen for two fields."
         else:
             said = ""
         self.problem.setText(said)
@@ -108,8 +112,13 @@ class PlacementMappingDialog(QDialog):
 
 
 def _item_text(column: str, example: str) -> str:
-    """"Seite — https://blog.example.com/post" (the example shortened)."""
-    shown = " ".join(example.split())
-    if len(shown) > EXAMPLE_CHARS:
-        shown = shown[: EXAMPLE_CHARS - 1] + "…"
-    return f"{column} — {shown}" if shown else column
+    """"Seite — https://blog.example.com/post" (both shortened)."""
+    name = _shortened(column, COLUMN_CHARS)
+    shown = _shortened(example, EXAMPLE_CHARS)
+    return f"{name} — {shown}" if shown else name
+
+
+def _shortened(text: str, chars: int) -> str:
+    """`text` on one line, cut to `chars` with an ellipsis."""
+    shown = " ".join(text.split())
+    return shown[: chars - 1] + "…" if len(shown) > chars else shown
