@@ -495,3 +495,22 @@ def test_the_mapping_dialog_keeps_its_width_with_long_column_names_and_values(
     assert dialog.mapping()["source_url"] == header[0]
     assert "chosen for two fields" in dialog.problem.text()
     assert len(dialog.problem.text()) < 200
+
+
+def test_a_page_address_without_spaces_does_not_widen_the_window(
+        window: MainWindow, tmp_path: Path) -> None:
+    """A tracking query of 400 characters (no place to wrap) made the details' title as wide
+    as itself: the window grew to 3,600 pixels and the details grid was squeezed to nothing."""
+    from linkdesk.ui.format import plain_tooltip
+
+    page = "https://blog.example.com/post?utm_source=" + "z" * 400
+    ledger = tmp_path / "long.csv"
+    ledger.write_text(f"source_url,target_url\n{page},https://acme-widgets.com/\n",
+                      encoding="utf-8")
+    assert window.placements.import_csv(ledger)
+    window.workspace.views["placements"].selectRow(_column(window, "source_url").index(page))
+    details = window.workspace.details
+    assert details.title.text() == page  # the whole address is there (and selectable)
+    assert window.minimumSizeHint().width() < 1_400
+    assert details.minimumSizeHint().width() < 700
+    assert details.title.toolTip() == plain_tooltip(page)  # all of it, when it is cut
