@@ -514,3 +514,13 @@ def test_a_page_address_without_spaces_does_not_widen_the_window(
     assert window.minimumSizeHint().width() < 1_400
     assert details.minimumSizeHint().width() < 700
     assert details.title.toolTip() == plain_tooltip(page)  # all of it, when it is cut
+
+
+def test_a_placements_one_column_of_details_fills_the_panel(window: MainWindow) -> None:
+    """The details of a placement are one column of values: it takes the grid's width (it
+    was 22 characters wide, cutting target and notes with the rest of the panel empty)."""
+    window.workspace.views["placements"].selectRow(0)
+    grid = window.workspace.details.grid
+    assert grid.columnCount() == 1
+    assert grid.columnWidth(0) >= grid.viewport().width() - 1
+    assert grid.viewport().width() > 22 * grid.fontMetrics().averageCharWidth()

@@ -267,6 +267,8 @@ class DetailsPanel(QWidget):
         char = self.fontMetrics().averageCharWidth()
         for column in range(len(headers)):
             grid.setColumnWidth(column, 22 * char)
+        # One column of values (a domain, an anchor, a placement) takes the grid's width.
+        grid.horizontalHeader().setStretchLastSection(len(headers) == 1)
 
 
 def score_summary(explained: LinkExplanation | DomainExplanation, locale: Any = None) -> str:
