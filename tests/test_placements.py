@@ -686,3 +686,13 @@ def test_a_header_of_a_hundred_thousand_columns_is_refused_in_a_few_words(
         assert len(str(unknown.value)) < 1_000 + len(str(long_names))
         assert "and 20 more" in str(unknown.value)
         assert import_placements(project.db, trailing).added == 1
+
+
+def test_an_exported_price_keeps_its_cents(tmp_path: Path) -> None:
+    """`placements export` wrote 80.55 as 80.5 (one decimal): reading it back lost 5 cents."""
+    with _project(tmp_path / "acme.linkdesk", list(make_profile(5, seed=2))) as project:
+        _add(project, source_url="https://cents.example/post",
+             target_url="https://acme-widgets.com/", price="80.55", currency="EUR")
+        out = tmp_path / "ledger.csv"
+        export_placements(project.db, out)
+        assert ",80.55,EUR," in out.read_text(encoding="utf-8")

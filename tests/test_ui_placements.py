@@ -524,3 +524,19 @@ def test_a_placements_one_column_of_details_fills_the_panel(window: MainWindow) 
     assert grid.columnCount() == 1
     assert grid.columnWidth(0) >= grid.viewport().width() - 1
     assert grid.viewport().width() > 22 * grid.fontMetrics().averageCharWidth()
+
+
+def test_a_price_is_shown_to_the_cent(window: MainWindow, tmp_path: Path) -> None:
+    """80.55 EUR was shown as 80.6 (one decimal, as for a quality) in the tab and details."""
+    ledger = tmp_path / "cents.csv"
+    ledger.write_text("source_url,target_url,price,currency\n"
+                      "https://cents.example/post,https://acme-widgets.com/,80.55,EUR\n",
+                      encoding="utf-8")
+    assert window.placements.import_csv(ledger)
+    row = _column(window, "source_url").index("https://cents.example/post")
+    assert _column(window, "price")[row] == "80.55"
+    window.workspace.views["placements"].selectRow(row)
+    grid = window.workspace.details.grid
+    shown = {grid.verticalHeaderItem(r).text(): grid.item(r, 0).text()
+             for r in range(grid.rowCount())}
+    assert shown["Price"] == "80.55"
