@@ -486,6 +486,11 @@ def test_the_mapping_dialog_keeps_its_width_with_long_column_names_and_values(
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.width() < 1_000 and dialog.sizeHint().width() < 1_000
+    # Each field's name is shown whole beside its menu (the menus took all the width).
+    form_labels = [label for label in dialog.findChildren(QLabel)
+                   if label.text().endswith(":")]
+    assert len(form_labels) == len(dialog.menus)
+    assert all(label.width() >= label.sizeHint().width() for label in form_labels)
     for menu in dialog.menus.values():
         assert all(len(menu.itemText(i)) <= 100 for i in range(menu.count()))
         # The whole name, and the start of the example, in each entry's tooltip.

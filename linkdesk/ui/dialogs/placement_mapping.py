@@ -28,6 +28,7 @@ from linkdesk.ui.dialogs.buttons import accept_buttons
 NONE = "(not in this file)"
 EXAMPLE_CHARS = COLUMN_CHARS = 40  # a menu entry's parts, shortened (long cells: a wide dialog)
 TIP_CHARS = 300
+MENU_CHARS = 30  # a menu's least width, in characters
 # The fields as the placement dialog names them.
 LABELS = {
     "source_url": "Page:", "target_url": "Links to:", "anchor": "Anchor text:", "rel": "Rel:",
@@ -61,6 +62,11 @@ class PlacementMappingDialog(QDialog):
             menu = QComboBox()
             menu.setObjectName(f"map_{field_name}")
             menu.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            # As wide as the dialog gives, not as its longest entry: the field names beside
+            # the menus keep their width (long entries had squeezed them to nothing).
+            menu.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            menu.setMinimumContentsLength(MENU_CHARS)
             menu.addItem(NONE, "")
             for index, column in enumerate(header):
                 value = example[index] if index < len(example) else ""
