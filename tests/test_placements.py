@@ -696,3 +696,20 @@ def test_an_exported_price_keeps_its_cents(tmp_path: Path) -> None:
         out = tmp_path / "ledger.csv"
         export_placements(project.db, out)
         assert ",80.55,EUR," in out.read_text(encoding="utf-8")
+
+
+def test_a_column_is_named_by_its_place_when_its_name_does_not_tell(tmp_path: Path) -> None:
+    """`--map target_url=#2`: the second column, for headers with two columns of one name
+    or a column without a name; a column really called "#9" is still taken by its name."""
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("URL,URL,,#9\n"
+                     "https://same-name.example/post,https://acme-widgets.com/shop,note,70\n",
+                     encoding="utf-8")
+    with _project(tmp_path / "acme.linkdesk", list(make_profile(5, seed=2))) as project:
+        mapping = {"source_url": "#1", "target_url": "#2", "notes": "#3", "price": "#9"}
+        assert import_placements(project.db, sheet, mapping).added == 1
+        added = load_placements(project.db)[-1].placement
+        assert (added.source_url, added.target_url, added.notes, added.price) == (
+            "https://same-name.example/post", "https://acme-widgets.com/shop", "note", 70.0)
+        with pytest.raises(PlacementImportError, match="no column '#12'"):
+            import_placements(project.db, sheet, {"source_url": "#1", "target_url": "#12"})

@@ -545,3 +545,33 @@ def test_a_price_is_shown_to_the_cent(window: MainWindow, tmp_path: Path) -> Non
     shown = {grid.verticalHeaderItem(r).text(): grid.item(r, 0).text()
              for r in range(grid.rowCount())}
     assert shown["Price"] == "80.55"
+
+
+def test_columns_without_a_name_or_with_the_same_name_can_be_chosen(
+        window: MainWindow, tmp_path: Path) -> None:
+    """A sheet with two columns called URL (page, then target) and one without a name: each
+    is its own entry, and the one chosen is the one read (the second URL used to be the
+    first one again, and the unnamed column meant "not in this file")."""
+    from linkdesk.ui.dialogs.placement_mapping import PlacementMappingDialog
+
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("URL;URL;;Kosten\n"
+                     "https://same-name.example/post;https://acme-widgets.com/shop;"
+                     "a note without a column name;90\n", encoding="utf-8")
+    assert not window.placements.import_csv(sheet)
+    dialog = shown_dialog(window, PlacementMappingDialog)
+    source, target, notes = (dialog.menus[name] for name in ("source_url", "target_url",
+                                                               "notes"))
+    assert source.currentText() == "URL (column 1) — https://same-name.example/post"
+    assert target.currentText() == "URL (column 2) — https://acme-widgets.com/shop"
+    notes.setCurrentIndex(notes.findText("Column 3 — a note without a column name"))
+    assert notes.currentIndex() > 0
+    assert dialog.problem.text() == ""
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    assert not dialog.isVisible()
+    project = window.project
+    assert project is not None
+    added = load_placements(project.db)[-1].placement
+    assert (added.source_url, added.target_url, added.notes, added.price) == (
+        "https://same-name.example/post", "https://acme-widgets.com/shop",
+        "a note without a column name", 90.0)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -252,10 +253,11 @@ def _columns(db: sqlite3.Connection, name: str, header: list[str],
         if field_name not in FIELDS:
             raise PlacementImportError(f"{name}: --map {field_name}=…: no field "
                                        f"{field_name!r}; the fields are {', '.join(FIELDS)}")
-        if column.lower() not in position:
+        index = position.get(column.lower(), _place(column, len(header)))
+        if index is None:
             raise PlacementImportError(f"{name}: --map {field_name}={column}: the header has "
                                        f"no column {column!r}")
-        columns[field_name] = position[column.lower()]
+        columns[field_name] = index
     for cell, index in sorted(position.items(), key=lambda item: item[1]):
         field_name = cell.replace(" ", "_") if cell.replace(" ", "_") in FIELDS else \
             _ALIASES.get(cell.replace(" ", "_"))
@@ -281,7 +283,7 @@ def guess_mapping(header: Sequence[str], sample: Sequence[Sequence[str]] = ()) -
 
     def take(field_name: str, index: int) -> None:
         if field_name not in guess and index not in used:
-            guess[field_name] = header[index]
+            guess[field_name] = column_reference(header, index)
             used.add(index)
 
     for index, cell in enumerate(lowered):
@@ -295,9 +297,25 @@ def guess_mapping(header: Sequence[str], sample: Sequence[Sequence[str]] = ()) -
                 take(field_name, index)
     addresses = [index for index in range(len(header))
                  if index not in used and _addresses([_cell(row, index) for row in sample])]
-    for field_name, index in zip(("source_url", "target_url"), addresses, strict=False):
+    missing = [name for name in REQUIRED if name not in guess]  # the page found by name
+    for field_name, index in zip(missing, addresses, strict=False):
         take(field_name, index)
     return {field_name: guess[field_name] for field_name in FIELDS if field_name in guess}
+
+
+def column_reference(header: Sequence[str], index: int) -> str:
+    """How a mapping names the column at `index`: its name, or `#3` (its place, from 1) when
+    the name does not tell it (blank, or another column has it too)."""
+    name = header[index].strip().lower()
+    if name and sum(cell.strip().lower() == name for cell in header) == 1:
+        return header[index]
+    return f"#{index + 1}"
+
+
+def _place(column: str, count: int) -> int | None:
+    """The index `#3` names among `count` columns, or None."""
+    match = re.fullmatch(r"#(\d{1,7})", column.strip())
+    return int(match[1]) - 1 if match and 1 <= int(match[1]) <= count else None
 
 
 def _addresses(cells: list[str]) -> bool:

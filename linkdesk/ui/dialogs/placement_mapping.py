@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from linkdesk.core.placements.csvio import FIELDS, REQUIRED
+from linkdesk.core.placements.csvio import FIELDS, REQUIRED, column_reference
 from linkdesk.ui.dialogs.buttons import accept_buttons
 
 NONE = "(not in this file)"
@@ -70,7 +70,9 @@ class PlacementMappingDialog(QDialog):
             menu.addItem(NONE, "")
             for index, column in enumerate(header):
                 value = example[index] if index < len(example) else ""
-                menu.addItem(_item_text(column, value), column)
+                reference = column_reference(header, index)  # a name, or "#3" when unclear
+                menu.addItem(_item_text(_column_title(column, index, reference), value),
+                             reference)
                 # The whole name and more of the example: the entry itself is shortened.
                 menu.setItemData(menu.count() - 1, f"{column}\n{value[:TIP_CHARS]}",
                                  Qt.ItemDataRole.ToolTipRole)
@@ -122,6 +124,15 @@ def _item_text(column: str, example: str) -> str:
     name = _shortened(column, COLUMN_CHARS)
     shown = _shortened(example, EXAMPLE_CHARS)
     return f"{name} — {shown}" if shown else name
+
+
+def _column_title(column: str, index: int, reference: str) -> str:
+    """A column as the menus name it: "Seite", "URL (column 2)" when two are called URL,
+    "Column 3" when it has no name."""
+    if reference == column:
+        return column
+    return f"{_shortened(column, COLUMN_CHARS)} (column {index + 1})" if column.strip() \
+        else f"Column {index + 1}"
 
 
 def _shortened(text: str, chars: int) -> str:
