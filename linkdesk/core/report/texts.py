@@ -152,7 +152,7 @@ ENGLISH: dict[str, str] = {
     "placement_type_pr": "Press release",
     "placement_type_outreach": "Mention won by outreach",
     "placement_type_other": "Other",
-    "placement_website": "{domain} (page to follow)",
+    "placement_website": "{domain} (exact page not known yet)",
     "placement_rel_follow": "a normal link", "placement_rel_nofollow": "marked not to be followed",
     "placement_rel_ugc": "marked as posted by a user", "placement_rel_sponsored": "marked as paid",
     "differs_rel": "Now {found}, agreed: {agreed}",
