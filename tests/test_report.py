@@ -567,3 +567,19 @@ def test_the_average_per_strong_website_counts_only_the_websites_paid_in_that_cu
     assert ("3 of the websites are strong, the kind whose links help most; 300 EUR + 100 USD "
             "went to them.") in flat
     assert "per strong website" not in flat  # no average of one euro site over three
+
+
+def test_a_price_without_a_currency_says_so(qapp: object) -> None:
+    """"Spent in total: 120 EUR + 50." left the client guessing what the 50 is."""
+    from linkdesk.core.report.placements import PlacedLink, PlacementsReport
+    from linkdesk.ui.report.placements_section import placements_section
+
+    rows = [PlacedLink("https://a.example/1", "pr", None, None, 120.0, "EUR", "live"),
+            PlacedLink("https://b.example/2", "pr", None, None, 50.0, "", "live")]
+    report = PlacementsReport(
+        total=2, by_status={"live": 2}, by_type={"pr": 2},
+        spend_by_type={"pr": {"EUR": 120.0, "": 50.0}}, spend={"": 50.0, "EUR": 120.0},
+        strong_domains=0, strong_spend={}, rows=rows)
+    flat = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", " ".join(
+        placements_section(report, "acme-widgets.com")))).split())
+    assert "Spent in total: 50 (currency not recorded) + 120 EUR." in flat

@@ -159,6 +159,7 @@ ENGLISH: dict[str, str] = {
     "differs_anchor": "Link text \u201c{found}\u201d, agreed: \u201c{agreed}\u201d",
     "differs_target": "Links to another page of your site than agreed",
     "no_price": "–",
+    "no_currency": "(currency not recorded)",
     "more_rows": "… and {count} more",
     "empty_table": "None in this period.",
     "not_scored": "not scored",

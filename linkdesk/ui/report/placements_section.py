@@ -115,7 +115,7 @@ def _money(amounts: Mapping[str, float | None]) -> str:
         if amount is None:
             continue
         shown = f"{amount:,.0f}" if float(amount).is_integer() else f"{amount:,.2f}"
-        parts.append(f"{shown} {currency}".strip())
+        parts.append(f"{shown} {currency or text('no_currency')}")
     return " + ".join(parts) or text("no_price")
 
 
