@@ -29,11 +29,15 @@ from linkdesk.ui.preferences import Preferences
 DAMAGE = [  # (key, stored text, words of the message)
     ("scoring", "{bad", "not valid JSON"),
     ("scoring", '{"weights": 3}', "sections"),
+    ("scoring", '{"weights": {"follow": "abc"}}', "weights: follow wants a number, got 'abc'"),
+    ("scoring", '{"thresholds": {"strong": null}}', "thresholds: strong wants a number"),
     ("sites", '"acme-widgets.com"', "list of text"),
     ("brand_terms", "[1, 2]", "list of text"),
     ("disavow_platforms", "{bad", "not valid JSON"),
     ("report_branding", "[]", "JSON object"),
 ]
+# Read as JSON, found wrong by the scoring model.
+MODEL = [("scoring", '{"thresholds": {"risky_level": "banana"}}', "risky_level must be one of")]
 UNREAD_BY_REPORT = [
     ("disavow_warn_quality", '"high"', "a number"),
     ("library_confidential", "1", "true or false"),
@@ -59,7 +63,7 @@ def damaged(built: Path, folder: Path, key: str, text: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize(("key", "text", "problem"), DAMAGE)
+@pytest.mark.parametrize(("key", "text", "problem"), DAMAGE + MODEL)
 def test_a_damaged_setting_is_named_in_one_message(
         built: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
         key: str, text: str, problem: str) -> None:

@@ -652,3 +652,64 @@ def test_a_domain_only_placement_of_an_older_project_still_stands_for_its_domain
             "SELECT id FROM links WHERE domain = 'dailyhouse.de' AND target_url = ?",
             (old.target_url,))}
         assert links and {row[0] for row in domain_links(project.db, old)} == links
+
+
+def test_a_header_of_a_hundred_thousand_columns_is_refused_in_a_few_words(
+        tmp_path: Path) -> None:
+    """A file no ledger is (a transposed sheet, a broken export): said in one short message,
+    not handed on to a column mapping of 100,000 menu entries per field."""
+    from linkdesk.core.placements import UnknownHeader
+
+    wide = tmp_path / "wide.csv"
+    columns = 100_000
+    wide.write_text(",".join(f"column {n}" for n in range(columns)) + "\n"
+                    + ",".join(f"https://blog{n}.example/" for n in range(columns)) + "\n",
+                    encoding="utf-8")
+    long_names = tmp_path / "long.csv"
+    long_names.write_text(",".join(f"{'x' * 2000} {n}" for n in range(30)) + "\n"
+                          + ",".join("https://blog.example/" for _ in range(30)) + "\n",
+                          encoding="utf-8")
+    # Excel writes empty columns after the last one used: those are no columns at all.
+    trailing = tmp_path / "trailing.csv"
+    trailing.write_text("source_url,target_url" + "," * 20_000 + "\n"
+                        "https://blog.example/a,https://acme-widgets.com/" + "," * 20_000
+                        + "\n", encoding="utf-8")
+    with _project(tmp_path / "acme.linkdesk", list(make_profile(5, seed=2))) as project:
+        with pytest.raises(PlacementImportError) as refused:
+            import_placements(project.db, wide)
+        assert not isinstance(refused.value, UnknownHeader)
+        message = str(refused.value)
+        assert message.startswith(f"{wide}: line 1 has 100,000 columns")
+        assert len(message) < 400 + len(str(wide))
+        with pytest.raises(UnknownHeader) as unknown:
+            import_placements(project.db, long_names)
+        assert len(str(unknown.value)) < 1_000 + len(str(long_names))
+        assert "and 20 more" in str(unknown.value)
+        assert import_placements(project.db, trailing).added == 1
+
+
+def test_an_exported_price_keeps_its_cents(tmp_path: Path) -> None:
+    """`placements export` wrote 80.55 as 80.5 (one decimal): reading it back lost 5 cents."""
+    with _project(tmp_path / "acme.linkdesk", list(make_profile(5, seed=2))) as project:
+        _add(project, source_url="https://cents.example/post",
+             target_url="https://acme-widgets.com/", price="80.55", currency="EUR")
+        out = tmp_path / "ledger.csv"
+        export_placements(project.db, out)
+        assert ",80.55,EUR," in out.read_text(encoding="utf-8")
+
+
+def test_a_column_is_named_by_its_place_when_its_name_does_not_tell(tmp_path: Path) -> None:
+    """`--map target_url=#2`: the second column, for headers with two columns of one name
+    or a column without a name; a column really called "#9" is still taken by its name."""
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("URL,URL,,#9\n"
+                     "https://same-name.example/post,https://acme-widgets.com/shop,note,70\n",
+                     encoding="utf-8")
+    with _project(tmp_path / "acme.linkdesk", list(make_profile(5, seed=2))) as project:
+        mapping = {"source_url": "#1", "target_url": "#2", "notes": "#3", "price": "#9"}
+        assert import_placements(project.db, sheet, mapping).added == 1
+        added = load_placements(project.db)[-1].placement
+        assert (added.source_url, added.target_url, added.notes, added.price) == (
+            "https://same-name.example/post", "https://acme-widgets.com/shop", "note", 70.0)
+        with pytest.raises(PlacementImportError, match="no column '#12'"):
+            import_placements(project.db, sheet, {"source_url": "#1", "target_url": "#12"})

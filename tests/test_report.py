@@ -464,7 +464,8 @@ def test_a_placements_section_in_client_words_in_both_formats(
                   "Spent in total: 795 EUR + 80 USD.",
                   "2 of the websites are strong, the kind whose links help most; 300 EUR went "
                   "to them, 150 EUR per strong website on average.",
-                  "travel.widgetblog.example (page to follow)", text("placements_expiring_title"),
+                  "travel.widgetblog.example (exact page not known yet)",
+                  text("placements_expiring_title"),
                   "Press release 2 300 EUR", "Article written for another website 4 480 EUR",
                   "5 of them need attention"):
         assert words in section, words
@@ -475,7 +476,8 @@ def test_a_placements_section_in_client_words_in_both_formats(
     assert pages["dropped"].split("://")[1] in renewal and "80 USD" in renewal
     assert pages["kept"].split("://")[1] not in renewal
     # No jargon a client would not read.
-    for jargon in ("nofollow", "rel ", "anchor", "niche", "unchecked", "placement"):
+    for jargon in ("nofollow", "rel ", "anchor", "niche", "unchecked", "placement",
+                   "page to follow"):  # "follow" is what links do: not a word for "later"
         assert jargon not in section.lower(), jargon
     pdf_words = _pdf_text(pdf).replace("\u200b", "")
     assert text("placements") in pdf_words and "Spent in total: 795 EUR + 80 USD." in pdf_words
@@ -535,3 +537,49 @@ def test_placement_statuses_are_worked_out_for_the_reports_day_without_writing(
         assert found.by_status["expired"] == 1 and found.by_status["unchecked"] == 2
         assert [row.page for row in found.expiring] == ["https://blog1.example/post"]
         assert [row[0] for row in project.db.execute("SELECT status FROM placements")] == stored
+
+
+def test_the_average_per_strong_website_counts_only_the_websites_paid_in_that_currency(
+        tmp_path: Path) -> None:
+    """Three strong websites: one paid 300 EUR, one 100 USD, one without a price. No average
+    divides 300 EUR by three websites (two of which cost no euros)."""
+    from linkdesk.core.placements import PlacementInput, apply_change, parse_placement, plan_add
+    from linkdesk.core.report.placements import gather_placements
+    from linkdesk.ui.report.placements_section import placements_section
+
+    path = _project(tmp_path, 300)
+    with Project.open(path, create=False) as project:
+        strong = [row[0] for row in project.db.execute(
+            "SELECT domain FROM domain_scores WHERE band = 3 ORDER BY domain LIMIT 3")]
+        assert len(strong) == 3
+        target = "https://acme-widgets.com/"
+        given = [PlacementInput(source_url=f"https://{strong[0]}/a", target_url=target,
+                                price="300", currency="EUR"),
+                 PlacementInput(source_url=f"https://{strong[1]}/b", target_url=target,
+                                price="100", currency="USD"),
+                 PlacementInput(source_url=f"https://{strong[2]}/c", target_url=target)]
+        apply_change(project.db, plan_add(project.db, [parse_placement(g) for g in given]))
+        report = gather_placements(project.db)
+    assert report is not None and report.strong_domains == 3
+    assert report.per_strong_domain == {"EUR": 300.0, "USD": 100.0}
+    flat = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", " ".join(
+        placements_section(report, "acme-widgets.com")))).split())
+    assert ("3 of the websites are strong, the kind whose links help most; 300 EUR + 100 USD "
+            "went to them.") in flat
+    assert "per strong website" not in flat  # no average of one euro site over three
+
+
+def test_a_price_without_a_currency_says_so(qapp: object) -> None:
+    """"Spent in total: 120 EUR + 50." left the client guessing what the 50 is."""
+    from linkdesk.core.report.placements import PlacedLink, PlacementsReport
+    from linkdesk.ui.report.placements_section import placements_section
+
+    rows = [PlacedLink("https://a.example/1", "pr", None, None, 120.0, "EUR", "live"),
+            PlacedLink("https://b.example/2", "pr", None, None, 50.0, "", "live")]
+    report = PlacementsReport(
+        total=2, by_status={"live": 2}, by_type={"pr": 2},
+        spend_by_type={"pr": {"EUR": 120.0, "": 50.0}}, spend={"": 50.0, "EUR": 120.0},
+        strong_domains=0, strong_spend={}, rows=rows)
+    flat = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", " ".join(
+        placements_section(report, "acme-widgets.com")))).split())
+    assert "Spent in total: 50 (currency not recorded) + 120 EUR." in flat

@@ -469,3 +469,109 @@ def test_the_totals_line_counts_in_the_users_locale(qapp: Any) -> None:
     assert text.startswith("1,250 placements")
     assert totals_text(Totals(by_band=Counter(strong=1), by_type=Counter(guest_post=1))
                        ).startswith("1 placement ")
+
+
+def test_the_mapping_dialog_keeps_its_width_with_long_column_names_and_values(
+        qtbot: Any) -> None:
+    from PySide6.QtCore import Qt
+
+    from linkdesk.ui.dialogs.placement_mapping import PlacementMappingDialog
+
+    header = [f"{word} " + "column name " * 250 for word in ("Page", "Target", "Notes")]
+    example = ["https://blog.example/" + "a" * 3000, "https://acme-widgets.com/",
+               "note " * 1000]
+    dialog = PlacementMappingDialog("wide.csv", header, example,
+                                    {"source_url": header[0], "target_url": header[0]},
+                                    lambda mapping: False)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.width() < 1_000 and dialog.sizeHint().width() < 1_000
+    # Each field's name is shown whole beside its menu (the menus took all the width).
+    form_labels = [label for label in dialog.findChildren(QLabel)
+                   if label.text().endswith(":")]
+    assert len(form_labels) == len(dialog.menus)
+    assert all(label.width() >= label.sizeHint().width() for label in form_labels)
+    for menu in dialog.menus.values():
+        assert all(len(menu.itemText(i)) <= 100 for i in range(menu.count()))
+        # The whole name, and the start of the example, in each entry's tooltip.
+        tips = [str(menu.itemData(i, Qt.ItemDataRole.ToolTipRole)) for i in range(1, 4)]
+        assert [tip.split("\n")[0] for tip in tips] == header
+    # The whole column name stays what the mapping gives (what --map takes).
+    assert dialog.mapping()["source_url"] == header[0]
+    assert "chosen for two fields" in dialog.problem.text()
+    assert len(dialog.problem.text()) < 200
+
+
+def test_a_page_address_without_spaces_does_not_widen_the_window(
+        window: MainWindow, tmp_path: Path) -> None:
+    """A tracking query of 400 characters (no place to wrap) made the details' title as wide
+    as itself: the window grew to 3,600 pixels and the details grid was squeezed to nothing."""
+    from linkdesk.ui.format import plain_tooltip
+
+    page = "https://blog.example.com/post?utm_source=" + "z" * 400
+    ledger = tmp_path / "long.csv"
+    ledger.write_text(f"source_url,target_url\n{page},https://acme-widgets.com/\n",
+                      encoding="utf-8")
+    assert window.placements.import_csv(ledger)
+    window.workspace.views["placements"].selectRow(_column(window, "source_url").index(page))
+    details = window.workspace.details
+    assert details.title.text() == page  # the whole address is there (and selectable)
+    assert window.minimumSizeHint().width() < 1_400
+    assert details.minimumSizeHint().width() < 700
+    assert details.title.toolTip() == plain_tooltip(page)  # all of it, when it is cut
+
+
+def test_a_placements_one_column_of_details_fills_the_panel(window: MainWindow) -> None:
+    """The details of a placement are one column of values: it takes the grid's width (it
+    was 22 characters wide, cutting target and notes with the rest of the panel empty)."""
+    window.workspace.views["placements"].selectRow(0)
+    grid = window.workspace.details.grid
+    assert grid.columnCount() == 1
+    assert grid.columnWidth(0) >= grid.viewport().width() - 1
+    assert grid.viewport().width() > 22 * grid.fontMetrics().averageCharWidth()
+
+
+def test_a_price_is_shown_to_the_cent(window: MainWindow, tmp_path: Path) -> None:
+    """80.55 EUR was shown as 80.6 (one decimal, as for a quality) in the tab and details."""
+    ledger = tmp_path / "cents.csv"
+    ledger.write_text("source_url,target_url,price,currency\n"
+                      "https://cents.example/post,https://acme-widgets.com/,80.55,EUR\n",
+                      encoding="utf-8")
+    assert window.placements.import_csv(ledger)
+    row = _column(window, "source_url").index("https://cents.example/post")
+    assert _column(window, "price")[row] == "80.55"
+    window.workspace.views["placements"].selectRow(row)
+    grid = window.workspace.details.grid
+    shown = {grid.verticalHeaderItem(r).text(): grid.item(r, 0).text()
+             for r in range(grid.rowCount())}
+    assert shown["Price"] == "80.55"
+
+
+def test_columns_without_a_name_or_with_the_same_name_can_be_chosen(
+        window: MainWindow, tmp_path: Path) -> None:
+    """A sheet with two columns called URL (page, then target) and one without a name: each
+    is its own entry, and the one chosen is the one read (the second URL used to be the
+    first one again, and the unnamed column meant "not in this file")."""
+    from linkdesk.ui.dialogs.placement_mapping import PlacementMappingDialog
+
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("URL;URL;;Kosten\n"
+                     "https://same-name.example/post;https://acme-widgets.com/shop;"
+                     "a note without a column name;90\n", encoding="utf-8")
+    assert not window.placements.import_csv(sheet)
+    dialog = shown_dialog(window, PlacementMappingDialog)
+    source, target, notes = (dialog.menus[name] for name in ("source_url", "target_url",
+                                                               "notes"))
+    assert source.currentText() == "URL (column 1) — https://same-name.example/post"
+    assert target.currentText() == "URL (column 2) — https://acme-widgets.com/shop"
+    notes.setCurrentIndex(notes.findText("Column 3 — a note without a column name"))
+    assert notes.currentIndex() > 0
+    assert dialog.problem.text() == ""
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    assert not dialog.isVisible()
+    project = window.project
+    assert project is not None
+    added = load_placements(project.db)[-1].placement
+    assert (added.source_url, added.target_url, added.notes, added.price) == (
+        "https://same-name.example/post", "https://acme-widgets.com/shop",
+        "a note without a column name", 90.0)

@@ -89,7 +89,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     load.add_argument("project", type=Path)
     load.add_argument("file", type=Path)
     load.add_argument("--map", action="append", default=[], metavar="FIELD=COLUMN",
-                      help="read FIELD from COLUMN (fields: "
+                      help="read FIELD from COLUMN, a name or #N, the Nth column (fields: "
                       f"{', '.join(PlacementInput.names())}); remembered for this header")
     load.set_defaults(run=run_import)
 

@@ -86,6 +86,7 @@ class Placements(WindowPart):
         self.stale = True  # statuses may be out of date (a check, an import, a new day)
         self.mapping_dialog: PlacementMappingDialog | None = None  # the latest one opened
         self.refreshing = False  # statuses are being brought up to date on a worker
+        self.changed_while_refreshing = False  # then they are refreshed again after it
         panel = self.workspace.placements
         panel.add_requested.connect(self.add)
         panel.edit_requested.connect(self.edit)
@@ -140,6 +141,7 @@ class Placements(WindowPart):
         """Statuses may have changed (a check, an import, another project): refresh them
         the next time the tab is shown (now, if it is on screen)."""
         self.stale = True
+        self.changed_while_refreshing = self.refreshing  # what it read may be older
         if self.workspace.current_name() == PLACEMENTS.name:
             self.shown()
 
@@ -166,16 +168,19 @@ class Placements(WindowPart):
 
     def _refreshed(self, outcome: TaskOutcome, then: Callable[[], None] | None) -> None:
         self.refreshing = False
+        again, self.changed_while_refreshing = self.changed_while_refreshing, False
         if outcome.error:
             self.post(f"Placement statuses could not be brought up to date: {outcome.error}.",
                       10_000)
-        else:
+        elif not again:
             self.stale = False
         if outcome.result:
             self._reload()
         else:
             self._show_totals()
-        if then is not None:
+        if again and not outcome.error:  # a check or an import ended while it read
+            self.shown(then)
+        elif then is not None:
             then()
 
     def _reload(self) -> None:
@@ -243,6 +248,7 @@ class Placements(WindowPart):
         self.notice.say([], [])
         self.stale = True
         self.refreshing = False  # a refresh of the previous project was dropped with it
+        self.changed_while_refreshing = False
         if project is None:
             return
         self.shown(then=lambda: self._say_notice(project))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -66,6 +67,9 @@ _GUESS_WORDS = {
     "tag": ("tag", "label", "campaign", "kampagne"),
 }
 _MAX_ERRORS_SAID = 20
+# A ledger has a column per field and a few of its own; more is no ledger (a transposed sheet).
+MAX_COLUMNS = 1_000
+_COLUMNS_SAID, _COLUMN_CHARS = 10, 40  # how much of an unknown header a message quotes
 MAX_IMPORT_BYTES = 16 * 1024 * 1024  # some 100,000 placements; read whole, so bounded
 
 
@@ -141,6 +145,13 @@ def _read_rows(db: sqlite3.Connection, reader: Reader, name: str,
     for row in ([] if fields else reader):
         if any(cell.strip() for cell in row):
             header = [cell.strip() for cell in row]
+            while not header[-1]:  # the empty columns a spreadsheet writes after the last
+                header.pop()
+            if len(header) > MAX_COLUMNS:
+                raise PlacementImportError(
+                    f"{name}: line {reader.line_num} has {len(header):,} columns, more than a "
+                    f"placements file has (LinkDesk reads up to {MAX_COLUMNS:,}): keep the "
+                    "placements' columns and import again")
             break
     rows = [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]
     columns = _columns(db, name, header, mapping, [row for _line, row in rows[:20]])
@@ -242,10 +253,11 @@ def _columns(db: sqlite3.Connection, name: str, header: list[str],
         if field_name not in FIELDS:
             raise PlacementImportError(f"{name}: --map {field_name}=…: no field "
                                        f"{field_name!r}; the fields are {', '.join(FIELDS)}")
-        if column.lower() not in position:
+        index = position.get(column.lower(), _place(column, len(header)))
+        if index is None:
             raise PlacementImportError(f"{name}: --map {field_name}={column}: the header has "
                                        f"no column {column!r}")
-        columns[field_name] = position[column.lower()]
+        columns[field_name] = index
     for cell, index in sorted(position.items(), key=lambda item: item[1]):
         field_name = cell.replace(" ", "_") if cell.replace(" ", "_") in FIELDS else \
             _ALIASES.get(cell.replace(" ", "_"))
@@ -255,7 +267,7 @@ def _columns(db: sqlite3.Connection, name: str, header: list[str],
     if missing:
         raise UnknownHeader(
             f"{name}: line 1 has no column for {' and '.join(missing)} (the header reads "
-            f"{', '.join(header) or 'nothing'}); name the columns with --map FIELD=COLUMN",
+            f"{_quoted(header)}); name the columns with --map FIELD=COLUMN",
             header, sample[0] if sample else [], guess_mapping(header, sample))
     return columns
 
@@ -271,7 +283,7 @@ def guess_mapping(header: Sequence[str], sample: Sequence[Sequence[str]] = ()) -
 
     def take(field_name: str, index: int) -> None:
         if field_name not in guess and index not in used:
-            guess[field_name] = header[index]
+            guess[field_name] = column_reference(header, index)
             used.add(index)
 
     for index, cell in enumerate(lowered):
@@ -285,9 +297,25 @@ def guess_mapping(header: Sequence[str], sample: Sequence[Sequence[str]] = ()) -
                 take(field_name, index)
     addresses = [index for index in range(len(header))
                  if index not in used and _addresses([_cell(row, index) for row in sample])]
-    for field_name, index in zip(("source_url", "target_url"), addresses, strict=False):
+    missing = [name for name in REQUIRED if name not in guess]  # the page found by name
+    for field_name, index in zip(missing, addresses, strict=False):
         take(field_name, index)
     return {field_name: guess[field_name] for field_name in FIELDS if field_name in guess}
+
+
+def column_reference(header: Sequence[str], index: int) -> str:
+    """How a mapping names the column at `index`: its name, or `#3` (its place, from 1) when
+    the name does not tell it (blank, or another column has it too)."""
+    name = header[index].strip().lower()
+    if name and sum(cell.strip().lower() == name for cell in header) == 1:
+        return header[index]
+    return f"#{index + 1}"
+
+
+def _place(column: str, count: int) -> int | None:
+    """The index `#3` names among `count` columns, or None."""
+    match = re.fullmatch(r"#(\d{1,7})", column.strip())
+    return int(match[1]) - 1 if match and 1 <= int(match[1]) <= count else None
 
 
 def _addresses(cells: list[str]) -> bool:
@@ -297,6 +325,14 @@ def _addresses(cells: list[str]) -> bool:
         value.startswith(("http://", "https://", "www.")) or ("." in value and " " not in value
                                                               and not value[:1].isdigit())
         for value in values)
+
+
+def _quoted(header: Sequence[str]) -> str:
+    """The first columns of a header, each shortened, for a message."""
+    said = [column if len(column) <= _COLUMN_CHARS else column[: _COLUMN_CHARS - 1] + "…"
+            for column in header[:_COLUMNS_SAID]]
+    more = f" and {len(header) - _COLUMNS_SAID:,} more" if len(header) > _COLUMNS_SAID else ""
+    return (", ".join(said) + more) or "nothing"
 
 
 def _header_key(columns: list[str]) -> str:

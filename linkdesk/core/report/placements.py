@@ -64,17 +64,18 @@ class PlacementsReport:
     spend: dict[str, float]  # currency -> amount ('' : prices without a currency)
     strong_domains: int  # distinct strong referring domains among the placements
     strong_spend: dict[str, float]  # currency -> amount spent on those domains
+    strong_priced: dict[str, int] = field(default_factory=dict)  # currency -> domains paid in it
     rows: list[PlacedLink] = field(default_factory=list)
     expiring: list[PlacedLink] = field(default_factory=list)
     expiry_days: int = EXPIRY_DAYS
 
     @property
     def per_strong_domain(self) -> dict[str, float]:
-        """What each strong website cost on average, per currency."""
-        if not self.strong_domains:
-            return {}
-        return {currency: amount / self.strong_domains
-                for currency, amount in self.strong_spend.items()}
+        """What each strong website paid in a currency cost on average, per currency (the
+        websites paid in another currency, or without a price, are not counted in)."""
+        return {currency: amount / self.strong_priced[currency]
+                for currency, amount in self.strong_spend.items()
+                if self.strong_priced.get(currency)}
 
 
 def gather_placements(db: sqlite3.Connection,
@@ -104,9 +105,11 @@ def gather_placements(db: sqlite3.Connection,
         for currency, amount in amounts.items():
             spend[currency] += amount
     strong_spend: defaultdict[str, float] = defaultdict(float)
+    strong_priced: Counter[str] = Counter()
     for amounts in found_totals.spend_per_strong_domain.values():
         for currency, amount in amounts.items():
             strong_spend[currency] += amount
+            strong_priced[currency] += 1
     strong = {v.domain for v in placement_values(db) if v.band == BANDS[-1]}
     statuses = Counter(row.status for row in rows)
     last = (day + datetime.timedelta(days=EXPIRY_DAYS)).isoformat()
@@ -121,6 +124,7 @@ def gather_placements(db: sqlite3.Connection,
         by_type=dict(found_totals.by_type.most_common()),
         spend_by_type=found_totals.spend_by_type, spend=dict(sorted(spend.items())),
         strong_domains=len(strong), strong_spend=dict(sorted(strong_spend.items())),
+        strong_priced=dict(strong_priced),
         rows=rows, expiring=expiring)
 
 

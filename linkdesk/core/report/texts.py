@@ -126,6 +126,9 @@ ENGLISH: dict[str, str] = {
     "placements_strong": (
         "{count} of the websites are strong, the kind whose links help most; {spend} went to "
         "them, {each} per strong website on average."),
+    "placements_strong_total": (
+        "{count} of the websites are strong, the kind whose links help most; {spend} went to "
+        "them."),
     "placements_strong_one": (
         "1 of the websites is strong, the kind whose links help most; {spend} went to it."),
     "placements_strong_unpriced": (
@@ -149,13 +152,14 @@ ENGLISH: dict[str, str] = {
     "placement_type_pr": "Press release",
     "placement_type_outreach": "Mention won by outreach",
     "placement_type_other": "Other",
-    "placement_website": "{domain} (page to follow)",
+    "placement_website": "{domain} (exact page not known yet)",
     "placement_rel_follow": "a normal link", "placement_rel_nofollow": "marked not to be followed",
     "placement_rel_ugc": "marked as posted by a user", "placement_rel_sponsored": "marked as paid",
     "differs_rel": "Now {found}, agreed: {agreed}",
     "differs_anchor": "Link text \u201c{found}\u201d, agreed: \u201c{agreed}\u201d",
     "differs_target": "Links to another page of your site than agreed",
     "no_price": "–",
+    "no_currency": "(currency not recorded)",
     "more_rows": "… and {count} more",
     "empty_table": "None in this period.",
     "not_scored": "not scored",

@@ -227,6 +227,10 @@ def load_model(db: sqlite3.Connection) -> Model:
         name: tuple(str(item) for item in stored.get(key) or ()) for name, key in TERM_KEYS.items()
     })
     overrides = stored.get(Key.SCORING) or {}
+    risky = overrides.get("thresholds", {}).get("risky_level", DEFAULT_THRESHOLDS["risky_level"])
+    if risky not in RISK_LEVELS:
+        raise settings.damaged(db, Key.SCORING, f"thresholds: risky_level must be one of "
+                               f"{', '.join(RISK_LEVELS)}, got {risky!r}")
     return Model(
         terms,
         {**DEFAULT_WEIGHTS, **overrides.get("weights", {})},

@@ -162,10 +162,16 @@ def _decoded(db: sqlite3.Connection, key: Key, text: object) -> Any:
         problem = _shape_problem(key, value)
         if problem is None:
             return value
+    raise damaged(db, key, problem)
+
+
+def damaged(db: sqlite3.Connection, key: Key, problem: str) -> SettingError:
+    """The error for a stored setting that cannot be used: the project, the setting, its
+    `problem` and how to set it again."""
     where = next((file for _, name, file in db.execute("PRAGMA database_list")
                   if name == "main" and file), "the project")
-    raise SettingError(f"{where}: the setting {key.value!r} is damaged ({clip(problem)}); "
-                       f"{_REPAIR.get(key, '')}restore the project from a backup", key)
+    return SettingError(f"{where}: the setting {key.value!r} is damaged ({clip(problem)}); "
+                        f"{_REPAIR.get(key, '')}restore the project from a backup", key)
 
 
 def _shape_problem(key: Key, value: Any) -> str | None:
@@ -178,8 +184,8 @@ def _shape_problem(key: Key, value: Any) -> str | None:
     elif key in _OBJECTS:
         if not isinstance(value, dict):
             return f"expected a JSON object, found {clip(json.dumps(value), 60)}"
-        if key is Key.SCORING and not all(isinstance(v, dict) for v in value.values()):
-            return "expected an object of sections (weights, flag_points, ...)"
+        if key is Key.SCORING:
+            return _scoring_problem(value)
         if key in _MAPPINGS and not all(
                 isinstance(mapping, dict) and all(isinstance(v, str) for v in mapping.values())
                 for mapping in value.values()):
@@ -192,4 +198,21 @@ def _shape_problem(key: Key, value: Any) -> str | None:
             return f"expected a number, found {clip(json.dumps(value), 60)}"
     elif key is Key.LIBRARY_ID and not isinstance(value, str):
         return f"expected text, found {clip(json.dumps(value), 60)}"
+    return None
+
+
+def _scoring_problem(value: dict[str, Any]) -> str | None:
+    """What is wrong with stored scoring overrides: sections of numbers (the risk level's
+    name is checked by the scoring model, `load_model`)."""
+    if not all(isinstance(v, dict) for v in value.values()):
+        return "expected an object of sections (weights, flag_points, ...)"
+    for section, numbers in value.items():
+        for name, number in numbers.items():
+            if section == "thresholds" and name == "risky_level":
+                continue
+            try:
+                float(number)
+            except (TypeError, ValueError):
+                return (f"{clip(section, 40)}: {clip(name, 40)} wants a number, got "
+                        f"{clip(repr(number), 60)}")
     return None

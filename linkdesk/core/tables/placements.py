@@ -69,7 +69,7 @@ PLACEMENTS = TableSpec(
                order=("p.placed_on", "p.id"), width=11),
         Column("expires_on", "Expires", "p.expires_on", Kind.DATE, sortable=True,
                order=("p.expires_on", "p.id"), width=11),
-        Column("price", "Price", "p.price", Kind.NUMBER, width=8),
+        Column("price", "Price", "p.price", Kind.NUMBER, width=9, decimals=2),  # money: cents
         Column("currency", "Currency", "p.currency", width=5),
         Column("type", "Type", "p.type", width=10),
         Column("contact", "Contact", "p.contact", width=16),

@@ -22,11 +22,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from linkdesk.core.placements.csvio import FIELDS, REQUIRED
+from linkdesk.core.placements.csvio import FIELDS, REQUIRED, column_reference
 from linkdesk.ui.dialogs.buttons import accept_buttons
 
 NONE = "(not in this file)"
-EXAMPLE_CHARS = 40
+EXAMPLE_CHARS = COLUMN_CHARS = 40  # a menu entry's parts, shortened (long cells: a wide dialog)
+TIP_CHARS = 300
+MENU_CHARS = 30  # a menu's least width, in characters
 # The fields as the placement dialog names them.
 LABELS = {
     "source_url": "Page:", "target_url": "Links to:", "anchor": "Anchor text:", "rel": "Rel:",
@@ -60,10 +62,20 @@ class PlacementMappingDialog(QDialog):
             menu = QComboBox()
             menu.setObjectName(f"map_{field_name}")
             menu.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            # As wide as the dialog gives, not as its longest entry: the field names beside
+            # the menus keep their width (long entries had squeezed them to nothing).
+            menu.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            menu.setMinimumContentsLength(MENU_CHARS)
             menu.addItem(NONE, "")
             for index, column in enumerate(header):
-                menu.addItem(_item_text(column, example[index] if index < len(example) else ""),
-                             column)
+                value = example[index] if index < len(example) else ""
+                reference = column_reference(header, index)  # a name, or "#3" when unclear
+                menu.addItem(_item_text(_column_title(column, index, reference), value),
+                             reference)
+                # The whole name and more of the example: the entry itself is shortened.
+                menu.setItemData(menu.count() - 1, f"{column}\n{value[:TIP_CHARS]}",
+                                 Qt.ItemDataRole.ToolTipRole)
             menu.setCurrentIndex(max(menu.findData(guess.get(field_name, "")), 0))
             menu.currentIndexChanged.connect(self._update)
             self.menus[field_name] = menu
@@ -94,7 +106,7 @@ class PlacementMappingDialog(QDialog):
         if missing:
             said = f"Choose the column of the {' and the '.join(missing)}."
         elif twice:
-            said = f"The column {twice[0]!r} is chosen for two fields."
+            said = f"The column {_shortened(twice[0], COLUMN_CHARS)!r} is chosen for two fields."
         else:
             said = ""
         self.problem.setText(said)
@@ -108,8 +120,22 @@ class PlacementMappingDialog(QDialog):
 
 
 def _item_text(column: str, example: str) -> str:
-    """"Seite — https://blog.example.com/post" (the example shortened)."""
-    shown = " ".join(example.split())
-    if len(shown) > EXAMPLE_CHARS:
-        shown = shown[: EXAMPLE_CHARS - 1] + "…"
-    return f"{column} — {shown}" if shown else column
+    """"Seite — https://blog.example.com/post" (both shortened)."""
+    name = _shortened(column, COLUMN_CHARS)
+    shown = _shortened(example, EXAMPLE_CHARS)
+    return f"{name} — {shown}" if shown else name
+
+
+def _column_title(column: str, index: int, reference: str) -> str:
+    """A column as the menus name it: "Seite", "URL (column 2)" when two are called URL,
+    "Column 3" when it has no name."""
+    if reference == column:
+        return column
+    return f"{_shortened(column, COLUMN_CHARS)} (column {index + 1})" if column.strip() \
+        else f"Column {index + 1}"
+
+
+def _shortened(text: str, chars: int) -> str:
+    """`text` on one line, cut to `chars` with an ellipsis."""
+    shown = " ".join(text.split())
+    return shown[: chars - 1] + "…" if len(shown) > chars else shown

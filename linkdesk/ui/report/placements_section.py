@@ -64,6 +64,10 @@ def _kinds_and_spend(report: PlacementsReport) -> list[str]:
         said.append(text("placements_strong_unpriced", count=number(report.strong_domains)))
     elif report.strong_domains == 1:
         said.append(text("placements_strong_one", spend=_money(report.strong_spend)))
+    elif len(report.strong_spend) > 1 or sum(report.strong_priced.values()) != \
+            report.strong_domains:  # an average over some of them only would mislead
+        said.append(text("placements_strong_total", count=number(report.strong_domains),
+                         spend=_money(report.strong_spend)))
     else:
         said.append(text("placements_strong", count=number(report.strong_domains),
                          spend=_money(report.strong_spend),
@@ -111,7 +115,7 @@ def _money(amounts: Mapping[str, float | None]) -> str:
         if amount is None:
             continue
         shown = f"{amount:,.0f}" if float(amount).is_integer() else f"{amount:,.2f}"
-        parts.append(f"{shown} {currency}".strip())
+        parts.append(f"{shown} {currency or text('no_currency')}")
     return " + ".join(parts) or text("no_price")
 
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPlainTextEdit,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -48,9 +49,24 @@ _DOMAIN_LABELS = {
 }
 
 
+class _Label(QLabel):
+    """A wrapped label that never widens the window: a word longer than its width (a URL
+    with a long query) is cut at the label's edge and shown whole in its tooltip."""
+
+    LONG_WORD = 60
+
+    def setText(self, text: str) -> None:
+        """Show `text`; a tooltip holds it when one of its words is long enough to be cut."""
+        super().setText(text)
+        long_word = any(len(word) > self.LONG_WORD for word in text.split())
+        self.setToolTip(plain_tooltip(text) if long_word else "")
+
+
 def _label(object_name: str, *, bold: bool = False) -> QLabel:
-    label = QLabel()
+    label = _Label()
     label.setObjectName(object_name)
+    # Its width comes from the panel: a long word no longer sets the window's minimum width.
+    label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setWordWrap(True)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -251,6 +267,8 @@ class DetailsPanel(QWidget):
         char = self.fontMetrics().averageCharWidth()
         for column in range(len(headers)):
             grid.setColumnWidth(column, 22 * char)
+        # One column of values (a domain, an anchor, a placement) takes the grid's width.
+        grid.horizontalHeader().setStretchLastSection(len(headers) == 1)
 
 
 def score_summary(explained: LinkExplanation | DomainExplanation, locale: Any = None) -> str:
