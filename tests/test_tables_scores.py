@@ -27,6 +27,7 @@ from linkdesk.core.tables import (
     scored_links,
     scored_tables,
 )
+from linkdesk.core.tables.indexes import TABLE_INDEXES
 
 SCORE_TABLES = {"links": "link_scores", "domains": "domain_scores"}
 
@@ -59,6 +60,20 @@ def test_scored_tables_only_while_scores_are_current(tmp_path: Path) -> None:
         tables = scored_tables(project.db)
         assert tables is not None
         assert [spec.name for spec in tables] == ["links", "domains"]
+
+
+def test_link_scores_carry_only_the_windows_lazy_sort_indexes(tmp_path: Path) -> None:
+    # Issue 21: link_scores' indexes only sort (34 MB at a million links), so a project has
+    # none until the window builds its sort indexes, and then only those.
+    query = ("SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL "
+             "AND tbl_name = 'link_scores' ORDER BY name")
+    with Project.open(tmp_path / "new.linkdesk") as project:
+        assert project.db.execute(query).fetchall() == []
+    with Project.open(build_scored_project(tmp_path / "scored.linkdesk", links=200)) as project:
+        built = [name for (name,) in project.db.execute(query)]
+    assert built == sorted(name for name, (table, _) in TABLE_INDEXES.items()
+                           if table == "link_scores")
+    assert "link_scores_quality" in built
 
 
 @pytest.mark.parametrize("build", [scored_links, scored_domains], ids=["links", "domains"])

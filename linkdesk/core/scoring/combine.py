@@ -64,9 +64,9 @@ def apply_weights(
     db.executemany("INSERT INTO temp.score_levels VALUES (?, ?, ?)", levels)
     low_confidence = int(model.thresholds["low_confidence_below"])
 
-    # Bulk-loading and then indexing is several times faster than updating indexed rows. Two
-    # indexes (schema.py) serve every band and risk filter (see `band_condition`); the window
-    # may have added sort indexes. Each costs about a second per million links to build.
+    # Bulk-loading and then indexing is several times faster than updating indexed rows. The
+    # indexes are the window's sort indexes, if it built them (tables/indexes.py: schema 11
+    # dropped the two of its own). Each costs about a second per million links to build.
     # A small scope updates the indexed rows in place instead.
     indexes = [] if scoped else drop_indexes(db, "link_scores")
     links = SCOPED_LINKS
@@ -115,7 +115,7 @@ def _roll_up_domains(db: sqlite3.Connection, model: Model, scoped: bool = False)
 
 
 def band_condition(model: Model, band: str, table: str = "link_scores") -> str:
-    """SQL selecting the rows of a band through the indexes (quality and risk-point ranges).
+    """SQL selecting the rows of a band as quality and risk-point ranges, which indexes serve.
 
     Equivalent to `band = <index>`; `table` is `link_scores` or `domain_scores`.
     """

@@ -629,8 +629,18 @@ def _v10_placement_hosts(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE placements ADD COLUMN host TEXT NOT NULL DEFAULT ''")
 
 
+def _v11_lazy_score_indexes(db: sqlite3.Connection) -> None:
+    # link_scores' two indexes cost 34 MB at a million links (issue 21) and only sort: the
+    # Quality column's order is now one of the window's lazy sort indexes
+    # (tables/indexes.py), built when a project first opens in the window; (risk_points,
+    # quality) served no query.
+    db.execute("DROP INDEX IF EXISTS link_scores_quality")
+    db.execute("DROP INDEX IF EXISTS link_scores_risk")
+
+
 MIGRATIONS: list[Migration] = [
     _v1_initial, _v2_scores, _v3_marks, _v4_checks, _v5_chart_facts, _v6_timeline,
     _v7_placements, _v8_network_keys, _v9_fields_once, _v10_placement_hosts,
+    _v11_lazy_score_indexes,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

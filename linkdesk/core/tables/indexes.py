@@ -45,7 +45,8 @@ TABLE_INDEXES: dict[str, tuple[str, str]] = {
     "referring_domains_authority": ("referring_domains", "domain_authority"),
     "referring_domains_first_seen": ("referring_domains", "first_seen"),
     "referring_domains_last_seen": ("referring_domains", "last_seen"),
-    # Scores (scores.py); link_scores(quality, risk_points) and (risk_points, quality) exist.
+    # Scores (scores.py).
+    "link_scores_quality": ("link_scores", "quality, risk_points"),
     "link_scores_band": ("link_scores", "band, quality"),
     "link_scores_risk_level": ("link_scores", "risk_level, risk_points"),
     "domain_scores_band": ("domain_scores", "band, quality"),
