@@ -48,6 +48,7 @@ class Clock:
 
     def __init__(self) -> None:
         self.phases: dict[str, tuple[float, float]] = {}
+        self.peaks: dict[str, float] = {}  # the peak RSS (MB) when each phase ended
         self.excluded = [0.0, 0.0]  # CPU and wall left out by `paused`
         self.base_mb = _peak_mb()  # the interpreter, LinkDesk and the library imported
         self._start = (time.process_time(), time.perf_counter())
@@ -68,6 +69,7 @@ class Clock:
         """Close the phase that began at the previous lap."""
         now = (time.process_time(), time.perf_counter())
         self.phases[name] = (now[0] - self._start[0], now[1] - self._start[1])
+        self.peaks[name] = _peak_mb()
         self._start = now
 
     def figures(self) -> dict[str, Any]:
@@ -78,6 +80,7 @@ class Clock:
             "peak_mb": _peak_mb(),
             "base_mb": self.base_mb,
             "phases": self.phases,
+            "peaks": self.peaks,
         }
 
 
@@ -414,7 +417,9 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"cpu x{ratio:.2f} of python  "
               f"rows {figures['rows']}")
         for phase, (cpu, wall) in figures["phases"].items():
-            print(f"           {phase:32} cpu {cpu:6.2f}  wall {wall:6.2f}")
+            peak = figures["peaks"].get(phase)
+            after = f"  peak {peak:5.0f} MB" if peak else ""
+            print(f"           {phase:40} cpu {cpu:6.2f}  wall {wall:6.2f}{after}")
         if name != "python":
             only, differ, examples = compare(
                 OUT / f"columnar-{stem}-python.tsv", OUT / f"columnar-{stem}-{name}.tsv"
