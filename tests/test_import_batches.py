@@ -248,3 +248,50 @@ def test_the_window_s_import_reports_a_bug_for_its_file_and_goes_on(
     monkeypatch.setattr(merge, "merge_stage", real)
     expected = [e for e in exports if e.name not in ("notes.csv", "majestic.csv")]
     assert contents(path) == contents(_sequential(tmp_path, expected))
+
+
+def test_a_batch_whose_commit_fails_reports_each_of_its_files(
+    tmp_path: Path, exports: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The disk fills up when the batch is committed: every file of the batch is reported as
+    not imported (none silently left out), and the files of the next batch are imported."""
+    commits: list[int] = []
+    real = merge.rebuild_referring_domains
+
+    def disk_full_on_first(db: sqlite3.Connection) -> None:
+        commits.append(1)
+        if len(commits) == 1:
+            raise sqlite3.OperationalError("database or disk is full")
+        real(db)
+
+    monkeypatch.setattr(merge, "rebuild_referring_domains", disk_full_on_first)
+    sizes = [path.stat().st_size for path in exports]
+    outcomes = in_batches(tmp_path / "full.linkdesk", exports,
+                          batch_bytes=sum(sizes[:2]))  # ahrefs and semrush, then the rest
+    assert [(o.path.name, o.error is None) for o in outcomes] == [
+        ("ahrefs.csv", False), ("semrush.csv", False), ("notes.csv", False),
+        ("majestic.csv", True), ("gsc.csv", True), ("moz.csv", True)]
+    assert "disk is full" in str(outcomes[0].error)
+    assert "semrush.csv" in str(outcomes[1].error)
+    monkeypatch.setattr(merge, "rebuild_referring_domains", real)
+    assert contents(tmp_path / "full.linkdesk") == contents(
+        _sequential(tmp_path, exports[3:]))
+
+
+def test_the_cli_names_every_file_of_a_batch_whose_commit_fails(
+    tmp_path: Path, exports: list[Path], monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    def disk_full(db: sqlite3.Connection) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(merge, "rebuild_referring_domains", disk_full)
+    project = tmp_path / "cli.linkdesk"
+    Project.open(project).close()
+    code = main(["import", str(project), str(exports[0]), str(exports[1]), "--site", SITE,
+                 "--no-score"])
+    err = capsys.readouterr().err
+    assert code != 0
+    for name in ("ahrefs.csv", "semrush.csv"):
+        assert f"{name}: nothing imported; the project is unchanged" in err
+    assert "Traceback" not in err
