@@ -3,6 +3,8 @@ each file still all-or-nothing, and the project the same as after one transactio
 
 from __future__ import annotations
 
+import contextlib
+import io
 import sqlite3
 from pathlib import Path
 
@@ -56,12 +58,14 @@ def contents(path: Path) -> dict[str, list[tuple[object, ...]]]:
         tables = {
             "links": "SELECT * FROM links ORDER BY id",
             "observations": "SELECT * FROM observations ORDER BY id",
+            "observation_values": "SELECT * FROM observation_values ORDER BY 1",
             "referring_domains": "SELECT * FROM referring_domains ORDER BY domain",
             "google_pages": "SELECT * FROM google_pages ORDER BY source_url",
             "google_page_rows": "SELECT * FROM google_page_rows ORDER BY rowid",
             "skipped_rows": "SELECT * FROM skipped_rows ORDER BY 1, 2",
             "imports": "SELECT id, file_name, file_sha256, vendor, format, rows_read, "
-                       "rows_imported, rows_skipped, links_added, links_merged, as_of "
+                       "rows_imported, rows_skipped, links_added, links_merged, as_of, "
+                       "as_of_source, first_observation_id, last_observation_id "
                        "FROM imports ORDER BY id",
             "import_chunks": "SELECT * FROM import_chunks ORDER BY 1, 2",
             "settings": "SELECT * FROM settings ORDER BY key",
@@ -164,6 +168,15 @@ def test_a_cancel_keeps_the_files_before_and_stops(
     assert isinstance(outcomes[3].error, ImportCancelled)
     assert contents(tmp_path / "cancel.linkdesk") == contents(
         _sequential(tmp_path, exports[:3]))
+    assert timeline(tmp_path / "cancel.linkdesk") == timeline(tmp_path / "sequential.linkdesk")
+
+
+def timeline(path: Path) -> str:
+    """What `linkdesk changes --json` says of a project: the timeline its imports make."""
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        assert main(["changes", str(path), "--json"]) == 0
+    return buffer.getvalue().replace(str(path), "PROJECT")
 
 
 def test_a_bug_in_a_file_keeps_the_files_before_it(
