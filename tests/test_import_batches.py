@@ -308,3 +308,28 @@ def test_the_cli_names_every_file_of_a_batch_whose_commit_fails(
     for name in ("ahrefs.csv", "semrush.csv"):
         assert f"{name}: nothing imported; the project is unchanged" in err
     assert "Traceback" not in err
+
+
+def test_the_window_s_cancel_keeps_the_files_before_in_the_batch(
+    qtbot: object, tmp_path: Path, exports: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cancel while the window reads the fourth file: the three before it (one of them no
+    export) are reported as one-by-one imports would report them, and kept; none after."""
+    from linkdesk.ui.workers.importer import ImportWorker
+
+    path = tmp_path / "window.linkdesk"
+    Project.open(path).close()
+    worker = ImportWorker(path, exports, ImportOptions(site=SITE))
+    real = pipeline.recognise
+
+    def cancel_at_majestic(project: Project, name: str, *args: object) -> object:
+        if name == "majestic.csv":
+            worker.cancel()  # as the Cancel button does, from another thread
+        return real(project, name, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "recognise", cancel_at_majestic)
+    outcome = worker.work()
+    assert outcome.cancelled
+    assert [result.file for result in outcome.results] == ["ahrefs.csv", "semrush.csv"]
+    assert [name for name, _ in outcome.failures] == ["notes.csv"]
+    assert contents(path) == contents(_sequential(tmp_path, exports[:3]))
