@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 import sqlite3
 from pathlib import Path
 
@@ -333,3 +334,59 @@ def test_the_window_s_cancel_keeps_the_files_before_in_the_batch(
     assert [result.file for result in outcome.results] == ["ahrefs.csv", "semrush.csv"]
     assert [name for name, _ in outcome.failures] == ["notes.csv"]
     assert contents(path) == contents(_sequential(tmp_path, exports[:3]))
+
+
+class _Terminal(io.StringIO):
+    """stderr as a terminal shows it: `\\r` goes back to the line's start, ESC [K clears
+    the rest of it."""
+
+    def isatty(self) -> bool:
+        return True
+
+    def lines(self) -> list[str]:
+        shown, line, at = [], "", 0
+        text = self.getvalue()
+        index = 0
+        while index < len(text):
+            if text.startswith("\033[K", index):
+                line, index = line[:at], index + 3
+                continue
+            char = text[index]
+            if char == "\r":
+                at = 0
+            elif char == "\n":
+                shown.append(line)
+                line, at = "", 0
+            else:
+                line = line[:at] + char + line[at + 1:]
+                at += 1
+            index += 1
+        return [*shown, line]
+
+
+def test_the_cli_s_progress_line_shows_only_the_file_being_read(
+    tmp_path: Path, exports: list[Path], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Files of one batch are read one after another before any is reported: the progress
+    line of a short file name must not keep the end of the longer one before it."""
+    from linkdesk.commands import imports
+
+    long_name = exports[0].with_name("ahrefs-backlinks-acme-widgets-com-2026-11-20.csv")
+    exports[0].rename(long_name)
+    terminal = _Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    shown: list[str] = []  # the line the terminal shows after each progress report
+    real = imports._print_progress
+
+    def watched(progress: pipeline.ImportProgress) -> None:
+        real(progress)
+        shown.append(terminal.lines()[-1])
+
+    monkeypatch.setattr(imports, "_print_progress", watched)
+    project = tmp_path / "tty.linkdesk"
+    assert main(["import", str(project), str(long_name), str(exports[1]), "--site", SITE,
+                 "--no-score"]) == 0
+    assert any(line.startswith(long_name.name) for line in shown)
+    semrush = [line for line in shown if line.startswith("semrush.csv")]
+    assert semrush and all(re.fullmatch(r"semrush\.csv: [\d,]+ rows \(\d+%\)", line)
+                           for line in semrush), semrush
