@@ -390,3 +390,21 @@ def test_the_cli_s_progress_line_shows_only_the_file_being_read(
     semrush = [line for line in shown if line.startswith("semrush.csv")]
     assert semrush and all(re.fullmatch(r"semrush\.csv: [\d,]+ rows \(\d+%\)", line)
                            for line in semrush), semrush
+
+
+def test_the_window_reports_each_file_of_a_batch_a_bug_rolled_back_once(
+    qtbot: object, tmp_path: Path, exports: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug when the batch is saved: each of its files is reported once, as not imported."""
+    from linkdesk.ui.workers.importer import ImportWorker
+
+    def broken(db: sqlite3.Connection) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(merge, "rebuild_referring_domains", broken)
+    path = tmp_path / "window.linkdesk"
+    Project.open(path).close()
+    outcome = ImportWorker(path, exports[:2], ImportOptions(site=SITE)).work()
+    assert [name for name, _ in outcome.failures] == ["ahrefs.csv", "semrush.csv"]
+    assert not outcome.results
+    assert all("a bug" in message for _, message in outcome.failures)
