@@ -3,6 +3,9 @@ each file still all-or-nothing, and the project the same as after one transactio
 
 from __future__ import annotations
 
+import contextlib
+import io
+import re
 import sqlite3
 from pathlib import Path
 
@@ -56,12 +59,14 @@ def contents(path: Path) -> dict[str, list[tuple[object, ...]]]:
         tables = {
             "links": "SELECT * FROM links ORDER BY id",
             "observations": "SELECT * FROM observations ORDER BY id",
+            "observation_values": "SELECT * FROM observation_values ORDER BY 1",
             "referring_domains": "SELECT * FROM referring_domains ORDER BY domain",
             "google_pages": "SELECT * FROM google_pages ORDER BY source_url",
             "google_page_rows": "SELECT * FROM google_page_rows ORDER BY rowid",
             "skipped_rows": "SELECT * FROM skipped_rows ORDER BY 1, 2",
             "imports": "SELECT id, file_name, file_sha256, vendor, format, rows_read, "
-                       "rows_imported, rows_skipped, links_added, links_merged, as_of "
+                       "rows_imported, rows_skipped, links_added, links_merged, as_of, "
+                       "as_of_source, first_observation_id, last_observation_id "
                        "FROM imports ORDER BY id",
             "import_chunks": "SELECT * FROM import_chunks ORDER BY 1, 2",
             "settings": "SELECT * FROM settings ORDER BY key",
@@ -164,6 +169,15 @@ def test_a_cancel_keeps_the_files_before_and_stops(
     assert isinstance(outcomes[3].error, ImportCancelled)
     assert contents(tmp_path / "cancel.linkdesk") == contents(
         _sequential(tmp_path, exports[:3]))
+    assert timeline(tmp_path / "cancel.linkdesk") == timeline(tmp_path / "sequential.linkdesk")
+
+
+def timeline(path: Path) -> str:
+    """What `linkdesk changes --json` says of a project: the timeline its imports make."""
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        assert main(["changes", str(path), "--json"]) == 0
+    return buffer.getvalue().replace(str(path), "PROJECT")
 
 
 def test_a_bug_in_a_file_keeps_the_files_before_it(
@@ -248,3 +262,149 @@ def test_the_window_s_import_reports_a_bug_for_its_file_and_goes_on(
     monkeypatch.setattr(merge, "merge_stage", real)
     expected = [e for e in exports if e.name not in ("notes.csv", "majestic.csv")]
     assert contents(path) == contents(_sequential(tmp_path, expected))
+
+
+def test_a_batch_whose_commit_fails_reports_each_of_its_files(
+    tmp_path: Path, exports: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The disk fills up when the batch is committed: every file of the batch is reported as
+    not imported (none silently left out), and the files of the next batch are imported."""
+    commits: list[int] = []
+    real = merge.rebuild_referring_domains
+
+    def disk_full_on_first(db: sqlite3.Connection) -> None:
+        commits.append(1)
+        if len(commits) == 1:
+            raise sqlite3.OperationalError("database or disk is full")
+        real(db)
+
+    monkeypatch.setattr(merge, "rebuild_referring_domains", disk_full_on_first)
+    sizes = [path.stat().st_size for path in exports]
+    outcomes = in_batches(tmp_path / "full.linkdesk", exports,
+                          batch_bytes=sum(sizes[:2]))  # ahrefs and semrush, then the rest
+    assert [(o.path.name, o.error is None) for o in outcomes] == [
+        ("ahrefs.csv", False), ("semrush.csv", False), ("notes.csv", False),
+        ("majestic.csv", True), ("gsc.csv", True), ("moz.csv", True)]
+    assert "disk is full" in str(outcomes[0].error)
+    assert "semrush.csv" in str(outcomes[1].error)
+    monkeypatch.setattr(merge, "rebuild_referring_domains", real)
+    assert contents(tmp_path / "full.linkdesk") == contents(
+        _sequential(tmp_path, exports[3:]))
+
+
+def test_the_cli_names_every_file_of_a_batch_whose_commit_fails(
+    tmp_path: Path, exports: list[Path], monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    def disk_full(db: sqlite3.Connection) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(merge, "rebuild_referring_domains", disk_full)
+    project = tmp_path / "cli.linkdesk"
+    Project.open(project).close()
+    code = main(["import", str(project), str(exports[0]), str(exports[1]), "--site", SITE,
+                 "--no-score"])
+    err = capsys.readouterr().err
+    assert code != 0
+    for name in ("ahrefs.csv", "semrush.csv"):
+        assert f"{name}: nothing imported; the project is unchanged" in err
+    assert "Traceback" not in err
+
+
+def test_the_window_s_cancel_keeps_the_files_before_in_the_batch(
+    qtbot: object, tmp_path: Path, exports: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cancel while the window reads the fourth file: the three before it (one of them no
+    export) are reported as one-by-one imports would report them, and kept; none after."""
+    from linkdesk.ui.workers.importer import ImportWorker
+
+    path = tmp_path / "window.linkdesk"
+    Project.open(path).close()
+    worker = ImportWorker(path, exports, ImportOptions(site=SITE))
+    real = pipeline.recognise
+
+    def cancel_at_majestic(project: Project, name: str, *args: object) -> object:
+        if name == "majestic.csv":
+            worker.cancel()  # as the Cancel button does, from another thread
+        return real(project, name, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "recognise", cancel_at_majestic)
+    outcome = worker.work()
+    assert outcome.cancelled
+    assert [result.file for result in outcome.results] == ["ahrefs.csv", "semrush.csv"]
+    assert [name for name, _ in outcome.failures] == ["notes.csv"]
+    assert contents(path) == contents(_sequential(tmp_path, exports[:3]))
+
+
+class _Terminal(io.StringIO):
+    """stderr as a terminal shows it: `\\r` goes back to the line's start, ESC [K clears
+    the rest of it."""
+
+    def isatty(self) -> bool:
+        return True
+
+    def lines(self) -> list[str]:
+        shown, line, at = [], "", 0
+        text = self.getvalue()
+        index = 0
+        while index < len(text):
+            if text.startswith("\033[K", index):
+                line, index = line[:at], index + 3
+                continue
+            char = text[index]
+            if char == "\r":
+                at = 0
+            elif char == "\n":
+                shown.append(line)
+                line, at = "", 0
+            else:
+                line = line[:at] + char + line[at + 1:]
+                at += 1
+            index += 1
+        return [*shown, line]
+
+
+def test_the_cli_s_progress_line_shows_only_the_file_being_read(
+    tmp_path: Path, exports: list[Path], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Files of one batch are read one after another before any is reported: the progress
+    line of a short file name must not keep the end of the longer one before it."""
+    from linkdesk.commands import imports
+
+    long_name = exports[0].with_name("ahrefs-backlinks-acme-widgets-com-2026-11-20.csv")
+    exports[0].rename(long_name)
+    terminal = _Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    shown: list[str] = []  # the line the terminal shows after each progress report
+    real = imports._print_progress
+
+    def watched(progress: pipeline.ImportProgress) -> None:
+        real(progress)
+        shown.append(terminal.lines()[-1])
+
+    monkeypatch.setattr(imports, "_print_progress", watched)
+    project = tmp_path / "tty.linkdesk"
+    assert main(["import", str(project), str(long_name), str(exports[1]), "--site", SITE,
+                 "--no-score"]) == 0
+    assert any(line.startswith(long_name.name) for line in shown)
+    semrush = [line for line in shown if line.startswith("semrush.csv")]
+    assert semrush and all(re.fullmatch(r"semrush\.csv: [\d,]+ rows \(\d+%\)", line)
+                           for line in semrush), semrush
+
+
+def test_the_window_reports_each_file_of_a_batch_a_bug_rolled_back_once(
+    qtbot: object, tmp_path: Path, exports: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug when the batch is saved: each of its files is reported once, as not imported."""
+    from linkdesk.ui.workers.importer import ImportWorker
+
+    def broken(db: sqlite3.Connection) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(merge, "rebuild_referring_domains", broken)
+    path = tmp_path / "window.linkdesk"
+    Project.open(path).close()
+    outcome = ImportWorker(path, exports[:2], ImportOptions(site=SITE)).work()
+    assert [name for name, _ in outcome.failures] == ["ahrefs.csv", "semrush.csv"]
+    assert not outcome.results
+    assert all("a bug" in message for _, message in outcome.failures)

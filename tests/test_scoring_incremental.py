@@ -362,8 +362,14 @@ def test_network_keys_keep_every_pair_added_in_order() -> None:
             assert names == {f"d{i}.com" for key, i in kept if key == k}
 
 
-@pytest.mark.parametrize("damage", ["DELETE FROM network_keys",
-                                    "UPDATE network_keys SET pairs = x'0102'"])
+@pytest.mark.parametrize("damage", [
+    "DELETE FROM network_keys", "UPDATE network_keys SET pairs = x'0102'",
+    # out of order or repeated: the binary search of the lookups would miss pairs
+    "UPDATE network_keys SET pairs = CAST(substr(pairs, 9) || substr(pairs, 1, 8) AS BLOB)",
+    "UPDATE network_keys SET pairs = CAST(substr(pairs, 1, 8) || pairs AS BLOB)",
+    # far more pairs than the links could have: not to be read into memory
+    "UPDATE network_keys SET pairs = zeroblob(64 * 1024 * 1024)",
+])
 def test_lost_or_damaged_network_keys_mean_a_full_rescore(tmp_path: Path, damage: str) -> None:
     """Without its pairs (an edited project) every count would look too small: the next
     re-score is a full one, which keeps them again."""

@@ -5,12 +5,14 @@ per-value code gives, and scoring streams its domains instead of holding them al
 from __future__ import annotations
 
 import dataclasses
+import random
 import sqlite3
 import tracemalloc
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
+import idna
 import pytest
 from exportgen import LinkRecord, make_profile, write_ahrefs
 
@@ -104,6 +106,49 @@ def test_plain_hosts_normalise_as_the_full_checks_do(wide: Path) -> None:
     with Project.open(wide) as project:
         authorities = [row[0] for row in project.db.execute("SELECT source_host FROM links")]
     for authority in (*authorities, *EDGE_AUTHORITIES):
+        for scheme in ("http", "https"):
+            found = urls._normalize_authority.__wrapped__(scheme, authority)
+            assert found == checked_authority(scheme, authority), authority
+
+
+def rule_hosts() -> list[str]:
+    """Hosts at and around every Public Suffix List rule tldextract has (private ones too):
+    the rule alone, under one and two labels, its `*` filled in, its `!` exception, its
+    Unicode labels in punycode, plus labels LDH allows (digits, `_`, `xn--`, 63 characters)."""
+    prefixes = ("", "a.", "b.a.", "www.", "city.", "x_y.", "1.", "xn--80ak6aa92e.", "xn--zz.",
+                "c" * 63 + ".")
+    fills = ("w", "www", "x-1", "xn--p1ai", "city")
+    hosts = set()
+    for number, rule in enumerate(urls._EXTRACT.tlds):
+        base = rule.lstrip("!").replace("*", fills[number % len(fills)])
+        try:
+            base = idna.encode(base, uts46=True).decode("ascii")
+        except idna.IDNAError:
+            continue
+        hosts.update(prefix + base for prefix in prefixes)
+    return sorted(hosts)
+
+
+def test_every_public_suffix_rule_gives_tldextracts_registered_domain() -> None:
+    hosts = rule_hosts()
+    assert len(hosts) > 50_000
+    expected = [tldextract_domain(host) for host in hosts]
+    assert urls.registered_domains(hosts) == expected
+
+
+def test_generated_authorities_normalise_as_the_full_checks_do() -> None:
+    """Random authorities of the pieces where the short path could go wrong: digits, edge
+    hyphens, empty and 64-character labels, ports, user info, `_`, upper case, punycode."""
+    rng = random.Random(3)
+    pieces = ("xn--", "xn--p1ai", "0x", "1", "-", "_", ".", "..", "a" * 63, "b" * 64, "com",
+              ":80", ":443", ":8080", "@", "u:p@", "Ex", "ß", " ", "[::1]")
+    letters = "abz09-_.AZ:@x"
+    for _ in range(30_000):
+        authority = "".join(
+            rng.choice(pieces) if rng.random() < 0.3
+            else "".join(rng.choices(letters, k=rng.randint(1, 5)))
+            for _ in range(rng.randint(1, 6))
+        )
         for scheme in ("http", "https"):
             found = urls._normalize_authority.__wrapped__(scheme, authority)
             assert found == checked_authority(scheme, authority), authority

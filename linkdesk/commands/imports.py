@@ -156,7 +156,10 @@ def parse_mapping(pairs: list[str]) -> dict[str, str] | None:
 
 def _print_progress(progress: ImportProgress) -> None:
     percent = 100 * progress.bytes_done / progress.bytes_total if progress.bytes_total else 0
-    print(f"\r{progress.file}: {progress.rows:,} rows ({percent:.0f}%)", end="", file=sys.stderr)
+    # ESC [K: the files of a batch are read one after another before any is reported, so a
+    # shorter line must not keep the end of the previous file's.
+    print(f"\r{progress.file}: {progress.rows:,} rows ({percent:.0f}%)\033[K", end="",
+          file=sys.stderr)
 
 
 def _clear_progress(shown: bool) -> None:

@@ -11,6 +11,7 @@ been reported as imported yet (`done` is called once a file's batch is committed
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,8 +57,10 @@ def import_files(
     """Import each file, in batches; call `done` for each file, in order, once its batch
     is committed (a failed file changes nothing; its error is in its outcome).
 
-    A cancel rolls back the file being read, commits the files before it and stops. Other
-    exceptions (a bug) propagate after the files imported before are committed and reported.
+    A batch whose commit fails (a full disk) reports each of its files as not imported, and
+    the next files are tried. A cancel rolls back the file being read, commits the files
+    before it and stops. Other exceptions (a bug) propagate after the files imported before
+    are committed and reported.
     """
     waiting: list[FileOutcome] = []  # in file order, reported once the batch is committed
     size = 0
@@ -67,7 +70,15 @@ def import_files(
         ready = waiting.copy()
         waiting.clear()
         size = 0
-        batch.commit()  # when it fails, its error propagates and nothing is reported
+        try:
+            batch.commit()
+        except BaseException as error:  # rolled back: its files are reported as not imported
+            _lost(ready, f"rolled back when its batch of files was saved ({error})")
+            for outcome in ready:
+                done(outcome)
+            if not isinstance(error, sqlite3.Error):  # a full disk, an I/O error: go on
+                raise
+            return
         for outcome in ready:
             done(outcome)
 
@@ -81,7 +92,7 @@ def import_files(
                     )
                 except BatchLost as error:  # SQLite rolled back the whole batch (a full disk)
                     outcome.error = error
-                    _lost(waiting, error)
+                    _lost(waiting, f"rolled back with the file after it ({error})")
                 except ImportFailed as error:
                     outcome.error = error
                 except ImportCancelled as error:
@@ -97,14 +108,12 @@ def import_files(
             commit()  # also when an exception leaves: the files before it are kept
 
 
-def _lost(outcomes: list[FileOutcome], error: BatchLost) -> None:
-    """Mark the files imported in a batch SQLite rolled back as not imported."""
+def _lost(outcomes: list[FileOutcome], why: str) -> None:
+    """Mark the files imported in a batch that was rolled back as not imported."""
     for outcome in outcomes:
         if outcome.error is None:
             outcome.results = []
-            outcome.error = ImportFailed(
-                f"{outcome.path.name}: rolled back with the file after it ({error})"
-            )
+            outcome.error = ImportFailed(f"{outcome.path.name}: {why}")
 
 
 def _size(path: Path) -> int:

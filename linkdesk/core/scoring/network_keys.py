@@ -86,10 +86,21 @@ def stored(db: sqlite3.Connection) -> np.ndarray:
 
 def kept(db: sqlite3.Connection) -> bool:
     """Whether the pairs are there and whole (an edited project may have lost them: without
-    them every count would look too small)."""
-    row = db.execute("SELECT typeof(pairs), length(pairs) FROM network_keys WHERE id = 1"
-                     ).fetchone()
-    return row is not None and row[0] == "blob" and row[1] % 8 == 0
+    them every count would look too small). Damaged ones (out of order, repeated: the lookups'
+    binary search would miss pairs; far more than the links could have) are not kept either."""
+    row = db.execute("SELECT typeof(pairs), length(pairs), (SELECT count(*) FROM links) "
+                     "FROM network_keys WHERE id = 1").fetchone()
+    if row is None or row[0] != "blob" or row[1] % 8:
+        return False
+    if row[1] > 8 * _MOST_PAIRS_PER_LINK * (row[2] + 1_000):
+        return False  # not read: it could take all the memory there is
+    pairs = stored(db)
+    return bool(np.all(pairs[1:] > pairs[:-1]))
+
+
+# A full re-score keeps at most two pairs a link (its title and its path); incremental ones
+# add those of changed titles. Far more is damage, and a full re-score is only slower.
+_MOST_PAIRS_PER_LINK = 8
 
 
 def _distinct(ordered: np.ndarray) -> np.ndarray:

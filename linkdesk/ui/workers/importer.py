@@ -102,6 +102,7 @@ class ImportWorker(JobWorker[ImportOutcome]):
         reported for that file, and the files after it are still imported."""
         number = -1  # of the file being imported
         rows_done = 0  # rows read in that file
+        reported = 0  # files whose outcome `done` has had
 
         def files() -> Iterator[Path]:
             nonlocal number, rows_done
@@ -120,6 +121,8 @@ class ImportWorker(JobWorker[ImportOutcome]):
             self._report(number, self.files[number], progress)
 
         def done(file: FileOutcome) -> None:
+            nonlocal reported
+            reported += 1
             outcome.results.extend(file.results)
             if isinstance(file.error, ImportCancelled):
                 outcome.cancelled = True
@@ -134,6 +137,8 @@ class ImportWorker(JobWorker[ImportOutcome]):
             except Exception as error:  # a bug, not a bad file: say it plainly, log the details
                 path = self.files[max(number, 0)]
                 log.exception("importing %s failed", path)
+                if reported > number:  # saving its batch failed: reported with the batch
+                    continue
                 outcome.failures.append(
                     (path.name, f"could not be imported because of an internal error ({error}); "
                                 "the project is unchanged")
