@@ -43,10 +43,21 @@ def configured(connection: sqlite3.Connection, busy_timeout_ms: int) -> sqlite3.
 
 
 def read_identity(db: sqlite3.Connection) -> Identity:
-    """The file's identity (only reads; a file that is no database raises DatabaseError)."""
-    app_id = db.execute("PRAGMA application_id").fetchone()[0]
-    version = db.execute("PRAGMA user_version").fetchone()[0]
-    tables = frozenset(row[0] for row in db.execute("SELECT name FROM sqlite_schema"))
+    """The file's identity (only reads; a file that is no database raises DatabaseError).
+
+    Read in one read transaction: another process creating the file commits its id, version
+    and tables together, and three separate reads could see some of them (an id of 0 with
+    tables: "another program's file")."""
+    own = not db.in_transaction
+    if own:
+        db.execute("BEGIN")  # deferred: writes nothing, holds one snapshot for the reads
+    try:
+        app_id = db.execute("PRAGMA application_id").fetchone()[0]
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        tables = frozenset(row[0] for row in db.execute("SELECT name FROM sqlite_schema"))
+    finally:
+        if own and db.in_transaction:
+            db.execute("COMMIT")
     return Identity(app_id, version, tables)
 
 
