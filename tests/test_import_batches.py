@@ -408,3 +408,90 @@ def test_the_window_reports_each_file_of_a_batch_a_bug_rolled_back_once(
     assert [name for name, _ in outcome.failures] == ["ahrefs.csv", "semrush.csv"]
     assert not outcome.results
     assert all("a bug" in message for _, message in outcome.failures)
+
+
+def _sqlite_ends_transaction_on(
+    monkeypatch: pytest.MonkeyPatch, failing: set[int]
+) -> None:
+    """SQLite ends the transaction (as SQLITE_FULL does) while the files whose touches of
+    referring domains are numbered in `failing` (from 1) are imported."""
+    touches: list[int] = []
+    real = merge.touch_domains
+
+    def disk_full(db: sqlite3.Connection, *args: object) -> None:
+        touches.append(1)
+        if len(touches) in failing:
+            db.execute("ROLLBACK")
+            raise sqlite3.OperationalError("database or disk is full")
+        real(db, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(merge, "touch_domains", disk_full)
+
+
+def test_the_first_file_of_a_batch_sqlite_rolls_back_is_reported_and_the_rest_imported(
+    tmp_path: Path, exports: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk on the first file of a batch is that file's failure, as on a later file:
+    it names the file and the problem, nothing of it is kept, and the next files go on."""
+    _sqlite_ends_transaction_on(monkeypatch, {1})
+    outcomes = in_batches(tmp_path / "full.linkdesk", exports)
+    assert [(o.path.name, o.error is None) for o in outcomes] == [
+        ("ahrefs.csv", False), ("semrush.csv", True), ("notes.csv", False),
+        ("majestic.csv", True), ("gsc.csv", True), ("moz.csv", True)]
+    message = str(outcomes[0].error)
+    assert message.startswith("ahrefs.csv: not imported: ") and "disk is full" in message
+    assert "Traceback" not in message and not outcomes[0].results
+    monkeypatch.undo()
+    assert contents(tmp_path / "full.linkdesk") == contents(
+        _sequential(tmp_path, [e for e in exports if e.name != "ahrefs.csv"]))
+
+
+def test_files_rolled_back_name_the_file_whose_failure_took_them(
+    tmp_path: Path, exports: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """notes.csv sits between semrush.csv and majestic.csv, whose full disk rolls back the
+    batch: ahrefs.csv and semrush.csv name majestic.csv, not "the file after it"."""
+    _sqlite_ends_transaction_on(monkeypatch, {3})
+    outcomes = in_batches(tmp_path / "full.linkdesk", exports)
+    for lost in outcomes[:2]:
+        assert "majestic.csv" in str(lost.error), lost.error
+        assert "the file after it" not in str(lost.error)
+    assert "notes.csv" not in str(outcomes[0].error)
+    assert str(outcomes[3].error).startswith(
+        "majestic.csv: not imported, nor the 2 files imported before it in its batch: ")
+
+
+def test_the_cli_goes_on_after_a_full_disk_on_the_first_file_of_a_batch(
+    tmp_path: Path, exports: list[Path], monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _sqlite_ends_transaction_on(monkeypatch, {1})
+    project = tmp_path / "cli.linkdesk"
+    Project.open(project).close()
+    code = main(["import", str(project), str(exports[0]), str(exports[1]), "--site", SITE,
+                 "--no-score"])
+    out, err = capsys.readouterr()
+    assert code != 0
+    assert "linkdesk import: ahrefs.csv: not imported: " in err and "disk is full" in err
+    assert "ahrefs.csv: nothing imported; the project is unchanged" in err
+    assert "Traceback" not in err
+    assert "semrush.csv: Semrush" in out, out
+    monkeypatch.undo()
+    assert [row[1] for row in contents(project)["imports"]] == ["semrush.csv"]
+
+
+def test_the_window_goes_on_after_a_full_disk_on_the_first_file_of_a_batch(
+    qtbot: object, tmp_path: Path, exports: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window reports the full disk for its file, as the command line does, not as an
+    internal error, and imports the next files."""
+    from linkdesk.ui.workers.importer import ImportWorker
+
+    _sqlite_ends_transaction_on(monkeypatch, {1})
+    path = tmp_path / "window.linkdesk"
+    Project.open(path).close()
+    outcome = ImportWorker(path, exports[:2], ImportOptions(site=SITE)).work()
+    assert [name for name, _ in outcome.failures] == ["ahrefs.csv"]
+    assert "disk is full" in outcome.failures[0][1]
+    assert "internal error" not in outcome.failures[0][1]
+    assert [result.file for result in outcome.results] == ["semrush.csv"]

@@ -57,8 +57,10 @@ def import_files(
     """Import each file, in batches; call `done` for each file, in order, once its batch
     is committed (a failed file changes nothing; its error is in its outcome).
 
-    A batch whose commit fails (a full disk) reports each of its files as not imported, and
-    the next files are tried. A cancel rolls back the file being read, commits the files
+    A batch whose commit fails, or that SQLite ends while importing a file (a full disk, an
+    I/O error; also when the file is the first of its batch), reports each of its files as
+    not imported, and the next files are tried: a smaller file may still fit, and one that
+    does not is reported the same way. A cancel rolls back the file being read, commits the files
     before it and stops. Other exceptions (a bug) propagate after the files imported before
     are committed and reported.
     """
@@ -90,9 +92,12 @@ def import_files(
                     outcome.results = batch.import_file(
                         path, options, progress=progress, cancelled=cancelled
                     )
-                except BatchLost as error:  # SQLite rolled back the whole batch (a full disk)
+                except BatchLost as error:  # SQLite rolled back the whole batch (a full disk):
+                    # the file and those before it are reported, and the next files are tried
                     outcome.error = error
-                    _lost(waiting, f"rolled back with the file after it ({error})")
+                    # Name the file that failed: others may sit in between.
+                    _lost(waiting, f"rolled back when importing {error.file}, later in the "
+                                   f"same batch, failed: {error.problem}")
                 except ImportFailed as error:
                     outcome.error = error
                 except ImportCancelled as error:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import sqlite3
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
@@ -47,7 +48,7 @@ from linkdesk.core.importers.recognise import (
 )
 from linkdesk.core.importers.rows import RowStream, SkippedRow, cyclic_gc_paused
 from linkdesk.core.importers.staging import LinkStager, NoTargetColumn
-from linkdesk.core.store import Project, merge
+from linkdesk.core.store import Project, health, merge
 from linkdesk.core.store.settings import remember_site, site_root
 from linkdesk.core.timeline.dates import record_as_of
 from linkdesk.core.words import counted
@@ -124,8 +125,24 @@ def import_file(
 
 
 class BatchLost(ImportFailed):
-    """SQLite ended the batch's transaction itself (a full disk, an I/O error): the files the
-    batch had imported before the failing one were rolled back with it."""
+    """SQLite ended the batch's transaction itself (a full disk, an I/O error): the file was
+    not imported, and the files the batch had imported before it were rolled back with it.
+
+    `file` names the file whose failure ended the transaction; `problem` says why, for the
+    messages of the files lost with it."""
+
+    def __init__(self, message: str, file: str, problem: str) -> None:
+        super().__init__(message)
+        self.file = file
+        self.problem = problem
+
+
+def _batch_lost(project: Project, path: Path, error: BaseException, lost: int) -> BatchLost:
+    """The error of a file whose failure made SQLite end the batch's transaction."""
+    problem = (health.database_problem(project.path, error)
+               if isinstance(error, sqlite3.Error) else str(error))
+    also = f", nor the {counted(lost, 'file')} imported before it in its batch" if lost else ""
+    return BatchLost(f"{path.name}: not imported{also}: {problem}", path.name, problem)
 
 
 class ImportBatch:
@@ -233,11 +250,8 @@ class ImportBatch:
                 merge.drop_stage(db)
             else:  # SQLite ended the transaction itself (a full disk): the batch is lost
                 lost, self.files, self._open = self.files, 0, False
-                if lost:
-                    raise BatchLost(
-                        f"{path.name}: the import failed and took the {counted(lost, 'file')} "
-                        f"imported before it in the same transaction with it ({error})"
-                    ) from None
+                if lost or isinstance(error, sqlite3.Error):
+                    raise _batch_lost(self.project, path, error, lost) from None
             raise
         db.execute("RELEASE import_file")
         merge.drop_stage(db)
