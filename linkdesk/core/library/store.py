@@ -41,12 +41,8 @@ CREATE INDEX verdicts_by_verdict ON verdicts(verdict, domain);
 """
 
 
-class Library:
+class Library(sqlite_file.OpenFile):
     """An open library file. Use as a context manager, or call `close()`."""
-
-    def __init__(self, path: Path, connection: sqlite3.Connection) -> None:
-        self.path = path
-        self.db = connection
 
     @classmethod
     def open(cls, path: str | Path | None = None, *, create: bool = True) -> Library:
@@ -72,16 +68,6 @@ class Library:
             connection.close()
             raise
         return cls(where, connection)
-
-    def close(self) -> None:
-        """Close the connection."""
-        self.db.close()
-
-    def __enter__(self) -> Library:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     # -- writing -----------------------------------------------------------------------------
 

@@ -24,12 +24,11 @@ PROJECT_SUFFIX = ".linkdesk"
 _BUSY_TIMEOUT_MS = 30_000
 
 
-class Project:
+class Project(sqlite_file.OpenFile):
     """An open project file. Use as a context manager, or call `close()`."""
 
     def __init__(self, path: Path, connection: sqlite3.Connection) -> None:
-        self.path = path
-        self.db = connection
+        super().__init__(path, connection)
         self.read_only = False  # opened read-only: the file cannot be changed by this user
 
     # -- opening -----------------------------------------------------------------------------
@@ -63,16 +62,6 @@ class Project:
         project = cls(path, connection)
         project.read_only = read_only
         return project
-
-    def close(self) -> None:
-        """Close the connection (checkpointing the WAL)."""
-        self.db.close()
-
-    def __enter__(self) -> Project:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     # -- settings ----------------------------------------------------------------------------
 

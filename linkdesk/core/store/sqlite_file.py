@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Self
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,24 @@ class Identity:
         if self.application_id == application_id:
             return False
         return self.application_id != 0 or bool(self.tables) or self.version > 0
+
+
+class OpenFile:
+    """An open file and its connection. Use as a context manager, or call `close()`."""
+
+    def __init__(self, path: Path, connection: sqlite3.Connection) -> None:
+        self.path = path
+        self.db = connection
+
+    def close(self) -> None:
+        """Close the connection (checkpointing the WAL)."""
+        self.db.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def connect(path: Path, busy_timeout_ms: int) -> sqlite3.Connection:
