@@ -3,8 +3,8 @@ view is shown, and tests and screenshots can wait until the latest request has b
 
 `RefreshWhenShown` is a plain mixin, listed before the Qt widget class. The view keeps
 `project`, `_request` (the latest request's number), `_jobs` (request -> its running work,
-dropped when it is drawn), `_stale`, an `updated` signal and a `refresh()` that starts with
-`if self._defer_while_hidden(): return` once it has a project.
+dropped when it is drawn), `_stale`, an `updated` signal, `_cancel_jobs()` and a `refresh()`
+that starts with `project = self._next_request()` (None: return).
 """
 
 from __future__ import annotations
@@ -36,13 +36,22 @@ class RefreshWhenShown(_Base):
 
         def refresh(self) -> None: ...
 
-    def _defer_while_hidden(self) -> bool:
-        """Hidden: remember the refresh for the next show and say so (the caller returns)."""
+        def _cancel_jobs(self) -> None: ...
+
+    def _next_request(self) -> Project | None:
+        """Number a new request, drop the running ones, and give the project to compute for;
+        None when there is nothing to compute now (no project, or hidden: the refresh runs
+        on the next show)."""
+        project = self.project
+        if project is None:
+            return None
         if not self.isVisible():
             self._stale = True
-            return True
+            return None
         self._stale = False
-        return False
+        self._cancel_jobs()
+        self._request += 1
+        return project
 
     def busy(self) -> bool:
         """Whether the latest request is still being computed."""

@@ -167,15 +167,12 @@ class DashboardView(RefreshWhenShown, QScrollArea):
         """Chart again (new filters, an import, a re-score, marks); waits while hidden."""
         if filters is not None:
             self.filters = filters
-        if self.project is None:
+        project = self._next_request()
+        if project is None:
             return
-        if self._defer_while_hidden():
-            return
-        self._cancel_jobs()
-        self._request += 1
         self.error = ""
         self.status.setText("Updating the charts…")
-        jobs = [ProfileJob(self.project.path, self.filters, self._request, lane, self.tables,
+        jobs = [ProfileJob(project.path, self.filters, self._request, lane, self.tables,
                            self)
                 for lane in LANES]
         self._jobs[self._request] = jobs

@@ -232,14 +232,11 @@ class HistoryView(RefreshWhenShown, QWidget):
             self.filters = filters
         if tables is not None:
             self.tables = tables
-        if self.project is None:
+        project = self._next_request()
+        if project is None:
             return
-        if self._defer_while_hidden():
-            return
-        self._cancel_jobs()
-        self._request += 1
         self.status.setText("Updating the history…")
-        job = HistoryJob(self.project.path, self.filters, self._request, self.tables, self)
+        job = HistoryJob(project.path, self.filters, self._request, self.tables, self)
         self._jobs[self._request] = job
         job.finished.connect(lambda outcome, done=job: self._finished(outcome, done))
         job.start()
