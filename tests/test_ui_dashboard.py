@@ -57,6 +57,19 @@ def dashboard(qtbot: Any, project: Project) -> Iterator[DashboardView]:
     view.shutdown()
 
 
+
+def test_a_refresh_asked_for_while_hidden_starts_when_the_view_is_shown(
+        qtbot: Any, project: Project) -> None:
+    view = DashboardView()
+    qtbot.addWidget(view)
+    view.set_project(project)
+    view.refresh()
+    assert not view.busy()  # hidden: nothing computed yet
+    view.show()  # the show event starts the request (no event loop has run since)
+    assert view.busy()
+    assert view.wait_until_ready(WAIT_MS) and not view.error
+    view.shutdown()
+
 def click(widget: Any, pos: QPointF) -> None:
     """A left click as the window system sends it (QTest's is not accepted by pyqtgraph)."""
     global_pos = QPointF(widget.mapToGlobal(pos.toPoint()))

@@ -236,6 +236,16 @@ def test_the_charts_follow_a_since_review_filter(
 # -- History ---------------------------------------------------------------------------------
 
 
+def test_the_history_tab_computes_when_it_is_first_shown(
+        qtbot: Any, open_window: OpenWindow, reviewed: Path) -> None:
+    window = _opened(open_window, reviewed)
+    history = window.workspace.history
+    assert not history.busy() and history.history is None  # hidden: nothing computed yet
+    window.workspace.show_tab("history")  # the show event starts the request
+    assert history.busy()
+    assert history.wait_until_ready()
+    assert history.history is not None and history.history.points
+
 def test_the_history_tab_charts_the_core_numbers_and_follows_the_filters(
         qtbot: Any, open_window: OpenWindow, reviewed: Path, tmp_path: Path) -> None:
     window = _opened(open_window, reviewed)

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
     QWidget,
 )
@@ -51,6 +50,7 @@ from linkdesk.core.tables import Filters, TableQuery, TableSpec, judged_changed,
 from linkdesk.ui.dialogs.disavow_export import DisavowExportDialog
 from linkdesk.ui.dialogs.mark_dialog import MarkDialog
 from linkdesk.ui.dialogs.messages import TextReport, show_error
+from linkdesk.ui.file_choice import ask_open_path, ask_save_path
 from linkdesk.ui.format import counted
 from linkdesk.ui.parts import WindowContext, WindowPart
 from linkdesk.ui.undo_step import WrittenStep
@@ -266,11 +266,10 @@ class Marking(WindowPart):
         if db is None:
             return False
         if path is None:
-            name, _ = QFileDialog.getOpenFileName(self.window(), "Import Disavow File",
-                                                  str(Path.home()), DISAVOW_FILTER)
-            if not name:
+            path = ask_open_path(self.window(), "Import Disavow File", Path.home(),
+                                 DISAVOW_FILTER)
+            if path is None:
                 return False
-            path = Path(name)
         try:
             report = import_disavow(db, path)
         except DisavowError as error:
@@ -319,9 +318,7 @@ class Marking(WindowPart):
             if path is not None:
                 return path
             suggested = project.path.with_name(f"{project.path.stem}-disavow.txt")
-            name, _ = QFileDialog.getSaveFileName(self.window(), "Save Disavow File",
-                                                  str(suggested), DISAVOW_FILTER)
-            return Path(name) if name else None
+            return ask_save_path(self.window(), "Save Disavow File", suggested, DISAVOW_FILTER)
 
         def write(planned: DisavowPlan, where: Path, confirmed: bool) -> Path:
             try:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QUndoStack
-from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QMenuBar, QWidget
+from PySide6.QtWidgets import QApplication, QMenu, QMenuBar, QWidget
 
 from linkdesk.core.checker import CheckOptions
 from linkdesk.core.checker.store import now
@@ -53,6 +53,7 @@ from linkdesk.core.tables.placements import PLACEMENTS
 from linkdesk.ui.dialogs.messages import TextReport, show_error
 from linkdesk.ui.dialogs.placement_dialog import PlacementDialog, placement_input
 from linkdesk.ui.dialogs.placement_mapping import PlacementMappingDialog
+from linkdesk.ui.file_choice import ask_open_path, ask_save_path
 from linkdesk.ui.format import counted
 from linkdesk.ui.parts import WindowContext, WindowPart
 from linkdesk.ui.preferences import Preferences
@@ -358,11 +359,9 @@ class Placements(WindowPart):
         if db is None:
             return False
         if path is None:
-            name, _ = QFileDialog.getOpenFileName(self.window(), "Import Placements",
-                                                  str(Path.home()), CSV_FILTER)
-            if not name:
+            path = ask_open_path(self.window(), "Import Placements", Path.home(), CSV_FILTER)
+            if path is None:
                 return False
-            path = Path(name)
         try:
             result = import_placements(db, path)
         except UnknownHeader as unknown:
@@ -446,11 +445,9 @@ class Placements(WindowPart):
             return False
         if path is None:
             suggested = project.path.with_name(f"{project.path.stem}-placements.csv")
-            name, _ = QFileDialog.getSaveFileName(self.window(), "Export Placements",
-                                                  str(suggested), CSV_FILTER)
-            if not name:
+            path = ask_save_path(self.window(), "Export Placements", suggested, CSV_FILTER)
+            if path is None:
                 return False
-            path = Path(name)
         try:
             count = export_placements(db, path)
         except OSError as error:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QResizeEvent, QShowEvent
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QGridLayout,
@@ -47,7 +47,7 @@ from linkdesk.ui.dashboard.panels import (
 from linkdesk.ui.dashboard.worker import ProfileJob, ProfileOutcome
 from linkdesk.ui.dialogs.messages import show_error
 from linkdesk.ui.format import number_text
-from linkdesk.ui.waiting import wait_for
+from linkdesk.ui.refresh_when_shown import RefreshWhenShown
 
 # Below this the dashboard scrolls instead of squeezing charts; the height fits a 1366×768
 # laptop screen (637 pixels for the tab there), so nothing is cut off on one.
@@ -58,7 +58,7 @@ MINIMUM_SIZE = (1000, 600)
 LANES = (("map",), ("attributes", "quality", "anchors", "balance", "velocity"))
 
 
-class DashboardView(QScrollArea):
+class DashboardView(RefreshWhenShown, QScrollArea):
     """Every chart of the open project, following the table filters."""
 
     domains_selected = Signal(list)  # Referring domains row ids
@@ -167,17 +167,12 @@ class DashboardView(QScrollArea):
         """Chart again (new filters, an import, a re-score, marks); waits while hidden."""
         if filters is not None:
             self.filters = filters
-        if self.project is None:
+        project = self._next_request()
+        if project is None:
             return
-        if not self.isVisible():
-            self._stale = True
-            return
-        self._stale = False
-        self._cancel_jobs()
-        self._request += 1
         self.error = ""
         self.status.setText("Updating the charts…")
-        jobs = [ProfileJob(self.project.path, self.filters, self._request, lane, self.tables,
+        jobs = [ProfileJob(project.path, self.filters, self._request, lane, self.tables,
                            self)
                 for lane in LANES]
         self._jobs[self._request] = jobs
@@ -186,29 +181,12 @@ class DashboardView(QScrollArea):
             job.finished.connect(lambda outcome, done=job: self._finished(outcome, done))
             job.start()
 
-    def busy(self) -> bool:
-        """Whether the latest request is still being computed."""
-        return self._request in self._jobs
-
-    def wait_until_ready(self, timeout_ms: int = 60_000) -> bool:
-        """Run the event loop until the latest request is drawn (screenshots, tests)."""
-        if self._stale and self.project is not None:
-            self._stale = False
-            self.refresh()
-        return wait_for(self.updated, self.busy, timeout_ms)
-
     def resizeEvent(self, event: QResizeEvent) -> None:
         """Fit the content to the viewport, never below MINIMUM_SIZE."""
         super().resizeEvent(event)
         viewport = self.viewport().size()
         self._content.resize(max(viewport.width(), MINIMUM_SIZE[0]),
                              max(viewport.height(), MINIMUM_SIZE[1]))
-
-    def showEvent(self, event: QShowEvent) -> None:
-        """A refresh asked for while hidden runs now."""
-        super().showEvent(event)
-        if self._stale:
-            self.refresh()
 
     def changeEvent(self, event: QEvent) -> None:
         """Light or dark: redraw in the new palette."""

@@ -18,7 +18,7 @@ from datetime import date
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QPalette, QShowEvent
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from linkdesk.core.store import Project
@@ -29,7 +29,7 @@ from linkdesk.ui.dashboard.charts import ChartCard, compact, stacked_bars
 from linkdesk.ui.dashboard.panels import BarChart
 from linkdesk.ui.format import number_text
 from linkdesk.ui.history.worker import HistoryJob, HistoryOutcome
-from linkdesk.ui.waiting import wait_for
+from linkdesk.ui.refresh_when_shown import RefreshWhenShown
 
 GAINED_COLOUR = theme.BAND_COLOURS[3]
 LOST_COLOUR = theme.BAND_COLOURS[0]
@@ -166,7 +166,7 @@ class DisavowedChart(HistoryChart):
         self.fit(len(x), 0.0, float(counts.max()))
 
 
-class HistoryView(QWidget):
+class HistoryView(RefreshWhenShown, QWidget):
     """The profile over time, following the table filters."""
 
     updated = Signal()  # the latest request has been drawn
@@ -232,36 +232,14 @@ class HistoryView(QWidget):
             self.filters = filters
         if tables is not None:
             self.tables = tables
-        if self.project is None:
+        project = self._next_request()
+        if project is None:
             return
-        if not self.isVisible():
-            self._stale = True
-            return
-        self._stale = False
-        self._cancel_jobs()
-        self._request += 1
         self.status.setText("Updating the history…")
-        job = HistoryJob(self.project.path, self.filters, self._request, self.tables, self)
+        job = HistoryJob(project.path, self.filters, self._request, self.tables, self)
         self._jobs[self._request] = job
         job.finished.connect(lambda outcome, done=job: self._finished(outcome, done))
         job.start()
-
-    def busy(self) -> bool:
-        """Whether the latest request is still being computed."""
-        return self._request in self._jobs
-
-    def wait_until_ready(self, timeout_ms: int = 60_000) -> bool:
-        """Run the event loop until the latest request is drawn (screenshots, tests)."""
-        if self._stale and self.project is not None:
-            self._stale = False
-            self.refresh()
-        return wait_for(self.updated, self.busy, timeout_ms)
-
-    def showEvent(self, event: QShowEvent) -> None:
-        """A refresh asked for while hidden runs now."""
-        super().showEvent(event)
-        if self._stale:
-            self.refresh()
 
     def changeEvent(self, event: QEvent) -> None:
         """Light or dark: redraw in the new palette."""
