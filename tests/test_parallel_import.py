@@ -132,3 +132,43 @@ def test_if_the_second_process_fails_this_one_stages_its_half(
     monkeypatch.setattr(parallel.SecondHalf, "result", crashed)
     two = import_with(tmp_path, export, "two.linkdesk", 1, monkeypatch)
     assert everything(two) == everything(one)
+
+
+def test_main_module_is_restored_when_two_imports_start_at_once() -> None:
+    """Two imports starting their second process at the same moment (two windows' import
+    threads): each hides `__main__` while its process starts; the real module must be back
+    after both, whichever leaves first (a saved-and-restored swap put the empty stand-in back
+    for good when the two overlapped)."""
+    import sys
+    import threading
+    from collections.abc import Callable
+
+    real = sys.modules["__main__"]
+    a_inside, b_inside, a_out = threading.Event(), threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def first() -> None:  # enters first, leaves first
+        with parallel._main_module_hidden():
+            a_inside.set()
+            b_inside.wait(30)
+        a_out.set()
+
+    def second() -> None:  # enters while the first is inside, leaves last
+        a_inside.wait(30)
+        with parallel._main_module_hidden():
+            b_inside.set()
+            a_out.wait(30)
+
+    def run(step: Callable[[], None]) -> None:
+        try:
+            step()
+        except BaseException as error:  # reported below, not lost in the thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(step,)) for step in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert sys.modules["__main__"] is real

@@ -18,12 +18,14 @@ import os
 import sqlite3
 import sys
 import tempfile
+import threading
 import time
 import types
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from linkdesk.core.importers import formats
 from linkdesk.core.importers.lines import TextLines, TextNotes
@@ -218,12 +220,24 @@ def _main_module_hidden() -> Iterator[None]:
     if getattr(sys, "frozen", False):
         yield
         return
-    main = sys.modules["__main__"]
-    sys.modules["__main__"] = types.ModuleType("__main__")
+    # Two import threads may overlap here: the first in hides the real module, the last out
+    # puts it back (each restoring what it found would leave the stand-in for good).
+    with _hidden_lock:
+        if _hidden["depth"] == 0:
+            _hidden["main"] = sys.modules["__main__"]
+            sys.modules["__main__"] = types.ModuleType("__main__")
+        _hidden["depth"] += 1
     try:
         yield
     finally:
-        sys.modules["__main__"] = main
+        with _hidden_lock:
+            _hidden["depth"] -= 1
+            if _hidden["depth"] == 0:
+                sys.modules["__main__"] = _hidden.pop("main")
+
+
+_hidden_lock = threading.Lock()
+_hidden: dict[str, Any] = {"depth": 0}  # threads inside _main_module_hidden, the real module
 
 
 class SecondHalfFailed(Exception):
