@@ -35,7 +35,7 @@ TABLE_INDEXES: dict[str, tuple[str, str]] = {
     "links_page_authority": ("links", "page_authority"),
     "links_page_ascore": ("links", "page_ascore"),
     "links_spam_score": ("links", "spam_score"),
-    # links(source_url, target_url) and links(domain) exist already (schema.py).
+    # links(source_url, target_id) and links(domain) exist already (schema.py).
     "referring_domains_links": ("referring_domains", "links"),
     "referring_domains_dofollow": ("referring_domains", "dofollow_links"),
     "referring_domains_hosts": ("referring_domains", "hosts"),

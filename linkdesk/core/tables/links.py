@@ -59,9 +59,10 @@ def _metric(name: str, title: str, tooltip: str, *, visible: bool = True) -> Col
 
 
 LINK_COLUMNS: tuple[Column, ...] = (
-    # Ties on a URL are broken by the other URL: (source, target) is unique and indexed.
+    # Ties on a source URL are broken by the target's id: (source URL, target id) is the
+    # unique, indexed identity of a link (schema migration 12).
     Column("source_url", "Source URL", "l.source_url", Kind.URL, sortable=True,
-           order=("l.source_url", "l.target_url"), width=44),
+           order=("l.source_url", "l.target_id"), width=44),
     # The source URL shows the domain already; the column is there to sort by it.
     Column("domain", "Domain", "l.domain", sortable=True, width=16, visible=False,
            tooltip="Referring domain"),
