@@ -21,6 +21,7 @@ from linkdesk.core.marks import mark_counts
 from linkdesk.core.scoring import load_model, rescore, scores_current
 from linkdesk.core.store import Project, schema, settings
 from linkdesk.core.store.settings import Key
+from linkdesk.core.tables.indexes import ensure_table_indexes, missing_table_indexes
 
 UPGRADES = Path(__file__).parent / "data" / "upgrades"
 VERSIONS = range(1, schema.SCHEMA_VERSION + 1)
@@ -260,8 +261,17 @@ def test_an_old_projects_links_keep_their_identity_with_target_ids(
     version: int, tmp_path: Path
 ) -> None:
     path = _copy(version, tmp_path)
+    old = sqlite3.connect(path)
+    old.execute("CREATE INDEX links_target ON links(target_url)")  # the window's, before 12
+    old.close()
     with Project.open(path) as project:
         db = project.db
+        # The Target URL column sorts through target ids now: the text index is gone, and
+        # the window builds the new one.
+        assert "links_target" in missing_table_indexes(db)
+        ensure_table_indexes(db)
+        assert db.execute("SELECT name FROM pragma_index_info('links_target')").fetchall() == [
+            ("target_id",)]
         matched = db.execute(
             "SELECT count(*) FROM links AS l JOIN link_targets AS t ON t.id = l.target_id "
             "AND t.url = l.target_url").fetchone()[0]

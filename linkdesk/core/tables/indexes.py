@@ -23,7 +23,7 @@ from linkdesk.core.tables.links import ANCHOR_ORDER
 # name -> (table, indexed expressions). Each matches a sortable column's `order` in links.py /
 # domains.py; tests check that every sortable column's ORDER BY is index-served.
 TABLE_INDEXES: dict[str, tuple[str, str]] = {
-    "links_target": ("links", "target_url"),
+    "links_target": ("links", "target_id"),  # with link_targets' url index (links.py)
     "links_anchor": ("links", ", ".join(key.removeprefix("l.") for key in ANCHOR_ORDER)),
     "links_first_seen": ("links", "first_seen"),
     "links_last_seen": ("links", "last_seen"),

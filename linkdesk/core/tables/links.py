@@ -68,7 +68,10 @@ LINK_COLUMNS: tuple[Column, ...] = (
            tooltip="Referring domain"),
     Column("anchor", "Anchor", "l.anchor", sortable=True, order=ANCHOR_ORDER, width=22,
            blank="(no anchor text)"),
-    Column("target_url", "Target URL", "l.target_url", Kind.URL, sortable=True, width=26),
+    # Sorted through the few target URLs (`link_targets`, in text order) and an index of the
+    # links' target ids: 9 MB at a million links where an index of the text took 39 MB.
+    Column("target_url", "Target URL", "l.target_url", Kind.URL, sortable=True,
+           order=("lt.url",), join="target", width=26),
     Column("rel", "Rel", _REL, width=9, tooltip="follow, nofollow, ugc or sponsored"),
     _metric("domain_rating", "DR", "Ahrefs Domain Rating of the source"),
     _metric("url_rating", "UR", "Ahrefs URL Rating of the source page"),
@@ -145,4 +148,5 @@ LINKS = TableSpec(
     columns=LINK_COLUMNS,
     filters=LINK_FILTERS,
     default_sort=Sort("domain_rating", descending=True),
+    joins={"target": "JOIN link_targets AS lt ON lt.id = l.target_id"},
 )
