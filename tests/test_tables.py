@@ -355,6 +355,19 @@ def test_indexes_are_created_once(project: Project) -> None:
     assert ensure_table_indexes(project.db) == 0
 
 
+def test_metric_sort_indexes_hold_only_the_links_with_a_value(db: sqlite3.Connection) -> None:
+    # Vendors fill their own metrics only: the links without one stay out of the index, and
+    # sorting by the metric still lists them, last (test above) and through the index.
+    for name in ("links_trust_flow", "links_domain_rating"):
+        column = db.execute(f"SELECT name FROM pragma_index_info('{name}')").fetchone()[0]
+        blank, valued = db.execute(
+            f"SELECT sum({column} IS NULL), sum({column} IS NOT NULL) FROM links").fetchone()
+        assert blank > 0 and valued > 0, name
+        partial = db.execute("SELECT partial FROM pragma_index_list('links') WHERE name = ?",
+                             (name,)).fetchone()[0]
+        assert partial == 1, name
+
+
 def test_building_indexes_stops_between_two_when_cancelled(project: Project) -> None:
     missing = missing_table_indexes(project.db)
     built: list[int] = []

@@ -263,15 +263,19 @@ def test_an_old_projects_links_keep_their_identity_with_target_ids(
     path = _copy(version, tmp_path)
     old = sqlite3.connect(path)
     old.execute("CREATE INDEX links_target ON links(target_url)")  # the window's, before 12
+    old.execute("CREATE INDEX links_trust_flow ON links(trust_flow)")
     old.close()
     with Project.open(path) as project:
         db = project.db
         # The Target URL column sorts through target ids now: the text index is gone, and
         # the window builds the new one.
-        assert "links_target" in missing_table_indexes(db)
+        # The metric sort indexes hold only the links with a value.
+        assert {"links_target", "links_trust_flow"} <= set(missing_table_indexes(db))
         ensure_table_indexes(db)
         assert db.execute("SELECT name FROM pragma_index_info('links_target')").fetchall() == [
             ("target_id",)]
+        assert db.execute("SELECT partial FROM pragma_index_list('links') "
+                          "WHERE name = 'links_trust_flow'").fetchone() == (1,)
         matched = db.execute(
             "SELECT count(*) FROM links AS l JOIN link_targets AS t ON t.id = l.target_id "
             "AND t.url = l.target_url").fetchone()[0]

@@ -657,8 +657,17 @@ DROP INDEX links_identity;
 CREATE UNIQUE INDEX links_identity ON links(source_url, target_id);
 -- The window's sort index of the Target URL column (tables/indexes.py), if built: the
 -- column now sorts through link_targets and an index of target ids, built again when the
--- project next opens in the window.
-DROP INDEX IF EXISTS links_target
+-- project next opens in the window. So are its metric sort indexes, which now hold only the
+-- links with a value (an Ahrefs-only project has no Majestic, Moz or Semrush metrics).
+DROP INDEX IF EXISTS links_target;
+DROP INDEX IF EXISTS links_domain_rating;
+DROP INDEX IF EXISTS links_url_rating;
+DROP INDEX IF EXISTS links_trust_flow;
+DROP INDEX IF EXISTS links_citation_flow;
+DROP INDEX IF EXISTS links_domain_authority;
+DROP INDEX IF EXISTS links_page_authority;
+DROP INDEX IF EXISTS links_page_ascore;
+DROP INDEX IF EXISTS links_spam_score
 """,
     )
     # A writer that names no target id (or changes a target URL) gets the URL's id, so the

@@ -53,6 +53,15 @@ TABLE_INDEXES: dict[str, tuple[str, str]] = {
     "domain_scores_risk_level": ("domain_scores", "risk_level, risk_points"),
 }
 
+# Metric columns many projects never fill (an Ahrefs-only project has no Majestic, Moz or
+# Semrush metrics): their indexes hold only the links with a value (9 MB each at a million
+# links otherwise, a NULL and an id per link). The sort reads those through the index and
+# the blank ones, by id, in a scan (0.46 s CPU instead of 0.31 s at a million links).
+PARTIAL_INDEXES = frozenset((
+    "links_domain_rating", "links_url_rating", "links_trust_flow", "links_citation_flow",
+    "links_domain_authority", "links_page_authority", "links_page_ascore", "links_spam_score",
+))
+
 IndexProgress = Callable[[int, int], None]  # (indexes built so far, indexes to build)
 
 
@@ -85,7 +94,8 @@ def ensure_table_indexes(
             raise IndexingCancelled
         table, expressions = TABLE_INDEXES[name]
         with transaction(db):
-            db.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table}({expressions})")
+            where = f" WHERE {expressions} IS NOT NULL" if name in PARTIAL_INDEXES else ""
+            db.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table}({expressions}){where}")
     if progress is not None and missing:
         progress(len(missing), len(missing))
     return len(missing)
