@@ -54,9 +54,10 @@ TABLE_INDEXES: dict[str, tuple[str, str]] = {
 }
 
 # Metric columns many projects never fill (an Ahrefs-only project has no Majestic, Moz or
-# Semrush metrics): their indexes hold only the links with a value (9 MB each at a million
-# links otherwise, a NULL and an id per link). The sort reads those through the index and
-# the blank ones, by id, in a scan (0.46 s CPU instead of 0.31 s at a million links).
+# Semrush metrics). When at most half the links have a value, the index holds only those
+# (9 MB at a million links otherwise: a NULL and an id per link); the sort reads them through
+# it and the blank ones by a scan (0.27 s CPU for the 1M-link order instead of 0.11 s). A
+# column most links fill, or any column of an empty project, gets the whole index.
 PARTIAL_INDEXES = frozenset((
     "links_domain_rating", "links_url_rating", "links_trust_flow", "links_citation_flow",
     "links_domain_authority", "links_page_authority", "links_page_ascore", "links_spam_score",
@@ -94,8 +95,17 @@ def ensure_table_indexes(
             raise IndexingCancelled
         table, expressions = TABLE_INDEXES[name]
         with transaction(db):
-            where = f" WHERE {expressions} IS NOT NULL" if name in PARTIAL_INDEXES else ""
-            db.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table}({expressions}){where}")
+            if name in PARTIAL_INDEXES:
+                _create_metric_index(db, name, table, expressions)
+            else:
+                db.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table}({expressions})")
     if progress is not None and missing:
         progress(len(missing), len(missing))
     return len(missing)
+
+
+def _create_metric_index(db: sqlite3.Connection, name: str, table: str, column: str) -> None:
+    """Index only the rows with a value, when at most half the rows have one (see above)."""
+    rows, valued = db.execute(f"SELECT count(*), count({column}) FROM {table}").fetchone()
+    partial = f" WHERE {column} IS NOT NULL" if rows and valued * 2 <= rows else ""
+    db.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table}({column}){partial}")
