@@ -4,7 +4,9 @@ Some tests build a project as an older LinkDesk would have (the first N migratio
 import into it with today's code. Since migration 9, today's code writes observations in a
 layout those versions lack: `old_observations(db)` lends it today's tables as temporary
 tables, then writes the rows into the old `observations` table as the old code stored them
-(with their vendor and every field).
+(with their vendor and every field). Since migration 12, links are identified by
+(source_url, target_id): the old `links` lends a `target_id` column and a temporary
+`link_targets` for the block, and gets its (source_url, target_url) identity back at the end.
 """
 
 from __future__ import annotations
@@ -27,6 +29,10 @@ def old_observations(db: sqlite3.Connection) -> Iterator[None]:
                f"{names})")
     values = ", ".join(f"iif(v.observation_id IS NULL, l.{name}, v.{name}) AS {name}"
                        for name in FIELDS)
+    db.execute("CREATE TEMP TABLE link_targets (id INTEGER PRIMARY KEY, url TEXT UNIQUE)")
+    db.execute("ALTER TABLE main.links ADD COLUMN target_id INTEGER")
+    db.execute("DROP INDEX main.links_identity")
+    db.execute("CREATE UNIQUE INDEX main.links_identity ON links(source_url, target_id)")
     db.execute(
         f"CREATE TEMP VIEW observation_fields AS SELECT o.id, o.link_id, o.import_id, "
         f"o.line_no, i.vendor, {values} FROM temp.observations AS o "
@@ -39,5 +45,8 @@ def old_observations(db: sqlite3.Connection) -> Iterator[None]:
                    f"{names}) SELECT id, link_id, import_id, line_no, vendor, {names} "
                    "FROM temp.observation_fields")
         for name in ("VIEW temp.observation_fields", "TABLE temp.observation_values",
-                     "TABLE temp.observations"):
+                     "TABLE temp.observations", "TABLE temp.link_targets",
+                     "INDEX main.links_identity"):
             db.execute(f"DROP {name}")
+        db.execute("ALTER TABLE main.links DROP COLUMN target_id")
+        db.execute("CREATE UNIQUE INDEX links_identity ON links(source_url, target_url)")

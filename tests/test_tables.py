@@ -47,6 +47,7 @@ from linkdesk.core.tables import (
     missing_table_indexes,
 )
 from linkdesk.core.tables.details import FIELD_LABELS
+from linkdesk.core.tables.indexes import PARTIAL_INDEXES
 from linkdesk.core.tables.query import QueryCache
 
 SITE = "acme-widgets.com"
@@ -353,6 +354,32 @@ def test_indexes_are_created_once(project: Project) -> None:
     assert steps[0] == (0, len(missing)) and steps[-1] == (len(missing), len(missing))
     assert missing_table_indexes(project.db) == []
     assert ensure_table_indexes(project.db) == 0
+
+
+def test_metric_sort_indexes_of_mostly_blank_columns_hold_only_the_links_with_a_value(
+    db: sqlite3.Connection,
+) -> None:
+    # Vendors fill their own metrics only: a column at most half the links fill leaves the
+    # others out of its index; sorting by it still lists them, last (tests above), and the
+    # sort is still served by the index.
+    kinds = set()
+    for name in PARTIAL_INDEXES:
+        column = db.execute(f"SELECT name FROM pragma_index_info('{name}')").fetchone()[0]
+        rows, valued = db.execute(f"SELECT count(*), count({column}) FROM links").fetchone()
+        partial = db.execute("SELECT partial FROM pragma_index_list('links') WHERE name = ?",
+                             (name,)).fetchone()[0]
+        assert partial == (valued * 2 <= rows), name
+        kinds.add(partial)
+    assert kinds == {0, 1}  # the sample has both
+
+
+def test_an_empty_projects_metric_sort_indexes_are_whole(tmp_path: Path) -> None:
+    # The window builds them before the first import, which keeps them as they are.
+    with Project.open(tmp_path / "new.linkdesk") as project:
+        ensure_table_indexes(project.db)
+        partial = project.db.execute(
+            "SELECT count(*) FROM pragma_index_list('links') WHERE partial = 1").fetchone()[0]
+    assert partial == 0
 
 
 def test_building_indexes_stops_between_two_when_cancelled(project: Project) -> None:

@@ -16,10 +16,12 @@ import pytest
 
 from linkdesk.core.checker import LIVE, MISSING, latest_check
 from linkdesk.core.fields import FIELDS
+from linkdesk.core.importers.pipeline import import_file
 from linkdesk.core.marks import mark_counts
 from linkdesk.core.scoring import load_model, rescore, scores_current
 from linkdesk.core.store import Project, schema, settings
 from linkdesk.core.store.settings import Key
+from linkdesk.core.tables.indexes import ensure_table_indexes, missing_table_indexes
 
 UPGRADES = Path(__file__).parent / "data" / "upgrades"
 VERSIONS = range(1, schema.SCHEMA_VERSION + 1)
@@ -249,3 +251,62 @@ def test_a_migrated_project_gives_back_the_space_it_no_longer_needs(tmp_path: Pa
         free = project.db.execute("PRAGMA freelist_count").fetchone()[0]
         project.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     assert free == 0 and path.stat().st_size < size
+
+
+TARGET_IDS_FROM = 12  # migration 12: a link is (source URL, target id), not the target's text
+
+
+@pytest.mark.parametrize("version", [1, TARGET_IDS_FROM - 1])
+def test_an_old_projects_links_keep_their_identity_with_target_ids(
+    version: int, tmp_path: Path
+) -> None:
+    path = _copy(version, tmp_path)
+    old = sqlite3.connect(path)
+    old.execute("CREATE INDEX links_target ON links(target_url)")  # the window's, before 12
+    old.execute("CREATE INDEX links_trust_flow ON links(trust_flow)")
+    old.close()
+    with Project.open(path) as project:
+        db = project.db
+        # The Target URL column sorts through target ids now: the text index is gone, and
+        # the window builds the new one.
+        # The metric sort indexes hold only the links with a value.
+        assert {"links_target", "links_trust_flow"} <= set(missing_table_indexes(db))
+        ensure_table_indexes(db)
+        assert db.execute("SELECT name FROM pragma_index_info('links_target')").fetchall() == [
+            ("target_id",)]
+        assert db.execute("SELECT partial FROM pragma_index_list('links') "
+                          "WHERE name = 'links_trust_flow'").fetchone() == (1,)
+        matched = db.execute(
+            "SELECT count(*) FROM links AS l JOIN link_targets AS t ON t.id = l.target_id "
+            "AND t.url = l.target_url").fetchone()[0]
+        assert matched == 134
+        urls = [url for (url,) in db.execute("SELECT url FROM link_targets ORDER BY id")]
+        assert urls == sorted(set(urls)) and len(urls) > 3  # existing targets: text order
+        source, target = db.execute(
+            "SELECT source_url, target_url FROM links WHERE placeholder = 0 ORDER BY id "
+            "LIMIT 1").fetchone()
+        # The remembered mapping of this header reads it (README: exports/generic.csv).
+        export = tmp_path / "again.csv"
+        export.write_text(
+            "Quelle;Ziel;Linktext;Rel;Erstmals gesehen\n"
+            f"{source};{target};again;dofollow;01.02.2026\n"
+            f"{source};https://acme-widgets.com/new-page;new;dofollow;01.02.2026\n",
+            encoding="utf-8")
+        result = import_file(project, export)[0]
+        assert (result.links_added, result.links_merged) == (1, 1)
+        assert db.execute("SELECT count(*) FROM links").fetchone()[0] == 135
+        found = db.execute("SELECT count(*) FROM links WHERE source_url = ? AND target_url = ?",
+                           (source, target)).fetchone()[0]
+        assert found == 1
+        # A writer that names no target id still gets one, and cannot add the link twice.
+        db.execute("INSERT INTO links (source_url, target_url, source_host, domain) "
+                   "VALUES ('https://new.example/p', ?, 'new.example', 'new.example')", (target,))
+        with pytest.raises(sqlite3.IntegrityError):
+            db.execute("INSERT INTO links (source_url, target_url, source_host, domain) "
+                       "VALUES (?, ?, 'x', 'x')", (source, target))
+        with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
+            db.execute("INSERT OR IGNORE INTO links (source_url, target_url, source_host, domain) "
+                       "VALUES (?, ?, 'x', 'x')", (source, target))
+        assert db.execute(
+            "SELECT count(*) FROM links AS l JOIN link_targets AS t ON t.id = l.target_id "
+            "AND t.url = l.target_url").fetchone()[0] == 136

@@ -50,6 +50,19 @@ def _aggregate(name: str) -> str:
     return f"CAST({latest} AS {sql_type})" if sql_type != "TEXT" else latest
 
 
+def target_id(url_sql: str) -> str:
+    """SQL for the id (in `link_targets`) of the target URL `url_sql`, once `add_targets` ran.
+
+    A link is one (source_url, target_id): the identity index holds the id, not the URL text.
+    """
+    return f"(SELECT id FROM link_targets WHERE url = {url_sql})"
+
+
+def add_targets(db: sqlite3.Connection, select_urls: str, *params: object) -> None:
+    """Give the target URLs a query returns an id (`target_id`), those that have none yet."""
+    db.execute(f"INSERT OR IGNORE INTO link_targets (url) {select_urls}", params)
+
+
 def drop_stage(db: sqlite3.Connection) -> None:
     """Drop the staging table."""
     db.execute(f"DROP TABLE IF EXISTS {STAGE}")
@@ -63,6 +76,7 @@ def merge_stage(
     New links take their fields straight from the staged row (the latest one, when a file lists
     a link twice); links with several observations are then recomputed exactly.
     """
+    add_targets(db, f"SELECT DISTINCT target_url FROM {STAGE}")
     previous_link_max = db.execute("SELECT coalesce(max(id), 0) FROM links").fetchone()[0]
     if previous_link_max == 0:
         return _merge_into_empty(db, import_id, vendor, fields), 0
@@ -77,12 +91,13 @@ def merge_stage(
         else "max(line_no)"
     )
     db.execute(
-        f"INSERT INTO links (source_url, target_url, source_host, domain, vendors, "
+        f"INSERT INTO links (source_url, target_url, target_id, source_host, domain, vendors, "
         f"observation_count{columns}) "
-        f"SELECT source_url, target_url, source_host, domain, {vendor_bit(vendor)}, n{columns} "
+        f"SELECT source_url, target_url, {target_id('s.target_url')}, source_host, domain, "
+        f"{vendor_bit(vendor)}, n{columns} "
         f"FROM (SELECT count(*) AS n, {latest} AS latest, * FROM {STAGE} "
-        f"GROUP BY source_url, target_url) WHERE true "
-        f"ON CONFLICT (source_url, target_url) DO UPDATE SET "
+        f"GROUP BY source_url, target_url) AS s WHERE true "
+        f"ON CONFLICT (source_url, target_id) DO UPDATE SET "
         f"observation_count = links.observation_count + excluded.observation_count"
     )
     links_added = db.execute(
@@ -93,7 +108,7 @@ def merge_stage(
         f"INSERT INTO observations (id, link_id, import_id, line_no) "
         f"SELECT {int(previous_observation_max)} + s.rowid, links.id, ?, s.line_no "
         f"FROM {STAGE} AS s JOIN links "
-        f"ON links.source_url = s.source_url AND links.target_url = s.target_url",
+        f"ON links.source_url = s.source_url AND links.target_id = {target_id('s.target_url')}",
         (import_id,),
     )
     # A new link's only observation leaves its fields to the link (see OBSERVATION_FIELDS).
@@ -136,9 +151,10 @@ def _merge_into_empty(
     indexes.sort(key=lambda index: index[0] != _IDENTITY_INDEX)
     columns = "".join(f", {name}" for name in fields)
     db.execute(
-        f"INSERT INTO links (id, source_url, target_url, source_host, domain, vendors, "
-        f"observation_count{columns}) SELECT rowid, source_url, target_url, source_host, "
-        f"domain, {vendor_bit(vendor)}, 1{columns} FROM {STAGE}"
+        f"INSERT INTO links (id, source_url, target_url, target_id, source_host, domain, "
+        f"vendors, observation_count{columns}) SELECT rowid, source_url, target_url, "
+        f"{target_id('target_url')}, source_host, domain, {vendor_bit(vendor)}, 1{columns} "
+        f"FROM {STAGE}"
     )
     db.execute(
         f"INSERT INTO observations (link_id, import_id, line_no) "
@@ -252,11 +268,13 @@ def refresh_google(db: sqlite3.Connection, site_root: Callable[[], str | None]) 
     root = site_root()  # only now: finding it may take a scan of the links
     if root is None:
         return db.execute(f"SELECT count(*) {orphan_pages}").fetchone()[0]
+    add_targets(db, "VALUES (?)", root)
     db.execute(
-        f"INSERT INTO links (source_url, target_url, source_host, domain, google_seen, "
-        f"placeholder, last_seen) SELECT g.source_url, ?, g.source_host, g.domain, 1, 1, "
-        f"g.last_crawled {orphan_pages} ON CONFLICT (source_url, target_url) DO NOTHING",
-        (root,),
+        f"INSERT INTO links (source_url, target_url, target_id, source_host, domain, "
+        f"google_seen, placeholder, last_seen) SELECT g.source_url, ?, {target_id('?')}, "
+        f"g.source_host, g.domain, 1, 1, g.last_crawled {orphan_pages} "
+        f"ON CONFLICT (source_url, target_id) DO NOTHING",
+        (root, root),
     )
     return 0
 

@@ -638,9 +638,61 @@ def _v11_lazy_score_indexes(db: sqlite3.Connection) -> None:
     db.execute("DROP INDEX IF EXISTS link_scores_risk")
 
 
+def _v12_target_ids(db: sqlite3.Connection) -> None:
+    # The identity index held every link's target URL text, though a profile links to few
+    # target pages (issue 21: 30 of its 86 MB at a million links). Target URLs get ids in
+    # `link_targets`, and (source_url, target_id) identifies a link; `links.target_url` stays
+    # for every reader. Ids of existing targets follow their text order.
+    _run_script(
+        db,
+        """
+CREATE TABLE link_targets (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL UNIQUE             -- normalised, as links.target_url
+);
+INSERT INTO link_targets (url) SELECT DISTINCT target_url FROM links ORDER BY target_url;
+ALTER TABLE links ADD COLUMN target_id INTEGER REFERENCES link_targets(id);
+UPDATE links SET target_id = t.id FROM link_targets AS t WHERE t.url = links.target_url;
+DROP INDEX links_identity;
+CREATE UNIQUE INDEX links_identity ON links(source_url, target_id);
+-- The window's sort index of the Target URL column (tables/indexes.py), if built: the
+-- column now sorts through link_targets and an index of target ids, built again when the
+-- project next opens in the window. So are its metric sort indexes, which now hold only the
+-- links with a value (an Ahrefs-only project has no Majestic, Moz or Semrush metrics).
+DROP INDEX IF EXISTS links_target;
+DROP INDEX IF EXISTS links_domain_rating;
+DROP INDEX IF EXISTS links_url_rating;
+DROP INDEX IF EXISTS links_trust_flow;
+DROP INDEX IF EXISTS links_citation_flow;
+DROP INDEX IF EXISTS links_domain_authority;
+DROP INDEX IF EXISTS links_page_authority;
+DROP INDEX IF EXISTS links_page_ascore;
+DROP INDEX IF EXISTS links_spam_score
+""",
+    )
+    # A writer that names no target id (or changes a target URL) gets the URL's id, so the
+    # identity index keeps each link unique. LinkDesk's own writers give the id (store/merge.py).
+    # Not _run_script: a trigger's body holds several statements.
+    db.execute(
+        "CREATE TRIGGER links_target_id AFTER INSERT ON links WHEN NEW.target_id IS NULL BEGIN "
+        "INSERT OR IGNORE INTO link_targets (url) VALUES (NEW.target_url); "
+        "UPDATE links SET target_id = (SELECT id FROM link_targets WHERE url = NEW.target_url) "
+        "WHERE id = NEW.id; "
+        # Under INSERT OR IGNORE the UPDATE of a duplicate is skipped: refuse the row.
+        "SELECT RAISE(ABORT, 'UNIQUE constraint failed: links.source_url, links.target_id') "
+        "WHERE (SELECT target_id FROM links WHERE id = NEW.id) IS NULL; END"
+    )
+    db.execute(
+        "CREATE TRIGGER links_target_url AFTER UPDATE OF target_url ON links BEGIN "
+        "INSERT OR IGNORE INTO link_targets (url) VALUES (NEW.target_url); "
+        "UPDATE links SET target_id = (SELECT id FROM link_targets WHERE url = NEW.target_url) "
+        "WHERE id = NEW.id; END"
+    )
+
+
 MIGRATIONS: list[Migration] = [
     _v1_initial, _v2_scores, _v3_marks, _v4_checks, _v5_chart_facts, _v6_timeline,
     _v7_placements, _v8_network_keys, _v9_fields_once, _v10_placement_hosts,
-    _v11_lazy_score_indexes,
+    _v11_lazy_score_indexes, _v12_target_ids,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

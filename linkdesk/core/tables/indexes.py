@@ -23,7 +23,7 @@ from linkdesk.core.tables.links import ANCHOR_ORDER
 # name -> (table, indexed expressions). Each matches a sortable column's `order` in links.py /
 # domains.py; tests check that every sortable column's ORDER BY is index-served.
 TABLE_INDEXES: dict[str, tuple[str, str]] = {
-    "links_target": ("links", "target_url"),
+    "links_target": ("links", "target_id"),  # with link_targets' url index (links.py)
     "links_anchor": ("links", ", ".join(key.removeprefix("l.") for key in ANCHOR_ORDER)),
     "links_first_seen": ("links", "first_seen"),
     "links_last_seen": ("links", "last_seen"),
@@ -35,7 +35,7 @@ TABLE_INDEXES: dict[str, tuple[str, str]] = {
     "links_page_authority": ("links", "page_authority"),
     "links_page_ascore": ("links", "page_ascore"),
     "links_spam_score": ("links", "spam_score"),
-    # links(source_url, target_url) and links(domain) exist already (schema.py).
+    # links(source_url, target_id) and links(domain) exist already (schema.py).
     "referring_domains_links": ("referring_domains", "links"),
     "referring_domains_dofollow": ("referring_domains", "dofollow_links"),
     "referring_domains_hosts": ("referring_domains", "hosts"),
@@ -52,6 +52,16 @@ TABLE_INDEXES: dict[str, tuple[str, str]] = {
     "domain_scores_band": ("domain_scores", "band, quality"),
     "domain_scores_risk_level": ("domain_scores", "risk_level, risk_points"),
 }
+
+# Metric columns many projects never fill (an Ahrefs-only project has no Majestic, Moz or
+# Semrush metrics). When at most half the links have a value, the index holds only those
+# (9 MB at a million links otherwise: a NULL and an id per link); the sort reads them through
+# it and the blank ones by a scan (0.27 s CPU for the 1M-link order instead of 0.11 s). A
+# column most links fill, or any column of an empty project, gets the whole index.
+PARTIAL_INDEXES = frozenset((
+    "links_domain_rating", "links_url_rating", "links_trust_flow", "links_citation_flow",
+    "links_domain_authority", "links_page_authority", "links_page_ascore", "links_spam_score",
+))
 
 IndexProgress = Callable[[int, int], None]  # (indexes built so far, indexes to build)
 
@@ -85,7 +95,17 @@ def ensure_table_indexes(
             raise IndexingCancelled
         table, expressions = TABLE_INDEXES[name]
         with transaction(db):
-            db.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table}({expressions})")
+            if name in PARTIAL_INDEXES:
+                _create_metric_index(db, name, table, expressions)
+            else:
+                db.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table}({expressions})")
     if progress is not None and missing:
         progress(len(missing), len(missing))
     return len(missing)
+
+
+def _create_metric_index(db: sqlite3.Connection, name: str, table: str, column: str) -> None:
+    """Index only the rows with a value, when at most half the rows have one (see above)."""
+    rows, valued = db.execute(f"SELECT count(*), count({column}) FROM {table}").fetchone()
+    partial = f" WHERE {column} IS NOT NULL" if rows and valued * 2 <= rows else ""
+    db.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table}({column}){partial}")

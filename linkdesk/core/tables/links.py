@@ -59,15 +59,19 @@ def _metric(name: str, title: str, tooltip: str, *, visible: bool = True) -> Col
 
 
 LINK_COLUMNS: tuple[Column, ...] = (
-    # Ties on a URL are broken by the other URL: (source, target) is unique and indexed.
+    # Ties on a source URL are broken by the target's id: (source URL, target id) is the
+    # unique, indexed identity of a link (schema migration 12).
     Column("source_url", "Source URL", "l.source_url", Kind.URL, sortable=True,
-           order=("l.source_url", "l.target_url"), width=44),
+           order=("l.source_url", "l.target_id"), width=44),
     # The source URL shows the domain already; the column is there to sort by it.
     Column("domain", "Domain", "l.domain", sortable=True, width=16, visible=False,
            tooltip="Referring domain"),
     Column("anchor", "Anchor", "l.anchor", sortable=True, order=ANCHOR_ORDER, width=22,
            blank="(no anchor text)"),
-    Column("target_url", "Target URL", "l.target_url", Kind.URL, sortable=True, width=26),
+    # Sorted through the few target URLs (`link_targets`, in text order) and an index of the
+    # links' target ids: 9 MB at a million links where an index of the text took 39 MB.
+    Column("target_url", "Target URL", "l.target_url", Kind.URL, sortable=True,
+           order=("lt.url",), join="target", width=26),
     Column("rel", "Rel", _REL, width=9, tooltip="follow, nofollow, ugc or sponsored"),
     _metric("domain_rating", "DR", "Ahrefs Domain Rating of the source"),
     _metric("url_rating", "UR", "Ahrefs URL Rating of the source page"),
@@ -144,4 +148,5 @@ LINKS = TableSpec(
     columns=LINK_COLUMNS,
     filters=LINK_FILTERS,
     default_sort=Sort("domain_rating", descending=True),
+    joins={"target": "JOIN link_targets AS lt ON lt.id = l.target_id"},
 )
