@@ -32,6 +32,7 @@ from linkdesk.core.marks import (
     apply_change,
     domain_key,
     domain_marks,
+    domains_without_links,
     plan_marks,
     preview,
 )
@@ -126,6 +127,7 @@ def run_mark(options: argparse.Namespace) -> int:
                 print(f"linkdesk mark: no link from {url} in this project", file=sys.stderr)
                 return EXIT_FAILED
             links += [(s, t) for s, t in found]
+        unknown = domains_without_links(db, domains) if kind is not None else []
         change = plan_marks(db, Target(tuple(domains), tuple(links)), kind, options.reason,
                             forced=options.force)
         summary = preview(db, change)
@@ -141,9 +143,20 @@ def run_mark(options: argparse.Namespace) -> int:
     if summary.skipped.get("keep"):
         print(f"{summary.skipped['keep']:,} marked keep left alone (keep wins; --force to "
               "disavow them)")
+    if unknown:
+        what = "would be marked" if options.dry_run else "marked"
+        print(f"linkdesk mark: no link of this project comes from {_listed(unknown)}; "
+              f"{what} all the same (a typo? `linkdesk mark ... --domain D --clear` takes "
+              "a mark back)", file=sys.stderr)
     if warning:
         print(f"linkdesk mark: {warning}", file=sys.stderr)
     return EXIT_OK
+
+
+def _listed(domains: list[str]) -> str:
+    """A few domains by name, the rest counted."""
+    shown = ", ".join(domains[:SAMPLE])
+    return shown if len(domains) <= SAMPLE else f"{shown} and {len(domains) - SAMPLE:,} more"
 
 
 def _as_stored(text: str) -> str:
