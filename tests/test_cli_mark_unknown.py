@@ -66,3 +66,18 @@ def test_domains_without_links_keeps_the_order_given(acme: Path) -> None:
     with Project.open(acme, create=False) as project:
         assert domains_without_links(project.db, ["b.example", real, "a.example",
                                                   "b.example"]) == ["b.example", "a.example"]
+
+
+def test_disavow_counts_in_words(run_linkdesk: RunLinkdesk, acme: Path, tmp_path: Path) -> None:
+    """One page marked: "1 URL", not "1 URLs" (seen on a file of 2 domains and 1 URL)."""
+    with Project.open(acme, create=False) as project:
+        page = str(project.db.execute(
+            "SELECT source_url FROM links GROUP BY source_url HAVING count(*) = 1 "
+            "ORDER BY source_url LIMIT 1").fetchone()[0])
+    library = tmp_path / "library.sqlite"
+    assert run_linkdesk("mark", acme, "--url", page, "--disavow", "--library",
+                        library).returncode == 0
+    written = run_linkdesk("disavow", acme, "-o", tmp_path / "disavow.txt", "--force")
+    assert written.returncode == 0, written.stderr
+    assert written.stdout.startswith("disavow file: 0 domains, 1 URL\n")
+    assert f"{tmp_path / 'disavow.txt'}: 0 domains, 1 URL, " in written.stdout

@@ -38,6 +38,7 @@ from linkdesk.core.marks import (
 )
 from linkdesk.core.store import Project
 from linkdesk.core.store.settings import sites
+from linkdesk.core.words import counted
 
 SAMPLE = 10  # lines of a list printed before "… and N more"
 
@@ -230,14 +231,14 @@ def run_disavow(options: argparse.Namespace) -> int:
                 print("linkdesk disavow: check the warnings above; run again with --force to "
                       "write the file anyway", file=sys.stderr)
             return EXIT_FAILED
-    print(f"{options.output}: {plan.domains:,} domains, {plan.urls:,} URLs, "
-          f"{plan.lines:,} lines")
+    print(f"{options.output}: {counted(plan.domains, 'domain')}, {counted(plan.urls, 'URL')}, "
+          f"{counted(plan.lines, 'line')}")
     return EXIT_OK
 
 
 def plan_text(plan: DisavowPlan) -> str:
     """The plan's entries, diff, conflicts and warnings, as the user reads them."""
-    lines = [f"disavow file: {plan.domains:,} domains, {plan.urls:,} URLs"]
+    lines = [f"disavow file: {counted(plan.domains, 'domain')}, {counted(plan.urls, 'URL')}"]
     against = plan.diff.against or "no earlier file"
     lines.append(f"against {against}: {len(plan.diff.added):,} added, "
                  f"{len(plan.diff.removed):,} removed")
