@@ -81,3 +81,15 @@ def test_disavow_counts_in_words(run_linkdesk: RunLinkdesk, acme: Path, tmp_path
     assert written.returncode == 0, written.stderr
     assert written.stdout.startswith("disavow file: 0 domains, 1 URL\n")
     assert f"{tmp_path / 'disavow.txt'}: 0 domains, 1 URL, " in written.stdout
+
+
+def test_library_apply_counts_in_words() -> None:
+    """Seen applying a library to a second client: "1 of the project's domains were"."""
+    from linkdesk.commands.library import apply_text
+    from linkdesk.core.marks import MarkChange
+    from linkdesk.core.verdicts.apply import ApplyPlan
+
+    one = apply_text(ApplyPlan(MarkChange("verdicts", ()), judged=1), dry_run=True)
+    assert one.startswith("1 of the project's domains was judged before; would mark nothing")
+    two = apply_text(ApplyPlan(MarkChange("verdicts", ()), judged=2), dry_run=True)
+    assert two.startswith("2 of the project's domains were judged before")
