@@ -1,4 +1,5 @@
-"""How the History tab reads at real sizes: labels that fit their chart, words in the right number.
+"""How the History tab and the import's date question read: labels that fit their chart,
+words in the right number.
 
 Found in a user trial on two months of a 200k-link client: after November's import the
 strong domains chart showed 628 gained over ~100 lost, and the label of the loss bar was cut
@@ -7,12 +8,14 @@ off by the bottom of the chart; a project with one export day said "1 points".
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from linkdesk.core.timeline import History, HistoryPoint
+from linkdesk.ui.dialogs.export_date import ExportDateDialog
 from linkdesk.ui.history.view import HistoryView, StrongChart, day_labels
 
 
@@ -47,3 +50,16 @@ def test_one_export_day_is_one_point(qtbot: Any) -> None:
     view._status()
     text = view.status.text()
     assert "1 referring domain linking on 2026-10-21 · 1 point, one per export day" in text
+
+
+def test_the_date_question_agrees_with_its_count(qtbot: Any, tmp_path: Path) -> None:
+    """Seen importing a month's three exports: "Which day does these 3 exports describe?"."""
+    files = [tmp_path / name for name in ("semrush.csv", "moz.csv", "gsc.zip")]
+    many = ExportDateDialog(files)
+    one = ExportDateDialog(files[:1])
+    for dialog in (many, one):
+        qtbot.addWidget(dialog)
+    texts = {label.text() for label in many.findChildren(QLabel)}
+    assert any(text.startswith("Which day do these 3 exports describe?") for text in texts)
+    texts = {label.text() for label in one.findChildren(QLabel)}
+    assert any(text.startswith("Which day does “semrush.csv” describe?") for text in texts)
