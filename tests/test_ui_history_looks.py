@@ -63,3 +63,28 @@ def test_the_date_question_agrees_with_its_count(qtbot: Any, tmp_path: Path) -> 
     assert any(text.startswith("Which day do these 3 exports describe?") for text in texts)
     texts = {label.text() for label in one.findChildren(QLabel)}
     assert any(text.startswith("Which day does “semrush.csv” describe?") for text in texts)
+
+
+def test_an_empty_project_says_nothing_about_bands(qtbot: Any) -> None:
+    """A new project's History tab said "bands as scored today" above three empty charts."""
+    view = HistoryView()
+    qtbot.addWidget(view)
+    view.history = History(points=(), scored=True)
+    view._status()
+    assert view.status.text() == ""
+
+
+def test_unscored_bands_say_what_comes_not_what_to_do(qtbot: Any) -> None:
+    """Right after an import the window re-scores by itself: "re-score to see the bands"
+    asked for what was already running."""
+    view = HistoryView()
+    qtbot.addWidget(view)
+    points = (_point("2026-11-20", 0, 0), _point("2026-12-05", 0, 0))
+    view.history = History(points=points, scored=False)
+    view._status()
+    assert view.status.text().endswith(
+        "scores out of date: the bands show once the project is scored")
+    chart = StrongChart()
+    qtbot.addWidget(chart.plot)
+    chart.show(view.history, day_labels(points, monthly=False))
+    assert "re-score" not in chart.items[0].toPlainText().lower()

@@ -127,7 +127,7 @@ class StrongChart(HistoryChart):
     def draw(self, history: History, labels: list[str]) -> None:
         """Gains up, losses down."""
         if not history.scored:
-            self.message("Re-score the project to see its strong domains")
+            self.message("Strong domains show once the project is scored")
             return
         if len(history.points) < 2:
             self.message("Import a later export to see what changed")
@@ -285,10 +285,15 @@ class HistoryView(RefreshWhenShown, QWidget):
             every = "month" if history.monthly else "export day"
             parts.append(f"{counted(last.domains, 'referring domain')} linking on "
                          f"{last.day} · {counted(len(history.points), 'point')}, one per {every}")
+        else:  # the charts say so; "bands as scored today" would describe nothing
+            self.status.clear()
+            return
         if history.filtered:
             parts.append("filtered as the tables are")
+        # Re-scoring usually runs already (File ▸ Score Automatically): say what comes, not
+        # what to do.
         parts.append("bands as scored today" if history.scored else
-                     "scores out of date: re-score to see the bands")
+                     "scores out of date: the bands show once the project is scored")
         self.status.setText(" · ".join(parts))
 
     def _cancel_jobs(self) -> None:
