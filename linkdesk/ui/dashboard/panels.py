@@ -88,9 +88,9 @@ class QualityChart(BarChart):
     def __init__(self) -> None:
         super().__init__()
         self.choice = switch("Over links", "Over referring domains")
-        self.choice.currentIndexChanged.connect(lambda _i: self.show(self.data, self.scored))
         self.data: Quality | None = None
-        self.scored = True
+        self.scored: bool = True
+        self.choice.currentIndexChanged.connect(lambda _i: self.show(self.data, self.scored))
         item = self.plot.getPlotItem()
         item.setLabel("bottom", "Quality")
 
