@@ -23,6 +23,7 @@ from linkdesk.core.timeline import (
     DomainChange,
     LinkChange,
     Review,
+    by_todays_bands,
     compute_changes,
     finish_review,
     reviews,
@@ -82,7 +83,10 @@ def run_changes(options: argparse.Namespace) -> int:
         if options.json:
             write_json(changes.json_head(), changes.json_lists(options.limit), sys.stdout)
         else:
-            print(changes_text(changes, TEXT_LIMIT if options.limit is None else options.limit))
+            # As the window's summary says them; today's bands describe only the end "now".
+            bands = by_todays_bands(db) if until.kind == "now" else None
+            limit = TEXT_LIMIT if options.limit is None else options.limit
+            print(changes_text(changes, limit, bands))
     return EXIT_OK
 
 
@@ -116,13 +120,18 @@ def _reasons(by_reason: dict[str, int]) -> str:
     return f" ({', '.join(parts)})" if parts else ""
 
 
-def changes_text(changes: Changes, limit: int) -> str:
-    """The changes as the user reads them: counts, then up to `limit` entries of each list."""
+def changes_text(changes: Changes, limit: int, bands: tuple[int, int] | None = None) -> str:
+    """The changes as the user reads them: counts, then up to `limit` entries of each list.
+    `bands`: the risky new domains and the lost links from strong domains (`by_todays_bands`),
+    said beside their totals when given."""
     counts = changes.counts
+    risky = f" ({bands[0]:,} risky)" if bands and bands[0] else ""
+    strong = f", {bands[1]:,} from strong domains" if bands and bands[1] else ""
     lines = [
         f"Changes from {changes.since.label} to {changes.until.label}",
-        f"  new links: {counts.new_links:,}, new referring domains: {counts.new_domains:,}",
-        f"  lost links: {counts.lost_links:,}{_reasons(counts.lost_links_by_reason)}",
+        f"  new links: {counts.new_links:,}, new referring domains: {counts.new_domains:,}"
+        f"{risky}",
+        f"  lost links: {counts.lost_links:,}{_reasons(counts.lost_links_by_reason)}{strong}",
         f"  lost referring domains: {counts.lost_domains:,}"
         f"{_reasons(counts.lost_domains_by_reason)}",
         f"  changed links: {counts.changed_links:,}",

@@ -2,6 +2,8 @@
 
     linkdesk mark PROJECT (--domain D | --url U)... (--disavow | --keep | --review | --clear)
                   [--reason TEXT] [--force] [--dry-run]
+    linkdesk mark PROJECT --table links|domains [--search TEXT] [--band NAME] [--risk NAME]
+                  [--marked [KIND]] [--since-review KIND] [--judged KIND] (--disavow | ...)
     linkdesk import-disavow PROJECT FILE
     linkdesk disavow PROJECT -o FILE.txt [--force]
     linkdesk validate-disavow FILE
@@ -14,6 +16,12 @@ import sys
 from pathlib import Path
 
 from linkdesk.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from linkdesk.commands.filters import (
+    add_filter_arguments,
+    add_judged_argument,
+    add_since_review_argument,
+    filters_from,
+)
 from linkdesk.commands.opening import ensure_scores, open_to_change, open_to_read
 from linkdesk.core import urls
 from linkdesk.core.disavow import (
@@ -25,6 +33,7 @@ from linkdesk.core.disavow import (
     validate_file,
     write_disavow,
 )
+from linkdesk.core.exports import export_spec
 from linkdesk.core.marks import (
     MarkKind,
     MarksError,
@@ -32,11 +41,15 @@ from linkdesk.core.marks import (
     apply_change,
     domain_key,
     domain_marks,
+    domains_without_links,
     plan_marks,
     preview,
 )
 from linkdesk.core.store import Project
 from linkdesk.core.store.settings import sites
+from linkdesk.core.tables import Filters, targets_from_filter
+from linkdesk.core.timeline import with_since_review
+from linkdesk.core.words import counted
 
 SAMPLE = 10  # lines of a list printed before "… and N more"
 
@@ -50,6 +63,13 @@ def register(commands: argparse._SubParsersAction) -> None:
                       help="a referring domain (all its links); repeat for more")
     mark.add_argument("--url", action="append", default=[], metavar="SOURCE_URL",
                       help="a linking page (its links in the project); repeat for more")
+    mark.add_argument("--table", choices=("links", "domains"),
+                      help="every row of this table the filters below let through, as "
+                           "`linkdesk export --table` writes them (the window's Mark All "
+                           "Shown), e.g. --table domains --since-review new --band risky")
+    add_filter_arguments(mark)
+    add_since_review_argument(mark)
+    add_judged_argument(mark)
     kind = mark.add_mutually_exclusive_group(required=True)
     for name in ("disavow", "keep", "review", "clear"):
         kind.add_argument(f"--{name}", dest="kind", action="store_const", const=name,
@@ -89,8 +109,14 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def run_mark(options: argparse.Namespace) -> int:
     """Mark or clear the given domains and pages."""
-    if not options.domain and not options.url:
-        print("linkdesk mark: give at least one --domain or --url", file=sys.stderr)
+    filters = filters_from(options)
+    if filters.active() and not options.table:
+        print("linkdesk mark: the filters (--search, --band, ...) choose rows of a table: "
+              "add --table links or --table domains", file=sys.stderr)
+        return EXIT_USAGE
+    if not options.domain and not options.url and not options.table:
+        print("linkdesk mark: give at least one --domain or --url, or --table with filters",
+              file=sys.stderr)
         return EXIT_USAGE
     kind = None if options.kind == "clear" else MarkKind(options.kind)
     domains: list[str] = []
@@ -126,6 +152,11 @@ def run_mark(options: argparse.Namespace) -> int:
                 print(f"linkdesk mark: no link from {url} in this project", file=sys.stderr)
                 return EXIT_FAILED
             links += [(s, t) for s, t in found]
+        unknown = domains_without_links(db, domains) if kind is not None else []
+        if options.table:
+            shown = _shown(project, options.table, filters)
+            domains += shown.domains
+            links += shown.links
         change = plan_marks(db, Target(tuple(domains), tuple(links)), kind, options.reason,
                             forced=options.force)
         summary = preview(db, change)
@@ -138,12 +169,34 @@ def run_mark(options: argparse.Namespace) -> int:
           f"{summary.links_affected:,} links affected)")
     for line in summary.sample[:SAMPLE]:
         print(f"  {line}")
+    if summary.total > min(len(summary.sample), SAMPLE):
+        print(f"  … and {summary.total - min(len(summary.sample), SAMPLE):,} more")
     if summary.skipped.get("keep"):
         print(f"{summary.skipped['keep']:,} marked keep left alone (keep wins; --force to "
               "disavow them)")
+    if unknown:
+        what = "would be marked" if options.dry_run else "marked"
+        print(f"linkdesk mark: no link of this project comes from {_listed(unknown)}; "
+              f"{what} all the same (a typo? `linkdesk mark ... --domain D --clear` takes "
+              "a mark back)", file=sys.stderr)
     if warning:
         print(f"linkdesk mark: {warning}", file=sys.stderr)
     return EXIT_OK
+
+
+def _listed(domains: list[str]) -> str:
+    """A few domains by name, the rest counted."""
+    shown = ", ".join(domains[:SAMPLE])
+    return shown if len(domains) <= SAMPLE else f"{shown} and {len(domains) - SAMPLE:,} more"
+
+
+def _shown(project: Project, table: str, filters: Filters) -> Target:
+    """Every row of `table` that `filters` let through, as the window's table shows them."""
+    ensure_scores(project, "mark")  # --band and --risk read the scores
+    spec = export_spec(project.db, table)
+    if filters.since_review:
+        spec = with_since_review(spec)
+    return targets_from_filter(project.db, spec, filters)
 
 
 def _as_stored(text: str) -> str:
@@ -217,14 +270,14 @@ def run_disavow(options: argparse.Namespace) -> int:
                 print("linkdesk disavow: check the warnings above; run again with --force to "
                       "write the file anyway", file=sys.stderr)
             return EXIT_FAILED
-    print(f"{options.output}: {plan.domains:,} domains, {plan.urls:,} URLs, "
-          f"{plan.lines:,} lines")
+    print(f"{options.output}: {counted(plan.domains, 'domain')}, {counted(plan.urls, 'URL')}, "
+          f"{counted(plan.lines, 'line')}")
     return EXIT_OK
 
 
 def plan_text(plan: DisavowPlan) -> str:
     """The plan's entries, diff, conflicts and warnings, as the user reads them."""
-    lines = [f"disavow file: {plan.domains:,} domains, {plan.urls:,} URLs"]
+    lines = [f"disavow file: {counted(plan.domains, 'domain')}, {counted(plan.urls, 'URL')}"]
     against = plan.diff.against or "no earlier file"
     lines.append(f"against {against}: {len(plan.diff.added):,} added, "
                  f"{len(plan.diff.removed):,} removed")

@@ -19,7 +19,7 @@ from linkdesk.core.importers.pipeline import (
 from linkdesk.core.importers.site import settle_site
 from linkdesk.core.scoring import ScoreCancelled, rescore, scores_current
 from linkdesk.core.store import Project, transaction
-from linkdesk.core.timeline.dates import BadDate, parse_export_day
+from linkdesk.core.timeline.dates import BadDate, parse_export_day, undated_note
 from linkdesk.core.words import counted, plural
 
 
@@ -67,6 +67,7 @@ def run_import(options: argparse.Namespace) -> int:
     import_options = ImportOptions(options.format, mapping, options.site, as_of)
     show_progress = not options.quiet and sys.stderr.isatty()
     failures = 0
+    imported: list[ImportResult] = []
     made = _missing_paths(options.project)  # the project (and folders) this run would create
 
     def done(outcome: FileOutcome) -> None:
@@ -79,6 +80,7 @@ def run_import(options: argparse.Namespace) -> int:
             failures += 1
         for result in outcome.results:
             print(result_text(result))
+        imported.extend(outcome.results)
 
     with open_to_change(options.project, create=True) as project:
         # Files share transactions in batches; each file is still all-or-nothing.
@@ -92,6 +94,8 @@ def run_import(options: argparse.Namespace) -> int:
             print(f"linkdesk import: no file could be read; {options.project} was not created",
                   file=sys.stderr)
             return EXIT_FAILED
+        if (note := undated_note(imported)) is not None:
+            print(f"note: {note}")
         if not options.site:
             _settle_site(project, options.project)
         if not options.no_score and not scores_current(project.db):
@@ -169,8 +173,9 @@ def _clear_progress(shown: bool) -> None:
 
 def result_text(result: ImportResult) -> str:
     """One import's summary, as the user reads it."""
-    if result.passed_over:
-        return f"{result.file}: not imported: {result.passed_over}"
+    name_colon = f"{result.file}: "
+    if result.passed_over:  # the reason may start with the member's name: say it once
+        return f"{result.file}: not imported: {result.passed_over.removeprefix(name_colon)}"
     if result.duplicate_of:
         return f"{result.file}: already imported ({result.duplicate_of}); nothing added"
     lines = [

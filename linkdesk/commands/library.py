@@ -253,7 +253,8 @@ def apply_text(plan: ApplyPlan, dry_run: bool) -> str:
     """The plan as the user reads it."""
     verb = "would mark" if dry_run else "marked"
     counts = ", ".join(f"{n:,} {name}" for name, n in plan.counts.items()) or "nothing"
-    lines = [f"{plan.judged:,} of the project's domains were judged before; {verb} "
+    were = "was" if plan.judged == 1 else "were"
+    lines = [f"{plan.judged:,} of the project's domains {were} judged before; {verb} "
              f"{counts}; {plan.project_wins:,} left as the project marked them (disavow or "
              f"keep); {plan.unchanged:,} already so"]
     rows = [f"  {urls.to_unicode_host(row.domain)}: {row.before or 'none'} -> {row.after} "

@@ -68,6 +68,19 @@ def domain_marks(db: sqlite3.Connection, domains: Iterable[str]) -> dict[str, Ma
     return found
 
 
+def domains_without_links(db: sqlite3.Connection, domains: Iterable[str]) -> list[str]:
+    """Those of these domains (as `domain_key` gives them) no link of the project comes from,
+    in the order given: marking one is allowed (a disavow ahead of the exports), but it is
+    often a typo worth a word."""
+    wanted = list(dict.fromkeys(domains))
+    known: set[str] = set()
+    for chunk in chunks(wanted):
+        known.update(row[0] for row in db.execute(
+            "SELECT domain FROM referring_domains WHERE domain IN (SELECT value FROM json_each(?))",
+            (json.dumps(chunk),)))
+    return [domain for domain in wanted if domain not in known]
+
+
 def link_marks(db: sqlite3.Connection, keys: Iterable[tuple[str, str]]
                ) -> dict[tuple[str, str], Mark]:
     """The stored marks of these links, by (source URL, target URL)."""

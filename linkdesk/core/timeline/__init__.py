@@ -47,7 +47,12 @@ from linkdesk.core.timeline.points import (
 )
 from linkdesk.core.timeline.reviews import Review, finish_review, latest_review, reviews
 from linkdesk.core.timeline.snapshots import Snapshot, snapshots, timeline_days
-from linkdesk.core.timeline.summary import OpeningSummary, SummaryPart, opening_summary
+from linkdesk.core.timeline.summary import (
+    OpeningSummary,
+    SummaryPart,
+    by_todays_bands,
+    opening_summary,
+)
 
 __all__ = [
     "LOST_REASONS",
@@ -68,6 +73,7 @@ __all__ = [
     "Snapshot",
     "SummaryPart",
     "at_review",
+    "by_todays_bands",
     "cached_changes",
     "changes_since_review",
     "compute_changes",

@@ -9,14 +9,26 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Protocol
+
+from linkdesk.core.words import counted
 
 # Where an import's as_of came from (imports.as_of_source).
 FROM_USER, FROM_FILE, FROM_MTIME, FROM_IMPORT_DAY = "user", "file", "mtime", "imported"
 
 
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+class DatedImport(Protocol):
+    """What `undated_note` reads of an import's result (importers.pipeline.ImportResult)."""
+
+    file: str
+    as_of: str
+    as_of_source: str
 
 
 class BadDate(ValueError):
@@ -134,3 +146,21 @@ def _observation_range(db: sqlite3.Connection, import_id: int) -> tuple[int | No
     if any(owner[0] != import_id for owner in owners):  # a Search Console import adds none
         return None, None
     return first, last
+
+
+def undated_note(results: Sequence[DatedImport], how: str = "--as-of DATE") -> str | None:
+    """When files imported together got different days because some hold no dates (their
+    modification day) and the others' rows give another, say so: each day is an export of its
+    own, a point in `changes` and the History tab. `how`: the way to give one day. None when
+    there is nothing to say."""
+    undated = [r for r in results if r.as_of_source == FROM_MTIME]
+    dated = sorted({r.as_of for r in results if r.as_of_source == FROM_FILE})
+    if not undated or not dated or {r.as_of for r in undated} <= set(dated):
+        return None
+    one = len(undated) == 1
+    return (f"{counted(len(undated), 'file')} hold{'s' if one else ''} no dates "
+            f"({', '.join(r.file for r in undated)}) and {'was' if one else 'were'} dated "
+            f"{', '.join(sorted({r.as_of for r in undated}))} by the modification time, the "
+            f"other files {', '.join(dated)} by their rows: each day counts as an export of its "
+            f"own in the changes and the History tab. When files describe one day, import "
+            f"them together with {how}")

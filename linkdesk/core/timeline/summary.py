@@ -64,15 +64,23 @@ def opening_summary(db: sqlite3.Connection, today: datetime | None = None) -> Op
     return summarise(db, changes_since_review(db), today)
 
 
-def summarise(db: sqlite3.Connection, changes: Changes,
-              today: datetime | None = None) -> OpeningSummary:
-    """The summary of computed changes (those since the last review, for the filters)."""
-    counts = changes.counts
+def by_todays_bands(db: sqlite3.Connection) -> tuple[int, int]:
+    """Of the changes last computed on this connection (`compute_changes`): the new referring
+    domains that are risky and the lost links from strong domains, by the stored scores (the
+    opening summary's "(5 risky)" and "18 links from strong domains lost")."""
     risky = _scalar(db, "SELECT count(*) FROM tl_domains AS t JOIN domain_scores AS s "
                         f"ON s.domain = t.domain WHERE t.kind = 'new' AND s.band = {RISKY}")
     strong_lost = _scalar(db, "SELECT count(*) FROM tl_changes AS t JOIN links AS l "
                               "ON l.id = t.link_id JOIN domain_scores AS s ON s.domain = l.domain "
                               f"WHERE t.kind = 'lost' AND s.band = {STRONG}")
+    return risky, strong_lost
+
+
+def summarise(db: sqlite3.Connection, changes: Changes,
+              today: datetime | None = None) -> OpeningSummary:
+    """The summary of computed changes (those since the last review, for the filters)."""
+    counts = changes.counts
+    risky, strong_lost = by_todays_bands(db)
     disavowed_gone = _scalar(db, "SELECT count(*) FROM tl_domains AS t JOIN domain_marks AS m "
                                  "ON m.domain = t.domain WHERE t.kind = 'lost' "
                                  "AND m.kind = 'disavow'")

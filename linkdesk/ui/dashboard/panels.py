@@ -74,20 +74,30 @@ class BarChart:
         return np.zeros(0)
 
 
+def _unscored_text(what: str, scored: bool) -> str:
+    """Why a chart of scores is empty: no links (an empty project, or filters letting none
+    through), or scores still to come (`what` "quality": "Quality shows once..."); re-scoring
+    usually runs already, so no order to re-score."""
+    verb = "show" if what.endswith("es") else "shows"
+    return "No links to chart" if scored else f"{what} {verb} once the project is scored"
+
+
 class QualityChart(BarChart):
     """Links or referring domains per quality bucket, stacked by band."""
 
     def __init__(self) -> None:
         super().__init__()
         self.choice = switch("Over links", "Over referring domains")
-        self.choice.currentIndexChanged.connect(lambda _i: self.show(self.data))
         self.data: Quality | None = None
+        self.scored: bool = True
+        self.choice.currentIndexChanged.connect(lambda _i: self.show(self.data, self.scored))
         item = self.plot.getPlotItem()
         item.setLabel("bottom", "Quality")
 
-    def show(self, data: Quality | None) -> None:
-        """Draw the histogram the switch chooses."""
-        self.data = data
+    def show(self, data: Quality | None, scored: bool = True) -> None:
+        """Draw the histogram the switch chooses; `scored`: the scores are current (else
+        the qualities are still to come)."""
+        self.data, self.scored = data, scored
         self.reset()
         if data is None:
             return
@@ -95,7 +105,7 @@ class QualityChart(BarChart):
         histogram = data.domains if over_domains else data.links
         self.plot.getPlotItem().setLabel("left", "Domains" if over_domains else "Links")
         if not histogram.total:
-            self.message("Re-score the project to see quality" if not data.links.total
+            self.message(_unscored_text("Quality", scored) if not data.links.total
                          and not data.domains.total else "Nothing to chart")
             return
         x = histogram.edges + BUCKET_POINTS / 2
@@ -202,15 +212,15 @@ class AnchorChart(LabelledBars):
         layout.addWidget(self.plot, 3)
         layout.addWidget(self.top, 2)
 
-    def show(self, data: AnchorMix | None) -> None:
-        """Draw the classes and list the top anchors."""
+    def show(self, data: AnchorMix | None, scored: bool = True) -> None:
+        """Draw the classes and list the top anchors; `scored` as for QualityChart."""
         self.top.clear()
         if data is None:
             self.reset()
             return
         self.top.set_rows([(_short(anchor), compact(n)) for anchor, n in data.top])
         if not data.links.sum():
-            self.message("Re-score the project to see anchor classes")
+            self.message(_unscored_text("Anchor classes", scored))
             return
         labels = [CLASS_LABELS[name] for name in data.classes]
         colours = [theme.ANCHOR_COLOURS[name] for name in data.classes]

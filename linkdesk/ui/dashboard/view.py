@@ -231,10 +231,13 @@ class DashboardView(RefreshWhenShown, QScrollArea):
         elif name == "attributes":
             self.rel.show(report.attributes)
             self.tlds.show(report.attributes)
+            for chart in ("quality", "anchors"):  # drawn first: "no links" may be known now
+                if getattr(report, chart) is not None:
+                    self._draw(chart)
         elif name == "quality":
-            self.quality.show(report.quality)
+            self.quality.show(report.quality, self._scored())
         elif name == "anchors":
-            self.anchors.show(report.anchors)
+            self.anchors.show(report.anchors, self._scored())
         elif name == "balance" and report.balance is not None:
             self.balance.set_balance(report.balance)
             if not report.balance.domains:
@@ -242,6 +245,13 @@ class DashboardView(RefreshWhenShown, QScrollArea):
             self._status()
         elif name == "velocity":
             self.velocity.show(report.velocity)
+
+    def _scored(self) -> bool:
+        """Whether the score charts may say "no links" when empty (rather than "scores to
+        come"): the scores are current, or the links the filters let through are none."""
+        report = self.report
+        no_links = report.attributes is not None and not report.attributes.rel.links
+        return report.scope is None or report.scope.scored or no_links
 
     def _redraw(self) -> None:
         for name in ("map", "attributes", "quality", "anchors", "balance", "velocity"):

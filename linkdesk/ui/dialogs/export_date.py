@@ -59,7 +59,8 @@ class ExportDateDialog(QDialog):
         self.paths = list(paths)
         count = len(self.paths)
         what = f"“{self.paths[0].name}”" if count == 1 else f"these {count} exports"
-        question = QLabel(f"Which day does {what} describe? LinkDesk compares each import "
+        verb = "does" if count == 1 else "do"
+        question = QLabel(f"Which day {verb} {what} describe? LinkDesk compares each import "
                           "with the exports of other days to tell what is new and what is "
                           "gone.")
         question.setTextFormat(Qt.TextFormat.PlainText)  # file names are the user's text

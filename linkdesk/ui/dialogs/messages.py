@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from linkdesk.core.importers.pipeline import ImportResult
+from linkdesk.core.timeline.dates import undated_note
 from linkdesk.ui.format import counted, ui_locale
 from linkdesk.ui.workers.importer import ImportOutcome
 
@@ -104,13 +105,16 @@ def import_report(outcome: ImportOutcome, locale: QLocale | None = None) -> str:
             lines.append(f"{result.file}: {counted(hidden, 'more skipped row', locale)}")
     lines.extend(f"{name}: not imported: {message.removeprefix(name + ': ')}"
                  for name, message in outcome.failures)
+    if (note := undated_note(outcome.results, "one day given when the import asks")) is not None:
+        lines.append(f"Note: {note}")
     return "\n".join(lines)
 
 
 def result_line(result: ImportResult, locale: QLocale) -> str:
     """One imported CSV in one line."""
-    if result.passed_over:
-        return f"{result.file}: passed over, {result.passed_over}"
+    if result.passed_over:  # the reason may start with the member's name: say it once
+        why = result.passed_over.removeprefix(f"{result.file}: ")
+        return f"{result.file}: passed over, {why}"
     if result.duplicate_of:
         return f"{result.file}: already imported on {result.duplicate_of}; nothing added"
     n = locale.toString

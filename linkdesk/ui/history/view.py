@@ -27,14 +27,14 @@ from linkdesk.core.timeline import History, HistoryPoint
 from linkdesk.ui.dashboard import theme
 from linkdesk.ui.dashboard.charts import ChartCard, compact, stacked_bars
 from linkdesk.ui.dashboard.panels import BarChart
-from linkdesk.ui.format import number_text
+from linkdesk.ui.format import counted
 from linkdesk.ui.history.worker import HistoryJob, HistoryOutcome
 from linkdesk.ui.refresh_when_shown import RefreshWhenShown
 
 GAINED_COLOUR = theme.BAND_COLOURS[3]
 LOST_COLOUR = theme.BAND_COLOURS[0]
 BAR_WIDTH = 0.6
-LABEL_ROOM = 1.3  # the axis reaches this far past the longest bar: room for its label
+LABEL_ROOM = 0.3  # share of the bars' whole span added past each labelled end: room for labels
 SMALL_COUNTS = 8  # up to this many, the count axis ticks every whole number
 
 
@@ -90,9 +90,13 @@ class HistoryChart(BarChart):
         few get whole-number ticks (no "0.5 domains")."""
         if max(top, -bottom) <= SMALL_COUNTS:
             self.plot.getPlotItem().getAxis("left").setTickSpacing(1.0, 1.0)
+        top = max(top, 1.0)
+        # The room is a share of the whole span, not of each end's bar: a label is as tall
+        # below a short loss bar as above a long gain bar.
+        room = (top - bottom) * LABEL_ROOM
         self.plot.getPlotItem().getViewBox().setRange(
-            xRange=(-0.6, count - 0.4), yRange=(bottom * LABEL_ROOM, max(top, 1.0) * LABEL_ROOM),
-            padding=0)
+            xRange=(-0.6, count - 0.4), yRange=(bottom - room if bottom < 0 else bottom,
+                                               top + room), padding=0)
 
     def label(self, x: float, y: float, value: int, above: bool = True) -> None:
         """The value written by a bar's end."""
@@ -123,7 +127,7 @@ class StrongChart(HistoryChart):
     def draw(self, history: History, labels: list[str]) -> None:
         """Gains up, losses down."""
         if not history.scored:
-            self.message("Re-score the project to see its strong domains")
+            self.message("Strong domains show once the project is scored")
             return
         if len(history.points) < 2:
             self.message("Import a later export to see what changed")
@@ -279,12 +283,17 @@ class HistoryView(RefreshWhenShown, QWidget):
         if history.points:
             last = history.points[-1]
             every = "month" if history.monthly else "export day"
-            parts.append(f"{number_text(last.domains)} referring domains linking on "
-                         f"{last.day} · {len(history.points)} points, one per {every}")
+            parts.append(f"{counted(last.domains, 'referring domain')} linking on "
+                         f"{last.day} · {counted(len(history.points), 'point')}, one per {every}")
+        else:  # the charts say so; "bands as scored today" would describe nothing
+            self.status.clear()
+            return
         if history.filtered:
             parts.append("filtered as the tables are")
+        # Re-scoring usually runs already (File ▸ Score Automatically): say what comes, not
+        # what to do.
         parts.append("bands as scored today" if history.scored else
-                     "scores out of date: re-score to see the bands")
+                     "scores out of date: the bands show once the project is scored")
         self.status.setText(" · ".join(parts))
 
     def _cancel_jobs(self) -> None:

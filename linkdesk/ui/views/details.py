@@ -10,7 +10,7 @@ from itertools import pairwise
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -77,6 +77,31 @@ def _label(object_name: str, *, bold: bool = False) -> QLabel:
     return label
 
 
+class _Grid(QTableWidget):
+    """The values side by side: the columns share the grid's width (each at least
+    `MIN_CHARS` wide, then it scrolls), so a domain or a file name is not cut while the
+    rest of the panel stays empty; one column (a domain, an anchor) takes all of it."""
+
+    MIN_CHARS = 22
+
+    def fit_columns(self) -> None:
+        """Spread the columns over the width the grid has now."""
+        columns = self.columnCount()
+        header = self.horizontalHeader()
+        header.setStretchLastSection(columns == 1)
+        if columns < 2:
+            return
+        narrowest = self.MIN_CHARS * self.fontMetrics().averageCharWidth()
+        width = max(narrowest, self.viewport().width() // columns)
+        for column in range(columns):
+            self.setColumnWidth(column, width)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """A wider or narrower panel: spread the columns again."""
+        super().resizeEvent(event)
+        self.fit_columns()
+
+
 class DetailsPanel(QWidget):
     """Shows one link, domain or anchor; `clear()` when nothing is selected."""
 
@@ -97,7 +122,7 @@ class DetailsPanel(QWidget):
         self.explanation.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.explanation.setFrameShape(QPlainTextEdit.Shape.NoFrame)
         self.explanation.viewport().setAutoFillBackground(False)
-        self.grid = QTableWidget()
+        self.grid = _Grid()
         self.grid.setObjectName("detailsGrid")
         self.grid.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.grid.setSelectionMode(QAbstractItemView.SelectionMode.ContiguousSelection)
@@ -264,11 +289,7 @@ class DetailsPanel(QWidget):
                     item.setToolTip(plain_tooltip(text))
                 grid.setItem(row, column, item)
         grid.setVisible(bool(rows))
-        char = self.fontMetrics().averageCharWidth()
-        for column in range(len(headers)):
-            grid.setColumnWidth(column, 22 * char)
-        # One column of values (a domain, an anchor, a placement) takes the grid's width.
-        grid.horizontalHeader().setStretchLastSection(len(headers) == 1)
+        grid.fit_columns()
 
 
 def score_summary(explained: LinkExplanation | DomainExplanation, locale: Any = None) -> str:
