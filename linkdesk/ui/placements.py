@@ -30,13 +30,11 @@ from linkdesk.core.placements import (
     PlacementChange,
     PlacementError,
     PlacementInput,
-    UnknownHeader,
     add_read,
     apply_change,
     changes_since,
     expiring,
     found_in,
-    import_placements,
     load_placements,
     plan_add,
     plan_delete,
@@ -56,6 +54,7 @@ from linkdesk.ui.dialogs.placement_mapping import PlacementMappingDialog
 from linkdesk.ui.file_choice import ask_open_path, ask_save_path
 from linkdesk.ui.format import counted
 from linkdesk.ui.parts import WindowContext, WindowPart
+from linkdesk.ui.placements_import import PlacementImport
 from linkdesk.ui.preferences import Preferences
 from linkdesk.ui.undo_step import WrittenStep
 from linkdesk.ui.views.placement_notice import PlacementNotice
@@ -85,7 +84,8 @@ class Placements(WindowPart):
         self.notice.show_requested.connect(lambda: self.workspace.show_tab(PLACEMENTS.name))
         self.jobs.check_finished.connect(self._checked)
         self.stale = True  # statuses may be out of date (a check, an import, a new day)
-        self.mapping_dialog: PlacementMappingDialog | None = None  # the latest one opened
+        self.importing = PlacementImport(self)
+        self.import_finished = self.importing.finished  # ImportResult, or None
         self.refreshing = False  # statuses are being brought up to date on a worker
         self.changed_while_refreshing = False  # then they are refreshed again after it
         panel = self.workspace.placements
@@ -247,6 +247,7 @@ class Placements(WindowPart):
         then the notice says what changed since the last look and what expires soon."""
         project = self.opened.project
         self.notice.say([], [])
+        self.importing.drop()  # an import of the previous project was dropped with it
         self.stale = True
         self.refreshing = False  # a refresh of the previous project was dropped with it
         self.changed_while_refreshing = False
@@ -353,54 +354,41 @@ class Placements(WindowPart):
     # -- import, paste, export ---------------------------------------------------------------
 
     def import_csv(self, path: Path | None = None) -> bool:
-        """Add the placements of a CSV file, all or none, as one undoable step. A header
-        without the page or target column opens the column mapping (`mapping_dialog`)."""
-        db = self._ready()
-        if db is None:
+        """Add the placements of a CSV file, all or none, as one undoable step, on a worker
+        (placements_import.py: progress, Cancel; `import_finished` at the end). A header
+        without the page or target column opens the column mapping (`mapping_dialog`).
+        False if the import cannot start."""
+        if self.writable() is None:
             return False
         if path is None:
             path = ask_open_path(self.window(), "Import Placements", Path.home(), CSV_FILTER)
             if path is None:
                 return False
-        try:
-            result = import_placements(db, path)
-        except UnknownHeader as unknown:
-            self._ask_mapping(path, unknown)
-            return False
-        except (PlacementError, sqlite3.Error) as error:
-            self._not_imported(path, error, self.window())
-            return False
-        self._imported(path, result)
-        return True
+        return self.importing.start(path)
 
-    def _ask_mapping(self, path: Path, unknown: UnknownHeader) -> None:
-        """Which column is which: Import imports with the mapping (remembered for this
-        header); Cancel leaves everything as it was."""
-        def accepted(mapping: dict[str, str]) -> bool:
-            db = self._ready()
-            if db is None:
-                return False
-            try:
-                result = import_placements(db, path, mapping)
-            except (PlacementError, sqlite3.Error) as error:
-                self._not_imported(path, error, dialog)
-                return False
-            self._imported(path, result)
-            return True
+    @property
+    def mapping_dialog(self) -> PlacementMappingDialog | None:
+        """The latest column mapping dialog opened."""
+        return self.importing.mapping_dialog
 
-        dialog = PlacementMappingDialog(path.name, unknown.header, unknown.example,
-                                        unknown.guess, accepted, self.window())
-        self.mapping_dialog = dialog
-        dialog.open()
+    @mapping_dialog.setter
+    def mapping_dialog(self, dialog: PlacementMappingDialog | None) -> None:
+        self.importing.mapping_dialog = dialog
 
-    def _not_imported(self, path: Path, error: Exception, parent: QWidget) -> None:
+    def writable(self) -> sqlite3.Connection | None:
+        """The project's connection if placements can be written now (else said why)."""
+        return self._ready()
+
+    def not_imported(self, path: Path, error: Exception, parent: QWidget) -> None:
+        """Say why nothing was imported, over `parent`."""
         if isinstance(error, PlacementError):
             show_error(parent, "Nothing imported", _for_window(str(error)))
         else:
             show_error(parent, "Nothing imported",
                        f"{path}: the project cannot be written now ({error}).")
 
-    def _imported(self, path: Path, result: ImportResult) -> None:
+    def imported(self, path: Path, result: ImportResult) -> None:
+        """An import added its placements: one undoable step, and what it skipped."""
         self.push(result.change, applied=True)
         self._said(f"{path.name}: {_added(result.added)}", result.skipped)
 
