@@ -139,3 +139,23 @@ def test_a_file_that_cannot_be_read_is_said_in_a_message(
     assert str(missing) in box.text() and "Traceback" not in box.text()
     box.close()
     assert window.project is not None and len(_stored(window.project.path)) == 3
+
+
+def test_statuses_wait_for_the_upkeep_that_holds_the_project(
+        qtbot: Any, window: MainWindow) -> None:
+    """On a 1M-link project the refresh of placement statuses started while the sort
+    indexes were built, waited for the write lock and failed: "database is locked"."""
+    from linkdesk.ui.workers.scorer import ScoreOutcome
+
+    class Indexing:  # what the coordinator holds while it builds sort indexes
+        scoring = False
+
+    placements = window.placements
+    assert window.project is not None
+    window.jobs._score = Indexing()  # type: ignore[assignment]
+    placements.mark_stale()  # the tab is shown: statuses would be refreshed now
+    assert not placements.refreshing
+    window.jobs._score = None
+    window.jobs.scoring_finished.emit(ScoreOutcome(window.project.path, scoring=False))
+    assert placements.refreshing  # it runs once the indexes are built
+    qtbot.waitUntil(lambda: not placements.refreshing and not placements.stale)

@@ -143,3 +143,31 @@ def test_a_place_that_cannot_be_written_is_said_in_a_message(
     message = shown_dialog(window, QMessageBox)
     assert message.windowTitle() == "Cannot write the report"
     assert str(output) in message.text() and "Traceback" not in message.text()
+
+
+def test_the_window_answers_between_two_charts_and_cancel_there_writes_nothing(
+        qtbot: Any, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    output = tmp_path / "client-report.pdf"
+    answered: list[int] = []
+    drawn: list[str] = []
+    real = report_export.chart_image
+
+    def one_chart(profile: Any, name: str) -> Any:
+        drawn.append(name)
+        # Queued now, it runs before the next chart only if the charts leave the event loop
+        # a turn between them.
+        QTimer.singleShot(0, window, lambda: answered.append(len(drawn)))
+        if len(drawn) == 2:  # the user presses Cancel after the second chart
+            dialog = window.report_export.progress
+            assert dialog is not None
+            dialog.findChild(QPushButton).click()
+        return real(profile, name)
+
+    monkeypatch.setattr(report_export, "chart_image", one_chart)
+    with qtbot.waitSignal(window.report_export.finished, timeout=WAIT_MS) as finished:
+        assert window.report_export.export(output)
+    assert finished.args[0] is None
+    assert drawn == ["balance", "map"] and answered[:1] == [1]
+    assert not output.exists() and not _leftovers(tmp_path)
+    assert "cancelled" in window.statusBar().currentMessage()

@@ -83,6 +83,7 @@ class Placements(WindowPart):
         self.notice = PlacementNotice()  # laid out by the window, above the tables
         self.notice.show_requested.connect(lambda: self.workspace.show_tab(PLACEMENTS.name))
         self.jobs.check_finished.connect(self._checked)
+        self.jobs.scoring_finished.connect(self._after_upkeep)
         self.stale = True  # statuses may be out of date (a check, an import, a new day)
         self.importing = PlacementImport(self)
         self.import_finished = self.importing.finished  # ImportResult, or None
@@ -156,8 +157,10 @@ class Placements(WindowPart):
         db, project = self._db(), self.opened.project
         if db is None or project is None:
             return
+        # Not during upkeep either: building a sort index of a big project holds the write
+        # lock longer than a write waits ("database is locked"); it runs after it.
         if (self.stale and not self.refreshing and not self.jobs.writer_busy()
-                and not project.read_only):
+                and self.jobs.score_job is None and not project.read_only):
             self.refreshing = self.jobs.run_task(
                 "placement statuses", lambda opened, *_: refresh_statuses(opened.db),
                 lambda outcome: self._refreshed(outcome, then)) is not None
@@ -166,6 +169,11 @@ class Placements(WindowPart):
         self._show_totals()
         if then is not None:
             then()
+
+    def _after_upkeep(self, _outcome: object) -> None:
+        """Sort indexes built or scores brought up to date: the refresh that waited runs."""
+        if self.stale and self.workspace.current_name() == PLACEMENTS.name:
+            self.shown()
 
     def _refreshed(self, outcome: TaskOutcome, then: Callable[[], None] | None) -> None:
         self.refreshing = False

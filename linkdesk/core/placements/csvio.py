@@ -243,6 +243,8 @@ def import_placements(db: sqlite3.Connection, path: str | Path,
     read = read_table(db, text, str(path), mapping, progress=progress, cancelled=cancelled)
     if cancelled is not None and cancelled():
         raise PlacementImportCancelled
+    if progress is not None:
+        progress(1, 1)  # every row checked: the adding begins
     return add_read(db, read, remember=mapping is not None, text=f"import {path.name}")
 
 

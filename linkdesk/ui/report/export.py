@@ -2,7 +2,8 @@
 
 Two jobs with one progress dialog and one Cancel: the report's data is gathered on a worker
 (its own connection, progress per step), the charts are drawn on the GUI thread (widgets
-belong there: a moment), then the document is laid out and the PDF or HTML written on a
+belong there), one per turn of the event loop (the window answers between two), then the
+document is laid out and the PDF or HTML written on a
 worker (page by page, into a temporary file put in place at the end: a cancel leaves no
 file). The window then offers to open the file.
 """
@@ -13,15 +14,16 @@ import time
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
 from linkdesk.core.report import STEPS, ReportCancelled, ReportData, report_steps
 from linkdesk.core.store import Project
+from linkdesk.ui.dashboard import theme
 from linkdesk.ui.dialogs.messages import show_error
 from linkdesk.ui.parts import WindowContext, WindowPart
-from linkdesk.ui.report.charts import chart_images
+from linkdesk.ui.report.charts import CHARTS, ChartImage, chart_image
 from linkdesk.ui.report.document import FORMATS, ReportError, write_report
 from linkdesk.ui.report.settings_dialog import ReportSettingsDialog
 from linkdesk.ui.workers.task import Task, TaskOutcome
@@ -40,6 +42,7 @@ class ReportExport(WindowPart):
         self.job: Task | None = None
         self.progress: QProgressDialog | None = None
         self.ask_to_open = True  # tests turn the question off
+        self.cancel_asked = False
 
     def choose(self) -> None:
         """Ask where to write the report, then write it."""
@@ -58,8 +61,9 @@ class ReportExport(WindowPart):
 
     def export(self, path: Path, page: str = "a4") -> bool:
         """Gather, draw and write `path` in the background. False if it cannot start."""
-        if self.opened.project is None or self.job is not None:
+        if self.opened.project is None or self.job is not None or self.progress is not None:
             return False
+        self.cancel_asked = False
 
         def work(project: Project, progress: Any, cancelled: Any) -> Any:
             gathered = None
@@ -82,11 +86,13 @@ class ReportExport(WindowPart):
 
     def cancel(self) -> None:
         """Stop the report: no file is written (the place's old file, if any, stays)."""
+        self.cancel_asked = True
         if self.job is not None:
             self.job.cancel()
 
     def stop(self) -> None:
         """Closing the window: cancel and wait."""
+        self.cancel_asked = True
         if self.job is not None:
             self.job.cancel()
             self.job.wait()
@@ -107,14 +113,31 @@ class ReportExport(WindowPart):
 
     def _gathered(self, outcome: TaskOutcome, path: Path, page: str) -> None:
         self._end_job()
-        if outcome.cancelled or outcome.error or self.opened.project is None or (
-                self.progress is not None and self.progress.wasCanceled()):
+        if outcome.cancelled or outcome.error:
             self._done(outcome, None)
             return
-        data: ReportData = outcome.result
-        charts = chart_images(data.profile)  # widgets: the GUI thread (a moment)
+        self._draw_charts(outcome.result, path, page, list(CHARTS), [])
+
+    def _draw_charts(self, data: ReportData, path: Path, page: str, names: list[str],
+                     charts: list[ChartImage]) -> None:
+        """One chart, then the next in a later turn of the event loop; then the writing."""
+        if self.cancel_asked or self.opened.project is None:
+            self._done(TaskOutcome(cancelled=True), None)
+            return
+        if not names:
+            self._write(data, path, page, charts)
+            return
+        with theme.printing():  # widgets: the GUI thread
+            chart = chart_image(data.profile, names.pop(0))
+        if chart is not None:
+            charts.append(chart)
         if self.progress is not None:
-            self.progress.setValue(DRAWN)
+            self.progress.setValue(DRAWN - (DRAWN - GATHERED) * len(names) // len(CHARTS))
+        QTimer.singleShot(0, self, lambda: self._draw_charts(data, path, page, names, charts))
+
+    def _write(self, data: ReportData, path: Path, page: str, charts: list[ChartImage]
+               ) -> None:
+        assert self.opened.project is not None
         protect = [self.opened.project.path]
 
         def work(_project: Project, progress: Any, cancelled: Any) -> Any:
