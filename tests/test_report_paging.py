@@ -85,3 +85,22 @@ def test_a_long_placements_list_is_laid_out_a_few_times_not_once_per_pushed_row(
     # The list alone runs over some 30 pages, each a row pushed (before: 5 layouts a row).
     assert document.pageCount() > 45
     assert 0 < len(edits) < 25, len(edits)
+
+
+def test_the_renewal_list_is_as_long_as_the_placements_list_at_most() -> None:
+    """A ledger bought in one go expires in one go: 70,000 rows of renewals made a PDF of
+    thousands of pages whose layout took minutes (and held the window: see document.py)."""
+    import dataclasses
+
+    from linkdesk.core.report.placements import PLACEMENT_ROWS
+    from linkdesk.core.report.texts import text
+    from linkdesk.ui.report.html import number
+    from linkdesk.ui.report.placements_section import placements_section
+
+    placements = _placements(PLACEMENT_ROWS + 300, 4)
+    placements.expiring = [dataclasses.replace(row, expires_on="2026-12-20")
+                           for row in placements.rows]
+    html = "".join(placements_section(placements, "acme-widgets.com"))
+    renewals = html[html.index(text("placements_expiring_title")):]
+    assert renewals.count("<tr>") == PLACEMENT_ROWS + 1  # the header and the rows shown
+    assert text("more_rows", count=number(300)) in renewals

@@ -6,6 +6,10 @@ belong there), one per turn of the event loop (the window answers between two), 
 document is laid out and the PDF or HTML written on a
 worker (page by page, into a temporary file put in place at the end: a cancel leaves no
 file). The window then offers to open the file.
+
+PySide6 keeps Python's GIL during a call into Qt, so one long Qt call on the worker (a layout of
+the whole document) still holds the GUI thread for its length: the report's lists are bounded
+(200 rows each) to keep each such call to a fraction of a second.
 """
 
 from __future__ import annotations
