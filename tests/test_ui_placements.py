@@ -119,8 +119,9 @@ def _select(window: MainWindow, rows: list[int]) -> None:
                                      | QItemSelectionModel.SelectionFlag.Rows)
 
 
-def test_the_tab_shows_status_band_and_totals(window: MainWindow) -> None:
+def test_the_tab_shows_status_band_and_totals(qtbot: Any, window: MainWindow) -> None:
     assert window.workspace.current_name() == "placements"
+    qtbot.waitUntil(lambda: window.workspace.placements.totals.text().startswith("3 "))
     # Shown after opening: statuses were refreshed (the second one is past its expiry).
     assert _column(window, "status") == ["unchecked", "expired", "unchecked"]
     bands = _column(window, "band")

@@ -159,3 +159,29 @@ def test_statuses_wait_for_the_upkeep_that_holds_the_project(
     window.jobs.scoring_finished.emit(ScoreOutcome(window.project.path, scoring=False))
     assert placements.refreshing  # it runs once the indexes are built
     qtbot.waitUntil(lambda: not placements.refreshing and not placements.stale)
+
+
+def test_the_totals_line_is_read_on_a_worker(
+        qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    """74,499 placements: their totals held the window half a second at every refresh."""
+    from linkdesk.ui import placements as placements_part
+
+    ticked = threading.Event()
+    threads: list[str] = []
+    real = placements_part.totals
+
+    def waiting(db: Any) -> Any:
+        threads.append(threading.current_thread().name)
+        assert ticked.wait(BLOCKED)  # only if the GUI thread's timer fires meanwhile
+        return real(db)
+
+    monkeypatch.setattr(placements_part, "totals", waiting)
+    timer = QTimer(window)
+    timer.timeout.connect(ticked.set)
+    timer.start(10)
+    window.workspace.placements.totals.setText("")
+    with qtbot.waitSignal(window.placements.totals_shown, timeout=int(BLOCKED * 1000)):
+        window.placements.changed.emit()  # a change: the tab reads again
+    timer.stop()
+    assert threads and threading.main_thread().name not in threads
+    assert window.workspace.placements.totals.text().startswith("3 placements")

@@ -30,6 +30,7 @@ from linkdesk.core.placements import (
     PlacementChange,
     PlacementError,
     PlacementInput,
+    Totals,
     add_read,
     apply_change,
     changes_since,
@@ -73,6 +74,7 @@ class Placements(WindowPart):
     """The Placements tab's actions; its steps go on the window's undo stack."""
 
     changed = Signal()  # placements were written: the tab reads again
+    totals_shown = Signal()  # the totals line shows the latest totals
 
     def __init__(self, window: QWidget, context: WindowContext, undo_stack: QUndoStack,
                  preferences: Preferences) -> None:
@@ -85,6 +87,7 @@ class Placements(WindowPart):
         self.jobs.check_finished.connect(self._checked)
         self.jobs.scoring_finished.connect(self._after_upkeep)
         self.stale = True  # statuses may be out of date (a check, an import, a new day)
+        self._totals_asked = 0  # the number of the latest totals asked for
         self.importing = PlacementImport(self)
         self.import_finished = self.importing.finished  # ImportResult, or None
         self.refreshing = False  # statuses are being brought up to date on a worker
@@ -199,9 +202,18 @@ class Placements(WindowPart):
         self._show_totals()
 
     def _show_totals(self) -> None:
-        db = self._db()
-        if db is not None:
-            self.workspace.placements.show_totals(totals(db))
+        """The totals line, read on a worker (a big ledger's totals take a while); only the
+        latest request's answer is shown (`totals_shown` then)."""
+        self._totals_asked += 1
+        asked = self._totals_asked
+
+        def answered(outcome: TaskOutcome) -> None:
+            if asked == self._totals_asked and isinstance(outcome.result, Totals):
+                self.workspace.placements.show_totals(outcome.result)
+                self.totals_shown.emit()
+
+        self.jobs.run_task("placement totals", lambda project, *_: totals(project.db),
+                           answered)
 
     def selected_ids(self) -> list[int]:
         """The ids of the selected placements (the tab shown or not)."""
