@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QMessageBox, QPushButton
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from test_ui_placements import _import, build_ledger
+from test_ui_placements import _import, _wait_for_import, build_ledger
 from test_ui_window import shown_dialog
 
 from linkdesk.core.placements import import_placements, load_placements
@@ -185,3 +185,47 @@ def test_the_totals_line_is_read_on_a_worker(
     timer.stop()
     assert threads and threading.main_thread().name not in threads
     assert window.workspace.placements.totals.text().startswith("3 placements")
+
+
+def test_cancel_of_an_import_with_a_mapping_keeps_the_question_open(
+        window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from linkdesk.ui.dialogs.placement_mapping import PlacementMappingDialog
+
+    plain = _ledger_csv(tmp_path / "plain.csv", 3 * CHECK_EVERY)
+    lines = plain.read_text(encoding="utf-8").splitlines()
+    lines[0] = "Seite,Ziel,Ankertext,Rel,Datum,Ablaufdatum,Kosten,Währung,Typ,Kontakt,Notiz,Tag"
+    sheet = tmp_path / "seiten.csv"
+    sheet.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert _import(window, sheet) is None
+    dialog = shown_dialog(window, PlacementMappingDialog)
+    seen: list[tuple[bool, bool]] = []
+    real = placements_import.import_placements
+
+    def cancelled_while_checking(*args: Any, **kwargs: Any) -> Any:
+        shown, asked = kwargs["progress"], threading.Event()
+
+        def press_cancel() -> None:
+            progress = window.placements.importing.progress
+            assert progress is not None
+            cancel = progress.findChild(QPushButton)
+            ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+            seen.append((cancel.isEnabled() and progress.isEnabled(), ok.isEnabled()))
+            cancel.click()
+            asked.set()
+
+        def then_cancel(done: int, rows: int) -> None:
+            shown(done, rows)
+            if not asked.is_set():
+                QTimer.singleShot(0, window, press_cancel)
+                assert asked.wait(BLOCKED)
+
+        kwargs["progress"] = then_cancel
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(placements_import, "import_placements", cancelled_while_checking)
+    ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+    assert _wait_for_import(window, ok.click) is None
+    assert seen == [(True, False)]  # Cancel usable, Import off while it ran
+    assert dialog.isVisible() and ok.isEnabled()  # the question stays, to try again
+    assert window.project is not None and len(_stored(window.project.path)) == 3
+    dialog.reject()

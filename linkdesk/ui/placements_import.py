@@ -5,7 +5,8 @@ The file is read and every row checked on a worker thread with its own connectio
 (`JobCoordinator.run_task`); a good file is added there in one transaction. A header without
 the page or target column comes back to the GUI thread, which asks which column is which
 (`PlacementMappingDialog`) before the import runs again with the mapping; the dialog stays
-open, disabled, while it runs, and closes once the placements are added. A cancel, a bad
+open, its menus and buttons off, while it runs (the progress dialog over it keeps Cancel),
+and closes once the placements are added. A cancel, a bad
 row or an error leaves the placements as they were; the user reads why in a message.
 """
 
@@ -86,7 +87,7 @@ class PlacementImport(QObject):
         task.progressed.connect(progress.setValue)
         self.progress = progress
         if dialog is not None:
-            dialog.setEnabled(False)  # no second Import while this one runs
+            dialog.set_busy(True)  # no second Import while this one runs
         return True
 
     def cancel(self) -> None:
@@ -95,9 +96,13 @@ class PlacementImport(QObject):
             self.task.cancel()
 
     def drop(self) -> None:
-        """Another project: its import was cancelled with it (no answer follows)."""
+        """Another project: its import was cancelled with it (no answer follows), and the
+        question about its file's columns is closed."""
         self.task = None
         self._close_progress()
+        if self.mapping_dialog is not None:
+            self.mapping_dialog.reject()
+            self.mapping_dialog = None
 
     def _close_progress(self) -> None:
         if self.progress is not None:
@@ -110,7 +115,7 @@ class PlacementImport(QObject):
         self.task = None
         self._close_progress()
         if dialog is not None:
-            dialog.setEnabled(True)
+            dialog.set_busy(False)
         parent: QWidget = dialog or self.part.window()
         result = outcome.result
         if outcome.error:
