@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtCore import QEventLoop, QItemSelectionModel, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -34,6 +34,7 @@ from linkdesk.ui.dialogs.placement_dialog import PlacementDialog
 from linkdesk.ui.main_window import MainWindow
 
 TARGET = "https://acme-widgets.com/widgets"
+IMPORT_WAIT_MS = 30_000  # an import of a few rows takes a moment
 
 
 @pytest.fixture(scope="module")
@@ -75,6 +76,34 @@ def window(open_window: Any, scored: Path) -> MainWindow:
     return window
 
 
+def _wait_for_import(window: MainWindow, start: Any) -> Any:
+    """Call `start()`, which starts an import, and wait for its end: its ImportResult or
+    None (nothing added)."""
+    ended: list[Any] = []
+    loop = QEventLoop()
+    window.placements.import_finished.connect(ended.append)
+    window.placements.import_finished.connect(loop.quit)
+    try:
+        start()
+        if not ended:
+            QTimer.singleShot(IMPORT_WAIT_MS, loop.quit)
+            loop.exec()
+    finally:
+        window.placements.import_finished.disconnect(ended.append)
+        window.placements.import_finished.disconnect(loop.quit)
+    assert ended, "the import did not end"
+    return ended[0]
+
+
+def _import(window: MainWindow, path: Path) -> Any:
+    """File ▸ Import Placements… of `path`, waited for: the result, or None."""
+    started: list[bool] = []
+    result = _wait_for_import(window, lambda: started.append(
+        window.placements.import_csv(path)))
+    assert started == [True]
+    return result
+
+
 def _column(window: MainWindow, name: str) -> list[str]:
     model = window.workspace.models["placements"]
     index = next(i for i, c in enumerate(model.spec.columns) if c.name == name)
@@ -90,8 +119,9 @@ def _select(window: MainWindow, rows: list[int]) -> None:
                                      | QItemSelectionModel.SelectionFlag.Rows)
 
 
-def test_the_tab_shows_status_band_and_totals(window: MainWindow) -> None:
+def test_the_tab_shows_status_band_and_totals(qtbot: Any, window: MainWindow) -> None:
     assert window.workspace.current_name() == "placements"
+    qtbot.waitUntil(lambda: window.workspace.placements.totals.text().startswith("3 "))
     # Shown after opening: statuses were refreshed (the second one is past its expiry).
     assert _column(window, "status") == ["unchecked", "expired", "unchecked"]
     bands = _column(window, "band")
@@ -232,7 +262,7 @@ def test_import_csv_all_or_nothing_naming_the_lines(window: MainWindow, tmp_path
                    "https://a.example/1,https://acme-widgets.com/,100,EUR\n"
                    "https://b.example/2,not a url,50,EUR\n"
                    "https://c.example/3,https://acme-widgets.com/,12x,EUR\n", encoding="utf-8")
-    assert not window.placements.import_csv(bad)
+    assert not _import(window, bad)
     box = shown_dialog(window, QMessageBox)
     assert "2 bad rows; nothing imported" in box.text()
     assert "line 3: target URL 'not a url'" in box.text()
@@ -242,7 +272,7 @@ def test_import_csv_all_or_nothing_naming_the_lines(window: MainWindow, tmp_path
     good = tmp_path / "good.csv"
     good.write_text(bad.read_text(encoding="utf-8").replace("not a url", TARGET)
                     .replace("12x", "12"), encoding="utf-8")
-    assert window.placements.import_csv(good)
+    assert _import(window, good)
     assert len(_column(window, "source_url")) == 6
     window.marking.undo()  # the whole import is one step
     assert len(_column(window, "source_url")) == 3
@@ -266,7 +296,7 @@ def test_an_unknown_header_asks_which_column_is_which_and_cancel_changes_nothing
     before = project.setting(Key.PLACEMENT_MAPPINGS, {})
     steps = window.marking.undo_stack.count()
     odd = _unknown_header_file(tmp_path / "seiten.csv")
-    assert not window.placements.import_csv(odd)
+    assert not _import(window, odd)
     dialog = shown_dialog(window, PlacementMappingDialog)
     # Prefilled with guesses, each column shown with an example value.
     assert dialog.mapping() == {"source_url": "Seite", "target_url": "Ziel", "placed_on":
@@ -286,7 +316,7 @@ def test_the_mapping_imports_and_is_remembered_for_the_same_header(
     from linkdesk.ui.dialogs.placement_mapping import PlacementMappingDialog
 
     odd = _unknown_header_file(tmp_path / "seiten.csv")
-    assert not window.placements.import_csv(odd)
+    assert not _import(window, odd)
     dialog = shown_dialog(window, PlacementMappingDialog)
     ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
     target = dialog.menus["target_url"]
@@ -296,7 +326,7 @@ def test_the_mapping_imports_and_is_remembered_for_the_same_header(
     assert not ok.isEnabled() and "'Seite' is chosen for two fields" in dialog.problem.text()
     target.setCurrentIndex(target.findData("Ziel"))
     assert ok.isEnabled()
-    ok.click()
+    _wait_for_import(window, ok.click)
     assert not dialog.isVisible()
     pages = _column(window, "source_url")
     assert pages[-2:] == ["https://blog0.example/post", "https://blog1.example/post"]
@@ -310,7 +340,7 @@ def test_the_mapping_imports_and_is_remembered_for_the_same_header(
     # A file with the same columns is imported without asking again.
     window.placements.mapping_dialog = None
     again = _unknown_header_file(tmp_path / "more.csv", rows=3)
-    assert window.placements.import_csv(again)
+    assert _import(window, again)
     assert window.placements.mapping_dialog is None
     assert len(_column(window, "source_url")) == 6
 
@@ -320,11 +350,11 @@ def test_a_mapping_that_reads_bad_rows_keeps_the_dialog_open(
     from linkdesk.ui.dialogs.placement_mapping import PlacementMappingDialog
 
     odd = _unknown_header_file(tmp_path / "seiten.csv")
-    assert not window.placements.import_csv(odd)
+    assert not _import(window, odd)
     dialog = shown_dialog(window, PlacementMappingDialog)
     dialog.menus["price"].setCurrentIndex(dialog.menus["price"].findData("Notiz"))
     dialog.menus["notes"].setCurrentIndex(0)
-    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    _wait_for_import(window, dialog.buttons.button(dialog.buttons.StandardButton.Ok).click)
     box = shown_dialog(dialog, QMessageBox)
     assert "line 2: price 'row 0' is not a number" in box.text()
     box.close()
@@ -512,7 +542,7 @@ def test_a_page_address_without_spaces_does_not_widen_the_window(
     ledger = tmp_path / "long.csv"
     ledger.write_text(f"source_url,target_url\n{page},https://acme-widgets.com/\n",
                       encoding="utf-8")
-    assert window.placements.import_csv(ledger)
+    assert _import(window, ledger)
     window.workspace.views["placements"].selectRow(_column(window, "source_url").index(page))
     details = window.workspace.details
     assert details.title.text() == page  # the whole address is there (and selectable)
@@ -537,7 +567,7 @@ def test_a_price_is_shown_to_the_cent(window: MainWindow, tmp_path: Path) -> Non
     ledger.write_text("source_url,target_url,price,currency\n"
                       "https://cents.example/post,https://acme-widgets.com/,80.55,EUR\n",
                       encoding="utf-8")
-    assert window.placements.import_csv(ledger)
+    assert _import(window, ledger)
     row = _column(window, "source_url").index("https://cents.example/post")
     assert _column(window, "price")[row] == "80.55"
     window.workspace.views["placements"].selectRow(row)
@@ -558,7 +588,7 @@ def test_columns_without_a_name_or_with_the_same_name_can_be_chosen(
     sheet.write_text("URL;URL;;Kosten\n"
                      "https://same-name.example/post;https://acme-widgets.com/shop;"
                      "a note without a column name;90\n", encoding="utf-8")
-    assert not window.placements.import_csv(sheet)
+    assert not _import(window, sheet)
     dialog = shown_dialog(window, PlacementMappingDialog)
     source, target, notes = (dialog.menus[name] for name in ("source_url", "target_url",
                                                                "notes"))
@@ -567,7 +597,7 @@ def test_columns_without_a_name_or_with_the_same_name_can_be_chosen(
     notes.setCurrentIndex(notes.findText("Column 3 — a note without a column name"))
     assert notes.currentIndex() > 0
     assert dialog.problem.text() == ""
-    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    _wait_for_import(window, dialog.buttons.button(dialog.buttons.StandardButton.Ok).click)
     assert not dialog.isVisible()
     project = window.project
     assert project is not None

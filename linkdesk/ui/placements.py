@@ -30,13 +30,12 @@ from linkdesk.core.placements import (
     PlacementChange,
     PlacementError,
     PlacementInput,
-    UnknownHeader,
+    Totals,
     add_read,
     apply_change,
     changes_since,
     expiring,
     found_in,
-    import_placements,
     load_placements,
     plan_add,
     plan_delete,
@@ -56,6 +55,7 @@ from linkdesk.ui.dialogs.placement_mapping import PlacementMappingDialog
 from linkdesk.ui.file_choice import ask_open_path, ask_save_path
 from linkdesk.ui.format import counted
 from linkdesk.ui.parts import WindowContext, WindowPart
+from linkdesk.ui.placements_import import PlacementImport
 from linkdesk.ui.preferences import Preferences
 from linkdesk.ui.undo_step import WrittenStep
 from linkdesk.ui.views.placement_notice import PlacementNotice
@@ -74,6 +74,7 @@ class Placements(WindowPart):
     """The Placements tab's actions; its steps go on the window's undo stack."""
 
     changed = Signal()  # placements were written: the tab reads again
+    totals_shown = Signal()  # the totals line shows the latest totals
 
     def __init__(self, window: QWidget, context: WindowContext, undo_stack: QUndoStack,
                  preferences: Preferences) -> None:
@@ -84,8 +85,11 @@ class Placements(WindowPart):
         self.notice = PlacementNotice()  # laid out by the window, above the tables
         self.notice.show_requested.connect(lambda: self.workspace.show_tab(PLACEMENTS.name))
         self.jobs.check_finished.connect(self._checked)
+        self.jobs.scoring_finished.connect(self._after_upkeep)
         self.stale = True  # statuses may be out of date (a check, an import, a new day)
-        self.mapping_dialog: PlacementMappingDialog | None = None  # the latest one opened
+        self._totals_asked = 0  # the number of the latest totals asked for
+        self.importing = PlacementImport(self)
+        self.import_finished = self.importing.finished  # ImportResult, or None
         self.refreshing = False  # statuses are being brought up to date on a worker
         self.changed_while_refreshing = False  # then they are refreshed again after it
         panel = self.workspace.placements
@@ -156,8 +160,10 @@ class Placements(WindowPart):
         db, project = self._db(), self.opened.project
         if db is None or project is None:
             return
+        # Not during upkeep either: building a sort index of a big project holds the write
+        # lock longer than a write waits ("database is locked"); it runs after it.
         if (self.stale and not self.refreshing and not self.jobs.writer_busy()
-                and not project.read_only):
+                and self.jobs.score_job is None and not project.read_only):
             self.refreshing = self.jobs.run_task(
                 "placement statuses", lambda opened, *_: refresh_statuses(opened.db),
                 lambda outcome: self._refreshed(outcome, then)) is not None
@@ -166,6 +172,11 @@ class Placements(WindowPart):
         self._show_totals()
         if then is not None:
             then()
+
+    def _after_upkeep(self, _outcome: object) -> None:
+        """Sort indexes built or scores brought up to date: the refresh that waited runs."""
+        if self.stale and self.workspace.current_name() == PLACEMENTS.name:
+            self.shown()
 
     def _refreshed(self, outcome: TaskOutcome, then: Callable[[], None] | None) -> None:
         self.refreshing = False
@@ -191,9 +202,18 @@ class Placements(WindowPart):
         self._show_totals()
 
     def _show_totals(self) -> None:
-        db = self._db()
-        if db is not None:
-            self.workspace.placements.show_totals(totals(db))
+        """The totals line, read on a worker (a big ledger's totals take a while); only the
+        latest request's answer is shown (`totals_shown` then)."""
+        self._totals_asked += 1
+        asked = self._totals_asked
+
+        def answered(outcome: TaskOutcome) -> None:
+            if asked == self._totals_asked and isinstance(outcome.result, Totals):
+                self.workspace.placements.show_totals(outcome.result)
+                self.totals_shown.emit()
+
+        self.jobs.run_task("placement totals", lambda project, *_: totals(project.db),
+                           answered)
 
     def selected_ids(self) -> list[int]:
         """The ids of the selected placements (the tab shown or not)."""
@@ -247,6 +267,7 @@ class Placements(WindowPart):
         then the notice says what changed since the last look and what expires soon."""
         project = self.opened.project
         self.notice.say([], [])
+        self.importing.drop()  # an import of the previous project was dropped with it
         self.stale = True
         self.refreshing = False  # a refresh of the previous project was dropped with it
         self.changed_while_refreshing = False
@@ -353,54 +374,41 @@ class Placements(WindowPart):
     # -- import, paste, export ---------------------------------------------------------------
 
     def import_csv(self, path: Path | None = None) -> bool:
-        """Add the placements of a CSV file, all or none, as one undoable step. A header
-        without the page or target column opens the column mapping (`mapping_dialog`)."""
-        db = self._ready()
-        if db is None:
+        """Add the placements of a CSV file, all or none, as one undoable step, on a worker
+        (placements_import.py: progress, Cancel; `import_finished` at the end). A header
+        without the page or target column opens the column mapping (`mapping_dialog`).
+        False if the import cannot start."""
+        if self.writable() is None:
             return False
         if path is None:
             path = ask_open_path(self.window(), "Import Placements", Path.home(), CSV_FILTER)
             if path is None:
                 return False
-        try:
-            result = import_placements(db, path)
-        except UnknownHeader as unknown:
-            self._ask_mapping(path, unknown)
-            return False
-        except (PlacementError, sqlite3.Error) as error:
-            self._not_imported(path, error, self.window())
-            return False
-        self._imported(path, result)
-        return True
+        return self.importing.start(path)
 
-    def _ask_mapping(self, path: Path, unknown: UnknownHeader) -> None:
-        """Which column is which: Import imports with the mapping (remembered for this
-        header); Cancel leaves everything as it was."""
-        def accepted(mapping: dict[str, str]) -> bool:
-            db = self._ready()
-            if db is None:
-                return False
-            try:
-                result = import_placements(db, path, mapping)
-            except (PlacementError, sqlite3.Error) as error:
-                self._not_imported(path, error, dialog)
-                return False
-            self._imported(path, result)
-            return True
+    @property
+    def mapping_dialog(self) -> PlacementMappingDialog | None:
+        """The latest column mapping dialog opened."""
+        return self.importing.mapping_dialog
 
-        dialog = PlacementMappingDialog(path.name, unknown.header, unknown.example,
-                                        unknown.guess, accepted, self.window())
-        self.mapping_dialog = dialog
-        dialog.open()
+    @mapping_dialog.setter
+    def mapping_dialog(self, dialog: PlacementMappingDialog | None) -> None:
+        self.importing.mapping_dialog = dialog
 
-    def _not_imported(self, path: Path, error: Exception, parent: QWidget) -> None:
+    def writable(self) -> sqlite3.Connection | None:
+        """The project's connection if placements can be written now (else said why)."""
+        return self._ready()
+
+    def not_imported(self, path: Path, error: Exception, parent: QWidget) -> None:
+        """Say why nothing was imported, over `parent`."""
         if isinstance(error, PlacementError):
             show_error(parent, "Nothing imported", _for_window(str(error)))
         else:
             show_error(parent, "Nothing imported",
                        f"{path}: the project cannot be written now ({error}).")
 
-    def _imported(self, path: Path, result: ImportResult) -> None:
+    def imported(self, path: Path, result: ImportResult) -> None:
+        """An import added its placements: one undoable step, and what it skipped."""
         self.push(result.change, applied=True)
         self._said(f"{path.name}: {_added(result.added)}", result.skipped)
 

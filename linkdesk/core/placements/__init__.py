@@ -20,6 +20,7 @@ from typing import Any
 
 from linkdesk.core.placements.csvio import (
     ImportResult,
+    PlacementImportCancelled,
     PlacementImportError,
     ReadRows,
     UnknownHeader,
@@ -70,6 +71,7 @@ __all__ = [
     "Placement",
     "PlacementChange",
     "PlacementError",
+    "PlacementImportCancelled",
     "PlacementImportError",
     "PlacementInput",
     "PlacementValue",

@@ -17,7 +17,7 @@ import csv
 import io
 import re
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -71,6 +71,12 @@ _MAX_ERRORS_SAID = 20
 MAX_COLUMNS = 1_000
 _COLUMNS_SAID, _COLUMN_CHARS = 10, 40  # how much of an unknown header a message quotes
 MAX_IMPORT_BYTES = 16 * 1024 * 1024  # some 100,000 placements; read whole, so bounded
+CHECK_EVERY = 2_000  # rows between two looks at `cancelled` (and two progress reports)
+Progress = Callable[[int, int], None]  # (rows checked, rows)
+
+
+class PlacementImportCancelled(Exception):
+    """The caller asked to stop; nothing was written."""
 
 
 class PlacementImportError(PlacementError):
@@ -121,26 +127,51 @@ class ImportResult:
 
 def read_table(db: sqlite3.Connection, text: str, name: str,
                mapping: dict[str, str] | None = None, *,
-               fields: Sequence[str] | None = None) -> ReadRows:
+               fields: Sequence[str] | None = None, progress: Progress | None = None,
+               cancelled: Callable[[], bool] | None = None) -> ReadRows:
     """The placements of a CSV text (or rows pasted from a spreadsheet: tab-separated),
     checked; PlacementImportError lists every bad line. Writes nothing.
 
     The first non-blank line is the header, unless `fields` names the columns in order (rows
-    pasted without their header: the window asks which column is which)."""
+    pasted without their header: the window asks which column is which). `progress(checked,
+    rows)` follows the rows; `cancelled()` is asked every CHECK_EVERY rows
+    (PlacementImportCancelled)."""
     lines = text.splitlines()
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is None:
         raise PlacementImportError(f"{name}: no rows; the text is empty")
     reader = csv.reader(io.StringIO(text), delimiter=_delimiter(lines[first]))
     try:
-        return _read_rows(db, reader, name, mapping, fields)
+        return _read_rows(db, reader, name, mapping, fields,
+                          _Ticker(progress, cancelled or _never))
     except csv.Error as error:  # a cell over the csv module's size limit
         raise PlacementImportError(
             f"{name}: line {reader.line_num}: not a readable CSV ({error})") from None
 
 
+class _Ticker:
+    """Progress and cancel checks every CHECK_EVERY rows."""
+
+    def __init__(self, progress: Progress | None, cancelled: Callable[[], bool]) -> None:
+        self.progress = progress
+        self.cancelled = cancelled
+
+    def tick(self, done: int, total: int) -> None:
+        if done % CHECK_EVERY:
+            return
+        if self.cancelled():
+            raise PlacementImportCancelled
+        if self.progress is not None and total:
+            self.progress(done, total)
+
+
+def _never() -> bool:
+    return False
+
+
 def _read_rows(db: sqlite3.Connection, reader: Reader, name: str,
-               mapping: dict[str, str] | None, fields: Sequence[str] | None) -> ReadRows:
+               mapping: dict[str, str] | None, fields: Sequence[str] | None,
+               ticker: _Ticker) -> ReadRows:
     header: list[str] = list(fields or ())
     for row in ([] if fields else reader):
         if any(cell.strip() for cell in row):
@@ -153,12 +184,17 @@ def _read_rows(db: sqlite3.Connection, reader: Reader, name: str,
                     f"placements file has (LinkDesk reads up to {MAX_COLUMNS:,}): keep the "
                     "placements' columns and import again")
             break
-    rows = [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]
+    rows = []
+    for row in reader:
+        if any(cell.strip() for cell in row):
+            rows.append((reader.line_num, row))
+        ticker.tick(reader.line_num, 0)
     columns = _columns(db, name, header, mapping, [row for _line, row in rows[:20]])
     order, conflicts = _date_order(rows, columns)
     placements, numbers, problems, skipped = [], [], [], []
     seen = _stored_keys(db)
-    for line, row in rows:
+    for index, (line, row) in enumerate(rows):
+        ticker.tick(index, len(rows))
         given = PlacementInput(**{name_: _cell(row, index) for name_, index in columns.items()})
         try:
             placement = _parse(given, order)
@@ -185,9 +221,12 @@ def _read_rows(db: sqlite3.Connection, reader: Reader, name: str,
 
 
 def import_placements(db: sqlite3.Connection, path: str | Path,
-                      mapping: dict[str, str] | None = None) -> ImportResult:
+                      mapping: dict[str, str] | None = None, *,
+                      progress: Progress | None = None,
+                      cancelled: Callable[[], bool] | None = None) -> ImportResult:
     """Add the placements of a CSV file in one transaction, or none (PlacementImportError
-    saying which lines are bad and why; PlacementError when the file cannot be read)."""
+    saying which lines are bad and why; PlacementError when the file cannot be read).
+    `progress` and `cancelled` as for `read_table`; once the writing starts it ends."""
     path = Path(path)
     try:
         data = read_at_most(path, MAX_IMPORT_BYTES)
@@ -201,7 +240,11 @@ def import_placements(db: sqlite3.Connection, path: str | Path,
                                    "file as CSV UTF-8") from None
     except OSError as error:
         raise PlacementImportError(f"{path}: cannot be read: {error.strerror or error}") from None
-    read = read_table(db, text, str(path), mapping)
+    read = read_table(db, text, str(path), mapping, progress=progress, cancelled=cancelled)
+    if cancelled is not None and cancelled():
+        raise PlacementImportCancelled
+    if progress is not None:
+        progress(1, 1)  # every row checked: the adding begins
     return add_read(db, read, remember=mapping is not None, text=f"import {path.name}")
 
 

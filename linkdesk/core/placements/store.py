@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass, fields
 
 from linkdesk.core.checker.store import now
 from linkdesk.core.placements.model import Placement, PlacementError
@@ -103,8 +103,12 @@ def _write(db: sqlite3.Connection, rows: Iterable[tuple[int, State]]) -> list[St
     return refresh_statuses(db, written) if written else []
 
 
+_TERMS = tuple(f.name for f in fields(Placement))[:-1]  # without the id
+
+
 def _terms(placement: Placement) -> tuple[object, ...]:
-    return astuple(placement)[:-1]  # without the id
+    # Not astuple: it deep-copies every value, a third of a big import's time.
+    return tuple(getattr(placement, name) for name in _TERMS)
 
 
 def _state(db: sqlite3.Connection, placement_id: int) -> tuple[object, ...]:

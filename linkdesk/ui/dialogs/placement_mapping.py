@@ -113,6 +113,15 @@ class PlacementMappingDialog(QDialog):
         self.problem.setVisible(bool(said))
         self.buttons.button(self.buttons.StandardButton.Ok).setEnabled(not said)
 
+    def set_busy(self, busy: bool) -> None:
+        """While the import with this mapping runs: the menus and buttons are off (the
+        import's own progress dialog, over this one, keeps its Cancel)."""
+        for menu in self.menus.values():
+            menu.setEnabled(not busy)
+        self.buttons.setEnabled(not busy)
+        if not busy:
+            self._update()  # Import on or off as the mapping says
+
     def accept(self) -> None:
         """Hand the mapping on; close when the import took it."""
         if self._on_accept(self.mapping()):

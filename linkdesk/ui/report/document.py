@@ -7,13 +7,15 @@ page by page with QPdfWriter; each page gets a header (the site, the title) and 
 (the freelancer's footer text, "Page 2 of 9"). Qt's layout moves a table row that would be
 cut by the page's end to the next page, and repeats each table's header row there.
 HTML: one file, charts and logo embedded as data: URIs, no external request.
-Runs on the GUI thread (Qt painting).
+Runs on a worker thread as well as on the GUI thread: QTextDocument is reentrant and QPainter
+may paint on a QImage or a PDF writer outside the GUI thread (Qt's "Thread-Support in Qt
+Modules"); only the charts, drawn by widgets, need the GUI thread (pass them in `charts`).
 """
 
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QRectF, QSizeF, Qt, QUrl
@@ -28,7 +30,7 @@ from PySide6.QtGui import (
 )
 
 from linkdesk.core.files import ProtectedFileError, refuse_project_file, write_atomically
-from linkdesk.core.report import BrandingError, ReportData
+from linkdesk.core.report import BrandingError, ReportCancelled, ReportData
 from linkdesk.core.report.logo import read_logo
 from linkdesk.core.report.texts import text
 from linkdesk.ui.report.charts import ChartImage, chart_images
@@ -41,6 +43,8 @@ MARGIN_MM = (16, 20, 16, 18)  # left, top, right, bottom: the header and footer 
 FORMATS = (".pdf", ".html", ".htm")
 LOGO_PIXELS = 256  # the logo's height in the PDF: sharp when printed at 64 px (4x)
 
+Progress = Callable[[int, int], None]  # (pages drawn, pages)
+
 
 class ReportError(Exception):
     """The report cannot be written; the message names the file and the problem."""
@@ -48,11 +52,14 @@ class ReportError(Exception):
 
 def write_report(data: ReportData, path: Path, page: str = "a4",
                  charts: list[ChartImage] | None = None, *,
-                 protect: Iterable[str | Path] = ()) -> int:
+                 protect: Iterable[str | Path] = (), progress: Progress | None = None,
+                 cancelled: Callable[[], bool] | None = None) -> int:
     """Write the report to `path` (.pdf or .html); returns its size in bytes.
 
     Like every export it goes through `write_atomically` (core/files.py): never half a file,
     never over a project (`protect`: the open project, refused by name or as the same file).
+    `progress(done, pages)` follows the PDF's pages; `cancelled()` is asked between them
+    (ReportCancelled: nothing was written). `charts` is required off the GUI thread.
     """
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
@@ -67,8 +74,10 @@ def write_report(data: ReportData, path: Path, page: str = "a4",
     if charts is None:
         charts = chart_images(data.profile)
     try:
-        content = (_pdf_bytes(data, charts, logo, page) if suffix == ".pdf"
-                   else _html_bytes(data, charts, logo))
+        content = (_pdf_bytes(data, charts, logo, page, progress, cancelled or _never)
+                   if suffix == ".pdf" else _html_bytes(data, charts, logo))
+        if cancelled is not None and cancelled():
+            raise ReportCancelled
         with write_atomically(path, protect=protect, binary=True) as out:
             out.write(content)
         return path.stat().st_size
@@ -76,6 +85,10 @@ def write_report(data: ReportData, path: Path, page: str = "a4",
         raise ReportError(str(error)) from None
     except OSError as error:
         raise ReportError(f"{path}: cannot write it ({error.strerror or error})") from None
+
+
+def _never() -> bool:
+    return False
 
 
 def _logo(data: ReportData) -> tuple[bytes, str] | None:
@@ -133,7 +146,7 @@ def build_document(data: ReportData, charts: list[ChartImage],
 
 
 def _pdf_bytes(data: ReportData, charts: list[ChartImage], logo: tuple[bytes, str] | None,
-               page: str) -> bytes:
+               page: str, progress: Progress | None, cancelled: Callable[[], bool]) -> bytes:
     buffer = QBuffer()  # the file itself is written by write_atomically
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     writer = QPdfWriter(buffer)
@@ -148,6 +161,8 @@ def _pdf_bytes(data: ReportData, charts: list[ChartImage], logo: tuple[bytes, st
     body = QSizeF(full.width() - left - right, full.height() - top - bottom)
     document = build_document(data, charts, logo, body)
     pages = document.pageCount()
+    if cancelled():
+        raise ReportCancelled
     painter = QPainter()
     if not painter.begin(writer):
         raise OSError("Qt cannot draw the PDF")
@@ -162,6 +177,10 @@ def _pdf_bytes(data: ReportData, charts: list[ChartImage], logo: tuple[bytes, st
             document.drawContents(painter, QRectF(0, number * body.height(), body.width(),
                                                   body.height()))
             painter.restore()
+            if progress is not None:
+                progress(number + 1, pages)
+            if cancelled():
+                raise ReportCancelled
     finally:
         painter.end()
     return bytes(buffer.data().data())

@@ -1,8 +1,15 @@
 """File ▸ Export Report… and File ▸ Report Settings… in the window.
 
-The report's data is gathered on a worker (its own connection, progress per step, Cancel);
-the charts and the PDF are then drawn on the GUI thread (Qt painting belongs there: about a
-second), and the window offers to open the file.
+Two jobs with one progress dialog and one Cancel: the report's data is gathered on a worker
+(its own connection, progress per step), the charts are drawn on the GUI thread (widgets
+belong there), one per turn of the event loop (the window answers between two), then the
+document is laid out and the PDF or HTML written on a
+worker (page by page, into a temporary file put in place at the end: a cancel leaves no
+file). The window then offers to open the file.
+
+PySide6 keeps Python's GIL during a call into Qt, so one long Qt call on the worker (a layout of
+the whole document) still holds the GUI thread for its length: the report's lists are bounded
+(200 rows each) to keep each such call to a fraction of a second.
 """
 
 from __future__ import annotations
@@ -11,19 +18,22 @@ import time
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
-from linkdesk.core.report import STEPS, ReportCancelled, report_steps
+from linkdesk.core.report import STEPS, ReportCancelled, ReportData, report_steps
 from linkdesk.core.store import Project
+from linkdesk.ui.dashboard import theme
 from linkdesk.ui.dialogs.messages import show_error
 from linkdesk.ui.parts import WindowContext, WindowPart
+from linkdesk.ui.report.charts import CHARTS, ChartImage, chart_image
 from linkdesk.ui.report.document import FORMATS, ReportError, write_report
 from linkdesk.ui.report.settings_dialog import ReportSettingsDialog
 from linkdesk.ui.workers.task import Task, TaskOutcome
 
 FILTERS = ("PDF document (*.pdf)", "Web page, one file (*.html)")
+GATHERED, DRAWN, WRITTEN = 40, 50, 100  # the progress dialog's marks, out of WRITTEN
 
 
 class ReportExport(WindowPart):
@@ -36,6 +46,7 @@ class ReportExport(WindowPart):
         self.job: Task | None = None
         self.progress: QProgressDialog | None = None
         self.ask_to_open = True  # tests turn the question off
+        self.cancel_asked = False
 
     def choose(self) -> None:
         """Ask where to write the report, then write it."""
@@ -53,58 +64,115 @@ class ReportExport(WindowPart):
             self.export(path)
 
     def export(self, path: Path, page: str = "a4") -> bool:
-        """Gather in the background, then draw and write `path`. False if it cannot start."""
-        if self.opened.project is None or self.job is not None:
+        """Gather, draw and write `path` in the background. False if it cannot start."""
+        if self.opened.project is None or self.job is not None or self.progress is not None:
             return False
+        self.cancel_asked = False
 
         def work(project: Project, progress: Any, cancelled: Any) -> Any:
             gathered = None
             for _name, done, data in report_steps(project.db, cancelled=cancelled):
-                progress(done)
+                progress(GATHERED * done // len(STEPS))
                 gathered = data
             return gathered
 
-        self.job = Task(self.opened.project.path, work, self, name="report",
-                        cancelled_errors=(ReportCancelled,))
-        dialog = QProgressDialog(f"Writing the report {path.name}…", "Cancel", 0,
-                                 len(STEPS) + 1, self.window())
+        dialog = QProgressDialog(f"Writing the report {path.name}…", "Cancel", 0, WRITTEN,
+                                 self.window())
+        dialog.setObjectName("reportProgress")
         dialog.setWindowTitle("Export Report")
         dialog.setMinimumDuration(400)
-        dialog.canceled.connect(self.job.cancel)
-        self.job.progressed.connect(dialog.setValue)
-        self.job.finished.connect(lambda outcome: self._gathered(outcome, path, page))
+        dialog.setAutoReset(False)  # it ends when the file is written, not at 100
+        dialog.setAutoClose(False)
+        dialog.canceled.connect(self.cancel)
         self.progress = dialog
-        self.job.start()
+        self._run(work, lambda outcome: self._gathered(outcome, path, page))
         return True
+
+    def cancel(self) -> None:
+        """Stop the report: no file is written (the place's old file, if any, stays)."""
+        self.cancel_asked = True
+        if self.job is not None:
+            self.job.cancel()
 
     def stop(self) -> None:
         """Closing the window: cancel and wait."""
+        self.cancel_asked = True
         if self.job is not None:
             self.job.cancel()
             self.job.wait()
 
-    def _gathered(self, outcome: TaskOutcome, path: Path, page: str) -> None:
+    def _run(self, work: Any, then: Any) -> None:
+        project = self.opened.project
+        assert project is not None and self.progress is not None
+        self.job = Task(project.path, work, self, name="report",
+                        cancelled_errors=(ReportCancelled,))
+        self.job.progressed.connect(self.progress.setValue)
+        self.job.finished.connect(then)
+        self.job.start()
+
+    def _end_job(self) -> None:
         if self.job is not None:
             self.job.deleteLater()
         self.job = None
+
+    def _gathered(self, outcome: TaskOutcome, path: Path, page: str) -> None:
+        self._end_job()
+        if outcome.cancelled or outcome.error:
+            self._done(outcome, None)
+            return
+        self._draw_charts(outcome.result, path, page, list(CHARTS), [])
+
+    def _draw_charts(self, data: ReportData, path: Path, page: str, names: list[str],
+                     charts: list[ChartImage]) -> None:
+        """One chart, then the next in a later turn of the event loop; then the writing."""
+        if self.cancel_asked or self.opened.project is None:
+            self._done(TaskOutcome(cancelled=True), None)
+            return
+        if not names:
+            self._write(data, path, page, charts)
+            return
+        with theme.printing():  # widgets: the GUI thread
+            chart = chart_image(data.profile, names.pop(0))
+        if chart is not None:
+            charts.append(chart)
+        if self.progress is not None:
+            self.progress.setValue(DRAWN - (DRAWN - GATHERED) * len(names) // len(CHARTS))
+        QTimer.singleShot(0, self, lambda: self._draw_charts(data, path, page, names, charts))
+
+    def _write(self, data: ReportData, path: Path, page: str, charts: list[ChartImage]
+               ) -> None:
+        assert self.opened.project is not None
+        protect = [self.opened.project.path]
+
+        def work(_project: Project, progress: Any, cancelled: Any) -> Any:
+            def drawn(done: int, pages: int) -> None:
+                progress(DRAWN + (WRITTEN - 1 - DRAWN) * done // max(pages, 1))
+
+            try:
+                write_report(data, path, page, charts, protect=protect, progress=drawn,
+                             cancelled=cancelled)
+            except ReportError as error:
+                return error
+            return path
+
+        self._run(work, lambda written: self._done(written, path))
+
+    def _done(self, outcome: TaskOutcome, path: Path | None) -> None:
+        """The end of either job: say what happened; `path` when the writing job ended."""
+        self._end_job()
+        if self.progress is not None:
+            self.progress.hide()  # not close(): closing a progress dialog means Cancel
+            self.progress.deleteLater()
+        self.progress = None
         written: Path | None = None
-        try:
-            if outcome.cancelled:
-                self.post("Report cancelled; no file was written.", 10_000)
-            elif outcome.error:
-                show_error(self.window(), "Cannot write the report", outcome.error)
-            else:
-                project = self.opened.project
-                write_report(outcome.result, path, page,  # Qt painting: the GUI thread
-                             protect=[project.path] if project is not None else [])
-                written = path
-        except ReportError as error:
-            show_error(self.window(), "Cannot write the report", str(error))
-        finally:
-            if self.progress is not None:
-                self.progress.reset()
-                self.progress.deleteLater()
-            self.progress = None
+        if outcome.error:
+            show_error(self.window(), "Cannot write the report", outcome.error)
+        elif isinstance(outcome.result, ReportError):
+            show_error(self.window(), "Cannot write the report", str(outcome.result))
+        elif outcome.cancelled or path is None:  # or stopped between the two jobs
+            self.post("Report cancelled; no file was written.", 10_000)
+        else:
+            written = path
         if written is not None:
             self.post(f"Report written to {written}.", 10_000)
             if self.ask_to_open and QMessageBox.question(

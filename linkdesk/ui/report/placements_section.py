@@ -81,11 +81,15 @@ def _expiring(report: PlacementsReport) -> list[str]:
     if not report.expiring:
         return [*out, f"<p>{_e(text('placements_expiring_none', days=report.expiry_days))}</p>"]
     out.append(f"<p>{_e(text('placements_expiring', days=report.expiry_days))}</p>")
+    # As long as the list of placements at most: a ledger renewed all at once had made a
+    # table of 70,000 rows (minutes of layout, a PDF of thousands of pages).
+    shown = report.expiring[:PLACEMENT_ROWS]
     out.append(_table(
         [text("col_page"), text("col_ends"), text("col_price")],
         [[_page(row), _day(row.expires_on),
           _money({row.currency: row.price} if row.price is not None else {})]
-         for row in report.expiring], numeric={2}))
+         for row in shown], numeric={2}))
+    out.append(_more(len(report.expiring), len(shown)))
     return out
 
 
