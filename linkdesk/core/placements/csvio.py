@@ -71,6 +71,9 @@ _MAX_ERRORS_SAID = 20
 MAX_COLUMNS = 1_000
 _COLUMNS_SAID, _COLUMN_CHARS = 10, 40  # how much of an unknown header a message quotes
 MAX_IMPORT_BYTES = 16 * 1024 * 1024  # some 100,000 placements; read whole, so bounded
+# Each row read is kept (a file is checked whole before anything is added): 16 MB of
+# two-letter rows would be four million of them and 2 GB. A ledger holds far fewer.
+MAX_ROWS = 100_000
 
 
 class PlacementImportError(PlacementError):
@@ -127,11 +130,11 @@ def read_table(db: sqlite3.Connection, text: str, name: str,
 
     The first non-blank line is the header, unless `fields` names the columns in order (rows
     pasted without their header: the window asks which column is which)."""
-    lines = text.splitlines()
-    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    # The first line with text, without splitting the whole text into lines.
+    first = next((line for line in io.StringIO(text) if line.strip()), None)
     if first is None:
         raise PlacementImportError(f"{name}: no rows; the text is empty")
-    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(lines[first]))
+    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(first))
     try:
         return _read_rows(db, reader, name, mapping, fields)
     except csv.Error as error:  # a cell over the csv module's size limit
@@ -153,7 +156,14 @@ def _read_rows(db: sqlite3.Connection, reader: Reader, name: str,
                     f"placements file has (LinkDesk reads up to {MAX_COLUMNS:,}): keep the "
                     "placements' columns and import again")
             break
-    rows = [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]
+    rows: list[tuple[int, list[str]]] = []
+    for row in reader:
+        if any(cell.strip() for cell in row):
+            if len(rows) == MAX_ROWS:
+                raise PlacementImportError(
+                    f"{name}: line {reader.line_num}: more than {MAX_ROWS:,} rows, more than a "
+                    "ledger of placements holds: split it into smaller files")
+            rows.append((reader.line_num, row))
     columns = _columns(db, name, header, mapping, [row for _line, row in rows[:20]])
     order, conflicts = _date_order(rows, columns)
     placements, numbers, problems, skipped = [], [], [], []
