@@ -167,3 +167,54 @@ def test_a_file_of_millions_of_tiny_rows_is_refused_in_bounded_memory(
     assert int(peak_kb) < 600 * 1024  # some 200 MB: the rows kept are bounded
     with Project.open(path) as project:
         assert project.db.execute("SELECT count(*) FROM placements").fetchone()[0] == 2
+
+
+def test_addresses_with_controls_or_direction_overrides_are_refused(
+        ledger: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`…/\u202egnp.exe` shows as ending in .png; an escape sequence in a stored page drove
+    the terminal `placements list` printed it to."""
+    path = _copy(ledger, tmp_path)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("source_url,target_url\n"
+                   f"https://blog.example.com/\u202egnp.exe,{TARGET}\n"
+                   f"https://blog.example.com/a\x1b[2J,{TARGET}\n"
+                   f"https://blog.example.com/c,{TARGET}/\u2066x\n", encoding="utf-8")
+    capsys.readouterr()
+    assert cli.main(["placements", "import", str(path), str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert "3 bad rows; nothing imported" in err
+    assert (r"line 2: page URL 'https://blog.example.com/\u202egnp.exe' holds a control "
+            "character or a text-direction override") in err
+    assert r"line 3: page URL 'https://blog.example.com/a\x1b[2J'" in err
+    assert r"line 4: target URL" in err
+    with sqlite3.connect(path) as db:  # a project another program wrote
+        db.execute("UPDATE placements SET source_url = 'https://blog.example.com/a\x1b[2J' "
+                   "WHERE id = 1")
+    assert cli.main(["placements", "list", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and r"https://blog.example.com/a\x1b[2J" in out
+
+
+def test_report_shows_hostile_placement_text_as_plain_text(
+        ledger: Path, tmp_path: Path) -> None:
+    """Anchors come from the agreement and from the live page: markup stays text, and a
+    direction override cannot turn the rest of a sentence around."""
+    path = _copy(ledger, tmp_path)
+    hostile = "\u202e</style><script>alert(1)</script>\"onload=x\x00"
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE placements SET anchor = ?, source_url = ?, status = 'changed', "
+                   "differences = 'anchor' WHERE id = 1",
+                   (hostile, "https://blog.example.com/\u202egnp.exe"))
+        db.execute("INSERT INTO placement_checks (placement_id, checked_at, status, http_code, "
+                   "final_url, found, elsewhere, anchor, nofollow, ugc, sponsored, detail) "
+                   "VALUES (1, '2026-12-01T10:00:00Z', 'live', 200, NULL, 1, 0, ?, 0, 0, 0, '')",
+                   (hostile + "\u2067javascript:alert(2)",))
+    out = tmp_path / "report.html"
+    assert cli.main(["report", str(path), "-o", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    section = page[page.index("Links placed"):]
+    assert "blog.example.com/\u200bgnp.exe" in section  # as stored, in logical order
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&quot;onload=x" in section
+    assert "<script" not in page and page.count("</style>") == 1
+    for hidden in ("\u202e", "\u2067", "\x00"):
+        assert hidden not in page

@@ -13,7 +13,7 @@ from dataclasses import dataclass, fields
 
 from linkdesk.core import urls, values
 from linkdesk.core.marks.model import MarksError, typed_domain, typed_host
-from linkdesk.core.text import clip
+from linkdesk.core.text import clip, inert
 
 TYPES: dict[str, str] = {  # stored value -> what the user reads
     "guest_post": "Guest post", "niche_edit": "Niche edit", "directory": "Directory",
@@ -99,6 +99,8 @@ COLUMNS = tuple(f.name for f in fields(Placement) if f.name != "id")
 def parse_placement(given: PlacementInput, *, date_order: str | None = None) -> Placement:
     """The placement `given` describes, checked and normalised; PlacementError says why not.
     `date_order` reads dates that could be day or month first (see `parse_date`)."""
+    _plain_address("page URL", given.source_url)
+    _plain_address("target URL", given.target_url)
     source_url, domain, host = _page(given.source_url)
     target = urls.normalize_url(given.target_url) if given.target_url.strip() else None
     if target is None:
@@ -114,6 +116,15 @@ def parse_placement(given: PlacementInput, *, date_order: str | None = None) -> 
         contact=given.contact.strip(), notes=given.notes.strip(), tag=given.tag.strip(),
         host=host,
     )
+
+
+def _plain_address(what: str, text: str) -> None:
+    """Refuse an address holding a control character or a text-direction override: no web
+    address does (a browser writes them %-encoded), and printed or shown they would drive a
+    terminal or show `https://example.com/‮gnp.exe` as ending in .png."""
+    if inert(text) != text:
+        raise PlacementError(f"{what} {_quoted(text)} holds a control character or a "
+                             "text-direction override: no web address does")
 
 
 def _page(text: str) -> tuple[str, str, str]:

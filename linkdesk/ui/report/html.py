@@ -9,6 +9,7 @@ never markup. Every sentence comes from core/report/texts.py.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Iterable, Sequence
 
 from linkdesk.core.report import DomainTable, ReportData
@@ -21,8 +22,15 @@ TOP_ANCHORS = 10
 ImageSource = Callable[[ChartImage], str]  # the src of a chart's <img>
 
 
+# Left out of every value: controls (a NUL or an escape from a file is no text for a client)
+# and text-direction overrides, embeddings and isolates: an anchor holding U+202E would show
+# the rest of its sentence backwards ("agreed …" read from right to left), a page address
+# `…/‮gnp.exe` as ending in .png. Tabs and line breaks are whitespace to HTML.
+_HIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 def _e(value: object) -> str:
-    return html.escape(str(value), quote=True)
+    return html.escape(_HIDDEN.sub("", str(value)), quote=True)
 
 
 def number(value: float) -> str:
