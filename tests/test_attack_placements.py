@@ -218,3 +218,25 @@ def test_report_shows_hostile_placement_text_as_plain_text(
     assert "<script" not in page and page.count("</style>") == 1
     for hidden in ("\u202e", "\u2067", "\x00"):
         assert hidden not in page
+
+
+def test_a_project_with_a_trigger_is_never_written(ledger: Path, tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """A project file sent by someone else, with SQL that empties the links table as soon as
+    a placement is added."""
+    path = _copy(ledger, tmp_path)
+    with sqlite3.connect(path) as db:
+        links = db.execute("SELECT count(*) FROM links").fetchone()[0]
+        db.execute("CREATE TRIGGER wipe AFTER INSERT ON placements BEGIN DELETE FROM links; "
+                   "END")
+    one = tmp_path / "one.csv"
+    one.write_text(f"source_url,target_url\nhttps://blog.example.com/z,{TARGET}\n",
+                   encoding="utf-8")
+    capsys.readouterr()
+    assert cli.main(["placements", "import", str(path), str(one)]) == 1
+    err = capsys.readouterr().err
+    assert (f"{path}: holds SQL that runs on every change (trigger 'wipe'), which LinkDesk "
+            "never writes") in err and "Traceback" not in err
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT count(*) FROM links").fetchone()[0] == links > 0
+        assert db.execute("SELECT count(*) FROM placements").fetchone()[0] == 2

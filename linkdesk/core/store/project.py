@@ -156,6 +156,9 @@ def _check_identity(path: Path, db: sqlite3.Connection) -> None:
         raise ProjectError(f"{path}: not a LinkDesk project file ({error})") from None
     if identity.is_foreign(APPLICATION_ID):
         raise ProjectError(f"{path}: this SQLite file is not a LinkDesk project")
+    refused = sqlite_file.triggers_refused(path, identity)
+    if refused:
+        raise ProjectError(f"{refused} (restore it from a backup)")
 
 
 def _probe_tables(db: sqlite3.Connection) -> None:

@@ -21,6 +21,9 @@ class Identity:
     application_id: int
     version: int  # PRAGMA user_version: the schema version
     tables: frozenset[str]  # every name in sqlite_schema
+    # Triggers: SQL the file runs on every change. LinkDesk never makes one; a file holding
+    # one was changed by another program (it could delete rows on each insert).
+    triggers: frozenset[str] = frozenset()
 
     def is_foreign(self, application_id: int) -> bool:
         """Another program's file: another id, or no id on a file that is not empty."""
@@ -73,11 +76,21 @@ def read_identity(db: sqlite3.Connection) -> Identity:
     try:
         app_id = db.execute("PRAGMA application_id").fetchone()[0]
         version = db.execute("PRAGMA user_version").fetchone()[0]
-        tables = frozenset(row[0] for row in db.execute("SELECT name FROM sqlite_schema"))
+        schema = db.execute("SELECT name, type FROM sqlite_schema").fetchall()
     finally:
         if own and db.in_transaction:
             db.execute("COMMIT")
-    return Identity(app_id, version, tables)
+    return Identity(app_id, version, frozenset(str(name) for name, _ in schema),
+                    frozenset(str(name) for name, kind in schema if kind == "trigger"))
+
+
+def triggers_refused(path: Path, identity: Identity) -> str | None:
+    """What to say about a file that holds triggers (None when it has none)."""
+    if not identity.triggers:
+        return None
+    names = ", ".join(repr(name[:40]) for name in sorted(identity.triggers)[:3])
+    return (f"{path}: holds SQL that runs on every change (trigger {names}), which LinkDesk "
+            "never writes: another program changed this file; nothing was written to it")
 
 
 def use_write_ahead_log(db: sqlite3.Connection) -> bool:
