@@ -240,3 +240,51 @@ def test_a_project_with_a_trigger_is_never_written(ledger: Path, tmp_path: Path,
     with sqlite3.connect(path) as db:
         assert db.execute("SELECT count(*) FROM links").fetchone()[0] == links > 0
         assert db.execute("SELECT count(*) FROM placements").fetchone()[0] == 2
+
+
+@pytest.mark.parametrize(("content", "said"), [
+    # Invalid UTF-8 said the byte only: a spreadsheet user looks for a line.
+    (b"page,target\nhttps://a.example.com/1,https://acme-widgets.com/\n"
+     b"https://a.example.com/\xff,https://acme-widgets.com/\n",
+     "bad.csv: line 3: not UTF-8 text (byte 84 of the file); save the file as CSV UTF-8"),
+    (b"\xff\xfep\x00a\x00\x00\xd8", "bad.csv: line 1: not UTF-16 text (byte 6 of the file)"),
+])
+def test_text_that_cannot_be_read_names_its_line(
+        ledger: Path, tmp_path: Path, content: bytes, said: str,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    path = _copy(ledger, tmp_path)
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(content)
+    capsys.readouterr()
+    assert cli.main(["placements", "import", str(path), str(bad)]) == 1
+    assert said in capsys.readouterr().err
+
+
+def test_excel_unicode_text_is_read(ledger: Path, tmp_path: Path) -> None:
+    """Excel's "Unicode text" is UTF-16 with a byte order mark, tab-separated: it was
+    refused as "not UTF-8 text (byte 0)"."""
+    path = _copy(ledger, tmp_path)
+    sheet = tmp_path / "sheet.txt"
+    sheet.write_bytes("page\ttarget\tprice\n"
+                      f"https://blog.example.com/ü\t{TARGET}\t1.200,50\n".encode("utf-16"))
+    assert cli.main(["placements", "import", str(path), str(sheet)]) == 0
+    with Project.open(path) as project:
+        added = load_placements(project.db)[-1].placement
+    assert (added.source_url, added.price) == ("https://blog.example.com/ü", 1200.5)
+
+
+def test_one_column_mapped_to_two_fields_is_refused(
+        ledger: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--map source_url=page --map target_url=PAGE` made placements whose page was their
+    own target."""
+    path = _copy(ledger, tmp_path)
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text(f"page,target\nhttps://blog.example.com/z,{TARGET}\n", encoding="utf-8")
+    capsys.readouterr()
+    for options in (["--map", "source_url=page", "--map", "target_url=PAGE"],
+                    ["--map", "target_url=#1", "--map", "source_url=page"]):
+        assert cli.main(["placements", "import", str(path), str(sheet), *options]) == 1
+        err = capsys.readouterr().err
+        assert "name the same column 'page': give each field a column of its own" in err
+    with Project.open(path) as project:
+        assert len(load_placements(project.db)) == 2

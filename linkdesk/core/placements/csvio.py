@@ -13,6 +13,7 @@ Export is core/exports/placements.py (the one CSV writer over the Placements tab
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -32,6 +33,7 @@ from linkdesk.core.placements.model import (
 from linkdesk.core.placements.store import PlacementChange, apply_change, plan_add
 from linkdesk.core.store import settings
 from linkdesk.core.store.settings import Key
+from linkdesk.core.text import clip
 from linkdesk.core.values import date_order
 
 if TYPE_CHECKING:
@@ -205,14 +207,25 @@ def import_placements(db: sqlite3.Connection, path: str | Path,
             raise PlacementImportError(
                 f"{path}: over {MAX_IMPORT_BYTES // (1024 * 1024)} MB, more than a ledger of "
                 "placements holds: split it into smaller files")
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise PlacementImportError(f"{path}: not UTF-8 text (byte {error.start}); save the "
-                                   "file as CSV UTF-8") from None
+        text = _decoded(path, data)
     except OSError as error:
         raise PlacementImportError(f"{path}: cannot be read: {error.strerror or error}") from None
     read = read_table(db, text, str(path), mapping)
     return add_read(db, read, remember=mapping is not None, text=f"import {path.name}")
+
+
+def _decoded(path: Path, data: bytes) -> str:
+    """The file's text: UTF-8, or UTF-16 after its byte order mark (Excel's "Unicode text",
+    tab-separated); PlacementImportError naming the line of the first byte that is neither."""
+    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    try:
+        return data.decode("utf-16") if utf16 else data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = (data[:error.start].decode("utf-16", errors="replace").count("\n") if utf16
+                else data.count(b"\n", 0, error.start)) + 1
+        raise PlacementImportError(
+            f"{path}: line {line}: not {'UTF-16' if utf16 else 'UTF-8'} text (byte "
+            f"{error.start:,} of the file); save the file as CSV UTF-8") from None
 
 
 def add_read(db: sqlite3.Connection, read: ReadRows, *, remember: bool = False,
@@ -267,6 +280,12 @@ def _columns(db: sqlite3.Connection, name: str, header: list[str],
         if index is None:
             raise PlacementImportError(f"{name}: --map {field_name}={column}: the header has "
                                        f"no column {column!r}")
+        twice = next((other for other, used in columns.items() if used == index), None)
+        if twice is not None:  # one column cannot be the page and the target, say
+            raise PlacementImportError(
+                f"{name}: --map {twice}=… and --map {field_name}=… name the same column "
+                f"{clip(header[index])!r}: give each "
+                "field a column of its own")
         columns[field_name] = index
     for cell, index in sorted(position.items(), key=lambda item: item[1]):
         field_name = cell.replace(" ", "_") if cell.replace(" ", "_") in FIELDS else \
