@@ -288,3 +288,24 @@ def test_one_column_mapped_to_two_fields_is_refused(
         assert "name the same column 'page': give each field a column of its own" in err
     with Project.open(path) as project:
         assert len(load_placements(project.db)) == 2
+
+
+def test_huge_texts_are_shown_short_in_the_report(ledger: Path, tmp_path: Path) -> None:
+    """A 100,000-character anchor (agreed, or read from the live page) and a 50,000-character
+    page address made a 9-page PDF 161 pages long; the report shows the start of each."""
+    path = _copy(ledger, tmp_path)
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE placements SET anchor = ? WHERE id = 1", ("x" * 100_000,))
+        db.execute("UPDATE placements SET source_url = ? WHERE id = 2",
+                   ("https://news.example.org/" + "z" * 50_000,))
+        db.execute("INSERT INTO placement_checks (placement_id, checked_at, status, http_code, "
+                   "final_url, found, elsewhere, anchor, nofollow, ugc, sponsored, detail) "
+                   "VALUES (1, '2026-12-01T10:00:00Z', 'live', 200, NULL, 1, 0, ?, 0, 0, 0, '')",
+                   ("y" * 100_000,))
+    out = tmp_path / "report.html"
+    assert cli.main(["report", str(path), "-o", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    section = page[page.index("Links placed"):]
+    assert "x" * 1_000 not in section and "y" * 1_000 not in section
+    assert "z" * 1_000 not in section
+    assert "“" + "y" * 120 + "…”, agreed: “" + "x" * 120 + "…”" in section

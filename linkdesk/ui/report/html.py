@@ -16,9 +16,13 @@ from linkdesk.core.report import DomainTable, ReportData
 from linkdesk.core.report.data import long_date
 from linkdesk.core.report.texts import ENGLISH, FLAG_WORDS, SIGNAL_WORDS, hint_text, text
 from linkdesk.core.scoring import BANDS
+from linkdesk.core.text import clip
 from linkdesk.ui.report.charts import ChartImage
 
 TOP_ANCHORS = 10
+# A cell shows at most this much of a value: a 100,000-character anchor from an export or a
+# live page made a 9-page report 161 pages long.
+CELL_CHARS = 300
 ImageSource = Callable[[ChartImage], str]  # the src of a chart's <img>
 
 
@@ -256,6 +260,7 @@ def _table(head: Sequence[str], rows: Sequence[Sequence[str]], numeric: set[int]
     """A data table; `total`: its last row sums the others (in bold)."""
     def cell(tag: str, index: int, value: str, bold: bool = False) -> str:
         align = " class='num' align='right'" if index in numeric else ""
+        value = clip(value, CELL_CHARS)
         shown = f"<b>{_e(value)}</b>" if bold else _e(value)
         return f"<{tag}{align}>{shown}</{tag}>"
 
