@@ -121,3 +121,15 @@ def test_a_huge_reason_is_listed_short(tmp_path: Path) -> None:
     assert done.returncode == 0
     assert len(done.stdout) < 2_000  # it printed all five million characters
     assert "xxx…; second)" in done.stdout
+
+
+def test_a_library_file_given_to_import_says_what_to_do(tmp_path: Path) -> None:
+    """Importing a colleague's library.sqlite read its bytes as a list of domains: 'no
+    domain to import; line 1: 'SQLite format 3\\x00' is not a domain'."""
+    theirs = _library_with(tmp_path, "")
+    mine = tmp_path / "mine.sqlite"
+    done = run_cli("library", "import", theirs, library=mine)
+    assert done.returncode != 0 and "Traceback" not in done.stderr
+    assert (f"{theirs}: an SQLite file (another library, or a project), not a list: on the "
+            "machine it comes from, write it as CSV with `linkdesk library export -o "
+            "FILE.csv`") in done.stderr
