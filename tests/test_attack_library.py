@@ -106,8 +106,8 @@ def test_a_library_with_a_trigger_is_never_written(tmp_path: Path) -> None:
     more.write_text("domain\nlink-farm.example\n", encoding="utf-8")
     done = run_cli("library", "import", more, library=library)
     assert done.returncode != 0 and "Traceback" not in done.stderr
-    assert (f"{library}: holds SQL that runs on every change (trigger 'wipe'), which LinkDesk "
-            "never writes") in done.stderr
+    assert (f"{library}: holds SQL that runs on every change (trigger 'wipe') that LinkDesk "
+            "did not write") in done.stderr
     with sqlite3.connect(library) as db:
         assert db.execute("SELECT domain FROM verdicts").fetchall() == [("spam-network.top",)]
 

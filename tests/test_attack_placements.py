@@ -235,8 +235,8 @@ def test_a_project_with_a_trigger_is_never_written(ledger: Path, tmp_path: Path,
     capsys.readouterr()
     assert cli.main(["placements", "import", str(path), str(one)]) == 1
     err = capsys.readouterr().err
-    assert (f"{path}: holds SQL that runs on every change (trigger 'wipe'), which LinkDesk "
-            "never writes") in err and "Traceback" not in err
+    assert (f"{path}: holds SQL that runs on every change (trigger 'wipe') that LinkDesk "
+            "did not write") in err and "Traceback" not in err
     with sqlite3.connect(path) as db:
         assert db.execute("SELECT count(*) FROM links").fetchone()[0] == links > 0
         assert db.execute("SELECT count(*) FROM placements").fetchone()[0] == 2
@@ -309,3 +309,24 @@ def test_huge_texts_are_shown_short_in_the_report(ledger: Path, tmp_path: Path) 
     assert "x" * 1_000 not in section and "y" * 1_000 not in section
     assert "z" * 1_000 not in section
     assert "“" + "y" * 120 + "…”, agreed: “" + "x" * 120 + "…”" in section
+
+
+def test_only_the_triggers_linkdesk_makes_are_accepted(tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]
+                                                        ) -> None:
+    """Whatever triggers the schema makes, a new project reopens; a trigger of one of their
+    names (or any name) with other SQL is refused."""
+    from linkdesk.core.store.project import own_triggers
+
+    fresh = tmp_path / "fresh.linkdesk"
+    Project.open(fresh).close()
+    with Project.open(fresh) as project:  # its own triggers, if the schema has any, pass
+        assert project.db.execute("SELECT count(*) FROM links").fetchone()[0] == 0
+    name = next(iter(own_triggers()), "links_target_id")
+    with sqlite3.connect(fresh) as db:
+        db.execute(f"DROP TRIGGER IF EXISTS {name}")
+        db.execute(f"CREATE TRIGGER {name} AFTER INSERT ON placements BEGIN "
+                   "DELETE FROM settings; END")
+    capsys.readouterr()
+    assert cli.main(["placements", "list", str(fresh)]) == 1
+    assert f"(trigger '{name}') that LinkDesk did not write" in capsys.readouterr().err
