@@ -80,3 +80,56 @@ def test_import_counts_in_words(tmp_path: Path) -> None:
     done = run_cli("library", "import", listed, library=tmp_path / "library.sqlite")
     assert "one.txt (list of domains): 1 verdict added, 0 updated, 0 already known, " \
            "1 line skipped" in done.stdout, done.stdout + done.stderr
+
+
+def _library_with(tmp_path: Path, sql: str) -> Path:
+    """A library holding one verdict, then changed by `sql` (another program's doing)."""
+    import sqlite3
+
+    library = tmp_path / "library.sqlite"
+    listed = tmp_path / "domains.txt"
+    listed.write_text("domain\nspam-network.top\n", encoding="utf-8")
+    assert run_cli("library", "import", listed, library=library).returncode == 0
+    with sqlite3.connect(library) as db:
+        db.executescript(sql)
+    return library
+
+
+def test_a_library_with_a_trigger_is_never_written(tmp_path: Path) -> None:
+    """A trigger runs on every change LinkDesk makes: this one empties the library on each
+    new verdict."""
+    import sqlite3
+
+    library = _library_with(tmp_path, "CREATE TRIGGER wipe AFTER INSERT ON verdicts BEGIN "
+                                      "DELETE FROM verdicts WHERE domain != new.domain; END;")
+    more = tmp_path / "more.txt"
+    more.write_text("domain\nlink-farm.example\n", encoding="utf-8")
+    done = run_cli("library", "import", more, library=library)
+    assert done.returncode != 0 and "Traceback" not in done.stderr
+    assert (f"{library}: holds SQL that runs on every change (trigger 'wipe') that LinkDesk "
+            "did not write") in done.stderr
+    with sqlite3.connect(library) as db:
+        assert db.execute("SELECT domain FROM verdicts").fetchall() == [("spam-network.top",)]
+
+
+def test_a_huge_reason_is_listed_short(tmp_path: Path) -> None:
+    library = _library_with(tmp_path, "UPDATE verdicts SET reason = printf('%.*c', 5000000, 'x');"
+                                      "INSERT INTO sources VALUES ('list:b', 'list', 'b');"
+                                      "INSERT INTO verdicts SELECT domain, 'list:b', verdict, "
+                                      "'second', decided_at FROM verdicts;")
+    done = run_cli("library", "list", library=library)
+    assert done.returncode == 0
+    assert len(done.stdout) < 2_000  # it printed all five million characters
+    assert "xxx…; second)" in done.stdout
+
+
+def test_a_library_file_given_to_import_says_what_to_do(tmp_path: Path) -> None:
+    """Importing a colleague's library.sqlite read its bytes as a list of domains: 'no
+    domain to import; line 1: 'SQLite format 3\\x00' is not a domain'."""
+    theirs = _library_with(tmp_path, "")
+    mine = tmp_path / "mine.sqlite"
+    done = run_cli("library", "import", theirs, library=mine)
+    assert done.returncode != 0 and "Traceback" not in done.stderr
+    assert (f"{theirs}: an SQLite file (another library, or a project), not a list: on the "
+            "machine it comes from, write it as CSV with `linkdesk library export -o "
+            "FILE.csv`") in done.stderr

@@ -35,10 +35,11 @@ from linkdesk.core.library import (
 )
 from linkdesk.core.marks import MarksError, apply_change, domain_key
 from linkdesk.core.store import Project
-from linkdesk.core.text import inert
+from linkdesk.core.text import clip, inert
 from linkdesk.core.verdicts import ApplyPlan, export_csv, import_file, plan_apply
 
 SAMPLE = 10  # lines of a list printed before "… and N more"
+_REASONS_SHOWN = 5  # reasons a listed domain shows
 
 Run = Callable[[argparse.Namespace], int]
 
@@ -135,8 +136,12 @@ def run_list(options: argparse.Namespace) -> int:
                           if options.verdict in (None, item["verdict"])], indent=2))
         return EXIT_OK
     for domain in found:
-        reasons = "; ".join(domain.reasons())
-        print(inert(f"{urls.to_unicode_host(domain.domain)}: {domain.summary}"  # imported text
+        # Imported text: inert, and each reason clipped (a colleague's file may give one of
+        # 100,000 characters, or hundreds of reasons).
+        said = domain.reasons()
+        reasons = "; ".join(clip(reason) for reason in said[:_REASONS_SHOWN]) + (
+            f"; and {len(said) - _REASONS_SHOWN:,} more" if len(said) > _REASONS_SHOWN else "")
+        print(inert(f"{urls.to_unicode_host(domain.domain)}: {domain.summary}"
                     + (f" ({reasons})" if reasons else "") + f", last {domain.last_decided[:10]}"))
     print(f"{len(found):,} domains in {library_path(options.library)}")
     return EXIT_OK

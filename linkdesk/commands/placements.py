@@ -48,6 +48,7 @@ from linkdesk.core.placements import (
     totals,
     vendor_names,
 )
+from linkdesk.core.text import inert
 
 COMMAND = "placements"
 ACTIONS = ("list", "add", "import", "export", "check", "remove")
@@ -174,11 +175,12 @@ def run_list(options: argparse.Namespace) -> int:
             found = ", ".join(row["vendors"]) or "not yet in any export"
             price = (f"  {row['price']:g} {row['currency']}".rstrip()
                      if row["price"] is not None else "")
-            print(f"{row['id']:>4}  {row['status']}{differs}  "
-                  f"{row['source_url'] or row['host']} -> {row['target_url']}{price}  "
-                  f"[{found}; band {row['band']}]")
+            # inert: a project another program wrote may hold escape sequences in its URLs.
+            print(inert(f"{row['id']:>4}  {row['status']}{differs}  "
+                        f"{row['source_url'] or row['host']} -> {row['target_url']}{price}  "
+                        f"[{found}; band {row['band']}]"))
             if row["found_page"]:
-                print(f"      the exports found it on {row['found_page']}")
+                print(inert(f"      the exports found it on {row['found_page']}"))
         print(_totals_text(totals(project.db)))
     return EXIT_OK
 
@@ -275,8 +277,8 @@ def run_check(options: argparse.Namespace) -> int:
             before = change["before"] or "new"
             differs = (f" ({', '.join(change['differences'])})"
                        if change["differences"] else "")
-            print(f"  {change['id']} {change['page']}: {before} -> {change['after']}{differs}"
-                  f"{': ' + str(change['detail']) if change['detail'] else ''}")
+            print(inert(f"  {change['id']} {change['page']}: {before} -> {change['after']}"
+                        f"{differs}{': ' + str(change['detail']) if change['detail'] else ''}"))
     return EXIT_FAILED if result.summary.cancelled else EXIT_OK
 
 

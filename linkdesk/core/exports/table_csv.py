@@ -113,12 +113,18 @@ def cell_text(column: Column, value: Any) -> str:
         return ""
     if column.name == FLAGS_COLUMN:
         return "; ".join(flag_names(int(value)))
+    if isinstance(value, bytes):  # a blob another program wrote: its text, as far as it goes
+        value = value.decode("utf-8", errors="replace")
     kind = column.kind
     if kind is Kind.LABEL:
-        return (column.labels or {}).get(int(value), str(value))
+        code = int(value) if isinstance(value, int | float) and float(value).is_integer() \
+            else None
+        return (column.labels or {}).get(code, str(value)) if code is not None else str(value)
     if kind is Kind.BOOL:
         return "yes" if value else "no"
     if kind.numeric:
+        if not isinstance(value, int | float):  # text in a number column (an edited file)
+            return _text_cell(str(value))
         number = float(value)
         decimals = column.decimals
         if kind is Kind.PERCENT and decimals is None:
@@ -126,7 +132,10 @@ def cell_text(column: Column, value: Any) -> str:
         if decimals is None:
             decimals = 0 if number.is_integer() else 1
         return f"{number:.{decimals}f}"
-    text = str(value)
+    return _text_cell(str(value))
+
+
+def _text_cell(text: str) -> str:
     # One row, one line, as on screen: line breaks from imported text become spaces.
     return " ".join(text.split()) if ("\n" in text or "\r" in text or "\t" in text) else text
 
@@ -156,6 +165,8 @@ def _formatter(column: Column, one_line: bool = True, unicode_host: bool = False
     def text(value: Any) -> str:
         if value is None:
             return ""
+        if isinstance(value, bytes):
+            value = value.decode("utf-8", errors="replace")
         text = value if isinstance(value, str) else str(value)
         if one_line and ("\n" in text or "\r" in text or "\t" in text):
             text = " ".join(text.split())

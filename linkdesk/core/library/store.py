@@ -157,6 +157,9 @@ def _prepare(path: Path, db: sqlite3.Connection, create: bool) -> None:
     if identity.is_foreign(APPLICATION_ID):
         raise LibraryError(f"{path}: this file is not a LinkDesk library (another program's "
                            "file, or a project?); nothing was written to it")
+    refused = sqlite_file.triggers_refused(path, identity)
+    if refused:
+        raise LibraryError(f"{refused} (move it away and LinkDesk starts a new library)")
     if version > SCHEMA_VERSION:
         raise LibraryError(f"{path}: made by a newer LinkDesk (library schema {version}, this "
                            f"one knows {SCHEMA_VERSION}); please update LinkDesk")

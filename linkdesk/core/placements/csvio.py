@@ -13,6 +13,7 @@ Export is core/exports/placements.py (the one CSV writer over the Placements tab
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -32,6 +33,7 @@ from linkdesk.core.placements.model import (
 from linkdesk.core.placements.store import PlacementChange, apply_change, plan_add
 from linkdesk.core.store import settings
 from linkdesk.core.store.settings import Key
+from linkdesk.core.text import clip
 from linkdesk.core.values import date_order
 
 if TYPE_CHECKING:
@@ -71,6 +73,9 @@ _MAX_ERRORS_SAID = 20
 MAX_COLUMNS = 1_000
 _COLUMNS_SAID, _COLUMN_CHARS = 10, 40  # how much of an unknown header a message quotes
 MAX_IMPORT_BYTES = 16 * 1024 * 1024  # some 100,000 placements; read whole, so bounded
+# Each row read is kept (a file is checked whole before anything is added): 16 MB of
+# two-letter rows would be four million of them and 2 GB. A ledger holds far fewer.
+MAX_ROWS = 100_000
 CHECK_EVERY = 2_000  # rows between two looks at `cancelled` (and two progress reports)
 Progress = Callable[[int, int], None]  # (rows checked, rows)
 
@@ -136,11 +141,11 @@ def read_table(db: sqlite3.Connection, text: str, name: str,
     pasted without their header: the window asks which column is which). `progress(checked,
     rows)` follows the rows; `cancelled()` is asked every CHECK_EVERY rows
     (PlacementImportCancelled)."""
-    lines = text.splitlines()
-    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    # The first line with text, without splitting the whole text into lines.
+    first = next((line for line in io.StringIO(text) if line.strip()), None)
     if first is None:
         raise PlacementImportError(f"{name}: no rows; the text is empty")
-    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(lines[first]))
+    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(first))
     try:
         return _read_rows(db, reader, name, mapping, fields,
                           _Ticker(progress, cancelled or _never))
@@ -184,9 +189,13 @@ def _read_rows(db: sqlite3.Connection, reader: Reader, name: str,
                     f"placements file has (LinkDesk reads up to {MAX_COLUMNS:,}): keep the "
                     "placements' columns and import again")
             break
-    rows = []
+    rows: list[tuple[int, list[str]]] = []
     for row in reader:
         if any(cell.strip() for cell in row):
+            if len(rows) == MAX_ROWS:
+                raise PlacementImportError(
+                    f"{name}: line {reader.line_num}: more than {MAX_ROWS:,} rows, more than a "
+                    "ledger of placements holds: split it into smaller files")
             rows.append((reader.line_num, row))
         ticker.tick(reader.line_num, 0)
     columns = _columns(db, name, header, mapping, [row for _line, row in rows[:20]])
@@ -234,10 +243,7 @@ def import_placements(db: sqlite3.Connection, path: str | Path,
             raise PlacementImportError(
                 f"{path}: over {MAX_IMPORT_BYTES // (1024 * 1024)} MB, more than a ledger of "
                 "placements holds: split it into smaller files")
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise PlacementImportError(f"{path}: not UTF-8 text (byte {error.start}); save the "
-                                   "file as CSV UTF-8") from None
+        text = _decoded(path, data)
     except OSError as error:
         raise PlacementImportError(f"{path}: cannot be read: {error.strerror or error}") from None
     read = read_table(db, text, str(path), mapping, progress=progress, cancelled=cancelled)
@@ -246,6 +252,20 @@ def import_placements(db: sqlite3.Connection, path: str | Path,
     if progress is not None:
         progress(1, 1)  # every row checked: the adding begins
     return add_read(db, read, remember=mapping is not None, text=f"import {path.name}")
+
+
+def _decoded(path: Path, data: bytes) -> str:
+    """The file's text: UTF-8, or UTF-16 after its byte order mark (Excel's "Unicode text",
+    tab-separated); PlacementImportError naming the line of the first byte that is neither."""
+    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    try:
+        return data.decode("utf-16") if utf16 else data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = (data[:error.start].decode("utf-16", errors="replace").count("\n") if utf16
+                else data.count(b"\n", 0, error.start)) + 1
+        raise PlacementImportError(
+            f"{path}: line {line}: not {'UTF-16' if utf16 else 'UTF-8'} text (byte "
+            f"{error.start:,} of the file); save the file as CSV UTF-8") from None
 
 
 def add_read(db: sqlite3.Connection, read: ReadRows, *, remember: bool = False,
@@ -300,6 +320,12 @@ def _columns(db: sqlite3.Connection, name: str, header: list[str],
         if index is None:
             raise PlacementImportError(f"{name}: --map {field_name}={column}: the header has "
                                        f"no column {column!r}")
+        twice = next((other for other, used in columns.items() if used == index), None)
+        if twice is not None:  # one column cannot be the page and the target, say
+            raise PlacementImportError(
+                f"{name}: --map {twice}=… and --map {field_name}=… name the same column "
+                f"{clip(header[index])!r}: give each "
+                "field a column of its own")
         columns[field_name] = index
     for cell, index in sorted(position.items(), key=lambda item: item[1]):
         field_name = cell.replace(" ", "_") if cell.replace(" ", "_") in FIELDS else \

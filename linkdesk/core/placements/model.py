@@ -13,6 +13,7 @@ from dataclasses import dataclass, fields
 
 from linkdesk.core import urls, values
 from linkdesk.core.marks.model import MarksError, typed_domain, typed_host
+from linkdesk.core.text import clip, inert
 
 TYPES: dict[str, str] = {  # stored value -> what the user reads
     "guest_post": "Guest post", "niche_edit": "Niche edit", "directory": "Directory",
@@ -26,6 +27,7 @@ STATUSES = (LIVE, CHANGED, MISSING, GONE, UNCHECKED, EXPIRED)
 DIFFERENCES = ("rel", "anchor", "target")
 _CURRENCY = re.compile(r"[A-Z]{3}")
 _SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP", "¥": "JPY"}
+_AMOUNT = re.compile(r"\d+(?:[.,]\d+)*|[.,]\d+")  # digits with separators, nothing else
 
 
 class PlacementError(ValueError):
@@ -97,11 +99,13 @@ COLUMNS = tuple(f.name for f in fields(Placement) if f.name != "id")
 def parse_placement(given: PlacementInput, *, date_order: str | None = None) -> Placement:
     """The placement `given` describes, checked and normalised; PlacementError says why not.
     `date_order` reads dates that could be day or month first (see `parse_date`)."""
+    _plain_address("page URL", given.source_url)
+    _plain_address("target URL", given.target_url)
     source_url, domain, host = _page(given.source_url)
     target = urls.normalize_url(given.target_url) if given.target_url.strip() else None
     if target is None:
         problem = urls.url_problem(given.target_url) if given.target_url.strip() else "is empty"
-        raise PlacementError(f"target URL {given.target_url.strip()!r} {problem}")
+        raise PlacementError(f"target URL {_quoted(given.target_url)} {problem}")
     price = _price(given.price)
     return Placement(
         source_url=source_url, domain=domain, target_url=target[0],
@@ -112,6 +116,15 @@ def parse_placement(given: PlacementInput, *, date_order: str | None = None) -> 
         contact=given.contact.strip(), notes=given.notes.strip(), tag=given.tag.strip(),
         host=host,
     )
+
+
+def _plain_address(what: str, text: str) -> None:
+    """Refuse an address holding a control character or a text-direction override: no web
+    address does (a browser writes them %-encoded), and printed or shown they would drive a
+    terminal or show `https://example.com/‮gnp.exe` as ending in .png."""
+    if inert(text) != text:
+        raise PlacementError(f"{what} {_quoted(text)} holds a control character or a "
+                             "text-direction override: no web address does")
 
 
 def _page(text: str) -> tuple[str, str, str]:
@@ -126,7 +139,7 @@ def _page(text: str) -> tuple[str, str, str]:
             return "", urls.registered_domain(host), host
         normalized = urls.normalize_url(value)
         if normalized is None:
-            raise PlacementError(f"page URL {value!r} {urls.url_problem(value)}")
+            raise PlacementError(f"page URL {_quoted(value)} {urls.url_problem(value)}")
         return normalized[0], typed_domain(normalized[1]), ""
     except MarksError as error:
         raise PlacementError(str(error)) from None
@@ -136,7 +149,7 @@ def _rel(text: str) -> str:
     value = text.strip().lower() or "follow"
     value = {"dofollow": "follow", "do-follow": "follow", "no-follow": "nofollow"}.get(value, value)
     if value not in RELS:
-        raise PlacementError(f"rel {text.strip()!r} is not one of {', '.join(RELS)}")
+        raise PlacementError(f"rel {_quoted(text)} is not one of {', '.join(RELS)}")
     return value
 
 
@@ -147,24 +160,63 @@ def _type(text: str) -> str:
     for key, label in TYPES.items():
         if value == label.lower().replace(" ", "_"):
             return key
-    raise PlacementError(f"type {text.strip()!r} is not one of "
+    raise PlacementError(f"type {_quoted(text)} is not one of "
                          f"{', '.join(TYPES.values())}")
 
 
 def _price(text: str) -> float | None:
+    """An amount as typed: `120`, `120,50`, `€120`, `1,200.50`, `1.200,50`, `1 200`, `1'200`.
+    A lone separator before three digits (`1,000`, `1.000`) is a thousand in one country and
+    one in another: refused, saying so, rather than guessed (as a date that reads both ways)."""
     value = text.strip()
     for symbol in _SYMBOLS:
         value = value.replace(symbol, "")
-    value = re.sub(r"\s|[A-Za-z]{3}$", "", value).replace(",", ".")
+    # A currency code after the amount or before it (`EUR 100`), grouping spaces, 1'000.
+    value = re.sub(r"(?<=[\d\s.,])[A-Za-z]{3}$|^[A-Z]{3}(?=[\d\s])", "", value)
+    value = re.sub(r"[\s'’]", "", value)
     if not value:
         return None
-    try:
-        price = float(value)
-    except ValueError:
-        raise PlacementError(f"price {text.strip()!r} is not a number") from None
-    if not 0 <= price < 1e12:
-        raise PlacementError(f"price {text.strip()!r} is not an amount paid")
+    if value[:1] in ("-", "−"):
+        raise PlacementError(f"price {_quoted(text)} is not an amount paid")
+    if not _AMOUNT.fullmatch(value):  # digits and separators only: no 1e308, nan, 0x10
+        raise PlacementError(f"price {_quoted(text)} is not a number")
+    price = float(_decimal(value, text))
+    if price >= 1e12:
+        raise PlacementError(f"price {_quoted(text)} is not an amount paid")
     return price
+
+
+def _decimal(value: str, text: str) -> str:
+    """Digits with separators as Python reads a number: the decimal separator is the last
+    separator when both are written (`1.200,50`), a repeated one groups (`1,000,000`); each
+    group of thousands has three digits."""
+    marks = [c for c in ".," if c in value]
+    if len(marks) == 2:
+        point = max(marks, key=value.rindex)
+        whole, _, fraction = value.rpartition(point)
+        grouping = ({".", ","} - {point}).pop()
+        if point in whole or not _grouped(whole, grouping):
+            raise PlacementError(f"price {_quoted(text)} is not a number")
+        return whole.replace(grouping, "") + "." + fraction
+    if not marks:
+        return value
+    mark = marks[0]
+    if value.count(mark) > 1:
+        if not _grouped(value, mark):
+            raise PlacementError(f"price {_quoted(text)} is not a number")
+        return value.replace(mark, "")
+    whole, _, fraction = value.partition(mark)
+    if len(fraction) == 3 and _grouped(value, mark):
+        raise PlacementError(
+            f"price {_quoted(text)} could be {whole}{fraction} or {whole}.{fraction}: write "
+            f"it without a thousands separator ({whole}{fraction})")
+    return f"{whole or '0'}.{fraction}"
+
+
+def _grouped(digits: str, mark: str) -> bool:
+    """Whether `digits` is thousands grouped by `mark` (1,234,567: groups of three after a
+    first group of one to three digits that is not 0)."""
+    return re.fullmatch(rf"[1-9]\d{{0,2}}(?:{re.escape(mark)}\d{{3}})+", digits) is not None
 
 
 def _currency(text: str, price: float | None) -> str:
@@ -173,7 +225,7 @@ def _currency(text: str, price: float | None) -> str:
     if not value:
         return ""
     if not _CURRENCY.fullmatch(value):
-        raise PlacementError(f"currency {text.strip()!r} is not a three-letter code (EUR, USD)")
+        raise PlacementError(f"currency {_quoted(text)} is not a three-letter code (EUR, USD)")
     return value
 
 
@@ -193,9 +245,15 @@ def parse_date(text: str, what: str = "date", order: str | None = None) -> str |
         month_first = datetime.date.fromisoformat(
             values.parse_date(value, values.MONTH_FIRST) or "")
         raise PlacementError(
-            f"{what} {value!r} could be {_day(day_first)} or {_day(month_first)}: write it as "
-            f"{day_first.isoformat()} or {month_first.isoformat()} (YYYY-MM-DD)")
-    raise PlacementError(f"{what} {value!r} is not a date (YYYY-MM-DD)")
+            f"{what} {_quoted(value)} could be {_day(day_first)} or {_day(month_first)}: write "
+            f"it as {day_first.isoformat()} or {month_first.isoformat()} (YYYY-MM-DD)")
+    raise PlacementError(f"{what} {_quoted(value)} is not a date (YYYY-MM-DD)")
+
+
+def _quoted(text: str) -> str:
+    """A value as a message quotes it: its first characters, controls and bidirectional
+    overrides escaped (a CSV cell may hold 100,000 characters, or an escape sequence)."""
+    return repr(clip(text.strip()))
 
 
 def _day(day: datetime.date) -> str:

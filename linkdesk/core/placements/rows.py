@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from linkdesk.core.placements.model import COLUMNS, Placement
+from linkdesk.core.placements.model import COLUMNS, RELS, TYPES, Placement
 
 STATE = (*COLUMNS, "added_at")  # a placement row as changes write it; the status is derived
 # The project's links (alias l) a placement known only by its domain (alias p) may be: those
@@ -53,7 +54,53 @@ def load_placements(db: sqlite3.Connection,
 def _stored(row: Sequence[Any]) -> StoredPlacement:
     placement_id, *terms = row[: len(STATE) + 1]
     added_at, status, differences, since = row[len(STATE):]
-    values: dict[str, Any] = dict(zip(COLUMNS, terms, strict=False))
+    values: dict[str, Any] = {name: _READ.get(name, stored_text)(value)
+                              for name, value in zip(COLUMNS, terms, strict=False)}
     placement = Placement(**values, id=int(placement_id))
-    return StoredPlacement(placement, str(added_at), str(status),
-                           tuple(str(differences).split()), None if since is None else str(since))
+    return StoredPlacement(placement, stored_text(added_at), stored_text(status),
+                           tuple(stored_text(differences).split()),
+                           None if since is None else stored_text(since))
+
+
+# A project file edited by another program may hold any SQLite value in any column (a blob
+# for a date, text for a price): each is read as the kind the column holds, so every list,
+# report and export reads past it rather than stopping on it.
+
+
+def stored_text(value: object) -> str:
+    """A stored text column's value as text ('' for NULL; a blob decoded, bad bytes shown
+    as U+FFFD)."""
+    if value is None:
+        return ""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    return value if isinstance(value, str) else str(value)
+
+
+def stored_price(value: object) -> float | None:
+    """A stored price, or None when the column holds no amount (NULL, text, a blob, a
+    negative or infinite number)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    amount = float(value)
+    return amount + 0.0 if math.isfinite(amount) and amount >= 0 else None  # -0.0 is 0
+
+
+def stored_type(value: object) -> str:
+    """A stored placement type; one LinkDesk does not know reads as "other"."""
+    text = stored_text(value)
+    return text if text in TYPES else "other"
+
+
+def _optional_text(value: object) -> str | None:
+    return None if value is None else stored_text(value)
+
+
+def _rel(value: object) -> str:
+    text = stored_text(value)
+    return text if text in RELS else "follow"
+
+
+_READ: dict[str, Callable[[object], object]] = {
+    "price": stored_price, "type": stored_type, "rel": _rel,
+    "placed_on": _optional_text, "expires_on": _optional_text}

@@ -11,6 +11,7 @@ import sqlite3
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from linkdesk.core.placements.rows import stored_price, stored_text, stored_type
 from linkdesk.core.scoring.model import BANDS
 
 UNSCORED = "unscored"
@@ -42,33 +43,43 @@ def placement_values(db: sqlite3.Connection) -> list[PlacementValue]:
     """Every placement's referring domain quality and band, by id."""
     rows = db.execute("SELECT p.id, p.domain, ds.quality, ds.band FROM placements AS p "
                       "LEFT JOIN domain_scores AS ds ON ds.domain = p.domain ORDER BY p.id")
-    return [PlacementValue(pid, domain, quality, _band(band))
+    return [PlacementValue(pid, stored_text(domain), _quality(quality), _band(band))
             for pid, domain, quality, band in rows]
 
 
 def totals(db: sqlite3.Connection) -> Totals:
     """The ledger's totals (see `Totals`); a price without a currency counts under '' ."""
     result = Totals()
-    by_type: defaultdict[str, Counter[str]] = defaultdict(Counter)
-    by_band: defaultdict[str, Counter[str]] = defaultdict(Counter)
-    strong: defaultdict[str, Counter[str]] = defaultdict(Counter)
-    for kind, domain, price, currency, band in db.execute(
+    by_type: defaultdict[str, defaultdict[str, float]] = defaultdict(lambda: defaultdict(float))
+    by_band: defaultdict[str, defaultdict[str, float]] = defaultdict(lambda: defaultdict(float))
+    strong: defaultdict[str, defaultdict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for stored_kind, domain, stored, stored_currency, band in db.execute(
         "SELECT p.type, p.domain, p.price, p.currency, ds.band FROM placements AS p "
         "LEFT JOIN domain_scores AS ds ON ds.domain = p.domain"
     ):
-        name = _band(band)
+        # As load_placements reads them: a value another program wrote is not a crash.
+        kind, price = stored_type(stored_kind), stored_price(stored)
+        currency, name = stored_text(stored_currency), _band(band)
         result.by_band[name] += 1
         result.by_type[kind] += 1
         if price is not None:
             by_type[kind][currency] += price
             by_band[name][currency] += price
-            if band == STRONG:
-                strong[domain][currency] += price
+            if name == BANDS[STRONG]:
+                strong[stored_text(domain)][currency] += price
     result.spend_by_type.update({k: dict(v) for k, v in by_type.items()})
     result.spend_by_band.update({k: dict(v) for k, v in by_band.items()})
     result.spend_per_strong_domain.update({k: dict(v) for k, v in sorted(strong.items())})
     return result
 
 
-def _band(band: int | None) -> str:
-    return UNSCORED if band is None else BANDS[band]
+def _band(band: object) -> str:
+    """A band's name; "unscored" for none (or a stored value that is no band)."""
+    if isinstance(band, int) and not isinstance(band, bool) and 0 <= band < len(BANDS):
+        return BANDS[band]
+    return UNSCORED
+
+
+def _quality(quality: object) -> float | None:
+    return float(quality) if isinstance(quality, int | float) and not isinstance(
+        quality, bool) else None

@@ -9,6 +9,7 @@ read-only; a damaged, truncated or unusable file is a ProjectError that says so 
 from __future__ import annotations
 
 import contextlib
+import functools
 import shutil
 import sqlite3
 from pathlib import Path
@@ -156,6 +157,24 @@ def _check_identity(path: Path, db: sqlite3.Connection) -> None:
         raise ProjectError(f"{path}: not a LinkDesk project file ({error})") from None
     if identity.is_foreign(APPLICATION_ID):
         raise ProjectError(f"{path}: this SQLite file is not a LinkDesk project")
+    refused = sqlite_file.triggers_refused(path, identity, own_triggers)
+    if refused:
+        raise ProjectError(f"{refused} (restore it from a backup)")
+
+
+@functools.cache
+def own_triggers() -> dict[str, str]:
+    """The triggers LinkDesk's migrations make (name -> SQL as stored), read from an empty
+    project made in memory: a file's trigger with other SQL is not LinkDesk's. Once per
+    process, and only for a file that holds triggers (some 30 ms)."""
+    db = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        for migration in MIGRATIONS:
+            migration(db)
+        return {str(name): str(sql) for name, sql in db.execute(
+            "SELECT name, sql FROM sqlite_schema WHERE type = 'trigger'")}
+    finally:
+        db.close()
 
 
 def _probe_tables(db: sqlite3.Connection) -> None:

@@ -9,6 +9,7 @@ never block the writer. What to say about a file that fails a check is each call
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Self
@@ -21,6 +22,9 @@ class Identity:
     application_id: int
     version: int  # PRAGMA user_version: the schema version
     tables: frozenset[str]  # every name in sqlite_schema
+    # Triggers, (name, SQL): what the file runs on every change. One LinkDesk did not make
+    # (another program's) could delete rows on each insert.
+    triggers: tuple[tuple[str, str], ...] = ()
 
     def is_foreign(self, application_id: int) -> bool:
         """Another program's file: another id, or no id on a file that is not empty."""
@@ -73,11 +77,29 @@ def read_identity(db: sqlite3.Connection) -> Identity:
     try:
         app_id = db.execute("PRAGMA application_id").fetchone()[0]
         version = db.execute("PRAGMA user_version").fetchone()[0]
-        tables = frozenset(row[0] for row in db.execute("SELECT name FROM sqlite_schema"))
+        schema = db.execute("SELECT name, type, sql FROM sqlite_schema").fetchall()
     finally:
         if own and db.in_transaction:
             db.execute("COMMIT")
-    return Identity(app_id, version, tables)
+    return Identity(app_id, version, frozenset(str(name) for name, _, _ in schema),
+                    tuple((str(name), str(sql)) for name, kind, sql in schema
+                          if kind == "trigger"))
+
+
+def triggers_refused(path: Path, identity: Identity,
+                     own: Callable[[], Mapping[str, str]] = dict) -> str | None:
+    """What to say about a file holding a trigger LinkDesk did not make: one not among
+    `own()` (name -> SQL, as LinkDesk's schema makes them), or one of their names with other
+    SQL. None when there is no such trigger."""
+    if not identity.triggers:
+        return None
+    known = own()
+    foreign = sorted(name for name, sql in identity.triggers if known.get(name) != sql)
+    if not foreign:
+        return None
+    names = ", ".join(repr(name[:40]) for name in foreign[:3])
+    return (f"{path}: holds SQL that runs on every change (trigger {names}) that LinkDesk "
+            "did not write: another program changed this file; nothing was written to it")
 
 
 def use_write_ahead_log(db: sqlite3.Connection) -> bool:

@@ -104,6 +104,10 @@ def import_file(library: Library, path: str | Path, *, verdict: str = "disavow",
     if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
         raise LibraryError(f"{path}: a spreadsheet workbook (Excel, LibreOffice), not text: "
                            "save the sheet as CSV and import that")
+    if data.startswith(b"SQLite format 3\x00"):
+        raise LibraryError(f"{path}: an SQLite file (another library, or a project), not a "
+                           "list: on the machine it comes from, write it as CSV with "
+                           "`linkdesk library export -o FILE.csv` and import that")
     text = _decode(data)
     now = now or now_iso()
     reason = " ".join(reason.split())

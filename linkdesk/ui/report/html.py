@@ -9,20 +9,32 @@ never markup. Every sentence comes from core/report/texts.py.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Iterable, Sequence
 
 from linkdesk.core.report import DomainTable, ReportData
 from linkdesk.core.report.data import long_date
 from linkdesk.core.report.texts import ENGLISH, FLAG_WORDS, SIGNAL_WORDS, hint_text, text
 from linkdesk.core.scoring import BANDS
+from linkdesk.core.text import clip
 from linkdesk.ui.report.charts import ChartImage
 
 TOP_ANCHORS = 10
+# A cell shows at most this much of a value: a 100,000-character anchor from an export or a
+# live page made a 9-page report 161 pages long.
+CELL_CHARS = 300
 ImageSource = Callable[[ChartImage], str]  # the src of a chart's <img>
 
 
+# Left out of every value: controls (a NUL or an escape from a file is no text for a client)
+# and text-direction overrides, embeddings and isolates: an anchor holding U+202E would show
+# the rest of its sentence backwards ("agreed …" read from right to left), a page address
+# `…/‮gnp.exe` as ending in .png. Tabs and line breaks are whitespace to HTML.
+_HIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 def _e(value: object) -> str:
-    return html.escape(str(value), quote=True)
+    return html.escape(_HIDDEN.sub("", str(value)), quote=True)
 
 
 def number(value: float) -> str:
@@ -248,6 +260,7 @@ def _table(head: Sequence[str], rows: Sequence[Sequence[str]], numeric: set[int]
     """A data table; `total`: its last row sums the others (in bold)."""
     def cell(tag: str, index: int, value: str, bold: bool = False) -> str:
         align = " class='num' align='right'" if index in numeric else ""
+        value = clip(value, CELL_CHARS)
         shown = f"<b>{_e(value)}</b>" if bold else _e(value)
         return f"<{tag}{align}>{shown}</{tag}>"
 

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 
 from linkdesk.core.report.placements import PLACEMENT_ROWS, PlacedLink, PlacementsReport
 from linkdesk.core.report.texts import text
+from linkdesk.core.text import clip
 from linkdesk.ui.report.html import _e, _more, _table, number, percent
 
 ZERO_WIDTH_SPACE = "\u200b"  # lets a long address wrap at its slashes, not overflow the page
@@ -132,8 +133,8 @@ def _differs(row: PlacedLink) -> str:
                              found=text(f"placement_rel_{row.found_rel or 'follow'}"),
                              agreed=text(f"placement_rel_{row.agreed_rel}")))
         elif what == "anchor":
-            said.append(text("differs_anchor", found=row.found_anchor or "",
-                             agreed=row.agreed_anchor))
+            said.append(text("differs_anchor", found=clip(row.found_anchor or ""),
+                             agreed=clip(row.agreed_anchor)))
         elif what == "target":
             said.append(text("differs_target"))
     return "; ".join(said)
