@@ -29,7 +29,6 @@ from linkdesk.core.scoring.matching import (
     generated_page,
     list_page,
     target_host,
-    url_path,
 )
 from linkdesk.core.scoring.model import SIGNALS, Model
 from linkdesk.core.scoring.network_keys import PATH_SQL
@@ -307,51 +306,102 @@ def _build_anchors(db: sqlite3.Connection, model: Model, scoped: bool = False) -
 
 
 def _build_text_marks(db: sqlite3.Connection, model: Model, scoped: bool = False) -> None:
-    """Mark links whose title has a poison word, whose title or URL has a topic keyword, or
-    whose page is a list of sites or looks generated for the linked site.
+    """Mark links whose title has a poison word, whose title or URL has a topic keyword, whose
+    page is a list of sites or looks generated for the linked site, or whose title or article
+    path is a network one (`temp.score_titles`, `temp.score_paths`: built before).
 
     Only marked links get a row; most links have none. A million links go through this loop,
-    so it is kept tight: the topic matcher runs only when the project has topics.
+    so it is kept tight: a page's links (read in a row, as imports store them) are judged once
+    (`PageMarks`), and the topic matcher runs only when the project has topics.
     """
-    topics = TopicMatcher(model.terms.topics)
     db.execute("DROP TABLE IF EXISTS temp.score_text")
     db.execute(
-        "CREATE TEMP TABLE score_text (link_id INTEGER PRIMARY KEY, poison_title INTEGER, "
-        "title_topic INTEGER, url_topic INTEGER, list_page INTEGER, generated_page INTEGER)"
+        "CREATE TEMP TABLE score_text (link_id INTEGER PRIMARY KEY, marks INTEGER)"
     )
-    search = POISON_TITLE.search
-    sites: dict[str, str] = {}  # target URL -> its site: a project has few target URLs
+    judge = PageMarks(model, {row[0] for row in db.execute("SELECT title FROM temp.score_titles")},
+                      {row[0] for row in db.execute("SELECT path FROM temp.score_paths")})
     marks = []
     # The same pass notes which domains show each title and path (network_keys.py); an
     # incremental re-score adds its own.
     domain_ids = {} if scoped else dict(db.execute("SELECT domain, id FROM domain_scores"))
     pairs = array("q")
-    link_keys = network_keys.link_keys
+    page_keys = network_keys.page_keys
+    sites: dict[str, str] = {}  # target URL -> its site: a project has few target URLs
+    last_url = last_title = last_site = last_domain = None
+    found = 0
     for link_id, title, url, target, domain in db.execute(
         f"SELECT id, title, source_url, target_url, domain FROM links "
         f"{f'WHERE id IN {SCOPED_LINKS}' if scoped else ''}"
     ):
-        if not scoped:
-            domain_id = domain_ids[domain]
-            for k in link_keys(title, url):
-                pairs.append(k << 32 | domain_id)  # as network_keys.store_all reads them
-        lowered = title.lower() if title else ""
-        path = url_path(url)
         site = sites.get(target)
         if site is None:
             site = sites[target] = urls.registered_domain(target_host(target))
-        poison = search(lowered) is not None if lowered else False
-        listed = list_page(lowered, path) is not None
-        generated = generated_page(lowered, path, site) is not None
-        in_title = in_url = False
-        if topics.active:
-            in_title = topics.in_title(title) is not None
-            in_url = topics.in_url(url) is not None
-        if poison or listed or generated or in_title or in_url:
-            marks.append((link_id, poison, in_title, in_url, listed, generated))
-    db.executemany("INSERT INTO temp.score_text VALUES (?, ?, ?, ?, ?, ?)", marks)
+        # The page's other links (to other pages of the same site) repeat its marks and keys.
+        if url != last_url or title != last_title or site != last_site or (
+            domain != last_domain
+        ):
+            last_url, last_title, last_site, last_domain = url, title, site, domain
+            cut = url.find("/", 8)
+            path = url[cut:] if cut >= 0 else url[7:]  # as PATH_SQL, not lower-cased
+            found = judge(title, path if cut >= 0 else None, path, site)
+            if not scoped:
+                domain_id = domain_ids[domain]
+                for k in page_keys(title, path):
+                    pairs.append(k << 32 | domain_id)  # as network_keys.store_all reads them
+        if found:
+            marks.append((link_id, found))
+    db.executemany("INSERT INTO temp.score_text VALUES (?, ?)", marks)
     if not scoped:
         network_keys.store_all(db, pairs)
+
+
+MARKS = ("poison_title", "title_topic", "url_topic", "list_page", "generated_page",
+         "network_title", "network_path")
+"""The marks `PageMarks` finds, as bits (1 << position) of `temp.score_text.marks`: one
+integer a link, which is several times faster to write than a column each."""
+
+
+def marks_sql(alias: str) -> str:
+    """SQL columns reading each of `MARKS` (0 or 1) from `alias.marks` (NULL: none)."""
+    return ", ".join(f"(coalesce({alias}.marks, 0) >> {bit}) & 1 AS {name}"
+                     for bit, name in enumerate(MARKS))
+
+
+class PageMarks:
+    """Judges a page for `_build_text_marks`: its `MARKS`, as bits (0: none)."""
+
+    def __init__(self, model: Model, network_titles: set[str], network_paths: set[str]) -> None:
+        self.topics = TopicMatcher(model.terms.topics)
+        self.network_titles = network_titles
+        self.network_paths = network_paths
+
+    def __call__(
+        self, title: str | None, path: str | None, sql_path: str, site: str
+    ) -> int:
+        """The marks of one page: its title, its URL's path and query (`path`: None when there
+        is none; `sql_path`: as `PATH_SQL` reads it) and the linked site (the registered
+        domain of the target URL)."""
+        lowered = title.lower() if title else ""
+        lowered_path = path.lower() if path is not None else "/"  # as matching.url_path
+        poison = POISON_TITLE.search(lowered) is not None if lowered else False
+        listed = list_page(lowered, lowered_path) is not None
+        generated = generated_page(lowered, lowered_path, site) is not None
+        in_title = in_url = False
+        if self.topics.active:
+            in_title = self.topics.in_title(title) is not None
+            in_url = path is not None and self.topics.in_path(lowered_path) is not None
+        network_title = title in self.network_titles
+        if "\0" in sql_path:  # SQL's substr(), length() and GLOB read a text up to a NUL
+            sql_path = sql_path.split("\0", 1)[0]
+        # The set holds article paths only; the test makes the flag's condition explicit.
+        network_path = sql_path in self.network_paths and is_article_path(sql_path)
+        return (poison | in_title << 1 | in_url << 2 | listed << 3 | generated << 4  # MARKS
+                | network_title << 5 | network_path << 6)
+
+
+def is_article_path(path: str) -> bool:
+    """Whether a path as `PATH_SQL` reads it is article-like (`network_path_sql`)."""
+    return len(path) >= NETWORK_PATH_MIN_LENGTH and path.count("-") >= 2
 
 
 def client_sites(model: Model) -> frozenset[str]:
@@ -456,7 +506,7 @@ def link_features_select(
     )
     return f"""
         SELECT id, domain_id, {", ".join(f"{values[name]} AS {name}" for name in SIGNALS)},
-            {flags.page_flags_sql(model, network_path_sql("x.path"))} AS flags, anchor_class,
+            {flags.page_flags_sql(model)} AS flags, anchor_class,
             {confidence} AS confidence, {", ".join(facts.FACT_COLUMNS)}
         FROM (
             SELECT l.id AS id, d.id AS domain_id, d.authority AS dom_auth, d.trust AS trust,
@@ -466,12 +516,9 @@ def link_features_select(
                 CASE WHEN d.platform THEN coalesce((SELECT h.footer FROM temp.score_hosts
                     AS h WHERE h.host = l.source_host), 0) ELSE d.footer END AS footer,
                 {signals.page_authority_sql()} AS page_auth,
-                {PATH_SQL} AS path, coalesce(s.poison_title, 0) AS poison_title,
-                coalesce(s.title_topic, 0) AS title_topic, coalesce(s.url_topic, 0) AS url_topic,
-                coalesce(s.list_page, 0) AS list_page,
-                coalesce(s.generated_page, 0) AS generated_page,
+                {marks_sql("s")},
                 coalesce(a.class, 0) AS anchor_class, coalesce(a.flags, 0) AS anchor_flags,
-                coalesce(a.relevance, 0) AS anchor_topic, t.domains AS title_domains,
+                coalesce(a.relevance, 0) AS anchor_topic,
                 {facts.rel_sql("l")} AS rel, l.vendors AS vendors,
                 {facts.first_month_sql("l")} AS first_month,
                 {facts.lost_month_sql("l")} AS lost_month, coalesce(a.id, 0) AS anchor_id,
@@ -479,7 +526,6 @@ def link_features_select(
             FROM links AS l
             JOIN domain_scores AS d ON d.domain = l.domain
             LEFT JOIN temp.score_anchors AS a ON a.anchor = l.anchor
-            LEFT JOIN temp.score_titles AS t ON t.title = l.title
             LEFT JOIN temp.score_text AS s ON s.link_id = l.id
             {f"WHERE l.id IN {SCOPED_LINKS}" if scoped else ""}
             LIMIT -1 OFFSET 0  -- not flattened: each column above is computed once per row

@@ -44,20 +44,26 @@ def key(kind: str, text: str) -> int:
 def link_keys(title: str | None, source_url: str) -> list[int]:
     """The keys of a link's title and path that could count towards a network: every one the
     SQL of features.build_networks would count, and perhaps a few more."""
+    cut = source_url.find("/", 8)  # as PATH_SQL
+    return page_keys(title, source_url[cut:] if cut >= 0 else source_url[7:])
+
+
+def page_keys(title: str | None, path: str) -> list[int]:
+    """`link_keys` of a page whose path (as `PATH_SQL` reads it, NULs kept) is known."""
     found = []
     if title is not None and len(title) >= NETWORK_TITLE_MIN_LENGTH:
-        found.append(_crc32(("t" + title).encode("utf-8", "surrogatepass")) - _HALF)
-    cut = source_url.find("/", 8)  # as PATH_SQL
-    path = source_url[cut:] if cut >= 0 else source_url[7:]
+        found.append(_crc32(title.encode("utf-8", "surrogatepass"), _TITLE_CRC) - _HALF)
     if len(path) >= NETWORK_PATH_MIN_LENGTH and path.count("-") >= 2 and (
         "?" not in path or "\0" in path  # SQL reads a text only up to a NUL
     ):
-        found.append(_crc32(("p" + path).encode("utf-8", "surrogatepass")) - _HALF)
+        found.append(_crc32(path.encode("utf-8", "surrogatepass"), _PATH_CRC) - _HALF)
     return found
 
 
 _crc32 = zlib.crc32
 _HALF = 1 << 31
+# crc32(kind + text) continued from the kind's own: no concatenated copy of the text
+_TITLE_CRC, _PATH_CRC = _crc32(TITLE.encode()), _crc32(PATH.encode())
 
 
 def store_all(db: sqlite3.Connection, packed: array) -> None:
