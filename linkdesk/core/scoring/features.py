@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from linkdesk.core import urls
 from linkdesk.core.fields import VENDORS, vendor_bit
 from linkdesk.core.platforms import platforms as large_platforms
@@ -84,10 +86,11 @@ def build_features(db: sqlite3.Connection, model: Model, step: Step) -> dict[str
     _build_domains(db, model)
     step("anchors")
     _build_anchors(db, model)
-    step("networks")
-    build_networks(db, model)
     step("titles")
-    _build_text_marks(db, model)
+    scan = _scan_pages(db, model)
+    step("networks")
+    build_networks(db, model, scan.candidates)
+    _store_text_marks(db, scan.marks, CANDIDATES)
     step("links")
     _build_link_features(db, model, day)
     step("domain flags")
@@ -112,7 +115,8 @@ def network_sets(db: sqlite3.Connection) -> dict[str, list[str]]:
 def drop_temp_tables(db: sqlite3.Connection) -> None:
     """Drop the scratch tables a (full or incremental) build leaves."""
     for table in ("score_anchors", "score_titles", "score_paths", "score_hosts", "score_text",
-                  "score_scope", "score_links", "score_roll_up", "score_anchor_candidates"):
+                  "score_scope", "score_links", "score_roll_up", "score_anchor_candidates",
+                  "score_candidates"):
         db.execute(f"DROP TABLE IF EXISTS temp.{table}")
 
 
@@ -123,7 +127,7 @@ def build_scoped_features(
     network tables being built already (incremental.py); return their distinct flag sets."""
     _build_domains(db, model, scoped=True)
     _build_anchors(db, model, scoped=True)
-    _build_text_marks(db, model, scoped=True)
+    _store_text_marks(db, _scan_pages(db, model, scoped=True).marks, SCOPED_LINKS)
     _build_link_features(db, model, day, scoped=True)
     _domain_flags(db, model, scoped=True)
     return [row[0] for row in db.execute(
@@ -305,30 +309,40 @@ def _build_anchors(db: sqlite3.Connection, model: Model, scoped: bool = False) -
     db.executemany("INSERT INTO anchor_texts (id, key, anchor) VALUES (?, ?, ?)", texts)
 
 
-def _build_text_marks(db: sqlite3.Connection, model: Model, scoped: bool = False) -> None:
-    """Mark links whose title has a poison word, whose title or URL has a topic keyword, whose
-    page is a list of sites or looks generated for the linked site, or whose title or article
-    path is a network one (`temp.score_titles`, `temp.score_paths`: built before).
+@dataclass(frozen=True)
+class PageScan:
+    """What `_scan_pages` found: the links' marks but the network ones, and (a full scan)
+    the links that may show a network title or path."""
+
+    marks: list[tuple[int, int]]  # (link id, MARKS bits)
+    candidates: np.ndarray  # link ids, sorted (none when scoped)
+
+
+_NO_KEY = 1 << 40  # outside any network key
+
+
+def _scan_pages(db: sqlite3.Connection, model: Model, scoped: bool = False) -> PageScan:
+    """Mark links whose title has a poison word, whose title or URL has a topic keyword, or
+    whose page is a list of sites or looks generated for the linked site (`PageMarks`).
 
     Only marked links get a row; most links have none. A million links go through this loop,
-    so it is kept tight: a page's links (read in a row, as imports store them) are judged once
-    (`PageMarks`), and the topic matcher runs only when the project has topics.
+    so it is kept tight: a page's links (read in a row, as imports store them) are judged
+    once. A full scan also keeps, in `network_keys`, which domains show each title and path,
+    and from them finds the links that may show a network title or path: counting only those
+    in `build_networks` spares it a sort of every link's title and path.
     """
-    db.execute("DROP TABLE IF EXISTS temp.score_text")
-    db.execute(
-        "CREATE TEMP TABLE score_text (link_id INTEGER PRIMARY KEY, marks INTEGER)"
-    )
-    judge = PageMarks(model, {row[0] for row in db.execute("SELECT title FROM temp.score_titles")},
-                      {row[0] for row in db.execute("SELECT path FROM temp.score_paths")})
+    judge = PageMarks(model)
     marks = []
-    # The same pass notes which domains show each title and path (network_keys.py); an
-    # incremental re-score adds its own.
+    # An incremental re-score adds its own pairs (incremental.py).
     domain_ids = {} if scoped else dict(db.execute("SELECT domain, id FROM domain_scores"))
     pairs = array("q")
+    ids, title_keys, path_keys, odd = array("q"), array("q"), array("q"), array("q")
     page_keys = network_keys.page_keys
     sites: dict[str, str] = {}  # target URL -> its site: a project has few target URLs
     last_url = last_title = last_site = last_domain = None
     found = 0
+    title_key = path_key = _NO_KEY
+    nul = False
     for link_id, title, url, target, domain in db.execute(
         f"SELECT id, title, source_url, target_url, domain FROM links "
         f"{f'WHERE id IN {SCOPED_LINKS}' if scoped else ''}"
@@ -343,16 +357,69 @@ def _build_text_marks(db: sqlite3.Connection, model: Model, scoped: bool = False
             last_url, last_title, last_site, last_domain = url, title, site, domain
             cut = url.find("/", 8)
             path = url[cut:] if cut >= 0 else url[7:]  # as PATH_SQL, not lower-cased
-            found = judge(title, path if cut >= 0 else None, path, site)
+            found = judge(title, path if cut >= 0 else None, site)
             if not scoped:
                 domain_id = domain_ids[domain]
-                for k in page_keys(title, path):
-                    pairs.append(k << 32 | domain_id)  # as network_keys.store_all reads them
+                keys = page_keys(title, path)
+                title_key = _NO_KEY if keys[0] is None else keys[0]
+                path_key = _NO_KEY if keys[1] is None else keys[1]
+                for k in keys:
+                    if k is not None:
+                        pairs.append(k << 32 | domain_id)  # as network_keys reads them
+                nul = "\0" in url  # its path's key is not the one SQL would count
         if found:
             marks.append((link_id, found))
-    db.executemany("INSERT INTO temp.score_text VALUES (?, ?)", marks)
-    if not scoped:
-        network_keys.store_all(db, pairs)
+        if not scoped:
+            ids.append(link_id)
+            title_keys.append(title_key)
+            path_keys.append(path_key)
+            if nul:
+                odd.append(link_id)
+    if scoped:
+        return PageScan(marks, np.zeros(0, dtype=np.int64))
+    kept = network_keys.store_all(db, pairs)
+    del pairs
+    detection = model.detection
+    maybe = np.isin(np.frombuffer(title_keys, dtype=np.int64), network_keys.keys_on(
+        kept, int(detection["network_title_domains"])))
+    maybe |= np.isin(np.frombuffer(path_keys, dtype=np.int64), network_keys.keys_on(
+        kept, int(detection["network_path_domains"])))
+    return PageScan(marks, np.union1d(np.frombuffer(ids, dtype=np.int64)[maybe],
+                                      np.frombuffer(odd, dtype=np.int64)))
+
+
+def _store_text_marks(db: sqlite3.Connection, marks: list[tuple[int, int]], links: str) -> None:
+    """Write `temp.score_text`: these marks, with the network title and path marks of the
+    `links` (SQL: a subquery of link ids; any other link has none), the network tables
+    being built."""
+    titles = {row[0] for row in db.execute("SELECT title FROM temp.score_titles")}
+    paths = {row[0] for row in db.execute("SELECT path FROM temp.score_paths")}
+    network: dict[int, int] = {}
+    if titles or paths:
+        for link_id, title, url in db.execute(
+            f"SELECT id, title, source_url FROM links WHERE id IN {links}"
+        ):
+            bits = network_marks(title, url, titles, paths)
+            if bits:
+                network[link_id] = bits
+    rows = [(link_id, bits | network.pop(link_id, 0)) for link_id, bits in marks]
+    rows += network.items()
+    rows.sort()
+    db.execute("DROP TABLE IF EXISTS temp.score_text")
+    db.execute("CREATE TEMP TABLE score_text (link_id INTEGER PRIMARY KEY, marks INTEGER)")
+    db.executemany("INSERT INTO temp.score_text VALUES (?, ?)", rows)
+
+
+def network_marks(title: str | None, url: str, titles: set[str], paths: set[str]) -> int:
+    """The network title and path `MARKS` bits of a link, given the network titles and
+    paths (`temp.score_titles`, `temp.score_paths`)."""
+    if "\0" in url:  # SQL's substr(), length() and GLOB read a text up to a NUL
+        url = url.split("\0", 1)[0]
+    cut = url.find("/", 8)
+    path = url[cut:] if cut >= 0 else url[7:]  # as PATH_SQL
+    # The paths are article paths only; the test makes the flag's condition explicit.
+    network_path = path in paths and is_article_path(path)
+    return (title in titles) << _NETWORK_TITLE | network_path << _NETWORK_PATH
 
 
 MARKS = ("poison_title", "title_topic", "url_topic", "list_page", "generated_page",
@@ -367,20 +434,18 @@ def marks_sql(alias: str) -> str:
                      for bit, name in enumerate(MARKS))
 
 
+_NETWORK_TITLE, _NETWORK_PATH = MARKS.index("network_title"), MARKS.index("network_path")
+
+
 class PageMarks:
-    """Judges a page for `_build_text_marks`: its `MARKS`, as bits (0: none)."""
+    """Judges a page for `_scan_pages`: its `MARKS` but the network ones, as bits (0: none)."""
 
-    def __init__(self, model: Model, network_titles: set[str], network_paths: set[str]) -> None:
+    def __init__(self, model: Model) -> None:
         self.topics = TopicMatcher(model.terms.topics)
-        self.network_titles = network_titles
-        self.network_paths = network_paths
 
-    def __call__(
-        self, title: str | None, path: str | None, sql_path: str, site: str
-    ) -> int:
-        """The marks of one page: its title, its URL's path and query (`path`: None when there
-        is none; `sql_path`: as `PATH_SQL` reads it) and the linked site (the registered
-        domain of the target URL)."""
+    def __call__(self, title: str | None, path: str | None, site: str) -> int:
+        """The marks of one page: its title, its URL's path and query (None when there is
+        none) and the linked site (the registered domain of the target URL)."""
         lowered = title.lower() if title else ""
         lowered_path = path.lower() if path is not None else "/"  # as matching.url_path
         poison = POISON_TITLE.search(lowered) is not None if lowered else False
@@ -390,13 +455,7 @@ class PageMarks:
         if self.topics.active:
             in_title = self.topics.in_title(title) is not None
             in_url = path is not None and self.topics.in_path(lowered_path) is not None
-        network_title = title in self.network_titles
-        if "\0" in sql_path:  # SQL's substr(), length() and GLOB read a text up to a NUL
-            sql_path = sql_path.split("\0", 1)[0]
-        # The set holds article paths only; the test makes the flag's condition explicit.
-        network_path = sql_path in self.network_paths and is_article_path(sql_path)
-        return (poison | in_title << 1 | in_url << 2 | listed << 3 | generated << 4  # MARKS
-                | network_title << 5 | network_path << 6)
+        return poison | in_title << 1 | in_url << 2 | listed << 3 | generated << 4  # MARKS
 
 
 def is_article_path(path: str) -> bool:
@@ -446,11 +505,20 @@ ANCHOR_CANDIDATES = "temp.score_anchor_candidates"
 """The anchor texts an incremental re-score's changed links had or have."""
 
 
-def build_networks(db: sqlite3.Connection, model: Model) -> None:
+CANDIDATES = "(SELECT id FROM temp.score_candidates)"
+"""The links a full re-score counts network titles and paths in (`_scan_pages`)."""
+
+
+def build_networks(db: sqlite3.Connection, model: Model, candidates: np.ndarray) -> None:
     """The titles and article paths found on enough referring domains to mark a network
-    (`temp.score_titles`, `temp.score_paths`)."""
+    (`temp.score_titles`, `temp.score_paths`), counted in the `candidates` (link ids: every
+    link that may show one)."""
     detection = model.detection
-    paths = f"(SELECT {PATH_SQL} AS path, domain FROM links AS l)"
+    db.execute("DROP TABLE IF EXISTS temp.score_candidates")
+    db.execute("CREATE TEMP TABLE score_candidates (id INTEGER PRIMARY KEY)")
+    db.executemany("INSERT INTO temp.score_candidates VALUES (?)",
+                   ((link_id,) for link_id in candidates.tolist()))
+    paths = f"(SELECT {PATH_SQL} AS path, domain FROM links AS l WHERE l.id IN {CANDIDATES})"
     for table in ("score_titles", "score_paths"):
         db.execute(f"DROP TABLE IF EXISTS temp.{table}")
     db.execute(
@@ -458,7 +526,8 @@ def build_networks(db: sqlite3.Connection, model: Model) -> None:
     )
     db.execute(
         f"INSERT INTO temp.score_titles SELECT title, count(DISTINCT domain) FROM links "
-        f"WHERE length(title) >= {NETWORK_TITLE_MIN_LENGTH} GROUP BY title "
+        f"WHERE id IN {CANDIDATES} AND length(title) >= {NETWORK_TITLE_MIN_LENGTH} "
+        f"GROUP BY title "
         f"HAVING count(DISTINCT domain) >= {int(detection['network_title_domains'])}"
     )
     db.execute(
