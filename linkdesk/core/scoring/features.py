@@ -619,20 +619,24 @@ def _build_link_features(
 def _domain_flags(db: sqlite3.Connection, model: Model, scoped: bool = False) -> None:
     """A domain has a per-link flag when at least `domain_flag_share` of its links have it."""
     share = float(model.detection["domain_flag_share"])
+    # Counted over the domain's distinct (flags, lost, vendors) groups of links, `n` links
+    # each: a domain's links repeat a few flag sets, and 14 sums a link cost more than a sort.
     per_flag = " | ".join(
-        f"CASE WHEN sum((flags & {BIT[name]}) <> 0) >= count(*) * {share!r} "
+        f"CASE WHEN sum(CASE WHEN flags & {BIT[name]} THEN n ELSE 0 END) >= sum(n) * {share!r} "
         f"THEN {BIT[name]} ELSE 0 END"
         for name in flags.PAGE_FLAGS
     )
     # The same pass notes the month a domain was lost (its last link's, once all are lost)
     # and the vendors reporting any of its links.
-    lost = (f"CASE WHEN min(rel & {facts.REL_LOST}) > 0 THEN max(lost_month) "
-            f"ELSE {facts.NO_MONTH} END")
+    lost = f"CASE WHEN min(lost) > 0 THEN max(lost_month) ELSE {facts.NO_MONTH} END"
     vendors = " | ".join(f"max(vendors & {vendor_bit(name)})" for name in VENDORS)
     where = f"WHERE link_id IN {ROLL_UP_LINKS}" if scoped else ""
+    groups = (f"SELECT domain_id, flags, rel & {facts.REL_LOST} AS lost, vendors, count(*) AS n, "
+              f"max(lost_month) AS lost_month FROM link_features {where} "
+              f"GROUP BY domain_id, flags, lost, vendors")
     db.execute(
         f"UPDATE domain_scores SET flags = scope_flags | agg.bits, lost_month = agg.lost, "
         f"vendors = agg.vendors FROM (SELECT domain_id, {per_flag} AS bits, {lost} AS lost, "
-        f"{vendors} AS vendors FROM link_features {where} GROUP BY domain_id) AS agg "
+        f"{vendors} AS vendors FROM ({groups}) GROUP BY domain_id) AS agg "
         f"WHERE domain_scores.id = agg.domain_id"
     )
