@@ -27,7 +27,7 @@ from linkdesk.core.scoring.incremental import marks, update_features
 from linkdesk.core.scoring.model import Model, load_model
 from linkdesk.core.store import transaction
 
-_STEPS = ("domains", "anchors", "networks", "titles", "links", "domain flags", "scores")
+_STEPS = ("domains", "anchors", "titles", "networks", "links", "domain flags", "scores")
 _INCREMENTAL_STEPS = ("changed links", "scores")
 _CANCEL_CHECK_INSTRUCTIONS = 20_000  # SQLite VM steps between checks: well under 10 ms
 

@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from linkdesk.core import urls
 from linkdesk.core.fields import VENDORS, vendor_bit
 from linkdesk.core.platforms import platforms as large_platforms
@@ -29,7 +31,6 @@ from linkdesk.core.scoring.matching import (
     generated_page,
     list_page,
     target_host,
-    url_path,
 )
 from linkdesk.core.scoring.model import SIGNALS, Model
 from linkdesk.core.scoring.network_keys import PATH_SQL
@@ -85,10 +86,11 @@ def build_features(db: sqlite3.Connection, model: Model, step: Step) -> dict[str
     _build_domains(db, model)
     step("anchors")
     _build_anchors(db, model)
-    step("networks")
-    build_networks(db, model)
     step("titles")
-    _build_text_marks(db, model)
+    scan = _scan_pages(db, model)
+    step("networks")
+    build_networks(db, model, scan.candidates)
+    _store_text_marks(db, scan.marks, CANDIDATES)
     step("links")
     _build_link_features(db, model, day)
     step("domain flags")
@@ -113,7 +115,8 @@ def network_sets(db: sqlite3.Connection) -> dict[str, list[str]]:
 def drop_temp_tables(db: sqlite3.Connection) -> None:
     """Drop the scratch tables a (full or incremental) build leaves."""
     for table in ("score_anchors", "score_titles", "score_paths", "score_hosts", "score_text",
-                  "score_scope", "score_links", "score_roll_up", "score_anchor_candidates"):
+                  "score_scope", "score_links", "score_roll_up", "score_anchor_candidates",
+                  "score_candidates"):
         db.execute(f"DROP TABLE IF EXISTS temp.{table}")
 
 
@@ -124,7 +127,7 @@ def build_scoped_features(
     network tables being built already (incremental.py); return their distinct flag sets."""
     _build_domains(db, model, scoped=True)
     _build_anchors(db, model, scoped=True)
-    _build_text_marks(db, model, scoped=True)
+    _store_text_marks(db, _scan_pages(db, model, scoped=True).marks, SCOPED_LINKS)
     _build_link_features(db, model, day, scoped=True)
     _domain_flags(db, model, scoped=True)
     return [row[0] for row in db.execute(
@@ -306,52 +309,158 @@ def _build_anchors(db: sqlite3.Connection, model: Model, scoped: bool = False) -
     db.executemany("INSERT INTO anchor_texts (id, key, anchor) VALUES (?, ?, ?)", texts)
 
 
-def _build_text_marks(db: sqlite3.Connection, model: Model, scoped: bool = False) -> None:
+@dataclass(frozen=True)
+class PageScan:
+    """What `_scan_pages` found: the links' marks but the network ones, and (a full scan)
+    the links that may show a network title or path."""
+
+    marks: list[tuple[int, int]]  # (link id, MARKS bits)
+    candidates: np.ndarray  # link ids, sorted (none when scoped)
+
+
+_NO_KEY = 1 << 40  # outside any network key
+
+
+def _scan_pages(db: sqlite3.Connection, model: Model, scoped: bool = False) -> PageScan:
     """Mark links whose title has a poison word, whose title or URL has a topic keyword, or
-    whose page is a list of sites or looks generated for the linked site.
+    whose page is a list of sites or looks generated for the linked site (`PageMarks`).
 
     Only marked links get a row; most links have none. A million links go through this loop,
-    so it is kept tight: the topic matcher runs only when the project has topics.
+    so it is kept tight: a page's links (read in a row, as imports store them) are judged
+    once. A full scan also keeps, in `network_keys`, which domains show each title and path,
+    and from them finds the links that may show a network title or path: counting only those
+    in `build_networks` spares it a sort of every link's title and path.
     """
-    topics = TopicMatcher(model.terms.topics)
-    db.execute("DROP TABLE IF EXISTS temp.score_text")
-    db.execute(
-        "CREATE TEMP TABLE score_text (link_id INTEGER PRIMARY KEY, poison_title INTEGER, "
-        "title_topic INTEGER, url_topic INTEGER, list_page INTEGER, generated_page INTEGER)"
-    )
-    search = POISON_TITLE.search
-    sites: dict[str, str] = {}  # target URL -> its site: a project has few target URLs
+    judge = PageMarks(model)
     marks = []
-    # The same pass notes which domains show each title and path (network_keys.py); an
-    # incremental re-score adds its own.
+    # An incremental re-score adds its own pairs (incremental.py).
     domain_ids = {} if scoped else dict(db.execute("SELECT domain, id FROM domain_scores"))
     pairs = array("q")
-    link_keys = network_keys.link_keys
+    ids, title_keys, path_keys, odd = array("q"), array("q"), array("q"), array("q")
+    page_keys = network_keys.page_keys
+    sites: dict[str, str] = {}  # target URL -> its site: a project has few target URLs
+    last_url = last_title = last_site = last_domain = None
+    found = 0
+    title_key = path_key = _NO_KEY
+    nul = False
     for link_id, title, url, target, domain in db.execute(
         f"SELECT id, title, source_url, target_url, domain FROM links "
         f"{f'WHERE id IN {SCOPED_LINKS}' if scoped else ''}"
     ):
-        if not scoped:
-            domain_id = domain_ids[domain]
-            for k in link_keys(title, url):
-                pairs.append(k << 32 | domain_id)  # as network_keys.store_all reads them
-        lowered = title.lower() if title else ""
-        path = url_path(url)
         site = sites.get(target)
         if site is None:
             site = sites[target] = urls.registered_domain(target_host(target))
-        poison = search(lowered) is not None if lowered else False
-        listed = list_page(lowered, path) is not None
-        generated = generated_page(lowered, path, site) is not None
+        # The page's other links (to other pages of the same site) repeat its marks and keys.
+        if url != last_url or title != last_title or site != last_site or (
+            domain != last_domain
+        ):
+            last_url, last_title, last_site, last_domain = url, title, site, domain
+            cut = url.find("/", 8)
+            path = url[cut:] if cut >= 0 else url[7:]  # as PATH_SQL, not lower-cased
+            found = judge(title, path if cut >= 0 else None, site)
+            if not scoped:
+                domain_id = domain_ids[domain]
+                keys = page_keys(title, path)
+                title_key = _NO_KEY if keys[0] is None else keys[0]
+                path_key = _NO_KEY if keys[1] is None else keys[1]
+                for k in keys:
+                    if k is not None:
+                        pairs.append(k << 32 | domain_id)  # as network_keys reads them
+                nul = "\0" in url  # its path's key is not the one SQL would count
+        if found:
+            marks.append((link_id, found))
+        if not scoped:
+            ids.append(link_id)
+            title_keys.append(title_key)
+            path_keys.append(path_key)
+            if nul:
+                odd.append(link_id)
+    if scoped:
+        return PageScan(marks, np.zeros(0, dtype=np.int64))
+    kept = network_keys.store_all(db, pairs)
+    del pairs
+    detection = model.detection
+    maybe = np.isin(np.frombuffer(title_keys, dtype=np.int64), network_keys.keys_on(
+        kept, int(detection["network_title_domains"])))
+    maybe |= np.isin(np.frombuffer(path_keys, dtype=np.int64), network_keys.keys_on(
+        kept, int(detection["network_path_domains"])))
+    return PageScan(marks, np.union1d(np.frombuffer(ids, dtype=np.int64)[maybe],
+                                      np.frombuffer(odd, dtype=np.int64)))
+
+
+def _store_text_marks(db: sqlite3.Connection, marks: list[tuple[int, int]], links: str) -> None:
+    """Write `temp.score_text`: these marks, with the network title and path marks of the
+    `links` (SQL: a subquery of link ids; any other link has none), the network tables
+    being built."""
+    titles = {row[0] for row in db.execute("SELECT title FROM temp.score_titles")}
+    paths = {row[0] for row in db.execute("SELECT path FROM temp.score_paths")}
+    network: dict[int, int] = {}
+    if titles or paths:
+        for link_id, title, url in db.execute(
+            f"SELECT id, title, source_url FROM links WHERE id IN {links}"
+        ):
+            bits = network_marks(title, url, titles, paths)
+            if bits:
+                network[link_id] = bits
+    rows = [(link_id, bits | network.pop(link_id, 0)) for link_id, bits in marks]
+    rows += network.items()
+    rows.sort()
+    db.execute("DROP TABLE IF EXISTS temp.score_text")
+    db.execute("CREATE TEMP TABLE score_text (link_id INTEGER PRIMARY KEY, marks INTEGER)")
+    db.executemany("INSERT INTO temp.score_text VALUES (?, ?)", rows)
+
+
+def network_marks(title: str | None, url: str, titles: set[str], paths: set[str]) -> int:
+    """The network title and path `MARKS` bits of a link, given the network titles and
+    paths (`temp.score_titles`, `temp.score_paths`)."""
+    if "\0" in url:  # SQL's substr(), length() and GLOB read a text up to a NUL
+        url = url.split("\0", 1)[0]
+    cut = url.find("/", 8)
+    path = url[cut:] if cut >= 0 else url[7:]  # as PATH_SQL
+    # The paths are article paths only; the test makes the flag's condition explicit.
+    network_path = path in paths and is_article_path(path)
+    return (title in titles) << _NETWORK_TITLE | network_path << _NETWORK_PATH
+
+
+MARKS = ("poison_title", "title_topic", "url_topic", "list_page", "generated_page",
+         "network_title", "network_path")
+"""The marks `PageMarks` finds, as bits (1 << position) of `temp.score_text.marks`: one
+integer a link, which is several times faster to write than a column each."""
+
+
+def marks_sql(alias: str) -> str:
+    """SQL columns reading each of `MARKS` (0 or 1) from `alias.marks` (NULL: none)."""
+    return ", ".join(f"(coalesce({alias}.marks, 0) >> {bit}) & 1 AS {name}"
+                     for bit, name in enumerate(MARKS))
+
+
+_NETWORK_TITLE, _NETWORK_PATH = MARKS.index("network_title"), MARKS.index("network_path")
+
+
+class PageMarks:
+    """Judges a page for `_scan_pages`: its `MARKS` but the network ones, as bits (0: none)."""
+
+    def __init__(self, model: Model) -> None:
+        self.topics = TopicMatcher(model.terms.topics)
+
+    def __call__(self, title: str | None, path: str | None, site: str) -> int:
+        """The marks of one page: its title, its URL's path and query (None when there is
+        none) and the linked site (the registered domain of the target URL)."""
+        lowered = title.lower() if title else ""
+        lowered_path = path.lower() if path is not None else "/"  # as matching.url_path
+        poison = POISON_TITLE.search(lowered) is not None if lowered else False
+        listed = list_page(lowered, lowered_path) is not None
+        generated = generated_page(lowered, lowered_path, site) is not None
         in_title = in_url = False
-        if topics.active:
-            in_title = topics.in_title(title) is not None
-            in_url = topics.in_url(url) is not None
-        if poison or listed or generated or in_title or in_url:
-            marks.append((link_id, poison, in_title, in_url, listed, generated))
-    db.executemany("INSERT INTO temp.score_text VALUES (?, ?, ?, ?, ?, ?)", marks)
-    if not scoped:
-        network_keys.store_all(db, pairs)
+        if self.topics.active:
+            in_title = self.topics.in_title(title) is not None
+            in_url = path is not None and self.topics.in_path(lowered_path) is not None
+        return poison | in_title << 1 | in_url << 2 | listed << 3 | generated << 4  # MARKS
+
+
+def is_article_path(path: str) -> bool:
+    """Whether a path as `PATH_SQL` reads it is article-like (`network_path_sql`)."""
+    return len(path) >= NETWORK_PATH_MIN_LENGTH and path.count("-") >= 2
 
 
 def client_sites(model: Model) -> frozenset[str]:
@@ -396,11 +505,20 @@ ANCHOR_CANDIDATES = "temp.score_anchor_candidates"
 """The anchor texts an incremental re-score's changed links had or have."""
 
 
-def build_networks(db: sqlite3.Connection, model: Model) -> None:
+CANDIDATES = "(SELECT id FROM temp.score_candidates)"
+"""The links a full re-score counts network titles and paths in (`_scan_pages`)."""
+
+
+def build_networks(db: sqlite3.Connection, model: Model, candidates: np.ndarray) -> None:
     """The titles and article paths found on enough referring domains to mark a network
-    (`temp.score_titles`, `temp.score_paths`)."""
+    (`temp.score_titles`, `temp.score_paths`), counted in the `candidates` (link ids: every
+    link that may show one)."""
     detection = model.detection
-    paths = f"(SELECT {PATH_SQL} AS path, domain FROM links AS l)"
+    db.execute("DROP TABLE IF EXISTS temp.score_candidates")
+    db.execute("CREATE TEMP TABLE score_candidates (id INTEGER PRIMARY KEY)")
+    db.executemany("INSERT INTO temp.score_candidates VALUES (?)",
+                   ((link_id,) for link_id in candidates.tolist()))
+    paths = f"(SELECT {PATH_SQL} AS path, domain FROM links AS l WHERE l.id IN {CANDIDATES})"
     for table in ("score_titles", "score_paths"):
         db.execute(f"DROP TABLE IF EXISTS temp.{table}")
     db.execute(
@@ -408,7 +526,8 @@ def build_networks(db: sqlite3.Connection, model: Model) -> None:
     )
     db.execute(
         f"INSERT INTO temp.score_titles SELECT title, count(DISTINCT domain) FROM links "
-        f"WHERE length(title) >= {NETWORK_TITLE_MIN_LENGTH} GROUP BY title "
+        f"WHERE id IN {CANDIDATES} AND length(title) >= {NETWORK_TITLE_MIN_LENGTH} "
+        f"GROUP BY title "
         f"HAVING count(DISTINCT domain) >= {int(detection['network_title_domains'])}"
     )
     db.execute(
@@ -456,7 +575,7 @@ def link_features_select(
     )
     return f"""
         SELECT id, domain_id, {", ".join(f"{values[name]} AS {name}" for name in SIGNALS)},
-            {flags.page_flags_sql(model, network_path_sql("x.path"))} AS flags, anchor_class,
+            {flags.page_flags_sql(model)} AS flags, anchor_class,
             {confidence} AS confidence, {", ".join(facts.FACT_COLUMNS)}
         FROM (
             SELECT l.id AS id, d.id AS domain_id, d.authority AS dom_auth, d.trust AS trust,
@@ -466,12 +585,9 @@ def link_features_select(
                 CASE WHEN d.platform THEN coalesce((SELECT h.footer FROM temp.score_hosts
                     AS h WHERE h.host = l.source_host), 0) ELSE d.footer END AS footer,
                 {signals.page_authority_sql()} AS page_auth,
-                {PATH_SQL} AS path, coalesce(s.poison_title, 0) AS poison_title,
-                coalesce(s.title_topic, 0) AS title_topic, coalesce(s.url_topic, 0) AS url_topic,
-                coalesce(s.list_page, 0) AS list_page,
-                coalesce(s.generated_page, 0) AS generated_page,
+                {marks_sql("s")},
                 coalesce(a.class, 0) AS anchor_class, coalesce(a.flags, 0) AS anchor_flags,
-                coalesce(a.relevance, 0) AS anchor_topic, t.domains AS title_domains,
+                coalesce(a.relevance, 0) AS anchor_topic,
                 {facts.rel_sql("l")} AS rel, l.vendors AS vendors,
                 {facts.first_month_sql("l")} AS first_month,
                 {facts.lost_month_sql("l")} AS lost_month, coalesce(a.id, 0) AS anchor_id,
@@ -479,7 +595,6 @@ def link_features_select(
             FROM links AS l
             JOIN domain_scores AS d ON d.domain = l.domain
             LEFT JOIN temp.score_anchors AS a ON a.anchor = l.anchor
-            LEFT JOIN temp.score_titles AS t ON t.title = l.title
             LEFT JOIN temp.score_text AS s ON s.link_id = l.id
             {f"WHERE l.id IN {SCOPED_LINKS}" if scoped else ""}
             LIMIT -1 OFFSET 0  -- not flattened: each column above is computed once per row
@@ -504,20 +619,24 @@ def _build_link_features(
 def _domain_flags(db: sqlite3.Connection, model: Model, scoped: bool = False) -> None:
     """A domain has a per-link flag when at least `domain_flag_share` of its links have it."""
     share = float(model.detection["domain_flag_share"])
+    # Counted over the domain's distinct (flags, lost, vendors) groups of links, `n` links
+    # each: a domain's links repeat a few flag sets, and 14 sums a link cost more than a sort.
     per_flag = " | ".join(
-        f"CASE WHEN sum((flags & {BIT[name]}) <> 0) >= count(*) * {share!r} "
+        f"CASE WHEN sum(CASE WHEN flags & {BIT[name]} THEN n ELSE 0 END) >= sum(n) * {share!r} "
         f"THEN {BIT[name]} ELSE 0 END"
         for name in flags.PAGE_FLAGS
     )
     # The same pass notes the month a domain was lost (its last link's, once all are lost)
     # and the vendors reporting any of its links.
-    lost = (f"CASE WHEN min(rel & {facts.REL_LOST}) > 0 THEN max(lost_month) "
-            f"ELSE {facts.NO_MONTH} END")
+    lost = f"CASE WHEN min(lost) > 0 THEN max(lost_month) ELSE {facts.NO_MONTH} END"
     vendors = " | ".join(f"max(vendors & {vendor_bit(name)})" for name in VENDORS)
     where = f"WHERE link_id IN {ROLL_UP_LINKS}" if scoped else ""
+    groups = (f"SELECT domain_id, flags, rel & {facts.REL_LOST} AS lost, vendors, count(*) AS n, "
+              f"max(lost_month) AS lost_month FROM link_features {where} "
+              f"GROUP BY domain_id, flags, lost, vendors")
     db.execute(
         f"UPDATE domain_scores SET flags = scope_flags | agg.bits, lost_month = agg.lost, "
         f"vendors = agg.vendors FROM (SELECT domain_id, {per_flag} AS bits, {lost} AS lost, "
-        f"{vendors} AS vendors FROM link_features {where} GROUP BY domain_id) AS agg "
+        f"{vendors} AS vendors FROM ({groups}) GROUP BY domain_id) AS agg "
         f"WHERE domain_scores.id = agg.domain_id"
     )

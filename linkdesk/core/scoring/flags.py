@@ -149,22 +149,16 @@ def bits_of(names: Mapping[str, object] | list[str] | tuple[str, ...]) -> int:
 # -- per-link flags (SQL over the columns `features.py` selects) ------------------------------
 
 
-def page_flags_sql(model: Model, article_path: str) -> str:
-    """SQL for the bit set of a link's flags: its domain's flags plus the per-link ones.
-
-    `article_path` is SQL true when `x.path` is eligible for the mirror-page flag.
-    """
+def page_flags_sql(model: Model) -> str:
+    """SQL for the bit set of a link's flags: its domain's flags plus the per-link ones."""
     detection = model.detection
     anchor_bits = BIT["poison_anchor"] | BIT["money_anchor"]
     checks = {
         "sitewide": "footer OR coalesce(sitewide, 0)",
         "poison_page": "poison_title",
         "link_farm": f"external_links >= {float(detection['link_farm_external_links'])!r}",
-        "network_title": "title_domains IS NOT NULL",
-        "network_path": (
-            f"{article_path} "
-            f"AND EXISTS (SELECT 1 FROM temp.score_paths AS p WHERE p.path = x.path)"
-        ),
+        "network_title": "network_title",  # marked with the titles (features.PageMarks)
+        "network_path": "network_path",
         "ahrefs_spam": "is_spam = 1",
         "moz_spam_score": f"spam_score >= {float(detection['moz_spam_score'])!r}",
         "semrush_toxicity": f"toxicity >= {float(detection['semrush_toxicity'])!r}",

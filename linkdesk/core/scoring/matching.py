@@ -63,7 +63,11 @@ class TopicMatcher:
         if not url or self._url is None:
             return None
         start = url.find("/", 8)
-        found = self._url.search(url[start:].lower()) if start >= 0 else None
+        return self.in_path(url[start:].lower()) if start >= 0 else None
+
+    def in_path(self, path: str) -> str | None:
+        """`in_url` of a URL whose lower-cased path and query are known."""
+        found = self._url.search(path) if self._url is not None else None
         return found.group(0) if found else None
 
 

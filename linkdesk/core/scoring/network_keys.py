@@ -44,26 +44,47 @@ def key(kind: str, text: str) -> int:
 def link_keys(title: str | None, source_url: str) -> list[int]:
     """The keys of a link's title and path that could count towards a network: every one the
     SQL of features.build_networks would count, and perhaps a few more."""
-    found = []
-    if title is not None and len(title) >= NETWORK_TITLE_MIN_LENGTH:
-        found.append(_crc32(("t" + title).encode("utf-8", "surrogatepass")) - _HALF)
     cut = source_url.find("/", 8)  # as PATH_SQL
-    path = source_url[cut:] if cut >= 0 else source_url[7:]
+    keys = page_keys(title, source_url[cut:] if cut >= 0 else source_url[7:])
+    return [k for k in keys if k is not None]
+
+
+def page_keys(title: str | None, path: str) -> tuple[int | None, int | None]:
+    """The keys of a page's title and path (as `link_keys`; None: the text counts for no
+    network), its path given as `PATH_SQL` reads it but with any NUL kept."""
+    title_key = path_key = None
+    if title is not None and len(title) >= NETWORK_TITLE_MIN_LENGTH:
+        title_key = _crc32(title.encode("utf-8", "surrogatepass"), _TITLE_CRC) - _HALF
     if len(path) >= NETWORK_PATH_MIN_LENGTH and path.count("-") >= 2 and (
         "?" not in path or "\0" in path  # SQL reads a text only up to a NUL
     ):
-        found.append(_crc32(("p" + path).encode("utf-8", "surrogatepass")) - _HALF)
-    return found
+        path_key = _crc32(path.encode("utf-8", "surrogatepass"), _PATH_CRC) - _HALF
+    return title_key, path_key
 
 
 _crc32 = zlib.crc32
 _HALF = 1 << 31
+# crc32(kind + text) continued from the kind's own: no concatenated copy of the text
+_TITLE_CRC, _PATH_CRC = _crc32(TITLE.encode()), _crc32(PATH.encode())
 
 
-def store_all(db: sqlite3.Connection, packed: array) -> None:
+def store_all(db: sqlite3.Connection, packed: array) -> np.ndarray:
     """Keep these pairs, each packed as `key << 32 | domain id`, instead of the stored ones (a
-    full re-score); repeats are dropped."""
-    _store(db, _distinct(np.sort(np.frombuffer(packed, dtype=np.int64))))
+    full re-score); repeats are dropped. Returns the pairs kept (sorted)."""
+    pairs = _distinct(np.sort(np.frombuffer(packed, dtype=np.int64)))
+    _store(db, pairs)
+    return pairs
+
+
+def keys_on(pairs: np.ndarray, domains: int) -> np.ndarray:
+    """The keys that sorted distinct pairs name with at least `domains` domains: every key of
+    a title or path that many domains show (and perhaps a few more, see the module's doc)."""
+    keys = pairs >> 32
+    if len(keys) == 0:
+        return keys
+    starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+    counts = np.diff(np.append(starts, len(keys)))
+    return keys[starts[counts >= domains]]
 
 
 def add_touched(db: sqlite3.Connection, pairs: Iterable[Pair]) -> None:
