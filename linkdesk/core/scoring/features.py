@@ -10,7 +10,6 @@ INSERT … SELECT that evaluates every per-link formula in SQL.
 from __future__ import annotations
 
 import datetime
-import json
 import sqlite3
 from array import array
 from collections.abc import Callable, Iterable, Iterator
@@ -172,29 +171,71 @@ def _domain_facts(
 ) -> Iterator[DomainFacts]:
     """`domain_counts` as flat tuples (no object per domain: a wide profile has a million).
 
-    One grouped pass over the links sorted by domain and target page gives each domain's
-    links, live links, metrics and links to its most linked page. Only a domain with several
-    hosts or several target sites (few do) needs more: a small query or a little Python.
+    One grouped pass over the links sorted by domain and target page gives each page's links,
+    live links, metrics and hosts; a domain's rows follow one another and are summed up here.
+    (A second GROUP BY would sort them all again: most domains of a wide profile have one.)
+    Only a domain with several hosts or several target sites (few do) needs more: a small
+    query or a little Python.
     """
-    metrics = ", ".join(f"max({name}) AS {name}" for name in _METRICS)
+    metrics = ", ".join(f"max({name})" for name in _METRICS)
     # The whole table is read in its order and sorted: walking the domain index would read it
     # in random order, several times slower once it outgrows the page cache.
     links = f"links {in_scope(True)}" if scoped else "links NOT INDEXED"
     rows = db.execute(
-        f"SELECT domain, sum(n), sum(live), max(n), min(first_host) < max(last_host), "
-        f"{', '.join(f'max({name})' for name in _METRICS)}, "
-        f"CASE WHEN min(root) < max(root) THEN json_group_array(root) END "
-        f"FROM (SELECT domain, count(*) AS n, sum(1 - coalesce(lost, 0)) AS live, "
-        f"min({_HOST_SQL}) AS first_host, max({_HOST_SQL}) AS last_host, {metrics}, "
-        f"{_ROOT_SQL} AS root FROM {links} GROUP BY domain, target_url) "
-        f"GROUP BY domain ORDER BY domain"
+        f"SELECT domain, count(*), sum(1 - coalesce(lost, 0)), min({_HOST_SQL}), "
+        f"max({_HOST_SQL}), {metrics}, {_ROOT_SQL} FROM {links} "
+        f"GROUP BY domain, target_url ORDER BY domain, target_url"
     )
-    last = len(_METRICS) + 5
+    first: tuple[Any, ...] | None = None
+    more: list[tuple[Any, ...]] = []  # the rows of the domain of `first` after it
     for row in rows:
-        domain, roots = row[0], row[last]
-        hosts = _distinct_hosts(db, domain) if row[4] else 1
-        sites = 1 if roots is None else count_sites(map(_site_of, json.loads(roots)), own)
-        yield domain, row[1], row[2], hosts, row[3], row[5:last], sites
+        if first is not None:
+            if row[0] == first[0]:
+                more.append(row)
+                continue
+            yield _summed(db, first, more, own)
+            if more:
+                more = []
+        first = row
+    if first is not None:
+        yield _summed(db, first, more, own)
+
+
+_LAST = len(_METRICS) + 5  # the root's column in a row of `_domain_facts`' query
+
+
+def _summed(
+    db: sqlite3.Connection, first: tuple[Any, ...], more: list[tuple[Any, ...]],
+    own: frozenset[str],
+) -> DomainFacts:
+    """A domain's facts from the rows of its target pages, as SQL's aggregates would sum
+    them (`first`, then `more` in their order)."""
+    domain = first[0]
+    if not more:
+        hosts = _distinct_hosts(db, domain) if first[3] < first[4] else 1
+        return domain, first[1], first[2], hosts, first[1], first[5:_LAST], 1
+    group = [first, *more]
+    several_hosts = min(row[3] for row in group) < max(row[4] for row in group)
+    hosts = _distinct_hosts(db, domain) if several_hosts else 1
+    roots = {row[_LAST] for row in group}
+    sites = 1 if len(roots) == 1 else count_sites(map(_site_of, roots), own)
+    values = tuple(_sql_max(row[5 + index] for row in group) for index in range(len(_METRICS)))
+    return (domain, sum(row[1] for row in group), sum(row[2] for row in group), hosts,
+            max(row[1] for row in group), values, sites)
+
+
+def _sql_max(values: Iterable[Any]) -> Any:
+    """SQL's max() of some column values: NULLs aside, numbers below text below blobs (a REAL
+    column keeps a text it cannot read as a number); the first of equal values."""
+    known = [value for value in values if value is not None]
+    if not known:
+        return None
+    if all(isinstance(value, (int, float)) for value in known):
+        return max(known)
+    return max(known, key=lambda value: (
+        (0, value, b"") if isinstance(value, (int, float))
+        else (1, 0, value.encode()) if isinstance(value, str) else (2, 0, bytes(value))
+    ))
 
 
 def _distinct_hosts(db: sqlite3.Connection, domain: str) -> int:
