@@ -20,8 +20,7 @@ from linkdesk.core import urls
 from linkdesk.core.importers.pipeline import ImportOptions, import_file
 from linkdesk.core.platforms import platforms
 from linkdesk.core.scoring import features as features_module
-from linkdesk.core.scoring import flags, signals
-from linkdesk.core.scoring import load_model, rescore
+from linkdesk.core.scoring import flags, load_model, rescore, signals
 from linkdesk.core.scoring.features import DomainRows, SiteCounts, domain_counts, domain_row
 from linkdesk.core.scoring.matching import target_host
 from linkdesk.core.scoring.model import Model
@@ -272,6 +271,19 @@ def test_scoring_stores_the_domain_rows_of_the_plain_counts(wide: Path, tmp_path
             "ORDER BY id"
         ).fetchall()
     assert stored == expected
+
+
+def test_domain_name_bits_are_the_bits_of_the_name_flags(wide: Path) -> None:
+    with Project.open(wide) as project:
+        names = [row[0] for row in project.db.execute("SELECT DISTINCT domain FROM links")]
+    rng = random.Random(3)
+    parts = ("casino", "a", "1", "22", "-", "xn--", "bet", "x" * 20, "ä", "٣", "²", "[", ":")
+    made = ["".join(rng.choice(parts) for _ in range(rng.randint(1, 6)))
+            + rng.choice((".com", ".xyz", ".top", ".co.uk", "", ".1")) for _ in range(5_000)]
+    names += [*EDGE_HOSTS, *EDGE_AUTHORITIES, *made, "192.168.0.1", "::1", "2001:db8::1"]
+    found = [flags.domain_name_bits(name) for name in names]
+    assert found == [flags.bits_of(flags.domain_name_flags(name)) for name in names]
+    assert set(found) >= {flags.BIT[name] for name in flags.DOMAIN_NAME_FLAGS}
 
 
 def plain_domain_row(
