@@ -296,8 +296,13 @@ def start_touching(db: sqlite3.Connection) -> None:
 
 
 def touch_domains(db: sqlite3.Connection, select_domains: str, *params: object) -> None:
-    """Note the domains a query returns as changed by this import."""
-    db.execute(f"INSERT OR IGNORE INTO {TOUCHED} {select_domains}", params)
+    """Note the domains a query returns as changed by this import.
+
+    `select_domains` is a SELECT without ORDER BY: its domains are added in order. In the
+    order a file lists them, a wide profile's million domains would land all over the table
+    (7 s instead of under 1 s for a million, as the table outgrows SQLite's page cache).
+    """
+    db.execute(f"INSERT OR IGNORE INTO {TOUCHED} {select_domains} ORDER BY 1", params)
 
 
 def rebuild_referring_domains(db: sqlite3.Connection) -> None:
