@@ -313,7 +313,10 @@ def rebuild_referring_domains(db: sqlite3.Connection) -> None:
     table order and sorted, not found domain by domain (a wide profile's million domains).
     """
     touched = f"(SELECT domain FROM {TOUCHED})"
-    first = db.execute(f"SELECT first FROM {FIRST_LINKS}").fetchone()[0]
+    first = db.execute(  # without the note (a caller that filled TOUCHED itself): look up
+        "SELECT EXISTS (SELECT 1 FROM temp.sqlite_master WHERE name = ?)",
+        (FIRST_LINKS.removeprefix("temp."),),
+    ).fetchone()[0] and db.execute(f"SELECT first FROM {FIRST_LINKS}").fetchone()[0]
     links, where = ("links AS l NOT INDEXED", "") if first else (
         "links AS l", f"WHERE l.domain IN {touched}")
     db.execute(f"DELETE FROM referring_domains WHERE domain IN {touched}")
