@@ -496,3 +496,23 @@ def test_the_window_goes_on_after_a_full_disk_on_the_first_file_of_a_batch(
     assert "disk is full" in outcome.failures[0][1]
     assert "internal error" not in outcome.failures[0][1]
     assert [result.file for result in outcome.results] == ["semrush.csv"]
+
+
+def test_a_first_batch_rolls_up_its_domains_as_the_lookup_of_touched_domains_does(
+    tmp_path: Path, exports: list[Path]
+) -> None:
+    """A batch into a project without links reads all links for the roll-up of domains (it
+    touched every one); rolling every domain up again domain by domain changes nothing."""
+    in_batches(tmp_path / "first.linkdesk", exports)
+    with Project.open(tmp_path / "first.linkdesk") as project:
+        db = project.db
+        before = db.execute("SELECT * FROM referring_domains ORDER BY domain").fetchall()
+        db.execute("BEGIN")
+        merge.start_touching(db)  # the project has links now: the lookup path
+        merge.touch_domains(db, "SELECT domain FROM links UNION SELECT domain FROM google_sites")
+        merge.rebuild_referring_domains(db)
+        after = db.execute("SELECT * FROM referring_domains ORDER BY domain").fetchall()
+        db.execute("ROLLBACK")
+    assert after == before
+    assert any(row[5] for row in before)  # Search Console's pages took part
+    assert len({row[2] for row in before}) > 1  # and domains with several hosts

@@ -20,9 +20,11 @@ from linkdesk.core import urls
 from linkdesk.core.importers.pipeline import ImportOptions, import_file
 from linkdesk.core.platforms import platforms
 from linkdesk.core.scoring import features as features_module
-from linkdesk.core.scoring import load_model, rescore
-from linkdesk.core.scoring.features import SiteCounts, domain_counts, domain_row
+from linkdesk.core.scoring import flags, load_model, rescore, signals
+from linkdesk.core.scoring.features import DomainRows, SiteCounts, domain_counts, domain_row
 from linkdesk.core.scoring.matching import target_host
+from linkdesk.core.scoring.model import Model
+from linkdesk.core.scoring.words import PLATFORM_DOMAINS
 from linkdesk.core.store import Project
 
 SITE = "acme-widgets.com"
@@ -207,6 +209,53 @@ def test_streamed_domain_counts_are_the_plain_counts(wide: Path) -> None:
     assert any(site.sites == 1 and site.links > 1 for site in found.values())
 
 
+def two_level_counts(db: sqlite3.Connection) -> list[tuple[object, ...]]:
+    """Each domain's counts as one SQL statement sums them (a second GROUP BY: the code that
+    `_domain_facts` replaces by summing a domain's rows in Python)."""
+    names = features_module._METRICS
+    host, root = features_module._HOST_SQL, features_module._ROOT_SQL
+    return db.execute(
+        f"SELECT domain, sum(n), sum(live), max(n), min(first_host), max(last_host), "
+        f"{', '.join(f'max({name})' for name in names)}, json_group_array(root) "
+        f"FROM (SELECT domain, count(*) AS n, sum(1 - coalesce(lost, 0)) AS live, "
+        f"min({host}) AS first_host, max({host}) AS last_host, "
+        f"{', '.join(f'max({name}) AS {name}' for name in names)}, {root} AS root "
+        f"FROM links GROUP BY domain, target_url) GROUP BY domain ORDER BY domain"
+    ).fetchall()
+
+
+def test_domain_facts_sum_up_as_sql_does(wide: Path, tmp_path: Path) -> None:
+    """A domain's pages summed in Python give SQL's sums and maxima, also for metrics SQL
+    orders its own way: text a REAL column kept, numbers, NULLs."""
+    copy = tmp_path / "odd.linkdesk"
+    copy.write_bytes(wide.read_bytes())
+    with Project.open(copy) as project:
+        db = project.db
+        several = [row[0] for row in db.execute(
+            "SELECT domain FROM links GROUP BY domain HAVING count(DISTINCT target_url) > 1 "
+            "ORDER BY domain LIMIT 40"
+        )]
+        odd = ("n/a", "100", -5, None, 7.5, "zz", "Ä", 1e9, 0)
+        for number, domain in enumerate(several):
+            ids = [row[0] for row in db.execute(
+                "SELECT id FROM links WHERE domain = ? ORDER BY id", (domain,))]
+            for offset, link_id in enumerate(ids):
+                value = odd[(number + offset) % len(odd)]
+                db.execute("UPDATE links SET domain_rating = ?, domain_traffic = ? "
+                           "WHERE id = ?", (value, odd[(number * offset) % len(odd)], link_id))
+        expected = two_level_counts(db)
+        found = list(features_module._domain_facts(db, False, frozenset()))
+    assert len(found) == len(expected) and len(several) == 40
+    assert any(isinstance(row[6], str) for row in expected)  # text took part
+    for (domain, links, live, hosts, top, values, sites), row in zip(found, expected,
+                                                                     strict=True):
+        assert (domain, links, live, top, *values) == (*row[:4], *row[6:11])
+        assert (hosts > 1) == (row[4] < row[5]) and sites >= 1
+    def types(values: tuple[object, ...]) -> list[type]:
+        return [type(value) for value in values]
+    assert [types(row[5]) for row in found] == [types(row[6:11]) for row in expected]
+
+
 def test_scoring_stores_the_domain_rows_of_the_plain_counts(wide: Path, tmp_path: Path) -> None:
     copy = tmp_path / "scored.linkdesk"
     copy.write_bytes(wide.read_bytes())
@@ -222,6 +271,75 @@ def test_scoring_stores_the_domain_rows_of_the_plain_counts(wide: Path, tmp_path
             "ORDER BY id"
         ).fetchall()
     assert stored == expected
+
+
+def test_domain_name_bits_are_the_bits_of_the_name_flags(wide: Path) -> None:
+    with Project.open(wide) as project:
+        names = [row[0] for row in project.db.execute("SELECT DISTINCT domain FROM links")]
+    rng = random.Random(3)
+    parts = ("casino", "a", "1", "22", "-", "xn--", "bet", "x" * 20, "ä", "٣", "²", "[", ":")
+    made = ["".join(rng.choice(parts) for _ in range(rng.randint(1, 6)))
+            + rng.choice((".com", ".xyz", ".top", ".co.uk", "", ".1")) for _ in range(5_000)]
+    names += [*EDGE_HOSTS, *EDGE_AUTHORITIES, *made, "192.168.0.1", "::1", "2001:db8::1"]
+    found = [flags.domain_name_bits(name) for name in names]
+    assert found == [flags.bits_of(flags.domain_name_flags(name)) for name in names]
+    assert set(found) >= {flags.BIT[name] for name in flags.DOMAIN_NAME_FLAGS}
+
+
+def plain_domain_row(
+    domain: str, site: SiteCounts, model: Model, large: frozenset[str]
+) -> tuple[object, ...]:
+    """A domain's facts row with every formula called for it (the code `DomainRows` replaces,
+    which works each out once per distinct input)."""
+    platform = domain in PLATFORM_DOMAINS
+    scope = flags.bits_of(flags.domain_name_flags(domain))
+    if not (platform or domain in large) and site.hosts >= model.detection["many_subdomains"]:
+        scope |= flags.BIT["many_subdomains"]
+    if site.sites >= model.detection["many_sites"]:
+        scope |= flags.BIT["many_sites"]
+    metrics = site.metrics
+    return (
+        domain, site.links, site.live, site.hosts, site.top_target_links, int(platform),
+        signals.domain_authority(metrics),
+        signals.domain_trust(metrics["trust_flow"], metrics["citation_flow"]),
+        signals.domain_traffic(metrics["domain_traffic"]),
+        signals.domain_country(domain, model),
+        signals.site_repetition(site.links, 1 if platform else site.sites),
+        int(signals.site_footer(site.links, site.top_target_links, model)),
+        scope, scope,
+    )
+
+
+def odd_sites() -> Iterator[tuple[str, SiteCounts]]:
+    """Domains and counts whose values repeat, are missing, zero, negative, whole or not,
+    on country and generic TLDs and platforms: what the memos of `DomainRows` key on."""
+    rng = random.Random(5)
+    values = (None, 0, 0.0, -0.0, 1, 1.0, 4.9, 5, 5.0, 12.5, 50, 80.0, 99.9, 100, 1e6, -3)
+    names = ("shop.de", "blog.co.uk", "a.com", "x.io", "cheap-pills-4u.ru", "1.2.3.4",
+             "wordpress.com", "en.wikipedia.org", "b.fr", "casino123-win.xyz")
+    for number in range(3_000):
+        name = rng.choice(names)
+        links = rng.choice((1, 1, 2, 20, 21, 1000, 5000))
+        metrics = {name: rng.choice(values) for name in features_module._METRICS}
+        counts = SiteCounts(links, rng.randint(0, links), rng.choice((1, 5, 9)),
+                            rng.randint(1, links), metrics, rng.choice((1, 2, 4, 9)))
+        yield (name if number % 3 else f"n{number}.{name}"), counts
+
+
+def test_domain_rows_are_the_plain_rows(wide: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Remembered formula values give the rows each formula gives, also when the memos fill
+    up and start again."""
+    monkeypatch.setattr(DomainRows, "MEMO_SIZE", 7)
+    with Project.open(wide) as project:
+        model, large = load_model(project.db), frozenset(platforms(project.db))
+        sites = [*domain_counts(project.db), *odd_sites()]
+    large |= {"wikipedia.org", "en.wikipedia.org"}
+    rows = DomainRows(model, large)
+    found = [rows.row(domain, site.links, site.live, site.hosts, site.top_target_links,
+                      tuple(site.metrics.values()), site.sites) for domain, site in sites]
+    expected = [plain_domain_row(domain, site, model, large) for domain, site in sites]
+    assert found == expected
+    assert len({row[6:12] for row in expected}) > 100  # many distinct formula values
 
 
 def test_the_domains_step_streams(wide: Path, tmp_path: Path) -> None:

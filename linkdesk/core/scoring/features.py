@@ -10,12 +10,10 @@ INSERT … SELECT that evaluates every per-link formula in SQL.
 from __future__ import annotations
 
 import datetime
-import json
 import sqlite3
 from array import array
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
 
@@ -35,6 +33,7 @@ from linkdesk.core.scoring.matching import (
 from linkdesk.core.scoring.model import SIGNALS, Model
 from linkdesk.core.scoring.network_keys import PATH_SQL
 from linkdesk.core.scoring.words import PLATFORM_DOMAINS
+from linkdesk.core.store.indexes import create_indexes, drop_indexes
 
 Step = Callable[[str], None]
 
@@ -141,8 +140,7 @@ def build_scoped_features(
 _HOST_SQL = "CASE WHEN source_host LIKE 'www.%' THEN substr(source_host, 5) ELSE source_host END"
 
 
-@dataclass(frozen=True)
-class SiteCounts:
+class SiteCounts(NamedTuple):
     """Counts for one referring domain (or, on a platform, one host) and its best metrics."""
 
     links: int
@@ -156,36 +154,92 @@ class SiteCounts:
 _ROOT_SQL = "substr(target_url, 1, instr(substr(target_url, 9), '/') + 7)"
 """The scheme and host of a normalised target URL (`https://host/page` -> `https://host`)."""
 
+DomainFacts = tuple[str, int, int, int, int, tuple[Any, ...], int]
+"""A domain's counts as `domain_counts` finds them, flat: (domain, links, live, hosts,
+top_target_links, its `_METRICS` values, sites)."""
+
 
 def domain_counts(
     db: sqlite3.Connection, scoped: bool = False, own: frozenset[str] = frozenset()
 ) -> Iterator[tuple[str, SiteCounts]]:
     """Per referring domain (of the scope, when `scoped`), in the order of their names: its
     counts, streamed (a wide profile has about a domain per link). `own`: the client's sites
-    (`client_sites`), which count as one site.
+    (`client_sites`), which count as one site."""
+    for domain, links, live, hosts, top, values, sites in _domain_facts(db, scoped, own):
+        metrics = dict(zip(_METRICS, values, strict=True))
+        yield domain, SiteCounts(links, live, hosts, top, metrics, sites)
 
-    One grouped pass over the links sorted by domain and target page gives each domain's
-    links, live links, metrics and links to its most linked page. Only a domain with several
-    hosts or several target sites (few do) needs more: a small query or a little Python.
+
+def _domain_facts(
+    db: sqlite3.Connection, scoped: bool, own: frozenset[str]
+) -> Iterator[DomainFacts]:
+    """`domain_counts` as flat tuples (no object per domain: a wide profile has a million).
+
+    One grouped pass over the links sorted by domain and target page gives each page's links,
+    live links, metrics and hosts; a domain's rows follow one another and are summed up here.
+    (A second GROUP BY would sort them all again: most domains of a wide profile have one.)
+    Only a domain with several hosts or several target sites (few do) needs more: a small
+    query or a little Python.
     """
-    metrics = ", ".join(f"max({name}) AS {name}" for name in _METRICS)
+    metrics = ", ".join(f"max({name})" for name in _METRICS)
     # The whole table is read in its order and sorted: walking the domain index would read it
     # in random order, several times slower once it outgrows the page cache.
     links = f"links {in_scope(True)}" if scoped else "links NOT INDEXED"
     rows = db.execute(
-        f"SELECT domain, sum(n), sum(live), max(n), min(first_host) < max(last_host), "
-        f"{', '.join(f'max({name})' for name in _METRICS)}, "
-        f"CASE WHEN min(root) < max(root) THEN json_group_array(root) END "
-        f"FROM (SELECT domain, count(*) AS n, sum(1 - coalesce(lost, 0)) AS live, "
-        f"min({_HOST_SQL}) AS first_host, max({_HOST_SQL}) AS last_host, {metrics}, "
-        f"{_ROOT_SQL} AS root FROM {links} GROUP BY domain, target_url) "
-        f"GROUP BY domain ORDER BY domain"
+        f"SELECT domain, count(*), sum(1 - coalesce(lost, 0)), min({_HOST_SQL}), "
+        f"max({_HOST_SQL}), {metrics}, {_ROOT_SQL} FROM {links} "
+        f"GROUP BY domain, target_url ORDER BY domain, target_url"
     )
-    for domain, links, live, top, several_hosts, *values, roots in rows:
-        hosts = _distinct_hosts(db, domain) if several_hosts else 1
-        sites = 1 if roots is None else count_sites(map(_site_of, json.loads(roots)), own)
-        metrics_of = dict(zip(_METRICS, values, strict=True))
-        yield domain, SiteCounts(links, live, hosts, top, metrics_of, sites)
+    first: tuple[Any, ...] | None = None
+    more: list[tuple[Any, ...]] = []  # the rows of the domain of `first` after it
+    for row in rows:
+        if first is not None:
+            if row[0] == first[0]:
+                more.append(row)
+                continue
+            yield _summed(db, first, more, own)
+            if more:
+                more = []
+        first = row
+    if first is not None:
+        yield _summed(db, first, more, own)
+
+
+_LAST = len(_METRICS) + 5  # the root's column in a row of `_domain_facts`' query
+
+
+def _summed(
+    db: sqlite3.Connection, first: tuple[Any, ...], more: list[tuple[Any, ...]],
+    own: frozenset[str],
+) -> DomainFacts:
+    """A domain's facts from the rows of its target pages, as SQL's aggregates would sum
+    them (`first`, then `more` in their order)."""
+    domain = first[0]
+    if not more:
+        hosts = _distinct_hosts(db, domain) if first[3] < first[4] else 1
+        return domain, first[1], first[2], hosts, first[1], first[5:_LAST], 1
+    group = [first, *more]
+    several_hosts = min(row[3] for row in group) < max(row[4] for row in group)
+    hosts = _distinct_hosts(db, domain) if several_hosts else 1
+    roots = {row[_LAST] for row in group}
+    sites = 1 if len(roots) == 1 else count_sites(map(_site_of, roots), own)
+    values = tuple(_sql_max(row[5 + index] for row in group) for index in range(len(_METRICS)))
+    return (domain, sum(row[1] for row in group), sum(row[2] for row in group), hosts,
+            max(row[1] for row in group), values, sites)
+
+
+def _sql_max(values: Iterable[Any]) -> Any:
+    """SQL's max() of some column values: NULLs aside, numbers below text below blobs (a REAL
+    column keeps a text it cannot read as a number); the first of equal values."""
+    known = [value for value in values if value is not None]
+    if not known:
+        return None
+    if all(isinstance(value, (int, float)) for value in known):
+        return max(known)
+    return max(known, key=lambda value: (
+        (0, value, b"") if isinstance(value, (int, float))
+        else (1, 0, value.encode()) if isinstance(value, str) else (2, 0, bytes(value))
+    ))
 
 
 def _distinct_hosts(db: sqlite3.Connection, domain: str) -> int:
@@ -213,24 +267,106 @@ def domain_row(
     `large`: the large platforms (the disavow warnings' list), whose language or user
     subdomains (en.wikipedia.org, de.wikipedia.org) are no self-made network.
     """
-    platform = domain in PLATFORM_DOMAINS
-    scope = flags.bits_of(flags.domain_name_flags(domain))
-    if not (platform or domain in large) and site.hosts >= model.detection["many_subdomains"]:
-        scope |= BIT["many_subdomains"]
-    if site.sites >= model.detection["many_sites"]:
-        scope |= BIT["many_sites"]
-    metrics = site.metrics
-    return (
-        domain, site.links, site.live, site.hosts, site.top_target_links, int(platform),
-        signals.domain_authority(metrics),
-        signals.domain_trust(metrics["trust_flow"], metrics["citation_flow"]),
-        signals.domain_traffic(metrics["domain_traffic"]),
-        signals.domain_country(domain, model),
-        # On a blog platform the hosts are different people's sites: no reach counted.
-        signals.site_repetition(site.links, 1 if platform else site.sites),
-        int(signals.site_footer(site.links, site.top_target_links, model)),
-        scope, scope,
+    values = tuple(site.metrics[name] for name in _METRICS)
+    return DomainRows(model, large).row(
+        domain, site.links, site.live, site.hosts, site.top_target_links, values, site.sites
     )
+
+
+class DomainRows:
+    """Makes `domain_scores` facts rows (`domain_row`) for many domains of one model.
+
+    Each formula's value is worked out once per distinct input and kept: metrics, link counts
+    and TLDs repeat across a wide profile's million domains. Each memo is cleared when it
+    reaches `MEMO_SIZE` entries, so memory stays bounded however many distinct values come.
+    """
+
+    MEMO_SIZE = 50_000
+
+    def __init__(self, model: Model, large: frozenset[str] = frozenset()) -> None:
+        self.model = model
+        self.large = large
+        self.many_subdomains = model.detection["many_subdomains"]
+        self.many_sites = model.detection["many_sites"]
+        self.authority: dict[tuple[Any, ...], int | None] = {}
+        self.trust: dict[tuple[Any, Any], int] = {}
+        self.traffic: dict[Any, int | None] = {}
+        self.country: dict[str, int] = {}
+        self.repetition: dict[tuple[int, int, int], tuple[int, int]] = {}
+
+    def row(
+        self, domain: str, links: int, live: int, hosts: int, top: int,
+        values: tuple[Any, ...], sites: int,
+    ) -> tuple[object, ...]:
+        """The facts columns of one domain's row (`DomainFacts` unpacked)."""
+        platform = domain in PLATFORM_DOMAINS
+        scope = flags.domain_name_bits(domain)
+        if hosts >= self.many_subdomains and not (platform or domain in self.large):
+            scope |= BIT["many_subdomains"]
+        if sites >= self.many_sites:
+            scope |= BIT["many_sites"]
+        rating, trust_flow, citation_flow, authority, traffic = values
+        # On a blog platform the hosts are different people's sites: no reach counted.
+        return (
+            domain, links, live, hosts, top, int(platform),
+            self._authority(rating, trust_flow, authority),
+            self._trust(trust_flow, citation_flow),
+            self._traffic(traffic),
+            self._country(domain),
+            *self._repetition(links, top, 1 if platform else sites),
+            scope, scope,
+        )
+
+    def _authority(self, rating: Any, trust_flow: Any, authority: Any) -> int | None:
+        key = (rating, trust_flow, authority)
+        found = self.authority.get(key, self)
+        if found is self:
+            found = _remember(self.authority, key, signals.domain_authority({
+                "domain_rating": rating, "trust_flow": trust_flow,
+                "domain_authority": authority,
+            }))
+        return found  # type: ignore[return-value]
+
+    def _trust(self, trust_flow: Any, citation_flow: Any) -> int:
+        key = (trust_flow, citation_flow)
+        found = self.trust.get(key)
+        if found is None:
+            found = _remember(self.trust, key, signals.domain_trust(trust_flow, citation_flow))
+        return found
+
+    def _traffic(self, traffic: Any) -> int | None:
+        found = self.traffic.get(traffic, self)
+        if found is self:
+            found = _remember(self.traffic, traffic, signals.domain_traffic(traffic))
+        return found  # type: ignore[return-value]
+
+    def _country(self, domain: str) -> int:
+        tld = domain.rsplit(".", 1)[-1]  # the country signal reads only the TLD
+        found = self.country.get(tld)
+        if found is None:
+            found = _remember(self.country, tld, signals.domain_country(domain, self.model))
+        return found
+
+    def _repetition(self, links: int, top: int, sites: int) -> tuple[int, int]:
+        key = (links, top, sites)
+        found = self.repetition.get(key)
+        if found is None:
+            found = _remember(self.repetition, key, (
+                signals.site_repetition(links, sites),
+                int(signals.site_footer(links, top, self.model)),
+            ))
+        return found
+
+
+_Value = TypeVar("_Value")
+
+
+def _remember(memo: dict[Any, _Value], key: Any, value: _Value) -> _Value:
+    """Keep `value` under `key`, first emptying `memo` when it is full."""
+    if len(memo) >= DomainRows.MEMO_SIZE:
+        memo.clear()
+    memo[key] = value
+    return value
 
 
 _DOMAIN_COLUMNS = (
@@ -240,10 +376,8 @@ _DOMAIN_COLUMNS = (
 
 
 def _build_domains(db: sqlite3.Connection, model: Model, scoped: bool = False) -> None:
-    large = frozenset(large_platforms(db))
-    own = client_sites(model)
-    rows = (domain_row(domain, site, model, large)
-            for domain, site in domain_counts(db, scoped, own))
+    make = DomainRows(model, frozenset(large_platforms(db))).row
+    rows = (make(*facts) for facts in _domain_facts(db, scoped, client_sites(model)))
     insert = (f"INSERT INTO domain_scores ({', '.join(_DOMAIN_COLUMNS)}) "
               f"VALUES ({', '.join('?' for _ in _DOMAIN_COLUMNS)})")
     if scoped:  # the scope's rows keep their ids; domains left without links go
@@ -251,9 +385,12 @@ def _build_domains(db: sqlite3.Connection, model: Model, scoped: bool = False) -
                    f"(SELECT domain FROM links {in_scope(True)})")
         insert += " ON CONFLICT (domain) DO UPDATE SET " + ", ".join(
             f"{name} = excluded.{name}" for name in _DOMAIN_COLUMNS[1:])
-    else:
+        db.executemany(insert, rows)
+    else:  # a million rows (a wide profile) load faster with their indexes built afterwards
         db.execute("DELETE FROM domain_scores")
-    db.executemany(insert, rows)
+        indexes = drop_indexes(db, "domain_scores")
+        db.executemany(insert, rows)
+        create_indexes(db, indexes)
     # On blog platforms each host is somebody else's site: count repetition per host.
     db.execute("DROP TABLE IF EXISTS temp.score_hosts")
     db.execute(

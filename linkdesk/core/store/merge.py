@@ -299,26 +299,44 @@ NOFOLLOWISH_SQL = "(coalesce(nofollow, 0) + coalesce(ugc, 0) + coalesce(sponsore
 
 
 TOUCHED = "temp.touched_domains"
+FIRST_LINKS = "temp.touched_first_links"
+"""One row: whether the project had no links when the batch began. Then the batch touches
+every domain its links have (the files' and Search Console's rows touch their domains, and
+nothing else adds links), and the roll-up reads the links without looking each one up."""
 
 
 def start_touching(db: sqlite3.Connection) -> None:
     """Begin collecting the referring domains an import changes."""
     db.execute(f"DROP TABLE IF EXISTS {TOUCHED}")
     db.execute(f"CREATE TABLE {TOUCHED} (domain TEXT PRIMARY KEY) WITHOUT ROWID")
+    db.execute(f"DROP TABLE IF EXISTS {FIRST_LINKS}")
+    db.execute(f"CREATE TABLE {FIRST_LINKS} AS SELECT NOT EXISTS (SELECT 1 FROM links) AS first")
 
 
 def touch_domains(db: sqlite3.Connection, select_domains: str, *params: object) -> None:
-    """Note the domains a query returns as changed by this import."""
-    db.execute(f"INSERT OR IGNORE INTO {TOUCHED} {select_domains}", params)
+    """Note the domains a query returns as changed by this import.
+
+    `select_domains` is a SELECT without ORDER BY: its domains are added in order. In the
+    order a file lists them, a wide profile's million domains would land all over the table
+    (7 s instead of under 1 s for a million, as the table outgrows SQLite's page cache).
+    """
+    db.execute(f"INSERT OR IGNORE INTO {TOUCHED} {select_domains} ORDER BY 1", params)
 
 
 def rebuild_referring_domains(db: sqlite3.Connection) -> None:
     """Rebuild the touched referring domains from links and Search Console's linking sites.
 
     Only the domains an import touched are rebuilt, so a small import into a big project stays
-    quick.
+    quick. The links of a first batch (the project had none) are all touched: they are read in
+    table order and sorted, not found domain by domain (a wide profile's million domains).
     """
     touched = f"(SELECT domain FROM {TOUCHED})"
+    first = db.execute(  # without the note (a caller that filled TOUCHED itself): look up
+        "SELECT EXISTS (SELECT 1 FROM temp.sqlite_master WHERE name = ?)",
+        (FIRST_LINKS.removeprefix("temp."),),
+    ).fetchone()[0] and db.execute(f"SELECT first FROM {FIRST_LINKS}").fetchone()[0]
+    links, where = ("links AS l NOT INDEXED", "") if first else (
+        "links AS l", f"WHERE l.domain IN {touched}")
     db.execute(f"DELETE FROM referring_domains WHERE domain IN {touched}")
     db.execute(
         f"""
@@ -330,8 +348,8 @@ def rebuild_referring_domains(db: sqlite3.Connection) -> None:
             max(l.google_seen) OR gs.domain IS NOT NULL, gs.linking_pages,
             min(l.first_seen), max(l.last_seen), max(l.domain_rating), max(l.trust_flow),
             max(l.citation_flow), max(l.domain_authority), max(l.spam_score)
-        FROM links AS l LEFT JOIN google_sites AS gs ON gs.domain = l.domain
-        WHERE l.domain IN {touched}
+        FROM {links} LEFT JOIN google_sites AS gs ON gs.domain = l.domain
+        {where}
         GROUP BY l.domain
         """
     )
@@ -342,4 +360,5 @@ def rebuild_referring_domains(db: sqlite3.Connection) -> None:
         f"WHERE domain IN {touched} AND domain NOT IN (SELECT domain FROM referring_domains)"
     )
     db.execute(f"DROP TABLE IF EXISTS {TOUCHED}")
+    db.execute(f"DROP TABLE IF EXISTS {FIRST_LINKS}")
 
