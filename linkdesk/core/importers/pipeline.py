@@ -466,16 +466,23 @@ class _Job:
         stager.create_table(self.db, merge.STAGE)
         insert = stager.insert_sql(merge.STAGE)
         split = parallel.plan(member, encoding, detected.header_index + 1)
+        second_half = None  # the table the second process staged into, when it did
         if split is None:
             imported = self._stage_rows(stager, insert, stream)
         else:
-            imported = self._stage_in_two_halves(member, encoding, detected, stager, split, stream)
+            imported, second_half = self._stage_in_two_halves(
+                member, encoding, detected, stager, split, stream
+            )
         result = ImportResult(name, fmt.vendor, fmt.name, fmt.label, rows_imported=imported)
         if imported:
-            merge.touch_domains(self.db, f"SELECT DISTINCT domain FROM {merge.STAGE}")
+            first = self.db.execute("SELECT NOT EXISTS (SELECT 1 FROM links)").fetchone()[0]
             result.links_added, result.links_merged = merge.merge_stage(
-                self.db, import_id, fmt.vendor, stager.fields
+                self.db, import_id, fmt.vendor, stager.fields, second_half
             )
+            # Into an empty project every link is this file's: its domains are read from the
+            # domain index just built, not sorted out of the staged rows.
+            touched = "links" if first else merge.STAGE
+            merge.touch_domains(self.db, f"SELECT DISTINCT domain FROM {touched}")
         merge.drop_stage(self.db)
         return result
 
@@ -494,10 +501,11 @@ class _Job:
         stager: LinkStager,
         split: parallel.Plan,
         stream: RowStream,
-    ) -> int:
+    ) -> tuple[int, str | None]:
         """Stage the first half here while a second process stages the second half.
 
-        Should the second process fail to run, this process stages that half too.
+        Returns the rows staged, and the table of the second process's rows (None when this
+        process staged them too: should the second process fail to run, it does).
         """
         fmt = detected.export_format
         assert fmt is not None
@@ -529,6 +537,7 @@ class _Job:
             return rows
 
         notes = self.halves_notes = stream.text_notes().upto(detected.header_index + 1)
+        second_half = None
         try:
             first = half(split.data_start, split.split, detected.header_index + 1, 2)
             notes.add(first.text_notes())
@@ -540,9 +549,10 @@ class _Job:
             else:
                 self.db.execute("ATTACH DATABASE ? AS part", (second.scratch,))
                 second.attached = True
-                staged += self.db.execute(
-                    f"INSERT INTO {merge.STAGE} SELECT * FROM {parallel.PART_TABLE}"
-                ).rowcount
+                second_half = parallel.PART_TABLE  # merged from there: no copy into the stage
+                staged += self.db.execute(  # its rowids run from 1 without a gap
+                    f"SELECT coalesce(max(rowid), 0) FROM {second_half}"
+                ).fetchone()[0]
             notes.add(second_notes)
         except BaseException:
             second.stop()
@@ -550,7 +560,7 @@ class _Job:
         stream.rows_read = first.rows_read + rows_read
         stream.skipped = first.skipped + skipped
         self._report(name, stream.rows_read, total, total)
-        return staged
+        return staged, second_half
 
     # -- Search Console rows -----------------------------------------------------------------
 
