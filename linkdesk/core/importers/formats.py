@@ -7,7 +7,7 @@ columns present in the file; fields whose columns are all absent stay empty (neu
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from linkdesk.core.fields import FIELDS, Kind
@@ -32,8 +32,6 @@ class Derived:
 
     columns: tuple[str, ...]
     compute: Callable[..., object]
-    # The same for a whole column of cells at once (a one-column field), run in C.
-    compute_column: Callable[[Sequence[str]], Sequence[object]] | None = None
 
 
 def _is(word: str) -> Derived:
@@ -46,12 +44,7 @@ def _mentions(column: str, word: str) -> Derived:
 
 
 def _filled(column: str) -> Derived:
-    return Derived((column,), lambda cell: int(bool(cell.strip())), _filled_cells)
-
-
-def _filled_cells(cells: Sequence[str]) -> Sequence[object]:
-    # Booleans: SQLite stores them as the integers 1 and 0, as `compute` gives them.
-    return list(map(bool, map(str.strip, cells)))
+    return Derived((column,), lambda cell: int(bool(cell.strip())))
 
 
 def _date_if_true(flag_column: str, date_column: str) -> Derived:
