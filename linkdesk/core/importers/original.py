@@ -4,7 +4,9 @@ Every original column of every row stays in the project, including the columns L
 not understand: the text of the file is stored zlib-compressed in chunks of whole lines, each
 chunk labelled with its line numbers. Measured on a 1M-row Ahrefs export, this costs almost
 nothing on the import path (a second thread reads and compresses while the main thread parses;
-zlib releases the GIL), where a JSON or joined-cells column per row added 3–4 s.
+zlib releases the GIL), where a JSON or joined-cells column per row added 3–4 s. A big file
+staged in two halves has its text compressed by the second process instead, once its half is
+staged, while the importing process merges the rows (`member_chunks`, parallel.py).
 """
 
 from __future__ import annotations

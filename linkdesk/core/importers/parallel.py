@@ -3,7 +3,8 @@
 Parsing CSV and normalising URLs is Python-bound, so one core is the limit of a single process.
 A big plain-text export is cut in two at a record boundary; a spawned process stages the second
 half into a scratch SQLite file while this process stages the first half; the scratch table is
-then copied into the import's own staging table (in C, inside the import's transaction).
+then merged from there (in C, inside the import's transaction). Its half staged, the second
+process compresses the whole file's text into another scratch file, while this process merges.
 
 A record boundary is found without parsing: in RFC 4180 CSV a newline lies outside quotes exactly
 when an even number of `"` precede it, since quotes inside quoted cells are doubled.
