@@ -39,6 +39,9 @@ def everything(project: Project) -> dict[str, list[tuple[object, ...]]]:
         "skipped": db.execute("SELECT line_no, reason FROM skipped_rows ORDER BY 1").fetchall(),
         "imports": db.execute("SELECT rows_read, rows_imported, rows_skipped FROM imports")
         .fetchall(),
+        "text": db.execute(  # the file's own text, whichever process compressed it
+            "SELECT first_line, last_line, text_z FROM import_chunks ORDER BY first_line"
+        ).fetchall(),
     }
 
 
@@ -132,6 +135,25 @@ def test_if_the_second_process_fails_this_one_stages_its_half(
     monkeypatch.setattr(parallel.SecondHalf, "result", crashed)
     two = import_with(tmp_path, export, "two.linkdesk", 1, monkeypatch)
     assert everything(two) == everything(one)
+
+
+def test_the_text_is_compressed_by_the_second_process_or_else_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    export = tmp_path / "ahrefs.csv"
+    write_ahrefs(export, tricky_profile(3_000))
+    one = import_with(tmp_path, export, "one.linkdesk", 1 << 40, monkeypatch)
+    two = import_with(tmp_path, export, "two.linkdesk", 1, monkeypatch)
+    assert everything(two) == everything(one)
+    assert everything(two)["text"]
+
+    def failed(self: parallel.SecondHalf) -> bool:
+        self.stop()
+        return False  # as when the process could not compress the text
+
+    monkeypatch.setattr(parallel.SecondHalf, "text_result", failed)
+    three = import_with(tmp_path, export, "three.linkdesk", 1, monkeypatch)
+    assert everything(three) == everything(one)
 
 
 def test_main_module_is_restored_when_two_imports_start_at_once() -> None:

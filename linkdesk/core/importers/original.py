@@ -4,7 +4,9 @@ Every original column of every row stays in the project, including the columns L
 not understand: the text of the file is stored zlib-compressed in chunks of whole lines, each
 chunk labelled with its line numbers. Measured on a 1M-row Ahrefs export, this costs almost
 nothing on the import path (a second thread reads and compresses while the main thread parses;
-zlib releases the GIL), where a JSON or joined-cells column per row added 3–4 s.
+zlib releases the GIL), where a JSON or joined-cells column per row added 3–4 s. A big file
+staged in two halves has its text compressed by the second process instead, once its half is
+staged, while the importing process merges the rows (`member_chunks`, parallel.py).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import io
 import sqlite3
 import threading
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from linkdesk.core.importers.reader import ExportMember, open_lines
 
@@ -65,33 +67,16 @@ class OriginalTextCompressor:
                 self._ready.notify_all()
 
     def _compress(self, blocks: Iterator[str]) -> None:
-        first_line = 1
-        pending: list[str] = []  # whole lines, but for the file's last one
-        size = 0
-        for block in blocks:
+        for chunk in compressed_chunks(blocks):
             if self._stop.is_set():
                 return
-            pending.append(block)
-            size += len(block)
-            if size >= CHUNK_CHARS:
-                first_line = self._store("".join(pending), first_line)
-                pending, size = [], 0
-        if pending and not self._stop.is_set():
-            self._store("".join(pending), first_line, trailing=True)
-
-    def _store(self, piece: str, first_line: int, *, trailing: bool = False) -> int:
-        data = piece.encode("utf-8")
-        count = _line_count(data)
-        if trailing and not data.endswith((b"\n", b"\r")):
-            count += 1
-        last_line = first_line + max(count, 1) - 1
-        blob = zlib.compress(data, _LEVEL)
-        with self._ready:
-            self.chunks.append((first_line, last_line, blob))
-            self._ready.notify_all()
-            # Wait for a drain rather than read further ahead (cancel() wakes it too).
-            self._ready.wait_for(lambda: len(self.chunks) < MAX_PENDING or self._stop.is_set())
-        return last_line + 1
+            with self._ready:
+                self.chunks.append(chunk)
+                self._ready.notify_all()
+                # Wait for a drain rather than read further ahead (cancel() wakes it too).
+                self._ready.wait_for(
+                    lambda: len(self.chunks) < MAX_PENDING or self._stop.is_set()
+                )
 
     def drain(self) -> list[tuple[int, int, bytes]]:
         """Take the chunks compressed so far (so they need not wait in memory)."""
@@ -122,6 +107,37 @@ class OriginalTextCompressor:
         if self._error is not None:
             raise self._error
         return collected
+
+
+def compressed_chunks(blocks: Iterable[str]) -> Iterator[tuple[int, int, bytes]]:
+    """(first line, last line, compressed text) chunks of the text's blocks of whole lines."""
+    first_line = 1
+    pending: list[str] = []  # whole lines, but for the file's last one
+    size = 0
+    for block in blocks:
+        pending.append(block)
+        size += len(block)
+        if size >= CHUNK_CHARS:
+            chunk = _chunk("".join(pending), first_line)
+            yield chunk
+            first_line = chunk[1] + 1
+            pending, size = [], 0
+    if pending:
+        yield _chunk("".join(pending), first_line, trailing=True)
+
+
+def _chunk(piece: str, first_line: int, *, trailing: bool = False) -> tuple[int, int, bytes]:
+    data = piece.encode("utf-8")
+    count = _line_count(data)
+    if trailing and not data.endswith((b"\n", b"\r")):
+        count += 1
+    return first_line, first_line + max(count, 1) - 1, zlib.compress(data, _LEVEL)
+
+
+def member_chunks(member: ExportMember, encoding: str) -> Iterator[tuple[int, int, bytes]]:
+    """The compressed chunks of a member's text, read here (not in a thread)."""
+    with open_lines(member, encoding) as (lines, _):
+        yield from compressed_chunks(lines.text_blocks())
 
 
 def store_chunks(

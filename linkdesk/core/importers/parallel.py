@@ -3,7 +3,8 @@
 Parsing CSV and normalising URLs is Python-bound, so one core is the limit of a single process.
 A big plain-text export is cut in two at a record boundary; a spawned process stages the second
 half into a scratch SQLite file while this process stages the first half; the scratch table is
-then copied into the import's own staging table (in C, inside the import's transaction).
+then merged from there (in C, inside the import's transaction). Its half staged, the second
+process compresses the whole file's text into another scratch file, while this process merges.
 
 A record boundary is found without parsing: in RFC 4180 CSV a newline lies outside quotes exactly
 when an even number of `"` precede it, since quotes inside quoted cells are doubled.
@@ -29,6 +30,7 @@ from typing import Any
 
 from linkdesk.core.importers import formats
 from linkdesk.core.importers.lines import TextLines, TextNotes
+from linkdesk.core.importers.original import member_chunks
 from linkdesk.core.importers.reader import ExportMember
 from linkdesk.core.importers.rows import RowStream, SkippedRow, cyclic_gc_paused
 from linkdesk.core.importers.staging import LinkStager
@@ -38,6 +40,8 @@ MIN_BYTES = 24 * 1024 * 1024  # below this, starting a process costs more than i
 _SINGLE_BYTE_NEWLINES = ("utf-8", "utf-8-sig", "cp1252")
 _BLOCK = 8 * 1024 * 1024
 PART_TABLE = "part.stage"
+_TEXT_NAME = "chunks"
+TEXT_TABLE = f"part_text.{_TEXT_NAME}"
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,8 @@ class PartJob:
     format_name: str
     mapping: dict[str, str] | None
     scratch: str
+    compress_text: bool = False  # then compress the whole file's text too, into:
+    text_scratch: str = ""
 
 
 def plan(member: ExportMember, encoding: str, header_line: int) -> Plan | None:
@@ -206,10 +212,28 @@ def _stage_part(job: PartJob, results: multiprocessing.connection.Connection) ->
         skipped = [(row.line, row.reason) for row in stream.skipped]
         results.send(("ok", stream.rows_read, skipped, lines.notes))
         _log.debug("second half staged in %.2f s", time.perf_counter() - started)
+        if job.text_scratch:
+            _compress_text(job)
+            results.send(("text", 0, [], None))
     except Exception as error:  # reported to the importing process, which fails the import
         results.send(("error", f"{type(error).__name__}: {error}", [], None))
     finally:
         results.close()
+
+
+def _compress_text(job: PartJob) -> None:
+    """Second process, its half staged: compress the whole file's text into a scratch database
+    (the importing process is merging rows meanwhile: a core it would leave idle)."""
+    db = sqlite3.connect(job.text_scratch, isolation_level=None)
+    db.execute("PRAGMA journal_mode = OFF")
+    db.execute("PRAGMA synchronous = OFF")
+    db.execute(f"CREATE TABLE {_TEXT_NAME} (first_line, last_line, text_z)")
+    db.execute("BEGIN")
+    with cyclic_gc_paused():
+        for chunk in member_chunks(ExportMember(Path(job.path)), job.encoding):
+            db.execute(f"INSERT INTO {_TEXT_NAME} VALUES (?, ?, ?)", chunk)
+    db.execute("COMMIT")
+    db.close()
 
 
 @contextmanager
@@ -250,8 +274,12 @@ class SecondHalf:
     def __init__(self, job_without_scratch: PartJob) -> None:
         self.folder = tempfile.mkdtemp(prefix="linkdesk-import-")
         self.scratch = os.path.join(self.folder, "part.db")
-        self.attached = False
-        job = PartJob(**{**job_without_scratch.__dict__, "scratch": self.scratch})
+        compress = job_without_scratch.compress_text  # see `text_result`
+        self.text_scratch = os.path.join(self.folder, "text.db") if compress else ""
+        self.attached = False  # the scratch database is attached as `part`
+        self.text_attached = False  # the text's, as `part_text`
+        job = PartJob(**{**job_without_scratch.__dict__, "scratch": self.scratch,
+                         "text_scratch": self.text_scratch})
         context = multiprocessing.get_context("spawn")
         self._receiver, sender = context.Pipe(duplex=False)
         self._process = context.Process(target=_stage_part, args=(job, sender), daemon=True)
@@ -268,10 +296,23 @@ class SecondHalf:
             status, value, skipped, notes = self._receiver.recv()
         except EOFError:
             status, value, skipped, notes = "error", "the import process stopped", [], None
-        self._process.join()
+        if not self.text_scratch or status != "ok":
+            self._process.join()
         if status != "ok":
             raise SecondHalfFailed(str(value))
         return int(value), [SkippedRow(line, reason) for line, reason in skipped], notes
+
+    def text_result(self) -> bool:
+        """After `result()`: wait for the file's text; whether it is in `text_scratch`
+        (table TEXT_TABLE once attached). False when it could not be compressed there."""
+        try:
+            status = self._receiver.recv()[0]
+        except EOFError:
+            status = "error"
+        self._process.join()
+        if status != "text":
+            _log.warning("the second import process could not compress the file's text")
+        return status == "text"
 
     def stop(self) -> None:
         """End the process (a cancel or a failure of this half)."""
@@ -280,7 +321,8 @@ class SecondHalf:
         self._process.join()
 
     def remove(self) -> None:
-        """Delete the scratch database."""
+        """Delete the scratch databases (ending the process, should it still run)."""
+        self.stop()
         for name in os.listdir(self.folder):
             os.unlink(os.path.join(self.folder, name))
         os.rmdir(self.folder)

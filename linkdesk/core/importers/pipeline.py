@@ -28,7 +28,12 @@ from linkdesk.core.importers.archive import MEMBERS_NAMED
 from linkdesk.core.importers.detect import HEAD_LINES, Detected, GoogleReport
 from linkdesk.core.importers.google import LABELS, stage_google_batch
 from linkdesk.core.importers.lines import TextNotes
-from linkdesk.core.importers.original import OriginalTextCompressor, store_chunks
+from linkdesk.core.importers.original import (
+    MAX_PENDING,
+    OriginalTextCompressor,
+    member_chunks,
+    store_chunks,
+)
 from linkdesk.core.importers.reader import (
     ExportMember,
     ExportReadError,
@@ -330,6 +335,7 @@ class _Job:
         self.cancelled = cancelled
         self.scratch: list[parallel.SecondHalf] = []  # second processes' scratch databases
         self.original: OriginalTextCompressor | None = None  # of the CSV being imported
+        self.text_by: parallel.SecondHalf | None = None  # or the second process compresses it
         self.halves_notes: TextNotes | None = None  # what reading the halves of a split met
         self.import_id = 0
 
@@ -338,6 +344,8 @@ class _Job:
         for second in self.scratch:
             if second.attached:
                 self.db.execute("DETACH DATABASE part")
+            if second.text_attached:
+                self.db.execute("DETACH DATABASE part_text")
             second.remove()
         self.scratch.clear()
 
@@ -377,7 +385,7 @@ class _Job:
     def _import_member(self, member: ExportMember, digest: str, encoding: str) -> ImportResult:
         name = member.display_name
         total = member.size()
-        original = self.original = OriginalTextCompressor(member, encoding)
+        self.original = self.text_by = None  # the links path decides who compresses the text
         self.halves_notes = None
         try:
             with open_lines(member, encoding) as (lines, position):
@@ -395,13 +403,15 @@ class _Job:
                 )
                 import_id = self.import_id = self._record_import(member, digest, encoding, detected)
                 if detected.google_report is not None:
+                    self.original = OriginalTextCompressor(member, encoding)
                     result = self._import_google(name, import_id, detected.google_report, stream)
                 else:
                     result = self._import_links(member, import_id, detected, stream, encoding)
         except BaseException:
-            original.cancel()
+            if self.original is not None:
+                self.original.cancel()
             raise
-        store_chunks(self.db, import_id, original.result())
+        self._store_text(member, encoding, import_id)
         notes = self.halves_notes or lines.notes
         result.warnings = duplicate_columns(detected) + notes.warnings()
         stream.skipped.sort(key=lambda row: row.line)
@@ -426,6 +436,26 @@ class _Job:
             ),
         )
         return result
+
+    def _store_text(self, member: ExportMember, encoding: str, import_id: int) -> None:
+        """Keep the file's text: compressed by the thread, by the second process, or (should
+        that process have failed) here and now."""
+        if self.original is not None:
+            store_chunks(self.db, import_id, self.original.result())
+            return
+        second = self.text_by
+        if second is not None and second.text_result():
+            self.db.execute("ATTACH DATABASE ? AS part_text", (second.text_scratch,))
+            second.text_attached = True
+            self.db.execute(
+                f"INSERT INTO import_chunks SELECT ?, first_line, last_line, text_z "
+                f"FROM {parallel.TEXT_TABLE}",
+                (import_id,),
+            )
+            return
+        chunks = member_chunks(member, encoding)
+        while some := list(islice(chunks, MAX_PENDING)):
+            store_chunks(self.db, import_id, some)
 
     def _record_import(
         self, member: ExportMember, digest: str, encoding: str, detected: Detected
@@ -466,16 +496,24 @@ class _Job:
         stager.create_table(self.db, merge.STAGE)
         insert = stager.insert_sql(merge.STAGE)
         split = parallel.plan(member, encoding, detected.header_index + 1)
+        second_half = None  # the table the second process staged into, when it did
         if split is None:
+            self.original = OriginalTextCompressor(member, encoding)
             imported = self._stage_rows(stager, insert, stream)
         else:
-            imported = self._stage_in_two_halves(member, encoding, detected, stager, split, stream)
+            imported, second_half = self._stage_in_two_halves(
+                member, encoding, detected, stager, split, stream
+            )
         result = ImportResult(name, fmt.vendor, fmt.name, fmt.label, rows_imported=imported)
         if imported:
-            merge.touch_domains(self.db, f"SELECT DISTINCT domain FROM {merge.STAGE}")
+            first = self.db.execute("SELECT NOT EXISTS (SELECT 1 FROM links)").fetchone()[0]
             result.links_added, result.links_merged = merge.merge_stage(
-                self.db, import_id, fmt.vendor, stager.fields
+                self.db, import_id, fmt.vendor, stager.fields, second_half
             )
+            # Into an empty project every link is this file's: its domains are read from the
+            # domain index just built, not sorted out of the staged rows.
+            touched = "links" if first else merge.STAGE
+            merge.touch_domains(self.db, f"SELECT DISTINCT domain FROM {touched}")
         merge.drop_stage(self.db)
         return result
 
@@ -494,10 +532,11 @@ class _Job:
         stager: LinkStager,
         split: parallel.Plan,
         stream: RowStream,
-    ) -> int:
+    ) -> tuple[int, str | None]:
         """Stage the first half here while a second process stages the second half.
 
-        Should the second process fail to run, this process stages that half too.
+        Returns the rows staged, and the table of the second process's rows (None when this
+        process staged them too: should the second process fail to run, it does).
         """
         fmt = detected.export_format
         assert fmt is not None
@@ -505,6 +544,7 @@ class _Job:
             parallel.PartJob(
                 str(member.path), split.split, split.end, split.second_first_line, encoding,
                 detected.delimiter, detected.columns, fmt.name, fmt.mapping, scratch="",
+                compress_text=True,  # after its half: while this process merges the rows
             )
         )
         self.scratch.append(second)
@@ -529,20 +569,23 @@ class _Job:
             return rows
 
         notes = self.halves_notes = stream.text_notes().upto(detected.header_index + 1)
+        second_half = None
         try:
             first = half(split.data_start, split.split, detected.header_index + 1, 2)
             notes.add(first.text_notes())
             try:
                 rows_read, skipped, second_notes = second.result()
-            except parallel.SecondHalfFailed:
+            except parallel.SecondHalfFailed:  # its text is compressed here, at the end
                 rest = half(split.split, split.end, split.second_first_line - 1, 1)
                 rows_read, skipped, second_notes = rest.rows_read, rest.skipped, rest.text_notes()
             else:
                 self.db.execute("ATTACH DATABASE ? AS part", (second.scratch,))
                 second.attached = True
-                staged += self.db.execute(
-                    f"INSERT INTO {merge.STAGE} SELECT * FROM {parallel.PART_TABLE}"
-                ).rowcount
+                self.text_by = second
+                second_half = parallel.PART_TABLE  # merged from there: no copy into the stage
+                staged += self.db.execute(  # its rowids run from 1 without a gap
+                    f"SELECT coalesce(max(rowid), 0) FROM {second_half}"
+                ).fetchone()[0]
             notes.add(second_notes)
         except BaseException:
             second.stop()
@@ -550,7 +593,7 @@ class _Job:
         stream.rows_read = first.rows_read + rows_read
         stream.skipped = first.skipped + skipped
         self._report(name, stream.rows_read, total, total)
-        return staged
+        return staged, second_half
 
     # -- Search Console rows -----------------------------------------------------------------
 

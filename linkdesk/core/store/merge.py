@@ -69,35 +69,46 @@ def drop_stage(db: sqlite3.Connection) -> None:
 
 
 def merge_stage(
-    db: sqlite3.Connection, import_id: int, vendor: str, fields: list[str]
+    db: sqlite3.Connection, import_id: int, vendor: str, fields: list[str],
+    second_half: str | None = None,
 ) -> tuple[int, int]:
     """Merge the staged rows into links and observations; return (links added, links merged).
 
     New links take their fields straight from the staged row (the latest one, when a file lists
     a link twice); links with several observations are then recomputed exactly.
+    `second_half`, a table like the stage's, holds the rows staged after the stage's own.
     """
-    add_targets(db, f"SELECT DISTINCT target_url FROM {STAGE}")
     previous_link_max = db.execute("SELECT coalesce(max(id), 0) FROM links").fetchone()[0]
+    if second_half is not None and previous_link_max:  # into links: merged as one stage
+        db.execute(f"INSERT INTO {STAGE} SELECT * FROM {second_half}")
+        second_half = None
+    staged_urls = STAGE
+    if second_half is not None:  # the stage's URLs first, as if it held both halves
+        staged_urls = (f"(SELECT target_url FROM {STAGE} "
+                       f"UNION ALL SELECT target_url FROM {second_half})")
+    add_targets(db, f"SELECT DISTINCT target_url FROM {staged_urls}")
     if previous_link_max == 0:
-        return _merge_into_empty(db, import_id, vendor, fields), 0
+        return _merge_into_empty(db, import_id, vendor, fields, second_half), 0
     previous_observation_max = db.execute(
         "SELECT coalesce(max(id), 0) FROM observations"
     ).fetchone()[0]
     columns = "".join(f", {name}" for name in fields)
-    # One max() makes SQLite take the other (bare) columns from that row: the latest one.
+    # One max() makes SQLite take the other (bare) column from that row: the latest one's
+    # rowid. Grouping sorts only the keys; each group's row is then read by its rowid.
     latest = (
         "max(coalesce(last_seen, '') || printf('%012d', line_no))"
         if "last_seen" in fields
         else "max(line_no)"
     )
+    staged = "".join(f", s.{name}" for name in fields)
     db.execute(
         f"INSERT INTO links (source_url, target_url, target_id, source_host, domain, vendors, "
         f"observation_count{columns}) "
-        f"SELECT source_url, target_url, {target_id('s.target_url')}, source_host, domain, "
-        f"{vendor_bit(vendor)}, n{columns} "
-        f"FROM (SELECT count(*) AS n, {latest} AS latest, * FROM {STAGE} "
-        f"GROUP BY source_url, target_url) AS s WHERE true "
-        f"ON CONFLICT (source_url, target_id) DO UPDATE SET "
+        f"SELECT s.source_url, s.target_url, {target_id('s.target_url')}, s.source_host, "
+        f"s.domain, {vendor_bit(vendor)}, g.n{staged} "
+        f"FROM (SELECT count(*) AS n, {latest} AS latest, rowid AS latest_row FROM {STAGE} "
+        f"GROUP BY source_url, target_url) AS g JOIN {STAGE} AS s ON s.rowid = g.latest_row "
+        f"WHERE true ON CONFLICT (source_url, target_id) DO UPDATE SET "
         f"observation_count = links.observation_count + excluded.observation_count"
     )
     links_added = db.execute(
@@ -112,7 +123,6 @@ def merge_stage(
         (import_id,),
     )
     # A new link's only observation leaves its fields to the link (see OBSERVATION_FIELDS).
-    staged = "".join(f", s.{name}" for name in fields)
     db.execute(
         f"INSERT INTO observation_values (observation_id{columns}) SELECT o.id{staged} "
         f"FROM observations AS o JOIN {STAGE} AS s "
@@ -138,29 +148,34 @@ _IDENTITY_INDEX = "links_identity"
 
 
 def _merge_into_empty(
-    db: sqlite3.Connection, import_id: int, vendor: str, fields: list[str]
+    db: sqlite3.Connection, import_id: int, vendor: str, fields: list[str],
+    second_half: str | None,
 ) -> int:
     """The first import into a project: load every row as a link, index afterwards.
 
     Building each index once over loaded rows is several times faster than growing it row by
     row. Every index on the two tables is dropped and rebuilt as it was, including those other
     parts of LinkDesk add (the window's sort indexes). Links a file lists twice are collapsed
-    when the unique index finds them.
+    when the unique index finds them. The second half is loaded straight from its own table
+    (rowids from 1, as the stage's): its links number on after the stage's.
     """
     indexes = drop_indexes(db, "links", "observations")
     indexes.sort(key=lambda index: index[0] != _IDENTITY_INDEX)
     columns = "".join(f", {name}" for name in fields)
-    db.execute(
-        f"INSERT INTO links (id, source_url, target_url, target_id, source_host, domain, "
-        f"vendors, observation_count{columns}) SELECT rowid, source_url, target_url, "
-        f"{target_id('target_url')}, source_host, domain, {vendor_bit(vendor)}, 1{columns} "
-        f"FROM {STAGE}"
-    )
-    db.execute(
-        f"INSERT INTO observations (link_id, import_id, line_no) "
-        f"SELECT rowid, ?, line_no FROM {STAGE}",
-        (import_id,),
-    )
+    offset = 0
+    for table in (STAGE, second_half) if second_half else (STAGE,):
+        db.execute(
+            f"INSERT INTO links (id, source_url, target_url, target_id, source_host, domain, "
+            f"vendors, observation_count{columns}) SELECT {offset} + rowid, source_url, "
+            f"target_url, {target_id('target_url')}, source_host, domain, {vendor_bit(vendor)}, "
+            f"1{columns} FROM {table}"
+        )
+        db.execute(
+            f"INSERT INTO observations (link_id, import_id, line_no) "
+            f"SELECT {offset} + rowid, ?, line_no FROM {table}",
+            (import_id,),
+        )
+        offset += db.execute(f"SELECT coalesce(max(rowid), 0) FROM {table}").fetchone()[0]
     for name, sql in indexes:  # the identity index first: it finds duplicate links
         try:
             db.execute(sql)
