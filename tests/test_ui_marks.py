@@ -11,6 +11,7 @@ from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QThread
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from PySide6.QtWidgets import QLabel
 from test_tables_scores import build_scored_project
 from test_ui_window import shown_dialog
 
@@ -309,3 +310,17 @@ def test_a_big_projects_disavow_file_is_planned_on_a_worker(
     export = shown_dialog(window, DisavowExportDialog)
     assert export.plan.domains == 2
     assert threads == [False]
+
+
+def test_the_rule_dialog_says_and_applies_the_chosen_mark(window: MainWindow) -> None:
+    rule_dialog = window.marking.mark_by_rule()
+    assert rule_dialog is not None
+    form_labels = {label.text() for label in rule_dialog.findChildren(QLabel)}
+    assert "Mark as:" in form_labels  # it says which mark, and lets the user choose it
+    assert rule_dialog.width() >= 400  # room for its choices (it was 277 px wide)
+    rule_dialog.risk.setCurrentIndex(0)
+    rule_dialog.quality.setValue(50)
+    rule_dialog.kind.setCurrentText("Review later")
+    rule_dialog.accept()
+    dialog = shown_dialog(window, MarkDialog)
+    assert dialog.kind.currentText() == "Review later"

@@ -19,11 +19,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QUndoStack
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
-    QDialogButtonBox,
-    QDoubleSpinBox,
-    QFormLayout,
     QWidget,
 )
 
@@ -38,7 +34,6 @@ from linkdesk.core.marks import (
     MarkChange,
     MarkKind,
     MarksError,
-    Rule,
     Target,
     apply_change,
     domains_of_links,
@@ -46,12 +41,12 @@ from linkdesk.core.marks import (
     targets_by_rule,
     targets_from_ids,
 )
-from linkdesk.core.scoring import RISK_LEVELS
 from linkdesk.core.store import Project
 from linkdesk.core.tables import Filters, TableQuery, TableSpec, judged_changed, targets_from_filter
 from linkdesk.ui.dialogs.disavow_export import DisavowExportDialog
 from linkdesk.ui.dialogs.mark_dialog import MarkDialog
 from linkdesk.ui.dialogs.messages import TextReport, show_error
+from linkdesk.ui.dialogs.rule_dialog import RuleDialog
 from linkdesk.ui.file_choice import ask_open_path, ask_save_path
 from linkdesk.ui.format import counted
 from linkdesk.ui.mark_writing import How, MarkStep, busy_dialog, in_background, write_work
@@ -195,7 +190,7 @@ class Marking(WindowPart):
                 self.post(str(error).capitalize() + ".", 10_000)
                 return
             self._open(db, f"{len(target):,} {rule.describe()} (not marked yet)",
-                       lambda _level: target, rule.level, MarkKind.DISAVOW, one_level=True)
+                       lambda _level: target, rule.level, dialog.mark_kind(), one_level=True)
 
         dialog.accepted.connect(chosen)
         dialog.open()
@@ -427,40 +422,6 @@ class Marking(WindowPart):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
-
-
-class RuleDialog(QDialog):
-    """Mark by rule: referring domains or links whose risk is at least X and quality below Y."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Mark by Rule")
-        self.setWindowModality(Qt.WindowModality.WindowModal)
-        self.level = QComboBox()
-        self.level.addItems(["Referring domains", "Links"])
-        self.risk = QComboBox()
-        self.risk.addItems(["any"] + [f"{name} or higher" for name in RISK_LEVELS[1:]])
-        self.risk.setCurrentIndex(len(RISK_LEVELS) - 1)  # high
-        self.quality = QDoubleSpinBox()
-        self.quality.setRange(0, 100)
-        self.quality.setValue(30)
-        self.quality.setDecimals(1)
-        self.quality.setSpecialValueText("any")  # 0: no quality condition
-        form = QFormLayout(self)
-        form.addRow("Mark:", self.level)
-        form.addRow("with risk:", self.risk)
-        form.addRow("and quality below:", self.quality)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-
-    def rule(self) -> Rule:
-        """The rule as chosen (rows already marked are left alone)."""
-        risk = self.risk.currentIndex()
-        return Rule(level="domains" if self.level.currentIndex() == 0 else "links",
-                    min_risk=risk or None, max_quality=self.quality.value() or None)
 
 
 def _targets_for_ids(db: sqlite3.Connection, table: str, ids: list[int]
