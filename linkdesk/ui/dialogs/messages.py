@@ -58,12 +58,12 @@ class TextReport(QDialog):
         self.report.setReadOnly(True)
         self.report.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.report.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
-        buttons.accepted.connect(self.accept)
-        layout = QVBoxLayout(self)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
+        self.buttons.accepted.connect(self.accept)
+        self._layout = layout = QVBoxLayout(self)
         layout.addWidget(self.headline)
         layout.addWidget(self.report)
-        layout.addWidget(buttons)
+        layout.addWidget(self.buttons)
         self.resize(self.fitting_size(report))
 
     def fitting_size(self, report: str) -> QSize:
@@ -74,7 +74,7 @@ class TextReport(QDialog):
         largest = REPORT_MAX.boundedTo(room)
         metrics = self.report.fontMetrics()
         lines = report.splitlines() or [""]
-        margins = self.layout().contentsMargins()
+        margins = self._layout.contentsMargins()
         # The text's frame and document margins; across, a vertical scroll bar's width too.
         frame = 2 * self.report.frameWidth() + 2 * int(self.report.document().documentMargin())
         chrome = (margins.left() + margins.right() + frame
@@ -88,8 +88,8 @@ class TextReport(QDialog):
         shown_lines = sum(max(1, metrics.boundingRect(wrapped, wraps, line).height()
                               // metrics.lineSpacing()) for line in lines[:5_000])
         others = (self.headline.heightForWidth(width - margins.left() - margins.right())
-                  + self.layout().itemAt(2).sizeHint().height()  # the buttons
-                  + 2 * self.layout().spacing() + margins.top() + margins.bottom())
+                  + self.buttons.sizeHint().height()
+                  + 2 * self._layout.spacing() + margins.top() + margins.bottom())
         text = (shown_lines + 1) * metrics.lineSpacing() + frame  # a line spare: no needless bar
         height = max(REPORT_MIN.height(), min(others + text, largest.height()))
         return QSize(width, height)
