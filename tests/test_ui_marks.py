@@ -324,3 +324,30 @@ def test_the_rule_dialog_says_and_applies_the_chosen_mark(window: MainWindow) ->
     rule_dialog.accept()
     dialog = shown_dialog(window, MarkDialog)
     assert dialog.kind.currentText() == "Review later"
+
+
+def test_accepting_the_preview_does_not_plan_it_again(
+    window: MainWindow, monkeypatch: Any
+) -> None:
+    """Planning a rule's thousands of domains takes a second: Apply uses the plan shown,
+    and plans again only for a reason typed since."""
+    import linkdesk.ui.dialogs.mark_dialog as mark_dialog
+
+    dialog = _mark_dialog(window, "domains", [0, 2], MarkKind.DISAVOW)
+    plans: list[str] = []
+    real = mark_dialog.plan_marks
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        plans.append(args[3])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(mark_dialog, "plan_marks", counted)
+    dialog.accept()
+    assert plans == []
+    assert _marks(window, [0, 2]) == ["Disavow", "Disavow"]
+    again = _mark_dialog(window, "domains", [1], MarkKind.REVIEW)
+    plans.clear()  # its first preview
+    again.reason.setText("ask the client")  # typed, Enter not pressed
+    again.accept()
+    assert plans == ["ask the client"]
+    assert _marks(window, [1]) == ["Review"]
