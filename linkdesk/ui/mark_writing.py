@@ -61,6 +61,6 @@ def busy_dialog(text: str, parent: QWidget) -> QProgressDialog:
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
     dialog.setAutoClose(False)
     dialog.setMinimumDuration(SHOW_BUSY_AFTER_MS)
-    dialog.setMinimumWidth(360)
+    dialog.setMinimumWidth(440)
     dialog.setValue(0)  # starts the show-after timer
     return dialog
