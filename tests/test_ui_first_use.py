@@ -347,3 +347,49 @@ def test_the_window_counts_in_words(qtbot: Any, window: MainWindow, tmp_path: Pa
     (summary,) = shown(window, TextReport)
     assert summary.headline.text().startswith("Imported 1 file: 1 new link, 0 merged")
     assert "one.csv (Semrush backlinks): 1 row read, 1 imported" in summary.report.toPlainText()
+
+
+def test_the_import_summary_of_five_files_fits_its_text(
+    qtbot: Any, window: MainWindow, tmp_path: Path
+) -> None:
+    """It was 640 x 320 whatever it said: five files' long lines wrapped and scrolled."""
+    from exportgen import write_ahrefs, write_majestic, write_moz
+
+    from linkdesk.ui.dialogs.messages import REPORT_MAX, SCREEN_SHARE
+
+    profile = list(make_profile(150, site="acme-widgets.com", seed=3))
+    files = [tmp_path / "ahrefs-backlinks-acme-widgets-2026-12-01.csv",
+             tmp_path / "semrush-backlinks-acme-widgets-2026-12-01.csv",
+             tmp_path / "majestic-fresh-index-acme-widgets-2026-12-01.csv",
+             tmp_path / "moz-link-explorer-acme-widgets-2026-12-01.csv",
+             tmp_path / "ahrefs-backlinks-acme-widgets-2026-11-01.csv"]
+    for path, write in zip(files, (write_ahrefs, write_semrush, write_majestic, write_moz,
+                                   write_ahrefs), strict=True):
+        write(path, profile[: 100 + 10 * files.index(path)])
+    window.open_project(new_project(tmp_path))
+    import_and_wait(qtbot, window, files)
+    (summary,) = shown(window, TextReport)
+    assert isinstance(summary, TextReport)
+    qtbot.waitExposed(summary)
+    text = summary.report
+    lines = text.toPlainText().splitlines()
+    assert len(lines) >= 5
+    summary.grab().save(str(tmp_path / "summary.png"))  # to look at
+    assert text.verticalScrollBar().maximum() == 0  # every line shows, nothing scrolls ...
+    widest = max(text.fontMetrics().horizontalAdvance(line) for line in lines)
+    room = summary.screen().availableGeometry().size() * SCREEN_SHARE
+    assert summary.width() >= min(widest, REPORT_MAX.width(), room.width())  # ... across too
+    screen = summary.screen().availableGeometry()
+    assert summary.width() <= screen.width() and summary.height() <= screen.height()
+
+
+def test_a_long_report_scrolls_within_a_bounded_dialog(qtbot: Any) -> None:
+    from linkdesk.ui.dialogs.messages import REPORT_MAX
+
+    report = "\n".join(f"export-{n}.csv, line {n}: skipped, " + "no source URL " * 20
+                       for n in range(400))
+    dialog = TextReport("Import finished", "Imported 400 files.", report)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.width() <= REPORT_MAX.width() and dialog.height() <= REPORT_MAX.height()
+    assert dialog.report.verticalScrollBar().maximum() > 0

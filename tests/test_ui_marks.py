@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QThread
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from PySide6.QtWidgets import QLabel
 from test_tables_scores import build_scored_project
 from test_ui_window import shown_dialog
 
@@ -245,3 +246,108 @@ def test_the_details_say_how_a_row_is_marked_and_why(window: MainWindow) -> None
                if links.table.index(r, column).data() == domain)
     links.setCurrentIndex(links.table.index(row, 0))
     assert mark.text().startswith("Marked: Disavow (domain) · PBN")
+
+
+def test_a_big_mark_is_written_undone_and_redone_on_a_worker(
+    qtbot: Any, window: MainWindow, monkeypatch: Any
+) -> None:
+    """A rule's thousands of domains took seconds on the GUI thread; the stack stays exact."""
+    import linkdesk.ui.mark_writing as mark_writing
+    import linkdesk.ui.marking as marking
+
+    gui = QThread.currentThread()
+    threads: list[bool] = []  # True: written on the GUI thread
+
+    def watched(write: Any) -> Any:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            threads.append(QThread.currentThread() is gui)
+            return write(*args, **kwargs)
+        return run
+
+    monkeypatch.setattr(mark_writing, "BACKGROUND_FROM_EDITS", 1)  # every change counts as big
+    monkeypatch.setattr(marking, "apply_change", watched(marking.apply_change))
+    monkeypatch.setattr(marking, "revert_change", watched(marking.revert_change))
+
+    def written() -> None:
+        qtbot.waitUntil(lambda: not window.marking.writing, timeout=10_000)
+
+    dialog = _mark_dialog(window, "domains", [0, 2], MarkKind.DISAVOW)
+    dialog.accept()
+    assert window.marking.writing  # the window goes on while the worker writes
+    assert window.marking.mark_selected(MarkKind.KEEP) is None  # one write at a time
+    written()
+    assert window.marking.undo_stack.index() == 1
+    qtbot.waitUntil(lambda: _marks(window, [0, 1, 2]) == ["Disavow", "", "Disavow"])
+    window.marking.undo()
+    assert window.marking.undo_stack.index() == 1  # it moves once the write is done
+    written()
+    assert window.marking.undo_stack.index() == 0 and _stats(window)["disavowed_domains"] == 0
+    window.marking.redo()
+    written()
+    assert window.marking.undo_stack.index() == 1 and _stats(window)["disavowed_domains"] == 2
+    assert threads == [False, False, False]  # apply, revert, apply: all on the worker
+
+
+def test_a_big_projects_disavow_file_is_planned_on_a_worker(
+    qtbot: Any, window: MainWindow, monkeypatch: Any, tmp_path: Path
+) -> None:
+    import linkdesk.ui.marking as marking
+
+    gui = QThread.currentThread()
+    threads: list[bool] = []
+    plan = marking.plan_disavow
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        threads.append(QThread.currentThread() is gui)
+        return plan(*args, **kwargs)
+
+    monkeypatch.setattr(marking, "plan_disavow", watched)
+    monkeypatch.setattr(window.marking, "_plan_in_background", lambda: True)
+    _mark_dialog(window, "domains", [0, 1], MarkKind.DISAVOW).accept()
+    assert window.marking.export_disavow_file(tmp_path / "disavow.txt") is None  # not yet
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(DisavowExportDialog)),
+                    timeout=10_000)
+    export = shown_dialog(window, DisavowExportDialog)
+    assert export.plan.domains == 2
+    assert threads == [False]
+
+
+def test_the_rule_dialog_says_and_applies_the_chosen_mark(window: MainWindow) -> None:
+    rule_dialog = window.marking.mark_by_rule()
+    assert rule_dialog is not None
+    form_labels = {label.text() for label in rule_dialog.findChildren(QLabel)}
+    assert "Mark as:" in form_labels  # it says which mark, and lets the user choose it
+    assert rule_dialog.width() >= 400  # room for its choices (it was 277 px wide)
+    rule_dialog.risk.setCurrentIndex(0)
+    rule_dialog.quality.setValue(50)
+    rule_dialog.kind.setCurrentText("Review later")
+    rule_dialog.accept()
+    dialog = shown_dialog(window, MarkDialog)
+    assert dialog.kind.currentText() == "Review later"
+
+
+def test_accepting_the_preview_does_not_plan_it_again(
+    window: MainWindow, monkeypatch: Any
+) -> None:
+    """Planning a rule's thousands of domains takes a second: Apply uses the plan shown,
+    and plans again only for a reason typed since."""
+    import linkdesk.ui.dialogs.mark_dialog as mark_dialog
+
+    dialog = _mark_dialog(window, "domains", [0, 2], MarkKind.DISAVOW)
+    plans: list[str] = []
+    real = mark_dialog.plan_marks
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        plans.append(args[3])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(mark_dialog, "plan_marks", counted)
+    dialog.accept()
+    assert plans == []
+    assert _marks(window, [0, 2]) == ["Disavow", "Disavow"]
+    again = _mark_dialog(window, "domains", [1], MarkKind.REVIEW)
+    plans.clear()  # its first preview
+    again.reason.setText("ask the client")  # typed, Enter not pressed
+    again.accept()
+    assert plans == ["ask the client"]
+    assert _marks(window, [1]) == ["Review"]

@@ -6,6 +6,8 @@ Every marking action is planned and previewed in the Mark dialog, then pushed on
 scores nor the tables' sort orders go stale: the tables only read again. The rows a
 since-review filter shows need the changes since the review (seconds on a million links):
 Mark All Shown then finds them on a worker thread and opens the dialog when they are known.
+A big change (a rule's thousands of domains) is written, undone and redone on a worker too
+(mark_writing.py), and a big project's disavow file is planned there.
 """
 
 from __future__ import annotations
@@ -17,11 +19,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QUndoStack
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
-    QDialogButtonBox,
-    QDoubleSpinBox,
-    QFormLayout,
     QWidget,
 )
 
@@ -36,7 +34,6 @@ from linkdesk.core.marks import (
     MarkChange,
     MarkKind,
     MarksError,
-    Rule,
     Target,
     apply_change,
     domains_of_links,
@@ -44,16 +41,16 @@ from linkdesk.core.marks import (
     targets_by_rule,
     targets_from_ids,
 )
-from linkdesk.core.scoring import RISK_LEVELS
 from linkdesk.core.store import Project
 from linkdesk.core.tables import Filters, TableQuery, TableSpec, judged_changed, targets_from_filter
 from linkdesk.ui.dialogs.disavow_export import DisavowExportDialog
 from linkdesk.ui.dialogs.mark_dialog import MarkDialog
 from linkdesk.ui.dialogs.messages import TextReport, show_error
+from linkdesk.ui.dialogs.rule_dialog import RuleDialog
 from linkdesk.ui.file_choice import ask_open_path, ask_save_path
 from linkdesk.ui.format import counted
+from linkdesk.ui.mark_writing import How, MarkStep, busy_dialog, in_background, write_work
 from linkdesk.ui.parts import WindowContext, WindowPart
-from linkdesk.ui.undo_step import WrittenStep
 from linkdesk.ui.views.table_view import TableView
 from linkdesk.ui.workers.task import TaskOutcome
 
@@ -84,6 +81,8 @@ class Marking(WindowPart):
         self.undo_action.setEnabled(False)
         self.redo_action.setEnabled(False)
         self.finding_shown = False  # Mark All Shown is finding the rows on a worker
+        self.writing = ""  # the step a worker is writing ("" if none): marks wait for it
+        self.planning_disavow = False  # a big project's disavow file is planned on a worker
 
     # -- which rows --------------------------------------------------------------------------
 
@@ -93,6 +92,10 @@ class Marking(WindowPart):
         if db is None:
             return None
         if not self.writer_free("Marks can be changed"):
+            return None
+        if self.writing:
+            self.post(f"Marks can be changed once this one is written: {self.writing}.",
+                      10_000)
             return None
         return db
 
@@ -187,7 +190,7 @@ class Marking(WindowPart):
                 self.post(str(error).capitalize() + ".", 10_000)
                 return
             self._open(db, f"{len(target):,} {rule.describe()} (not marked yet)",
-                       lambda _level: target, rule.level, MarkKind.DISAVOW, one_level=True)
+                       lambda _level: target, rule.level, dialog.mark_kind(), one_level=True)
 
         dialog.accepted.connect(chosen)
         dialog.open()
@@ -207,11 +210,15 @@ class Marking(WindowPart):
         """Apply a planned change, then keep it as one undoable step."""
         if not change or self._ready() is None:
             return
-        failed = self.write(change, apply_change)
-        if not failed:
-            self.undo_stack.push(WrittenStep(change.text,
-                                             lambda: self.write(change, apply_change),
-                                             lambda: self.write(change, revert_change)))
+
+        def keep() -> None:
+            self.undo_stack.push(MarkStep(change, lambda: self.write(change, apply_change),
+                                          lambda: self.write(change, revert_change)))
+
+        if in_background(change):
+            self._write_on_worker(change, apply_change, keep)
+        elif not self.write(change, apply_change):
+            keep()
 
     def undo(self) -> None:
         """Undo the last marking step, if the project can be written now."""
@@ -225,13 +232,51 @@ class Marking(WindowPart):
         if self._ready() is None or not 0 <= position < self.undo_stack.count():
             return
         command = self.undo_stack.command(position)
+        if isinstance(command, MarkStep) and in_background(command.change):
+            undoing = position < self.undo_stack.index()
+            self._write_on_worker(command.change, revert_change if undoing else apply_change,
+                                  lambda: self._move_written(command, position, move))
+            return
         move()
         # Marks' and placements' steps (ui/placements.py) share this stack.
         if getattr(command, "failed", ""):
             self.undo_stack.clear()  # the stack no longer matches the project: start afresh
 
-    def write(self, change: MarkChange, how: Callable[[sqlite3.Connection, MarkChange], str]
-              ) -> str:
+    def _move_written(self, command: MarkStep, position: int, move: Callable[[], None]
+                      ) -> None:
+        """A worker wrote `command`'s undo or redo: move the stack over it (no write)."""
+        if not 0 <= position < self.undo_stack.count() or (
+                self.undo_stack.command(position) is not command):
+            self.undo_stack.clear()  # the stack changed meanwhile: it no longer matches
+            return
+        command.written_ahead()
+        move()
+
+    def _write_on_worker(self, change: MarkChange, how: How, then: Callable[[], None]) -> None:
+        """Write a big change on a worker (a busy dialog if it takes a while), then `then()`
+        unless the write failed (then nothing was written and the stack stays as it is)."""
+        dialog = busy_dialog(f"Writing the marks: {change.text}…", self.window())
+
+        def done(outcome: TaskOutcome) -> None:
+            self.writing = ""
+            self.post("", 0)
+            dialog.close()
+            dialog.deleteLater()
+            error, warning = outcome.result or (outcome.error or "stopped", "")
+            if error:
+                self._not_written(error)
+                return
+            self._written(warning)
+            then()
+
+        if self.jobs.run_task("marks", write_work(how, change), done) is None:
+            dialog.close()
+            dialog.deleteLater()
+            return
+        self.writing = change.text
+        self.post(f"Writing the marks: {change.text}…", 0)
+
+    def write(self, change: MarkChange, how: How) -> str:
         """Apply or revert a change on the open project, then let the tables read again.
 
         Returns "" or, when the project could not be written, why (said in the status bar).
@@ -242,21 +287,29 @@ class Marking(WindowPart):
         try:
             warning = how(db, change)
         except sqlite3.Error as error:
-            self.post(
-                f"The marks were not changed: the project cannot be written now ({error}).",
-                10_000)
+            self._not_written(str(error))
             return str(error)
+        self._written(warning)
+        return ""
+
+    def _not_written(self, error: str) -> None:
+        self.post(f"The marks were not changed: the project cannot be written now ({error}).",
+                  10_000)
+
+    def _written(self, warning: str) -> None:
+        """Marks were written: say a library warning, let the tables read again."""
         if warning:  # the verdict library could not follow; the marks are written
             self.post(warning, 10_000)
         judged_changed()  # Judged before and Never judged read the library and marks again
         self.changed.emit()
-        return ""
 
     def forget(self) -> None:
         """Another project (or none): the old project's steps cannot be undone here, and
         the rows Mark All Shown was finding are dropped with its task."""
         self.undo_stack.clear()
         self.finding_shown = False
+        self.writing = ""  # its task was cancelled with the project
+        self.planning_disavow = False
 
     # -- disavow files -----------------------------------------------------------------------
 
@@ -306,13 +359,46 @@ class Marking(WindowPart):
     def export_disavow_file(self, path: Path | None = None) -> DisavowExportDialog | None:
         """Show the planned disavow file with its warnings and changes; save it on request.
 
-        `path` answers the "save as" question in advance (tests, scripts).
+        `path` answers the "save as" question in advance (tests, scripts). A big project's
+        file is planned on a worker (0.5-2 s on 100k-1M links): the dialog opens when it is
+        known, and None is returned.
         """
         db = self._ready()  # writing the file also records it in the project
         project = self.opened.project
         if db is None or project is None:
             return None
-        plan = plan_disavow(db, project_name=project.path.stem)
+        name = project.path.stem
+        if not self._plan_in_background():
+            return self._show_disavow_plan(plan_disavow(db, project_name=name), path)
+        if self.planning_disavow:
+            self.post("Still planning the disavow file: it opens when it is ready.", 10_000)
+            return None
+
+        def planned(outcome: TaskOutcome) -> None:
+            self.planning_disavow = False
+            self.post("", 0)
+            if outcome.error:
+                show_error(self.window(), "Cannot plan the disavow file", outcome.error)
+            elif isinstance(outcome.result, DisavowPlan) and self._db() is not None:
+                self._show_disavow_plan(outcome.result, path)
+
+        self.planning_disavow = self.jobs.run_task(
+            "disavow plan", lambda opened, *_: plan_disavow(opened.db, project_name=name),
+            planned) is not None
+        if self.planning_disavow:
+            self.post("Planning the disavow file…", 0)
+        return None
+
+    def _plan_in_background(self) -> bool:
+        """Whether the project is big (the tables' rule: they load on a loader thread)."""
+        return self.workspace.loader is not None
+
+    def _show_disavow_plan(self, plan: DisavowPlan, path: Path | None
+                           ) -> DisavowExportDialog | None:
+        """The export dialog on a plan: the file, its warnings and changes; Save writes it."""
+        db, project = self._db(), self.opened.project
+        if db is None or project is None:
+            return None
 
         def choose() -> Path | None:
             if path is not None:
@@ -336,40 +422,6 @@ class Marking(WindowPart):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
-
-
-class RuleDialog(QDialog):
-    """Mark by rule: referring domains or links whose risk is at least X and quality below Y."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Mark by Rule")
-        self.setWindowModality(Qt.WindowModality.WindowModal)
-        self.level = QComboBox()
-        self.level.addItems(["Referring domains", "Links"])
-        self.risk = QComboBox()
-        self.risk.addItems(["any"] + [f"{name} or higher" for name in RISK_LEVELS[1:]])
-        self.risk.setCurrentIndex(len(RISK_LEVELS) - 1)  # high
-        self.quality = QDoubleSpinBox()
-        self.quality.setRange(0, 100)
-        self.quality.setValue(30)
-        self.quality.setDecimals(1)
-        self.quality.setSpecialValueText("any")  # 0: no quality condition
-        form = QFormLayout(self)
-        form.addRow("Mark:", self.level)
-        form.addRow("with risk:", self.risk)
-        form.addRow("and quality below:", self.quality)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-
-    def rule(self) -> Rule:
-        """The rule as chosen (rows already marked are left alone)."""
-        risk = self.risk.currentIndex()
-        return Rule(level="domains" if self.level.currentIndex() == 0 else "links",
-                    min_risk=risk or None, max_quality=self.quality.value() or None)
 
 
 def _targets_for_ids(db: sqlite3.Connection, table: str, ids: list[int]

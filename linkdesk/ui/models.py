@@ -158,8 +158,9 @@ class TableModel(QAbstractTableModel):
         self._generation = (self._loader.next_generation() if self._loader is not None
                             else self._generation + 1)
         if self._loader is not None:
+            # The first block comes with the ids: the first paint reads nothing here.
             self._loader.request(IdRequest(self.spec.name, self._generation, self.spec,
-                                           self._filters, self._sort))
+                                           self._filters, self._sort, first_rows=BLOCK_ROWS))
             self._set_loading(True)
             return
         started = time.perf_counter()
@@ -174,16 +175,18 @@ class TableModel(QAbstractTableModel):
         if result.request.table != self.spec.name or result.request.generation != self._generation:
             return  # an answer to an older question
         if result.partial:  # the first rows, shown while the rest is found (still loading)
-            self._show_ids(result.ids, result.seconds, final=False)
+            self._show_ids(result.ids, result.seconds, final=False, rows=result.rows)
             return
         self._set_loading(False)
         ids = result.ids if result.ids is not None else array("q")
-        self._show_ids(ids, result.seconds, result.error)
+        self._show_ids(ids, result.seconds, result.error, rows=result.rows)
 
-    def _show_ids(self, ids: Any, seconds: float, error: str = "", final: bool = True) -> None:
+    def _show_ids(self, ids: Any, seconds: float, error: str = "", final: bool = True,
+                  rows: dict[int, tuple[Any, ...]] | None = None) -> None:
         self.beginResetModel()  # listeners read `partial` of the rows still shown
         self._ids = ids
         self._rows.clear()
+        self._rows.update(rows or {})  # the first block, read with the ids (loader thread)
         self.last_error = error  # before the reset ends: its listeners read it
         self.endResetModel()
         self.partial = not final

@@ -16,16 +16,23 @@ class WrittenStep(QUndoCommand):
         super().__init__(text)
         self._apply = apply
         self._revert = revert
-        self._applied = True  # QUndoStack.push calls redo(): the first one has been done
+        self._written = True  # QUndoStack.push calls redo(): the first one has been done
         self.failed = ""
+
+    def written_ahead(self) -> None:
+        """The next move's write has been done already (on a worker): the move only moves."""
+        self._written = True
 
     def redo(self) -> None:
         """Apply the change again."""
-        if self._applied:
-            self._applied = False
+        if self._written:
+            self._written = False
             return
         self.failed = self._apply()
 
     def undo(self) -> None:
         """Put everything the change touched back as it was."""
+        if self._written:
+            self._written = False
+            return
         self.failed = self._revert()

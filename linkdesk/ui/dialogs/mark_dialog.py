@@ -56,6 +56,7 @@ class MarkDialog(QDialog):
         self._apply = apply
         self._targets: dict[str, Target] = {}
         self.change: MarkChange | None = None
+        self._planned_reason = ""  # the reason the planned change holds
         self.what = QLabel(what)
         self.what.setTextFormat(Qt.TextFormat.PlainText)
         self.what.setWordWrap(True)
@@ -116,7 +117,8 @@ class MarkDialog(QDialog):
             self._targets[level] = self._target_for(level)
         kind = KIND_CHOICES[self.kind.currentIndex()][1]  # the enum, not Qt's copy of it
         self.forced.setEnabled(kind not in (None, MarkKind.KEEP))
-        self.change = plan_marks(self._db, self._targets[level], kind, self.reason.text().strip(),
+        self._planned_reason = self.reason.text().strip()
+        self.change = plan_marks(self._db, self._targets[level], kind, self._planned_reason,
                                  forced=self.forced.isChecked() and self.forced.isEnabled())
         seen = preview(self._db, self.change)
         lines = [seen.text, ""]
@@ -135,8 +137,12 @@ class MarkDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Apply).setEnabled(seen.total > 0)
 
     def accept(self) -> None:
-        """Apply the previewed change (the reason as typed now) and close."""
-        self.update_preview()
+        """Apply the previewed change (the reason as typed now) and close.
+
+        Planned again only if the reason was edited since (the dialog is window-modal: the
+        marks cannot change meanwhile); planning thousands of rows takes a second."""
+        if self.reason.text().strip() != self._planned_reason:
+            self.update_preview()
         if self.change:
             self._apply(self.change)
         super().accept()

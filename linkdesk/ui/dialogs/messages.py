@@ -8,7 +8,8 @@ running (and tests can look at them).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QLocale, Qt
+from PySide6.QtCore import QLocale, QRect, QSize, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -25,6 +26,11 @@ from linkdesk.ui.format import counted, ui_locale
 from linkdesk.ui.workers.importer import ImportOutcome
 
 MAX_SKIPPED_SHOWN = 5
+# A report's dialog fits its text, between these bounds (and never more than most of the
+# screen); past them the lines wrap and the text scrolls.
+REPORT_MIN = QSize(480, 220)
+REPORT_MAX = QSize(1100, 760)
+SCREEN_SHARE = 0.85
 
 
 def show_error(parent: QWidget | None, title: str, text: str) -> QMessageBox:
@@ -45,19 +51,48 @@ class TextReport(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setWindowModality(Qt.WindowModality.WindowModal)
-        self.resize(640, 320)
         self.headline = QLabel(headline)
         self.headline.setTextFormat(Qt.TextFormat.PlainText)
         self.headline.setWordWrap(True)
         self.report = QPlainTextEdit(report)
         self.report.setReadOnly(True)
         self.report.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
-        buttons.accepted.connect(self.accept)
-        layout = QVBoxLayout(self)
+        self.report.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
+        self.buttons.accepted.connect(self.accept)
+        self._layout = layout = QVBoxLayout(self)
         layout.addWidget(self.headline)
         layout.addWidget(self.report)
-        layout.addWidget(buttons)
+        layout.addWidget(self.buttons)
+        self.resize(self.fitting_size(report))
+
+    def fitting_size(self, report: str) -> QSize:
+        """The size that shows the whole report unwrapped, within REPORT_MIN and REPORT_MAX
+        (and most of the screen): a five-file import's lines are long, a check's few."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        room = screen.availableGeometry().size() * SCREEN_SHARE if screen else REPORT_MAX
+        largest = REPORT_MAX.boundedTo(room)
+        metrics = self.report.fontMetrics()
+        lines = report.splitlines() or [""]
+        margins = self._layout.contentsMargins()
+        # The text's frame and document margins; across, a vertical scroll bar's width too.
+        frame = 2 * self.report.frameWidth() + 2 * int(self.report.document().documentMargin())
+        chrome = (margins.left() + margins.right() + frame
+                  + self.report.verticalScrollBar().sizeHint().width())
+        widest = max(metrics.horizontalAdvance(line) for line in lines[:5_000])
+        width = max(REPORT_MIN.width(), min(widest + chrome, largest.width()))
+        text_width = max(1, width - chrome)
+        # Wrapped a little narrower than the text is: word breaks differ slightly.
+        wrapped = QRect(0, 0, max(1, text_width - 2 * metrics.averageCharWidth()), 100_000)
+        wraps = Qt.TextFlag.TextWordWrap | Qt.TextFlag.TextWrapAnywhere
+        shown_lines = sum(max(1, metrics.boundingRect(wrapped, wraps, line).height()
+                              // metrics.lineSpacing()) for line in lines[:5_000])
+        others = (self.headline.heightForWidth(width - margins.left() - margins.right())
+                  + self.buttons.sizeHint().height()
+                  + 2 * self._layout.spacing() + margins.top() + margins.bottom())
+        text = (shown_lines + 1) * metrics.lineSpacing() + frame  # a line spare: no needless bar
+        height = max(REPORT_MIN.height(), min(others + text, largest.height()))
+        return QSize(width, height)
 
 
 def import_headline(outcome: ImportOutcome, locale: QLocale | None = None) -> str:

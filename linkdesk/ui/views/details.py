@@ -77,6 +77,11 @@ def _label(object_name: str, *, bold: bool = False) -> QLabel:
     return label
 
 
+# (summary, grid) shares of the width: a link's or domain's summary holds its score, checks
+# and explanation; an anchor's or a placement's only its title.
+SUMMARY_SHARE = {False: (2, 3), True: (1, 4)}
+
+
 class _Grid(QTableWidget):
     """The values side by side: the columns share the grid's width (each at least
     `MIN_CHARS` wide, then it scrolls), so a domain or a file name is not cut while the
@@ -140,15 +145,16 @@ class DetailsPanel(QWidget):
             summary.addWidget(widget)
         summary.addWidget(self.explanation, 1)
         summary.addStretch(0)  # keeps the labels at the top while there is no explanation
-        layout = QHBoxLayout(self)
+        self._layout = layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 6, 0, 0)
-        layout.addLayout(summary, 2)
-        layout.addWidget(self.grid, 3)
+        layout.addLayout(summary, SUMMARY_SHARE[False][0])
+        layout.addWidget(self.grid, SUMMARY_SHARE[False][1])
         self._locale = ui_locale()
         self.clear()
 
     def clear(self, hint: str = "Select a row to see its details.") -> None:
         """Nothing selected."""
+        self._share(values_only=False)
         self.title.setText(hint)
         self.subtitle.clear()
         self.subtitle.hide()
@@ -161,6 +167,7 @@ class DetailsPanel(QWidget):
 
     def show_link(self, details: LinkDetails) -> None:
         """A link: the merged values, then each tool's observation in its own column."""
+        self._share(values_only=False)
         self.title.setText(details.source_url)
         self.judged.hide()  # verdicts are about whole domains
         self.subtitle.setText(f"links to {details.target_url}")
@@ -199,6 +206,7 @@ class DetailsPanel(QWidget):
 
     def show_domain(self, details: DomainDetails) -> None:
         """A referring domain: its counts and metrics, and its links per tool."""
+        self._share(values_only=False)
         self.title.setText(details.domain)
         by_tool = ", ".join(f"{tool} {self._locale.toString(n)}"
                             for tool, n in details.links_by_vendor.items())
@@ -211,7 +219,9 @@ class DetailsPanel(QWidget):
         self._fill(["Value"], rows)
 
     def show_values(self, title: str, values: list[tuple[str, str]]) -> None:
-        """Any row as label/value pairs (the anchors table)."""
+        """Any row as label/value pairs (an anchor, a placement): the title alone on the
+        left, so the values take most of the width."""
+        self._share(values_only=True)
         self.title.setText(title)
         self.subtitle.hide()
         self.score.hide()
@@ -274,6 +284,12 @@ class DetailsPanel(QWidget):
         if isinstance(value, int | float):
             return number_text(value, self._locale)
         return " ".join(str(value).split())
+
+    def _share(self, *, values_only: bool) -> None:
+        """How the width is shared between the summary (left) and the grid."""
+        summary, grid = SUMMARY_SHARE[values_only]
+        self._layout.setStretch(0, summary)
+        self._layout.setStretch(1, grid)
 
     def _fill(self, headers: list[str], rows: list[tuple[str, list[str]]]) -> None:
         grid = self.grid

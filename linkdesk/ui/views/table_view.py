@@ -11,7 +11,14 @@ from PySide6.QtCore import (
     Qt,
     QUrl,
 )
-from PySide6.QtGui import QDesktopServices, QGuiApplication, QPainter, QPaintEvent, QPalette
+from PySide6.QtGui import (
+    QDesktopServices,
+    QGuiApplication,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -75,6 +82,13 @@ class TableView(QTableView):
         self.setSortingEnabled(True)
         header.sortIndicatorChanged.connect(self._sort_indicator_changed)
         self._kept: tuple[int | None, list[int]] = (None, [])
+        # Room the columns leave goes to the first text column (an anchor, a URL): pixels
+        # added, not chosen by the user, so given back when the window narrows.
+        self._fill_column = next((position for position, column in enumerate(model.spec.columns)
+                                  if column.kind in (Kind.TEXT, Kind.URL)), None)
+        self._filled = 0
+        self._filling = False
+        header.sectionResized.connect(self._section_resized)
         model.modelAboutToBeReset.connect(self._remember_selection)
         model.modelReset.connect(self._restore_selection)
 
@@ -102,6 +116,33 @@ class TableView(QTableView):
 
     # -- columns -----------------------------------------------------------------------------
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """A wider or narrower table: the fill column takes the room, or gives it back."""
+        super().resizeEvent(event)
+        self.fill_width()
+
+    def fill_width(self) -> None:
+        """Widen the first text column so the columns reach the right edge (no gap)."""
+        column = self._fill_column
+        header = self.horizontalHeader()
+        if column is None or header.isSectionHidden(column) or self._filling:
+            return
+        own = max(8, header.sectionSize(column) - self._filled)  # its width without the fill
+        others = header.length() - header.sectionSize(column)
+        self._filled = max(0, self.viewport().width() - others - own)
+        self._filling = True
+        try:
+            self.setColumnWidth(column, own + self._filled)
+        finally:
+            self._filling = False
+
+    def _section_resized(self, logical: int, _old: int, _new: int) -> None:
+        if self._filling:
+            return
+        if logical == self._fill_column:
+            self._filled = 0  # the user's width now
+        self.fill_width()
+
     def set_default_layout(self) -> None:
         """Default widths from the spec (in average characters) and default visibility."""
         self.chosen = {}  # the user's own choices are forgotten too
@@ -119,6 +160,8 @@ class TableView(QTableView):
             column = self.table.spec.columns[logical]
             hidden = header.isSectionHidden(logical)
             width = header.sectionSize(logical) if not hidden else self.columnWidth(logical)
+            if logical == self._fill_column:
+                width -= self._filled  # saved as chosen, not as the window gave it
             layout.append((column.name, width, hidden))
         return layout
 

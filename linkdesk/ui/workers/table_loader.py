@@ -8,7 +8,11 @@ same model supersedes an older one, and a query still running for a superseded r
 interrupted (`sqlite3.Connection.interrupt`), so fast typing only ever pays for the last text.
 A search first sends the first screenful it finds among the first rows of the sort order
 (milliseconds), then the whole answer (a scan of every row for its first letters).
-Rows on screen are still fetched by id on the GUI thread: 100 rows by primary key take ~1 ms.
+Each answer carries the rows of its first block too (`IdRequest.first_rows`): a table's
+first paint after a load needs no query on the GUI thread. That matters for the Referring
+domains, whose top rows (the domains with the most links) cost 0.3 s to read on a million
+links (a best-of-its-links column). Rows further down are fetched by id on the GUI thread
+as the view scrolls to them: 100 rows by primary key take ~1 ms.
 
 The Anchors table is the exception: its rows live in a temporary table of the connection that
 grouped them, so its model has a loader of its own and reads its rows through it
@@ -28,7 +32,7 @@ import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +55,7 @@ class IdRequest:
     spec: TableSpec
     filters: Filters
     sort: Sort
+    first_rows: int = 0  # also read the rows of this many first ids (see IdResult.rows)
 
 
 @dataclass(frozen=True)
@@ -58,7 +63,8 @@ class IdResult:
     """The ordered ids a request found (`ids` is None if the query failed: see `error`).
 
     A `partial` result is the first screenful only (a search's first letters): the whole
-    answer follows as another result of the same request.
+    answer follows as another result of the same request. `rows` holds the raw values of
+    the first `request.first_rows` ids, by id, read on the loader's connection.
     """
 
     request: IdRequest
@@ -66,6 +72,7 @@ class IdResult:
     seconds: float
     error: str = ""
     partial: bool = False
+    rows: dict[int, tuple[Any, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -121,6 +128,7 @@ class _LoaderWorker(QObject):
                     if request.filters.search.strip() and not first_sent:
                         first_sent = self._first_screen(query, request, started)
                     ids = query.ordered_ids()
+                    rows = _first_rows(query, ids, request)
                 finally:
                     self.busy.clear()
             except sqlite3.OperationalError as error:
@@ -132,7 +140,8 @@ class _LoaderWorker(QObject):
                 self._fail(request, str(error))
                 return
             if self.latest.current(request):
-                self.loaded.emit(IdResult(request, ids, time.perf_counter() - started))
+                self.loaded.emit(IdResult(request, ids, time.perf_counter() - started,
+                                          rows=rows))
             return
 
     def _first_screen(self, query: TableQuery, request: IdRequest, started: float) -> bool:
@@ -141,7 +150,8 @@ class _LoaderWorker(QObject):
         first = query.first_ids(FIRST_SCREEN)
         if first is None or not self.latest.current(request):
             return False
-        self.loaded.emit(IdResult(request, first, time.perf_counter() - started, partial=True))
+        self.loaded.emit(IdResult(request, first, time.perf_counter() - started, partial=True,
+                                  rows=_first_rows(query, first, request)))
         return True
 
     @Slot(object)
@@ -175,6 +185,11 @@ class _LoaderWorker(QObject):
         log.warning("loading %s failed: %s", request.table, error)
         if self.latest.current(request):
             self.loaded.emit(IdResult(request, None, 0.0, error))
+
+
+def _first_rows(query: TableQuery, ids: Any, request: IdRequest) -> dict[int, tuple[Any, ...]]:
+    """The rows the view paints first, read here rather than on the GUI thread."""
+    return query.rows(ids[: request.first_rows]) if request.first_rows else {}
 
 
 class TableLoader(QObject):
