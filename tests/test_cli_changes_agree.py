@@ -22,7 +22,13 @@ SITE = "acme-widgets.com"
 @pytest.fixture(scope="module")
 def two_months(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """October (the first 2,000 links), reviewed; November drops the first 500 and adds 1,000."""
-    folder = tmp_path_factory.mktemp("months")
+    return two_months_project(tmp_path_factory.mktemp("months"))
+
+
+def two_months_project(folder: Path) -> Path:
+    """acme.linkdesk in `folder`: October's export dated 2026-10-20 (the first 2,000 links),
+    reviewed; November's dated 2026-11-20 drops the first 500 and adds 1,000, among them a
+    burst of throw-away domains."""
     records = list(make_profile(3_000, site=SITE, seed=7))
     write_ahrefs(folder / "october.csv", records[:2_000])
     write_ahrefs(folder / "november.csv", records[500:])

@@ -46,7 +46,6 @@ from linkdesk.core.marks import (
     preview,
 )
 from linkdesk.core.store import Project
-from linkdesk.core.store.settings import sites
 from linkdesk.core.tables import Filters, targets_from_filter
 from linkdesk.core.timeline import with_since_review
 from linkdesk.core.words import counted
@@ -259,8 +258,7 @@ def run_disavow(options: argparse.Namespace) -> int:
     with open_to_change(options.project) as project:
         db = project.db
         ensure_scores(project, "disavow")  # the quality warnings must describe the data
-        name = _project_name(project)
-        plan = plan_disavow(db, project_name=name)
+        plan = plan_disavow(db)
         print(plan_text(plan))
         try:
             write_disavow(db, plan, options.output, confirmed=options.force)
@@ -290,11 +288,6 @@ def plan_text(plan: DisavowPlan) -> str:
         lines.append("note: reasons left out of the file to stay within Google's limits")
     lines += [f"error: {error}" for error in plan.errors]
     return "\n".join(lines)
-
-
-def _project_name(project: Project) -> str:
-    known = sites(project.db)
-    return known[0] if known else project.path.stem
 
 
 # -- validate-disavow -------------------------------------------------------------------------

@@ -312,7 +312,7 @@ class Marking(WindowPart):
         project = self.opened.project
         if db is None or project is None:
             return None
-        plan = plan_disavow(db, project_name=project.path.stem)
+        plan = plan_disavow(db)
 
         def choose() -> Path | None:
             if path is not None:
