@@ -13,13 +13,10 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from linkdesk.core.scoring import BANDS
 from linkdesk.core.tables.spec import Filters
-from linkdesk.core.timeline.changes import Changes
+from linkdesk.core.timeline.changes import RISKY, STRONG, Changes, by_todays_bands
 from linkdesk.core.timeline.filters import changes_since_review
 from linkdesk.core.timeline.points import Point
-
-RISKY, STRONG = BANDS.index("risky"), BANDS.index("strong")
 
 
 @dataclass(frozen=True)
@@ -62,18 +59,6 @@ def opening_summary(db: sqlite3.Connection, today: datetime | None = None) -> Op
     filters.changes_since_review); bands are the stored scores'.
     """
     return summarise(db, changes_since_review(db), today)
-
-
-def by_todays_bands(db: sqlite3.Connection) -> tuple[int, int]:
-    """Of the changes last computed on this connection (`compute_changes`): the new referring
-    domains that are risky and the lost links from strong domains, by the stored scores (the
-    opening summary's "(5 risky)" and "18 links from strong domains lost")."""
-    risky = _scalar(db, "SELECT count(*) FROM tl_domains AS t JOIN domain_scores AS s "
-                        f"ON s.domain = t.domain WHERE t.kind = 'new' AND s.band = {RISKY}")
-    strong_lost = _scalar(db, "SELECT count(*) FROM tl_changes AS t JOIN links AS l "
-                              "ON l.id = t.link_id JOIN domain_scores AS s ON s.domain = l.domain "
-                              f"WHERE t.kind = 'lost' AND s.band = {STRONG}")
-    return risky, strong_lost
 
 
 def summarise(db: sqlite3.Connection, changes: Changes,
