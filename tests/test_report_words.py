@@ -15,14 +15,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtGui import QColor, QImage, qGray
 from test_cli_changes_agree import SITE, two_months_project
 
 from linkdesk.cli import main
+from linkdesk.core.colours import BAND_COLOURS, NOT_SCORED_COLOUR
 from linkdesk.core.disavow import plan_disavow, write_disavow
 from linkdesk.core.report import ReportData, gather_report
+from linkdesk.core.report.texts import band_legend
+from linkdesk.core.scoring import BANDS
 from linkdesk.core.store import Project
 from linkdesk.core.timeline import opening_summary
+from linkdesk.ui.dashboard import theme
 from linkdesk.ui.dialogs.disavow_export import DisavowExportDialog
+from linkdesk.ui.models import TINTS
+from linkdesk.ui.report.charts import chart_image
 from linkdesk.ui.report.html import report_html
 
 
@@ -135,3 +142,24 @@ def test_the_windows_disavow_file_names_the_clients_site_too(
     export.save()
     first = output.read_text(encoding="utf-8").splitlines()[0]
     assert first.startswith(f"# Disavow file for {SITE}, written by LinkDesk on ")
+
+
+def test_the_reports_band_colours_are_the_windows(two_months: Path, qapp: object) -> None:
+    with Project.open(two_months, create=False) as opened:
+        profile = gather_report(opened.db).profile
+    with theme.printing():
+        chart = chart_image(profile, "balance")
+    assert chart is not None
+    image = QImage.fromData(chart.png)
+    painted = {QColor(image.pixel(x, y)).name() for x in range(0, image.width(), 2)
+               for y in range(0, image.height(), 2)}
+    window = [TINTS["band"][band].name() for band in range(len(BANDS))]
+    assert window == [QColor(colour).name() for colour in BAND_COLOURS]
+    assert set(window) <= painted  # each band's bar segment, in the window's colour
+    assert band_legend() == ("Colours: strong green, fair yellow, weak orange, risky red; "
+                             "grey: not scored.")
+    # On a greyscale printer: risky darkest, then strong, weak, fair; not scored lightest.
+    grey = [qGray(QColor(colour).rgb()) for colour in (*BAND_COLOURS, NOT_SCORED_COLOUR)]
+    risky, weak, fair, strong, unscored = grey
+    assert risky + 15 < strong and strong + 15 < weak and weak + 15 < fair
+    assert fair + 15 < unscored

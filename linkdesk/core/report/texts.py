@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from linkdesk.core.colours import BAND_COLOUR_NAMES, NOT_SCORED_COLOUR_NAME
 from linkdesk.core.profile import Hint, hint_words
+from linkdesk.core.scoring import BANDS
 from linkdesk.core.words import plural
 
 ENGLISH: dict[str, str] = {
@@ -88,9 +90,10 @@ ENGLISH: dict[str, str] = {
         "Further right: more links from that website. Higher: better links. A cross marks a "
         "domain in the disavow file."),
     "chart_quality": "Links by quality",
-    "band_legend": (
-        "Colours: strong dark green, fair light green, weak yellow, risky darkest (dark red); "
-        "grey: not scored."),
+    "band_legend": "Colours: {bands}; {not_scored}: not scored.",
+    "band_legend_part": "{band} {colour}",
+    "colour_red": "red", "colour_orange": "orange", "colour_yellow": "yellow",
+    "colour_green": "green", "colour_grey": "grey",
     "chart_velocity": "New (up) and lost (down) links per month",
     "chart_anchors": "Anchor texts by kind",
     "chart_anchors_note": (
@@ -352,6 +355,15 @@ def counted_text(count: int, noun: str) -> str:
     """"1 domain", "2,048 domains": the count and the noun's `<noun>_one`/`<noun>_many` text
     (core/words.py's `plural` picks which)."""
     return f"{count:,} {plural(count, text(noun + '_one'), text(noun + '_many'))}"
+
+
+def band_legend() -> str:
+    """The charts' colours in words, strongest band first, from core/colours.py's names."""
+    parts = [text("band_legend_part", band=text(f"band_{BANDS[band]}"),
+                  colour=text(f"colour_{BAND_COLOUR_NAMES[band]}"))
+             for band in reversed(range(len(BANDS)))]
+    return text("band_legend", bands=", ".join(parts),
+                not_scored=text(f"colour_{NOT_SCORED_COLOUR_NAME}"))
 
 
 def hint_text(hint: Hint) -> str:
