@@ -163,3 +163,17 @@ def test_the_reports_band_colours_are_the_windows(two_months: Path, qapp: object
     risky, weak, fair, strong, unscored = grey
     assert risky + 15 < strong and strong + 15 < weak and weak + 15 < fair
     assert fair + 15 < unscored
+
+
+def test_the_disavow_commands_count_one_as_one(
+        project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    client_file = tmp_path / "old-disavow.txt"
+    client_file.write_text("domain:not-linking-here.example\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["validate-disavow", str(client_file)]) == 0
+    assert capsys.readouterr().out.endswith("1 line, 1 entry, 0 errors, 0 warnings: valid\n")
+    assert main(["import-disavow", str(project), str(client_file)]) == 0
+    out = capsys.readouterr().out
+    assert "1 line, 1 domain entry, 0 URL entries, 0 invalid lines" in out
+    assert "1 entry matches nothing in the profile" in out
+    assert "marks added: 1 domain, 0 links" in out

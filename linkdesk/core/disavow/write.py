@@ -27,7 +27,7 @@ from linkdesk.core.disavow.validate import validate_disavow
 from linkdesk.core.files import ProtectedFileError, database_files, write_atomically
 from linkdesk.core.marks.model import now_iso
 from linkdesk.core.store.settings import sites
-from linkdesk.core.words import counted
+from linkdesk.core.words import counted, plural
 
 
 @dataclass
@@ -129,7 +129,8 @@ def write_disavow(db: sqlite3.Connection, plan: DisavowPlan, path: str | Path, *
         raise DisavowError(f"{path}: not written: " + "; ".join(plan.errors))
     if plan.needs_confirmation and not confirmed:
         count = sum(w.needs_confirmation for w in plan.warnings)
-        raise DisavowError(f"{path}: not written: {count:,} warning(s) need confirmation")
+        raise DisavowError(f"{path}: not written: {counted(count, 'warning')} "
+                           f"{plural(count, 'needs', 'need')} confirmation")
     data = plan.text.encode("utf-8")
     report = validate_disavow(data)
     if report.rejected:  # a bug, never the user's data: say exactly where
