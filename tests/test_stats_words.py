@@ -38,8 +38,9 @@ def test_stats_words_match_the_dashboard_and_the_nofollow_filter(
     assert main(["stats", str(project)]) == 0
     lines = {line.split("  ")[0]: line.rsplit("  ", 1)[1].strip()
              for line in capsys.readouterr().out.splitlines()}
-    assert lines["not followed links (nofollow, ugc or sponsored)"] == f"{not_followed:,}"
-    assert lines["followed links (no nofollow, ugc or sponsored)"] == f"{rel.dofollow:,}"
-    assert lines["links by rel attribute (a link may have several)"] == (
-        f"nofollow {rel.nofollow:,}, ugc {rel.ugc:,}, sponsored {rel.sponsored:,}")
+    assert lines["not followed"] == f"{not_followed:,} (links with nofollow, ugc or sponsored)"
+    assert lines["followed links"] == f"{rel.dofollow:,} (no nofollow, ugc or sponsored)"
+    assert lines["rel attributes"] == (
+        f"nofollow {rel.nofollow:,}, ugc {rel.ugc:,}, sponsored {rel.sponsored:,} "
+        "(links with each; a link may have several)")
     assert not any(name.startswith("nofollow") for name in lines)  # no "nofollow links"

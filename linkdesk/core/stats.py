@@ -17,11 +17,11 @@ from linkdesk.core.marks.store import mark_counts
 from linkdesk.core.scoring.model import ANCHOR_CLASSES, BANDS, RISK_LEVELS
 from linkdesk.core.store.merge import NOFOLLOWISH_SQL
 
-# The counts' names in words, where the key alone would mislead (see above).
-STAT_WORDS: dict[str, str] = {
-    "dofollow_links": "followed links (no nofollow, ugc or sponsored)",
-    "nofollow_links": "not followed links (nofollow, ugc or sponsored)",
-    "rel_attributes": "links by rel attribute (a link may have several)",
+# Where the key alone would mislead (see above): the count's name, and what it counts.
+STAT_WORDS: dict[str, tuple[str, str]] = {
+    "dofollow_links": ("followed links", "no nofollow, ugc or sponsored"),
+    "nofollow_links": ("not followed", "links with nofollow, ugc or sponsored"),
+    "rel_attributes": ("rel attributes", "links with each; a link may have several"),
 }
 
 
