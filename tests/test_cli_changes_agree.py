@@ -7,6 +7,7 @@ said neither how many new domains were risky nor how many lost links came from s
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,13 @@ SITE = "acme-widgets.com"
 @pytest.fixture(scope="module")
 def two_months(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """October (the first 2,000 links), reviewed; November drops the first 500 and adds 1,000."""
-    folder = tmp_path_factory.mktemp("months")
+    return two_months_project(tmp_path_factory.mktemp("months"))
+
+
+def two_months_project(folder: Path) -> Path:
+    """acme.linkdesk in `folder`: October's export dated 2026-10-20 (the first 2,000 links),
+    reviewed; November's dated 2026-11-20 drops the first 500 and adds 1,000, among them a
+    burst of throw-away domains."""
     records = list(make_profile(3_000, site=SITE, seed=7))
     write_ahrefs(folder / "october.csv", records[:2_000])
     write_ahrefs(folder / "november.csv", records[500:])
@@ -61,3 +68,37 @@ def test_a_span_ending_on_a_day_leaves_todays_bands_out(
     lines = capsys.readouterr().out.splitlines()
     assert lines[1].startswith("  new links: ") and "risky" not in lines[1]
     assert "strong" not in lines[2]
+
+
+def _risk_and_quality(project: Path, domains: list[str]) -> list[tuple[int, float]]:
+    with Project.open(project, create=False) as opened:
+        scores = {domain: (points, quality) for domain, points, quality in opened.db.execute(
+            "SELECT domain, risk_points, quality FROM domain_scores")}
+    return [scores[domain] for domain in domains]
+
+
+def test_the_lists_put_the_risky_burst_first(
+        two_months: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Alphabetical lists put IP addresses and digits first and the risky burst out of sight."""
+    summary = _summary(two_months)
+    risky = summary["risky_new_domains"]
+    capsys.readouterr()
+    assert main(["changes", str(two_months), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["risky_new_domains"], data["strong_links_lost"]) == (
+        risky, summary["strong_links_lost"])
+    new = [entry["domain"] for entry in data["domains"] if entry["change"] == "new"]
+    assert len(new) == summary["new_domains"]
+    order = _risk_and_quality(two_months, new)
+    # Worst first: risk points down, then quality down; equal rows by name.
+    keys = [(-points, -quality, domain)
+            for (points, quality), domain in zip(order, new, strict=True)]
+    assert keys == sorted(keys)
+    with Project.open(two_months, create=False) as opened:
+        bands = dict(opened.db.execute("SELECT domain, band FROM domain_scores"))
+    assert {bands[domain] for domain in new[:risky]} == {0}  # the risky ones, all first
+    capsys.readouterr()
+    assert main(["changes", str(two_months), "--limit", "5"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    heading = lines.index("New referring domains:")
+    assert [line.strip() for line in lines[heading + 1:heading + 6]] == new[:5]

@@ -191,7 +191,8 @@ def test_round_trip_loses_and_adds_nothing(db: sqlite3.Connection, tmp_path: Pat
     assert not report.rejected, report.errors
     assert entries_of(out) == expected | {f"domain:{d}" for d in more}
     text = data.decode()
-    assert text.startswith("# Disavow file for Acme Widgets, written by LinkDesk on 2026-11-26")
+    # The client's site (the project's `sites`) comes before the name the caller gives.
+    assert text.startswith("# Disavow file for acme-widgets.com, written by LinkDesk on 2026-11-26")
     assert "# found in the 2026 audit\n" in text
     assert "# (old-disavow.txt line 16) domain:example.com/en/" in text  # kept, as a comment
     # Importing what was written adds nothing, and the next file is the same.

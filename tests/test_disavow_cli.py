@@ -96,7 +96,7 @@ def test_import_disavow_then_write_validate(run_linkdesk: RunLinkdesk, acme: Pat
     imported = run_linkdesk("import-disavow", acme, old)
     assert imported.returncode == 0, imported.stderr
     out = imported.stdout
-    assert "2 domain entries, 1 URL entries, 1 invalid lines" in out
+    assert "2 domain entries, 1 URL entry, 1 invalid line" in out
     assert f"line 5: invalid, kept as text: domain:{spam[1]}/blog/" in out
     assert "2 entries match nothing in the profile" in out
     assert "line 3: domain:xn--bcher-kva.de" in out
@@ -137,7 +137,7 @@ def test_validate_disavow_lists_every_problem(run_linkdesk: RunLinkdesk, tmp_pat
     assert [line.split(": ")[1] for line in lines[:4]] == ["line 1", "line 2", "line 3",
                                                           "line 4"]
     assert "byte order mark" in lines[0] and "duplicate of line 1" in lines[1]
-    assert lines[-1].endswith("3 errors, 1 warnings: Google would reject it")
+    assert lines[-1].endswith("3 errors, 1 warning: Google would reject it")
 
 
 def test_export_table_as_filtered_and_sorted(run_linkdesk: RunLinkdesk, acme: Path,

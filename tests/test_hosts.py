@@ -295,7 +295,7 @@ def test_public_suffix_entries_are_warned_about_and_need_confirmation(
     suffix = [w for w in plan.warnings if w.code == "public_suffix"]
     assert [(w.subject, w.needs_confirmation) for w in suffix] == [("co.uk", True)]
     assert "every site registered under it" in suffix[0].message
-    with pytest.raises(DisavowError, match="need confirmation"):
+    with pytest.raises(DisavowError, match="1 warning needs confirmation"):
         write_disavow(db, plan, tmp_path / "new.txt")
     assert not (tmp_path / "new.txt").exists()
 

@@ -18,6 +18,7 @@ from PySide6.QtGui import QImage
 from test_timeline import SITE, _check, exports  # noqa: F401 (fixture)
 
 from linkdesk.cli import main as linkdesk_main
+from linkdesk.core.colours import BAND_COLOURS
 from linkdesk.core.importers.pipeline import ImportOptions, import_file
 from linkdesk.core.marks import MarkKind, Target, mark
 from linkdesk.core.scoring import BANDS, rescore
@@ -285,7 +286,7 @@ def test_screenshot_of_the_history_tab_with_the_summary(
     # The band colours of the bars are on the picture: the chart was drawn before the grab.
     colours = {image.pixelColor(x, y).name() for x in range(100, 1300, 7)
                for y in range(250, 550, 7)}
-    assert {"#2ea043", "#d32f2f"} <= colours
+    assert {BAND_COLOURS[BANDS.index("strong")], BAND_COLOURS[BANDS.index("risky")]} <= colours
     assert "Screenshot:" in capsys.readouterr().out
 
 

@@ -46,10 +46,9 @@ from linkdesk.core.marks import (
     preview,
 )
 from linkdesk.core.store import Project
-from linkdesk.core.store.settings import sites
 from linkdesk.core.tables import Filters, targets_from_filter
 from linkdesk.core.timeline import with_since_review
-from linkdesk.core.words import counted
+from linkdesk.core.words import counted, plural
 
 SAMPLE = 10  # lines of a list printed before "… and N more"
 
@@ -166,7 +165,7 @@ def run_mark(options: argparse.Namespace) -> int:
     verb = "would change" if options.dry_run else "changed"
     print(f"{summary.text} ({verb}: {summary.added:,} added, {summary.changed:,} replaced, "
           f"{summary.removed:,} cleared; {summary.unchanged:,} already so; "
-          f"{summary.links_affected:,} links affected)")
+          f"{counted(summary.links_affected, 'link')} affected)")
     for line in summary.sample[:SAMPLE]:
         print(f"  {line}")
     if summary.total > min(len(summary.sample), SAMPLE):
@@ -224,8 +223,10 @@ def run_import_disavow(options: argparse.Namespace) -> int:
 def import_text(report: ImportReport, path: Path) -> str:
     """What an import did, as the user reads it."""
     parsed, cover = report.parsed, report.coverage
-    lines = [f"{path}: {parsed.lines:,} lines, {len(parsed.domains):,} domain entries, "
-             f"{len(parsed.urls):,} URL entries, {len(parsed.invalid):,} invalid lines"]
+    lines = [f"{path}: {counted(parsed.lines, 'line')}, "
+             f"{counted(len(parsed.domains), 'domain entry', 'domain entries')}, "
+             f"{counted(len(parsed.urls), 'URL entry', 'URL entries')}, "
+             f"{counted(len(parsed.invalid), 'invalid line')}"]
     if report.already_imported:
         lines.append("  this file was imported before: nothing added")
     lines += [f"  line {e.line_no}: {e.text.strip()[:100]!r} read as {e.line} "
@@ -234,19 +235,22 @@ def import_text(report: ImportReport, path: Path) -> str:
               for e in parsed.invalid]
     errors = sum(p.severity == "error" for p in parsed.problems)
     if errors:
-        lines.append(f"  Google would reject this file as it is ({errors:,} errors; see "
+        lines.append(f"  Google would reject this file as it is ({counted(errors, 'error')}; see "
                      "`linkdesk validate-disavow`)")
-    lines.append(f"  covers {cover.links:,} links of the profile from {cover.domains:,} "
-                 f"referring domains ({cover.whole_domains:,} whole domains)")
+    lines.append(f"  covers {counted(cover.links, 'link')} of the profile from "
+                 f"{counted(cover.domains, 'referring domain')} "
+                 f"({counted(cover.whole_domains, 'whole domain')})")
     if cover.not_in_profile:
-        lines.append(f"  {len(cover.not_in_profile):,} entries match nothing in the profile "
+        missing = len(cover.not_in_profile)
+        lines.append(f"  {counted(missing, 'entry', 'entries')} "
+                     f"{plural(missing, 'matches', 'match')} nothing in the profile "
                      "(kept, and carried into the next disavow file):")
         lines += _sample([f"    line {e.line_no}: {e.line}" for e in cover.not_in_profile])
-    lines.append(f"  marks added: {report.domain_marks_added:,} domains, "
-                 f"{report.link_marks_added:,} links")
+    lines.append(f"  marks added: {counted(report.domain_marks_added, 'domain')}, "
+                 f"{counted(report.link_marks_added, 'link')}")
     if report.still_withdrawn:
-        lines.append(f"  {report.still_withdrawn:,} entries you took back earlier stay "
-                     "withdrawn")
+        lines.append(f"  {counted(report.still_withdrawn, 'entry', 'entries')} you took back "
+                     f"earlier {plural(report.still_withdrawn, 'stays', 'stay')} withdrawn")
     lines += [f"  conflict: {text} (keep wins)" for text in report.conflicts]
     return "\n".join(lines)
 
@@ -259,8 +263,7 @@ def run_disavow(options: argparse.Namespace) -> int:
     with open_to_change(options.project) as project:
         db = project.db
         ensure_scores(project, "disavow")  # the quality warnings must describe the data
-        name = _project_name(project)
-        plan = plan_disavow(db, project_name=name)
+        plan = plan_disavow(db)
         print(plan_text(plan))
         try:
             write_disavow(db, plan, options.output, confirmed=options.force)
@@ -292,11 +295,6 @@ def plan_text(plan: DisavowPlan) -> str:
     return "\n".join(lines)
 
 
-def _project_name(project: Project) -> str:
-    known = sites(project.db)
-    return known[0] if known else project.path.stem
-
-
 # -- validate-disavow -------------------------------------------------------------------------
 
 
@@ -311,8 +309,10 @@ def run_validate(options: argparse.Namespace) -> int:
     for problem in report.problems:
         print(f"{options.file}: {problem}")
     verdict = ("Google would reject it" if report.rejected else "valid")
-    print(f"{options.file}: {report.lines:,} lines, {report.entries:,} entries, "
-          f"{len(report.errors):,} errors, {len(report.warnings):,} warnings: {verdict}")
+    print(f"{options.file}: {counted(report.lines, 'line')}, "
+          f"{counted(report.entries, 'entry', 'entries')}, "
+          f"{counted(len(report.errors), 'error')}, "
+          f"{counted(len(report.warnings), 'warning')}: {verdict}")
     return EXIT_FAILED if report.rejected else EXIT_OK
 
 

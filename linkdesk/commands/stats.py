@@ -8,7 +8,7 @@ from pathlib import Path
 
 from linkdesk.commands import EXIT_OK
 from linkdesk.commands.opening import ensure_scores, open_to_read
-from linkdesk.core.stats import project_stats
+from linkdesk.core.stats import STAT_WORDS, project_stats
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -29,9 +29,12 @@ def run_stats(options: argparse.Namespace) -> int:
 
 
 def stats_text(stats: dict[str, object]) -> str:
-    """The counts as aligned `name  value` lines."""
-    width = max(len(key) for key in stats)
-    return "\n".join(f"{key.replace('_', ' '):<{width}}  {_value_text(value)}"
+    """The counts as aligned `name  value` lines, named in words (`STAT_WORDS`): "not
+    followed  49,637 (links with nofollow, ugc or sponsored)"."""
+    words = {key: STAT_WORDS.get(key, (key.replace("_", " "), "")) for key in stats}
+    width = max(len(name) for name, _ in words.values())
+    return "\n".join(f"{words[key][0]:<{width}}  {_value_text(value)}"
+                     + (f" ({words[key][1]})" if words[key][1] else "")
                      for key, value in stats.items())
 
 

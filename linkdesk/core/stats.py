@@ -1,4 +1,10 @@
-"""Headline counts of a project, as `linkdesk stats --json` prints them."""
+"""Headline counts of a project, as `linkdesk stats --json` prints them.
+
+"Nofollow" means two things: the rel attribute nofollow (the Dashboard's Nofollow bar, with
+UGC and Sponsored beside it) and "not followed", any of nofollow, ugc or sponsored (the Links
+table's Nofollow filter). `nofollow_links` counts the second; `rel_attributes` the first.
+`STAT_WORDS` says each in words, for `linkdesk stats` and whoever shows these counts.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,13 @@ from linkdesk.core.marks.store import mark_counts
 from linkdesk.core.scoring.model import ANCHOR_CLASSES, BANDS, RISK_LEVELS
 from linkdesk.core.store.merge import NOFOLLOWISH_SQL
 
+# Where the key alone would mislead (see above): the count's name, and what it counts.
+STAT_WORDS: dict[str, tuple[str, str]] = {
+    "dofollow_links": ("followed links", "no nofollow, ugc or sponsored"),
+    "nofollow_links": ("not followed", "links with nofollow, ugc or sponsored"),
+    "rel_attributes": ("rel attributes", "links with each; a link may have several"),
+}
+
 
 def project_stats(db: sqlite3.Connection) -> dict[str, Any]:
     """Counts of links, domains, imports and observations, and links per vendor."""
@@ -22,7 +35,10 @@ def project_stats(db: sqlite3.Connection) -> dict[str, Any]:
             coalesce(sum(placeholder = 0 AND NOT {NOFOLLOWISH_SQL}), 0),
             coalesce(sum({NOFOLLOWISH_SQL}), 0),
             coalesce(sum(coalesce(lost, 0)), 0),
-            coalesce(sum(placeholder), 0)
+            coalesce(sum(placeholder), 0),
+            coalesce(sum(nofollow = 1), 0),
+            coalesce(sum(ugc = 1), 0),
+            coalesce(sum(sponsored = 1), 0)
         FROM links
         """
     ).fetchone()
@@ -49,6 +65,8 @@ def project_stats(db: sqlite3.Connection) -> dict[str, Any]:
         "google_seen_links": links[2],
         "dofollow_links": links[3],
         "nofollow_links": links[4],
+        # As the Dashboard's bars and scoring's facts (REL_NOFOLLOW...) count them.
+        "rel_attributes": {"nofollow": links[7], "ugc": links[8], "sponsored": links[9]},
         "lost_links": links[5],
         "placeholder_links": links[6],
         "skipped_rows": skipped,

@@ -27,6 +27,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
+from linkdesk.core.colours import BAND_COLOURS
 from linkdesk.core.tables import Column, Filters, Kind, Sort, TableQuery, TableSpec
 from linkdesk.core.tables.query import QueryCache
 from linkdesk.ui.format import display_text, is_stand_in, plain_tooltip, ui_locale
@@ -43,8 +44,7 @@ TINT_ROLE = Qt.ItemDataRole.UserRole + 4  # a band's or risk level's colour (QCo
 # palette's text stays readable on light and dark themes alike.
 _TINT_ALPHA = 90
 TINTS: dict[str, dict[int, QColor]] = {
-    "band": {0: QColor(211, 47, 47), 1: QColor(239, 108, 0), 2: QColor(192, 160, 0),
-             3: QColor(46, 160, 67)},
+    "band": {band: QColor(colour) for band, colour in enumerate(BAND_COLOURS)},
     "risk": {1: QColor(192, 160, 0), 2: QColor(239, 108, 0), 3: QColor(211, 47, 47)},
     # Marks (tables/marks.py): disavow, keep, review; 4-6 the same inherited from the domain.
     "mark": {1: QColor(211, 47, 47), 2: QColor(46, 160, 67), 3: QColor(41, 121, 255),

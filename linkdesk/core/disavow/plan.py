@@ -29,6 +29,7 @@ from linkdesk.core.disavow.syntax import entry_text, read_line, url_value
 from linkdesk.core.disavow.validate import host_covered_by
 from linkdesk.core.marks.model import MarkKind
 from linkdesk.core.marks.store import all_marks
+from linkdesk.core.words import counted, plural
 
 
 @dataclass(frozen=True)
@@ -157,7 +158,7 @@ def _ip_as_pages(db: sqlite3.Connection, chosen: Selection, address: str,
                              "page on this address is in the profile to disavow instead")
         return
     chosen.warnings.append(DisavowWarning(
-        "ip_address", address, f"{shown} is written as its {len(pages):,} page URL(s): "
+        "ip_address", address, f"{shown} is written as its {counted(len(pages), 'page URL')}: "
         "Google's domain: takes domain names, not IP addresses"))
 
 
@@ -191,8 +192,8 @@ def _split(db: sqlite3.Connection, chosen: Selection, domain: str, kept: set[str
     if forced:
         chosen.warnings.append(DisavowWarning(
             "keep_conflict", domain,
-            f"domain:{domain} (forced) also disavows {len(kept):,} page(s) with links marked "
-            "keep"))
+            f"domain:{domain} (forced) also disavows {counted(len(kept), 'page')} with links "
+            "marked keep"))
         return
     del chosen.domains[domain]
     pages = [page for page in _pages_of(db, domain) if page not in kept]
@@ -200,8 +201,9 @@ def _split(db: sqlite3.Connection, chosen: Selection, domain: str, kept: set[str
         chosen.urls.setdefault(page, PlannedEntry("url", page, entry.reason, "split"))
     chosen.warnings.append(DisavowWarning(
         "keep_conflict", domain,
-        f"domain:{domain} is written as its {len(pages):,} other page URL(s): "
-        f"{len(kept):,} page(s) of it have links marked keep (force the domain's disavow to "
+        f"domain:{domain} is written as its {counted(len(pages), 'other page URL')}: "
+        f"{counted(len(kept), 'page')} of it {plural(len(kept), 'has', 'have')} links marked "
+        "keep (force the domain's disavow to "
         "write domain:)"))
 
 

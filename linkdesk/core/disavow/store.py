@@ -26,6 +26,7 @@ from linkdesk.core.library.feed import feed_domains
 from linkdesk.core.marks.change import MarkChange, RowEdit
 from linkdesk.core.marks.model import now_iso
 from linkdesk.core.store import transaction
+from linkdesk.core.words import counted
 
 
 class DisavowError(Exception):
@@ -128,7 +129,8 @@ def plan_withdrawal(db: sqlite3.Connection, entries: Iterable[tuple[str, str]],
             edits.append(RowEdit("disavow_withdrawn", key, tuple(before) if before else None,
                                  (now,) if withdrawn else None))
     verb = "Withdraw" if withdrawn else "Restore"
-    return MarkChange(f"{verb} {len(edits):,} disavow entries", tuple(edits))
+    return MarkChange(f"{verb} {counted(len(edits), 'disavow entry', 'disavow entries')}",
+                      tuple(edits))
 
 
 def withdrawn_entries(db: sqlite3.Connection) -> set[tuple[str, str]]:

@@ -1,6 +1,6 @@
 """Writing the Google disavow file: plan (entries, warnings, diff), then write.
 
-    plan = plan_disavow(db, project_name="Acme Widgets")
+    plan = plan_disavow(db)          # the header names the client's site (`client_name`)
     plan.warnings, plan.needs_confirmation, plan.diff, plan.errors
     write_disavow(db, plan, "acme-disavow.txt", confirmed=True)
 
@@ -26,6 +26,8 @@ from linkdesk.core.disavow.syntax import MAX_BYTES, MAX_LINES, MAX_URL_CHARS, en
 from linkdesk.core.disavow.validate import validate_disavow
 from linkdesk.core.files import ProtectedFileError, database_files, write_atomically
 from linkdesk.core.marks.model import now_iso
+from linkdesk.core.store.settings import sites
+from linkdesk.core.words import counted, plural
 
 
 @dataclass
@@ -70,9 +72,24 @@ class DisavowPlan:
         return self.text.count("\n")
 
 
+def client_name(db: sqlite3.Connection, project_name: str = "") -> str:
+    """Whom the file is for, as its first line says it (the window, `linkdesk disavow` and
+    the report alike): the client's main site (the project's `sites` setting), else
+    `project_name`, else the project file's name."""
+    known = sites(db)
+    if known:
+        return known[0]
+    if project_name:
+        return project_name
+    files = database_files(db)
+    return files[0].name.removesuffix(".linkdesk") if files else ""
+
+
 def plan_disavow(db: sqlite3.Connection, *, project_name: str = "",
                  now: str | None = None) -> DisavowPlan:
-    """Work out the disavow file the project's marks and imported files give; reads only."""
+    """Work out the disavow file the project's marks and imported files give; reads only.
+    `project_name` names the client only when the project has no site (`client_name`)."""
+    project_name = client_name(db, project_name)
     chosen = select_entries(db)
     entries = sorted(chosen.domains.values(), key=_order) + sorted(chosen.urls.values(),
                                                                   key=_order)
@@ -112,7 +129,8 @@ def write_disavow(db: sqlite3.Connection, plan: DisavowPlan, path: str | Path, *
         raise DisavowError(f"{path}: not written: " + "; ".join(plan.errors))
     if plan.needs_confirmation and not confirmed:
         count = sum(w.needs_confirmation for w in plan.warnings)
-        raise DisavowError(f"{path}: not written: {count:,} warning(s) need confirmation")
+        raise DisavowError(f"{path}: not written: {counted(count, 'warning')} "
+                           f"{plural(count, 'needs', 'need')} confirmation")
     data = plan.text.encode("utf-8")
     report = validate_disavow(data)
     if report.rejected:  # a bug, never the user's data: say exactly where
@@ -139,7 +157,8 @@ def render(entries: list[PlannedEntry], invalid: list[Entry], *, project_name: s
     name = " ".join(project_name.split()) or "this site"
     lines = [
         f"# Disavow file for {name}, written by LinkDesk on {day}",
-        f"# {domains:,} domains and {len(entries) - domains:,} URLs. Uploading it to Google "
+        f"# {counted(domains, 'domain')} and {counted(len(entries) - domains, 'URL')}. "
+        "Uploading it to Google "
         "replaces the previous file.",
     ]
     if not reasons:

@@ -25,7 +25,14 @@ from linkdesk.core.report.placements import PlacementsReport, gather_placements
 from linkdesk.core.report.verdict import Verdict, disavow_verdict
 from linkdesk.core.scoring import FLAGS, load_model
 from linkdesk.core.store import settings
-from linkdesk.core.timeline import ChangeCounts, Point, compute_changes, now, since_point
+from linkdesk.core.timeline import (
+    ChangeCounts,
+    Point,
+    by_todays_bands,
+    compute_changes,
+    now,
+    since_point,
+)
 from linkdesk.core.timeline.dates import READABLE_AS_OF_SQL, stored_day
 
 TOP_ROWS = 15  # rows of each domain table; the rest is counted ("… and 40 more")
@@ -82,12 +89,13 @@ class ReportData:
 
     site: str
     generated: str  # YYYY-MM-DD
-    since: str | None  # the start of the period in words (None: the first report)
+    since: str | None  # the start: the as-of day of the data compared with (None: the first)
     until: str  # the end: the latest export's day, or the report's date
     sources: list[Source]
     branding: Branding
     profile: ProfileReport
     changes: ChangeCounts | None = None
+    risky_new_domains: int = 0  # of changes.new_domains, risky by today's scores
     gained: DomainTable = field(default_factory=DomainTable)
     lost: DomainTable = field(default_factory=DomainTable)
     strongest: DomainTable = field(default_factory=DomainTable)
@@ -137,7 +145,7 @@ def report_steps(db: sqlite3.Connection, since: str | None = None,
     start = since_point(db, since)  # BadPoint first, before any work
     data = ReportData(
         site=_site(db), generated=datetime.now(UTC).date().isoformat(),
-        since=_point_words(start), until="", sources=[],
+        since=_point_words(db, start), until="", sources=[],
         branding=effective_branding(db, branding), profile=ProfileReport())
     steps: list[tuple[str, Callable[[], None]]] = [
         ("sources", lambda: _sources(db, data)),
@@ -163,12 +171,17 @@ def _site(db: sqlite3.Connection) -> str:
     return root.split("://", 1)[-1].rstrip("/") if root else ""
 
 
-def _point_words(point: Point) -> str | None:
+def _point_words(db: sqlite3.Connection, point: Point) -> str | None:
+    """The day the data at `point` describes: its latest export's as-of day (a review's own
+    day says when the freelancer looked, not what the exports showed)."""
     if point.kind == "start":
         return None
-    if point.day is not None:
-        return long_date(point.day)
-    return None
+    latest = db.execute(
+        f"SELECT max(CASE WHEN {READABLE_AS_OF_SQL} THEN as_of END) FROM imports AS i "
+        f"WHERE {point.imports_sql('i')}").fetchone()[0]
+    if latest:
+        return long_date(str(latest))
+    return long_date(point.day) if point.day is not None else None
 
 
 def long_date(day: date | str) -> str:
@@ -203,6 +216,7 @@ def _changes(db: sqlite3.Connection, data: ReportData, start: Point) -> None:
         return
     changes = compute_changes(db, start, now())
     data.changes = changes.counts
+    data.risky_new_domains = by_todays_bands(db)[0]  # as the window's summary counts them
     # compute_changes leaves its rows in the connection's temporary table tl_domains.
     data.gained = _domain_table(db, "JOIN temp.tl_domains AS t ON t.domain = r.domain "
                                 "AND t.kind = 'new'", "")
@@ -239,7 +253,7 @@ def _domains(db: sqlite3.Connection, data: ReportData) -> None:
 
 
 def _disavow(db: sqlite3.Connection, data: ReportData) -> None:
-    plan = plan_disavow(db, project_name=data.site)
+    plan = plan_disavow(db)
     reasons = {entry.line: entry.reason for entry in plan.entries}
     changes = [DisavowChange(line, True, reasons.get(line, "")) for line in plan.diff.added]
     changes += [DisavowChange(line, False, "") for line in plan.diff.removed]

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from linkdesk.core.colours import BAND_COLOUR_NAMES, NOT_SCORED_COLOUR_NAME
 from linkdesk.core.profile import Hint, hint_words
+from linkdesk.core.scoring import BANDS
+from linkdesk.core.words import plural
 
 ENGLISH: dict[str, str] = {
     # -- cover ------------------------------------------------------------------------------
@@ -29,7 +32,7 @@ ENGLISH: dict[str, str] = {
     "summary": "Summary",
     "balance_title": "Quality against quantity",
     "balance_intro": (
-        "Your website has {links} links from {domains} other websites (referring domains). "
+        "Your website has {links} from {domains} (referring domains). "
         "What matters is not how many there are but how good they are: one link from a "
         "respected site is worth more than hundreds from unknown ones."),
     "balance_bands": (
@@ -46,8 +49,11 @@ ENGLISH: dict[str, str] = {
         "This is the first report on this website: there is no earlier data to compare with. "
         "The next report will show what was gained and lost since this one."),
     "changes_counts": (
-        "{new_domains} new referring domains ({new_links} new links) and {lost_domains} "
-        "referring domains lost ({lost_links} links lost)."),
+        "{new_domains} ({new_links}) and {lost_domains} lost ({lost_links} lost)."),
+    "changes_risky_new": (
+        "{risky} of the new referring domains look risky ({share}). Many new links from "
+        "throw-away websites at once can be an attack on the site's reputation with Google "
+        "(negative SEO); the verdict on disavowing below says what is done about it."),
     "changes_none": "Nothing changed in the period.",
     "changes_lost_note": (
         "A link counts as lost when the tools no longer list it or a live check found it "
@@ -65,13 +71,16 @@ ENGLISH: dict[str, str] = {
         "links on its own, so a disavow file would only be worth it after a manual action, or "
         "if the site took part in a link scheme. We will look at these links again in the "
         "next report."),
-    "verdict_file": "A disavow file is in use: {domains} domains and {urls} pages.",
+    "verdict_file": "A disavow file is in use: {domains} and {urls}.",
+    "verdict_planned": (
+        "A disavow file is being prepared: {domains} and {urls} are marked to be disavowed. "
+        "No disavow file is in use yet."),
     "verdict_file_why": (
         "These links were judged spammy or artificial (the reasons are listed below) and "
         "likely to cause a manual action, which is the case Google's guidance names for a "
         "disavow file. Good links are never disavowed: disavowing them would hurt the site."),
     "verdict_done_changes": (
-        "Since the last file ({against}): {added} entries added, {removed} removed."),
+        "Since the last file ({against}): {added} added, {removed} removed."),
     "verdict_done_first": "There was no earlier disavow file.",
     "verdict_done_none": "Nothing was disavowed.",
     "charts": "Charts",
@@ -81,9 +90,10 @@ ENGLISH: dict[str, str] = {
         "Further right: more links from that website. Higher: better links. A cross marks a "
         "domain in the disavow file."),
     "chart_quality": "Links by quality",
-    "band_legend": (
-        "Colours: strong dark green, fair light green, weak yellow, risky darkest (dark red); "
-        "grey: not scored."),
+    "band_legend": "Colours: {bands}; {not_scored}: not scored.",
+    "band_legend_part": "{band} {colour}",
+    "colour_red": "red", "colour_orange": "orange", "colour_yellow": "yellow",
+    "colour_green": "green", "colour_grey": "grey",
     "chart_velocity": "New (up) and lost (down) links per month",
     "chart_anchors": "Anchor texts by kind",
     "chart_anchors_note": (
@@ -105,7 +115,7 @@ ENGLISH: dict[str, str] = {
     "disavow_removed_reason": "No longer marked for disavow",
     "checks_title": "Live checks of the links",
     "checks_intro": (
-        "LinkDesk visited {checked} linking pages to see whether they still link to the site."),
+        "LinkDesk visited {checked} to see whether they still link to the site."),
     "checks_none": "No link has been checked live yet.",
     # -- placements: the links placed for the client ----------------------------------------
     "placements": "Links placed for you",
@@ -119,6 +129,7 @@ ENGLISH: dict[str, str] = {
         "as agreed."),
     "placements_status_title": "Are they still there?",
     "placements_attention": "{count} of them need attention: see the list below.",
+    "placements_attention_one": "1 of them needs attention: see the list below.",
     "placements_all_well": "None of them needs attention.",
     "placements_types_title": "What kind of links, and what they cost",
     "placements_spend": "Spent in total: {spend}.",
@@ -223,6 +234,17 @@ ENGLISH: dict[str, str] = {
     "vendor_ahrefs": "Ahrefs", "vendor_semrush": "Semrush", "vendor_majestic": "Majestic",
     "vendor_moz": "Moz", "vendor_gsc": "Google Search Console", "vendor_generic": "CSV file",
     "exports_one": "1 export", "exports_many": "{count} exports",
+    # -- nouns counted by `counted_text` (one, many) ----------------------------------------
+    "link_one": "link", "link_many": "links",
+    "new_link_one": "new link", "new_link_many": "new links",
+    "website_one": "other website", "website_many": "other websites",
+    "domain_one": "domain", "domain_many": "domains",
+    "page_one": "page", "page_many": "pages",
+    "referring_domain_one": "referring domain", "referring_domain_many": "referring domains",
+    "new_referring_domain_one": "new referring domain",
+    "new_referring_domain_many": "new referring domains",
+    "entry_one": "entry", "entry_many": "entries",
+    "linking_page_one": "linking page", "linking_page_many": "linking pages",
 }
 
 # The Dashboard's hints (core/profile/balance.py, DASHBOARD_HINTS) written for the client, by
@@ -327,6 +349,21 @@ def text(key: str, **values: Any) -> str:
     """The text under `key` in the language in use, with `values` filled in."""
     template = LANGUAGES[_language].get(key, ENGLISH[key])
     return template.format(**values) if values else template
+
+
+def counted_text(count: int, noun: str) -> str:
+    """"1 domain", "2,048 domains": the count and the noun's `<noun>_one`/`<noun>_many` text
+    (core/words.py's `plural` picks which)."""
+    return f"{count:,} {plural(count, text(noun + '_one'), text(noun + '_many'))}"
+
+
+def band_legend() -> str:
+    """The charts' colours in words, strongest band first, from core/colours.py's names."""
+    parts = [text("band_legend_part", band=text(f"band_{BANDS[band]}"),
+                  colour=text(f"colour_{BAND_COLOUR_NAMES[band]}"))
+             for band in reversed(range(len(BANDS)))]
+    return text("band_legend", bands=", ".join(parts),
+                not_scored=text(f"colour_{NOT_SCORED_COLOUR_NAME}"))
 
 
 def hint_text(hint: Hint) -> str:

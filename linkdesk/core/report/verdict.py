@@ -3,8 +3,10 @@
 A disavow file is for links that are spammy, artificial or low-quality *and* have caused or
 are likely to cause a manual action; most sites need none, since Google ignores such links on
 its own. So the verdict is "none needed" unless the freelancer decided otherwise (marks or a
-carried file give entries): then it says what the file holds and what changed. A profile with
-many risky links but no decision gets "none for now, watched", never an automatic file.
+carried file give entries): then it says what the file holds and what changed. The file is
+"in use" only once one was imported (the client's) or written by LinkDesk; marks without
+either are a file being prepared. A profile with many risky links but no decision gets "none
+for now, watched", never an automatic file.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ WATCH_SHARE = 0.1  # risky links from which the verdict says they are watched
 class Verdict:
     """Which case the project is, with the figures its sentences need."""
 
-    case: str  # "none", "watch" or "file"
+    case: str  # "none", "watch", "planned" (marks, no file yet) or "file" (one is in use)
     risky_share: float  # of the links, 0-1 (0 when not scored)
     domains: int = 0  # entries of the file
     urls: int = 0
@@ -36,6 +38,7 @@ def disavow_verdict(plan: DisavowPlan, balance: Balance | None) -> Verdict:
     counts = dict(against=plan.diff.against, added=len(plan.diff.added),
                   removed=len(plan.diff.removed))
     if plan.entries:
-        return Verdict("file", risky, plan.domains, plan.urls, **counts)  # type: ignore[arg-type]
+        case = "file" if plan.diff.against is not None else "planned"
+        return Verdict(case, risky, plan.domains, plan.urls, **counts)  # type: ignore[arg-type]
     case = "watch" if risky >= WATCH_SHARE else "none"
     return Verdict(case, risky, **counts)  # type: ignore[arg-type]

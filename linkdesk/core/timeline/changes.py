@@ -25,9 +25,15 @@ from linkdesk.core.timeline.compute import (
 from linkdesk.core.timeline.digests import store_digests
 from linkdesk.core.timeline.points import Point
 
+RISKY, STRONG = BANDS.index("risky"), BANDS.index("strong")
 LINK_KINDS = ("new", "lost", "changed")
 DOMAIN_KINDS = ("new", "lost", "changed")
 LOST_REASONS = tuple(REASONS.values())
+# Lists put what needs attention first: the riskiest, then the strongest, by today's scores
+# (unscored last), then by name, so that equal rows keep one order. Alphabetical order put
+# IP addresses first and hid a burst of risky throw-away domains in "... and 9,653 more".
+_WORST_FIRST = "coalesce({s}.risk_points, 0) DESC, {s}.quality IS NULL, {s}.quality DESC"
+_KIND_ORDER = "CASE {c}.kind WHEN 'new' THEN 0 WHEN 'lost' THEN 1 ELSE 2 END"
 # What an observation says that a change can be about, read for the before and after.
 _SHOWN = ("anchor", "nofollow", "ugc", "sponsored", "redirect", "image", "sitewide")
 
@@ -90,7 +96,7 @@ class Changes:
             "SELECT domain FROM tl_domains WHERE kind = ? ORDER BY domain", (kind,))]
 
     def links(self, kind: str | None = None, limit: int | None = None) -> list[LinkChange]:
-        """The link changes (of one kind, or all), by kind then URL."""
+        """The link changes (of one kind, or all), by kind, worst first, then URL."""
         return list(self.iter_links(kind, limit))
 
     def iter_links(self, kind: str | None = None,
@@ -103,23 +109,25 @@ class Changes:
             f"p.target_url, {values} FROM tl_changes AS c "
             "JOIN links AS l ON l.id = c.link_id LEFT JOIN links AS p ON p.id = c.previous_link_id "
             "LEFT JOIN observation_fields AS a ON a.id = c.obs_a "
-            f"LEFT JOIN observation_fields AS b ON b.id = c.obs_b {where} "
-            "ORDER BY CASE c.kind WHEN 'new' THEN 0 WHEN 'lost' THEN 1 ELSE 2 END, "
+            "LEFT JOIN observation_fields AS b ON b.id = c.obs_b "
+            f"LEFT JOIN link_scores AS s ON s.link_id = c.link_id {where} "
+            f"ORDER BY {_KIND_ORDER.format(c='c')}, {_WORST_FIRST.format(s='s')}, "
             f"l.source_url, l.target_url LIMIT {_sql_limit(limit)}", params)
         return (_link_change(row) for row in rows)
 
     def domains(self, kind: str | None = None, limit: int | None = None) -> list[DomainChange]:
-        """The domain changes (of one kind, or all), by kind then name."""
+        """The domain changes (of one kind, or all), by kind, worst first, then name."""
         return list(self.iter_domains(kind, limit))
 
     def iter_domains(self, kind: str | None = None,
                      limit: int | None = None) -> Iterator[DomainChange]:
         """`domains`, one at a time."""
-        where, params = ("WHERE kind = ?", (kind,)) if kind else ("", ())
+        where, params = ("WHERE t.kind = ?", (kind,)) if kind else ("", ())
         rows = self.db.execute(
-            "SELECT domain, kind, reason, what, band_a, band_b, risk_a, risk_b FROM tl_domains "
-            f"{where} ORDER BY CASE kind WHEN 'new' THEN 0 WHEN 'lost' THEN 1 ELSE 2 END, "
-            f"domain LIMIT {_sql_limit(limit)}", params)
+            "SELECT t.domain, t.kind, t.reason, t.what, t.band_a, t.band_b, t.risk_a, t.risk_b "
+            "FROM tl_domains AS t LEFT JOIN domain_scores AS s ON s.domain = t.domain "
+            f"{where} ORDER BY {_KIND_ORDER.format(c='t')}, {_WORST_FIRST.format(s='s')}, "
+            f"t.domain LIMIT {_sql_limit(limit)}", params)
         return (_domain_change(row) for row in rows)
 
     def as_json(self, limit: int | None = None) -> dict[str, Any]:
@@ -128,15 +136,35 @@ class Changes:
         return {**self.json_head(), **{name: list(entries) for name, entries in lists.items()}}
 
     def json_head(self) -> dict[str, Any]:
-        """The counts and the two points, as in `as_json`."""
-        return {**asdict(self.counts), "since": self.since.label, "until": self.until.label,
+        """The counts and the two points, as in `as_json`; up to now, also the risky new
+        domains and the lost links from strong domains (`by_todays_bands`)."""
+        head = {**asdict(self.counts), "since": self.since.label, "until": self.until.label,
                 "grades_known": self.grades_known}
+        if self.until.kind == "now":  # today's bands describe only the end "now"
+            head["risky_new_domains"], head["strong_links_lost"] = by_todays_bands(self.db)
+        return head
 
     def json_lists(self, limit: int | None = None) -> dict[str, Iterator[dict[str, Any]]]:
         """The "links" and "domains" lists of `as_json`, read one entry at a time."""
         return {"links": (_json_entry(asdict(c), "url") for c in self.iter_links(limit=limit)),
                 "domains": (_json_entry(asdict(c), "domain")
                             for c in self.iter_domains(limit=limit))}
+
+
+def by_todays_bands(db: sqlite3.Connection) -> tuple[int, int]:
+    """Of the changes last computed on this connection (`compute_changes`): the new referring
+    domains that are risky and the lost links from strong domains, by the stored scores (the
+    opening summary's "(5 risky)" and "18 links from strong domains lost")."""
+    risky = _count(db, "SELECT count(*) FROM tl_domains AS t JOIN domain_scores AS s "
+                        f"ON s.domain = t.domain WHERE t.kind = 'new' AND s.band = {RISKY}")
+    strong_lost = _count(db, "SELECT count(*) FROM tl_changes AS t JOIN links AS l "
+                              "ON l.id = t.link_id JOIN domain_scores AS s ON s.domain = l.domain "
+                              f"WHERE t.kind = 'lost' AND s.band = {STRONG}")
+    return risky, strong_lost
+
+
+def _count(db: sqlite3.Connection, sql: str) -> int:
+    return int(db.execute(sql).fetchone()[0] or 0)
 
 
 def _json_entry(entry: dict[str, Any], key: str) -> dict[str, Any]:

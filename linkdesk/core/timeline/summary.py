@@ -13,13 +13,11 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from linkdesk.core.scoring import BANDS
 from linkdesk.core.tables.spec import Filters
-from linkdesk.core.timeline.changes import Changes
+from linkdesk.core.timeline.changes import RISKY, STRONG, Changes, by_todays_bands
 from linkdesk.core.timeline.filters import changes_since_review
 from linkdesk.core.timeline.points import Point
-
-RISKY, STRONG = BANDS.index("risky"), BANDS.index("strong")
+from linkdesk.core.words import counted
 
 
 @dataclass(frozen=True)
@@ -47,10 +45,6 @@ class OpeningSummary:
         return {part.key: part for part in self.parts}
 
 
-def _plural(count: int, one: str, many: str | None = None) -> str:
-    return f"{count:,} {one if count == 1 else (many or one + 's')}"
-
-
 def _scalar(db: sqlite3.Connection, sql: str) -> int:
     return int(db.execute(sql).fetchone()[0] or 0)
 
@@ -64,18 +58,6 @@ def opening_summary(db: sqlite3.Connection, today: datetime | None = None) -> Op
     return summarise(db, changes_since_review(db), today)
 
 
-def by_todays_bands(db: sqlite3.Connection) -> tuple[int, int]:
-    """Of the changes last computed on this connection (`compute_changes`): the new referring
-    domains that are risky and the lost links from strong domains, by the stored scores (the
-    opening summary's "(5 risky)" and "18 links from strong domains lost")."""
-    risky = _scalar(db, "SELECT count(*) FROM tl_domains AS t JOIN domain_scores AS s "
-                        f"ON s.domain = t.domain WHERE t.kind = 'new' AND s.band = {RISKY}")
-    strong_lost = _scalar(db, "SELECT count(*) FROM tl_changes AS t JOIN links AS l "
-                              "ON l.id = t.link_id JOIN domain_scores AS s ON s.domain = l.domain "
-                              f"WHERE t.kind = 'lost' AND s.band = {STRONG}")
-    return risky, strong_lost
-
-
 def summarise(db: sqlite3.Connection, changes: Changes,
               today: datetime | None = None) -> OpeningSummary:
     """The summary of computed changes (those since the last review, for the filters)."""
@@ -86,22 +68,22 @@ def summarise(db: sqlite3.Connection, changes: Changes,
                                  "AND m.kind = 'disavow'")
     new, lost = Filters(since_review="new"), Filters(since_review="lost")
     parts = (
-        SummaryPart("new_links", counts.new_links, _plural(counts.new_links, "new link"),
+        SummaryPart("new_links", counts.new_links, counted(counts.new_links, "new link"),
                     "links", new),
         SummaryPart("new_domains", counts.new_domains,
-                    _plural(counts.new_domains, "new domain"), "domains", new),
+                    counted(counts.new_domains, "new domain"), "domains", new),
         SummaryPart("risky_new_domains", risky, f"{risky:,} risky", "domains",
                     Filters(since_review="new", band=RISKY)),
         SummaryPart("changed_links", counts.changed_links,
-                    _plural(counts.changed_links, "link") + " changed", "links",
+                    counted(counts.changed_links, "link") + " changed", "links",
                     Filters(since_review="changed")),
-        SummaryPart("lost_links", counts.lost_links, _plural(counts.lost_links, "link") + " lost",
+        SummaryPart("lost_links", counts.lost_links, counted(counts.lost_links, "link") + " lost",
                     "links", lost),
         SummaryPart("strong_links_lost", strong_lost,
-                    _plural(strong_lost, "link") + " from strong domains lost", "links",
+                    counted(strong_lost, "link") + " from strong domains lost", "links",
                     Filters(since_review="lost", band=STRONG)),
         SummaryPart("disavowed_domains_gone", disavowed_gone,
-                    _plural(disavowed_gone, "disavowed domain") + " gone", "domains",
+                    counted(disavowed_gone, "disavowed domain") + " gone", "domains",
                     Filters(since_review="lost", marked="disavow")),
     )
     return OpeningSummary(changes.since, parts, _sentence(changes.since, parts, today))

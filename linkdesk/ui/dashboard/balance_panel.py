@@ -6,7 +6,7 @@ import html
 
 import numpy as np
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QPainter, QPaintEvent, QPalette
+from PySide6.QtGui import QPainter, QPaintEvent, QPalette, qGray
 from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from linkdesk.core.profile import Balance
@@ -61,7 +61,7 @@ class ShareBar(QWidget):
             painter.fillRect(segment, colour)
             label = percent(int(self.counts[band]), total)
             if painter.fontMetrics().horizontalAdvance(label) + 6 < width:
-                light = colour.lightness() > 160  # printing colours: dark text on light ones
+                light = qGray(colour.rgb()) > 150  # dark text on light ones (yellow, grey)
                 painter.setPen(Qt.GlobalColor.black if light else Qt.GlobalColor.white)
                 painter.drawText(segment, Qt.AlignmentFlag.AlignCenter, label)
             x += width

@@ -9,10 +9,11 @@ import pyqtgraph as pg
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
+from linkdesk.core.colours import NOT_SCORED_COLOUR as NOT_SCORED_HEX
 from linkdesk.core.scoring import BANDS
 from linkdesk.ui.models import TINTS
 
-NOT_SCORED_COLOUR = QColor(140, 140, 140)
+NOT_SCORED_COLOUR = QColor(NOT_SCORED_HEX)
 BAND_COLOURS: tuple[QColor, ...] = (*(TINTS["band"][band] for band in range(len(BANDS))),
                                     NOT_SCORED_COLOUR)
 BAND_NAMES: tuple[str, ...] = (*(name.capitalize() for name in BANDS), "Not scored")
@@ -28,12 +29,8 @@ ANCHOR_COLOURS: dict[str, QColor] = {
     "empty_image": QColor(170, 170, 170), "unknown": QColor(200, 200, 200),
 }
 
-
-# For paper (the client report): a light palette, and band colours whose lightness alone
-# tells them apart when printed in grey: risky darkest, then strong, fair, weak, not scored.
-PRINT_BAND_COLOURS: tuple[QColor, ...] = (
-    QColor(140, 20, 20), QColor(255, 209, 90), QColor(120, 190, 124), QColor(30, 110, 40),
-    QColor(215, 215, 215))
+# For paper (the client report): a light palette; the band colours stay the window's
+# (core/colours.py), so the client and the freelancer see the same ones.
 _printing: QPalette | None = None
 
 
@@ -44,15 +41,14 @@ def palette() -> QPalette:
 
 @contextmanager
 def printing() -> Iterator[None]:
-    """Draw charts for paper meanwhile: light palette, greyscale-readable band colours."""
-    global _printing, BAND_COLOURS
-    saved = _printing, BAND_COLOURS
+    """Draw charts for paper meanwhile: the light palette."""
+    global _printing
+    saved = _printing
     _printing = QApplication.style().standardPalette()
-    BAND_COLOURS = PRINT_BAND_COLOURS
     try:
         yield
     finally:
-        _printing, BAND_COLOURS = saved
+        _printing = saved
 
 
 def style_plot(widget: pg.PlotWidget, colours: QPalette | None = None) -> None:

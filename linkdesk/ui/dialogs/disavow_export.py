@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from linkdesk.core.disavow import DisavowError
 from linkdesk.core.disavow.write import DisavowPlan
+from linkdesk.core.words import counted, plural
 
 MAX_LISTED = 2_000  # lines shown per list; the file itself has them all
 
@@ -93,11 +94,12 @@ class DisavowExportDialog(QDialog):
 
     def _summary_text(self, confirm_count: int) -> str:
         plan = self.plan
-        text = (f"{_count(plan.domains, 'domain: entry', 'domain: entries')} and "
-                f"{_count(plan.urls, 'URL', 'URLs')} ({_count(plan.lines, 'line', 'lines')}). "
+        text = (f"{counted(plan.domains, 'domain: entry', 'domain: entries')} and "
+                f"{counted(plan.urls, 'URL')} ({counted(plan.lines, 'line')}). "
                 "Uploading it to Google replaces the previous file.")
         if confirm_count:
-            text += f" {confirm_count:,} warning(s) need your confirmation."
+            text += (f" {counted(confirm_count, 'warning')} "
+                     f"{plural(confirm_count, 'needs', 'need')} your confirmation.")
         if plan.comments_dropped:
             text += " Reasons were left out of the file to stay within Google's size limit."
         return text
@@ -119,10 +121,6 @@ class DisavowExportDialog(QDialog):
             self.error.show()
             return
         self.accept()
-
-
-def _count(number: int, one: str, many: str) -> str:
-    return f"{number:,} {one if number == 1 else many}"
 
 
 def _text(content: str) -> QPlainTextEdit:

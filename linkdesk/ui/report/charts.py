@@ -1,8 +1,8 @@
 """The report's charts, drawn by the Dashboard's own chart classes into PNG images.
 
 Each chart is the widget the Dashboard shows (ui/dashboard), filled from the same core
-dataclass, rendered off screen at twice its size in the printing palette (theme.printing:
-light, band colours told apart by lightness in greyscale). Runs on the GUI thread.
+dataclass, rendered off screen at twice its size in the printing palette (theme.printing: a
+light palette; the band colours are the window's, core/colours.py). Runs on the GUI thread.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
 from linkdesk.core.profile import ProfileReport
-from linkdesk.core.report.texts import text
+from linkdesk.core.report.texts import band_legend, text
 from linkdesk.ui.dashboard import theme
 from linkdesk.ui.dashboard.balance_panel import ShareBar
 from linkdesk.ui.dashboard.map_view import DomainMap
@@ -58,7 +58,7 @@ def chart_image(profile: ProfileReport, name: str) -> ChartImage | None:
             return None
         widget, height = DomainMap(), HEIGHT
         widget.set_points(profile.map)
-        note = f'{text("chart_map_note")} {text("band_legend")}'
+        note = f'{text("chart_map_note")} {band_legend()}'
 
     elif name == "quality":
         if not balance.scored:
@@ -66,14 +66,14 @@ def chart_image(profile: ProfileReport, name: str) -> ChartImage | None:
         chart = QualityChart()
         chart.show(profile.quality)
         widget, height = chart.plot, HEIGHT
-        note = text("band_legend")
+        note = band_legend()
     elif name == "velocity":
         if profile.velocity is None or not profile.velocity.months:
             return None
         velocity = VelocityChart()
         velocity.show(profile.velocity)
         widget, height = velocity.plot, HEIGHT
-        note = text("band_legend") if balance.scored else ""
+        note = band_legend() if balance.scored else ""
     else:
         if profile.anchors is None or not profile.anchors.links.sum():
             return None

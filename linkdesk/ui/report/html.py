@@ -14,7 +14,14 @@ from collections.abc import Callable, Iterable, Sequence
 
 from linkdesk.core.report import DomainTable, ReportData
 from linkdesk.core.report.data import long_date
-from linkdesk.core.report.texts import ENGLISH, FLAG_WORDS, SIGNAL_WORDS, hint_text, text
+from linkdesk.core.report.texts import (
+    ENGLISH,
+    FLAG_WORDS,
+    SIGNAL_WORDS,
+    counted_text,
+    hint_text,
+    text,
+)
 from linkdesk.core.scoring import BANDS
 from linkdesk.core.text import clip
 from linkdesk.ui.report.charts import ChartImage
@@ -156,8 +163,8 @@ def _summary(data: ReportData) -> list[str]:
     if balance is None or not balance.links:
         out.append(f"<p>{_e(text('no_sources'))}</p>")
     else:
-        intro = text("balance_intro", links=number(balance.links),
-                     domains=number(balance.domains))
+        intro = text("balance_intro", links=counted_text(balance.links, "link"),
+                     domains=counted_text(balance.domains, "website"))
         out.append(f"<p>{_e(intro)}</p>")
         if balance.scored:
             shares = {name: percent(int(balance.domain_bands[i]), balance.domains)
@@ -207,10 +214,16 @@ def _changes(data: ReportData) -> list[str]:
     if not any((counts.new_links, counts.lost_links, counts.new_domains, counts.lost_domains)):
         out.append(f"<p>{_e(text('changes_none'))}</p>")
         return out
-    said = text("changes_counts", new_domains=number(counts.new_domains),
-                new_links=number(counts.new_links), lost_domains=number(counts.lost_domains),
-                lost_links=number(counts.lost_links))
+    said = text("changes_counts",
+                new_domains=counted_text(counts.new_domains, "new_referring_domain"),
+                new_links=counted_text(counts.new_links, "new_link"),
+                lost_domains=counted_text(counts.lost_domains, "referring_domain"),
+                lost_links=counted_text(counts.lost_links, "link"))
     out.append(f"<p>{_e(said)}</p>")
+    if data.risky_new_domains:
+        risky = text("changes_risky_new", risky=number(data.risky_new_domains),
+                     share=percent(data.risky_new_domains, counts.new_domains))
+        out.append(f"<p>{_e(risky)}</p>")
     out.append(f"<p class='note'>{_e(text('changes_lost_note'))}</p>")
     return out
 
@@ -221,8 +234,9 @@ def _verdict(data: ReportData) -> list[str]:
     if verdict is None:
         return out
     risky = f"{100 * verdict.risky_share:.0f}%"
-    if verdict.case == "file":
-        said = text("verdict_file", domains=number(verdict.domains), urls=number(verdict.urls))
+    if verdict.case in ("file", "planned"):
+        said = text(f"verdict_{verdict.case}", domains=counted_text(verdict.domains, "domain"),
+                    urls=counted_text(verdict.urls, "page"))
         out += [f"<p class='verdict'>{_e(said)}</p>",
                 f"<p>{_e(text('verdict_file_why'))}</p>"]
     else:
@@ -232,11 +246,12 @@ def _verdict(data: ReportData) -> list[str]:
     if verdict.added or verdict.removed:
         if verdict.against:
             done = text("verdict_done_changes", against=verdict.against,
-                        added=number(verdict.added), removed=number(verdict.removed))
+                        added=counted_text(verdict.added, "entry"),
+                        removed=counted_text(verdict.removed, "entry"))
         else:
             done = text("verdict_done_first")
     else:
-        done = text("verdict_done_none") if verdict.case != "file" else text(
+        done = text("verdict_done_none") if verdict.case in ("none", "watch") else text(
             "disavow_none")
     out.append(f"<p>{_e(done)}</p>")
     return out
@@ -323,7 +338,8 @@ def _tables(data: ReportData) -> list[str]:
         out.append(f"<p>{_e(text('disavow_none'))}</p>")
     out.append(f"<h3>{_e(text('checks_title'))}</h3>")
     if data.checked:
-        out.append(f"<p>{_e(text('checks_intro', checked=number(data.checked)))}</p>")
+        visited = counted_text(data.checked, "linking_page")
+        out.append(f"<p>{_e(text('checks_intro', checked=visited))}</p>")
         rows = [[text(f"status_{status}"), number(n), percent(n, data.checked)]
                 for status, n in data.checks.items() if n]
         out.append(_table([text("col_status"), text("col_count"), text("col_share")], rows,

@@ -33,7 +33,8 @@ def placements_section(report: PlacementsReport, site: str) -> list[str]:
                           rows, numeric={1, 2}, total=True))
     attention = sum(report.by_status.get(s, 0) for s in ("changed", "missing", "gone",
                                                             "expired"))
-    said = (text("placements_attention", count=number(attention)) if attention
+    said = (text("placements_attention_one") if attention == 1
+            else text("placements_attention", count=number(attention)) if attention
             else text("placements_all_well"))
     out.append(f"<p>{_e(said)}</p>")
     out += _kinds_and_spend(report)
