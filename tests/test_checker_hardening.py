@@ -302,6 +302,36 @@ def test_ctrl_c_stops_at_once_and_keeps_every_page_read(tmp_path: Path, presses:
         assert project.db.execute("SELECT cancelled FROM check_runs").fetchone() == (1,)
 
 
+def test_ctrl_c_while_the_run_is_being_recorded_loses_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two presses that land while the check writes its end (after the last page) used to
+    stop it at once inside that write: the run stayed unfinished in the project."""
+    from linkdesk import cli
+
+    real_finish = engine_module.finish_run
+
+    def pressed_twice_meanwhile(*args: Any, **kwargs: Any) -> None:
+        for _ in range(2):
+            os.kill(os.getpid(), signal.SIGINT)  # the handler runs before the next line
+        real_finish(*args, **kwargs)
+
+    monkeypatch.setattr(engine_module, "finish_run", pressed_twice_meanwhile)
+    with page_server() as server:
+        for name in ("a", "b"):
+            server.routes[f"/{name}"] = page(LINK)
+        path = make_project(tmp_path / "p.linkdesk", [(server.url(f"/{n}"), TARGET)
+                                                      for n in ("a", "b")])
+        code = cli.main(["check", str(path), "--quiet"])
+    out, err = capsys.readouterr()
+    assert code == 0, (out, err)
+    assert "Checked 2 links" in out and "stopped at once" not in err
+    with Project.open(path) as project:
+        assert project.db.execute(
+            "SELECT finished_at IS NOT NULL, links_checked, cancelled FROM check_runs"
+        ).fetchone() == (1, 2, 0)
+
+
 # -- statuses and options -------------------------------------------------------------------
 
 

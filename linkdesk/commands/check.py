@@ -82,7 +82,7 @@ def run_check(options: argparse.Namespace) -> int:
             summary = check_links(
                 project, link_ids, limit=options.limit, options=check_options,
                 progress=_print_progress if show_progress else None,
-                cancelled=interrupts.stop.is_set,
+                cancelled=interrupts.stop.is_set, finishing=interrupts.checked.set,
             )
         except KeyboardInterrupt:  # a second Ctrl-C: no summary, but nothing read is lost
             if show_progress:
@@ -90,7 +90,7 @@ def run_check(options: argparse.Namespace) -> int:
             print("linkdesk check: stopped at once; the pages read so far are saved",
                   file=sys.stderr)
             return EXIT_FAILED
-        interrupts.checked.set()  # from here a further Ctrl-C waits for the summary
+        interrupts.checked.set()  # (also when there was nothing to check)
         if show_progress:
             print("\r\033[K", end="", file=sys.stderr)
         found = changes(project.db, summary.run_id) if summary.run_id is not None else []

@@ -65,6 +65,7 @@ def check_links(
     progress: ProgressCallback | None = None,
     cancelled: CancelCheck | None = None,
     options: CheckOptions | None = None,
+    finishing: Callable[[], None] | None = None,
 ) -> CheckSummary:
     """Check that links still exist, and how; store one history row per link checked.
 
@@ -73,7 +74,9 @@ def check_links(
     when None); `limit`: at most this many of them, never-checked and oldest-checked first.
     `concurrency` overrides `options.concurrency`. `progress` is called in this thread at
     most every 0.1 s and once at the end; `cancelled` is polled every 0.05 s: when it returns
-    True, requests in flight are dropped and the checks done so far are kept.
+    True, requests in flight are dropped and the checks done so far are kept. `finishing` is
+    called once the pages are no longer read, before the run's last pages and its end are
+    written (the command stops reacting to Ctrl-C there, so the run is recorded whole).
     """
     options = options or CheckOptions()
     if concurrency is not None:
@@ -82,9 +85,10 @@ def check_links(
         raise ValueError("concurrency and per_host must be at least 1")
     _check_durations(options)
     if isinstance(db_path_or_project, Project):
-        return _check(db_path_or_project.db, link_ids, limit, options, progress, cancelled)
+        return _check(db_path_or_project.db, link_ids, limit, options, progress, cancelled,
+                      finishing)
     with Project.open(db_path_or_project, create=False) as project:
-        return _check(project.db, link_ids, limit, options, progress, cancelled)
+        return _check(project.db, link_ids, limit, options, progress, cancelled, finishing)
 
 
 def _check(
@@ -94,6 +98,7 @@ def _check(
     options: CheckOptions,
     progress: ProgressCallback | None,
     cancelled: CancelCheck | None,
+    finishing: Callable[[], None] | None = None,
 ) -> CheckSummary:
     started = time.perf_counter()
     pages, links = select_pages(db, link_ids, limit=limit)
@@ -108,6 +113,8 @@ def _check(
         run.was_cancelled = True
         raise
     finally:
+        if finishing is not None:
+            finishing()
         run.save()
         finish_run(
             db, run_id, links=run.links_done, pages=run.pages_done, requests=run.requests,
