@@ -361,3 +361,27 @@ def test_the_domains_step_streams(wide: Path, tmp_path: Path) -> None:
         domains = db.execute("SELECT count(DISTINCT domain) FROM links").fetchone()[0]
     assert domains > 15_000
     assert peak < 60 * domains  # bytes: far less than one row of every domain held at once
+
+
+_SCORE_TABLES = ("link_features", "link_scores", "domain_scores", "network_keys")
+
+
+def _scored_tables(source: Path, copy: Path) -> dict[str, list[tuple[object, ...]]]:
+    copy.write_bytes(source.read_bytes())
+    with Project.open(copy) as project:
+        rescore(project.db)
+        return {table: project.db.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
+                for table in _SCORE_TABLES}
+
+
+def test_many_domains_take_their_ids_from_a_join_with_the_same_scores(
+    wide: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past `_DOMAIN_IDS_IN_MEMORY` domains, the page scan reads each link's domain id from
+    a join instead of a dict of every domain (memory): the stored scores are the same."""
+    with_dict = _scored_tables(wide, tmp_path / "dict.linkdesk")
+    monkeypatch.setattr(features_module, "_DOMAIN_IDS_IN_MEMORY", 0)
+    joined = _scored_tables(wide, tmp_path / "join.linkdesk")
+    assert with_dict["network_keys"] and with_dict["link_features"]
+    for table in _SCORE_TABLES:
+        assert joined[table] == with_dict[table], table

@@ -459,6 +459,14 @@ class PageScan:
 _NO_KEY = 1 << 40  # outside any network key
 
 
+_DOMAIN_IDS_IN_MEMORY = 200_000
+"""Up to this many referring domains, `_scan_pages` maps domains to ids in a dict."""
+
+
+def _count(db: sqlite3.Connection, table: str) -> int:
+    return int(db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+
 def _scan_pages(db: sqlite3.Connection, model: Model, scoped: bool = False) -> PageScan:
     """Mark links whose title has a poison word, whose title or URL has a topic keyword, or
     whose page is a list of sites or looks generated for the linked site (`PageMarks`).
@@ -471,8 +479,17 @@ def _scan_pages(db: sqlite3.Connection, model: Model, scoped: bool = False) -> P
     """
     judge = PageMarks(model)
     marks = []
-    # An incremental re-score adds its own pairs (incremental.py).
-    domain_ids = {} if scoped else dict(db.execute("SELECT domain, id FROM domain_scores"))
+    # An incremental re-score adds its own pairs (incremental.py). A full scan needs each
+    # link's domain id: from a dict when the project has few domains (cheapest), else from a
+    # join (a dict of a wide profile's million domains held ~130 MB at the score's peak).
+    domain_id_of: Callable[[Any], int] = int
+    # CROSS JOIN: links stay the outer loop, in table order (a page's links in a row).
+    domain_column, join = "d.id", "CROSS JOIN domain_scores AS d ON d.domain = l.domain"
+    if scoped:
+        domain_column, join = "NULL", ""
+    elif _count(db, "domain_scores") <= _DOMAIN_IDS_IN_MEMORY:
+        domain_id_of = dict(db.execute("SELECT domain, id FROM domain_scores")).__getitem__
+        domain_column, join = "l.domain", ""
     pairs = array("q")
     ids, title_keys, path_keys, odd = array("q"), array("q"), array("q"), array("q")
     page_keys = network_keys.page_keys
@@ -481,9 +498,9 @@ def _scan_pages(db: sqlite3.Connection, model: Model, scoped: bool = False) -> P
     found = 0
     title_key = path_key = _NO_KEY
     nul = False
-    for link_id, title, url, target, domain in db.execute(
-        f"SELECT id, title, source_url, target_url, domain FROM links "
-        f"{f'WHERE id IN {SCOPED_LINKS}' if scoped else ''}"
+    for link_id, title, url, target, domain, domain_key in db.execute(
+        f"SELECT l.id, l.title, l.source_url, l.target_url, l.domain, {domain_column} "
+        f"FROM links AS l {join} {f'WHERE l.id IN {SCOPED_LINKS}' if scoped else ''}"
     ):
         site = sites.get(target)
         if site is None:
@@ -497,7 +514,7 @@ def _scan_pages(db: sqlite3.Connection, model: Model, scoped: bool = False) -> P
             path = url[cut:] if cut >= 0 else url[7:]  # as PATH_SQL, not lower-cased
             found = judge(title, path if cut >= 0 else None, site)
             if not scoped:
-                domain_id = domain_ids[domain]
+                domain_id = domain_id_of(domain_key)
                 keys = page_keys(title, path)
                 title_key = _NO_KEY if keys[0] is None else keys[0]
                 path_key = _NO_KEY if keys[1] is None else keys[1]
