@@ -22,7 +22,7 @@ SOURCE_WORDS = {
     FROM_USER: "{how}",
     FROM_FILE: "the latest date in the file",
     FROM_MTIME: "the file's modification time",
-    FROM_RUN: "no dates in its rows: the day of the files imported with it",
+    FROM_RUN: "the files imported with it (its rows hold no dates)",
     FROM_IMPORT_DAY: "the day it was imported",
 }
 

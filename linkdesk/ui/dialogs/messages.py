@@ -141,8 +141,10 @@ def import_report(outcome: ImportOutcome, locale: QLocale | None = None) -> str:
     lines.extend(f"{name}: not imported: {message.removeprefix(name + ': ')}"
                  for name, message in outcome.failures)
     # Files without dates: the day they got, and why (each day is an export of its own).
-    lines.extend(f"{r.file}: dated {r.as_of}, {source_words(r.as_of_source)}"
-                 for r in outcome.results if r.as_of_source in (FROM_RUN, FROM_MTIME))
+    lines.extend(f"{r.file}: dated {r.as_of} by {source_words(r.as_of_source)}"
+                 for r in outcome.results if r.as_of_source == FROM_RUN)
+    lines.extend(f"{r.file}: dated {r.as_of} by {source_words(r.as_of_source)} (its rows hold "
+                 "no dates)" for r in outcome.results if r.as_of_source == FROM_MTIME)
     return "\n".join(lines)
 
 
