@@ -22,7 +22,7 @@ from exportgen import make_profile, write_ahrefs, write_gsc_zip, write_moz
 from linkdesk.cli import main
 from linkdesk.core.importers.pipeline import ImportResult
 from linkdesk.core.store import Project
-from linkdesk.core.timeline import timeline_days
+from linkdesk.core.timeline import cached_changes, on_day, timeline_days
 from linkdesk.ui.dialogs.messages import import_report, result_line
 from linkdesk.ui.workers.importer import ImportOutcome
 
@@ -69,8 +69,7 @@ def test_a_run_of_files_without_dates_keeps_their_modification_day(
     assert main(["import", str(project), str(november["moz"]), "--site", "acme-widgets.com",
                  "--no-score"]) == 0
     assert f"export dated {MTIME_DAY} (the file's modification time)" in capsys.readouterr().out
-    with Project.open(project) as opened:
-        assert timeline_days(opened.db) == [MTIME_DAY]
+    assert _days(capsys, project) == [(MTIME_DAY, "mtime")]
 
 
 def test_the_day_given_wins(
@@ -81,8 +80,7 @@ def test_the_day_given_wins(
     out = capsys.readouterr().out
     assert out.count("export dated 2026-11-25 (--as-of)") == 2
     assert "note:" not in out
-    with Project.open(project) as opened:
-        assert timeline_days(opened.db) == ["2026-11-25"]
+    assert _days(capsys, project) == [("2026-11-25", "user")] * 2
 
 
 def test_an_imports_day_can_be_set_afterwards(
@@ -106,9 +104,18 @@ def test_an_imports_day_can_be_set_afterwards(
     with Project.open(project) as opened:
         assert len(timeline_days(opened.db)) == 3
     before = _changes(capsys, project, ROWS_DAY)
+    assert main(["score", project]) == 0
+    capsys.readouterr()
+    opened = Project.open(project, write=True)
+    october, november_day = (on_day(opened.db, dt.date.fromisoformat(day))
+                             for day in ("2026-10-20", ROWS_DAY))
+    cached = cached_changes(opened.db, october, november_day).counts
     assert before != _changes(capsys, project, None)  # Moz's day is an export of its own
 
     assert main(["imports", project, "--set-day", "3", ROWS_DAY]) == 0
+    # The window's connection (History) keeps its changes until a day changes.
+    assert cached_changes(opened.db, october, november_day).counts != cached
+    opened.close()
     assert capsys.readouterr().out.strip() == (
         f"import 3: dated {ROWS_DAY} (was {MTIME_DAY}, by the file's modification time)")
     with Project.open(project) as opened:
@@ -181,6 +188,12 @@ def test_the_window_names_a_passed_over_report_once_and_points_out_undated_files
     assert report.splitlines()[-1] == (f"moz.csv: dated {ROWS_DAY} by the files imported with "
                                        "it (its rows hold no dates)")
     assert "dated" not in import_report(ImportOutcome(results=[dated, passed]), _locale())
+
+
+def _days(capsys: pytest.CaptureFixture[str], project: Path | str) -> list[tuple[str, str]]:
+    """Each import's day and its source, as `linkdesk imports --json` lists them."""
+    assert main(["imports", str(project), "--json"]) == 0
+    return [(row["as_of"], row["source"]) for row in json.loads(capsys.readouterr().out)]
 
 
 def _changes(capsys: pytest.CaptureFixture[str], project: str,
