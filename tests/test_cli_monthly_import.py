@@ -154,7 +154,7 @@ def test_an_unknown_import_is_refused(number: str, november: dict[str, Path], tm
     assert main(["imports", project, "--set-day", number, ROWS_DAY]) == 2
     error = capsys.readouterr().err
     assert error.startswith("linkdesk imports: ") and "Traceback" not in error
-    assert (f"no import has the id 7 (the imports are numbered 1 to 1" in error
+    assert ("no import has the id 7 (the imports are numbered 1 to 1" in error
             if number == "7" else "'x' is not an import id" in error)
     with Project.open(project) as opened:
         assert timeline_days(opened.db) == [MTIME_DAY]
