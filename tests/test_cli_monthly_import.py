@@ -190,6 +190,23 @@ def test_the_window_names_a_passed_over_report_once_and_points_out_undated_files
     assert "dated" not in import_report(ImportOutcome(results=[dated, passed]), _locale())
 
 
+def test_the_window_dates_its_undated_files_by_the_others(
+        november: dict[str, Path], tmp_path: Path) -> None:
+    from linkdesk.core.importers.pipeline import ImportOptions
+    from linkdesk.ui.workers.importer import ImportWorker
+
+    project = tmp_path / "acme.linkdesk"
+    Project.open(project, create=True, write=True).close()
+    outcome = ImportWorker(project, [november["moz"], november["ahrefs"]],
+                           ImportOptions(site="acme-widgets.com")).work()
+    assert [(r.file, r.as_of, r.as_of_source) for r in outcome.results] == [
+        ("moz.csv", ROWS_DAY, "run"), ("ahrefs.csv", ROWS_DAY, "file")]
+    assert import_report(outcome, _locale()).splitlines()[-1] == (
+        f"moz.csv: dated {ROWS_DAY} by the files imported with it (its rows hold no dates)")
+    with Project.open(project) as opened:
+        assert timeline_days(opened.db) == [ROWS_DAY]
+
+
 def _days(capsys: pytest.CaptureFixture[str], project: Path | str) -> list[tuple[str, str]]:
     """Each import's day and its source, as `linkdesk imports --json` lists them."""
     assert main(["imports", str(project), "--json"]) == 0
