@@ -23,6 +23,7 @@ from linkdesk.commands import (
     check,
     describe_project,
     disavow,
+    import_days,
     imports,
     library,
     placements,
@@ -37,8 +38,8 @@ from linkdesk.core.stats import project_stats
 from linkdesk.core.store import Project, ProjectError
 
 # Each module registers its subcommands; the order is the order of `--help`.
-COMMAND_MODULES = (imports, stats, scoring, profile, check, disavow, changes, report, library,
-                   placements)
+COMMAND_MODULES = (imports, import_days, stats, scoring, profile, check, disavow, changes, report,
+                   library, placements)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

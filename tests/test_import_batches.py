@@ -29,7 +29,8 @@ from linkdesk.core.importers.pipeline import (
     ImportOptions,
     import_file,
 )
-from linkdesk.core.store import Project, merge
+from linkdesk.core.store import Project, merge, transaction
+from linkdesk.core.timeline.redate import date_by_run
 
 SITE = "acme-widgets.com"
 
@@ -77,14 +78,18 @@ def contents(path: Path) -> dict[str, list[tuple[object, ...]]]:
 
 
 def one_by_one(project_path: Path, files: list[Path]) -> list[str]:
-    """Import each file in a transaction of its own, as LinkDesk did before batches."""
+    """Import each file in a transaction of its own, as LinkDesk did before batches (then,
+    as one run, the files without dates take the others' day)."""
     failed = []
+    results = []
     with Project.open(project_path) as project:
         for path in files:
             try:
-                import_file(project, path, ImportOptions(site=SITE))
+                results += import_file(project, path, ImportOptions(site=SITE))
             except ImportFailed:
                 failed.append(path.name)
+        with transaction(project.db):
+            date_by_run(project.db, results)
     return failed
 
 

@@ -19,7 +19,12 @@ from linkdesk.core.importers.pipeline import (
 from linkdesk.core.importers.site import settle_site
 from linkdesk.core.scoring import ScoreCancelled, rescore, scores_current
 from linkdesk.core.store import Project, transaction
-from linkdesk.core.timeline.dates import BadDate, parse_export_day, undated_note
+from linkdesk.core.timeline.dates import (
+    FROM_MTIME,
+    BadDate,
+    parse_export_day,
+    source_words,
+)
 from linkdesk.core.words import counted, plural
 
 
@@ -67,7 +72,9 @@ def run_import(options: argparse.Namespace) -> int:
     import_options = ImportOptions(options.format, mapping, options.site, as_of)
     show_progress = not options.quiet and sys.stderr.isatty()
     failures = 0
-    imported: list[ImportResult] = []
+    # Files without dates take the day of the run's other files once all are imported
+    # (batches.import_files): theirs are printed then.
+    undated: list[ImportResult] = []
     made = _missing_paths(options.project)  # the project (and folders) this run would create
 
     def done(outcome: FileOutcome) -> None:
@@ -79,8 +86,10 @@ def run_import(options: argparse.Namespace) -> int:
                   file=sys.stderr)
             failures += 1
         for result in outcome.results:
-            print(result_text(result))
-        imported.extend(outcome.results)
+            if result.as_of_source == FROM_MTIME:
+                undated.append(result)
+            else:
+                print(result_text(result))
 
     with open_to_change(options.project, create=True) as project:
         # Files share transactions in batches; each file is still all-or-nothing.
@@ -94,8 +103,8 @@ def run_import(options: argparse.Namespace) -> int:
             print(f"linkdesk import: no file could be read; {options.project} was not created",
                   file=sys.stderr)
             return EXIT_FAILED
-        if (note := undated_note(imported)) is not None:
-            print(f"note: {note}")
+        for result in undated:
+            print(result_text(result))
         if not options.site:
             _settle_site(project, options.project)
         if not options.no_score and not scores_current(project.db):
@@ -188,9 +197,8 @@ def result_text(result: ImportResult) -> str:
         )
     ]
     if result.as_of:
-        source = {"user": "--as-of", "file": "the latest date in the file",
-                  "mtime": "the file's modification time"}.get(result.as_of_source, "")
-        lines.append(f"  export dated {result.as_of} ({source})")
+        lines.append(f"  export dated {result.as_of} "
+                     f"({source_words(result.as_of_source, '--as-of')})")
     for skipped in result.skipped[:10]:
         lines.append(f"  skipped line {skipped.line}: {skipped.reason}")
     if result.rows_skipped > 10:

@@ -7,6 +7,11 @@ batches (`pipeline.ImportBatch`) that pay it once. A file that fails is rolled b
 the others are imported, as when each had its own transaction. What the batch changes is only
 what a crash (or `kill -9`) loses: the files of the batch not yet committed, none of which has
 been reported as imported yet (`done` is called once a file's batch is committed).
+
+The files of one call are one run: once all are committed, those whose rows hold no dates
+(dated by their modification time) take the day the others' rows give
+(timeline.redate.date_by_run), so a monthly import stays one export in the History tab. Their
+results, already passed to `done`, change then: a caller reporting days waits for the end.
 """
 
 from __future__ import annotations
@@ -26,7 +31,8 @@ from linkdesk.core.importers.pipeline import (
     ImportResult,
     ProgressCallback,
 )
-from linkdesk.core.store import Project
+from linkdesk.core.store import Project, transaction
+from linkdesk.core.timeline.redate import date_by_run, settle_run
 
 BATCH_BYTES = 16 * 1024 * 1024
 """A batch is committed once its files reach this size: enough for many small exports to
@@ -64,6 +70,39 @@ def import_files(
     before it and stops. Other exceptions (a bug) propagate after the files imported before
     are committed and reported.
     """
+    run: list[ImportResult] = []  # every file's results once committed
+
+    def committed(outcome: FileOutcome) -> None:
+        if outcome.error is None:
+            run.extend(outcome.results)
+        done(outcome)
+
+    try:
+        _import_batches(project, paths, options, committed, progress, cancelled, batch_bytes)
+    finally:  # also after a cancel or a bug: the files committed are one run
+        _date_run(project, run)
+
+
+def _date_run(project: Project, run: list[ImportResult]) -> None:
+    """Give the run's files without dates the day of the others (see the module's note)."""
+    try:
+        with transaction(project.db):
+            redated = date_by_run(project.db, run)
+    except sqlite3.Error:  # a full disk: each keeps its own day, which the user can set
+        return
+    settle_run(run, redated)
+
+
+def _import_batches(
+    project: Project,
+    paths: Iterable[Path],
+    options: ImportOptions | None,
+    done: Callable[[FileOutcome], None],
+    progress: ProgressCallback | None,
+    cancelled: CancelCheck | None,
+    batch_bytes: int,
+) -> None:
+    """`import_files` without dating the run."""
     waiting: list[FileOutcome] = []  # in file order, reported once the batch is committed
     size = 0
 

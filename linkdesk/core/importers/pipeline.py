@@ -101,7 +101,8 @@ class ImportResult:
     links_added: int = 0
     links_merged: int = 0
     as_of: str = ""  # the day the export describes, YYYY-MM-DD
-    as_of_source: str = ""  # where that day came from: user, file, mtime
+    as_of_source: str = ""  # where that day came from: user, file, mtime, run
+    import_id: int | None = None  # its row in imports (None: nothing imported)
     duplicate_of: str | None = None  # when the file had been imported before: when
     passed_over: str | None = None  # why a CSV inside a ZIP was not imported
     skipped: list[SkippedRow] = field(default_factory=list)
@@ -412,6 +413,7 @@ class _Job:
                 self.original.cancel()
             raise
         self._store_text(member, encoding, import_id)
+        result.import_id = import_id
         notes = self.halves_notes or lines.notes
         result.warnings = duplicate_columns(detected) + notes.warnings()
         stream.skipped.sort(key=lambda row: row.line)

@@ -246,9 +246,11 @@ def compute_changes(db: sqlite3.Connection, since: Point, until: Point) -> Chang
 
 def state_key(db: sqlite3.Connection, since: Point, until: Point) -> str:
     """What the changes from `since` to `until` depend on: the points, and the project's
-    imports, links, reviews, live checks and scores. Equal keys, equal changes."""
+    imports (and their days: `linkdesk imports --set-day`), links, reviews, live checks and
+    scores. Equal keys, equal changes."""
     data = db.execute(
         "SELECT (SELECT max(id) FROM imports), (SELECT count(*) FROM imports), "
+        "(SELECT group_concat(id || as_of) FROM (SELECT id, as_of FROM imports ORDER BY id)), "
         "(SELECT max(id) FROM links), (SELECT max(id) FROM reviews), "
         "(SELECT max(id) FROM link_checks), "
         "(SELECT group_concat(key || value) FROM scoring_state)"

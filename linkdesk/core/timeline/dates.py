@@ -1,34 +1,38 @@
 """The day an export describes (its *as-of* date), and reading the days users type.
 
 An import's as-of date is, in this order: the date the user gave (`--as-of`, the import
-dialog), the latest last-seen, lost or Search Console crawl date the file's rows hold, or the
-file's modification time. See docs/changes.md.
+dialog), the latest last-seen, lost or Search Console crawl date the file's rows hold, the
+latest such day of the files imported with it (redate.date_by_run), or the file's
+modification time. See docs/changes.md.
 """
 
 from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Protocol
 
-from linkdesk.core.words import counted
-
-# Where an import's as_of came from (imports.as_of_source).
+# Where an import's as_of came from (imports.as_of_source). FROM_RUN: a file without dates
+# took the day of the other files imported with it (redate.date_by_run).
 FROM_USER, FROM_FILE, FROM_MTIME, FROM_IMPORT_DAY = "user", "file", "mtime", "imported"
+FROM_RUN = "run"
+# Where the day came from, in words (`how`: the way the user gave it).
+SOURCE_WORDS = {
+    FROM_USER: "{how}",
+    FROM_FILE: "the latest date in the file",
+    FROM_MTIME: "the file's modification time",
+    FROM_RUN: "the files imported with it (its rows hold no dates)",
+    FROM_IMPORT_DAY: "the day it was imported",
+}
+
+
+def source_words(source: str, how: str = "given") -> str:
+    """Where an import's day came from, in words; `how`: how the user gave it."""
+    return SOURCE_WORDS.get(source, source).format(how=how)
 
 
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
-class DatedImport(Protocol):
-    """What `undated_note` reads of an import's result (importers.pipeline.ImportResult)."""
-
-    file: str
-    as_of: str
-    as_of_source: str
 
 
 class BadDate(ValueError):
@@ -146,21 +150,3 @@ def _observation_range(db: sqlite3.Connection, import_id: int) -> tuple[int | No
     if any(owner[0] != import_id for owner in owners):  # a Search Console import adds none
         return None, None
     return first, last
-
-
-def undated_note(results: Sequence[DatedImport], how: str = "--as-of DATE") -> str | None:
-    """When files imported together got different days because some hold no dates (their
-    modification day) and the others' rows give another, say so: each day is an export of its
-    own, a point in `changes` and the History tab. `how`: the way to give one day. None when
-    there is nothing to say."""
-    undated = [r for r in results if r.as_of_source == FROM_MTIME]
-    dated = sorted({r.as_of for r in results if r.as_of_source == FROM_FILE})
-    if not undated or not dated or {r.as_of for r in undated} <= set(dated):
-        return None
-    one = len(undated) == 1
-    return (f"{counted(len(undated), 'file')} hold{'s' if one else ''} no dates "
-            f"({', '.join(r.file for r in undated)}) and {'was' if one else 'were'} dated "
-            f"{', '.join(sorted({r.as_of for r in undated}))} by the modification time, the "
-            f"other files {', '.join(dated)} by their rows: each day counts as an export of its "
-            f"own in the changes and the History tab. When files describe one day, import "
-            f"them together with {how}")

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from linkdesk.core.importers.pipeline import ImportResult
-from linkdesk.core.timeline.dates import undated_note
+from linkdesk.core.timeline.dates import FROM_MTIME, FROM_RUN, source_words
 from linkdesk.ui.format import counted, ui_locale
 from linkdesk.ui.workers.importer import ImportOutcome
 
@@ -140,8 +140,11 @@ def import_report(outcome: ImportOutcome, locale: QLocale | None = None) -> str:
             lines.append(f"{result.file}: {counted(hidden, 'more skipped row', locale)}")
     lines.extend(f"{name}: not imported: {message.removeprefix(name + ': ')}"
                  for name, message in outcome.failures)
-    if (note := undated_note(outcome.results, "one day given when the import asks")) is not None:
-        lines.append(f"Note: {note}")
+    # Files without dates: the day they got, and why (each day is an export of its own).
+    lines.extend(f"{r.file}: dated {r.as_of} by {source_words(r.as_of_source)}"
+                 for r in outcome.results if r.as_of_source == FROM_RUN)
+    lines.extend(f"{r.file}: dated {r.as_of} by {source_words(r.as_of_source)} (its rows hold "
+                 "no dates)" for r in outcome.results if r.as_of_source == FROM_MTIME)
     return "\n".join(lines)
 
 
