@@ -67,14 +67,27 @@ def newest_date(db: sqlite3.Connection, scoped: bool = False) -> str | None:
     row = db.execute(
         f"SELECT max(last_seen), max(first_seen) FROM links {in_scope(scoped)}"
     ).fetchone()
+    if not all(value is None or day_of(value) is not None for value in row):
+        # An edited file: a blob, a number or a non-date sorts above every date; the
+        # newest of the real dates, read again (rare, so normal projects pay nothing).
+        row = db.execute(
+            f"SELECT max({dated_sql('last_seen')}), max({dated_sql('first_seen')}) "
+            f"FROM links {in_scope(scoped)}"
+        ).fetchone()
     return max((value for value in row if value), default=None)
+
+
+def dated_sql(column: str) -> str:
+    """SQL: the column's value when it is a text starting with a real date, else NULL."""
+    return (f"(CASE WHEN typeof({column}) = 'text' AND "
+            f"date(substr({column}, 1, 10)) = substr({column}, 1, 10) THEN {column} END)")
 
 
 def day_of(newest: str | None) -> datetime.date | None:
     """The day of a `newest_date` value (None when it is not a date)."""
     try:
         return datetime.date.fromisoformat(newest[:10]) if newest else None
-    except ValueError:
+    except (ValueError, TypeError):  # TypeError: a number or blob of an edited file
         return None
 
 
@@ -438,7 +451,8 @@ def _build_anchors(db: sqlite3.Connection, model: Model, scoped: bool = False) -
     keys: dict[str, int] = {}
     texts = []
     for number, (anchor,) in enumerate(db.execute(
-        "SELECT DISTINCT anchor FROM links WHERE anchor IS NOT NULL"
+        # A blob or number (an edited file) is no anchor text: such a link has none.
+        "SELECT DISTINCT anchor FROM links WHERE typeof(anchor) = 'text'"
     ).fetchall(), start=1):
         texts.append((number, keys.setdefault(facts.anchor_key(anchor), len(keys) + 1), anchor))
         rows.append(_anchor_row(classifier, anchor, number))
@@ -493,6 +507,8 @@ def _scan_pages(db: sqlite3.Connection, model: Model, scoped: bool = False) -> P
             domain != last_domain
         ):
             last_url, last_title, last_site, last_domain = url, title, site, domain
+            if title is not None and type(title) is not str:
+                title = None  # a blob or number (an edited file) is no title
             cut = url.find("/", 8)
             path = url[cut:] if cut >= 0 else url[7:]  # as PATH_SQL, not lower-cased
             found = judge(title, path if cut >= 0 else None, site)
@@ -665,6 +681,7 @@ def build_networks(db: sqlite3.Connection, model: Model, candidates: np.ndarray)
     db.execute(
         f"INSERT INTO temp.score_titles SELECT title, count(DISTINCT domain) FROM links "
         f"WHERE id IN {CANDIDATES} AND length(title) >= {NETWORK_TITLE_MIN_LENGTH} "
+        f"AND typeof(title) = 'text' "
         f"GROUP BY title "
         f"HAVING count(DISTINCT domain) >= {int(detection['network_title_domains'])}"
     )
@@ -693,6 +710,26 @@ _LINK_COLUMNS = (
 )
 
 
+# Columns a formula would misread (or fail on) when an edited project file holds a value of
+# the wrong kind there; the other columns' formulas read any value as "not 1" or "no match".
+_TEXT_COLUMNS = frozenset({"first_seen", "last_seen"})
+_NUMBER_COLUMNS = frozenset({"external_links", "page_traffic", "spam_score", "toxicity"})
+
+
+def _guarded(name: str) -> str:
+    """SQL reading a link column for the signal formulas: a value of the wrong kind (a blob,
+    or a text in a number column) reads as NULL, that is as missing.
+
+    Comparisons, not typeof(): SQLite orders NULL < numbers < texts < blobs, and a comparison
+    costs a fraction of a function call on a million rows.
+    """
+    if name in _TEXT_COLUMNS:
+        return f"CASE WHEN l.{name} >= '' AND l.{name} < x'' THEN l.{name} END AS {name}"
+    if name in _NUMBER_COLUMNS:
+        return f"CASE WHEN l.{name} < '' THEN l.{name} END AS {name}"
+    return f"l.{name}"
+
+
 def link_features_select(
     model: Model, day: datetime.date | None, scoped: bool = False
 ) -> str:
@@ -705,7 +742,7 @@ def link_features_select(
         stale_day = day - datetime.timedelta(days=int(model.detection["stale_days"]))
         stale_before = stale_day.isoformat()
     values = signals.page_signal_sql(model, as_of_day, stale_before)
-    link_columns = ", ".join(f"l.{name}" for name in _LINK_COLUMNS)
+    link_columns = ", ".join(_guarded(name) for name in _LINK_COLUMNS)
     confidence = (
         "(dom_auth IS NOT NULL OR page_auth IS NOT NULL) "
         "+ (traffic IS NOT NULL OR page_traffic IS NOT NULL) + (nofollow IS NOT NULL) "
