@@ -21,7 +21,7 @@ import numpy as np
 from linkdesk.core import urls
 from linkdesk.core.fields import VENDORS, vendor_bit
 from linkdesk.core.platforms import platforms as large_platforms
-from linkdesk.core.scoring import facts, flags, network_keys, signals
+from linkdesk.core.scoring import damage, facts, flags, network_keys, signals
 from linkdesk.core.scoring.anchors import AnchorClassifier
 from linkdesk.core.scoring.flags import BIT, NETWORK_PATH_MIN_LENGTH, NETWORK_TITLE_MIN_LENGTH
 from linkdesk.core.scoring.matching import (
@@ -229,6 +229,9 @@ def _summed(
     """A domain's facts from the rows of its target pages, as SQL's aggregates would sum
     them (`first`, then `more` in their order)."""
     domain = first[0]
+    for row in (first, *more) if more else (first,):  # max(host), root: a blob sorts last
+        if type(row[4]) is bytes or type(row[_LAST]) is bytes:
+            damage.refuse(db, "source_host" if type(row[4]) is bytes else "target_url")
     if not more:
         hosts = _distinct_hosts(db, domain) if first[3] < first[4] else 1
         return domain, first[1], first[2], hosts, first[1], first[5:_LAST], 1
@@ -501,6 +504,8 @@ def _scan_pages(db: sqlite3.Connection, model: Model, scoped: bool = False) -> P
     ):
         site = sites.get(target)
         if site is None:
+            if type(target) is not str:
+                damage.refuse(db, "target_url")
             site = sites[target] = urls.registered_domain(target_host(target))
         # The page's other links (to other pages of the same site) repeat its marks and keys.
         if url != last_url or title != last_title or site != last_site or (
