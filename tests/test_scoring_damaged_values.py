@@ -37,6 +37,7 @@ VALUES: dict[str, object] = {
     "no date": "9999-99-99",
     "yesterday": "yesterday",
 }
+NOT_UTF8 = object()  # a TEXT value whose bytes are not UTF-8 (damaged_copy writes it)
 IDENTITY = ("source_url", "target_url", "source_host", "domain")
 # Columns whose damage a re-score survives: any but a blob in the identity columns, which a
 # re-score refuses (test_a_binary_identity_stops_the_rescore_with_a_message).
@@ -72,7 +73,11 @@ def damaged_copy(scored: Path, tmp_path: Path, column: str, value: object) -> tu
         for link_id, _ in rows:
             # IntegrityError: that source URL is there already for that target
             with contextlib.suppress(sqlite3.IntegrityError):
-                db.execute(f"UPDATE links SET {column} = ? WHERE id = ?", (value, link_id))
+                if value is NOT_UTF8:  # only SQL makes such a text; Python sends valid UTF-8
+                    db.execute(f"UPDATE links SET {column} = CAST(x'41ff42' AS TEXT) "
+                               f"WHERE id = ?", (link_id,))
+                else:
+                    db.execute(f"UPDATE links SET {column} = ? WHERE id = ?", (value, link_id))
         db.commit()
     finally:
         db.close()
@@ -131,15 +136,27 @@ def test_a_binary_identity_stops_the_rescore_with_a_message(
     assert "\n" not in message
 
 
+@pytest.mark.parametrize("column", ["domain", "target_url", "anchor", "title", "first_seen",
+                                    "domain_rating"])
+def test_text_that_is_not_utf8_stops_the_rescore_with_a_message(
+    scored: Path, tmp_path: Path, column: str
+) -> None:
+    path, _ = damaged_copy(scored, tmp_path, column, NOT_UTF8)
+    with pytest.raises(ProjectError) as raised:
+        _full_rescore(path)
+    message = str(raised.value)
+    assert str(path) in message and f"{column.replace('_', ' ')} that is not valid UTF-8" in message
+
+
 @pytest.mark.parametrize(("column", "value"), [
     ("first_seen", "blob"), ("domain", "blob"), ("target_url", "blob"),
     ("domain_rating", "word"), ("anchor", "blob"), ("title", "blob"),
-    ("external_links", "huge"), ("first_seen", "enormous"),
+    ("external_links", "huge"), ("first_seen", "enormous"), ("title", "not UTF-8"),
 ])
 def test_the_command_line_on_a_damaged_project_shows_no_traceback(
     scored: Path, tmp_path: Path, run_linkdesk: RunLinkdesk, column: str, value: str
 ) -> None:
-    path, _ = damaged_copy(scored, tmp_path, column, VALUES[value])
+    path, _ = damaged_copy(scored, tmp_path, column, VALUES.get(value, NOT_UTF8))
     for args in (("score", path), ("changes", path), ("report", path, "-o", tmp_path / "r.html"),
                  ("export", path, "--links", "-o", tmp_path / "links.csv")):
         result = run_linkdesk(*args)

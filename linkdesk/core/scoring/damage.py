@@ -8,11 +8,19 @@ columns of the wrong kind read as missing (features.py, signals.py).
 
     check_indexed(db)           refuse a blob domain or source URL (two index look-ups)
     refuse(db, column)          raise the error for a blob found in `column` while scoring
+    text_errors(db)             a text stored with bytes that are not UTF-8, refused alike
+
+Python's sqlite3 cannot read a text whose bytes are not UTF-8 (an edit can store one with
+CAST(x'ff' AS TEXT)): it fails the query wherever such a value is read, so that too stops the
+re-score with a message rather than an internal error.
 """
 
 from __future__ import annotations
 
+import re
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import NoReturn
 
 from linkdesk.core.store import ProjectError
@@ -38,10 +46,30 @@ def refuse(db: sqlite3.Connection, column: str, link_id: int | None = None) -> N
             f"SELECT id FROM links WHERE typeof({column}) = 'blob' ORDER BY id LIMIT 1"
         ).fetchone()
         link_id = row[0] if row is not None else None
-    name = next((row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main"), "")
     which = f"link {link_id}" if link_id is not None else "a link"
-    raise ProjectError(
-        f"{name or 'the project'}: {which} has binary data as its {column.replace('_', ' ')}, "
-        f"which LinkDesk never stores (the file was changed outside it); the scores are "
-        f"unchanged: restore the file from a backup, or import its exports into a new project"
-    )
+    raise ProjectError(_message(db, f"{which} has binary data as its {column.replace('_', ' ')}"))
+
+
+@contextmanager
+def text_errors(db: sqlite3.Connection) -> Iterator[None]:
+    """Within: SQLite's "Could not decode to UTF-8" becomes a ProjectError naming the project
+    and the links column (put it outside the re-score's transaction: it is rolled back)."""
+    try:
+        yield
+    except sqlite3.OperationalError as error:
+        found = re.search(r"Could not decode to UTF-8 column '(.*)' with text", str(error))
+        if found is None:
+            raise
+        words = set(re.findall(r"[a-z_]+", found.group(1)))
+        column = next((row[1] for row in db.execute("PRAGMA table_info(links)")
+                       if row[1] in words), None)
+        where = f" as its {column.replace('_', ' ')}" if column else ""
+        problem = f"a link has text{where} that is not valid UTF-8"
+        raise ProjectError(_message(db, problem)) from None
+
+
+def _message(db: sqlite3.Connection, problem: str) -> str:
+    name = next((row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main"), "")
+    return (f"{name or 'the project'}: {problem}, which LinkDesk never stores (the file was "
+            f"changed outside it); the scores are unchanged: restore the file from a backup, "
+            f"or import its exports into a new project")

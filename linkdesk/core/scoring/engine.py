@@ -76,7 +76,7 @@ def rescore(
     start = time.perf_counter()
     cancel = cancelled or (lambda: False)
     _ensure_math(db)
-    with _atomic(db), _interruptible(db, cancel):
+    with damage.text_errors(db), _atomic(db), _interruptible(db, cancel):
         model = load_model(db)
         features_key = signals_key(db, model)
         state = read_state(db)
