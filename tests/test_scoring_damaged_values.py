@@ -90,6 +90,12 @@ def _full_rescore(path: Path) -> dict[int, tuple[object, ...]]:
         with transaction(project.db):
             forget_signals(project.db)
         rescore(project.db)
+    return _scores(path)
+
+
+def _scores(path: Path) -> dict[int, tuple[object, ...]]:
+    """Each link's stored score row by link id, the domain's name for its id."""
+    with Project.open(path) as project:
         # Surrogate ids aside: a damaged anchor or domain that becomes a new text or domain
         # moves the numbers of the others (the domain's name stands for its id).
         columns = [f"s.{row[1]}" for row in project.db.execute("PRAGMA table_info(link_scores)")
@@ -116,12 +122,15 @@ def test_a_damaged_column_rescores_and_spares_other_domains(
     others = [link for link, row in before.items() if row[-1] not in domains]
     assert others
     assert [after[link] for link in others] == [before[link] for link in others]
-    # An import on top re-scores incrementally (or in full) without an error either.
+    # An import on top re-scores incrementally without an error either, and reads the
+    # damaged values as a full re-score does.
     with Project.open(path) as project:
         import_file(project, scored.parent / "more.csv", ImportOptions(site=SITE))
-        rescore(project.db)
-        links = project.db.execute("SELECT count(*) FROM link_scores").fetchone()[0]
-    assert links == 600
+        assert rescore(project.db).rescored_links is not None
+    full = tmp_path / "full.linkdesk"
+    shutil.copy(path, full)
+    assert _scores(path) == _full_rescore(full)
+    assert len(_scores(path)) == 600
 
 
 @pytest.mark.parametrize("column", IDENTITY)
