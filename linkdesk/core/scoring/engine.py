@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from linkdesk.core.platforms import BUILTIN_PLATFORMS, platforms
+from linkdesk.core.scoring import damage
 from linkdesk.core.scoring.combine import apply_weights
 from linkdesk.core.scoring.features import build_features, drop_temp_tables
 from linkdesk.core.scoring.incremental import marks, update_features
@@ -75,12 +76,14 @@ def rescore(
     start = time.perf_counter()
     cancel = cancelled or (lambda: False)
     _ensure_math(db)
-    with _atomic(db), _interruptible(db, cancel):
+    with damage.text_errors(db), _atomic(db), _interruptible(db, cancel):
         model = load_model(db)
         features_key = signals_key(db, model)
         state = read_state(db)
         previous = state.get("features", {})
         rebuild = previous.get("key") != features_key
+        if rebuild:
+            damage.check_indexed(db)
         found = None
         if rebuild and previous.get("key", {}).get("model") == features_key["model"] and (
             previous["key"].get("platforms") == features_key.get("platforms")

@@ -21,7 +21,7 @@ import numpy as np
 from linkdesk.core import urls
 from linkdesk.core.fields import VENDORS, vendor_bit
 from linkdesk.core.platforms import platforms as large_platforms
-from linkdesk.core.scoring import facts, flags, network_keys, signals
+from linkdesk.core.scoring import damage, facts, flags, network_keys, signals
 from linkdesk.core.scoring.anchors import AnchorClassifier
 from linkdesk.core.scoring.flags import BIT, NETWORK_PATH_MIN_LENGTH, NETWORK_TITLE_MIN_LENGTH
 from linkdesk.core.scoring.matching import (
@@ -67,14 +67,27 @@ def newest_date(db: sqlite3.Connection, scoped: bool = False) -> str | None:
     row = db.execute(
         f"SELECT max(last_seen), max(first_seen) FROM links {in_scope(scoped)}"
     ).fetchone()
+    if not all(value is None or day_of(value) is not None for value in row):
+        # An edited file: a blob, a number or a non-date sorts above every date; the
+        # newest of the real dates, read again (rare, so normal projects pay nothing).
+        row = db.execute(
+            f"SELECT max({dated_sql('last_seen')}), max({dated_sql('first_seen')}) "
+            f"FROM links {in_scope(scoped)}"
+        ).fetchone()
     return max((value for value in row if value), default=None)
+
+
+def dated_sql(column: str) -> str:
+    """SQL: the column's value when it is a text starting with a real date, else NULL."""
+    return (f"(CASE WHEN typeof({column}) = 'text' AND "
+            f"date(substr({column}, 1, 10)) = substr({column}, 1, 10) THEN {column} END)")
 
 
 def day_of(newest: str | None) -> datetime.date | None:
     """The day of a `newest_date` value (None when it is not a date)."""
     try:
         return datetime.date.fromisoformat(newest[:10]) if newest else None
-    except ValueError:
+    except (ValueError, TypeError):  # TypeError: a number or blob of an edited file
         return None
 
 
@@ -216,6 +229,9 @@ def _summed(
     """A domain's facts from the rows of its target pages, as SQL's aggregates would sum
     them (`first`, then `more` in their order)."""
     domain = first[0]
+    for row in (first, *more) if more else (first,):  # max(host), root: a blob sorts last
+        if type(row[4]) is bytes or type(row[_LAST]) is bytes:
+            damage.refuse(db, "source_host" if type(row[4]) is bytes else "target_url")
     if not more:
         hosts = _distinct_hosts(db, domain) if first[3] < first[4] else 1
         return domain, first[1], first[2], hosts, first[1], first[5:_LAST], 1
@@ -438,7 +454,8 @@ def _build_anchors(db: sqlite3.Connection, model: Model, scoped: bool = False) -
     keys: dict[str, int] = {}
     texts = []
     for number, (anchor,) in enumerate(db.execute(
-        "SELECT DISTINCT anchor FROM links WHERE anchor IS NOT NULL"
+        # A blob or number (an edited file) is no anchor text: such a link has none.
+        "SELECT DISTINCT anchor FROM links WHERE typeof(anchor) = 'text'"
     ).fetchall(), start=1):
         texts.append((number, keys.setdefault(facts.anchor_key(anchor), len(keys) + 1), anchor))
         rows.append(_anchor_row(classifier, anchor, number))
@@ -504,12 +521,16 @@ def _scan_pages(db: sqlite3.Connection, model: Model, scoped: bool = False) -> P
     ):
         site = sites.get(target)
         if site is None:
+            if type(target) is not str:
+                damage.refuse(db, "target_url")
             site = sites[target] = urls.registered_domain(target_host(target))
         # The page's other links (to other pages of the same site) repeat its marks and keys.
         if url != last_url or title != last_title or site != last_site or (
             domain != last_domain
         ):
             last_url, last_title, last_site, last_domain = url, title, site, domain
+            if title is not None and type(title) is not str:
+                title = None  # a blob or number (an edited file) is no title
             cut = url.find("/", 8)
             path = url[cut:] if cut >= 0 else url[7:]  # as PATH_SQL, not lower-cased
             found = judge(title, path if cut >= 0 else None, site)
@@ -682,6 +703,7 @@ def build_networks(db: sqlite3.Connection, model: Model, candidates: np.ndarray)
     db.execute(
         f"INSERT INTO temp.score_titles SELECT title, count(DISTINCT domain) FROM links "
         f"WHERE id IN {CANDIDATES} AND length(title) >= {NETWORK_TITLE_MIN_LENGTH} "
+        f"AND typeof(title) = 'text' "
         f"GROUP BY title "
         f"HAVING count(DISTINCT domain) >= {int(detection['network_title_domains'])}"
     )
@@ -710,6 +732,26 @@ _LINK_COLUMNS = (
 )
 
 
+# Columns a formula would misread (or fail on) when an edited project file holds a value of
+# the wrong kind there; the other columns' formulas read any value as "not 1" or "no match".
+_TEXT_COLUMNS = frozenset({"first_seen", "last_seen"})
+_NUMBER_COLUMNS = frozenset({"external_links", "page_traffic", "spam_score", "toxicity"})
+
+
+def _guarded(name: str) -> str:
+    """SQL reading a link column for the signal formulas: a value of the wrong kind (a blob,
+    or a text in a number column) reads as NULL, that is as missing.
+
+    Comparisons, not typeof(): SQLite orders NULL < numbers < texts < blobs, and a comparison
+    costs a fraction of a function call on a million rows.
+    """
+    if name in _TEXT_COLUMNS:
+        return f"CASE WHEN l.{name} >= '' AND l.{name} < x'' THEN l.{name} END AS {name}"
+    if name in _NUMBER_COLUMNS:
+        return f"CASE WHEN l.{name} < '' THEN l.{name} END AS {name}"
+    return f"l.{name}"
+
+
 def link_features_select(
     model: Model, day: datetime.date | None, scoped: bool = False
 ) -> str:
@@ -722,7 +764,7 @@ def link_features_select(
         stale_day = day - datetime.timedelta(days=int(model.detection["stale_days"]))
         stale_before = stale_day.isoformat()
     values = signals.page_signal_sql(model, as_of_day, stale_before)
-    link_columns = ", ".join(f"l.{name}" for name in _LINK_COLUMNS)
+    link_columns = ", ".join(_guarded(name) for name in _LINK_COLUMNS)
     confidence = (
         "(dom_auth IS NOT NULL OR page_auth IS NOT NULL) "
         "+ (traffic IS NOT NULL OR page_traffic IS NOT NULL) + (nofollow IS NOT NULL) "

@@ -123,7 +123,14 @@ SIGNAL_INFO: dict[str, SignalInfo] = {
 # -- per-domain values (Python) ---------------------------------------------------------------
 
 
+def _number(value: object) -> float | None:
+    """A metric as a number; None when missing or not a number (a text or blob that an edited
+    project file put in a REAL column counts as missing)."""
+    return value if isinstance(value, (int, float)) else None
+
+
 def _scaled(value: float | None, reference: float) -> float | None:
+    value = _number(value)
     return None if value is None else min(float(FULL), max(0.0, value) * FULL / reference)
 
 
@@ -142,6 +149,7 @@ def domain_trust(trust_flow: float | None, citation_flow: float | None) -> int:
     Only a low ratio says something (many links, little trust); a high one earned a bonus
     once, which made a domain's quality depend on whether Majestic reported it.
     """
+    trust_flow, citation_flow = _number(trust_flow), _number(citation_flow)
     if trust_flow is None or citation_flow is None or citation_flow < TRUST_MIN_CITATION:
         return 0
     ratio = trust_flow / citation_flow
@@ -150,6 +158,7 @@ def domain_trust(trust_flow: float | None, citation_flow: float | None) -> int:
 
 def domain_traffic(traffic: float | None) -> int | None:
     """Monthly organic traffic on a log scale; None when unknown (neutral)."""
+    traffic = _number(traffic)
     if traffic is None:
         return None
     strength = min(1.0, math.log10(1 + max(0.0, traffic)) / TRAFFIC_FULL_LOG)
@@ -230,10 +239,11 @@ def page_signal_sql(model: Model, as_of_day: float | None, stale_before: str | N
     links_scale = FULL / (math.log10(PAGE_LINKS_FULL) - log_neutral)
     age = (
         "0" if as_of_day is None else
-        "CASE WHEN first_seen IS NULL THEN 0 ELSE " + _rounded(
+        # coalesce: a text that is no date (an edited file) has no age
+        "CASE WHEN first_seen IS NULL THEN 0 ELSE coalesce(" + _rounded(
             f"max(0, min({FULL}, ({as_of_day!r} - julianday(first_seen)) * "
             f"{FULL / AGE_FULL_DAYS!r}))"
-        ) + " END"
+        ) + ", 0) END"
     )
     stale = (
         "0" if stale_before is None else
