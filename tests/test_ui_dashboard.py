@@ -45,14 +45,20 @@ def project(sample: Path) -> Iterator[Project]:
         yield opened
 
 
-@pytest.fixture
-def dashboard(qtbot: Any, project: Project) -> Iterator[DashboardView]:
+def ready_dashboard(qtbot: Any, project: Project) -> DashboardView:
+    """A shown Dashboard of `project`, its charts drawn (call `shutdown()` at the end)."""
     view = DashboardView()
     qtbot.addWidget(view)
     view.resize(1388, 800)
     view.set_project(project)
     view.show()
     assert view.wait_until_ready(WAIT_MS) and not view.error
+    return view
+
+
+@pytest.fixture
+def dashboard(qtbot: Any, project: Project) -> Iterator[DashboardView]:
+    view = ready_dashboard(qtbot, project)
     yield view
     view.shutdown()
 
