@@ -63,7 +63,6 @@ def dashboard(qtbot: Any, project: Project) -> Iterator[DashboardView]:
     view.shutdown()
 
 
-
 def test_a_refresh_asked_for_while_hidden_starts_when_the_view_is_shown(
         qtbot: Any, project: Project) -> None:
     view = DashboardView()
@@ -75,6 +74,7 @@ def test_a_refresh_asked_for_while_hidden_starts_when_the_view_is_shown(
     assert view.busy()
     assert view.wait_until_ready(WAIT_MS) and not view.error
     view.shutdown()
+
 
 def click(widget: Any, pos: QPointF) -> None:
     """A left click as the window system sends it (QTest's is not accepted by pyqtgraph)."""
