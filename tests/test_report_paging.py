@@ -1,6 +1,6 @@
 """The report's page breaks: the arithmetic row pass (paging.py, table_rows.py) gives the
-same pages as pushing rows one at a time (report_paging_before.py), with a layout per run of
-rows instead of one per pushed row."""
+same pages as pushing rows one at a time (paging.py's own row-by-row fallback, with the plan
+made empty), with a layout per run of rows instead of one per pushed row."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import random
 from pathlib import Path
 
 import pytest
-import report_paging_before
 from test_report import _project
 
 from linkdesk.core.report import ReportData, gather_report
@@ -57,10 +56,14 @@ def test_the_row_pass_breaks_pages_as_pushing_rows_one_by_one(
     from PySide6.QtCore import QSizeF
 
     from linkdesk.ui.report import document as report_document
+    from linkdesk.ui.report import paging
+    from linkdesk.ui.report.table_rows import RowPlan
 
     report.placements = _placements(rows, seed)
     new = report_document.build_document(report, [], None, QSizeF(600, height))
-    monkeypatch.setattr(report_document, "keep_together", report_paging_before.keep_together)
+    # A plan that foresees nothing: every row is left to `_keep_row`, pushed one at a time.
+    monkeypatch.setattr(paging, "plan_rows",
+                        lambda _document, _table, start, _height, _measures: RowPlan(stop=start))
     old = report_document.build_document(report, [], None, QSizeF(600, height))
     assert new.pageCount() == old.pageCount() > 10
     assert _blocks(new) == _blocks(old)

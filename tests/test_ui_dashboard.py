@@ -45,17 +45,22 @@ def project(sample: Path) -> Iterator[Project]:
         yield opened
 
 
-@pytest.fixture
-def dashboard(qtbot: Any, project: Project) -> Iterator[DashboardView]:
+def ready_dashboard(qtbot: Any, project: Project) -> DashboardView:
+    """A shown Dashboard of `project`, its charts drawn (call `shutdown()` at the end)."""
     view = DashboardView()
     qtbot.addWidget(view)
     view.resize(1388, 800)
     view.set_project(project)
     view.show()
     assert view.wait_until_ready(WAIT_MS) and not view.error
+    return view
+
+
+@pytest.fixture
+def dashboard(qtbot: Any, project: Project) -> Iterator[DashboardView]:
+    view = ready_dashboard(qtbot, project)
     yield view
     view.shutdown()
-
 
 
 def test_a_refresh_asked_for_while_hidden_starts_when_the_view_is_shown(
@@ -69,6 +74,7 @@ def test_a_refresh_asked_for_while_hidden_starts_when_the_view_is_shown(
     assert view.busy()
     assert view.wait_until_ready(WAIT_MS) and not view.error
     view.shutdown()
+
 
 def click(widget: Any, pos: QPointF) -> None:
     """A left click as the window system sends it (QTest's is not accepted by pyqtgraph)."""

@@ -10,22 +10,15 @@ from pathlib import Path
 from typing import Any
 
 from exportgen import make_profile, write_ahrefs
+from test_ui_dashboard import ready_dashboard
 
 from linkdesk.core.importers.pipeline import ImportOptions, import_file
 from linkdesk.core.store import Project
-from linkdesk.ui.dashboard import DashboardView
-
-WAIT_MS = 30_000
 
 
 def _messages(qtbot: Any, path: Path) -> dict[str, str]:
     with Project.open(path) as project:
-        view = DashboardView()
-        qtbot.addWidget(view)
-        view.resize(1388, 800)
-        view.set_project(project)
-        view.show()
-        assert view.wait_until_ready(WAIT_MS) and not view.error
+        view = ready_dashboard(qtbot, project)
         texts = {name: chart.items[0].toPlainText() if chart.items else ""
                  for name, chart in (("quality", view.quality), ("anchors", view.anchors))}
         view.shutdown()

@@ -338,10 +338,10 @@ def test_the_mapping_imports_and_is_remembered_for_the_same_header(
     window.marking.undo()  # one step
     assert len(_column(window, "source_url")) == 3
     # A file with the same columns is imported without asking again.
-    window.placements.mapping_dialog = None
+    window.placements.importing.mapping_dialog = None
     again = _unknown_header_file(tmp_path / "more.csv", rows=3)
     assert _import(window, again)
-    assert window.placements.mapping_dialog is None
+    assert window.placements.importing.mapping_dialog is None
     assert len(_column(window, "source_url")) == 6
 
 

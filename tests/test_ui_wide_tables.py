@@ -73,3 +73,23 @@ def _values_take_the_panel(window: MainWindow) -> None:
     assert grid.columnCount() == 1
     assert grid.width() >= 0.75 * details.width()  # it had 3/5, beside an empty left side
     assert grid.columnWidth(0) >= grid.viewport().width() - 2
+
+
+def test_a_filled_column_hidden_and_shown_again_gives_the_room_back(
+    qtbot: Any, open_window: OpenWindow, ledger: Path
+) -> None:
+    """The Anchor column, widened to fill the table, hidden and shown again: its own width is
+    kept (it was taken as 8 px, and saved so) and a narrower window takes the room back."""
+    window = open_window(ledger, (1400, 900))
+    window.workspace.show_tab("anchors")
+    qtbot.waitUntil(lambda: not window.workspace.loading())
+    view = window.workspace.views["anchors"]
+    chosen = view.column_layout()[0][1]
+    wide = view.viewport().width()
+    view._choose_column(0, False)
+    view._choose_column(0, True)
+    window.resize(1000, 900)
+    qtbot.waitUntil(lambda: view.viewport().width() < wide - 200)
+    used, room = _table_fills(window, "anchors")
+    assert room - 2 <= used <= room + 2
+    assert view.column_layout()[0][1] == chosen  # saved as chosen, not as filled

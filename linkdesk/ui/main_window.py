@@ -33,6 +33,7 @@ from linkdesk.ui.actions import Actions, build_marks_menu, build_menus
 from linkdesk.ui.dialogs.about import show_about
 from linkdesk.ui.dialogs.messages import show_error
 from linkdesk.ui.dialogs.project_settings import ProjectSettingsDialog, SettingsChange
+from linkdesk.ui.file_choice import ask_open_path
 from linkdesk.ui.format import counted, ui_locale
 from linkdesk.ui.icons import app_icon
 from linkdesk.ui.importing import Importing
@@ -221,10 +222,10 @@ class MainWindow(QMainWindow):
 
     def choose_project(self) -> None:
         """Ask for a project file to open."""
-        name, _ = QFileDialog.getOpenFileName(self, "Open Project", str(Path.home()),
-                                              PROJECT_FILTER + ";;All files (*)")
-        if name:
-            self.open_project(Path(name))
+        path = ask_open_path(self, "Open Project", Path.home(),
+                             PROJECT_FILTER + ";;All files (*)")
+        if path is not None:
+            self.open_project(path)
 
     def open_demo(self) -> None:
         """Open the sample project (built on first use)."""

@@ -439,7 +439,6 @@ def _shown_targets(project: Project, spec: TableSpec, filters: Filters,
     """On a worker: the rows `spec` shows with `filters`, for each level they can be marked
     at (a links table's rows, or their referring domains)."""
     ids = list(TableQuery(project.db, spec, filters).ordered_ids())
-    found = {table: targets_from_ids(project.db, table, ids)}
-    if table == "links":
-        found["domains"] = domains_of_links(project.db, ids)
-    return found
+    target_for = _targets_for_ids(project.db, table, ids)
+    return {level: target_for(level) for level in ((table, "domains") if table == "links"
+                                                   else (table,))}

@@ -51,7 +51,6 @@ from linkdesk.core.store import Project
 from linkdesk.core.tables.placements import PLACEMENTS
 from linkdesk.ui.dialogs.messages import TextReport, show_error
 from linkdesk.ui.dialogs.placement_dialog import PlacementDialog, placement_input
-from linkdesk.ui.dialogs.placement_mapping import PlacementMappingDialog
 from linkdesk.ui.file_choice import ask_open_path, ask_save_path
 from linkdesk.ui.format import counted
 from linkdesk.ui.parts import WindowContext, WindowPart
@@ -376,8 +375,8 @@ class Placements(WindowPart):
     def import_csv(self, path: Path | None = None) -> bool:
         """Add the placements of a CSV file, all or none, as one undoable step, on a worker
         (placements_import.py: progress, Cancel; `import_finished` at the end). A header
-        without the page or target column opens the column mapping (`mapping_dialog`).
-        False if the import cannot start."""
+        without the page or target column opens the column mapping
+        (`importing.mapping_dialog`). False if the import cannot start."""
         if self.writable() is None:
             return False
         if path is None:
@@ -385,15 +384,6 @@ class Placements(WindowPart):
             if path is None:
                 return False
         return self.importing.start(path)
-
-    @property
-    def mapping_dialog(self) -> PlacementMappingDialog | None:
-        """The latest column mapping dialog opened."""
-        return self.importing.mapping_dialog
-
-    @mapping_dialog.setter
-    def mapping_dialog(self, dialog: PlacementMappingDialog | None) -> None:
-        self.importing.mapping_dialog = dialog
 
     def writable(self) -> sqlite3.Connection | None:
         """The project's connection if placements can be written now (else said why)."""

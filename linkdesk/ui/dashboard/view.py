@@ -20,7 +20,6 @@ from typing import Any
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
-    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -46,6 +45,7 @@ from linkdesk.ui.dashboard.panels import (
 )
 from linkdesk.ui.dashboard.worker import ProfileJob, ProfileOutcome
 from linkdesk.ui.dialogs.messages import show_error
+from linkdesk.ui.file_choice import ask_save_path
 from linkdesk.ui.format import number_text
 from linkdesk.ui.refresh_when_shown import RefreshWhenShown
 
@@ -302,11 +302,10 @@ class DashboardView(RefreshWhenShown, QScrollArea):
         self.domains_selected.emit(ids)
 
     def _save_dashboard(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save Dashboard", "dashboard.png",
-                                              "PNG image (*.png)")
-        if path:
+        path = ask_save_path(self, "Save Dashboard", "dashboard.png", "PNG image (*.png)")
+        if path is not None:
             try:
-                self.save_image(Path(path))
+                self.save_image(path)
             except ProtectedFileError as error:
                 show_error(self, "Cannot save the dashboard", str(error))
 

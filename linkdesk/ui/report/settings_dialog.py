@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -31,6 +30,7 @@ from linkdesk.core.report import (
     user_branding,
 )
 from linkdesk.core.store import Project
+from linkdesk.ui.file_choice import ask_open_path
 
 
 class ReportSettingsDialog(QDialog):
@@ -79,10 +79,10 @@ class ReportSettingsDialog(QDialog):
             field.setText(value)
 
     def _choose_logo(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "Choose a Logo", self.logo.text(),
-                                              "Images (*.png *.jpg *.jpeg)")
-        if name:
-            self.logo.setText(name)
+        path = ask_open_path(self, "Choose a Logo", self.logo.text(),
+                             "Images (*.png *.jpg *.jpeg)")
+        if path is not None:
+            self.logo.setText(str(path))
 
     def branding(self) -> Branding:
         """The values as typed."""

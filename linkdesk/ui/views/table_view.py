@@ -125,7 +125,9 @@ class TableView(QTableView):
         """Widen the first text column so the columns reach the right edge (no gap)."""
         column = self._fill_column
         header = self.horizontalHeader()
-        if column is None or header.isSectionHidden(column) or self._filling:
+        # A size of 0: the column is being hidden (Qt says so before isSectionHidden does).
+        if column is None or header.isSectionHidden(column) or self._filling or \
+                header.sectionSize(column) == 0:
             return
         own = max(8, header.sectionSize(column) - self._filled)  # its width without the fill
         others = header.length() - header.sectionSize(column)
@@ -136,10 +138,10 @@ class TableView(QTableView):
         finally:
             self._filling = False
 
-    def _section_resized(self, logical: int, _old: int, _new: int) -> None:
+    def _section_resized(self, logical: int, old: int, new: int) -> None:
         if self._filling:
             return
-        if logical == self._fill_column:
+        if logical == self._fill_column and old and new:  # not hidden or shown again
             self._filled = 0  # the user's width now
         self.fill_width()
 
@@ -160,7 +162,7 @@ class TableView(QTableView):
             column = self.table.spec.columns[logical]
             hidden = header.isSectionHidden(logical)
             width = header.sectionSize(logical) if not hidden else self.columnWidth(logical)
-            if logical == self._fill_column:
+            if logical == self._fill_column and not hidden:
                 width -= self._filled  # saved as chosen, not as the window gave it
             layout.append((column.name, width, hidden))
         return layout
