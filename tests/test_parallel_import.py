@@ -194,3 +194,27 @@ def test_main_module_is_restored_when_two_imports_start_at_once() -> None:
         thread.join()
     assert not errors
     assert sys.modules["__main__"] is real
+
+
+def test_a_second_process_that_cannot_start_leaves_the_import_to_this_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No process left to spawn (a process limit, no memory): the file is still imported,
+    whole, by this process, and the scratch folder made for the second one is removed."""
+    import multiprocessing.context
+    import tempfile
+
+    export = tmp_path / "ahrefs.csv"
+    write_ahrefs(export, tricky_profile(3_000))
+    one = import_with(tmp_path, export, "one.linkdesk", 1 << 40, monkeypatch)
+
+    def cannot_start(self: object) -> None:
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(multiprocessing.context.SpawnProcess, "start", cannot_start)
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    two = import_with(tmp_path, export, "two.linkdesk", 1, monkeypatch)
+    assert everything(two) == everything(one)
+    assert list(scratch.iterdir()) == []

@@ -283,8 +283,14 @@ class SecondHalf:
         context = multiprocessing.get_context("spawn")
         self._receiver, sender = context.Pipe(duplex=False)
         self._process = context.Process(target=_stage_part, args=(job, sender), daemon=True)
-        with _main_module_hidden():
-            self._process.start()
+        self._started, self._not_started = False, ""
+        try:
+            with _main_module_hidden():
+                self._process.start()
+            self._started = True
+        except OSError as error:  # no process to be had (a process limit): `result` says so
+            self._not_started = f"the second import process could not start ({error})"
+            _log.warning(self._not_started)
         sender.close()
 
     def result(self) -> tuple[int, list[SkippedRow], TextNotes]:
@@ -292,6 +298,8 @@ class SecondHalf:
 
         Raises SecondHalfFailed when the process could not do its work.
         """
+        if not self._started:
+            raise SecondHalfFailed(self._not_started)
         try:
             status, value, skipped, notes = self._receiver.recv()
         except EOFError:
@@ -316,6 +324,8 @@ class SecondHalf:
 
     def stop(self) -> None:
         """End the process (a cancel or a failure of this half)."""
+        if not self._started:
+            return
         if self._process.is_alive():
             self._process.terminate()
         self._process.join()
