@@ -54,12 +54,9 @@ SCOPED_LINKS = f"(SELECT id FROM {SCOPE_LINKS})"
 def in_scope(scoped: bool, column: str = "domain", keyword: str = "WHERE") -> str:
     """SQL limiting a query over links to the scope's domains (nothing when not `scoped`)."""
     return f"{keyword} {column} IN (SELECT domain FROM {SCOPE})" if scoped else ""
+
+
 _METRICS = ("domain_rating", "trust_flow", "citation_flow", "domain_authority", "domain_traffic")
-
-
-def as_of(db: sqlite3.Connection) -> datetime.date | None:
-    """The date of the newest data: ages and staleness count to it, not to today."""
-    return day_of(newest_date(db))
 
 
 def newest_date(db: sqlite3.Connection, scoped: bool = False) -> str | None:

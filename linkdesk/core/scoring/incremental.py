@@ -6,7 +6,7 @@ replaced placeholders, all within the referring domains of its rows. The scores 
 depend on its own columns, on its domain's (counts, best metrics, hosts, sites, footer,
 share-based domain flags) and on four things that look across the project:
 
-- the newest date of the data (`features.as_of`: ages and staleness);
+- the newest date of the data (`features.newest_date`, its day: ages and staleness count to it);
 - the titles and article paths found on several referring domains (`network_title`,
   `network_path`);
 - the numbering of anchor texts (`anchor_texts`: ids in the order texts are first met);
