@@ -196,25 +196,39 @@ def test_main_module_is_restored_when_two_imports_start_at_once() -> None:
     assert sys.modules["__main__"] is real
 
 
+@pytest.mark.parametrize("failing", ["start", "scratch folder"])
 def test_a_second_process_that_cannot_start_leaves_the_import_to_this_one(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failing: str
 ) -> None:
-    """No process left to spawn (a process limit, no memory): the file is still imported,
-    whole, by this process, and the scratch folder made for the second one is removed."""
+    """No process left to spawn (a process limit), no room for its scratch folder (a full
+    disk): the file is still imported, whole, by this process, and no scratch folder is left."""
     import multiprocessing.context
     import tempfile
 
     export = tmp_path / "ahrefs.csv"
     write_ahrefs(export, tricky_profile(3_000))
     one = import_with(tmp_path, export, "one.linkdesk", 1 << 40, monkeypatch)
-
-    def cannot_start(self: object) -> None:
-        raise OSError(11, "Resource temporarily unavailable")
-
-    monkeypatch.setattr(multiprocessing.context.SpawnProcess, "start", cannot_start)
     scratch = tmp_path / "tmp"
     scratch.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))
-    two = import_with(tmp_path, export, "two.linkdesk", 1, monkeypatch)
+    tried: list[str] = []
+    make_folder = tempfile.mkdtemp
+
+    def no_room(*args: object, **kwargs: object) -> str:
+        tried.append("scratch folder")
+        if failing == "scratch folder":
+            raise OSError(28, "No space left on device")
+        return make_folder(*args, **kwargs)  # type: ignore[arg-type]
+
+    def cannot_start(self: object) -> None:
+        tried.append("start")
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(tempfile, "mkdtemp", no_room)
+    monkeypatch.setattr(multiprocessing.context.SpawnProcess, "start", cannot_start)
+    monkeypatch.setattr(parallel, "MIN_BYTES", 1)
+    two = Project.open(tmp_path / "two.linkdesk")
+    import_file(two, export)
+    assert tried[-1] == failing
     assert everything(two) == everything(one)
     assert list(scratch.iterdir()) == []

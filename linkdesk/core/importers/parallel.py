@@ -272,26 +272,36 @@ class SecondHalf:
     """The second process of a parallel import."""
 
     def __init__(self, job_without_scratch: PartJob) -> None:
+        self.folder = self.scratch = self.text_scratch = ""
+        self.attached = False  # the scratch database is attached as `part`
+        self.text_attached = False  # the text's, as `part_text`
+        self._started, self._not_started = False, ""
+        try:
+            self._start(job_without_scratch)
+            self._started = True
+        except OSError as error:  # no room for a scratch folder, no process to be had (a
+            # process limit): `result` says so, and the importing process stages it all
+            self._not_started = f"the second import process could not start ({error})"
+            _log.warning(self._not_started)
+
+    def _start(self, job_without_scratch: PartJob) -> None:
         self.folder = tempfile.mkdtemp(prefix="linkdesk-import-")
         self.scratch = os.path.join(self.folder, "part.db")
         compress = job_without_scratch.compress_text  # see `text_result`
         self.text_scratch = os.path.join(self.folder, "text.db") if compress else ""
-        self.attached = False  # the scratch database is attached as `part`
-        self.text_attached = False  # the text's, as `part_text`
         job = PartJob(**{**job_without_scratch.__dict__, "scratch": self.scratch,
                          "text_scratch": self.text_scratch})
         context = multiprocessing.get_context("spawn")
         self._receiver, sender = context.Pipe(duplex=False)
-        self._process = context.Process(target=_stage_part, args=(job, sender), daemon=True)
-        self._started, self._not_started = False, ""
         try:
+            self._process = context.Process(target=_stage_part, args=(job, sender), daemon=True)
             with _main_module_hidden():
                 self._process.start()
-            self._started = True
-        except OSError as error:  # no process to be had (a process limit): `result` says so
-            self._not_started = f"the second import process could not start ({error})"
-            _log.warning(self._not_started)
-        sender.close()
+        except BaseException:
+            self._receiver.close()
+            raise
+        finally:
+            sender.close()
 
     def result(self) -> tuple[int, list[SkippedRow], TextNotes]:
         """Wait for the process; return rows read, rows skipped and what reading met.
@@ -333,6 +343,8 @@ class SecondHalf:
     def remove(self) -> None:
         """Delete the scratch databases (ending the process, should it still run)."""
         self.stop()
+        if not self.folder:  # it could not be made
+            return
         for name in os.listdir(self.folder):
             os.unlink(os.path.join(self.folder, name))
         os.rmdir(self.folder)
