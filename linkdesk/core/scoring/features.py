@@ -273,22 +273,11 @@ def host_counts(db: sqlite3.Connection, domain: str) -> Iterator[tuple[str, int,
     )
 
 
-def domain_row(
-    domain: str, site: SiteCounts, model: Model, large: frozenset[str] = frozenset()
-) -> tuple[object, ...]:
-    """The facts columns of one `domain_scores` row.
+class DomainRows:
+    """Makes the facts columns of `domain_scores` rows for many domains of one model.
 
     `large`: the large platforms (the disavow warnings' list), whose language or user
     subdomains (en.wikipedia.org, de.wikipedia.org) are no self-made network.
-    """
-    values = tuple(site.metrics[name] for name in _METRICS)
-    return DomainRows(model, large).row(
-        domain, site.links, site.live, site.hosts, site.top_target_links, values, site.sites
-    )
-
-
-class DomainRows:
-    """Makes `domain_scores` facts rows (`domain_row`) for many domains of one model.
 
     Each formula's value is worked out once per distinct input and kept: metrics, link counts
     and TLDs repeat across a wide profile's million domains. Each memo is cleared when it
