@@ -232,3 +232,34 @@ def test_a_second_process_that_cannot_start_leaves_the_import_to_this_one(
     assert tried[-1] == failing
     assert everything(two) == everything(one)
     assert list(scratch.iterdir()) == []
+
+
+def test_a_scratch_folder_gone_before_its_cleanup_leaves_the_import_done(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second process's scratch folder removed behind the import's back (a temp
+    cleaner) once the rows are in: the batch is committed, so its file is reported imported,
+    not as rolled back by an error of deleting scratch files."""
+    import shutil
+
+    from linkdesk.core.importers.batches import FileOutcome, import_files
+
+    export = tmp_path / "ahrefs.csv"
+    write_ahrefs(export, tricky_profile(3_000))
+    remove = parallel.SecondHalf.remove
+    removed: list[str] = []
+
+    def gone_first(self: parallel.SecondHalf) -> None:
+        shutil.rmtree(self.folder)
+        removed.append(self.folder)
+        remove(self)
+
+    monkeypatch.setattr(parallel.SecondHalf, "remove", gone_first)
+    monkeypatch.setattr(parallel, "MIN_BYTES", 1)
+    outcomes: list[FileOutcome] = []
+    with Project.open(tmp_path / "p.linkdesk") as project:
+        import_files(project, [export], done=outcomes.append)
+        links = project.db.execute("SELECT count(*) FROM links").fetchone()[0]
+    assert removed
+    assert [outcome.error for outcome in outcomes] == [None]
+    assert outcomes[0].results[0].rows_imported == links > 2_000

@@ -16,6 +16,7 @@ import io
 import logging
 import multiprocessing
 import os
+import shutil
 import sqlite3
 import sys
 import tempfile
@@ -345,6 +346,8 @@ class SecondHalf:
         self.stop()
         if not self.folder:  # it could not be made
             return
-        for name in os.listdir(self.folder):
-            os.unlink(os.path.join(self.folder, name))
-        os.rmdir(self.folder)
+        # The import is over (maybe committed): a folder that cannot be removed, or that is
+        # gone already (a temp cleaner), is only left to the system's temp cleaning.
+        shutil.rmtree(self.folder, ignore_errors=True)
+        if os.path.exists(self.folder):
+            _log.warning("could not remove the import's scratch folder %s", self.folder)
