@@ -194,3 +194,72 @@ def test_main_module_is_restored_when_two_imports_start_at_once() -> None:
         thread.join()
     assert not errors
     assert sys.modules["__main__"] is real
+
+
+@pytest.mark.parametrize("failing", ["start", "scratch folder"])
+def test_a_second_process_that_cannot_start_leaves_the_import_to_this_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failing: str
+) -> None:
+    """No process left to spawn (a process limit), no room for its scratch folder (a full
+    disk): the file is still imported, whole, by this process, and no scratch folder is left."""
+    import multiprocessing.context
+    import tempfile
+
+    export = tmp_path / "ahrefs.csv"
+    write_ahrefs(export, tricky_profile(3_000))
+    one = import_with(tmp_path, export, "one.linkdesk", 1 << 40, monkeypatch)
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    tried: list[str] = []
+    make_folder = tempfile.mkdtemp
+
+    def no_room(*args: object, **kwargs: object) -> str:
+        tried.append("scratch folder")
+        if failing == "scratch folder":
+            raise OSError(28, "No space left on device")
+        return make_folder(*args, **kwargs)  # type: ignore[arg-type]
+
+    def cannot_start(self: object) -> None:
+        tried.append("start")
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(tempfile, "mkdtemp", no_room)
+    monkeypatch.setattr(multiprocessing.context.SpawnProcess, "start", cannot_start)
+    monkeypatch.setattr(parallel, "MIN_BYTES", 1)
+    two = Project.open(tmp_path / "two.linkdesk")
+    import_file(two, export)
+    assert tried[-1] == failing
+    assert everything(two) == everything(one)
+    assert list(scratch.iterdir()) == []
+
+
+def test_a_scratch_folder_gone_before_its_cleanup_leaves_the_import_done(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second process's scratch folder removed behind the import's back (a temp
+    cleaner) once the rows are in: the batch is committed, so its file is reported imported,
+    not as rolled back by an error of deleting scratch files."""
+    import shutil
+
+    from linkdesk.core.importers.batches import FileOutcome, import_files
+
+    export = tmp_path / "ahrefs.csv"
+    write_ahrefs(export, tricky_profile(3_000))
+    remove = parallel.SecondHalf.remove
+    removed: list[str] = []
+
+    def gone_first(self: parallel.SecondHalf) -> None:
+        shutil.rmtree(self.folder)
+        removed.append(self.folder)
+        remove(self)
+
+    monkeypatch.setattr(parallel.SecondHalf, "remove", gone_first)
+    monkeypatch.setattr(parallel, "MIN_BYTES", 1)
+    outcomes: list[FileOutcome] = []
+    with Project.open(tmp_path / "p.linkdesk") as project:
+        import_files(project, [export], done=outcomes.append)
+        links = project.db.execute("SELECT count(*) FROM links").fetchone()[0]
+    assert removed
+    assert [outcome.error for outcome in outcomes] == [None]
+    assert outcomes[0].results[0].rows_imported == links > 2_000

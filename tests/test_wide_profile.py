@@ -21,7 +21,7 @@ from linkdesk.core.importers.pipeline import ImportOptions, import_file
 from linkdesk.core.platforms import platforms
 from linkdesk.core.scoring import features as features_module
 from linkdesk.core.scoring import flags, load_model, rescore, signals
-from linkdesk.core.scoring.features import DomainRows, SiteCounts, domain_counts, domain_row
+from linkdesk.core.scoring.features import DomainRows, SiteCounts, domain_counts
 from linkdesk.core.scoring.matching import target_host
 from linkdesk.core.scoring.model import Model
 from linkdesk.core.scoring.words import PLATFORM_DOMAINS
@@ -263,7 +263,7 @@ def test_scoring_stores_the_domain_rows_of_the_plain_counts(wide: Path, tmp_path
         db = project.db
         rescore(db)
         model, large = load_model(db), frozenset(platforms(db))
-        expected = [domain_row(domain, site, model, large)[:13]
+        expected = [plain_domain_row(domain, site, model, large)[:13]
                     for domain, site in sorted(reference_counts(db).items())]
         stored = db.execute(
             "SELECT domain, links, live_links, hosts, top_target_links, platform, authority, "

@@ -16,6 +16,7 @@ import io
 import logging
 import multiprocessing
 import os
+import shutil
 import sqlite3
 import sys
 import tempfile
@@ -272,26 +273,44 @@ class SecondHalf:
     """The second process of a parallel import."""
 
     def __init__(self, job_without_scratch: PartJob) -> None:
+        self.folder = self.scratch = self.text_scratch = ""
+        self.attached = False  # the scratch database is attached as `part`
+        self.text_attached = False  # the text's, as `part_text`
+        self._started, self._not_started = False, ""
+        try:
+            self._start(job_without_scratch)
+            self._started = True
+        except OSError as error:  # no room for a scratch folder, no process to be had (a
+            # process limit): `result` says so, and the importing process stages it all
+            self._not_started = f"the second import process could not start ({error})"
+            _log.warning(self._not_started)
+
+    def _start(self, job_without_scratch: PartJob) -> None:
         self.folder = tempfile.mkdtemp(prefix="linkdesk-import-")
         self.scratch = os.path.join(self.folder, "part.db")
         compress = job_without_scratch.compress_text  # see `text_result`
         self.text_scratch = os.path.join(self.folder, "text.db") if compress else ""
-        self.attached = False  # the scratch database is attached as `part`
-        self.text_attached = False  # the text's, as `part_text`
         job = PartJob(**{**job_without_scratch.__dict__, "scratch": self.scratch,
                          "text_scratch": self.text_scratch})
         context = multiprocessing.get_context("spawn")
         self._receiver, sender = context.Pipe(duplex=False)
-        self._process = context.Process(target=_stage_part, args=(job, sender), daemon=True)
-        with _main_module_hidden():
-            self._process.start()
-        sender.close()
+        try:
+            self._process = context.Process(target=_stage_part, args=(job, sender), daemon=True)
+            with _main_module_hidden():
+                self._process.start()
+        except BaseException:
+            self._receiver.close()
+            raise
+        finally:
+            sender.close()
 
     def result(self) -> tuple[int, list[SkippedRow], TextNotes]:
         """Wait for the process; return rows read, rows skipped and what reading met.
 
         Raises SecondHalfFailed when the process could not do its work.
         """
+        if not self._started:
+            raise SecondHalfFailed(self._not_started)
         try:
             status, value, skipped, notes = self._receiver.recv()
         except EOFError:
@@ -316,6 +335,8 @@ class SecondHalf:
 
     def stop(self) -> None:
         """End the process (a cancel or a failure of this half)."""
+        if not self._started:
+            return
         if self._process.is_alive():
             self._process.terminate()
         self._process.join()
@@ -323,6 +344,10 @@ class SecondHalf:
     def remove(self) -> None:
         """Delete the scratch databases (ending the process, should it still run)."""
         self.stop()
-        for name in os.listdir(self.folder):
-            os.unlink(os.path.join(self.folder, name))
-        os.rmdir(self.folder)
+        if not self.folder:  # it could not be made
+            return
+        # The import is over (maybe committed): a folder that cannot be removed, or that is
+        # gone already (a temp cleaner), is only left to the system's temp cleaning.
+        shutil.rmtree(self.folder, ignore_errors=True)
+        if os.path.exists(self.folder):
+            _log.warning("could not remove the import's scratch folder %s", self.folder)

@@ -342,13 +342,15 @@ class _Job:
 
     def cleanup(self) -> None:
         """Detach and delete scratch databases (after the transaction: it holds them)."""
-        for second in self.scratch:
-            if second.attached:
-                self.db.execute("DETACH DATABASE part")
-            if second.text_attached:
-                self.db.execute("DETACH DATABASE part_text")
-            second.remove()
-        self.scratch.clear()
+        while self.scratch:  # taken off first: a failure here is not met again next time
+            second = self.scratch.pop()
+            try:
+                if second.attached:
+                    self.db.execute("DETACH DATABASE part")
+                if second.text_attached:
+                    self.db.execute("DETACH DATABASE part_text")
+            finally:
+                second.remove()
 
     def import_member(self, member: ExportMember, digest: str, in_archive: bool) -> ImportResult:
         """Import one CSV.

@@ -140,7 +140,7 @@ def scores_current(db: sqlite3.Connection) -> bool:
 
 def signals_key(db: sqlite3.Connection, model: Model) -> dict[str, Any]:
     """What the stored signal values depend on: the data, the terms and detection settings,
-    and the large platforms (their subdomains are no network, see features.domain_row)."""
+    and the large platforms (their subdomains are no network, see features.DomainRows)."""
     key: dict[str, Any] = {"data": data_fingerprint(db), "model": model.features_key()}
     names = platforms(db)
     if names != BUILTIN_PLATFORMS:  # as before for projects that kept the built-in list

@@ -54,12 +54,9 @@ SCOPED_LINKS = f"(SELECT id FROM {SCOPE_LINKS})"
 def in_scope(scoped: bool, column: str = "domain", keyword: str = "WHERE") -> str:
     """SQL limiting a query over links to the scope's domains (nothing when not `scoped`)."""
     return f"{keyword} {column} IN (SELECT domain FROM {SCOPE})" if scoped else ""
+
+
 _METRICS = ("domain_rating", "trust_flow", "citation_flow", "domain_authority", "domain_traffic")
-
-
-def as_of(db: sqlite3.Connection) -> datetime.date | None:
-    """The date of the newest data: ages and staleness count to it, not to today."""
-    return day_of(newest_date(db))
 
 
 def newest_date(db: sqlite3.Connection, scoped: bool = False) -> str | None:
@@ -276,22 +273,11 @@ def host_counts(db: sqlite3.Connection, domain: str) -> Iterator[tuple[str, int,
     )
 
 
-def domain_row(
-    domain: str, site: SiteCounts, model: Model, large: frozenset[str] = frozenset()
-) -> tuple[object, ...]:
-    """The facts columns of one `domain_scores` row.
+class DomainRows:
+    """Makes the facts columns of `domain_scores` rows for many domains of one model.
 
     `large`: the large platforms (the disavow warnings' list), whose language or user
     subdomains (en.wikipedia.org, de.wikipedia.org) are no self-made network.
-    """
-    values = tuple(site.metrics[name] for name in _METRICS)
-    return DomainRows(model, large).row(
-        domain, site.links, site.live, site.hosts, site.top_target_links, values, site.sites
-    )
-
-
-class DomainRows:
-    """Makes `domain_scores` facts rows (`domain_row`) for many domains of one model.
 
     Each formula's value is worked out once per distinct input and kept: metrics, link counts
     and TLDs repeat across a wide profile's million domains. Each memo is cleared when it

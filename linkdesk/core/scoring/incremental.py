@@ -6,7 +6,7 @@ replaced placeholders, all within the referring domains of its rows. The scores 
 depend on its own columns, on its domain's (counts, best metrics, hosts, sites, footer,
 share-based domain flags) and on four things that look across the project:
 
-- the newest date of the data (`features.as_of`: ages and staleness);
+- the newest date of the data (`features.newest_date`, its day: ages and staleness count to it);
 - the titles and article paths found on several referring domains (`network_title`,
   `network_path`);
 - the numbering of anchor texts (`anchor_texts`: ids in the order texts are first met);
@@ -318,10 +318,12 @@ def _order_kept(
 ) -> bool:
     """Whether every text a changed link had or has is first met at the same link as before
     (a text new to the project: first met in a new link, so it is appended)."""
-    unchanged = _first_unchanged(db, changed, texts)
-    known = {row[0] for row in db.execute(
-        f"SELECT anchor FROM anchor_texts WHERE anchor IN ({', '.join('?' for _ in texts)})",
-        sorted(texts))}
+    numbers = dict(db.execute(  # the texts' numbers, of those the project has numbered
+        f"SELECT id, anchor FROM anchor_texts WHERE anchor IN "
+        f"(SELECT value FROM {ANCHOR_CANDIDATES})"
+    ).fetchall())
+    known = set(numbers.values())
+    unchanged = _first_unchanged(db, changed, numbers)
     for text in texts:
         first = unchanged.get(text)
         arrived = [link_id for link_id, _, now in changed if now == text]
@@ -337,15 +339,13 @@ def _order_kept(
     return True
 
 
-def _first_unchanged(db: sqlite3.Connection, changed: Changed, texts: set[str]) -> dict[str, int]:
-    """Per known text, the first link that has it and whose text did not change. The stored
-    features still describe the links as last scored (the changed ones left aside), so the
-    narrow `link_features` is read in id order, not `links`, and only until every text's
-    first link is found (the common texts' come first)."""
-    numbers = dict(db.execute(
-        f"SELECT id, anchor FROM anchor_texts WHERE anchor IN "
-        f"(SELECT value FROM {ANCHOR_CANDIDATES})"
-    ).fetchall())
+def _first_unchanged(
+    db: sqlite3.Connection, changed: Changed, numbers: dict[int, str]
+) -> dict[str, int]:
+    """Per known text (`numbers`: anchor id -> text), the first link that has it and whose
+    text did not change. The stored features still describe the links as last scored (the
+    changed ones left aside), so the narrow `link_features` is read in id order, not `links`,
+    and only until every text's first link is found (the common texts' come first)."""
     found: dict[str, int] = {}
     if not numbers:
         return found
