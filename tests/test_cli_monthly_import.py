@@ -144,7 +144,7 @@ def test_a_bad_day_is_refused(day: str, november: dict[str, Path], tmp_path: Pat
         assert timeline_days(opened.db) == [MTIME_DAY]
 
 
-@pytest.mark.parametrize("number", ["7", "x"])
+@pytest.mark.parametrize("number", ["7", "x", "99999999999999999999"])
 def test_an_unknown_import_is_refused(number: str, november: dict[str, Path], tmp_path: Path,
                                       capsys: pytest.CaptureFixture[str]) -> None:
     project = str(tmp_path / "acme.linkdesk")
@@ -154,8 +154,8 @@ def test_an_unknown_import_is_refused(number: str, november: dict[str, Path], tm
     assert main(["imports", project, "--set-day", number, ROWS_DAY]) == 2
     error = capsys.readouterr().err
     assert error.startswith("linkdesk imports: ") and "Traceback" not in error
-    assert ("no import has the id 7 (the imports are numbered 1 to 1" in error
-            if number == "7" else "'x' is not an import id" in error)
+    assert ("'x' is not an import id" in error if number == "x" else
+            f"no import has the id {number} (the imports are numbered 1 to 1" in error)
     with Project.open(project) as opened:
         assert timeline_days(opened.db) == [MTIME_DAY]
 

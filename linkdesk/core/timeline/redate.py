@@ -90,8 +90,9 @@ def list_imports(db: sqlite3.Connection) -> list[DatedRow]:
 def set_import_day(db: sqlite3.Connection, import_id: int, day: date) -> tuple[str, str]:
     """Set an import's day as the user's (run it inside a transaction); return its former
     day and source. UnknownImport when no import has that id."""
+    # An id beyond SQLite's integers names no import (and cannot be bound).
     row = db.execute("SELECT as_of, as_of_source FROM imports WHERE id = ?",
-                     (import_id,)).fetchone()
+                     (import_id,)).fetchone() if abs(import_id) < 1 << 63 else None
     if row is None:
         last = db.execute("SELECT max(id) FROM imports").fetchone()[0]
         known = f"the imports are numbered 1 to {last}" if last else "the project has none"
