@@ -129,13 +129,20 @@ def test_an_imports_day_can_be_set_afterwards(
         capsys.readouterr().out)
 
 
-@pytest.mark.parametrize("day", ["2026-11-31", "20261120", "next week", "2999-01-01"])
-def test_a_bad_day_is_refused(day: str, november: dict[str, Path], tmp_path: Path,
-                              capsys: pytest.CaptureFixture[str]) -> None:
+def _moz_alone(november: dict[str, Path], tmp_path: Path,
+               capsys: pytest.CaptureFixture[str]) -> str:
+    """A project of the Moz export alone (import 1, dated by its modification time)."""
     project = str(tmp_path / "acme.linkdesk")
     assert main(["import", project, str(november["moz"]), "--no-score", "--site",
                  "acme-widgets.com"]) == 0
     capsys.readouterr()
+    return project
+
+
+@pytest.mark.parametrize("day", ["2026-11-31", "20261120", "next week", "2999-01-01"])
+def test_a_bad_day_is_refused(day: str, november: dict[str, Path], tmp_path: Path,
+                              capsys: pytest.CaptureFixture[str]) -> None:
+    project = _moz_alone(november, tmp_path, capsys)
     assert main(["imports", project, "--set-day", "1", day]) == 2
     error = capsys.readouterr().err
     assert error.startswith(f"linkdesk imports: --set-day {day}") or error.startswith(
@@ -147,10 +154,7 @@ def test_a_bad_day_is_refused(day: str, november: dict[str, Path], tmp_path: Pat
 @pytest.mark.parametrize("number", ["7", "x", "99999999999999999999"])
 def test_an_unknown_import_is_refused(number: str, november: dict[str, Path], tmp_path: Path,
                                       capsys: pytest.CaptureFixture[str]) -> None:
-    project = str(tmp_path / "acme.linkdesk")
-    assert main(["import", project, str(november["moz"]), "--no-score", "--site",
-                 "acme-widgets.com"]) == 0
-    capsys.readouterr()
+    project = _moz_alone(november, tmp_path, capsys)
     assert main(["imports", project, "--set-day", number, ROWS_DAY]) == 2
     error = capsys.readouterr().err
     assert error.startswith("linkdesk imports: ") and "Traceback" not in error
