@@ -231,3 +231,16 @@ def _locale():  # type: ignore[no-untyped-def]
     from PySide6.QtCore import QLocale
 
     return QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
+
+
+def test_a_day_source_another_program_wrote_is_listed_as_it_is(
+        november: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`imports.as_of_source` is stored text: braces in it are no template to fill."""
+    project = _moz_alone(november, tmp_path, capsys)
+    with Project.open(project) as opened:
+        opened.db.execute("UPDATE imports SET as_of_source = '{0} {how}\x1b[2J'")
+        opened.db.commit()
+    assert main(["imports", project]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"   1  {MTIME_DAY}  moz.csv") and "dated by {0} {how}" in out
+    assert "\x1b" not in out
