@@ -235,12 +235,15 @@ def _locale():  # type: ignore[no-untyped-def]
 
 def test_a_day_source_another_program_wrote_is_listed_as_it_is(
         november: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """`imports.as_of_source` is stored text: braces in it are no template to fill."""
+    """A project another program edited: braces in the stored source are no template to
+    fill, a count of text is none, a name stored as a blob is read as text."""
     project = _moz_alone(november, tmp_path, capsys)
     with Project.open(project) as opened:
-        opened.db.execute("UPDATE imports SET as_of_source = '{0} {how}\x1b[2J'")
+        opened.db.execute("UPDATE imports SET as_of_source = '{0} {how}\x1b[2J', "
+                          "rows_imported = 'many', file_name = CAST('moz.csv' AS BLOB)")
         opened.db.commit()
     assert main(["imports", project]) == 0
     out = capsys.readouterr().out
-    assert out.startswith(f"   1  {MTIME_DAY}  moz.csv") and "dated by {0} {how}" in out
+    assert out.startswith(f"   1  {MTIME_DAY}  moz.csv (moz, moz-links, 0 rows)")
+    assert "dated by {0} {how}" in out
     assert "\x1b" not in out

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
+from linkdesk.core.text import stored_text
 from linkdesk.core.timeline.dates import FROM_FILE, FROM_MTIME, FROM_RUN, FROM_USER
 
 
@@ -76,11 +77,13 @@ class UnknownImport(LookupError):
 
 
 def list_imports(db: sqlite3.Connection) -> list[DatedRow]:
-    """Every import, oldest first, with its day and where the day came from."""
+    """Every import, oldest first, with its day and where the day came from (a value another
+    program wrote is read as text, a count that is no number as 0)."""
     return [
-        DatedRow(int(i), str(name) + (f" › {member}" if member else ""), str(vendor),
-                 str(fmt), int(rows or 0), str(as_of or ""), str(source or ""),
-                 str(imported_at or "")[:16])
+        DatedRow(int(i), stored_text(name) + (f" › {stored_text(member)}" if member else ""),
+                 stored_text(vendor), stored_text(fmt),
+                 rows if isinstance(rows, int) and not isinstance(rows, bool) else 0,
+                 stored_text(as_of), stored_text(source), stored_text(imported_at)[:16])
         for i, name, member, vendor, fmt, rows, as_of, source, imported_at in db.execute(
             "SELECT id, file_name, member, vendor, format, rows_imported, as_of, as_of_source, "
             "imported_at FROM imports ORDER BY id")
@@ -100,4 +103,4 @@ def set_import_day(db: sqlite3.Connection, import_id: int, day: date) -> tuple[s
                             "`linkdesk imports PROJECT` lists them)")
     db.execute("UPDATE imports SET as_of = ?, as_of_source = ? WHERE id = ?",
                (day.isoformat(), FROM_USER, import_id))
-    return str(row[0] or ""), str(row[1] or "")
+    return stored_text(row[0]), stored_text(row[1])
