@@ -53,9 +53,10 @@ def run_day(results: Sequence[RunImport]) -> str | None:
 def settle_run(results: Sequence[RunImport], redated: Sequence[RunImport]) -> None:
     """Give the results `date_by_run` re-dated their new day, once that is saved."""
     day = run_day(results)
+    if day is None:  # nothing was re-dated
+        return
     for result in redated:
-        if day is not None:
-            result.as_of, result.as_of_source = day, FROM_RUN
+        result.as_of, result.as_of_source = day, FROM_RUN
 
 
 @dataclass(frozen=True)
