@@ -54,3 +54,13 @@ def test_filters_without_a_table_are_refused(
         project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["mark", str(project), "--band", "risky", "--disavow"]) == 2
     assert "add --table links or --table domains" in capsys.readouterr().err
+
+
+def test_a_table_without_filters_is_refused_not_marked_whole(
+        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A forgotten filter must not disavow every referring domain of the project."""
+    assert main(["mark", str(project), "--table", "domains", "--disavow"]) == 2
+    assert "give at least one" in capsys.readouterr().err
+    with Project.open(project, create=False) as opened:
+        domains, links = all_marks(opened.db, MarkKind.DISAVOW)
+    assert not domains and not links

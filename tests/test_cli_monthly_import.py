@@ -129,13 +129,20 @@ def test_an_imports_day_can_be_set_afterwards(
         capsys.readouterr().out)
 
 
-@pytest.mark.parametrize("day", ["2026-11-31", "20261120", "next week", "2999-01-01"])
-def test_a_bad_day_is_refused(day: str, november: dict[str, Path], tmp_path: Path,
-                              capsys: pytest.CaptureFixture[str]) -> None:
+def _moz_alone(november: dict[str, Path], tmp_path: Path,
+               capsys: pytest.CaptureFixture[str]) -> str:
+    """A project of the Moz export alone (import 1, dated by its modification time)."""
     project = str(tmp_path / "acme.linkdesk")
     assert main(["import", project, str(november["moz"]), "--no-score", "--site",
                  "acme-widgets.com"]) == 0
     capsys.readouterr()
+    return project
+
+
+@pytest.mark.parametrize("day", ["2026-11-31", "20261120", "next week", "2999-01-01"])
+def test_a_bad_day_is_refused(day: str, november: dict[str, Path], tmp_path: Path,
+                              capsys: pytest.CaptureFixture[str]) -> None:
+    project = _moz_alone(november, tmp_path, capsys)
     assert main(["imports", project, "--set-day", "1", day]) == 2
     error = capsys.readouterr().err
     assert error.startswith(f"linkdesk imports: --set-day {day}") or error.startswith(
@@ -144,18 +151,15 @@ def test_a_bad_day_is_refused(day: str, november: dict[str, Path], tmp_path: Pat
         assert timeline_days(opened.db) == [MTIME_DAY]
 
 
-@pytest.mark.parametrize("number", ["7", "x"])
+@pytest.mark.parametrize("number", ["7", "x", "99999999999999999999"])
 def test_an_unknown_import_is_refused(number: str, november: dict[str, Path], tmp_path: Path,
                                       capsys: pytest.CaptureFixture[str]) -> None:
-    project = str(tmp_path / "acme.linkdesk")
-    assert main(["import", project, str(november["moz"]), "--no-score", "--site",
-                 "acme-widgets.com"]) == 0
-    capsys.readouterr()
+    project = _moz_alone(november, tmp_path, capsys)
     assert main(["imports", project, "--set-day", number, ROWS_DAY]) == 2
     error = capsys.readouterr().err
     assert error.startswith("linkdesk imports: ") and "Traceback" not in error
-    assert ("no import has the id 7 (the imports are numbered 1 to 1" in error
-            if number == "7" else "'x' is not an import id" in error)
+    assert ("'x' is not an import id" in error if number == "x" else
+            f"no import has the id {number} (the imports are numbered 1 to 1" in error)
     with Project.open(project) as opened:
         assert timeline_days(opened.db) == [MTIME_DAY]
 
@@ -227,3 +231,19 @@ def _locale():  # type: ignore[no-untyped-def]
     from PySide6.QtCore import QLocale
 
     return QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
+
+
+def test_a_day_source_another_program_wrote_is_listed_as_it_is(
+        november: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A project another program edited: braces in the stored source are no template to
+    fill, a count of text is none, a name stored as a blob is read as text."""
+    project = _moz_alone(november, tmp_path, capsys)
+    with Project.open(project) as opened:
+        opened.db.execute("UPDATE imports SET as_of_source = '{0} {how}\x1b[2J', "
+                          "rows_imported = 'many', file_name = CAST('moz.csv' AS BLOB)")
+        opened.db.commit()
+    assert main(["imports", project]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"   1  {MTIME_DAY}  moz.csv (moz, moz-links, 0 rows)")
+    assert "dated by {0} {how}" in out
+    assert "\x1b" not in out

@@ -101,6 +101,11 @@ def in_batches(project_path: Path, files: list[Path], **kwargs: object) -> list[
     return outcomes
 
 
+def each_imported(outcomes: list[FileOutcome]) -> list[tuple[str, bool]]:
+    """Each file's name and whether it was imported, in the order reported."""
+    return [(outcome.path.name, outcome.error is None) for outcome in outcomes]
+
+
 @pytest.mark.parametrize("min_bytes", [1 << 40, 1], ids=["one-process", "every-file-split"])
 def test_a_batch_gives_the_project_of_one_transaction_a_file(
     tmp_path: Path, exports: list[Path], min_bytes: int, monkeypatch: pytest.MonkeyPatch
@@ -205,7 +210,7 @@ def test_a_bug_in_a_file_keeps_the_files_before_it(
         with pytest.raises(RuntimeError):
             import_files(project, exports, ImportOptions(site=SITE), done=outcomes.append)
         assert not project.db.in_transaction
-    assert [(o.path.name, o.error is None) for o in outcomes] == [
+    assert each_imported(outcomes) == [
         ("ahrefs.csv", True), ("semrush.csv", True), ("notes.csv", False)]
     monkeypatch.setattr(merge, "merge_stage", real)
     assert contents(path) == contents(_sequential(tmp_path, exports[:3]))
@@ -228,7 +233,7 @@ def test_a_batch_sqlite_rolls_back_is_reported_whole(
 
     monkeypatch.setattr(merge, "touch_domains", disk_full_on_third)
     outcomes = in_batches(tmp_path / "full.linkdesk", exports)
-    assert [(o.path.name, o.error is None) for o in outcomes] == [
+    assert each_imported(outcomes) == [
         ("ahrefs.csv", False), ("semrush.csv", False), ("notes.csv", False),
         ("majestic.csv", False), ("gsc.csv", True), ("moz.csv", True)]
     assert "disk is full" in str(outcomes[3].error)
@@ -288,7 +293,7 @@ def test_a_batch_whose_commit_fails_reports_each_of_its_files(
     sizes = [path.stat().st_size for path in exports]
     outcomes = in_batches(tmp_path / "full.linkdesk", exports,
                           batch_bytes=sum(sizes[:2]))  # ahrefs and semrush, then the rest
-    assert [(o.path.name, o.error is None) for o in outcomes] == [
+    assert each_imported(outcomes) == [
         ("ahrefs.csv", False), ("semrush.csv", False), ("notes.csv", False),
         ("majestic.csv", True), ("gsc.csv", True), ("moz.csv", True)]
     assert "disk is full" in str(outcomes[0].error)
@@ -441,7 +446,7 @@ def test_the_first_file_of_a_batch_sqlite_rolls_back_is_reported_and_the_rest_im
     it names the file and the problem, nothing of it is kept, and the next files go on."""
     _sqlite_ends_transaction_on(monkeypatch, {1})
     outcomes = in_batches(tmp_path / "full.linkdesk", exports)
-    assert [(o.path.name, o.error is None) for o in outcomes] == [
+    assert each_imported(outcomes) == [
         ("ahrefs.csv", False), ("semrush.csv", True), ("notes.csv", False),
         ("majestic.csv", True), ("gsc.csv", True), ("moz.csv", True)]
     message = str(outcomes[0].error)

@@ -68,6 +68,15 @@ def import_with(tmp_path: Path, export: Path, name: str, min_bytes: int,
     return project
 
 
+def in_one_process(tmp_path: Path, count: int,
+                   monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Project]:
+    """An Ahrefs export of `count` tricky rows, and its import by this process alone: what
+    an import in two halves must give."""
+    export = tmp_path / "ahrefs.csv"
+    write_ahrefs(export, tricky_profile(count))
+    return export, import_with(tmp_path, export, "one.linkdesk", 1 << 40, monkeypatch)
+
+
 def test_two_halves_give_the_same_project_as_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -124,9 +133,7 @@ def test_split_point_is_outside_quotes() -> None:
 def test_if_the_second_process_fails_this_one_stages_its_half(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    export = tmp_path / "ahrefs.csv"
-    write_ahrefs(export, tricky_profile(1_500))
-    one = import_with(tmp_path, export, "one.linkdesk", 1 << 40, monkeypatch)
+    export, one = in_one_process(tmp_path, 1_500, monkeypatch)
 
     def crashed(self: parallel.SecondHalf) -> tuple[int, list[object]]:
         self.stop()
@@ -140,9 +147,7 @@ def test_if_the_second_process_fails_this_one_stages_its_half(
 def test_the_text_is_compressed_by_the_second_process_or_else_here(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    export = tmp_path / "ahrefs.csv"
-    write_ahrefs(export, tricky_profile(3_000))
-    one = import_with(tmp_path, export, "one.linkdesk", 1 << 40, monkeypatch)
+    export, one = in_one_process(tmp_path, 3_000, monkeypatch)
     two = import_with(tmp_path, export, "two.linkdesk", 1, monkeypatch)
     assert everything(two) == everything(one)
     assert everything(two)["text"]

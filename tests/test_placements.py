@@ -22,6 +22,7 @@ from linkdesk.core.exports.placements import export_placements
 from linkdesk.core.importers.lines import MAX_LINE_BYTES
 from linkdesk.core.importers.pipeline import import_file
 from linkdesk.core.placements import (
+    PlacementError,
     PlacementImportError,
     PlacementInput,
     apply_change,
@@ -713,3 +714,19 @@ def test_a_column_is_named_by_its_place_when_its_name_does_not_tell(tmp_path: Pa
             "https://same-name.example/post", "https://acme-widgets.com/shop", "note", 70.0)
         with pytest.raises(PlacementImportError, match="no column '#12'"):
             import_placements(project.db, sheet, {"source_url": "#1", "target_url": "#12"})
+
+
+def test_a_placement_another_process_added_meanwhile_is_not_overwritten(tmp_path: Path) -> None:
+    """The window plans an add (its id is the next free one), and `linkdesk placements add`
+    takes that id first: applying the window's add refuses, and the other's stays."""
+    path = tmp_path / "acme.linkdesk"
+    with _project(path) as window, Project.open(path) as other:
+        planned = plan_add(window.db, [parse_placement(PlacementInput(
+            source_url="https://blog.example.org/post", target_url="https://acme-widgets.com/"))])
+        theirs = _add(other, source_url="https://news.example.net/story",
+                      target_url="https://acme-widgets.com/pricing")
+        assert theirs == planned.edits[0].placement_id
+        with pytest.raises(PlacementError, match="added meanwhile by another LinkDesk"):
+            apply_change(window.db, planned)
+        assert [s.placement.source_url for s in load_placements(window.db)] == [
+            "https://news.example.net/story"]

@@ -23,7 +23,6 @@ from linkdesk.core.timeline import (
     DomainChange,
     LinkChange,
     Review,
-    by_todays_bands,
     compute_changes,
     finish_review,
     reviews,
@@ -83,10 +82,9 @@ def run_changes(options: argparse.Namespace) -> int:
         if options.json:
             write_json(changes.json_head(), changes.json_lists(options.limit), sys.stdout)
         else:
-            # As the window's summary says them; today's bands describe only the end "now".
-            bands = by_todays_bands(db) if until.kind == "now" else None
             limit = TEXT_LIMIT if options.limit is None else options.limit
-            print(changes_text(changes, limit, bands))
+            # As the window's summary says them.
+            print(changes_text(changes, limit, changes.todays_bands()))
     return EXIT_OK
 
 
@@ -122,7 +120,7 @@ def _reasons(by_reason: dict[str, int]) -> str:
 
 def changes_text(changes: Changes, limit: int, bands: tuple[int, int] | None = None) -> str:
     """The changes as the user reads them: counts, then up to `limit` entries of each list.
-    `bands`: the risky new domains and the lost links from strong domains (`by_todays_bands`),
+    `bands`: the risky new domains and the lost links from strong domains (`Changes.todays_bands`),
     said beside their totals when given."""
     counts = changes.counts
     risky = f" ({bands[0]:,} risky)" if bands and bands[0] else ""

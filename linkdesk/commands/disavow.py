@@ -117,6 +117,11 @@ def run_mark(options: argparse.Namespace) -> int:
         print("linkdesk mark: give at least one --domain or --url, or --table with filters",
               file=sys.stderr)
         return EXIT_USAGE
+    if options.table and not filters.active():  # a forgotten filter would mark every row
+        print(f"linkdesk mark: --table {options.table} marks the rows the filters let through: "
+              "give at least one (--search, --band, --risk, --marked, --since-review, "
+              "--judged); nothing was marked", file=sys.stderr)
+        return EXIT_USAGE
     kind = None if options.kind == "clear" else MarkKind(options.kind)
     domains: list[str] = []
     refused: list[tuple[str, MarksError]] = []

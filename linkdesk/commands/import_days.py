@@ -51,8 +51,9 @@ def run_imports(options: argparse.Namespace) -> int:
 
 def import_line(row: DatedRow) -> str:
     """One import as listed: id, day and where it came from, file, format, rows."""
-    return (f"{row.id:>4}  {row.as_of}  {inert(row.file)} ({row.vendor}, {row.label}, "
-            f"{row.rows:,} rows): dated by {source_words(row.source, 'the user')}")
+    # inert: every stored text here may come from a file another program edited.
+    return inert(f"{row.id:>4}  {row.as_of}  {row.file} ({row.vendor}, {row.label}, "
+                 f"{row.rows:,} rows): dated by {source_words(row.source, 'the user')}")
 
 
 def _set_day(path: Path, import_id: str, day_text: str) -> int:

@@ -21,3 +21,13 @@ def inert(text: str) -> str:
 def clip(text: str, limit: int = SHOWN_CHARS) -> str:
     """At most `limit` characters of `text`, with "…" when it was cut."""
     return text if len(text) <= limit else text[:limit] + "…"
+
+
+def stored_text(value: object) -> str:
+    """A stored text column's value as text ('' for NULL; a blob decoded, bad bytes shown
+    as U+FFFD): a project file another program edited may hold any value in any column."""
+    if value is None:
+        return ""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    return value if isinstance(value, str) else str(value)

@@ -49,7 +49,6 @@ _ALIASES = {
     "expires": "expires_on", "expiry": "expires_on", "renewal": "expires_on",
     "vendor": "contact", "cost": "price",
 }
-# Words a column's name holds (English, German, French, Spanish) -> the field it probably is.
 # Words a column's name holds (English, German, French, Spanish) -> the field it probably is;
 # tried in this order (the target before the page: "client page" is the target; the expiry
 # before the placed date: "Ablaufdatum" holds "datum").

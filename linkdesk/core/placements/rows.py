@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from linkdesk.core.placements.model import COLUMNS, RELS, TYPES, Placement
+from linkdesk.core.text import stored_text
 
 STATE = (*COLUMNS, "added_at")  # a placement row as changes write it; the status is derived
 # The project's links (alias l) a placement known only by its domain (alias p) may be: those
@@ -65,16 +66,6 @@ def _stored(row: Sequence[Any]) -> StoredPlacement:
 # A project file edited by another program may hold any SQLite value in any column (a blob
 # for a date, text for a price): each is read as the kind the column holds, so every list,
 # report and export reads past it rather than stopping on it.
-
-
-def stored_text(value: object) -> str:
-    """A stored text column's value as text ('' for NULL; a blob decoded, bad bytes shown
-    as U+FFFD)."""
-    if value is None:
-        return ""
-    if isinstance(value, bytes):
-        return value.decode("utf-8", errors="replace")
-    return value if isinstance(value, str) else str(value)
 
 
 def stored_price(value: object) -> float | None:

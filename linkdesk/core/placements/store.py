@@ -78,28 +78,39 @@ def plan_delete(db: sqlite3.Connection, ids: Iterable[int]) -> PlacementChange:
 
 def apply_change(db: sqlite3.Connection, change: PlacementChange) -> list[StatusChange]:
     """Write every row's after state (one transaction); returns the statuses that changed."""
-    return _write(db, ((e.placement_id, e.after) for e in change.edits))
+    return _write(db, ((e.placement_id, e.after, e.before is None) for e in change.edits))
 
 
 def revert_change(db: sqlite3.Connection, change: PlacementChange) -> list[StatusChange]:
     """Write every row's before state (one transaction); returns the statuses that changed."""
-    return _write(db, ((e.placement_id, e.before) for e in change.edits))
+    return _write(db, ((e.placement_id, e.before, e.after is None) for e in change.edits))
 
 
-def _write(db: sqlite3.Connection, rows: Iterable[tuple[int, State]]) -> list[StatusChange]:
+def _write(db: sqlite3.Connection,
+           rows: Iterable[tuple[int, State, bool]]) -> list[StatusChange]:
+    """Write each (id, state, new) row; a `new` row (none was there when the change was
+    planned) must not land on a row another LinkDesk added meanwhile under its id."""
     written = []
     names = ", ".join(("id", *STATE))
     marks = ", ".join("?" * (len(STATE) + 1))
     updates = ", ".join(f"{name} = excluded.{name}" for name in STATE)
     with transaction(db):
-        for placement_id, state in rows:
+        for placement_id, state, new in rows:
             if state is None:
                 db.execute("DELETE FROM placements WHERE id = ?", (placement_id,))
-            else:
-                # An upsert, not REPLACE: an edit keeps the row's status until it is refreshed.
-                db.execute(f"INSERT INTO placements ({names}) VALUES ({marks}) "
-                           f"ON CONFLICT(id) DO UPDATE SET {updates}", (placement_id, *state))
-                written.append(placement_id)
+                continue
+            # An edit upserts, not REPLACE: it keeps the row's status until it is refreshed.
+            upsert = "" if new else f" ON CONFLICT(id) DO UPDATE SET {updates}"
+            try:
+                db.execute(f"INSERT INTO placements ({names}) VALUES ({marks}){upsert}",
+                           (placement_id, *state))
+            except sqlite3.IntegrityError:
+                if not new:
+                    raise
+                raise PlacementError(
+                    f"placement {placement_id} was added meanwhile by another LinkDesk using "
+                    "this project; nothing was written: try again") from None
+            written.append(placement_id)
     return refresh_statuses(db, written) if written else []
 
 

@@ -140,9 +140,15 @@ class Changes:
         domains and the lost links from strong domains (`by_todays_bands`)."""
         head = {**asdict(self.counts), "since": self.since.label, "until": self.until.label,
                 "grades_known": self.grades_known}
-        if self.until.kind == "now":  # today's bands describe only the end "now"
-            head["risky_new_domains"], head["strong_links_lost"] = by_todays_bands(self.db)
+        bands = self.todays_bands()
+        if bands is not None:
+            head["risky_new_domains"], head["strong_links_lost"] = bands
         return head
+
+    def todays_bands(self) -> tuple[int, int] | None:
+        """`by_todays_bands` when these changes end now; None otherwise (today's bands
+        describe only that end)."""
+        return by_todays_bands(self.db) if self.until.kind == "now" else None
 
     def json_lists(self, limit: int | None = None) -> dict[str, Iterator[dict[str, Any]]]:
         """The "links" and "domains" lists of `as_json`, read one entry at a time."""

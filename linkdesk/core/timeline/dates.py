@@ -28,8 +28,10 @@ SOURCE_WORDS = {
 
 
 def source_words(source: str, how: str = "given") -> str:
-    """Where an import's day came from, in words; `how`: how the user gave it."""
-    return SOURCE_WORDS.get(source, source).format(how=how)
+    """Where an import's day came from, in words; `how`: how the user gave it. A source
+    LinkDesk does not know (a file another program edited) is said as stored."""
+    words = SOURCE_WORDS.get(source)
+    return source if words is None else words.format(how=how)
 
 
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
+from linkdesk.core.text import stored_text
 from linkdesk.core.timeline.dates import FROM_FILE, FROM_MTIME, FROM_RUN, FROM_USER
 
 
@@ -52,9 +53,10 @@ def run_day(results: Sequence[RunImport]) -> str | None:
 def settle_run(results: Sequence[RunImport], redated: Sequence[RunImport]) -> None:
     """Give the results `date_by_run` re-dated their new day, once that is saved."""
     day = run_day(results)
+    if day is None:  # nothing was re-dated
+        return
     for result in redated:
-        if day is not None:
-            result.as_of, result.as_of_source = day, FROM_RUN
+        result.as_of, result.as_of_source = day, FROM_RUN
 
 
 @dataclass(frozen=True)
@@ -76,11 +78,13 @@ class UnknownImport(LookupError):
 
 
 def list_imports(db: sqlite3.Connection) -> list[DatedRow]:
-    """Every import, oldest first, with its day and where the day came from."""
+    """Every import, oldest first, with its day and where the day came from (a value another
+    program wrote is read as text, a count that is no number as 0)."""
     return [
-        DatedRow(int(i), str(name) + (f" › {member}" if member else ""), str(vendor),
-                 str(fmt), int(rows or 0), str(as_of or ""), str(source or ""),
-                 str(imported_at or "")[:16])
+        DatedRow(int(i), stored_text(name) + (f" › {stored_text(member)}" if member else ""),
+                 stored_text(vendor), stored_text(fmt),
+                 rows if isinstance(rows, int) and not isinstance(rows, bool) else 0,
+                 stored_text(as_of), stored_text(source), stored_text(imported_at)[:16])
         for i, name, member, vendor, fmt, rows, as_of, source, imported_at in db.execute(
             "SELECT id, file_name, member, vendor, format, rows_imported, as_of, as_of_source, "
             "imported_at FROM imports ORDER BY id")
@@ -90,8 +94,9 @@ def list_imports(db: sqlite3.Connection) -> list[DatedRow]:
 def set_import_day(db: sqlite3.Connection, import_id: int, day: date) -> tuple[str, str]:
     """Set an import's day as the user's (run it inside a transaction); return its former
     day and source. UnknownImport when no import has that id."""
+    # An id beyond SQLite's integers names no import (and cannot be bound).
     row = db.execute("SELECT as_of, as_of_source FROM imports WHERE id = ?",
-                     (import_id,)).fetchone()
+                     (import_id,)).fetchone() if abs(import_id) < 1 << 63 else None
     if row is None:
         last = db.execute("SELECT max(id) FROM imports").fetchone()[0]
         known = f"the imports are numbered 1 to {last}" if last else "the project has none"
@@ -99,4 +104,4 @@ def set_import_day(db: sqlite3.Connection, import_id: int, day: date) -> tuple[s
                             "`linkdesk imports PROJECT` lists them)")
     db.execute("UPDATE imports SET as_of = ?, as_of_source = ? WHERE id = ?",
                (day.isoformat(), FROM_USER, import_id))
-    return str(row[0] or ""), str(row[1] or "")
+    return stored_text(row[0]), stored_text(row[1])
