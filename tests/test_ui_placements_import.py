@@ -152,10 +152,14 @@ def test_statuses_wait_for_the_upkeep_that_holds_the_project(
 
     placements = window.placements
     assert window.project is not None
+    # a refresh the window started while opening (slow machines) must end first
+    qtbot.waitUntil(lambda: not placements.refreshing)
     window.jobs._score = Indexing()  # type: ignore[assignment]
-    placements.mark_stale()  # the tab is shown: statuses would be refreshed now
-    assert not placements.refreshing
-    window.jobs._score = None
+    try:
+        placements.mark_stale()  # the tab is shown: statuses would be refreshed now
+        assert not placements.refreshing
+    finally:
+        window.jobs._score = None  # closing the window must not meet the stand-in
     window.jobs.scoring_finished.emit(ScoreOutcome(window.project.path, scoring=False))
     assert placements.refreshing  # it runs once the indexes are built
     qtbot.waitUntil(lambda: not placements.refreshing and not placements.stale)
