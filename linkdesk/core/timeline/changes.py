@@ -252,16 +252,20 @@ def compute_changes(db: sqlite3.Connection, since: Point, until: Point) -> Chang
 
 def state_key(db: sqlite3.Connection, since: Point, until: Point) -> str:
     """What the changes from `since` to `until` depend on: the points, and the project's
-    imports (and their days: `linkdesk imports --set-day`), links, reviews, live checks and
-    scores. Equal keys, equal changes."""
+    imports (and their days: `linkdesk imports --set-day`), reviews, live checks and scores.
+    Equal keys, equal changes.
+
+    Only imports change links, and each adds an `imports` row: the imports' ids stand for
+    the links too. Every re-score rewrites the `scores` entry of `scoring_state` (what the
+    scores were computed from, and when), so that entry stands for the scores.
+    """
+    imports = db.execute("SELECT id, as_of FROM imports ORDER BY id").fetchall()
     data = db.execute(
-        "SELECT (SELECT max(id) FROM imports), (SELECT count(*) FROM imports), "
-        "(SELECT group_concat(id || as_of) FROM (SELECT id, as_of FROM imports ORDER BY id)), "
-        "(SELECT max(id) FROM links), (SELECT max(id) FROM reviews), "
-        "(SELECT max(id) FROM link_checks), "
-        "(SELECT group_concat(key || value) FROM scoring_state)"
+        "SELECT (SELECT max(id) FROM reviews), (SELECT max(id) FROM link_checks), "
+        "(SELECT value FROM scoring_state WHERE key = 'scores')"
     ).fetchone()
-    return repr((since, until, tuple(data)))
+    # repr of tuples of plain values: no two different states read alike
+    return repr((since, until, tuple(imports), tuple(data)))
 
 
 def cached_changes(db: sqlite3.Connection, since: Point, until: Point) -> Changes:
