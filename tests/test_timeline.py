@@ -312,10 +312,10 @@ def test_changes_since_a_review_include_band_moves_and_the_filters_agree(
         domains_spec = with_since_review(with_marks(DOMAINS))
         for kind in ("new", "lost", "changed"):
             ids = TableQuery(db, links_spec, Filters(since_review=kind)).ordered_ids()
-            assert sorted(ids) == changes.link_ids(kind)
+            assert sorted(ids) == sorted(change.link_id for change in changes.links(kind))
             rows = TableQuery(db, domains_spec, Filters(since_review=kind))
             names = {row[0] for row in rows.rows(list(rows.ordered_ids())).values()}
-            assert names == set(changes.domain_names(kind))
+            assert names == {change.domain for change in changes.domains(kind)}
         unjudged = TableQuery(db, links_spec, Filters(since_review="unjudged")).ordered_ids()
         assert len(unjudged) == db.execute(
             "SELECT count(*) FROM links WHERE id > ?", (review.last_link_id,)).fetchone()[0] > 0

@@ -22,7 +22,6 @@ BIT: dict[str, int] = {name: 1 << index for index, name in enumerate(FLAGS)}
 
 DOMAIN_NAME_FLAGS = ("spam_tld", "domain_pattern", "poison_domain", "ip_host")
 DOMAIN_FLAGS = (*DOMAIN_NAME_FLAGS, "many_subdomains", "many_sites")
-DOMAIN_MASK = sum(BIT[name] for name in DOMAIN_FLAGS)
 PAGE_FLAGS = tuple(name for name in FLAGS if name not in DOMAIN_FLAGS)
 
 # Only pages whose path is an article-like slug count for the mirror-page flag: CMS paths such

@@ -1,7 +1,7 @@
 """What changed between two points of the timeline: new, lost and changed links and domains.
 
     changes = compute_changes(db, since_point(db, None), now())   # since the last review
-    changes.counts.new_links, changes.link_ids("lost"), changes.links(limit=100)
+    changes.counts.new_links, changes.links("lost"), changes.domains(limit=100)
 
 The rows stay in temporary tables of the connection (compute.py) until the next
 `compute_changes` on it, so a table filter can use them in SQL (`changes_clause`).
@@ -26,8 +26,6 @@ from linkdesk.core.timeline.digests import store_digests
 from linkdesk.core.timeline.points import Point
 
 RISKY, STRONG = BANDS.index("risky"), BANDS.index("strong")
-LINK_KINDS = ("new", "lost", "changed")
-DOMAIN_KINDS = ("new", "lost", "changed")
 LOST_REASONS = tuple(REASONS.values())
 # Lists put what needs attention first: the riskiest, then the strongest, by today's scores
 # (unscored last), then by name, so that equal rows keep one order. Alphabetical order put
@@ -84,16 +82,6 @@ class Changes:
     until: Point
     counts: ChangeCounts
     grades_known: bool  # False: no recorded band/risk at one end, so no band or risk moves
-
-    def link_ids(self, kind: str) -> list[int]:
-        """The ids of the links with this kind of change, in id order."""
-        return [row[0] for row in self.db.execute(
-            "SELECT link_id FROM tl_changes WHERE kind = ? ORDER BY link_id", (kind,))]
-
-    def domain_names(self, kind: str) -> list[str]:
-        """The referring domains with this kind of change, by name."""
-        return [row[0] for row in self.db.execute(
-            "SELECT domain FROM tl_domains WHERE kind = ? ORDER BY domain", (kind,))]
 
     def links(self, kind: str | None = None, limit: int | None = None) -> list[LinkChange]:
         """The link changes (of one kind, or all), by kind, worst first, then URL."""
