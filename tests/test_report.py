@@ -569,6 +569,51 @@ def test_the_average_per_strong_website_counts_only_the_websites_paid_in_that_cu
     assert "per strong website" not in flat  # no average of one euro site over three
 
 
+def test_the_placements_section_reads_the_placements_once(tmp_path: Path) -> None:
+    """Its counts, spend and strong websites are the ledger's totals (`totals`,
+    `placement_values`: the table joined with the scores), from one read of the table (it
+    was read three times: the placements, then twice more with their domains' bands)."""
+    from linkdesk.core.placements import (
+        PlacementInput,
+        apply_change,
+        parse_placement,
+        placement_values,
+        plan_add,
+        totals,
+    )
+    from linkdesk.core.report.placements import gather_placements
+
+    path = _project(tmp_path, 300)
+    with Project.open(path, create=False) as project:
+        db = project.db
+        domains = [row[0] for row in db.execute(
+            "SELECT domain FROM domain_scores ORDER BY band DESC, domain LIMIT 8")]
+        domains += ["not-in-any-export.example", domains[0]]  # unscored; a second on one
+        kinds, currencies = ("guest_post", "pr", "niche_edit"), ("EUR", "USD", "")
+        given = [PlacementInput(source_url=f"https://{domain}/placed-{n}",
+                                target_url="https://acme-widgets.com/", type=kinds[n % 3],
+                                price="" if n % 4 == 3 else str(40 + 25 * n),
+                                currency=currencies[n % 3])
+                 for n, domain in enumerate(domains)]
+        apply_change(db, plan_add(db, [parse_placement(g) for g in given]))
+        statements: list[str] = []
+        db.set_trace_callback(statements.append)
+        report = gather_placements(db)
+        db.set_trace_callback(None)
+        expected = totals(db)
+        bands = {v.domain: v.band for v in placement_values(db)}
+    assert report is not None and report.total == len(domains)
+    assert report.by_type == dict(expected.by_type.most_common())
+    assert report.spend_by_type == expected.spend_by_type
+    strong = [amounts for domain, amounts in expected.spend_per_strong_domain.items()]
+    assert report.strong_spend == {currency: sum(a.get(currency, 0.0) for a in strong)
+                                   for currency in sorted({c for a in strong for c in a})}
+    assert report.strong_domains == sum(band == "strong" for band in bands.values()) > 1
+    assert "unscored" in bands.values() and len(report.strong_spend) > 1
+    reads = [sql for sql in statements if re.search(r"\bFROM placements\b", sql)]
+    assert len(reads) == 1, reads
+
+
 def test_a_price_without_a_currency_says_so(qapp: object) -> None:
     """"Spent in total: 120 EUR + 50." left the client guessing what the 50 is."""
     from linkdesk.core.report.placements import PlacedLink, PlacementsReport

@@ -334,6 +334,25 @@ def test_an_incremental_rescore_reads_no_link_outside_the_touched_domains(
     assert scans == []
 
 
+def test_an_incremental_rescore_reads_the_network_keys_once(tmp_path: Path) -> None:
+    """The kept pairs (one blob: 13 MB for a million links) are read once per re-score and
+    handed on (they were read three times: to check them, to recount, to add the touched
+    domains' pairs); the scores are still those of a full re-score."""
+    parts = _split(_records(1_500, seed=14))
+    path = _scored_project(tmp_path, parts["base"] + _copies_elsewhere(parts["base"]))
+    _import(path, tmp_path, "ahrefs", parts["new"] + _copies_elsewhere(parts["more"]), "new")
+    statements: list[str] = []
+    with Project.open(path) as project:
+        project.db.set_trace_callback(statements.append)
+        summary = rescore(project.db)
+        project.db.set_trace_callback(None)
+    assert summary.rescored_links is not None
+    reads = [sql for sql in statements if "SELECT pairs FROM network_keys" in sql]
+    assert len(reads) == 1
+    assert any("INTO network_keys" in sql for sql in statements)  # the touched pairs added
+    _assert_same_as_full(path, tmp_path, "read-once")
+
+
 def test_network_keys_keep_every_pair_added_in_order() -> None:
     """The kept pairs (one sorted blob) gain the touched domains' pairs without losing or
     repeating any, whatever was kept before (nothing, a few, many); each key names exactly its
@@ -354,11 +373,12 @@ def test_network_keys_keep_every_pair_added_in_order() -> None:
         for _ in range(6):
             added = [(network_keys.key(network_keys.TITLE, rng.choice(texts)),
                       f"d{rng.randrange(1, 45)}.com") for _ in range(rng.randrange(0, 40))]
-            network_keys.add_touched(db, added)  # d40.com and above: no id yet, left out
+            # d40.com and above have no id yet: left out
+            network_keys.add_touched(db, network_keys.stored(db), added)
             kept |= {(k, int(name[1:-4])) for k, name in added if int(name[1:-4]) < 40}
             assert network_keys.stored(db).tolist() == sorted(k << 32 | i for k, i in kept)
         keys = [network_keys.key(network_keys.TITLE, text) for text in texts]
-        for k, names in network_keys.domains_of(db, keys).items():
+        for k, names in network_keys.domains_of(db, network_keys.stored(db), keys).items():
             assert names == {f"d{i}.com" for key, i in kept if key == k}
 
 
@@ -380,5 +400,5 @@ def test_lost_or_damaged_network_keys_mean_a_full_rescore(tmp_path: Path, damage
     _import(path, tmp_path, "ahrefs", parts["new"], "new")
     with Project.open(path) as project:
         assert rescore(project.db).rescored_links is None
-        assert network_keys.kept(project.db)
+        assert network_keys.kept_pairs(project.db) is not None
     _assert_same_as_full(path, tmp_path, damage)

@@ -213,6 +213,37 @@ def test_a_searchs_first_screenful_is_the_start_of_its_whole_answer(
     assert TableQuery(db, ANCHORS, Filters(search=text)).first_ids(50) is None
 
 
+def test_rows_read_once_serve_again_only_while_the_project_is_unchanged(
+        sample: Path, tmp_path: Path) -> None:
+    """`first_rows` hands back rows it read before for the same ids of the same table (a
+    search's first screenful, then its whole answer), unless the project changed since: then
+    it reads them again, and what another connection committed shows."""
+    path = Path(shutil.copy(sample, tmp_path / "p.linkdesk"))
+    with Project.open(path) as project, Project.open(path) as other:
+        db = project.db
+        query = TableQuery(db, LINKS, Filters(search="e"))
+        ids = list(query.ordered_ids()[:100])
+        statements: list[str] = []
+        db.set_trace_callback(statements.append)
+
+        def reads() -> int:
+            return sum(" IN (" in sql for sql in statements)
+
+        first = query.first_rows(ids)
+        assert first.rows == TableQuery(db, LINKS).rows(ids) and reads() == 2
+        assert query.first_rows(ids, first) is first and reads() == 2  # not read again
+        assert query.first_rows(ids[1:], first).rows == {i: first.rows[i] for i in ids[1:]}
+        assert reads() == 3  # other ids: read
+        assert TableQuery(db, DOMAINS).first_rows(ids, first) is not first  # another table
+        anchor = LINKS.column_index("anchor")
+        with other.db:
+            other.db.execute("UPDATE links SET anchor = 'changed meanwhile' WHERE id = ?",
+                             (ids[0],))
+        again = query.first_rows(ids, first)
+        db.set_trace_callback(None)
+        assert again is not first and again.rows[ids[0]][anchor] == "changed meanwhile"
+
+
 def test_filters_match_the_project_stats_and_combine(db: sqlite3.Connection) -> None:
     stats = project_stats(db)
 

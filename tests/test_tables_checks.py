@@ -39,9 +39,16 @@ from linkdesk.core.tables import (
     with_checks,
     with_marks,
 )
-from linkdesk.core.tables.checks import check_code
 
 CHECKED = with_checks(LINKS)
+
+
+def check_code(status: str, http_code: int | None = None) -> int:
+    """The Check column's value, worked out here: the status's place in STATUSES from 1; a
+    page error with an HTTP code, 1000 + the code."""
+    if status == PAGE_ERROR and http_code is not None:
+        return 1000 + http_code
+    return STATUSES.index(status) + 1
 
 
 def _outcome(link_id: int, status: str, rng: random.Random) -> LinkCheck:

@@ -312,10 +312,10 @@ def test_changes_since_a_review_include_band_moves_and_the_filters_agree(
         domains_spec = with_since_review(with_marks(DOMAINS))
         for kind in ("new", "lost", "changed"):
             ids = TableQuery(db, links_spec, Filters(since_review=kind)).ordered_ids()
-            assert sorted(ids) == changes.link_ids(kind)
+            assert sorted(ids) == sorted(change.link_id for change in changes.links(kind))
             rows = TableQuery(db, domains_spec, Filters(since_review=kind))
             names = {row[0] for row in rows.rows(list(rows.ordered_ids())).values()}
-            assert names == set(changes.domain_names(kind))
+            assert names == {change.domain for change in changes.domains(kind)}
         unjudged = TableQuery(db, links_spec, Filters(since_review="unjudged")).ordered_ids()
         assert len(unjudged) == db.execute(
             "SELECT count(*) FROM links WHERE id > ?", (review.last_link_id,)).fetchone()[0] > 0
@@ -451,3 +451,54 @@ def test_one_vendor_dropping_a_link_never_loses_it(
         urls = {c.url for c in compute_changes(db, on_day(db, MONTHS[0]), now()).links("lost")}
         assert AHREFS_DROPS.source_url not in urls and SEMRUSH_LOST.source_url not in urls
         assert BOTH_DROP_OCT.source_url in urls
+
+
+def test_cached_changes_follow_each_thing_the_changes_depend_on(
+        tmp_path: Path, exports: dict[str, Path]) -> None:
+    """An import, a re-score, an import's day, a review and a live check each make the
+    connection's cached changes stale."""
+    from linkdesk.core.timeline.changes import cached_changes, state_key
+    from linkdesk.core.timeline.redate import set_import_day
+
+    with Project.open(tmp_path / "p.linkdesk") as project:
+        db = project.db
+        _import(project, exports, "a0 s0")
+        rescore(db)
+        since, until = start(), now()
+        keys = [state_key(db, since, until)]
+        steps = (lambda: _import(project, exports, "a1"),
+                 lambda: rescore(db),
+                 lambda: set_import_day(db, 3, MONTHS[2]),
+                 lambda: finish_review(db, "October"),
+                 lambda: _check(db))
+        for step in steps:
+            cached_changes(db, since, until)
+            step()
+            keys.append(state_key(db, since, until))
+            assert cached_changes(db, since, until).counts == compute_changes(
+                db, since, until).counts
+        assert len(set(keys)) == len(keys)
+        assert state_key(db, since, until) == keys[-1]  # reading changes nothing
+
+
+def test_cached_changes_follow_imports_days_that_would_read_alike_run_together(
+        tmp_path: Path, exports: dict[str, Path]) -> None:
+    """The key held each import as id || day, run together: imports 1 and 2 of September
+    and October read as import 1 of "2026-09-20,22026-10-20" and an undated import 2 (a
+    project another program edited), and the second state showed the first's changes."""
+    from linkdesk.core.timeline.changes import cached_changes
+
+    path = tmp_path / "p.linkdesk"
+    with Project.open(path) as project:
+        _import(project, exports, "a0 a1")
+    with Project.open(path) as project:
+        db = project.db
+        since, until = start(), on_day(db, MONTHS[1])
+        both = cached_changes(db, since, until).counts
+        with db:
+            db.execute("UPDATE imports SET as_of = '2026-09-20,22026-10-20' WHERE id = 1")
+            db.execute("UPDATE imports SET as_of = NULL WHERE id = 2")
+        first_only = cached_changes(db, since, until).counts
+    with Project.open(path) as project:
+        assert first_only == compute_changes(project.db, since, until).counts
+    assert first_only != both

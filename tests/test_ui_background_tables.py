@@ -118,6 +118,35 @@ def test_a_search_shows_its_first_rows_before_the_whole_answer(
     assert last[0] == len(expected)
 
 
+def test_a_search_in_two_steps_reads_its_first_rows_once(
+    qtbot: Any, window: MainWindow, sample: Path, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+) -> None:
+    """The first screenful and the whole answer start with the same rows: the loader read
+    them twice. (Referring domains are not searched in two steps: their Judged before
+    column is prepared on the loader's connection.)"""
+    _open(qtbot, window, sample)
+    model = window.workspace.models["links"]
+    gui = QThread.currentThread()
+    reads: list[list[int]] = []  # the ids of each read on the loader's thread
+    real_rows = TableQuery.rows
+
+    def rows(query: TableQuery, ids: Any) -> Any:
+        if QThread.currentThread() is not gui:
+            reads.append(list(ids))
+        return real_rows(query, ids)
+
+    monkeypatch.setattr(TableQuery, "rows", rows)
+    partial: list[bool] = []
+    model.modelReset.connect(lambda: partial.append(window.workspace.loading()))
+    _search(qtbot, window, "e")  # most rows have an "e": two steps
+    assert partial[0] and not partial[-1]  # the first screenful, then the whole answer
+    assert len(reads) == 1 and reads[0] == [model.row_id(row) for row in range(len(reads[0]))]
+    with Project.open(sample, create=False) as project:
+        expected = TableQuery(project.db, model.spec).rows(reads[0])
+    assert [model.values(row) for row in range(len(reads[0]))] == [
+        expected[i] for i in reads[0]]
+
+
 def _search(qtbot: Any, window: MainWindow, text: str) -> None:
     window.workspace.filter_bar.search.setText(text)
     window.workspace.filter_bar._emit()

@@ -9,8 +9,9 @@ import random
 import sqlite3
 import tracemalloc
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import idna
 import pytest
@@ -21,7 +22,7 @@ from linkdesk.core.importers.pipeline import ImportOptions, import_file
 from linkdesk.core.platforms import platforms
 from linkdesk.core.scoring import features as features_module
 from linkdesk.core.scoring import flags, load_model, rescore, signals
-from linkdesk.core.scoring.features import DomainRows, SiteCounts, domain_counts
+from linkdesk.core.scoring.features import DomainRows
 from linkdesk.core.scoring.matching import target_host
 from linkdesk.core.scoring.model import Model
 from linkdesk.core.scoring.words import PLATFORM_DOMAINS
@@ -169,6 +170,31 @@ def test_normalising_a_wide_profiles_hosts_keeps_little_memory() -> None:
     assert kept < 5_000_000
 
 
+class SiteCounts(NamedTuple):
+    """A referring domain's counts and best metrics, as these tests name them (the fields of
+    features.DomainFacts after the domain)."""
+
+    links: int
+    live: int
+    hosts: int
+    top_target_links: int  # links to the page it links to most
+    metrics: dict[str, float | None]
+    sites: int = 1  # distinct sites of the project it links to
+
+
+def domain_counts(db: sqlite3.Connection) -> Iterator[tuple[str, SiteCounts]]:
+    """What scoring streams per domain (features._domain_facts), as `SiteCounts`."""
+    for domain, links, live, hosts, top, values, sites in features_module._domain_facts(
+            db, False, frozenset()):
+        metrics = dict(zip(features_module._METRICS, values, strict=True))
+        yield domain, SiteCounts(links, live, hosts, top, metrics, sites)
+
+
+def bits_of(names: Iterable[str]) -> int:
+    """The bit set of some flag names, added up one by one."""
+    return sum(flags.BIT[name] for name in names)
+
+
 def reference_counts(db: sqlite3.Connection) -> dict[str, SiteCounts]:
     """Each domain's counts, worked out link by link in plain Python."""
     names = ("domain_rating", "trust_flow", "citation_flow", "domain_authority",
@@ -282,7 +308,7 @@ def test_domain_name_bits_are_the_bits_of_the_name_flags(wide: Path) -> None:
             + rng.choice((".com", ".xyz", ".top", ".co.uk", "", ".1")) for _ in range(5_000)]
     names += [*EDGE_HOSTS, *EDGE_AUTHORITIES, *made, "192.168.0.1", "::1", "2001:db8::1"]
     found = [flags.domain_name_bits(name) for name in names]
-    assert found == [flags.bits_of(flags.domain_name_flags(name)) for name in names]
+    assert found == [bits_of(flags.domain_name_flags(name)) for name in names]
     assert set(found) >= {flags.BIT[name] for name in flags.DOMAIN_NAME_FLAGS}
 
 
@@ -292,7 +318,7 @@ def plain_domain_row(
     """A domain's facts row with every formula called for it (the code `DomainRows` replaces,
     which works each out once per distinct input)."""
     platform = domain in PLATFORM_DOMAINS
-    scope = flags.bits_of(flags.domain_name_flags(domain))
+    scope = bits_of(flags.domain_name_flags(domain))
     if not (platform or domain in large) and site.hosts >= model.detection["many_subdomains"]:
         scope |= flags.BIT["many_subdomains"]
     if site.sites >= model.detection["many_sites"]:

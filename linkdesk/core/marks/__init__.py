@@ -26,7 +26,6 @@ from linkdesk.core.marks.model import (
     MarkKind,
     MarksError,
     domain_key,
-    link_key,
     now_iso,
     typed_domain,
 )
@@ -59,7 +58,6 @@ __all__ = [
     "domains_of_links",
     "domains_without_links",
     "effective_link_marks",
-    "link_key",
     "link_marks",
     "mark",
     "mark_counts",

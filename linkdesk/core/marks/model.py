@@ -96,14 +96,3 @@ def domain_key(text: str) -> str:
         raise MarksError(f"{text!r} is not a domain but a public suffix, where anyone "
                          f"registers sites: mark one of them (example.{domain})")
     return domain
-
-
-def link_key(source_url: str, target_url: str) -> tuple[str, str]:
-    """A link's identity (source URL, target URL) normalised as `links` stores it."""
-    source = urls.normalize_url(source_url)
-    target = urls.normalize_url(target_url)
-    if source is None:
-        raise MarksError(f"{source_url!r} {urls.url_problem(source_url)}")
-    if target is None:
-        raise MarksError(f"{target_url!r} {urls.url_problem(target_url)}")
-    return source[0], target[0]

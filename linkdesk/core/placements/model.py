@@ -24,7 +24,6 @@ RELS = ("follow", "nofollow", "ugc", "sponsored")
 LIVE, CHANGED, MISSING, GONE, UNCHECKED, EXPIRED = (
     "live", "changed", "missing", "gone", "unchecked", "expired")
 STATUSES = (LIVE, CHANGED, MISSING, GONE, UNCHECKED, EXPIRED)
-DIFFERENCES = ("rel", "anchor", "target")
 _CURRENCY = re.compile(r"[A-Z]{3}")
 _SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP", "¥": "JPY"}
 _AMOUNT = re.compile(r"\d+(?:[.,]\d+)*|[.,]\d+")  # digits with separators, nothing else

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from linkdesk.core.placements.rows import stored_price, stored_text, stored_type
@@ -49,28 +50,49 @@ def placement_values(db: sqlite3.Connection) -> list[PlacementValue]:
 
 def totals(db: sqlite3.Connection) -> Totals:
     """The ledger's totals (see `Totals`); a price without a currency counts under '' ."""
+    # As load_placements reads them: a value another program wrote is not a crash.
+    return tally((stored_type(kind), stored_text(domain), stored_price(price),
+                  stored_text(currency), _band(band)) for kind, domain, price, currency, band
+                 in db.execute("SELECT p.type, p.domain, p.price, p.currency, ds.band "
+                               "FROM placements AS p "
+                               "LEFT JOIN domain_scores AS ds ON ds.domain = p.domain"))
+
+
+Tallied = tuple[str, str, float | None, str, str]
+"""What `tally` reads of a placement: type, domain, price, currency, band name."""
+
+
+def tally(placements: Iterable[Tallied]) -> Totals:
+    """The totals of placements already read (`totals` reads them from the project)."""
     result = Totals()
     by_type: defaultdict[str, defaultdict[str, float]] = defaultdict(lambda: defaultdict(float))
     by_band: defaultdict[str, defaultdict[str, float]] = defaultdict(lambda: defaultdict(float))
     strong: defaultdict[str, defaultdict[str, float]] = defaultdict(lambda: defaultdict(float))
-    for stored_kind, domain, stored, stored_currency, band in db.execute(
-        "SELECT p.type, p.domain, p.price, p.currency, ds.band FROM placements AS p "
-        "LEFT JOIN domain_scores AS ds ON ds.domain = p.domain"
-    ):
-        # As load_placements reads them: a value another program wrote is not a crash.
-        kind, price = stored_type(stored_kind), stored_price(stored)
-        currency, name = stored_text(stored_currency), _band(band)
+    for kind, domain, price, currency, name in placements:
         result.by_band[name] += 1
         result.by_type[kind] += 1
         if price is not None:
             by_type[kind][currency] += price
             by_band[name][currency] += price
             if name == BANDS[STRONG]:
-                strong[stored_text(domain)][currency] += price
+                strong[domain][currency] += price
     result.spend_by_type.update({k: dict(v) for k, v in by_type.items()})
     result.spend_by_band.update({k: dict(v) for k, v in by_band.items()})
     result.spend_per_strong_domain.update({k: dict(v) for k, v in sorted(strong.items())})
     return result
+
+
+def domain_bands(db: sqlite3.Connection, domains: Iterable[str]) -> dict[str, str]:
+    """The band of each of these referring domains, by name ("unscored" for one without a
+    score): looked up by the `domain_scores` key, not a scan."""
+    wanted = sorted(set(domains))
+    found = dict.fromkeys(wanted, UNSCORED)
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start:start + 500]
+        found.update((domain, _band(band)) for domain, band in db.execute(
+            f"SELECT domain, band FROM domain_scores WHERE domain IN "
+            f"({', '.join('?' * len(chunk))})", chunk))
+    return found
 
 
 def _band(band: object) -> str:

@@ -15,7 +15,7 @@ import sqlite3
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from linkdesk.core.placements import load_placements, placement_values, totals
+from linkdesk.core.placements import load_placements
 from linkdesk.core.placements.model import (
     CHANGED,
     EXPIRED,
@@ -26,6 +26,7 @@ from linkdesk.core.placements.model import (
     UNCHECKED,
 )
 from linkdesk.core.placements.status import derive_status, found_rel, latest_evidence
+from linkdesk.core.placements.value import domain_bands, tally
 from linkdesk.core.scoring.model import BANDS
 
 PLACEMENT_ROWS = 200  # rows of the list; the rest is counted ("… and 40 more")
@@ -99,7 +100,11 @@ def gather_placements(db: sqlite3.Connection,
             found_rel=found_rel(evidence) if evidence is not None and found else None,
             agreed_anchor=placement.anchor,
             found_anchor=evidence.anchor if evidence is not None and found else None))
-    found_totals = totals(db)
+    # The placements were read once above: their bands by the domains' key, not a second
+    # (and third) scan of the table joined with the scores.
+    bands = domain_bands(db, (item.placement.domain for item in stored))
+    found_totals = tally((p.type, p.domain, p.price, p.currency, bands[p.domain])
+                         for p in (item.placement for item in stored))
     spend: defaultdict[str, float] = defaultdict(float)
     for amounts in found_totals.spend_by_type.values():
         for currency, amount in amounts.items():
@@ -110,7 +115,7 @@ def gather_placements(db: sqlite3.Connection,
         for currency, amount in amounts.items():
             strong_spend[currency] += amount
             strong_priced[currency] += 1
-    strong = {v.domain for v in placement_values(db) if v.band == BANDS[-1]}
+    strong = {domain for domain, band in bands.items() if band == BANDS[-1]}
     statuses = Counter(row.status for row in rows)
     last = (day + datetime.timedelta(days=EXPIRY_DAYS)).isoformat()
     expiring = sorted((row for row in rows if row.expires_on

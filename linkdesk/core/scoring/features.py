@@ -14,7 +14,7 @@ import sqlite3
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -149,42 +149,22 @@ def build_scoped_features(
 # -- domains ----------------------------------------------------------------------------------
 
 _HOST_SQL = "CASE WHEN source_host LIKE 'www.%' THEN substr(source_host, 5) ELSE source_host END"
-
-
-class SiteCounts(NamedTuple):
-    """Counts for one referring domain (or, on a platform, one host) and its best metrics."""
-
-    links: int
-    live: int
-    hosts: int
-    top_target_links: int  # links to the page it links to most
-    metrics: dict[str, float | None]
-    sites: int = 1  # distinct sites of the project it links to
-
-
 _ROOT_SQL = "substr(target_url, 1, instr(substr(target_url, 9), '/') + 7)"
 """The scheme and host of a normalised target URL (`https://host/page` -> `https://host`)."""
 
 DomainFacts = tuple[str, int, int, int, int, tuple[Any, ...], int]
-"""A domain's counts as `domain_counts` finds them, flat: (domain, links, live, hosts,
-top_target_links, its `_METRICS` values, sites)."""
-
-
-def domain_counts(
-    db: sqlite3.Connection, scoped: bool = False, own: frozenset[str] = frozenset()
-) -> Iterator[tuple[str, SiteCounts]]:
-    """Per referring domain (of the scope, when `scoped`), in the order of their names: its
-    counts, streamed (a wide profile has about a domain per link). `own`: the client's sites
-    (`client_sites`), which count as one site."""
-    for domain, links, live, hosts, top, values, sites in _domain_facts(db, scoped, own):
-        metrics = dict(zip(_METRICS, values, strict=True))
-        yield domain, SiteCounts(links, live, hosts, top, metrics, sites)
+"""A referring domain's counts and best metrics, flat (no object per domain: a wide profile
+has a million): (domain, links, live, hosts (`www.` aside), top_target_links (links to the
+page it links to most), its `_METRICS` values, sites (distinct sites of the project it
+links to))."""
 
 
 def _domain_facts(
     db: sqlite3.Connection, scoped: bool, own: frozenset[str]
 ) -> Iterator[DomainFacts]:
-    """`domain_counts` as flat tuples (no object per domain: a wide profile has a million).
+    """Per referring domain (of the scope, when `scoped`), in the order of their names: its
+    `DomainFacts`, streamed (a wide profile has about a domain per link). `own`: the
+    client's sites (`client_sites`), which count as one site.
 
     One grouped pass over the links sorted by domain and target page gives each page's links,
     live links, metrics and hosts; a domain's rows follow one another and are summed up here.

@@ -11,7 +11,6 @@ The risk level follows from the sum of the points of the flags present.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 from linkdesk.core import urls
@@ -23,7 +22,6 @@ BIT: dict[str, int] = {name: 1 << index for index, name in enumerate(FLAGS)}
 
 DOMAIN_NAME_FLAGS = ("spam_tld", "domain_pattern", "poison_domain", "ip_host")
 DOMAIN_FLAGS = (*DOMAIN_NAME_FLAGS, "many_subdomains", "many_sites")
-DOMAIN_MASK = sum(BIT[name] for name in DOMAIN_FLAGS)
 PAGE_FLAGS = tuple(name for name in FLAGS if name not in DOMAIN_FLAGS)
 
 # Only pages whose path is an article-like slug count for the mirror-page flag: CMS paths such
@@ -158,11 +156,6 @@ def domain_name_bits(domain: str) -> int:
 
 _IP_HOST_BIT, _SPAM_TLD_BIT = BIT["ip_host"], BIT["spam_tld"]
 _PATTERN_BIT, _POISON_DOMAIN_BIT = BIT["domain_pattern"], BIT["poison_domain"]
-
-
-def bits_of(names: Mapping[str, object] | list[str] | tuple[str, ...]) -> int:
-    """The bit set of some flag names."""
-    return sum(BIT[name] for name in names)
 
 
 # -- per-link flags (SQL over the columns `features.py` selects) ------------------------------

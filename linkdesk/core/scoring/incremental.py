@@ -28,6 +28,8 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from linkdesk.core.scoring import facts, network_keys
 from linkdesk.core.scoring.features import (
     ANCHOR_CANDIDATES,
@@ -70,6 +72,7 @@ class Plan:
     networks: dict[str, list[str]]
     pairs: list[network_keys.Pair]  # the touched domains' network_keys pairs
     links: int  # links in the scope
+    kept: np.ndarray  # the network_keys pairs kept before (read once: network_keys.kept_pairs)
 
 
 def update_features(
@@ -83,7 +86,7 @@ def update_features(
         return None
     flag_sets = sorted(set(previous["flag_sets"]) | set(build_scoped_features(db, model,
                                                                             plan.day)))
-    network_keys.add_touched(db, plan.pairs)
+    network_keys.add_touched(db, plan.kept, plan.pairs)
     return {"as_of": plan.day.isoformat() if plan.day else None, "newest": plan.newest,
             "flag_sets": flag_sets, "networks": plan.networks, "network_keys": True,
             "scoped_links": plan.links}
@@ -94,7 +97,8 @@ def plan_scope(db: sqlite3.Connection, model: Model, previous: dict[str, Any]) -
     mark = previous.get("marks")
     if not mark or "flag_sets" not in previous or not previous.get("network_keys"):
         return None  # scored before incremental re-scoring (or network_keys) existed
-    if not network_keys.kept(db):
+    kept_pairs = network_keys.kept_pairs(db)
+    if kept_pairs is None:
         return None
     kept = db.execute("SELECT count(*) FROM imports WHERE id <= ?",
                       (mark["last_import"],)).fetchone()[0]
@@ -129,13 +133,13 @@ def plan_scope(db: sqlite3.Connection, model: Model, previous: dict[str, Any]) -
                f"WITHOUT ROWID")
     db.executemany(f"INSERT INTO {ANCHOR_CANDIDATES} VALUES (?)", [(text,) for text in texts])
     networks, pairs = _recount_networks(db, model, previous["networks"],
-                                        changed_bits | vanished_bits)
+                                        changed_bits | vanished_bits, kept_pairs)
     scoped = db.execute(f"SELECT count(*) FROM {SCOPE_LINKS}").fetchone()[0]
     if scoped > FULL_SHARE * total:
         return None
     if not _append_anchor_texts(db, mark, changed, texts):
         return None
-    return Plan(day, newest, networks, pairs, scoped)
+    return Plan(day, newest, networks, pairs, scoped, kept_pairs)
 
 
 def _newest(db: sqlite3.Connection, previous: dict[str, Any]) -> str | None:
@@ -219,7 +223,8 @@ def _scope_links(db: sqlite3.Connection) -> int:
 
 
 def _recount_networks(
-    db: sqlite3.Connection, model: Model, before: dict[str, list[str]], changed_bits: int
+    db: sqlite3.Connection, model: Model, before: dict[str, list[str]], changed_bits: int,
+    kept: np.ndarray,
 ) -> tuple[dict[str, list[str]], list[network_keys.Pair]]:
     """Decide the network titles and paths the changes could have moved across the threshold
     (the touched links' now; every previous one too when a link that may have changed its
@@ -251,7 +256,7 @@ def _recount_networks(
         for kind, text in sorted(wanted)
     ]
     detection = model.detection
-    counted = network_keys.recount(db, candidates, touched, {
+    counted = network_keys.recount(db, kept, candidates, touched, {
         network_keys.TITLE: int(detection["network_title_domains"]),
         network_keys.PATH: int(detection["network_path_domains"]),
     })

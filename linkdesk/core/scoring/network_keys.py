@@ -87,11 +87,11 @@ def keys_on(pairs: np.ndarray, domains: int) -> np.ndarray:
     return keys[starts[counts >= domains]]
 
 
-def add_touched(db: sqlite3.Connection, pairs: Iterable[Pair]) -> None:
-    """Add the pairs of the touched domains (named: new ones have no id until scored)."""
+def add_touched(db: sqlite3.Connection, kept: np.ndarray, pairs: Iterable[Pair]) -> None:
+    """Add the pairs of the touched domains (named: new ones have no id until scored) to
+    the `kept` ones (`kept_pairs`, read at the start of the re-score) and store them."""
     ids = dict(db.execute("SELECT domain, id FROM domain_scores WHERE domain IN "
                           "(SELECT domain FROM temp.score_scope)").fetchall())
-    kept = stored(db)
     added = _distinct(np.sort(np.array(
         [k << 32 | ids[domain] for k, domain in pairs if domain in ids], dtype=np.int64)))
     at = np.minimum(np.searchsorted(kept, added), max(len(kept) - 1, 0))
@@ -105,18 +105,20 @@ def stored(db: sqlite3.Connection) -> np.ndarray:
     return np.frombuffer(row[0] if row else b"", dtype=np.int64)
 
 
-def kept(db: sqlite3.Connection) -> bool:
-    """Whether the pairs are there and whole (an edited project may have lost them: without
-    them every count would look too small). Damaged ones (out of order, repeated: the lookups'
-    binary search would miss pairs; far more than the links could have) are not kept either."""
+def kept_pairs(db: sqlite3.Connection) -> np.ndarray | None:
+    """The kept pairs, sorted, if they are there and whole; else None (an edited project may
+    have lost them: without them every count would look too small). Damaged ones (out of
+    order, repeated: the lookups' binary search would miss pairs; far more than the links
+    could have) are not kept either. An incremental re-score reads them here, once (13 MB
+    for a million links), and hands them to `recount` and `add_touched`."""
     row = db.execute("SELECT typeof(pairs), length(pairs), (SELECT count(*) FROM links) "
                      "FROM network_keys WHERE id = 1").fetchone()
     if row is None or row[0] != "blob" or row[1] % 8:
-        return False
+        return None
     if row[1] > 8 * _MOST_PAIRS_PER_LINK * (row[2] + 1_000):
-        return False  # not read: it could take all the memory there is
+        return None  # not read: it could take all the memory there is
     pairs = stored(db)
-    return bool(np.all(pairs[1:] > pairs[:-1]))
+    return pairs if bool(np.all(pairs[1:] > pairs[:-1])) else None
 
 
 # A full re-score keeps at most two pairs a link (its title and its path); incremental ones
@@ -136,10 +138,10 @@ def _store(db: sqlite3.Connection, pairs: np.ndarray) -> None:
                (pairs.astype(np.int64).tobytes(),))
 
 
-def domains_of(db: sqlite3.Connection, keys: Iterable[int]) -> dict[int, set[str]]:
-    """The domains the kept pairs name for each of these keys (ids no domain has any more are
-    of domains without links: left out)."""
-    pairs = stored(db)
+def domains_of(db: sqlite3.Connection, pairs: np.ndarray,
+               keys: Iterable[int]) -> dict[int, set[str]]:
+    """The domains the kept `pairs` name for each of these keys (ids no domain has any more
+    are of domains without links: left out)."""
     wanted = np.array(sorted(set(keys)), dtype=np.int64)
     starts = np.searchsorted(pairs, wanted << 32, side="left")
     ends = np.searchsorted(pairs, (wanted << 32) | 0xFFFFFFFF, side="right")
@@ -171,11 +173,12 @@ class Counted:
 
 
 def recount(
-    db: sqlite3.Connection, candidates: list[Candidate], touched: set[str],
+    db: sqlite3.Connection, kept: np.ndarray, candidates: list[Candidate], touched: set[str],
     thresholds: dict[str, int],
 ) -> Counted:
-    """Decide which candidates are networks now (see the module's docstring)."""
-    keyed = domains_of(db, (key(c.kind, c.text) for c in candidates))
+    """Decide which candidates are networks now (see the module's docstring) from the `kept`
+    pairs (`kept_pairs`)."""
+    keyed = domains_of(db, kept, (key(c.kind, c.text) for c in candidates))
     networks: dict[str, dict[str, int]] = {TITLE: {}, PATH: {}}
     unsure: list[tuple[Candidate, set[str]]] = []
     for candidate in candidates:

@@ -31,8 +31,6 @@ _RECENCY_KEY = (
     + " ".join(f"WHEN '{v}' THEN '{len(VENDORS) - i}'" for i, v in enumerate(VENDORS))
     + " ELSE '0' END"
 )
-# Public for the timeline (core/timeline/compute.py), which merges attributes the same way.
-RECENCY_KEY = _RECENCY_KEY
 _VENDOR_BITS = (
     "CASE vendor "
     + " ".join(f"WHEN '{vendor}' THEN {vendor_bit(vendor)}" for vendor in VENDORS)

@@ -34,7 +34,6 @@ STATUS_TITLES: dict[str, str] = {
     LIVE: "Live", MISSING: "Missing", PAGE_ERROR: "Page error", REDIRECTED: "Redirected",
     BLOCKED: "Blocked", TIMEOUT: "Timeout", DNS_ERROR: "DNS error",
 }
-CHECK_COLUMNS = ("check", "checked")
 CHECKS_JOIN = "LEFT JOIN check_latest AS ck ON ck.link_id = l.id"
 _HTTP_CODE = 1000  # a page error's code is 1000 + its HTTP code, to show it in the label
 
@@ -68,13 +67,6 @@ class CheckLabels(Mapping[int, str]):
 
 
 CHECK_LABELS = CheckLabels()
-
-
-def check_code(status: str, http_code: int | None = None) -> int:
-    """The Check column's value for a status (and HTTP code), as the SQL computes it."""
-    if status == PAGE_ERROR and http_code is not None:
-        return _HTTP_CODE + http_code
-    return STATUSES.index(status) + 1
 
 
 def check_links_filter(value: str) -> Clause:

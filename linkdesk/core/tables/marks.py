@@ -34,7 +34,6 @@ MARK_LABELS: dict[int, str] = {
     **{index + 4: f"{kind.label} (domain)" for index, kind in enumerate(KINDS)},
 }
 _CODE = " ".join(f"WHEN '{kind.value}' THEN {index + 1}" for index, kind in enumerate(KINDS))
-MARK_COLUMNS = ("mark", "mark_reason", "marked_at")
 
 
 def _link_columns() -> tuple[Column, ...]:

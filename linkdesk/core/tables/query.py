@@ -19,6 +19,7 @@ import sqlite3
 from array import array
 from collections import OrderedDict
 from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -77,12 +78,27 @@ class QueryCache:
         self._state = None
 
     def _check(self, db: sqlite3.Connection) -> None:
-        # data_version moves when another connection (an import) commits, total_changes when
-        # this one writes (including the anchors' temporary table).
-        state = (db.execute("PRAGMA data_version").fetchone()[0], db.total_changes)
+        state = project_state(db)
         if state != self._state:
             self._entries.clear()
             self._state = state
+
+
+def project_state(db: sqlite3.Connection) -> tuple[int, int]:
+    """Moves whenever the project may have changed, as this connection sees it:
+    data_version when another connection (an import) commits, total_changes when this one
+    writes (including the anchors' temporary table)."""
+    return db.execute("PRAGMA data_version").fetchone()[0], db.total_changes
+
+
+@dataclass(frozen=True)
+class RowsRead:
+    """Rows a `TableQuery` read by id (`first_rows`), and the project's state before."""
+
+    spec: TableSpec
+    ids: tuple[int, ...]
+    rows: dict[int, tuple[Any, ...]]
+    state: tuple[int, int]
 
 
 class TableQuery:
@@ -216,6 +232,18 @@ class TableQuery:
             for row in self.db.execute(sql, chunk):
                 found[row[0]] = tuple(row[1:])
         return found
+
+    def first_rows(self, ids: Sequence[int], earlier: RowsRead | None = None) -> RowsRead:
+        """`rows(ids)`, unless `earlier` holds these rows of this table read while the
+        project stood as it stands now: a search's first screenful and its whole answer
+        usually begin with the same rows (on a million links, the Referring domains' first
+        block takes 0.3 s to read)."""
+        wanted = tuple(int(i) for i in ids)
+        state = project_state(self.db)  # before reading: a commit meanwhile moves it
+        if earlier is not None and earlier.spec is self.spec and (earlier.ids, earlier.state) == (
+                wanted, state):
+            return earlier
+        return RowsRead(self.spec, wanted, self.rows(wanted), state)
 
     # -- the two halves ----------------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 """What changed between two points of the timeline: new, lost and changed links and domains.
 
     changes = compute_changes(db, since_point(db, None), now())   # since the last review
-    changes.counts.new_links, changes.link_ids("lost"), changes.links(limit=100)
+    changes.counts.new_links, changes.links("lost"), changes.domains(limit=100)
 
 The rows stay in temporary tables of the connection (compute.py) until the next
 `compute_changes` on it, so a table filter can use them in SQL (`changes_clause`).
@@ -26,8 +26,6 @@ from linkdesk.core.timeline.digests import store_digests
 from linkdesk.core.timeline.points import Point
 
 RISKY, STRONG = BANDS.index("risky"), BANDS.index("strong")
-LINK_KINDS = ("new", "lost", "changed")
-DOMAIN_KINDS = ("new", "lost", "changed")
 LOST_REASONS = tuple(REASONS.values())
 # Lists put what needs attention first: the riskiest, then the strongest, by today's scores
 # (unscored last), then by name, so that equal rows keep one order. Alphabetical order put
@@ -84,16 +82,6 @@ class Changes:
     until: Point
     counts: ChangeCounts
     grades_known: bool  # False: no recorded band/risk at one end, so no band or risk moves
-
-    def link_ids(self, kind: str) -> list[int]:
-        """The ids of the links with this kind of change, in id order."""
-        return [row[0] for row in self.db.execute(
-            "SELECT link_id FROM tl_changes WHERE kind = ? ORDER BY link_id", (kind,))]
-
-    def domain_names(self, kind: str) -> list[str]:
-        """The referring domains with this kind of change, by name."""
-        return [row[0] for row in self.db.execute(
-            "SELECT domain FROM tl_domains WHERE kind = ? ORDER BY domain", (kind,))]
 
     def links(self, kind: str | None = None, limit: int | None = None) -> list[LinkChange]:
         """The link changes (of one kind, or all), by kind, worst first, then URL."""
@@ -252,16 +240,20 @@ def compute_changes(db: sqlite3.Connection, since: Point, until: Point) -> Chang
 
 def state_key(db: sqlite3.Connection, since: Point, until: Point) -> str:
     """What the changes from `since` to `until` depend on: the points, and the project's
-    imports (and their days: `linkdesk imports --set-day`), links, reviews, live checks and
-    scores. Equal keys, equal changes."""
+    imports (and their days: `linkdesk imports --set-day`), reviews, live checks and scores.
+    Equal keys, equal changes.
+
+    Only imports change links, and each adds an `imports` row: the imports' ids stand for
+    the links too. Every re-score rewrites the `scores` entry of `scoring_state` (what the
+    scores were computed from, and when), so that entry stands for the scores.
+    """
+    imports = db.execute("SELECT id, as_of FROM imports ORDER BY id").fetchall()
     data = db.execute(
-        "SELECT (SELECT max(id) FROM imports), (SELECT count(*) FROM imports), "
-        "(SELECT group_concat(id || as_of) FROM (SELECT id, as_of FROM imports ORDER BY id)), "
-        "(SELECT max(id) FROM links), (SELECT max(id) FROM reviews), "
-        "(SELECT max(id) FROM link_checks), "
-        "(SELECT group_concat(key || value) FROM scoring_state)"
+        "SELECT (SELECT max(id) FROM reviews), (SELECT max(id) FROM link_checks), "
+        "(SELECT value FROM scoring_state WHERE key = 'scores')"
     ).fetchone()
-    return repr((since, until, tuple(data)))
+    # repr of tuples of plain values: no two different states read alike
+    return repr((since, until, tuple(imports), tuple(data)))
 
 
 def cached_changes(db: sqlite3.Connection, since: Point, until: Point) -> Changes:

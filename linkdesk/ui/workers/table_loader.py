@@ -11,8 +11,9 @@ A search first sends the first screenful it finds among the first rows of the so
 Each answer carries the rows of its first block too (`IdRequest.first_rows`): a table's
 first paint after a load needs no query on the GUI thread. That matters for the Referring
 domains, whose top rows (the domains with the most links) cost 0.3 s to read on a million
-links (a best-of-its-links column). Rows further down are fetched by id on the GUI thread
-as the view scrolls to them: 100 rows by primary key take ~1 ms.
+links (a best-of-its-links column); a search's whole answer reuses its first screenful's
+rows when it starts with the same ones, the project unchanged. Rows further down are fetched
+by id on the GUI thread as the view scrolls to them: 100 rows by primary key take ~1 ms.
 
 The Anchors table is the exception: its rows live in a temporary table of the connection that
 grouped them, so its model has a loader of its own and reads its rows through it
@@ -40,7 +41,7 @@ from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from linkdesk.core.store import Project, ProjectError
 from linkdesk.core.tables import Filters, Sort, TableQuery, TableSpec
-from linkdesk.core.tables.query import QueryCache
+from linkdesk.core.tables.query import QueryCache, RowsRead
 
 log = logging.getLogger(__name__)
 FIRST_SCREEN = 200  # rows sent ahead of a search's whole answer (more than a screen shows)
@@ -116,7 +117,7 @@ class _LoaderWorker(QObject):
     @Slot(object)
     def load(self, request: IdRequest) -> None:
         """Run a request unless a newer one from the same table superseded it."""
-        first_sent = False
+        first_sent: RowsRead | None = None  # a search's first screenful's rows, once sent
         while self.latest.current(request):
             started = time.perf_counter()
             try:
@@ -125,10 +126,10 @@ class _LoaderWorker(QObject):
                 try:
                     query = TableQuery(db, request.spec, request.filters, request.sort,
                                        self.cache)
-                    if request.filters.search.strip() and not first_sent:
+                    if request.filters.search.strip() and first_sent is None:
                         first_sent = self._first_screen(query, request, started)
                     ids = query.ordered_ids()
-                    rows = _first_rows(query, ids, request)
+                    first = _first_rows(query, ids, request, first_sent)
                 finally:
                     self.busy.clear()
             except sqlite3.OperationalError as error:
@@ -141,18 +142,20 @@ class _LoaderWorker(QObject):
                 return
             if self.latest.current(request):
                 self.loaded.emit(IdResult(request, ids, time.perf_counter() - started,
-                                          rows=rows))
+                                          rows=first.rows))
             return
 
-    def _first_screen(self, query: TableQuery, request: IdRequest, started: float) -> bool:
+    def _first_screen(self, query: TableQuery, request: IdRequest,
+                      started: float) -> RowsRead | None:
         """Send a search's first screenful at once, if the first rows of the order have it
-        (True when sent)."""
+        (then its first rows are returned: the whole answer starts with them)."""
         first = query.first_ids(FIRST_SCREEN)
         if first is None or not self.latest.current(request):
-            return False
+            return None
+        read = _first_rows(query, first, request)
         self.loaded.emit(IdResult(request, first, time.perf_counter() - started, partial=True,
-                                  rows=_first_rows(query, first, request)))
-        return True
+                                  rows=read.rows))
+        return read
 
     @Slot(object)
     def rows(self, request: RowsRequest) -> None:
@@ -187,9 +190,11 @@ class _LoaderWorker(QObject):
             self.loaded.emit(IdResult(request, None, 0.0, error))
 
 
-def _first_rows(query: TableQuery, ids: Any, request: IdRequest) -> dict[int, tuple[Any, ...]]:
-    """The rows the view paints first, read here rather than on the GUI thread."""
-    return query.rows(ids[: request.first_rows]) if request.first_rows else {}
+def _first_rows(query: TableQuery, ids: Any, request: IdRequest,
+                earlier: RowsRead | None = None) -> RowsRead:
+    """The rows the view paints first, read here rather than on the GUI thread (not again
+    when `earlier` read them: TableQuery.first_rows)."""
+    return query.first_rows(ids[: request.first_rows], earlier)
 
 
 class TableLoader(QObject):
