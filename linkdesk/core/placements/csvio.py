@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from linkdesk.core.cells import unguard_cell
 from linkdesk.core.files import read_at_most
 from linkdesk.core.placements.model import (
     Placement,
@@ -283,7 +284,7 @@ def add_read(db: sqlite3.Connection, read: ReadRows, *, remember: bool = False,
 
 def _parse(given: PlacementInput, date_order: str | None) -> Placement:
     # A cell an export guarded against formulas ('=…) reads as it was.
-    cleaned = {name: _unguard(getattr(given, name)) for name in FIELDS}
+    cleaned = {name: unguard_cell(getattr(given, name)) for name in FIELDS}
     return parse_placement(PlacementInput(**cleaned), date_order=date_order)
 
 
@@ -294,13 +295,6 @@ def _date_order(rows: list[tuple[int, list[str]]],
     disagree when some say day first and others month first."""
     indexes = [columns[name] for name in DATE_FIELDS if name in columns]
     return date_order((line, _cell(row, index)) for line, row in rows for index in indexes)
-
-
-def _unguard(value: str) -> str:
-    # The apostrophe the CSV writer puts before a would-be formula (exports/cells.py); not
-    # imported from there: exports already imports this package's table.
-    rest = value[1:]
-    return rest if value[:1] == "'" and rest.lstrip()[:1] in ("=", "+", "-", "@") else value
 
 
 def _columns(db: sqlite3.Connection, name: str, header: list[str],
