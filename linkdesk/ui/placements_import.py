@@ -101,6 +101,8 @@ class PlacementImport(QObject):
         if self.task is not None:
             self.cancel_asked = True
             self.task.cancel()
+            # The adding stops at its next look (at the latest before it commits).
+            self.part.post("Cancelling the placements import…", 10_000)
 
     def drop(self) -> None:
         """Another project: its import was cancelled with it (no answer follows), and the
