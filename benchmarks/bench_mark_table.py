@@ -63,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
         marked = db.execute("SELECT count(*), count(DISTINCT reason) FROM link_marks "
                             "WHERE kind = 'disavow'").fetchone()
     print(f"link marks (disavow): {marked[0]:,}")
+    for backup in OUT.glob(f"{copy.name}.v*.bak"):  # an older schema's copy, migrated
+        backup.unlink()
     if not options.keep:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{copy}{suffix}").unlink(missing_ok=True)
