@@ -15,7 +15,7 @@ from exportgen import LinkRecord, make_profile, write_ahrefs
 from linkdesk.core.scoring.model import DEFAULT_WEIGHTS
 
 SITE = "acme-widgets.com"
-HOSTILE = ('=HYPERLINK("http://evil.example","x")', "+1+2", "-3", "@SUM(A1)", "\tTab")
+HOSTILE = ('=HYPERLINK("http://evil.example","x")', "+1+2", "-2+3", "@SUM(A1)", "\tTab")
 
 
 def linkdesk(*args: object) -> subprocess.CompletedProcess[str]:
@@ -131,7 +131,7 @@ def test_export_neutralises_formulas_and_writes_utf8(project: Path, tmp_path: Pa
     assert len(domains) == sum(stats["domain_bands"].values())
 
 
-DISGUISED = (" =1+1", "\u00a0=2+2", "\u3000=3+3", "\ufeff=4+4", "\n=1+1", "\r\n-5",
+DISGUISED = (" =1+1", "\u00a0=2+2", "\u3000=3+3", "\ufeff=4+4", "\n=1+1", "\r\n-5+5",
              " \t@SUM(A1)")
 
 

@@ -131,7 +131,7 @@ def test_formula_like_cells_are_neutralised(db: sqlite3.Connection, tmp_path: Pa
     assert {"'=HYPERLINK(\"http://evil.example\",\"click\")", "'+1+1", "'-2+3",
             "'@SUM(A1)"} <= anchors
     assert not any(text[:1] in ("=", "+", "-", "@", "\t", "\r") for row in rows for text in row)
-    assert safe_cell(None) == "" and safe_cell(-3) == "'-3" and safe_cell("a=b") == "a=b"
+    assert safe_cell(None) == "" and safe_cell(-3) == "-3" and safe_cell("a=b") == "a=b"
 
 
 def test_bom_for_excel_and_utf8(db: sqlite3.Connection, tmp_path: Path) -> None:
@@ -220,12 +220,13 @@ def test_files_get_the_permissions_a_saved_file_gets(db: sqlite3.Connection, tmp
 
 
 @pytest.mark.parametrize("text", [" =1+1", "\u00a0=1+1", "\u3000=1+1", "\ufeff=1+1",
-                                  "\n=1+1", "\r\n+2", "\u200b@SUM(A1)", " \t -3", "\n"])
+                                  "\n=1+1", "\r\n+2", "\u200b@SUM(A1)", " \t -3+1", "\n"])
 def test_formulas_behind_whitespace_are_neutralised(text: str) -> None:
     assert safe_cell(text) == "'" + text
 
 
-@pytest.mark.parametrize("text", ["a=b", " a=b", "\u00a0plain", "", "   ", "100", "x-1"])
+@pytest.mark.parametrize("text", ["a=b", " a=b", "\u00a0plain", "", "   ", "100", "x-1", "-3",
+                                  " -3"])
 def test_plain_text_is_left_alone(text: str) -> None:
     assert safe_cell(text) == text
 

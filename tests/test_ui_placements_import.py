@@ -233,3 +233,69 @@ def test_cancel_of_an_import_with_a_mapping_keeps_the_question_open(
     assert dialog.isVisible() and ok.isEnabled()  # the question stays, to try again
     assert window.project is not None and len(_stored(window.project.path)) == 3
     dialog.reject()
+
+
+
+def _cancel_when(window: MainWindow, monkeypatch: pytest.MonkeyPatch, when: str) -> list[int]:
+    """Make the next import press Cancel (as the user clicks it) once every row is checked
+    and the placements are being added (`when` "adding"), or once they are saved ("saved");
+    the progress bar's values at the click are returned in the list."""
+    asked, values = threading.Event(), []
+    real = placements_import.import_placements
+
+    def press_cancel() -> None:
+        dialog = window.placements.importing.progress
+        assert dialog is not None
+        values.append(dialog.value())
+        dialog.findChild(QPushButton).click()
+        asked.set()
+
+    def wait_for_the_click() -> None:
+        QTimer.singleShot(0, window, press_cancel)
+        assert asked.wait(BLOCKED)
+
+    def cancelling(*args: Any, **kwargs: Any) -> Any:
+        shown = kwargs["progress"]
+
+        def then_cancel(done: int, rows: int) -> None:
+            shown(done, rows)
+            if when == "adding" and (done, rows) == (1, 1):  # the adding begins
+                wait_for_the_click()
+
+        kwargs["progress"] = then_cancel
+        result = real(*args, **kwargs)
+        if when == "saved":  # committed: too late to take back
+            wait_for_the_click()
+        return result
+
+    monkeypatch.setattr(placements_import, "import_placements", cancelling)
+    return values
+
+
+def test_cancel_in_the_last_tenth_adds_nothing(
+        window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every row checked, the placements being added: Cancel completed the import anyway."""
+    steps = window.marking.undo_stack.count()
+    values = _cancel_when(window, monkeypatch, "adding")
+    assert _import(window, _ledger_csv(tmp_path / "late.csv", 300)) is None
+    assert values and values[0] >= placements_import.CHECKED  # it was the last tenth
+    assert window.project is not None
+    assert len(_stored(window.project.path)) == 3
+    assert window.marking.undo_stack.count() == steps
+    assert "no placement was added" in window.statusBar().currentMessage()
+
+
+def test_a_cancel_after_the_placements_were_saved_says_the_import_completed(
+        window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Too late to take back: the window says so, and the import is one undoable step."""
+    steps = window.marking.undo_stack.count()
+    values = _cancel_when(window, monkeypatch, "saved")
+    result = _import(window, _ledger_csv(tmp_path / "saved.csv", 40))
+    assert values and result is not None and result.added == 40
+    assert window.project is not None
+    assert len(_stored(window.project.path)) == 43
+    message = window.statusBar().currentMessage()
+    assert "too late to cancel" in message and "40 placements added" in message, message
+    assert window.marking.undo_stack.count() == steps + 1
+    window.marking.undo()
+    assert len(_stored(window.project.path)) == 3

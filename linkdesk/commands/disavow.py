@@ -46,7 +46,7 @@ from linkdesk.core.marks import (
     preview,
 )
 from linkdesk.core.store import Project
-from linkdesk.core.tables import Filters, targets_from_filter
+from linkdesk.core.tables import TableQuery, TableSpec, mark_filtered
 from linkdesk.core.timeline import with_since_review
 from linkdesk.core.words import counted, plural
 
@@ -157,16 +157,23 @@ def run_mark(options: argparse.Namespace) -> int:
                 return EXIT_FAILED
             links += [(s, t) for s, t in found]
         unknown = domains_without_links(db, domains) if kind is not None else []
-        if options.table:
-            shown = _shown(project, options.table, filters)
-            domains += shown.domains
-            links += shown.links
-        change = plan_marks(db, Target(tuple(domains), tuple(links)), kind, options.reason,
-                            forced=options.force)
-        summary = preview(db, change)
-        warning = ""
-        if not options.dry_run and change:
-            warning = apply_change(db, change, library=options.library)
+        named = Target(tuple(domains), tuple(links))
+        if options.table:  # in batches: a million links are never held in memory
+            spec = _shown(project, options.table, filters.since_review)
+            try:
+                TableQuery(db, spec, filters)  # a filter this table lacks (--judged on links)
+            except ValueError as error:
+                print(f"linkdesk mark: {error}; nothing was marked", file=sys.stderr)
+                return EXIT_USAGE
+            summary, warning = mark_filtered(
+                db, spec, filters, kind, options.reason, forced=options.force, extra=named,
+                library=options.library, dry_run=options.dry_run)
+        else:
+            change = plan_marks(db, named, kind, options.reason, forced=options.force)
+            summary = preview(db, change)
+            warning = ""
+            if not options.dry_run and change:
+                warning = apply_change(db, change, library=options.library)
     verb = "would change" if options.dry_run else "changed"
     print(f"{summary.text} ({verb}: {summary.added:,} added, {summary.changed:,} replaced, "
           f"{summary.removed:,} cleared; {summary.unchanged:,} already so; "
@@ -194,13 +201,11 @@ def _listed(domains: list[str]) -> str:
     return shown if len(domains) <= SAMPLE else f"{shown} and {len(domains) - SAMPLE:,} more"
 
 
-def _shown(project: Project, table: str, filters: Filters) -> Target:
-    """Every row of `table` that `filters` let through, as the window's table shows them."""
+def _shown(project: Project, table: str, since_review: object) -> TableSpec:
+    """The table the filters choose rows of, as the window shows it (scores current)."""
     ensure_scores(project, "mark")  # --band and --risk read the scores
     spec = export_spec(project.db, table)
-    if filters.since_review:
-        spec = with_since_review(spec)
-    return targets_from_filter(project.db, spec, filters)
+    return with_since_review(spec) if since_review else spec
 
 
 def _as_stored(text: str) -> str:

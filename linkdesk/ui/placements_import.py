@@ -7,7 +7,9 @@ the page or target column comes back to the GUI thread, which asks which column 
 (`PlacementMappingDialog`) before the import runs again with the mapping; the dialog stays
 open, its menus and buttons off, while it runs (the progress dialog over it keeps Cancel),
 and closes once the placements are added. A cancel, a bad
-row or an error leaves the placements as they were; the user reads why in a message.
+row or an error leaves the placements as they were; the user reads why in a message. A
+cancel that comes after the placements were saved (the last instant of the import) cannot
+take them back: the message says the import completed, and Edit ▸ Undo removes it.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from linkdesk.core.placements import (
 from linkdesk.core.store import Project
 from linkdesk.ui.dialogs.messages import show_error
 from linkdesk.ui.dialogs.placement_mapping import PlacementMappingDialog
+from linkdesk.ui.format import counted
 from linkdesk.ui.workers.task import Task, TaskOutcome
 
 if TYPE_CHECKING:
@@ -48,6 +51,7 @@ class PlacementImport(QObject):
         self.task: Task | None = None
         self.progress: QProgressDialog | None = None
         self.mapping_dialog: PlacementMappingDialog | None = None  # the latest one opened
+        self.cancel_asked = False  # Cancel pressed during the running import
 
     def start(self, path: Path, mapping: dict[str, str] | None = None,
               dialog: PlacementMappingDialog | None = None) -> bool:
@@ -76,6 +80,7 @@ class PlacementImport(QObject):
         if task is None:
             return False
         self.task = task
+        self.cancel_asked = False
         progress = QProgressDialog(f"Importing placements from {path.name}…", "Cancel", 0,
                                    STEPS, dialog or self.part.window())
         progress.setObjectName("placementsImportProgress")
@@ -91,9 +96,13 @@ class PlacementImport(QObject):
         return True
 
     def cancel(self) -> None:
-        """Stop the import: nothing is added (unless the adding itself has begun)."""
+        """Stop the import: nothing is added (unless the placements were saved already:
+        then the message at the end says that the import completed)."""
         if self.task is not None:
+            self.cancel_asked = True
             self.task.cancel()
+            # The adding stops at its next look (at the latest before it commits).
+            self.part.post("Cancelling the placements import…", 10_000)
 
     def drop(self) -> None:
         """Another project: its import was cancelled with it (no answer follows), and the
@@ -128,6 +137,10 @@ class PlacementImport(QObject):
             self.part.not_imported(path, result, parent)
         else:
             self.part.imported(path, result)
+            if self.cancel_asked:  # too late: the placements were saved before the cancel
+                self.part.post(f"{path.name}: too late to cancel, the import had completed: "
+                               f"{counted(result.added, 'placement')} added (Edit ▸ Undo "
+                               "removes them).", 20_000)
             if dialog is not None:
                 QDialog.accept(dialog)  # the mapping was taken: close the dialog
         self.finished.emit(result if isinstance(result, ImportResult) else None)

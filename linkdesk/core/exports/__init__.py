@@ -9,7 +9,7 @@ Every file is written through core/files.py `write_atomically`: never half a fil
 over a project.
 """
 
-from linkdesk.core.exports.cells import safe_cell
+from linkdesk.core.cells import safe_cell
 from linkdesk.core.exports.columns import (
     LEGACY_COLUMNS,
     LEGACY_UNICODE_HOSTS,

@@ -22,5 +22,6 @@ COLUMNS = (*PlacementInput.names(), "status", "differences", "quality", "band")
 def export_placements(db: sqlite3.Connection, path: str | Path, *,
                       progress: Callable[[CsvProgress], None] | None = None) -> int:
     """Write every placement to a CSV file `import_placements` reads back; how many."""
+    # Notes keep their line breaks (one_line off): the file is read back, not only viewed.
     return export_table_csv(db, PLACEMENTS, None, Sort("id"), path, columns=COLUMNS,
-                            headers=COLUMNS, progress=progress)
+                            headers=COLUMNS, one_line=False, progress=progress)

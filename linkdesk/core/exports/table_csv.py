@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from linkdesk.core import urls
-from linkdesk.core.exports.cells import needs_guard, safe_cell
+from linkdesk.core.cells import guard_text, safe_cell
 from linkdesk.core.exports.columns import FLAGS_COLUMN, csv_columns, with_file_columns
 from linkdesk.core.files import database_files, refuse_project_file, write_atomically
 from linkdesk.core.scoring.flags import flag_names
@@ -170,7 +170,7 @@ def _formatter(column: Column, one_line: bool = True, unicode_host: bool = False
         text = value if isinstance(value, str) else str(value)
         if one_line and ("\n" in text or "\r" in text or "\t" in text):
             text = " ".join(text.split())
-        return "'" + text if needs_guard(text) else text
+        return guard_text(text)
 
     return text
 

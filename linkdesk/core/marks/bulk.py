@@ -17,7 +17,12 @@ from dataclasses import dataclass, field
 from linkdesk.core import urls
 from linkdesk.core.marks.change import MarkChange, RowEdit, apply_change
 from linkdesk.core.marks.model import MarkKind, MarksError
-from linkdesk.core.marks.store import chunks, plan_domain_marks, plan_link_marks
+from linkdesk.core.marks.store import (
+    change_title,
+    chunks,
+    plan_domain_marks,
+    plan_link_marks,
+)
 from linkdesk.core.scoring import RISK_LEVELS, scores_current
 
 SAMPLE_SIZE = 20
@@ -144,34 +149,61 @@ def plan_marks(
     skipped = {name: domains.skipped.get(name, 0) + links.skipped.get(name, 0)
                for name in {*domains.skipped, *links.skipped}}
     parts = [c.text.split(": ", 1)[1] for c in (domains, links) if c.edits]
-    what = "Clear marks" if kind is None else f"Mark {kind.value}"
-    return MarkChange(f"{what}: {' and '.join(parts) or 'nothing'}",
+    return MarkChange(f"{change_title(kind)}: {' and '.join(parts) or 'nothing'}",
                       domains.edits + links.edits, domains.unchanged + links.unchanged, skipped)
 
 
 def preview(db: sqlite3.Connection, change: MarkChange, sample_size: int = SAMPLE_SIZE) -> Preview:
     """Counts and a sample of what `change` would do; reads only."""
-    added = changed = removed = 0
-    sample: list[str] = []
-    domains: list[str] = []
-    links: list[tuple[str, str]] = []
-    for edit in change.edits:
-        if edit.table == "disavow_withdrawn":
-            continue
-        if edit.before is None:
-            added += 1
-        elif edit.after is None:
-            removed += 1
-        else:
-            changed += 1
-        if edit.table == "domain_marks":
-            domains.append(edit.key[0])
-        else:
-            links.append((edit.key[0], edit.key[1]))
-        if len(sample) < sample_size:
-            sample.append(_describe(edit))
-    return Preview(change.text, added, changed, removed, change.unchanged, dict(change.skipped),
-                   _links_affected(db, domains, links), tuple(sample))
+    tally = Tally(sample_size)
+    tally.add(db, change)
+    return tally.preview(change.text)
+
+
+@dataclass
+class Tally:
+    """A preview summed over the changes of a mark planned in batches (marks/batched.py):
+    counts, and the sample of the first ones."""
+
+    sample_size: int = SAMPLE_SIZE
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)
+    links_affected: int = 0
+    sample: list[str] = field(default_factory=list)
+    rows: dict[str, int] = field(default_factory=dict)  # edits by table (text of the change)
+
+    def add(self, db: sqlite3.Connection, change: MarkChange) -> None:
+        """Count what `change` does (reads only)."""
+        domains: list[str] = []
+        links: list[tuple[str, str]] = []
+        for edit in change.edits:
+            if edit.table == "disavow_withdrawn":
+                continue
+            self.rows[edit.table] = self.rows.get(edit.table, 0) + 1
+            if edit.before is None:
+                self.added += 1
+            elif edit.after is None:
+                self.removed += 1
+            else:
+                self.changed += 1
+            if edit.table == "domain_marks":
+                domains.append(edit.key[0])
+            else:
+                links.append((edit.key[0], edit.key[1]))
+            if len(self.sample) < self.sample_size:
+                self.sample.append(_describe(edit))
+        self.unchanged += change.unchanged
+        for name, count in change.skipped.items():
+            self.skipped[name] = self.skipped.get(name, 0) + count
+        self.links_affected += _links_affected(db, domains, links)
+
+    def preview(self, text: str) -> Preview:
+        """The Preview of everything added, under `text`."""
+        return Preview(text, self.added, self.changed, self.removed, self.unchanged,
+                       dict(self.skipped), self.links_affected, tuple(self.sample))
 
 
 def mark(

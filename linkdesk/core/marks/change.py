@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from linkdesk.core.library.feed import record_marks
-from linkdesk.core.store import transaction
+from linkdesk.core.store import atomic
 
 # table -> (columns of the key, columns of the state)
 _TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -72,20 +72,30 @@ def apply_change(db: sqlite3.Connection, change: MarkChange, *,
 
     Returns "" or a warning that the library could not be updated: the marks are written
     regardless (raises only when the project itself cannot be written)."""
-    _write(db, ((edit.table, edit.key, edit.after) for edit in change.edits))
-    return _feed(db, change, False, library)
+    write_change(db, change)
+    return record_in_library(db, change, library)
 
 
 def revert_change(db: sqlite3.Connection, change: MarkChange, *,
                   library: str | Path | None = None) -> str:
     """Write every row's before state, in one transaction; then the library follows, as in
     `apply_change` (same return value)."""
-    _write(db, ((edit.table, edit.key, edit.before) for edit in change.edits))
-    return _feed(db, change, True, library)
+    write_change(db, change, revert=True)
+    return record_in_library(db, change, library, revert=True)
 
 
-def _feed(db: sqlite3.Connection, change: MarkChange, revert: bool,
-          library: str | Path | None) -> str:
+def write_change(db: sqlite3.Connection, change: MarkChange, *, revert: bool = False) -> None:
+    """Write every row's after (`revert`: before) state, in one transaction, or a savepoint
+    in the caller's (a change written in batches: marks/batched.py). The library is not
+    touched: `record_in_library` once the caller has committed."""
+    _write(db, ((edit.table, edit.key, edit.before if revert else edit.after)
+                for edit in change.edits))
+
+
+def record_in_library(db: sqlite3.Connection, change: MarkChange,
+                      library: str | Path | None = None, *, revert: bool = False) -> str:
+    """Record the new marks of the change's domains in the verdict library; "" or a warning
+    (as `apply_change`)."""
     states = [(edit.key[0], edit.before if revert else edit.after)
               for edit in change.edits if edit.table == "domain_marks"]
     return record_marks(db, states, library) if states else ""
@@ -99,7 +109,7 @@ def _write(db: sqlite3.Connection, rows: Iterable[tuple[str, tuple[str, ...], St
             deletes.setdefault(table, []).append(key)
         else:
             upserts.setdefault(table, []).append((*key, *state))
-    with transaction(db):
+    with atomic(db):
         for table, keys in deletes.items():
             key_columns, _ = _TABLES[table]
             where = " AND ".join(f"{name} = ?" for name in key_columns)

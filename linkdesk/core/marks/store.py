@@ -230,11 +230,20 @@ def _plan(
             elif not should and was is not None:
                 edits.append(RowEdit("disavow_withdrawn", (entry_kind, value), was, None))
                 withdrawn.pop(value)
-    what = "Clear marks" if kind is None else f"Mark {kind.value}"
     count = sum(1 for edit in edits if edit.table == table)
-    noun = "domain" if table == "domain_marks" else "link"
-    text = f"{what}: {count:,} {noun}{'' if count == 1 else 's'}"
+    text = f"{change_title(kind)}: {rows_text(count, table)}"
     return MarkChange(text, tuple(edits), unchanged, {"keep": kept} if kept else {})
+
+
+def change_title(kind: MarkKind | None) -> str:
+    """How a change's text starts: "Mark disavow", "Clear marks"."""
+    return "Clear marks" if kind is None else f"Mark {kind.value}"
+
+
+def rows_text(count: int, table: str) -> str:
+    """E.g. "1 domain", "393,663 links" (rows of `table`, domain_marks or link_marks)."""
+    noun = "domain" if table == "domain_marks" else "link"
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 def _imported_values(db: sqlite3.Connection, kind: str, values: Sequence[str]) -> set[str]:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from linkdesk.core.cells import unguard_cell
 from linkdesk.core.files import read_at_most
 from linkdesk.core.placements.model import (
     Placement,
@@ -31,7 +32,7 @@ from linkdesk.core.placements.model import (
     parse_placement,
 )
 from linkdesk.core.placements.store import PlacementChange, apply_change, plan_add
-from linkdesk.core.store import settings
+from linkdesk.core.store import atomic, settings
 from linkdesk.core.store.settings import Key
 from linkdesk.core.text import clip
 from linkdesk.core.values import date_order
@@ -234,7 +235,9 @@ def import_placements(db: sqlite3.Connection, path: str | Path,
                       cancelled: Callable[[], bool] | None = None) -> ImportResult:
     """Add the placements of a CSV file in one transaction, or none (PlacementImportError
     saying which lines are bad and why; PlacementError when the file cannot be read).
-    `progress` and `cancelled` as for `read_table`; once the writing starts it ends."""
+    `progress` and `cancelled` as for `read_table`; a cancel while the placements are added
+    rolls them back (PlacementImportCancelled), up to the commit: a caller that asked later
+    gets the result of an import that completed."""
     path = Path(path)
     try:
         data = read_at_most(path, MAX_IMPORT_BYTES)
@@ -250,7 +253,8 @@ def import_placements(db: sqlite3.Connection, path: str | Path,
         raise PlacementImportCancelled
     if progress is not None:
         progress(1, 1)  # every row checked: the adding begins
-    return add_read(db, read, remember=mapping is not None, text=f"import {path.name}")
+    return add_read(db, read, remember=mapping is not None, text=f"import {path.name}",
+                    cancelled=cancelled)
 
 
 def _decoded(path: Path, data: bytes) -> str:
@@ -268,22 +272,27 @@ def _decoded(path: Path, data: bytes) -> str:
 
 
 def add_read(db: sqlite3.Connection, read: ReadRows, *, remember: bool = False,
-             text: str = "") -> ImportResult:
-    """Add placements read by `read_table` (one transaction); with `remember`, keep the
-    mapping for this header."""
-    change = plan_add(db, read.placements, text)
-    if change:
-        apply_change(db, change)
-    if remember and read.mapping:
-        remembered = dict(settings.get(db, Key.PLACEMENT_MAPPINGS, {}, lenient=True))
-        remembered[read.header_key] = read.mapping
-        settings.put(db, Key.PLACEMENT_MAPPINGS, remembered)
+             text: str = "", cancelled: Callable[[], bool] | None = None) -> ImportResult:
+    """Add placements read by `read_table`; with `remember`, keep the mapping for this
+    header. One transaction: the placements, their statuses and the mapping are saved
+    together or not at all. `cancelled()` is asked last, before the commit: True rolls
+    everything back (PlacementImportCancelled)."""
+    with atomic(db):
+        change = plan_add(db, read.placements, text)  # the ids, read in the transaction
+        if change:
+            apply_change(db, change)
+        if remember and read.mapping:
+            remembered = dict(settings.get(db, Key.PLACEMENT_MAPPINGS, {}, lenient=True))
+            remembered[read.header_key] = read.mapping
+            settings.put(db, Key.PLACEMENT_MAPPINGS, remembered)
+        if cancelled is not None and cancelled():
+            raise PlacementImportCancelled
     return ImportResult(len(read.placements), read.skipped, change)
 
 
 def _parse(given: PlacementInput, date_order: str | None) -> Placement:
     # A cell an export guarded against formulas ('=…) reads as it was.
-    cleaned = {name: _unguard(getattr(given, name)) for name in FIELDS}
+    cleaned = {name: unguard_cell(getattr(given, name)) for name in FIELDS}
     return parse_placement(PlacementInput(**cleaned), date_order=date_order)
 
 
@@ -294,13 +303,6 @@ def _date_order(rows: list[tuple[int, list[str]]],
     disagree when some say day first and others month first."""
     indexes = [columns[name] for name in DATE_FIELDS if name in columns]
     return date_order((line, _cell(row, index)) for line, row in rows for index in indexes)
-
-
-def _unguard(value: str) -> str:
-    # The apostrophe the CSV writer puts before a would-be formula (exports/cells.py); not
-    # imported from there: exports already imports this package's table.
-    rest = value[1:]
-    return rest if value[:1] == "'" and rest.lstrip()[:1] in ("=", "+", "-", "@") else value
 
 
 def _columns(db: sqlite3.Connection, name: str, header: list[str],

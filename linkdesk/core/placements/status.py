@@ -27,7 +27,7 @@ from linkdesk.core.placements.model import (
     Placement,
 )
 from linkdesk.core.placements.rows import DOMAIN_LINKS_SQL, load_placements
-from linkdesk.core.store import transaction
+from linkdesk.core.store import atomic
 
 _GONE = (checker.PAGE_ERROR, checker.REDIRECTED, checker.BLOCKED, checker.TIMEOUT,
          checker.DNS_ERROR)
@@ -211,11 +211,12 @@ def _bool(value: object) -> bool | None:
 def refresh_statuses(db: sqlite3.Connection, ids: Iterable[int] | None = None, *,
                      today: datetime.date | None = None) -> list[StatusChange]:
     """Recompute the status of the placements (all, or `ids`) and store those that changed,
-    with a history row each, in one transaction. Returns the changes."""
+    with a history row each, in one transaction (a savepoint in the caller's, if any).
+    Returns the changes."""
     day = today or datetime.date.today()
     stamp = now()
     changed: list[StatusChange] = []
-    with transaction(db):
+    with atomic(db):
         for stored in load_placements(db, ids):
             verdict = derive_status(stored.placement, latest_evidence(db, stored.placement), day)
             differences = " ".join(verdict.differences)

@@ -2,9 +2,10 @@
 
 As marks (core/marks/change.py): a `PlacementChange` lists every placement row it touches,
 before and after. Applying writes the after states, reverting the before states, each in one
-transaction, so the window's undo stack only calls `apply_change` and `revert_change`. Ids
-are given when the change is planned (the table is AUTOINCREMENT: never reused), so redo
-brings back the same ids and their status history. Statuses are recomputed after each write.
+transaction with the statuses they give (a savepoint inside a caller's transaction), so the
+window's undo stack only calls `apply_change` and `revert_change`. Ids are given when the
+change is planned (the table is AUTOINCREMENT: never reused), so redo brings back the same
+ids and their status history.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from linkdesk.core.checker.store import now
 from linkdesk.core.placements.model import Placement, PlacementError
 from linkdesk.core.placements.rows import STATE
 from linkdesk.core.placements.status import StatusChange, refresh_statuses
-from linkdesk.core.store import transaction
+from linkdesk.core.store import atomic
 
 State = tuple[object, ...] | None  # None: no row
 
@@ -94,7 +95,9 @@ def _write(db: sqlite3.Connection,
     names = ", ".join(("id", *STATE))
     marks = ", ".join("?" * (len(STATE) + 1))
     updates = ", ".join(f"{name} = excluded.{name}" for name in STATE)
-    with transaction(db):
+    # The rows and their statuses together (a failure leaves neither); a savepoint when the
+    # caller holds a transaction of its own (add_read: the rows, the mapping, a cancel).
+    with atomic(db):
         for placement_id, state, new in rows:
             if state is None:
                 db.execute("DELETE FROM placements WHERE id = ?", (placement_id,))
@@ -111,7 +114,7 @@ def _write(db: sqlite3.Connection,
                     f"placement {placement_id} was added meanwhile by another LinkDesk using "
                     "this project; nothing was written: try again") from None
             written.append(placement_id)
-    return refresh_statuses(db, written) if written else []
+        return refresh_statuses(db, written) if written else []
 
 
 _TERMS = tuple(f.name for f in fields(Placement))[:-1]  # without the id

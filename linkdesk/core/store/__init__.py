@@ -1,5 +1,5 @@
 """The project file: schema, migrations, merging and the queries the app runs on it."""
 
-from linkdesk.core.store.project import Project, ProjectError, transaction
+from linkdesk.core.store.project import Project, ProjectError, atomic, transaction
 
-__all__ = ["Project", "ProjectError", "transaction"]
+__all__ = ["Project", "ProjectError", "atomic", "transaction"]

@@ -121,6 +121,29 @@ class transaction:
             self.db.execute("ROLLBACK")
 
 
+class atomic:
+    """`with atomic(db):` a `transaction` when none is open, else a savepoint in the caller's:
+    steps that each write atomically (adding placements, refreshing their statuses) stay
+    whole when a caller puts them in one transaction with more (and can roll them back)."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        self.nested = False
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.nested = self.db.in_transaction
+        self.db.execute("SAVEPOINT atomic" if self.nested else "BEGIN IMMEDIATE")
+        return self.db
+
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        if exc_type is None:
+            self.db.execute("RELEASE atomic" if self.nested else "COMMIT")
+        elif self.db.in_transaction:  # SQLite ends it itself on some errors (a full disk)
+            if self.nested:
+                self.db.execute("ROLLBACK TO atomic")
+            self.db.execute("RELEASE atomic" if self.nested else "ROLLBACK")
+
+
 def _check_file(path: Path, *, create: bool, write: bool) -> bool:
     """What can be told before SQLite opens the file; whether it must be opened read-only."""
     problem = health.path_problem(path)

@@ -46,6 +46,7 @@ from linkdesk.core.tables.judged import (
 from linkdesk.core.tables.links import LINKS, VENDOR_NAMES
 from linkdesk.core.tables.marks import (
     MARK_LABELS,
+    mark_filtered,
     marked_tables,
     targets_from_filter,
     with_marks,
@@ -106,6 +107,7 @@ __all__ = [
     "judged_changed",
     "judged_stale",
     "link_details",
+    "mark_filtered",
     "marked_tables",
     "missing_table_indexes",
     "prepare_tables",

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import replace
+from pathlib import Path
 
-from linkdesk.core.marks import Target, targets_from_ids
+from linkdesk.core.marks import Preview, Target, targets_from_ids
+from linkdesk.core.marks.batched import mark_rows
 from linkdesk.core.marks.model import MarkKind
 from linkdesk.core.marks.store import (
     EFFECTIVE_KIND_SQL,
@@ -104,6 +106,20 @@ def marked_tables(db: sqlite3.Connection) -> tuple[TableSpec, TableSpec]:
     """(links, domains) with marks, and with scores while the stored scores are current."""
     tables = scored_tables(db) or (LINKS, DOMAINS)
     return with_marks(tables[0]), with_marks(tables[1])
+
+
+def mark_filtered(
+    db: sqlite3.Connection, spec: TableSpec, filters: Filters | None, kind: MarkKind | None,
+    reason: str = "", *, forced: bool = False, extra: Target | None = None,
+    library: str | Path | None = None, dry_run: bool = False,
+) -> tuple[Preview, str]:
+    """Mark every row the table shows with these filters (and the domains and links of
+    `extra`): what `targets_from_filter` + `plan_marks` + `apply_change` do, in batches
+    (marks/batched.py), never holding the rows in memory. Returns what was done (or would
+    be, `dry_run`) and "" or the verdict library's warning."""
+    sql, params = TableQuery(db, spec, filters).matching_sql()
+    return mark_rows(db, spec.name, sql, params, kind, reason, forced=forced, extra=extra,
+                     library=library, dry_run=dry_run)
 
 
 def targets_from_filter(db: sqlite3.Connection, spec: TableSpec,

@@ -162,6 +162,14 @@ class TableQuery:
             order = _keep(order, self._matching())
         return _as_array(order)
 
+    def matching_sql(self) -> tuple[str, tuple[Any, ...]]:
+        """The statement selecting the `id` of every row that passes the filters (in no
+        particular order), with its parameters: for work done in SQL over all of them, that
+        never holds their ids in memory (marking every row a filter shows)."""
+        self._prepare()
+        return (f"SELECT {self.spec.id_sql} AS id FROM {self._from(self._joins)} "
+                f"WHERE {self._where}", self._params)
+
     def first_ids(self, limit: int, probe: int = FIRST_PROBE) -> array[int] | None:
         """The first `limit` rows of `ordered_ids()`, if found among the first `probe` rows
         of the sort order; else None (the filters keep too few of them to tell quickly).

@@ -23,9 +23,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from linkdesk.core.cells import safe_cell, unguard_cell
 from linkdesk.core.disavow.parse import parse_disavow
-from linkdesk.core.exports import safe_cell
-from linkdesk.core.exports.cells import needs_guard
 from linkdesk.core.files import read_at_most, write_atomically
 from linkdesk.core.library.model import LIST, PROJECT, VERDICTS, LibraryError
 from linkdesk.core.library.store import Library
@@ -34,6 +33,7 @@ from linkdesk.core.words import counted
 
 COLUMNS = ("domain", "verdict", "reason", "decided_at", "source_kind", "source_id",
            "source_name")
+_TRIMMED = ("domain", "verdict", "decided_at", "source_kind")
 _DOMAIN_HEADER = re.compile(r"domain|host|site|url|website", re.IGNORECASE)
 _DISAVOW_LINE = re.compile(r"^\s*domain:", re.IGNORECASE | re.MULTILINE)
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}Z)?")
@@ -132,8 +132,10 @@ def _import_library(library: Library, path: Path, text: str, now: str) -> Import
         line = reader.line_num
         if not any(cell.strip() for cell in row):
             continue
-        cell = {name: _unguard(row[i]).strip() if i < len(row) else ""
-                for name, i in at.items()}
+        # Key cells are trimmed (a hand-edited sheet); the texts read exactly as written,
+        # so a library goes through its own CSV unchanged.
+        cell = {name: unguard_cell(row[i]) if i < len(row) else "" for name, i in at.items()}
+        cell.update({name: cell[name].strip() for name in _TRIMMED if name in cell})
         try:
             domain = domain_key(cell["domain"])
         except MarksError as error:
@@ -150,7 +152,7 @@ def _import_library(library: Library, path: Path, text: str, now: str) -> Import
         name = cell.get("source_name", "") or (None if kind == PROJECT else path.name)
         decided = cell.get("decided_at", "")
         sources.setdefault(source, (kind, name))
-        rows.append((domain, source, given, " ".join(cell.get("reason", "").split()),
+        rows.append((domain, source, given, cell.get("reason", ""),
                      decided if _decided_in_time(decided, now) else now))
     return _merge(library, path, report, sources, rows)
 
@@ -199,7 +201,7 @@ def _import_column(library: Library, path: Path, text: str, verdict: str, reason
             if column is not None:
                 continue  # the header row
             column = 0  # no header naming the column: the first row is a domain too
-        cell = _unguard(row[column]).strip() if column < len(row) else ""
+        cell = unguard_cell(row[column]).strip() if column < len(row) else ""
         if not cell or cell.startswith("#"):
             continue
         try:
@@ -258,11 +260,6 @@ def _is_header(cell: str) -> bool:
     except MarksError:
         return True
     return False
-
-
-def _unguard(cell: str) -> str:
-    """A cell as it was before the CSV-injection guard (export_csv) added its apostrophe."""
-    return cell[1:] if cell.startswith("'") and needs_guard(cell[1:]) else cell
 
 
 def _read_bounded(path: Path) -> bytes:
