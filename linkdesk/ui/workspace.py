@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
+from PySide6.QtCore import QEvent, QLocale, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from linkdesk.core.checker import check_history
@@ -31,6 +31,7 @@ from linkdesk.core.tables import (
     domain_details,
     empty_metric,
     fields_with_data,
+    judged_extent,
     judged_stale,
     link_details,
     refresh_judged,
@@ -44,7 +45,7 @@ from linkdesk.core.tables.placements import PLACEMENTS
 from linkdesk.core.tables.query import QueryCache
 from linkdesk.ui.dashboard import DashboardView
 from linkdesk.ui.dashboard.selection import select_ids
-from linkdesk.ui.format import display_text
+from linkdesk.ui.format import counted, display_text
 from linkdesk.ui.history import HistoryView
 from linkdesk.ui.models import TableModel
 from linkdesk.ui.preferences import Preferences
@@ -69,6 +70,8 @@ EMPTY_PROJECT = (
     "Search Console's links reports: CSV files, .gz files or ZIP archives."
 )
 NO_MATCH = "No rows match the search and filters."
+JUDGED = "judged"  # the Referring domains' Judged before column (core/tables/judged.py)
+JUDGED_MAX_CHARACTERS = 30  # longer verdict sentences elide (the details panel has them all)
 
 
 class Workspace(QWidget):
@@ -312,6 +315,15 @@ class Workspace(QWidget):
         model = self.models.get(self.current_name())
         return model is not None and model.loading
 
+    def totals_text(self, links: int, domains: int, locale: QLocale) -> str:
+        """The status bar's totals for the tab shown: the project's links and referring
+        domains, or on the Placements tab its placements (what the tab counts)."""
+        if self.project is not None and self.current_name() == PLACEMENTS.name:
+            placements = TableQuery(self.project.db, PLACEMENTS, cache=self.cache).count()
+            return counted(placements, "placement", locale)
+        return (f"{counted(links, 'link', locale)} · "
+                f"{counted(domains, 'referring domain', locale)}")
+
     def shown_count(self) -> int:
         """Rows of the table on screen."""
         view = self.current_view()
@@ -401,6 +413,25 @@ class Workspace(QWidget):
         warning = refresh_judged(self.project.db)
         if warning:
             self.library_warning.emit(warning)
+        self._fit_judged_column()
+
+    def _fit_judged_column(self) -> None:
+        """Judged before shows once the verdict library knows one of the project's domains
+        (a first project, an empty library: no wide empty column), as wide as its longest
+        text within bounds; shown or hidden with the column chooser, it stays so."""
+        view = self.views.get(DOMAINS.name)
+        names = [column.name for column in view.table.spec.columns] if view else []
+        if view is None or self.project is None or JUDGED not in names or JUDGED in view.chosen:
+            return
+        position = names.index(JUDGED)
+        judged, longest = judged_extent(self.project.db)
+        was_hidden = view.isColumnHidden(position)
+        view.setColumnHidden(position, not judged)
+        spec_width = view.table.spec.columns[position].width
+        if judged and (was_hidden or view.columnWidth(position) == view.width_for(
+                position, spec_width)):  # not a width the user chose
+            view.setColumnWidth(position, view.width_for(
+                position, min(longest + 1, JUDGED_MAX_CHARACTERS)))
 
     def _model_reset(self) -> None:
         self.counts_changed.emit()
