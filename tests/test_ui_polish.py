@@ -17,11 +17,16 @@ sys.path.insert(0, str(Path(__file__).parent))
 from test_timeline import SITE, _check, exports
 from test_ui_placements import build_ledger
 from test_ui_verdict_library import DISAVOW, _settle, built, clients, make_window, mark, shared
+from test_ui_window import shown_dialog
 
+from linkdesk.core.demo import demo_project
 from linkdesk.core.importers.pipeline import ImportOptions, import_file
+from linkdesk.core.marks import MarkKind
 from linkdesk.core.scoring import rescore
 from linkdesk.core.store import Project
 from linkdesk.core.timeline import finish_review, opening_summary
+from linkdesk.ui.dialogs.disavow_export import DisavowExportDialog
+from linkdesk.ui.dialogs.mark_dialog import MarkDialog
 
 __all__ = ["built", "clients", "exports", "make_window"]  # fixtures
 
@@ -158,3 +163,44 @@ def test_the_summary_leaves_out_what_did_not_happen(
     assert summary.part["new_links"].count == 0 and summary.part["lost_links"].count > 0
     assert summary.text.startswith("Since your review of 26 Nov 2026: ")
     assert "new" not in summary.text and " 0 " not in summary.text
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled sample project (seven hints on its dashboard)."""
+    return demo_project(tmp_path_factory.mktemp("sample"))
+
+
+def test_a_short_window_scrolls_the_dashboard_rather_than_squeezing_its_cards(
+        open_window: Any, sample: Path) -> None:
+    window = open_window(sample, (1366, 768))
+    window.workspace.show_tab("dashboard")
+    dashboard = window.workspace.dashboard
+    assert dashboard.wait_until_ready()
+    QApplication.processEvents()
+    hints = dashboard.balance.hints
+    assert hints.text().count("<li>") >= 3
+    for name, card in dashboard.cards.items():
+        assert card.height() >= card.minimumSizeHint().height(), name
+    assert hints.height() >= hints.heightForWidth(hints.width())  # every hint's line shows
+
+
+def test_the_disavow_dialog_counts_as_the_file_does_and_says_when_it_is_empty(
+        open_window: Any, sample: Path, tmp_path: Path) -> None:
+    window = open_window(sample, (1366, 768))
+    empty = window.marking.export_disavow_file(tmp_path / "none.txt")
+    assert isinstance(empty, DisavowExportDialog) and empty.plan.lines and not empty.plan.domains
+    assert empty.summary.text().startswith("Nothing is marked for disavow: the file would hold "
+                                           "only its header")
+    empty.reject()
+    window.workspace.show_tab("domains")
+    view = window.workspace.views["domains"]
+    view.selectRow(0)
+    window.marking.mark_selected(MarkKind.DISAVOW)
+    mark_dialog = shown_dialog(window, MarkDialog)
+    mark_dialog.accept()
+    dialog = window.marking.export_disavow_file(tmp_path / "one.txt")
+    assert isinstance(dialog, DisavowExportDialog)
+    assert dialog.summary.text().startswith(
+        f"The file holds 1 domain and 0 URLs ({dialog.plan.lines} lines).")
+    dialog.reject()

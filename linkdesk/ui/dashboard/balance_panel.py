@@ -73,8 +73,6 @@ class BalancePanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.domain_bar, self.link_bar = ShareBar(), ShareBar()
-        self.legend = QLabel()
-        self.legend.setTextFormat(Qt.TextFormat.RichText)
         self.figures: dict[str, QLabel] = {}
         grid = QGridLayout()
         grid.setContentsMargins(0, 0, 0, 0)
@@ -84,12 +82,11 @@ class BalancePanel(QWidget):
         grid.addWidget(self.domain_bar, 0, 1, 1, 3)
         grid.addWidget(QLabel("Links"), 1, 0)
         grid.addWidget(self.link_bar, 1, 1, 1, 3)
-        grid.addWidget(self.legend, 2, 1, 1, 3)
         rows = (("links", "Links"), ("domains", "Referring domains"), ("dofollow", "Dofollow"),
                 ("risky", "Risky links"), ("median", "Links per domain"),
                 ("worst", "Most from one domain"), ("marked", "Marked for disavow"))
         for index, (name, title) in enumerate(rows):
-            row, column = 3 + index // 2, (index % 2) * 2
+            row, column = 2 + index // 2, (index % 2) * 2
             caption = QLabel(title)
             caption.setForegroundRole(QPalette.ColorRole.PlaceholderText)
             value = QLabel("–")
@@ -113,12 +110,6 @@ class BalancePanel(QWidget):
         layout.setSpacing(8)
         layout.addLayout(grid)
         layout.addWidget(self.hints, 1)
-        self._legend()
-
-    def _legend(self) -> None:
-        swatches = [f"<span style='color:{theme.BAND_COLOURS[band].name()}'>■</span> "
-                    f"{theme.BAND_NAMES[band]}" for band in (3, 2, 1, 0)]
-        self.legend.setText("&nbsp;&nbsp;".join(swatches))
 
     def clear(self) -> None:
         """Nothing shown (another project, or a new request under way)."""
