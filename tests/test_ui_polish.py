@@ -19,11 +19,14 @@ from test_ui_placements import build_ledger
 from test_ui_verdict_library import DISAVOW, _settle, built, clients, make_window, mark, shared
 from test_ui_window import shown_dialog
 
+from linkdesk.core.checker.model import LIVE, LinkCheck
+from linkdesk.core.checker.store import save_checks, start_run
 from linkdesk.core.demo import demo_project
 from linkdesk.core.importers.pipeline import ImportOptions, import_file
 from linkdesk.core.marks import MarkKind
 from linkdesk.core.scoring import rescore
 from linkdesk.core.store import Project
+from linkdesk.core.tables import Filters
 from linkdesk.core.timeline import finish_review, opening_summary
 from linkdesk.ui.dialogs.disavow_export import DisavowExportDialog
 from linkdesk.ui.dialogs.mark_dialog import MarkDialog
@@ -204,3 +207,40 @@ def test_the_disavow_dialog_counts_as_the_file_does_and_says_when_it_is_empty(
     assert dialog.summary.text().startswith(
         f"The file holds 1 domain and 0 URLs ({dialog.plan.lines} lines).")
     dialog.reject()
+
+
+def test_check_columns_show_once_a_link_was_checked(
+        qtbot: Any, open_window: Any, sample: Path) -> None:
+    window = open_window(sample, (1366, 768))
+    view = window.workspace.views["links"]
+    spec = view.table.spec
+    columns = [spec.column_index(name) for name in ("check", "checked")]
+    assert view.table.rowCount() > 0
+    assert all(view.isColumnHidden(column) for column in columns)  # never checked
+
+    link_id = view.table.row_id(0)
+    with Project.open(window.project.path) as project:  # as a check's worker saves it
+        save_checks(project.db, start_run(project.db, 1, {}), [LinkCheck(link_id, LIVE, found=1)])
+    window.workspace.reload()
+    qtbot.waitUntil(lambda: not window.workspace.loading(), timeout=30_000)
+    assert not any(view.isColumnHidden(column) for column in columns)
+
+
+def test_an_empty_dashboard_says_how_to_fill_it(
+        qtbot: Any, open_window: Any, tmp_path: Path, sample: Path) -> None:
+    first = tmp_path / "first.linkdesk"
+    with Project.open(first, create=True):
+        pass
+    window = open_window(first, (1366, 768))
+    window.workspace.show_tab("dashboard")
+    dashboard = window.workspace.dashboard
+    assert dashboard.wait_until_ready()
+    hints = dashboard.balance.hints.text()
+    assert "No links yet: import the client&#x27;s exports" in hints
+    assert "clear the filters" not in hints.lower()  # there are none to clear
+
+    window.open_project(sample)
+    window.workspace.show_tab("dashboard")
+    window.workspace.filter_bar.show_filters(Filters(search="no-such-page-anywhere"))
+    qtbot.waitUntil(lambda: "No links match the filters" in dashboard.balance.hints.text(),
+                    timeout=30_000)

@@ -20,6 +20,7 @@ from linkdesk.core.scoring import explain_domain, explain_link
 from linkdesk.core.store import Project
 from linkdesk.core.tables import (
     ANCHORS,
+    CHECK_COLUMNS,
     DOMAINS,
     LINKS,
     METRIC_COLUMNS,
@@ -34,6 +35,7 @@ from linkdesk.core.tables import (
     judged_extent,
     judged_stale,
     link_details,
+    links_checked,
     refresh_judged,
     scored_tables,
     with_checks,
@@ -71,6 +73,8 @@ EMPTY_PROJECT = (
 )
 NO_MATCH = "No rows match the search and filters."
 JUDGED = "judged"  # the Referring domains' Judged before column (core/tables/judged.py)
+# Columns shown while they have data, unless the user chose with the column chooser (kept).
+CHOSEN_COLUMNS = (*METRIC_COLUMNS, *CHECK_COLUMNS, JUDGED)
 JUDGED_MAX_CHARACTERS = 30  # longer verdict sentences elide (the details panel has them all)
 
 
@@ -188,11 +192,13 @@ class Workspace(QWidget):
             model.configure(filters, Sort(saved[0], saved[1]) if saved and known else None)
             view = TableView(model)
             view.apply_column_layout(self.prefs.column_layout(spec.name))
-            view.apply_chosen_columns(self.prefs.chosen_columns(spec.name), METRIC_COLUMNS)
+            view.apply_chosen_columns(self.prefs.chosen_columns(spec.name), CHOSEN_COLUMNS)
             view.selectionModel().currentRowChanged.connect(self._current_changed)
             view.selectionModel().selectionChanged.connect(lambda *_: self.counts_changed.emit())
             view.doubleClicked.connect(lambda _index, v=view: v.open_current_url())
             model.modelReset.connect(self._model_reset)
+            if spec.name == LINKS.name:  # after a check, or a project never checked
+                model.modelReset.connect(self._show_check_columns)
             self.models[spec.name], self.views[spec.name] = model, view
             self.tabs.addTab(view, spec.title)
         self._build_placements(project, filters)
@@ -416,22 +422,28 @@ class Workspace(QWidget):
         self._fit_judged_column()
 
     def _fit_judged_column(self) -> None:
-        """Judged before shows once the verdict library knows one of the project's domains
-        (a first project, an empty library: no wide empty column), as wide as its longest
-        text within bounds; shown or hidden with the column chooser, it stays so."""
+        """Judged before shows once the verdict library knows one of the project's domains,
+        as wide as its longest text within bounds (not over a width the user chose)."""
         view = self.views.get(DOMAINS.name)
-        names = [column.name for column in view.table.spec.columns] if view else []
-        if view is None or self.project is None or JUDGED not in names or JUDGED in view.chosen:
+        if view is None or self.project is None or not _has_column(view, JUDGED):
             return
-        position = names.index(JUDGED)
+        position = view.table.spec.column_index(JUDGED)
         judged, longest = judged_extent(self.project.db)
-        was_hidden = view.isColumnHidden(position)
-        view.setColumnHidden(position, not judged)
-        spec_width = view.table.spec.columns[position].width
-        if judged and (was_hidden or view.columnWidth(position) == view.width_for(
-                position, spec_width)):  # not a width the user chose
+        default = view.width_for(position, view.table.spec.columns[position].width)
+        untouched = view.columnWidth(position) == default
+        if view.show_while_filled(JUDGED, judged > 0) or (judged and untouched):
             view.setColumnWidth(position, view.width_for(
                 position, min(longest + 1, JUDGED_MAX_CHARACTERS)))
+
+    def _show_check_columns(self) -> None:
+        """Check and Checked show once a link was checked (Tools ▸ Check Links)."""
+        view = self.views.get(LINKS.name)
+        if view is None or self.project is None:
+            return
+        checked = links_checked(self.project.db)
+        for name in CHECK_COLUMNS:
+            if _has_column(view, name):
+                view.show_while_filled(name, checked)
 
     def _model_reset(self) -> None:
         self.counts_changed.emit()
@@ -502,6 +514,10 @@ class Workspace(QWidget):
             self.library_warning.emit(f"The verdict library cannot be read: {error}")
             return
         self.details.show_judged(found)
+
+
+def _has_column(view: TableView, name: str) -> bool:
+    return any(column.name == name for column in view.table.spec.columns)
 
 
 def _mark_parts(label: str, mark: Mark) -> tuple[str, str, str]:

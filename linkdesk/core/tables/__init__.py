@@ -14,7 +14,14 @@ Everything the UI shows from a project goes through here; `linkdesk.ui` never wr
 """
 
 from linkdesk.core.tables.anchors import ANCHORS
-from linkdesk.core.tables.checks import CHECK_LABELS, STATUS_TITLES, UNCHECKED, with_checks
+from linkdesk.core.tables.checks import (
+    CHECK_COLUMNS,
+    CHECK_LABELS,
+    STATUS_TITLES,
+    UNCHECKED,
+    links_checked,
+    with_checks,
+)
 from linkdesk.core.tables.data_columns import (
     METRIC_COLUMNS,
     empty_metric,
@@ -75,6 +82,7 @@ TABLES = (LINKS, DOMAINS, ANCHORS)
 __all__ = [
     "ANCHORS",
     "BAND_LABELS",
+    "CHECK_COLUMNS",
     "CHECK_LABELS",
     "DOMAINS",
     "FIELD_LABELS",
@@ -108,6 +116,7 @@ __all__ = [
     "judged_extent",
     "judged_stale",
     "link_details",
+    "links_checked",
     "marked_tables",
     "missing_table_indexes",
     "prepare_tables",

@@ -13,6 +13,11 @@ from linkdesk.core.profile import Balance
 from linkdesk.ui.dashboard import theme
 from linkdesk.ui.format import number_text, plain_tooltip
 
+EMPTY_HINTS = {
+    False: "No links yet: import the client's exports (File ▸ Import Exports, Ctrl+I).",
+    True: "No links match the filters: Clear filters to chart every link.",
+}
+
 
 def percent(part: float, whole: float) -> str:
     """"42%" (one decimal under 10%, "0%" for nothing)."""
@@ -119,8 +124,8 @@ class BalancePanel(QWidget):
             label.setText("–")
         self.hints.clear()
 
-    def set_balance(self, balance: Balance) -> None:
-        """Show the figures of `balance`."""
+    def set_balance(self, balance: Balance, filtered: bool = False) -> None:
+        """Show the figures of `balance` (`filtered`: the table filters are on)."""
         self.domain_bar.set_counts(balance.domain_bands)
         self.link_bar.set_counts(balance.link_bands)
         rel = balance.rel
@@ -138,7 +143,10 @@ class BalancePanel(QWidget):
         for name, text in figures.items():
             self.figures[name].setText(text)
         self.figures["worst"].setToolTip(plain_tooltip(balance.worst_domain))  # imported text
-        items = "".join(f"<li>{html.escape(hint)}</li>" for hint in balance.hints)
+        # No links: the way out depends on why (a new project, or filters that match none).
+        hints = [EMPTY_HINTS[filtered] if fact.kind == "empty" else words
+                 for fact, words in zip(balance.hint_facts, balance.hints, strict=True)]
+        items = "".join(f"<li>{html.escape(hint)}</li>" for hint in hints)
         self.hints.setText(f"<ul style='margin-left:-20px'>{items}</ul>")
 
 

@@ -254,7 +254,7 @@ class DashboardView(RefreshWhenShown, QScrollArea):
         elif name == "anchors":
             self.anchors.show(report.anchors, self._scored())
         elif name == "balance" and report.balance is not None:
-            self.balance.set_balance(report.balance)
+            self.balance.set_balance(report.balance, filtered=bool(self.filters.active()))
             if not report.balance.domains:
                 self.map.set_points(None, "No referring domains to show")
             self._status()

@@ -204,6 +204,17 @@ class TableView(QTableView):
             if column.name in names:
                 self.setColumnHidden(position, not self.chosen.get(column.name, column.visible))
 
+    def show_while_filled(self, name: str, filled: bool) -> bool:
+        """Show column `name` while it has something to show (an empty library, no link
+        checked yet: no wide empty column), unless the user showed or hid it with the column
+        chooser. True when it has just come back (the caller may size it)."""
+        position = self.table.spec.column_index(name)
+        if name in self.chosen:
+            return False
+        came_back = filled and self.isColumnHidden(position)
+        self.setColumnHidden(position, not filled)
+        return came_back
+
     def _choose_column(self, position: int, shown: bool) -> None:
         self.setColumnHidden(position, not shown)
         self.chosen[self.table.spec.columns[position].name] = shown
