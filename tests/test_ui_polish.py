@@ -238,6 +238,9 @@ def test_an_empty_dashboard_says_how_to_fill_it(
     hints = dashboard.balance.hints.text()
     assert "No links yet: import the client&#x27;s exports" in hints
     assert "clear the filters" not in hints.lower()  # there are none to clear
+    figures = dashboard.balance.figures
+    assert [figures[name].text() for name in ("dofollow", "risky", "median", "marked")] == [
+        "–", "–", "–", "0 domains"]  # no "0%" share of nothing
 
     window.open_project(sample)
     window.workspace.show_tab("dashboard")

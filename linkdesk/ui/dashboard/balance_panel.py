@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWi
 
 from linkdesk.core.profile import Balance
 from linkdesk.ui.dashboard import theme
-from linkdesk.ui.format import number_text, plain_tooltip
+from linkdesk.ui.format import counted, number_text, plain_tooltip
 
 EMPTY_HINTS = {
     False: "No links yet: import the client's exports (File ▸ Import Exports, Ctrl+I).",
@@ -129,16 +129,17 @@ class BalancePanel(QWidget):
         self.domain_bar.set_counts(balance.domain_bands)
         self.link_bar.set_counts(balance.link_bands)
         rel = balance.rel
+        none = "–" if not balance.links else ""  # shares and a median of nothing: no figure
         figures = {
             "links": number_text(balance.links),
             "domains": number_text(balance.domains),
-            "dofollow": percent(rel.dofollow, rel.links),
-            "risky": percent(int(balance.link_bands[0]), balance.links)
-            if balance.scored else "not scored",
-            "median": f"{number_text(balance.median_links)} (median)",
+            "dofollow": none or percent(rel.dofollow, rel.links),
+            "risky": none or (percent(int(balance.link_bands[0]), balance.links)
+                              if balance.scored else "not scored"),
+            "median": none or f"{number_text(balance.median_links)} (median)",
             "worst": f"{number_text(balance.worst_links)} ({_short(balance.worst_domain)})"
             if balance.worst_domain else "–",
-            "marked": f"{number_text(balance.marked_domains)} domains",
+            "marked": counted(balance.marked_domains, "domain"),
         }
         for name, text in figures.items():
             self.figures[name].setText(text)
