@@ -247,3 +247,16 @@ def test_an_empty_dashboard_says_how_to_fill_it(
     window.workspace.filter_bar.show_filters(Filters(search="no-such-page-anywhere"))
     qtbot.waitUntil(lambda: "No links match the filters" in dashboard.balance.hints.text(),
                     timeout=30_000)
+
+
+def test_the_placement_dialog_hints_fit_their_fields(open_window: Any, ledger: Path) -> None:
+    window = open_window(ledger, (1366, 768))
+    window.workspace.show_tab("placements")
+    dialog = window.placements.add()
+    assert dialog is not None and dialog.isVisible()
+    QApplication.processEvents()
+    for name, edit in dialog.fields.items():
+        hint = edit.placeholderText()
+        room = edit.contentsRect().width() - 8  # the line edit's own text margins
+        assert edit.fontMetrics().horizontalAdvance(hint) <= room, name
+    dialog.reject()
