@@ -193,8 +193,8 @@ def test_the_disavow_dialog_counts_as_the_file_does_and_says_when_it_is_empty(
     window = open_window(sample, (1366, 768))
     empty = window.marking.export_disavow_file(tmp_path / "none.txt")
     assert isinstance(empty, DisavowExportDialog) and empty.plan.lines and not empty.plan.domains
-    assert empty.summary.text().startswith("Nothing is marked for disavow: the file would hold "
-                                           "only its header")
+    assert empty.summary.text().startswith("Nothing is marked for disavow: uploading this file "
+                                           "(a header only) to Google would withdraw")
     empty.reject()
     window.workspace.show_tab("domains")
     view = window.workspace.views["domains"]

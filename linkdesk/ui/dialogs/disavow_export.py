@@ -99,8 +99,8 @@ class DisavowExportDialog(QDialog):
                     f"{counted(plan.urls, 'URL')} ({counted(plan.lines, 'line')}). "
                     "Uploading it to Google replaces the previous file.")
         else:
-            text = ("Nothing is marked for disavow: the file would hold only its header, and "
-                    "uploading it to Google would withdraw the previous file.")
+            text = ("Nothing is marked for disavow: uploading this file (a header only) to "
+                    "Google would withdraw the previous one.")
         if confirm_count:
             text += (f" {counted(confirm_count, 'warning')} "
                      f"{plural(confirm_count, 'needs', 'need')} your confirmation.")
