@@ -20,7 +20,6 @@ from linkdesk.core.scoring import explain_domain, explain_link
 from linkdesk.core.store import Project
 from linkdesk.core.tables import (
     ANCHORS,
-    CHECK_COLUMNS,
     DOMAINS,
     LINKS,
     METRIC_COLUMNS,
@@ -73,6 +72,7 @@ EMPTY_PROJECT = (
 )
 NO_MATCH = "No rows match the search and filters."
 JUDGED = "judged"  # the Referring domains' Judged before column (core/tables/judged.py)
+CHECK_COLUMNS = ("check", "checked")  # the Links table's Check and Checked (tables/checks.py)
 # Columns shown while they have data, unless the user chose with the column chooser (kept).
 CHOSEN_COLUMNS = (*METRIC_COLUMNS, *CHECK_COLUMNS, JUDGED)
 JUDGED_MAX_CHARACTERS = 30  # longer verdict sentences elide (the details panel has them all)

@@ -15,7 +15,6 @@ Everything the UI shows from a project goes through here; `linkdesk.ui` never wr
 
 from linkdesk.core.tables.anchors import ANCHORS
 from linkdesk.core.tables.checks import (
-    CHECK_COLUMNS,
     CHECK_LABELS,
     STATUS_TITLES,
     UNCHECKED,
@@ -82,7 +81,6 @@ TABLES = (LINKS, DOMAINS, ANCHORS)
 __all__ = [
     "ANCHORS",
     "BAND_LABELS",
-    "CHECK_COLUMNS",
     "CHECK_LABELS",
     "DOMAINS",
     "FIELD_LABELS",

@@ -71,12 +71,6 @@ class CheckLabels(Mapping[int, str]):
 CHECK_LABELS = CheckLabels()
 
 
-def links_checked(db: sqlite3.Connection) -> bool:
-    """Whether any link of the project was checked (the window hides the empty Check and
-    Checked columns until then)."""
-    return bool(db.execute("SELECT EXISTS (SELECT 1 FROM check_latest)").fetchone()[0])
-
-
 def check_code(status: str, http_code: int | None = None) -> int:
     """The Check column's value for a status (and HTTP code), as the SQL computes it."""
     if status == PAGE_ERROR and http_code is not None:
@@ -131,3 +125,9 @@ def with_checks(spec: TableSpec) -> TableSpec:
     _insert_after(columns, check, ("rel",))
     _insert_after(columns, checked, ("last_seen",))
     return replace(added, columns=tuple(columns))
+
+
+def links_checked(db: sqlite3.Connection) -> bool:
+    """Whether any link of the project was checked (the window hides the empty Check and
+    Checked columns until then)."""
+    return bool(db.execute("SELECT EXISTS (SELECT 1 FROM check_latest)").fetchone()[0])
