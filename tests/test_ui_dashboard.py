@@ -257,8 +257,8 @@ def test_the_dashboard_follows_the_palette(dashboard: DashboardView) -> None:
 
 
 def test_small_helpers() -> None:
-    assert [compact(v) for v in (950, 12_000, 1_500, 2_000_000, -20_000)] == [
-        "950", "12k", "1.5k", "2M", "-20k"]
+    assert [compact(v) for v in (950, 12_000, 1_500, 2_000_000, -20_000, 4_012, 9_980)] == [
+        "950", "12k", "1.5k", "2M", "-20k", "4k", "10k"]
     major, minor = log_ticks(3.2)
     assert [label for _, label in major] == ["1", "10", "100", "1k", "10k"]
     assert ("2" in [label for _, label in minor]) and ("50" in [label for _, label in minor])

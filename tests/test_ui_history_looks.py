@@ -49,7 +49,7 @@ def test_one_export_day_is_one_point(qtbot: Any) -> None:
                            scored=True)
     view._status()
     text = view.status.text()
-    assert "1 referring domain linking on 2026-10-21 · 1 point, one per export day" in text
+    assert "1 referring domain linking on 21 Oct 2026 · 1 point, one per export day" in text
 
 
 def test_the_date_question_agrees_with_its_count(qtbot: Any, tmp_path: Path) -> None:

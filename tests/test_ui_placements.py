@@ -125,13 +125,13 @@ def test_the_tab_shows_status_band_and_totals(qtbot: Any, window: MainWindow) ->
     # Shown after opening: statuses were refreshed (the second one is past its expiry).
     assert _column(window, "status") == ["unchecked", "expired", "unchecked"]
     bands = _column(window, "band")
-    assert bands[0] in ("Strong", "Fair", "Weak", "Risky") and bands[2] == "unscored"
+    assert bands[0] in ("Strong", "Fair", "Weak", "Risky") and bands[2] == "Unscored"
     assert _column(window, "type") == ["Guest post", "Niche edit", "Outreach"]
     totals = window.workspace.placements.totals.text()
     assert totals.startswith("3 placements")
     assert "Guest post 1" in totals and "Outreach 1" in totals
     if bands[0] == "Strong":  # spend per strong domain, never across currencies
-        assert "spend per strong domain" in totals and "120 EUR" in totals
+        assert "spend per strong domain" in totals and "120.00 EUR" in totals
 
 
 def test_details_show_the_placement_and_its_statuses(window: MainWindow) -> None:

@@ -346,12 +346,11 @@ class MainWindow(QMainWindow):
             self._totals = (TableQuery(self.project.db, LINKS, cache=self.workspace.cache).count(),
                             TableQuery(self.project.db, DOMAINS, cache=self.workspace.cache)
                             .count())
-            n = self._locale.toString
-            self.totals_label.setText(
-                f"{n(self._totals[0])} links · {n(self._totals[1])} referring domains")
         self._update_counts()
 
     def _update_counts(self) -> None:
+        if self.project is not None:  # the Placements tab counts placements
+            self.totals_label.setText(self.workspace.totals_text(*self._totals, self._locale))
         if self.project is None or self.workspace.current_view() is None:
             self.shown_label.clear()  # no table on screen (the Dashboard): nothing shown
             return

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
+from PySide6.QtCore import QEvent, QLocale, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from linkdesk.core.checker import check_history
@@ -31,8 +31,10 @@ from linkdesk.core.tables import (
     domain_details,
     empty_metric,
     fields_with_data,
+    judged_extent,
     judged_stale,
     link_details,
+    links_checked,
     refresh_judged,
     scored_tables,
     with_checks,
@@ -44,7 +46,7 @@ from linkdesk.core.tables.placements import PLACEMENTS
 from linkdesk.core.tables.query import QueryCache
 from linkdesk.ui.dashboard import DashboardView
 from linkdesk.ui.dashboard.selection import select_ids
-from linkdesk.ui.format import display_text
+from linkdesk.ui.format import counted, display_text
 from linkdesk.ui.history import HistoryView
 from linkdesk.ui.models import TableModel
 from linkdesk.ui.preferences import Preferences
@@ -69,6 +71,11 @@ EMPTY_PROJECT = (
     "Search Console's links reports: CSV files, .gz files or ZIP archives."
 )
 NO_MATCH = "No rows match the search and filters."
+JUDGED = "judged"  # the Referring domains' Judged before column (core/tables/judged.py)
+CHECK_COLUMNS = ("check", "checked")  # the Links table's Check and Checked (tables/checks.py)
+# Columns shown while they have data, unless the user chose with the column chooser (kept).
+CHOSEN_COLUMNS = (*METRIC_COLUMNS, *CHECK_COLUMNS, JUDGED)
+JUDGED_MAX_CHARACTERS = 30  # longer verdict sentences elide (the details panel has them all)
 
 
 class Workspace(QWidget):
@@ -185,11 +192,13 @@ class Workspace(QWidget):
             model.configure(filters, Sort(saved[0], saved[1]) if saved and known else None)
             view = TableView(model)
             view.apply_column_layout(self.prefs.column_layout(spec.name))
-            view.apply_chosen_columns(self.prefs.chosen_columns(spec.name), METRIC_COLUMNS)
+            view.apply_chosen_columns(self.prefs.chosen_columns(spec.name), CHOSEN_COLUMNS)
             view.selectionModel().currentRowChanged.connect(self._current_changed)
             view.selectionModel().selectionChanged.connect(lambda *_: self.counts_changed.emit())
             view.doubleClicked.connect(lambda _index, v=view: v.open_current_url())
             model.modelReset.connect(self._model_reset)
+            if spec.name == LINKS.name:  # after a check, or a project never checked
+                model.modelReset.connect(self._show_check_columns)
             self.models[spec.name], self.views[spec.name] = model, view
             self.tabs.addTab(view, spec.title)
         self._build_placements(project, filters)
@@ -312,6 +321,15 @@ class Workspace(QWidget):
         model = self.models.get(self.current_name())
         return model is not None and model.loading
 
+    def totals_text(self, links: int, domains: int, locale: QLocale) -> str:
+        """The status bar's totals for the tab shown: the project's links and referring
+        domains, or on the Placements tab its placements (what the tab counts)."""
+        if self.project is not None and self.current_name() == PLACEMENTS.name:
+            placements = TableQuery(self.project.db, PLACEMENTS, cache=self.cache).count()
+            return counted(placements, "placement", locale)
+        return (f"{counted(links, 'link', locale)} · "
+                f"{counted(domains, 'referring domain', locale)}")
+
     def shown_count(self) -> int:
         """Rows of the table on screen."""
         view = self.current_view()
@@ -401,6 +419,31 @@ class Workspace(QWidget):
         warning = refresh_judged(self.project.db)
         if warning:
             self.library_warning.emit(warning)
+        self._fit_judged_column()
+
+    def _fit_judged_column(self) -> None:
+        """Judged before shows once the verdict library knows one of the project's domains,
+        as wide as its longest text within bounds (not over a width the user chose)."""
+        view = self.views.get(DOMAINS.name)
+        if view is None or self.project is None or not _has_column(view, JUDGED):
+            return
+        position = view.table.spec.column_index(JUDGED)
+        judged, longest = judged_extent(self.project.db)
+        default = view.width_for(position, view.table.spec.columns[position].width)
+        untouched = view.columnWidth(position) == default
+        if view.show_while_filled(JUDGED, judged > 0) or (judged and untouched):
+            view.setColumnWidth(position, view.width_for(
+                position, min(longest + 1, JUDGED_MAX_CHARACTERS)))
+
+    def _show_check_columns(self) -> None:
+        """Check and Checked show once a link was checked (Tools ▸ Check Links)."""
+        view = self.views.get(LINKS.name)
+        if view is None or self.project is None:
+            return
+        checked = links_checked(self.project.db)
+        for name in CHECK_COLUMNS:
+            if _has_column(view, name):
+                view.show_while_filled(name, checked)
 
     def _model_reset(self) -> None:
         self.counts_changed.emit()
@@ -471,6 +514,10 @@ class Workspace(QWidget):
             self.library_warning.emit(f"The verdict library cannot be read: {error}")
             return
         self.details.show_judged(found)
+
+
+def _has_column(view: TableView, name: str) -> bool:
+    return any(column.name == name for column in view.table.spec.columns)
 
 
 def _mark_parts(label: str, mark: Mark) -> tuple[str, str, str]:

@@ -14,7 +14,13 @@ Everything the UI shows from a project goes through here; `linkdesk.ui` never wr
 """
 
 from linkdesk.core.tables.anchors import ANCHORS
-from linkdesk.core.tables.checks import CHECK_LABELS, STATUS_TITLES, UNCHECKED, with_checks
+from linkdesk.core.tables.checks import (
+    CHECK_LABELS,
+    STATUS_TITLES,
+    UNCHECKED,
+    links_checked,
+    with_checks,
+)
 from linkdesk.core.tables.data_columns import (
     METRIC_COLUMNS,
     empty_metric,
@@ -39,6 +45,7 @@ from linkdesk.core.tables.judged import (
     JUDGED_TITLES,
     JUDGED_VALUES,
     judged_changed,
+    judged_extent,
     judged_stale,
     refresh_judged,
     with_judged,
@@ -105,8 +112,10 @@ __all__ = [
     "ensure_table_indexes",
     "fields_with_data",
     "judged_changed",
+    "judged_extent",
     "judged_stale",
     "link_details",
+    "links_checked",
     "mark_filtered",
     "marked_tables",
     "missing_table_indexes",

@@ -14,6 +14,7 @@ row per checked link pointing at its latest check:
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
 
@@ -116,3 +117,9 @@ def with_checks(spec: TableSpec) -> TableSpec:
     _insert_after(columns, check, ("rel",))
     _insert_after(columns, checked, ("last_seen",))
     return replace(added, columns=tuple(columns))
+
+
+def links_checked(db: sqlite3.Connection) -> bool:
+    """Whether any link of the project was checked (the window hides the empty Check and
+    Checked columns until then)."""
+    return bool(db.execute("SELECT EXISTS (SELECT 1 FROM check_latest)").fetchone()[0])

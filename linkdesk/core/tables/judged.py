@@ -40,7 +40,7 @@ from linkdesk.core.library import (
     read_judged,
     store_judged,
 )
-from linkdesk.core.library.tables import JudgedRow
+from linkdesk.core.library.tables import TABLE, JudgedRow
 from linkdesk.core.tables.spec import Clause, Column, Filters, TableSpec
 
 JUDGED_VALUES = ("judged", "disavow", "keep", "review", "never")
@@ -98,6 +98,16 @@ def _read(db: sqlite3.Connection, library: str | Path | None, key: str
     with _lock:
         _last_read = (key, rows, warning)
     return rows, warning
+
+
+def judged_extent(db: sqlite3.Connection) -> tuple[int, int]:
+    """(domains, characters): how many of the project's domains this connection's copy of
+    the earlier verdicts holds (after `refresh_judged`), and the longest Judged before text
+    among them. The window hides the column when nothing was judged and sizes it by it."""
+    ensure_judged(db)
+    count, longest = db.execute(
+        f"SELECT count(*), coalesce(max(length(summary)), 0) FROM {TABLE}").fetchone()
+    return int(count), int(longest)
 
 
 def judged_stale(db: sqlite3.Connection, library: str | Path | None = None) -> bool:

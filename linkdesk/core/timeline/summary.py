@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from linkdesk.core.tables.spec import Filters
 from linkdesk.core.timeline.changes import RISKY, STRONG, Changes, by_todays_bands
@@ -92,17 +92,13 @@ def summarise(db: sqlite3.Connection, changes: Changes,
 def _sentence(since: Point, parts: tuple[SummaryPart, ...],
               today: datetime | None = None) -> str:
     by_key = {part.key: part for part in parts}
-    if since.review is not None:
-        day = since.review.day
-        year = (today or datetime.now(UTC)).year
-        when = f"{day.day} {day.strftime('%b')}" + ("" if day.year == year else f" {day.year}")
-        head = f"Since your review of {when}"
-    else:
-        head = "No review yet"
+    head = _since_words(since, (today or datetime.now(UTC)).date())
     new_links, new_domains = by_key["new_links"], by_key["new_domains"]
-    words = [f"{new_links.text} from {new_domains.text}"
-             + (f" ({by_key['risky_new_domains'].text})"
-                if by_key["risky_new_domains"].count else "")]
+    words = []
+    if new_links.count:  # "0 new links from 0 new domains" says nothing
+        words.append(new_links.text + (f" from {new_domains.text}" if new_domains.count else "")
+                     + (f" ({by_key['risky_new_domains'].text})"
+                        if by_key["risky_new_domains"].count else ""))
     if by_key["strong_links_lost"].count:
         words.append(by_key["strong_links_lost"].text)
     elif by_key["lost_links"].count:
@@ -111,4 +107,20 @@ def _sentence(since: Point, parts: tuple[SummaryPart, ...],
         words.append(by_key["disavowed_domains_gone"].text)
     if by_key["changed_links"].count:
         words.append(by_key["changed_links"].text)
-    return f"{head}: " + ", ".join(words)
+    return f"{head}: " + (", ".join(words) or "nothing new")
+
+
+def _since_words(since: Point, today: date) -> str:
+    """"Since your review of 3 Nov" (of 3 Nov 2025 in another year), "Since your review
+    today", "... yesterday"; "No review yet"."""
+    if since.review is None:
+        return "No review yet"
+    day = since.review.day
+    if day == date.min:  # no readable time stored (an edited file)
+        return "Since your last review"
+    if day == today:
+        return "Since your review today"
+    if day == today - timedelta(days=1):
+        return "Since your review yesterday"
+    return f"Since your review of {day.day} {day.strftime('%b')}" + (
+        "" if day.year == today.year else f" {day.year}")

@@ -11,7 +11,12 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWi
 
 from linkdesk.core.profile import Balance
 from linkdesk.ui.dashboard import theme
-from linkdesk.ui.format import number_text, plain_tooltip
+from linkdesk.ui.format import counted, number_text, plain_tooltip
+
+EMPTY_HINTS = {
+    False: "No links yet: import the client's exports (File ▸ Import Exports, Ctrl+I).",
+    True: "No links match the filters: Clear filters to chart every link.",
+}
 
 
 def percent(part: float, whole: float) -> str:
@@ -73,8 +78,6 @@ class BalancePanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.domain_bar, self.link_bar = ShareBar(), ShareBar()
-        self.legend = QLabel()
-        self.legend.setTextFormat(Qt.TextFormat.RichText)
         self.figures: dict[str, QLabel] = {}
         grid = QGridLayout()
         grid.setContentsMargins(0, 0, 0, 0)
@@ -84,12 +87,11 @@ class BalancePanel(QWidget):
         grid.addWidget(self.domain_bar, 0, 1, 1, 3)
         grid.addWidget(QLabel("Links"), 1, 0)
         grid.addWidget(self.link_bar, 1, 1, 1, 3)
-        grid.addWidget(self.legend, 2, 1, 1, 3)
         rows = (("links", "Links"), ("domains", "Referring domains"), ("dofollow", "Dofollow"),
                 ("risky", "Risky links"), ("median", "Links per domain"),
                 ("worst", "Most from one domain"), ("marked", "Marked for disavow"))
         for index, (name, title) in enumerate(rows):
-            row, column = 3 + index // 2, (index % 2) * 2
+            row, column = 2 + index // 2, (index % 2) * 2
             caption = QLabel(title)
             caption.setForegroundRole(QPalette.ColorRole.PlaceholderText)
             value = QLabel("–")
@@ -113,12 +115,6 @@ class BalancePanel(QWidget):
         layout.setSpacing(8)
         layout.addLayout(grid)
         layout.addWidget(self.hints, 1)
-        self._legend()
-
-    def _legend(self) -> None:
-        swatches = [f"<span style='color:{theme.BAND_COLOURS[band].name()}'>■</span> "
-                    f"{theme.BAND_NAMES[band]}" for band in (3, 2, 1, 0)]
-        self.legend.setText("&nbsp;&nbsp;".join(swatches))
 
     def clear(self) -> None:
         """Nothing shown (another project, or a new request under way)."""
@@ -128,26 +124,30 @@ class BalancePanel(QWidget):
             label.setText("–")
         self.hints.clear()
 
-    def set_balance(self, balance: Balance) -> None:
-        """Show the figures of `balance`."""
+    def set_balance(self, balance: Balance, filtered: bool = False) -> None:
+        """Show the figures of `balance` (`filtered`: the table filters are on)."""
         self.domain_bar.set_counts(balance.domain_bands)
         self.link_bar.set_counts(balance.link_bands)
         rel = balance.rel
+        none = "–" if not balance.links else ""  # shares and a median of nothing: no figure
         figures = {
             "links": number_text(balance.links),
             "domains": number_text(balance.domains),
-            "dofollow": percent(rel.dofollow, rel.links),
-            "risky": percent(int(balance.link_bands[0]), balance.links)
-            if balance.scored else "not scored",
-            "median": f"{number_text(balance.median_links)} (median)",
+            "dofollow": none or percent(rel.dofollow, rel.links),
+            "risky": none or (percent(int(balance.link_bands[0]), balance.links)
+                              if balance.scored else "not scored"),
+            "median": none or f"{number_text(balance.median_links)} (median)",
             "worst": f"{number_text(balance.worst_links)} ({_short(balance.worst_domain)})"
             if balance.worst_domain else "–",
-            "marked": f"{number_text(balance.marked_domains)} domains",
+            "marked": counted(balance.marked_domains, "domain"),
         }
         for name, text in figures.items():
             self.figures[name].setText(text)
         self.figures["worst"].setToolTip(plain_tooltip(balance.worst_domain))  # imported text
-        items = "".join(f"<li>{html.escape(hint)}</li>" for hint in balance.hints)
+        # No links: the way out depends on why (a new project, or filters that match none).
+        hints = [EMPTY_HINTS[filtered] if fact.kind == "empty" else words
+                 for fact, words in zip(balance.hint_facts, balance.hints, strict=True)]
+        items = "".join(f"<li>{html.escape(hint)}</li>" for hint in hints)
         self.hints.setText(f"<ul style='margin-left:-20px'>{items}</ul>")
 
 

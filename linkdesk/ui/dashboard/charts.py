@@ -113,7 +113,9 @@ def compact(value: float) -> str:
     for unit, suffix in ((1_000_000, "M"), (1_000, "k")):
         if size >= unit:
             digits = 1 if size < 10 * unit and value % unit else 0
-            return f"{value / unit:.{digits}f}{suffix}"
+            text = f"{value / unit:.{digits}f}"
+            # 4,012 reads "4k" beside "38k", not "4.0k"
+            return f"{text.removesuffix('.0')}{suffix}"
     return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
 
 

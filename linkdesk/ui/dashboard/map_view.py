@@ -203,10 +203,8 @@ def _alpha(colour: QColor, alpha: int) -> QColor:
 
 def legend_html() -> str:
     """The map's legend (rich text for the card's header): band colours and the mark."""
-    bands = [f"<span style='color:{theme.BAND_COLOURS[band].name()}'>●</span> "
-             f"{theme.BAND_NAMES[band]}" for band in (3, 2, 1, 0)]
     marked = f"<span style='color:{theme.MARKED_COLOUR.name()}'>✕</span> marked for disavow"
-    return "&nbsp;&nbsp;".join([*bands, marked])
+    return f"{theme.band_legend(symbol='●')}&nbsp;&nbsp;{marked}"
 
 
 def column_positions(links: np.ndarray, ids: np.ndarray) -> np.ndarray:

@@ -20,6 +20,14 @@ BAND_NAMES: tuple[str, ...] = (*(name.capitalize() for name in BANDS), "Not scor
 MARKED_COLOUR = QColor(123, 31, 162)  # marked for disavow: apart from every band colour
 SELECTED_COLOUR = QColor(33, 150, 243)
 
+
+
+def band_legend(bands: tuple[int, ...] = (3, 2, 1, 0), symbol: str = "■") -> str:
+    """The bands' colours, strongest first, as rich text for a card's header."""
+    return "&nbsp;&nbsp;".join(f"<span style='color:{BAND_COLOURS[band].name()}'>{symbol}</span> "
+                               f"{BAND_NAMES[band]}" for band in bands)
+
+
 # Anchor classes: brand-like anchors calm, money keywords warm, the rest grey.
 ANCHOR_COLOURS: dict[str, QColor] = {
     "brand": QColor(46, 160, 67), "naked_url": QColor(56, 142, 160),

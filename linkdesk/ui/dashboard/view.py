@@ -17,7 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -33,6 +33,7 @@ from linkdesk.core.files import ProtectedFileError, refuse_project_file
 from linkdesk.core.profile import ProfileReport, Scope, domain_summary
 from linkdesk.core.store import Project
 from linkdesk.core.tables import Filters, TableSpec
+from linkdesk.ui.dashboard import theme
 from linkdesk.ui.dashboard.balance_panel import BalancePanel
 from linkdesk.ui.dashboard.charts import ChartCard
 from linkdesk.ui.dashboard.map_view import DomainMap, legend_html
@@ -102,6 +103,9 @@ class DashboardView(RefreshWhenShown, QScrollArea):
         }
         self.cards["map"].note.setTextFormat(Qt.TextFormat.RichText)
         self.cards["map"].note.setText(legend_html())
+        # The bars' colours in the header: the panel keeps its height for figures and hints.
+        self.cards["balance"].note.setTextFormat(Qt.TextFormat.RichText)
+        self.cards["balance"].note.setText(theme.band_legend())
         self.cards["map"].note.setToolTip("Click a point, or drag a box, to select domains "
                                           "(Ctrl adds); the wheel zooms")
         self.cards["quality"].add_control(self.quality.choice)
@@ -122,6 +126,7 @@ class DashboardView(RefreshWhenShown, QScrollArea):
         save.clicked.connect(self._save_dashboard)
         self._content = self._layout(save)
         self.setWidget(self._content)
+        self._content.installEventFilter(self)  # more hints need more height: _fit_content
 
     def _layout(self, save: QToolButton) -> QWidget:
         content = QWidget()
@@ -182,11 +187,21 @@ class DashboardView(RefreshWhenShown, QScrollArea):
             job.start()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        """Fit the content to the viewport, never below MINIMUM_SIZE."""
+        """Fit the content to the viewport, never below MINIMUM_SIZE nor below what its
+        cards need (the hints' lines): a short window scrolls, nothing is squeezed over."""
         super().resizeEvent(event)
-        viewport = self.viewport().size()
-        self._content.resize(max(viewport.width(), MINIMUM_SIZE[0]),
-                             max(viewport.height(), MINIMUM_SIZE[1]))
+        self._fit_content()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """The content's layout changed (the hints' lines): fit it again."""
+        if watched is self._content and event.type() == QEvent.Type.LayoutRequest:
+            self._fit_content()
+        return super().eventFilter(watched, event)
+
+    def _fit_content(self) -> None:
+        viewport, needed = self.viewport().size(), self._content.minimumSizeHint()
+        self._content.resize(max(viewport.width(), MINIMUM_SIZE[0], needed.width()),
+                             max(viewport.height(), MINIMUM_SIZE[1], needed.height()))
 
     def changeEvent(self, event: QEvent) -> None:
         """Light or dark: redraw in the new palette."""
@@ -239,7 +254,7 @@ class DashboardView(RefreshWhenShown, QScrollArea):
         elif name == "anchors":
             self.anchors.show(report.anchors, self._scored())
         elif name == "balance" and report.balance is not None:
-            self.balance.set_balance(report.balance)
+            self.balance.set_balance(report.balance, filtered=bool(self.filters.active()))
             if not report.balance.domains:
                 self.map.set_points(None, "No referring domains to show")
             self._status()

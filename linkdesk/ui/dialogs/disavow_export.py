@@ -94,9 +94,13 @@ class DisavowExportDialog(QDialog):
 
     def _summary_text(self, confirm_count: int) -> str:
         plan = self.plan
-        text = (f"{counted(plan.domains, 'domain: entry', 'domain: entries')} and "
-                f"{counted(plan.urls, 'URL')} ({counted(plan.lines, 'line')}). "
-                "Uploading it to Google replaces the previous file.")
+        if plan.domains or plan.urls:  # as the file's own header counts them
+            text = (f"The file holds {counted(plan.domains, 'domain')} and "
+                    f"{counted(plan.urls, 'URL')} ({counted(plan.lines, 'line')}). "
+                    "Uploading it to Google replaces the previous file.")
+        else:
+            text = ("Nothing is marked for disavow: uploading this file (a header only) to "
+                    "Google would withdraw the previous one.")
         if confirm_count:
             text += (f" {counted(confirm_count, 'warning')} "
                      f"{plural(confirm_count, 'needs', 'need')} your confirmation.")

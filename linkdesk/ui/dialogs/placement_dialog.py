@@ -39,7 +39,7 @@ from linkdesk.core.placements import (
 _ERROR_COLOUR = QColor(200, 30, 30)
 # The line edits and their placeholders.
 _LINES = {
-    "source_url": "https://blog.example.com/post, or example.com until the page is known",
+    "source_url": "https://blog.example.com/post, or its domain for now",
     "target_url": "https://client.com/page",
     "anchor": "as agreed; empty: any anchor",
     "placed_on": "2026-03-02 or 02.03.2026",
@@ -84,6 +84,8 @@ class PlacementDialog(QDialog):
             edit.setObjectName(f"placement_{name}")
             edit.setPlaceholderText(placeholder)
             self.fields[name] = edit
+        self.fields["source_url"].setToolTip("The page the link is on; until it is known, "
+                                             "its domain (example.com)")
         self.rel = QComboBox()
         self.rel.addItems(list(RELS))
         self.rel.setCurrentIndex(max(self.rel.findText(given.rel or "follow"), 0))

@@ -50,10 +50,8 @@ def day_labels(points: tuple[HistoryPoint, ...], monthly: bool) -> list[str]:
 
 
 def legend_html() -> str:
-    """The bands' colours, strongest first (rich text for the card's header)."""
-    return "&nbsp;&nbsp;".join(
-        f"<span style='color:{theme.BAND_COLOURS[band].name()}'>■</span> "
-        f"{theme.BAND_NAMES[band]}" for band in (3, 2, 1, 0, 4))
+    """The bands' colours, strongest first, then Not scored (rich text for the card's header)."""
+    return theme.band_legend((3, 2, 1, 0, 4))
 
 
 class HistoryChart(BarChart):
@@ -283,8 +281,10 @@ class HistoryView(RefreshWhenShown, QWidget):
         if history.points:
             last = history.points[-1]
             every = "month" if history.monthly else "export day"
+            day = date.fromisoformat(last.day)  # as the axis writes days: "21 Oct 2026"
             parts.append(f"{counted(last.domains, 'referring domain')} linking on "
-                         f"{last.day} · {counted(len(history.points), 'point')}, one per {every}")
+                         f"{day.day} {day:%b %Y} · {counted(len(history.points), 'point')}, "
+                         f"one per {every}")
         else:  # the charts say so; "bands as scored today" would describe nothing
             self.status.clear()
             return

@@ -58,14 +58,24 @@ CHOICES: dict[str, list[tuple[str, Any]]] = {
 SINCE_REVIEW_CHOICES: list[tuple[str, Any]] = [
     ("Any time", None), *((SINCE_REVIEW_TITLES[value], value) for value in SINCE_REVIEW)]
 SINCE_REVIEW_TABLES = ("links", "domains")  # the tables the core filters this way
+# Band and risk filter the links and referring domains once their scores are current: until
+# then the menus stay in place, greyed, with a tip saying when they work. Every other menu a
+# table cannot filter by is hidden (a control that does nothing on a tab has no place there).
+SCORED_TABLES = ("links", "domains")
+SCORE_FILTERS = ("band", "risk")
+# A table with this many menus or fewer shows them in the search row (the Placements tab:
+# band only), and the window gives the tables the second row's height.
+ONE_ROW_MENUS = 2
 SINCE_REVIEW_TIP = ("What changed since your last review (Tools ▸ Finish Review); before "
                     "the first review, since the first import")
 JUDGED_TIP = ("What other projects and imported lists decided (the verdict library); Never "
               "judged: no mark here and no verdict anywhere")
+CHECK_TIP = "The latest live check of the links (Tools ▸ Check Links)"
 SEARCH_HINTS = {
     "links": "Search URL, domain, title, anchor",
     "domains": "Search domains",
     "anchors": "Search anchor text",
+    "placements": "Search page, target, anchor, contact, notes, tag",
 }
 
 
@@ -95,20 +105,23 @@ class FilterBar(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
-        search_row = QHBoxLayout()
-        search_row.addWidget(self.search, 1)
-        menus_row = QHBoxLayout()
+        self.search_row = QHBoxLayout()
+        self.search_row.addWidget(self.search, 1)
+        self.menus_row = QHBoxLayout()
         for name, choices in CHOICES.items():
-            menus_row.addWidget(self._menu(name, choices))
-        menus_row.addStretch(1)
-        search_row.addWidget(self._menu("since_review", SINCE_REVIEW_CHOICES))
+            self.menus_row.addWidget(self._menu(name, choices))
+        self.menus_row.addStretch(1)
+        self.search_row.addWidget(self._menu("since_review", SINCE_REVIEW_CHOICES))
         self.clear_button = QToolButton()
         self.clear_button.setText("Clear filters")
         self.clear_button.setToolTip("Show every row again")
         self.clear_button.clicked.connect(self.clear)
-        search_row.addWidget(self.clear_button)
-        layout.addLayout(search_row)
-        layout.addLayout(menus_row)
+        self.search_row.addWidget(self.clear_button)
+        layout.addLayout(self.search_row)
+        layout.addLayout(self.menus_row)
+        for name, tip in (("since_review", SINCE_REVIEW_TIP), ("judged", JUDGED_TIP),
+                          ("check", CHECK_TIP)):
+            self.menus[name].setToolTip(tip)
         self._last = Filters()
         self._update_clear_button()
 
@@ -134,17 +147,25 @@ class FilterBar(QWidget):
         for name, menu in self.menus.items():
             menu.setEnabled(spec.supports(name) or (
                 name == "since_review" and spec.name in SINCE_REVIEW_TABLES))
-            if name == "since_review":
-                menu.setToolTip(SINCE_REVIEW_TIP if menu.isEnabled() else
-                                "Links and Referring domains only")
-            elif name in ("band", "risk"):
+            menu.setVisible(menu.isEnabled() or (
+                name in SCORE_FILTERS and spec.name in SCORED_TABLES))
+            if name in SCORE_FILTERS:
                 menu.setToolTip("" if spec.supports(name) else
                                 "Shown when the scores of this project are up to date")
-            elif name == "check":
-                menu.setToolTip("The latest live check of the links (Tools ▸ Check Links)"
-                                if spec.supports(name) else "Links only")
-            elif name == "judged":
-                menu.setToolTip(JUDGED_TIP if spec.supports(name) else "Referring domains only")
+        self._place_menus()
+
+    def _place_menus(self) -> None:
+        """Few menus join the search row (no second row for one menu); else their own row."""
+        row_menus = [menu for name, menu in self.menus.items() if name in CHOICES]
+        one_row = sum(not menu.isHidden() for menu in row_menus) <= ONE_ROW_MENUS
+        source, target = ((self.menus_row, self.search_row) if one_row
+                          else (self.search_row, self.menus_row))
+        if source.indexOf(row_menus[0]) < 0:
+            return  # already in place
+        for index, menu in enumerate(row_menus):
+            source.removeWidget(menu)
+            # In the search row: after the search box, before the since-review menu.
+            target.insertWidget(1 + index if one_row else index, menu)
 
     def show_filters(self, filters: Filters) -> None:
         """Set every control to `filters` (a summary's part was clicked), then apply them."""

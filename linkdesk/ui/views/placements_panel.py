@@ -119,7 +119,7 @@ class PlacementsPanel(QWidget):
 # status says what differs ("changed: rel"), so Differences starts hidden.
 FIRST_COLUMNS = ("source_url", "target_url", "status", "band", "quality")
 HIDDEN_AT_FIRST = ("differences",)
-WIDTHS = {"status": 150, "band": 84}  # room for "changed: rel, anchor" and "unscored"
+WIDTHS = {"status": 150, "band": 84}  # room for "changed: rel, anchor" and "Unscored"
 
 
 def placements_layout() -> list[tuple[str, int, bool]]:
@@ -149,7 +149,7 @@ class PlacementsModel(TableModel):
 
     def data(self, index: Any, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """A changed status reads "changed: rel, anchor"; a type as written ("Guest post");
-        a domain no vendor reported reads "unscored" (dimmed)."""
+        a domain no vendor reported reads "Unscored" (dimmed)."""
         text = super().data(index, role)
         if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole,
                                                Qt.ItemDataRole.ForegroundRole):
@@ -166,7 +166,7 @@ class PlacementsModel(TableModel):
         elif name == "type":
             return TYPES.get(str(text), text)
         elif name == "band" and self.value_of(index.row(), "band") is None:
-            return UNSCORED
+            return UNSCORED.capitalize()  # as the bands read: "Strong", "Unscored"
         return text
 
     def value_of(self, row: int, name: str) -> Any:
@@ -202,6 +202,7 @@ def totals_text(found: Totals) -> str:
 
 
 def _money(amounts: dict[str, float]) -> str:
-    """Amounts per currency, never added across currencies: "120 EUR + 80 USD"."""
-    return " + ".join(f"{number_text(amount)} {currency}".strip()
+    """Amounts per currency, never added across currencies: "120.00 EUR + 80.00 USD" (to
+    the cent, as the Price column)."""
+    return " + ".join(f"{number_text(amount, decimals=2)} {currency}".strip()
                       for currency, amount in sorted(amounts.items()))

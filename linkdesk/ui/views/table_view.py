@@ -148,10 +148,15 @@ class TableView(QTableView):
     def set_default_layout(self) -> None:
         """Default widths from the spec (in average characters) and default visibility."""
         self.chosen = {}  # the user's own choices are forgotten too
-        char = self.fontMetrics().averageCharWidth()
         for position, column in enumerate(self.table.spec.columns):
-            self.setColumnWidth(position, max(column.width, len(column.title) + 2) * char + 12)
+            self.setColumnWidth(position, self.width_for(position, column.width))
             self.setColumnHidden(position, not column.visible)
+
+    def width_for(self, position: int, characters: int) -> int:
+        """The width of a column `characters` average characters wide, never narrower than
+        its title."""
+        title = self.table.spec.columns[position].title
+        return max(characters, len(title) + 2) * self.fontMetrics().averageCharWidth() + 12
 
     def column_layout(self) -> list[tuple[str, int, bool]]:
         """(name, width, hidden) of every column, in the order shown."""
@@ -198,6 +203,17 @@ class TableView(QTableView):
         for position, column in enumerate(self.table.spec.columns):
             if column.name in names:
                 self.setColumnHidden(position, not self.chosen.get(column.name, column.visible))
+
+    def show_while_filled(self, name: str, filled: bool) -> bool:
+        """Show column `name` while it has something to show (an empty library, no link
+        checked yet: no wide empty column), unless the user showed or hid it with the column
+        chooser. True when it has just come back (the caller may size it)."""
+        position = self.table.spec.column_index(name)
+        if name in self.chosen:
+            return False
+        came_back = filled and self.isColumnHidden(position)
+        self.setColumnHidden(position, not filled)
+        return came_back
 
     def _choose_column(self, position: int, shown: bool) -> None:
         self.setColumnHidden(position, not shown)
