@@ -34,7 +34,10 @@ def scored(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def window(open_window: Any, scored: Path) -> MainWindow:
+def window(open_window: Any, scored: Path, monkeypatch: pytest.MonkeyPatch) -> MainWindow:
+    # This project's few hundred rows stand for a big project's thousands: from 2,000 rows a
+    # preview is planned on a worker when the project is big.
+    monkeypatch.setattr(mark_dialog, "BACKGROUND_FROM_EDITS", 1)
     return open_window(scored, (1280, 800))
 
 

@@ -302,8 +302,8 @@ def test_a_big_projects_disavow_file_is_planned_on_a_worker(
         return plan(*args, **kwargs)
 
     monkeypatch.setattr(marking, "plan_disavow", watched)
-    _mark_dialog(window, "domains", [0, 1], MarkKind.DISAVOW).accept()  # marked at once
     monkeypatch.setattr(window.marking, "_plan_in_background", lambda: True)
+    _mark_dialog(window, "domains", [0, 1], MarkKind.DISAVOW).accept()
     assert window.marking.export_disavow_file(tmp_path / "disavow.txt") is None  # not yet
     qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(DisavowExportDialog)),
                     timeout=10_000)

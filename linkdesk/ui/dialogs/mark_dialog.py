@@ -6,10 +6,11 @@ shows what it would do: rows added, changed, cleared, left alone, protected by a
 links affected, and a sample. Apply hands the planned change back; the window applies it as
 one undoable step.
 
-On a big project the window passes `run_task` (JobCoordinator.run_task): each preview is
-then planned on a worker with its own connection (a rule's 64,000 domains took 0.5-1.5 s of
-the GUI thread, its 326,000 links 10 s), the text saying so meanwhile and Apply waiting for
-the plan; an answer for choices changed since, or for a dialog closed, is dropped.
+On a big project the window passes `run_task` (JobCoordinator.run_task): a preview of 2,000
+rows or more (as for writing them, mark_writing.py) is then planned on a worker with its own
+connection (a rule's 64,000 domains took 0.5-1.5 s of the GUI thread, its 326,000 links 10 s),
+the text saying so meanwhile and Apply waiting for the plan; an answer for choices changed
+since, or for a dialog closed, is dropped.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from linkdesk.core.marks import MarkChange, MarkKind, Preview, Target, plan_marks, preview
+from linkdesk.ui.mark_writing import BACKGROUND_FROM_EDITS
 from linkdesk.ui.workers.task import Task, TaskOutcome, Work
 
 KIND_CHOICES: tuple[tuple[str, MarkKind | None], ...] = (
@@ -166,7 +168,7 @@ class MarkDialog(QDialog):
         if level not in self._targets:
             self._targets[level] = self._target_for(level)
         target = self._targets[level]
-        if self._run_task is None:
+        if self._run_task is None or len(target) < BACKGROUND_FROM_EDITS:  # milliseconds
             self._show(choices, *plan_preview(self._db, target, kind, reason, forced))
             return
         if self.planning is not None:
