@@ -118,3 +118,42 @@ def test_a_parts_task_is_not_waited_for_either(
     qtbot.waitUntil(lambda: job.retired_running() == 0, timeout=int(BLOCKED * 1000))
     qtbot.wait(20)
     assert held.left.is_set() and answers == []  # its answer is about the closed project
+
+
+def test_the_table_loader_stops_a_query_that_began_just_after_its_close(
+        qtbot: Any, scored: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Closing a 1M-link project right after opening it waited 11 s for the loader: its
+    query began a moment after `close` interrupted (an interrupt stops only statements
+    already running), and ran to its end."""
+    from linkdesk.core.tables import LINKS, Filters
+    from linkdesk.ui.workers import table_loader
+
+    connecting = Held(table_loader.Project.open)  # the loader opens its connection
+    endings: list[str] = []
+
+    def long_query(query: Any) -> Any:  # as long as a first sort of a million links, longer
+        try:
+            query.db.execute("WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n "
+                             "WHERE x < 100000000) SELECT count(*) FROM n").fetchone()
+        except Exception as error:
+            endings.append(str(error))
+            raise
+        endings.append("ran to its end")
+        return []
+
+    monkeypatch.setattr(table_loader.Project, "open", connecting)
+    monkeypatch.setattr(table_loader.TableQuery, "ordered_ids", long_query)
+    loader = table_loader.TableLoader(scored)
+    real_interrupt = loader.worker.interrupt
+
+    def interrupt() -> None:
+        real_interrupt()  # nothing runs yet: it has no effect
+        connecting.release.set()  # the loader connects, then starts its query
+
+    monkeypatch.setattr(loader.worker, "interrupt", interrupt)
+    loader.request(table_loader.IdRequest("links", loader.next_generation(), LINKS, Filters(),
+                                          LINKS.default_sort))
+    assert connecting.entered.wait(BLOCKED)
+    loader.close()
+    assert endings == ["interrupted"]
+    loader.deleteLater()
