@@ -276,6 +276,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             measured("open another project (the big one idle)",
                      lambda: window.open_project(other), on_other, beat)
+            lingering()
             measured("open the big project again", lambda: window.open_project(path),
                      opened, beat)
             measured("open another project right after (big one still read)",
