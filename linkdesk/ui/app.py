@@ -20,6 +20,7 @@ from linkdesk.ui.icons import app_icon
 from linkdesk.ui.main_window import MainWindow
 from linkdesk.ui.preferences import Preferences
 from linkdesk.ui.qt_messages import quiet_offscreen_notes
+from linkdesk.ui.workers.job import wait_for_retired
 
 SCREENSHOT_SIZE = (1400, 900)
 TABS = ("links", "domains", "anchors", "placements", "dashboard", "history")
@@ -45,7 +46,9 @@ def run_window(project: Path | None = None) -> int:
     app = application()
     window = start_window(Preferences(), project)
     window.show()
-    return app.exec()
+    code = app.exec()
+    wait_for_retired()  # readers of the closed project, cancelled: the window is gone already
+    return code
 
 
 def start_window(preferences: Preferences, project: Path | None = None) -> MainWindow:

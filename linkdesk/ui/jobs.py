@@ -331,10 +331,7 @@ class JobCoordinator(QObject):
     def close_project(self) -> None:
         """Another project (or none): stop every job of this one, drop what waits."""
         for task in list(self._tasks):
-            task.finished.disconnect()  # its answer is about the project being closed
-            task.cancel()
-            task.wait()
-            task.deleteLater()
+            task.retire()  # its answer is about the project being closed; not waited for
         self._tasks.clear()
         if self._review is not None:  # one transaction: let it end, show nothing
             job, self._review = self._review, None

@@ -80,10 +80,7 @@ class Reviewing(WindowPart):
         """Stop computing the summary (another project, or closing); nothing is shown."""
         if self._job is not None:
             job, self._job = self._job, None
-            job.finished.disconnect(self._summary_done)
-            job.cancel()
-            job.wait()
-            job.deleteLater()
+            job.retire()  # it ends by itself; the GUI thread does not wait for it
         self._request += 1
 
     def show_part(self, part: SummaryPart) -> None:

@@ -336,8 +336,9 @@ class DashboardView(RefreshWhenShown, QScrollArea):
         self._request += 1  # whatever they still send is stale
 
     def shutdown(self) -> None:
-        """Stop every running job and wait for its thread (another project, or closing)."""
+        """Stop every running job (another project, or closing) without waiting for its
+        thread: each ends by itself (job.py, `retire`)."""
         self._cancel_jobs()
         for job in [job for jobs in self._jobs.values() for job in jobs]:
-            job.wait()  # delivers `finished`: `_finished` drops the job (a stale request)
+            job.retire()
         self._jobs.clear()

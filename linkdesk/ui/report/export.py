@@ -2,10 +2,10 @@
 
 Two jobs with one progress dialog and one Cancel: the report's data is gathered on a worker
 (its own connection, progress per step), the charts are drawn on the GUI thread (widgets
-belong there), one per turn of the event loop (the window answers between two), then the
-document is laid out and the PDF or HTML written on a
-worker (page by page, into a temporary file put in place at the end: a cancel leaves no
-file). The window then offers to open the file.
+belong there) in short steps, one per turn of the event loop (each chart built, laid out and
+rendered: the window answers between two), then their PNGs are encoded, the document laid
+out and the PDF or HTML written on a worker (page by page, into a temporary file put in
+place at the end: a cancel leaves no file). The window then offers to open the file.
 
 PySide6 keeps Python's GIL during a call into Qt, so one long Qt call on the worker (a layout of
 the whole document) still holds the GUI thread for its length: the report's lists are bounded
@@ -27,7 +27,7 @@ from linkdesk.core.store import Project
 from linkdesk.ui.dashboard import theme
 from linkdesk.ui.dialogs.messages import show_error
 from linkdesk.ui.parts import WindowContext, WindowPart
-from linkdesk.ui.report.charts import CHARTS, ChartImage, chart_image
+from linkdesk.ui.report.charts import CHARTS, ChartDrawing, Steps, drawing_steps
 from linkdesk.ui.report.document import FORMATS, ReportError, write_report
 from linkdesk.ui.report.settings_dialog import ReportSettingsDialog
 from linkdesk.ui.workers.task import Task, TaskOutcome
@@ -120,26 +120,31 @@ class ReportExport(WindowPart):
         if outcome.cancelled or outcome.error:
             self._done(outcome, None)
             return
-        self._draw_charts(outcome.result, path, page, list(CHARTS), [])
+        self._draw_charts(outcome.result, path, page, drawing_steps(outcome.result.profile),
+                          [])
 
-    def _draw_charts(self, data: ReportData, path: Path, page: str, names: list[str],
-                     charts: list[ChartImage]) -> None:
-        """One chart, then the next in a later turn of the event loop; then the writing."""
+    def _draw_charts(self, data: ReportData, path: Path, page: str,
+                     steps: Steps, drawings: list[ChartDrawing]) -> None:
+        """One step of a chart, then the next in a later turn of the event loop; then the
+        writing."""
         if self.cancel_asked or self.opened.project is None:
+            steps.close()  # the chart's widget is deleted
             self._done(TaskOutcome(cancelled=True), None)
             return
-        if not names:
-            self._write(data, path, page, charts)
-            return
         with theme.printing():  # widgets: the GUI thread
-            chart = chart_image(data.profile, names.pop(0))
-        if chart is not None:
-            charts.append(chart)
-        if self.progress is not None:
-            self.progress.setValue(DRAWN - (DRAWN - GATHERED) * len(names) // len(CHARTS))
-        QTimer.singleShot(0, self, lambda: self._draw_charts(data, path, page, names, charts))
+            step = next(steps, None)
+        if step is None:
+            self._write(data, path, page, drawings)
+            return
+        name, drawing = step
+        if drawing is not None:
+            drawings.append(drawing)
+            if self.progress is not None:
+                left = len(CHARTS) - 1 - CHARTS.index(name)
+                self.progress.setValue(DRAWN - (DRAWN - GATHERED) * left // len(CHARTS))
+        QTimer.singleShot(0, self, lambda: self._draw_charts(data, path, page, steps, drawings))
 
-    def _write(self, data: ReportData, path: Path, page: str, charts: list[ChartImage]
+    def _write(self, data: ReportData, path: Path, page: str, drawings: list[ChartDrawing]
                ) -> None:
         assert self.opened.project is not None
         protect = [self.opened.project.path]
@@ -148,6 +153,7 @@ class ReportExport(WindowPart):
             def drawn(done: int, pages: int) -> None:
                 progress(DRAWN + (WRITTEN - 1 - DRAWN) * done // max(pages, 1))
 
+            charts = [drawing.encoded() for drawing in drawings]  # PNGs: not the GUI thread
             try:
                 write_report(data, path, page, charts, protect=protect, progress=drawn,
                              cancelled=cancelled)

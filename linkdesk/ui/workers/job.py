@@ -8,7 +8,12 @@ the thread). The contract, the same for every job:
 - `cancel()` only asks (safe from any thread; the work stops at its next check);
 - `wait()` only waits: it blocks until the thread has ended, and does not cancel;
 - `finished(outcome)` is emitted exactly once, on the GUI thread: when the work ends, or at the
-  latest when `wait()` returns (so a caller that waits knows the outcome has been delivered).
+  latest when `wait()` returns (so a caller that waits knows the outcome has been delivered);
+- `retire()` is for a job whose answer nobody wants any more (its project is closed): it
+  cancels, drops `finished` and lets the work end by itself, without holding the GUI thread
+  (a reader in the middle of opening its connection or of a numpy pass took 0.1-2.5 s to
+  stop); the job is deleted once its thread has ended, and `wait_for_retired()` (called
+  before the process ends) waits for those still running.
 
 The worker opens what it needs itself (a connection belongs to the thread that opened it) and
 reaches the GUI thread through signals only.
@@ -16,12 +21,14 @@ reaches the GUI thread through signals only.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import sqlite3
 import threading
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
@@ -106,6 +113,24 @@ class ThreadJob(QObject, Generic[OutcomeT]):
         if self.worker.outcome is not None:
             self._deliver(self.worker.outcome)
 
+    def retire(self) -> None:
+        """Cancel, drop `finished`, and let the work end without waiting for it; the job is
+        deleted once its thread has ended (a Qt parent no longer owns it)."""
+        with warnings.catch_warnings():  # PySide warns when nothing was connected
+            warnings.simplefilter("ignore", RuntimeWarning)
+            self.finished.disconnect()
+        self.cancel()
+        self.setParent(None)
+        _retired.add(self)
+        self._thread.finished.connect(self._forget)  # queued: on the GUI thread
+        if not self._thread.isRunning():
+            self._forget()
+
+    def _forget(self) -> None:
+        if self in _retired:
+            _retired.discard(self)
+            self.deleteLater()
+
     def _deliver(self, outcome: OutcomeT) -> None:
         if self._delivered:  # `wait` delivered it; this is the queued signal, later
             return
@@ -114,6 +139,24 @@ class ThreadJob(QObject, Generic[OutcomeT]):
         self._thread.wait()
         self.outcome = outcome
         self.finished.emit(outcome)
+
+
+# Retired jobs still running: referenced here until their thread has ended (a QThread
+# destroyed while it runs aborts the process).
+_retired: set[ThreadJob[Any]] = set()
+
+
+def retired_running() -> int:
+    """How many retired jobs have not been deleted yet."""
+    return len(_retired)
+
+
+@atexit.register
+def wait_for_retired() -> None:
+    """Wait for every retired job's thread to end (before the process ends)."""
+    while _retired:
+        job = _retired.pop()
+        job.wait()
 
 
 class ReadingWorker(JobWorker[OutcomeT]):
