@@ -1,0 +1,52 @@
+"""Found by a freelancer's trial: two clients, two months, four vendors, a ledger of built
+links and a client report. Each test is one thing that was wrong."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from linkdesk import cli
+from linkdesk.core.placements import (
+    PlacementError,
+    PlacementInput,
+    load_placements,
+    parse_placement,
+)
+from linkdesk.core.store import Project
+
+SITE = "acme-widgets.com"
+TARGET = f"https://{SITE}/widgets"
+PAGE = "https://blog.example.com/a"
+
+
+@pytest.mark.parametrize(("price", "currency"), [
+    ("€1200", "EUR"), ("$95", "USD"), ("£80.50", "GBP"), ("120 EUR", "EUR"),
+    ("EUR 100", "EUR"), ("120 usd", "USD"), ("120", ""),
+])
+def test_a_price_written_with_its_currency_keeps_it(price: str, currency: str) -> None:
+    """A ledger row `bigmagazine.com,…,€1200,` (the currency column left empty) was stored
+    as 1200 of no currency: the report then said "1,200 (currency not recorded)"."""
+    placement = parse_placement(PlacementInput(PAGE, TARGET, price=price))
+    assert placement.currency == currency
+
+
+def test_a_price_and_a_currency_that_disagree_are_refused() -> None:
+    with pytest.raises(PlacementError, match="the price is in EUR but the currency says USD"):
+        parse_placement(PlacementInput(PAGE, TARGET, price="€120", currency="USD"))
+    same = parse_placement(PlacementInput(PAGE, TARGET, price="€120", currency="eur"))
+    assert (same.price, same.currency) == (120.0, "EUR")
+
+
+def test_an_imported_ledger_keeps_the_currency_of_its_prices(tmp_path: Path) -> None:
+    ledger = tmp_path / "bought.csv"
+    ledger.write_text("page,target_url,price,currency,type\n"
+                      f"bigmagazine.com,{TARGET},€1200,,pr\n"
+                      f"{PAGE},{TARGET},95,USD,guest_post\n", encoding="utf-8")
+    project = tmp_path / "acme.linkdesk"
+    Project.open(project).close()
+    assert cli.main(["placements", "import", str(project), str(ledger)]) == 0
+    with Project.open(project) as opened:
+        stored = [(p.placement.price, p.placement.currency) for p in load_placements(opened.db)]
+    assert stored == [(1200.0, "EUR"), (95.0, "USD")]
