@@ -6,8 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from exportgen import make_profile, write_ahrefs, write_gsc_zip
+from PySide6.QtCore import QLocale
 
 from linkdesk import cli
+from linkdesk.core.importers.pipeline import ImportOptions, import_file
 from linkdesk.core.placements import (
     PlacementError,
     PlacementInput,
@@ -50,3 +53,31 @@ def test_an_imported_ledger_keeps_the_currency_of_its_prices(tmp_path: Path) -> 
     with Project.open(project) as opened:
         stored = [(p.placement.price, p.placement.currency) for p in load_placements(opened.db)]
     assert stored == [(1200.0, "EUR"), (95.0, "USD")]
+
+
+def test_search_console_top_linking_sites_say_how_many_sites_google_listed(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The import said "770 rows read, 770 imported, 0 skipped; 0 linking pages seen by
+    Google" of a Top linking sites file: as if Google had seen none of the client's links."""
+    from linkdesk.ui.dialogs.messages import result_line
+
+    records = list(make_profile(300, site=SITE, seed=3))
+    ahrefs, gsc = tmp_path / "ahrefs.csv", tmp_path / "gsc.zip"
+    write_ahrefs(ahrefs, records)
+    write_gsc_zip(gsc, records)
+    project = tmp_path / "acme.linkdesk"
+    assert cli.main(["import", str(project), str(ahrefs), "--site", SITE, "--no-score"]) == 0
+    capsys.readouterr()
+    assert cli.main(["import", str(project), str(gsc), "--no-score"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    sites = next(line for line in lines if "Top linking sites.csv:" in line)
+    pages = next(line for line in lines if "Latest links.csv:" in line)
+    with Project.open(tmp_path / "again.linkdesk") as again:
+        results = import_file(again, gsc, ImportOptions(site=SITE))
+    by_name = {r.file.rsplit(" ", 1)[-1]: r for r in results}
+    listed = by_name["sites.csv"].rows_imported
+    assert listed > 0 and sites.endswith(f"; {listed:,} linking sites seen by Google")
+    assert pages.endswith(f"{by_name['links.csv'].links_merged:,} linking pages seen by Google")
+    english = QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
+    assert result_line(by_name["sites.csv"], english).endswith(
+        f"; {listed:,} linking sites seen by Google")

@@ -156,7 +156,7 @@ def result_line(result: ImportResult, locale: QLocale) -> str:
     if result.duplicate_of:
         return f"{result.file}: already imported on {result.duplicate_of}; nothing added"
     n = locale.toString
-    what = (f"{counted(result.links_merged, 'linking page', locale)} seen by Google"
+    what = (f"{counted(*result.seen_by_google(), locale)} seen by Google"
             if result.vendor == "gsc" else
             f"{counted(result.links_added, 'new link', locale)}, {n(result.links_merged)} merged")
     return (f"{result.file} ({result.label}): {counted(result.rows_read, 'row', locale)} read, "
