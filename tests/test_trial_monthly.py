@@ -17,6 +17,7 @@ from linkdesk.core.placements import (
     load_placements,
     parse_placement,
 )
+from linkdesk.core.scoring import rescore
 from linkdesk.core.store import Project
 
 SITE = "acme-widgets.com"
@@ -81,3 +82,23 @@ def test_search_console_top_linking_sites_say_how_many_sites_google_listed(
     english = QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
     assert result_line(by_name["sites.csv"], english).endswith(
         f"; {listed:,} linking sites seen by Google")
+
+
+def test_the_report_gives_each_risky_domain_its_reasons_in_full(tmp_path: Path) -> None:
+    """Spam domains with six or seven flags had their reasons cut at 300 characters in the
+    client's report: "…; A page with hundreds of ou…", "The same…"."""
+    from linkdesk.core.report import gather_report
+    from linkdesk.core.report.texts import FLAG_WORDS
+    from linkdesk.ui.report.html import report_html
+
+    export = tmp_path / "ahrefs.csv"
+    write_ahrefs(export, make_profile(3000, site=SITE, seed=7))
+    with Project.open(tmp_path / "acme.linkdesk") as project:
+        import_file(project, export, ImportOptions(site=SITE))
+        rescore(project.db)
+        data = gather_report(project.db)
+    page = report_html(data, [], lambda _chart: "", None, browser=True)
+    reasons = ["; ".join(FLAG_WORDS.get(f, f) for f in row.flags) for row in data.risky.rows]
+    assert max(map(len, reasons)) > 300  # long enough to have been cut
+    for said in reasons:
+        assert f"<td>{said}</td>" in page.replace("&#x27;", "'")

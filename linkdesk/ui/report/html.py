@@ -271,11 +271,12 @@ def _charts(charts: Sequence[ChartImage], image_src: ImageSource) -> list[str]:
 
 
 def _table(head: Sequence[str], rows: Sequence[Sequence[str]], numeric: set[int], *,
-           total: bool = False) -> str:
-    """A data table; `total`: its last row sums the others (in bold)."""
+           total: bool = False, ours: frozenset[int] = frozenset()) -> str:
+    """A data table; `total`: its last row sums the others (in bold). Cells are clipped
+    (text from exports can be huge) except in the columns `ours`, written by LinkDesk."""
     def cell(tag: str, index: int, value: str, bold: bool = False) -> str:
         align = " class='num' align='right'" if index in numeric else ""
-        value = clip(value, CELL_CHARS)
+        value = value if index in ours and tag == "td" else clip(value, CELL_CHARS)
         shown = f"<b>{_e(value)}</b>" if bold else _e(value)
         return f"<{tag}{align}>{shown}</{tag}>"
 
@@ -322,7 +323,9 @@ def _tables(data: ReportData) -> list[str]:
                 text("col_reasons")]
         rows = [[r.domain, number(r.links), str(r.risk_points),
                  "; ".join(FLAG_WORDS.get(f, f) for f in r.flags)] for r in data.risky.rows]
-        out += [_table(head, rows, numeric={1, 2}), _more(data.risky.total, len(rows))]
+        # The reasons are LinkDesk's own words: clipped, a sentence stopped half-way.
+        out += [_table(head, rows, numeric={1, 2}, ours=frozenset({3})),
+                _more(data.risky.total, len(rows))]
     else:
         out.append(f"<p>{_e(text('risky_none') if data.scored else text('balance_not_scored'))}"
                    "</p>")
