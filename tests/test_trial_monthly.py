@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import OpenWindow
 from exportgen import make_profile, write_ahrefs, write_gsc_zip
 from PySide6.QtCore import QLocale
 
@@ -102,3 +103,28 @@ def test_the_report_gives_each_risky_domain_its_reasons_in_full(tmp_path: Path) 
     assert max(map(len, reasons)) > 300  # long enough to have been cut
     for said in reasons:
         assert f"<td>{said}</td>" in page.replace("&#x27;", "'")
+
+
+def test_a_links_mark_from_its_domain_is_not_cut_off(open_window: OpenWindow,
+                                                     tmp_path: Path) -> None:
+    """The Links table's Mark column showed "Keep (dom…" and "Review (d…" at its default
+    width: the words that say the mark is the domain's were the ones cut."""
+    export = tmp_path / "ahrefs.csv"
+    records = list(make_profile(200, site=SITE, seed=4))
+    write_ahrefs(export, records)
+    path = tmp_path / "acme.linkdesk"
+    with Project.open(path) as project:
+        import_file(project, export, ImportOptions(site=SITE))
+    domain = records[0].source_url.split("/")[2].removeprefix("www.")
+    assert cli.main(["mark", str(path), "--domain", domain, "--disavow"]) == 0
+    window = open_window(path, (1400, 900))
+    window.workspace.show_tab("links")
+    view = window.workspace.current_view()
+    assert view is not None
+    model = view.table
+    column = next(i for i, c in enumerate(model.spec.columns) if c.name == "mark")
+    shown = {model.index(row, column).data() for row in range(model.rowCount())}
+    assert "Disavow (domain)" in shown
+    margins = 2 * (view.style().pixelMetric(view.style().PixelMetric.PM_FocusFrameHMargin) + 1)
+    needed = view.fontMetrics().horizontalAdvance("Disavow (domain)") + margins
+    assert view.columnWidth(column) >= needed

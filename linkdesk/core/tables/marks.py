@@ -33,6 +33,9 @@ MARK_LABELS: dict[int, str] = {
     **{index + 1: kind.label for index, kind in enumerate(KINDS)},
     **{index + 4: f"{kind.label} (domain)" for index, kind in enumerate(KINDS)},
 }
+# Wide enough for "Disavow (domain)" (at 12 average characters a link's mark read
+# "Keep (dom…"); two more, as its letters are wider than the average.
+WIDEST_MARK = max(map(len, MARK_LABELS.values())) + 2
 _CODE = " ".join(f"WHEN '{kind.value}' THEN {index + 1}" for index, kind in enumerate(KINDS))
 MARK_COLUMNS = ("mark", "mark_reason", "marked_at")
 
@@ -50,7 +53,8 @@ def _domain_columns() -> tuple[Column, ...]:
 
 def _columns(code: str, reason: str, marked_at: str) -> tuple[Column, ...]:
     return (
-        Column("mark", "Mark", code, Kind.LABEL, join="marks", width=12, labels=MARK_LABELS,
+        Column("mark", "Mark", code, Kind.LABEL, join="marks", width=WIDEST_MARK,
+               labels=MARK_LABELS,
                tooltip="Disavow, keep or review: the row's own mark, else its domain's"),
         Column("mark_reason", "Mark reason", reason, join="marks", width=24, visible=False,
                tooltip="Why it is marked"),
