@@ -4,6 +4,7 @@ links and a client report. Each test is one thing that was wrong."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import OpenWindow
@@ -128,3 +129,16 @@ def test_a_links_mark_from_its_domain_is_not_cut_off(open_window: OpenWindow,
     margins = 2 * (view.style().pixelMetric(view.style().PixelMetric.PM_FocusFrameHMargin) + 1)
     needed = view.fontMetrics().horizontalAdvance("Disavow (domain)") + margins
     assert view.columnWidth(column) >= needed
+
+
+def test_the_history_charts_show_no_made_up_axis_while_the_first_answer_is_computed(
+        qtbot: Any) -> None:
+    """Opening the History tab of a 340k-link project showed three empty charts with
+    0.1, 0.2 … 0.9 on both axes for several seconds: numbers of nothing."""
+    from linkdesk.ui.history.view import BandsChart, DisavowedChart, StrongChart
+
+    for chart in (BandsChart(), StrongChart(), DisavowedChart()):
+        qtbot.addWidget(chart.plot)
+        chart.show(None, [])
+        for side in ("left", "bottom"):
+            assert chart.plot.getPlotItem().getAxis(side)._tickLevels == [[]]
