@@ -142,3 +142,18 @@ def test_the_history_charts_show_no_made_up_axis_while_the_first_answer_is_compu
         chart.show(None, [])
         for side in ("left", "bottom"):
             assert chart.plot.getPlotItem().getAxis(side)._tickLevels == [[]]
+
+
+def test_the_import_progress_says_its_rows_are_of_every_file(qtbot: Any) -> None:
+    """Under "semrush.csv (file 2 of 4)" the dialog said "292,848 rows · 74%": the rows and
+    the share of all four files, read as Semrush's (a file of 191,435 rows)."""
+    from linkdesk.ui.dialogs.import_progress import ImportProgressDialog
+    from linkdesk.ui.workers.importer import JobProgress
+
+    dialog = ImportProgressDialog(4)
+    qtbot.addWidget(dialog)
+    dialog.update_progress(JobProgress("semrush.csv", 2, 4, 292_848, 0.74, 44.0))
+    assert dialog.file_label.text() == "semrush.csv (file 2 of 4)"
+    assert dialog.rows_label.text().endswith(" rows read in all · 74% of the 4 files")
+    dialog.update_progress(JobProgress("ahrefs.csv", 1, 1, 1_000, 0.5, 4.0))
+    assert dialog.rows_label.text().endswith(" rows · 50%")
