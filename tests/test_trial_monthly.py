@@ -157,3 +157,22 @@ def test_the_import_progress_says_its_rows_are_of_every_file(qtbot: Any) -> None
     assert dialog.rows_label.text().endswith(" rows read in all · 74% of the 4 files")
     dialog.update_progress(JobProgress("ahrefs.csv", 1, 1, 1_000, 0.5, 4.0))
     assert dialog.rows_label.text().endswith(" rows · 50%")
+
+
+def test_the_import_summary_counts_the_files_chosen(tmp_path: Path) -> None:
+    """Four files chosen (Ahrefs, Semrush, Majestic and a Search Console ZIP of two reports)
+    were summed up as "Imported 5 files"."""
+    from linkdesk.ui.dialogs.messages import import_headline
+    from linkdesk.ui.workers.importer import ImportOutcome
+
+    records = list(make_profile(200, site=SITE, seed=6))
+    ahrefs, gsc = tmp_path / "ahrefs.csv", tmp_path / "gsc.zip"
+    write_ahrefs(ahrefs, records)
+    write_gsc_zip(gsc, records)
+    with Project.open(tmp_path / "acme.linkdesk") as project:
+        results = [*import_file(project, ahrefs, ImportOptions(site=SITE)),
+                   *import_file(project, gsc)]
+    assert len([r for r in results if r.rows_imported]) == 3
+    english = QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
+    assert import_headline(ImportOutcome(results=results), english).startswith(
+        "Imported 2 files: ")

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from linkdesk.core.importers.pipeline import ImportResult
+from linkdesk.core.importers.reader import MEMBER_MARK
 from linkdesk.core.timeline.dates import FROM_MTIME, FROM_RUN, source_words
 from linkdesk.ui.format import counted, ui_locale
 from linkdesk.ui.workers.importer import ImportOutcome
@@ -103,7 +104,8 @@ def import_headline(outcome: ImportOutcome, locale: QLocale | None = None) -> st
     imported = [r for r in outcome.results if r.rows_imported]
     parts = []
     if imported:
-        files = len(imported)
+        # The files chosen, not the CSVs: a Search Console ZIP is one file of two reports.
+        files = len({r.file.split(MEMBER_MARK)[0] for r in imported})
         parts.append(
             f"Imported {counted(files, 'file', locale)}: "
             f"{counted(added, 'new link', locale)}, {locale.toString(merged)} merged with links "
