@@ -176,3 +176,24 @@ def test_the_import_summary_counts_the_files_chosen(tmp_path: Path) -> None:
     english = QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
     assert import_headline(ImportOutcome(results=results), english).startswith(
         "Imported 2 files: ")
+
+
+def test_the_verdict_names_only_what_is_marked(tmp_path: Path) -> None:
+    """The small client's report said "159 domains and 0 pages are marked to be disavowed";
+    one domain alone "1 domain are marked"."""
+    from linkdesk.ui.report.html import _entries
+
+    assert _entries(159, 0) == "159 domains"
+    assert _entries(0, 7) == "7 pages"
+    assert _entries(25, 7) == "25 domains and 7 pages"
+    export = tmp_path / "ahrefs.csv"
+    records = list(make_profile(200, site=SITE, seed=4))
+    write_ahrefs(export, records)
+    path = tmp_path / "acme.linkdesk"
+    with Project.open(path) as project:
+        import_file(project, export, ImportOptions(site=SITE))
+    domain = records[0].source_url.split("/")[2].removeprefix("www.")
+    assert cli.main(["mark", str(path), "--domain", domain, "--disavow"]) == 0
+    report = tmp_path / "report.html"
+    assert cli.main(["report", str(path), "-o", str(report)]) == 0
+    assert "being prepared: 1 domain is marked to be disavowed" in report.read_text("utf-8")

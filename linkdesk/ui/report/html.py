@@ -228,6 +228,14 @@ def _changes(data: ReportData) -> list[str]:
     return out
 
 
+def _entries(domains: int, urls: int) -> str:
+    """"159 domains", "7 pages" or "25 domains and 7 pages": never "and 0 pages"."""
+    if domains and urls:
+        return text("verdict_entries", domains=counted_text(domains, "domain"),
+                    urls=counted_text(urls, "page"))
+    return counted_text(urls, "page") if urls else counted_text(domains, "domain")
+
+
 def _verdict(data: ReportData) -> list[str]:
     verdict = data.verdict
     out = [f"<h3>{_e(text('verdict_title'))}</h3>"]
@@ -235,8 +243,8 @@ def _verdict(data: ReportData) -> list[str]:
         return out
     risky = f"{100 * verdict.risky_share:.0f}%"
     if verdict.case in ("file", "planned"):
-        said = text(f"verdict_{verdict.case}", domains=counted_text(verdict.domains, "domain"),
-                    urls=counted_text(verdict.urls, "page"))
+        said = text(f"verdict_{verdict.case}", entries=_entries(verdict.domains, verdict.urls),
+                    are="is" if verdict.domains + verdict.urls == 1 else "are")
         out += [f"<p class='verdict'>{_e(said)}</p>",
                 f"<p>{_e(text('verdict_file_why'))}</p>"]
     else:
