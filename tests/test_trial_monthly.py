@@ -27,6 +27,19 @@ TARGET = f"https://{SITE}/widgets"
 PAGE = "https://blog.example.com/a"
 
 
+def _one_domain_disavowed(tmp_path: Path) -> Path:
+    """A project of 200 links whose first referring domain is marked disavow."""
+    export = tmp_path / "ahrefs.csv"
+    records = list(make_profile(200, site=SITE, seed=4))
+    write_ahrefs(export, records)
+    path = tmp_path / "acme.linkdesk"
+    with Project.open(path) as project:
+        import_file(project, export, ImportOptions(site=SITE))
+    domain = records[0].source_url.split("/")[2].removeprefix("www.")
+    assert cli.main(["mark", str(path), "--domain", domain, "--disavow"]) == 0
+    return path
+
+
 @pytest.mark.parametrize(("price", "currency"), [
     ("€1200", "EUR"), ("$95", "USD"), ("£80.50", "GBP"), ("120 EUR", "EUR"),
     ("EUR 100", "EUR"), ("120 usd", "USD"), ("120", ""),
@@ -110,14 +123,7 @@ def test_a_links_mark_from_its_domain_is_not_cut_off(open_window: OpenWindow,
                                                      tmp_path: Path) -> None:
     """The Links table's Mark column showed "Keep (dom…" and "Review (d…" at its default
     width: the words that say the mark is the domain's were the ones cut."""
-    export = tmp_path / "ahrefs.csv"
-    records = list(make_profile(200, site=SITE, seed=4))
-    write_ahrefs(export, records)
-    path = tmp_path / "acme.linkdesk"
-    with Project.open(path) as project:
-        import_file(project, export, ImportOptions(site=SITE))
-    domain = records[0].source_url.split("/")[2].removeprefix("www.")
-    assert cli.main(["mark", str(path), "--domain", domain, "--disavow"]) == 0
+    path = _one_domain_disavowed(tmp_path)
     window = open_window(path, (1400, 900))
     window.workspace.show_tab("links")
     view = window.workspace.current_view()
@@ -186,14 +192,7 @@ def test_the_verdict_names_only_what_is_marked(tmp_path: Path) -> None:
     assert _entries(159, 0) == "159 domains"
     assert _entries(0, 7) == "7 pages"
     assert _entries(25, 7) == "25 domains and 7 pages"
-    export = tmp_path / "ahrefs.csv"
-    records = list(make_profile(200, site=SITE, seed=4))
-    write_ahrefs(export, records)
-    path = tmp_path / "acme.linkdesk"
-    with Project.open(path) as project:
-        import_file(project, export, ImportOptions(site=SITE))
-    domain = records[0].source_url.split("/")[2].removeprefix("www.")
-    assert cli.main(["mark", str(path), "--domain", domain, "--disavow"]) == 0
+    path = _one_domain_disavowed(tmp_path)
     report = tmp_path / "report.html"
     assert cli.main(["report", str(path), "-o", str(report)]) == 0
     assert "being prepared: 1 domain is marked to be disavowed" in report.read_text("utf-8")
