@@ -196,3 +196,32 @@ def test_the_verdict_names_only_what_is_marked(tmp_path: Path) -> None:
     report = tmp_path / "report.html"
     assert cli.main(["report", str(path), "-o", str(report)]) == 0
     assert "being prepared: 1 domain is marked to be disavowed" in report.read_text("utf-8")
+
+
+def test_the_strongest_domains_of_a_report_are_still_linking(tmp_path: Path) -> None:
+    """December's report listed travelinsider7.co.uk third among the strongest referring
+    domains and again among the domains lost in the period: no tool reported it any more."""
+    import dataclasses
+    import datetime as dt
+
+    from linkdesk.core.report import gather_report
+
+    november = list(make_profile(800, site=SITE, seed=9))
+    path = tmp_path / "acme.linkdesk"
+    first, second = tmp_path / "november.csv", tmp_path / "december.csv"
+    write_ahrefs(first, november)
+    with Project.open(path) as project:
+        import_file(project, first, ImportOptions(site=SITE))
+        rescore(project.db)
+        strongest = gather_report(project.db).strongest.rows
+    gone = strongest[0].domain
+    december = [dataclasses.replace(r, last_seen=dt.date(2026, 12, 4)) for r in november
+                if gone not in r.source_url]
+    write_ahrefs(second, december)
+    assert cli.main(["review", str(path), "--done"]) == 0
+    assert cli.main(["import", str(path), str(second)]) == 0
+    with Project.open(path) as project:
+        data = gather_report(project.db, since="review")
+    assert gone in [row.domain for row in data.lost.rows]
+    shown = [row.domain for row in data.strongest.rows]
+    assert gone not in shown and shown[:5] == [row.domain for row in strongest[1:6]]
