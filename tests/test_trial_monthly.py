@@ -225,3 +225,26 @@ def test_the_strongest_domains_of_a_report_are_still_linking(tmp_path: Path) -> 
     assert gone in [row.domain for row in data.lost.rows]
     shown = [row.domain for row in data.strongest.rows]
     assert gone not in shown and shown[:5] == [row.domain for row in strongest[1:6]]
+
+
+def test_the_risky_hint_stops_asking_for_a_review_once_it_is_done(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """After the risky domains of December's spam burst were all marked for disavow, the
+    Dashboard and `linkdesk balance` still said "39% of links are risky: review them for
+    disavow"."""
+    export = tmp_path / "ahrefs.csv"
+    write_ahrefs(export, make_profile(1500, site=SITE, seed=7))
+    path = tmp_path / "acme.linkdesk"
+    with Project.open(path) as project:
+        import_file(project, export, ImportOptions(site=SITE))
+        rescore(project.db)
+    assert cli.main(["balance", str(path)]) == 0
+    before = capsys.readouterr().out
+    assert "of links are risky: review them for disavow." in before
+    assert cli.main(["mark", str(path), "--table", "domains", "--band", "risky",
+                     "--disavow"]) == 0
+    capsys.readouterr()
+    assert cli.main(["balance", str(path)]) == 0
+    after = capsys.readouterr().out
+    assert "review them for disavow" not in after
+    assert "of links are risky; nearly all of their domains are marked for disavow." in after

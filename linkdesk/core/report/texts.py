@@ -289,6 +289,8 @@ CLIENT_HINTS: dict[str, str] = {
         "lost."),
     "balanced": "Nothing unusual stands out: the links look balanced.",
 }
+# Marked or not, the client reads the same: what was done about it is the verdict's job.
+CLIENT_HINTS["risky_marked"] = CLIENT_HINTS["risky"]
 
 # What each quality signal measures, in words a client reads.
 SIGNAL_WORDS: dict[str, str] = {
