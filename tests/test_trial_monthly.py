@@ -248,3 +248,22 @@ def test_the_risky_hint_stops_asking_for_a_review_once_it_is_done(
     after = capsys.readouterr().out
     assert "review them for disavow" not in after
     assert "of links are risky; nearly all of their domains are marked for disavow." in after
+
+
+def test_the_list_of_placed_links_leaves_out_an_empty_what_is_different_column() -> None:
+    """Before the first check no placement differs from its agreement, and the empty column
+    took the room the page addresses lacked: "www.metroyard.co m/2025/05/…" wrapped."""
+    from linkdesk.core.report.placements import PlacedLink, PlacementsReport
+    from linkdesk.ui.report.placements_section import placements_section
+
+    unchecked = PlacedLink("https://www.metroyard.com/2025/05/weekly-local-home/",
+                           "guest_post", "2026-05-15", None, 290.0, "GBP", "unchecked")
+    report = PlacementsReport(1, {"unchecked": 1}, {"guest_post": 1},
+                              {"guest_post": {"GBP": 290.0}}, {"GBP": 290.0}, 0, {},
+                              rows=[unchecked])
+    page = "".join(placements_section(report, SITE))
+    assert "What is different" not in page and "290" in page
+    changed = PlacedLink("https://blog.example.com/a", "guest_post", "2026-05-15", None,
+                         120.0, "EUR", "changed", ("rel",), "follow", "nofollow")
+    report.rows.append(changed)
+    assert "What is different" in "".join(placements_section(report, SITE))
