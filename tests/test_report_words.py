@@ -93,13 +93,14 @@ def test_marks_alone_are_a_file_being_prepared_not_one_in_use(project: Path) -> 
     data, words = _report(project)
     assert data.verdict is not None and data.verdict.case == "planned"
     assert "A disavow file is in use" not in words
-    assert "A disavow file is being prepared: 2 domains and 0 pages" in words
+    # Not "2 domains and 0 pages" (found in a trial: "159 domains and 0 pages").
+    assert "A disavow file is being prepared: 2 domains are marked to be disavowed" in words
     with Project.open(project, create=False) as opened:
         write_disavow(opened.db, plan_disavow(opened.db), project.with_name("d.txt"),
                       confirmed=True)
     data, words = _report(project)
     assert data.verdict is not None and data.verdict.case == "file"
-    assert "A disavow file is in use: 2 domains and 0 pages." in words
+    assert "A disavow file is in use: 2 domains." in words
 
 
 def test_one_domain_and_one_page_are_singular(project: Path) -> None:

@@ -343,7 +343,8 @@ def test_progress_dialog_reports_and_cancels_once(qtbot: Any) -> None:
     qtbot.addWidget(dialog)
     dialog.update_progress(JobProgress("a.csv", 1, 2, 1_234_567, 0.41, 20.0))
     assert "file 1 of 2" in dialog.file_label.text()
-    assert dialog.rows_label.text() == f"{ui_locale().toString(1_234_567)} rows · 41%"
+    assert dialog.rows_label.text() == (f"{ui_locale().toString(1_234_567)} rows read in all "
+                                        "· 41% of the 2 files")
     assert dialog.bar.value() == 410
     assert dialog.time_label.text() == "About 30 s left"
     assert time_left_text(None).startswith("Estimating")

@@ -193,7 +193,7 @@ def result_text(result: ImportResult) -> str:
         + (
             f"{counted(result.links_added, 'link')} added, {result.links_merged:,} merged"
             if result.vendor != "gsc"
-            else f"{counted(result.links_merged, 'linking page')} seen by Google"
+            else f"{counted(*result.seen_by_google())} seen by Google"
         )
     ]
     if result.as_of:

@@ -108,6 +108,14 @@ class ImportResult:
     skipped: list[SkippedRow] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # what the user should know, in words
 
+    def seen_by_google(self) -> tuple[int, str]:
+        """What a Search Console import added, as (count, noun): its linking pages, or for
+        Top linking sites (no pages, only sites) the sites it lists: "0 linking pages" said
+        of a file of 770 sites read as if Google had seen nothing."""
+        if self.format == GoogleReport.TOP_LINKING_SITES.value:
+            return self.rows_imported, "linking site"
+        return self.links_merged, "linking page"
+
 
 ProgressCallback = Callable[[ImportProgress], None]
 CancelCheck = Callable[[], bool]

@@ -27,6 +27,9 @@ _CONTROL = frozenset(range(0, 9)) | frozenset(range(14, 32)) - {0x1B}
 _CONTROL_CHARS = frozenset(map(chr, _CONTROL))
 
 
+MEMBER_MARK = " › "  # between a ZIP's name and its CSV's: `gsc.zip › Latest links.csv`
+
+
 @dataclass(frozen=True)
 class ExportMember:
     """One CSV to import: a plain or gzip file, or one CSV inside a ZIP."""
@@ -44,7 +47,7 @@ class ExportMember:
         if not self.member:
             return self.path.name
         copy = f" (copy {self.repeat})" if self.repeat > 1 else ""
-        return f"{self.path.name} › {self.member}{copy}"
+        return f"{self.path.name}{MEMBER_MARK}{self.member}{copy}"
 
     def size(self) -> int:
         """Total bytes progress is measured against."""

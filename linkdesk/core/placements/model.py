@@ -26,6 +26,8 @@ LIVE, CHANGED, MISSING, GONE, UNCHECKED, EXPIRED = (
 STATUSES = (LIVE, CHANGED, MISSING, GONE, UNCHECKED, EXPIRED)
 _CURRENCY = re.compile(r"[A-Z]{3}")
 _SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP", "¥": "JPY"}
+# A currency code after the amount or before it (`100 EUR`, `EUR 100`).
+_PRICE_CODE = re.compile(r"(?<=[\d\s.,])[A-Za-z]{3}$|^[A-Z]{3}(?=[\d\s])")
 _AMOUNT = re.compile(r"\d+(?:[.,]\d+)*|[.,]\d+")  # digits with separators, nothing else
 
 
@@ -111,7 +113,8 @@ def parse_placement(given: PlacementInput, *, date_order: str | None = None) -> 
         anchor=" ".join(given.anchor.split()), rel=_rel(given.rel),
         placed_on=parse_date(given.placed_on, "placed date", date_order),
         expires_on=parse_date(given.expires_on, "expiry date", date_order),
-        price=price, currency=_currency(given.currency, price), type=_type(given.type),
+        price=price, currency=_currency(given.currency, _price_currency(given.price)),
+        type=_type(given.type),
         contact=given.contact.strip(), notes=given.notes.strip(), tag=given.tag.strip(),
         host=host,
     )
@@ -170,8 +173,7 @@ def _price(text: str) -> float | None:
     value = text.strip()
     for symbol in _SYMBOLS:
         value = value.replace(symbol, "")
-    # A currency code after the amount or before it (`EUR 100`), grouping spaces, 1'000.
-    value = re.sub(r"(?<=[\d\s.,])[A-Za-z]{3}$|^[A-Z]{3}(?=[\d\s])", "", value)
+    value = _PRICE_CODE.sub("", value)  # then grouping spaces, 1'000
     value = re.sub(r"[\s'’]", "", value)
     if not value:
         return None
@@ -218,13 +220,27 @@ def _grouped(digits: str, mark: str) -> bool:
     return re.fullmatch(rf"[1-9]\d{{0,2}}(?:{re.escape(mark)}\d{{3}})+", digits) is not None
 
 
-def _currency(text: str, price: float | None) -> str:
+def _price_currency(text: str) -> str:
+    """The currency written in a price (`€120`, `120 EUR`, `EUR 100`), or ""."""
+    value = text.strip()
+    symbols = {code for symbol, code in _SYMBOLS.items() if symbol in value}
+    if len(symbols) == 1:
+        return symbols.pop()
+    code = _PRICE_CODE.search(value)
+    return code.group().upper() if code and not symbols else ""
+
+
+def _currency(text: str, in_price: str = "") -> str:
+    """The currency column's code; when it is empty, the one the price was written with
+    (`€1200` is 1200 EUR: dropping it made an amount of no currency, never added up)."""
     value = text.strip()
     value = _SYMBOLS.get(value, value).upper()
     if not value:
-        return ""
+        return in_price
     if not _CURRENCY.fullmatch(value):
         raise PlacementError(f"currency {_quoted(text)} is not a three-letter code (EUR, USD)")
+    if in_price and in_price != value:
+        raise PlacementError(f"the price is in {in_price} but the currency says {value}")
     return value
 
 

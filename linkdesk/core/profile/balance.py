@@ -16,6 +16,7 @@ from linkdesk.core.scoring import BANDS
 
 MAJORITY = 0.5  # concentration: the fewest domains that give at least this share of links
 CONCENTRATED = 0.2  # ... worth a hint when they are at most this share of the domains
+RISKY_REVIEWED = 0.9  # risky links reviewed: this share of them on domains marked for disavow
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,8 @@ class Balance:
     concentration: Concentration | None
     hint_facts: list[Hint] = field(default_factory=list)  # what stands out (hint_facts)
     by_band: bool = False  # a band or risk filter chose the rows: band shares say nothing
+    # Of the risky domains' links, the share on domains marked for disavow (0-1).
+    risky_marked: float = 0.0
 
     def link_share(self, band: int) -> float:
         """A band's share of the links, 0-1."""
@@ -96,9 +99,17 @@ def balance(db: sqlite3.Connection, scope: Scope, facts: LinkFacts, points: Doma
     result = Balance(scope.scored, rel.links, count, link_bands, domain_bands, rel, median,
                      worst, str(worst_domain or ""), int(points.marked.sum()),
                      concentration(points),
-                     by_band=scope.filters.band is not None or scope.filters.risk is not None)
+                     by_band=scope.filters.band is not None or scope.filters.risk is not None,
+                     risky_marked=_risky_marked(points))
     result.hint_facts.extend(hint_facts(result, anchors))
     return result
+
+
+def _risky_marked(points: DomainPoints) -> float:
+    """Of the risky domains' links, the share on domains marked for disavow (0-1)."""
+    risky = points.band == 0
+    links = int(points.links[risky].sum())
+    return int(points.links[risky & points.marked].sum()) / links if links else 0.0
 
 
 def _percent(share: float) -> str:
@@ -127,6 +138,8 @@ DASHBOARD_HINTS: dict[str, str] = {
     "concentrated_band": "{link_share} of links come from {domain_share} of domains, "
                          "mostly {band}.",
     "risky": "{share} of links are risky: review them for disavow.",
+    "risky_marked": "{share} of links are risky; nearly all of their domains are marked for "
+                    "disavow.",
     "no_strong": "No referring domain is strong.",
     "few_strong": "Only {share} of referring domains are strong.",
     "weak": "{share} of links are weak or risky.",
@@ -166,8 +179,9 @@ def hint_facts(balance: Balance, anchors: AnchorMix | None = None) -> list[Hint]
             found.append(Hint("concentrated", shares))
     if balance.scored and not balance.by_band:
         risky = balance.link_share(0)
-        if risky >= 0.1:
-            found.append(Hint("risky", {"share": risky}))
+        if risky >= 0.1:  # "review them" no more once the freelancer has (found in a trial)
+            done = balance.risky_marked >= RISKY_REVIEWED
+            found.append(Hint("risky_marked" if done else "risky", {"share": risky}))
         strong = balance.domain_share(3)
         if not balance.domain_bands[3]:
             found.append(Hint("no_strong"))

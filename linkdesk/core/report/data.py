@@ -247,7 +247,12 @@ def _domain_row(row: tuple[Any, ...]) -> DomainRow:
 
 
 def _domains(db: sqlite3.Connection, data: ReportData) -> None:
-    data.strongest = _domain_table(db, "", "WHERE r.links > 0")
+    # Domains still linking: a domain the same report lists as lost in the period (no
+    # tool reports it any more) or whose every link is reported lost is no asset to show.
+    live = "WHERE r.links > r.lost_links"
+    if data.changes is not None:  # _changes left the period's domains in tl_domains
+        live += " AND r.domain NOT IN (SELECT domain FROM temp.tl_domains WHERE kind = 'lost')"
+    data.strongest = _domain_table(db, "", live)
     data.risky = _domain_table(db, "", "WHERE s.band = 0",
                                "s.risk_points DESC, r.links DESC, r.domain")
 

@@ -71,9 +71,10 @@ ENGLISH: dict[str, str] = {
         "links on its own, so a disavow file would only be worth it after a manual action, or "
         "if the site took part in a link scheme. We will look at these links again in the "
         "next report."),
-    "verdict_file": "A disavow file is in use: {domains} and {urls}.",
+    "verdict_file": "A disavow file is in use: {entries}.",
+    "verdict_entries": "{domains} and {urls}",
     "verdict_planned": (
-        "A disavow file is being prepared: {domains} and {urls} are marked to be disavowed. "
+        "A disavow file is being prepared: {entries} {are} marked to be disavowed. "
         "No disavow file is in use yet."),
     "verdict_file_why": (
         "These links were judged spammy or artificial (the reasons are listed below) and "
@@ -288,6 +289,8 @@ CLIENT_HINTS: dict[str, str] = {
         "lost."),
     "balanced": "Nothing unusual stands out: the links look balanced.",
 }
+# Marked or not, the client reads the same: what was done about it is the verdict's job.
+CLIENT_HINTS["risky_marked"] = CLIENT_HINTS["risky"]
 
 # What each quality signal measures, in words a client reads.
 SIGNAL_WORDS: dict[str, str] = {

@@ -35,6 +35,10 @@ MARK_LABELS: dict[int, str] = {
     **{index + 1: kind.label for index, kind in enumerate(KINDS)},
     **{index + 4: f"{kind.label} (domain)" for index, kind in enumerate(KINDS)},
 }
+# The Links table's Mark is wide enough for "Disavow (domain)" (at 12 average characters,
+# the Referring domains table's, it read "Keep (dom…"); two more, as its letters are wider
+# than the average.
+WIDEST_MARK = max(map(len, MARK_LABELS.values())) + 2
 _CODE = " ".join(f"WHEN '{kind.value}' THEN {index + 1}" for index, kind in enumerate(KINDS))
 
 
@@ -42,16 +46,16 @@ def _link_columns() -> tuple[Column, ...]:
     code = (f"(CASE WHEN {OWN_MARK_WINS_SQL} THEN (CASE lm.kind {_CODE} END) "
             f"ELSE (CASE dm.kind {_CODE} END) + 3 END)")
     marked_at = f"(CASE WHEN {OWN_MARK_WINS_SQL} THEN lm.marked_at ELSE dm.marked_at END)"
-    return _columns(code, EFFECTIVE_REASON_SQL, marked_at)
+    return _columns(code, EFFECTIVE_REASON_SQL, marked_at, WIDEST_MARK)
 
 
 def _domain_columns() -> tuple[Column, ...]:
-    return _columns(f"(CASE dm.kind {_CODE} END)", "dm.reason", "dm.marked_at")
+    return _columns(f"(CASE dm.kind {_CODE} END)", "dm.reason", "dm.marked_at", 12)
 
 
-def _columns(code: str, reason: str, marked_at: str) -> tuple[Column, ...]:
+def _columns(code: str, reason: str, marked_at: str, width: int) -> tuple[Column, ...]:
     return (
-        Column("mark", "Mark", code, Kind.LABEL, join="marks", width=12, labels=MARK_LABELS,
+        Column("mark", "Mark", code, Kind.LABEL, join="marks", width=width, labels=MARK_LABELS,
                tooltip="Disavow, keep or review: the row's own mark, else its domain's"),
         Column("mark_reason", "Mark reason", reason, join="marks", width=24, visible=False,
                tooltip="Why it is marked"),

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from linkdesk.core.importers.pipeline import ImportResult
+from linkdesk.core.importers.reader import MEMBER_MARK
 from linkdesk.core.timeline.dates import FROM_MTIME, FROM_RUN, source_words
 from linkdesk.ui.format import counted, ui_locale
 from linkdesk.ui.workers.importer import ImportOutcome
@@ -103,7 +104,8 @@ def import_headline(outcome: ImportOutcome, locale: QLocale | None = None) -> st
     imported = [r for r in outcome.results if r.rows_imported]
     parts = []
     if imported:
-        files = len(imported)
+        # The files chosen, not the CSVs: a Search Console ZIP is one file of two reports.
+        files = len({r.file.split(MEMBER_MARK)[0] for r in imported})
         parts.append(
             f"Imported {counted(files, 'file', locale)}: "
             f"{counted(added, 'new link', locale)}, {locale.toString(merged)} merged with links "
@@ -156,7 +158,7 @@ def result_line(result: ImportResult, locale: QLocale) -> str:
     if result.duplicate_of:
         return f"{result.file}: already imported on {result.duplicate_of}; nothing added"
     n = locale.toString
-    what = (f"{counted(result.links_merged, 'linking page', locale)} seen by Google"
+    what = (f"{counted(*result.seen_by_google(), locale)} seen by Google"
             if result.vendor == "gsc" else
             f"{counted(result.links_added, 'new link', locale)}, {n(result.links_merged)} merged")
     return (f"{result.file} ({result.label}): {counted(result.rows_read, 'row', locale)} read, "

@@ -58,9 +58,11 @@ class HistoryChart(BarChart):
     """Bars at each point, labelled by day on the bottom axis."""
 
     def show(self, history: History | None, labels: list[str]) -> None:
-        """Draw the points (None: nothing)."""
+        """Draw the points (None: nothing yet, and no axis numbers: an empty chart showed
+        0.1 … 0.9 on both axes while the first answer was computed)."""
         self.reset()
         if history is None:
+            self.message("")
             return
         if not history.points:
             self.message("No exports imported yet")

@@ -228,6 +228,14 @@ def _changes(data: ReportData) -> list[str]:
     return out
 
 
+def _entries(domains: int, urls: int) -> str:
+    """"159 domains", "7 pages" or "25 domains and 7 pages": never "and 0 pages"."""
+    if domains and urls:
+        return text("verdict_entries", domains=counted_text(domains, "domain"),
+                    urls=counted_text(urls, "page"))
+    return counted_text(urls, "page") if urls else counted_text(domains, "domain")
+
+
 def _verdict(data: ReportData) -> list[str]:
     verdict = data.verdict
     out = [f"<h3>{_e(text('verdict_title'))}</h3>"]
@@ -235,8 +243,8 @@ def _verdict(data: ReportData) -> list[str]:
         return out
     risky = f"{100 * verdict.risky_share:.0f}%"
     if verdict.case in ("file", "planned"):
-        said = text(f"verdict_{verdict.case}", domains=counted_text(verdict.domains, "domain"),
-                    urls=counted_text(verdict.urls, "page"))
+        said = text(f"verdict_{verdict.case}", entries=_entries(verdict.domains, verdict.urls),
+                    are="is" if verdict.domains + verdict.urls == 1 else "are")
         out += [f"<p class='verdict'>{_e(said)}</p>",
                 f"<p>{_e(text('verdict_file_why'))}</p>"]
     else:
@@ -271,11 +279,12 @@ def _charts(charts: Sequence[ChartImage], image_src: ImageSource) -> list[str]:
 
 
 def _table(head: Sequence[str], rows: Sequence[Sequence[str]], numeric: set[int], *,
-           total: bool = False) -> str:
-    """A data table; `total`: its last row sums the others (in bold)."""
+           total: bool = False, ours: frozenset[int] = frozenset()) -> str:
+    """A data table; `total`: its last row sums the others (in bold). Cells are clipped
+    (text from exports can be huge) except in the columns `ours`, written by LinkDesk."""
     def cell(tag: str, index: int, value: str, bold: bool = False) -> str:
         align = " class='num' align='right'" if index in numeric else ""
-        value = clip(value, CELL_CHARS)
+        value = value if index in ours and tag == "td" else clip(value, CELL_CHARS)
         shown = f"<b>{_e(value)}</b>" if bold else _e(value)
         return f"<{tag}{align}>{shown}</{tag}>"
 
@@ -322,7 +331,9 @@ def _tables(data: ReportData) -> list[str]:
                 text("col_reasons")]
         rows = [[r.domain, number(r.links), str(r.risk_points),
                  "; ".join(FLAG_WORDS.get(f, f) for f in r.flags)] for r in data.risky.rows]
-        out += [_table(head, rows, numeric={1, 2}), _more(data.risky.total, len(rows))]
+        # The reasons are LinkDesk's own words: clipped, a sentence stopped half-way.
+        out += [_table(head, rows, numeric={1, 2}, ours=frozenset({3})),
+                _more(data.risky.total, len(rows))]
     else:
         out.append(f"<p>{_e(text('risky_none') if data.scored else text('balance_not_scored'))}"
                    "</p>")

@@ -40,12 +40,14 @@ def placements_section(report: PlacementsReport, site: str) -> list[str]:
     out += _kinds_and_spend(report)
     out.append(f"<h3>{_e(text('placements_list_title'))}</h3>")
     shown = report.rows[:PLACEMENT_ROWS]
-    out.append(_table(
-        [text("col_page"), text("col_placed"), text("col_result"), text("col_differs"),
-         text("col_price")],
-        [[_page(row), _day(row.placed_on), text(f"placement_{row.status}"), _differs(row),
-          _money({row.currency: row.price} if row.price is not None else {})]
-         for row in shown], numeric={4}))
+    rows = [[_page(row), _day(row.placed_on), text(f"placement_{row.status}"), _differs(row),
+             _money({row.currency: row.price} if row.price is not None else {})]
+            for row in shown]
+    head = [text("col_page"), text("col_placed"), text("col_result"), text("col_differs"),
+            text("col_price")]
+    if not any(row[3] for row in rows):  # an empty column took the room the pages lacked
+        head, rows = [c for i, c in enumerate(head) if i != 3], [r[:3] + r[4:] for r in rows]
+    out.append(_table(head, rows, numeric={len(head) - 1}))
     out.append(_more(report.total, len(shown)))
     out += _expiring(report)
     return out
