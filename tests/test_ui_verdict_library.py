@@ -256,6 +256,11 @@ def test_apply_earlier_verdicts_previews_changes_only_undecided_domains_and_undo
             for row in range(dialog.table.rowCount())}
     assert rows == {domains[1]: ("Review", "Disavow"), domains[2]: ("—", "Disavow"),
                     domains[3]: ("—", "Disavow"), domains[4]: ("—", "Keep")}
+    # the reason a person gave, not a repeat of the Judged before column
+    reasons = {_cell(dialog, row, 0): (_cell(dialog, row, 3), _cell(dialog, row, 4))
+               for row in range(dialog.table.rowCount())}
+    assert reasons[domains[2]] == ("disavowed in 1 project", "spam network")
+    assert reasons[domains[4]] == ("kept in 1 project", "partner")
     dialog.verdicts["keep"].setChecked(False)  # plan again without keep
     planned(qtbot, dialog)
     assert dialog.table.rowCount() == 3

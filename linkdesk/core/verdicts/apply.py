@@ -43,6 +43,12 @@ class ApplyRow:
     summary: str  # "disavowed in 3 projects, kept in 1 project"
     reason: str  # the mark's reason
 
+    @property
+    def given(self) -> str:
+        """The newest reason a person gave, without where it came from (that is `summary`):
+        "spam network", or "" when none was given."""
+        return _EARLIER.sub("", self.reason)
+
 
 @dataclass(frozen=True)
 class ApplyPlan:

@@ -32,7 +32,7 @@ from linkdesk.core.verdicts import ApplyPlan
 from linkdesk.ui.format import plain_tooltip
 
 ROWS_SHOWN = 1_000  # the preview lists this many domains; the counts cover them all
-HEADERS = ("Domain", "Now", "Becomes", "Judged before", "Reason")
+HEADERS = ("Domain", "Now", "Becomes", "Judged before", "Reason given")
 TAKES = {"disavow": "Disavow", "keep": "Keep", "review": "Review"}
 
 # The verdicts to apply -> the plan, or None: it is being worked out (then `show_plan`).
@@ -125,7 +125,7 @@ class ApplyVerdictsDialog(QDialog):
         self.table.setRowCount(len(rows))
         for row, planned in enumerate(rows):
             cells = (planned.domain, TAKES.get(planned.before or "", "—"), TAKES[planned.after],
-                     planned.summary, planned.reason)
+                     planned.summary, planned.given or "—")
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if column >= 3 and len(text) > 20:
