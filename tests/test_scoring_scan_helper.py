@@ -146,10 +146,8 @@ def _scores(db: sqlite3.Connection) -> dict[str, str]:
             "scores": repr(db.execute("SELECT * FROM link_scores ORDER BY link_id").fetchall())}
 
 
-def test_a_helper_that_fails_is_a_clear_error_and_the_scores_stay(
-    project_file: Path, tmp_path: Path, helped: list[int], monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """The helper cannot open the project (here: it is given a path with no file)."""
+def _helper_opens_nothing(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> str:
+    """Make the helper fail: it is given a path with no file, which it returns."""
     missing = str(tmp_path / "missing" / "p.linkdesk")
     start = scanhelper.ScanHelper.__init__
 
@@ -157,12 +155,21 @@ def test_a_helper_that_fails_is_a_clear_error_and_the_scores_stay(
         start(self, dataclasses.replace(job, path=missing), *rest)
 
     monkeypatch.setattr(scanhelper.ScanHelper, "__init__", elsewhere)
+    return missing
+
+
+def test_a_helper_that_fails_is_a_clear_error_and_the_scores_stay(
+    project_file: Path, tmp_path: Path, helped: list[int], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The helper cannot open the project."""
+    missing = _helper_opens_nothing(monkeypatch, tmp_path)
     with _forgotten(_copy(project_file, tmp_path, "two.linkdesk")) as project:
         before = _scores(project.db)
         with pytest.raises(ProjectError, match="the second scoring process failed "
                            r"\(OperationalError: unable to open database file\); the scores "
-                           "are unchanged"):
+                           "are unchanged") as raised:
             rescore(project.db)
+        assert str(raised.value).startswith(f"{missing}: ")  # which project
         assert _scores(project.db) == before
         assert not project.db.in_transaction
     assert multiprocessing.active_children() == []
@@ -220,3 +227,30 @@ def _no_process_left() -> Iterator[None]:
     yield
     for child in multiprocessing.active_children():
         child.kill()
+
+
+def test_the_windows_score_job_reports_each_step_and_the_helpers_failure(
+    project_file: Path, tmp_path: Path, helped: list[int], monkeypatch: pytest.MonkeyPatch,
+    qtbot: Any,
+) -> None:
+    from linkdesk.ui.workers.scorer import ScoreWorker
+
+    path = _copy(project_file, tmp_path, "two.linkdesk")
+    with _forgotten(path):
+        pass
+    worker = ScoreWorker(path, force=True)
+    stages: list[str] = []
+    worker.progressed.connect(lambda step: stages.append(step.stage))
+    outcome = worker.work()
+    assert outcome.error == "" and outcome.summary is not None
+    assert stages[-7:] == ["domains", "anchors", "titles", "networks", "links",
+                           "domain flags", "scores"]
+    assert len(helped) == 1 and helped[0] > 0
+    # A helper that fails: the window shows what happened, no traceback.
+    with _forgotten(path):
+        pass
+    missing = _helper_opens_nothing(monkeypatch, tmp_path)
+    outcome = ScoreWorker(path, force=True).work()
+    assert outcome.summary is None
+    assert outcome.error.startswith(f"{missing}: the second scoring process failed")
+    assert multiprocessing.active_children() == []
