@@ -49,6 +49,7 @@ def helped(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Any project gets a helper, and ids are claimed in small ranges (both processes scan
     some); returns how many helper results were used, filled in as they come."""
     monkeypatch.setattr(scanhelper, "MIN_LINKS", 0)
+    monkeypatch.setattr(scanhelper, "MIN_DOMAIN_SHARE", 0)
     monkeypatch.setattr(scanhelper, "CHUNK", 101)
     used: list[int] = []
     original = scanhelper.ScanHelper.result
@@ -179,6 +180,7 @@ def test_a_helper_that_stops_is_a_clear_error(
     project_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(scanhelper, "MIN_LINKS", 0)
+    monkeypatch.setattr(scanhelper, "MIN_DOMAIN_SHARE", 0)
     with Project.open(_copy(project_file, tmp_path, "two.linkdesk")) as project, \
             scanhelper.scan_helper(project.db, load_model(project.db), lambda: None,
                                    allowed=True) as helper:
@@ -220,6 +222,25 @@ def test_no_helper_inside_the_callers_transaction(
             rescore(project.db)
         assert _digests(project.db) == expected
     assert helped == []
+
+
+def test_a_heavy_tail_is_scanned_by_one_process(
+    project_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Few domains for the links: the domains step is too short to hide the helper's pass."""
+    monkeypatch.setattr(scanhelper, "MIN_LINKS", 0)
+    with Project.open(_copy(project_file, tmp_path, "p.linkdesk")) as project:
+        links, domains = project.db.execute(
+            "SELECT count(*), count(DISTINCT domain) FROM links").fetchone()
+        share = domains / links
+        model = load_model(project.db)
+        monkeypatch.setattr(scanhelper, "MIN_DOMAIN_SHARE", share * 1.01)
+        with scanhelper.scan_helper(project.db, model, lambda: None, allowed=True) as helper:
+            assert helper is None
+        monkeypatch.setattr(scanhelper, "MIN_DOMAIN_SHARE", share * 0.99)
+        with scanhelper.scan_helper(project.db, model, lambda: None, allowed=True) as helper:
+            assert helper is not None
+            assert helper.result(project.db) is not None  # (before it is stopped)
 
 
 @pytest.fixture(autouse=True)
