@@ -23,7 +23,7 @@ import tempfile
 import threading
 import time
 import types
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -261,6 +261,23 @@ def _main_module_hidden() -> Iterator[None]:
                 sys.modules["__main__"] = _hidden.pop("main")
 
 
+def start_spawned(target: Callable[..., None], *args: Any) -> tuple[Any, Any]:
+    """Start `target(*args, sender)` in a spawned daemon process (the main module hidden);
+    return the process and the receiving end of the one-way pipe whose `sender` it gets."""
+    context = multiprocessing.get_context("spawn")
+    receiver, sender = context.Pipe(duplex=False)
+    try:
+        process = context.Process(target=target, args=(*args, sender), daemon=True)
+        with _main_module_hidden():
+            process.start()
+    except BaseException:
+        receiver.close()
+        raise
+    finally:
+        sender.close()
+    return process, receiver
+
+
 _hidden_lock = threading.Lock()
 _hidden: dict[str, Any] = {"depth": 0}  # threads inside _main_module_hidden, the real module
 
@@ -292,17 +309,7 @@ class SecondHalf:
         self.text_scratch = os.path.join(self.folder, "text.db") if compress else ""
         job = PartJob(**{**job_without_scratch.__dict__, "scratch": self.scratch,
                          "text_scratch": self.text_scratch})
-        context = multiprocessing.get_context("spawn")
-        self._receiver, sender = context.Pipe(duplex=False)
-        try:
-            self._process = context.Process(target=_stage_part, args=(job, sender), daemon=True)
-            with _main_module_hidden():
-                self._process.start()
-        except BaseException:
-            self._receiver.close()
-            raise
-        finally:
-            sender.close()
+        self._process, self._receiver = start_spawned(_stage_part, job)
 
     def result(self) -> tuple[int, list[SkippedRow], TextNotes]:
         """Wait for the process; return rows read, rows skipped and what reading met.

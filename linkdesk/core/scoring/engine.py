@@ -26,6 +26,7 @@ from linkdesk.core.scoring.combine import apply_weights
 from linkdesk.core.scoring.features import build_features, drop_temp_tables
 from linkdesk.core.scoring.incremental import marks, update_features
 from linkdesk.core.scoring.model import Model, load_model
+from linkdesk.core.scoring.scanhelper import scan_helper
 from linkdesk.core.store import transaction
 
 _STEPS = ("domains", "anchors", "titles", "networks", "links", "domain flags", "scores")
@@ -75,6 +76,8 @@ def rescore(
     """
     start = time.perf_counter()
     cancel = cancelled or (lambda: False)
+    # A second process reads the links as committed: only when they are this transaction's.
+    own_transaction = not db.in_transaction
     _ensure_math(db)
     with damage.text_errors(db), _atomic(db), _interruptible(db, cancel):
         model = load_model(db)
@@ -92,9 +95,12 @@ def rescore(
         steps = (_INCREMENTAL_STEPS if found else _STEPS) if rebuild else _STEPS[-1:]
         counter = iter(range(1, len(steps) + 1))
 
-        def step(stage: str) -> None:
+        def check_cancel() -> None:
             if cancel():
                 raise ScoreCancelled("re-scoring cancelled; the scores are unchanged")
+
+        def step(stage: str) -> None:
+            check_cancel()
             if progress is not None:
                 progress(ScoreProgress(stage, next(counter), len(steps)))
 
@@ -104,7 +110,8 @@ def rescore(
             scoped = found.pop("scoped_links")
             facts = found
         elif rebuild:
-            facts = build_features(db, model, step)
+            with scan_helper(db, model, check_cancel, allowed=own_transaction) as helper:
+                facts = build_features(db, model, step, helper)
         if rebuild:
             _write_state(db, "features", {"key": features_key, **facts, "marks": marks(db)})
             flag_sets: list[int] = facts["flag_sets"]

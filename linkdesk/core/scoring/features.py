@@ -14,7 +14,7 @@ import sqlite3
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
@@ -33,8 +33,12 @@ from linkdesk.core.scoring.matching import (
 )
 from linkdesk.core.scoring.model import SIGNALS, Model
 from linkdesk.core.scoring.network_keys import PATH_SQL
+from linkdesk.core.scoring.pagescan import SCAN_SQL, ScanParts, scan_rows
 from linkdesk.core.scoring.words import PLATFORM_DOMAINS
 from linkdesk.core.store.indexes import create_indexes, drop_indexes
+
+if TYPE_CHECKING:
+    from linkdesk.core.scoring.scanhelper import ScanHelper
 
 Step = Callable[[str], None]
 
@@ -88,8 +92,11 @@ def day_of(newest: str | None) -> datetime.date | None:
         return None
 
 
-def build_features(db: sqlite3.Connection, model: Model, step: Step) -> dict[str, Any]:
-    """Recompute `domain_scores` facts and `link_features`; return what the state records."""
+def build_features(
+    db: sqlite3.Connection, model: Model, step: Step, helper: ScanHelper | None = None
+) -> dict[str, Any]:
+    """Recompute `domain_scores` facts and `link_features`; return what the state records.
+    `helper`: a second process taking a share of the titles pass (scanhelper.py)."""
     newest = newest_date(db)
     day = day_of(newest)
     step("domains")
@@ -97,7 +104,7 @@ def build_features(db: sqlite3.Connection, model: Model, step: Step) -> dict[str
     step("anchors")
     _build_anchors(db, model)
     step("titles")
-    scan = _scan_pages(db, model)
+    scan = _scan_pages(db, model, helper=helper)
     step("networks")
     build_networks(db, model, scan.candidates)
     _store_text_marks(db, scan.marks, CANDIDATES)
@@ -439,9 +446,6 @@ class PageScan:
     candidates: np.ndarray  # link ids, sorted (none when scoped)
 
 
-_NO_KEY = 1 << 40  # outside any network key
-
-
 _DOMAIN_IDS_IN_MEMORY = 200_000
 """Up to this many referring domains, `_scan_pages` maps domains to ids in a dict."""
 
@@ -450,84 +454,62 @@ def _count(db: sqlite3.Connection, table: str) -> int:
     return int(db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
 
-def _scan_pages(db: sqlite3.Connection, model: Model, scoped: bool = False) -> PageScan:
+def _scan_pages(
+    db: sqlite3.Connection, model: Model, scoped: bool = False,
+    helper: ScanHelper | None = None,
+) -> PageScan:
     """Mark links whose title has a poison word, whose title or URL has a topic keyword, or
     whose page is a list of sites or looks generated for the linked site (`PageMarks`).
 
-    Only marked links get a row; most links have none. A million links go through this loop,
-    so it is kept tight: a page's links (read in a row, as imports store them) are judged
-    once. A full scan also keeps, in `network_keys`, which domains show each title and path,
-    and from them finds the links that may show a network title or path: counting only those
-    in `build_networks` spares it a sort of every link's title and path.
+    Only marked links get a row; most links have none. A million links go through this loop
+    (pagescan.scan_rows), so it is kept tight: a page's links (read in a row, as imports store
+    them) are judged once. A full scan also keeps, in `network_keys`, which domains show each
+    title and path, and from them finds the links that may show a network title or path:
+    counting only those in `build_networks` spares it a sort of every link's title and path.
+    With a `helper` (a full scan), a second process scans a share of the links.
     """
     judge = PageMarks(model)
-    marks = []
-    # An incremental re-score adds its own pairs (incremental.py). A full scan needs each
-    # link's domain id: from a dict when the project has few domains (cheapest), else from a
-    # join (a dict of a wide profile's million domains held ~130 MB at the score's peak).
+    parts = ScanParts()
+    if scoped:  # an incremental re-score adds its own pairs (incremental.py)
+        rows = db.execute(SCAN_SQL.format(key="NULL") + f" WHERE l.id IN {SCOPED_LINKS}")
+        scan_rows(db, rows, judge, parts, None)
+        return PageScan(parts.mark_list(), np.zeros(0, dtype=np.int64))
+    # Each link's domain id: from a dict when the project has few domains (cheapest), else
+    # from a join (a dict of a wide profile's million domains held ~130 MB at the score's
+    # peak). CROSS JOIN: links stay the outer loop, in table order (a page's links in a row).
     domain_id_of: Callable[[Any], int] = int
-    # CROSS JOIN: links stay the outer loop, in table order (a page's links in a row).
-    domain_column, join = "d.id", "CROSS JOIN domain_scores AS d ON d.domain = l.domain"
-    if scoped:
-        domain_column, join = "NULL", ""
-    elif _count(db, "domain_scores") <= _DOMAIN_IDS_IN_MEMORY:
+    query = SCAN_SQL.format(key="d.id") + " CROSS JOIN domain_scores AS d ON d.domain = l.domain"
+    if _count(db, "domain_scores") <= _DOMAIN_IDS_IN_MEMORY:
         domain_id_of = dict(db.execute("SELECT domain, id FROM domain_scores")).__getitem__
-        domain_column, join = "l.domain", ""
-    pairs = array("q")
-    ids, title_keys, path_keys, odd = array("q"), array("q"), array("q"), array("q")
-    page_keys = network_keys.page_keys
-    sites: dict[str, str] = {}  # target URL -> its site: a project has few target URLs
-    last_url = last_title = last_site = last_domain = None
-    found = 0
-    title_key = path_key = _NO_KEY
-    nul = False
-    for link_id, title, url, target, domain, domain_key in db.execute(
-        f"SELECT l.id, l.title, l.source_url, l.target_url, l.domain, {domain_column} "
-        f"FROM links AS l {join} {f'WHERE l.id IN {SCOPED_LINKS}' if scoped else ''}"
-    ):
-        site = sites.get(target)
-        if site is None:
-            if type(target) is not str:
-                damage.refuse(db, "target_url")
-            site = sites[target] = urls.registered_domain(target_host(target))
-        # The page's other links (to other pages of the same site) repeat its marks and keys.
-        if url != last_url or title != last_title or site != last_site or (
-            domain != last_domain
-        ):
-            last_url, last_title, last_site, last_domain = url, title, site, domain
-            if title is not None and type(title) is not str:
-                title = None  # a blob or number (an edited file) is no title
-            cut = url.find("/", 8)
-            path = url[cut:] if cut >= 0 else url[7:]  # as PATH_SQL, not lower-cased
-            found = judge(title, path if cut >= 0 else None, site)
-            if not scoped:
-                domain_id = domain_id_of(domain_key)
-                keys = page_keys(title, path)
-                title_key = _NO_KEY if keys[0] is None else keys[0]
-                path_key = _NO_KEY if keys[1] is None else keys[1]
-                for k in keys:
-                    if k is not None:
-                        pairs.append(k << 32 | domain_id)  # as network_keys reads them
-                nul = "\0" in url  # its path's key is not the one SQL would count
-        if found:
-            marks.append((link_id, found))
-        if not scoped:
-            ids.append(link_id)
-            title_keys.append(title_key)
-            path_keys.append(path_key)
-            if nul:
-                odd.append(link_id)
-    if scoped:
-        return PageScan(marks, np.zeros(0, dtype=np.int64))
-    kept = network_keys.store_all(db, pairs)
-    del pairs
+        query = SCAN_SQL.format(key="l.domain")
+    helped = None
+    if helper is not None:
+        for claimed in helper.chunks():
+            rows = db.execute(f"{query} WHERE l.id BETWEEN ? AND ?", claimed)
+            scan_rows(db, rows, judge, parts, domain_id_of)
+        helped = helper.result(db)
+        if helped is None:  # its domain ids are not these: every link is scanned here
+            parts = ScanParts()
+    if helped is None:
+        scan_rows(db, db.execute(query), judge, parts, domain_id_of)
+    else:  # the helper's part is the larger: this one is added to it
+        helped.extend(parts)
+        parts = helped
+    return _found_on_pages(db, model, parts)
+
+
+def _found_on_pages(db: sqlite3.Connection, model: Model, parts: ScanParts) -> PageScan:
+    """A full scan's `PageScan`, its network keys stored."""
+    kept = network_keys.store_all(db, parts.pairs)
+    parts.pairs = array("q")
     detection = model.detection
-    maybe = np.isin(np.frombuffer(title_keys, dtype=np.int64), network_keys.keys_on(
+    maybe = np.isin(np.frombuffer(parts.title_keys, dtype=np.int64), network_keys.keys_on(
         kept, int(detection["network_title_domains"])))
-    maybe |= np.isin(np.frombuffer(path_keys, dtype=np.int64), network_keys.keys_on(
+    maybe |= np.isin(np.frombuffer(parts.path_keys, dtype=np.int64), network_keys.keys_on(
         kept, int(detection["network_path_domains"])))
-    return PageScan(marks, np.union1d(np.frombuffer(ids, dtype=np.int64)[maybe],
-                                      np.frombuffer(odd, dtype=np.int64)))
+    return PageScan(parts.mark_list(), np.union1d(
+        np.frombuffer(parts.ids, dtype=np.int64)[maybe],
+        np.frombuffer(parts.odd, dtype=np.int64)))
 
 
 def _store_text_marks(db: sqlite3.Connection, marks: list[tuple[int, int]], links: str) -> None:
