@@ -18,6 +18,25 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from linkdesk.core.store import Project
 
+# pytest-qt waits 5 s by default: on CI's two shared cores a worker's table load or preview
+# took longer, and one flaky failure blocks everything. A wait returns as soon as its condition
+# holds, so a longer guard costs a passing test nothing. Explicit timeouts are left as given.
+QT_WAIT_GUARD_MS = 60_000
+
+
+def _longer_default_qt_waits() -> None:
+    try:
+        from pytestqt.qtbot import QtBot
+    except ImportError:  # pytest-qt absent: no Qt tests to guard
+        return
+    for name in ("waitUntil", "waitSignal", "waitSignals", "waitCallback"):
+        defaults = getattr(QtBot, name).__kwdefaults__
+        if defaults and defaults.get("timeout") == 5000:
+            defaults["timeout"] = QT_WAIT_GUARD_MS
+
+
+_longer_default_qt_waits()
+
 RunLinkdesk = Callable[..., subprocess.CompletedProcess[str]]
 
 
@@ -68,9 +87,10 @@ def run_linkdesk() -> RunLinkdesk:
            "PYTHONPATH": os.pathsep.join(filter(None, [repo, os.environ.get("PYTHONPATH")]))}
 
     def run(*args: object) -> subprocess.CompletedProcess[str]:
+        # The timeout guards against a hang only: a loaded two-core machine is slow.
         return subprocess.run(
             [*command, *map(str, args)],
-            capture_output=True, text=True, encoding="utf-8", env=env, timeout=120, check=False,
+            capture_output=True, text=True, encoding="utf-8", env=env, timeout=600, check=False,
         )
 
     return run

@@ -55,9 +55,10 @@ from linkdesk.core.store import Project
 from linkdesk.core.store.settings import Key
 
 # Short timeouts so that slow pages cost the suite a few seconds, yet long enough that a
-# busy machine does not time out a page that answers at once.
+# busy machine does not time out a page that answers at once (a 1 s read timeout was close
+# for ~60 pages, two of 7 MB, served and parsed at once on two loaded cores).
 FAST = CheckOptions(
-    connect_timeout=2.0, read_timeout=1.0, page_timeout=3.0, backoff=0.05, max_retry_after=5.0
+    connect_timeout=3.0, read_timeout=2.0, page_timeout=6.0, backoff=0.05, max_retry_after=5.0
 )
 LINK = f'<p>Read <a href="{TARGET}">Acme widgets</a> today.</p>'
 OTHER_TARGET = "https://acme-widgets.com/y"
@@ -65,7 +66,7 @@ MB = 1_000_000
 
 
 def _slow(handler: BaseHTTPRequestHandler, hit: int) -> None:
-    time.sleep(2.0)  # past the read timeout (however loaded the machine, never sooner)
+    time.sleep(4.0)  # past the read timeout (however loaded the machine, never sooner)
     send(handler, 200, LINK.encode())
 
 
@@ -75,7 +76,7 @@ def _trickle(handler: BaseHTTPRequestHandler, hit: int) -> None:
     handler.send_header("Content-Type", "text/html")
     handler.send_header("Content-Length", "100000")
     handler.end_headers()
-    for _ in range(40):
+    for _ in range(60):  # 12 s: past the page timeout
         handler.wfile.write(b"<p>x</p>")
         handler.wfile.flush()
         time.sleep(0.2)

@@ -21,6 +21,7 @@ from typing import Any
 
 import httpx
 import pytest
+from ownpeak import OWN_PEAK_KB
 from test_checker import FAST, LINK
 from test_checker_server import TARGET, make_project, page, page_server, send
 
@@ -73,7 +74,7 @@ def bomb() -> bytes:
 
 # Runs a check in a process whose address space is capped at what it has after its imports
 # plus 400 MB: decoding the bomb's 1 GiB at once cannot fit, a bounded decoder does.
-_CAPPED_CHECK = """
+_CAPPED_CHECK = OWN_PEAK_KB + """
 import json, re, resource, sys
 from linkdesk.core.checker import CheckOptions, check_links, latest_check
 from linkdesk.core.store import Project
@@ -84,10 +85,8 @@ path, transport = sys.argv[1], sys.argv[2]
 check_links(path, options=CheckOptions(transport=transport, page_timeout=60))
 with Project.open(path) as project:
     check = latest_check(project.db, 1).check
-# VmHWM, not ru_maxrss: Linux carries the forking process's peak (pytest's, growing as the
-# suite runs) into the exec'd child's ru_maxrss; VmHWM is this program's own.
-peak = int(re.search(r"VmHWM:\\s+(\\d+) kB", open("/proc/self/status").read())[1])
-print(json.dumps([check.status, check.detail, check.anchor, peak]))
+# VmHWM, not ru_maxrss (ownpeak.py).
+print(json.dumps([check.status, check.detail, check.anchor, own_peak_kb()]))
 """
 
 

@@ -210,7 +210,9 @@ def test_dns_failures_end_to_end(
             ("http://hangs.example/page", TARGET),
             (server.url("/live"), TARGET),
         ])
-        options = CheckOptions(connect_timeout=0.5, read_timeout=1.0, page_timeout=2.0,
+        # The hanging lookup costs the connect timeout; the live page must never miss its
+        # timeouts on a loaded machine (0.5 s to connect was short for a busy CI).
+        options = CheckOptions(connect_timeout=2.0, read_timeout=3.0, page_timeout=5.0,
                                transport=transport)
         summary = check_links(path, options=options)  # returns while the lookup still hangs
     assert summary.by_status[DNS_ERROR] == 1, summary  # unresolvable.example

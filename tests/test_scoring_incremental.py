@@ -27,6 +27,7 @@ from exportgen import (
     write_semrush,
 )
 
+from linkdesk.commands.scoring import summary_text
 from linkdesk.core.importers.pipeline import ImportOptions, import_file
 from linkdesk.core.scoring import incremental, network_keys, rescore, set_overrides, set_terms
 from linkdesk.core.scoring.engine import forget_signals, read_state
@@ -402,3 +403,84 @@ def test_lost_or_damaged_network_keys_mean_a_full_rescore(tmp_path: Path, damage
         assert rescore(project.db).rescored_links is None
         assert network_keys.kept_pairs(project.db) is not None
     _assert_same_as_full(path, tmp_path, damage)
+
+
+def _month_two(records: list[LinkRecord], seed: int) -> list[LinkRecord]:
+    """The next export of the same vendor, as a user trial imported it: every link reported
+    again (a few with other metrics or rel), about 3% no longer reported, and a burst of new
+    spam domains (one link each) worth about 3.5% of the links."""
+    rng = random.Random(seed)
+    kept = [record for record in records if rng.random() > 0.03]
+    kept = [dataclasses.replace(record, nofollow=not record.nofollow)
+            if rng.random() < 0.01 else record for record in kept]
+    burst = []
+    for number, record in enumerate(make_profile(len(records) * 35 // 1000, site=SITE,
+                                                 seed=seed, single_share=0.9)):
+        host = record.source_url.split("/")[2]
+        if host.replace(".", "").isdigit() or host.startswith("["):
+            continue  # an IP host: a name cannot be put in front of it
+        burst.append(dataclasses.replace(record, is_spam=True, source_url=record.source_url
+                                         .replace(host, f"burst{number}-spam.top", 1)))
+    return kept + burst
+
+
+def _a_month_earlier(records: list[LinkRecord]) -> list[LinkRecord]:
+    shift = datetime.timedelta(days=31)
+    return [dataclasses.replace(
+        record, first_seen=record.first_seen and record.first_seen - shift,
+        last_seen=record.last_seen and record.last_seen - shift,
+        lost=record.lost and record.lost - shift) for record in records]
+
+
+def test_a_month_two_export_of_the_same_vendors_rescores_in_full_and_says_why(
+    tmp_path: Path,
+) -> None:
+    """A user trial: month 2 of the same vendors, imported into a scored project, re-scored
+    every link and said only 'signals recomputed'. Right: the exports report every link
+    again and a month later, and every link's age counts to the data's latest date. The
+    summary now says so, and the scores are those of a full re-score."""
+    records = _records(2_500, seed=12)
+    month_one = _a_month_earlier(records)
+    path = _scored_project(tmp_path, month_one)
+    _import(path, tmp_path, "semrush", month_one, "month1-semrush")
+    with Project.open(path) as project:
+        rescore(project.db)
+    month_two = _month_two(records, seed=13)
+    for vendor in ("ahrefs", "semrush"):
+        _import(path, tmp_path, vendor, month_two, f"month2-{vendor}")
+    with Project.open(path) as project:
+        summary = rescore(project.db)
+    assert summary.rescored_links is None
+    assert summary.full_because == (
+        "the data's latest date moved from 2026-10-20 to 2026-11-20 (every link's age counts "
+        "to it), and the new data touched 100% of the links (a full re-score is as quick "
+        "above 20%)")
+    assert summary_text(summary).endswith(f"(signals recomputed for every link: "
+                                          f"{summary.full_because})")
+    _assert_same_as_full(path, tmp_path, "month two")
+
+
+def test_a_month_two_shape_on_the_same_day_rescores_incrementally_as_a_full_one(
+    tmp_path: Path, any_share: list[int]
+) -> None:
+    """The same shape (every link reported again, 3% dropped, a burst of spam domains)
+    without the day moving takes the incremental way at any share, with a full re-score's
+    results: every link is in its scope, so nothing may be left out of it."""
+    records = _records(2_500, seed=14)
+    path = _scored_project(tmp_path, records)
+    month_two = _month_two(records, seed=15)
+    _import(path, tmp_path, "ahrefs", month_two, "again-ahrefs")
+    _import(path, tmp_path, "majestic", month_two, "again-majestic")
+    with Project.open(path) as project:
+        summary = rescore(project.db)
+    assert summary.rescored_links is not None and not summary.full_because
+    _assert_same_as_full(path, tmp_path, "same day")
+
+
+def test_a_settings_change_says_why_every_link_was_rescored(tmp_path: Path) -> None:
+    path = _scored_project(tmp_path, _records(800, seed=16))
+    with Project.open(path) as project:
+        with transaction(project.db):
+            set_terms(project.db, money=["widgets", "cheap widgets"])
+        summary = rescore(project.db)
+    assert summary.full_because.startswith("the terms or detection settings changed")

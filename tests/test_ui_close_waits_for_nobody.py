@@ -22,7 +22,9 @@ from linkdesk.ui.history import worker as history_worker
 from linkdesk.ui.main_window import MainWindow
 from linkdesk.ui.workers import job, summary
 
-BLOCKED = 10.0  # seconds a held worker waits before the test gives up
+# A guard only: each wait ends as soon as its event is set (10 s was short on a
+# loaded two-core CI). Seconds a held worker waits before the test gives up.
+BLOCKED = 60.0
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +89,7 @@ def test_opening_another_project_does_not_wait_for_the_old_ones_readers(
         assert window.workspace.history.history is None or not (
             window.workspace.history.history.points)  # nothing of the old project
     window.workspace.show_tab("dashboard")  # the new project's readers still work
-    qtbot.waitUntil(lambda: not window.workspace.dashboard.busy(), timeout=10_000)
+    qtbot.waitUntil(lambda: not window.workspace.dashboard.busy(), timeout=60_000)
 
 
 def test_closing_the_window_does_not_wait_for_a_reader_and_it_ends_after(

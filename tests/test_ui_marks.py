@@ -269,7 +269,7 @@ def test_a_big_mark_is_written_undone_and_redone_on_a_worker(
     monkeypatch.setattr(marking, "revert_change", watched(marking.revert_change))
 
     def written() -> None:
-        qtbot.waitUntil(lambda: not window.marking.writing, timeout=10_000)
+        qtbot.waitUntil(lambda: not window.marking.writing, timeout=60_000)
 
     dialog = _mark_dialog(window, "domains", [0, 2], MarkKind.DISAVOW)
     dialog.accept()
@@ -306,7 +306,7 @@ def test_a_big_projects_disavow_file_is_planned_on_a_worker(
     _mark_dialog(window, "domains", [0, 1], MarkKind.DISAVOW).accept()
     assert window.marking.export_disavow_file(tmp_path / "disavow.txt") is None  # not yet
     qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(DisavowExportDialog)),
-                    timeout=10_000)
+                    timeout=60_000)
     export = shown_dialog(window, DisavowExportDialog)
     assert export.plan.domains == 2
     assert threads == [False]

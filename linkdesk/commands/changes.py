@@ -16,6 +16,7 @@ from typing import Any, TextIO
 
 from linkdesk.commands import EXIT_OK, EXIT_USAGE
 from linkdesk.commands.opening import ensure_scores, open_to_change, open_to_read
+from linkdesk.commands.progress_line import ProgressLine
 from linkdesk.core.text import clip, inert
 from linkdesk.core.timeline import (
     BadPoint,
@@ -76,15 +77,24 @@ def run_changes(options: argparse.Namespace) -> int:
         except BadPoint as error:
             print(f"linkdesk changes: {error}", file=sys.stderr)
             return EXIT_USAGE
-        if until.kind == "now":  # band and risk moves compare with the scores as they are now
-            ensure_scores(project, options.command)
-        changes = compute_changes(db, since, until)
+        # A big project takes seconds (each call computes the changes afresh: the window's
+        # cache lives in its own connection, not in the project): say what runs meanwhile.
+        with ProgressLine("linkdesk changes") as line:
+            if until.kind == "now":  # band and risk moves compare with today's scores
+                ensure_scores(project, options.command, progress=lambda p: line.step(
+                    f"scoring the project first ({p.stage}, step {p.step} of {p.steps})"))
+            line.step(f"comparing {since.label} with {until.label}")
+            changes = compute_changes(db, since, until)
+            if not options.json:
+                line.step("listing the changes")
+                limit = TEXT_LIMIT if options.limit is None else options.limit
+                # As the window's summary says them.
+                text = changes_text(changes, limit, changes.todays_bands())
+        # Written once the line is cleared: on a terminal both share the screen.
         if options.json:
             write_json(changes.json_head(), changes.json_lists(options.limit), sys.stdout)
         else:
-            limit = TEXT_LIMIT if options.limit is None else options.limit
-            # As the window's summary says them.
-            print(changes_text(changes, limit, changes.todays_bands()))
+            print(text)
     return EXIT_OK
 
 

@@ -23,7 +23,6 @@ from linkdesk.core.timeline.dates import (
     FROM_MTIME,
     BadDate,
     parse_export_day,
-    source_words,
 )
 from linkdesk.core.words import counted, plural
 
@@ -197,8 +196,7 @@ def result_text(result: ImportResult) -> str:
         )
     ]
     if result.as_of:
-        lines.append(f"  export dated {result.as_of} "
-                     f"({source_words(result.as_of_source, '--as-of')})")
+        lines.append(f"  export dated {result.as_of} ({result.day_words('--as-of')})")
     for skipped in result.skipped[:10]:
         lines.append(f"  skipped line {skipped.line}: {skipped.reason}")
     if result.rows_skipped > 10:

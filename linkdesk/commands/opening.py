@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from linkdesk.core.scoring import rescore, scores_current
+from linkdesk.core.scoring.engine import ProgressCallback
 from linkdesk.core.store import Project
 
 
@@ -23,8 +24,10 @@ def open_to_change(path: str | Path, *, create: bool = False) -> Project:
     return Project.open(path, create=create, write=True)
 
 
-def ensure_scores(project: Project, command: str) -> None:
-    """Re-score stale scores so the figures describe the data as it is.
+def ensure_scores(project: Project, command: str,
+                  progress: ProgressCallback | None = None) -> None:
+    """Re-score stale scores so the figures describe the data as it is (`progress`: as
+    `rescore` reports it).
 
     A read-only project cannot be re-scored: its figures use the scores it was saved with,
     and the command says so on stderr.
@@ -35,4 +38,4 @@ def ensure_scores(project: Project, command: str) -> None:
         print(f"linkdesk {command}: {project.path} is read-only and its scores are out of "
               "date: the figures use the scores it was last saved with", file=sys.stderr)
         return
-    rescore(project.db)
+    rescore(project.db, progress=progress)

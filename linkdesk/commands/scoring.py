@@ -186,6 +186,8 @@ def run_score(options: argparse.Namespace) -> int:
 def summary_text(summary: ScoreSummary) -> str:
     """One line saying what a re-score did."""
     how = "signals recomputed" if summary.recomputed_signals else "signals reused"
+    if summary.full_because:  # a full re-score where an incremental one was hoped for
+        how = f"signals recomputed for every link: {summary.full_because}"
     if summary.rescored_links is not None:
         how = f"only the {summary.rescored_links:,} links the new data touched recomputed"
     return (

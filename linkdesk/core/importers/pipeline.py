@@ -55,7 +55,7 @@ from linkdesk.core.importers.rows import RowStream, SkippedRow, cyclic_gc_paused
 from linkdesk.core.importers.staging import LinkStager, NoTargetColumn
 from linkdesk.core.store import Project, health, merge
 from linkdesk.core.store.settings import remember_site, site_root
-from linkdesk.core.timeline.dates import record_as_of
+from linkdesk.core.timeline.dates import RecordedDay, day_words, record_as_of
 from linkdesk.core.words import counted
 
 MAX_STORED_SKIPS = 10_000
@@ -102,11 +102,19 @@ class ImportResult:
     links_merged: int = 0
     as_of: str = ""  # the day the export describes, YYYY-MM-DD
     as_of_source: str = ""  # where that day came from: user, file, mtime, run
+    future_dates: RecordedDay | None = None  # rows dated in the future, passed over for it
     import_id: int | None = None  # its row in imports (None: nothing imported)
     duplicate_of: str | None = None  # when the file had been imported before: when
     passed_over: str | None = None  # why a CSV inside a ZIP was not imported
     skipped: list[SkippedRow] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # what the user should know, in words
+
+    def day_words(self, how: str = "given") -> str:
+        """Where the import's day came from, in words, with the rows dated in the future
+        passed over for it; `how`: how a user gives a day."""
+        future = self.future_dates or RecordedDay(self.as_of, self.as_of_source)
+        return day_words(self.as_of_source, how, future.future_rows, future.future_latest,
+                         future.tomorrow)
 
     def seen_by_google(self) -> tuple[int, str]:
         """What a Search Console import added, as (count, noun): its linking pages, or for
@@ -436,9 +444,9 @@ class _Job:
             "INSERT INTO skipped_rows VALUES (?, ?, ?)",
             ((import_id, row.line, row.reason) for row in stream.skipped[:MAX_STORED_SKIPS]),
         )
-        result.as_of, result.as_of_source = record_as_of(
-            self.db, import_id, member.path, self.options.as_of
-        )
+        recorded = record_as_of(self.db, import_id, member.path, self.options.as_of)
+        result.as_of, result.as_of_source = recorded.day, recorded.source
+        result.future_dates = recorded
         self.db.execute(
             "UPDATE imports SET rows_read = ?, rows_imported = ?, rows_skipped = ?, "
             "links_added = ?, links_merged = ? WHERE id = ?",

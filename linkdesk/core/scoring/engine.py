@@ -56,6 +56,7 @@ class ScoreSummary:
     recomputed_signals: bool  # False: only weights/thresholds changed, signals were reused
     seconds: float
     rescored_links: int | None = None  # incremental: the links recomputed (None: all)
+    full_because: str = ""  # why every link's signals were recomputed, in words ('': first)
 
 
 ProgressCallback = Callable[[ScoreProgress], None]
@@ -87,11 +88,14 @@ def rescore(
         rebuild = previous.get("key") != features_key
         if rebuild:
             damage.check_indexed(db)
-        found = None
-        if rebuild and previous.get("key", {}).get("model") == features_key["model"] and (
-            previous["key"].get("platforms") == features_key.get("platforms")
-        ):
-            found = update_features(db, model, previous)  # None: a full re-score is needed
+        found: dict[str, Any] | None = None
+        because = _full_because(previous.get("key"), features_key) if rebuild else ""
+        if rebuild and previous.get("key") and not because:
+            updated = update_features(db, model, previous)  # words: a full re-score is needed
+            if isinstance(updated, str):
+                because = updated
+            else:
+                found = updated
         steps = (_INCREMENTAL_STEPS if found else _STEPS) if rebuild else _STEPS[-1:]
         counter = iter(range(1, len(steps) + 1))
 
@@ -133,7 +137,20 @@ def rescore(
         links = db.execute("SELECT count(*) FROM link_scores").fetchone()[0]
         domains = db.execute("SELECT count(*) FROM domain_scores").fetchone()[0]
     return ScoreSummary(links, domains, rebuild, time.perf_counter() - start,
-                        scoped if partial else None)
+                        scoped if partial else None,
+                        because if found is None else "")
+
+
+def _full_because(before: dict[str, Any] | None, now: dict[str, Any]) -> str:
+    """Why the signals stored under key `before` cannot be updated to `now` incrementally,
+    in words ('' when they can, or when nothing was stored: a first score needs no reason)."""
+    if not before:
+        return ""
+    if before.get("model") != now["model"]:
+        return "the terms or detection settings changed (or a new LinkDesk scores differently)"
+    if before.get("platforms") != now.get("platforms"):
+        return "the list of large platforms changed"
+    return ""
 
 
 def scores_current(db: sqlite3.Connection) -> bool:

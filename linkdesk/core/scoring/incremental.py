@@ -77,13 +77,13 @@ class Plan:
 
 def update_features(
     db: sqlite3.Connection, model: Model, previous: dict[str, Any]
-) -> dict[str, Any] | None:
+) -> dict[str, Any] | str:
     """Recompute the signal values of what changed since `previous` (the stored features
-    state); return the new state's facts, or None when a full re-score is needed."""
+    state); return the new state's facts, or why a full re-score is needed, in words."""
     plan = plan_scope(db, model, previous)
-    if plan is None:
+    if isinstance(plan, str):
         drop_temp_tables(db)
-        return None
+        return plan
     flag_sets = sorted(set(previous["flag_sets"]) | set(build_scoped_features(db, model,
                                                                             plan.day)))
     network_keys.add_touched(db, plan.kept, plan.pairs)
@@ -92,31 +92,38 @@ def update_features(
             "scoped_links": plan.links}
 
 
-def plan_scope(db: sqlite3.Connection, model: Model, previous: dict[str, Any]) -> Plan | None:
-    """Find what an incremental re-score must recompute (see the module's docstring)."""
+def plan_scope(
+    db: sqlite3.Connection, model: Model, previous: dict[str, Any]
+) -> Plan | str:
+    """Find what an incremental re-score must recompute (see the module's docstring), or
+    say why it cannot (the reason a full re-score gives the user, in words)."""
     mark = previous.get("marks")
     if not mark or "flag_sets" not in previous or not previous.get("network_keys"):
-        return None  # scored before incremental re-scoring (or network_keys) existed
+        return "the scores were made by an older LinkDesk"
     kept_pairs = network_keys.kept_pairs(db)
     if kept_pairs is None:
-        return None
+        return "the stored network titles and paths are missing or damaged"
     kept = db.execute("SELECT count(*) FROM imports WHERE id <= ?",
                       (mark["last_import"],)).fetchone()[0]
     if kept != mark["imports"]:
-        return None  # an import was removed
+        return "an import was removed"
     _collect_touched(db, mark)
     total = db.execute("SELECT count(*) FROM links").fetchone()[0]
     changed_bits = _network_bits_of_merged(db, mark)
     gone = _drop_vanished(db, mark, total)
     if gone is None:
-        return None
+        return "some links had no stored scores"
     vanished, vanished_bits = gone
     newest = _newest(db, previous)
     day = day_of(newest)
+    touched = _touched_words(_scope_links(db), total)
     if (day.isoformat() if day else None) != previous.get("as_of"):
-        return None  # every link's age and staleness moved
-    if _scope_links(db) > FULL_SHARE * total:
-        return None
+        # Every link's age and staleness count to that day: all of them moved.
+        return _and((f"the data's latest date moved from {previous.get('as_of') or 'none'} "
+                     f"to {day.isoformat() if day else 'none'} (every link's age counts to "
+                     "it)"), touched)
+    if touched:
+        return touched
     for table in (SCOPE_LINKS, ROLL_UP):
         db.execute(f"DROP TABLE IF EXISTS {table}")
     db.execute(f"CREATE TEMP TABLE {SCOPE_LINKS.split('.')[1]} (id INTEGER PRIMARY KEY)")
@@ -127,7 +134,8 @@ def plan_scope(db: sqlite3.Connection, model: Model, previous: dict[str, Any]) -
     changed = _changed_anchors(db, vanished)
     texts = {text for _, *pair in changed for text in pair if text is not None}
     if len(texts) > _MAX_CHANGED_TEXTS:
-        return None
+        return (f"{len(texts):,} anchor texts changed (more than {_MAX_CHANGED_TEXTS:,}: "
+                "their numbering is made afresh)")
     db.execute(f"DROP TABLE IF EXISTS {ANCHOR_CANDIDATES}")
     db.execute(f"CREATE TEMP TABLE {ANCHOR_CANDIDATES.split('.')[1]} (value TEXT PRIMARY KEY) "
                f"WITHOUT ROWID")
@@ -136,10 +144,22 @@ def plan_scope(db: sqlite3.Connection, model: Model, previous: dict[str, Any]) -
                                         changed_bits | vanished_bits, kept_pairs)
     scoped = db.execute(f"SELECT count(*) FROM {SCOPE_LINKS}").fetchone()[0]
     if scoped > FULL_SHARE * total:
-        return None
+        return _touched_words(scoped, total)  # with the links its network titles reach
     if not _append_anchor_texts(db, mark, changed, texts):
-        return None
+        return "a changed anchor text is now first met elsewhere (their numbering is made afresh)"
     return Plan(day, newest, networks, pairs, scoped, kept_pairs)
+
+
+def _touched_words(scoped: int, total: int) -> str:
+    """The share of the links the new data touched, in words, when over FULL_SHARE ('')."""
+    if scoped <= FULL_SHARE * total:
+        return ""
+    return (f"the new data touched {scoped / total:.0%} of the links (a full re-score is as "
+            f"quick above {FULL_SHARE:.0%})")
+
+
+def _and(first: str, second: str) -> str:
+    return f"{first}, and {second}" if second else first
 
 
 def _newest(db: sqlite3.Connection, previous: dict[str, Any]) -> str | None:

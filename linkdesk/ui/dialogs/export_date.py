@@ -32,7 +32,8 @@ from linkdesk.core.timeline.dates import modification_day
 from linkdesk.ui.dialogs.buttons import accept_buttons
 
 FROM_FILE_TEXT = "The date found in each file"
-FROM_FILE_NOTE = ("the latest last-seen, lost or crawl date among its rows; for a file "
+FROM_FILE_NOTE = ("the latest last-seen, lost or crawl date among its rows (dates in the "
+                  "future are passed over, and the summary says how many); for a file "
                   "without dates, the day it was saved")
 
 

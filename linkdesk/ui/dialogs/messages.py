@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from linkdesk.core.importers.pipeline import ImportResult
 from linkdesk.core.importers.reader import MEMBER_MARK
-from linkdesk.core.timeline.dates import FROM_MTIME, FROM_RUN, source_words
+from linkdesk.core.timeline.dates import FROM_MTIME, FROM_RUN
 from linkdesk.ui.format import counted, ui_locale
 from linkdesk.ui.workers.importer import ImportOutcome
 
@@ -143,10 +143,13 @@ def import_report(outcome: ImportOutcome, locale: QLocale | None = None) -> str:
     lines.extend(f"{name}: not imported: {message.removeprefix(name + ': ')}"
                  for name, message in outcome.failures)
     # Files without dates: the day they got, and why (each day is an export of its own).
-    lines.extend(f"{r.file}: dated {r.as_of} by {source_words(r.as_of_source)}"
-                 for r in outcome.results if r.as_of_source == FROM_RUN)
-    lines.extend(f"{r.file}: dated {r.as_of} by {source_words(r.as_of_source)} (its rows hold "
-                 "no dates)" for r in outcome.results if r.as_of_source == FROM_MTIME)
+    # And files with rows dated in the future: those were not used for the day.
+    for r in outcome.results:
+        future = r.future_dates is not None and r.future_dates.future_rows > 0
+        if future or r.as_of_source in (FROM_RUN, FROM_MTIME):
+            undated = r.as_of_source == FROM_MTIME and not future
+            lines.append(f"{r.file}: dated {r.as_of} by {r.day_words()}"
+                         + (" (its rows hold no dates)" if undated else ""))
     return "\n".join(lines)
 
 
