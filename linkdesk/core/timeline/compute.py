@@ -282,33 +282,36 @@ def link_changes(db: sqlite3.Connection, a: Point, b: Point) -> tuple[LinkChange
     lost = np.nonzero(state_a.up & ~state_b.up)[0]
     reason = np.where(state_b.gone[lost], GONE_LIVE,
                       np.where(state_b.vendor_lost[lost], VENDOR_LOST, NOT_REPORTED))
-    told: dict[int, list[Change]] = {}
+    first: dict[int, Change] = {}
+    later: list[Change] = []
     both_up = state_a.up & state_b.up
     for vendor in sorted(compared):
         for change in vendor_differences(blocks_a[vendor], blocks_b[vendor], both_up):
-            told.setdefault(change[0], []).append(change)
-    changed, also = merge_vendor_changes(told)
+            if first.setdefault(change[0], change) is not change:
+                later.append(change)
+    changed, also = merge_vendor_changes(first, later)
     return (LinkChanges(new, lost, reason, changed, list(digests.values()), also),
             state_a, state_b)
 
 
-def merge_vendor_changes(told: dict[int, list[Change]]) -> tuple[list[Change], list[Change]]:
-    """One changed link per link id, from what each vendor (in name order) tells of it: what
-    any vendor tells, with the first vendor's observations; and, apart, each later vendor's
-    observations for what the earlier ones do not tell. Keeping only the first vendor's
-    report hid a link turned nofollow in Semrush behind an anchor Ahrefs saw change."""
-    changed: list[Change] = []
+def merge_vendor_changes(first: dict[int, Change], later: list[Change]
+                         ) -> tuple[list[Change], list[Change]]:
+    """One changed link per link id from the first vendor's report (by vendor name) of each
+    and later vendors' reports (in vendor order): what any vendor tells, with the first
+    vendor's observations; and, apart, each later vendor's observations for what the earlier
+    ones do not tell. Keeping only the first report hid a link turned nofollow in Semrush
+    behind an anchor Ahrefs saw change."""
+    told = {link_id: set(first[link_id][1].split(",")) for link_id, _, _, _ in later}
     also: list[Change] = []
-    for link_id in sorted(told):
-        first, *later = told[link_id]
-        names = set(first[1].split(","))
-        for _, what, obs_a, obs_b in later:
-            extra = [name for name in what.split(",") if name not in names]
-            if extra:
-                also.append((link_id, ",".join(extra), obs_a, obs_b))
-                names.update(extra)
-        changed.append((link_id, ",".join(n for n in ATTRIBUTES if n in names), *first[2:]))
-    return changed, also
+    for link_id, what, obs_a, obs_b in later:
+        extra = [name for name in what.split(",") if name not in told[link_id]]
+        if extra:
+            also.append((link_id, ",".join(extra), obs_a, obs_b))
+            told[link_id].update(extra)
+    for link_id, names in told.items():
+        _, _, obs_a, obs_b = first[link_id]
+        first[link_id] = (link_id, ",".join(n for n in ATTRIBUTES if n in names), obs_a, obs_b)
+    return sorted(first.values()), also
 
 
 def write_link_changes(db: sqlite3.Connection, changes: LinkChanges) -> None:
