@@ -109,13 +109,29 @@ class Changes:
         observations said, read a batch of rows at a time."""
         unsaid = (None,) * len(_SHOWN)
         while batch := rows.fetchmany(_BATCH):
+            also = self._told_also([row[0] for row in batch if row[4] == "changed"])
             ids = {int(obs) for row in batch for obs in row[8:10] if obs is not None}
+            ids.update(int(obs) for pairs in also.values() for _, *pair in pairs
+                       for obs in pair if obs is not None)
             said = {row[0]: row[1:] for row in self.db.execute(
                 f"SELECT id, {', '.join(_SHOWN)} FROM observation_fields "
                 f"WHERE id IN ({', '.join(map(str, sorted(ids)))})")} if ids else {}
             for row in batch:
                 yield _link_change((*row[:8], *said.get(row[8], unsaid),
-                                    *said.get(row[9], unsaid)))
+                                    *said.get(row[9], unsaid)),
+                                   [(what, said.get(a, unsaid), said.get(b, unsaid))
+                                    for what, a, b in also.get(row[0], [])])
+
+    def _told_also(self, link_ids: list[int]) -> dict[int, list[tuple[str, Any, Any]]]:
+        """What later vendors tell of these changed links (compute.merge_vendor_changes):
+        link id -> [(what, observation at the start, at the end)]."""
+        also: dict[int, list[tuple[str, Any, Any]]] = {}
+        if link_ids:
+            for link_id, what, obs_a, obs_b in self.db.execute(
+                    "SELECT link_id, what, obs_a, obs_b FROM tl_changed_also WHERE link_id IN "
+                    f"({', '.join(map(str, link_ids))}) ORDER BY rowid"):
+                also.setdefault(link_id, []).append((what, obs_a, obs_b))
+        return also
 
     def domains(self, kind: str | None = None, limit: int | None = None) -> list[DomainChange]:
         """The domain changes (of one kind, or all), by kind, worst first, then name."""
@@ -203,11 +219,19 @@ def _says(values: tuple[Any, ...]) -> dict[str, Any]:
             "redirect": _flag(redirect), "image": _flag(image), "sitewide": _flag(sitewide)}
 
 
-def _link_change(row: tuple[Any, ...]) -> LinkChange:
+def _link_change(row: tuple[Any, ...],
+                 also: list[tuple[str, tuple[Any, ...], tuple[Any, ...]]]) -> LinkChange:
+    """A LinkChange from its row and what its observations said; `also`: what later vendors
+    told (what, their observations' values at the start and at the end), each read for the
+    attributes it tells (the row's observations say the others)."""
     link_id, url, target, domain, kind, reason, what, previous_target = row[:8]
     count = len(_SHOWN)
     before, after = _says(row[8:8 + count]), _says(row[8 + count:8 + 2 * count])
     before["target"], after["target"] = previous_target, target
+    for names, said_a, said_b in also:
+        before_also, after_also = _says(said_a), _says(said_b)
+        for name in names.split(","):
+            before[name], after[name] = before_also[name], after_also[name]
     fields = {name: (before[name], after[name]) for name in (what or "").split(",") if name}
     return LinkChange(link_id, url, target, domain, kind, reason, fields)
 

@@ -2,6 +2,8 @@
 
     temp.tl_changes  the link changes: (link_id, kind, reason, what, previous_link_id,
                      obs_a, obs_b: the observations a change was read from)
+    temp.tl_changed_also  what later vendors tell of a changed link that the first does not:
+                     (link_id, what, obs_a, obs_b)
     temp.tl_domains  the domain changes: (domain, kind, reason, what, band and risk before
                      and after)
 
@@ -56,6 +58,7 @@ GONE_CHECK_SQL = (f"(c.status IN ('{MISSING}', '{REDIRECTED}') OR "
 
 ATTRIBUTES = ("anchor", "rel", "redirect", "image", "sitewide")
 _CHUNK = 20_000  # link ids per statement (one JSON parameter)
+Change = tuple[int, str, int, int]  # a changed link: (link id, what, observation at a, at b)
 
 
 @dataclass
@@ -210,8 +213,11 @@ class LinkChanges:
     new: np.ndarray
     lost: np.ndarray
     lost_reason: np.ndarray  # NOT_REPORTED, VENDOR_LOST or GONE_LIVE per lost link
-    changed: list[tuple[int, str, int, int]]  # (link id, what, observation at a, at b)
+    changed: list[Change]  # (link id, what, observation at a, at b)
     digests: list[Digest]  # the snapshots' digests read (store_digests keeps new ones)
+    # What a later vendor (by name) tells that the earlier ones do not, as `changed`: Ahrefs
+    # says the anchor changed, Semrush that the link turned nofollow.
+    also: list[Change] = field(default_factory=list)
 
 
 def vendor_differences(before: Block, after: Block, up: np.ndarray
@@ -276,13 +282,36 @@ def link_changes(db: sqlite3.Connection, a: Point, b: Point) -> tuple[LinkChange
     lost = np.nonzero(state_a.up & ~state_b.up)[0]
     reason = np.where(state_b.gone[lost], GONE_LIVE,
                       np.where(state_b.vendor_lost[lost], VENDOR_LOST, NOT_REPORTED))
-    changed: dict[int, tuple[int, str, int, int]] = {}
+    first: dict[int, Change] = {}
+    later: list[Change] = []
     both_up = state_a.up & state_b.up
     for vendor in sorted(compared):
         for change in vendor_differences(blocks_a[vendor], blocks_b[vendor], both_up):
-            changed.setdefault(change[0], change)  # the first vendor (by name) that tells
-    return (LinkChanges(new, lost, reason, sorted(changed.values()), list(digests.values())),
+            if first.setdefault(change[0], change) is not change:
+                later.append(change)
+    changed, also = merge_vendor_changes(first, later)
+    return (LinkChanges(new, lost, reason, changed, list(digests.values()), also),
             state_a, state_b)
+
+
+def merge_vendor_changes(first: dict[int, Change], later: list[Change]
+                         ) -> tuple[list[Change], list[Change]]:
+    """One changed link per link id from the first vendor's report (by vendor name) of each
+    and later vendors' reports (in vendor order): what any vendor tells, with the first
+    vendor's observations; and, apart, each later vendor's observations for what the earlier
+    ones do not tell. Keeping only the first report hid a link turned nofollow in Semrush
+    behind an anchor Ahrefs saw change."""
+    told = {link_id: set(first[link_id][1].split(",")) for link_id, _, _, _ in later}
+    also: list[Change] = []
+    for link_id, what, obs_a, obs_b in later:
+        extra = [name for name in what.split(",") if name not in told[link_id]]
+        if extra:
+            also.append((link_id, ",".join(extra), obs_a, obs_b))
+            told[link_id].update(extra)
+    for link_id, names in told.items():
+        _, _, obs_a, obs_b = first[link_id]
+        first[link_id] = (link_id, ",".join(n for n in ATTRIBUTES if n in names), obs_a, obs_b)
+    return sorted(first.values()), also
 
 
 def write_link_changes(db: sqlite3.Connection, changes: LinkChanges) -> None:
@@ -300,6 +329,11 @@ def write_link_changes(db: sqlite3.Connection, changes: LinkChanges) -> None:
                    (reason, json.dumps(changes.lost[changes.lost_reason == code].tolist())))
     db.executemany("INSERT INTO tl_changes (link_id, kind, what, obs_a, obs_b) "
                    "VALUES (?, 'changed', ?, ?, ?)", changes.changed)
+    db.execute("DROP TABLE IF EXISTS temp.tl_changed_also")
+    db.execute("CREATE TEMP TABLE tl_changed_also (link_id INTEGER NOT NULL, what TEXT NOT NULL, "
+               "obs_a INTEGER, obs_b INTEGER)")
+    db.executemany("INSERT INTO tl_changed_also VALUES (?, ?, ?, ?)", changes.also)
+    db.execute("CREATE INDEX temp.tl_changed_also_link ON tl_changed_also(link_id)")
     _pair_target_changes(db)
     db.execute("CREATE INDEX temp.tl_changes_kind ON tl_changes(kind, link_id)")
 
