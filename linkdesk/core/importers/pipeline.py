@@ -56,6 +56,7 @@ from linkdesk.core.importers.staging import LinkStager, NoTargetColumn
 from linkdesk.core.store import Project, health, merge
 from linkdesk.core.store.settings import remember_site, site_root
 from linkdesk.core.timeline.dates import record_as_of
+from linkdesk.core.timeline.status import settle_link_status
 from linkdesk.core.words import counted
 
 MAX_STORED_SKIPS = 10_000
@@ -285,6 +286,7 @@ class ImportBatch:
             return
         try:
             merge.rebuild_referring_domains(self.db)
+            settle_link_status(self.db)  # a newer export may no longer list older links
             self.db.execute("COMMIT")
         except BaseException:
             self.rollback()

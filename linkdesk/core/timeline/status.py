@@ -1,0 +1,83 @@
+"""Whether each link is still there now: the one definition every view uses.
+
+A link's status (docs/changes.md, "A link's status at a point") is what `linkdesk changes`
+computes for its end point, now:
+
+    LIVE          some vendor's latest report of its target site lists it, not lost; or its
+                  latest live check finds it on the page; or no vendor ever reported it (a
+                  Search Console page alone: nothing says it is gone);
+    NOT_REPORTED  every vendor that reported it has since imported a newer export of its
+                  target site without it ("no longer reported");
+    VENDOR_LOST   a vendor's latest report lists it lost, and none lists it live;
+    GONE_LIVE     its latest live check finds it gone.
+
+`links.status` keeps it, written by `settle_link_status` whenever what it depends on changes
+(an import, a run's dates, an import's day set by the user, a live check), so the tables'
+Live/Lost filter, the referring domains' lost links, the Dashboard, the report and the scores
+read one stored column instead of a computation over every vendor's snapshots.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import numpy as np
+
+from linkdesk.core.link_status import GONE_LIVE, LIVE, NOT_REPORTED, VENDOR_LOST
+from linkdesk.core.scoring.engine import forget_signals
+from linkdesk.core.store.merge import rebuild_referring_domains, start_touching, touch_domains
+from linkdesk.core.timeline.compute import states_at
+from linkdesk.core.timeline.digests import parse_ids
+from linkdesk.core.timeline.points import now
+
+STATUSES = (LIVE, NOT_REPORTED, VENDOR_LOST, GONE_LIVE)
+_CHUNK = 50_000  # link ids per UPDATE (one JSON parameter)
+
+
+def link_statuses(db: sqlite3.Connection) -> np.ndarray:
+    """Every link's status now, indexed by link id (LIVE for ids no link has)."""
+    state = next(states_at(db, [now()]))
+    down = np.where(state.vendor_lost, VENDOR_LOST, NOT_REPORTED)
+    status = np.where(state.up | ~state.known, LIVE, down)
+    return np.where(state.gone, GONE_LIVE, status).astype(np.int64)
+
+
+def stored_statuses(db: sqlite3.Connection, size: int) -> np.ndarray:
+    """`links.status` as stored, indexed by link id."""
+    status = np.full(size, LIVE, np.int64)
+    row = db.execute(f"SELECT group_concat(id), group_concat(status) FROM links "
+                     f"WHERE status <> {LIVE}").fetchone()
+    ids, values = parse_ids(row[0]), parse_ids(row[1])
+    inside = ids < size
+    status[ids[inside]] = values[inside]
+    return status
+
+
+def settle_link_status(db: sqlite3.Connection) -> int:
+    """Bring `links.status` up to date (run it inside a transaction): write the links whose
+    status moved, roll their referring domains up again (their lost links) and have the next
+    re-score recompute the signals when a link became lost or live again (the lost signal
+    and the Dashboard's facts read the status). Returns how many links moved."""
+    if not db.execute("SELECT 1 FROM pragma_table_info('links') WHERE name = 'status'"
+                      ).fetchone():
+        return 0  # an older schema's project (tests build them): migration 13 settles it
+    status = link_statuses(db)
+    before = stored_statuses(db, len(status))
+    moved = np.nonzero(status != before)[0]
+    if len(moved) == 0:
+        return 0
+    start_touching(db)
+    for value in STATUSES:
+        ids = moved[status[moved] == value]
+        for start in range(0, len(ids), _CHUNK):
+            chunk = json.dumps(ids[start:start + _CHUNK].tolist())
+            db.execute("UPDATE links SET status = ? WHERE id IN "
+                       "(SELECT value FROM json_each(?))", (value, chunk))
+            touch_domains(db, "SELECT DISTINCT domain FROM links WHERE id IN "
+                          "(SELECT value FROM json_each(?))", chunk)
+    rebuild_referring_domains(db)
+    # A move between two reasons of lost changes no score; to or from live does.
+    if ((status[moved] == LIVE) != (before[moved] == LIVE)).any():
+        forget_signals(db)
+    return len(moved)
