@@ -88,8 +88,8 @@ def finish_run(
 ) -> None:
     """Record the end of a check, and what it says of the links' status (a link found gone,
     or found on its page though no tool lists it any more)."""
-    # Imported here: the timeline reads the checker's statuses (checker.model).
-    from linkdesk.core.timeline.status import settle_link_status
+    # Imported here: the timeline it reads imports the checker's statuses (a cycle).
+    from linkdesk.core.link_status_update import settle_link_status
 
     with transaction(db):
         db.execute(

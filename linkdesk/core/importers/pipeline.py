@@ -53,10 +53,10 @@ from linkdesk.core.importers.recognise import (
 )
 from linkdesk.core.importers.rows import RowStream, SkippedRow, cyclic_gc_paused
 from linkdesk.core.importers.staging import LinkStager, NoTargetColumn
+from linkdesk.core.link_status_update import settle_link_status
 from linkdesk.core.store import Project, health, merge
 from linkdesk.core.store.settings import remember_site, site_root
 from linkdesk.core.timeline.dates import record_as_of
-from linkdesk.core.timeline.status import settle_link_status
 from linkdesk.core.words import counted
 
 MAX_STORED_SKIPS = 10_000

@@ -19,7 +19,6 @@ from typing import Protocol
 
 from linkdesk.core.text import stored_text
 from linkdesk.core.timeline.dates import FROM_FILE, FROM_MTIME, FROM_RUN, FROM_USER
-from linkdesk.core.timeline.status import settle_link_status
 
 
 class RunImport(Protocol):
@@ -42,7 +41,6 @@ def date_by_run(db: sqlite3.Connection, results: Sequence[RunImport]) -> list[Ru
         return []
     db.executemany("UPDATE imports SET as_of = ?, as_of_source = ? WHERE id = ?",
                    ((day, FROM_RUN, r.import_id) for r in undated))
-    settle_link_status(db)  # a vendor's latest export may be another one now
     return undated
 
 
@@ -106,5 +104,4 @@ def set_import_day(db: sqlite3.Connection, import_id: int, day: date) -> tuple[s
                             "`linkdesk imports PROJECT` lists them)")
     db.execute("UPDATE imports SET as_of = ?, as_of_source = ? WHERE id = ?",
                (day.isoformat(), FROM_USER, import_id))
-    settle_link_status(db)
     return stored_text(row[0]), stored_text(row[1])

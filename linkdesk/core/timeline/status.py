@@ -11,28 +11,22 @@ computes for its end point, now:
     VENDOR_LOST   a vendor's latest report lists it lost, and none lists it live;
     GONE_LIVE     its latest live check finds it gone.
 
-`links.status` keeps it, written by `settle_link_status` whenever what it depends on changes
-(an import, a run's dates, an import's day set by the user, a live check), so the tables'
-Live/Lost filter, the referring domains' lost links, the Dashboard, the report and the scores
-read one stored column instead of a computation over every vendor's snapshots.
+`links.status` keeps it (core/link_status_update.py writes it whenever what it depends on
+changes: an import, a run's dates, an import's day set by the user, a live check), so the
+tables' Live/Lost filter, the referring domains' lost links, the Dashboard, the report and
+the scores read one stored column instead of a computation over every vendor's snapshots.
 """
 
 from __future__ import annotations
 
-import json
 import sqlite3
 
 import numpy as np
 
 from linkdesk.core.link_status import GONE_LIVE, LIVE, NOT_REPORTED, VENDOR_LOST
-from linkdesk.core.scoring.engine import forget_signals
-from linkdesk.core.store.merge import rebuild_referring_domains, start_touching, touch_domains
 from linkdesk.core.timeline.compute import states_at
 from linkdesk.core.timeline.digests import parse_ids
 from linkdesk.core.timeline.points import now
-
-STATUSES = (LIVE, NOT_REPORTED, VENDOR_LOST, GONE_LIVE)
-_CHUNK = 50_000  # link ids per UPDATE (one JSON parameter)
 
 
 def link_statuses(db: sqlite3.Connection) -> np.ndarray:
@@ -52,32 +46,3 @@ def stored_statuses(db: sqlite3.Connection, size: int) -> np.ndarray:
     inside = ids < size
     status[ids[inside]] = values[inside]
     return status
-
-
-def settle_link_status(db: sqlite3.Connection) -> int:
-    """Bring `links.status` up to date (run it inside a transaction): write the links whose
-    status moved, roll their referring domains up again (their lost links) and have the next
-    re-score recompute the signals when a link became lost or live again (the lost signal
-    and the Dashboard's facts read the status). Returns how many links moved."""
-    if not db.execute("SELECT 1 FROM pragma_table_info('links') WHERE name = 'status'"
-                      ).fetchone():
-        return 0  # an older schema's project (tests build them): migration 13 settles it
-    status = link_statuses(db)
-    before = stored_statuses(db, len(status))
-    moved = np.nonzero(status != before)[0]
-    if len(moved) == 0:
-        return 0
-    start_touching(db)
-    for value in STATUSES:
-        ids = moved[status[moved] == value]
-        for start in range(0, len(ids), _CHUNK):
-            chunk = json.dumps(ids[start:start + _CHUNK].tolist())
-            db.execute("UPDATE links SET status = ? WHERE id IN "
-                       "(SELECT value FROM json_each(?))", (value, chunk))
-            touch_domains(db, "SELECT DISTINCT domain FROM links WHERE id IN "
-                          "(SELECT value FROM json_each(?))", chunk)
-    rebuild_referring_domains(db)
-    # A move between two reasons of lost changes no score; to or from live does.
-    if ((status[moved] == LIVE) != (before[moved] == LIVE)).any():
-        forget_signals(db)
-    return len(moved)
