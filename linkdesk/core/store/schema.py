@@ -704,6 +704,10 @@ def _v13_link_status(db: sqlite3.Connection) -> None:
     from linkdesk.core.link_status_update import write_link_status
 
     write_link_status(db)
+    # Every domain's lost links by the status (a link one vendor reports lost and another
+    # live was counted lost; the write above recounted only the domains of links it moved).
+    db.execute("UPDATE referring_domains SET lost_links = (SELECT count(*) FROM links AS l "
+               "WHERE l.domain = referring_domains.domain AND l.status <> 1)")
 
 
 MIGRATIONS: list[Migration] = [
