@@ -251,11 +251,13 @@ def _loader(db: sqlite3.Connection, imports: list[_Import], digests: dict[int, D
     return load
 
 
-def states_at(db: sqlite3.Connection, points: list[Point]) -> Iterator[State]:
+def states_at(db: sqlite3.Connection, points: list[Point],
+              digests: dict[int, Digest] | None = None) -> Iterator[State]:
     """Each point's state, in order (the history's points: every vendor snapshot read once,
-    from its stored digest where there is one; nothing is written)."""
+    from its stored digest where there is one; nothing is written). `digests` collects the
+    digests read (import id -> digest)."""
     sites = link_sites(db)
-    digests: dict[int, Digest] = {}
+    digests = {} if digests is None else digests
     for point in points:
         imports = _imports(db, point, point)
         blocks = vendor_blocks(latest_snapshots(imports, "a"), sites,

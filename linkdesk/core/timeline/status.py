@@ -25,13 +25,18 @@ import numpy as np
 
 from linkdesk.core.link_status import GONE_LIVE, LIVE, NOT_REPORTED, VENDOR_LOST
 from linkdesk.core.timeline.compute import states_at
-from linkdesk.core.timeline.digests import parse_ids
+from linkdesk.core.timeline.digests import Digest, keep_digests, parse_ids, store_digests
 from linkdesk.core.timeline.points import now
 
 
 def link_statuses(db: sqlite3.Connection) -> np.ndarray:
     """Every link's status now, indexed by link id (LIVE for ids no link has)."""
-    state = next(states_at(db, [now()]))
+    digests: dict[int, Digest] = {}
+    state = next(states_at(db, [now()], digests))
+    if db.in_transaction:  # a writer's: keep what it read for the next comparison
+        keep_digests(db, list(digests.values()))
+    else:
+        store_digests(db, list(digests.values()))
     down = np.where(state.vendor_lost, VENDOR_LOST, NOT_REPORTED)
     status = np.where(state.up | ~state.known, LIVE, down)
     return np.where(state.gone, GONE_LIVE, status).astype(np.int64)
