@@ -154,3 +154,37 @@ def test_an_export_of_another_target_site_marks_nothing(
         assert set(TableQuery(db, LINKS, Filters(lost=True)).ordered_ids()) == set()
         changes = compute_changes(db, on_day(db, OCT), now())
         assert changes.counts.lost_links == 0
+
+
+def _lost_signal(db: sqlite3.Connection, ids: set[int]) -> set[int]:
+    listed = ",".join(map(str, ids))
+    return {row[0] for row in db.execute(
+        f"SELECT DISTINCT lost FROM link_features WHERE link_id IN ({listed})")}
+
+
+def test_a_link_no_longer_reported_weighs_as_a_lost_one_and_a_check_gives_it_back(
+        tmp_path: Path, records: list[LinkRecord]) -> None:
+    """Scored after month 1, re-scored after month 2 (its dropped links' domains touched by
+    no row of the new export) and after a live check that finds one of them."""
+    a1, s1, a2 = tmp_path / "a1.csv", tmp_path / "s1.csv", tmp_path / "a2.csv"
+    write_ahrefs(a1, records[:300])
+    write_semrush(s1, records[100:400])
+    write_ahrefs(a2, records[30:280])
+    with Project.open(tmp_path / "acme.linkdesk") as project:
+        db = project.db
+        _import(project, a1, OCT)
+        _import(project, s1, OCT)
+        rescore(db)
+        dropped = _ids(db, records[:30])
+        assert _lost_signal(db, dropped) == {0}
+        _import(project, a2, NOV)
+        rescore(db)
+        assert _lost_signal(db, dropped) == {-1000}
+        assert _lost_signal(db, _ids(db, records[280:300])) == {0}
+        found = min(dropped)
+        run = start_run(db, 1, {})
+        save_checks(db, run, [LinkCheck(found, CHECK_LIVE, found=1)])
+        finish_run(db, run, links=1, pages=1, requests=1, cancelled=False)
+        rescore(db)
+        assert _lost_signal(db, {found}) == {0}
+        assert _lost_signal(db, dropped - {found}) == {-1000}

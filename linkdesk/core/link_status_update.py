@@ -15,7 +15,6 @@ import sqlite3
 import numpy as np
 
 from linkdesk.core.link_status import GONE_LIVE, LIVE, NOT_REPORTED, VENDOR_LOST, lost_sql
-from linkdesk.core.scoring.engine import forget_signals
 from linkdesk.core.timeline.status import link_statuses, stored_statuses
 
 STATUS_SCHEMA = 13  # the schema version that added links.status
@@ -24,9 +23,10 @@ _CHUNK = 50_000  # link ids per UPDATE (one JSON parameter)
 
 def settle_link_status(db: sqlite3.Connection) -> int:
     """Bring `links.status` up to date (run it inside a transaction): write the links whose
-    status moved, count their referring domains' lost links again, and have the next
-    re-score recompute the signals when a link became lost or live again (the lost signal
-    and the Dashboard's facts read the status). Returns how many links moved."""
+    status moved, count their referring domains' lost links again, and note in
+    `status_moves` the domains of links that became lost or live again, for the next
+    re-score (the lost signal and the Dashboard's facts read the status). Returns how many
+    links moved."""
     if db.execute("PRAGMA user_version").fetchone()[0] < STATUS_SCHEMA:
         return 0  # an older schema's project (tests build them): its migration settles it
     return write_link_status(db)
@@ -40,21 +40,27 @@ def write_link_status(db: sqlite3.Connection) -> int:
     if len(moved) == 0:
         return 0
     db.execute("DROP TABLE IF EXISTS temp.status_moved")
-    db.execute("CREATE TEMP TABLE status_moved (domain TEXT PRIMARY KEY) WITHOUT ROWID")
+    db.execute("CREATE TEMP TABLE status_moved (domain TEXT PRIMARY KEY, scores INTEGER) "
+               "WITHOUT ROWID")
+    # A move between two reasons of lost changes no score; to or from live does.
+    scored = (status[moved] == LIVE) != (before[moved] == LIVE)
     for value in (LIVE, NOT_REPORTED, VENDOR_LOST, GONE_LIVE):
-        ids = moved[status[moved] == value]
-        for start in range(0, len(ids), _CHUNK):
-            chunk = json.dumps(ids[start:start + _CHUNK].tolist())
-            db.execute("UPDATE links SET status = ? WHERE id IN "
-                       "(SELECT value FROM json_each(?))", (value, chunk))
-            db.execute("INSERT OR IGNORE INTO temp.status_moved SELECT domain FROM links "
-                       "WHERE id IN (SELECT value FROM json_each(?)) ORDER BY 1", (chunk,))
+        for scores in (0, 1):
+            ids = moved[(status[moved] == value) & (scored == bool(scores))]
+            for start in range(0, len(ids), _CHUNK):
+                chunk = json.dumps(ids[start:start + _CHUNK].tolist())
+                db.execute("UPDATE links SET status = ? WHERE id IN "
+                           "(SELECT value FROM json_each(?))", (value, chunk))
+                db.execute("INSERT INTO temp.status_moved SELECT domain, ? FROM links WHERE id "
+                           "IN (SELECT value FROM json_each(?)) ORDER BY 1 ON CONFLICT "
+                           "DO UPDATE SET scores = max(scores, excluded.scores)", (scores, chunk))
     db.execute(
         f"UPDATE referring_domains SET lost_links = (SELECT count(*) FROM links AS l "
         f"WHERE l.domain = referring_domains.domain AND {lost_sql('l')}) "
         f"WHERE domain IN (SELECT domain FROM temp.status_moved)")
+    # The next re-score recomputes these domains (scoring/incremental.py reads the moves
+    # since its last run, as it reads the observations since).
+    db.execute("INSERT INTO status_moves (domain) SELECT domain FROM temp.status_moved "
+               "WHERE scores = 1 ORDER BY domain")
     db.execute("DROP TABLE temp.status_moved")
-    # A move between two reasons of lost changes no score; to or from live does.
-    if ((status[moved] == LIVE) != (before[moved] == LIVE)).any():
-        forget_signals(db)
     return len(moved)

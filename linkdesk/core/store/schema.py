@@ -700,6 +700,9 @@ def _v13_link_status(db: sqlite3.Connection) -> None:
     # when the project next opens in the window).
     db.execute("ALTER TABLE links ADD COLUMN status INTEGER NOT NULL DEFAULT 1")
     db.execute("DROP INDEX IF EXISTS links_anchor")
+    # The referring domains whose links became lost or live again, in order: a re-score
+    # recomputes those noted since its last run (as it does the observations added since).
+    db.execute("CREATE TABLE status_moves (id INTEGER PRIMARY KEY, domain TEXT NOT NULL)")
     # Imported here: the timeline it runs reads the store (an import cycle at the top).
     from linkdesk.core.link_status_update import write_link_status
 
@@ -708,6 +711,8 @@ def _v13_link_status(db: sqlite3.Connection) -> None:
     # live was counted lost; the write above recounted only the domains of links it moved).
     db.execute("UPDATE referring_domains SET lost_links = (SELECT count(*) FROM links AS l "
                "WHERE l.domain = referring_domains.domain AND l.status <> 1)")
+    # The lost signal and the charts' facts now read the status: score every link again.
+    db.execute("DELETE FROM scoring_state")
 
 
 MIGRATIONS: list[Migration] = [
