@@ -97,24 +97,16 @@ class _Import:
     in_b: bool
     first: int | None
     last: int | None
-    says_lost: bool = True  # its format has a lost column (Moz's, Majestic's have none)
 
 
 def _imports(db: sqlite3.Connection, a: Point, b: Point) -> list[_Import]:
     rows = db.execute(
         f"SELECT i.id, i.vendor, coalesce(i.as_of, ''), {a.imports_sql()}, {b.imports_sql()}, "
         "CASE WHEN typeof(i.first_observation_id) = 'integer' AND typeof(i.last_observation_id) "
-        "= 'integer' THEN i.first_observation_id END, i.last_observation_id, "
-        "instr(i.mapping, '\"lost\":') > 0 FROM imports AS i "
+        "= 'integer' THEN i.first_observation_id END, i.last_observation_id FROM imports AS i "
         "WHERE i.vendor <> 'gsc' ORDER BY i.id"
     ).fetchall()
-    return [_Import(r[0], r[1], r[2], bool(r[3]), bool(r[4]), r[5], r[6], bool(r[7]))
-            for r in rows]
-
-
-def _mute(imports: list[_Import]) -> frozenset[int]:
-    """The imports whose format cannot say a link is lost."""
-    return frozenset(item.id for item in imports if not item.says_lost)
+    return [_Import(r[0], r[1], r[2], bool(r[3]), bool(r[4]), r[5], r[6]) for r in rows]
 
 
 Series = list[tuple[str, tuple[int, ...]]]  # a vendor's snapshots: (as-of day, import ids)
@@ -235,22 +227,16 @@ class State:
 
 
 def point_state(blocks: Iterable[Block], checks: tuple[np.ndarray, np.ndarray],
-                known: np.ndarray, mute: frozenset[int] = frozenset()) -> State:
-    """A point's state from its vendors' latest reports and live checks. A report from an
-    import in `mute` (a format without a lost column) lists a link without saying whether
-    it is lost: it keeps a link live only where no vendor reports it lost."""
+                known: np.ndarray) -> State:
+    """A point's state from its vendors' latest reports and live checks."""
     gone, present = checks
     size = len(gone)
-    live, lost, listed = np.zeros(size, bool), np.zeros(size, bool), np.zeros(size, bool)
+    live, lost = np.zeros(size, bool), np.zeros(size, bool)
     for block in blocks:
-        for digest in block.digests:
-            if digest.import_id in mute:
-                listed[digest.links] = True
-                continue
-            is_lost = (digest.codes & LOST) != 0
-            live[digest.links[~is_lost]] = True
-            lost[digest.links[is_lost]] = True
-    return State(live | (listed & ~lost), lost, gone, present, known)
+        is_lost = (block.codes & LOST) != 0
+        live[block.links[~is_lost]] = True
+        lost[block.links[is_lost]] = True
+    return State(live, lost, gone, present, known)
 
 
 def _loader(db: sqlite3.Connection, imports: list[_Import], digests: dict[int, Digest]
@@ -276,8 +262,7 @@ def states_at(db: sqlite3.Connection, points: list[Point],
         imports = _imports(db, point, point)
         blocks = vendor_blocks(latest_snapshots(imports, "a"), sites,
                                _loader(db, imports, digests))
-        yield point_state(blocks.values(), checked(db, point, sites.size), sites.known,
-                          _mute(imports))
+        yield point_state(blocks.values(), checked(db, point, sites.size), sites.known)
 
 
 @dataclass
@@ -339,9 +324,8 @@ def link_changes(db: sqlite3.Connection, a: Point, b: Point) -> tuple[LinkChange
     blocks_b = vendor_blocks(latest_snapshots(imports, "b"), sites, load)
     compared = {v for v in blocks_a if v in blocks_b
                 and blocks_a[v].import_ids != blocks_b[v].import_ids}
-    mute = _mute(imports)
-    state_a = point_state(blocks_a.values(), checked(db, a, size), sites.known, mute)
-    state_b = point_state(blocks_b.values(), checked(db, b, size), sites.known, mute)
+    state_a = point_state(blocks_a.values(), checked(db, a, size), sites.known)
+    state_b = point_state(blocks_b.values(), checked(db, b, size), sites.known)
     candidates = np.nonzero(state_b.up & ~state_a.reported)[0]
     new = candidates[~seen_at(db, a, imports, "a", candidates)]
     lost = np.nonzero(state_a.up & ~state_b.up)[0]
