@@ -88,8 +88,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             timed("status worked out again, nothing moved (every import, check)",
                   lambda: write_link_status(db))
         with transaction(db):  # a twentieth no longer reported, as a monthly drop would be
-            db.execute("UPDATE links SET status = 2 WHERE id % 20 = 0 AND status = 1")
-        print(f"{total:,} links, {total // 20:,} set no longer reported")
+            dropped = db.execute("UPDATE links SET status = 2 WHERE id % 20 = 0 "
+                                 "AND status = 1").rowcount
+        print(f"{total:,} links, {dropped:,} live ones set no longer reported")
         timed("the window's lazy sort indexes (as on first opening)",
               lambda: ensure_table_indexes(db))
         print("Links table (100 first rows of the ordered ids):")
