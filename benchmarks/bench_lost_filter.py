@@ -111,8 +111,9 @@ def main(argv: Sequence[str] | None = None) -> int:
               lambda: int(db.execute(DERIVED_LIVE).fetchone()[0]))
         with transaction(db):  # the twentieth's statuses written back, their domains noted
             timed("status worked out again, 5% of the links moved", lambda: write_link_status(db))
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    for leftover in [*(Path(f"{path}{suffix}") for suffix in ("", "-wal", "-shm")),
+                     *OUT.glob(f"{path.name}.v*.bak*")]:  # the migration's backups too
+        leftover.unlink(missing_ok=True)
     return 0
 
 
