@@ -20,7 +20,6 @@ from linkdesk.core.checker.model import LIVE as CHECK_LIVE
 from linkdesk.core.checker.model import LinkCheck
 from linkdesk.core.checker.store import finish_run, save_checks, start_run
 from linkdesk.core.importers.pipeline import ImportOptions, import_file
-from linkdesk.core.link_status import LIVE, NOT_REPORTED
 from linkdesk.core.profile.report import build_report
 from linkdesk.core.report import gather_report
 from linkdesk.core.scoring import rescore
@@ -31,6 +30,7 @@ from linkdesk.core.timeline import compute_changes, now, on_day
 from linkdesk.core.urls import normalize_url
 
 SITE = "acme-widgets.com"
+LIVE, NOT_REPORTED = 1, 2  # links.status (linkdesk/core/link_status.py)
 OCT, NOV = datetime.date(2026, 10, 20), datetime.date(2026, 11, 20)
 
 
@@ -88,21 +88,21 @@ def test_links_every_vendor_dropped_are_lost_in_tables_dashboard_report_and_chan
     with Project.open(path) as project:
         db = project.db
         dropped, kept_by_semrush = _ids(db, records[:30]), _ids(db, records[280:300])
-        statuses = dict(db.execute("SELECT id, status FROM links"))
-        assert {statuses[i] for i in dropped} == {NOT_REPORTED}
-        assert {statuses[i] for i in kept_by_semrush} == {LIVE}
-        # changes: the same links, no longer reported
+        # changes: these links, no longer reported
         changes = compute_changes(db, on_day(db, OCT), now())
         lost = {row[0] for row in db.execute(
             "SELECT link_id FROM temp.tl_changes WHERE kind = 'lost' "
             "AND reason = 'no_longer_reported'")}
         assert lost == dropped
         assert changes.counts.lost_links == len(dropped)
-        # the Links table's Lost filter, and Live
+        # the Links table's Lost filter, and Live: the same links
         lost_rows = set(TableQuery(db, LINKS, Filters(lost=True)).ordered_ids())
         live_rows = set(TableQuery(db, LINKS, Filters(lost=False)).ordered_ids())
         assert lost_rows == dropped
         assert not live_rows & dropped and kept_by_semrush <= live_rows
+        statuses = dict(db.execute("SELECT id, status FROM links"))
+        assert {statuses[i] for i in dropped} == {NOT_REPORTED}
+        assert {statuses[i] for i in kept_by_semrush} == {LIVE}
         # the Referring domains table's lost links, and the stats
         assert project_stats(db)["lost_links"] == len(dropped)
         lost_domains = set(TableQuery(db, DOMAINS, Filters(lost=True)).ordered_ids())
@@ -131,12 +131,12 @@ def test_a_live_check_that_finds_the_link_keeps_it_live(
         run = start_run(db, 1, {})
         save_checks(db, run, [LinkCheck(found, CHECK_LIVE, found=1)])
         finish_run(db, run, links=1, pages=1, requests=1, cancelled=False)
-        assert db.execute("SELECT status FROM links WHERE id = ?", (found,)).fetchone()[0] == LIVE
-        assert found in set(TableQuery(db, LINKS, Filters(lost=False)).ordered_ids())
         compute_changes(db, on_day(db, OCT), now())
         lost = {row[0] for row in db.execute("SELECT link_id FROM temp.tl_changes "
                                              "WHERE kind = 'lost'")}
         assert found not in lost and len(lost) == 29
+        assert set(TableQuery(db, LINKS, Filters(lost=True)).ordered_ids()) == lost
+        assert db.execute("SELECT status FROM links WHERE id = ?", (found,)).fetchone()[0] == LIVE
 
 
 def test_an_export_of_another_target_site_marks_nothing(
@@ -150,10 +150,10 @@ def test_an_export_of_another_target_site_marks_nothing(
         db = project.db
         _import(project, a1, OCT)
         _import(project, other, NOV, site=SITE)
-        assert db.execute("SELECT count(*) FROM links WHERE status <> 1").fetchone()[0] == 0
-        assert set(TableQuery(db, LINKS, Filters(lost=True)).ordered_ids()) == set()
         changes = compute_changes(db, on_day(db, OCT), now())
         assert changes.counts.lost_links == 0
+        assert set(TableQuery(db, LINKS, Filters(lost=True)).ordered_ids()) == set()
+        assert db.execute("SELECT count(*) FROM links WHERE status <> 1").fetchone()[0] == 0
 
 
 def _lost_signal(db: sqlite3.Connection, ids: set[int]) -> set[int]:
