@@ -40,10 +40,18 @@ class LinkSites:
         return np.where(inside, self.site[np.where(inside, links, 0)], self.count)
 
 
+def _host(url: object) -> str:
+    """A target URL's host; "" for a value that is no URL (an edited project file)."""
+    try:
+        return (urlsplit(url).hostname or "") if isinstance(url, str) else ""
+    except ValueError:  # "http://[bad/": not an address a link could point to
+        return ""
+
+
 def link_sites(db: sqlite3.Connection) -> LinkSites:
     """Every link's target site, read in one pass over `links`."""
     targets = db.execute("SELECT id, url FROM link_targets ORDER BY id").fetchall()
-    hosts = [(urlsplit(url).hostname or "") for _, url in targets]
+    hosts = [_host(url) for _, url in targets]
     names = registered_domains(hosts)
     index = {name: i for i, name in enumerate(sorted(set(names)))}
     count = len(index)
@@ -51,12 +59,14 @@ def link_sites(db: sqlite3.Connection) -> LinkSites:
     of_target = np.full(top + 1, count, np.int64)
     for (target_id, _), name in zip(targets, names, strict=True):
         of_target[target_id] = index[name]
-    row = db.execute("SELECT group_concat(id), group_concat(coalesce(target_id, 0)), "
-                     "group_concat(vendors <> 0), coalesce(max(id), 0) FROM links").fetchone()
+    # Every value an integer (an edited file's text would shift the lists apart).
+    row = db.execute("SELECT group_concat(id), group_concat(CASE WHEN typeof(target_id) = "
+                     "'integer' THEN target_id ELSE 0 END), group_concat(coalesce(vendors <> 0, "
+                     "0)), coalesce(max(id), 0) FROM links").fetchone()
     size = int(row[3]) + 1
     ids, target_ids, known_flags = parse_ids(row[0]), parse_ids(row[1]), parse_ids(row[2])
     site = np.full(size, count, np.int64)
-    inside = target_ids <= top
+    inside = (target_ids >= 0) & (target_ids <= top)
     site[ids[inside]] = of_target[target_ids[inside]]
     known = np.zeros(size, bool)
     known[ids[known_flags != 0]] = True
