@@ -7,6 +7,7 @@ tables, then writes the rows into the old `observations` table as the old code s
 (with their vendor and every field). Since migration 12, links are identified by
 (source_url, target_id): the old `links` lends a `target_id` column and a temporary
 `link_targets` for the block, and gets its (source_url, target_url) identity back at the end.
+Since migration 13 the roll-ups read `links.status`: the old `links` lends it too (all live).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ def old_observations(db: sqlite3.Connection) -> Iterator[None]:
                        for name in FIELDS)
     db.execute("CREATE TEMP TABLE link_targets (id INTEGER PRIMARY KEY, url TEXT UNIQUE)")
     db.execute("ALTER TABLE main.links ADD COLUMN target_id INTEGER")
+    db.execute("ALTER TABLE main.links ADD COLUMN status INTEGER NOT NULL DEFAULT 1")
     db.execute("DROP INDEX main.links_identity")
     db.execute("CREATE UNIQUE INDEX main.links_identity ON links(source_url, target_id)")
     db.execute(
@@ -49,4 +51,5 @@ def old_observations(db: sqlite3.Connection) -> Iterator[None]:
                      "INDEX main.links_identity"):
             db.execute(f"DROP {name}")
         db.execute("ALTER TABLE main.links DROP COLUMN target_id")
+        db.execute("ALTER TABLE main.links DROP COLUMN status")
         db.execute("CREATE UNIQUE INDEX links_identity ON links(source_url, target_url)")

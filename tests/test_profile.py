@@ -113,7 +113,7 @@ def test_every_chart_counts_what_the_tables_show(db: sqlite3.Connection,
     rel = rel_counts(facts)
     assert rel.links == len(links)
     expected_rel = db.execute(
-        f"SELECT sum(nofollow = 1), sum(ugc = 1), sum(sponsored = 1), sum(lost = 1), "
+        f"SELECT sum(nofollow = 1), sum(ugc = 1), sum(sponsored = 1), sum(status <> 1), "
         f"sum(placeholder = 0 AND coalesce(nofollow, 0) + coalesce(ugc, 0) "
         f"+ coalesce(sponsored, 0) = 0) FROM links WHERE id IN ({listed(links)})").fetchone()
     assert (rel.nofollow, rel.ugc, rel.sponsored, rel.lost, rel.dofollow) == tuple(
@@ -179,7 +179,7 @@ def test_velocity_counts_links_and_domains_by_month(db: sqlite3.Connection) -> N
     for (month, band), n in expected.items():
         assert result.new_links[band, result.months.index(month)] == n
     assert result.new_links.sum() == sum(expected.values())
-    lost = db.execute("SELECT count(*) FROM links WHERE lost = 1").fetchone()[0]
+    lost = db.execute("SELECT count(*) FROM links WHERE status <> 1").fetchone()[0]
     assert result.lost_links.sum() == lost > 0
     first = Counter(month for (month,) in db.execute(
         "SELECT substr(first_seen, 1, 7) FROM referring_domains WHERE first_seen IS NOT NULL"))

@@ -33,7 +33,7 @@ def test_the_figures_are_the_projects(project: Path) -> None:
         links = db.execute("SELECT count(*) FROM links").fetchone()[0]
         domains = db.execute("SELECT count(*) FROM referring_domains").fetchone()[0]
         bands = dict(db.execute("SELECT band, count(*) FROM link_scores GROUP BY band"))
-        lost = db.execute("SELECT count(*) FROM links WHERE lost = 1").fetchone()[0]
+        lost = db.execute("SELECT count(*) FROM links WHERE status <> 1").fetchone()[0]
         worst = db.execute("SELECT domain, links FROM referring_domains "
                            "ORDER BY links DESC, domain LIMIT 1").fetchone()
     assert (figures["links"], figures["referring_domains"]) == (links, domains)

@@ -108,7 +108,7 @@ def test_filters_on_the_scores_alone_make_no_temporary_table(db: sqlite3.Connect
 
 def test_the_facts_hold_each_links_months_and_rel(db: sqlite3.Connection) -> None:
     facts = link_facts(db, make_scope(db))
-    rows = db.execute("SELECT first_seen, lost, coalesce(lost_at, last_seen), nofollow "
+    rows = db.execute("SELECT first_seen, status <> 1, coalesce(lost_at, last_seen), nofollow "
                       "FROM links").fetchall()
 
     def month(date: str | None) -> int:
@@ -153,7 +153,7 @@ def test_a_filtered_top_anchor_is_spelt_as_its_links_in_scope_spell_it(
     with Project.open(copy) as project:
         db = project.db
         with db:  # one spelling on lost links, another on live ones
-            db.execute("UPDATE links SET anchor = CASE WHEN lost = 1 THEN 'Zebra Widgets' "
+            db.execute("UPDATE links SET anchor = CASE WHEN status <> 1 THEN 'Zebra Widgets' "
                        "ELSE 'zebra widgets' END WHERE id % 3 = 0")
             forget_signals(db)
         rescore(db)
@@ -185,7 +185,7 @@ def test_odd_values_in_the_links_are_selected_as_the_tables_select_them(
         db = project.db
         with db:  # not what importers write, but what a filter must still agree with
             db.execute("UPDATE links SET nofollow = 2 WHERE id % 7 = 0")
-            db.execute("UPDATE links SET lost = 2 WHERE id % 11 = 0")
+            db.execute("UPDATE links SET status = 7 WHERE id % 11 = 0")
             db.execute("UPDATE links SET ugc = -1 WHERE id % 13 = 0")
             db.execute("UPDATE links SET google_seen = 2 WHERE id % 17 = 0")
             forget_signals(db)

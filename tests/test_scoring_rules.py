@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from linkdesk.core import urls
+from linkdesk.core.link_status import VENDOR_LOST
 from linkdesk.core.scoring import FLAGS, SIGNALS, rescore, set_overrides, set_terms
 from linkdesk.core.scoring.anchors import AnchorClassifier
 from linkdesk.core.scoring.model import ANCHOR_CLASSES, DEFAULT_WEIGHTS, Terms
@@ -27,6 +28,8 @@ def add_link(db: sqlite3.Connection, source_url: str | None = None, **fields: An
         source_url = f"https://site{next(_counter)}.com/page"
     url, host = urls.normalize_url(source_url)  # type: ignore[misc]
     fields.setdefault("target_url", TARGET)
+    if fields.get("lost") == 1:  # as an import of a vendor's lost link leaves it
+        fields.setdefault("status", VENDOR_LOST)
     columns = ["source_url", "source_host", "domain", "vendors", "observation_count", *fields]
     values = [url, host, urls.registered_domain(host), 1, 1, *fields.values()]
     with transaction(db):

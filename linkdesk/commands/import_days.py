@@ -15,6 +15,7 @@ from pathlib import Path
 
 from linkdesk.commands import EXIT_OK, EXIT_USAGE
 from linkdesk.commands.opening import open_to_change, open_to_read
+from linkdesk.core.link_status_update import settle_link_status
 from linkdesk.core.store import transaction
 from linkdesk.core.text import inert
 from linkdesk.core.timeline.dates import BadDate, parse_export_day, source_words
@@ -71,6 +72,7 @@ def _set_day(path: Path, import_id: str, day_text: str) -> int:
     with open_to_change(path) as project, transaction(project.db):
         try:
             before, source = set_import_day(project.db, number, day)
+            settle_link_status(project.db)  # a vendor's latest export may be another one
         except UnknownImport as error:
             print(f"linkdesk imports: {error}", file=sys.stderr)
             return EXIT_USAGE

@@ -13,6 +13,7 @@ from typing import Any
 
 from linkdesk.core.checker.store import check_stats
 from linkdesk.core.fields import VENDORS, vendor_bit
+from linkdesk.core.link_status import lost_sql
 from linkdesk.core.marks.store import mark_counts
 from linkdesk.core.scoring.model import ANCHOR_CLASSES, BANDS, RISK_LEVELS
 from linkdesk.core.store.merge import NOFOLLOWISH_SQL
@@ -34,7 +35,7 @@ def project_stats(db: sqlite3.Connection) -> dict[str, Any]:
             coalesce(sum(google_seen), 0),
             coalesce(sum(placeholder = 0 AND NOT {NOFOLLOWISH_SQL}), 0),
             coalesce(sum({NOFOLLOWISH_SQL}), 0),
-            coalesce(sum(coalesce(lost, 0)), 0),
+            coalesce(sum({lost_sql("links")}), 0),
             coalesce(sum(placeholder), 0),
             coalesce(sum(nofollow = 1), 0),
             coalesce(sum(ugc = 1), 0),

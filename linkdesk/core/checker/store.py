@@ -86,13 +86,18 @@ def finish_run(
     db: sqlite3.Connection, run_id: int, *, links: int, pages: int, requests: int,
     cancelled: bool,
 ) -> None:
-    """Record the end of a check."""
+    """Record the end of a check, and what it says of the links' status (a link found gone,
+    or found on its page though no tool lists it any more)."""
+    # Imported here: the timeline it reads imports the checker's statuses (a cycle).
+    from linkdesk.core.link_status_update import settle_link_status
+
     with transaction(db):
         db.execute(
             "UPDATE check_runs SET finished_at = ?, links_checked = ?, pages = ?, "
             "requests = ?, cancelled = ? WHERE id = ?",
             (now(), links, pages, requests, int(cancelled), run_id),
         )
+        settle_link_status(db)
 
 
 def check_stats(db: sqlite3.Connection) -> dict[str, object]:

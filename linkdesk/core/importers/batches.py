@@ -31,6 +31,7 @@ from linkdesk.core.importers.pipeline import (
     ImportResult,
     ProgressCallback,
 )
+from linkdesk.core.link_status_update import settle_link_status
 from linkdesk.core.store import Project, transaction
 from linkdesk.core.timeline.redate import date_by_run, settle_run
 
@@ -88,6 +89,8 @@ def _date_run(project: Project, run: list[ImportResult]) -> None:
     try:
         with transaction(project.db):
             redated = date_by_run(project.db, run)
+            if redated:  # a vendor's latest export may be another one now
+                settle_link_status(project.db)
     except sqlite3.Error:  # a full disk: each keeps its own day, which the user can set
         return
     settle_run(run, redated)

@@ -53,6 +53,7 @@ from linkdesk.core.importers.recognise import (
 )
 from linkdesk.core.importers.rows import RowStream, SkippedRow, cyclic_gc_paused
 from linkdesk.core.importers.staging import LinkStager, NoTargetColumn
+from linkdesk.core.link_status_update import settle_link_status
 from linkdesk.core.store import Project, health, merge
 from linkdesk.core.store.settings import remember_site, site_root
 from linkdesk.core.timeline.dates import RecordedDay, day_words, record_as_of
@@ -293,6 +294,7 @@ class ImportBatch:
             return
         try:
             merge.rebuild_referring_domains(self.db)
+            settle_link_status(self.db)  # a newer export may no longer list older links
             self.db.execute("COMMIT")
         except BaseException:
             self.rollback()

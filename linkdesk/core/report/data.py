@@ -253,7 +253,9 @@ def _domains(db: sqlite3.Connection, data: ReportData) -> None:
     if data.changes is not None:  # _changes left the period's domains in tl_domains
         live += " AND r.domain NOT IN (SELECT domain FROM temp.tl_domains WHERE kind = 'lost')"
     data.strongest = _domain_table(db, "", live)
-    data.risky = _domain_table(db, "", "WHERE s.band = 0",
+    # Risky domains still linking: one whose every link is lost (a tool reports it lost or
+    # no longer lists it, or a live check found it gone) is no risk to the profile now.
+    data.risky = _domain_table(db, "", "WHERE s.band = 0 AND r.links > r.lost_links",
                                "s.risk_points DESC, r.links DESC, r.domain")
 
 

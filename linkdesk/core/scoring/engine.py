@@ -24,7 +24,7 @@ from linkdesk.core.platforms import BUILTIN_PLATFORMS, platforms
 from linkdesk.core.scoring import damage
 from linkdesk.core.scoring.combine import apply_weights
 from linkdesk.core.scoring.features import build_features, drop_temp_tables
-from linkdesk.core.scoring.incremental import marks, update_features
+from linkdesk.core.scoring.incremental import last_status_move, marks, update_features
 from linkdesk.core.scoring.model import Model, load_model
 from linkdesk.core.scoring.scanhelper import scan_helper
 from linkdesk.core.store import transaction
@@ -191,7 +191,8 @@ def data_fingerprint(db: sqlite3.Connection) -> str:
         "(SELECT count(*) FROM imports), (SELECT coalesce(max(id), 0) FROM imports), "
         "(SELECT count(*) FROM google_pages)"
     ).fetchone()
-    return ":".join(map(str, row))
+    moved = last_status_move(db)  # links that became lost or live again (link_status_update)
+    return ":".join(map(str, row)) + (f":{moved}" if moved else "")
 
 
 def forget_signals(db: sqlite3.Connection) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from linkdesk.core import urls
+from linkdesk.core.link_status import GONE_LIVE, LIVE, NOT_REPORTED
 from linkdesk.core.scoring import signals
 from linkdesk.core.scoring.anchors import AnchorClassifier
 from linkdesk.core.scoring.flags import domain_name_flags
@@ -177,7 +178,12 @@ def footer_evidence(c: LinkContext) -> str:
 
 
 def _lost(c: LinkContext) -> str:
-    if not c.link.get("lost"):
+    status = c.link.get("status", LIVE)
+    if status == NOT_REPORTED:
+        return "no longer reported by the tools that listed it"
+    if status == GONE_LIVE:
+        return "found gone by a live check"
+    if status == LIVE:
         return "live"
     return f"lost on {c.link['lost_at']}" if c.link.get("lost_at") else "marked lost"
 

@@ -11,6 +11,7 @@ The same SQL over `links` serves projects whose scores are out of date.
 
 from __future__ import annotations
 
+from linkdesk.core.link_status import live_sql, lost_sql
 from linkdesk.core.values import ASCII_LOWER
 
 # Bits of `rel`. Nofollow, ugc and sponsored can overlap (rel="ugc nofollow"). The filters'
@@ -64,10 +65,10 @@ def rel_sql(alias: str = "l") -> str:
         _bit(f"{alias}.ugc = 1", REL_UGC),
         _bit(f"{alias}.sponsored = 1", REL_SPONSORED),
         _bit(unknown, REL_UNKNOWN),
-        _bit(f"{alias}.lost = 1", REL_LOST),
+        _bit(lost_sql(alias), REL_LOST),
         _bit(f"{alias}.google_seen = 1", REL_GOOGLE),
         _bit(nofollowish, REL_NOFOLLOWISH),
-        _bit(f"coalesce({alias}.lost, 0) = 0", REL_NOT_LOST),
+        _bit(live_sql(alias), REL_NOT_LOST),
         _bit(f"{alias}.google_seen = 0", REL_NOT_GOOGLE),
     ])
 
@@ -80,7 +81,7 @@ def first_month_sql(alias: str = "l") -> str:
 def lost_month_sql(alias: str = "l") -> str:
     """The month a lost link was lost (else last seen); NO_MONTH for a link not lost."""
     lost = month_sql(f"coalesce({alias}.lost_at, {alias}.last_seen)")
-    return f"(CASE WHEN {alias}.lost = 1 THEN {lost} ELSE {NO_MONTH} END)"
+    return f"(CASE WHEN {lost_sql(alias)} THEN {lost} ELSE {NO_MONTH} END)"
 
 
 def anchor_key(anchor: str) -> str:

@@ -20,6 +20,7 @@ import numpy as np
 
 from linkdesk.core import urls
 from linkdesk.core.fields import VENDORS, vendor_bit
+from linkdesk.core.link_status import live_sql, lost_sql
 from linkdesk.core.platforms import platforms as large_platforms
 from linkdesk.core.scoring import damage, facts, flags, network_keys, signals
 from linkdesk.core.scoring.anchors import AnchorClassifier
@@ -184,7 +185,7 @@ def _domain_facts(
     # in random order, several times slower once it outgrows the page cache.
     links = f"links {in_scope(True)}" if scoped else "links NOT INDEXED"
     rows = db.execute(
-        f"SELECT domain, count(*), sum(1 - coalesce(lost, 0)), min({_HOST_SQL}), "
+        f"SELECT domain, count(*), sum({live_sql('links')}), min({_HOST_SQL}), "
         f"max({_HOST_SQL}), {metrics}, {_ROOT_SQL} FROM {links} "
         f"GROUP BY domain, target_url ORDER BY domain, target_url"
     )
@@ -697,6 +698,8 @@ def _guarded(name: str) -> str:
         return f"CASE WHEN l.{name} >= '' AND l.{name} < x'' THEN l.{name} END AS {name}"
     if name in _NUMBER_COLUMNS:
         return f"CASE WHEN l.{name} < '' THEN l.{name} END AS {name}"
+    if name == "lost":  # lost now for any reason, as the tables and `changes` say
+        return f"{lost_sql('l')} AS lost"
     return f"l.{name}"
 
 

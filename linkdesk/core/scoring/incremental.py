@@ -52,14 +52,22 @@ FULL_SHARE = 0.2
 quick (it bulk-loads instead of updating indexed rows) and simpler."""
 
 
+def last_status_move(db: sqlite3.Connection) -> int:
+    """The id of the last status move noted (link_status_update); 0 in a project of a schema
+    before 13 (tests build them)."""
+    if not db.execute("SELECT 1 FROM sqlite_schema WHERE name = 'status_moves'").fetchone():
+        return 0
+    return int(db.execute("SELECT coalesce(max(id), 0) FROM status_moves").fetchone()[0])
+
+
 def marks(db: sqlite3.Connection) -> dict[str, int]:
     """Where the data stood when scored: the next re-score starts from here."""
-    row = db.execute(
+    row = (*db.execute(
         "SELECT (SELECT count(*) FROM imports), (SELECT coalesce(max(id), 0) FROM imports), "
         "(SELECT coalesce(max(id), 0) FROM observations), (SELECT coalesce(max(id), 0) FROM links)"
-    ).fetchone()
-    return dict(zip(("imports", "last_import", "last_observation", "last_link"), row,
-                    strict=True))
+    ).fetchone(), last_status_move(db))
+    return dict(zip(("imports", "last_import", "last_observation", "last_link",
+                     "last_status_move"), row, strict=True))
 
 
 @dataclass(frozen=True)
@@ -174,7 +182,8 @@ def _newest(db: sqlite3.Connection, previous: dict[str, Any]) -> str | None:
 
 
 def _collect_touched(db: sqlite3.Connection, mark: dict[str, int]) -> None:
-    """The referring domains of every link observed, added or marked by Google since."""
+    """The referring domains of every link observed, added or marked by Google since, or
+    whose link became lost or live again (link_status_update)."""
     db.execute(f"DROP TABLE IF EXISTS {SCOPE}")
     db.execute(f"CREATE TEMP TABLE {SCOPE.split('.')[1]} (domain TEXT PRIMARY KEY) WITHOUT ROWID")
     last_import = mark["last_import"]
@@ -188,6 +197,10 @@ def _collect_touched(db: sqlite3.Connection, mark: dict[str, int]) -> None:
         f"(SELECT source_url FROM google_page_rows WHERE import_id > ?)",
         (mark["last_observation"], mark["last_link"], last_import, last_import),
     )
+    moved = mark.get("last_status_move", 0)
+    if last_status_move(db) > moved:
+        db.execute(f"INSERT OR IGNORE INTO {SCOPE} SELECT domain FROM status_moves "
+                   f"WHERE id > ?", (moved,))
 
 
 _MAX_CHANGED_TEXTS = 500  # more changed anchor texts than this: a full re-score

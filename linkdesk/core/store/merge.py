@@ -21,6 +21,7 @@ import sqlite3
 from collections.abc import Callable
 
 from linkdesk.core.fields import FIELDS, VENDORS, Merge, vendor_bit
+from linkdesk.core.link_status import lost_sql
 from linkdesk.core.store.indexes import drop_indexes
 
 STAGE = "temp.stage"
@@ -357,7 +358,7 @@ def rebuild_referring_domains(db: sqlite3.Connection) -> None:
             google_seen, google_linking_pages, first_seen, last_seen, domain_rating,
             trust_flow, citation_flow, domain_authority, spam_score)
         SELECT l.domain, count(*), count(DISTINCT l.source_host),
-            sum(l.placeholder = 0 AND NOT {NOFOLLOWISH_SQL}), sum(coalesce(l.lost, 0)),
+            sum(l.placeholder = 0 AND NOT {NOFOLLOWISH_SQL}), sum({lost_sql("l")}),
             max(l.google_seen) OR gs.domain IS NOT NULL, gs.linking_pages,
             min(l.first_seen), max(l.last_seen), max(l.domain_rating), max(l.trust_flow),
             max(l.citation_flow), max(l.domain_authority), max(l.spam_score)

@@ -690,9 +690,34 @@ DROP INDEX IF EXISTS links_spam_score
     )
 
 
+def _v13_link_status(db: sqlite3.Connection) -> None:
+    # Whether each link is still there now, as `linkdesk changes` decides it (issue: a link
+    # no vendor reports any more kept lost = 0, so the tables, the Dashboard and the report
+    # counted it live): 1 live, 2 no longer reported, 3 reported lost by a vendor, 4 found
+    # gone by a live check (core/timeline/status.py). Kept by link_status_update after every
+    # import, check and change of an import's day; worked out here for the links there are.
+    # The Anchors table's lazy covering index held `lost`; it now holds `status` (built again
+    # when the project next opens in the window).
+    db.execute("ALTER TABLE links ADD COLUMN status INTEGER NOT NULL DEFAULT 1")
+    db.execute("DROP INDEX IF EXISTS links_anchor")
+    # The referring domains whose links became lost or live again, in order: a re-score
+    # recomputes those noted since its last run (as it does the observations added since).
+    db.execute("CREATE TABLE status_moves (id INTEGER PRIMARY KEY, domain TEXT NOT NULL)")
+    # Imported here: the timeline it runs reads the store (an import cycle at the top).
+    from linkdesk.core.link_status_update import write_link_status
+
+    write_link_status(db)
+    # Every domain's lost links by the status (a link one vendor reports lost and another
+    # live was counted lost; the write above recounted only the domains of links it moved).
+    db.execute("UPDATE referring_domains SET lost_links = (SELECT count(*) FROM links AS l "
+               "WHERE l.domain = referring_domains.domain AND l.status <> 1)")
+    # The lost signal and the charts' facts now read the status: score every link again.
+    db.execute("DELETE FROM scoring_state")
+
+
 MIGRATIONS: list[Migration] = [
     _v1_initial, _v2_scores, _v3_marks, _v4_checks, _v5_chart_facts, _v6_timeline,
     _v7_placements, _v8_network_keys, _v9_fields_once, _v10_placement_hosts,
-    _v11_lazy_score_indexes, _v12_target_ids,
+    _v11_lazy_score_indexes, _v12_target_ids, _v13_link_status,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -20,7 +20,8 @@ DOMAIN_COLUMNS: tuple[Column, ...] = (
            "CASE WHEN d.links > 0 THEN 100.0 * d.dofollow_links / d.links END",
            Kind.PERCENT, width=7, tooltip="Share of this domain's links that are dofollow"),
     _number("hosts", "Hosts", "Distinct host names (www., blog., …) linking"),
-    _number("lost_links", "Lost", "Links a tool reports gone"),
+    _number("lost_links", "Lost", "Links gone: reported lost, no longer listed by any tool, or "
+            "found gone by a live check"),
     Column("google_seen", "Google", "d.google_seen", Kind.BOOL, width=6,
            tooltip="Search Console lists this domain or one of its pages"),
     _number("google_linking_pages", "Google pages",

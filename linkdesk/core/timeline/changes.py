@@ -166,7 +166,7 @@ class Changes:
     def todays_bands(self) -> tuple[int, int] | None:
         """`by_todays_bands` when these changes end now; None otherwise (today's bands
         describe only that end)."""
-        return by_todays_bands(self.db) if self.until.kind == "now" else None
+        return by_todays_bands(self.db, self.since) if self.until.kind == "now" else None
 
     def json_lists(self, limit: int | None = None) -> dict[str, Iterator[dict[str, Any]]]:
         """The "links" and "domains" lists of `as_json`, read one entry at a time."""
@@ -175,15 +175,20 @@ class Changes:
                             for c in self.iter_domains(limit=limit))}
 
 
-def by_todays_bands(db: sqlite3.Connection) -> tuple[int, int]:
+def by_todays_bands(db: sqlite3.Connection, since: Point | None = None) -> tuple[int, int]:
     """Of the changes last computed on this connection (`compute_changes`): the new referring
     domains that are risky and the lost links from strong domains, by the stored scores (the
-    opening summary's "(5 risky)" and "18 links from strong domains lost")."""
+    opening summary's "(5 risky)" and "18 links from strong domains lost"). A domain strong
+    at `since` (its review's grades) counts too: its lost links lower today's score."""
     risky = _count(db, "SELECT count(*) FROM tl_domains AS t JOIN domain_scores AS s "
                         f"ON s.domain = t.domain WHERE t.kind = 'new' AND s.band = {RISKY}")
+    then = since.grades if since is not None else None
+    strong_then = (f"OR l.domain IN (SELECT domain FROM review_grades WHERE review_id = "
+                   f"{int(then)} AND band = {STRONG})") if isinstance(then, int) else ""
     strong_lost = _count(db, "SELECT count(*) FROM tl_changes AS t JOIN links AS l "
-                              "ON l.id = t.link_id JOIN domain_scores AS s ON s.domain = l.domain "
-                              f"WHERE t.kind = 'lost' AND s.band = {STRONG}")
+                              "ON l.id = t.link_id LEFT JOIN domain_scores AS s "
+                              f"ON s.domain = l.domain WHERE t.kind = 'lost' "
+                              f"AND (s.band = {STRONG} {strong_then})")
     return risky, strong_lost
 
 

@@ -13,9 +13,12 @@ A link's status at a point (docs/changes.md):
   LIVE          some vendor's latest snapshot of the point reports it, not lost;
   VENDOR_LOST   some vendor's latest snapshot reports it lost, and none reports it live;
   NOT_REPORTED  reported earlier, but absent from the latest snapshot of every vendor that did.
-A vendor's snapshot is its imports with one as-of day; its latest snapshot at a point is the
-one with the latest as-of day among the point's imports: importing an older export after a
-newer one never makes it the latest, so the order of imports does not matter.
+A vendor's snapshot is its imports with one as-of day; its latest report of a target site at a
+point is the snapshot with the latest as-of day among the point's imports that lists a link to
+that site (sites.py): importing an older export after a newer one never makes it the latest,
+so the order of imports does not matter, and a vendor's export for one client site says
+nothing about another site's links. A live check that finds the link on its page keeps a
+link live that the vendors no longer list (docs/changes.md).
 
 New: absent at the start, live at the end. Lost: live at the start, not at the end. Changed:
 live at both, and a vendor whose latest snapshot differs between the two reports another
@@ -31,12 +34,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from linkdesk.core.checker.model import LIVE as CHECK_LIVE
 from linkdesk.core.checker.model import MISSING, PAGE_ERROR, REDIRECTED
+from linkdesk.core.link_status import GONE_LIVE, NOT_REPORTED, REASONS, VENDOR_LOST
 from linkdesk.core.timeline.digests import (
     LOST,
     NO_ANCHOR,
@@ -47,9 +52,8 @@ from linkdesk.core.timeline.digests import (
     parse_ids,
 )
 from linkdesk.core.timeline.points import Point
+from linkdesk.core.timeline.sites import LinkSites, link_sites
 
-ABSENT, LIVE, NOT_REPORTED, VENDOR_LOST, GONE_LIVE = 0, 1, 2, 3, 4
-REASONS = {NOT_REPORTED: "no_longer_reported", VENDOR_LOST: "vendor_lost", GONE_LIVE: "gone_live"}
 # A live check that finds the link gone: the page was read without it, the page redirects
 # elsewhere without it, or the page is gone for good. Blocked, timeouts, DNS errors and other
 # page errors say nothing certain about the link.
@@ -68,6 +72,7 @@ class Block:
     vendor: str
     as_of: str
     digests: list[Digest]
+    import_ids: tuple[int, ...] = ()  # the imports its rows come from
     links: np.ndarray = field(init=False)
     codes: np.ndarray = field(init=False)
     anchors: np.ndarray = field(init=False)
@@ -107,33 +112,76 @@ def _imports(db: sqlite3.Connection, a: Point, b: Point) -> list[_Import]:
     return [_Import(r[0], r[1], r[2], bool(r[3]), bool(r[4]), r[5], r[6]) for r in rows]
 
 
-def latest_snapshots(imports: list[_Import], side: str) -> dict[str, tuple[str, tuple[int, ...]]]:
-    """Each vendor's latest snapshot among the imports of one side ("a" or "b"):
-    vendor -> (as-of day, import ids)."""
-    days: dict[str, str] = {}
+Series = list[tuple[str, tuple[int, ...]]]  # a vendor's snapshots: (as-of day, import ids)
+
+
+def latest_snapshots(imports: list[_Import], side: str) -> dict[str, Series]:
+    """Each vendor's snapshots among the imports of one side ("a" or "b"), newest first:
+    vendor -> [(as-of day, import ids), ...]."""
+    days: dict[str, dict[str, list[int]]] = {}
     for item in imports:
         if getattr(item, f"in_{side}"):
-            days[item.vendor] = max(days.get(item.vendor, ""), item.as_of)
-    return {
-        vendor: (day, tuple(i.id for i in imports if i.vendor == vendor and i.as_of == day
-                            and getattr(i, f"in_{side}")))
-        for vendor, day in days.items()
-    }
+            days.setdefault(item.vendor, {}).setdefault(item.as_of, []).append(item.id)
+    return {vendor: [(day, tuple(ids)) for day, ids in sorted(by_day.items(), reverse=True)]
+            for vendor, by_day in days.items()}
 
 
-def _gone(db: sqlite3.Connection, point: Point, size: int) -> np.ndarray:
-    gone = np.zeros(size, bool)
+DigestLoader = Callable[[int], Digest]
+
+
+def vendor_blocks(snaps: dict[str, Series], sites: LinkSites,
+                  load: DigestLoader) -> dict[str, Block]:
+    """Each vendor's latest report of every target site: the rows of its newest snapshot that
+    lists a link to the site (a vendor's export for one client site leaves the links to
+    another site as its older export had them). Older snapshots are read only while some
+    site the vendors reported is not yet covered (one site: only the newest)."""
+    blocks: dict[str, Block] = {}
+    for vendor, series in snaps.items():
+        covered = np.zeros(sites.count + 1, bool)  # the last slot: links of no known site
+        parts: list[Digest] = []
+        ids: list[int] = []
+        for _day, import_ids in series:
+            digests = [load(i) for i in import_ids]
+            found = np.zeros(sites.count + 1, bool)
+            for digest in digests:
+                found[sites.of(digest.links)] = True
+            new = found & ~covered
+            if new.any():
+                for digest in digests:
+                    keep = new[sites.of(digest.links)]
+                    parts.append(digest if keep.all() else _part(digest, keep))
+                    ids.append(digest.import_id)
+                covered |= new
+            if covered[sites.reported].all():
+                break
+        if parts:
+            blocks[vendor] = Block(vendor, series[0][0], parts, tuple(ids))
+    return blocks
+
+
+def _part(digest: Digest, keep: np.ndarray) -> Digest:
+    return Digest(digest.import_id, digest.links[keep], digest.codes[keep],
+                  digest.anchors[keep], digest.observations[keep], digest.first, digest.stored)
+
+
+def checked(db: sqlite3.Connection, point: Point, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per link id: its latest live check of the point finds it gone; finds it on the page."""
+    gone, present = np.zeros(size, bool), np.zeros(size, bool)
     if point.kind == "start":
-        return gone
+        return gone, present
     if point.kind == "now":
         latest = "SELECT check_id FROM check_latest"
     else:
         latest = (f"SELECT max(c.id) FROM link_checks AS c WHERE {point.checks_sql()} "
                   "GROUP BY c.link_id")
-    ids = parse_ids(db.execute(f"SELECT group_concat(c.link_id) FROM link_checks AS c "
-                            f"WHERE c.id IN ({latest}) AND {GONE_CHECK_SQL}").fetchone()[0])
-    gone[ids[ids < size]] = True
-    return gone
+    row = db.execute(
+        f"SELECT group_concat(CASE WHEN {GONE_CHECK_SQL} THEN c.link_id END), "
+        f"group_concat(CASE WHEN c.status = '{CHECK_LIVE}' THEN c.link_id END) "
+        f"FROM link_checks AS c WHERE c.id IN ({latest})").fetchone()
+    for found, text in ((gone, row[0]), (present, row[1])):
+        ids = parse_ids(text)
+        found[ids[ids < size]] = True
+    return gone, present
 
 
 def _chunks(ids: np.ndarray) -> Iterator[str]:
@@ -166,44 +214,58 @@ def seen_at(db: sqlite3.Connection, point: Point, imports: list[_Import], side: 
 class State:
     """What one point knows of every link, as arrays indexed by link id."""
 
-    live: np.ndarray  # some vendor's latest snapshot reports it, not lost
-    vendor_lost: np.ndarray  # some vendor's latest snapshot reports it lost
+    live: np.ndarray  # some vendor's latest report of its site lists it, not lost
+    vendor_lost: np.ndarray  # some vendor's latest report lists it lost
     gone: np.ndarray  # its latest live check of the point finds it gone
+    present: np.ndarray  # its latest live check of the point finds it on the page
+    known: np.ndarray  # some vendor (not Search Console) ever reported it
     reported: np.ndarray = field(init=False)  # in a latest snapshot: certainly seen
     up: np.ndarray = field(init=False)  # the link's status is LIVE
 
     def __post_init__(self) -> None:
         self.reported = self.live | self.vendor_lost
-        self.up = self.live & ~self.gone
+        # A check that finds the link on its page wins over the vendors' silence (and their
+        # lost flag); one that finds it gone wins over what they still list.
+        self.up = (self.live | (self.present & self.known)) & ~self.gone
 
 
-def point_state(blocks: Iterable[Block], gone: np.ndarray) -> State:
-    """A point's state from its vendors' latest snapshots."""
+def point_state(blocks: Iterable[Block], checks: tuple[np.ndarray, np.ndarray],
+                known: np.ndarray) -> State:
+    """A point's state from its vendors' latest reports and live checks."""
+    gone, present = checks
     size = len(gone)
     live, lost = np.zeros(size, bool), np.zeros(size, bool)
     for block in blocks:
         is_lost = (block.codes & LOST) != 0
         live[block.links[~is_lost]] = True
         lost[block.links[is_lost]] = True
-    return State(live, lost, gone)
+    return State(live, lost, gone, present, known)
 
 
-def states_at(db: sqlite3.Connection, points: list[Point]) -> Iterator[State]:
+def _loader(db: sqlite3.Connection, imports: list[_Import], digests: dict[int, Digest]
+            ) -> DigestLoader:
+    by_id = {item.id: item for item in imports}
+
+    def load(import_id: int) -> Digest:
+        if import_id not in digests:
+            item = by_id[import_id]
+            digests[import_id] = load_digest(db, import_id, item.first, item.last)
+        return digests[import_id]
+    return load
+
+
+def states_at(db: sqlite3.Connection, points: list[Point],
+              digests: dict[int, Digest] | None = None) -> Iterator[State]:
     """Each point's state, in order (the history's points: every vendor snapshot read once,
-    from its stored digest where there is one; nothing is written)."""
-    size = int(db.execute("SELECT coalesce(max(id), 0) FROM links").fetchone()[0]) + 1
-    digests: dict[int, Digest] = {}
+    from its stored digest where there is one; nothing is written). `digests` collects the
+    digests read (import id -> digest)."""
+    sites = link_sites(db)
+    digests = {} if digests is None else digests
     for point in points:
         imports = _imports(db, point, point)
-        by_id = {item.id: item for item in imports}
-        blocks = []
-        for vendor, (day, ids) in latest_snapshots(imports, "a").items():
-            for import_id in ids:
-                if import_id not in digests:
-                    item = by_id[import_id]
-                    digests[import_id] = load_digest(db, import_id, item.first, item.last)
-            blocks.append(Block(vendor, day, [digests[i] for i in ids]))
-        yield point_state(blocks, _gone(db, point, size))
+        blocks = vendor_blocks(latest_snapshots(imports, "a"), sites,
+                               _loader(db, imports, digests))
+        yield point_state(blocks.values(), checked(db, point, sites.size), sites.known)
 
 
 @dataclass
@@ -260,23 +322,16 @@ def vendor_differences(before: Block, after: Block, up: np.ndarray
 def link_changes(db: sqlite3.Connection, a: Point, b: Point) -> tuple[LinkChanges, State, State]:
     """New, lost and changed links between two points, and both points' states."""
     imports = _imports(db, a, b)
-    by_id = {item.id: item for item in imports}
-    size = int(db.execute("SELECT coalesce(max(id), 0) FROM links").fetchone()[0]) + 1
-    snaps_a, snaps_b = latest_snapshots(imports, "a"), latest_snapshots(imports, "b")
-    compared = {v for v in snaps_a if v in snaps_b and snaps_a[v] != snaps_b[v]}
+    sites = link_sites(db)
+    size = sites.size
     digests: dict[int, Digest] = {}
-
-    def block(vendor: str, snap: tuple[str, tuple[int, ...]]) -> Block:
-        for import_id in snap[1]:
-            if import_id not in digests:
-                item = by_id[import_id]
-                digests[import_id] = load_digest(db, import_id, item.first, item.last)
-        return Block(vendor, snap[0], [digests[i] for i in snap[1]])
-
-    blocks_a = {v: block(v, s) for v, s in snaps_a.items()}
-    blocks_b = {v: block(v, s) for v, s in snaps_b.items()}
-    state_a = point_state(blocks_a.values(), _gone(db, a, size))
-    state_b = point_state(blocks_b.values(), _gone(db, b, size))
+    load = _loader(db, imports, digests)
+    blocks_a = vendor_blocks(latest_snapshots(imports, "a"), sites, load)
+    blocks_b = vendor_blocks(latest_snapshots(imports, "b"), sites, load)
+    compared = {v for v in blocks_a if v in blocks_b
+                and blocks_a[v].import_ids != blocks_b[v].import_ids}
+    state_a = point_state(blocks_a.values(), checked(db, a, size), sites.known)
+    state_b = point_state(blocks_b.values(), checked(db, b, size), sites.known)
     candidates = np.nonzero(state_b.up & ~state_a.reported)[0]
     new = candidates[~seen_at(db, a, imports, "a", candidates)]
     lost = np.nonzero(state_a.up & ~state_b.up)[0]

@@ -162,12 +162,7 @@ def store_digests(db: sqlite3.Connection, digests: list[Digest]) -> None:
     db.execute(f"PRAGMA busy_timeout = {DIGEST_WAIT_MS}")
     try:
         db.execute("BEGIN IMMEDIATE")
-        db.executemany(
-            "INSERT OR REPLACE INTO snapshot_digests (import_id, format, rows, links, codes, "
-            "anchors, observation_ids) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(d.import_id, FORMAT, len(d.links), _pack(d.links), _pack(d.codes),
-              _pack(d.anchors), None if d.dense else _pack(d.observations))
-             for d in fresh])
+        _write(db, fresh)
         db.execute("COMMIT")
     except sqlite3.OperationalError:  # busy, or a read-only file: not worth failing for
         if db.in_transaction:
@@ -177,3 +172,22 @@ def store_digests(db: sqlite3.Connection, digests: list[Digest]) -> None:
         db.execute(f"PRAGMA busy_timeout = {int(waited)}")
     for digest in fresh:
         digest.stored = True
+
+
+def keep_digests(db: sqlite3.Connection, digests: list[Digest]) -> None:
+    """Keep new digests in the project within the writer's open transaction (an import's
+    status settling reads the latest snapshots: the next comparison need not read them)."""
+    fresh = [d for d in digests if not d.stored]
+    if fresh:
+        _write(db, fresh)
+        for digest in fresh:
+            digest.stored = True
+
+
+def _write(db: sqlite3.Connection, fresh: list[Digest]) -> None:
+    db.executemany(
+        "INSERT OR REPLACE INTO snapshot_digests (import_id, format, rows, links, codes, "
+        "anchors, observation_ids) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(d.import_id, FORMAT, len(d.links), _pack(d.links), _pack(d.codes),
+          _pack(d.anchors), None if d.dense else _pack(d.observations))
+         for d in fresh])

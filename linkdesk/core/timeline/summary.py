@@ -62,7 +62,7 @@ def summarise(db: sqlite3.Connection, changes: Changes,
               today: datetime | None = None) -> OpeningSummary:
     """The summary of computed changes (those since the last review, for the filters)."""
     counts = changes.counts
-    risky, strong_lost = by_todays_bands(db)
+    risky, strong_lost = by_todays_bands(db, changes.since)
     disavowed_gone = _scalar(db, "SELECT count(*) FROM tl_domains AS t JOIN domain_marks AS m "
                                  "ON m.domain = t.domain WHERE t.kind = 'lost' "
                                  "AND m.kind = 'disavow'")
