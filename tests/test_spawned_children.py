@@ -1,5 +1,6 @@
 """The processes `start_spawned` starts (a big import's second half, a wide profile's scan
-helper) end with their parent, and leave a terminal's Ctrl-C to it.
+helper) end with their parent (deleting the scratch folder it can no longer delete), and leave
+a terminal's Ctrl-C to it.
 
 Each case runs a parent in its own session (a subprocess), whose child is a stand-in job that
 would otherwise run for an hour."""
@@ -30,14 +31,16 @@ def wait_long(sender):
 '''
 
 PARENT = '''
-import os, signal, sys
+import os, signal, sys, tempfile
 sys.path[:0] = [sys.argv[1], sys.argv[2]]
 from linkdesk.core.importers.parallel import start_spawned
 from childjob import wait_long
 
-process, receiver = start_spawned(wait_long)
+scratch = tempfile.mkdtemp(dir=sys.argv[1], prefix="scratch-")
+open(os.path.join(scratch, "part.db"), "w").close()
+process, receiver = start_spawned(wait_long, scratch_folder=scratch)
 assert receiver.recv() == "started"
-print(process.pid, flush=True)
+print(process.pid, scratch, flush=True)
 try:
     if sys.argv[3] == "ctrl-c":
         os.killpg(0, signal.SIGINT)  # a terminal's Ctrl-C: the whole process group
@@ -73,7 +76,8 @@ def _gone(pid: int) -> bool:
 def test_child_ends_when_its_parent_is_killed(tmp_path: Path) -> None:
     parent = _start_parent(tmp_path, "kill")
     assert parent.stdout is not None
-    child = int(parent.stdout.readline())
+    pid, scratch = parent.stdout.readline().split()
+    child = int(pid)
     parent.kill()
     parent.wait()
     # Not a time limit: the job sleeps for an hour, so it is still there unless it followed
@@ -86,12 +90,14 @@ def test_child_ends_when_its_parent_is_killed(tmp_path: Path) -> None:
         os.kill(child, signal.SIGKILL)
         pytest.fail("the spawned process outlived its killed parent")
     assert parent.stderr is not None and "Traceback" not in parent.stderr.read()
+    assert not Path(scratch).exists()  # the parent could not delete it any more
 
 
 def test_ctrl_c_is_the_parents_to_handle(tmp_path: Path) -> None:
     parent = _start_parent(tmp_path, "ctrl-c")
     out, err = parent.communicate(timeout=120)
-    pid, exitcode = out.split()
+    pid, scratch, exitcode = out.split()
     assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
     assert int(exitcode) == -signal.SIGTERM  # ended by the parent's terminate(), not by SIGINT
     assert _gone(int(pid))
+    assert Path(scratch).exists()  # the parent's to delete (SecondHalf.remove)

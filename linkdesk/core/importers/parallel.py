@@ -263,16 +263,20 @@ def _main_module_hidden() -> Iterator[None]:
                 sys.modules["__main__"] = _hidden.pop("main")
 
 
-def start_spawned(target: Callable[..., None], *args: Any) -> tuple[Any, Any]:
+def start_spawned(
+    target: Callable[..., None], *args: Any, scratch_folder: str = ""
+) -> tuple[Any, Any]:
     """Start `target(*args, sender)` in a spawned daemon process (the main module hidden);
     return the process and the receiving end of the one-way pipe whose `sender` it gets.
 
-    The process ends as soon as this one does, however this one ends (a kill, a crash), and a
-    Ctrl-C in a terminal is this process's to handle: it ends the child with `terminate()`."""
+    The process ends as soon as this one does, however this one ends (a kill, a crash),
+    deleting `scratch_folder` then (this process cannot any more); a Ctrl-C in a terminal is
+    this process's to handle: it ends the child with `terminate()`."""
     context = multiprocessing.get_context("spawn")
     receiver, sender = context.Pipe(duplex=False)
     try:
-        process = context.Process(target=_run_child, args=(target, *args, sender), daemon=True)
+        process = context.Process(target=_run_child, args=(target, scratch_folder, *args, sender),
+                                  daemon=True)
         with _main_module_hidden(), _sigint_blocked():
             process.start()
     except BaseException:
@@ -301,19 +305,21 @@ def _sigint_blocked() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
-def _run_child(target: Callable[..., None], *args: Any) -> None:
+def _run_child(target: Callable[..., None], scratch_folder: str, *args: Any) -> None:
     """Spawned process: run `target(*args)`, ending the moment the parent process does. A parent
     killed (SIGKILL, SIGTERM, a crash) would otherwise leave it working on for nobody (a staging
     half: tens of seconds), then failing on the closed pipe with a traceback."""
     parent = multiprocessing.parent_process()
     if parent is not None:
-        threading.Thread(target=_exit_with, args=(parent,), daemon=True,
+        threading.Thread(target=_exit_with, args=(parent, scratch_folder), daemon=True,
                          name="linkdesk-parent-watch").start()
     target(*args)
 
 
-def _exit_with(parent: Any) -> None:
+def _exit_with(parent: Any, scratch_folder: str) -> None:
     parent.join()  # returns when the parent is gone (its end of a pipe closed)
+    if scratch_folder:
+        shutil.rmtree(scratch_folder, ignore_errors=True)
     os._exit(1)
 
 
@@ -348,7 +354,8 @@ class SecondHalf:
         self.text_scratch = os.path.join(self.folder, "text.db") if compress else ""
         job = PartJob(**{**job_without_scratch.__dict__, "scratch": self.scratch,
                          "text_scratch": self.text_scratch})
-        self._process, self._receiver = start_spawned(_stage_part, job)
+        self._process, self._receiver = start_spawned(_stage_part, job,
+                                                      scratch_folder=self.folder)
 
     def result(self) -> tuple[int, list[SkippedRow], TextNotes]:
         """Wait for the process; return rows read, rows skipped and what reading met.
