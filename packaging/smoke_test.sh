@@ -5,11 +5,15 @@
 #     bash packaging/smoke_test.sh offscreen   # or only one of them: offscreen | xcb
 #
 # Each pass, in a fresh data, config and work folder: the version, the demo project's screenshot,
-# a sample export imported into a new project with the CLI, its stats, a 30 MB export (imported
-# on two processes, the second spawned from the frozen executable), `linkdesk check` against a
-# local page (aiohttp, selectolax), a marked domain and the disavow file, screenshots of the new
-# project (domains table, dashboard). The xcb pass also opens the real window and waits for it
-# on the X server: an offscreen pass succeeds even when Qt's X11 plugin cannot load.
+# a sample export imported into a new project with the CLI, its stats, a 64 MB export of a wide
+# profile (210,000 links from as many domains, almost: imported on two processes, the second
+# spawned from the frozen executable), `linkdesk check` against a local page (aiohttp,
+# selectolax), a marked domain and the disavow file, screenshots of the new project (domains
+# table, dashboard). The offscreen pass also scores the wide profile for the first time, which
+# runs a second process too (scoring/scanhelper.py): a frozen app whose spawned children ran the
+# app instead of their job would hang there (a 300 s timeout). The xcb pass also opens the real
+# window and waits for it on the X server: an offscreen pass succeeds even when Qt's X11 plugin
+# cannot load.
 # Where `unshare -n` works (Linux, root), the offscreen pass runs with no network at all.
 # Checks use Python only to read the results (PNG size, JSON): $PYTHON or .venv/bin/python.
 set -uo pipefail
@@ -19,7 +23,8 @@ APP=${LINKDESK_APP:-$ROOT/dist/linkdesk/linkdesk}
 PY=${PYTHON:-$ROOT/.venv/bin/python}
 [ -x "$PY" ] || PY=python3
 DOMAIN=workshop.io  # a referring domain of resources/samples/ahrefs-backlinks.csv
-BIG_ROWS=100000  # 30 MB: above the two-process threshold (24 MB) of parallel imports
+BIG_ROWS=210000  # a wide profile, 64 MB: above the two-process threshold (24 MB) of parallel
+# imports, and above the scan helper's gates (200,000 links, domains at least half the links)
 passes=("$@")
 [ ${#passes[@]} -gt 0 ] || passes=(offscreen xcb)
 failed=0
@@ -119,16 +124,31 @@ run_pass() {  # offscreen | xcb
         fail "report: $(tail -5 "$log")"
     fi
 
-    local big=$ROOT/benchmarks/out/ahrefs-100k.csv
+    local big=$ROOT/benchmarks/out/ahrefs-wide-210k.csv
     if [ ! -f "$big" ]; then
-        "$PY" benchmarks/generate_export.py --rows "$BIG_ROWS" -o "$big" >/dev/null
+        "$PY" benchmarks/generate_export.py --rows "$BIG_ROWS" --shape wide -o "$big" >/dev/null
     fi
-    if "${run[@]}" import "$work/big.linkdesk" "$big" --no-score >"$log" 2>&1 \
-        && "${run[@]}" stats "$work/big.linkdesk" --json >"$work/big.json" 2>>"$log" \
-        && summary=$(stats_have_links "$work/big.json" 2>>"$log"); then
-        ok "import of a $(( $(stat -c %s "$big") / 1000000 )) MB export (two processes): $summary"
+    if "${run[@]}" import "$work/big.linkdesk" "$big" --no-score >"$log" 2>&1; then
+        ok "import of a $(( $(stat -c %s "$big") / 1000000 )) MB export (two processes):" \
+            "$(grep -m1 -o "[0-9,]* links added" "$log")"
     else
         fail "import of $big: $(tail -5 "$log")"
+    fi
+    # Scored here before `stats` would score it (the same re-score, on two processes too).
+    if [ "$mode" = offscreen ]; then
+        if timeout 300 "${run[@]}" score "$work/big.linkdesk" >"$log" 2>&1; then
+            ok "first score of that wide profile (two processes): $(head -1 "$log")"
+        else
+            fail "first score of $work/big.linkdesk: $(tail -5 "$log")"
+        fi
+    fi
+    if "${run[@]}" stats "$work/big.linkdesk" --json >"$work/big.json" 2>"$log" \
+        && summary=$(stats_have_links "$work/big.json" 2>>"$log") \
+        && "$PY" -c "import json, sys; b = json.load(open(sys.argv[1]))['bands']; \
+                     assert sum(b.values()) == $BIG_ROWS, b" "$work/big.json" 2>>"$log"; then
+        ok "stats --json of that project (scored): $summary"
+    else
+        fail "stats --json of $work/big.linkdesk: $(tail -5 "$log")"
     fi
 
     link_check "$work"

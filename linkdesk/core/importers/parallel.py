@@ -17,6 +17,7 @@ import logging
 import multiprocessing
 import os
 import shutil
+import signal
 import sqlite3
 import sys
 import tempfile
@@ -26,6 +27,7 @@ import types
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from multiprocessing import resource_tracker
 from pathlib import Path
 from typing import Any
 
@@ -261,14 +263,21 @@ def _main_module_hidden() -> Iterator[None]:
                 sys.modules["__main__"] = _hidden.pop("main")
 
 
-def start_spawned(target: Callable[..., None], *args: Any) -> tuple[Any, Any]:
+def start_spawned(
+    target: Callable[..., None], *args: Any, scratch_folder: str = ""
+) -> tuple[Any, Any]:
     """Start `target(*args, sender)` in a spawned daemon process (the main module hidden);
-    return the process and the receiving end of the one-way pipe whose `sender` it gets."""
+    return the process and the receiving end of the one-way pipe whose `sender` it gets.
+
+    The process ends as soon as this one does, however this one ends (a kill, a crash),
+    deleting `scratch_folder` then (this process cannot any more); a Ctrl-C in a terminal is
+    this process's to handle: it ends the child with `terminate()`."""
     context = multiprocessing.get_context("spawn")
     receiver, sender = context.Pipe(duplex=False)
     try:
-        process = context.Process(target=target, args=(*args, sender), daemon=True)
-        with _main_module_hidden():
+        process = context.Process(target=_run_child, args=(target, scratch_folder, *args, sender),
+                                  daemon=True)
+        with _main_module_hidden(), _sigint_blocked():
             process.start()
     except BaseException:
         receiver.close()
@@ -276,6 +285,42 @@ def start_spawned(target: Callable[..., None], *args: Any) -> tuple[Any, Any]:
     finally:
         sender.close()
     return process, receiver
+
+
+@contextmanager
+def _sigint_blocked() -> Iterator[None]:
+    """Block SIGINT in this thread while a child starts: the child inherits the blocked signal
+    (fork and exec keep it), so a terminal's Ctrl-C, sent to the whole process group, is not a
+    KeyboardInterrupt and its traceback in the child, even while it is still starting up. (The
+    same is done by multiprocessing for its resource tracker.)"""
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: no process groups' Ctrl-C there
+        yield
+        return
+    # Started first, if not yet running: starting it unblocks SIGINT whatever was blocked.
+    resource_tracker.ensure_running()
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _run_child(target: Callable[..., None], scratch_folder: str, *args: Any) -> None:
+    """Spawned process: run `target(*args)`, ending the moment the parent process does. A parent
+    killed (SIGKILL, SIGTERM, a crash) would otherwise leave it working on for nobody (a staging
+    half: tens of seconds), then failing on the closed pipe with a traceback."""
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_exit_with, args=(parent, scratch_folder), daemon=True,
+                         name="linkdesk-parent-watch").start()
+    target(*args)
+
+
+def _exit_with(parent: Any, scratch_folder: str) -> None:
+    parent.join()  # returns when the parent is gone (its end of a pipe closed)
+    if scratch_folder:
+        shutil.rmtree(scratch_folder, ignore_errors=True)
+    os._exit(1)
 
 
 _hidden_lock = threading.Lock()
@@ -309,7 +354,8 @@ class SecondHalf:
         self.text_scratch = os.path.join(self.folder, "text.db") if compress else ""
         job = PartJob(**{**job_without_scratch.__dict__, "scratch": self.scratch,
                          "text_scratch": self.text_scratch})
-        self._process, self._receiver = start_spawned(_stage_part, job)
+        self._process, self._receiver = start_spawned(_stage_part, job,
+                                                      scratch_folder=self.folder)
 
     def result(self) -> tuple[int, list[SkippedRow], TextNotes]:
         """Wait for the process; return rows read, rows skipped and what reading met.
