@@ -14,7 +14,7 @@ import datetime
 from pathlib import Path
 
 import pytest
-from exportgen import LinkRecord, make_profile, write_ahrefs, write_semrush
+from exportgen import LinkRecord, live_per_page, make_profile, write_ahrefs, write_semrush
 
 from linkdesk.cli import main
 from linkdesk.core.importers.pipeline import ImportOptions
@@ -28,13 +28,7 @@ OCT, NOV, DEC = "2026-10-20", "2026-11-20", "2026-12-01"
 @pytest.fixture(scope="module")
 def records() -> list[LinkRecord]:
     """Links no vendor marks lost, one per source page (absence alone can lose them)."""
-    pages: set[str] = set()
-    kept = []
-    for record in make_profile(700, site=SITE, seed=21):
-        if record.lost is None and record.source_url not in pages:
-            pages.add(record.source_url)
-            kept.append(record)
-    return kept[:400]
+    return live_per_page(make_profile(700, site=SITE, seed=21))[:400]
 
 
 @pytest.fixture()
