@@ -426,6 +426,18 @@ def _links_count(rng: random.Random, scale: float, alpha: float, cap: int) -> in
 # --------------------------------------------------------------------------------------
 
 
+def live_per_page(records: Iterable[LinkRecord]) -> list[LinkRecord]:
+    """The records no vendor marks lost (their absence is the only thing that can lose them),
+    one per source page (a page's lost link and new link would be a changed target)."""
+    pages: set[str] = set()
+    kept = []
+    for record in records:
+        if record.lost is None and record.source_url not in pages:
+            pages.add(record.source_url)
+            kept.append(record)
+    return kept
+
+
 def make_profile(
     n_links: int, *, site: str = "acme-widgets.com", seed: int = 0, single_share: float = 0.0
 ) -> Iterator[LinkRecord]:

@@ -14,7 +14,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from exportgen import LinkRecord, make_profile, write_ahrefs, write_semrush
+from exportgen import LinkRecord, live_per_page, make_profile, write_ahrefs, write_semrush
 
 from linkdesk.core.checker.model import LIVE as CHECK_LIVE
 from linkdesk.core.checker.model import LinkCheck
@@ -34,16 +34,7 @@ LIVE, NOT_REPORTED = 1, 2  # links.status (linkdesk/core/link_status.py)
 OCT, NOV = datetime.date(2026, 10, 20), datetime.date(2026, 11, 20)
 
 
-def _live_in_exports(records: list[LinkRecord]) -> list[LinkRecord]:
-    """The records no vendor marks lost (their absence is the only thing that can lose them),
-    one per source page (a page's lost link and new link would be a changed target)."""
-    pages: set[str] = set()
-    kept = []
-    for record in records:
-        if record.lost is None and record.source_url not in pages:
-            pages.add(record.source_url)
-            kept.append(record)
-    return kept
+_live_in_exports = live_per_page
 
 
 @pytest.fixture(scope="module")

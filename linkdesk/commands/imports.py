@@ -92,7 +92,7 @@ def run_import(options: argparse.Namespace) -> int:
 
     with open_to_change(options.project, create=True) as project:
         # Files share transactions in batches; each file is still all-or-nothing.
-        import_files(
+        moves = import_files(
             project, options.files, import_options, done=done,
             progress=_print_progress if show_progress else None,
         )
@@ -104,6 +104,8 @@ def run_import(options: argparse.Namespace) -> int:
             return EXIT_FAILED
         for result in undated:
             print(result_text(result))
+        if moves.text():  # what this import did to the links imported before
+            print(moves.text())
         if not options.site:
             _settle_site(project, options.project)
         if not options.no_score and not scores_current(project.db):

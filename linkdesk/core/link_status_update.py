@@ -14,31 +14,42 @@ import sqlite3
 
 import numpy as np
 
-from linkdesk.core.link_status import GONE_LIVE, LIVE, NOT_REPORTED, VENDOR_LOST, lost_sql
+from linkdesk.core.link_status import (
+    GONE_LIVE,
+    LIVE,
+    NOT_REPORTED,
+    VENDOR_LOST,
+    StatusMoves,
+    lost_sql,
+)
 from linkdesk.core.timeline.status import link_statuses, stored_statuses
 
 STATUS_SCHEMA = 13  # the schema version that added links.status
 _CHUNK = 50_000  # link ids per UPDATE (one JSON parameter)
 
 
-def settle_link_status(db: sqlite3.Connection) -> int:
+def settle_link_status(db: sqlite3.Connection) -> StatusMoves:
     """Bring `links.status` up to date (run it inside a transaction): write the links whose
     status moved, count their referring domains' lost links again, and note in
     `status_moves` the domains of links that became lost or live again, for the next
     re-score (the lost signal and the Dashboard's facts read the status). Returns how many
-    links moved."""
+    links moved, became no longer reported and were listed again."""
     if db.execute("PRAGMA user_version").fetchone()[0] < STATUS_SCHEMA:
-        return 0  # an older schema's project (tests build them): its migration settles it
+        # An older schema's project (tests build them): its migration settles it.
+        return StatusMoves()
     return write_link_status(db)
 
 
-def write_link_status(db: sqlite3.Connection) -> int:
+def write_link_status(db: sqlite3.Connection) -> StatusMoves:
     """`settle_link_status` in a project whose schema has `links.status` (migration 13)."""
     status = link_statuses(db)
     before = stored_statuses(db, len(status))
     moved = np.nonzero(status != before)[0]
     if len(moved) == 0:
-        return 0
+        return StatusMoves()
+    was_dropped = before[moved] == NOT_REPORTED
+    counts = StatusMoves(len(moved), int((status[moved] == NOT_REPORTED).sum()),
+                         int((was_dropped & (status[moved] != GONE_LIVE)).sum()))
     db.execute("DROP TABLE IF EXISTS temp.status_moved")
     db.execute("CREATE TEMP TABLE status_moved (domain TEXT PRIMARY KEY, scores INTEGER) "
                "WITHOUT ROWID")
@@ -63,4 +74,4 @@ def write_link_status(db: sqlite3.Connection) -> int:
     db.execute("INSERT INTO status_moves (domain) SELECT domain FROM temp.status_moved "
                "WHERE scores = 1 ORDER BY domain")
     db.execute("DROP TABLE temp.status_moved")
-    return len(moved)
+    return counts

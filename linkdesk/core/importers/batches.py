@@ -31,6 +31,7 @@ from linkdesk.core.importers.pipeline import (
     ImportResult,
     ProgressCallback,
 )
+from linkdesk.core.link_status import StatusMoves
 from linkdesk.core.link_status_update import settle_link_status
 from linkdesk.core.store import Project, transaction
 from linkdesk.core.timeline.redate import date_by_run, settle_run
@@ -60,9 +61,11 @@ def import_files(
     progress: ProgressCallback | None = None,
     cancelled: CancelCheck | None = None,
     batch_bytes: int = BATCH_BYTES,
-) -> None:
+) -> StatusMoves:
     """Import each file, in batches; call `done` for each file, in order, once its batch
-    is committed (a failed file changes nothing; its error is in its outcome).
+    is committed (a failed file changes nothing; its error is in its outcome). Returns what
+    the run did to the links' statuses (links no longer reported, listed again), counted by
+    each status refresh.
 
     A batch whose commit fails, or that SQLite ends while importing a file (a full disk, an
     I/O error; also when the file is the first of its batch), reports each of its files as
@@ -78,22 +81,27 @@ def import_files(
             run.extend(outcome.results)
         done(outcome)
 
+    moves = StatusMoves()
     try:
-        _import_batches(project, paths, options, committed, progress, cancelled, batch_bytes)
+        moves = _import_batches(project, paths, options, committed, progress, cancelled,
+                                batch_bytes)
     finally:  # also after a cancel or a bug: the files committed are one run
-        _date_run(project, run)
+        moves += _date_run(project, run)
+    return moves
 
 
-def _date_run(project: Project, run: list[ImportResult]) -> None:
+def _date_run(project: Project, run: list[ImportResult]) -> StatusMoves:
     """Give the run's files without dates the day of the others (see the module's note)."""
+    moves = StatusMoves()
     try:
         with transaction(project.db):
             redated = date_by_run(project.db, run)
             if redated:  # a vendor's latest export may be another one now
-                settle_link_status(project.db)
+                moves = settle_link_status(project.db)
     except sqlite3.Error:  # a full disk: each keeps its own day, which the user can set
-        return
+        return StatusMoves()
     settle_run(run, redated)
+    return moves
 
 
 def _import_batches(
@@ -104,8 +112,8 @@ def _import_batches(
     progress: ProgressCallback | None,
     cancelled: CancelCheck | None,
     batch_bytes: int,
-) -> None:
-    """`import_files` without dating the run."""
+) -> StatusMoves:
+    """`import_files` without dating the run; what its batches did to the links' statuses."""
     waiting: list[FileOutcome] = []  # in file order, reported once the batch is committed
     size = 0
 
@@ -145,7 +153,7 @@ def _import_batches(
                 except ImportCancelled as error:
                     outcome.error = error
                     waiting.append(outcome)
-                    return  # the files before it are committed on the way out
+                    break  # the files before it are committed on the way out
                 else:
                     size += _size(outcome.path)
                 waiting.append(outcome)
@@ -153,6 +161,7 @@ def _import_batches(
                     commit()
         finally:
             commit()  # also when an exception leaves: the files before it are kept
+    return batch.status_moves
 
 
 def _lost(outcomes: list[FileOutcome], why: str) -> None:

@@ -53,6 +53,7 @@ from linkdesk.core.importers.recognise import (
 )
 from linkdesk.core.importers.rows import RowStream, SkippedRow, cyclic_gc_paused
 from linkdesk.core.importers.staging import LinkStager, NoTargetColumn
+from linkdesk.core.link_status import StatusMoves
 from linkdesk.core.link_status_update import settle_link_status
 from linkdesk.core.store import Project, health, merge
 from linkdesk.core.store.settings import remember_site, site_root
@@ -189,6 +190,8 @@ class ImportBatch:
         self.files = 0  # files imported (or passed over as duplicates) in this batch
         self._open = False
         self._jobs: list[_Job] = []  # whose scratch databases wait for the end of the batch
+        # What the committed files did to the links' statuses (the import's summary says it).
+        self.status_moves = StatusMoves()
 
     def __enter__(self) -> ImportBatch:
         return self
@@ -294,8 +297,9 @@ class ImportBatch:
             return
         try:
             merge.rebuild_referring_domains(self.db)
-            settle_link_status(self.db)  # a newer export may no longer list older links
+            moves = settle_link_status(self.db)  # a newer export may no longer list older links
             self.db.execute("COMMIT")
+            self.status_moves += moves
         except BaseException:
             self.rollback()
             raise

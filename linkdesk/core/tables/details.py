@@ -12,6 +12,7 @@ from typing import Any
 
 from linkdesk.core.fields import FIELDS, VENDORS, vendor_bit
 from linkdesk.core.tables.links import VENDOR_NAMES
+from linkdesk.core.tables.status_words import status_text
 
 # Field labels, in the order the panel lists them.
 FIELD_LABELS: dict[str, str] = {
@@ -26,8 +27,9 @@ FIELD_LABELS: dict[str, str] = {
     "frame": "In a frame",
     "form": "In a form",
     "sitewide": "Sitewide",
-    "lost": "Lost",
-    "lost_at": "Lost on",
+    # What the tools said: the link's own status (the Lost column) is `LinkDetails.status`.
+    "lost": "Reported lost by the tool",
+    "lost_at": "Reported lost on",
     "is_spam": "Marked spam by the tool",
     "first_seen": "First seen",
     "last_seen": "Last seen",
@@ -79,6 +81,9 @@ class LinkDetails:
     google_last_crawled: str | None
     values: dict[str, Any]  # merged field -> value, blanks left out
     observations: list[Observation] = field(default_factory=list)
+    # Its status as the Links table's Lost column has it, in words ("Live", "No longer
+    # reported since ..."); the vendors' own lost flags stay in `values` and `observations`.
+    status: str = ""
 
 
 @dataclass(frozen=True)
@@ -95,7 +100,7 @@ def link_details(db: sqlite3.Connection, link_id: int) -> LinkDetails | None:
     names = list(FIELDS)
     row = db.execute(
         f"SELECT source_url, target_url, domain, source_host, google_seen, placeholder, "
-        f"{', '.join(names)} FROM links WHERE id = ?",
+        f"status, {', '.join(names)} FROM links WHERE id = ?",
         (link_id,),
     ).fetchone()
     if row is None:
@@ -129,8 +134,9 @@ def link_details(db: sqlite3.Connection, link_id: int) -> LinkDetails | None:
         google_seen=bool(row[4]),
         placeholder=bool(row[5]),
         google_last_crawled=crawled[0] if crawled else None,
-        values=_present(names, row[6:]),
+        values=_present(names, row[7:]),
         observations=observations,
+        status=status_text(db, link_id, row[6]),
     )
 
 

@@ -111,6 +111,9 @@ def import_headline(outcome: ImportOutcome, locale: QLocale | None = None) -> st
             f"{counted(added, 'new link', locale)}, {locale.toString(merged)} merged with links "
             f"already in the project."
         )
+    moved = outcome.status_moves.text(locale.toString)
+    if moved:  # what this import did to the links imported before
+        parts.append(f"{moved}.")
     site = outcome.site
     if site is not None and site.site is not None:
         parts.append(f"The client's site is taken to be {site.describe(site.site)}; "

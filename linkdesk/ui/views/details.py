@@ -176,6 +176,8 @@ class DetailsPanel(QWidget):
         observations = details.observations
         headers = ["Merged"] + [obs.vendor_name for obs in observations]
         rows: list[tuple[str, list[str]]] = [
+            # As the Lost column has it; the tools' own lost flags are rows further down.
+            ("Status", [details.status] + [""] * len(observations)),
             ("Reported in", [""] + [f"{obs.file_name}, line {obs.line_no}"
                                     for obs in observations]),
             ("Domain", [details.domain] + [""] * len(observations)),

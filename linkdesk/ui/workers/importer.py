@@ -26,6 +26,7 @@ from linkdesk.core.importers.pipeline import (
     ImportResult,
 )
 from linkdesk.core.importers.site import SiteGuess, settle_site
+from linkdesk.core.link_status import StatusMoves
 from linkdesk.core.store import Project, ProjectError, transaction
 from linkdesk.ui.workers.job import JobWorker, ThreadJob
 
@@ -41,6 +42,7 @@ class ImportOutcome:
     cancelled: bool = False
     seconds: float = 0.0
     site: SiteGuess | None = None  # the client's site worked out after the import, if unset
+    status_moves: StatusMoves = field(default_factory=StatusMoves)  # links no longer reported
 
     @property
     def changed(self) -> bool:
@@ -132,8 +134,9 @@ class ImportWorker(JobWorker[ImportOutcome]):
         pending = files()
         while not outcome.cancelled and number + 1 < len(self.files):
             try:
-                import_files(project, pending, self.options, done=done, progress=report,
-                             cancelled=self.cancelled)
+                outcome.status_moves += import_files(
+                    project, pending, self.options, done=done, progress=report,
+                    cancelled=self.cancelled)
             except Exception as error:  # a bug, not a bad file: say it plainly, log the details
                 path = self.files[max(number, 0)]
                 log.exception("importing %s failed", path)
