@@ -484,3 +484,39 @@ def test_a_settings_change_says_why_every_link_was_rescored(tmp_path: Path) -> N
             set_terms(project.db, money=["widgets", "cheap widgets"])
         summary = rescore(project.db)
     assert summary.full_because.startswith("the terms or detection settings changed")
+
+
+def test_months_that_only_move_statuses_rescore_incrementally_as_a_full_one(
+    tmp_path: Path, any_share: list[int]
+) -> None:
+    """An export of the same vendor a day later without a third of the domains (their links: no
+    longer reported, no observation of theirs added), then that export's day set earlier
+    (the first is the latest again: live again) and back. Each re-score reads those domains
+    only through the status moves, and equals a full re-score."""
+    from linkdesk import cli
+
+    records = _records(2_500, seed=16)
+    path = _scored_project(tmp_path, records)
+    dropped = set(sorted({_domain_of(record) for record in records})[::3])
+    export = tmp_path / "kept.csv"
+    write_ahrefs(export, [record for record in records if _domain_of(record) not in dropped])
+    lost_sql = "SELECT count(*) FROM links WHERE status <> 1"
+    with Project.open(path) as project:
+        at_first = project.db.execute(lost_sql).fetchone()[0]
+        first = project.db.execute("SELECT max(as_of) FROM imports").fetchone()[0]
+    day = (datetime.date.fromisoformat(first) + datetime.timedelta(days=1)).isoformat()
+    for step, moved_to in (("dropped", None), ("set earlier", "2026-01-01"),
+                           ("set back", day)):
+        with Project.open(path) as project:
+            if moved_to is None:
+                import_file(project, export, ImportOptions(
+                    site=SITE, as_of=datetime.date.fromisoformat(day)))
+            last = project.db.execute("SELECT max(id) FROM imports").fetchone()[0]
+        if moved_to is not None:
+            assert cli.main(["imports", str(path), "--set-day", str(last), moved_to]) == 0
+        with Project.open(path) as project:
+            count = project.db.execute(lost_sql).fetchone()[0]
+            summary = rescore(project.db)
+        assert (count > at_first) == (step != "set earlier"), step
+        assert summary.rescored_links is not None, step
+        _assert_same_as_full(path, tmp_path, step)

@@ -71,7 +71,17 @@ def write_link_status(db: sqlite3.Connection) -> StatusMoves:
         f"WHERE domain IN (SELECT domain FROM temp.status_moved)")
     # The next re-score recomputes these domains (scoring/incremental.py reads the moves
     # since its last run, as it reads the observations since).
+    _ensure_status_moves(db)
     db.execute("INSERT INTO status_moves (domain) SELECT domain FROM temp.status_moved "
                "WHERE scores = 1 ORDER BY domain")
     db.execute("DROP TABLE temp.status_moved")
     return counts
+
+
+def _ensure_status_moves(db: sqlite3.Connection) -> None:
+    """Make `status_moves` again when a project file another program edited has lost it (every
+    import would fail on it); the moves it held are unknown, so the next score is a full one."""
+    if db.execute("SELECT 1 FROM sqlite_schema WHERE name = 'status_moves'").fetchone():
+        return
+    db.execute("CREATE TABLE status_moves (id INTEGER PRIMARY KEY, domain TEXT NOT NULL)")
+    db.execute("DELETE FROM scoring_state")

@@ -30,7 +30,7 @@ def display_text(column: Column, value: Any, locale: QLocale | None = None) -> s
     if kind is Kind.BOOL:
         return "Yes" if value else ""  # "No" in every row would only be noise
     if kind is Kind.LABEL:
-        return (column.labels or {}).get(int(value), str(value))
+        return column.label(value)
     if kind is Kind.NUMBER:
         return number_text(value, locale, decimals=column.decimals)
     if kind is Kind.PERCENT:

@@ -117,9 +117,7 @@ def cell_text(column: Column, value: Any) -> str:
         value = value.decode("utf-8", errors="replace")
     kind = column.kind
     if kind is Kind.LABEL:
-        code = int(value) if isinstance(value, int | float) and float(value).is_integer() \
-            else None
-        return (column.labels or {}).get(code, str(value)) if code is not None else str(value)
+        return column.label(value)
     if kind is Kind.BOOL:
         return "yes" if value else "no"
     if kind.numeric:

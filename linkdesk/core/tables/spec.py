@@ -65,6 +65,15 @@ class Column:
         """The ORDER BY expressions, most significant first."""
         return self.order or (self.sql,)
 
+    def label(self, value: object) -> str:
+        """A LABEL column's text for a stored value: its label, else the value as it is (a
+        project file another program edited may hold any value there, text or a blob)."""
+        if isinstance(value, bytes):
+            value = value.decode("utf-8", errors="replace")
+        code = int(value) if isinstance(value, int | float) and float(value).is_integer() \
+            else None
+        return (self.labels or {}).get(code, str(value)) if code is not None else str(value)
+
     @property
     def right_aligned(self) -> bool:
         """Numbers line up on the right."""

@@ -23,7 +23,7 @@ import sqlite3
 
 import numpy as np
 
-from linkdesk.core.link_status import GONE_LIVE, LIVE, NOT_REPORTED, VENDOR_LOST
+from linkdesk.core.link_status import ABSENT, GONE_LIVE, LIVE, NOT_REPORTED, VENDOR_LOST
 from linkdesk.core.timeline.compute import states_at
 from linkdesk.core.timeline.digests import Digest, keep_digests, parse_ids, store_digests
 from linkdesk.core.timeline.points import now
@@ -43,11 +43,15 @@ def link_statuses(db: sqlite3.Connection) -> np.ndarray:
 
 
 def stored_statuses(db: sqlite3.Connection, size: int) -> np.ndarray:
-    """`links.status` as stored, indexed by link id."""
+    """`links.status` as stored, indexed by link id; ABSENT where it holds no status (a
+    project file another program edited: text, a real, a blob, NULL, an unknown code), so
+    the next write puts the right one there."""
     status = np.full(size, LIVE, np.int64)
-    row = db.execute(f"SELECT group_concat(id), group_concat(status) FROM links "
-                     f"WHERE status <> {LIVE}").fetchone()
+    row = db.execute(
+        f"SELECT group_concat(id), group_concat(CASE WHEN typeof(status) = 'integer' AND "
+        f"status BETWEEN {LIVE} AND {GONE_LIVE} THEN status ELSE {ABSENT} END) FROM links "
+        f"WHERE status IS NOT {LIVE} OR typeof(status) <> 'integer'").fetchone()
     ids, values = parse_ids(row[0]), parse_ids(row[1])
-    inside = ids < size
+    inside = (ids >= 0) & (ids < size)
     status[ids[inside]] = values[inside]
     return status
