@@ -151,9 +151,9 @@ def test_a_status_refresh_is_undone_with_a_failed_import(
 
     before = snapshot()
 
-    def failing(db: sqlite3.Connection) -> int:
+    def failing(db: sqlite3.Connection) -> object:
         moved = link_status_update.settle_link_status(db)
-        assert moved > 0
+        assert moved.moved > 0
         raise sqlite3.OperationalError("disk I/O error")
 
     with pytest.MonkeyPatch.context() as patch:
