@@ -40,8 +40,8 @@ def test_digests_are_kept_with_a_short_wait_and_skipped_while_another_writer_hol
     path = tmp_path / "p.linkdesk"
     with Project.open(path) as project:
         import_file(project, exports["a0"], ImportOptions(site=SITE))
-        # The import kept its snapshot's digest (its links' status read it): the comparison
-        # below is to make it again.
+        # A first import makes no digest (its links' status is read from its rows): the
+        # comparison below is to make it (the delete keeps that so if an import ever does).
         with project.db:
             project.db.execute("DELETE FROM snapshot_digests")
         writer = sqlite3.connect(path, isolation_level=None)
