@@ -520,3 +520,31 @@ def test_months_that_only_move_statuses_rescore_incrementally_as_a_full_one(
         assert (count > at_first) == (step != "set earlier"), step
         assert summary.rescored_links is not None, step
         _assert_same_as_full(path, tmp_path, step)
+
+
+def test_status_moves_deleted_by_another_program_make_a_full_rescore(
+    tmp_path: Path, any_share: list[int]
+) -> None:
+    """New moves reuse the ids of deleted ones (no AUTOINCREMENT): read from the recorded last
+    id they would be missed, and the domains whose links came back would keep their lost
+    scores."""
+    from linkdesk import cli
+
+    records = _records(2_500, seed=17)
+    path = _scored_project(tmp_path, records)
+    dropped = set(sorted({_domain_of(record) for record in records})[::3])
+    export = tmp_path / "kept.csv"
+    write_ahrefs(export, [record for record in records if _domain_of(record) not in dropped])
+    with Project.open(path) as project:
+        first = project.db.execute("SELECT max(as_of) FROM imports").fetchone()[0]
+        day = datetime.date.fromisoformat(first) + datetime.timedelta(days=1)
+        import_file(project, export, ImportOptions(site=SITE, as_of=day))
+        rescore(project.db)
+        last = project.db.execute("SELECT max(id) FROM imports").fetchone()[0]
+        with transaction(project.db):
+            project.db.execute("DELETE FROM status_moves")  # another program's edit
+    assert cli.main(["imports", str(path), "--set-day", str(last), "2026-01-01"]) == 0
+    with Project.open(path) as project:
+        summary = rescore(project.db)
+    assert "moves of lost links were removed" in summary.full_because
+    _assert_same_as_full(path, tmp_path, "moves deleted")

@@ -115,6 +115,9 @@ def plan_scope(
                       (mark["last_import"],)).fetchone()[0]
     if kept != mark["imports"]:
         return "an import was removed"
+    if last_status_move(db) < mark.get("last_status_move", 0):
+        # another program deleted noted moves: new ones would reuse their ids, unseen
+        return "the noted moves of lost links were removed"
     _collect_touched(db, mark)
     total = db.execute("SELECT count(*) FROM links").fetchone()[0]
     changed_bits = _network_bits_of_merged(db, mark)
