@@ -22,6 +22,9 @@ from linkdesk.core.store import Project
 # took longer, and one flaky failure blocks everything. A wait returns as soon as its condition
 # holds, so a longer guard costs a passing test nothing. Explicit timeouts are left as given.
 QT_WAIT_GUARD_MS = 60_000
+# Seconds a worker a test holds on an event waits before the test gives up: a guard only, each
+# wait ends as soon as its event is set (10 s was short on a loaded two-core CI).
+BLOCKED = QT_WAIT_GUARD_MS / 1000
 
 
 def _longer_default_qt_waits() -> None:
@@ -64,6 +67,14 @@ def private_library(tmp_path_factory: pytest.TempPathFactory,
     path = tmp_path_factory.mktemp("library") / "library.sqlite"
     monkeypatch.setenv("LINKDESK_LIBRARY", str(path))
     return path
+
+
+@pytest.fixture(scope="module")
+def scored_300(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A scored project of 300 links, built once per test module (and shared by its tests)."""
+    from test_tables_scores import build_scored_project
+
+    return build_scored_project(tmp_path_factory.mktemp("scored") / "client.linkdesk", links=300)
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ import html
 import json
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 import unicodedata
@@ -22,6 +23,7 @@ from exportgen import make_profile, write_ahrefs
 from pypdf import PdfReader
 
 from linkdesk.core.importers.pipeline import import_file
+from linkdesk.core.placements import PlacementInput
 from linkdesk.core.report import Branding, gather_report
 from linkdesk.core.report.texts import text
 from linkdesk.core.scoring import BANDS, rescore
@@ -379,6 +381,13 @@ def test_band_table_holds_bands_only(tmp_path: Path) -> None:
                                       text("col_link_share")]))
 
 
+def _add_placements(db: sqlite3.Connection, given: list[PlacementInput]) -> None:
+    """Adds these placements (PlacementInput rows) as the Placements tab's Add does."""
+    from linkdesk.core.placements import apply_change, parse_placement, plan_add
+
+    apply_change(db, plan_add(db, [parse_placement(g) for g in given]))
+
+
 def _with_placements(path: Path, server: object, extra: int = 0) -> dict[str, str]:
     """Placements in every status on `path` (pages served by `server`), checked live; with
     `extra` more on pages that keep their link. Returns name -> page URL."""
@@ -388,7 +397,6 @@ def _with_placements(path: Path, server: object, extra: int = 0) -> dict[str, st
     from test_placements import FAST, _a
 
     from linkdesk.core.placements import (
-        PlacementInput,
         apply_change,
         check_placements,
         parse_placement,
@@ -516,12 +524,6 @@ def test_placement_statuses_are_worked_out_for_the_reports_day_without_writing(
         tmp_path: Path) -> None:
     import datetime
 
-    from linkdesk.core.placements import (
-        PlacementInput,
-        apply_change,
-        parse_placement,
-        plan_add,
-    )
     from linkdesk.core.report.placements import gather_placements
 
     path = _project(tmp_path, 300)
@@ -530,7 +532,7 @@ def test_placement_statuses_are_worked_out_for_the_reports_day_without_writing(
                                 target_url="https://acme-widgets.com/", expires_on=day,
                                 price="50", currency="EUR")
                  for n, day in enumerate(("2026-06-30", "2026-07-20", ""))]
-        apply_change(project.db, plan_add(project.db, [parse_placement(g) for g in given]))
+        _add_placements(project.db, given)
         stored = [row[0] for row in project.db.execute("SELECT status FROM placements")]
         found = gather_placements(project.db, datetime.date(2026, 7, 1))
         assert found is not None
@@ -543,7 +545,6 @@ def test_the_average_per_strong_website_counts_only_the_websites_paid_in_that_cu
         tmp_path: Path) -> None:
     """Three strong websites: one paid 300 EUR, one 100 USD, one without a price. No average
     divides 300 EUR by three websites (two of which cost no euros)."""
-    from linkdesk.core.placements import PlacementInput, apply_change, parse_placement, plan_add
     from linkdesk.core.report.placements import gather_placements
     from linkdesk.ui.report.placements_section import placements_section
 
@@ -558,7 +559,7 @@ def test_the_average_per_strong_website_counts_only_the_websites_paid_in_that_cu
                  PlacementInput(source_url=f"https://{strong[1]}/b", target_url=target,
                                 price="100", currency="USD"),
                  PlacementInput(source_url=f"https://{strong[2]}/c", target_url=target)]
-        apply_change(project.db, plan_add(project.db, [parse_placement(g) for g in given]))
+        _add_placements(project.db, given)
         report = gather_placements(project.db)
     assert report is not None and report.strong_domains == 3
     assert report.per_strong_domain == {"EUR": 300.0, "USD": 100.0}
@@ -573,14 +574,7 @@ def test_the_placements_section_reads_the_placements_once(tmp_path: Path) -> Non
     """Its counts, spend and strong websites are the ledger's totals (`totals`,
     `placement_values`: the table joined with the scores), from one read of the table (it
     was read three times: the placements, then twice more with their domains' bands)."""
-    from linkdesk.core.placements import (
-        PlacementInput,
-        apply_change,
-        parse_placement,
-        placement_values,
-        plan_add,
-        totals,
-    )
+    from linkdesk.core.placements import placement_values, totals
     from linkdesk.core.report.placements import gather_placements
 
     path = _project(tmp_path, 300)
@@ -595,7 +589,7 @@ def test_the_placements_section_reads_the_placements_once(tmp_path: Path) -> Non
                                 price="" if n % 4 == 3 else str(40 + 25 * n),
                                 currency=currencies[n % 3])
                  for n, domain in enumerate(domains)]
-        apply_change(db, plan_add(db, [parse_placement(g) for g in given]))
+        _add_placements(db, given)
         statements: list[str] = []
         db.set_trace_callback(statements.append)
         report = gather_placements(db)

@@ -14,23 +14,13 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from test_tables_scores import build_scored_project
+from conftest import BLOCKED
 
 from linkdesk.core.store import Project
 from linkdesk.ui.dashboard import worker as dashboard_worker
 from linkdesk.ui.history import worker as history_worker
 from linkdesk.ui.main_window import MainWindow
 from linkdesk.ui.workers import job, summary
-
-# A guard only: each wait ends as soon as its event is set (10 s was short on a
-# loaded two-core CI). Seconds a held worker waits before the test gives up.
-BLOCKED = 60.0
-
-
-@pytest.fixture(scope="module")
-def scored(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_scored_project(tmp_path_factory.mktemp("closing") / "client.linkdesk",
-                                links=300)
 
 
 class Held:
@@ -71,9 +61,9 @@ def _start(window: MainWindow, reader: str) -> None:
 
 @pytest.mark.parametrize("reader", ["dashboard", "history", "summary"])
 def test_opening_another_project_does_not_wait_for_the_old_ones_readers(
-        qtbot: Any, open_window: Any, scored: Path, tmp_path: Path,
+        qtbot: Any, open_window: Any, scored_300: Path, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch, reader: str) -> None:
-    window: MainWindow = open_window(scored)
+    window: MainWindow = open_window(scored_300)
     held = _hold(monkeypatch, reader)
     _start(window, reader)
     assert held.entered.wait(BLOCKED)
@@ -93,8 +83,8 @@ def test_opening_another_project_does_not_wait_for_the_old_ones_readers(
 
 
 def test_closing_the_window_does_not_wait_for_a_reader_and_it_ends_after(
-        qtbot: Any, open_window: Any, scored: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    window: MainWindow = open_window(scored)
+        qtbot: Any, open_window: Any, scored_300: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    window: MainWindow = open_window(scored_300)
     held = _hold(monkeypatch, "history")
     _start(window, "history")
     assert held.entered.wait(BLOCKED)
@@ -106,8 +96,8 @@ def test_closing_the_window_does_not_wait_for_a_reader_and_it_ends_after(
 
 
 def test_a_parts_task_is_not_waited_for_either(
-        qtbot: Any, open_window: Any, scored: Path, tmp_path: Path) -> None:
-    window: MainWindow = open_window(scored)
+        qtbot: Any, open_window: Any, scored_300: Path, tmp_path: Path) -> None:
+    window: MainWindow = open_window(scored_300)
     held = Held(lambda: "old project's answer")
     answers: list[Any] = []
     assert window.jobs.run_task("slow read", lambda *_: held(), answers.append) is not None
@@ -123,7 +113,7 @@ def test_a_parts_task_is_not_waited_for_either(
 
 
 def test_the_table_loader_stops_a_query_that_began_just_after_its_close(
-        qtbot: Any, scored: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        qtbot: Any, scored_300: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Closing a 1M-link project right after opening it waited 11 s for the loader: its
     query began a moment after `close` interrupted (an interrupt stops only statements
     already running), and ran to its end."""
@@ -145,7 +135,7 @@ def test_the_table_loader_stops_a_query_that_began_just_after_its_close(
 
     monkeypatch.setattr(table_loader.Project, "open", connecting)
     monkeypatch.setattr(table_loader.TableQuery, "ordered_ids", long_query)
-    loader = table_loader.TableLoader(scored)
+    loader = table_loader.TableLoader(scored_300)
     real_interrupt = loader.worker.interrupt
 
     def interrupt() -> None:

@@ -15,7 +15,7 @@ from PySide6.QtCore import QTimer
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from test_tables_scores import build_scored_project
+from conftest import BLOCKED
 from test_ui_window import shown_dialog
 
 from linkdesk.core.store import Project
@@ -24,23 +24,13 @@ from linkdesk.ui.dialogs import mark_dialog
 from linkdesk.ui.dialogs.mark_dialog import PLANNING, MarkDialog
 from linkdesk.ui.main_window import MainWindow
 
-# A guard only: each wait ends as soon as its event is set (10 s was short on a
-# loaded two-core CI). Seconds a worker waits for the GUI thread before the test gives up.
-BLOCKED = 60.0
-
-
-@pytest.fixture(scope="module")
-def scored(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_scored_project(tmp_path_factory.mktemp("rule-worker") / "marks.linkdesk",
-                                links=300)
-
 
 @pytest.fixture
-def window(open_window: Any, scored: Path, monkeypatch: pytest.MonkeyPatch) -> MainWindow:
+def window(open_window: Any, scored_300: Path, monkeypatch: pytest.MonkeyPatch) -> MainWindow:
     # This project's few hundred rows stand for a big project's thousands: from 2,000 rows a
     # preview is planned on a worker when the project is big.
     monkeypatch.setattr(mark_dialog, "BACKGROUND_FROM_EDITS", 1)
-    return open_window(scored, (1280, 800))
+    return open_window(scored_300, (1280, 800))
 
 
 @pytest.fixture
