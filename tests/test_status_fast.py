@@ -148,3 +148,22 @@ def test_a_row_of_no_link_id_marks_no_other_link(
         fast = rows_only_statuses(db)
         assert fast is not None and fast[last] == VENDOR_LOST
         assert np.array_equal(fast, timeline_statuses(db))
+
+
+@pytest.mark.parametrize("junk", ["-1", "'x'"])
+def test_a_live_check_of_no_link_id_finds_no_other_link_gone(
+        tmp_path: Path, records: list[LinkRecord], junk: str) -> None:
+    """A project file another program edited: a live check names link -1 or a text. No link
+    is gone for it (numpy's index -1 made the last link gone) and no parse error ends it."""
+    with Project.open(tmp_path / "p.linkdesk") as project:
+        db = _first_import(project, tmp_path, records)
+        last = db.execute(f"SELECT max(id) FROM links WHERE status = {LIVE}").fetchone()[0]
+        with db:
+            db.execute("DELETE FROM links WHERE id > ?", (last,))
+            db.execute("DELETE FROM observations WHERE link_id > ?", (last,))
+        run = start_run(db, 1, {})
+        save_checks(db, run, [LinkCheck(1, MISSING)])
+        finish_run(db, run, links=1, pages=1, requests=1, cancelled=False)
+        with db:
+            db.execute(f"UPDATE link_checks SET link_id = {junk}")
+        assert timeline_statuses(db)[last] == LIVE

@@ -28,8 +28,9 @@ CODE_SQL = (
 )
 MAX_CODE = LOST + 2 * (3 ** len(DIGITS) - 1)  # lost, every attribute not said: 1457
 NO_ANCHOR = zlib.crc32(b"\x1e")  # the vendor gives no anchor
-# The rows a snapshot reads: those naming a link id. An edited file's -1 would index the
-# arrays from their end (the last link), and its text would stop group_concat's parse.
+# The rows read into arrays by link id (a snapshot's, the live checks'): those naming one.
+# An edited file's -1 would index the arrays from their end (the last link), and its text
+# would stop group_concat's parse.
 LINKED_SQL = "typeof(link_id) = 'integer' AND link_id > 0"
 
 
