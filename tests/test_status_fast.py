@@ -127,3 +127,43 @@ def test_links_whose_rows_are_gone_are_no_longer_reported(
         assert fast is not None
         assert np.array_equal(fast, timeline_statuses(db))
         assert (fast == NOT_REPORTED).sum() == 5
+
+
+@pytest.mark.parametrize("junk", ["-1", "'x'", "2.5"])
+def test_a_row_of_no_link_id_marks_no_other_link(
+        tmp_path: Path, records: list[LinkRecord], junk: str) -> None:
+    """A project file another program edited: a row names link -1, or a text or a real. It is
+    no link: the link with the largest id (numpy's index -1) keeps the status its own rows
+    give, and the statuses are read, not a parse error."""
+    with Project.open(tmp_path / "p.linkdesk") as project:
+        db = _first_import(project, tmp_path, records)
+        last = db.execute(f"SELECT max(id) FROM links WHERE status = {VENDOR_LOST}").fetchone()[0]
+        with db:
+            db.execute("DELETE FROM links WHERE id > ?", (last,))  # the lost link is the last
+            db.execute("DELETE FROM observations WHERE link_id > ?", (last,))
+            db.execute(f"UPDATE observations SET link_id = {junk} WHERE id = (SELECT "
+                       "min(o.id) FROM observations AS o JOIN links AS l ON l.id = o.link_id "
+                       f"WHERE l.status = {LIVE})")
+            db.execute("DELETE FROM snapshot_digests")
+        fast = rows_only_statuses(db)
+        assert fast is not None and fast[last] == VENDOR_LOST
+        assert np.array_equal(fast, timeline_statuses(db))
+
+
+@pytest.mark.parametrize("junk", ["-1", "'x'"])
+def test_a_live_check_of_no_link_id_finds_no_other_link_gone(
+        tmp_path: Path, records: list[LinkRecord], junk: str) -> None:
+    """A project file another program edited: a live check names link -1 or a text. No link
+    is gone for it (numpy's index -1 made the last link gone) and no parse error ends it."""
+    with Project.open(tmp_path / "p.linkdesk") as project:
+        db = _first_import(project, tmp_path, records)
+        last = db.execute(f"SELECT max(id) FROM links WHERE status = {LIVE}").fetchone()[0]
+        with db:
+            db.execute("DELETE FROM links WHERE id > ?", (last,))
+            db.execute("DELETE FROM observations WHERE link_id > ?", (last,))
+        run = start_run(db, 1, {})
+        save_checks(db, run, [LinkCheck(1, MISSING)])
+        finish_run(db, run, links=1, pages=1, requests=1, cancelled=False)
+        with db:
+            db.execute(f"UPDATE link_checks SET link_id = {junk}")
+        assert timeline_statuses(db)[last] == LIVE

@@ -43,6 +43,7 @@ from linkdesk.core.checker.model import LIVE as CHECK_LIVE
 from linkdesk.core.checker.model import MISSING, PAGE_ERROR, REDIRECTED
 from linkdesk.core.link_status import GONE_LIVE, NOT_REPORTED, REASONS, VENDOR_LOST
 from linkdesk.core.timeline.digests import (
+    LINKED_SQL,
     LOST,
     NO_ANCHOR,
     NOT_SAID,
@@ -177,7 +178,7 @@ def checked(db: sqlite3.Connection, point: Point, size: int) -> tuple[np.ndarray
     row = db.execute(
         f"SELECT group_concat(CASE WHEN {GONE_CHECK_SQL} THEN c.link_id END), "
         f"group_concat(CASE WHEN c.status = '{CHECK_LIVE}' THEN c.link_id END) "
-        f"FROM link_checks AS c WHERE c.id IN ({latest})").fetchone()
+        f"FROM link_checks AS c WHERE c.id IN ({latest}) AND {LINKED_SQL}").fetchone()
     for found, text in ((gone, row[0]), (present, row[1])):
         ids = parse_ids(text)
         found[ids[ids < size]] = True

@@ -28,6 +28,10 @@ CODE_SQL = (
 )
 MAX_CODE = LOST + 2 * (3 ** len(DIGITS) - 1)  # lost, every attribute not said: 1457
 NO_ANCHOR = zlib.crc32(b"\x1e")  # the vendor gives no anchor
+# The rows read into arrays by link id (a snapshot's, the live checks'): those naming one.
+# An edited file's -1 would index the arrays from their end (the last link), and its text
+# would stop group_concat's parse.
+LINKED_SQL = "typeof(link_id) = 'integer' AND link_id > 0"
 
 
 @dataclass
@@ -131,7 +135,7 @@ def make_digest(db: sqlite3.Connection, import_id: int, first: int | None,
         # one in an anchor would shift every later anchor onto the wrong link.
         f"group_concat(coalesce(replace(replace(anchor, char(31), ' '), char(30), ' '), "
         f"char(30)), char(31)) "
-        f"FROM observation_fields WHERE {where}import_id = ?", (import_id,)
+        f"FROM observation_fields WHERE {where}import_id = ? AND {LINKED_SQL}", (import_id,)
     ).fetchone()
     links = parse_ids(row[0])
     codes = parse_ids(row[1]).astype(np.int16)
@@ -142,7 +146,8 @@ def make_digest(db: sqlite3.Connection, import_id: int, first: int | None,
         observations = np.arange(int(first or 0), int(last or 0) + 1, dtype=np.int64)
     else:  # not one dense run: read the ids
         observations = parse_ids(db.execute(
-            "SELECT group_concat(id) FROM observations WHERE import_id = ?", (import_id,)
+            f"SELECT group_concat(id) FROM observations WHERE import_id = ? AND {LINKED_SQL}",
+            (import_id,)
         ).fetchone()[0])
     return Digest(import_id, links, codes, anchors, observations, first, stored=False)
 

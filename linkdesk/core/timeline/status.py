@@ -26,7 +26,13 @@ import numpy as np
 
 from linkdesk.core.link_status import ABSENT, GONE_LIVE, LIVE, NOT_REPORTED, VENDOR_LOST
 from linkdesk.core.timeline.compute import states_at
-from linkdesk.core.timeline.digests import Digest, keep_digests, parse_ids, store_digests
+from linkdesk.core.timeline.digests import (
+    LINKED_SQL,
+    Digest,
+    keep_digests,
+    parse_ids,
+    store_digests,
+)
 from linkdesk.core.timeline.points import now
 
 
@@ -102,7 +108,7 @@ def _rows(db: sqlite3.Connection, import_id: int, first: int | None, last: int |
                   for start in range(int(first), int(last) + 1, _ROWS)]
     for where, bounds in ranges:
         row = db.execute(f"SELECT group_concat(link_id), group_concat({lost}) FROM "
-                         f"observation_fields WHERE {where}import_id = ?",
+                         f"observation_fields WHERE {where}import_id = ? AND {LINKED_SQL}",
                          (*bounds, import_id)).fetchone()
         yield parse_ids(row[0]), parse_ids(row[1]).astype(bool)
 
