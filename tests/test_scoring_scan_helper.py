@@ -275,3 +275,17 @@ def test_the_windows_score_job_reports_each_step_and_the_helpers_failure(
     assert outcome.summary is None
     assert outcome.error.startswith(f"{missing}: the second scoring process failed")
     assert multiprocessing.active_children() == []
+
+
+def test_link_ids_below_one_are_scanned_by_one_process(
+    project_file: Path, tmp_path: Path, helped: list[int]
+) -> None:
+    """A file another program edited: a negative link id would have indexed the helper's
+    domain numbering from its end (another link's slot)."""
+    path = _copy(project_file, tmp_path, "negative.linkdesk")
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE links SET id = -5 WHERE id = (SELECT min(id) FROM links)")
+    db.close()
+    with _forgotten(path) as project:
+        rescore(project.db)
+    assert helped == []

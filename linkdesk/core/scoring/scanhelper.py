@@ -152,6 +152,8 @@ def _start(db: sqlite3.Connection, model: Model, check_cancel: CancelCheck) -> S
     count, first, last = db.execute("SELECT count(*), min(id), max(id) FROM links").fetchone()
     if count < MIN_LINKS or last - first > 8 * count:  # sparse ids: a big numbering array
         return None
+    if first < 1:  # an edited file's id would index the numbering array from its end
+        return None
     # The import's roll-up counts the domains in no time (an estimate is enough here).
     domains = db.execute("SELECT count(*) FROM referring_domains").fetchone()[0]
     if domains < MIN_DOMAIN_SHARE * count:
